@@ -1,0 +1,97 @@
+//! What a cold start builds once and every invocation borrows.
+
+use std::sync::Arc;
+
+use aws_config::{BehaviorVersion, SdkConfig};
+use lambda_http::Request;
+use natives_shared::auth::{AuthUser, KeyError, TokenSigner, TokenVerifier};
+use natives_shared::clock::{Clock, SystemClock};
+use natives_shared::config::Settings;
+use natives_shared::domain::{Account, Standing};
+use natives_shared::http::{ApiError, authenticate};
+use natives_shared::store::Store;
+use time::OffsetDateTime;
+
+pub struct App {
+    pub store: Store,
+    pub settings: Settings,
+    pub clock: Arc<dyn Clock>,
+    verifier: TokenVerifier,
+    /// Only functions that issue tokens are configured with the private key.
+    signer: Option<TokenSigner>,
+}
+
+impl App {
+    /// The deployed way: settings from the environment, AWS clients from `aws-config`
+    /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` can point them anywhere).
+    pub async fn from_env() -> Result<Self, lambda_http::Error> {
+        let settings = Settings::from_env()?;
+        let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
+        Ok(Self::new(&sdk, settings, Arc::new(SystemClock))?)
+    }
+
+    pub fn new(
+        sdk: &SdkConfig,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, KeyError> {
+        let verifier = TokenVerifier::new(
+            &settings.jwt_public_key,
+            &settings.jwt_issuer,
+            &settings.jwt_audience,
+        )?;
+        let signer = settings
+            .jwt_private_key
+            .as_deref()
+            .map(|key| {
+                TokenSigner::new(
+                    key,
+                    &settings.jwt_issuer,
+                    &settings.jwt_audience,
+                    settings.access_token_seconds,
+                )
+            })
+            .transpose()?;
+        Ok(Self {
+            store: Store::connect(sdk, &settings.table_name),
+            settings,
+            clock,
+            verifier,
+            signer,
+        })
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+
+    pub fn signer(&self) -> Result<&TokenSigner, ApiError> {
+        self.signer.as_ref().ok_or_else(|| {
+            ApiError::Internal("JWT_PRIVATE_KEY is not configured for this function".into())
+        })
+    }
+
+    /// The caller by their access token alone (no store request).
+    pub fn authenticate(&self, request: &Request) -> Result<AuthUser, ApiError> {
+        authenticate(request, &self.verifier, self.now())
+    }
+
+    /// The caller and their account, refused with 401 when the account can no longer act
+    /// with this token (blocked, closed, or tokens revoked since it was issued).
+    pub async fn caller_account(&self, request: &Request) -> Result<(AuthUser, Account), ApiError> {
+        let caller = self.authenticate(request)?;
+        let account = self
+            .store
+            .get_account(&caller.account_id)
+            .await?
+            .filter(|a| a.token_generation == caller.token_generation)
+            .filter(|a| a.standing(self.now()) == Standing::Active)
+            .ok_or_else(revoked_token)?;
+        Ok((caller, account))
+    }
+}
+
+/// The answer for a token that verifies but whose account no longer accepts it.
+pub fn revoked_token() -> ApiError {
+    ApiError::unauthorized("The access token has been revoked.")
+}

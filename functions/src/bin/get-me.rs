@@ -1,0 +1,5 @@
+//! Lambda function `get-me`.
+
+fn main() -> Result<(), lambda_http::Error> {
+    natives_functions::lambda::run(natives_functions::me::get::handle)
+}

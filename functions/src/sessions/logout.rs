@@ -1,0 +1,20 @@
+//! `POST /v1/sessions/logout`: end one login. Answers 204 whatever the token was, so
+//! logging out twice is harmless.
+
+use natives_shared::auth::RefreshToken;
+use natives_shared::http::{json_body, no_content};
+
+use super::RefreshRequest;
+use crate::{App, HandlerResult};
+
+pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+    let body: RefreshRequest = json_body(&request)?;
+    if let Some(token) = RefreshToken::parse(&body.refresh_token) {
+        if let Some(record) = app.store.refresh_record(&token.digest_hex()).await? {
+            app.store
+                .revoke_family(&record.account_id, &record.family_id, app.now())
+                .await?;
+        }
+    }
+    Ok(no_content())
+}

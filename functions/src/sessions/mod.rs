@@ -1,0 +1,88 @@
+//! Log in, refresh, log out, revoke everything.
+
+pub mod login;
+pub mod logout;
+pub mod refresh;
+pub mod revoke_all;
+
+use natives_shared::auth::{AuthUser, RefreshToken};
+use natives_shared::clock::rfc3339;
+use natives_shared::domain::Account;
+use natives_shared::http::ApiError;
+use natives_shared::store::RefreshRecord;
+use serde::Deserialize;
+use time::{Duration, OffsetDateTime};
+
+use crate::App;
+use crate::views::TokenPair;
+
+/// `{refresh_token}`, the body of refresh and logout.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefreshRequest {
+    refresh_token: String,
+}
+
+/// A new refresh token of `family_id` for `account`, and the record that stores it.
+fn new_refresh_token(
+    app: &App,
+    account: &Account,
+    family_id: &str,
+    now: OffsetDateTime,
+) -> (RefreshToken, RefreshRecord) {
+    let token = RefreshToken::generate();
+    let record = RefreshRecord {
+        account_id: account.id.clone(),
+        family_id: family_id.to_owned(),
+        token_generation: account.token_generation,
+        created_at: rfc3339::format(now),
+        used_at: None,
+        expires_at_epoch: refresh_expiry(app, now).unix_timestamp(),
+    };
+    (token, record)
+}
+
+fn refresh_expiry(app: &App, now: OffsetDateTime) -> OffsetDateTime {
+    now + Duration::days(app.settings.refresh_token_days)
+}
+
+/// The token pair a login or a refresh answers with.
+fn token_pair(
+    app: &App,
+    account: &Account,
+    family_id: &str,
+    refresh: &RefreshToken,
+    now: OffsetDateTime,
+) -> Result<TokenPair, ApiError> {
+    let signer = app.signer()?;
+    let user = AuthUser {
+        account_id: account.id.clone(),
+        roles: account.roles.clone(),
+        token_generation: account.token_generation,
+        session_id: family_id.to_owned(),
+    };
+    Ok(TokenPair {
+        access_token: signer.issue(&user, now),
+        token_type: "Bearer",
+        expires_in: signer.lifetime_seconds(),
+        refresh_token: refresh.expose().to_owned(),
+    })
+}
+
+fn invalid_refresh_token() -> ApiError {
+    ApiError::Unauthorized {
+        code: "invalid_refresh_token",
+        detail: "The refresh token is invalid, expired or revoked; log in again.".into(),
+    }
+}
+
+fn account_blocked(blocked_until: Option<String>) -> ApiError {
+    ApiError::Forbidden {
+        code: "account_blocked",
+        detail: match &blocked_until {
+            Some(until) => format!("This account is blocked until {until}."),
+            None => "This account is blocked.".into(),
+        },
+        blocked_until,
+    }
+}

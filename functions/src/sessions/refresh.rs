@@ -1,0 +1,68 @@
+//! `POST /v1/sessions/refresh`: rotate a refresh token. A token used twice revokes its
+//! whole family: one of the two users is not its owner.
+
+use natives_shared::auth::RefreshToken;
+use natives_shared::domain::Standing;
+use natives_shared::http::{json, json_body};
+use natives_shared::store::RotateError;
+
+use super::{
+    RefreshRequest, account_blocked, invalid_refresh_token, new_refresh_token, token_pair,
+};
+use crate::{App, HandlerResult};
+
+pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+    let body: RefreshRequest = json_body(&request)?;
+    let presented = RefreshToken::parse(&body.refresh_token).ok_or_else(invalid_refresh_token)?;
+    let old_digest = presented.digest_hex();
+    let record = app
+        .store
+        .refresh_record(&old_digest)
+        .await?
+        .ok_or_else(invalid_refresh_token)?;
+    let now = app.now();
+    if record.used_at.is_some() {
+        tracing::warn!(family_id = %record.family_id, "refresh token reused: revoking its family");
+        app.store
+            .revoke_family(&record.account_id, &record.family_id, now)
+            .await?;
+        return Err(invalid_refresh_token());
+    }
+    if record.expires_at_epoch <= now.unix_timestamp() {
+        return Err(invalid_refresh_token());
+    }
+    let account = app
+        .store
+        .get_account(&record.account_id)
+        .await?
+        .ok_or_else(invalid_refresh_token)?;
+    match account.standing(now) {
+        Standing::Active => {}
+        Standing::Blocked { until } => return Err(account_blocked(until)),
+        Standing::Closed => return Err(invalid_refresh_token()),
+    }
+    if account.token_generation != record.token_generation {
+        return Err(invalid_refresh_token());
+    }
+
+    let (successor, successor_record) = new_refresh_token(app, &account, &record.family_id, now);
+    match app
+        .store
+        .rotate_refresh_token(&old_digest, &successor.digest_hex(), &successor_record, now)
+        .await
+    {
+        Ok(()) => Ok(json(
+            200,
+            &token_pair(app, &account, &record.family_id, &successor, now)?,
+        )),
+        Err(RotateError::AlreadyUsed) => {
+            tracing::warn!(family_id = %record.family_id, "concurrent reuse of a refresh token: revoking its family");
+            app.store
+                .revoke_family(&record.account_id, &record.family_id, now)
+                .await?;
+            Err(invalid_refresh_token())
+        }
+        Err(RotateError::Refused) => Err(invalid_refresh_token()),
+        Err(RotateError::Store(error)) => Err(error.into()),
+    }
+}

@@ -1,0 +1,64 @@
+//! What clients see of our records.
+
+use natives_shared::domain::{Account, AccountStatus, Consents, Guardian, Role};
+use serde::Serialize;
+
+/// An account as its owner sees it: never the password hash or token generation.
+#[derive(Serialize)]
+pub struct AccountView<'a> {
+    id: &'a str,
+    email: &'a str,
+    display_name: &'a str,
+    full_name: Option<&'a str>,
+    gender: Option<&'a str>,
+    date_of_birth: &'a str,
+    country: &'a str,
+    city: Option<&'a str>,
+    native_languages: &'a [String],
+    learning_languages: &'a [String],
+    guardian: Option<&'a Guardian>,
+    consents: Consents,
+    accepted_terms_version: &'a str,
+    terms_accepted_at: &'a str,
+    roles: &'a [Role],
+    status: AccountStatus,
+    blocked_until: Option<&'a str>,
+    balance_credits: i64,
+    created_at: &'a str,
+    updated_at: &'a str,
+}
+
+impl<'a> From<&'a Account> for AccountView<'a> {
+    fn from(a: &'a Account) -> Self {
+        Self {
+            id: &a.id,
+            email: &a.email,
+            display_name: &a.display_name,
+            full_name: a.full_name.as_deref(),
+            gender: a.gender.as_deref(),
+            date_of_birth: &a.date_of_birth,
+            country: &a.country,
+            city: a.city.as_deref(),
+            native_languages: &a.native_languages,
+            learning_languages: &a.learning_languages,
+            guardian: a.guardian.as_ref(),
+            consents: a.consents,
+            accepted_terms_version: &a.accepted_terms_version,
+            terms_accepted_at: &a.terms_accepted_at,
+            roles: &a.roles,
+            status: a.status,
+            blocked_until: a.blocked_until.as_deref(),
+            balance_credits: a.balance_credits,
+            created_at: &a.created_at,
+            updated_at: &a.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct TokenPair {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub refresh_token: String,
+}

@@ -1,0 +1,196 @@
+//! An API Gateway (HTTP API, payload 2.0) in front of the route table: each request is
+//! turned into the event a Lambda would receive, parsed by `lambda_http` exactly as in
+//! AWS, and answered by the function's own handler.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use natives_functions::App;
+use natives_functions::routes::{Route, RouteMatch, match_route};
+use natives_shared::http::ApiError;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// API Gateway refuses larger payloads before any function runs.
+const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        let (socket, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed");
+                    continue;
+                }
+            },
+            _ = shutdown.changed() => return,
+        };
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request| {
+                let app = app.clone();
+                async move { Ok::<_, Infallible>(handle(&app, request, peer).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(socket), service)
+                .await;
+        });
+    }
+}
+
+async fn handle(
+    app: &App,
+    request: hyper::Request<Incoming>,
+    peer: SocketAddr,
+) -> hyper::Response<Full<Bytes>> {
+    let started = Instant::now();
+    let request_id = ulid::Ulid::new().to_string();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = match route_and_call(app, request, peer, &request_id).await {
+        Ok(response) => response,
+        Err(error) => error.into_response(&request_id),
+    };
+    tracing::info!(
+        %method, %path, status = response.status().as_u16(),
+        micros = started.elapsed().as_micros() as u64, "request"
+    );
+    to_hyper(response)
+}
+
+async fn route_and_call(
+    app: &App,
+    request: hyper::Request<Incoming>,
+    peer: SocketAddr,
+    request_id: &str,
+) -> Result<lambda_http::Response<lambda_http::Body>, ApiError> {
+    let (route, path_parameters) =
+        match match_route(request.method().as_str(), request.uri().path()) {
+            RouteMatch::Found {
+                route,
+                path_parameters,
+            } => (route, path_parameters),
+            RouteMatch::MethodNotAllowed { allow } => {
+                return Err(ApiError::MethodNotAllowed {
+                    allow: allow.join(", "),
+                });
+            }
+            RouteMatch::NotFound => return Err(ApiError::NotFound),
+        };
+    let (parts, body) = request.into_parts();
+    let body = Limited::new(body, MAX_PAYLOAD_BYTES)
+        .collect()
+        .await
+        .map_err(|_| ApiError::PayloadTooLarge {
+            limit_bytes: MAX_PAYLOAD_BYTES,
+        })?
+        .to_bytes();
+    let event = api_gateway_event(&parts, &body, route, &path_parameters, peer, request_id);
+    let lambda_request = lambda_http::request::from_str(&event.to_string())
+        .map_err(|e| ApiError::internal("building the API Gateway event", e))?;
+    Ok(route.function.handle(app, lambda_request).await)
+}
+
+/// The payload-2.0 event API Gateway would send for this request.
+fn api_gateway_event(
+    parts: &http::request::Parts,
+    body: &[u8],
+    route: &Route,
+    path_parameters: &HashMap<String, String>,
+    peer: SocketAddr,
+    request_id: &str,
+) -> Value {
+    let mut headers: HashMap<String, String> = HashMap::new();
+    let mut cookies = Vec::new();
+    for (name, value) in &parts.headers {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        if name == http::header::COOKIE {
+            cookies.extend(value.split("; ").map(str::to_owned));
+            continue;
+        }
+        headers
+            .entry(name.as_str().to_owned())
+            .and_modify(|existing| {
+                existing.push(',');
+                existing.push_str(&value);
+            })
+            .or_insert(value);
+    }
+    let raw_query = parts.uri.query().unwrap_or("");
+    let mut query: HashMap<String, String> = HashMap::new();
+    for (key, value) in form_urlencoded::parse(raw_query.as_bytes()) {
+        query
+            .entry(key.into_owned())
+            .and_modify(|existing| {
+                existing.push(',');
+                existing.push_str(&value);
+            })
+            .or_insert_with(|| value.into_owned());
+    }
+    let (body, is_base64) = match std::str::from_utf8(body) {
+        _ if body.is_empty() => (Value::Null, false),
+        Ok(text) => (json!(text), false),
+        Err(_) => (json!(STANDARD.encode(body)), true),
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let route_key = format!("{} {}", route.method, route.path);
+    let user_agent = headers.get("user-agent").cloned().unwrap_or_default();
+    let mut event = json!({
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": parts.uri.path(),
+        "rawQueryString": raw_query,
+        "headers": headers,
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "local",
+            "domainName": headers.get("host").cloned().unwrap_or_else(|| "localhost".into()),
+            "domainPrefix": "local",
+            "http": {
+                "method": parts.method.as_str(),
+                "path": parts.uri.path(),
+                "protocol": "HTTP/1.1",
+                "sourceIp": peer.ip().to_string(),
+                "userAgent": user_agent,
+            },
+            "requestId": request_id,
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": now.format(&time::format_description::well_known::Rfc2822).unwrap_or_default(),
+            "timeEpoch": now.unix_timestamp() * 1000 + i64::from(now.millisecond()),
+        },
+        "body": body,
+        "isBase64Encoded": is_base64,
+    });
+    if !cookies.is_empty() {
+        event["cookies"] = json!(cookies);
+    }
+    if !query.is_empty() {
+        event["queryStringParameters"] = json!(query);
+    }
+    if !path_parameters.is_empty() {
+        event["pathParameters"] = json!(path_parameters);
+    }
+    event
+}
+
+fn to_hyper(response: lambda_http::Response<lambda_http::Body>) -> hyper::Response<Full<Bytes>> {
+    let (parts, body) = response.into_parts();
+    let bytes = match body {
+        lambda_http::Body::Text(text) => Bytes::from(text),
+        lambda_http::Body::Binary(bytes) => Bytes::from(bytes),
+        _ => Bytes::new(),
+    };
+    hyper::Response::from_parts(parts, Full::new(bytes))
+}

@@ -1,0 +1,159 @@
+//! `natives-local`: serve every route locally, invoke one function, or run an operator
+//! command on the local data.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use natives_functions::routes::{Function, ROUTES};
+use natives_local::stack::{Stack, StackOptions, attach};
+use natives_local::{BoxError, data_dir, invoke};
+use natives_shared::clock::SystemClock;
+use natives_shared::domain::{Email, Role};
+
+#[derive(Parser)]
+#[command(name = "natives-local", about = "The Natives.Chat local stack")]
+struct Cli {
+    /// Where DynamoDB, S3 and the signing keys keep their data.
+    #[arg(long, global = true, default_value = ".local")]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve every route on loopback (the default).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+    },
+    /// Run one function once with an API Gateway event file and print its response.
+    Invoke {
+        function: String,
+        #[arg(long)]
+        event: PathBuf,
+    },
+    /// Operator commands on accounts.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountsCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountsCommand {
+    /// Replace an account's roles, e.g. `set-roles ada@example.com user,admin`.
+    SetRoles { email: String, roles: String },
+}
+
+fn main() -> Result<(), BoxError> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new("info,aws=warn,dynoxide=warn")
+            }),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        match cli.command.unwrap_or(Command::Serve {
+            addr: "127.0.0.1:3000".parse()?,
+        }) {
+            Command::Serve { addr } => serve(addr, cli.data_dir).await,
+            Command::Invoke { function, event } => {
+                let function = Function::from_name(&function).ok_or_else(|| {
+                    let names: Vec<_> = ROUTES.iter().map(|r| r.function.name()).collect();
+                    format!(
+                        "unknown function {function:?}; functions: {}",
+                        names.join(", ")
+                    )
+                })?;
+                let event = std::fs::read_to_string(&event)
+                    .map_err(|e| format!("cannot read {}: {e}", event.display()))?;
+                let (app, _running) = attach(&cli.data_dir).await?;
+                let response = invoke::invoke(&app, function, &event).await?;
+                println!("{}", serde_json::to_string_pretty(&response)?);
+                Ok(())
+            }
+            Command::Accounts {
+                command: AccountsCommand::SetRoles { email, roles },
+            } => set_roles(&cli.data_dir, &email, &roles).await,
+        }
+    })
+}
+
+async fn serve(addr: SocketAddr, data: PathBuf) -> Result<(), BoxError> {
+    let stack = Stack::start(StackOptions {
+        addr,
+        data_dir: data.clone(),
+        clock: Arc::new(SystemClock),
+    })
+    .await?;
+    data_dir::write_endpoints(&data, &stack.endpoints)?;
+    eprintln!(
+        "Natives.Chat local stack on {} ({} routes; data in {}; DynamoDB {}, S3 {})",
+        stack.endpoints.api,
+        ROUTES.len(),
+        data.display(),
+        stack.endpoints.dynamodb,
+        stack.endpoints.s3
+    );
+    shutdown_signal().await;
+    eprintln!("stopping");
+    data_dir::remove_endpoints(&data);
+    stack.stop().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+}
+
+async fn set_roles(data: &std::path::Path, email: &str, roles: &str) -> Result<(), BoxError> {
+    let email = Email::parse(email).map_err(|e| format!("e-mail: {e}"))?;
+    let mut parsed = roles
+        .split(',')
+        .map(Role::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    if !parsed.contains(&Role::User) {
+        parsed.insert(0, Role::User); // every registered account is a user
+    }
+    parsed.dedup();
+    let (app, _running) = attach(data).await?;
+    let account_id = app
+        .store
+        .account_id_for_email(&email)
+        .await?
+        .ok_or_else(|| format!("no account with e-mail {}", email.as_ref()))?;
+    if !app.store.set_roles(&account_id, &parsed, app.now()).await? {
+        return Err(format!("no account with e-mail {}", email.as_ref()).into());
+    }
+    let names: Vec<_> = parsed
+        .iter()
+        .map(|r| format!("{r:?}").to_lowercase())
+        .collect();
+    println!(
+        "{} ({account_id}) now has roles: {}",
+        email.as_ref(),
+        names.join(",")
+    );
+    Ok(())
+}

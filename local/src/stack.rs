@@ -1,0 +1,88 @@
+//! Starting the whole local stack: embedded services, table and bucket, the gateway.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use natives_functions::App;
+use natives_shared::clock::{Clock, SystemClock};
+use natives_shared::config::Settings;
+use natives_shared::store::ensure_table;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::data_dir::{self, Endpoints};
+use crate::{ARCHIVE_BUCKET, BoxError, TABLE_NAME, embedded, gateway};
+
+pub struct StackOptions {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub clock: Arc<dyn Clock>,
+}
+
+pub struct Stack {
+    pub endpoints: Endpoints,
+    pub app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    gateway: JoinHandle<()>,
+}
+
+impl Stack {
+    pub async fn start(options: StackOptions) -> Result<Self, BoxError> {
+        std::fs::create_dir_all(&options.data_dir)?;
+        let (shutdown, stopped) = watch::channel(false);
+        let dynamodb = embedded::start_dynamodb(&options.data_dir, stopped.clone()).await?;
+        let s3 = embedded::start_s3(&options.data_dir, stopped.clone()).await?;
+        embedded::ensure_bucket(&s3, ARCHIVE_BUCKET).await?;
+        let app = Arc::new(local_app(&options.data_dir, &dynamodb, options.clock).await?);
+        let listener = TcpListener::bind(options.addr).await?;
+        let api = format!("http://{}", listener.local_addr()?);
+        let gateway = tokio::spawn(gateway::serve(listener, app.clone(), stopped));
+        Ok(Self {
+            endpoints: Endpoints { api, dynamodb, s3 },
+            app,
+            shutdown,
+            gateway,
+        })
+    }
+
+    /// Stops accepting requests and shuts the embedded services down.
+    pub async fn stop(self) {
+        let _ = self.shutdown.send(true);
+        let _ = self.gateway.await;
+    }
+}
+
+/// The `App` every function gets, configured for a local data folder whose DynamoDB
+/// answers at `dynamodb`. Creates the table if it is missing.
+pub async fn local_app(
+    data_dir: &Path,
+    dynamodb: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<App, BoxError> {
+    let sdk = embedded::sdk_config(dynamodb).await;
+    ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), TABLE_NAME).await?;
+    let keys = data_dir::signing_keys(data_dir)?;
+    Ok(App::new(
+        &sdk,
+        Settings::with_keys(TABLE_NAME, &keys),
+        clock,
+    )?)
+}
+
+/// For commands that run beside `serve`: an `App` on the running stack's DynamoDB if
+/// one serves this folder, otherwise on an embedded DynamoDB opened on the same file.
+/// Keep the returned sender alive while the `App` is used.
+pub async fn attach(data_dir: &Path) -> Result<(App, watch::Sender<bool>), BoxError> {
+    std::fs::create_dir_all(data_dir)?;
+    let (shutdown, stopped) = watch::channel(false);
+    let dynamodb = match data_dir::running_endpoints(data_dir) {
+        Some(endpoints) => endpoints.dynamodb,
+        None => embedded::start_dynamodb(data_dir, stopped).await?,
+    };
+    Ok((
+        local_app(data_dir, &dynamodb, Arc::new(SystemClock)).await?,
+        shutdown,
+    ))
+}

@@ -1,0 +1,13 @@
+//! Passwords, access tokens and refresh tokens.
+
+mod access_token;
+mod keys;
+mod password_hash;
+mod refresh_token;
+
+pub use access_token::{
+    AccessClaims, AuthUser, TOKEN_LEEWAY_SECONDS, TokenError, TokenSigner, TokenVerifier,
+};
+pub use keys::{Ed25519KeyPair, KeyError};
+pub use password_hash::{hash_password, verify_against_dummy, verify_password};
+pub use refresh_token::RefreshToken;

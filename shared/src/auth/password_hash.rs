@@ -1,0 +1,56 @@
+//! argon2id at the OWASP minimum (m = 19 MiB, t = 2, p = 1), PHC strings.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use aws_lc_rs::rand::{SecureRandom, SystemRandom};
+use std::sync::OnceLock;
+
+fn hasher() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+pub fn hash_password(password: &str) -> String {
+    let mut salt_bytes = [0u8; 16];
+    SystemRandom::new()
+        .fill(&mut salt_bytes)
+        .expect("the system random generator is available");
+    let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes make a valid salt");
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .expect("argon2id hashing with valid parameters cannot fail")
+        .to_string()
+}
+
+/// Verifies with the parameters recorded in the PHC string.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    match PasswordHash::new(phc) {
+        Ok(parsed) => hasher()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// Spends the same time as a real verification, so an unknown e-mail cannot be told
+/// apart from a wrong password by timing.
+pub fn verify_against_dummy(password: &str) {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let phc = DUMMY.get_or_init(|| hash_password("dummy password for timing"));
+    let _ = verify_password(password, phc);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_phc_strings_at_owasp_parameters() {
+        let phc = hash_password("correct horse battery");
+        assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
+        assert!(verify_password("correct horse battery", &phc));
+        assert!(!verify_password("correct horse batterz", &phc));
+        assert_ne!(phc, hash_password("correct horse battery"), "salted");
+        assert!(!verify_password("x", "not a phc string"));
+    }
+}

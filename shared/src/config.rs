@@ -1,0 +1,71 @@
+//! Settings read once at cold start from the environment.
+
+use std::env;
+
+use crate::auth::Ed25519KeyPair;
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration: {0}")]
+pub struct ConfigError(pub String);
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub table_name: String,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    /// base64url of the raw Ed25519 public key; every function that verifies tokens.
+    pub jwt_public_key: String,
+    /// base64 PKCS#8 of the Ed25519 private key; only the functions that issue tokens.
+    pub jwt_private_key: Option<String>,
+    /// The version of the Terms of Use a registration must accept.
+    pub terms_version: String,
+    pub access_token_seconds: i64,
+    pub refresh_token_days: i64,
+}
+
+pub const DEFAULT_TERMS_VERSION: &str = "2026-11-01";
+
+impl Settings {
+    /// Settings for a stack whose keys are given; everything else takes its default.
+    pub fn with_keys(table_name: &str, keys: &Ed25519KeyPair) -> Self {
+        Self {
+            table_name: table_name.to_owned(),
+            jwt_issuer: "natives.chat".into(),
+            jwt_audience: "natives.chat/api".into(),
+            jwt_public_key: keys.public_base64url.clone(),
+            jwt_private_key: Some(keys.private_pkcs8_base64.clone()),
+            terms_version: DEFAULT_TERMS_VERSION.into(),
+            access_token_seconds: 900,
+            refresh_token_days: 30,
+        }
+    }
+
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let optional = |name: &str| env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let jwt_private_key = optional("JWT_PRIVATE_KEY");
+        let jwt_public_key = match (optional("JWT_PUBLIC_KEY"), &jwt_private_key) {
+            (Some(public), _) => public,
+            (None, Some(private)) => {
+                Ed25519KeyPair::public_of(private).map_err(|e| ConfigError(e.to_string()))?
+            }
+            (None, None) => return Err(ConfigError("JWT_PUBLIC_KEY is not set".into())),
+        };
+        let number = |name: &str, default: i64| -> Result<i64, ConfigError> {
+            optional(name).map_or(Ok(default), |v| {
+                v.parse()
+                    .map_err(|_| ConfigError(format!("{name} must be a whole number")))
+            })
+        };
+        Ok(Self {
+            table_name: optional("TABLE_NAME").unwrap_or_else(|| "natives".into()),
+            jwt_issuer: optional("JWT_ISSUER").unwrap_or_else(|| "natives.chat".into()),
+            jwt_audience: optional("JWT_AUDIENCE").unwrap_or_else(|| "natives.chat/api".into()),
+            jwt_public_key,
+            jwt_private_key,
+            terms_version: optional("TERMS_VERSION")
+                .unwrap_or_else(|| DEFAULT_TERMS_VERSION.into()),
+            access_token_seconds: number("ACCESS_TOKEN_SECONDS", 900)?,
+            refresh_token_days: number("REFRESH_TOKEN_DAYS", 30)?,
+        })
+    }
+}

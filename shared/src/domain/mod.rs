@@ -1,0 +1,19 @@
+//! Domain types. Each newtype can only hold a valid value: input is parsed once, at the edge.
+
+mod account;
+mod country;
+mod email;
+mod language;
+mod password;
+mod role;
+mod text;
+mod validation;
+
+pub use account::{Account, AccountStatus, Consents, Guardian, Standing};
+pub use country::CountryCode;
+pub use email::Email;
+pub use language::{LanguageList, LanguageTag};
+pub use password::Password;
+pub use role::Role;
+pub use text::{BirthDate, City, DisplayName, FullName, Gender, PersonName};
+pub use validation::{FieldError, Validator};

@@ -1,0 +1,26 @@
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    User,
+    Consultant,
+    Mentor,
+    Moderator,
+    Admin,
+}
+
+impl Role {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim() {
+            "user" => Ok(Self::User),
+            "consultant" => Ok(Self::Consultant),
+            "mentor" => Ok(Self::Mentor),
+            "moderator" => Ok(Self::Moderator),
+            "admin" => Ok(Self::Admin),
+            other => Err(format!(
+                "unknown role {other:?}: expected user, consultant, mentor, moderator or admin"
+            )),
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! One error type for every route, turned into RFC 9457 problem details in one place.
+
+use lambda_http::{Body, Response};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::domain::FieldError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    #[error("unauthorized ({code})")]
+    Unauthorized { code: &'static str, detail: String },
+    #[error("forbidden ({code})")]
+    Forbidden {
+        code: &'static str,
+        detail: String,
+        blocked_until: Option<String>,
+    },
+    #[error("not found")]
+    NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed { allow: String },
+    #[error("conflict ({code})")]
+    Conflict { code: &'static str, detail: String },
+    #[error("payload too large")]
+    PayloadTooLarge { limit_bytes: usize },
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("validation failed")]
+    Validation(Vec<FieldError>),
+    #[error("unprocessable ({code})")]
+    Unprocessable { code: &'static str, detail: String },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: String,
+    code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [FieldError]>,
+}
+
+impl ApiError {
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::Unauthorized {
+            code: "unauthorized",
+            detail: detail.into(),
+        }
+    }
+
+    pub fn internal(context: &str, error: impl std::fmt::Display) -> Self {
+        Self::Internal(format!("{context}: {error}"))
+    }
+
+    pub fn status(&self) -> u16 {
+        match self {
+            Self::Malformed(_) => 400,
+            Self::Unauthorized { .. } => 401,
+            Self::Forbidden { .. } => 403,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed { .. } => 405,
+            Self::Conflict { .. } => 409,
+            Self::PayloadTooLarge { .. } => 413,
+            Self::UnsupportedMediaType => 415,
+            Self::Validation(_) | Self::Unprocessable { .. } => 422,
+            Self::Internal(_) => 500,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed(_) => "malformed_json",
+            Self::Unauthorized { code, .. }
+            | Self::Forbidden { code, .. }
+            | Self::Conflict { code, .. }
+            | Self::Unprocessable { code, .. } => code,
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed { .. } => "method_not_allowed",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::Validation(_) => "validation_failed",
+            Self::Internal(_) => "internal_error",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self.status() {
+            400 => "Bad Request",
+            401 => "Unauthorized",
+            403 => "Forbidden",
+            404 => "Not Found",
+            405 => "Method Not Allowed",
+            409 => "Conflict",
+            413 => "Content Too Large",
+            415 => "Unsupported Media Type",
+            422 => "Unprocessable Content",
+            _ => "Internal Server Error",
+        }
+    }
+
+    /// What the client may read. Internal details are logged, never sent.
+    fn detail(&self) -> String {
+        match self {
+            Self::Malformed(detail) => format!("The body is not valid JSON: {detail}"),
+            Self::Unauthorized { detail, .. }
+            | Self::Forbidden { detail, .. }
+            | Self::Conflict { detail, .. }
+            | Self::Unprocessable { detail, .. } => detail.clone(),
+            Self::NotFound => "Nothing is here.".into(),
+            Self::MethodNotAllowed { allow } => format!("This resource allows {allow}."),
+            Self::PayloadTooLarge { limit_bytes } => {
+                format!("The body is larger than {limit_bytes} bytes.")
+            }
+            Self::UnsupportedMediaType => "The body must be sent as application/json.".into(),
+            Self::Validation(_) => "Some fields are missing or invalid.".into(),
+            Self::Internal(_) => "Something went wrong on our side; it has been logged.".into(),
+        }
+    }
+
+    pub fn into_response(self, request_id: &str) -> Response<Body> {
+        let status = self.status();
+        if status >= 500 {
+            tracing::error!(request_id, error = %self, "request failed");
+        } else {
+            tracing::info!(request_id, status, error = %self, "request refused");
+        }
+        let code = self.code();
+        let problem = Problem {
+            kind: format!("https://natives.chat/problems/{}", code.replace('_', "-")),
+            title: self.title(),
+            status,
+            detail: self.detail(),
+            code,
+            errors: match &self {
+                Self::Validation(errors) => Some(errors),
+                _ => None,
+            },
+        };
+        let mut body = serde_json::to_value(&problem).expect("problem serialises");
+        if let Self::Forbidden {
+            blocked_until: Some(until),
+            ..
+        } = &self
+        {
+            body["blocked_until"] = json!(until);
+        }
+        let mut builder = Response::builder()
+            .status(status)
+            .header("content-type", "application/problem+json");
+        if let Self::MethodNotAllowed { allow } = &self {
+            builder = builder.header("allow", allow.as_str());
+        }
+        builder
+            .body(Body::Text(body.to_string()))
+            .expect("a problem response is well-formed")
+    }
+}
+
+impl From<Vec<FieldError>> for ApiError {
+    fn from(errors: Vec<FieldError>) -> Self {
+        Self::Validation(errors)
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        Self::internal("store", error)
+    }
+}

@@ -1,0 +1,14 @@
+//! The HTTP edge: one error type mapped to problem+json, JSON bodies parsed once,
+//! bearer authentication, and response builders. Routing lives in `functions`.
+
+mod auth;
+mod body;
+mod error;
+mod query;
+mod response;
+
+pub use auth::authenticate;
+pub use body::{MAX_BODY_BYTES, json_body};
+pub use error::ApiError;
+pub use query::Pagination;
+pub use response::{json, no_content};

@@ -1,0 +1,10 @@
+//! Natives.Chat shared library: domain types, authentication, the DynamoDB adapter
+//! and the HTTP edge helpers every function uses. It knows nothing about routing.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod ids;
+pub mod store;

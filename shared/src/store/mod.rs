@@ -1,0 +1,121 @@
+//! The DynamoDB adapter. Every key is built in [`keys`]; invariants live in condition
+//! expressions, not in read-then-write code.
+
+mod accounts;
+pub mod keys;
+mod schema;
+mod sessions;
+
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+pub use accounts::{CreateAccountError, ProfileChanges};
+pub use schema::ensure_table;
+pub use sessions::{RefreshRecord, RotateError, SessionFamily};
+
+pub type Item = HashMap<String, AttributeValue>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("dynamodb request failed: {0}")]
+    Backend(String),
+    #[error("stored item does not parse: {0}")]
+    Corrupt(String),
+}
+
+impl StoreError {
+    pub(crate) fn backend(error: impl std::error::Error) -> Self {
+        // The SDK's Display is terse; the source chain carries the service's message.
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        Self::Backend(message)
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    client: Client,
+    table: String,
+}
+
+impl Store {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    /// A store on the DynamoDB endpoint `sdk` points at.
+    pub fn connect(sdk: &aws_config::SdkConfig, table: &str) -> Self {
+        Self::new(Client::new(sdk), table)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    async fn get(&self, (pk, sk): (String, String)) -> Result<Option<Item>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(pk))
+            .key("sk", AttributeValue::S(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(StoreError::backend)?;
+        Ok(output.item)
+    }
+}
+
+/// The reason code of each item of a cancelled transaction ("None" where it was fine).
+pub(crate) fn cancellation_codes<R>(
+    error: &aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        R,
+    >,
+) -> Option<Vec<String>> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+    match error.as_service_error()? {
+        TransactWriteItemsError::TransactionCanceledException(cancelled) => Some(
+            cancelled
+                .cancellation_reasons()
+                .iter()
+                .map(|r| r.code().unwrap_or("None").to_owned())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// An item from a serialisable value plus its keys.
+pub(crate) fn to_item(value: &impl serde::Serialize, (pk, sk): (String, String)) -> Item {
+    let mut item: Item = serde_dynamo::to_item(value).expect("domain values serialise to items");
+    item.insert("pk".into(), AttributeValue::S(pk));
+    item.insert("sk".into(), AttributeValue::S(sk));
+    item
+}
+
+pub(crate) fn from_item<T: serde::de::DeserializeOwned>(item: Item) -> Result<T, StoreError> {
+    serde_dynamo::from_item(item).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub(crate) fn n(value: impl ToString) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}

@@ -17,9 +17,13 @@ use hyper_util::rt::TokioIo;
 use natives_functions::App;
 use natives_functions::routes::{Route, RouteMatch, match_route};
 use natives_shared::http::ApiError;
+use natives_shared::store::count_requests;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+/// The number of DynamoDB requests the function made for this request.
+pub const DYNAMODB_REQUESTS_HEADER: &str = "x-local-dynamodb-requests";
 
 /// API Gateway refuses larger payloads before any function runs.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -58,14 +62,21 @@ async fn handle(
     let request_id = ulid::Ulid::new().to_string();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let response = match route_and_call(app, request, peer, &request_id).await {
+    let (result, dynamodb_requests) =
+        count_requests(route_and_call(app, request, peer, &request_id)).await;
+    let mut response = match result {
         Ok(response) => response,
         Err(error) => error.into_response(&request_id),
     };
     tracing::info!(
-        %method, %path, status = response.status().as_u16(),
+        %method, %path, status = response.status().as_u16(), dynamodb_requests,
         micros = started.elapsed().as_micros() as u64, "request"
     );
+    // Local only (API Gateway sends no such header): lets tests hold each route to its
+    // DynamoDB request budget.
+    response
+        .headers_mut()
+        .insert(DYNAMODB_REQUESTS_HEADER, dynamodb_requests.into());
     to_hyper(response)
 }
 

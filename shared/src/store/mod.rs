@@ -3,6 +3,7 @@
 
 mod accounts;
 pub mod keys;
+mod metering;
 mod schema;
 mod sessions;
 
@@ -11,6 +12,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
 pub use accounts::{CreateAccountError, ProfileChanges};
+pub use metering::count_requests;
 pub use schema::ensure_table;
 pub use sessions::{RefreshRecord, RotateError, SessionFamily};
 
@@ -54,7 +56,10 @@ impl Store {
 
     /// A store on the DynamoDB endpoint `sdk` points at.
     pub fn connect(sdk: &aws_config::SdkConfig, table: &str) -> Self {
-        Self::new(Client::new(sdk), table)
+        let config = aws_sdk_dynamodb::config::Builder::from(sdk)
+            .interceptor(metering::RequestMeter)
+            .build();
+        Self::new(Client::from_conf(config), table)
     }
 
     pub fn client(&self) -> &Client {

@@ -1,0 +1,383 @@
+use futures::future::join_all;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime, macros::format_description};
+
+use crate::helpers::{assert_problem, registration, spawn_app};
+
+fn date_years_ago(years: i32, extra_days: i64) -> String {
+    let today = OffsetDateTime::now_utc().date();
+    let date =
+        today.replace_year(today.year() - years).unwrap_or(today) + Duration::days(extra_days);
+    date.format(format_description!("[year]-[month]-[day]"))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn registration_answers_201_with_the_account_and_no_secrets() {
+    let app = spawn_app().await;
+    let mut body = registration("  Ada@Example.com ");
+    body["full_name"] = json!("Ada Lovelace");
+    body["consents"] = json!({ "marketing_emails": true, "notification_emails": false });
+
+    let response = app.register(&body).await;
+
+    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(response.headers()["location"], "/v1/me");
+    let account: Value = response.json().await.unwrap();
+    assert_eq!(account["email"], "ada@example.com");
+    assert_eq!(account["full_name"], "Ada Lovelace");
+    assert_eq!(account["roles"], json!(["user"]));
+    assert_eq!(account["status"], "active");
+    assert_eq!(account["balance_credits"], 0);
+    assert_eq!(account["accepted_terms_version"], "2026-11-01");
+    assert!(
+        account["terms_accepted_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
+    assert_eq!(account["consents"]["marketing_emails"], true);
+    let text = account.to_string();
+    for secret in ["password", "argon2", "token_generation"] {
+        assert!(!text.contains(secret), "{secret} leaked: {text}");
+    }
+    // the account item and the e-mail claim
+    assert_eq!(app.item_count().await, 2);
+}
+
+#[tokio::test]
+async fn an_email_is_taken_whatever_its_case_or_spacing() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.register(&registration("ada@example.com"))
+            .await
+            .status(),
+        201
+    );
+
+    for variant in ["ada@example.com", "ADA@example.COM", " ada@example.com\t"] {
+        let response = app.register(&registration(variant)).await;
+        assert_problem(response, 409, "email_taken").await;
+    }
+    assert_eq!(app.item_count().await, 2, "nothing more was written");
+}
+
+#[tokio::test]
+async fn concurrent_registrations_of_one_email_create_exactly_one_account() {
+    let app = spawn_app().await;
+    let body = registration("race@example.com");
+    let responses = join_all((0..20).map(|_| app.register(&body))).await;
+
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        19,
+        "{statuses:?}"
+    );
+    assert_eq!(app.item_count().await, 2);
+}
+
+#[tokio::test]
+async fn minors_register_only_with_a_consenting_guardian() {
+    let app = spawn_app().await;
+    let minor = |email: &str| {
+        let mut body = registration(email);
+        body["date_of_birth"] = json!(date_years_ago(18, 1)); // 18 tomorrow
+        body
+    };
+
+    assert_problem(
+        app.register(&minor("teen@example.com")).await,
+        422,
+        "guardian_required",
+    )
+    .await;
+
+    let mut refused = minor("teen@example.com");
+    refused["guardian"] = json!({ "name": "Pat", "email": "pat@example.com", "consent": false });
+    assert_problem(app.register(&refused).await, 422, "guardian_required").await;
+    assert_eq!(app.item_count().await, 0);
+
+    let mut consented = minor("teen@example.com");
+    consented["guardian"] = json!({ "name": "Pat", "email": "Pat@Example.com", "consent": true });
+    let response = app.register(&consented).await;
+    assert_eq!(response.status(), 201);
+    let account: Value = response.json().await.unwrap();
+    assert_eq!(
+        account["guardian"],
+        json!({ "name": "Pat", "email": "pat@example.com", "consent": true })
+    );
+
+    let mut adult_today = registration("adult@example.com");
+    adult_today["date_of_birth"] = json!(date_years_ago(18, 0));
+    assert_eq!(
+        app.register(&adult_today).await.status(),
+        201,
+        "18 today needs no guardian"
+    );
+}
+
+#[tokio::test]
+async fn registration_requires_the_current_terms() {
+    let app = spawn_app().await;
+    let mut body = registration("ada@example.com");
+    body["accepted_terms_version"] = json!("2020-01-01");
+    assert_problem(app.register(&body).await, 422, "terms_not_accepted").await;
+    assert_eq!(app.item_count().await, 0);
+}
+
+#[tokio::test]
+async fn bad_registrations_get_a_problem_and_write_nothing() {
+    let app = spawn_app().await;
+    let with = |field: &str, value: Value| {
+        let mut body = registration("ada@example.com");
+        body[field] = value;
+        body
+    };
+    let without = |field: &str| {
+        let mut body = registration("ada@example.com");
+        body.as_object_mut().unwrap().remove(field);
+        body
+    };
+    let json_cases: Vec<(&str, Value, u16, &str, Option<&str>)> = vec![
+        (
+            "unknown field",
+            with("role", json!("admin")),
+            422,
+            "validation_failed",
+            Some("role"),
+        ),
+        (
+            "missing e-mail",
+            without("email"),
+            422,
+            "validation_failed",
+            Some("email"),
+        ),
+        (
+            "missing password",
+            without("password"),
+            422,
+            "validation_failed",
+            Some("password"),
+        ),
+        (
+            "e-mail not an address",
+            with("email", json!("ada.example.com")),
+            422,
+            "validation_failed",
+            Some("email"),
+        ),
+        (
+            "e-mail too long",
+            with("email", json!(format!("{}@example.com", "a".repeat(250)))),
+            422,
+            "validation_failed",
+            Some("email"),
+        ),
+        (
+            "display name too long",
+            with("display_name", json!("x".repeat(51))),
+            422,
+            "validation_failed",
+            Some("display_name"),
+        ),
+        (
+            "display name blank",
+            with("display_name", json!("   ")),
+            422,
+            "validation_failed",
+            Some("display_name"),
+        ),
+        (
+            "full name too long",
+            with("full_name", json!("x".repeat(101))),
+            422,
+            "validation_failed",
+            Some("full_name"),
+        ),
+        (
+            "no such date",
+            with("date_of_birth", json!("1990-02-30")),
+            422,
+            "validation_failed",
+            Some("date_of_birth"),
+        ),
+        (
+            "date in another format",
+            with("date_of_birth", json!("10/12/1990")),
+            422,
+            "validation_failed",
+            Some("date_of_birth"),
+        ),
+        (
+            "born in the future",
+            with("date_of_birth", json!("2999-01-01")),
+            422,
+            "validation_failed",
+            Some("date_of_birth"),
+        ),
+        (
+            "unassigned country",
+            with("country", json!("XX")),
+            422,
+            "validation_failed",
+            Some("country"),
+        ),
+        (
+            "bad language tag",
+            with("native_languages", json!(["en_GB"])),
+            422,
+            "validation_failed",
+            Some("native_languages"),
+        ),
+        (
+            "no native language",
+            with("native_languages", json!([])),
+            422,
+            "validation_failed",
+            Some("native_languages"),
+        ),
+        (
+            "bad learning tag",
+            with("learning_languages", json!(["not a tag"])),
+            422,
+            "validation_failed",
+            Some("learning_languages"),
+        ),
+        (
+            "password too short",
+            with("password", json!("123456789")),
+            422,
+            "validation_failed",
+            Some("password"),
+        ),
+        (
+            "password too long",
+            with("password", json!("x".repeat(129))),
+            422,
+            "validation_failed",
+            Some("password"),
+        ),
+        (
+            "password is the e-mail",
+            with("password", json!("ada@example.com")),
+            422,
+            "validation_failed",
+            Some("password"),
+        ),
+        (
+            "guardian without consent field",
+            with(
+                "guardian",
+                json!({ "name": "Pat", "email": "pat@example.com" }),
+            ),
+            422,
+            "validation_failed",
+            Some("guardian.consent"),
+        ),
+        (
+            "wrong type",
+            with("native_languages", json!("en")),
+            422,
+            "validation_failed",
+            Some("native_languages"),
+        ),
+        (
+            "not an object",
+            json!(["ada@example.com"]),
+            422,
+            "validation_failed",
+            None,
+        ),
+    ];
+    for (description, body, status, code, field) in json_cases {
+        let response = app.register(&body).await;
+        assert_eq!(response.status().as_u16(), status, "{description}");
+        let problem = assert_problem(response, status, code).await;
+        if let Some(field) = field {
+            let fields: Vec<&str> = problem["errors"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{description}: no errors in {problem}"))
+                .iter()
+                .map(|e| e["field"].as_str().unwrap())
+                .collect();
+            assert!(
+                fields.contains(&field),
+                "{description}: {field} not in {fields:?}"
+            );
+        }
+    }
+
+    let valid = registration("ada@example.com").to_string();
+    let raw_cases: Vec<(&str, Option<&str>, String, u16, &str)> = vec![
+        (
+            "malformed JSON",
+            Some("application/json"),
+            r#"{"email": "ada@example.com","#.into(),
+            400,
+            "malformed_json",
+        ),
+        (
+            "not JSON at all",
+            Some("application/json"),
+            "email=ada@example.com".into(),
+            400,
+            "malformed_json",
+        ),
+        (
+            "empty body",
+            Some("application/json"),
+            String::new(),
+            400,
+            "malformed_json",
+        ),
+        (
+            "wrong content type",
+            Some("text/plain"),
+            valid.clone(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "form content type",
+            Some("application/x-www-form-urlencoded"),
+            valid.clone(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "no content type",
+            None,
+            valid.clone(),
+            415,
+            "unsupported_media_type",
+        ),
+        (
+            "over 64 KiB",
+            Some("application/json"),
+            format!(r#"{{"email":"{}"}}"#, "a".repeat(65 * 1024)),
+            413,
+            "payload_too_large",
+        ),
+    ];
+    for (description, content_type, body, status, code) in raw_cases {
+        let response = app.post_raw("/v1/accounts", content_type, body).await;
+        assert_eq!(response.status().as_u16(), status, "{description}");
+        assert_problem(response, status, code).await;
+    }
+
+    assert_eq!(app.item_count().await, 0, "no bad request wrote anything");
+    assert_eq!(
+        app.register(&registration("ada@example.com"))
+            .await
+            .status(),
+        201
+    );
+}

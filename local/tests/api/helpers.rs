@@ -1,0 +1,192 @@
+use std::sync::Arc;
+
+use natives_local::data_dir::signing_keys;
+use natives_local::stack::{Stack, StackOptions};
+use natives_shared::auth::Ed25519KeyPair;
+use natives_shared::clock::ShiftedClock;
+use reqwest::{Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ShiftedClock>,
+    pub stack: Stack,
+    pub data_dir: TempDir,
+}
+
+pub struct TestUser {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let data_dir = tempfile::tempdir().expect("temp dir");
+    let (stack, clock) = start_stack(&data_dir).await;
+    TestApp {
+        address: stack.endpoints.api.clone(),
+        client: reqwest::Client::new(),
+        clock,
+        stack,
+        data_dir,
+    }
+}
+
+pub async fn start_stack(data_dir: &TempDir) -> (Stack, Arc<ShiftedClock>) {
+    let clock = Arc::new(ShiftedClock::default());
+    let stack = Stack::start(StackOptions {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.path().to_owned(),
+        clock: clock.clone(),
+    })
+    .await
+    .expect("the local stack starts");
+    (stack, clock)
+}
+
+/// A registration body that succeeds; tests change one thing at a time.
+pub fn registration(email: &str) -> Value {
+    json!({
+        "email": email,
+        "password": "correct horse battery",
+        "display_name": "Ada",
+        "date_of_birth": "1990-12-10",
+        "country": "GB",
+        "native_languages": ["en-GB"],
+        "learning_languages": ["de"],
+        "accepted_terms_version": "2026-11-01"
+    })
+}
+
+pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json",
+        "problem content type"
+    );
+    let body: Value = response.json().await.expect("a JSON problem");
+    assert_eq!(body["code"], code, "problem code in {body}");
+    assert_eq!(body["status"], status);
+    assert!(body["title"].is_string() && body["type"].is_string() && body["detail"].is_string());
+    body
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_raw(
+        &self,
+        path: &str,
+        content_type: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> Response {
+        let mut request = self.client.post(self.url(path)).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn post_with_token(&self, path: &str, token: &str) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get_me(&self, token: &str) -> Response {
+        self.client
+            .get(self.url("/v1/me"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch_me(&self, token: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url("/v1/me"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn register(&self, body: &Value) -> Response {
+        self.post_json("/v1/accounts", body).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post_json(
+            "/v1/sessions",
+            &json!({ "email": email, "password": password }),
+        )
+        .await
+    }
+
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        self.post_json(
+            "/v1/sessions/refresh",
+            &json!({ "refresh_token": refresh_token }),
+        )
+        .await
+    }
+
+    /// Registers `email` and logs in.
+    pub async fn registered_user(&self, email: &str) -> TestUser {
+        let response = self.register(&registration(email)).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let account: Value = response.json().await.unwrap();
+        let tokens = self.logged_in(email, "correct horse battery").await;
+        TestUser {
+            id: account["id"].as_str().unwrap().to_owned(),
+            email: email.to_owned(),
+            password: "correct horse battery".into(),
+            access_token: tokens["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
+        }
+    }
+
+    pub async fn logged_in(&self, email: &str, password: &str) -> Value {
+        let response = self.login(email, password).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    /// The stack's signing keys, for crafting tokens in tests.
+    pub fn signing_keys(&self) -> Ed25519KeyPair {
+        signing_keys(self.data_dir.path()).unwrap()
+    }
+
+    /// Every item in the table: proves what was (not) written.
+    pub async fn item_count(&self) -> usize {
+        let store = &self.stack.app.store;
+        let output = store
+            .client()
+            .scan()
+            .table_name(store.table())
+            .send()
+            .await
+            .expect("scan");
+        output.count() as usize
+    }
+}

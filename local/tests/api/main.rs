@@ -1,0 +1,9 @@
+//! API journeys: the local stack on a random port, with a fresh data folder per test,
+//! driven over real HTTP as a client would.
+
+mod accounts;
+mod budget;
+mod helpers;
+mod me;
+mod sessions;
+mod stack;

@@ -1,0 +1,164 @@
+use std::process::Command;
+
+use natives_functions::routes::Function;
+use natives_local::data_dir;
+use natives_local::invoke::invoke;
+use natives_local::stack::attach;
+use serde_json::{Value, json};
+
+use crate::helpers::{assert_problem, registration, spawn_app, start_stack};
+
+#[tokio::test]
+async fn data_and_sessions_survive_a_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let (stack, _) = start_stack(&data).await;
+    let client = reqwest::Client::new();
+    let api = stack.endpoints.api.clone();
+    let created = client
+        .post(format!("{api}/v1/accounts"))
+        .json(&registration("ada@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let tokens: Value = client
+        .post(format!("{api}/v1/sessions"))
+        .json(&json!({ "email": "ada@example.com", "password": "correct horse battery" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    stack.stop().await;
+
+    let (stack, _) = start_stack(&data).await;
+    let api = stack.endpoints.api.clone();
+    let me = client
+        .get(format!("{api}/v1/me"))
+        .bearer_auth(tokens["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        me.status(),
+        200,
+        "the signing keys and the account persisted"
+    );
+    let again = client
+        .post(format!("{api}/v1/accounts"))
+        .json(&registration("ada@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 409, "the e-mail claim persisted");
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods_get_problems_like_the_gateway() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/v1/nowhere")).send().await.unwrap();
+    assert_problem(response, 404, "not_found").await;
+    let response = app.client.delete(app.url("/v1/me")).send().await.unwrap();
+    assert_eq!(response.headers()["allow"], "GET, PATCH");
+    assert_problem(response, 405, "method_not_allowed").await;
+}
+
+#[tokio::test]
+async fn invoke_runs_a_function_on_its_event_file() {
+    let app = spawn_app().await;
+    let event = |name: &str| {
+        std::fs::read_to_string(format!(
+            "{}/../events/{name}.json",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    };
+
+    let response = invoke(&app.stack.app, Function::Register, &event("register"))
+        .await
+        .unwrap();
+    assert_eq!(response["statusCode"], 201, "{response}");
+    let account: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
+    assert_eq!(account["email"], "ada@example.com");
+
+    let response = invoke(&app.stack.app, Function::Login, &event("login"))
+        .await
+        .unwrap();
+    assert_eq!(response["statusCode"], 200, "{response}");
+
+    let response = invoke(&app.stack.app, Function::GetMe, &event("get-me"))
+        .await
+        .unwrap();
+    assert_eq!(response["statusCode"], 401, "the event's placeholder token");
+    assert_eq!(
+        response["headers"]["content-type"],
+        "application/problem+json"
+    );
+}
+
+fn set_roles(data: &std::path::Path, email: &str, roles: &str) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_natives-local"))
+        .args(["accounts", "set-roles", email, roles, "--data-dir"])
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+// Several threads: the command below blocks this one while the stack must answer it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn set_roles_works_beside_a_running_stack_and_without_one() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    data_dir::write_endpoints(app.data_dir.path(), &app.stack.endpoints).unwrap();
+
+    let output = set_roles(app.data_dir.path(), "Ada@Example.com", "moderator");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let me: Value = app.get_me(&user.access_token).await.json().await.unwrap();
+    assert_eq!(me["roles"], json!(["user", "moderator"]));
+
+    let output = set_roles(app.data_dir.path(), "nobody@example.com", "admin");
+    assert!(!output.status.success());
+    let output = set_roles(app.data_dir.path(), "ada@example.com", "emperor");
+    assert!(!output.status.success(), "unknown roles are refused");
+
+    // the same folder with no stack running: the command opens the database itself
+    data_dir::remove_endpoints(app.data_dir.path());
+    let TestAppParts { data, stack } = TestAppParts::from(app);
+    stack.stop().await;
+    let output = set_roles(data.path(), "ada@example.com", "user,admin");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let (app, _running) = attach(data.path()).await.unwrap();
+    let account_id = app
+        .store
+        .account_id_for_email(&natives_shared::domain::Email::parse("ada@example.com").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let account = app.store.get_account(&account_id).await.unwrap().unwrap();
+    assert_eq!(format!("{:?}", account.roles), "[User, Admin]");
+}
+
+struct TestAppParts {
+    data: tempfile::TempDir,
+    stack: natives_local::stack::Stack,
+}
+
+impl From<crate::helpers::TestApp> for TestAppParts {
+    fn from(app: crate::helpers::TestApp) -> Self {
+        Self {
+            data: app.data_dir,
+            stack: app.stack,
+        }
+    }
+}

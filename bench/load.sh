@@ -47,8 +47,10 @@ run() { # <label> <connections> <wrk args...>
 import re, sys
 label, connections, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
 def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 1e-3, "ms": 1, "s": 1e3}[unit]
+    n, unit = re.match(r"([\d.]+)(us|ms|s|m)$", v).groups()
+    return float(n) * {"us": 1e-3, "ms": 1, "s": 1e3, "m": 6e4}[unit]
+if "Latency Distribution" not in text:
+    sys.exit(f"wrk output not understood:\n{text}")
 p50 = ms(re.search(r"50%\s+(\S+)", text).group(1))
 p99 = ms(re.search(r"99%\s+(\S+)", text).group(1))
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))

@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use aws_config::{BehaviorVersion, SdkConfig};
 use lambda_http::Request;
-use natives_shared::auth::{AuthUser, KeyError, TokenSigner, TokenVerifier};
+use natives_shared::auth::{AuthUser, TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
 use natives_shared::config::Settings;
-use natives_shared::domain::{Account, Standing};
+use natives_shared::domain::{Account, Role, Standing};
 use natives_shared::http::{ApiError, authenticate};
+use natives_shared::payments::StripeCheckout;
 use natives_shared::store::Store;
 use time::OffsetDateTime;
 
@@ -16,6 +17,7 @@ pub struct App {
     pub store: Store,
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
+    pub checkout: CheckoutProvider,
     verifier: TokenVerifier,
     /// Only functions that issue tokens are configured with the private key.
     signer: Option<TokenSigner>,
@@ -34,7 +36,17 @@ impl App {
         sdk: &SdkConfig,
         settings: Settings,
         clock: Arc<dyn Clock>,
-    ) -> Result<Self, KeyError> {
+    ) -> Result<Self, lambda_http::Error> {
+        let payments = &settings.payments;
+        let checkout = match (&payments.stripe_secret_key, &payments.local_checkout_base) {
+            (Some(key), _) => {
+                CheckoutProvider::Stripe(StripeCheckout::new(key, &payments.stripe_api_base)?)
+            }
+            (None, Some(base)) => CheckoutProvider::Local {
+                base_url: base.trim_end_matches('/').to_owned(),
+            },
+            (None, None) => CheckoutProvider::Unavailable,
+        };
         let verifier = TokenVerifier::new(
             &settings.jwt_public_key,
             &settings.jwt_issuer,
@@ -56,6 +68,7 @@ impl App {
             store: Store::connect(sdk, &settings.table_name),
             settings,
             clock,
+            checkout,
             verifier,
             signer,
         })
@@ -88,6 +101,36 @@ impl App {
             .filter(|a| a.standing(self.now()) == Standing::Active)
             .ok_or_else(revoked_token)?;
         Ok((caller, account))
+    }
+}
+
+/// Where checkouts are opened.
+pub enum CheckoutProvider {
+    Stripe(StripeCheckout),
+    /// The local stack's checkout page (no Stripe key configured).
+    Local {
+        base_url: String,
+    },
+    Unavailable,
+}
+
+impl App {
+    /// The caller's account, refused with 403 unless it has `role`.
+    pub async fn caller_with_role(
+        &self,
+        request: &Request,
+        role: Role,
+    ) -> Result<(AuthUser, Account), ApiError> {
+        let (caller, account) = self.caller_account(request).await?;
+        if account.has_role(role) {
+            Ok((caller, account))
+        } else {
+            Err(ApiError::Forbidden {
+                code: "forbidden",
+                detail: format!("This needs the {role:?} role.").to_lowercase(),
+                blocked_until: None,
+            })
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod credits;
 pub mod lambda;
 pub mod me;
 pub mod routes;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use lambda_http::{Body, Request, Response};
 
 use crate::lambda::respond;
-use crate::{App, accounts, me, sessions};
+use crate::{App, accounts, credits, me, sessions};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Function {
@@ -18,6 +18,12 @@ pub enum Function {
     GetMe,
     UpdateMe,
     BlockMe,
+    ListTariffs,
+    PutTariff,
+    CreateCheckout,
+    StripeWebhook,
+    GetBalance,
+    GrantCredits,
 }
 
 pub struct Route {
@@ -27,47 +33,37 @@ pub struct Route {
     pub function: Function,
 }
 
+const fn route(method: &'static str, path: &'static str, function: Function) -> Route {
+    Route {
+        method,
+        path,
+        function,
+    }
+}
+
 pub const ROUTES: &[Route] = &[
-    Route {
-        method: "POST",
-        path: "/v1/accounts",
-        function: Function::Register,
-    },
-    Route {
-        method: "POST",
-        path: "/v1/sessions",
-        function: Function::Login,
-    },
-    Route {
-        method: "POST",
-        path: "/v1/sessions/refresh",
-        function: Function::RefreshSession,
-    },
-    Route {
-        method: "POST",
-        path: "/v1/sessions/logout",
-        function: Function::Logout,
-    },
-    Route {
-        method: "POST",
-        path: "/v1/sessions/revoke-all",
-        function: Function::RevokeAllSessions,
-    },
-    Route {
-        method: "GET",
-        path: "/v1/me",
-        function: Function::GetMe,
-    },
-    Route {
-        method: "PATCH",
-        path: "/v1/me",
-        function: Function::UpdateMe,
-    },
-    Route {
-        method: "POST",
-        path: "/v1/me/block",
-        function: Function::BlockMe,
-    },
+    route("POST", "/v1/accounts", Function::Register),
+    route("POST", "/v1/sessions", Function::Login),
+    route("POST", "/v1/sessions/refresh", Function::RefreshSession),
+    route("POST", "/v1/sessions/logout", Function::Logout),
+    route(
+        "POST",
+        "/v1/sessions/revoke-all",
+        Function::RevokeAllSessions,
+    ),
+    route("GET", "/v1/me", Function::GetMe),
+    route("PATCH", "/v1/me", Function::UpdateMe),
+    route("POST", "/v1/me/block", Function::BlockMe),
+    route("GET", "/v1/tariffs", Function::ListTariffs),
+    route("PUT", "/v1/admin/tariffs/{tariff_id}", Function::PutTariff),
+    route("POST", "/v1/checkout", Function::CreateCheckout),
+    route("POST", "/v1/webhooks/stripe", Function::StripeWebhook),
+    route("GET", "/v1/me/balance", Function::GetBalance),
+    route(
+        "POST",
+        "/v1/admin/accounts/{account_id}/credit-grants",
+        Function::GrantCredits,
+    ),
 ];
 
 impl Function {
@@ -82,6 +78,12 @@ impl Function {
             Self::GetMe => "get-me",
             Self::UpdateMe => "update-me",
             Self::BlockMe => "block-me",
+            Self::ListTariffs => "list-tariffs",
+            Self::PutTariff => "put-tariff",
+            Self::CreateCheckout => "create-checkout",
+            Self::StripeWebhook => "stripe-webhook",
+            Self::GetBalance => "get-balance",
+            Self::GrantCredits => "grant-credits",
         }
     }
 
@@ -100,6 +102,20 @@ impl Function {
             Self::Logout => &["dynamodb:GetItem", "dynamodb:UpdateItem"],
             Self::RevokeAllSessions | Self::UpdateMe | Self::BlockMe => &["dynamodb:UpdateItem"],
             Self::GetMe => &["dynamodb:GetItem"],
+            Self::ListTariffs => &["dynamodb:Query"],
+            Self::PutTariff | Self::CreateCheckout => &["dynamodb:GetItem", "dynamodb:PutItem"],
+            Self::StripeWebhook => &[
+                "dynamodb:GetItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+            ],
+            Self::GrantCredits => &[
+                "dynamodb:GetItem",
+                "dynamodb:UpdateItem",
+                "dynamodb:PutItem",
+                "dynamodb:ConditionCheckItem",
+            ],
+            Self::GetBalance => &["dynamodb:GetItem", "dynamodb:Query"],
         }
     }
 
@@ -125,6 +141,12 @@ impl Function {
             Self::GetMe => respond(app, request, me::get::handle).await,
             Self::UpdateMe => respond(app, request, me::update::handle).await,
             Self::BlockMe => respond(app, request, me::block::handle).await,
+            Self::ListTariffs => respond(app, request, credits::list_tariffs::handle).await,
+            Self::PutTariff => respond(app, request, credits::put_tariff::handle).await,
+            Self::CreateCheckout => respond(app, request, credits::create_checkout::handle).await,
+            Self::StripeWebhook => respond(app, request, credits::stripe_webhook::handle).await,
+            Self::GetBalance => respond(app, request, credits::get_balance::handle).await,
+            Self::GrantCredits => respond(app, request, credits::grant_credits::handle).await,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! What clients see of our records.
 
-use natives_shared::domain::{Account, AccountStatus, Consents, Guardian, Role};
+use natives_shared::domain::{
+    Account, AccountStatus, Consents, Guardian, LedgerEntry, LedgerKind, Money, Role, Tariff,
+};
 use serde::Serialize;
 
 /// An account as its owner sees it: never the password hash or token generation.
@@ -61,4 +63,51 @@ pub struct TokenPair {
     pub token_type: &'static str,
     pub expires_in: i64,
     pub refresh_token: String,
+}
+
+#[derive(Serialize)]
+pub struct TariffView<'a> {
+    id: &'a str,
+    name: &'a str,
+    credits: i64,
+    price: &'a Money,
+    active: bool,
+}
+
+impl<'a> From<&'a Tariff> for TariffView<'a> {
+    fn from(t: &'a Tariff) -> Self {
+        Self {
+            id: &t.id,
+            name: &t.name,
+            credits: t.credits,
+            price: &t.price,
+            active: t.active,
+        }
+    }
+}
+
+/// A ledger entry as its account holder sees it.
+#[derive(Serialize)]
+pub struct LedgerEntryView<'a> {
+    id: &'a str,
+    kind: LedgerKind,
+    credits: i64,
+    balance_after: i64,
+    created_at: &'a str,
+    reference: &'a str,
+    reason: Option<&'a str>,
+}
+
+impl<'a> From<&'a LedgerEntry> for LedgerEntryView<'a> {
+    fn from(e: &'a LedgerEntry) -> Self {
+        Self {
+            id: &e.id,
+            kind: e.kind,
+            credits: e.credits,
+            balance_after: e.balance_after,
+            created_at: &e.created_at,
+            reference: &e.reference,
+            reason: e.reason.as_deref(),
+        }
+    }
 }

@@ -41,6 +41,23 @@ pub fn signing_keys(data_dir: &Path) -> Result<Ed25519KeyPair, BoxError> {
     Ok(keys)
 }
 
+/// The Stripe webhook secret of the local checkout page, made on first use.
+pub fn webhook_secret(data_dir: &Path) -> Result<String, BoxError> {
+    let path = data_dir.join("stripe-webhook-secret");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        return Ok(secret.trim().to_owned());
+    }
+    let mut bytes = [0u8; 24];
+    aws_lc_rs::rand::SecureRandom::fill(&aws_lc_rs::rand::SystemRandom::new(), &mut bytes)
+        .map_err(|_| "no system randomness")?;
+    let secret = format!(
+        "whsec_local_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    std::fs::write(&path, &secret)?;
+    Ok(secret)
+}
+
 /// Where a running `serve` can be reached; other commands use it to share its data.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Endpoints {

@@ -20,6 +20,8 @@ use natives_shared::http::ApiError;
 use natives_shared::store::count_requests;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
+
+use crate::checkout_page;
 use tokio::sync::watch;
 
 /// The number of DynamoDB requests the function made for this request.
@@ -58,6 +60,9 @@ async fn handle(
     request: hyper::Request<Incoming>,
     peer: SocketAddr,
 ) -> hyper::Response<Full<Bytes>> {
+    if request.uri().path().starts_with(checkout_page::PREFIX) {
+        return checkout_page::handle(app, request.method(), request.uri().path()).await;
+    }
     let started = Instant::now();
     let request_id = ulid::Ulid::new().to_string();
     let method = request.method().clone();

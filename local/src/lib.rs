@@ -2,10 +2,12 @@
 //! code talking to an embedded DynamoDB (dynoxide, SQLite) and an embedded S3 (s3s-fs).
 //! Never deployed.
 
+pub mod checkout_page;
 pub mod data_dir;
 pub mod embedded;
 pub mod gateway;
 pub mod invoke;
+pub mod seed;
 pub mod stack;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;

@@ -93,6 +93,7 @@ async fn serve(addr: SocketAddr, data: PathBuf) -> Result<(), BoxError> {
         addr,
         data_dir: data.clone(),
         clock: Arc::new(SystemClock),
+        configure: None,
     })
     .await?;
     data_dir::write_endpoints(&data, &stack.endpoints)?;

@@ -13,12 +13,14 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::data_dir::{self, Endpoints};
-use crate::{ARCHIVE_BUCKET, BoxError, TABLE_NAME, embedded, gateway};
+use crate::{ARCHIVE_BUCKET, BoxError, TABLE_NAME, embedded, gateway, seed};
 
 pub struct StackOptions {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub clock: Arc<dyn Clock>,
+    /// Changes to the settings (tests point Stripe at a stub this way).
+    pub configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>,
 }
 
 pub struct Stack {
@@ -35,9 +37,17 @@ impl Stack {
         let dynamodb = embedded::start_dynamodb(&options.data_dir, stopped.clone()).await?;
         let s3 = embedded::start_s3(&options.data_dir, stopped.clone()).await?;
         embedded::ensure_bucket(&s3, ARCHIVE_BUCKET).await?;
-        let app = Arc::new(local_app(&options.data_dir, &dynamodb, options.clock).await?);
         let listener = TcpListener::bind(options.addr).await?;
         let api = format!("http://{}", listener.local_addr()?);
+        let app = local_app(
+            &options.data_dir,
+            &dynamodb,
+            &api,
+            options.clock,
+            options.configure,
+        )
+        .await?;
+        let app = Arc::new(app);
         let gateway = tokio::spawn(gateway::serve(listener, app.clone(), stopped));
         Ok(Self {
             endpoints: Endpoints { api, dynamodb, s3 },
@@ -55,20 +65,32 @@ impl Stack {
 }
 
 /// The `App` every function gets, configured for a local data folder whose DynamoDB
-/// answers at `dynamodb`. Creates the table if it is missing.
+/// answers at `dynamodb` and whose API is `api`. Creates the table and the default
+/// catalogue if they are missing.
 pub async fn local_app(
     data_dir: &Path,
     dynamodb: &str,
+    api: &str,
     clock: Arc<dyn Clock>,
+    configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>,
 ) -> Result<App, BoxError> {
     let sdk = embedded::sdk_config(dynamodb).await;
     ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), TABLE_NAME).await?;
     let keys = data_dir::signing_keys(data_dir)?;
-    Ok(App::new(
-        &sdk,
-        Settings::with_keys(TABLE_NAME, &keys),
-        clock,
-    )?)
+    let mut settings = Settings::with_keys(TABLE_NAME, &keys);
+    settings.payments.stripe_webhook_secret = Some(data_dir::webhook_secret(data_dir)?);
+    settings.payments.local_checkout_base = Some(api.to_owned());
+    if let Some(configure) = configure {
+        configure(&mut settings);
+    }
+    let app = App::new(&sdk, settings, clock)?;
+    app.store
+        .seed_catalog(
+            &seed::default_tariffs(app.now()),
+            &seed::default_action_costs(),
+        )
+        .await?;
+    Ok(app)
 }
 
 /// For commands that run beside `serve`: an `App` on the running stack's DynamoDB if
@@ -77,12 +99,13 @@ pub async fn local_app(
 pub async fn attach(data_dir: &Path) -> Result<(App, watch::Sender<bool>), BoxError> {
     std::fs::create_dir_all(data_dir)?;
     let (shutdown, stopped) = watch::channel(false);
-    let dynamodb = match data_dir::running_endpoints(data_dir) {
-        Some(endpoints) => endpoints.dynamodb,
-        None => embedded::start_dynamodb(data_dir, stopped).await?,
+    let (dynamodb, api) = match data_dir::running_endpoints(data_dir) {
+        Some(endpoints) => (endpoints.dynamodb, endpoints.api),
+        None => (
+            embedded::start_dynamodb(data_dir, stopped).await?,
+            "http://127.0.0.1:3000".to_owned(),
+        ),
     };
-    Ok((
-        local_app(data_dir, &dynamodb, Arc::new(SystemClock)).await?,
-        shutdown,
-    ))
+    let app = local_app(data_dir, &dynamodb, &api, Arc::new(SystemClock), None).await?;
+    Ok((app, shutdown))
 }

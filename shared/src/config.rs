@@ -21,6 +21,36 @@ pub struct Settings {
     pub terms_version: String,
     pub access_token_seconds: i64,
     pub refresh_token_days: i64,
+    pub payments: PaymentSettings,
+}
+
+/// Stripe Checkout, or the local stack's stand-in for it.
+#[derive(Clone, Debug, Default)]
+pub struct PaymentSettings {
+    /// Unset: no Stripe; checkout uses [`PaymentSettings::local_checkout_base`].
+    pub stripe_secret_key: Option<String>,
+    pub stripe_webhook_secret: Option<String>,
+    pub stripe_api_base: String,
+    pub success_url: String,
+    pub cancel_url: String,
+    /// The local stack's own checkout page, used when there is no Stripe key.
+    pub local_checkout_base: Option<String>,
+}
+
+impl PaymentSettings {
+    fn from_env(optional: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            stripe_secret_key: optional("STRIPE_SECRET_KEY"),
+            stripe_webhook_secret: optional("STRIPE_WEBHOOK_SECRET"),
+            stripe_api_base: optional("STRIPE_API_BASE")
+                .unwrap_or_else(|| "https://api.stripe.com".into()),
+            success_url: optional("CHECKOUT_SUCCESS_URL")
+                .unwrap_or_else(|| "https://natives.chat/checkout/success".into()),
+            cancel_url: optional("CHECKOUT_CANCEL_URL")
+                .unwrap_or_else(|| "https://natives.chat/checkout/cancel".into()),
+            local_checkout_base: optional("LOCAL_CHECKOUT_BASE_URL"),
+        }
+    }
 }
 
 pub const DEFAULT_TERMS_VERSION: &str = "2026-11-01";
@@ -37,6 +67,7 @@ impl Settings {
             terms_version: DEFAULT_TERMS_VERSION.into(),
             access_token_seconds: 900,
             refresh_token_days: 30,
+            payments: PaymentSettings::from_env(|_| None),
         }
     }
 
@@ -66,6 +97,7 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_TERMS_VERSION.into()),
             access_token_seconds: number("ACCESS_TOKEN_SECONDS", 900)?,
             refresh_token_days: number("REFRESH_TOKEN_DAYS", 30)?,
+            payments: PaymentSettings::from_env(optional),
         })
     }
 }

@@ -7,4 +7,5 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod ids;
+pub mod payments;
 pub mod store;

@@ -52,8 +52,14 @@ async fn main() -> Result<()> {
     let env = FunctionEnv {
         dynamodb: format!("http://{proxy}"),
         s3: endpoints["s3"].as_str().unwrap_or_default().to_owned(),
-        public_key: keys["public_base64url"].as_str().unwrap_or_default().to_owned(),
-        private_key: keys["private_pkcs8_base64"].as_str().unwrap_or_default().to_owned(),
+        public_key: keys["public_base64url"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+        private_key: keys["private_pkcs8_base64"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
         extra: args.env.clone(),
     };
     let prep = Prep::new(api, args.repo.join("events"));
@@ -156,7 +162,10 @@ async fn start_once(
 
     // The first event waits in the queue, so `next` answers at once.
     events
-        .send(Invocation { id: "1".into(), event: prep.event(name).await? })
+        .send(Invocation {
+            id: "1".into(),
+            event: prep.event(name).await?,
+        })
         .await?;
     meter.reset();
     let spawned = Instant::now();
@@ -166,15 +175,29 @@ async fn start_once(
     let mut invocations = Vec::new();
     let init = async {
         let first = expect(&mut outcomes, "1").await?;
-        let init = emulator.first_next.lock().unwrap().ok_or("no next request")? - spawned;
+        let init = emulator
+            .first_next
+            .lock()
+            .unwrap()
+            .ok_or("no next request")?
+            - spawned;
         invocations.push((first.posted - first.handed_out, meter.take(), first.status));
         for i in 0..warm_invocations {
             let id = (i + 2).to_string();
             let event = prep.event(name).await?;
             meter.reset();
-            events.send(Invocation { id: id.clone(), event }).await?;
+            events
+                .send(Invocation {
+                    id: id.clone(),
+                    event,
+                })
+                .await?;
             let outcome = expect(&mut outcomes, &id).await?;
-            invocations.push((outcome.posted - outcome.handed_out, meter.take(), outcome.status));
+            invocations.push((
+                outcome.posted - outcome.handed_out,
+                meter.take(),
+                outcome.status,
+            ));
         }
         Ok::<_, Error>(init)
     }
@@ -183,9 +206,13 @@ async fn start_once(
     let _ = child.kill().await;
     drop(events); // a `next` still waiting for an event now ends
     server.abort();
-    let init = init
-        .map_err(|e| format!("{name}: {e} (see bench/target/coldstart-logs/{name}.log)"))?;
-    Ok(Start { init, invocations, peak_rss_kib })
+    let init =
+        init.map_err(|e| format!("{name}: {e} (see bench/target/coldstart-logs/{name}.log)"))?;
+    Ok(Start {
+        init,
+        invocations,
+        peak_rss_kib,
+    })
 }
 
 async fn expect(outcomes: &mut mpsc::UnboundedReceiver<Outcome>, id: &str) -> Result<Outcome> {
@@ -194,7 +221,11 @@ async fn expect(outcomes: &mut mpsc::UnboundedReceiver<Outcome>, id: &str) -> Re
         .map_err(|_| format!("no response to invocation {id} within 30 s"))?
         .ok_or("emulator stopped")?;
     if outcome.id != id || !outcome.ok {
-        return Err(format!("invocation {} ended in an error ({id} expected)", outcome.id).into());
+        return Err(format!(
+            "invocation {} ended in an error ({id} expected)",
+            outcome.id
+        )
+        .into());
     }
     Ok(outcome)
 }
@@ -281,7 +312,10 @@ impl Emulator {
                     "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0",
                 )
                 .body(Full::new(Bytes::from(invocation.event)))?;
-            self.handed_out.lock().unwrap().insert(invocation.id, Instant::now());
+            self.handed_out
+                .lock()
+                .unwrap()
+                .insert(invocation.id, Instant::now());
             return Ok(response);
         }
         if method != Method::POST {
@@ -302,14 +336,28 @@ impl Emulator {
             .ok()
             .and_then(|v| v["statusCode"].as_u64())
             .unwrap_or(0) as u16;
-        let handed_out = self.handed_out.lock().unwrap().get(id).copied().unwrap_or(posted);
-        let _ = self.outcomes.send(Outcome { id: id.to_owned(), ok, status, handed_out, posted });
+        let handed_out = self
+            .handed_out
+            .lock()
+            .unwrap()
+            .get(id)
+            .copied()
+            .unwrap_or(posted);
+        let _ = self.outcomes.send(Outcome {
+            id: id.to_owned(),
+            ok,
+            status,
+            handed_out,
+            posted,
+        });
         reply(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)
     }
 }
 
 fn reply(status: StatusCode, body: &'static str) -> Result<Response<Full<Bytes>>> {
-    Ok(Response::builder().status(status).body(Full::new(Bytes::from(body)))?)
+    Ok(Response::builder()
+        .status(status)
+        .body(Full::new(Bytes::from(body)))?)
 }
 
 // ---------------------------------------------------------------- DynamoDB wait meter
@@ -340,7 +388,9 @@ async fn start_dynamodb_proxy(upstream: SocketAddr, meter: Arc<DdbMeter>) -> Res
         while let Ok((socket, _)) = listener.accept().await {
             let meter = meter.clone();
             tokio::spawn(async move {
-                let Ok(sender) = connect(upstream).await else { return };
+                let Ok(sender) = connect(upstream).await else {
+                    return;
+                };
                 let sender = Arc::new(tokio::sync::Mutex::new(sender));
                 let service = service_fn(move |request: Request<Incoming>| {
                     let (sender, meter) = (sender.clone(), meter.clone());
@@ -392,7 +442,9 @@ struct Prep {
 
 impl Prep {
     fn new(api: SocketAddr, events_dir: PathBuf) -> Self {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
         Self {
             api,
             events_dir,
@@ -404,7 +456,9 @@ impl Prep {
 
     async fn event(&self, function: &str) -> Result<String> {
         if function == FLOOR {
-            return Ok(std::fs::read_to_string(self.events_dir.join("get-me.json"))?);
+            return Ok(std::fs::read_to_string(
+                self.events_dir.join("get-me.json"),
+            )?);
         }
         let mut event: Value = read_json(&self.events_dir.join(format!("{function}.json")))?;
         match function {
@@ -423,8 +477,14 @@ impl Prep {
             };
             let tokens = self.login(&email).await?;
             text = text
-                .replace("REPLACE_WITH_ACCESS_TOKEN", tokens["access_token"].as_str().unwrap_or(""))
-                .replace("REPLACE_WITH_REFRESH_TOKEN", tokens["refresh_token"].as_str().unwrap_or(""));
+                .replace(
+                    "REPLACE_WITH_ACCESS_TOKEN",
+                    tokens["access_token"].as_str().unwrap_or(""),
+                )
+                .replace(
+                    "REPLACE_WITH_REFRESH_TOKEN",
+                    tokens["refresh_token"].as_str().unwrap_or(""),
+                );
         }
         Ok(text)
     }
@@ -480,7 +540,10 @@ impl Prep {
         let response = sender.send_request(request).await?;
         let status = response.status();
         let bytes = response.into_body().collect().await?.to_bytes();
-        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
     }
 }
 
@@ -501,14 +564,20 @@ fn print_report(
 ) {
     let penalty = |name: &str, s: &Start| {
         let (first, _, _) = s.invocations[0];
-        let warm = if name == FLOOR { Duration::ZERO } else { s.invocations[1].0 };
+        let warm = if name == FLOOR {
+            Duration::ZERO
+        } else {
+            s.invocations[1].0
+        };
         (s.init + first).saturating_sub(warm)
     };
     let floor: Vec<Duration> = cold[FLOOR].iter().map(|s| penalty(FLOOR, s)).collect();
     let floor_median = percentile(&floor, 0.5);
 
     println!("\n### Cold start ({} starts per function; ms)\n", args.runs);
-    println!("| function | init p50 | init p95 | 1st inv p50 | 1st inv p95 | warm inv p50 | warm inv p95 | penalty p50 | penalty p95 | ratio to floor (p50) | status 1st/warm |");
+    println!(
+        "| function | init p50 | init p95 | 1st inv p50 | 1st inv p95 | warm inv p50 | warm inv p95 | penalty p50 | penalty p95 | ratio to floor (p50) | status 1st/warm |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
     for (name, _) in functions {
         let starts = &cold[name];
@@ -533,15 +602,23 @@ fn print_report(
         );
     }
 
-    println!("\n### Warm invocations ({} per function, one process; ms) and peak RSS\n", args.warm);
-    println!("| function | warm p50 | warm p99 | DynamoDB wait p50 | handler excl. DynamoDB p50 | handler excl. DynamoDB p99 | statuses | VmHWM after |");
+    println!(
+        "\n### Warm invocations ({} per function, one process; ms) and peak RSS\n",
+        args.warm
+    );
+    println!(
+        "| function | warm p50 | warm p99 | DynamoDB wait p50 | handler excl. DynamoDB p50 | handler excl. DynamoDB p99 | statuses | VmHWM after |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---|---:|");
     for (name, _) in functions {
         let run = &warm[name];
         let invocations = &run.invocations[1..]; // the warm ones
         let total: Vec<_> = invocations.iter().map(|i| i.0).collect();
         let ddb: Vec<_> = invocations.iter().map(|i| i.1).collect();
-        let own: Vec<_> = invocations.iter().map(|i| i.0.saturating_sub(i.1)).collect();
+        let own: Vec<_> = invocations
+            .iter()
+            .map(|i| i.0.saturating_sub(i.1))
+            .collect();
         let mut statuses: Vec<u16> = invocations.iter().map(|i| i.2).collect();
         statuses.sort();
         statuses.dedup();
@@ -552,7 +629,8 @@ fn print_report(
             ms(percentile(&ddb, 0.5)),
             ms(percentile(&own, 0.5)),
             ms(percentile(&own, 0.99)),
-            run.peak_rss_kib.map_or("?".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
+            run.peak_rss_kib
+                .map_or("?".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
         );
     }
 }
@@ -615,9 +693,11 @@ impl Args {
             }
         }
         if args.data_dir.as_os_str().is_empty() {
-            return Err("usage: coldstart --data-dir <local stack data dir> [--runs N] [--warm N] \
+            return Err(
+                "usage: coldstart --data-dir <local stack data dir> [--runs N] [--warm N] \
                         [--repo ..] [--bin-dir <repo>/target/release] [function…]"
-                .into());
+                    .into(),
+            );
         }
         if args.bin_dir.as_os_str().is_empty() {
             args.bin_dir = args.repo.join("target/release");
@@ -625,7 +705,14 @@ impl Args {
         if args.functions.is_empty() {
             // Every function that has an event and a release binary.
             let mut names: Vec<String> = std::fs::read_dir(args.repo.join("events"))?
-                .filter_map(|e| e.ok()?.file_name().into_string().ok()?.strip_suffix(".json").map(str::to_owned))
+                .filter_map(|e| {
+                    e.ok()?
+                        .file_name()
+                        .into_string()
+                        .ok()?
+                        .strip_suffix(".json")
+                        .map(str::to_owned)
+                })
                 .filter(|n| args.bin_dir.join(n).is_file())
                 .collect();
             names.sort();
@@ -642,5 +729,8 @@ fn read_json(path: &Path) -> Result<Value> {
 
 fn host_port(url: &Value) -> Result<SocketAddr> {
     let url = url.as_str().ok_or("endpoint missing")?;
-    Ok(url.trim_start_matches("http://").trim_end_matches('/').parse()?)
+    Ok(url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .parse()?)
 }

@@ -3,8 +3,10 @@
 //! so a change that adds a request fails here (and belongs in docs/performance.md).
 
 use natives_functions::routes::{Function, ROUTES};
+use natives_local::checkout_page::{SessionFacts, stripe_event};
 use natives_local::gateway::DYNAMODB_REQUESTS_HEADER;
-use reqwest::Response;
+use natives_shared::payments::sign_payload;
+use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
 use crate::helpers::{registration, spawn_app};
@@ -19,6 +21,14 @@ const EXPECTED: &[(Function, u32, u32)] = &[
     (Function::GetMe, 1, 2),
     (Function::UpdateMe, 1, 2),
     (Function::BlockMe, 1, 2),
+    (Function::ListTariffs, 1, 2),
+    (Function::PutTariff, 2, 2),
+    (Function::CreateCheckout, 2, 2),
+    // The budget is 1; crediting needs the balance it adds to, for the ledger's
+    // balance_after (a read, then one conditioned transaction). See docs/performance.md.
+    (Function::StripeWebhook, 2, 2),
+    (Function::GetBalance, 2, 2),
+    (Function::GrantCredits, 2, 2),
 ];
 
 fn requests(response: &Response) -> u32 {
@@ -68,6 +78,75 @@ async fn each_route_makes_exactly_its_budgeted_dynamodb_requests() {
         .post_with_token("/v1/me/block", fresh["access_token"].as_str().unwrap())
         .await;
     record(Function::BlockMe, &response);
+
+    // credits
+    let admin = app.admin_user("root@example.com").await;
+    let user = app.registered_user("bob@example.com").await;
+    let response = app.client.get(app.url("/v1/tariffs")).send().await.unwrap();
+    record(Function::ListTariffs, &response);
+    let tariff = json!({ "name": "Trial", "credits": 10, "price": { "amount_minor": 100, "currency": "EUR" }, "active": true });
+    let response = app
+        .send(
+            Method::PUT,
+            "/v1/admin/tariffs/trial",
+            Some(&admin.access_token),
+            Some(&tariff),
+        )
+        .await;
+    record(Function::PutTariff, &response);
+    let response = app
+        .send(
+            Method::POST,
+            "/v1/checkout",
+            Some(&user.access_token),
+            Some(&json!({ "tariff_id": "trial" })),
+        )
+        .await;
+    record(Function::CreateCheckout, &response);
+    let session: Value = response.json().await.unwrap();
+    let event = stripe_event(
+        "checkout.session.completed",
+        &SessionFacts {
+            checkout_session_id: session["checkout_session_id"].as_str().unwrap(),
+            account_id: &user.id,
+            credits: 10,
+            amount_minor: 100,
+            currency: "EUR",
+            paid: true,
+        },
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    );
+    let secret = natives_local::data_dir::webhook_secret(app.data_dir.path()).unwrap();
+    let signature = sign_payload(
+        event.as_bytes(),
+        &secret,
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    );
+    let response = app
+        .client
+        .post(app.url("/v1/webhooks/stripe"))
+        .header("content-type", "application/json")
+        .header("stripe-signature", signature)
+        .body(event)
+        .send()
+        .await
+        .unwrap();
+    record(Function::StripeWebhook, &response);
+    let response = app
+        .send(
+            Method::GET,
+            "/v1/me/balance",
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    record(Function::GetBalance, &response);
+    let grant = json!({ "credits": 5, "reason": "budget test" });
+    let path = format!("/v1/admin/accounts/{}/credit-grants", user.id);
+    let response = app
+        .send(Method::POST, &path, Some(&admin.access_token), Some(&grant))
+        .await;
+    record(Function::GrantCredits, &response);
 
     assert_eq!(measured.len(), ROUTES.len(), "every route is measured");
     for (function, status, count) in measured {

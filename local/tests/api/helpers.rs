@@ -4,6 +4,8 @@ use natives_local::data_dir::signing_keys;
 use natives_local::stack::{Stack, StackOptions};
 use natives_shared::auth::Ed25519KeyPair;
 use natives_shared::clock::ShiftedClock;
+use natives_shared::config::Settings;
+use natives_shared::domain::Role;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -25,8 +27,13 @@ pub struct TestUser {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+/// A stack whose settings `configure` changes first.
+pub async fn spawn_app_with(configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (stack, clock) = start_stack(&data_dir).await;
+    let (stack, clock) = start_stack_with(&data_dir, configure).await;
     TestApp {
         address: stack.endpoints.api.clone(),
         client: reqwest::Client::new(),
@@ -37,11 +44,19 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn start_stack(data_dir: &TempDir) -> (Stack, Arc<ShiftedClock>) {
+    start_stack_with(data_dir, None).await
+}
+
+async fn start_stack_with(
+    data_dir: &TempDir,
+    configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>,
+) -> (Stack, Arc<ShiftedClock>) {
     let clock = Arc::new(ShiftedClock::default());
     let stack = Stack::start(StackOptions {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.path().to_owned(),
         clock: clock.clone(),
+        configure,
     })
     .await
     .expect("the local stack starts");
@@ -177,13 +192,74 @@ impl TestApp {
         signing_keys(self.data_dir.path()).unwrap()
     }
 
-    /// Every item in the table: proves what was (not) written.
+    /// Registers `email` as an admin (roles are set as the operator command does).
+    pub async fn admin_user(&self, email: &str) -> TestUser {
+        let user = self.registered_user(email).await;
+        let store = &self.stack.app.store;
+        assert!(
+            store
+                .set_roles(&user.id, &[Role::User, Role::Admin], self.stack.app.now())
+                .await
+                .unwrap()
+        );
+        // a fresh login carries the role in its token
+        let tokens = self.logged_in(email, &user.password).await;
+        TestUser {
+            access_token: tokens["access_token"].as_str().unwrap().to_owned(),
+            refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
+            ..user
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request")
+    }
+
+    /// Balance and ledger of `token`'s account, every page.
+    pub async fn balance(&self, token: &str) -> (i64, Vec<Value>) {
+        let mut entries = Vec::new();
+        let mut path = "/v1/me/balance?limit=100".to_owned();
+        loop {
+            let response = self
+                .send(reqwest::Method::GET, &path, Some(token), None)
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let body: Value = response.json().await.unwrap();
+            entries.extend(body["entries"]["items"].as_array().unwrap().iter().cloned());
+            match body["entries"]["next_cursor"].as_str() {
+                Some(cursor) => path = format!("/v1/me/balance?limit=100&cursor={cursor}"),
+                None => return (body["credits"].as_i64().unwrap(), entries),
+            }
+        }
+    }
+
+    /// Every item in the table but the seeded catalogue: proves what was (not) written.
     pub async fn item_count(&self) -> usize {
         let store = &self.stack.app.store;
         let output = store
             .client()
             .scan()
             .table_name(store.table())
+            .filter_expression("pk <> :catalog")
+            .expression_attribute_values(
+                ":catalog",
+                aws_sdk_dynamodb::types::AttributeValue::S(
+                    natives_shared::store::keys::CATALOG.into(),
+                ),
+            )
             .send()
             .await
             .expect("scan");

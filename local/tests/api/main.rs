@@ -3,7 +3,9 @@
 
 mod accounts;
 mod budget;
+mod credits;
 mod helpers;
 mod me;
 mod sessions;
 mod stack;
+mod stripe_stub;

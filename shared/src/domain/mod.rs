@@ -2,6 +2,7 @@
 
 mod account;
 mod country;
+mod credits;
 mod email;
 mod language;
 mod password;
@@ -11,6 +12,10 @@ mod validation;
 
 pub use account::{Account, AccountStatus, Consents, Guardian, Standing};
 pub use country::CountryCode;
+pub use credits::{
+    ActionCosts, LedgerEntry, LedgerKind, MAX_CREDITS_PER_ENTRY, Money, Purchase, PurchaseStatus,
+    Tariff, TariffId, parse_credits,
+};
 pub use email::Email;
 pub use language::{LanguageList, LanguageTag};
 pub use password::Password;

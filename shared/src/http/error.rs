@@ -11,6 +11,8 @@ use crate::store::StoreError;
 pub enum ApiError {
     #[error("malformed request: {0}")]
     Malformed(String),
+    #[error("bad request ({code})")]
+    BadRequest { code: &'static str, detail: String },
     #[error("unauthorized ({code})")]
     Unauthorized { code: &'static str, detail: String },
     #[error("forbidden ({code})")]
@@ -33,6 +35,14 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("unprocessable ({code})")]
     Unprocessable { code: &'static str, detail: String },
+    #[error("insufficient credits: {required} required, {available} available")]
+    InsufficientCredits { required: i64, available: i64 },
+    #[error("bad gateway ({code}): {cause}")]
+    BadGateway {
+        code: &'static str,
+        detail: String,
+        cause: String,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -63,7 +73,9 @@ impl ApiError {
 
     pub fn status(&self) -> u16 {
         match self {
-            Self::Malformed(_) => 400,
+            Self::Malformed(_) | Self::BadRequest { .. } => 400,
+            Self::InsufficientCredits { .. } => 402,
+            Self::BadGateway { .. } => 502,
             Self::Unauthorized { .. } => 401,
             Self::Forbidden { .. } => 403,
             Self::NotFound => 404,
@@ -79,7 +91,9 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             Self::Malformed(_) => "malformed_json",
-            Self::Unauthorized { code, .. }
+            Self::BadRequest { code, .. }
+            | Self::BadGateway { code, .. }
+            | Self::Unauthorized { code, .. }
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
             | Self::Unprocessable { code, .. } => code,
@@ -88,6 +102,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
+            Self::InsufficientCredits { .. } => "insufficient_credits",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -96,11 +111,13 @@ impl ApiError {
         match self.status() {
             400 => "Bad Request",
             401 => "Unauthorized",
+            402 => "Payment Required",
             403 => "Forbidden",
             404 => "Not Found",
             405 => "Method Not Allowed",
             409 => "Conflict",
             413 => "Content Too Large",
+            502 => "Bad Gateway",
             415 => "Unsupported Media Type",
             422 => "Unprocessable Content",
             _ => "Internal Server Error",
@@ -111,7 +128,9 @@ impl ApiError {
     fn detail(&self) -> String {
         match self {
             Self::Malformed(detail) => format!("The body is not valid JSON: {detail}"),
-            Self::Unauthorized { detail, .. }
+            Self::BadRequest { detail, .. }
+            | Self::BadGateway { detail, .. }
+            | Self::Unauthorized { detail, .. }
             | Self::Forbidden { detail, .. }
             | Self::Conflict { detail, .. }
             | Self::Unprocessable { detail, .. } => detail.clone(),
@@ -122,6 +141,12 @@ impl ApiError {
             }
             Self::UnsupportedMediaType => "The body must be sent as application/json.".into(),
             Self::Validation(_) => "Some fields are missing or invalid.".into(),
+            Self::InsufficientCredits {
+                required,
+                available,
+            } => {
+                format!("This costs {required} credits; the balance is {available}.")
+            }
             Self::Internal(_) => "Something went wrong on our side; it has been logged.".into(),
         }
     }
@@ -152,6 +177,14 @@ impl ApiError {
         } = &self
         {
             body["blocked_until"] = json!(until);
+        }
+        if let Self::InsufficientCredits {
+            required,
+            available,
+        } = &self
+        {
+            body["required"] = json!(required);
+            body["available"] = json!(available);
         }
         let mut builder = Response::builder()
             .status(status)

@@ -8,7 +8,7 @@ mod query;
 mod response;
 
 pub use auth::authenticate;
-pub use body::{MAX_BODY_BYTES, json_body};
+pub use body::{MAX_BODY_BYTES, body_bytes, json_body};
 pub use error::ApiError;
 pub use query::Pagination;
 pub use response::{json, no_content};

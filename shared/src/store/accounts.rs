@@ -144,6 +144,42 @@ impl Store {
             .transpose()
     }
 
+    /// The account and a tariff in one consistent read (a checkout needs both).
+    pub async fn account_and_tariff(
+        &self,
+        account_id: &str,
+        tariff_id: &str,
+    ) -> Result<(Option<Account>, Option<crate::domain::Tariff>), StoreError> {
+        use aws_sdk_dynamodb::types::{Get, TransactGetItem};
+        let get = |key| {
+            TransactGetItem::builder()
+                .get(
+                    Get::builder()
+                        .table_name(&self.table)
+                        .set_key(Some(key_map(key)))
+                        .build()
+                        .expect("get"),
+                )
+                .build()
+        };
+        let output = self
+            .client
+            .transact_get_items()
+            .transact_items(get(keys::account(account_id)))
+            .transact_items(get(keys::tariff(tariff_id)))
+            .send()
+            .await
+            .map_err(StoreError::backend)?;
+        let mut responses = output
+            .responses
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| r.item);
+        let account = responses.next().flatten().map(from_item).transpose()?;
+        let tariff = responses.next().flatten().map(from_item).transpose()?;
+        Ok((account, tariff))
+    }
+
     pub async fn account_id_for_email(&self, email: &Email) -> Result<Option<String>, StoreError> {
         let Some(item) = self.get(keys::email_claim(email.as_ref())).await? else {
             return Ok(None);

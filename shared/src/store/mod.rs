@@ -2,6 +2,8 @@
 //! expressions, not in read-then-write code.
 
 mod accounts;
+mod audit;
+mod credits;
 pub mod keys;
 mod metering;
 mod schema;
@@ -12,6 +14,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use std::collections::HashMap;
 
 pub use accounts::{CreateAccountError, ProfileChanges};
+pub use audit::AuditEntry;
+pub use credits::{BalanceChange, BalanceOutcome, CheckoutSettlement, LedgerCursor};
 pub use metering::count_requests;
 pub use schema::ensure_table;
 pub use sessions::{RefreshRecord, RotateError, SessionFamily};
@@ -103,6 +107,22 @@ pub(crate) fn cancellation_codes<R>(
         ),
         _ => None,
     }
+}
+
+/// A transaction refused because another one touched the same items at the same time.
+pub(crate) fn is_transaction_conflict<R>(
+    error: &aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        R,
+    >,
+) -> bool {
+    use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+    error
+        .as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| {
+            code == "TransactionConflictException" || code == "TransactionInProgressException"
+        })
 }
 
 /// An item from a serialisable value plus its keys.

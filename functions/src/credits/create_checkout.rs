@@ -1,0 +1,99 @@
+//! `POST /v1/checkout`: open a Stripe Checkout Session for a tariff at its current
+//! price, and record the purchase as pending with that price.
+
+use natives_shared::clock::rfc3339;
+use natives_shared::domain::{Purchase, PurchaseStatus, Standing, TariffId};
+use natives_shared::http::{ApiError, json, json_body};
+use natives_shared::ids::new_id;
+use natives_shared::payments::{CheckoutOrder, CheckoutSession};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::app::{CheckoutProvider, revoked_token};
+use crate::{App, HandlerResult};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckoutRequest {
+    tariff_id: String,
+}
+
+fn unknown_tariff() -> ApiError {
+    ApiError::Unprocessable {
+        code: "unknown_tariff",
+        detail: "There is no active tariff with this id.".into(),
+    }
+}
+
+pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+    let caller = app.authenticate(&request)?;
+    let body: CheckoutRequest = json_body(&request)?;
+    let tariff_id = TariffId::parse(&body.tariff_id).map_err(|_| unknown_tariff())?;
+    let now = app.now();
+    let (account, tariff) = app
+        .store
+        .account_and_tariff(&caller.account_id, tariff_id.as_ref())
+        .await?;
+    let account = account
+        .filter(|a| a.token_generation == caller.token_generation)
+        .ok_or_else(revoked_token)?;
+    match account.standing(now) {
+        Standing::Active => {}
+        Standing::Blocked { until } => {
+            return Err(ApiError::Forbidden {
+                code: "account_blocked",
+                detail: "A blocked account cannot buy credits.".into(),
+                blocked_until: until,
+            });
+        }
+        Standing::Closed => return Err(revoked_token()),
+    }
+    let tariff = tariff.filter(|t| t.active).ok_or_else(unknown_tariff)?;
+
+    let purchase_id = new_id();
+    let session = match &app.checkout {
+        CheckoutProvider::Stripe(stripe) => stripe
+            .create_session(&CheckoutOrder {
+                idempotency_key: &format!("checkout-{purchase_id}"),
+                account_id: &account.id,
+                customer_email: &account.email,
+                tariff: &tariff,
+                success_url: &app.settings.payments.success_url,
+                cancel_url: &app.settings.payments.cancel_url,
+            })
+            .await
+            .map_err(|error| ApiError::BadGateway {
+                code: "payment_provider_error",
+                detail: "The payment provider did not open a checkout; try again.".into(),
+                cause: error.to_string(),
+            })?,
+        CheckoutProvider::Local { base_url } => {
+            let id = format!("cs_local_{purchase_id}");
+            CheckoutSession {
+                url: format!("{base_url}/local/checkout/{id}"),
+                id,
+            }
+        }
+        CheckoutProvider::Unavailable => {
+            return Err(ApiError::Internal(
+                "no payment provider is configured".into(),
+            ));
+        }
+    };
+    app.store
+        .record_checkout(&Purchase {
+            checkout_session_id: session.id.clone(),
+            account_id: account.id.clone(),
+            tariff_id: tariff.id.clone(),
+            credits: tariff.credits,
+            price: tariff.price.clone(),
+            status: PurchaseStatus::Pending,
+            created_at: rfc3339::format(now),
+            settled_at: None,
+        })
+        .await?;
+    Ok(json(
+        201,
+        &json!({ "checkout_session_id": session.id, "checkout_url": session.url }),
+    ))
+}

@@ -1,0 +1,71 @@
+//! `POST /v1/admin/accounts/{account_id}/credit-grants`: an admin grants credits (free
+//! or discounted access, the Terms' "special conditions"); it is in the ledger and
+//! in the audit log.
+
+use lambda_http::RequestExt;
+use natives_shared::clock::rfc3339;
+use natives_shared::domain::{Role, Validator, parse_credits};
+use natives_shared::http::{ApiError, json, json_body};
+use natives_shared::ids::new_id;
+use natives_shared::store::{AuditEntry, BalanceOutcome};
+use serde::Deserialize;
+
+use crate::views::LedgerEntryView;
+use crate::{App, HandlerResult};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantRequest {
+    credits: i64,
+    reason: String,
+}
+
+pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+    // The role and the token's standing are checked inside the grant's transaction.
+    let caller = app.authenticate(&request)?;
+    if !caller.roles.contains(&Role::Admin) {
+        return Err(forbidden());
+    }
+    let body: GrantRequest = json_body(&request)?;
+    let account_id = request
+        .path_parameters_ref()
+        .and_then(|p| p.first("account_id"))
+        .unwrap_or_default()
+        .to_owned();
+    let mut v = Validator::new();
+    let credits = v.check("credits", parse_credits(body.credits));
+    let reason = body.reason.trim().to_owned();
+    if !(1..=500).contains(&reason.chars().count()) {
+        v.fail("reason", "must be 1 to 500 characters");
+    }
+    let credits = v.finish(|| credits.expect("checked"))?;
+    let now = app.now();
+    let audit = AuditEntry {
+        id: new_id(),
+        actor_id: caller.account_id.clone(),
+        action: "credits.grant".into(),
+        target: format!("account:{account_id}"),
+        reason: format!("{credits} credits: {reason}"),
+        created_at: rfc3339::format(now),
+    };
+    match app
+        .store
+        .grant_credits(&caller, &account_id, credits, &reason, &audit, now)
+        .await?
+    {
+        BalanceOutcome::Applied(entry) => Ok(json(201, &LedgerEntryView::from(&entry))),
+        BalanceOutcome::NoAccount => Err(ApiError::NotFound),
+        BalanceOutcome::Refused { index: 0 } => Err(forbidden()),
+        other => Err(ApiError::Internal(format!(
+            "a grant was refused: {other:?}"
+        ))),
+    }
+}
+
+fn forbidden() -> ApiError {
+    ApiError::Forbidden {
+        code: "forbidden",
+        detail: "Only a current admin may grant credits.".into(),
+        blocked_until: None,
+    }
+}

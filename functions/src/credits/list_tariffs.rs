@@ -1,0 +1,18 @@
+//! `GET /v1/tariffs`: the active tariffs and what each paid action costs. Public.
+
+use natives_shared::http::json;
+use serde_json::json;
+
+use crate::views::TariffView;
+use crate::{App, HandlerResult};
+
+pub async fn handle(app: &App, _request: lambda_http::Request) -> HandlerResult {
+    let (mut tariffs, action_costs) = app.store.catalog().await?;
+    tariffs.retain(|t| t.active);
+    tariffs.sort_by_key(|t| (t.price.amount_minor, t.credits));
+    let items: Vec<TariffView> = tariffs.iter().map(TariffView::from).collect();
+    Ok(json(
+        200,
+        &json!({ "items": items, "action_costs": action_costs }),
+    ))
+}

@@ -1,0 +1,71 @@
+//! `POST /v1/webhooks/stripe`: Stripe tells us a Checkout Session was paid, failed or
+//! expired. Nothing is believed before the signature over the raw body is verified;
+//! credits are added exactly once per session, whatever the order and number of
+//! deliveries.
+
+use natives_shared::http::{ApiError, json};
+use natives_shared::payments::{PaymentEvent, parse_event, verify_signature};
+use natives_shared::store::CheckoutSettlement;
+use serde_json::json;
+
+use crate::{App, HandlerResult};
+
+/// Stripe events are small; this bounds what is hashed before it is trusted.
+const MAX_EVENT_BYTES: usize = 256 * 1024;
+
+pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+    let raw = natives_shared::http::body_bytes(&request);
+    if raw.len() > MAX_EVENT_BYTES {
+        return Err(ApiError::PayloadTooLarge {
+            limit_bytes: MAX_EVENT_BYTES,
+        });
+    }
+    let secret = app
+        .settings
+        .payments
+        .stripe_webhook_secret
+        .as_deref()
+        .ok_or_else(|| ApiError::Internal("STRIPE_WEBHOOK_SECRET is not configured".into()))?;
+    let header = request
+        .headers()
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
+    let now = app.now();
+    verify_signature(header, raw, secret, now.unix_timestamp()).map_err(|error| {
+        ApiError::BadRequest {
+            code: "invalid_signature",
+            detail: format!("The Stripe-Signature does not verify: {error}."),
+        }
+    })?;
+    let text = std::str::from_utf8(raw)
+        .map_err(|_| ApiError::Malformed("the body is not UTF-8".into()))?;
+    let event = parse_event(text).map_err(ApiError::Malformed)?;
+    match event {
+        PaymentEvent::Paid {
+            checkout_session_id,
+            account_id,
+            credits,
+        } => match app
+            .store
+            .credit_checkout(&checkout_session_id, &account_id, credits, now)
+            .await?
+        {
+            CheckoutSettlement::Credited(entry) => {
+                tracing::info!(%checkout_session_id, credits, balance_after = entry.balance_after, "purchase credited");
+            }
+            CheckoutSettlement::AlreadySettled => {
+                tracing::info!(%checkout_session_id, "duplicate or late delivery: already settled");
+            }
+            CheckoutSettlement::UnknownSession => {
+                tracing::warn!(%checkout_session_id, "paid session that matches no purchase of ours");
+            }
+        },
+        PaymentEvent::Failed {
+            checkout_session_id,
+        } => {
+            app.store.fail_checkout(&checkout_session_id, now).await?;
+        }
+        PaymentEvent::AwaitingPayment { .. } | PaymentEvent::Ignored => {}
+    }
+    Ok(json(200, &json!({ "received": true })))
+}

@@ -1,0 +1,188 @@
+//! The local stand-in for Stripe Checkout (used when `STRIPE_SECRET_KEY` is unset): a
+//! page that shows the purchase and, when "paid", delivers a correctly signed
+//! `checkout.session.completed` webhook to the stack's own webhook function, so the
+//! whole paid flow works offline.
+
+use http_body_util::Full;
+use hyper::body::Bytes;
+use lambda_http::Body;
+use natives_functions::App;
+use natives_functions::routes::Function;
+use natives_shared::domain::{Purchase, PurchaseStatus};
+use natives_shared::payments::sign_payload;
+use serde_json::{Value, json};
+
+pub const PREFIX: &str = "/local/checkout/";
+
+/// What a Stripe event says about one Checkout Session.
+pub struct SessionFacts<'a> {
+    pub checkout_session_id: &'a str,
+    pub account_id: &'a str,
+    pub credits: i64,
+    pub amount_minor: i64,
+    pub currency: &'a str,
+    pub paid: bool,
+}
+
+/// A Stripe event of `event_type` whose object is a complete Checkout Session, shaped
+/// as Stripe sends it (the same shape async-stripe parses).
+pub fn stripe_event(event_type: &str, facts: &SessionFacts<'_>, created: i64) -> String {
+    let mut session: Value =
+        serde_json::from_str(include_str!("../../shared/fixtures/checkout_session.json"))
+            .expect("fixture");
+    session["id"] = json!(facts.checkout_session_id);
+    session["client_reference_id"] = json!(facts.account_id);
+    session["metadata"] = json!({
+        "account_id": facts.account_id,
+        "credits": facts.credits.to_string(),
+    });
+    session["amount_total"] = json!(facts.amount_minor);
+    session["amount_subtotal"] = json!(facts.amount_minor);
+    session["currency"] = json!(facts.currency.to_ascii_lowercase());
+    session["payment_status"] = json!(if facts.paid { "paid" } else { "unpaid" });
+    session["status"] = json!(if event_type == "checkout.session.expired" {
+        "expired"
+    } else {
+        "complete"
+    });
+    session["url"] = Value::Null;
+    json!({
+        "id": format!("evt_local_{}", ulid::Ulid::new()),
+        "object": "event",
+        "api_version": "2025-03-31.basil",
+        "created": created,
+        "data": { "object": session },
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null },
+        "type": event_type,
+    })
+    .to_string()
+}
+
+pub async fn handle(app: &App, method: &http::Method, path: &str) -> hyper::Response<Full<Bytes>> {
+    let rest = path.strip_prefix(PREFIX).unwrap_or_default();
+    let (session_id, pay) = match rest.strip_suffix("/pay") {
+        Some(id) => (id, true),
+        None => (rest, false),
+    };
+    let purchase = match app.store.get_checkout(session_id).await {
+        Ok(Some(purchase)) => purchase,
+        Ok(None) => {
+            return page(
+                404,
+                "No such checkout",
+                "<p>This checkout does not exist.</p>",
+            );
+        }
+        Err(error) => {
+            return page(
+                500,
+                "Error",
+                &format!("<p>{}</p>", escape(&error.to_string())),
+            );
+        }
+    };
+    match (pay, method.as_str()) {
+        (false, "GET") => show(&purchase),
+        (true, "POST") if purchase.status == PurchaseStatus::Pending => {
+            pay_and_notify(app, &purchase).await
+        }
+        (true, "POST") => show(&purchase),
+        _ => page(
+            405,
+            "Method not allowed",
+            "<p>GET the page, POST …/pay.</p>",
+        ),
+    }
+}
+
+fn show(purchase: &Purchase) -> hyper::Response<Full<Bytes>> {
+    let price = format!(
+        "{}.{:02} {}",
+        purchase.price.amount_minor / 100,
+        purchase.price.amount_minor % 100,
+        purchase.price.currency
+    );
+    let action = match purchase.status {
+        PurchaseStatus::Pending => format!(
+            r#"<form method="post" action="{PREFIX}{id}/pay"><button type="submit">Pay {price}</button></form>"#,
+            id = escape(&purchase.checkout_session_id)
+        ),
+        PurchaseStatus::Paid => "<p>Paid. The credits are on the account.</p>".into(),
+        PurchaseStatus::Failed => "<p>This checkout failed or expired.</p>".into(),
+    };
+    page(
+        200,
+        "Local checkout",
+        &format!(
+            "<p>Tariff <b>{}</b>: {} credits for {price}.</p>{action}<p><small>Local stack: no money moves; paying sends a signed checkout.session.completed webhook to this stack.</small></p>",
+            escape(&purchase.tariff_id),
+            purchase.credits
+        ),
+    )
+}
+
+async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<Bytes>> {
+    let Some(secret) = app.settings.payments.stripe_webhook_secret.as_deref() else {
+        return page(500, "Error", "<p>No webhook secret is configured.</p>");
+    };
+    let now = app.now().unix_timestamp();
+    let event = stripe_event(
+        "checkout.session.completed",
+        &SessionFacts {
+            checkout_session_id: &purchase.checkout_session_id,
+            account_id: &purchase.account_id,
+            credits: purchase.credits,
+            amount_minor: purchase.price.amount_minor,
+            currency: &purchase.price.currency,
+            paid: true,
+        },
+        now,
+    );
+    let request = http::Request::builder()
+        .method("POST")
+        .uri("/v1/webhooks/stripe")
+        .header("content-type", "application/json")
+        .header(
+            "stripe-signature",
+            sign_payload(event.as_bytes(), secret, now),
+        )
+        .body(Body::Text(event))
+        .expect("a webhook request");
+    let response = Function::StripeWebhook.handle(app, request).await;
+    if response.status() == 200 {
+        page(
+            200,
+            "Paid",
+            &format!(
+                "<p>Paid: {} credits were added to the account.</p>",
+                purchase.credits
+            ),
+        )
+    } else {
+        page(
+            502,
+            "Webhook refused",
+            &format!("<p>The webhook answered {}.</p>", response.status()),
+        )
+    }
+}
+
+fn page(status: u16, title: &str, body: &str) -> hyper::Response<Full<Bytes>> {
+    let html = format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+    );
+    hyper::Response::builder()
+        .status(status)
+        .header("content-type", "text/html; charset=utf-8")
+        .body(Full::new(Bytes::from(html)))
+        .expect("a page")
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

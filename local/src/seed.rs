@@ -1,0 +1,28 @@
+//! The default catalogue a new local stack starts with. A deployed stack gets its
+//! tariffs through `PUT /v1/admin/tariffs/{tariff_id}` (see README).
+
+use natives_shared::clock::rfc3339;
+use natives_shared::domain::{ActionCosts, Money, Tariff};
+use time::OffsetDateTime;
+
+pub fn default_tariffs(now: OffsetDateTime) -> Vec<Tariff> {
+    [
+        ("starter", "Starter", 100, 990),
+        ("standard", "Standard", 300, 2490),
+        ("intensive", "Intensive", 1000, 6990),
+    ]
+    .into_iter()
+    .map(|(id, name, credits, cents)| Tariff {
+        id: id.into(),
+        name: name.into(),
+        credits,
+        price: Money::parse(cents, "EUR").expect("a valid price"),
+        active: true,
+        updated_at: rfc3339::format(now),
+    })
+    .collect()
+}
+
+pub fn default_action_costs() -> ActionCosts {
+    ActionCosts::default()
+}

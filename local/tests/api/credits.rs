@@ -1,0 +1,726 @@
+use futures::future::join_all;
+use natives_local::checkout_page::{SessionFacts, stripe_event};
+use natives_local::data_dir::webhook_secret;
+use natives_shared::auth::AuthUser;
+use natives_shared::domain::{PurchaseStatus, Role};
+use natives_shared::payments::sign_payload;
+use natives_shared::store::BalanceOutcome;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app, spawn_app_with};
+use crate::stripe_stub::StripeStub;
+
+fn sum_of(entries: &[Value]) -> i64 {
+    entries.iter().map(|e| e["credits"].as_i64().unwrap()).sum()
+}
+
+async fn checkout(app: &TestApp, user: &TestUser, tariff: &str) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        "/v1/checkout",
+        Some(&user.access_token),
+        Some(&json!({ "tariff_id": tariff })),
+    )
+    .await
+}
+
+/// A pending purchase of the starter tariff (100 credits, 9.90 EUR) through the local
+/// checkout provider; returns its Checkout Session id.
+async fn pending_purchase(app: &TestApp, user: &TestUser) -> String {
+    let response = checkout(app, user, "starter").await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.unwrap();
+    body["checkout_session_id"].as_str().unwrap().to_owned()
+}
+
+fn event(event_type: &str, session_id: &str, user: &TestUser, paid: bool) -> String {
+    let facts = SessionFacts {
+        checkout_session_id: session_id,
+        account_id: &user.id,
+        credits: 100,
+        amount_minor: 990,
+        currency: "EUR",
+        paid,
+    };
+    stripe_event(
+        event_type,
+        &facts,
+        time::OffsetDateTime::now_utc().unix_timestamp(),
+    )
+}
+
+impl TestApp {
+    fn webhook_secret(&self) -> String {
+        webhook_secret(self.data_dir.path()).unwrap()
+    }
+
+    async fn deliver(&self, body: &str, signature: Option<&str>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url("/v1/webhooks/stripe"))
+            .header("content-type", "application/json; charset=utf-8")
+            .body(body.to_owned());
+        if let Some(signature) = signature {
+            request = request.header("stripe-signature", signature);
+        }
+        request.send().await.unwrap()
+    }
+
+    async fn deliver_signed(&self, body: &str) -> reqwest::Response {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        self.deliver(
+            body,
+            Some(&sign_payload(body.as_bytes(), &self.webhook_secret(), now)),
+        )
+        .await
+    }
+}
+
+#[tokio::test]
+async fn anyone_reads_the_tariffs_and_action_costs() {
+    let app = spawn_app().await;
+    let response = app.client.get(app.url("/v1/tariffs")).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    let ids: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["starter", "standard", "intensive"]);
+    assert_eq!(
+        body["items"][0]["price"],
+        json!({ "amount_minor": 990, "currency": "EUR" })
+    );
+    assert_eq!(body["items"][0]["credits"], 100);
+    assert_eq!(
+        body["action_costs"],
+        json!({ "text_message": 1, "voice_message": 3, "new_thread": 5 })
+    );
+}
+
+#[tokio::test]
+async fn only_admins_change_tariffs_and_purchases_keep_their_price() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let admin = app.admin_user("root@example.com").await;
+    let tariff = json!({ "name": "Starter", "credits": 100, "price": { "amount_minor": 1290, "currency": "eur" }, "active": true });
+
+    let response = app
+        .send(
+            Method::PUT,
+            "/v1/admin/tariffs/starter",
+            Some(&user.access_token),
+            Some(&tariff),
+        )
+        .await;
+    assert_problem(response, 403, "forbidden").await;
+    let session = pending_purchase(&app, &user).await;
+
+    let response = app
+        .send(
+            Method::PUT,
+            "/v1/admin/tariffs/starter",
+            Some(&admin.access_token),
+            Some(&tariff),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let changed: Value = response.json().await.unwrap();
+    assert_eq!(
+        changed["price"],
+        json!({ "amount_minor": 1290, "currency": "EUR" })
+    );
+
+    let purchase = app
+        .stack
+        .app
+        .store
+        .get_checkout(&session)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        purchase.price.amount_minor, 990,
+        "the earlier purchase keeps its price"
+    );
+    assert_eq!(purchase.status, PurchaseStatus::Pending);
+
+    let retired = json!({ "name": "Old", "credits": 5, "price": { "amount_minor": 100, "currency": "EUR" }, "active": false });
+    let response = app
+        .send(
+            Method::PUT,
+            "/v1/admin/tariffs/old",
+            Some(&admin.access_token),
+            Some(&retired),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let listed: Value = app
+        .client
+        .get(app.url("/v1/tariffs"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        !listed.to_string().contains("\"old\""),
+        "inactive tariffs are not offered"
+    );
+    assert_problem(checkout(&app, &user, "old").await, 422, "unknown_tariff").await;
+    assert_problem(
+        checkout(&app, &user, "no-such-tariff").await,
+        422,
+        "unknown_tariff",
+    )
+    .await;
+
+    for (description, path, body) in [
+        ("bad id", "/v1/admin/tariffs/Bad_Id", tariff.clone()),
+        (
+            "zero credits",
+            "/v1/admin/tariffs/x",
+            json!({ "name": "X", "credits": 0, "price": { "amount_minor": 100, "currency": "EUR" }, "active": true }),
+        ),
+        (
+            "bad currency",
+            "/v1/admin/tariffs/x",
+            json!({ "name": "X", "credits": 1, "price": { "amount_minor": 100, "currency": "EURO" }, "active": true }),
+        ),
+        (
+            "free",
+            "/v1/admin/tariffs/x",
+            json!({ "name": "X", "credits": 1, "price": { "amount_minor": 0, "currency": "EUR" }, "active": true }),
+        ),
+        (
+            "unknown field",
+            "/v1/admin/tariffs/x",
+            json!({ "name": "X", "credits": 1, "price": { "amount_minor": 100, "currency": "EUR" }, "active": true, "refundable": true }),
+        ),
+    ] {
+        let response = app
+            .send(Method::PUT, path, Some(&admin.access_token), Some(&body))
+            .await;
+        assert_eq!(response.status(), 422, "{description}");
+    }
+}
+
+#[tokio::test]
+async fn checkout_asks_stripe_for_exactly_one_paid_session_at_the_current_price() {
+    let stub = StripeStub::start(200).await;
+    let stub_url = stub.url.clone();
+    let app = spawn_app_with(Some(Box::new(move |settings| {
+        settings.payments.stripe_secret_key = Some("sk_test_stub".into());
+        settings.payments.stripe_api_base = stub_url;
+    })))
+    .await;
+    let user = app.registered_user("ada@example.com").await;
+
+    let response = checkout(&app, &user, "starter").await;
+
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["checkout_session_id"], "cs_test_stub_0001");
+    assert_eq!(
+        body["checkout_url"],
+        "https://checkout.stripe.com/c/pay/cs_test_stub_0001"
+    );
+    let requests = stub.recorded();
+    assert_eq!(requests.len(), 1);
+    let sent = &requests[0];
+    assert_eq!(sent.method, "POST");
+    assert_eq!(sent.path, "/v1/checkout/sessions");
+    assert_eq!(sent.headers["authorization"], "Bearer sk_test_stub");
+    let idempotency = sent.headers["idempotency-key"].to_str().unwrap();
+    assert!(idempotency.starts_with("checkout-"), "{idempotency}");
+    let mut form = sent.form.clone();
+    form.sort();
+    let mut expected: Vec<(String, String)> = [
+        ("cancel_url", "https://natives.chat/checkout/cancel"),
+        ("client_reference_id", user.id.as_str()),
+        ("customer_email", "ada@example.com"),
+        ("line_items[0][price_data][currency]", "eur"),
+        (
+            "line_items[0][price_data][product_data][name]",
+            "Starter (100 credits)",
+        ),
+        ("line_items[0][price_data][unit_amount]", "990"),
+        ("line_items[0][quantity]", "1"),
+        ("metadata[account_id]", user.id.as_str()),
+        ("metadata[credits]", "100"),
+        ("metadata[tariff_id]", "starter"),
+        ("mode", "payment"),
+        ("success_url", "https://natives.chat/checkout/success"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    expected.sort();
+    assert_eq!(form, expected, "exactly these form parameters");
+
+    let purchase = app
+        .stack
+        .app
+        .store
+        .get_checkout("cs_test_stub_0001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(purchase.status, PurchaseStatus::Pending);
+    assert_eq!(purchase.account_id, user.id);
+    assert_eq!((purchase.credits, purchase.price.amount_minor), (100, 990));
+}
+
+#[tokio::test]
+async fn a_failing_stripe_gives_502_and_records_nothing() {
+    let stub = StripeStub::start(500).await;
+    let stub_url = stub.url.clone();
+    let app = spawn_app_with(Some(Box::new(move |settings| {
+        settings.payments.stripe_secret_key = Some("sk_test_stub".into());
+        settings.payments.stripe_api_base = stub_url;
+    })))
+    .await;
+    let user = app.registered_user("ada@example.com").await;
+    let before = app.item_count().await;
+    assert_problem(
+        checkout(&app, &user, "starter").await,
+        502,
+        "payment_provider_error",
+    )
+    .await;
+    assert_eq!(app.item_count().await, before);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_deliveries_and_the_async_event_credit_once() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let session = pending_purchase(&app, &user).await;
+    let completed = event("checkout.session.completed", &session, &user, true);
+    let succeeded = event(
+        "checkout.session.async_payment_succeeded",
+        &session,
+        &user,
+        true,
+    );
+
+    let mut deliveries: Vec<_> = (0..20).map(|_| app.deliver_signed(&completed)).collect();
+    deliveries.push(app.deliver_signed(&succeeded));
+    for response in join_all(deliveries).await {
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    let (credits, entries) = app.balance(&user.access_token).await;
+    assert_eq!(credits, 100);
+    assert_eq!(entries.len(), 1, "one ledger entry");
+    assert_eq!(entries[0]["kind"], "purchase");
+    assert_eq!(entries[0]["reference"], session.as_str());
+    assert_eq!(entries[0]["balance_after"], 100);
+    assert_eq!(sum_of(&entries), credits);
+}
+
+#[tokio::test]
+async fn events_in_any_order_end_in_the_same_balance() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let session = pending_purchase(&app, &user).await;
+
+    // reverse order: the async success first, then the completion, then stale news
+    for body in [
+        event(
+            "checkout.session.async_payment_succeeded",
+            &session,
+            &user,
+            true,
+        ),
+        event("checkout.session.completed", &session, &user, true),
+        event("checkout.session.completed", &session, &user, false),
+        event("checkout.session.expired", &session, &user, false),
+        event(
+            "checkout.session.async_payment_failed",
+            &session,
+            &user,
+            false,
+        ),
+    ] {
+        assert_eq!(app.deliver_signed(&body).await.status(), StatusCode::OK);
+    }
+    let (credits, entries) = app.balance(&user.access_token).await;
+    assert_eq!((credits, entries.len()), (100, 1));
+    let purchase = app
+        .stack
+        .app
+        .store
+        .get_checkout(&session)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        purchase.status,
+        PurchaseStatus::Paid,
+        "a paid purchase stays paid"
+    );
+}
+
+#[tokio::test]
+async fn a_completed_but_unpaid_session_waits_for_the_async_event() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let delayed = pending_purchase(&app, &user).await;
+    let failing = pending_purchase(&app, &user).await;
+
+    app.deliver_signed(&event("checkout.session.completed", &delayed, &user, false))
+        .await;
+    assert_eq!(app.balance(&user.access_token).await.0, 0);
+    let store = &app.stack.app.store;
+    assert_eq!(
+        store.get_checkout(&delayed).await.unwrap().unwrap().status,
+        PurchaseStatus::Pending
+    );
+
+    app.deliver_signed(&event(
+        "checkout.session.async_payment_succeeded",
+        &delayed,
+        &user,
+        true,
+    ))
+    .await;
+    assert_eq!(app.balance(&user.access_token).await.0, 100);
+
+    app.deliver_signed(&event(
+        "checkout.session.async_payment_failed",
+        &failing,
+        &user,
+        false,
+    ))
+    .await;
+    assert_eq!(
+        store.get_checkout(&failing).await.unwrap().unwrap().status,
+        PurchaseStatus::Failed
+    );
+    assert_eq!(app.balance(&user.access_token).await.0, 100);
+}
+
+#[tokio::test]
+async fn bad_signatures_get_400_and_change_nothing() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let session = pending_purchase(&app, &user).await;
+    let body = event("checkout.session.completed", &session, &user, true);
+    let secret = app.webhook_secret();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let good = sign_payload(body.as_bytes(), &secret, now);
+    let good_v1 = good.split("v1=").nth(1).unwrap().to_owned();
+    let reserialised =
+        serde_json::to_string_pretty(&serde_json::from_str::<Value>(&body).unwrap()).unwrap();
+    let tampered = body.replace("\"credits\":\"100\"", "\"credits\":\"100000\"");
+    assert_ne!(tampered, body);
+
+    let cases: Vec<(&str, &str, Option<String>)> = vec![
+        (
+            "wrong secret",
+            &body,
+            Some(sign_payload(body.as_bytes(), "whsec_wrong", now)),
+        ),
+        ("tampered body", &tampered, Some(good.clone())),
+        (
+            "timestamp 301 s old",
+            &body,
+            Some(sign_payload(body.as_bytes(), &secret, now - 301)),
+        ),
+        ("only v0", &body, Some(format!("t={now},v0={good_v1}"))),
+        ("no header", &body, None),
+        ("re-serialised body", &reserialised, Some(good.clone())),
+    ];
+    for (description, body, signature) in cases {
+        let response = app.deliver(body, signature.as_deref()).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{description}");
+        assert_problem(response, 400, "invalid_signature").await;
+    }
+    assert_eq!(
+        app.balance(&user.access_token).await.0,
+        0,
+        "nothing was credited"
+    );
+
+    // a junk v1 before the valid one (secret rotation) is accepted
+    let rotated = format!("t={now},v1={},v1={good_v1}", "0".repeat(64));
+    assert_eq!(
+        app.deliver(&body, Some(&rotated)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(app.balance(&user.access_token).await.0, 100);
+
+    // signed events of other types are acknowledged and ignored
+    let other = json!({ "id": "evt_x", "object": "event", "type": "customer.created", "created": now, "livemode": false, "pending_webhooks": 1, "data": { "object": { "id": "cus_1", "object": "customer" } } }).to_string();
+    assert_eq!(app.deliver_signed(&other).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn fifty_concurrent_spends_against_ten_credits_spend_exactly_ten() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let admin = app.admin_user("root@example.com").await;
+    let grant = json!({ "credits": 10, "reason": "test budget" });
+    let path = format!("/v1/admin/accounts/{}/credit-grants", user.id);
+    assert_eq!(
+        app.send(Method::POST, &path, Some(&admin.access_token), Some(&grant))
+            .await
+            .status(),
+        201
+    );
+
+    let store = &app.stack.app.store;
+    let caller = AuthUser {
+        account_id: user.id.clone(),
+        roles: vec![Role::User],
+        token_generation: 0,
+        session_id: "test".into(),
+    };
+    let now = app.stack.app.now();
+    let spends = (0..50).map(|i| {
+        let item = natives_shared::store::Item::from([
+            (
+                "pk".to_owned(),
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("TEST#{i}")),
+            ),
+            (
+                "sk".to_owned(),
+                aws_sdk_dynamodb::types::AttributeValue::S("PAID".into()),
+            ),
+        ]);
+        let caller = caller.clone();
+        async move {
+            store
+                .spend_credits(&caller, 1, &format!("TEST#{i}"), item, now)
+                .await
+                .unwrap()
+        }
+    });
+    let outcomes = join_all(spends).await;
+
+    let spent = outcomes
+        .iter()
+        .filter(|o| matches!(o, BalanceOutcome::Applied(_)))
+        .count();
+    let refused = outcomes
+        .iter()
+        .filter(|o| matches!(o, BalanceOutcome::Insufficient { available: 0 }))
+        .count();
+    assert_eq!((spent, refused), (10, 40), "{outcomes:?}");
+    let (credits, entries) = app.balance(&user.access_token).await;
+    assert_eq!(credits, 0);
+    assert_eq!(entries.len(), 11, "one grant, ten spends");
+    assert_eq!(
+        sum_of(&entries),
+        credits,
+        "the ledger adds up to the balance"
+    );
+    let mut balances: Vec<i64> = entries
+        .iter()
+        .map(|e| e["balance_after"].as_i64().unwrap())
+        .collect();
+    balances.sort();
+    assert_eq!(
+        balances,
+        [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        "every balance_after exactly once"
+    );
+
+    // a revoked token cannot spend
+    app.post_with_token("/v1/sessions/revoke-all", &user.access_token)
+        .await;
+    let item = natives_shared::store::Item::from([
+        (
+            "pk".to_owned(),
+            aws_sdk_dynamodb::types::AttributeValue::S("TEST#late".into()),
+        ),
+        (
+            "sk".to_owned(),
+            aws_sdk_dynamodb::types::AttributeValue::S("PAID".into()),
+        ),
+    ]);
+    let outcome = store
+        .spend_credits(&caller, 0, "TEST#late", item, now)
+        .await
+        .unwrap();
+    assert!(matches!(outcome, BalanceOutcome::NotAllowed), "{outcome:?}");
+}
+
+#[tokio::test]
+async fn admins_grant_credits_into_the_ledger_and_the_audit_log() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let admin = app.admin_user("root@example.com").await;
+    let path = format!("/v1/admin/accounts/{}/credit-grants", user.id);
+    let grant = json!({ "credits": 50, "reason": "Teacher programme: free month" });
+
+    assert_problem(
+        app.send(Method::POST, &path, Some(&user.access_token), Some(&grant))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let response = app
+        .send(Method::POST, &path, Some(&admin.access_token), Some(&grant))
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let entry: Value = response.json().await.unwrap();
+    assert_eq!(entry["kind"], "grant");
+    assert_eq!(
+        (entry["credits"].as_i64(), entry["balance_after"].as_i64()),
+        (Some(50), Some(50))
+    );
+    assert_eq!(entry["reason"], "Teacher programme: free month");
+
+    let audit = app
+        .stack
+        .app
+        .store
+        .client()
+        .query()
+        .table_name(app.stack.app.store.table())
+        .key_condition_expression("pk = :audit")
+        .expression_attribute_values(
+            ":audit",
+            aws_sdk_dynamodb::types::AttributeValue::S("AUDIT".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let items = audit.items();
+    assert_eq!(items.len(), 1);
+    let text = format!("{:?}", items[0]);
+    assert!(
+        text.contains(&admin.id) && text.contains("credits.grant") && text.contains("free month"),
+        "{text}"
+    );
+
+    let missing = app
+        .send(
+            Method::POST,
+            "/v1/admin/accounts/01NOSUCHACCOUNT/credit-grants",
+            Some(&admin.access_token),
+            Some(&grant),
+        )
+        .await;
+    assert_problem(missing, 404, "not_found").await;
+    for bad in [
+        json!({ "credits": 0, "reason": "x" }),
+        json!({ "credits": 5, "reason": "  " }),
+        json!({ "credits": 5 }),
+    ] {
+        let response = app
+            .send(Method::POST, &path, Some(&admin.access_token), Some(&bad))
+            .await;
+        assert_problem(response, 422, "validation_failed").await;
+    }
+    // an admin whose tokens were revoked cannot grant with an old token
+    app.post_with_token("/v1/sessions/revoke-all", &admin.access_token)
+        .await;
+    assert_eq!(
+        app.send(Method::POST, &path, Some(&admin.access_token), Some(&grant))
+            .await
+            .status(),
+        403
+    );
+    assert_eq!(app.balance(&user.access_token).await.0, 50);
+}
+
+#[tokio::test]
+async fn the_ledger_pages_newest_first() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let admin = app.admin_user("root@example.com").await;
+    let path = format!("/v1/admin/accounts/{}/credit-grants", user.id);
+    for credits in 1..=5 {
+        let body = json!({ "credits": credits, "reason": format!("grant {credits}") });
+        assert_eq!(
+            app.send(Method::POST, &path, Some(&admin.access_token), Some(&body))
+                .await
+                .status(),
+            201
+        );
+    }
+    let mut seen = Vec::new();
+    let mut next = "/v1/me/balance?limit=2".to_owned();
+    loop {
+        let body: Value = app
+            .send(Method::GET, &next, Some(&user.access_token), None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(body["credits"], 15);
+        let items = body["entries"]["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        seen.extend(items.iter().map(|e| e["credits"].as_i64().unwrap()));
+        match body["entries"]["next_cursor"].as_str() {
+            Some(cursor) => next = format!("/v1/me/balance?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [5, 4, 3, 2, 1]);
+    for bad in [
+        "/v1/me/balance?limit=0",
+        "/v1/me/balance?limit=101",
+        "/v1/me/balance?limit=x",
+        "/v1/me/balance?cursor=bm9wZQ",
+    ] {
+        let response = app
+            .send(Method::GET, bad, Some(&user.access_token), None)
+            .await;
+        assert_problem(response, 422, "validation_failed").await;
+    }
+    assert_problem(
+        app.client
+            .get(app.url("/v1/me/balance"))
+            .send()
+            .await
+            .unwrap(),
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_local_checkout_page_buys_credits_offline() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let response = checkout(&app, &user, "standard").await;
+    let body: Value = response.json().await.unwrap();
+    let url = body["checkout_url"].as_str().unwrap();
+    assert!(url.starts_with(&app.address), "{url}");
+
+    let page = app.client.get(url).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("300 credits") && html.contains("24.90 EUR"),
+        "{html}"
+    );
+
+    for _ in 0..2 {
+        let paid = app.client.post(format!("{url}/pay")).send().await.unwrap();
+        assert_eq!(paid.status(), StatusCode::OK);
+    }
+    let (credits, entries) = app.balance(&user.access_token).await;
+    assert_eq!(
+        (credits, entries.len()),
+        (300, 1),
+        "paid once, credited once"
+    );
+    let missing = app
+        .client
+        .get(app.url("/local/checkout/cs_local_nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,106 @@
+//! A stand-in for Stripe's API that records what we send and answers like Stripe.
+
+use std::sync::{Arc, Mutex};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: http::HeaderMap,
+    pub form: Vec<(String, String)>,
+}
+
+pub struct StripeStub {
+    pub url: String,
+    pub requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl StripeStub {
+    /// Answers every request with `status`; 200 answers a Checkout Session.
+    pub async fn start(status: u16) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let recorded = requests.clone();
+        tokio::spawn(async move {
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    continue;
+                };
+                let recorded = recorded.clone();
+                tokio::spawn(async move {
+                    let service =
+                        service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                            let recorded = recorded.clone();
+                            async move {
+                                let (parts, body) = request.into_parts();
+                                let bytes = body.collect().await.unwrap().to_bytes();
+                                let form: Vec<(String, String)> =
+                                    form_urlencoded::parse(&bytes).into_owned().collect();
+                                recorded.lock().unwrap().push(Recorded {
+                                    method: parts.method.to_string(),
+                                    path: parts.uri.path().to_owned(),
+                                    headers: parts.headers.clone(),
+                                    form: form.clone(),
+                                });
+                                let body = if status == 200 {
+                                    session_for(&form)
+                                } else {
+                                    stripe_error()
+                                };
+                                Ok::<_, std::convert::Infallible>(
+                                    hyper::Response::builder()
+                                        .status(status)
+                                        .header("content-type", "application/json")
+                                        .header("request-id", "req_stub")
+                                        .body(Full::new(Bytes::from(body.to_string())))
+                                        .unwrap(),
+                                )
+                            }
+                        });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(socket), service)
+                        .await;
+                });
+            }
+        });
+        Self { url, requests }
+    }
+
+    pub fn recorded(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+/// A realistic Checkout Session echoing what was asked for.
+fn session_for(form: &[(String, String)]) -> Value {
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let mut session: Value = serde_json::from_str(include_str!(
+        "../../../shared/fixtures/checkout_session.json"
+    ))
+    .unwrap();
+    let id = "cs_test_stub_0001";
+    session["id"] = json!(id);
+    session["url"] = json!(format!("https://checkout.stripe.com/c/pay/{id}"));
+    session["client_reference_id"] = json!(field("client_reference_id"));
+    session["customer_email"] = json!(field("customer_email"));
+    session["success_url"] = json!(field("success_url"));
+    session["cancel_url"] = json!(field("cancel_url"));
+    session["metadata"] = json!({
+        "account_id": field("metadata[account_id]"),
+        "tariff_id": field("metadata[tariff_id]"),
+        "credits": field("metadata[credits]"),
+    });
+    session
+}
+
+fn stripe_error() -> Value {
+    json!({ "error": { "type": "api_error", "message": "Something went wrong on Stripe's end." } })
+}

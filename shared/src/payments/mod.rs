@@ -1,0 +1,10 @@
+//! Prepayment through Stripe Checkout: opening a session, and trusting a webhook only
+//! when its signature proves Stripe sent it.
+
+mod checkout;
+mod events;
+mod signature;
+
+pub use checkout::{CheckoutOrder, CheckoutSession, PaymentError, StripeCheckout};
+pub use events::{PaymentEvent, parse_event};
+pub use signature::{SIGNATURE_TOLERANCE_SECONDS, SignatureError, sign_payload, verify_signature};

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use aws_config::{BehaviorVersion, SdkConfig};
+use aws_config::SdkConfig;
 use lambda_http::Request;
 use natives_shared::auth::{AuthUser, TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
@@ -28,7 +28,7 @@ impl App {
     /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` can point them anywhere).
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
         let settings = Settings::from_env()?;
-        let sdk = aws_config::defaults(BehaviorVersion::latest()).load().await;
+        let sdk = natives_shared::aws::load_sdk_config().await;
         Ok(Self::new(&sdk, settings, Arc::new(SystemClock))?)
     }
 

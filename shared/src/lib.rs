@@ -2,6 +2,7 @@
 //! and the HTTP edge helpers every function uses. It knows nothing about routing.
 
 pub mod auth;
+pub mod aws;
 pub mod clock;
 pub mod config;
 pub mod domain;

@@ -5,4 +5,5 @@ pub mod get_balance;
 pub mod grant_credits;
 pub mod list_tariffs;
 pub mod put_tariff;
+pub mod spend;
 pub mod stripe_webhook;

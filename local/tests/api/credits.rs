@@ -531,6 +531,35 @@ async fn fifty_concurrent_spends_against_ten_credits_spend_exactly_ten() {
         "every balance_after exactly once"
     );
 
+    // the route-level answer: 402 with what it costs and what there is, nothing written
+    let before = app.item_count().await;
+    let item = natives_shared::store::Item::from([
+        (
+            "pk".to_owned(),
+            aws_sdk_dynamodb::types::AttributeValue::S("TEST#broke".into()),
+        ),
+        (
+            "sk".to_owned(),
+            aws_sdk_dynamodb::types::AttributeValue::S("PAID".into()),
+        ),
+    ]);
+    let refused =
+        natives_functions::credits::spend::spend(&app.stack.app, &caller, 3, "TEST#broke", item)
+            .await
+            .unwrap_err();
+    let response = refused.into_response("test");
+    assert_eq!(response.status(), 402);
+    let lambda_http::Body::Text(text) = response.body() else {
+        panic!("a text body")
+    };
+    let problem: Value = serde_json::from_str(text).unwrap();
+    assert_eq!(problem["code"], "insufficient_credits");
+    assert_eq!(
+        (problem["required"].as_i64(), problem["available"].as_i64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(app.item_count().await, before, "nothing written");
+
     // a revoked token cannot spend
     app.post_with_token("/v1/sessions/revoke-all", &user.access_token)
         .await;

@@ -27,3 +27,23 @@ pub async fn load_sdk_config() -> SdkConfig {
         .load()
         .await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bundled_roots_are_the_five_aws_roots_and_parse() {
+        let text = std::str::from_utf8(AWS_ROOT_CERTIFICATES).unwrap();
+        assert_eq!(text.matches("-----BEGIN CERTIFICATE-----").count(), 5);
+        let trust = TrustStore::empty()
+            .with_native_roots(false)
+            .with_pem_certificate(AWS_ROOT_CERTIFICATES);
+        assert!(
+            TlsContext::builder()
+                .with_trust_store(trust)
+                .build()
+                .is_ok()
+        );
+    }
+}

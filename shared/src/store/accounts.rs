@@ -1,7 +1,7 @@
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use time::OffsetDateTime;
 
-use super::{Store, StoreError, cancellation_codes, from_item, keys, n, s, to_item};
+use super::{Store, StoreError, cancellation_codes, from_item, keys, n, put_if_absent, s, to_item};
 use crate::auth::AuthUser;
 use crate::clock::rfc3339;
 use crate::domain::{
@@ -99,18 +99,6 @@ impl Store {
     /// The account and its e-mail claim in one transaction: the claim's condition makes
     /// two concurrent registrations of one address end in exactly one account.
     pub async fn create_account(&self, account: &Account) -> Result<(), CreateAccountError> {
-        let put = |item| {
-            TransactWriteItem::builder()
-                .put(
-                    Put::builder()
-                        .table_name(&self.table)
-                        .set_item(Some(item))
-                        .condition_expression("attribute_not_exists(pk)")
-                        .build()
-                        .expect("put"),
-                )
-                .build()
-        };
         let claim = to_item(
             &serde_json::json!({ "account_id": account.id, "created_at": account.created_at }),
             keys::email_claim(&account.email),
@@ -118,8 +106,11 @@ impl Store {
         let result = self
             .client
             .transact_write_items()
-            .transact_items(put(to_item(account, keys::account(&account.id))))
-            .transact_items(put(claim))
+            .transact_items(put_if_absent(
+                &self.table,
+                to_item(account, keys::account(&account.id)),
+            ))
+            .transact_items(put_if_absent(&self.table, claim))
             .send()
             .await;
         match result {
@@ -138,10 +129,7 @@ impl Store {
     }
 
     pub async fn get_account(&self, account_id: &str) -> Result<Option<Account>, StoreError> {
-        self.get(keys::account(account_id))
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get_as(keys::account(account_id)).await
     }
 
     /// The account and a tariff in one consistent read (a checkout needs both).

@@ -1,7 +1,7 @@
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 
-use super::{keys, to_item};
+use super::{keys, put_if_absent, to_item};
 
 /// Who did what to which target, why and when: every moderation and admin action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -17,18 +17,9 @@ pub struct AuditEntry {
 impl AuditEntry {
     /// The entry as one write of the transaction that makes the change it records.
     pub(crate) fn put(&self, table: &str) -> TransactWriteItem {
-        TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(table)
-                    .set_item(Some(to_item(
-                        self,
-                        keys::audit_entry(&self.created_at, &self.id),
-                    )))
-                    .condition_expression("attribute_not_exists(pk)")
-                    .build()
-                    .expect("put"),
-            )
-            .build()
+        put_if_absent(
+            table,
+            to_item(self, keys::audit_entry(&self.created_at, &self.id)),
+        )
     }
 }

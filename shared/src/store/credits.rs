@@ -14,7 +14,7 @@ use super::accounts::{
 };
 use super::{
     AuditEntry, Item, Store, StoreError, cancellation_codes, from_item, is_transaction_conflict,
-    keys, n, s, to_item,
+    keys, n, put_if_absent, s, to_item,
 };
 use crate::auth::AuthUser;
 use crate::clock::rfc3339;
@@ -93,10 +93,7 @@ impl Store {
     }
 
     pub async fn get_tariff(&self, tariff_id: &str) -> Result<Option<Tariff>, StoreError> {
-        self.get(keys::tariff(tariff_id))
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get_as(keys::tariff(tariff_id)).await
     }
 
     /// Creates or replaces a tariff, with its audit entry, in one transaction.
@@ -171,10 +168,7 @@ impl Store {
         &self,
         checkout_session_id: &str,
     ) -> Result<Option<Purchase>, StoreError> {
-        self.get(keys::checkout(checkout_session_id))
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get_as(keys::checkout(checkout_session_id)).await
     }
 
     /// Marks a pending purchase failed (expired, async payment failed). A paid one stays paid.
@@ -258,12 +252,6 @@ impl Store {
         paid_item: Item,
         now: OffsetDateTime,
     ) -> Result<BalanceOutcome, StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(paid_item))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .expect("put");
         self.change_balance(
             BalanceChange {
                 account_id: caller.account_id.clone(),
@@ -272,7 +260,7 @@ impl Store {
                 reference: reference.to_owned(),
                 reason: None,
                 caller_generation: Some(caller.token_generation),
-                with: vec![TransactWriteItem::builder().put(put).build()],
+                with: vec![put_if_absent(&self.table, paid_item)],
             },
             now,
         )
@@ -385,15 +373,10 @@ impl Store {
                     update = update.expression_attribute_values(name, value);
                 }
             }
-            let ledger_put = Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(to_item(
-                    &entry,
-                    keys::ledger_entry(&entry.account_id, &entry.id),
-                )))
-                .condition_expression("attribute_not_exists(pk)")
-                .build()
-                .expect("put");
+            let ledger_put = put_if_absent(
+                &self.table,
+                to_item(&entry, keys::ledger_entry(&entry.account_id, &entry.id)),
+            );
             let mut request = self
                 .client
                 .transact_write_items()
@@ -407,7 +390,7 @@ impl Store {
                         )
                         .build(),
                 )
-                .transact_items(TransactWriteItem::builder().put(ledger_put).build());
+                .transact_items(ledger_put);
             for item in &change.with {
                 request = request.transact_items(item.clone());
             }

@@ -74,6 +74,14 @@ impl Store {
         &self.table
     }
 
+    /// The item at `key` as a `T` (consistent read).
+    async fn get_as<T: serde::de::DeserializeOwned>(
+        &self,
+        key: (String, String),
+    ) -> Result<Option<T>, StoreError> {
+        self.get(key).await?.map(from_item).transpose()
+    }
+
     async fn get(&self, (pk, sk): (String, String)) -> Result<Option<Item>, StoreError> {
         let output = self
             .client
@@ -87,6 +95,20 @@ impl Store {
             .map_err(StoreError::backend)?;
         Ok(output.item)
     }
+}
+
+/// A transaction write that creates `item` and fails if it exists.
+pub(crate) fn put_if_absent(table: &str, item: Item) -> aws_sdk_dynamodb::types::TransactWriteItem {
+    aws_sdk_dynamodb::types::TransactWriteItem::builder()
+        .put(
+            aws_sdk_dynamodb::types::Put::builder()
+                .table_name(table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(pk)")
+                .build()
+                .expect("a put with table and item"),
+        )
+        .build()
 }
 
 /// The reason code of each item of a cancelled transaction ("None" where it was fine).

@@ -1,11 +1,11 @@
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::accounts::{
     ACTIVE_WITH_GENERATION, active_with_generation_values, condition_failed, key_map,
 };
-use super::{Store, StoreError, cancellation_codes, from_item, keys, s, to_item};
+use super::{Store, StoreError, cancellation_codes, keys, put_if_absent, s, to_item};
 use crate::clock::rfc3339;
 
 /// One login: every refresh token rotated from it belongs to this family.
@@ -45,19 +45,6 @@ pub enum RotateError {
     Store(#[from] StoreError),
 }
 
-fn put_new(table: &str, item: super::Item) -> TransactWriteItem {
-    TransactWriteItem::builder()
-        .put(
-            Put::builder()
-                .table_name(table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(pk)")
-                .build()
-                .expect("put"),
-        )
-        .build()
-}
-
 impl Store {
     pub async fn start_session(
         &self,
@@ -67,14 +54,14 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.client
             .transact_write_items()
-            .transact_items(put_new(
+            .transact_items(put_if_absent(
                 &self.table,
                 to_item(
                     family,
                     keys::session_family(&family.account_id, &family.family_id),
                 ),
             ))
-            .transact_items(put_new(
+            .transact_items(put_if_absent(
                 &self.table,
                 to_item(token, keys::refresh_token(token_digest)),
             ))
@@ -88,10 +75,7 @@ impl Store {
         &self,
         token_digest: &str,
     ) -> Result<Option<RefreshRecord>, StoreError> {
-        self.get(keys::refresh_token(token_digest))
-            .await?
-            .map(from_item)
-            .transpose()
+        self.get_as(keys::refresh_token(token_digest)).await
     }
 
     /// Marks the old token used and stores its successor, in one transaction that also
@@ -135,7 +119,7 @@ impl Store {
             .client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().update(mark_used).build())
-            .transact_items(put_new(
+            .transact_items(put_if_absent(
                 &self.table,
                 to_item(new, keys::refresh_token(new_digest)),
             ))

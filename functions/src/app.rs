@@ -29,7 +29,7 @@ impl App {
     pub async fn from_env() -> Result<Self, lambda_http::Error> {
         let settings = Settings::from_env()?;
         let sdk = natives_shared::aws::load_sdk_config().await;
-        Ok(Self::new(&sdk, settings, Arc::new(SystemClock))?)
+        Self::new(&sdk, settings, Arc::new(SystemClock))
     }
 
     pub fn new(
@@ -39,9 +39,10 @@ impl App {
     ) -> Result<Self, lambda_http::Error> {
         let payments = &settings.payments;
         let checkout = match (&payments.stripe_secret_key, &payments.local_checkout_base) {
-            (Some(key), _) => {
-                CheckoutProvider::Stripe(StripeCheckout::new(key, &payments.stripe_api_base)?)
-            }
+            (Some(key), _) => CheckoutProvider::Stripe(Box::new(StripeCheckout::new(
+                key,
+                &payments.stripe_api_base,
+            )?)),
             (None, Some(base)) => CheckoutProvider::Local {
                 base_url: base.trim_end_matches('/').to_owned(),
             },
@@ -106,7 +107,7 @@ impl App {
 
 /// Where checkouts are opened.
 pub enum CheckoutProvider {
-    Stripe(StripeCheckout),
+    Stripe(Box<StripeCheckout>),
     /// The local stack's checkout page (no Stripe key configured).
     Local {
         base_url: String,

@@ -15,12 +15,15 @@ use tokio::task::JoinHandle;
 use crate::data_dir::{self, Endpoints};
 use crate::{ARCHIVE_BUCKET, BoxError, TABLE_NAME, embedded, gateway, seed};
 
+/// A change to the settings before the `App` is built.
+pub type SettingsHook = Box<dyn FnOnce(&mut Settings) + Send>;
+
 pub struct StackOptions {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub clock: Arc<dyn Clock>,
     /// Changes to the settings (tests point Stripe at a stub this way).
-    pub configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>,
+    pub configure: Option<SettingsHook>,
 }
 
 pub struct Stack {
@@ -72,7 +75,7 @@ pub async fn local_app(
     dynamodb: &str,
     api: &str,
     clock: Arc<dyn Clock>,
-    configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>,
+    configure: Option<SettingsHook>,
 ) -> Result<App, BoxError> {
     let sdk = embedded::sdk_config(dynamodb).await;
     ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), TABLE_NAME).await?;

@@ -13,7 +13,7 @@
 //!                            [--bin-dir ../target/release] [--env K=V]… [function…]
 //! Without function names: every function with an event in events/ and a binary.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -46,6 +46,9 @@ async fn main() -> Result<()> {
     let keys: Value = read_json(&args.data_dir.join("jwt-ed25519.json"))?;
     let api = host_port(&endpoints["api"])?;
     let dynamodb = host_port(&endpoints["dynamodb"])?;
+    let webhook_secret = std::fs::read_to_string(args.data_dir.join("stripe-webhook-secret"))
+        .map(|s| s.trim().to_owned())
+        .unwrap_or_default();
 
     let meter = Arc::new(DdbMeter::default());
     let proxy = start_dynamodb_proxy(dynamodb, meter.clone()).await?;
@@ -61,8 +64,24 @@ async fn main() -> Result<()> {
             .unwrap_or_default()
             .to_owned(),
         extra: args.env.clone(),
+        extra_for: {
+            let mut extra = args.env_for.clone();
+            // create-checkout only builds a URL with the local checkout provider (no Stripe
+            // call); stripe-webhook verifies signatures with the stack's secret.
+            extra.push((
+                vec!["create-checkout".into()],
+                "LOCAL_CHECKOUT_BASE_URL".into(),
+                format!("http://{api}"),
+            ));
+            extra.push((
+                vec!["stripe-webhook".into()],
+                "STRIPE_WEBHOOK_SECRET".into(),
+                webhook_secret.clone(),
+            ));
+            extra
+        },
     };
-    let prep = Prep::new(api, args.repo.join("events"));
+    let prep = Prep::new(api, &args, webhook_secret);
 
     let mut functions = vec![(FLOOR.to_owned(), args.hello.clone())];
     for name in &args.functions {
@@ -124,6 +143,9 @@ struct FunctionEnv {
     public_key: String,
     private_key: String,
     extra: Vec<(String, String)>,
+    /// Per function (`--env-for`, and what a function needs locally: the checkout
+    /// provider's base URL for create-checkout, the webhook secret for stripe-webhook).
+    extra_for: Vec<(Vec<String>, String, String)>,
 }
 
 async fn start_once(
@@ -255,6 +277,12 @@ fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(St
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .chain(env.extra.iter().cloned())
+    .chain(
+        env.extra_for
+            .iter()
+            .filter(|(names, _, _)| names.iter().any(|n| n == name))
+            .map(|(_, k, v)| (k.clone(), v.clone())),
+    )
     .collect()
 }
 
@@ -435,22 +463,37 @@ async fn connect(address: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
 struct Prep {
     api: SocketAddr,
     events_dir: PathBuf,
+    /// `shared/fixtures/checkout_session.json`: the Checkout Session a webhook event wraps.
+    checkout_fixture: PathBuf,
+    data_dir: PathBuf,
+    local_bin: PathBuf,
+    webhook_secret: String,
     tag: String,
     counter: AtomicU64,
-    registered: tokio::sync::Mutex<HashSet<String>>,
+    /// E-mail → account id, for every account registered here.
+    registered: tokio::sync::Mutex<HashMap<String, String>>,
+    admin: tokio::sync::Mutex<Option<String>>,
 }
 
+/// The account id the example events carry in grant-credits' path.
+const EXAMPLE_ACCOUNT_ID: &str = "01JEXAMPLEACCOUNT0000000000";
+
 impl Prep {
-    fn new(api: SocketAddr, events_dir: PathBuf) -> Self {
+    fn new(api: SocketAddr, args: &Args, webhook_secret: String) -> Self {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .unwrap_or_default();
         Self {
             api,
-            events_dir,
+            events_dir: args.repo.join("events"),
+            checkout_fixture: args.repo.join("shared/fixtures/checkout_session.json"),
+            data_dir: args.data_dir.clone(),
+            local_bin: args.local_bin.clone(),
+            webhook_secret,
             tag: format!("{}-{}", std::process::id(), now.as_secs()),
             counter: AtomicU64::new(0),
             registered: Default::default(),
+            admin: Default::default(),
         }
     }
 
@@ -465,15 +508,25 @@ impl Prep {
             // A new address per invocation: the measured path is a successful registration.
             "register" => set_body_field(&mut event, "email", &self.unique_email())?,
             "login" => set_body_field(&mut event, "email", &self.account(function).await?)?,
+            // A paid checkout session created through the local stack just now, signed
+            // with the stack's webhook secret: the measured path is the credit.
+            "stripe-webhook" => {
+                let body = self.paid_checkout_event(function).await?;
+                let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+                event["headers"]["stripe-signature"] =
+                    Value::from(sign_stripe(&self.webhook_secret, now, &body));
+                event["body"] = Value::from(body);
+            }
             _ => {}
         }
         let mut text = event.to_string();
         if text.contains("REPLACE_WITH_") {
-            // A blocked account cannot log in again: block-me gets a new account each time.
-            let email = if function == "block-me" {
-                self.new_account().await?
-            } else {
-                self.account(function).await?
+            let email = match function {
+                // A blocked account cannot log in again: block-me gets a new account each time.
+                "block-me" => self.new_account().await?,
+                // Admin routes: an account with the admin role.
+                "put-tariff" | "grant-credits" => self.admin().await?,
+                _ => self.account(function).await?,
             };
             let tokens = self.login(&email).await?;
             text = text
@@ -486,7 +539,57 @@ impl Prep {
                     tokens["refresh_token"].as_str().unwrap_or(""),
                 );
         }
+        if function == "grant-credits" {
+            // The grant goes to a real (non-admin) account: rawPath, path, pathParameters.
+            let email = self.account(function).await?;
+            let id = self.registered.lock().await[&email].clone();
+            text = text.replace(EXAMPLE_ACCOUNT_ID, &id);
+        }
         Ok(text)
+    }
+
+    /// POST /v1/checkout as the function's account, then the `checkout.session.completed`
+    /// event Stripe would send for it once paid (as `local/src/checkout_page.rs` builds it).
+    async fn paid_checkout_event(&self, function: &str) -> Result<String> {
+        let email = self.account(function).await?;
+        let account_id = self.registered.lock().await[&email].clone();
+        let tokens = self.login(&email).await?;
+        let bearer = tokens["access_token"].as_str().unwrap_or_default();
+        let (status, answer) = self
+            .request(
+                Method::POST,
+                "/v1/checkout",
+                json!({ "tariff_id": "starter" }).to_string(),
+                Some(bearer),
+            )
+            .await?;
+        let session_id = answer["checkout_session_id"]
+            .as_str()
+            .ok_or_else(|| format!("POST /v1/checkout: {status} {answer}"))?;
+        let mut session = read_json(&self.checkout_fixture)?;
+        session["id"] = json!(session_id);
+        session["client_reference_id"] = json!(account_id);
+        session["metadata"] = json!({ "account_id": account_id, "credits": "100" });
+        session["amount_total"] = json!(990);
+        session["amount_subtotal"] = json!(990);
+        session["currency"] = json!("eur");
+        session["payment_status"] = json!("paid");
+        session["status"] = json!("complete");
+        session["url"] = Value::Null;
+        let n = self.counter.fetch_add(1, Ordering::SeqCst);
+        let created = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+        Ok(json!({
+            "id": format!("evt_bench_{}_{n}", self.tag),
+            "object": "event",
+            "api_version": "2025-03-31.basil",
+            "created": created,
+            "data": { "object": session },
+            "livemode": false,
+            "pending_webhooks": 1,
+            "request": { "id": null, "idempotency_key": null },
+            "type": "checkout.session.completed",
+        })
+        .to_string())
     }
 
     fn unique_email(&self) -> String {
@@ -498,10 +601,38 @@ impl Prep {
     async fn account(&self, function: &str) -> Result<String> {
         let email = format!("bench-{}-{function}@example.com", self.tag);
         let mut registered = self.registered.lock().await;
-        if !registered.contains(&email) {
-            self.register(&email).await?;
-            registered.insert(email.clone());
+        if !registered.contains_key(&email) {
+            let id = self.register(&email).await?;
+            registered.insert(email.clone(), id);
         }
+        Ok(email)
+    }
+
+    /// One admin account: registered, then given the admin role with
+    /// `natives-local accounts set-roles` on the running stack's data directory.
+    async fn admin(&self) -> Result<String> {
+        let mut admin = self.admin.lock().await;
+        if let Some(email) = admin.as_ref() {
+            return Ok(email.clone());
+        }
+        let email = format!("bench-{}-admin@example.com", self.tag);
+        self.register(&email).await?;
+        let output = Command::new(&self.local_bin)
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .args(["accounts", "set-roles", &email, "user,admin"])
+            .stdin(Stdio::null())
+            .output()
+            .await
+            .map_err(|e| format!("{}: {e}", self.local_bin.display()))?;
+        if !output.status.success() {
+            return Err(format!(
+                "set-roles {email}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+            .into());
+        }
+        *admin = Some(email.clone());
         Ok(email)
     }
 
@@ -511,33 +642,50 @@ impl Prep {
         Ok(email)
     }
 
-    async fn register(&self, email: &str) -> Result<()> {
+    /// Registers `email`; returns the new account's id.
+    async fn register(&self, email: &str) -> Result<String> {
         let mut event: Value = read_json(&self.events_dir.join("register.json"))?;
         set_body_field(&mut event, "email", email)?;
         let body = event["body"].as_str().unwrap_or_default().to_owned();
-        let (status, answer) = self.post("/v1/accounts", body).await?;
+        let (status, answer) = self.request(Method::POST, "/v1/accounts", body, None).await?;
         if status != StatusCode::CREATED {
             return Err(format!("register {email}: {status} {answer}").into());
         }
-        Ok(())
+        let id = answer["id"]
+            .as_str()
+            .or_else(|| answer["account"]["id"].as_str())
+            .ok_or_else(|| format!("register {email}: no id in {answer}"))?;
+        Ok(id.to_owned())
     }
 
     async fn login(&self, email: &str) -> Result<Value> {
         let body = json!({ "email": email, "password": PASSWORD }).to_string();
-        let (status, answer) = self.post("/v1/sessions", body).await?;
+        let (status, answer) = self.request(Method::POST, "/v1/sessions", body, None).await?;
         if !status.is_success() {
             return Err(format!("login {email}: {status} {answer}").into());
         }
         Ok(answer)
     }
 
-    async fn post(&self, path: &str, body: String) -> Result<(StatusCode, Value)> {
+    async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: String,
+        bearer: Option<&str>,
+    ) -> Result<(StatusCode, Value)> {
         let mut sender = connect(self.api).await?;
-        let request = Request::post(path)
+        let mut request = Request::builder()
+            .method(method)
+            .uri(path)
             .header("host", self.api.to_string())
-            .header("content-type", "application/json")
-            .body(Full::new(Bytes::from(body)))?;
-        let response = sender.send_request(request).await?;
+            .header("content-type", "application/json");
+        if let Some(token) = bearer {
+            request = request.header("authorization", format!("Bearer {token}"));
+        }
+        let response = sender
+            .send_request(request.body(Full::new(Bytes::from(body)))?)
+            .await?;
         let status = response.status();
         let bytes = response.into_body().collect().await?.to_bytes();
         Ok((
@@ -545,6 +693,18 @@ impl Prep {
             serde_json::from_slice(&bytes).unwrap_or(Value::Null),
         ))
     }
+}
+
+/// Stripe's `Stripe-Signature` header: `t=<unix time>,v1=<hex HMAC-SHA256(secret, "t.body")>`.
+fn sign_stripe(secret: &str, timestamp: u64, body: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac =
+        hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
+    mac.update(format!("{timestamp}.").as_bytes());
+    mac.update(body.as_bytes());
+    let tag = mac.finalize().into_bytes();
+    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
+    format!("t={timestamp},v1={hex}")
 }
 
 fn set_body_field(event: &mut Value, field: &str, value: &str) -> Result<()> {
@@ -659,6 +819,11 @@ struct Args {
     functions: Vec<String>,
     /// Extra environment for the function processes (`--env K=V`, repeatable).
     env: Vec<(String, String)>,
+    /// Extra environment for some functions only (`--env-for f1,f2 K=V`, repeatable).
+    env_for: Vec<(Vec<String>, String, String)>,
+    /// The local stack's binary, for `accounts set-roles` (the admin of put-tariff and
+    /// grant-credits).
+    local_bin: PathBuf,
 }
 
 impl Args {
@@ -672,6 +837,8 @@ impl Args {
             warm: 100,
             functions: Vec::new(),
             env: Vec::new(),
+            env_for: Vec::new(),
+            local_bin: PathBuf::new(),
         };
         let mut it = std::env::args().skip(1);
         while let Some(arg) = it.next() {
@@ -688,6 +855,13 @@ impl Args {
                     let (k, v) = pair.split_once('=').ok_or("--env wants K=V")?;
                     args.env.push((k.to_owned(), v.to_owned()));
                 }
+                "--env-for" => {
+                    let names = value()?.split(',').map(str::to_owned).collect();
+                    let pair = value()?;
+                    let (k, v) = pair.split_once('=').ok_or("--env-for wants f1,f2 K=V")?;
+                    args.env_for.push((names, k.to_owned(), v.to_owned()));
+                }
+                "--local-bin" => args.local_bin = value()?.into(),
                 _ if arg.starts_with("--") => return Err(format!("unknown flag {arg}").into()),
                 _ => args.functions.push(arg),
             }
@@ -695,12 +869,17 @@ impl Args {
         if args.data_dir.as_os_str().is_empty() {
             return Err(
                 "usage: coldstart --data-dir <local stack data dir> [--runs N] [--warm N] \
-                        [--repo ..] [--bin-dir <repo>/target/release] [function…]"
+                        [--repo ..] [--bin-dir <repo>/target/release] [--env K=V]… \
+                        [--env-for f1,f2 K=V]… [--local-bin <repo>/target/release/natives-local] \
+                        [function…]"
                     .into(),
             );
         }
         if args.bin_dir.as_os_str().is_empty() {
             args.bin_dir = args.repo.join("target/release");
+        }
+        if args.local_bin.as_os_str().is_empty() {
+            args.local_bin = args.repo.join("target/release/natives-local");
         }
         if args.functions.is_empty() {
             // Every function that has an event and a release binary.

@@ -79,14 +79,13 @@ impl Registration {
         let mut v = Validator::new();
         let email = v.check("email", Email::parse(&request.email));
         let password = v.check("password", Password::parse(request.password));
-        if let (Some(email), Some(password)) = (&email, &password) {
-            if password
+        if let (Some(email), Some(password)) = (&email, &password)
+            && password
                 .expose()
                 .trim()
                 .eq_ignore_ascii_case(email.as_ref())
-            {
-                v.fail("password", "must not be the e-mail address");
-            }
+        {
+            v.fail("password", "must not be the e-mail address");
         }
         let display_name = v.check("display_name", DisplayName::parse(&request.display_name));
         let full_name = v.check_optional(

@@ -9,12 +9,12 @@ use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     let body: RefreshRequest = json_body(&request)?;
-    if let Some(token) = RefreshToken::parse(&body.refresh_token) {
-        if let Some(record) = app.store.refresh_record(&token.digest_hex()).await? {
-            app.store
-                .revoke_family(&record.account_id, &record.family_id, app.now())
-                .await?;
-        }
+    if let Some(token) = RefreshToken::parse(&body.refresh_token)
+        && let Some(record) = app.store.refresh_record(&token.digest_hex()).await?
+    {
+        app.store
+            .revoke_family(&record.account_id, &record.family_id, app.now())
+            .await?;
     }
     Ok(no_content())
 }

@@ -1,10 +1,9 @@
 use std::sync::Arc;
 
 use natives_local::data_dir::signing_keys;
-use natives_local::stack::{Stack, StackOptions};
+use natives_local::stack::{SettingsHook, Stack, StackOptions};
 use natives_shared::auth::Ed25519KeyPair;
 use natives_shared::clock::ShiftedClock;
-use natives_shared::config::Settings;
 use natives_shared::domain::Role;
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
@@ -31,7 +30,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// A stack whose settings `configure` changes first.
-pub async fn spawn_app_with(configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>) -> TestApp {
+pub async fn spawn_app_with(configure: Option<SettingsHook>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
     let (stack, clock) = start_stack_with(&data_dir, configure).await;
     TestApp {
@@ -49,7 +48,7 @@ pub async fn start_stack(data_dir: &TempDir) -> (Stack, Arc<ShiftedClock>) {
 
 async fn start_stack_with(
     data_dir: &TempDir,
-    configure: Option<Box<dyn FnOnce(&mut Settings) + Send>>,
+    configure: Option<SettingsHook>,
 ) -> (Stack, Arc<ShiftedClock>) {
     let clock = Arc::new(ShiftedClock::default());
     let stack = Stack::start(StackOptions {

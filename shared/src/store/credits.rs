@@ -336,12 +336,11 @@ impl Store {
             let Some(account) = self.get_account(&change.account_id).await? else {
                 return Ok(BalanceOutcome::NoAccount);
             };
-            if let Some(generation) = change.caller_generation {
-                if account.token_generation != generation
-                    || account.standing(now) != Standing::Active
-                {
-                    return Ok(BalanceOutcome::NotAllowed);
-                }
+            if let Some(generation) = change.caller_generation
+                && (account.token_generation != generation
+                    || account.standing(now) != Standing::Active)
+            {
+                return Ok(BalanceOutcome::NotAllowed);
             }
             let balance_after = account.balance_credits + change.delta;
             if balance_after < 0 {

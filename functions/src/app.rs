@@ -128,7 +128,7 @@ impl App {
         } else {
             Err(ApiError::Forbidden {
                 code: "forbidden",
-                detail: format!("This needs the {role:?} role.").to_lowercase(),
+                detail: format!("This needs the {} role.", role.as_str()),
                 blocked_until: None,
             })
         }

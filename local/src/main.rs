@@ -147,10 +147,7 @@ async fn set_roles(data: &std::path::Path, email: &str, roles: &str) -> Result<(
     if !app.store.set_roles(&account_id, &parsed, app.now()).await? {
         return Err(format!("no account with e-mail {}", email.as_ref()).into());
     }
-    let names: Vec<_> = parsed
-        .iter()
-        .map(|r| format!("{r:?}").to_lowercase())
-        .collect();
+    let names: Vec<_> = parsed.iter().map(|r| r.as_str()).collect();
     println!(
         "{} ({account_id}) now has roles: {}",
         email.as_ref(),

@@ -3,9 +3,7 @@
 
 use lambda_http::RequestExt;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{
-    MAX_CREDITS_PER_ENTRY, Money, Role, Tariff, TariffId, Validator, parse_credits,
-};
+use natives_shared::domain::{Money, Role, Tariff, TariffId, Validator, parse_credits};
 use natives_shared::http::{json, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::store::AuditEntry;
@@ -58,7 +56,6 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         active: body.active,
         updated_at: rfc3339::format(now),
     })?;
-    debug_assert!(tariff.credits <= MAX_CREDITS_PER_ENTRY);
     let audit = AuditEntry {
         id: new_id(),
         actor_id: caller.account_id,

@@ -11,6 +11,16 @@ pub enum Role {
 }
 
 impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::User => "user",
+            Self::Consultant => "consultant",
+            Self::Mentor => "mentor",
+            Self::Moderator => "moderator",
+            Self::Admin => "admin",
+        }
+    }
+
     pub fn parse(raw: &str) -> Result<Self, String> {
         match raw.trim() {
             "user" => Ok(Self::User),

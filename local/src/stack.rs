@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use natives_functions::App;
 use natives_shared::clock::{Clock, SystemClock};
-use natives_shared::config::Settings;
+use natives_shared::config::{PaymentSettings, Settings};
 use natives_shared::store::ensure_table;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -81,7 +81,11 @@ pub async fn local_app(
     ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), TABLE_NAME).await?;
     let keys = data_dir::signing_keys(data_dir)?;
     let mut settings = Settings::with_keys(TABLE_NAME, &keys);
-    settings.payments.stripe_webhook_secret = Some(data_dir::webhook_secret(data_dir)?);
+    // Stripe's test mode when STRIPE_SECRET_KEY is set; the local checkout page otherwise.
+    settings.payments = PaymentSettings::from_process_env();
+    if settings.payments.stripe_webhook_secret.is_none() {
+        settings.payments.stripe_webhook_secret = Some(data_dir::webhook_secret(data_dir)?);
+    }
     settings.payments.local_checkout_base = Some(api.to_owned());
     if let Some(configure) = configure {
         configure(&mut settings);

@@ -38,6 +38,11 @@ pub struct PaymentSettings {
 }
 
 impl PaymentSettings {
+    /// `STRIPE_*` and `CHECKOUT_*` from the process environment.
+    pub fn from_process_env() -> Self {
+        Self::from_env(|name| env::var(name).ok().filter(|v| !v.trim().is_empty()))
+    }
+
     fn from_env(optional: impl Fn(&str) -> Option<String>) -> Self {
         Self {
             stripe_secret_key: optional("STRIPE_SECRET_KEY"),

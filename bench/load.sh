@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Warm latency and throughput through the local stack (release build of natives-local),
-# with wrk: an authenticated read and the cheapest unauthenticated route, at 1 and at 32
-# connections, 10 s each; peak RSS of the server; login (argon2id) p50 over 20 requests.
+# with wrk: the public read (GET /v1/tariffs), an authenticated read and the cheapest
+# unauthenticated route, at 1 and at 32 connections, 10 s each; peak RSS of the server; login (argon2id) p50 over 20 requests.
 #
 # Usage: bench/load.sh [duration, default 10s]
 # Needs: cargo build --release -p natives-local (built here if missing); wrk (installed if missing).
@@ -59,6 +59,7 @@ print(f"| {label} | {connections} | {p50:.2f} | {p99:.2f} | {rps:,.0f} | {bad.gr
 PY
 }
 for c in 1 32; do
+    run "GET /v1/tariffs (public)" "$c" "$api/v1/tariffs"
     run "GET /v1/me (bearer token)" "$c" -H "authorization: Bearer $token" "$api/v1/me"
     run "POST /v1/sessions/refresh, invalid token → 401" "$c" -s "$data/refresh.lua" "$api/v1/sessions/refresh"
 done

@@ -47,9 +47,7 @@ pub fn webhook_secret(data_dir: &Path) -> Result<String, BoxError> {
     if let Ok(secret) = std::fs::read_to_string(&path) {
         return Ok(secret.trim().to_owned());
     }
-    let mut bytes = [0u8; 24];
-    aws_lc_rs::rand::SecureRandom::fill(&aws_lc_rs::rand::SystemRandom::new(), &mut bytes)
-        .map_err(|_| "no system randomness")?;
+    let bytes = natives_shared::random::random_bytes::<24>();
     let secret = format!(
         "whsec_local_{}",
         bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()

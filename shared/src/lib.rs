@@ -9,4 +9,5 @@ pub mod domain;
 pub mod http;
 pub mod ids;
 pub mod payments;
+pub mod random;
 pub mod store;

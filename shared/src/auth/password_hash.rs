@@ -1,8 +1,8 @@
 //! argon2id at the OWASP minimum (m = 19 MiB, t = 2, p = 1), PHC strings.
 
+use crate::random::random_bytes;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
-use aws_lc_rs::rand::{SecureRandom, SystemRandom};
 use std::sync::OnceLock;
 
 fn hasher() -> Argon2<'static> {
@@ -11,11 +11,7 @@ fn hasher() -> Argon2<'static> {
 }
 
 pub fn hash_password(password: &str) -> String {
-    let mut salt_bytes = [0u8; 16];
-    SystemRandom::new()
-        .fill(&mut salt_bytes)
-        .expect("the system random generator is available");
-    let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes make a valid salt");
+    let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("16 bytes make a valid salt");
     hasher()
         .hash_password(password.as_bytes(), &salt)
         .expect("argon2id hashing with valid parameters cannot fail")

@@ -1,6 +1,7 @@
 //! Opaque refresh tokens: 256 random bits, base64url; only their SHA-256 is stored.
 
-use aws_lc_rs::{digest, rand::SecureRandom, rand::SystemRandom};
+use crate::random::random_bytes;
+use aws_lc_rs::digest;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
 #[derive(Clone)]
@@ -11,11 +12,7 @@ impl RefreshToken {
     const ENCODED_LEN: usize = 43;
 
     pub fn generate() -> Self {
-        let mut bytes = [0u8; Self::BYTES];
-        SystemRandom::new()
-            .fill(&mut bytes)
-            .expect("the system random generator is available");
-        Self(URL_SAFE_NO_PAD.encode(bytes))
+        Self(URL_SAFE_NO_PAD.encode(random_bytes::<{ Self::BYTES }>()))
     }
 
     /// Accepts only strings shaped like a token we issue.

@@ -468,8 +468,7 @@ impl LedgerCursor {
 }
 
 async fn backoff(attempt: u32) {
-    let mut byte = [0u8; 1];
-    let _ = aws_lc_rs::rand::SecureRandom::fill(&aws_lc_rs::rand::SystemRandom::new(), &mut byte);
-    let millis = 1 + u64::from(byte[0]) % u64::from(2 + attempt.min(20));
+    let [byte] = crate::random::random_bytes::<1>();
+    let millis = 1 + u64::from(byte) % u64::from(2 + attempt.min(20));
     tokio::time::sleep(Duration::from_millis(millis)).await;
 }

@@ -32,6 +32,15 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         .and_then(|p| p.first("account_id"))
         .unwrap_or_default()
         .to_owned();
+    if account_id == caller.account_id {
+        // Separation of duties (and one transaction cannot touch the admin's account
+        // item twice): another admin grants to an admin.
+        return Err(ApiError::Forbidden {
+            code: "forbidden",
+            detail: "Admins cannot grant credits to their own account.".into(),
+            blocked_until: None,
+        });
+    }
     let mut v = Validator::new();
     let credits = v.check("credits", parse_credits(body.credits));
     let reason = body.reason.trim().to_owned();

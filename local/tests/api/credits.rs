@@ -639,6 +639,19 @@ async fn admins_grant_credits_into_the_ledger_and_the_audit_log() {
         )
         .await;
     assert_problem(missing, 404, "not_found").await;
+    let to_self = format!("/v1/admin/accounts/{}/credit-grants", admin.id);
+    assert_problem(
+        app.send(
+            Method::POST,
+            &to_self,
+            Some(&admin.access_token),
+            Some(&grant),
+        )
+        .await,
+        403,
+        "forbidden",
+    )
+    .await;
     for bad in [
         json!({ "credits": 0, "reason": "x" }),
         json!({ "credits": 5, "reason": "  " }),
@@ -659,6 +672,9 @@ async fn admins_grant_credits_into_the_ledger_and_the_audit_log() {
         403
     );
     assert_eq!(app.balance(&user.access_token).await.0, 50);
+    let admin_again = app.logged_in(&admin.email, &admin.password).await;
+    let admin_token = admin_again["access_token"].as_str().unwrap();
+    assert_eq!(app.balance(admin_token).await.0, 0, "no self-grant");
 }
 
 #[tokio::test]

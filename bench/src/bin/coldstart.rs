@@ -270,12 +270,17 @@ fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(St
         ("AWS_ENDPOINT_URL_S3", env.s3.clone()),
         ("TABLE_NAME", "natives".into()),
         ("JWT_PUBLIC_KEY", env.public_key.clone()),
-        ("JWT_PRIVATE_KEY", env.private_key.clone()),
         ("TZ", ":UTC".into()),
         ("PATH", "/usr/local/bin:/usr/bin:/bin".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
+    // As in infra/template.yaml: only the functions that issue tokens hold the private key.
+    .chain(
+        ["login", "refresh-session"]
+            .contains(&name)
+            .then(|| ("JWT_PRIVATE_KEY".to_owned(), env.private_key.clone())),
+    )
     .chain(env.extra.iter().cloned())
     .chain(
         env.extra_for

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Warm latency and throughput through the local stack (release build of natives-local),
-# with wrk: the public read (GET /v1/tariffs), an authenticated read and the cheapest
-# unauthenticated route, at 1 and at 32 connections, 10 s each; peak RSS of the server; login (argon2id) p50 over 20 requests.
+# with wrk: the public read (GET /v1/tariffs), an authenticated read (GET /v1/me) and the
+# cheapest refused request, at 1 and at 32 connections, 10 s each; then login (argon2id)
+# p50 over 20 requests and the server's peak RSS.
 #
 # Usage: bench/load.sh [duration, default 10s]
 # Needs: cargo build --release -p natives-local (built here if missing); wrk (installed if missing).

@@ -11,7 +11,11 @@ use serde_json::{Value, json};
 
 use crate::helpers::{registration, spawn_app};
 
-/// (function, requests it makes on its successful path, the budget it must stay within)
+/// Routes known to exceed their budget; each is an open design question in
+/// docs/performance.md. Any other route over its budget fails the test.
+const OVER_BUDGET: &[Function] = &[Function::StripeWebhook];
+
+/// (function, requests it makes on its successful path, the budget issue 4 gives it)
 const EXPECTED: &[(Function, u32, u32)] = &[
     (Function::Register, 1, 1),
     (Function::Login, 3, 3),
@@ -24,9 +28,10 @@ const EXPECTED: &[(Function, u32, u32)] = &[
     (Function::ListTariffs, 1, 2),
     (Function::PutTariff, 2, 2),
     (Function::CreateCheckout, 2, 2),
-    // The issue's budget is 1; crediting needs the balance it adds to, for the ledger's
-    // balance_after (a read, then one conditioned transaction). See docs/performance.md.
-    (Function::StripeWebhook, 2, 2),
+    // Over its budget of 1, raised as a design question rather than bumped: crediting
+    // reads the balance it adds to, for the ledger's balance_after, then writes one
+    // conditioned transaction. See "DynamoDB requests per route" in docs/performance.md.
+    (Function::StripeWebhook, 2, 1),
     (Function::GetBalance, 2, 2),
     (Function::GrantCredits, 2, 2),
 ];
@@ -156,9 +161,10 @@ async fn each_route_makes_exactly_its_budgeted_dynamodb_requests() {
             function.name()
         );
         let (_, expected, budget) = EXPECTED.iter().find(|(f, _, _)| *f == function).unwrap();
-        assert!(
-            expected <= budget,
-            "{}: the expectation exceeds the budget",
+        assert_eq!(
+            expected > budget,
+            OVER_BUDGET.contains(&function),
+            "{}: {expected} requests against a budget of {budget}",
             function.name()
         );
         assert_eq!(

@@ -1,7 +1,8 @@
 //! What a verified Stripe event means for a purchase.
 
-use stripe_shared::CheckoutSessionPaymentStatus;
-use stripe_webhook::{Event, EventObject};
+use serde::Deserialize;
+use stripe_shared::{CheckoutSession, CheckoutSessionPaymentStatus};
+use stripe_webhook::EventType;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum PaymentEvent {
@@ -19,27 +20,32 @@ pub enum PaymentEvent {
     Ignored,
 }
 
+/// The part of an event every type shares. `data.object` stays untyped until the type
+/// says it is a Checkout Session: deserialising `stripe_webhook::Event` would link the
+/// deserialisers of every Stripe object (their code made this function's zip ~10 MiB).
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "type")]
+    kind: EventType,
+    data: EnvelopeData,
+}
+
+#[derive(Deserialize)]
+struct EnvelopeData {
+    object: serde_json::Value,
+}
+
 /// Interprets the raw body of a delivery whose signature was verified.
 pub fn parse_event(raw: &str) -> Result<PaymentEvent, String> {
-    let event: Event = match serde_json::from_str(raw) {
-        Ok(event) => event,
-        Err(error) => {
-            // Types we do not subscribe to may not parse into Stripe's typed objects;
-            // they are acknowledged and ignored. Ours must parse.
-            let kind = serde_json::from_str::<serde_json::Value>(raw)
-                .map_err(|e| format!("not JSON: {e}"))?
-                .get("type")
-                .and_then(|t| t.as_str().map(str::to_owned))
-                .ok_or("an event without a type")?;
-            return if kind.starts_with("checkout.session.") {
-                Err(format!("{kind} does not parse: {error}"))
-            } else {
-                Ok(PaymentEvent::Ignored)
-            };
-        }
+    let envelope: Envelope =
+        serde_json::from_str(raw).map_err(|e| format!("not a Stripe event: {e}"))?;
+    let session = || {
+        serde_json::from_value::<CheckoutSession>(envelope.data.object.clone())
+            .map_err(|e| format!("{} does not hold a Checkout Session: {e}", envelope.kind))
     };
-    Ok(match event.data.object {
-        EventObject::CheckoutSessionCompleted(session) => {
+    Ok(match envelope.kind {
+        EventType::CheckoutSessionCompleted => {
+            let session = session()?;
             if session.payment_status == CheckoutSessionPaymentStatus::Paid {
                 paid(&session)
             } else {
@@ -48,18 +54,19 @@ pub fn parse_event(raw: &str) -> Result<PaymentEvent, String> {
                 }
             }
         }
-        EventObject::CheckoutSessionAsyncPaymentSucceeded(session) => paid(&session),
-        EventObject::CheckoutSessionAsyncPaymentFailed(session)
-        | EventObject::CheckoutSessionExpired(session) => PaymentEvent::Failed {
-            checkout_session_id: session.id.to_string(),
-        },
+        EventType::CheckoutSessionAsyncPaymentSucceeded => paid(&session()?),
+        EventType::CheckoutSessionAsyncPaymentFailed | EventType::CheckoutSessionExpired => {
+            PaymentEvent::Failed {
+                checkout_session_id: session()?.id.to_string(),
+            }
+        }
         _ => PaymentEvent::Ignored,
     })
 }
 
 /// Our sessions carry the account and credits in their metadata (set at checkout and
 /// covered by the signature); a session without them is not ours.
-fn paid(session: &stripe_shared::CheckoutSession) -> PaymentEvent {
+fn paid(session: &CheckoutSession) -> PaymentEvent {
     let metadata = session.metadata.as_ref();
     let account_id = metadata.and_then(|m| m.get("account_id")).cloned();
     let credits = metadata
@@ -72,5 +79,66 @@ fn paid(session: &stripe_shared::CheckoutSession) -> PaymentEvent {
             credits,
         },
         _ => PaymentEvent::Ignored,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    const SESSION_ID: &str = "cs_test_a1Natives0000000000000000000000000000000000000000000000";
+
+    fn event(kind: &str, payment_status: &str) -> String {
+        let mut session: Value =
+            serde_json::from_str(include_str!("../../fixtures/checkout_session.json")).unwrap();
+        session["payment_status"] = json!(payment_status);
+        json!({
+            "id": "evt_1", "object": "event", "type": kind, "created": 1_764_000_000,
+            "livemode": false, "pending_webhooks": 1, "data": { "object": session }
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn checkout_session_events_map_to_what_they_mean_for_the_purchase() {
+        let paid = PaymentEvent::Paid {
+            checkout_session_id: SESSION_ID.into(),
+            account_id: "01JEXAMPLEACCOUNT000000000".into(),
+            credits: 100,
+        };
+        let completed_paid = event("checkout.session.completed", "paid");
+        assert_eq!(parse_event(&completed_paid), Ok(paid));
+        assert_eq!(
+            parse_event(&event("checkout.session.completed", "unpaid")),
+            Ok(PaymentEvent::AwaitingPayment {
+                checkout_session_id: SESSION_ID.into()
+            })
+        );
+        for kind in [
+            "checkout.session.expired",
+            "checkout.session.async_payment_failed",
+        ] {
+            assert_eq!(
+                parse_event(&event(kind, "unpaid")),
+                Ok(PaymentEvent::Failed {
+                    checkout_session_id: SESSION_ID.into()
+                })
+            );
+        }
+        assert!(matches!(
+            parse_event(&event("checkout.session.async_payment_succeeded", "paid")),
+            Ok(PaymentEvent::Paid { .. })
+        ));
+    }
+
+    #[test]
+    fn other_types_are_ignored_and_broken_checkout_events_refused() {
+        let other = json!({ "type": "invoice.paid", "data": { "object": { "id": "in_1" } } });
+        assert_eq!(parse_event(&other.to_string()), Ok(PaymentEvent::Ignored));
+        let broken = json!({ "type": "checkout.session.completed", "data": { "object": {} } });
+        assert!(parse_event(&broken.to_string()).is_err());
+        assert!(parse_event("not json").is_err());
+        assert!(parse_event(r#"{"type":"checkout.session.completed"}"#).is_err());
     }
 }

@@ -61,6 +61,9 @@ for crate in $heavy; do
     echo "- $crate: $(echo $versions) — $oldest via $parent"
 done
 # ring next to aws-lc-rs means two crypto providers are linked.
-if cargo tree -i ring -e normal -p natives-functions --locked --offline >/dev/null 2>&1; then
-    echo "- ring is linked (besides aws-lc-rs): $(cargo tree -i ring -e normal -p natives-functions --locked --offline --depth 1 2>/dev/null | sed -n 2p | sed 's/^[^a-z]*//')"
+ring_users=$(cargo tree -i ring -e normal -p natives-functions --locked --offline --depth 1 2>/dev/null | sed -n 2p | sed 's/^[^a-z]*//')
+if [ -n "$ring_users" ]; then
+    echo "- ring is linked (besides aws-lc-rs), via $ring_users"
+else
+    echo "- ring is not linked: aws-lc-rs is the only crypto provider"
 fi

@@ -49,13 +49,14 @@ struct CheckoutSession {
 
 /// Interprets the raw body of a delivery whose signature was verified.
 pub fn parse_event(raw: &str) -> Result<PaymentEvent, String> {
-    let envelope: Envelope =
+    let Envelope { kind, data } =
         serde_json::from_str(raw).map_err(|e| format!("not a Stripe event: {e}"))?;
-    let session = || {
-        serde_json::from_value::<CheckoutSession>(envelope.data.object.clone())
-            .map_err(|e| format!("{} does not hold a Checkout Session: {e}", envelope.kind))
+    let kind_name = kind.to_string();
+    let session = move || {
+        serde_json::from_value::<CheckoutSession>(data.object)
+            .map_err(|e| format!("{kind_name} does not hold a Checkout Session: {e}"))
     };
-    Ok(match envelope.kind {
+    Ok(match kind {
         EventType::CheckoutSessionCompleted => {
             let session = session()?;
             if session.payment_status == CheckoutSessionPaymentStatus::Paid {

@@ -677,7 +677,9 @@ impl Prep {
         let mut event: Value = read_json(&self.events_dir.join("register.json"))?;
         set_body_field(&mut event, "email", email)?;
         let body = event["body"].as_str().unwrap_or_default().to_owned();
-        let (status, answer) = self.request(Method::POST, "/v1/accounts", body, None).await?;
+        let (status, answer) = self
+            .request(Method::POST, "/v1/accounts", body, None)
+            .await?;
         if status != StatusCode::CREATED {
             return Err(format!("register {email}: {status} {answer}").into());
         }
@@ -690,7 +692,9 @@ impl Prep {
 
     async fn login(&self, email: &str) -> Result<Value> {
         let body = json!({ "email": email, "password": PASSWORD }).to_string();
-        let (status, answer) = self.request(Method::POST, "/v1/sessions", body, None).await?;
+        let (status, answer) = self
+            .request(Method::POST, "/v1/sessions", body, None)
+            .await?;
         if !status.is_success() {
             return Err(format!("login {email}: {status} {answer}").into());
         }

@@ -24,7 +24,7 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     // The role and the token's standing are checked inside the grant's transaction.
     let caller = app.authenticate(&request)?;
     if !caller.roles.contains(&Role::Admin) {
-        return Err(forbidden());
+        return Err(forbidden(NOT_ADMIN));
     }
     let body: GrantRequest = json_body(&request)?;
     let account_id = request
@@ -35,11 +35,9 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     if account_id == caller.account_id {
         // Separation of duties (and one transaction cannot touch the admin's account
         // item twice): another admin grants to an admin.
-        return Err(ApiError::Forbidden {
-            code: "forbidden",
-            detail: "Admins cannot grant credits to their own account.".into(),
-            blocked_until: None,
-        });
+        return Err(forbidden(
+            "Admins cannot grant credits to their own account.",
+        ));
     }
     let mut v = Validator::new();
     let credits = v.check("credits", parse_credits(body.credits));
@@ -64,17 +62,19 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     {
         BalanceOutcome::Applied(entry) => Ok(json(201, &LedgerEntryView::from(&entry))),
         BalanceOutcome::NoAccount => Err(ApiError::NotFound),
-        BalanceOutcome::Refused { index: 0 } => Err(forbidden()),
+        BalanceOutcome::Refused { index: 0 } => Err(forbidden(NOT_ADMIN)),
         other => Err(ApiError::Internal(format!(
             "a grant was refused: {other:?}"
         ))),
     }
 }
 
-fn forbidden() -> ApiError {
+const NOT_ADMIN: &str = "Only a current admin may grant credits.";
+
+fn forbidden(detail: &str) -> ApiError {
     ApiError::Forbidden {
         code: "forbidden",
-        detail: "Only a current admin may grant credits.".into(),
+        detail: detail.into(),
         blocked_until: None,
     }
 }

@@ -13,8 +13,8 @@ use stripe_shared::CheckoutSessionMode;
 use crate::domain::Tariff;
 
 /// The fields of Stripe's answer (a whole Checkout Session) that we use. Decoding the full
-/// `stripe_shared::CheckoutSession` would link the decoders of every object it can embed
-/// (customer, invoice, payment intent…): 2 MiB of the function's zip.
+/// `stripe_shared::CheckoutSession` links the decoders of every object it can embed
+/// (customer, invoice, payment intent…); measured, this saved 0.13 MiB of the zip.
 #[derive(miniserde::Deserialize)]
 struct CreatedSession {
     id: String,

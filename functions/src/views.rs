@@ -1,7 +1,7 @@
 //! What clients see of our records.
 
 use natives_shared::domain::{
-    Account, AccountStatus, Consents, Guardian, LedgerEntry, LedgerKind, Money, Role, Tariff,
+    Account, AccountStatus, Consents, Guardian, LedgerKind, LedgerLine, Money, Role, Tariff,
 };
 use serde::Serialize;
 
@@ -98,13 +98,14 @@ pub struct LedgerEntryView<'a> {
     reason: Option<&'a str>,
 }
 
-impl<'a> From<&'a LedgerEntry> for LedgerEntryView<'a> {
-    fn from(e: &'a LedgerEntry) -> Self {
+impl<'a> From<&'a LedgerLine> for LedgerEntryView<'a> {
+    fn from(line: &'a LedgerLine) -> Self {
+        let e = &line.entry;
         Self {
             id: &e.id,
             kind: e.kind,
             credits: e.credits,
-            balance_after: e.balance_after,
+            balance_after: line.balance_after,
             created_at: &e.created_at,
             reference: &e.reference,
             reason: e.reason.as_deref(),

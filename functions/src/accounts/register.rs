@@ -189,6 +189,7 @@ pub async fn handle(app: &App, request: Request) -> HandlerResult {
         status: AccountStatus::Active,
         blocked_until: None,
         balance_credits: 0,
+        ledger_head: None,
         token_generation: 0,
         created_at: timestamp.clone(),
         updated_at: timestamp,

@@ -26,11 +26,11 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
             }])
         })?),
     };
-    let (entries, next) = app
+    let (lines, next) = app
         .store
-        .ledger_page(&account.id, page.limit, cursor.as_ref())
+        .ledger_page(&account, page.limit, cursor.as_ref())
         .await?;
-    let items: Vec<LedgerEntryView> = entries.iter().map(LedgerEntryView::from).collect();
+    let items: Vec<LedgerEntryView> = lines.iter().map(LedgerEntryView::from).collect();
     Ok(json(
         200,
         &json!({

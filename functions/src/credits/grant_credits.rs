@@ -4,7 +4,7 @@
 
 use lambda_http::RequestExt;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Role, Validator, parse_credits};
+use natives_shared::domain::{LedgerLine, Role, Validator, parse_credits};
 use natives_shared::http::{ApiError, json, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::store::{AuditEntry, BalanceOutcome};
@@ -60,7 +60,16 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         .grant_credits(&caller, &account_id, credits, &reason, &audit, now)
         .await?
     {
-        BalanceOutcome::Applied(entry) => Ok(json(201, &LedgerEntryView::from(&entry))),
+        BalanceOutcome::Applied {
+            entry,
+            balance_after: Some(balance_after),
+        } => Ok(json(
+            201,
+            &LedgerEntryView::from(&LedgerLine {
+                entry,
+                balance_after,
+            }),
+        )),
         BalanceOutcome::NoAccount => Err(ApiError::NotFound),
         BalanceOutcome::Refused { index: 0 } => Err(forbidden(NOT_ADMIN)),
         other => Err(ApiError::Internal(format!(

@@ -23,7 +23,7 @@ pub async fn spend(
         .spend_credits(caller, cost, reference, paid_item, app.now())
         .await?
     {
-        BalanceOutcome::Applied(entry) => Ok(entry),
+        BalanceOutcome::Applied { entry, .. } => Ok(entry),
         BalanceOutcome::Insufficient { available } => Err(ApiError::InsufficientCredits {
             required: cost,
             available,

@@ -51,7 +51,7 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
             .await?
         {
             CheckoutSettlement::Credited(entry) => {
-                tracing::info!(%checkout_session_id, credits, balance_after = entry.balance_after, "purchase credited");
+                tracing::info!(%checkout_session_id, credits, ledger_entry = %entry.id, "purchase credited");
             }
             CheckoutSettlement::AlreadySettled => {
                 tracing::info!(%checkout_session_id, "duplicate or late delivery: already settled");

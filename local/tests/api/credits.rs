@@ -505,7 +505,7 @@ async fn fifty_concurrent_spends_against_ten_credits_spend_exactly_ten() {
 
     let spent = outcomes
         .iter()
-        .filter(|o| matches!(o, BalanceOutcome::Applied(_)))
+        .filter(|o| matches!(o, BalanceOutcome::Applied { .. }))
         .count();
     let refused = outcomes
         .iter()
@@ -704,13 +704,22 @@ async fn the_ledger_pages_newest_first() {
         assert_eq!(body["credits"], 15);
         let items = body["entries"]["items"].as_array().unwrap();
         assert!(items.len() <= 2);
-        seen.extend(items.iter().map(|e| e["credits"].as_i64().unwrap()));
+        seen.extend(items.iter().map(|e| {
+            (
+                e["credits"].as_i64().unwrap(),
+                e["balance_after"].as_i64().unwrap(),
+            )
+        }));
         match body["entries"]["next_cursor"].as_str() {
             Some(cursor) => next = format!("/v1/me/balance?limit=2&cursor={cursor}"),
             None => break,
         }
     }
-    assert_eq!(seen, [5, 4, 3, 2, 1]);
+    assert_eq!(
+        seen,
+        [(5, 15), (4, 10), (3, 6), (2, 3), (1, 1)],
+        "newest first, each with the balance it left, across pages"
+    );
     for bad in [
         "/v1/me/balance?limit=0",
         "/v1/me/balance?limit=101",
@@ -768,4 +777,118 @@ async fn the_local_checkout_page_buys_credits_offline() {
         .await
         .unwrap();
     assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn concurrent_grants_each_answer_the_exact_balance_they_left() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let admin = app.admin_user("root@example.com").await;
+    let path = format!("/v1/admin/accounts/{}/credit-grants", user.id);
+    let grant = json!({ "credits": 1, "reason": "a race" });
+    let grants =
+        (0..12).map(|_| app.send(Method::POST, &path, Some(&admin.access_token), Some(&grant)));
+    let mut answered = Vec::new();
+    for response in join_all(grants).await {
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let entry: Value = response.json().await.unwrap();
+        answered.push((
+            entry["id"].as_str().unwrap().to_owned(),
+            entry["balance_after"].as_i64().unwrap(),
+        ));
+    }
+    answered.sort_by_key(|(_, balance)| *balance);
+    let balances: Vec<i64> = answered.iter().map(|(_, b)| *b).collect();
+    assert_eq!(balances, (1..=12).collect::<Vec<_>>(), "each balance once");
+
+    // the ledger derives the same balance for each entry as its grant answered
+    let (credits, entries) = app.balance(&user.access_token).await;
+    assert_eq!(credits, 12);
+    let mut listed: Vec<(String, i64)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["id"].as_str().unwrap().to_owned(),
+                e["balance_after"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    listed.reverse();
+    assert_eq!(
+        listed, answered,
+        "ids in commit order, balances as answered"
+    );
+}
+
+#[tokio::test]
+async fn a_ledger_head_written_by_a_clock_ahead_of_ours_is_followed() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    use natives_shared::domain::LedgerKind;
+    use natives_shared::store::{BalanceChange, Basis};
+
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let store = &app.stack.app.store;
+    // Another machine, its clock an hour ahead, changed this balance last.
+    let ahead = ulid::Ulid::from_parts(ulid::Ulid::new().timestamp_ms() + 3_600_000, 0);
+    store
+        .client()
+        .update_item()
+        .table_name(store.table())
+        .key("pk", AttributeValue::S(format!("ACCOUNT#{}", user.id)))
+        .key("sk", AttributeValue::S("ACCOUNT".into()))
+        .update_expression("SET ledger_head = :head")
+        .expression_attribute_values(":head", AttributeValue::S(ahead.to_string()))
+        .send()
+        .await
+        .unwrap();
+
+    let credit = |reference: &str| BalanceChange {
+        account_id: user.id.clone(),
+        delta: 7,
+        kind: LedgerKind::Grant,
+        reference: reference.into(),
+        reason: None,
+        caller_generation: None,
+        with: Vec::new(),
+    };
+    let now = app.stack.app.now();
+    let outcome = store
+        .change_balance(credit("TEST#blind"), Basis::Blind, now)
+        .await
+        .unwrap();
+    let BalanceOutcome::Applied {
+        entry,
+        balance_after: None,
+    } = outcome
+    else {
+        panic!("{outcome:?}")
+    };
+    assert!(entry.id > ahead.to_string(), "{} after {ahead}", entry.id);
+    let outcome = store
+        .change_balance(credit("TEST#read"), Basis::Read, now)
+        .await
+        .unwrap();
+    assert!(
+        matches!(
+            outcome,
+            BalanceOutcome::Applied {
+                balance_after: Some(14),
+                ..
+            }
+        ),
+        "{outcome:?}"
+    );
+    let (credits, entries) = app.balance(&user.access_token).await;
+    assert_eq!(credits, 14);
+    let listed: Vec<(&str, i64)> = entries
+        .iter()
+        .map(|e| {
+            (
+                e["reference"].as_str().unwrap(),
+                e["balance_after"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(listed, [("TEST#read", 14), ("TEST#blind", 7)]);
 }

@@ -49,6 +49,11 @@ pub struct Account {
     pub status: AccountStatus,
     pub blocked_until: Option<String>,
     pub balance_credits: i64,
+    /// The id of the newest ledger entry counted in `balance_credits`. Every balance
+    /// change sets it, on condition that it grows, so entries commit in id order and a
+    /// reader knows exactly which entries the balance it read includes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ledger_head: Option<String>,
     /// Bumped by revoke-all and by blocking: tokens of an older generation stop working.
     pub token_generation: u64,
     pub created_at: String,

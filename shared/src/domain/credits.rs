@@ -103,7 +103,9 @@ pub enum LedgerKind {
     Grant,
 }
 
-/// One change of an account's balance. Entries are only ever appended.
+/// One change of an account's balance. Entries are only ever appended, in id order.
+/// The balance after each entry is not stored (writing it would need the balance read
+/// first, a second request); readers derive it from the account's balance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     pub id: String,
@@ -111,12 +113,18 @@ pub struct LedgerEntry {
     pub kind: LedgerKind,
     /// Positive for purchases and grants, negative for spending.
     pub credits: i64,
-    pub balance_after: i64,
     pub created_at: String,
     /// What the change was for: a Checkout Session, a message, a grant.
     pub reference: String,
     #[serde(default)]
     pub reason: Option<String>,
+}
+
+/// A ledger entry with the balance it left behind, as its account holder sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerLine {
+    pub entry: LedgerEntry,
+    pub balance_after: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,8 +13,8 @@ mod validation;
 pub use account::{Account, AccountStatus, Consents, Guardian, Standing};
 pub use country::CountryCode;
 pub use credits::{
-    ActionCosts, LedgerEntry, LedgerKind, MAX_CREDITS_PER_ENTRY, Money, Purchase, PurchaseStatus,
-    Tariff, TariffId, parse_credits,
+    ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, Money, Purchase,
+    PurchaseStatus, Tariff, TariffId, parse_credits,
 };
 pub use email::Email;
 pub use language::{LanguageList, LanguageTag};

@@ -1,56 +1,17 @@
-//! Tariffs, purchases and the ledger. Every balance change is one transaction: the
-//! account's new balance (conditioned on the balance it was computed from), the
-//! append-only ledger entry, and whatever the change pays for or settles.
-
-use std::time::Duration;
+//! Tariffs, purchases, and the three ways a balance changes: a paid Checkout Session,
+//! a spend, an admin's grant (each one ledger transaction, see [`super::ledger`]).
 
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::OffsetDateTime;
 
 use super::accounts::{
     ACTIVE_WITH_GENERATION, active_with_generation_values, condition_failed, key_map,
 };
-use super::{
-    AuditEntry, Item, Store, StoreError, cancellation_codes, from_item, is_transaction_conflict,
-    keys, n, put_if_absent, s, to_item,
-};
+use super::ledger::{BalanceChange, BalanceOutcome, Basis};
+use super::{AuditEntry, Item, Store, StoreError, from_item, keys, n, put_if_absent, s, to_item};
 use crate::auth::AuthUser;
 use crate::clock::rfc3339;
-use crate::domain::{ActionCosts, LedgerEntry, LedgerKind, Purchase, Role, Standing, Tariff};
-use crate::ids::new_id;
-
-/// Optimistic retries of a balance change that raced another one.
-const MAX_ATTEMPTS: u32 = 200;
-
-/// A change of one account's balance and what goes with it.
-pub struct BalanceChange {
-    pub account_id: String,
-    pub delta: i64,
-    pub kind: LedgerKind,
-    pub reference: String,
-    pub reason: Option<String>,
-    /// When set, the account must be able to act with this token generation.
-    pub caller_generation: Option<u64>,
-    /// Writes that succeed or fail together with the change.
-    pub with: Vec<TransactWriteItem>,
-}
-
-#[derive(Debug)]
-pub enum BalanceOutcome {
-    Applied(LedgerEntry),
-    NoAccount,
-    /// The account may not act (blocked, closed, or the caller's tokens are revoked).
-    NotAllowed,
-    Insufficient {
-        available: i64,
-    },
-    /// Write `index` of [`BalanceChange::with`] failed its condition.
-    Refused {
-        index: usize,
-    },
-}
+use crate::domain::{ActionCosts, LedgerEntry, LedgerKind, Purchase, Role, Tariff};
 
 pub enum CheckoutSettlement {
     Credited(LedgerEntry),
@@ -198,7 +159,7 @@ impl Store {
     }
 
     /// Credits a paid Checkout Session exactly once: the purchase turns paid in the same
-    /// transaction as the balance change and its ledger entry.
+    /// transaction as the balance change and its ledger entry (one request).
     pub async fn credit_checkout(
         &self,
         checkout_session_id: &str,
@@ -229,8 +190,8 @@ impl Store {
             caller_generation: None,
             with: vec![TransactWriteItem::builder().update(mark_paid).build()],
         };
-        match self.change_balance(change, now).await? {
-            BalanceOutcome::Applied(entry) => Ok(CheckoutSettlement::Credited(entry)),
+        match self.change_balance(change, Basis::Blind, now).await? {
+            BalanceOutcome::Applied { entry, .. } => Ok(CheckoutSettlement::Credited(entry)),
             BalanceOutcome::Refused { .. } => match self.get_checkout(checkout_session_id).await? {
                 Some(_) => Ok(CheckoutSettlement::AlreadySettled),
                 None => Ok(CheckoutSettlement::UnknownSession),
@@ -243,7 +204,8 @@ impl Store {
     }
 
     /// The spending primitive of the paid routes: debits `cost` only if the balance
-    /// covers it and the caller may act, together with the item being paid for.
+    /// covers it and the caller may act, together with the item being paid for, in one
+    /// request.
     pub async fn spend_credits(
         &self,
         caller: &AuthUser,
@@ -262,6 +224,7 @@ impl Store {
                 caller_generation: Some(caller.token_generation),
                 with: vec![put_if_absent(&self.table, paid_item)],
             },
+            Basis::Blind,
             now,
         )
         .await
@@ -292,6 +255,8 @@ impl Store {
                     audit.put(&self.table),
                 ],
             },
+            // The answer shows the balance after the grant, so it is computed from a read.
+            Basis::Read,
             now,
         )
         .await
@@ -324,151 +289,4 @@ impl Store {
             .condition_check(check.build().expect("condition check"))
             .build()
     }
-
-    /// Reads the balance, then writes the new one on condition that it is still the one
-    /// read; a concurrent change makes the condition fail and the loop read again.
-    pub async fn change_balance(
-        &self,
-        change: BalanceChange,
-        now: OffsetDateTime,
-    ) -> Result<BalanceOutcome, StoreError> {
-        for attempt in 0..MAX_ATTEMPTS {
-            let Some(account) = self.get_account(&change.account_id).await? else {
-                return Ok(BalanceOutcome::NoAccount);
-            };
-            if let Some(generation) = change.caller_generation
-                && (account.token_generation != generation
-                    || account.standing(now) != Standing::Active)
-            {
-                return Ok(BalanceOutcome::NotAllowed);
-            }
-            let balance_after = account.balance_credits + change.delta;
-            if balance_after < 0 {
-                return Ok(BalanceOutcome::Insufficient {
-                    available: account.balance_credits,
-                });
-            }
-            let entry = LedgerEntry {
-                id: new_id(),
-                account_id: change.account_id.clone(),
-                kind: change.kind,
-                credits: change.delta,
-                balance_after,
-                created_at: rfc3339::format(now),
-                reference: change.reference.clone(),
-                reason: change.reason.clone(),
-            };
-            let mut condition = "balance_credits = :seen".to_owned();
-            let mut update = Update::builder()
-                .table_name(&self.table)
-                .set_key(Some(key_map(keys::account(&change.account_id))))
-                .update_expression("SET balance_credits = :after")
-                .expression_attribute_values(":seen", n(account.balance_credits))
-                .expression_attribute_values(":after", n(balance_after));
-            if let Some(generation) = change.caller_generation {
-                condition = format!("{condition} AND {ACTIVE_WITH_GENERATION}");
-                update = update.expression_attribute_names("#status", "status");
-                for (name, value) in active_with_generation_values(generation, now) {
-                    update = update.expression_attribute_values(name, value);
-                }
-            }
-            let ledger_put = put_if_absent(
-                &self.table,
-                to_item(&entry, keys::ledger_entry(&entry.account_id, &entry.id)),
-            );
-            let mut request = self
-                .client
-                .transact_write_items()
-                .transact_items(
-                    TransactWriteItem::builder()
-                        .update(
-                            update
-                                .condition_expression(condition)
-                                .build()
-                                .expect("update"),
-                        )
-                        .build(),
-                )
-                .transact_items(ledger_put);
-            for item in &change.with {
-                request = request.transact_items(item.clone());
-            }
-            match request.send().await {
-                Ok(_) => return Ok(BalanceOutcome::Applied(entry)),
-                Err(error) => {
-                    if let Some(codes) = cancellation_codes(&error) {
-                        let failed =
-                            |i: usize| codes.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
-                        if let Some(index) = (0..change.with.len()).find(|i| failed(i + 2)) {
-                            return Ok(BalanceOutcome::Refused { index });
-                        }
-                    } else if !is_transaction_conflict(&error) {
-                        return Err(StoreError::backend(error));
-                    }
-                    // The balance moved under us, or a concurrent transaction: read again.
-                    backoff(attempt).await;
-                }
-            }
-        }
-        Err(StoreError::Backend(
-            "balance change kept conflicting; giving up".into(),
-        ))
-    }
-
-    /// Ledger entries of an account, newest first, a page at a time.
-    pub async fn ledger_page(
-        &self,
-        account_id: &str,
-        limit: u16,
-        cursor: Option<&LedgerCursor>,
-    ) -> Result<(Vec<LedgerEntry>, Option<LedgerCursor>), StoreError> {
-        let (pk, _) = keys::account(account_id);
-        let start = cursor.map(|c| key_map((pk.clone(), c.0.clone())));
-        let page = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-            .expression_attribute_values(":pk", s(&pk))
-            .expression_attribute_values(":prefix", s(keys::LEDGER_PREFIX))
-            .scan_index_forward(false)
-            .limit(i32::from(limit))
-            .set_exclusive_start_key(start)
-            .send()
-            .await
-            .map_err(StoreError::backend)?;
-        let entries = page
-            .items
-            .unwrap_or_default()
-            .into_iter()
-            .map(from_item)
-            .collect::<Result<Vec<LedgerEntry>, _>>()?;
-        let next = page.last_evaluated_key.and_then(|key| match key.get("sk") {
-            Some(AttributeValue::S(sk)) => Some(LedgerCursor(sk.clone())),
-            _ => None,
-        });
-        Ok((entries, next))
-    }
-}
-
-/// Where the next page of a ledger starts. Opaque to clients (base64url).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LedgerCursor(String);
-
-impl LedgerCursor {
-    pub fn parse(raw: &str) -> Option<Self> {
-        let sk = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
-        let id = sk.strip_prefix(keys::LEDGER_PREFIX)?;
-        (id.len() == 26 && id.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(Self(sk))
-    }
-
-    pub fn encode(&self) -> String {
-        URL_SAFE_NO_PAD.encode(&self.0)
-    }
-}
-
-async fn backoff(attempt: u32) {
-    let [byte] = crate::random::random_bytes::<1>();
-    let millis = 1 + u64::from(byte) % u64::from(2 + attempt.min(20));
-    tokio::time::sleep(Duration::from_millis(millis)).await;
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod audit;
 mod credits;
 pub mod keys;
+mod ledger;
 mod metering;
 mod schema;
 mod sessions;
@@ -15,7 +16,8 @@ use std::collections::HashMap;
 
 pub use accounts::{CreateAccountError, ProfileChanges};
 pub use audit::AuditEntry;
-pub use credits::{BalanceChange, BalanceOutcome, CheckoutSettlement, LedgerCursor};
+pub use credits::CheckoutSettlement;
+pub use ledger::{BalanceChange, BalanceOutcome, Basis, LedgerCursor};
 pub use metering::count_requests;
 pub use schema::ensure_table;
 pub use sessions::{RefreshRecord, RotateError, SessionFamily};

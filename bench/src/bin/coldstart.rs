@@ -503,6 +503,8 @@ struct Prep {
     /// E-mail → account id, for every account registered here.
     registered: tokio::sync::Mutex<HashMap<String, String>>,
     admin: tokio::sync::Mutex<Option<String>>,
+    /// Accounts that bought credits here (get-balance lists a ledger, not an empty one).
+    funded: tokio::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// The account id the example events carry in grant-credits' path.
@@ -524,6 +526,7 @@ impl Prep {
             counter: AtomicU64::new(0),
             registered: Default::default(),
             admin: Default::default(),
+            funded: Default::default(),
         }
     }
 
@@ -559,6 +562,10 @@ impl Prep {
                 _ => self.account(function).await?,
             };
             let tokens = self.login(&email).await?;
+            let bearer = tokens["access_token"].as_str().unwrap_or_default();
+            if function == "get-balance" {
+                self.buy_credits_once(&email, bearer).await?;
+            }
             text = text
                 .replace(
                     "REPLACE_WITH_ACCESS_TOKEN",
@@ -576,6 +583,40 @@ impl Prep {
             text = text.replace(EXAMPLE_ACCOUNT_ID, &id);
         }
         Ok(text)
+    }
+
+    /// Buys the starter tariff through the stack's local checkout page, once per account.
+    async fn buy_credits_once(&self, email: &str, bearer: &str) -> Result<()> {
+        if !self.funded.lock().await.insert(email.to_owned()) {
+            return Ok(());
+        }
+        let (status, answer) = self
+            .request(
+                Method::POST,
+                "/v1/checkout",
+                json!({ "tariff_id": "starter" }).to_string(),
+                Some(bearer),
+            )
+            .await?;
+        let url = answer["checkout_url"]
+            .as_str()
+            .ok_or_else(|| format!("POST /v1/checkout: {status} {answer}"))?;
+        let path = url
+            .split_once("/local/")
+            .map(|(_, rest)| rest)
+            .unwrap_or_default();
+        let (status, _) = self
+            .request(
+                Method::POST,
+                &format!("/local/{path}/pay"),
+                String::new(),
+                None,
+            )
+            .await?;
+        if !status.is_success() {
+            return Err(format!("paying {url}: {status}").into());
+        }
+        Ok(())
     }
 
     /// POST /v1/checkout as the function's account, then the `checkout.session.completed`

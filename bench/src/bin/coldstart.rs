@@ -585,11 +585,8 @@ impl Prep {
         Ok(text)
     }
 
-    /// Buys the starter tariff through the stack's local checkout page, once per account.
-    async fn buy_credits_once(&self, email: &str, bearer: &str) -> Result<()> {
-        if !self.funded.lock().await.insert(email.to_owned()) {
-            return Ok(());
-        }
+    /// POST /v1/checkout for the starter tariff: the answer (session id and checkout URL).
+    async fn open_checkout(&self, bearer: &str) -> Result<Value> {
         let (status, answer) = self
             .request(
                 Method::POST,
@@ -598,9 +595,19 @@ impl Prep {
                 Some(bearer),
             )
             .await?;
-        let url = answer["checkout_url"]
-            .as_str()
-            .ok_or_else(|| format!("POST /v1/checkout: {status} {answer}"))?;
+        if status != StatusCode::CREATED || !answer["checkout_url"].is_string() {
+            return Err(format!("POST /v1/checkout: {status} {answer}").into());
+        }
+        Ok(answer)
+    }
+
+    /// Buys the starter tariff through the stack's local checkout page, once per account.
+    async fn buy_credits_once(&self, email: &str, bearer: &str) -> Result<()> {
+        if !self.funded.lock().await.insert(email.to_owned()) {
+            return Ok(());
+        }
+        let answer = self.open_checkout(bearer).await?;
+        let url = answer["checkout_url"].as_str().unwrap_or_default();
         let path = url
             .split_once("/local/")
             .map(|(_, rest)| rest)
@@ -626,17 +633,8 @@ impl Prep {
         let account_id = self.registered.lock().await[&email].clone();
         let tokens = self.login(&email).await?;
         let bearer = tokens["access_token"].as_str().unwrap_or_default();
-        let (status, answer) = self
-            .request(
-                Method::POST,
-                "/v1/checkout",
-                json!({ "tariff_id": "starter" }).to_string(),
-                Some(bearer),
-            )
-            .await?;
-        let session_id = answer["checkout_session_id"]
-            .as_str()
-            .ok_or_else(|| format!("POST /v1/checkout: {status} {answer}"))?;
+        let answer = self.open_checkout(bearer).await?;
+        let session_id = answer["checkout_session_id"].as_str().unwrap_or_default();
         let mut session = read_json(&self.checkout_fixture)?;
         session["id"] = json!(session_id);
         session["client_reference_id"] = json!(account_id);

@@ -217,13 +217,6 @@ impl Store {
         cursor: Option<&LedgerCursor>,
     ) -> Result<(Vec<LedgerLine>, Option<LedgerCursor>), StoreError> {
         let (pk, _) = keys::account(&account.id);
-        let head = match (cursor, &account.ledger_head) {
-            // No change was ever counted in this balance: anything in the ledger now was
-            // committed after the account was read.
-            (None, None) => return Ok((Vec::new(), None)),
-            (None, Some(head)) => Some(keys::ledger_entry(&account.id, head).1),
-            (Some(_), _) => None,
-        };
         let mut query = self
             .client
             .query()
@@ -231,21 +224,29 @@ impl Store {
             .consistent_read(true)
             .scan_index_forward(false)
             .limit(i32::from(limit))
-            .expression_attribute_values(":pk", s(&pk));
-        let mut balance = match cursor {
-            Some(cursor) => {
-                query = query.set_exclusive_start_key(Some(key_map((pk, cursor.sk()))));
+            .expression_attribute_values(":pk", s(&pk))
+            .expression_attribute_values(":prefix", s(keys::LEDGER_PREFIX));
+        let mut balance = match (cursor, &account.ledger_head) {
+            // No change was ever counted in this balance: anything in the ledger now was
+            // committed after the account was read.
+            (None, None) => return Ok((Vec::new(), None)),
+            (None, Some(head)) => {
+                query = query
+                    .key_condition_expression("pk = :pk AND sk BETWEEN :prefix AND :head")
+                    .expression_attribute_values(
+                        ":head",
+                        s(keys::ledger_entry(&account.id, head).1),
+                    );
+                account.balance_credits
+            }
+            (Some(cursor), _) => {
+                let start = keys::ledger_entry(&account.id, &cursor.id);
+                query = query
+                    .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                    .set_exclusive_start_key(Some(key_map(start)));
                 cursor.balance
             }
-            None => account.balance_credits,
         };
-        query = match head {
-            Some(head) => query
-                .key_condition_expression("pk = :pk AND sk BETWEEN :prefix AND :head")
-                .expression_attribute_values(":head", s(head)),
-            None => query.key_condition_expression("pk = :pk AND begins_with(sk, :prefix)"),
-        }
-        .expression_attribute_values(":prefix", s(keys::LEDGER_PREFIX));
         let page = query.send().await.map_err(StoreError::backend)?;
         let mut lines = Vec::new();
         for item in page.items.unwrap_or_default() {
@@ -317,10 +318,6 @@ impl LedgerCursor {
 
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(format!("{}:{}", self.id, self.balance))
-    }
-
-    fn sk(&self) -> String {
-        format!("{}{}", keys::LEDGER_PREFIX, self.id)
     }
 }
 

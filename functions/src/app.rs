@@ -3,15 +3,16 @@
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
-use lambda_http::Request;
-use natives_shared::auth::{AuthUser, TokenSigner, TokenVerifier};
+use natives_shared::archive::Archive;
+use natives_shared::auth::{TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
 use natives_shared::config::Settings;
-use natives_shared::domain::{Account, Role, Standing};
-use natives_shared::http::{ApiError, authenticate};
+use natives_shared::http::ApiError;
 use natives_shared::payments::StripeCheckout;
 use natives_shared::store::Store;
 use time::OffsetDateTime;
+
+use crate::spec::FunctionSpec;
 
 pub struct App {
     pub store: Store,
@@ -21,21 +22,37 @@ pub struct App {
     verifier: TokenVerifier,
     /// Only functions that issue tokens are configured with the private key.
     signer: Option<TokenSigner>,
+    /// Only functions whose row grants them a bucket build an S3 client.
+    archive: Option<Archive>,
+}
+
+/// Where checkouts are opened.
+pub enum CheckoutProvider {
+    Stripe(Box<StripeCheckout>),
+    /// The local stack's checkout page (no Stripe key configured).
+    Local {
+        base_url: String,
+    },
+    Unavailable,
 }
 
 impl App {
     /// The deployed way: settings from the environment, AWS clients from `aws-config`
-    /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` can point them anywhere).
-    pub async fn from_env() -> Result<Self, lambda_http::Error> {
+    /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` can point them
+    /// anywhere), and only the clients `spec`'s function uses.
+    pub async fn from_env(spec: &FunctionSpec) -> Result<Self, lambda_http::Error> {
         let settings = Settings::from_env()?;
         let sdk = natives_shared::aws::load_sdk_config().await;
-        Self::new(&sdk, settings, Arc::new(SystemClock))
+        let archive_sdk = spec.uses_s3().then_some(&sdk);
+        Self::new(&sdk, settings, Arc::new(SystemClock), archive_sdk)
     }
 
+    /// `archive_sdk`: where S3 is, for an `App` that uses the archive.
     pub fn new(
         sdk: &SdkConfig,
         settings: Settings,
         clock: Arc<dyn Clock>,
+        archive_sdk: Option<&SdkConfig>,
     ) -> Result<Self, lambda_http::Error> {
         let payments = &settings.payments;
         let checkout = match (&payments.stripe_secret_key, &payments.local_checkout_base) {
@@ -65,6 +82,7 @@ impl App {
                 )
             })
             .transpose()?;
+        let archive = archive_sdk.map(|s3| Archive::connect(s3, settings.archive.clone()));
         Ok(Self {
             store: Store::connect(sdk, &settings.table_name),
             settings,
@@ -72,11 +90,16 @@ impl App {
             checkout,
             verifier,
             signer,
+            archive,
         })
     }
 
     pub fn now(&self) -> OffsetDateTime {
         self.clock.now()
+    }
+
+    pub fn verifier(&self) -> &TokenVerifier {
+        &self.verifier
     }
 
     pub fn signer(&self) -> Result<&TokenSigner, ApiError> {
@@ -85,57 +108,9 @@ impl App {
         })
     }
 
-    /// The caller by their access token alone (no store request).
-    pub fn authenticate(&self, request: &Request) -> Result<AuthUser, ApiError> {
-        authenticate(request, &self.verifier, self.now())
+    pub fn archive(&self) -> Result<&Archive, ApiError> {
+        self.archive.as_ref().ok_or_else(|| {
+            ApiError::Internal("this function's row grants it no bucket: no S3 client".into())
+        })
     }
-
-    /// The caller and their account, refused with 401 when the account can no longer act
-    /// with this token (blocked, closed, or tokens revoked since it was issued).
-    pub async fn caller_account(&self, request: &Request) -> Result<(AuthUser, Account), ApiError> {
-        let caller = self.authenticate(request)?;
-        let account = self
-            .store
-            .get_account(&caller.account_id)
-            .await?
-            .filter(|a| a.token_generation == caller.token_generation)
-            .filter(|a| a.standing(self.now()) == Standing::Active)
-            .ok_or_else(revoked_token)?;
-        Ok((caller, account))
-    }
-}
-
-/// Where checkouts are opened.
-pub enum CheckoutProvider {
-    Stripe(Box<StripeCheckout>),
-    /// The local stack's checkout page (no Stripe key configured).
-    Local {
-        base_url: String,
-    },
-    Unavailable,
-}
-
-impl App {
-    /// The caller's account, refused with 403 unless it has `role`.
-    pub async fn caller_with_role(
-        &self,
-        request: &Request,
-        role: Role,
-    ) -> Result<(AuthUser, Account), ApiError> {
-        let (caller, account) = self.caller_account(request).await?;
-        if account.has_role(role) {
-            Ok((caller, account))
-        } else {
-            Err(ApiError::Forbidden {
-                code: "forbidden",
-                detail: format!("This needs the {} role.", role.as_str()),
-                blocked_until: None,
-            })
-        }
-    }
-}
-
-/// The answer for a token that verifies but whose account no longer accepts it.
-pub fn revoked_token() -> ApiError {
-    ApiError::unauthorized("The access token has been revoked.")
 }

@@ -1,48 +1,141 @@
-//! Running one handler as a Lambda function, and the single place where handler
-//! errors become problem+json responses.
+//! Running one handler as a Lambda function: the gate's token step, and the single place
+//! where handler errors become problem+json responses.
 
 use std::convert::Infallible;
 use std::future::Future;
 
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response, service_fn};
+use natives_shared::gate::Caller;
+use natives_shared::http::{ApiError, authenticate};
 
-use crate::App;
-use natives_shared::http::ApiError;
+use crate::spec::Access;
+use crate::{App, Function};
 
 pub type HandlerResult = Result<Response<Body>, ApiError>;
 
-/// The whole `main` of a function binary: build the `App` once, then serve invocations.
-pub fn run<F, Fut>(handler: F) -> Result<(), lambda_http::Error>
+/// What a handler of a public route receives instead of a caller.
+pub struct Visitor;
+
+/// What the gate hands a handler, by the type the handler asks for: [`Caller`] on
+/// routes that need an account, `Option<Caller>` on [`Access::Viewer`] routes,
+/// [`Visitor`] on public ones.
+pub trait FromGate: Sized + Send {
+    fn from_gate(caller: Option<Caller>) -> Result<Self, ApiError>;
+}
+
+impl FromGate for Caller {
+    fn from_gate(caller: Option<Caller>) -> Result<Self, ApiError> {
+        caller.ok_or_else(|| ApiError::unauthorized("An access token is required."))
+    }
+}
+
+impl FromGate for Option<Caller> {
+    fn from_gate(caller: Option<Caller>) -> Result<Self, ApiError> {
+        Ok(caller)
+    }
+}
+
+impl FromGate for Visitor {
+    fn from_gate(_: Option<Caller>) -> Result<Self, ApiError> {
+        Ok(Visitor)
+    }
+}
+
+/// The gate's first step, from the route's access and the request's token alone (no
+/// DynamoDB request): a missing or invalid token where one is needed is a 401 here.
+pub fn gate_token(
+    app: &App,
+    request: &Request,
+    access: Access,
+) -> Result<Option<Caller>, ApiError> {
+    let required_role = match access {
+        Access::Public | Access::Internal => return Ok(None),
+        Access::Viewer if !request.headers().contains_key(http::header::AUTHORIZATION) => {
+            return Ok(None);
+        }
+        Access::Viewer | Access::User => None,
+        Access::Role(role) => Some(role),
+    };
+    let token = authenticate(request, app.verifier(), app.now())?;
+    Ok(Some(Caller::new(token, required_role)))
+}
+
+/// The whole `main` of an HTTP function's binary: build the `App` once, then serve.
+pub fn run_http<F, Fut, C>(function: Function, handler: F) -> Result<(), lambda_http::Error>
 where
-    F: Fn(&'static App, Request) -> Fut + Copy + Send + 'static,
+    F: Fn(&'static App, Request, C) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = HandlerResult> + Send,
+    C: FromGate,
+{
+    let access = function.spec().access;
+    with_app(function, move |app| {
+        lambda_http::run(service_fn(move |request: Request| async move {
+            Ok::<_, Infallible>(respond(app, request, access, handler).await)
+        }))
+    })
+}
+
+/// The whole `main` of an event function's binary.
+pub fn run_event<F, Fut>(function: Function, handler: F) -> Result<(), lambda_http::Error>
+where
+    F: Fn(&'static App, serde_json::Value) -> Fut + Copy + Send + 'static,
+    Fut: Future<Output = Result<serde_json::Value, lambda_http::Error>> + Send,
+{
+    use lambda_http::lambda_runtime::{self, LambdaEvent};
+    with_app(function, move |app| {
+        lambda_runtime::run(lambda_runtime::service_fn(
+            move |event: LambdaEvent<serde_json::Value>| async move {
+                handler(app, event.payload).await
+            },
+        ))
+    })
+}
+
+/// Logging, a one-thread runtime (a sandbox serves one invocation at a time) and the
+/// function's `App`, built once; then `serve` until the sandbox ends.
+fn with_app<S, Fut>(function: Function, serve: S) -> Result<(), lambda_http::Error>
+where
+    S: FnOnce(&'static App) -> Fut,
+    Fut: Future<Output = Result<(), lambda_http::Error>>,
 {
     init_tracing();
-    // A Lambda sandbox serves one request at a time: one thread is all it needs.
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let app: &'static App = Box::leak(Box::new(App::from_env().await?));
-        lambda_http::run(service_fn(move |request: Request| async move {
-            Ok::<_, Infallible>(respond(app, request, handler).await)
-        }))
-        .await
+        let app: &'static App = Box::leak(Box::new(App::from_env(function.spec()).await?));
+        serve(app).await
     })
 }
 
-/// Runs `handler` and turns its error, if any, into a problem response.
-pub async fn respond<'a, F, Fut>(app: &'a App, request: Request, handler: F) -> Response<Body>
+/// Runs the gate's token step and `handler`, and turns an error into a problem response.
+pub async fn respond<'a, F, Fut, C>(
+    app: &'a App,
+    request: Request,
+    access: Access,
+    handler: F,
+) -> Response<Body>
 where
-    F: FnOnce(&'a App, Request) -> Fut,
+    F: FnOnce(&'a App, Request, C) -> Fut,
     Fut: Future<Output = HandlerResult>,
+    C: FromGate,
 {
     let request_id = request_id(&request);
-    match handler(app, request).await {
+    let caller = gate_token(app, &request, access).and_then(C::from_gate);
+    let result = match caller {
+        Ok(caller) => handler(app, request, caller).await,
+        Err(error) => Err(error),
+    };
+    match result {
         Ok(response) => response,
         Err(error) => error.into_response(&request_id),
     }
+}
+
+/// The answer if an event function is asked to serve HTTP (a wiring mistake).
+pub fn not_an_http_function(function: Function) -> Response<Body> {
+    ApiError::Internal(format!("{} is not an HTTP function", function.name())).into_response("")
 }
 
 fn request_id(request: &Request) -> String {

@@ -1,14 +1,18 @@
-//! The Lambda functions of Natives.Chat: one route each, the handlers they run, and the
-//! route table every deployment (SAM template, local stack) is checked against.
+//! The Lambda functions of Natives.Chat: the function table, the handlers, and the
+//! entry point each binary runs. Every deployment (SAM template, local stack) is
+//! checked against the table.
 
 pub mod accounts;
 pub mod app;
 pub mod credits;
 pub mod lambda;
 pub mod me;
-pub mod routes;
+pub mod routing;
 pub mod sessions;
+pub mod spec;
+mod table;
 mod views;
 
 pub use app::App;
-pub use lambda::HandlerResult;
+pub use lambda::{HandlerResult, Visitor};
+pub use table::{FUNCTIONS, Function, entries};

@@ -33,7 +33,7 @@ pub struct AccountView<'a> {
 impl<'a> From<&'a Account> for AccountView<'a> {
     fn from(a: &'a Account) -> Self {
         Self {
-            id: &a.id,
+            id: a.id.as_str(),
             email: &a.email,
             display_name: &a.display_name,
             full_name: a.full_name.as_deref(),

@@ -7,7 +7,7 @@ use http_body_util::Full;
 use hyper::body::Bytes;
 use lambda_http::Body;
 use natives_functions::App;
-use natives_functions::routes::Function;
+use natives_functions::Function;
 use natives_shared::domain::{Purchase, PurchaseStatus};
 use natives_shared::payments::sign_payload;
 use serde_json::{Value, json};
@@ -132,7 +132,7 @@ async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<
         "checkout.session.completed",
         &SessionFacts {
             checkout_session_id: &purchase.checkout_session_id,
-            account_id: &purchase.account_id,
+            account_id: purchase.account_id.as_str(),
             credits: purchase.credits,
             amount_minor: purchase.price.amount_minor,
             currency: &purchase.price.currency,
@@ -150,7 +150,7 @@ async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<
         )
         .body(Body::Text(event))
         .expect("a webhook request");
-    let response = Function::StripeWebhook.handle(app, request).await;
+    let response = Function::StripeWebhook.handle_http(app, request).await;
     if response.status() == 200 {
         page(
             200,

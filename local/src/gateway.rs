@@ -15,7 +15,8 @@ use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use natives_functions::App;
-use natives_functions::routes::{Route, RouteMatch, match_route};
+use natives_functions::routing::{RouteMatch, match_route};
+use natives_functions::spec::FunctionSpec;
 use natives_shared::http::ApiError;
 use natives_shared::store::count_requests;
 use serde_json::{Value, json};
@@ -91,19 +92,19 @@ async fn route_and_call(
     peer: SocketAddr,
     request_id: &str,
 ) -> Result<lambda_http::Response<lambda_http::Body>, ApiError> {
-    let (route, path_parameters) =
-        match match_route(request.method().as_str(), request.uri().path()) {
-            RouteMatch::Found {
-                route,
-                path_parameters,
-            } => (route, path_parameters),
-            RouteMatch::MethodNotAllowed { allow } => {
-                return Err(ApiError::MethodNotAllowed {
-                    allow: allow.join(", "),
-                });
-            }
-            RouteMatch::NotFound => return Err(ApiError::NotFound),
-        };
+    let (spec, path_parameters) = match match_route(request.method().as_str(), request.uri().path())
+    {
+        RouteMatch::Found {
+            spec,
+            path_parameters,
+        } => (spec, path_parameters),
+        RouteMatch::MethodNotAllowed { allow } => {
+            return Err(ApiError::MethodNotAllowed {
+                allow: allow.join(", "),
+            });
+        }
+        RouteMatch::NotFound => return Err(ApiError::NotFound),
+    };
     let (parts, body) = request.into_parts();
     let body = Limited::new(body, MAX_PAYLOAD_BYTES)
         .collect()
@@ -112,17 +113,17 @@ async fn route_and_call(
             limit_bytes: MAX_PAYLOAD_BYTES,
         })?
         .to_bytes();
-    let event = api_gateway_event(&parts, &body, route, &path_parameters, peer, request_id);
+    let event = api_gateway_event(&parts, &body, spec, &path_parameters, peer, request_id);
     let lambda_request = lambda_http::request::from_str(&event.to_string())
         .map_err(|e| ApiError::internal("building the API Gateway event", e))?;
-    Ok(route.function.handle(app, lambda_request).await)
+    Ok(spec.function.handle_http(app, lambda_request).await)
 }
 
 /// The payload-2.0 event API Gateway would send for this request.
 fn api_gateway_event(
     parts: &http::request::Parts,
     body: &[u8],
-    route: &Route,
+    spec: &FunctionSpec,
     path_parameters: &HashMap<String, String>,
     peer: SocketAddr,
     request_id: &str,
@@ -160,7 +161,8 @@ fn api_gateway_event(
         Err(_) => (json!(STANDARD.encode(body)), true),
     };
     let now = time::OffsetDateTime::now_utc();
-    let route_key = format!("{} {}", route.method, route.path);
+    let (method, path) = spec.route().expect("only HTTP functions are routed");
+    let route_key = format!("{method} {path}");
     let user_agent = headers.get("user-agent").cloned().unwrap_or_default();
     let mut event = json!({
         "version": "2.0",

@@ -1,7 +1,7 @@
 //! `natives-local invoke`: one function, one event file, like `sam local invoke`.
 
 use natives_functions::App;
-use natives_functions::routes::Function;
+use natives_functions::Function;
 use serde_json::{Value, json};
 
 use crate::BoxError;
@@ -11,7 +11,7 @@ use crate::BoxError;
 pub async fn invoke(app: &App, function: Function, event_json: &str) -> Result<Value, BoxError> {
     let request = lambda_http::request::from_str(event_json)
         .map_err(|e| format!("the event is not an API Gateway event: {e}"))?;
-    let response = function.handle(app, request).await;
+    let response = function.handle_http(app, request).await;
     let headers: serde_json::Map<String, Value> = response
         .headers()
         .iter()

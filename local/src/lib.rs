@@ -5,6 +5,7 @@
 pub mod checkout_page;
 pub mod data_dir;
 pub mod embedded;
+pub mod examples;
 pub mod gateway;
 pub mod invoke;
 pub mod seed;
@@ -12,7 +13,9 @@ pub mod stack;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// The archive bucket the local stack creates.
-pub const ARCHIVE_BUCKET: &str = "natives-archive";
+/// The buckets the local stack creates: uploads land in staging, published recordings
+/// in the archive.
+pub const STAGING_BUCKET: &str = "natives-voice-staging";
+pub const ARCHIVE_BUCKET: &str = "natives-voice-archive";
 /// The DynamoDB table the local stack creates.
 pub const TABLE_NAME: &str = "natives";

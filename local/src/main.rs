@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use natives_functions::routes::{Function, ROUTES};
+use natives_functions::{FUNCTIONS, Function};
 use natives_local::stack::{Stack, StackOptions, attach};
-use natives_local::{BoxError, data_dir, invoke};
+use natives_local::{BoxError, data_dir, examples, invoke};
 use natives_shared::clock::SystemClock;
 use natives_shared::domain::{Email, Role};
 
@@ -30,11 +30,16 @@ enum Command {
         addr: SocketAddr,
     },
     /// Run one function once with an API Gateway event file and print its response.
+    /// `REPLACE_WITH_*` placeholders in the event are filled with fresh local data
+    /// (accounts, tokens, purchases), so the files in `events/` run as they are.
     Invoke {
         function: String,
+        /// Default: `events/<function>.json`.
         #[arg(long)]
-        event: PathBuf,
+        event: Option<PathBuf>,
     },
+    /// Print a function's example event with its placeholders filled (fresh local data).
+    ExampleEvent { function: String },
     /// Operator commands on accounts.
     Accounts {
         #[command(subcommand)]
@@ -67,18 +72,18 @@ fn main() -> Result<(), BoxError> {
         }) {
             Command::Serve { addr } => serve(addr, cli.data_dir).await,
             Command::Invoke { function, event } => {
-                let function = Function::from_name(&function).ok_or_else(|| {
-                    let names: Vec<_> = ROUTES.iter().map(|r| r.function.name()).collect();
-                    format!(
-                        "unknown function {function:?}; functions: {}",
-                        names.join(", ")
-                    )
-                })?;
-                let event = std::fs::read_to_string(&event)
-                    .map_err(|e| format!("cannot read {}: {e}", event.display()))?;
+                let function = function_named(&function)?;
                 let (app, _running) = attach(&cli.data_dir).await?;
-                let response = invoke::invoke(&app, function, &event).await?;
+                let event = filled_event(&app, &cli.data_dir, function, event).await?;
+                let response = invoke::invoke(&app, function, &event.to_string()).await?;
                 println!("{}", serde_json::to_string_pretty(&response)?);
+                Ok(())
+            }
+            Command::ExampleEvent { function } => {
+                let function = function_named(&function)?;
+                let (app, _running) = attach(&cli.data_dir).await?;
+                let event = filled_event(&app, &cli.data_dir, function, None).await?;
+                println!("{}", serde_json::to_string_pretty(&event)?);
                 Ok(())
             }
             Command::Accounts {
@@ -86,6 +91,29 @@ fn main() -> Result<(), BoxError> {
             } => set_roles(&cli.data_dir, &email, &roles).await,
         }
     })
+}
+
+fn function_named(name: &str) -> Result<Function, BoxError> {
+    Function::from_name(name).ok_or_else(|| {
+        let names: Vec<_> = FUNCTIONS.iter().map(|f| f.name).collect();
+        format!("unknown function {name:?}; functions: {}", names.join(", ")).into()
+    })
+}
+
+/// The event in `path` (default `events/<function>.json`), placeholders filled for the
+/// caller the function's row asks for.
+async fn filled_event(
+    app: &natives_functions::App,
+    data: &std::path::Path,
+    function: Function,
+    path: Option<PathBuf>,
+) -> Result<serde_json::Value, BoxError> {
+    let spec = function.spec();
+    let path = path.unwrap_or_else(|| PathBuf::from(format!("events/{}.json", spec.name)));
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let keys = data_dir::signing_keys(data)?;
+    examples::fill(app, &keys, &text, examples::Who::for_access(spec.access)).await
 }
 
 async fn serve(addr: SocketAddr, data: PathBuf) -> Result<(), BoxError> {
@@ -100,7 +128,7 @@ async fn serve(addr: SocketAddr, data: PathBuf) -> Result<(), BoxError> {
     eprintln!(
         "Natives.Chat local stack on {} ({} routes; data in {}; DynamoDB {}, S3 {})",
         stack.endpoints.api,
-        ROUTES.len(),
+        FUNCTIONS.iter().filter(|f| f.route().is_some()).count(),
         data.display(),
         stack.endpoints.dynamodb,
         stack.endpoints.s3

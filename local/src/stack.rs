@@ -13,7 +13,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::data_dir::{self, Endpoints};
-use crate::{ARCHIVE_BUCKET, BoxError, TABLE_NAME, embedded, gateway, seed};
+use crate::{ARCHIVE_BUCKET, BoxError, STAGING_BUCKET, TABLE_NAME, embedded, gateway, seed};
 
 /// A change to the settings before the `App` is built.
 pub type SettingsHook = Box<dyn FnOnce(&mut Settings) + Send>;
@@ -39,12 +39,14 @@ impl Stack {
         let (shutdown, stopped) = watch::channel(false);
         let dynamodb = embedded::start_dynamodb(&options.data_dir, stopped.clone()).await?;
         let s3 = embedded::start_s3(&options.data_dir, stopped.clone()).await?;
+        embedded::ensure_bucket(&s3, STAGING_BUCKET).await?;
         embedded::ensure_bucket(&s3, ARCHIVE_BUCKET).await?;
         let listener = TcpListener::bind(options.addr).await?;
         let api = format!("http://{}", listener.local_addr()?);
         let app = local_app(
             &options.data_dir,
             &dynamodb,
+            &s3,
             &api,
             options.clock,
             options.configure,
@@ -68,11 +70,12 @@ impl Stack {
 }
 
 /// The `App` every function gets, configured for a local data folder whose DynamoDB
-/// answers at `dynamodb` and whose API is `api`. Creates the table and the default
-/// catalogue if they are missing.
+/// and S3 answer at `dynamodb` and `s3` and whose API is `api`. Creates the table and
+/// the default catalogue if they are missing.
 pub async fn local_app(
     data_dir: &Path,
     dynamodb: &str,
+    s3: &str,
     api: &str,
     clock: Arc<dyn Clock>,
     configure: Option<SettingsHook>,
@@ -87,10 +90,14 @@ pub async fn local_app(
         settings.payments.stripe_webhook_secret = Some(data_dir::webhook_secret(data_dir)?);
     }
     settings.payments.local_checkout_base = Some(api.to_owned());
+    settings.archive.staging_bucket = STAGING_BUCKET.into();
+    settings.archive.archive_bucket = ARCHIVE_BUCKET.into();
+    settings.archive.force_path_style = true;
     if let Some(configure) = configure {
         configure(&mut settings);
     }
-    let app = App::new(&sdk, settings, clock)?;
+    let s3_sdk = embedded::sdk_config(s3).await;
+    let app = App::new(&sdk, settings, clock, Some(&s3_sdk))?;
     app.store
         .seed_catalog(
             &seed::default_tariffs(app.now()),
@@ -106,13 +113,22 @@ pub async fn local_app(
 pub async fn attach(data_dir: &Path) -> Result<(App, watch::Sender<bool>), BoxError> {
     std::fs::create_dir_all(data_dir)?;
     let (shutdown, stopped) = watch::channel(false);
-    let (dynamodb, api) = match data_dir::running_endpoints(data_dir) {
-        Some(endpoints) => (endpoints.dynamodb, endpoints.api),
-        None => (
-            embedded::start_dynamodb(data_dir, stopped).await?,
-            "http://127.0.0.1:3000".to_owned(),
-        ),
+    let endpoints = match data_dir::running_endpoints(data_dir) {
+        Some(endpoints) => endpoints,
+        None => Endpoints {
+            dynamodb: embedded::start_dynamodb(data_dir, stopped.clone()).await?,
+            s3: embedded::start_s3(data_dir, stopped).await?,
+            api: "http://127.0.0.1:3000".to_owned(),
+        },
     };
-    let app = local_app(data_dir, &dynamodb, &api, Arc::new(SystemClock), None).await?;
+    let app = local_app(
+        data_dir,
+        &endpoints.dynamodb,
+        &endpoints.s3,
+        &endpoints.api,
+        Arc::new(SystemClock),
+        None,
+    )
+    .await?;
     Ok((app, shutdown))
 }

@@ -22,6 +22,33 @@ pub struct Settings {
     pub access_token_seconds: i64,
     pub refresh_token_days: i64,
     pub payments: PaymentSettings,
+    pub archive: ArchiveSettings,
+}
+
+/// Where voice recordings go.
+#[derive(Clone, Debug)]
+pub struct ArchiveSettings {
+    /// Uploads land here first; the bucket's lifecycle rule expires them after a day.
+    pub staging_bucket: String,
+    /// Published recordings, kept for ever.
+    pub archive_bucket: String,
+    /// The CDN in front of the archive bucket; unset: listeners get presigned GETs.
+    pub public_base_url: Option<String>,
+    /// Path-style URLs (`host/bucket/key`): the local stack's S3 needs them.
+    pub force_path_style: bool,
+}
+
+impl ArchiveSettings {
+    fn from_env(optional: impl Fn(&str) -> Option<String>) -> Self {
+        Self {
+            staging_bucket: optional("STAGING_BUCKET")
+                .unwrap_or_else(|| "natives-voice-staging".into()),
+            archive_bucket: optional("ARCHIVE_BUCKET")
+                .unwrap_or_else(|| "natives-voice-archive".into()),
+            public_base_url: optional("ARCHIVE_PUBLIC_BASE_URL"),
+            force_path_style: optional("S3_FORCE_PATH_STYLE").is_some_and(|v| v == "true"),
+        }
+    }
 }
 
 /// Stripe Checkout, or the local stack's stand-in for it.
@@ -73,6 +100,7 @@ impl Settings {
             access_token_seconds: 900,
             refresh_token_days: 30,
             payments: PaymentSettings::from_env(|_| None),
+            archive: ArchiveSettings::from_env(|_| None),
         }
     }
 
@@ -103,6 +131,7 @@ impl Settings {
             access_token_seconds: number("ACCESS_TOKEN_SECONDS", 900)?,
             refresh_token_days: number("REFRESH_TOKEN_DAYS", 30)?,
             payments: PaymentSettings::from_env(optional),
+            archive: ArchiveSettings::from_env(optional),
         })
     }
 }

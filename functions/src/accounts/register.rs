@@ -4,17 +4,16 @@ use lambda_http::{Body, Request, Response};
 use natives_shared::auth::hash_password;
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
-    Account, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email, FieldError,
-    FullName, Gender, Guardian, LanguageList, Password, PersonName, Role, Validator,
+    Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
+    FieldError, FullName, Gender, Guardian, LanguageList, Password, PersonName, Role, Validator,
 };
 use natives_shared::http::{ApiError, json, json_body};
-use natives_shared::ids::new_id;
 use natives_shared::store::CreateAccountError;
 use serde::Deserialize;
 use time::Date;
 
 use crate::views::AccountView;
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, Visitor};
 
 /// Below this age a guardian must consent (the age of majority).
 const MAJORITY_AGE: i32 = 18;
@@ -142,7 +141,7 @@ impl Registration {
     }
 }
 
-pub async fn handle(app: &App, request: Request) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     let body: RegisterRequest = json_body(&request)?;
     let now = app.now();
     let registration = Registration::parse(body, now.date())?;
@@ -170,7 +169,7 @@ pub async fn handle(app: &App, request: Request) -> HandlerResult {
         .map_err(|e| ApiError::internal("password hashing", e))?;
     let timestamp = rfc3339::format(now);
     let account = Account {
-        id: new_id(),
+        id: AccountId::new(),
         email: registration.email.as_ref().to_owned(),
         password_hash,
         display_name: registration.display_name.as_ref().to_owned(),
@@ -191,6 +190,7 @@ pub async fn handle(app: &App, request: Request) -> HandlerResult {
         balance_credits: 0,
         ledger_head: None,
         token_generation: 0,
+        ended_sessions: Default::default(),
         created_at: timestamp.clone(),
         updated_at: timestamp,
     };

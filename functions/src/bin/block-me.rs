@@ -1,5 +1,4 @@
-//! Lambda function `block-me`.
-
+//! Lambda function `block-me`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::me::block::handle)
+    natives_functions::entries::BlockMe::main()
 }

@@ -1,5 +1,4 @@
-//! Lambda function `create-checkout`.
-
+//! Lambda function `create-checkout`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::credits::create_checkout::handle)
+    natives_functions::entries::CreateCheckout::main()
 }

@@ -1,5 +1,4 @@
-//! Lambda function `get-balance`.
-
+//! Lambda function `get-balance`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::credits::get_balance::handle)
+    natives_functions::entries::GetBalance::main()
 }

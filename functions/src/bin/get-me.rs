@@ -1,5 +1,4 @@
-//! Lambda function `get-me`.
-
+//! Lambda function `get-me`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::me::get::handle)
+    natives_functions::entries::GetMe::main()
 }

@@ -1,5 +1,4 @@
-//! Lambda function `grant-credits`.
-
+//! Lambda function `grant-credits`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::credits::grant_credits::handle)
+    natives_functions::entries::GrantCredits::main()
 }

@@ -1,5 +1,4 @@
-//! Lambda function `list-tariffs`.
-
+//! Lambda function `list-tariffs`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::credits::list_tariffs::handle)
+    natives_functions::entries::ListTariffs::main()
 }

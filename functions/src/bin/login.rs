@@ -1,5 +1,4 @@
-//! Lambda function `login`.
-
+//! Lambda function `login`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::sessions::login::handle)
+    natives_functions::entries::Login::main()
 }

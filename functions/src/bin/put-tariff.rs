@@ -1,5 +1,4 @@
-//! Lambda function `put-tariff`.
-
+//! Lambda function `put-tariff`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::credits::put_tariff::handle)
+    natives_functions::entries::PutTariff::main()
 }

@@ -1,5 +1,4 @@
-//! Lambda function `refresh-session`.
-
+//! Lambda function `refresh-session`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::sessions::refresh::handle)
+    natives_functions::entries::RefreshSession::main()
 }

@@ -1,5 +1,4 @@
-//! Lambda function `register`.
-
+//! Lambda function `register`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::accounts::register::handle)
+    natives_functions::entries::Register::main()
 }

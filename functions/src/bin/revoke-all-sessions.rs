@@ -1,5 +1,4 @@
-//! Lambda function `revoke-all-sessions`.
-
+//! Lambda function `revoke-all-sessions`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::sessions::revoke_all::handle)
+    natives_functions::entries::RevokeAllSessions::main()
 }

@@ -1,5 +1,4 @@
-//! Lambda function `stripe-webhook`.
-
+//! Lambda function `stripe-webhook`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::credits::stripe_webhook::handle)
+    natives_functions::entries::StripeWebhook::main()
 }

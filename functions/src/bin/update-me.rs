@@ -1,5 +1,4 @@
-//! Lambda function `update-me`.
-
+//! Lambda function `update-me`: its entry point is generated from its row of the function table.
 fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::lambda::run(natives_functions::me::update::handle)
+    natives_functions::entries::UpdateMe::main()
 }

@@ -2,14 +2,15 @@
 //! price, and record the purchase as pending with that price.
 
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Purchase, PurchaseStatus, Standing, TariffId};
+use natives_shared::domain::{Purchase, PurchaseStatus, TariffId};
+use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::payments::{CheckoutOrder, CheckoutSession};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::app::{CheckoutProvider, revoked_token};
+use crate::app::CheckoutProvider;
 use crate::{App, HandlerResult};
 
 #[derive(Deserialize)]
@@ -25,29 +26,14 @@ fn unknown_tariff() -> ApiError {
     }
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
-    let caller = app.authenticate(&request)?;
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let body: CheckoutRequest = json_body(&request)?;
     let tariff_id = TariffId::parse(&body.tariff_id).map_err(|_| unknown_tariff())?;
     let now = app.now();
     let (account, tariff) = app
         .store
-        .account_and_tariff(&caller.account_id, tariff_id.as_ref())
-        .await?;
-    let account = account
-        .filter(|a| a.token_generation == caller.token_generation)
-        .ok_or_else(revoked_token)?;
-    match account.standing(now) {
-        Standing::Active => {}
-        Standing::Blocked { until } => {
-            return Err(ApiError::Forbidden {
-                code: "account_blocked",
-                detail: "A blocked account cannot buy credits.".into(),
-                blocked_until: until,
-            });
-        }
-        Standing::Closed => return Err(revoked_token()),
-    }
+        .caller_account_and_tariff(&caller, tariff_id.as_ref(), now)
+        .await??;
     let tariff = tariff.filter(|t| t.active).ok_or_else(unknown_tariff)?;
 
     let purchase_id = new_id();
@@ -55,7 +41,7 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         CheckoutProvider::Stripe(stripe) => stripe
             .create_session(&CheckoutOrder {
                 idempotency_key: &format!("checkout-{purchase_id}"),
-                account_id: &account.id,
+                account_id: account.id.as_str(),
                 customer_email: &account.email,
                 tariff: &tariff,
                 success_url: &app.settings.payments.success_url,

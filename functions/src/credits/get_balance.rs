@@ -2,6 +2,7 @@
 
 use lambda_http::RequestExt;
 use natives_shared::domain::FieldError;
+use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, Pagination, json};
 use natives_shared::store::LedgerCursor;
 use serde_json::json;
@@ -9,8 +10,8 @@ use serde_json::json;
 use crate::views::LedgerEntryView;
 use crate::{App, HandlerResult};
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
-    let (_, account) = app.caller_account(&request).await?;
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+    let account = app.store.caller_account(&caller, app.now()).await??;
     let query = request.query_string_parameters();
     let parameters = query
         .iter()

@@ -2,12 +2,11 @@
 //! or discounted access, the Terms' "special conditions"); it is in the ledger and
 //! in the audit log.
 
-use lambda_http::RequestExt;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{LedgerLine, Role, Validator, parse_credits};
-use natives_shared::http::{ApiError, json, json_body};
-use natives_shared::ids::new_id;
-use natives_shared::store::{AuditEntry, BalanceOutcome};
+use natives_shared::domain::{AccountId, AuditEntryId, Validator, parse_credits};
+use natives_shared::gate::Caller;
+use natives_shared::http::{ApiError, json, json_body, path_id};
+use natives_shared::store::{AuditEntry, GrantOutcome};
 use serde::Deserialize;
 
 use crate::views::LedgerEntryView;
@@ -20,25 +19,9 @@ struct GrantRequest {
     reason: String,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
-    // The role and the token's standing are checked inside the grant's transaction.
-    let caller = app.authenticate(&request)?;
-    if !caller.roles.contains(&Role::Admin) {
-        return Err(forbidden(NOT_ADMIN));
-    }
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let body: GrantRequest = json_body(&request)?;
-    let account_id = request
-        .path_parameters_ref()
-        .and_then(|p| p.first("account_id"))
-        .unwrap_or_default()
-        .to_owned();
-    if account_id == caller.account_id {
-        // Separation of duties (and one transaction cannot touch the admin's account
-        // item twice): another admin grants to an admin.
-        return Err(forbidden(
-            "Admins cannot grant credits to their own account.",
-        ));
-    }
+    let account_id: AccountId = path_id(&request, "account_id")?;
     let mut v = Validator::new();
     let credits = v.check("credits", parse_credits(body.credits));
     let reason = body.reason.trim().to_owned();
@@ -48,10 +31,11 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     let credits = v.finish(|| credits.expect("checked"))?;
     let now = app.now();
     let audit = AuditEntry {
-        id: new_id(),
+        id: AuditEntryId::new(),
         actor_id: caller.account_id.clone(),
         action: "credits.grant".into(),
         target: format!("account:{account_id}"),
+        target_account_id: Some(account_id.clone()),
         reason: format!("{credits} credits: {reason}"),
         created_at: rfc3339::format(now),
     };
@@ -60,30 +44,12 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         .grant_credits(&caller, &account_id, credits, &reason, &audit, now)
         .await?
     {
-        BalanceOutcome::Applied {
-            entry,
-            balance_after: Some(balance_after),
-        } => Ok(json(
-            201,
-            &LedgerEntryView::from(&LedgerLine {
-                entry,
-                balance_after,
-            }),
+        GrantOutcome::Granted(line) => Ok(json(201, &LedgerEntryView::from(&line))),
+        GrantOutcome::Refused(refusal) => Err(refusal.into()),
+        GrantOutcome::NoSuchAccount => Err(ApiError::NotFound),
+        // Separation of duties: another admin grants to an admin.
+        GrantOutcome::OwnAccount => Err(ApiError::forbidden(
+            "Admins cannot grant credits to their own account.",
         )),
-        BalanceOutcome::NoAccount => Err(ApiError::NotFound),
-        BalanceOutcome::Refused { index: 0 } => Err(forbidden(NOT_ADMIN)),
-        other => Err(ApiError::Internal(format!(
-            "a grant was refused: {other:?}"
-        ))),
-    }
-}
-
-const NOT_ADMIN: &str = "Only a current admin may grant credits.";
-
-fn forbidden(detail: &str) -> ApiError {
-    ApiError::Forbidden {
-        code: "forbidden",
-        detail: detail.into(),
-        blocked_until: None,
     }
 }

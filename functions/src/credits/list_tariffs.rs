@@ -4,9 +4,9 @@ use natives_shared::http::json;
 use serde_json::json;
 
 use crate::views::TariffView;
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, Visitor};
 
-pub async fn handle(app: &App, _request: lambda_http::Request) -> HandlerResult {
+pub async fn handle(app: &App, _request: lambda_http::Request, _: Visitor) -> HandlerResult {
     let (mut tariffs, action_costs) = app.store.catalog().await?;
     tariffs.retain(|t| t.active);
     tariffs.sort_by_key(|t| (t.price.amount_minor, t.credits));

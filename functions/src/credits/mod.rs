@@ -5,5 +5,4 @@ pub mod get_balance;
 pub mod grant_credits;
 pub mod list_tariffs;
 pub mod put_tariff;
-pub mod spend;
 pub mod stripe_webhook;

@@ -1,11 +1,10 @@
 //! `PUT /v1/admin/tariffs/{tariff_id}`: create or change a tariff (admins). Purchases
 //! already made keep the price they were made at: they carry their own copy.
 
-use lambda_http::RequestExt;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Money, Role, Tariff, TariffId, Validator, parse_credits};
-use natives_shared::http::{json, json_body};
-use natives_shared::ids::new_id;
+use natives_shared::domain::{AuditEntryId, Money, Tariff, TariffId, Validator, parse_credits};
+use natives_shared::gate::Caller;
+use natives_shared::http::{json, json_body, path_param};
 use natives_shared::store::AuditEntry;
 use serde::Deserialize;
 
@@ -28,16 +27,11 @@ struct PriceRequest {
     currency: String,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
-    let (caller, _) = app.caller_with_role(&request, Role::Admin).await?;
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let body: PutTariffRequest = json_body(&request)?;
-    let raw_id = request
-        .path_parameters_ref()
-        .and_then(|p| p.first("tariff_id"))
-        .unwrap_or_default()
-        .to_owned();
+    let raw_id = path_param(&request, "tariff_id")?;
     let mut v = Validator::new();
-    let id = v.check("tariff_id", TariffId::parse(&raw_id));
+    let id = v.check("tariff_id", TariffId::parse(raw_id));
     let name = body.name.trim().to_owned();
     if !(1..=80).contains(&name.chars().count()) {
         v.fail("name", "must be 1 to 80 characters");
@@ -57,10 +51,11 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         updated_at: rfc3339::format(now),
     })?;
     let audit = AuditEntry {
-        id: new_id(),
-        actor_id: caller.account_id,
+        id: AuditEntryId::new(),
+        actor_id: caller.account_id.clone(),
         action: "tariff.put".into(),
         target: format!("tariff:{}", tariff.id),
+        target_account_id: None,
         reason: format!(
             "{}: {} credits for {} {} (minor units), {}",
             tariff.name,
@@ -71,6 +66,8 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         ),
         created_at: rfc3339::format(now),
     };
-    app.store.put_tariff(&tariff, &audit).await?;
+    app.store
+        .put_tariff(&caller, &tariff, &audit, now)
+        .await??;
     Ok(json(200, &TariffView::from(&tariff)))
 }

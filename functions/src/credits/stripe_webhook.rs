@@ -3,17 +3,18 @@
 //! credits are added exactly once per session, whatever the order and number of
 //! deliveries.
 
+use natives_shared::domain::AccountId;
 use natives_shared::http::{ApiError, json};
 use natives_shared::payments::{PaymentEvent, parse_event, verify_signature};
 use natives_shared::store::CheckoutSettlement;
 use serde_json::json;
 
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, Visitor};
 
 /// Stripe events are small; this bounds what is hashed before it is trusted.
 const MAX_EVENT_BYTES: usize = 256 * 1024;
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
     let raw = natives_shared::http::body_bytes(&request);
     if raw.len() > MAX_EVENT_BYTES {
         return Err(ApiError::PayloadTooLarge {
@@ -45,20 +46,25 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
             checkout_session_id,
             account_id,
             credits,
-        } => match app
-            .store
-            .credit_checkout(&checkout_session_id, &account_id, credits, now)
-            .await?
-        {
-            CheckoutSettlement::Credited(entry) => {
-                tracing::info!(%checkout_session_id, credits, ledger_entry = %entry.id, "purchase credited");
+        } => match AccountId::parse(&account_id) {
+            Err(_) => {
+                tracing::warn!(%checkout_session_id, %account_id, "paid session whose account id is not one of ours");
             }
-            CheckoutSettlement::AlreadySettled => {
-                tracing::info!(%checkout_session_id, "duplicate or late delivery: already settled");
-            }
-            CheckoutSettlement::UnknownSession => {
-                tracing::warn!(%checkout_session_id, "paid session that matches no purchase of ours");
-            }
+            Ok(account_id) => match app
+                .store
+                .credit_checkout(&checkout_session_id, &account_id, credits, now)
+                .await?
+            {
+                CheckoutSettlement::Credited(entry) => {
+                    tracing::info!(%checkout_session_id, credits, ledger_entry = %entry.id, "purchase credited");
+                }
+                CheckoutSettlement::AlreadySettled => {
+                    tracing::info!(%checkout_session_id, "duplicate or late delivery: already settled");
+                }
+                CheckoutSettlement::UnknownSession => {
+                    tracing::warn!(%checkout_session_id, "paid session that matches no purchase of ours");
+                }
+            },
         },
         PaymentEvent::Failed {
             checkout_session_id,

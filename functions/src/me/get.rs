@@ -1,11 +1,12 @@
 //! `GET /v1/me`: the caller's own account.
 
+use natives_shared::gate::Caller;
 use natives_shared::http::json;
 
 use crate::views::AccountView;
 use crate::{App, HandlerResult};
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
-    let (_, account) = app.caller_account(&request).await?;
+pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
+    let account = app.store.caller_account(&caller, app.now()).await??;
     Ok(json(200, &AccountView::from(&account)))
 }

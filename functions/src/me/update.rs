@@ -4,11 +4,11 @@
 use natives_shared::domain::{
     City, CountryCode, DisplayName, FieldError, FullName, Gender, LanguageList, Validator,
 };
+use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body};
 use natives_shared::store::ProfileChanges;
 use serde::{Deserialize, Deserializer};
 
-use crate::app::revoked_token;
 use crate::views::AccountView;
 use crate::{App, HandlerResult};
 
@@ -105,14 +105,12 @@ fn nullable<T>(
     }
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
-    let caller = app.authenticate(&request)?;
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let body: UpdateMeRequest = json_body(&request)?;
     let changes = body.parse().map_err(ApiError::Validation)?;
     let account = app
         .store
         .update_profile(&caller, &changes, app.now())
-        .await?
-        .ok_or_else(revoked_token)?;
+        .await??;
     Ok(json(200, &AccountView::from(&account)))
 }

@@ -2,14 +2,13 @@
 
 use natives_shared::auth::{verify_against_dummy, verify_password};
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Email, FieldError, Standing};
+use natives_shared::domain::{Email, FieldError, SessionId, Standing};
 use natives_shared::http::{ApiError, json, json_body};
-use natives_shared::ids::new_id;
 use natives_shared::store::SessionFamily;
 use serde::Deserialize;
 
 use super::{account_blocked, new_refresh_token, refresh_expiry, token_pair};
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, Visitor};
 
 /// Longer inputs are refused before any hashing work is spent on them.
 const MAX_PASSWORD_BYTES: usize = 1024;
@@ -28,7 +27,7 @@ fn invalid_credentials() -> ApiError {
     }
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
     let body: LoginRequest = json_body(&request)?;
     if body.password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::Validation(vec![FieldError {
@@ -70,7 +69,7 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     }
     let family = SessionFamily {
         account_id: account.id.clone(),
-        family_id: new_id(),
+        family_id: SessionId::new(),
         token_generation: account.token_generation,
         created_at: rfc3339::format(now),
         last_used_at: rfc3339::format(now),
@@ -79,7 +78,7 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     };
     let (refresh, record) = new_refresh_token(app, &account, &family.family_id, now);
     app.store
-        .start_session(&family, &refresh.digest_hex(), &record)
+        .start_session(&account, &family, &refresh.digest_hex(), &record, now)
         .await?;
     Ok(json(
         200,

@@ -1,19 +1,20 @@
-//! `POST /v1/sessions/logout`: end one login. Answers 204 whatever the token was, so
+//! `POST /v1/sessions/logout`: end one login: its refresh tokens stop refreshing and its
+//! access tokens stop opening anything, at once. Answers 204 whatever the token was, so
 //! logging out twice is harmless.
 
 use natives_shared::auth::RefreshToken;
 use natives_shared::http::{json_body, no_content};
 
 use super::RefreshRequest;
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, Visitor};
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
     let body: RefreshRequest = json_body(&request)?;
     if let Some(token) = RefreshToken::parse(&body.refresh_token)
         && let Some(record) = app.store.refresh_record(&token.digest_hex()).await?
     {
         app.store
-            .revoke_family(&record.account_id, &record.family_id, app.now())
+            .end_session(&record.account_id, &record.family_id, app.now())
             .await?;
     }
     Ok(no_content())

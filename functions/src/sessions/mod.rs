@@ -7,7 +7,7 @@ pub mod revoke_all;
 
 use natives_shared::auth::{AuthUser, RefreshToken};
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::Account;
+use natives_shared::domain::{Account, SessionId};
 use natives_shared::http::ApiError;
 use natives_shared::store::RefreshRecord;
 use serde::Deserialize;
@@ -27,13 +27,13 @@ struct RefreshRequest {
 fn new_refresh_token(
     app: &App,
     account: &Account,
-    family_id: &str,
+    family_id: &SessionId,
     now: OffsetDateTime,
 ) -> (RefreshToken, RefreshRecord) {
     let token = RefreshToken::generate();
     let record = RefreshRecord {
         account_id: account.id.clone(),
-        family_id: family_id.to_owned(),
+        family_id: family_id.clone(),
         token_generation: account.token_generation,
         created_at: rfc3339::format(now),
         used_at: None,
@@ -50,7 +50,7 @@ fn refresh_expiry(app: &App, now: OffsetDateTime) -> OffsetDateTime {
 fn token_pair(
     app: &App,
     account: &Account,
-    family_id: &str,
+    family_id: &SessionId,
     refresh: &RefreshToken,
     now: OffsetDateTime,
 ) -> Result<TokenPair, ApiError> {
@@ -59,7 +59,7 @@ fn token_pair(
         account_id: account.id.clone(),
         roles: account.roles.clone(),
         token_generation: account.token_generation,
-        session_id: family_id.to_owned(),
+        session_id: family_id.clone(),
     };
     Ok(TokenPair {
         access_token: signer.issue(&user, now),

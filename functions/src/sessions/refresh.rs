@@ -9,9 +9,9 @@ use natives_shared::store::RotateError;
 use super::{
     RefreshRequest, account_blocked, invalid_refresh_token, new_refresh_token, token_pair,
 };
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, Visitor};
 
-pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
+pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
     let body: RefreshRequest = json_body(&request)?;
     let presented = RefreshToken::parse(&body.refresh_token).ok_or_else(invalid_refresh_token)?;
     let old_digest = presented.digest_hex();
@@ -22,9 +22,9 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         .ok_or_else(invalid_refresh_token)?;
     let now = app.now();
     if record.used_at.is_some() {
-        tracing::warn!(family_id = %record.family_id, "refresh token reused: revoking its family");
+        tracing::warn!(family_id = %record.family_id, "refresh token reused: ending its session");
         app.store
-            .revoke_family(&record.account_id, &record.family_id, now)
+            .end_session(&record.account_id, &record.family_id, now)
             .await?;
         return Err(invalid_refresh_token());
     }
@@ -48,7 +48,13 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     let (successor, successor_record) = new_refresh_token(app, &account, &record.family_id, now);
     match app
         .store
-        .rotate_refresh_token(&old_digest, &successor.digest_hex(), &successor_record, now)
+        .rotate_refresh_token(
+            &account,
+            &old_digest,
+            &successor.digest_hex(),
+            &successor_record,
+            now,
+        )
         .await
     {
         Ok(()) => Ok(json(
@@ -56,9 +62,9 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
             &token_pair(app, &account, &record.family_id, &successor, now)?,
         )),
         Err(RotateError::AlreadyUsed) => {
-            tracing::warn!(family_id = %record.family_id, "concurrent reuse of a refresh token: revoking its family");
+            tracing::warn!(family_id = %record.family_id, "concurrent reuse of a refresh token: ending its session");
             app.store
-                .revoke_family(&record.account_id, &record.family_id, now)
+                .end_session(&record.account_id, &record.family_id, now)
                 .await?;
             Err(invalid_refresh_token())
         }

@@ -25,6 +25,12 @@ pub struct TestUser {
     pub refresh_token: String,
 }
 
+impl TestUser {
+    pub fn account_id(&self) -> natives_shared::domain::AccountId {
+        natives_shared::domain::AccountId::parse(&self.id).expect("an account id")
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(None).await
 }
@@ -197,7 +203,11 @@ impl TestApp {
         let store = &self.stack.app.store;
         assert!(
             store
-                .set_roles(&user.id, &[Role::User, Role::Admin], self.stack.app.now())
+                .set_roles(
+                    &user.account_id(),
+                    &[Role::User, Role::Admin],
+                    self.stack.app.now(),
+                )
                 .await
                 .unwrap()
         );
@@ -243,6 +253,40 @@ impl TestApp {
                 None => return (body["credits"].as_i64().unwrap(), entries),
             }
         }
+    }
+
+    /// Sends the request an API Gateway event describes (an example event, filled).
+    pub async fn send_event(&self, event: &Value) -> Response {
+        use base64::Engine;
+        let method = reqwest::Method::from_bytes(
+            event["requestContext"]["http"]["method"]
+                .as_str()
+                .expect("a method")
+                .as_bytes(),
+        )
+        .expect("a valid method");
+        let mut url = self.url(event["rawPath"].as_str().expect("a rawPath"));
+        if let Some(query) = event["rawQueryString"].as_str().filter(|q| !q.is_empty()) {
+            url = format!("{url}?{query}");
+        }
+        let mut request = self.client.request(method, url);
+        for (name, value) in event["headers"].as_object().into_iter().flatten() {
+            if name != "host" && name != "content-length" {
+                request = request.header(name, value.as_str().unwrap_or_default());
+            }
+        }
+        if let Some(body) = event["body"].as_str() {
+            request = if event["isBase64Encoded"] == true {
+                request.body(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(body)
+                        .expect("base64 body"),
+                )
+            } else {
+                request.body(body.to_owned())
+            };
+        }
+        request.send().await.expect("request")
     }
 
     /// Every item in the table but the seeded catalogue: proves what was (not) written.

@@ -2,8 +2,10 @@
 //! driven over real HTTP as a client would.
 
 mod accounts;
+mod authorization;
 mod budget;
 mod credits;
+mod gate;
 mod helpers;
 mod me;
 mod sessions;

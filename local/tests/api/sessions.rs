@@ -198,10 +198,10 @@ async fn revoke_all_ends_every_token_issued_before_it() {
 
 fn claims_of(user: &TestUser) -> AuthUser {
     AuthUser {
-        account_id: user.id.clone(),
+        account_id: user.account_id(),
         roles: vec![Role::User, Role::Admin],
         token_generation: 0,
-        session_id: "forged".into(),
+        session_id: natives_shared::domain::SessionId::new(),
     }
 }
 

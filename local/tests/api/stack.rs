@@ -1,7 +1,8 @@
 use std::process::Command;
 
-use natives_functions::routes::Function;
+use natives_functions::Function;
 use natives_local::data_dir;
+use natives_local::examples::{Who, event_file, fill};
 use natives_local::invoke::invoke;
 use natives_local::stack::attach;
 use serde_json::{Value, json};
@@ -66,32 +67,33 @@ async fn unknown_paths_and_methods_get_problems_like_the_gateway() {
 }
 
 #[tokio::test]
-async fn invoke_runs_a_function_on_its_event_file() {
+async fn invoke_runs_a_function_on_its_example_event() {
     let app = spawn_app().await;
-    let event = |name: &str| {
-        std::fs::read_to_string(format!(
-            "{}/../events/{name}.json",
-            env!("CARGO_MANIFEST_DIR")
-        ))
-        .unwrap()
+    let keys = app.signing_keys();
+    let run = |function: Function, who: Who| {
+        let app = &app;
+        let keys = &keys;
+        async move {
+            let text = event_file(function.spec()).unwrap();
+            let event = fill(&app.stack.app, keys, &text, who).await.unwrap();
+            invoke(&app.stack.app, function, &event.to_string())
+                .await
+                .unwrap()
+        }
     };
 
-    let response = invoke(&app.stack.app, Function::Register, &event("register"))
-        .await
-        .unwrap();
+    let response = run(Function::Register, Who::Visitor).await;
     assert_eq!(response["statusCode"], 201, "{response}");
     let account: Value = serde_json::from_str(response["body"].as_str().unwrap()).unwrap();
-    assert_eq!(account["email"], "ada@example.com");
+    assert!(account["email"].as_str().unwrap().ends_with("@example.com"));
 
-    let response = invoke(&app.stack.app, Function::Login, &event("login"))
-        .await
-        .unwrap();
+    let response = run(Function::Login, Who::Visitor).await;
     assert_eq!(response["statusCode"], 200, "{response}");
 
-    let response = invoke(&app.stack.app, Function::GetMe, &event("get-me"))
-        .await
-        .unwrap();
-    assert_eq!(response["statusCode"], 401, "the event's placeholder token");
+    let response = run(Function::GetMe, Who::Account(&[])).await;
+    assert_eq!(response["statusCode"], 200, "{response}");
+    let response = run(Function::GetMe, Who::Visitor).await;
+    assert_eq!(response["statusCode"], 401, "no token");
     assert_eq!(
         response["headers"]["content-type"],
         "application/problem+json"

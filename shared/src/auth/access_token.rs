@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::keys::{KeyError, pkcs8_der, raw_public_key};
-use crate::domain::Role;
+use crate::domain::{AccountId, Role, SessionId};
 
 /// Clock skew we tolerate between issuer and verifier.
 pub const TOKEN_LEEWAY_SECONDS: i64 = 30;
@@ -27,17 +27,20 @@ pub struct AccessClaims {
     pub sid: String,
     /// The account's token generation when issued; a newer one revokes this token.
     pub generation: u64,
+    /// The roles when issued, for clients to shape their UI. Never used to authorise:
+    /// the gate reads the roles of the account item, so a role change takes effect on
+    /// the next request.
     pub roles: Vec<Role>,
 }
 
-/// The authenticated caller, as the token says. Routes check it against the account
-/// item (status, generation) in the same DynamoDB request that serves them.
+/// What a verified access token says. The gate (`crate::gate`) checks it against the
+/// account item in the same DynamoDB request that serves the route.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuthUser {
-    pub account_id: String,
+    pub account_id: AccountId,
     pub roles: Vec<Role>,
     pub token_generation: u64,
-    pub session_id: String,
+    pub session_id: SessionId,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -87,11 +90,11 @@ impl TokenSigner {
         let claims = AccessClaims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
-            sub: user.account_id.clone(),
+            sub: user.account_id.to_string(),
             iat,
             exp: iat + self.lifetime_seconds,
             token_use: ACCESS.to_owned(),
-            sid: user.session_id.clone(),
+            sid: user.session_id.to_string(),
             generation: user.token_generation,
             roles: user.roles.clone(),
         };
@@ -140,11 +143,16 @@ impl TokenVerifier {
         if claims.token_use != ACCESS {
             return Err(TokenError::WrongType);
         }
+        let (Ok(account_id), Ok(session_id)) =
+            (AccountId::parse(&claims.sub), SessionId::parse(&claims.sid))
+        else {
+            return Err(TokenError::Invalid("sub or sid is not an id".into()));
+        };
         Ok(AuthUser {
-            account_id: claims.sub,
+            account_id,
             roles: claims.roles,
             token_generation: claims.generation,
-            session_id: claims.sid,
+            session_id,
         })
     }
 }
@@ -158,10 +166,10 @@ mod tests {
 
     fn user() -> AuthUser {
         AuthUser {
-            account_id: "01ACCOUNT".into(),
+            account_id: AccountId::parse("01JA0000000000000000000001").unwrap(),
             roles: vec![Role::User],
             token_generation: 3,
-            session_id: "01SESSION".into(),
+            session_id: SessionId::parse("01JB0000000000000000000002").unwrap(),
         }
     }
 

@@ -6,7 +6,8 @@ mod password_hash;
 mod refresh_token;
 
 pub use access_token::{
-    AccessClaims, AuthUser, TOKEN_LEEWAY_SECONDS, TokenError, TokenSigner, TokenVerifier,
+    AccessClaims, AuthUser, MAX_ACCESS_TOKEN_SECONDS, TOKEN_LEEWAY_SECONDS, TokenError,
+    TokenSigner, TokenVerifier,
 };
 pub use keys::{Ed25519KeyPair, KeyError};
 pub use password_hash::{hash_password, verify_against_dummy, verify_password};

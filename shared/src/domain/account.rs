@@ -1,8 +1,16 @@
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::Role;
+use super::{AccountId, Role, SessionId};
 use crate::clock::rfc3339;
+
+/// How long an ended session is remembered on its account: as long as an access token
+/// issued for it could still verify (the longest lifetime plus the clock leeway), plus
+/// a minute. After that every such token has expired on its own.
+pub const ENDED_SESSION_MEMORY_SECONDS: i64 =
+    crate::auth::MAX_ACCESS_TOKEN_SECONDS + crate::auth::TOKEN_LEEWAY_SECONDS + 60;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -29,7 +37,7 @@ pub struct Consents {
 /// An account as stored. The password hash and token generation never leave the backend.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Account {
-    pub id: String,
+    pub id: AccountId,
     /// Trimmed and lower-cased; unique across accounts.
     pub email: String,
     pub password_hash: String,
@@ -56,6 +64,13 @@ pub struct Account {
     pub ledger_head: Option<String>,
     /// Bumped by revoke-all and by blocking: tokens of an older generation stop working.
     pub token_generation: u64,
+    /// Sessions ended (logout, refresh-token reuse) in the last
+    /// [`ENDED_SESSION_MEMORY_SECONDS`], with the Unix time they ended: their access
+    /// tokens are refused although they have not expired. Written as an (empty) map at
+    /// registration, because DynamoDB can only set a key inside a map that exists;
+    /// pruned by the writes that have the account in hand (login, refresh).
+    #[serde(default)]
+    pub ended_sessions: BTreeMap<SessionId, i64>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -92,5 +107,19 @@ impl Account {
 
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+
+    pub fn session_ended(&self, session: &SessionId) -> bool {
+        self.ended_sessions.contains_key(session)
+    }
+
+    /// Ended sessions no access token can name any more: safe to forget.
+    pub fn forgettable_ended_sessions(&self, now: OffsetDateTime) -> Vec<SessionId> {
+        let horizon = now.unix_timestamp() - ENDED_SESSION_MEMORY_SECONDS;
+        self.ended_sessions
+            .iter()
+            .filter(|(_, ended)| **ended < horizon)
+            .map(|(session, _)| session.clone())
+            .collect()
     }
 }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::AccountId;
+
 /// An amount in minor units (cents) of an ISO 4217 currency, upper case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
@@ -109,7 +111,7 @@ pub enum LedgerKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerEntry {
     pub id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub kind: LedgerKind,
     /// Positive for purchases and grants, negative for spending.
     pub credits: i64,
@@ -139,7 +141,7 @@ pub enum PurchaseStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Purchase {
     pub checkout_session_id: String,
-    pub account_id: String,
+    pub account_id: AccountId,
     pub tariff_id: String,
     pub credits: i64,
     pub price: Money,

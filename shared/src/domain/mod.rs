@@ -4,19 +4,23 @@ mod account;
 mod country;
 mod credits;
 mod email;
+mod ids;
 mod language;
 mod password;
 mod role;
 mod text;
 mod validation;
 
-pub use account::{Account, AccountStatus, Consents, Guardian, Standing};
+pub use account::{
+    Account, AccountStatus, Consents, ENDED_SESSION_MEMORY_SECONDS, Guardian, Standing,
+};
 pub use country::CountryCode;
 pub use credits::{
     ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, Money, Purchase,
     PurchaseStatus, Tariff, TariffId, parse_credits,
 };
 pub use email::Email;
+pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
 pub use language::{LanguageList, LanguageTag};
 pub use password::Password;
 pub use role::Role;

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::domain::FieldError;
+use crate::gate::Refusal;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +65,15 @@ impl ApiError {
         Self::Unauthorized {
             code: "unauthorized",
             detail: detail.into(),
+        }
+    }
+
+    /// 403 `forbidden`: the caller is known and may not do this.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::Forbidden {
+            code: "forbidden",
+            detail: detail.into(),
+            blocked_until: None,
         }
     }
 
@@ -201,6 +211,25 @@ impl ApiError {
 impl From<Vec<FieldError>> for ApiError {
     fn from(errors: Vec<FieldError>) -> Self {
         Self::Validation(errors)
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Unauthenticated => Self::unauthorized(
+                "The access token has been revoked or its session has ended; log in again.",
+            ),
+            Refusal::Forbidden { role } => {
+                Self::forbidden(format!("This needs the {} role.", role.as_str()))
+            }
+        }
+    }
+}
+
+impl From<crate::archive::ArchiveError> for ApiError {
+    fn from(error: crate::archive::ArchiveError) -> Self {
+        Self::internal("archive", error)
     }
 }
 

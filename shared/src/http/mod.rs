@@ -4,11 +4,13 @@
 mod auth;
 mod body;
 mod error;
+mod path;
 mod query;
 mod response;
 
 pub use auth::authenticate;
 pub use body::{MAX_BODY_BYTES, body_bytes, json_body};
 pub use error::ApiError;
+pub use path::{path_id, path_param};
 pub use query::Pagination;
 pub use response::{json, no_content};

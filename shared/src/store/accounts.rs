@@ -1,28 +1,20 @@
+//! Accounts and their e-mail claims.
+
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use time::OffsetDateTime;
 
-use super::{Store, StoreError, cancellation_codes, from_item, keys, n, put_if_absent, s, to_item};
-use crate::auth::AuthUser;
+use super::expr::{Condition, WithPlaceholders};
+use super::transaction::{Transaction, TransactionError, put_new};
+use super::{Store, StoreError, condition_failed, from_item, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
 use crate::domain::{
-    Account, City, CountryCode, DisplayName, Email, FullName, Gender, LanguageList, Role,
+    Account, AccountId, City, CountryCode, DisplayName, Email, FullName, Gender, LanguageList,
+    Role, Tariff,
 };
+use crate::gate::{Caller, Refusal};
 
-/// The account may act: active, or blocked until a moment that has passed.
-/// Paired with the caller's token generation, so revoked tokens fail in the same request.
-pub(crate) const ACTIVE_WITH_GENERATION: &str = "(#status = :active OR (#status = :blocked AND blocked_until < :now)) AND token_generation = :generation";
-
-pub(crate) fn active_with_generation_values(
-    generation: u64,
-    now: OffsetDateTime,
-) -> [(&'static str, AttributeValue); 4] {
-    [
-        (":active", s("active")),
-        (":blocked", s("blocked")),
-        (":now", s(rfc3339::format(now))),
-        (":generation", n(generation)),
-    ]
-}
+/// The outcome of a change the gate may refuse.
+pub type AccountChange<T> = Result<T, Refusal>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateAccountError {
@@ -85,14 +77,10 @@ impl ProfileChanges {
     }
 }
 
-pub(crate) fn condition_failed<E, R>(error: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
-{
-    error
-        .as_service_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| code == "ConditionalCheckFailedException")
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Registration {
+    Account,
+    EmailClaim,
 }
 
 impl Store {
@@ -103,175 +91,195 @@ impl Store {
             &serde_json::json!({ "account_id": account.id, "created_at": account.created_at }),
             keys::email_claim(&account.email),
         );
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(put_if_absent(
-                &self.table,
-                to_item(account, keys::account(&account.id)),
-            ))
-            .transact_items(put_if_absent(&self.table, claim))
-            .send()
+        let result = Transaction::new()
+            .part(
+                Registration::Account,
+                put_new(&self.table, to_item(account, keys::account(&account.id))),
+            )
+            .part(Registration::EmailClaim, put_new(&self.table, claim))
+            .commit(self)
             .await;
         match result {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let claim_refused = cancellation_codes(&error).is_some_and(|codes| {
-                    codes.get(1).is_some_and(|c| c == "ConditionalCheckFailed")
-                });
-                if claim_refused {
-                    Err(CreateAccountError::EmailTaken)
-                } else {
-                    Err(StoreError::backend(error).into())
-                }
+            Ok(()) => Ok(()),
+            Err(refusal) if refusal.refused(Registration::EmailClaim) => {
+                Err(CreateAccountError::EmailTaken)
             }
+            Err(TransactionError::Store(error)) => Err(error.into()),
+            Err(other) => Err(StoreError::Backend(format!("registration: {other:?}")).into()),
         }
     }
 
-    pub async fn get_account(&self, account_id: &str) -> Result<Option<Account>, StoreError> {
+    pub async fn get_account(&self, account_id: &AccountId) -> Result<Option<Account>, StoreError> {
         self.get_as(keys::account(account_id)).await
     }
 
-    /// The account and a tariff in one consistent read (a checkout needs both).
-    pub async fn account_and_tariff(
+    /// The caller's account, if the gate admits the caller.
+    pub async fn caller_account(
         &self,
-        account_id: &str,
-        tariff_id: &str,
-    ) -> Result<(Option<Account>, Option<crate::domain::Tariff>), StoreError> {
-        use aws_sdk_dynamodb::types::{Get, TransactGetItem};
-        let get = |key| {
-            TransactGetItem::builder()
-                .get(
-                    Get::builder()
-                        .table_name(&self.table)
-                        .set_key(Some(key_map(key)))
-                        .build()
-                        .expect("get"),
-                )
-                .build()
-        };
-        let output = self
-            .client
-            .transact_get_items()
-            .transact_items(get(keys::account(account_id)))
-            .transact_items(get(keys::tariff(tariff_id)))
-            .send()
-            .await
-            .map_err(StoreError::backend)?;
-        let mut responses = output
-            .responses
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| r.item);
-        let account = responses.next().flatten().map(from_item).transpose()?;
-        let tariff = responses.next().flatten().map(from_item).transpose()?;
-        Ok((account, tariff))
+        caller: &Caller,
+        now: OffsetDateTime,
+    ) -> Result<AccountChange<Account>, StoreError> {
+        let account = self.get_account(&caller.account_id).await?;
+        Ok(caller
+            .admit(account.as_ref(), now)
+            .map(|()| account.expect("admitted")))
     }
 
-    pub async fn account_id_for_email(&self, email: &Email) -> Result<Option<String>, StoreError> {
+    /// Why the gate refuses `caller` now: the account read after a write conditioned on
+    /// the gate was refused.
+    pub(crate) async fn explain_refusal(
+        &self,
+        caller: &Caller,
+        now: OffsetDateTime,
+    ) -> Result<Refusal, StoreError> {
+        let account = self.get_account(&caller.account_id).await?;
+        Ok(match caller.admit(account.as_ref(), now) {
+            Err(refusal) => refusal,
+            // The account changed between the write and this read (it was refused, so it
+            // did not accept the caller then): the caller cannot act on what it was.
+            Ok(()) => Refusal::Unauthenticated,
+        })
+    }
+
+    /// The caller's account (judged by the gate) and a tariff, in one consistent read.
+    pub async fn caller_account_and_tariff(
+        &self,
+        caller: &Caller,
+        tariff_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<AccountChange<(Account, Option<Tariff>)>, StoreError> {
+        let (account, tariff) = self
+            .get_two(keys::account(&caller.account_id), keys::tariff(tariff_id))
+            .await?;
+        let account: Option<Account> = account.map(from_item).transpose()?;
+        let tariff = tariff.map(from_item).transpose()?;
+        if let Err(refusal) = caller.admit(account.as_ref(), now) {
+            return Ok(Err(refusal));
+        }
+        Ok(Ok((account.expect("admitted"), tariff)))
+    }
+
+    pub async fn account_id_for_email(
+        &self,
+        email: &Email,
+    ) -> Result<Option<AccountId>, StoreError> {
         let Some(item) = self.get(keys::email_claim(email.as_ref())).await? else {
             return Ok(None);
         };
         match item.get("account_id") {
-            Some(AttributeValue::S(id)) => Ok(Some(id.clone())),
+            Some(AttributeValue::S(id)) => AccountId::parse(id).map(Some).map_err(|_| {
+                StoreError::Corrupt("e-mail claim with a malformed account id".into())
+            }),
             _ => Err(StoreError::Corrupt(
                 "e-mail claim without account_id".into(),
             )),
         }
     }
 
-    /// Applies `changes` if the caller's token is still good; `None` when it is not.
+    /// Applies `changes` if the gate admits the caller.
     pub async fn update_profile(
         &self,
-        caller: &AuthUser,
+        caller: &Caller,
         changes: &ProfileChanges,
         now: OffsetDateTime,
-    ) -> Result<Option<Account>, StoreError> {
-        let mut request = self
+    ) -> Result<AccountChange<Account>, StoreError> {
+        let mut sets = vec!["updated_at = :updated_at".to_owned()];
+        let mut condition = caller
+            .condition(now)
+            .value(":updated_at", s(rfc3339::format(now)));
+        for (attribute, value) in changes.assignments() {
+            sets.push(format!("#{attribute} = :{attribute}"));
+            condition = condition
+                .name(&format!("#{attribute}"), attribute)
+                .value(&format!(":{attribute}"), value);
+        }
+        let result = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key_map(keys::account(&caller.account_id))))
-            .condition_expression(ACTIVE_WITH_GENERATION)
-            .expression_attribute_names("#status", "status")
-            .return_values(ReturnValue::AllNew);
-        let mut sets = vec!["updated_at = :updated_at".to_owned()];
-        request = request.expression_attribute_values(":updated_at", s(rfc3339::format(now)));
-        for (attribute, value) in changes.assignments() {
-            sets.push(format!("{attribute} = :{attribute}"));
-            request = request.expression_attribute_values(format!(":{attribute}"), value);
-        }
-        for (name, value) in active_with_generation_values(caller.token_generation, now) {
-            request = request.expression_attribute_values(name, value);
-        }
-        match request
+            .set_key(Some(key_item(&keys::account(&caller.account_id))))
             .update_expression(format!("SET {}", sets.join(", ")))
+            .condition_expression(condition.text())
+            .placeholders(&condition.placeholders)
+            .return_values(ReturnValue::AllNew)
             .send()
-            .await
-        {
-            Ok(output) => output.attributes.map(from_item).transpose(),
-            Err(error) if condition_failed(&error) => Ok(None),
+            .await;
+        match result {
+            Ok(output) => {
+                let item = output
+                    .attributes
+                    .ok_or_else(|| StoreError::Corrupt("an update returned nothing".into()))?;
+                Ok(Ok(from_item(item)?))
+            }
+            Err(error) if condition_failed(&error) => {
+                Ok(Err(self.explain_refusal(caller, now).await?))
+            }
             Err(error) => Err(StoreError::backend(error)),
         }
     }
 
     /// Makes every token issued so far fail ("someone else used my account").
-    /// `false` when the caller's own token was already stale.
     pub async fn revoke_all_tokens(
         &self,
-        caller: &AuthUser,
+        caller: &Caller,
         now: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        self.update_account_if_active(
-            caller,
-            now,
-            "SET token_generation = token_generation + :one, updated_at = :now_at",
-            &[],
-        )
-        .await
+    ) -> Result<AccountChange<()>, StoreError> {
+        self.update_caller_account(caller, now, "", Condition::default())
+            .await
     }
 
-    /// Blocks the caller's own account at their request, permanently, and revokes its tokens.
+    /// Blocks the caller's own account at their request, permanently, and ends every
+    /// session.
     pub async fn block_own_account(
         &self,
-        caller: &AuthUser,
+        caller: &Caller,
         now: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        self.update_account_if_active(
+    ) -> Result<AccountChange<()>, StoreError> {
+        self.update_caller_account(
             caller,
             now,
-            "SET #status = :blocked, blocked_until = :null, block_reason = :reason, token_generation = token_generation + :one, updated_at = :now_at",
-            &[(":null", AttributeValue::Null(true)), (":reason", s("own request"))],
+            ", #status = :blocked, blocked_until = :null, block_reason = :reason",
+            Condition::default()
+                .name("#status", "status")
+                .value(":blocked", s("blocked"))
+                .value(":null", AttributeValue::Null(true))
+                .value(":reason", s("own request")),
         )
         .await
     }
 
-    async fn update_account_if_active(
+    /// Ends every session of the caller's account (a new token generation; the ended
+    /// sessions remembered so far are covered by it and forgotten) plus `more_sets`.
+    async fn update_caller_account(
         &self,
-        caller: &AuthUser,
+        caller: &Caller,
         now: OffsetDateTime,
-        update: &str,
-        extra_values: &[(&str, AttributeValue)],
-    ) -> Result<bool, StoreError> {
-        let mut request = self
+        more_sets: &str,
+        more_placeholders: Condition,
+    ) -> Result<AccountChange<()>, StoreError> {
+        let condition = caller
+            .condition(now)
+            .and_all(more_placeholders)
+            .value(":one", n(1))
+            .value(":now_at", s(rfc3339::format(now)))
+            .value(":no_sessions", AttributeValue::M(Default::default()));
+        let result = self
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key_map(keys::account(&caller.account_id))))
-            .update_expression(update)
-            .condition_expression(ACTIVE_WITH_GENERATION)
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":now_at", s(rfc3339::format(now)));
-        for (name, value) in active_with_generation_values(caller.token_generation, now) {
-            request = request.expression_attribute_values(name, value);
-        }
-        for (name, value) in extra_values {
-            request = request.expression_attribute_values(*name, value.clone());
-        }
-        match request.send().await {
-            Ok(_) => Ok(true),
-            Err(error) if condition_failed(&error) => Ok(false),
+            .set_key(Some(key_item(&keys::account(&caller.account_id))))
+            .update_expression(format!(
+                "SET token_generation = token_generation + :one, ended_sessions = :no_sessions, updated_at = :now_at{more_sets}"
+            ))
+            .condition_expression(condition.text())
+            .placeholders(&condition.placeholders)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(Ok(())),
+            Err(error) if condition_failed(&error) => {
+                Ok(Err(self.explain_refusal(caller, now).await?))
+            }
             Err(error) => Err(StoreError::backend(error)),
         }
     }
@@ -279,7 +287,7 @@ impl Store {
     /// Operator command: replace an account's roles. `false` if there is no such account.
     pub async fn set_roles(
         &self,
-        account_id: &str,
+        account_id: &AccountId,
         roles: &[Role],
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
@@ -288,7 +296,7 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key_map(keys::account(account_id))))
+            .set_key(Some(key_item(&keys::account(account_id))))
             .update_expression("SET #roles = :roles, updated_at = :now")
             .condition_expression("attribute_exists(pk)")
             .expression_attribute_names("#roles", "roles")
@@ -302,8 +310,4 @@ impl Store {
             Err(error) => Err(StoreError::backend(error)),
         }
     }
-}
-
-pub(crate) fn key_map((pk, sk): (String, String)) -> super::Item {
-    super::Item::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
 }

@@ -1,17 +1,22 @@
-//! Tariffs, purchases, and the three ways a balance changes: a paid Checkout Session,
-//! a spend, an admin's grant (each one ledger transaction, see [`super::ledger`]).
+//! Tariffs, purchases, and the ways a balance changes: a paid Checkout Session and an
+//! admin's grant (each one ledger transaction, see [`super::ledger`]); spending for a
+//! purpose lives with what it pays for.
 
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
-use super::accounts::{
-    ACTIVE_WITH_GENERATION, active_with_generation_values, condition_failed, key_map,
+use super::expr::Condition;
+use super::ledger::{BalanceChange, BalanceOutcome};
+use super::transaction::{Transaction, TransactionError, check, put_if, update};
+use super::{
+    AuditEntry, Item, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, n,
+    s, to_item,
 };
-use super::ledger::{BalanceChange, BalanceOutcome, Basis};
-use super::{AuditEntry, Item, Store, StoreError, from_item, keys, n, put_if_absent, s, to_item};
-use crate::auth::AuthUser;
 use crate::clock::rfc3339;
-use crate::domain::{ActionCosts, LedgerEntry, LedgerKind, Purchase, Role, Tariff};
+use crate::domain::{
+    Account, AccountId, ActionCosts, LedgerEntry, LedgerKind, LedgerLine, Purchase, Tariff,
+};
+use crate::gate::{Caller, Refusal};
 
 pub enum CheckoutSettlement {
     Credited(LedgerEntry),
@@ -19,59 +24,99 @@ pub enum CheckoutSettlement {
     UnknownSession,
 }
 
+#[derive(Debug)]
+pub enum GrantOutcome {
+    Granted(LedgerLine),
+    /// The gate refused the admin.
+    Refused(Refusal),
+    NoSuchAccount,
+    /// An admin asked to grant to their own account: refused (separation of duties).
+    OwnAccount,
+}
+
+/// What a spend came to.
+#[derive(Debug)]
+pub enum SpendOutcome<T> {
+    Spent {
+        entry: LedgerEntry,
+        paid_for: T,
+    },
+    /// Nothing was written.
+    Insufficient {
+        available: i64,
+    },
+    /// The gate refused the caller; nothing was written.
+    Refused(Refusal),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum TariffChange {
+    Tariff,
+    Audit,
+    Admin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Settlement {
+    Purchase,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Grant {
+    Admin,
+    Audit,
+}
+
 impl Store {
     /// Every tariff and the action costs, in one query.
     pub async fn catalog(&self) -> Result<(Vec<Tariff>, ActionCosts), StoreError> {
         let mut tariffs = Vec::new();
         let mut costs = ActionCosts::default();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :catalog")
-                .expression_attribute_values(":catalog", s(keys::CATALOG))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::backend)?;
-            for item in page.items.unwrap_or_default() {
-                match item.get("sk") {
-                    Some(AttributeValue::S(sk)) if sk.starts_with("TARIFF#") => {
-                        tariffs.push(from_item(item)?)
-                    }
-                    Some(AttributeValue::S(sk)) if sk == "ACTION_COSTS" => costs = from_item(item)?,
-                    _ => {}
+        for item in self.query_all("pk", keys::CATALOG, None).await? {
+            match item.get("sk") {
+                Some(AttributeValue::S(sk)) if sk.starts_with(keys::TARIFF_PREFIX) => {
+                    tariffs.push(from_item(item)?)
                 }
-            }
-            match page.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => break,
+                Some(AttributeValue::S(sk)) if sk == keys::ACTION_COSTS => costs = from_item(item)?,
+                _ => {}
             }
         }
         Ok((tariffs, costs))
     }
 
-    pub async fn get_tariff(&self, tariff_id: &str) -> Result<Option<Tariff>, StoreError> {
-        self.get_as(keys::tariff(tariff_id)).await
-    }
-
-    /// Creates or replaces a tariff, with its audit entry, in one transaction.
-    pub async fn put_tariff(&self, tariff: &Tariff, audit: &AuditEntry) -> Result<(), StoreError> {
-        let put = Put::builder()
-            .table_name(&self.table)
-            .set_item(Some(to_item(tariff, keys::tariff(&tariff.id))))
-            .build()
-            .expect("put");
-        self.client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(put).build())
-            .transact_items(audit.put(&self.table))
-            .send()
-            .await
-            .map_err(StoreError::backend)?;
-        Ok(())
+    /// Creates or replaces a tariff, with its audit entry, in one transaction that also
+    /// requires the gate to admit `admin` (its condition carries the role).
+    pub async fn put_tariff(
+        &self,
+        admin: &Caller,
+        tariff: &Tariff,
+        audit: &AuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<Result<(), Refusal>, StoreError> {
+        let result = Transaction::new()
+            .part(
+                TariffChange::Tariff,
+                put_if(&self.table, to_item(tariff, keys::tariff(&tariff.id)), None),
+            )
+            .part(TariffChange::Audit, audit.put(&self.table))
+            .part(
+                TariffChange::Admin,
+                check(
+                    &self.table,
+                    key_item(&keys::account(&admin.account_id)),
+                    admin.condition(now),
+                ),
+            )
+            .commit_retrying_conflicts(self)
+            .await;
+        match result {
+            Ok(()) => Ok(Ok(())),
+            Err(error) if error.refused(TariffChange::Admin) => {
+                Ok(Err(self.explain_refusal(admin, now).await?))
+            }
+            Err(TransactionError::Store(error)) => Err(error),
+            Err(other) => Err(StoreError::Backend(format!("tariff change: {other:?}"))),
+        }
     }
 
     /// Writes the default catalogue where it has no entries yet (a new stack).
@@ -105,14 +150,9 @@ impl Store {
 
     /// Records a pending purchase at the price it was made at.
     pub async fn record_checkout(&self, purchase: &Purchase) -> Result<(), StoreError> {
-        let mut item = to_item(purchase, keys::checkout(&purchase.checkout_session_id));
-        item.insert(
-            "gsi1pk".into(),
-            s(format!("ACCOUNT#{}", purchase.account_id)),
-        );
-        item.insert(
-            "gsi1sk".into(),
-            s(format!("PURCHASE#{}", purchase.created_at)),
+        let item = indexed(
+            to_item(purchase, keys::checkout(&purchase.checkout_session_id)),
+            keys::purchase_index(&purchase.account_id, &purchase.created_at),
         );
         self.client
             .put_item()
@@ -142,7 +182,7 @@ impl Store {
             .client
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(key_map(keys::checkout(checkout_session_id))))
+            .set_key(Some(key_item(&keys::checkout(checkout_session_id))))
             .update_expression("SET #status = :failed, settled_at = :now")
             .condition_expression("#status = :pending")
             .expression_attribute_names("#status", "status")
@@ -163,130 +203,128 @@ impl Store {
     pub async fn credit_checkout(
         &self,
         checkout_session_id: &str,
-        account_id: &str,
+        account_id: &AccountId,
         credits: i64,
         now: OffsetDateTime,
     ) -> Result<CheckoutSettlement, StoreError> {
-        let mark_paid = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key_map(keys::checkout(checkout_session_id))))
-            .update_expression("SET #status = :paid, settled_at = :now")
-            .condition_expression(
-                "attribute_exists(pk) AND #status <> :paid AND account_id = :account AND credits = :credits",
-            )
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":paid", s("paid"))
-            .expression_attribute_values(":now", s(rfc3339::format(now)))
-            .expression_attribute_values(":account", s(account_id))
-            .expression_attribute_values(":credits", n(credits))
-            .build()
-            .expect("update");
+        let mark_paid = update(
+            &self.table,
+            key_item(&keys::checkout(checkout_session_id)),
+            "SET #status = :paid, settled_at = :now",
+            Condition::new("attribute_exists(pk)")
+                .and("#status <> :paid")
+                .and("account_id = :account")
+                .and("credits = :credits")
+                .name("#status", "status")
+                .value(":paid", s("paid"))
+                .value(":now", s(rfc3339::format(now)))
+                .value(":account", s(account_id.as_str()))
+                .value(":credits", n(credits)),
+        );
         let change = BalanceChange {
-            account_id: account_id.to_owned(),
+            account_id: account_id.clone(),
             delta: credits,
             kind: LedgerKind::Purchase,
             reference: checkout_session_id.to_owned(),
             reason: None,
-            caller_generation: None,
-            with: vec![TransactWriteItem::builder().update(mark_paid).build()],
+            gate: None,
+            with: vec![(Settlement::Purchase, mark_paid)],
         };
-        match self.change_balance(change, Basis::Blind, now).await? {
+        match self.change_balance(change, None, now).await? {
             BalanceOutcome::Applied { entry, .. } => Ok(CheckoutSettlement::Credited(entry)),
-            BalanceOutcome::Refused { .. } => match self.get_checkout(checkout_session_id).await? {
-                Some(_) => Ok(CheckoutSettlement::AlreadySettled),
-                None => Ok(CheckoutSettlement::UnknownSession),
-            },
+            BalanceOutcome::PartRefused(Settlement::Purchase) => {
+                match self.get_checkout(checkout_session_id).await? {
+                    Some(_) => Ok(CheckoutSettlement::AlreadySettled),
+                    None => Ok(CheckoutSettlement::UnknownSession),
+                }
+            }
             BalanceOutcome::NoAccount => Ok(CheckoutSettlement::UnknownSession),
-            BalanceOutcome::NotAllowed | BalanceOutcome::Insufficient { .. } => Err(
+            BalanceOutcome::Refused(_) | BalanceOutcome::Insufficient { .. } => Err(
                 StoreError::Corrupt("a credit cannot be refused for lack of balance".into()),
             ),
         }
     }
 
-    /// The spending primitive of the paid routes: debits `cost` only if the balance
-    /// covers it and the caller may act, together with the item being paid for, in one
-    /// request.
-    pub async fn spend_credits(
-        &self,
-        caller: &AuthUser,
-        cost: i64,
-        reference: &str,
-        paid_item: Item,
-        now: OffsetDateTime,
-    ) -> Result<BalanceOutcome, StoreError> {
-        self.change_balance(
-            BalanceChange {
-                account_id: caller.account_id.clone(),
-                delta: -cost,
-                kind: LedgerKind::Spend,
-                reference: reference.to_owned(),
-                reason: None,
-                caller_generation: Some(caller.token_generation),
-                with: vec![put_if_absent(&self.table, paid_item)],
-            },
-            Basis::Blind,
-            now,
-        )
-        .await
-    }
-
     /// An admin's grant of credits (the Terms' "special conditions"), audited. The
-    /// admin's own standing and role are conditions of the same transaction
-    /// ([`BalanceOutcome::Refused`] with index 0 when they do not hold).
+    /// admin and the target are read together first: the gate judges the admin before
+    /// anything is said about the target, and the answer shows the exact balance the
+    /// grant left. The write is conditioned on the admin still passing the gate and on
+    /// the target's ledger not having moved.
     pub async fn grant_credits(
         &self,
-        admin: &AuthUser,
-        account_id: &str,
+        admin: &Caller,
+        target: &AccountId,
         credits: i64,
         reason: &str,
         audit: &AuditEntry,
         now: OffsetDateTime,
-    ) -> Result<BalanceOutcome, StoreError> {
-        self.change_balance(
-            BalanceChange {
-                account_id: account_id.to_owned(),
-                delta: credits,
-                kind: LedgerKind::Grant,
-                reference: audit.id.clone(),
-                reason: Some(reason.to_owned()),
-                caller_generation: None,
-                with: vec![
-                    self.caller_has_role(admin, Role::Admin, now),
-                    audit.put(&self.table),
-                ],
-            },
-            // The answer shows the balance after the grant, so it is computed from a read.
-            Basis::Read,
-            now,
-        )
-        .await
+    ) -> Result<GrantOutcome, StoreError> {
+        if *target == admin.account_id {
+            let account = self.get_account(target).await?;
+            return Ok(match admin.admit(account.as_ref(), now) {
+                Err(refusal) => GrantOutcome::Refused(refusal),
+                Ok(()) => GrantOutcome::OwnAccount,
+            });
+        }
+        let (admin_account, target_account) = self.two_accounts(&admin.account_id, target).await?;
+        if let Err(refusal) = admin.admit(admin_account.as_ref(), now) {
+            return Ok(GrantOutcome::Refused(refusal));
+        }
+        let Some(target_account) = target_account else {
+            return Ok(GrantOutcome::NoSuchAccount);
+        };
+        let change = BalanceChange {
+            account_id: target.clone(),
+            delta: credits,
+            kind: LedgerKind::Grant,
+            reference: audit.id.to_string(),
+            reason: Some(reason.to_owned()),
+            gate: None,
+            with: vec![
+                (
+                    Grant::Admin,
+                    check(
+                        &self.table,
+                        key_item(&keys::account(&admin.account_id)),
+                        admin.condition(now),
+                    ),
+                ),
+                (Grant::Audit, audit.put(&self.table)),
+            ],
+        };
+        match self
+            .change_balance(change, Some(target_account), now)
+            .await?
+        {
+            BalanceOutcome::Applied {
+                entry,
+                balance_after: Some(balance_after),
+            } => Ok(GrantOutcome::Granted(LedgerLine {
+                entry,
+                balance_after,
+            })),
+            BalanceOutcome::PartRefused(Grant::Admin) => Ok(GrantOutcome::Refused(
+                self.explain_refusal(admin, now).await?,
+            )),
+            BalanceOutcome::NoAccount => Ok(GrantOutcome::NoSuchAccount),
+            other => Err(StoreError::Backend(format!(
+                "a grant was refused: {other:?}"
+            ))),
+        }
     }
 
-    /// A transaction item that holds only while the caller may act with their token
-    /// and has `role`.
-    pub fn caller_has_role(
+    /// Two accounts in one consistent read.
+    async fn two_accounts(
         &self,
-        caller: &AuthUser,
-        role: Role,
-        now: OffsetDateTime,
-    ) -> TransactWriteItem {
-        let mut check = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(key_map(keys::account(&caller.account_id))))
-            .condition_expression(format!(
-                "{ACTIVE_WITH_GENERATION} AND contains(#roles, :role)"
-            ))
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_names("#roles", "roles")
-            .expression_attribute_values(
-                ":role",
-                serde_dynamo::to_attribute_value(role).expect("a role serialises"),
-            );
-        for (name, value) in active_with_generation_values(caller.token_generation, now) {
-            check = check.expression_attribute_values(name, value);
-        }
-        TransactWriteItem::builder()
-            .condition_check(check.build().expect("condition check"))
-            .build()
+        first: &AccountId,
+        second: &AccountId,
+    ) -> Result<(Option<Account>, Option<Account>), StoreError> {
+        let (first, second) = self
+            .get_two(keys::account(first), keys::account(second))
+            .await?;
+        Ok((
+            first.map(from_item).transpose()?,
+            second.map(from_item).transpose()?,
+        ))
     }
 }

@@ -9,92 +9,84 @@
 //! up to that head, and the balance after each entry is derived when listing instead of
 //! stored (storing it would need the balance read first: a second request).
 
-use std::time::Duration;
-
-use aws_sdk_dynamodb::types::{TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::OffsetDateTime;
 
-use super::accounts::{ACTIVE_WITH_GENERATION, active_with_generation_values, key_map};
-use super::{
-    Store, StoreError, cancellation_codes, from_item, is_transaction_conflict, keys, n,
-    put_if_absent, s, to_item,
-};
+use super::expr::Condition;
+use super::transaction::{Transaction, TransactionError, backoff, put_new, update};
+use super::{Store, StoreError, from_item, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
-use crate::domain::{Account, LedgerEntry, LedgerKind, LedgerLine, Standing};
+use crate::domain::{Account, AccountId, LedgerEntry, LedgerKind, LedgerLine};
+use crate::gate::{Caller, Refusal};
 use crate::ids::new_id_after;
 
 /// Retries of a balance change that raced another one.
 const MAX_ATTEMPTS: u32 = 200;
 
 /// A change of one account's balance and what goes with it.
-pub struct BalanceChange {
-    pub account_id: String,
+pub(crate) struct BalanceChange<'a, P> {
+    pub account_id: AccountId,
     pub delta: i64,
     pub kind: LedgerKind,
     pub reference: String,
     pub reason: Option<String>,
-    /// When set, the account must be able to act with this token generation.
-    pub caller_generation: Option<u64>,
-    /// Writes that succeed or fail together with the change.
-    pub with: Vec<TransactWriteItem>,
-}
-
-/// How a change learns the balance it moves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Basis {
-    /// Write without reading (one request): the conditions guard every invariant, and
-    /// the balance after the change is not known to the writer.
-    Blind,
-    /// Read the account first and write only if its ledger has not moved since (two
-    /// requests): the balance after the change is known exactly.
-    Read,
+    /// When set, the account is the caller's and the gate must admit the caller.
+    pub gate: Option<&'a Caller>,
+    /// Writes that succeed or fail together with the change, by name.
+    pub with: Vec<(P, TransactWriteItem)>,
 }
 
 #[derive(Debug)]
-pub enum BalanceOutcome {
-    /// Written. `balance_after` is known when the change was made on [`Basis::Read`].
+#[allow(dead_code)] // the paid routes read the refusals
+pub(crate) enum BalanceOutcome<P> {
+    /// Written. `balance_after` is known when the change was computed from a read.
     Applied {
         entry: LedgerEntry,
         balance_after: Option<i64>,
     },
     NoAccount,
-    /// The account may not act (blocked, closed, or the caller's tokens are revoked).
-    NotAllowed,
+    /// The gate refused the caller whose account it is.
+    Refused(Refusal),
     Insufficient {
         available: i64,
     },
-    /// Write `index` of [`BalanceChange::with`] failed its condition.
-    Refused {
-        index: usize,
-    },
+    /// A part of [`BalanceChange::with`] did not hold.
+    PartRefused(P),
+}
+
+/// The parts of a balance transaction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Part<P> {
+    Balance,
+    Ledger,
+    With(P),
 }
 
 impl Store {
-    /// Applies `change` in one transaction (see the module documentation). A refused
-    /// condition on the account is explained by reading it, and a change that lost a
-    /// race to another one is retried after the head it lost to.
-    pub async fn change_balance(
+    /// Applies `change` in one transaction (see the module documentation). With `seen`
+    /// (the account, read before) the change is conditioned on the ledger not having
+    /// moved since, so the balance after it is known; without, it writes blind. A
+    /// refused condition on the account is explained by reading it, and a change that
+    /// lost a race to another one is retried after the head it lost to.
+    pub(crate) async fn change_balance<P: Copy + PartialEq + std::fmt::Debug>(
         &self,
-        change: BalanceChange,
-        basis: Basis,
+        change: BalanceChange<'_, P>,
+        seen: Option<Account>,
         now: OffsetDateTime,
-    ) -> Result<BalanceOutcome, StoreError> {
-        let mut seen = match basis {
-            Basis::Blind => None,
-            Basis::Read => match self.get_account(&change.account_id).await? {
-                Some(account) => Some(account),
-                None => return Ok(BalanceOutcome::NoAccount),
-            },
-        };
+    ) -> Result<BalanceOutcome<P>, StoreError> {
+        let computed_from_read = seen.is_some();
+        let mut seen = seen;
         for attempt in 0..MAX_ATTEMPTS {
-            if let Some(refusal) = seen.as_ref().and_then(|a| refusal(&change, a, now)) {
+            if let Some(account) = &seen
+                && let Some(refusal) = refusal(&change, account, now)
+            {
                 return Ok(refusal);
             }
-            let head = seen.as_ref().and_then(|a| a.ledger_head.as_deref());
+            let head = seen.as_ref().and_then(|a| a.ledger_head.clone());
             let entry = LedgerEntry {
-                id: new_id_after(head),
+                id: new_id_after(head.as_deref()),
                 account_id: change.account_id.clone(),
                 kind: change.kind,
                 credits: change.delta,
@@ -102,46 +94,55 @@ impl Store {
                 reference: change.reference.clone(),
                 reason: change.reason.clone(),
             };
-            let expected = match basis {
-                Basis::Blind => HeadCondition::Below,
-                Basis::Read => HeadCondition::Is(head),
+            let expected = if computed_from_read {
+                HeadCondition::Is(head.as_deref())
+            } else {
+                HeadCondition::Below
             };
-            let error = match self
-                .balance_transaction(&change, &entry, expected, now)
-                .send()
-                .await
-            {
-                Ok(_) => {
-                    let balance_after = match basis {
-                        Basis::Blind => None,
-                        Basis::Read => seen.map(|a| a.balance_credits + change.delta),
-                    };
+            let transaction = Transaction::new()
+                .part(
+                    Part::Balance,
+                    self.balance_update(&change, &entry, expected, now),
+                )
+                .part(
+                    Part::Ledger,
+                    put_new(
+                        &self.table,
+                        to_item(&entry, keys::ledger_entry(&entry.account_id, &entry.id)),
+                    ),
+                )
+                .parts(
+                    change
+                        .with
+                        .iter()
+                        .map(|(name, item)| (Part::With(*name), item.clone())),
+                );
+            match transaction.commit(self).await {
+                Ok(()) => {
+                    let balance_after = seen
+                        .filter(|_| computed_from_read)
+                        .map(|a| a.balance_credits + change.delta);
                     return Ok(BalanceOutcome::Applied {
                         entry,
                         balance_after,
                     });
                 }
-                Err(error) => error,
-            };
-            match cancellation_codes(&error) {
-                Some(codes) => {
-                    let failed =
-                        |i: usize| codes.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
-                    if let Some(index) = (0..change.with.len()).find(|i| failed(i + 2)) {
-                        return Ok(BalanceOutcome::Refused { index });
+                Err(TransactionError::Refused(parts)) => {
+                    if let Some(Part::With(name)) =
+                        parts.iter().find(|p| matches!(p, Part::With(_)))
+                    {
+                        return Ok(BalanceOutcome::PartRefused(*name));
                     }
-                    if failed(0) {
-                        // Missing, may not act, too poor, or the ledger moved on: the
-                        // account says which (and which head to follow).
-                        match self.get_account(&change.account_id).await? {
-                            Some(account) => seen = Some(account),
-                            None => return Ok(BalanceOutcome::NoAccount),
-                        }
-                        continue;
+                    // Missing, may not act, too poor, or the ledger moved on: the
+                    // account says which (and which head to follow).
+                    match self.get_account(&change.account_id).await? {
+                        Some(account) => seen = Some(account),
+                        None => return Ok(BalanceOutcome::NoAccount),
                     }
+                    continue;
                 }
-                None if is_transaction_conflict(&error) => {}
-                None => return Err(StoreError::backend(error)),
+                Err(TransactionError::Conflict) => {}
+                Err(TransactionError::Store(error)) => return Err(error),
             }
             // A concurrent transaction on the same items: wait a little, try again.
             backoff(attempt).await;
@@ -151,59 +152,39 @@ impl Store {
         ))
     }
 
-    fn balance_transaction(
+    fn balance_update<P>(
         &self,
-        change: &BalanceChange,
+        change: &BalanceChange<'_, P>,
         entry: &LedgerEntry,
         head: HeadCondition,
         now: OffsetDateTime,
-    ) -> aws_sdk_dynamodb::operation::transact_write_items::builders::TransactWriteItemsFluentBuilder
-    {
-        let mut conditions = vec!["attribute_exists(pk)"];
-        let mut update = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key_map(keys::account(&change.account_id))))
-            .update_expression("SET balance_credits = balance_credits + :delta, ledger_head = :id")
-            .expression_attribute_values(":delta", n(change.delta))
-            .expression_attribute_values(":id", s(&entry.id));
-        match head {
+    ) -> TransactWriteItem {
+        let mut condition = Condition::new("attribute_exists(pk)")
+            .value(":delta", n(change.delta))
+            .value(":id", s(&entry.id));
+        condition = match head {
             HeadCondition::Below => {
-                conditions.push("(attribute_not_exists(ledger_head) OR ledger_head < :id)")
+                condition.and("attribute_not_exists(ledger_head) OR ledger_head < :id")
             }
-            HeadCondition::Is(None) => conditions.push("attribute_not_exists(ledger_head)"),
+            HeadCondition::Is(None) => condition.and("attribute_not_exists(ledger_head)"),
             HeadCondition::Is(Some(head)) => {
-                conditions.push("ledger_head = :head");
-                update = update.expression_attribute_values(":head", s(head));
+                condition.and("ledger_head = :head").value(":head", s(head))
             }
-        }
+        };
         if change.delta < 0 {
-            conditions.push("balance_credits >= :debit");
-            update = update.expression_attribute_values(":debit", n(-change.delta));
+            condition = condition
+                .and("balance_credits >= :debit")
+                .value(":debit", n(-change.delta));
         }
-        if let Some(generation) = change.caller_generation {
-            conditions.push(ACTIVE_WITH_GENERATION);
-            update = update.expression_attribute_names("#status", "status");
-            for (name, value) in active_with_generation_values(generation, now) {
-                update = update.expression_attribute_values(name, value);
-            }
+        if let Some(caller) = change.gate {
+            condition = condition.and_all(caller.condition(now));
         }
-        let update = update
-            .condition_expression(conditions.join(" AND "))
-            .build()
-            .expect("an update with table, key and expression");
-        let ledger_put = put_if_absent(
+        update(
             &self.table,
-            to_item(entry, keys::ledger_entry(&entry.account_id, &entry.id)),
-        );
-        let mut request = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(update).build())
-            .transact_items(ledger_put);
-        for item in &change.with {
-            request = request.transact_items(item.clone());
-        }
-        request
+            key_item(&keys::account(&change.account_id)),
+            "SET balance_credits = balance_credits + :delta, ledger_head = :id",
+            condition,
+        )
     }
 
     /// `account`'s ledger, newest first, a page at a time, each entry with the balance
@@ -216,7 +197,7 @@ impl Store {
         limit: u16,
         cursor: Option<&LedgerCursor>,
     ) -> Result<(Vec<LedgerLine>, Option<LedgerCursor>), StoreError> {
-        let (pk, _) = keys::account(&account.id);
+        let pk = keys::account(&account.id).pk;
         let mut query = self
             .client
             .query()
@@ -235,7 +216,7 @@ impl Store {
                     .key_condition_expression("pk = :pk AND sk BETWEEN :prefix AND :head")
                     .expression_attribute_values(
                         ":head",
-                        s(keys::ledger_entry(&account.id, head).1),
+                        s(keys::ledger_entry(&account.id, head).sk),
                     );
                 account.balance_credits
             }
@@ -243,7 +224,7 @@ impl Store {
                 let start = keys::ledger_entry(&account.id, &cursor.id);
                 query = query
                     .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                    .set_exclusive_start_key(Some(key_map(start)));
+                    .set_exclusive_start_key(Some(key_item(&start)));
                 cursor.balance
             }
         };
@@ -279,15 +260,15 @@ enum HeadCondition<'a> {
 }
 
 /// Why `account` cannot take `change`, if it cannot.
-fn refusal(
-    change: &BalanceChange,
+fn refusal<P>(
+    change: &BalanceChange<'_, P>,
     account: &Account,
     now: OffsetDateTime,
-) -> Option<BalanceOutcome> {
-    if let Some(generation) = change.caller_generation
-        && (account.token_generation != generation || account.standing(now) != Standing::Active)
+) -> Option<BalanceOutcome<P>> {
+    if let Some(caller) = change.gate
+        && let Err(refusal) = caller.admit(Some(account), now)
     {
-        return Some(BalanceOutcome::NotAllowed);
+        return Some(BalanceOutcome::Refused(refusal));
     }
     (account.balance_credits + change.delta < 0).then_some(BalanceOutcome::Insufficient {
         available: account.balance_credits,
@@ -319,12 +300,6 @@ impl LedgerCursor {
     pub fn encode(&self) -> String {
         URL_SAFE_NO_PAD.encode(format!("{}:{}", self.id, self.balance))
     }
-}
-
-async fn backoff(attempt: u32) {
-    let [byte] = crate::random::random_bytes::<1>();
-    let millis = 1 + u64::from(byte) % u64::from(2 + attempt.min(20));
-    tokio::time::sleep(Duration::from_millis(millis)).await;
 }
 
 #[cfg(test)]

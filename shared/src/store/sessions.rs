@@ -1,31 +1,36 @@
-use aws_sdk_dynamodb::types::{ConditionCheck, TransactWriteItem, Update};
+//! Logins: refresh-token families, their rotation, and ending them.
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::accounts::{
-    ACTIVE_WITH_GENERATION, active_with_generation_values, condition_failed, key_map,
-};
-use super::{Store, StoreError, cancellation_codes, keys, put_if_absent, s, to_item};
+use super::expr::Condition;
+use super::transaction::{Transaction, TransactionError, put_new, update};
+use super::{Store, StoreError, indexed, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
+use crate::domain::{Account, AccountId, SessionId};
+use crate::gate::accepts_generation;
 
-/// One login: every refresh token rotated from it belongs to this family.
+/// One login: every refresh token rotated from it belongs to this family, and every
+/// access token issued for it names it (`sid`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionFamily {
-    pub account_id: String,
-    pub family_id: String,
+    pub account_id: AccountId,
+    pub family_id: SessionId,
     pub token_generation: u64,
     pub created_at: String,
     pub last_used_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<String>,
+    /// The end of the session's lifetime (30 days after login by default): refresh
+    /// refuses after it, and DynamoDB's TTL deletes the item some time later.
     pub expires_at_epoch: i64,
 }
 
 /// A refresh token, stored under the SHA-256 of its value (never the value itself).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RefreshRecord {
-    pub account_id: String,
-    pub family_id: String,
+    pub account_id: AccountId,
+    pub family_id: SessionId,
     pub token_generation: u64,
     pub created_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -35,40 +40,110 @@ pub struct RefreshRecord {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RotateError {
-    /// Someone used this token before (or at the same time): the family must be revoked.
+    /// Someone used this token before (or at the same time): the family must be ended.
     #[error("refresh token already used")]
     AlreadyUsed,
-    /// The family was revoked, or the account can no longer act with this generation.
+    /// The family was ended or has expired, or the account can no longer act with this
+    /// generation.
     #[error("refresh refused")]
     Refused,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Rotation {
+    OldToken,
+    NewToken,
+    Family,
+    Account,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Login {
+    Family,
+    Token,
+    Account,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Ending {
+    Family,
+    Account,
+}
+
 impl Store {
+    /// A new login: its family and first refresh token. The account's memory of ended
+    /// sessions is pruned in the same write (the account was just read).
     pub async fn start_session(
         &self,
+        account: &Account,
         family: &SessionFamily,
         token_digest: &str,
         token: &RefreshRecord,
+        now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.client
-            .transact_write_items()
-            .transact_items(put_if_absent(
-                &self.table,
-                to_item(
-                    family,
-                    keys::session_family(&family.account_id, &family.family_id),
+        let mut transaction = Transaction::new()
+            .part(
+                Login::Family,
+                put_new(
+                    &self.table,
+                    to_item(
+                        family,
+                        keys::session_family(&family.account_id, &family.family_id),
+                    ),
                 ),
-            ))
-            .transact_items(put_if_absent(
-                &self.table,
-                to_item(token, keys::refresh_token(token_digest)),
-            ))
-            .send()
+            )
+            .part(
+                Login::Token,
+                put_new(&self.table, self.refresh_item(token_digest, token)),
+            );
+        if let Some(prune) =
+            self.prune_ended_sessions(account, Condition::new("attribute_exists(pk)"), now)
+        {
+            transaction = transaction.part(Login::Account, prune);
+        }
+        transaction
+            .commit_retrying_conflicts(self)
             .await
-            .map_err(StoreError::backend)?;
-        Ok(())
+            .map_err(|error| match error {
+                TransactionError::Store(error) => error,
+                other => StoreError::Backend(format!("starting a session: {other:?}")),
+            })
+    }
+
+    fn refresh_item(&self, digest: &str, token: &RefreshRecord) -> super::Item {
+        indexed(
+            to_item(token, keys::refresh_token(digest)),
+            keys::refresh_token_index(&token.account_id, &token.created_at),
+        )
+    }
+
+    /// An update of `account` that forgets the ended sessions no token can name any
+    /// more, on `condition`; `None` when there is nothing to forget.
+    fn prune_ended_sessions(
+        &self,
+        account: &Account,
+        condition: Condition,
+        now: OffsetDateTime,
+    ) -> Option<aws_sdk_dynamodb::types::TransactWriteItem> {
+        let forgettable = account.forgettable_ended_sessions(now);
+        if forgettable.is_empty() {
+            return None;
+        }
+        let mut condition = condition.name("#ended", "ended_sessions");
+        let mut paths = Vec::new();
+        for (i, session) in forgettable.iter().enumerate() {
+            let placeholder = format!("#forget{i}");
+            paths.push(format!("#ended.{placeholder}"));
+            condition = condition.name(&placeholder, session.as_str());
+        }
+        Some(update(
+            &self.table,
+            key_item(&keys::account(&account.id)),
+            &format!("REMOVE {}", paths.join(", ")),
+            condition,
+        ))
     }
 
     pub async fn refresh_record(
@@ -79,102 +154,104 @@ impl Store {
     }
 
     /// Marks the old token used and stores its successor, in one transaction that also
-    /// requires a live family and an account that may act with the family's generation.
+    /// requires a live, unexpired family and an account that may act with the family's
+    /// generation (and forgets its stale ended sessions, having read it).
     pub async fn rotate_refresh_token(
         &self,
+        account: &Account,
         old_digest: &str,
         new_digest: &str,
         new: &RefreshRecord,
         now: OffsetDateTime,
     ) -> Result<(), RotateError> {
         let now_text = rfc3339::format(now);
-        let mark_used = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key_map(keys::refresh_token(old_digest))))
-            .update_expression("SET used_at = :now")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(used_at)")
-            .expression_attribute_values(":now", s(&now_text))
-            .build()
-            .expect("update");
-        let touch_family = Update::builder()
-            .table_name(&self.table)
-            .set_key(Some(key_map(keys::session_family(
-                &new.account_id,
-                &new.family_id,
-            ))))
-            .update_expression("SET last_used_at = :now")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(revoked_at)")
-            .expression_attribute_values(":now", s(&now_text))
-            .build()
-            .expect("update");
-        let mut account_may_act = ConditionCheck::builder()
-            .table_name(&self.table)
-            .set_key(Some(key_map(keys::account(&new.account_id))))
-            .condition_expression(ACTIVE_WITH_GENERATION)
-            .expression_attribute_names("#status", "status");
-        for (name, value) in active_with_generation_values(new.token_generation, now) {
-            account_may_act = account_may_act.expression_attribute_values(name, value);
-        }
-        let result = self
-            .client
-            .transact_write_items()
-            .transact_items(TransactWriteItem::builder().update(mark_used).build())
-            .transact_items(put_if_absent(
-                &self.table,
-                to_item(new, keys::refresh_token(new_digest)),
-            ))
-            .transact_items(TransactWriteItem::builder().update(touch_family).build())
-            .transact_items(
-                TransactWriteItem::builder()
-                    .condition_check(account_may_act.build().expect("condition check"))
-                    .build(),
+        let mark_used = update(
+            &self.table,
+            key_item(&keys::refresh_token(old_digest)),
+            "SET used_at = :now",
+            Condition::new("attribute_exists(pk)")
+                .and("attribute_not_exists(used_at)")
+                .value(":now", s(&now_text)),
+        );
+        let touch_family = update(
+            &self.table,
+            key_item(&keys::session_family(&new.account_id, &new.family_id)),
+            "SET last_used_at = :now",
+            Condition::new("attribute_exists(pk)")
+                .and("attribute_not_exists(revoked_at)")
+                // The session's lifetime, enforced here and not left to TTL, which
+                // deletes expired items only eventually.
+                .and("expires_at_epoch > :now_epoch")
+                .value(":now", s(&now_text))
+                .value(":now_epoch", n(now.unix_timestamp())),
+        );
+        let account_accepts = accepts_generation(new.token_generation, now);
+        let account_part = self
+            .prune_ended_sessions(account, account_accepts.clone(), now)
+            .unwrap_or_else(|| {
+                super::transaction::check(
+                    &self.table,
+                    key_item(&keys::account(&new.account_id)),
+                    account_accepts,
+                )
+            });
+        let result = Transaction::new()
+            .part(Rotation::OldToken, mark_used)
+            .part(
+                Rotation::NewToken,
+                put_new(&self.table, self.refresh_item(new_digest, new)),
             )
-            .send()
+            .part(Rotation::Family, touch_family)
+            .part(Rotation::Account, account_part)
+            .commit(self)
             .await;
         match result {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                match cancellation_codes(&error) {
-                    Some(codes) => {
-                        let failed =
-                            |i: usize| codes.get(i).is_some_and(|c| c == "ConditionalCheckFailed");
-                        if failed(0) {
-                            Err(RotateError::AlreadyUsed)
-                        } else if failed(2) || failed(3) {
-                            Err(RotateError::Refused)
-                        } else {
-                            // A transaction conflict with a concurrent rotation of the same
-                            // token: treat it as the reuse it is.
-                            Err(RotateError::AlreadyUsed)
-                        }
-                    }
-                    None => Err(StoreError::backend(error).into()),
-                }
-            }
+            Ok(()) => Ok(()),
+            Err(error) if error.refused(Rotation::OldToken) => Err(RotateError::AlreadyUsed),
+            Err(TransactionError::Refused(_)) => Err(RotateError::Refused),
+            // A concurrent rotation of the same token: the reuse it is.
+            Err(TransactionError::Conflict) => Err(RotateError::AlreadyUsed),
+            Err(TransactionError::Store(error)) => Err(error.into()),
         }
     }
 
-    /// Ends a login: no token of the family refreshes again. Idempotent.
-    pub async fn revoke_family(
+    /// Ends a login (logout, or reuse of a rotated refresh token): no token of the
+    /// family refreshes again, and its access tokens are refused at once because the
+    /// account remembers the session as ended. Idempotent; a family that does not
+    /// exist (any more) ends nothing.
+    pub async fn end_session(
         &self,
-        account_id: &str,
-        family_id: &str,
+        account_id: &AccountId,
+        family_id: &SessionId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_map(keys::session_family(account_id, family_id))))
-            .update_expression("SET revoked_at = if_not_exists(revoked_at, :now)")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_values(":now", s(rfc3339::format(now)))
-            .send()
+        let now_text = rfc3339::format(now);
+        let family = update(
+            &self.table,
+            key_item(&keys::session_family(account_id, family_id)),
+            "SET revoked_at = if_not_exists(revoked_at, :now)",
+            Condition::new("attribute_exists(pk)").value(":now", s(&now_text)),
+        );
+        let account = update(
+            &self.table,
+            key_item(&keys::account(account_id)),
+            "SET #ended.#session = :ended",
+            Condition::new("attribute_exists(pk)")
+                .name("#ended", "ended_sessions")
+                .name("#session", family_id.as_str())
+                .value(":ended", n(now.unix_timestamp())),
+        );
+        let result = Transaction::new()
+            .part(Ending::Family, family)
+            .part(Ending::Account, account)
+            .commit_retrying_conflicts(self)
             .await;
         match result {
-            Ok(_) => Ok(()),
-            Err(error) if condition_failed(&error) => Ok(()),
-            Err(error) => Err(StoreError::backend(error)),
+            Ok(()) | Err(TransactionError::Refused(_)) => Ok(()),
+            Err(TransactionError::Conflict) => Err(StoreError::Backend(
+                "ending a session conflicted with another write; try again".into(),
+            )),
+            Err(TransactionError::Store(error)) => Err(error),
         }
     }
 }

@@ -1,0 +1,271 @@
+//! What a row of the function table says, and the macro that turns the table into the
+//! `Function` enum, its dispatch and each binary's entry point.
+
+use natives_shared::domain::Role;
+
+/// What invokes a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// A route of the HTTP API (payload 2.0).
+    Http {
+        method: &'static str,
+        /// API Gateway path template, e.g. `/v1/threads/{thread_id}`.
+        path: &'static str,
+    },
+    /// The table's DynamoDB stream.
+    TableStream,
+    /// An EventBridge schedule (`rate(...)` or `cron(...)`).
+    Schedule { expression: &'static str },
+    /// Objects created in a bucket under a prefix.
+    ObjectCreated {
+        bucket: Bucket,
+        prefix: &'static str,
+    },
+}
+
+/// Who may call a function: the gate's first step (the token). Whether the account
+/// accepts the token and holds the role is decided against the account item by the
+/// request the route makes anyway (`natives_shared::gate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone; identity is never read (a token, valid or not, changes nothing).
+    Public,
+    /// Anyone; a valid token may show the caller more (their own hidden content, a
+    /// moderator's view). An invalid token is a 401.
+    Viewer,
+    /// A registered account.
+    User,
+    /// An account with this role.
+    Role(Role),
+    /// Not called over HTTP (streams, schedules, bucket events).
+    Internal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// Uploads before they are published; expire after a day.
+    Staging,
+    /// Published recordings; never overwritten or deleted.
+    Archive,
+}
+
+/// What a permission's actions apply to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Table,
+    /// A global secondary index of the table.
+    Index(&'static str),
+    TableStream,
+    /// Objects of a bucket under a key prefix.
+    Objects {
+        bucket: Bucket,
+        prefix: &'static str,
+    },
+}
+
+/// One IAM statement of a function's policy: these actions on this resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Permission {
+    pub actions: &'static [&'static str],
+    pub resource: Resource,
+}
+
+pub const GSI1: &str = "gsi1";
+
+pub const fn dynamodb(actions: &'static [&'static str]) -> Permission {
+    Permission {
+        actions,
+        resource: Resource::Table,
+    }
+}
+
+pub const fn index(name: &'static str, actions: &'static [&'static str]) -> Permission {
+    Permission {
+        actions,
+        resource: Resource::Index(name),
+    }
+}
+
+pub const fn objects(
+    bucket: Bucket,
+    prefix: &'static str,
+    actions: &'static [&'static str],
+) -> Permission {
+    Permission {
+        actions,
+        resource: Resource::Objects { bucket, prefix },
+    }
+}
+
+/// One row of the function table.
+#[derive(Debug)]
+pub struct FunctionSpec {
+    pub function: crate::Function,
+    /// The binary, the event file (`events/<name>.json`) and, in CamelCase plus
+    /// `Function`, the SAM resource.
+    pub name: &'static str,
+    pub trigger: Trigger,
+    pub access: Access,
+    /// DynamoDB requests on the successful path: a test holds every function to it.
+    pub dynamodb_requests: u32,
+    pub permissions: &'static [Permission],
+}
+
+impl FunctionSpec {
+    /// Functions that touch a bucket get an S3 client at cold start; the others do not
+    /// pay for building one.
+    pub fn uses_s3(&self) -> bool {
+        self.permissions
+            .iter()
+            .any(|p| matches!(p.resource, Resource::Objects { .. }))
+    }
+
+    pub fn route(&self) -> Option<(&'static str, &'static str)> {
+        match self.trigger {
+            Trigger::Http { method, path } => Some((method, path)),
+            _ => None,
+        }
+    }
+
+    /// The SAM resource's logical id: `get-me` → `GetMeFunction`.
+    pub fn logical_id(&self) -> String {
+        let camel: String = self
+            .name
+            .split('-')
+            .map(|word| {
+                let mut chars = word.chars();
+                chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(chars)
+                    .collect::<String>()
+            })
+            .collect();
+        format!("{camel}Function")
+    }
+}
+
+/// Generates from the table: `enum Function`, `FUNCTIONS` (the rows), the dispatch of an
+/// invocation to its handler, and `entries::<Variant>::main()`, which each binary calls.
+macro_rules! function_table {
+    (
+        http { $(
+            $http:ident {
+                name: $http_name:literal,
+                route: ($method:literal, $path:literal),
+                access: $access:expr,
+                handler: $http_handler:path,
+                dynamodb_requests: $http_budget:expr,
+                permissions: $http_permissions:expr $(,)?
+            }
+        ),* $(,)? }
+        events { $(
+            $event:ident {
+                name: $event_name:literal,
+                trigger: $trigger:expr,
+                handler: $event_handler:path,
+                dynamodb_requests: $event_budget:expr,
+                permissions: $event_permissions:expr $(,)?
+            }
+        ),* $(,)? }
+    ) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Function {
+            $($http,)*
+            $($event,)*
+        }
+
+        pub const FUNCTIONS: &[$crate::spec::FunctionSpec] = &[
+            $($crate::spec::FunctionSpec {
+                function: Function::$http,
+                name: $http_name,
+                trigger: $crate::spec::Trigger::Http { method: $method, path: $path },
+                access: $access,
+                dynamodb_requests: $http_budget,
+                permissions: $http_permissions,
+            },)*
+            $($crate::spec::FunctionSpec {
+                function: Function::$event,
+                name: $event_name,
+                trigger: $trigger,
+                access: $crate::spec::Access::Internal,
+                dynamodb_requests: $event_budget,
+                permissions: $event_permissions,
+            },)*
+        ];
+
+        impl Function {
+            /// Serves one HTTP request the way this function's Lambda would.
+            pub async fn handle_http(
+                self,
+                app: &$crate::App,
+                request: lambda_http::Request,
+            ) -> lambda_http::Response<lambda_http::Body> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    $(Self::$http => {
+                        $crate::lambda::respond(app, request, self.spec().access, $http_handler).await
+                    })*
+                    _ => $crate::lambda::not_an_http_function(self),
+                }
+            }
+
+            /// Handles one event of a function that is not an HTTP route.
+            #[allow(unused_variables)]
+            pub async fn handle_event(
+                self,
+                app: &$crate::App,
+                event: serde_json::Value,
+            ) -> Result<serde_json::Value, lambda_http::Error> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    $(Self::$event => $event_handler(app, event).await,)*
+                    _ => Err(format!("{} is not an event function", self.name()).into()),
+                }
+            }
+        }
+
+        /// Each function's `main`: its binary, `src/bin/<name>.rs`, calls only this, so
+        /// it links only its own handler.
+        pub mod entries {
+            $(
+                pub struct $http;
+                impl $http {
+                    pub fn main() -> Result<(), lambda_http::Error> {
+                        $crate::lambda::run_http(super::Function::$http, $http_handler)
+                    }
+                }
+            )*
+            $(
+                pub struct $event;
+                impl $event {
+                    pub fn main() -> Result<(), lambda_http::Error> {
+                        $crate::lambda::run_event(super::Function::$event, $event_handler)
+                    }
+                }
+            )*
+        }
+    };
+}
+pub(crate) use function_table;
+
+impl crate::Function {
+    pub fn spec(self) -> &'static FunctionSpec {
+        crate::FUNCTIONS
+            .iter()
+            .find(|spec| spec.function == self)
+            .expect("every function has a row")
+    }
+
+    pub fn name(self) -> &'static str {
+        self.spec().name
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        crate::FUNCTIONS
+            .iter()
+            .find(|spec| spec.name == name)
+            .map(|spec| spec.function)
+    }
+}

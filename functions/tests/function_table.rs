@@ -1,0 +1,245 @@
+//! The function table is the single source of truth: the SAM template, the event files
+//! and the binaries must agree with it exactly.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use natives_functions::FUNCTIONS;
+use natives_functions::routing::{RouteMatch, match_route};
+use natives_functions::spec::{Bucket, FunctionSpec, Permission, Resource, Trigger};
+use serde_yaml::Value;
+
+fn repo_file(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+fn template() -> Value {
+    let text =
+        std::fs::read_to_string(repo_file("infra/template.yaml")).expect("infra/template.yaml");
+    serde_yaml::from_str(&text).expect("the template is YAML")
+}
+
+fn functions_in_template(template: &Value) -> BTreeSet<String> {
+    template["Resources"]
+        .as_mapping()
+        .expect("Resources")
+        .iter()
+        .filter(|(_, resource)| resource["Type"] == "AWS::Serverless::Function")
+        .map(|(id, _)| id.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn yaml(text: &str) -> Value {
+    serde_yaml::from_str(text).unwrap()
+}
+
+fn bucket_resource(bucket: Bucket) -> &'static str {
+    match bucket {
+        Bucket::Staging => "StagingBucket",
+        Bucket::Archive => "ArchiveBucket",
+    }
+}
+
+/// How the template names a permission's resource.
+fn rendered_resource(resource: Resource) -> Value {
+    match resource {
+        Resource::Table => yaml("Fn::GetAtt: [Table, Arn]"),
+        Resource::Index(name) => yaml(&format!("Fn::Sub: \"${{Table.Arn}}/index/{name}\"")),
+        Resource::TableStream => yaml("Fn::GetAtt: [Table, StreamArn]"),
+        Resource::Objects { bucket, prefix } => yaml(&format!(
+            "Fn::Sub: \"arn:${{AWS::Partition}}:s3:::${{{}}}/{prefix}*\"",
+            bucket_resource(bucket)
+        )),
+    }
+}
+
+/// A statement as (sorted actions, resources), for comparing regardless of order.
+type Statement = (Vec<String>, Vec<Value>);
+
+fn expected_statements(permissions: &[Permission]) -> Vec<Statement> {
+    let mut statements: Vec<Statement> = permissions
+        .iter()
+        .map(|p| {
+            let mut actions: Vec<String> = p.actions.iter().map(|a| a.to_string()).collect();
+            actions.sort();
+            (actions, vec![rendered_resource(p.resource)])
+        })
+        .collect();
+    statements.sort_by_key(|s| format!("{s:?}"));
+    statements
+}
+
+fn template_statements(id: &str, function: &Value) -> Vec<Statement> {
+    let policies = function["Properties"]["Policies"]
+        .as_sequence()
+        .unwrap_or_else(|| panic!("{id} has its own Policies"));
+    let mut statements = Vec::new();
+    for policy in policies {
+        for statement in policy["Statement"].as_sequence().expect("Statement") {
+            assert_eq!(statement["Effect"], "Allow", "{id}");
+            let mut actions: Vec<String> = statement["Action"]
+                .as_sequence()
+                .expect("Action list")
+                .iter()
+                .map(|a| a.as_str().expect("action name").to_owned())
+                .collect();
+            for action in &actions {
+                assert!(
+                    !action.contains('*'),
+                    "{id} grants wildcard action {action}"
+                );
+            }
+            actions.sort();
+            let resources = statement["Resource"]
+                .as_sequence()
+                .expect("Resource list")
+                .clone();
+            statements.push((actions, resources));
+        }
+    }
+    statements.sort_by_key(|s| format!("{s:?}"));
+    statements
+}
+
+fn the_one_event(id: &str, function: &Value) -> Value {
+    let events = function["Properties"]["Events"]
+        .as_mapping()
+        .unwrap_or_else(|| panic!("{id} has Events"));
+    assert_eq!(events.len(), 1, "{id} has one trigger");
+    events.values().next().unwrap().clone()
+}
+
+fn assert_trigger(id: &str, spec: &FunctionSpec, event: &Value) {
+    let properties = &event["Properties"];
+    match spec.trigger {
+        Trigger::Http { method, path } => {
+            assert_eq!(event["Type"], "HttpApi", "{id}");
+            assert_eq!(properties["Path"].as_str(), Some(path), "{id} path");
+            assert_eq!(properties["Method"].as_str(), Some(method), "{id} method");
+        }
+        Trigger::TableStream => {
+            assert_eq!(event["Type"], "DynamoDB", "{id}");
+            assert_eq!(
+                properties["Stream"],
+                yaml("Fn::GetAtt: [Table, StreamArn]"),
+                "{id} reads the table's stream"
+            );
+        }
+        Trigger::Schedule { expression } => {
+            assert_eq!(event["Type"], "ScheduleV2", "{id}");
+            assert_eq!(
+                properties["ScheduleExpression"].as_str(),
+                Some(expression),
+                "{id}"
+            );
+        }
+        Trigger::ObjectCreated { bucket, prefix } => {
+            assert_eq!(event["Type"], "S3", "{id}");
+            assert_eq!(
+                properties["Bucket"],
+                yaml(&format!("Ref: {}", bucket_resource(bucket))),
+                "{id}"
+            );
+            let rules = &properties["Filter"]["S3Key"]["Rules"];
+            assert_eq!(rules[0]["Name"], "prefix", "{id}");
+            assert_eq!(rules[0]["Value"].as_str(), Some(prefix), "{id}");
+        }
+    }
+}
+
+#[test]
+fn template_declares_exactly_the_function_table() {
+    let template = template();
+    let expected: BTreeSet<String> = FUNCTIONS.iter().map(|f| f.logical_id()).collect();
+    assert_eq!(
+        functions_in_template(&template),
+        expected,
+        "functions in the template vs the function table"
+    );
+    for spec in FUNCTIONS {
+        let id = spec.logical_id();
+        let function = &template["Resources"][id.as_str()];
+        assert_eq!(
+            function["Metadata"]["BuildProperties"]["Binary"].as_str(),
+            Some(spec.name),
+            "{id} builds the binary of its function"
+        );
+        assert_trigger(&id, spec, &the_one_event(&id, function));
+    }
+}
+
+#[test]
+fn every_function_has_exactly_the_permissions_of_its_row() {
+    let template = template();
+    for spec in FUNCTIONS {
+        let id = spec.logical_id();
+        let function = &template["Resources"][id.as_str()];
+        assert_eq!(
+            template_statements(&id, function),
+            expected_statements(spec.permissions),
+            "{id}: policy vs the row's permissions"
+        );
+    }
+}
+
+#[test]
+fn the_table_keeps_point_in_time_recovery_on() {
+    let template = template();
+    let pitr = &template["Resources"]["Table"]["Properties"]["PointInTimeRecoverySpecification"];
+    assert_eq!(pitr["PointInTimeRecoveryEnabled"], Value::Bool(true));
+}
+
+#[test]
+fn every_function_has_an_event_for_its_trigger() {
+    for spec in FUNCTIONS {
+        let path = repo_file(&format!("events/{}.json", spec.name));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
+        match spec.trigger {
+            Trigger::Http {
+                method,
+                path: template_path,
+            } => {
+                let request = lambda_http::request::from_str(&text).unwrap_or_else(|e| {
+                    panic!("{} is not an API Gateway event: {e}", path.display())
+                });
+                let matched = match_route(request.method().as_str(), request.uri().path());
+                assert!(
+                    matches!(matched, RouteMatch::Found { spec: found, .. } if found.function == spec.function),
+                    "{} is not an event for {method} {template_path}",
+                    path.display(),
+                );
+            }
+            _ => {
+                let event: serde_json::Value = serde_json::from_str(&text)
+                    .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
+                assert!(event.is_object(), "{}", path.display());
+            }
+        }
+    }
+    let files = std::fs::read_dir(repo_file("events")).unwrap().count();
+    assert_eq!(files, FUNCTIONS.len(), "one event per function, no strays");
+}
+
+/// Each binary is the three lines that run its row's generated entry point, whose
+/// handler is the one the row names (the macro writes both from the same row).
+#[test]
+fn every_binary_runs_the_entry_point_of_its_row() {
+    for spec in FUNCTIONS {
+        let path = repo_file(&format!("functions/src/bin/{}.rs", spec.name));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
+        let variant = format!("{:?}", spec.function);
+        let expected = format!(
+            "//! Lambda function `{}`: its entry point is generated from its row of the function table.\nfn main() -> Result<(), lambda_http::Error> {{\n    natives_functions::entries::{variant}::main()\n}}\n",
+            spec.name
+        );
+        assert_eq!(text, expected, "{}", path.display());
+    }
+    let files = std::fs::read_dir(repo_file("functions/src/bin"))
+        .unwrap()
+        .count();
+    assert_eq!(files, FUNCTIONS.len(), "one binary per function, no strays");
+}

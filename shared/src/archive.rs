@@ -1,0 +1,191 @@
+//! The voice archive on S3. Clients upload straight to a staging bucket with a
+//! presigned PUT whose content type, length and SHA-256 are signed in (S3 refuses other
+//! bytes); posting copies a verified upload into the archive bucket, which nothing ever
+//! overwrites or deletes (Object Lock and a legal hold in the deployed stack). Object
+//! keys come from `store::keys::objects`.
+
+use std::time::{Duration, SystemTime};
+
+use aws_sdk_s3::Client;
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumMode, MetadataDirective, ObjectLockLegalHoldStatus,
+};
+
+use crate::config::ArchiveSettings;
+
+/// The longest an upload or download URL stays valid.
+pub const MAX_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
+#[derive(Debug, thiserror::Error)]
+#[error("s3: {0}")]
+pub struct ArchiveError(String);
+
+impl ArchiveError {
+    fn from_sdk(error: impl std::error::Error) -> Self {
+        Self(crate::store::error_chain(&error))
+    }
+}
+
+/// A PUT a client may make once, before it expires.
+#[derive(Debug, Clone)]
+pub struct PresignedUpload {
+    pub url: String,
+    pub method: String,
+    /// Headers the client must send exactly as given (they are signed).
+    pub headers: Vec<(String, String)>,
+}
+
+/// What S3 holds under a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredObject {
+    pub content_type: Option<String>,
+    pub size_bytes: i64,
+    /// Base64 SHA-256 of the object's bytes, as S3 verified and stored it.
+    pub sha256: Option<String>,
+}
+
+/// What an upload declares about its bytes; S3 enforces it through the signature.
+#[derive(Debug, Clone)]
+pub struct DeclaredObject<'a> {
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub sha256: &'a str,
+}
+
+#[derive(Clone)]
+pub struct Archive {
+    client: Client,
+    settings: ArchiveSettings,
+}
+
+impl Archive {
+    pub fn connect(sdk: &aws_config::SdkConfig, settings: ArchiveSettings) -> Self {
+        let config = aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(settings.force_path_style)
+            // Only the checksum we declare (SHA-256): a default CRC32 added by the SDK
+            // would be signed into the upload URL and could not match the client's bytes.
+            .request_checksum_calculation(
+                aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
+            )
+            .build();
+        Self {
+            client: Client::from_conf(config),
+            settings,
+        }
+    }
+
+    pub fn settings(&self) -> &ArchiveSettings {
+        &self.settings
+    }
+
+    /// A presigned PUT into the staging bucket that S3 accepts only with exactly the
+    /// declared type, length and SHA-256, until `lifetime` (at most 15 minutes) passes.
+    pub async fn presign_upload(
+        &self,
+        key: &str,
+        declared: &DeclaredObject<'_>,
+        issued_at: SystemTime,
+        lifetime: Duration,
+    ) -> Result<PresignedUpload, ArchiveError> {
+        let presigned = self
+            .client
+            .put_object()
+            .bucket(&self.settings.staging_bucket)
+            .key(key)
+            .content_type(declared.content_type)
+            .content_length(declared.size_bytes)
+            .checksum_sha256(declared.sha256)
+            .presigned(presigning(issued_at, lifetime)?)
+            .await
+            .map_err(ArchiveError::from_sdk)?;
+        Ok(PresignedUpload {
+            url: presigned.uri().to_owned(),
+            method: presigned.method().to_owned(),
+            headers: presigned
+                .headers()
+                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .collect(),
+        })
+    }
+
+    /// What the staging bucket holds under `key`, with its verified SHA-256.
+    pub async fn staged(&self, key: &str) -> Result<Option<StoredObject>, ArchiveError> {
+        self.head(&self.settings.staging_bucket, key).await
+    }
+
+    /// What the archive bucket holds under `key`.
+    pub async fn archived(&self, key: &str) -> Result<Option<StoredObject>, ArchiveError> {
+        self.head(&self.settings.archive_bucket, key).await
+    }
+
+    async fn head(&self, bucket: &str, key: &str) -> Result<Option<StoredObject>, ArchiveError> {
+        let result = self
+            .client
+            .head_object()
+            .bucket(bucket)
+            .key(key)
+            .checksum_mode(ChecksumMode::Enabled)
+            .send()
+            .await;
+        match result {
+            Ok(head) => Ok(Some(StoredObject {
+                content_type: head.content_type().map(str::to_owned),
+                size_bytes: head.content_length().unwrap_or_default(),
+                sha256: head.checksum_sha256().map(str::to_owned),
+            })),
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_not_found()) => Ok(None),
+            Err(error) => Err(ArchiveError::from_sdk(error)),
+        }
+    }
+
+    /// Copies a verified upload into the archive bucket under a new key, with a legal
+    /// hold and its SHA-256 (S3 recomputes it over the copied bytes).
+    pub async fn archive(&self, staged_key: &str, archive_key: &str) -> Result<(), ArchiveError> {
+        self.client
+            .copy_object()
+            .copy_source(format!("{}/{staged_key}", self.settings.staging_bucket))
+            .bucket(&self.settings.archive_bucket)
+            .key(archive_key)
+            .metadata_directive(MetadataDirective::Copy)
+            .checksum_algorithm(ChecksumAlgorithm::Sha256)
+            .object_lock_legal_hold_status(ObjectLockLegalHoldStatus::On)
+            .send()
+            .await
+            .map_err(ArchiveError::from_sdk)?;
+        Ok(())
+    }
+
+    /// Where a listener fetches an archived recording: the CDN when one is configured
+    /// (public, cacheable for ever: archive objects never change), else a presigned GET
+    /// valid for `lifetime`.
+    pub async fn download_url(
+        &self,
+        archive_key: &str,
+        issued_at: SystemTime,
+        lifetime: Duration,
+    ) -> Result<String, ArchiveError> {
+        if let Some(base) = &self.settings.public_base_url {
+            return Ok(format!("{}/{archive_key}", base.trim_end_matches('/')));
+        }
+        let presigned = self
+            .client
+            .get_object()
+            .bucket(&self.settings.archive_bucket)
+            .key(archive_key)
+            .presigned(presigning(issued_at, lifetime)?)
+            .await
+            .map_err(ArchiveError::from_sdk)?;
+        Ok(presigned.uri().to_owned())
+    }
+}
+
+/// Signed as of `issued_at` (the application's clock, so tests can move it), valid for
+/// `lifetime`, at most [`MAX_URL_LIFETIME`].
+fn presigning(issued_at: SystemTime, lifetime: Duration) -> Result<PresigningConfig, ArchiveError> {
+    PresigningConfig::builder()
+        .start_time(issued_at)
+        .expires_in(lifetime.min(MAX_URL_LIFETIME))
+        .build()
+        .map_err(|e| ArchiveError(format!("presigning: {e}")))
+}

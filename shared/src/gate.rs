@@ -1,0 +1,100 @@
+//! The caller gate: the one rule for who may act, in its two forms. A route either
+//! reads the caller's account anyway (then [`Caller::admit`] judges the item it read) or
+//! writes to it anyway (then [`Caller::condition`] is part of that write, and a refused
+//! write is explained by reading the account and judging it with `admit`). Either way
+//! the gate costs no DynamoDB request of its own.
+//!
+//! The rule, for a caller whose access token verified:
+//! - the account exists, its `token_generation` is the token's (revoke-all and blocks
+//!   bump it), the token's session has not ended (logout, refresh-token reuse), and the
+//!   account is active (or its temporary block has run out) — else 401: the token no
+//!   longer opens anything;
+//! - the account holds the role the route needs — else 403 `forbidden`.
+//!
+//! A blocked account never reaches the second step with a token: blocking ends every
+//! session, so its tokens are 401, and logging in answers 403 `account_blocked`.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use time::OffsetDateTime;
+
+use crate::auth::AuthUser;
+use crate::clock::rfc3339;
+use crate::domain::{Account, AccountId, Role, SessionId, Standing};
+use crate::store::expr::Condition;
+
+/// A caller who presented a valid access token, with the role the route needs (from
+/// the route's row in the function table). Not yet checked against the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub account_id: AccountId,
+    pub session_id: SessionId,
+    pub generation: u64,
+    pub required_role: Option<Role>,
+}
+
+/// Why the gate refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The token opens nothing any more (or never named a live account).
+    #[error("the token no longer opens this account")]
+    Unauthenticated,
+    /// A live account without the role the route needs.
+    #[error("the account lacks the {} role", role.as_str())]
+    Forbidden { role: Role },
+}
+
+impl Caller {
+    pub fn new(token: AuthUser, required_role: Option<Role>) -> Self {
+        Self {
+            account_id: token.account_id,
+            session_id: token.session_id,
+            generation: token.token_generation,
+            required_role,
+        }
+    }
+
+    /// The rule, judged on the account item the route read.
+    pub fn admit(&self, account: Option<&Account>, now: OffsetDateTime) -> Result<(), Refusal> {
+        let account = account.ok_or(Refusal::Unauthenticated)?;
+        let accepted = account.id == self.account_id
+            && account.token_generation == self.generation
+            && !account.session_ended(&self.session_id)
+            && account.standing(now) == Standing::Active;
+        if !accepted {
+            return Err(Refusal::Unauthenticated);
+        }
+        match self.required_role {
+            Some(role) if !account.has_role(role) => Err(Refusal::Forbidden { role }),
+            _ => Ok(()),
+        }
+    }
+
+    /// The rule, as a condition on the caller's account item (placeholders `#gate_*`
+    /// and `:gate_*`, so it combines with any other condition on that item).
+    pub(crate) fn condition(&self, now: OffsetDateTime) -> Condition {
+        let condition = accepts_generation(self.generation, now)
+            .and("attribute_not_exists(#gate_ended.#gate_session)")
+            .name("#gate_ended", "ended_sessions")
+            .name("#gate_session", self.session_id.as_str());
+        match self.required_role {
+            None => condition,
+            Some(role) => condition
+                .and("contains(#gate_roles, :gate_role)")
+                .name("#gate_roles", "roles")
+                .value(":gate_role", AttributeValue::S(role.as_str().into())),
+        }
+    }
+}
+
+/// The first half of the rule (exists, active, this generation), for refresh: there the
+/// refresh-token family stands for the session, and its own condition checks it.
+pub(crate) fn accepts_generation(generation: u64, now: OffsetDateTime) -> Condition {
+    Condition::new("attribute_exists(pk)")
+        .and("token_generation = :gate_generation")
+        .and("#gate_status = :gate_active OR (#gate_status = :gate_blocked AND blocked_until < :gate_now)")
+        .name("#gate_status", "status")
+        .value(":gate_generation", AttributeValue::N(generation.to_string()))
+        .value(":gate_active", AttributeValue::S("active".into()))
+        .value(":gate_blocked", AttributeValue::S("blocked".into()))
+        .value(":gate_now", AttributeValue::S(rfc3339::format(now)))
+}

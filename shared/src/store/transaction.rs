@@ -1,0 +1,170 @@
+//! Transactions whose parts have names, so that a cancelled transaction says which
+//! part refused, instead of callers decoding reasons by position.
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, Update};
+
+use super::expr::{Condition, WithPlaceholders};
+use super::{Item, Store, StoreError};
+
+pub(crate) struct Transaction<P> {
+    parts: Vec<(P, TransactWriteItem)>,
+}
+
+#[derive(Debug)]
+pub(crate) enum TransactionError<P> {
+    /// These parts' conditions did not hold (nothing was written).
+    Refused(Vec<P>),
+    /// Another transaction was writing the same items at the same moment; nothing was
+    /// written and trying again may succeed.
+    Conflict,
+    Store(StoreError),
+}
+
+impl<P: Copy + PartialEq + std::fmt::Debug> TransactionError<P> {
+    pub(crate) fn refused(&self, part: P) -> bool {
+        matches!(self, Self::Refused(parts) if parts.contains(&part))
+    }
+}
+
+impl<P: Copy + PartialEq + std::fmt::Debug> Transaction<P> {
+    pub(crate) fn new() -> Self {
+        Self { parts: Vec::new() }
+    }
+
+    pub(crate) fn part(mut self, name: P, item: TransactWriteItem) -> Self {
+        self.parts.push((name, item));
+        self
+    }
+
+    pub(crate) fn parts(mut self, parts: impl IntoIterator<Item = (P, TransactWriteItem)>) -> Self {
+        self.parts.extend(parts);
+        self
+    }
+
+    /// Commits, trying again (a few times, after a short random pause) while another
+    /// transaction on the same items is in the way.
+    pub(crate) async fn commit_retrying_conflicts(
+        self,
+        store: &Store,
+    ) -> Result<(), TransactionError<P>> {
+        const ATTEMPTS: u32 = 8;
+        for attempt in 0.. {
+            let this = Self {
+                parts: self.parts.clone(),
+            };
+            match this.commit(store).await {
+                Err(TransactionError::Conflict) if attempt + 1 < ATTEMPTS => backoff(attempt).await,
+                other => return other,
+            }
+        }
+        unreachable!("the loop returns")
+    }
+
+    pub(crate) async fn commit(self, store: &Store) -> Result<(), TransactionError<P>> {
+        let names: Vec<P> = self.parts.iter().map(|(name, _)| *name).collect();
+        let result = store
+            .client
+            .transact_write_items()
+            .set_transact_items(Some(self.parts.into_iter().map(|(_, item)| item).collect()))
+            .send()
+            .await;
+        let Err(error) = result else {
+            return Ok(());
+        };
+        let Some(service) = error.as_service_error() else {
+            return Err(TransactionError::Store(StoreError::backend(error)));
+        };
+        if let TransactWriteItemsError::TransactionCanceledException(cancelled) = service {
+            let codes: Vec<&str> = cancelled
+                .cancellation_reasons()
+                .iter()
+                .map(|reason| reason.code().unwrap_or("None"))
+                .collect();
+            let refused: Vec<P> = names
+                .iter()
+                .zip(&codes)
+                .filter(|(_, code)| **code == "ConditionalCheckFailed")
+                .map(|(name, _)| *name)
+                .collect();
+            if !refused.is_empty() {
+                return Err(TransactionError::Refused(refused));
+            }
+            if codes.contains(&"TransactionConflict") {
+                return Err(TransactionError::Conflict);
+            }
+        }
+        match service.code() {
+            Some("TransactionConflictException" | "TransactionInProgressException") => {
+                Err(TransactionError::Conflict)
+            }
+            _ => Err(TransactionError::Store(StoreError::backend(error))),
+        }
+    }
+}
+
+impl<P> From<StoreError> for TransactionError<P> {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+/// A write that creates `item` and refuses if an item with its key exists.
+pub(crate) fn put_new(table: &str, item: Item) -> TransactWriteItem {
+    put_if(
+        table,
+        item,
+        Some(Condition::new("attribute_not_exists(pk)")),
+    )
+}
+
+/// A write that creates or replaces `item`, on `condition` if given.
+pub(crate) fn put_if(table: &str, item: Item, condition: Option<Condition>) -> TransactWriteItem {
+    let mut put = Put::builder().table_name(table).set_item(Some(item));
+    if let Some(condition) = condition {
+        put = put
+            .condition_expression(condition.text())
+            .placeholders(&condition.placeholders);
+    }
+    TransactWriteItem::builder()
+        .put(put.build().expect("a put with table and item"))
+        .build()
+}
+
+/// An update of the item at `key`: `update` with its placeholders, on `condition`.
+pub(crate) fn update(
+    table: &str,
+    key: Item,
+    update: &str,
+    condition: Condition,
+) -> TransactWriteItem {
+    let built = Update::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .update_expression(update)
+        .condition_expression(condition.text())
+        .placeholders(&condition.placeholders)
+        .build()
+        .expect("an update with table, key and expression");
+    TransactWriteItem::builder().update(built).build()
+}
+
+/// A check that `condition` holds on the item at `key`, writing nothing.
+pub(crate) fn check(table: &str, key: Item, condition: Condition) -> TransactWriteItem {
+    let built = ConditionCheck::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .condition_expression(condition.text())
+        .placeholders(&condition.placeholders)
+        .build()
+        .expect("a condition check with table, key and expression");
+    TransactWriteItem::builder().condition_check(built).build()
+}
+
+/// A short random pause before trying a conflicting write again, growing with `attempt`.
+pub(crate) async fn backoff(attempt: u32) {
+    let [byte] = crate::random::random_bytes::<1>();
+    let millis = 1 + u64::from(byte) % u64::from(2 + attempt.min(20));
+    tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
+}

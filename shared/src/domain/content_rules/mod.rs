@@ -93,6 +93,11 @@ mod separators;
 mod tlds;
 mod violation;
 
+#[cfg(test)]
+mod cases;
+#[cfg(test)]
+mod properties;
+
 pub use violation::ContentViolation;
 
 use blocklist::Blocklist;

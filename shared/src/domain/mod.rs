@@ -1,6 +1,7 @@
 //! Domain types. Each newtype can only hold a valid value: input is parsed once, at the edge.
 
 mod account;
+mod content_rules;
 mod country;
 mod credits;
 mod email;
@@ -14,6 +15,7 @@ mod validation;
 pub use account::{
     Account, AccountStatus, Consents, ENDED_SESSION_MEMORY_SECONDS, Guardian, Standing,
 };
+pub use content_rules::{ContentRules, ContentViolation};
 pub use country::CountryCode;
 pub use credits::{
     ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, Money, Purchase,

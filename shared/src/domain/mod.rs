@@ -6,6 +6,7 @@ mod credits;
 mod email;
 mod language;
 mod password;
+mod public_text;
 mod role;
 mod text;
 mod validation;
@@ -19,6 +20,10 @@ pub use credits::{
 pub use email::Email;
 pub use language::{LanguageList, LanguageTag};
 pub use password::Password;
+pub use public_text::{TextKind, TextLimits, parse_public_text};
 pub use role::Role;
-pub use text::{BirthDate, City, DisplayName, FullName, Gender, PersonName};
+pub use text::{
+    BirthDate, City, DisplayName, FullName, Gender, MessageText, PersonName, StaffReason,
+    TariffName, ThreadTitle,
+};
 pub use validation::{FieldError, Validator};

@@ -4,7 +4,7 @@
 
 use lambda_http::RequestExt;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{LedgerLine, Role, Validator, parse_credits};
+use natives_shared::domain::{LedgerLine, Role, StaffReason, Validator, parse_credits};
 use natives_shared::http::{ApiError, json, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::store::{AuditEntry, BalanceOutcome};
@@ -41,23 +41,20 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     }
     let mut v = Validator::new();
     let credits = v.check("credits", parse_credits(body.credits));
-    let reason = body.reason.trim().to_owned();
-    if !(1..=500).contains(&reason.chars().count()) {
-        v.fail("reason", "must be 1 to 500 characters");
-    }
-    let credits = v.finish(|| credits.expect("checked"))?;
+    let reason = v.check("reason", StaffReason::parse(&body.reason));
+    let (credits, reason) = v.finish(|| (credits.expect("checked"), reason.expect("checked")))?;
     let now = app.now();
     let audit = AuditEntry {
         id: new_id(),
         actor_id: caller.account_id.clone(),
         action: "credits.grant".into(),
         target: format!("account:{account_id}"),
-        reason: format!("{credits} credits: {reason}"),
+        reason: format!("{credits} credits: {}", reason.as_ref()),
         created_at: rfc3339::format(now),
     };
     match app
         .store
-        .grant_credits(&caller, &account_id, credits, &reason, &audit, now)
+        .grant_credits(&caller, &account_id, credits, reason.as_ref(), &audit, now)
         .await?
     {
         BalanceOutcome::Applied {

@@ -3,7 +3,7 @@
 
 use lambda_http::RequestExt;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Money, Role, Tariff, TariffId, Validator, parse_credits};
+use natives_shared::domain::{Money, Role, Tariff, TariffId, TariffName, Validator, parse_credits};
 use natives_shared::http::{json, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::store::AuditEntry;
@@ -38,10 +38,7 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
         .to_owned();
     let mut v = Validator::new();
     let id = v.check("tariff_id", TariffId::parse(&raw_id));
-    let name = body.name.trim().to_owned();
-    if !(1..=80).contains(&name.chars().count()) {
-        v.fail("name", "must be 1 to 80 characters");
-    }
+    let name = v.check("name", TariffName::parse(&body.name));
     let credits = v.check("credits", parse_credits(body.credits));
     let price = v.check(
         "price",
@@ -50,7 +47,7 @@ pub async fn handle(app: &App, request: lambda_http::Request) -> HandlerResult {
     let now = app.now();
     let tariff = v.finish(|| Tariff {
         id: id.expect("checked").as_ref().to_owned(),
-        name,
+        name: name.expect("checked").into(),
         credits: credits.expect("checked"),
         price: price.expect("checked"),
         active: body.active,

@@ -3,7 +3,7 @@
 //! in the audit log.
 
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{AccountId, AuditEntryId, Validator, parse_credits};
+use natives_shared::domain::{AccountId, AuditEntryId, StaffReason, Validator, parse_credits};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body, path_id};
 use natives_shared::store::{AuditEntry, GrantOutcome};
@@ -24,11 +24,8 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let account_id: AccountId = path_id(&request, "account_id")?;
     let mut v = Validator::new();
     let credits = v.check("credits", parse_credits(body.credits));
-    let reason = body.reason.trim().to_owned();
-    if !(1..=500).contains(&reason.chars().count()) {
-        v.fail("reason", "must be 1 to 500 characters");
-    }
-    let credits = v.finish(|| credits.expect("checked"))?;
+    let reason = v.check("reason", StaffReason::parse(&body.reason));
+    let (credits, reason) = v.finish(|| (credits.expect("checked"), reason.expect("checked")))?;
     let now = app.now();
     let audit = AuditEntry {
         id: AuditEntryId::new(),
@@ -36,12 +33,12 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         action: "credits.grant".into(),
         target: format!("account:{account_id}"),
         target_account_id: Some(account_id.clone()),
-        reason: format!("{credits} credits: {reason}"),
+        reason: format!("{credits} credits: {}", reason.as_ref()),
         created_at: rfc3339::format(now),
     };
     match app
         .store
-        .grant_credits(&caller, &account_id, credits, &reason, &audit, now)
+        .grant_credits(&caller, &account_id, credits, reason.as_ref(), &audit, now)
         .await?
     {
         GrantOutcome::Granted(line) => Ok(json(201, &LedgerEntryView::from(&line))),

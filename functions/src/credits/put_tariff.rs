@@ -2,7 +2,9 @@
 //! already made keep the price they were made at: they carry their own copy.
 
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{AuditEntryId, Money, Tariff, TariffId, Validator, parse_credits};
+use natives_shared::domain::{
+    AuditEntryId, Money, Tariff, TariffId, TariffName, Validator, parse_credits,
+};
 use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, path_param};
 use natives_shared::store::AuditEntry;
@@ -32,10 +34,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let raw_id = path_param(&request, "tariff_id")?;
     let mut v = Validator::new();
     let id = v.check("tariff_id", TariffId::parse(raw_id));
-    let name = body.name.trim().to_owned();
-    if !(1..=80).contains(&name.chars().count()) {
-        v.fail("name", "must be 1 to 80 characters");
-    }
+    let name = v.check("name", TariffName::parse(&body.name));
     let credits = v.check("credits", parse_credits(body.credits));
     let price = v.check(
         "price",
@@ -44,7 +43,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let now = app.now();
     let tariff = v.finish(|| Tariff {
         id: id.expect("checked").as_ref().to_owned(),
-        name,
+        name: name.expect("checked").into(),
         credits: credits.expect("checked"),
         price: price.expect("checked"),
         active: body.active,

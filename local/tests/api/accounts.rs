@@ -133,6 +133,36 @@ async fn registration_requires_the_current_terms() {
 }
 
 #[tokio::test]
+async fn display_names_are_stored_precomposed_and_refused_with_direction_overrides() {
+    let app = spawn_app().await;
+    let mut spoofed = registration("mallory@example.com");
+    spoofed["display_name"] = json!("Ada\u{202E}ecalevoL");
+    let problem = assert_problem(app.register(&spoofed).await, 422, "validation_failed").await;
+    assert_eq!(problem["errors"][0]["field"], "display_name", "{problem}");
+    assert_eq!(
+        problem["errors"][0]["message"],
+        "must not contain invisible or direction-changing characters"
+    );
+
+    let mut decomposed = registration("zoe@example.com");
+    decomposed["display_name"] = json!("Zoe\u{0308}");
+    assert_eq!(
+        app.register(&decomposed).await.status(),
+        StatusCode::CREATED
+    );
+    let tokens = app
+        .logged_in("zoe@example.com", "correct horse battery")
+        .await;
+    let me: Value = app
+        .get_me(tokens["access_token"].as_str().unwrap())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["display_name"], "Zo\u{EB}");
+}
+
+#[tokio::test]
 async fn bad_registrations_get_a_problem_and_write_nothing() {
     let app = spawn_app().await;
     let with = |field: &str, value: Value| {

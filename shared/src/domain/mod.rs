@@ -8,6 +8,7 @@ mod email;
 mod ids;
 mod language;
 mod password;
+mod public_text;
 mod role;
 mod text;
 mod validation;
@@ -25,6 +26,10 @@ pub use email::Email;
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
 pub use language::{LanguageList, LanguageTag};
 pub use password::Password;
+pub use public_text::{TextKind, TextLimits, parse_public_text};
 pub use role::Role;
-pub use text::{BirthDate, City, DisplayName, FullName, Gender, PersonName};
+pub use text::{
+    BirthDate, City, DisplayName, FullName, Gender, MessageText, PersonName, StaffReason,
+    TariffName, ThreadTitle,
+};
 pub use validation::{FieldError, Validator};

@@ -1,40 +1,23 @@
-//! Short free-text fields of a profile, and the date of birth.
+//! Public free text (names, titles, reasons, messages), and the date of birth.
 
 use serde::{Deserialize, Serialize};
 use time::{Date, macros::format_description};
 
-/// Trimmed text of `min..=max` characters without control characters.
-fn bounded_text(raw: &str, min: usize, max: usize) -> Result<String, String> {
-    let text = raw.trim();
-    let chars = text.chars().count();
-    if chars < min {
-        return Err(if min == 1 {
-            "must not be empty".into()
-        } else {
-            format!("must be at least {min} characters")
-        });
-    }
-    if chars > max {
-        return Err(format!("must be at most {max} characters"));
-    }
-    if text.chars().any(char::is_control) {
-        return Err("must not contain control characters".into());
-    }
-    Ok(text.to_owned())
-}
+use super::public_text::{TextLimits, parse_public_text};
 
-macro_rules! bounded_text_type {
-    ($(#[$doc:meta])* $name:ident, $max:expr) => {
+macro_rules! public_text_type {
+    ($(#[$doc:meta])* $name:ident, $limits:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(String);
 
         impl $name {
-            pub const MAX_CHARS: usize = $max;
+            pub const LIMITS: TextLimits = $limits;
+            pub const MAX_CHARS: usize = Self::LIMITS.max_chars;
 
             pub fn parse(raw: &str) -> Result<Self, String> {
-                bounded_text(raw, 1, Self::MAX_CHARS).map(Self)
+                parse_public_text(raw, Self::LIMITS).map(Self)
             }
         }
 
@@ -43,21 +26,48 @@ macro_rules! bounded_text_type {
                 &self.0
             }
         }
+
+        impl From<$name> for String {
+            fn from(text: $name) -> String {
+                text.0
+            }
+        }
     };
 }
 
-bounded_text_type!(
+public_text_type!(
     /// The public name shown next to every message.
     DisplayName,
-    50
+    TextLimits::single_line(50)
 );
-bounded_text_type!(FullName, 100);
-bounded_text_type!(Gender, 30);
-bounded_text_type!(City, 100);
-bounded_text_type!(
+public_text_type!(FullName, TextLimits::single_line(100));
+public_text_type!(Gender, TextLimits::single_line(30));
+public_text_type!(City, TextLimits::single_line(100));
+public_text_type!(
     /// A guardian's name.
     PersonName,
-    100
+    TextLimits::single_line(100)
+);
+public_text_type!(
+    /// The title of a conversation thread.
+    ThreadTitle,
+    TextLimits::single_line(120)
+);
+public_text_type!(
+    /// The text of a chat message: lines broken by `\n`, anything visible (an emoji alone
+    /// is a message).
+    MessageText,
+    TextLimits::multi_line(4000, 50)
+);
+public_text_type!(
+    /// A tariff's name, as buyers see it.
+    TariffName,
+    TextLimits::single_line(80)
+);
+public_text_type!(
+    /// Why a moderator or an admin acted (a grant, a block); users may be shown it.
+    StaffReason,
+    TextLimits::single_line(500)
 );
 
 /// A date of birth: a real calendar date, not in the future, not before 1900.
@@ -106,6 +116,38 @@ mod tests {
         assert!(DisplayName::parse(&"x".repeat(50)).is_ok());
         assert!(DisplayName::parse(&"x".repeat(51)).is_err());
         assert!(DisplayName::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn each_text_type_has_its_limits() {
+        type Parses = fn(&str) -> bool;
+        let types: [(&str, Parses, usize); 9] = [
+            ("DisplayName", |s| DisplayName::parse(s).is_ok(), 50),
+            ("FullName", |s| FullName::parse(s).is_ok(), 100),
+            ("Gender", |s| Gender::parse(s).is_ok(), 30),
+            ("City", |s| City::parse(s).is_ok(), 100),
+            ("PersonName", |s| PersonName::parse(s).is_ok(), 100),
+            ("ThreadTitle", |s| ThreadTitle::parse(s).is_ok(), 120),
+            ("MessageText", |s| MessageText::parse(s).is_ok(), 4000),
+            ("TariffName", |s| TariffName::parse(s).is_ok(), 80),
+            ("StaffReason", |s| StaffReason::parse(s).is_ok(), 500),
+        ];
+        for (name, parses, max) in types {
+            assert!(parses(&"x".repeat(max)), "{name} at {max}");
+            assert!(!parses(&"x".repeat(max + 1)), "{name} over {max}");
+            assert!(!parses("x\u{202E}y"), "{name} with an override");
+            let multi_line = name == "MessageText";
+            assert_eq!(parses("two\nlines"), multi_line, "{name} with a newline");
+            assert_eq!(parses("🎉"), multi_line, "{name} without a letter");
+        }
+    }
+
+    #[test]
+    fn text_types_are_plain_strings_in_json() {
+        let name = DisplayName::parse("Zoe\u{308}").unwrap();
+        assert_eq!(serde_json::to_string(&name).unwrap(), "\"Zo\u{EB}\"");
+        let message = MessageText::parse("hi\r\nthere").unwrap();
+        assert_eq!(String::from(message), "hi\nthere");
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub fn gate_token(
         Access::Viewer if !request.headers().contains_key(http::header::AUTHORIZATION) => {
             return Ok(None);
         }
-        Access::Viewer | Access::User => None,
+        Access::Viewer | Access::Bearer | Access::User => None,
         Access::Role(role) => Some(role),
     };
     let token = authenticate(request, app.verifier(), app.now())?;

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod conversations;
 pub mod credits;
 pub mod lambda;
 pub mod me;

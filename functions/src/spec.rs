@@ -33,6 +33,10 @@ pub enum Access {
     /// Anyone; a valid token may show the caller more (their own hidden content, a
     /// moderator's view). An invalid token is a 401.
     Viewer,
+    /// A verified access token, not checked against the account: for routes that make
+    /// no DynamoDB request and write nothing durable (a voice upload URL). What it
+    /// leads to is checked by the gate when it is used.
+    Bearer,
     /// A registered account.
     User,
     /// An account with this role.

@@ -7,7 +7,7 @@
 
 use natives_shared::domain::Role;
 
-use crate::spec::{Access, dynamodb};
+use crate::spec::{Access, Bucket, GSI1, dynamodb, index, objects};
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item
 /// action: `TransactWriteItems` needs the actions of its parts, `TransactGetItems`
@@ -17,6 +17,14 @@ const PUT: &str = "dynamodb:PutItem";
 const UPDATE: &str = "dynamodb:UpdateItem";
 const CHECK: &str = "dynamodb:ConditionCheckItem";
 const QUERY: &str = "dynamodb:Query";
+const BATCH_GET: &str = "dynamodb:BatchGetItem";
+
+/// S3: `GetObject` also authorises `HeadObject` and presigned GETs; `PutObject` also
+/// presigned PUTs and the destination of a copy (whose source needs `GetObject`).
+const S3_GET: &str = "s3:GetObject";
+const S3_PUT: &str = "s3:PutObject";
+const UPLOADS: &str = "uploads/";
+const VOICE: &str = "voice/";
 
 crate::spec::function_table! {
     http {
@@ -131,6 +139,97 @@ crate::spec::function_table! {
             handler: crate::credits::grant_credits::handle,
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
+        },
+        ListThreads {
+            name: "list-threads",
+            route: ("GET", "/v1/threads"),
+            access: Access::Public,
+            handler: crate::conversations::list_threads::handle,
+            dynamodb_requests: 2,
+            permissions: &[index(GSI1, &[QUERY]), dynamodb(&[BATCH_GET])],
+        },
+        CreateThread {
+            name: "create-thread",
+            route: ("POST", "/v1/threads"),
+            access: Access::User,
+            handler: crate::conversations::create_thread::handle,
+            dynamodb_requests: 1,
+            permissions: &[
+                dynamodb(&[GET, PUT, UPDATE]),
+                objects(Bucket::Staging, UPLOADS, &[S3_GET]),
+                objects(Bucket::Archive, VOICE, &[S3_GET, S3_PUT]),
+            ],
+        },
+        GetThread {
+            name: "get-thread",
+            route: ("GET", "/v1/threads/{thread_id}"),
+            access: Access::Public,
+            handler: crate::conversations::get_thread::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, BATCH_GET])],
+        },
+        ListMessages {
+            name: "list-messages",
+            route: ("GET", "/v1/threads/{thread_id}/messages"),
+            access: Access::Viewer,
+            handler: crate::conversations::list_messages::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[QUERY, BATCH_GET])],
+        },
+        PostMessage {
+            name: "post-message",
+            route: ("POST", "/v1/threads/{thread_id}/messages"),
+            access: Access::User,
+            handler: crate::conversations::post_message::handle,
+            dynamodb_requests: 1,
+            permissions: &[
+                dynamodb(&[GET, PUT, UPDATE, CHECK]),
+                objects(Bucket::Staging, UPLOADS, &[S3_GET]),
+                objects(Bucket::Archive, VOICE, &[S3_GET, S3_PUT]),
+            ],
+        },
+        CreateVoiceUpload {
+            name: "create-voice-upload",
+            route: ("POST", "/v1/voice-uploads"),
+            access: Access::Bearer,
+            handler: crate::conversations::create_voice_upload::handle,
+            dynamodb_requests: 0,
+            permissions: &[objects(Bucket::Staging, UPLOADS, &[S3_PUT])],
+        },
+        GetMessage {
+            name: "get-message",
+            route: ("GET", "/v1/messages/{message_id}"),
+            access: Access::Viewer,
+            handler: crate::conversations::get_message::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, BATCH_GET])],
+        },
+        EditMessage {
+            name: "edit-message",
+            route: ("PATCH", "/v1/messages/{message_id}"),
+            access: Access::User,
+            handler: crate::conversations::edit_message::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, PUT, UPDATE, CHECK])],
+        },
+        ListRevisions {
+            name: "list-revisions",
+            route: ("GET", "/v1/messages/{message_id}/revisions"),
+            access: Access::Viewer,
+            handler: crate::conversations::list_revisions::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, QUERY])],
+        },
+        GetVoice {
+            name: "get-voice",
+            route: ("GET", "/v1/messages/{message_id}/voice"),
+            access: Access::Viewer,
+            handler: crate::conversations::get_voice::handle,
+            dynamodb_requests: 1,
+            permissions: &[
+                dynamodb(&[GET]),
+                objects(Bucket::Archive, VOICE, &[S3_GET]),
+            ],
         },
     }
     events {}

@@ -12,6 +12,10 @@
 //! | `REPLACE_WITH_ACCOUNT_ID` | another account (the one an admin or moderator acts on) |
 //! | `REPLACE_WITH_CHECKOUT_SESSION_ID` | a pending purchase of the starter tariff by the caller |
 //! | `REPLACE_WITH_SIGNATURE` | a `Stripe-Signature` over the filled body, with the stack's webhook secret |
+//! | `REPLACE_WITH_THREAD_ID` | a thread the caller started, in [`EXAMPLE_LANGUAGE`] |
+//! | `REPLACE_WITH_THREAD_LANGUAGE` | that thread's language |
+//! | `REPLACE_WITH_MESSAGE_ID` | that thread's first message, a text by the caller |
+//! | `REPLACE_WITH_VOICE_MESSAGE_ID` | a voice message by the caller, its recording archived |
 //!
 //! `natives-local invoke` and `natives-local example-event` fill them; the request
 //! budget test and the authorization matrix run every function's event through here,
@@ -21,21 +25,33 @@ use std::sync::OnceLock;
 
 use natives_functions::App;
 use natives_functions::spec::{Access, FunctionSpec};
+use natives_shared::archive::DeclaredObject;
 use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password};
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
     Account, AccountId, AccountStatus, Consents, Purchase, PurchaseStatus, Role, SessionId,
 };
+use natives_shared::domain::{MessageId, UploadId};
 use natives_shared::gate::Caller;
 use natives_shared::payments::sign_payload;
-use natives_shared::store::{RefreshRecord, SessionFamily};
+use natives_shared::store::keys::objects;
+use natives_shared::store::{
+    NewPost, NewThread, PostContent, PostOutcome, RefreshRecord, SessionFamily,
+};
 use serde_json::Value;
+use std::time::{Duration as StdDuration, SystemTime};
 use time::Duration;
 
 use crate::BoxError;
 
 /// Every example account's password.
 pub const EXAMPLE_PASSWORD: &str = "correct horse battery";
+
+/// The language of example threads.
+pub const EXAMPLE_LANGUAGE: &str = "en-GB";
+
+/// An example recording: a few bytes that claim to be Ogg (S3 does not look inside).
+pub const EXAMPLE_RECORDING: &[u8] = b"OggS example recording";
 
 /// Who makes the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +102,7 @@ pub async fn fill(
                 session_id: account.session_id.clone(),
                 generation: 0,
                 required_role: None,
+                display_name: None,
             };
             app.store.block_own_account(&caller, app.now()).await??;
             Some(account)
@@ -98,16 +115,29 @@ pub async fn fill(
         let other = new_account(app, keys, &[]).await?;
         text = text.replace("REPLACE_WITH_ACCOUNT_ID", other.id.as_str());
     }
-    // Placeholders about the caller; a visitor's become the world's plain user's (a
-    // public route such as login needs someone's e-mail).
-    let needs_someone = ["EMAIL", "REFRESH_TOKEN", "CALLER_ID", "CHECKOUT_SESSION_ID"]
-        .iter()
-        .any(|p| text.contains(&format!("REPLACE_WITH_{p}")));
-    let fallback = match (&caller, needs_someone) {
-        (None, true) => Some(new_account(app, keys, &[]).await?),
+    // Placeholders about the caller. A visitor's, and a blocked account's (which can
+    // post nothing), become another account's: a public route such as login needs
+    // someone's e-mail, a read needs someone's message.
+    let needs_someone = [
+        "EMAIL",
+        "REFRESH_TOKEN",
+        "CALLER_ID",
+        "CHECKOUT_SESSION_ID",
+        "THREAD",
+        "MESSAGE_ID",
+        "VOICE_MESSAGE_ID",
+    ]
+    .iter()
+    .any(|p| text.contains(&format!("REPLACE_WITH_{p}")));
+    let caller_acts = matches!(who, Who::Account(_));
+    let fallback = match (caller_acts, needs_someone) {
+        (false, true) => Some(new_account(app, keys, &[]).await?),
         _ => None,
     };
-    let someone = caller.as_ref().or(fallback.as_ref());
+    let someone = caller
+        .as_ref()
+        .filter(|_| caller_acts)
+        .or(fallback.as_ref());
     if let Some(account) = someone {
         text = text
             .replace("REPLACE_WITH_EMAIL", &account.email)
@@ -119,6 +149,26 @@ pub async fn fill(
         if text.contains("REPLACE_WITH_CHECKOUT_SESSION_ID") {
             let session = pending_purchase(app, &account.id).await?;
             text = text.replace("REPLACE_WITH_CHECKOUT_SESSION_ID", &session);
+        }
+        // (`REPLACE_WITH_MESSAGE_ID` is not part of `REPLACE_WITH_VOICE_MESSAGE_ID`.)
+        if text.contains("REPLACE_WITH_THREAD_ID")
+            || text.contains("REPLACE_WITH_THREAD_LANGUAGE")
+            || text.contains("REPLACE_WITH_MESSAGE_ID")
+        {
+            let message = post(
+                app,
+                account,
+                PostContent::Text("Hello! How do you say this?".into()),
+            )
+            .await?;
+            text = text
+                .replace("REPLACE_WITH_THREAD_ID", message.thread().as_str())
+                .replace("REPLACE_WITH_THREAD_LANGUAGE", EXAMPLE_LANGUAGE)
+                .replace("REPLACE_WITH_MESSAGE_ID", &message.to_string());
+        }
+        if text.contains("REPLACE_WITH_VOICE_MESSAGE_ID") {
+            let message = voice_message(app, account).await?;
+            text = text.replace("REPLACE_WITH_VOICE_MESSAGE_ID", &message.to_string());
         }
     }
     let mut event: Value = serde_json::from_str(&text)?;
@@ -224,6 +274,7 @@ pub async fn new_account(
             roles: all_roles,
             token_generation: 0,
             session_id: session_id.clone(),
+            display_name: Some("Ada".into()),
         },
         now,
     );
@@ -290,6 +341,87 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
         })
         .await?;
     Ok(session)
+}
+
+fn caller_of(account: &ExampleAccount) -> Caller {
+    Caller {
+        account_id: account.id.clone(),
+        session_id: account.session_id.clone(),
+        generation: 0,
+        required_role: None,
+        display_name: None,
+    }
+}
+
+/// A thread by `account` in [`EXAMPLE_LANGUAGE`] whose first message says `content`.
+async fn post(
+    app: &App,
+    account: &ExampleAccount,
+    content: PostContent,
+) -> Result<MessageId, BoxError> {
+    let new = NewThread {
+        language: EXAMPLE_LANGUAGE.into(),
+        title: "How do you say this?".into(),
+        list_shards: app
+            .settings
+            .conversations
+            .thread_list_shards(EXAMPLE_LANGUAGE),
+    };
+    let post = NewPost {
+        content,
+        reply_to: None,
+    };
+    match app
+        .store
+        .start_thread(&caller_of(account), 0, &new, &post, app.now())
+        .await?
+    {
+        PostOutcome::Posted(posted) => Ok(posted.message.id),
+        other => Err(format!("an example post was refused: {other:?}").into()),
+    }
+}
+
+/// A voice message by `account`: the recording uploaded to staging with a presigned
+/// PUT, posted, and archived, as the routes do it.
+async fn voice_message(app: &App, account: &ExampleAccount) -> Result<MessageId, BoxError> {
+    use base64::Engine;
+    let archive = app.archive().map_err(|e| format!("{e}"))?;
+    let upload_id = UploadId::new();
+    let staged = objects::staged_upload(&account.id, &upload_id);
+    let sha256 = base64::engine::general_purpose::STANDARD
+        .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, EXAMPLE_RECORDING).as_ref());
+    let declared = DeclaredObject {
+        content_type: "audio/ogg",
+        size_bytes: EXAMPLE_RECORDING.len() as i64,
+        sha256: &sha256,
+    };
+    let upload = archive
+        .presign_upload(
+            &staged,
+            &declared,
+            SystemTime::from(app.now()),
+            StdDuration::from_secs(60),
+        )
+        .await?;
+    let mut request = reqwest::Client::new().put(&upload.url);
+    for (name, value) in &upload.headers {
+        request = request.header(name, value);
+    }
+    let response = request.body(EXAMPLE_RECORDING).send().await?;
+    if !response.status().is_success() {
+        return Err(format!("uploading an example recording: {}", response.status()).into());
+    }
+    let content = PostContent::Voice {
+        upload_id,
+        content_type: "audio/ogg".into(),
+        size_bytes: EXAMPLE_RECORDING.len() as i64,
+        sha256,
+    };
+    let message_id = post(app, account, content).await?;
+    archive
+        .archive(&staged, &objects::archived_voice(&message_id))
+        .await?;
+    Ok(message_id)
 }
 
 fn unique_email() -> String {

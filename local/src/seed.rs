@@ -2,7 +2,7 @@
 //! tariffs through `PUT /v1/admin/tariffs/{tariff_id}` (see README).
 
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{ActionCosts, Money, Tariff};
+use natives_shared::domain::{Money, Tariff};
 use time::OffsetDateTime;
 
 pub fn default_tariffs(now: OffsetDateTime) -> Vec<Tariff> {
@@ -21,8 +21,4 @@ pub fn default_tariffs(now: OffsetDateTime) -> Vec<Tariff> {
         updated_at: rfc3339::format(now),
     })
     .collect()
-}
-
-pub fn default_action_costs() -> ActionCosts {
-    ActionCosts::default()
 }

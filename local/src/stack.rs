@@ -99,10 +99,7 @@ pub async fn local_app(
     let s3_sdk = embedded::sdk_config(s3).await;
     let app = App::new(&sdk, settings, clock, Some(&s3_sdk))?;
     app.store
-        .seed_catalog(
-            &seed::default_tariffs(app.now()),
-            &seed::default_action_costs(),
-        )
+        .seed_catalog(&seed::default_tariffs(app.now()))
         .await?;
     Ok(app)
 }

@@ -1,16 +1,14 @@
 //! The voice archive on S3. Clients upload straight to a staging bucket with a
 //! presigned PUT whose content type, length and SHA-256 are signed in (S3 refuses other
 //! bytes); posting copies a verified upload into the archive bucket, which nothing ever
-//! overwrites or deletes (Object Lock and a legal hold in the deployed stack). Object
-//! keys come from `store::keys::objects`.
+//! overwrites or deletes (versioning and Object Lock in compliance mode in the deployed
+//! stack). Object keys come from `store::keys::objects`.
 
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
-use aws_sdk_s3::types::{
-    ChecksumAlgorithm, ChecksumMode, MetadataDirective, ObjectLockLegalHoldStatus,
-};
+use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, MetadataDirective};
 
 use crate::config::ArchiveSettings;
 
@@ -139,8 +137,11 @@ impl Archive {
         }
     }
 
-    /// Copies a verified upload into the archive bucket under a new key, with a legal
-    /// hold and its SHA-256 (S3 recomputes it over the copied bytes).
+    /// Copies a verified upload into the archive bucket under a new key, with its
+    /// SHA-256 (S3 recomputes it over the copied bytes). The bucket's default Object
+    /// Lock retention (compliance mode) protects it from then on: no legal hold is sent,
+    /// because setting one needs `s3:PutObjectLegalHold`, which would also let a
+    /// function lift holds, and no function has it.
     pub async fn archive(&self, staged_key: &str, archive_key: &str) -> Result<(), ArchiveError> {
         self.client
             .copy_object()
@@ -149,7 +150,6 @@ impl Archive {
             .key(archive_key)
             .metadata_directive(MetadataDirective::Copy)
             .checksum_algorithm(ChecksumAlgorithm::Sha256)
-            .object_lock_legal_hold_status(ObjectLockLegalHoldStatus::On)
             .send()
             .await
             .map_err(ArchiveError::from_sdk)?;

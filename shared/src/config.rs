@@ -1,8 +1,10 @@
 //! Settings read once at cold start from the environment.
 
+use std::collections::BTreeMap;
 use std::env;
 
 use crate::auth::Ed25519KeyPair;
+use crate::domain::{ActionCosts, ContentRules};
 
 #[derive(Debug, thiserror::Error)]
 #[error("configuration: {0}")]
@@ -23,6 +25,83 @@ pub struct Settings {
     pub refresh_token_days: i64,
     pub payments: PaymentSettings,
     pub archive: ArchiveSettings,
+    pub conversations: ConversationSettings,
+}
+
+/// Prices of the paid actions, content rules, and the shape of the thread lists.
+#[derive(Clone, Debug)]
+pub struct ConversationSettings {
+    /// What each paid action costs. Configuration, not data: a paid post knows its price
+    /// without a read (one DynamoDB request).
+    pub action_costs: ActionCosts,
+    /// Words public text may not contain (`CONTENT_BLOCKLIST`, comma-separated).
+    pub content_rules: ContentRules,
+    /// Busy languages' thread lists are written across several partitions
+    /// (`THREAD_LIST_SHARDS`, e.g. `en=8,es=4`; others use one). Only ever raise a
+    /// number: readers look in shards `0..n`, so a thread written under a smaller `n`
+    /// is still found.
+    pub thread_list_shards: BTreeMap<String, u32>,
+    /// How long a voice upload URL stays valid (at most 15 minutes).
+    pub upload_url_seconds: u64,
+    /// How long a presigned link to a recording stays valid.
+    pub voice_url_seconds: u64,
+}
+
+impl ConversationSettings {
+    pub fn thread_list_shards(&self, language: &str) -> u32 {
+        self.thread_list_shards
+            .get(&language.to_ascii_lowercase())
+            .copied()
+            .unwrap_or(1)
+    }
+
+    fn from_env(optional: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let defaults = ActionCosts::default();
+        let cost = |name: &str, default: i64| -> Result<i64, ConfigError> {
+            optional(name).map_or(Ok(default), |v| match v.parse::<i64>() {
+                Ok(n) if (0..=1_000_000).contains(&n) => Ok(n),
+                _ => Err(ConfigError(format!(
+                    "{name} must be a whole number of credits"
+                ))),
+            })
+        };
+        let seconds = |name: &str, default: u64| -> Result<u64, ConfigError> {
+            optional(name).map_or(Ok(default), |v| match v.parse::<u64>() {
+                Ok(n) if (1..=900).contains(&n) => Ok(n),
+                _ => Err(ConfigError(format!("{name} must be 1 to 900 seconds"))),
+            })
+        };
+        let mut thread_list_shards = BTreeMap::new();
+        for pair in optional("THREAD_LIST_SHARDS")
+            .unwrap_or_default()
+            .split(',')
+            .filter(|p| !p.trim().is_empty())
+        {
+            let (language, shards) = pair.split_once('=').ok_or_else(|| {
+                ConfigError("THREAD_LIST_SHARDS is language=shards, comma-separated".into())
+            })?;
+            let shards: u32 = shards
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=64).contains(n))
+                .ok_or_else(|| ConfigError("THREAD_LIST_SHARDS: 1 to 64 shards".into()))?;
+            thread_list_shards.insert(language.trim().to_ascii_lowercase(), shards);
+        }
+        Ok(Self {
+            action_costs: ActionCosts {
+                text_message: cost("ACTION_COST_TEXT_MESSAGE", defaults.text_message)?,
+                voice_message: cost("ACTION_COST_VOICE_MESSAGE", defaults.voice_message)?,
+                new_thread: cost("ACTION_COST_NEW_THREAD", defaults.new_thread)?,
+            },
+            content_rules: ContentRules::from_blocklist_setting(
+                optional("CONTENT_BLOCKLIST").as_deref(),
+            ),
+            thread_list_shards,
+            upload_url_seconds: seconds("UPLOAD_URL_SECONDS", 900)?,
+            voice_url_seconds: seconds("VOICE_URL_SECONDS", 300)?,
+        })
+    }
 }
 
 /// Where voice recordings go.
@@ -101,6 +180,8 @@ impl Settings {
             refresh_token_days: 30,
             payments: PaymentSettings::from_env(|_| None),
             archive: ArchiveSettings::from_env(|_| None),
+            conversations: ConversationSettings::from_env(|_| None)
+                .expect("the defaults are valid"),
         }
     }
 
@@ -132,6 +213,7 @@ impl Settings {
             refresh_token_days: number("REFRESH_TOKEN_DAYS", 30)?,
             payments: PaymentSettings::from_env(optional),
             archive: ArchiveSettings::from_env(optional),
+            conversations: ConversationSettings::from_env(optional)?,
         })
     }
 }

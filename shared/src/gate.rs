@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 
 use crate::auth::AuthUser;
 use crate::clock::rfc3339;
-use crate::domain::{Account, AccountId, Role, SessionId, Standing};
+use crate::domain::{Account, AccountId, Role, SessionId};
 use crate::store::expr::Condition;
 
 /// A caller who presented a valid access token, with the role the route needs (from
@@ -30,6 +30,9 @@ pub struct Caller {
     pub session_id: SessionId,
     pub generation: u64,
     pub required_role: Option<Role>,
+    /// The name the token was issued with (for answers that show the caller as an
+    /// author without reading the account). Never used to decide anything.
+    pub display_name: Option<String>,
 }
 
 /// Why the gate refused.
@@ -43,6 +46,34 @@ pub enum Refusal {
     Forbidden { role: Role },
 }
 
+/// What the gate reads of an account: the whole item, or only these attributes of it
+/// (a batch read that fetches the viewer with the authors of a page).
+pub trait Standing {
+    fn account_id(&self) -> &AccountId;
+    fn token_generation(&self) -> u64;
+    fn session_ended(&self, session: &SessionId) -> bool;
+    fn active(&self, now: OffsetDateTime) -> bool;
+    fn has_role(&self, role: Role) -> bool;
+}
+
+impl Standing for Account {
+    fn account_id(&self) -> &AccountId {
+        &self.id
+    }
+    fn token_generation(&self) -> u64 {
+        self.token_generation
+    }
+    fn session_ended(&self, session: &SessionId) -> bool {
+        Account::session_ended(self, session)
+    }
+    fn active(&self, now: OffsetDateTime) -> bool {
+        self.standing(now) == crate::domain::Standing::Active
+    }
+    fn has_role(&self, role: Role) -> bool {
+        Account::has_role(self, role)
+    }
+}
+
 impl Caller {
     pub fn new(token: AuthUser, required_role: Option<Role>) -> Self {
         Self {
@@ -50,16 +81,21 @@ impl Caller {
             session_id: token.session_id,
             generation: token.token_generation,
             required_role,
+            display_name: token.display_name,
         }
     }
 
     /// The rule, judged on the account item the route read.
-    pub fn admit(&self, account: Option<&Account>, now: OffsetDateTime) -> Result<(), Refusal> {
+    pub fn admit(
+        &self,
+        account: Option<&impl Standing>,
+        now: OffsetDateTime,
+    ) -> Result<(), Refusal> {
         let account = account.ok_or(Refusal::Unauthenticated)?;
-        let accepted = account.id == self.account_id
-            && account.token_generation == self.generation
+        let accepted = *account.account_id() == self.account_id
+            && account.token_generation() == self.generation
             && !account.session_ended(&self.session_id)
-            && account.standing(now) == Standing::Active;
+            && account.active(now);
         if !accepted {
             return Err(Refusal::Unauthenticated);
         }

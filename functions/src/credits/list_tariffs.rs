@@ -7,12 +7,12 @@ use crate::views::TariffView;
 use crate::{App, HandlerResult, Visitor};
 
 pub async fn handle(app: &App, _request: lambda_http::Request, _: Visitor) -> HandlerResult {
-    let (mut tariffs, action_costs) = app.store.catalog().await?;
+    let mut tariffs = app.store.tariffs().await?;
     tariffs.retain(|t| t.active);
     tariffs.sort_by_key(|t| (t.price.amount_minor, t.credits));
     let items: Vec<TariffView> = tariffs.iter().map(TariffView::from).collect();
     Ok(json(
         200,
-        &json!({ "items": items, "action_costs": action_costs }),
+        &json!({ "items": items, "action_costs": app.settings.conversations.action_costs }),
     ))
 }

@@ -60,6 +60,7 @@ fn token_pair(
         roles: account.roles.clone(),
         token_generation: account.token_generation,
         session_id: family_id.clone(),
+        display_name: Some(account.display_name.clone()),
     };
     Ok(TokenPair {
         access_token: signer.issue(&user, now),

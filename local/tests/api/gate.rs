@@ -108,6 +108,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             session_id: example.session_id.clone(),
             generation: 0,
             required_role: *role,
+            display_name: None,
         };
         assert_eq!(
             caller.admit(Some(&account), now),
@@ -126,8 +127,12 @@ async fn the_gates_read_form_and_write_form_agree() {
         session_id: SessionId::new(),
         generation: 0,
         required_role: None,
+        display_name: None,
     };
-    assert_eq!(nobody.admit(None, now), Err(Refusal::Unauthenticated));
+    assert_eq!(
+        nobody.admit(None::<&natives_shared::domain::Account>, now),
+        Err(Refusal::Unauthenticated)
+    );
     let written = store
         .update_profile(&nobody, &ProfileChanges::default(), now)
         .await

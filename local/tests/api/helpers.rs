@@ -41,7 +41,11 @@ pub async fn spawn_app_with(configure: Option<SettingsHook>) -> TestApp {
     let (stack, clock) = start_stack_with(&data_dir, configure).await;
     TestApp {
         address: stack.endpoints.api.clone(),
-        client: reqwest::Client::new(),
+        // Redirects are answers to check, not to follow (the voice route's 302).
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client"),
         clock,
         stack,
         data_dir,

@@ -202,6 +202,7 @@ fn claims_of(user: &TestUser) -> AuthUser {
         roles: vec![Role::User, Role::Admin],
         token_generation: 0,
         session_id: natives_shared::domain::SessionId::new(),
+        display_name: None,
     }
 }
 

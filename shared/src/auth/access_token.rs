@@ -31,6 +31,10 @@ pub struct AccessClaims {
     /// the gate reads the roles of the account item, so a role change takes effect on
     /// the next request.
     pub roles: Vec<Role>,
+    /// The display name when issued: what a paid post's answer shows as its author
+    /// without a read (reads show the current name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// What a verified access token says. The gate (`crate::gate`) checks it against the
@@ -41,6 +45,7 @@ pub struct AuthUser {
     pub roles: Vec<Role>,
     pub token_generation: u64,
     pub session_id: SessionId,
+    pub display_name: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -97,6 +102,7 @@ impl TokenSigner {
             sid: user.session_id.to_string(),
             generation: user.token_generation,
             roles: user.roles.clone(),
+            name: user.display_name.clone(),
         };
         jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.key)
             .expect("signing with a parsed Ed25519 key cannot fail")
@@ -153,6 +159,7 @@ impl TokenVerifier {
             roles: claims.roles,
             token_generation: claims.generation,
             session_id,
+            display_name: claims.name,
         })
     }
 }
@@ -170,6 +177,7 @@ mod tests {
             roles: vec![Role::User],
             token_generation: 3,
             session_id: SessionId::parse("01JB0000000000000000000002").unwrap(),
+            display_name: Some("Ada".into()),
         }
     }
 

@@ -83,26 +83,34 @@ pub enum Standing {
     Closed,
 }
 
-impl Account {
-    pub fn standing(&self, now: OffsetDateTime) -> Standing {
-        match self.status {
-            AccountStatus::Active => Standing::Active,
-            AccountStatus::Closed => Standing::Closed,
-            AccountStatus::Blocked => {
-                let expired = self
-                    .blocked_until
-                    .as_deref()
-                    .and_then(rfc3339::parse)
-                    .is_some_and(|until| until <= now);
-                if expired {
-                    Standing::Active
-                } else {
-                    Standing::Blocked {
-                        until: self.blocked_until.clone(),
-                    }
+/// Whether an account with this status (and block end) may act at `now`: a temporary
+/// block ends by itself when its time passes.
+pub fn standing_of(
+    status: AccountStatus,
+    blocked_until: Option<&str>,
+    now: OffsetDateTime,
+) -> Standing {
+    match status {
+        AccountStatus::Active => Standing::Active,
+        AccountStatus::Closed => Standing::Closed,
+        AccountStatus::Blocked => {
+            let expired = blocked_until
+                .and_then(rfc3339::parse)
+                .is_some_and(|until| until <= now);
+            if expired {
+                Standing::Active
+            } else {
+                Standing::Blocked {
+                    until: blocked_until.map(str::to_owned),
                 }
             }
         }
+    }
+}
+
+impl Account {
+    pub fn standing(&self, now: OffsetDateTime) -> Standing {
+        standing_of(self.status, self.blocked_until.as_deref(), now)
     }
 
     pub fn has_role(&self, role: Role) -> bool {

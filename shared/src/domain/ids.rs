@@ -92,12 +92,79 @@ ulid_id! {
     SessionId;
     /// A thread of messages.
     ThreadId;
-    /// A message in a thread.
-    MessageId;
     /// A voice recording uploaded to staging, before it is attached to a message.
     UploadId;
     /// An entry of the audit log.
     AuditEntryId;
+}
+
+/// A message: its thread's id and its own, which sorts by time within the thread. The
+/// thread is part of the id so that a message is found by its key alone (one read),
+/// wherever it is referred to. 52 characters, opaque to clients.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct MessageId {
+    thread: ThreadId,
+    local: String,
+}
+
+impl MessageId {
+    /// A new message of `thread` whose own id sorts after `after` (the thread's newest
+    /// message, if any), even when this machine's clock is behind the one that made it.
+    pub fn new_in(thread: &ThreadId, after: Option<&MessageId>) -> Self {
+        Self {
+            thread: thread.clone(),
+            local: crate::ids::new_id_after(after.map(|m| m.local.as_str())),
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let invalid = || "is not an id this API gave out".to_owned();
+        if raw.len() != 52 || !raw.is_ascii() {
+            return Err(invalid());
+        }
+        let (thread, local) = raw.split_at(26);
+        let thread = ThreadId::parse(thread).map_err(|_| invalid())?;
+        parse_ulid(local).ok_or_else(invalid)?;
+        Ok(Self {
+            thread,
+            local: local.to_owned(),
+        })
+    }
+
+    pub fn thread(&self) -> &ThreadId {
+        &self.thread
+    }
+
+    /// The message's own part, which orders it within its thread.
+    pub fn local(&self) -> &str {
+        &self.local
+    }
+}
+
+impl std::fmt::Display for MessageId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}{}", self.thread, self.local)
+    }
+}
+
+impl TryFrom<String> for MessageId {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<MessageId> for String {
+    fn from(id: MessageId) -> String {
+        id.to_string()
+    }
+}
+
+impl ParseId for MessageId {
+    fn parse_id(raw: &str) -> Option<Self> {
+        Self::parse(raw).ok()
+    }
 }
 
 #[cfg(test)]
@@ -123,5 +190,22 @@ mod tests {
             assert!(AccountId::parse(raw).is_err(), "{why}: {raw:?}");
         }
         assert!(serde_json::from_str::<AccountId>("\"nope\"").is_err());
+    }
+
+    #[test]
+    fn message_ids_carry_their_thread_and_sort_within_it() {
+        let thread = ThreadId::new();
+        let first = MessageId::new_in(&thread, None);
+        let second = MessageId::new_in(&thread, Some(&first));
+        assert!(second.local() > first.local());
+        assert_eq!(second.thread(), &thread);
+        let text = second.to_string();
+        assert_eq!(text.len(), 52);
+        assert_eq!(MessageId::parse(&text), Ok(second.clone()));
+        let json = serde_json::to_string(&second).unwrap();
+        assert_eq!(serde_json::from_str::<MessageId>(&json).unwrap(), second);
+        assert!(MessageId::parse(&text[..51]).is_err());
+        assert!(MessageId::parse(&format!("{}x", &text[..51])).is_err());
+        assert!(MessageId::parse(thread.as_str()).is_err());
     }
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod content_rules;
+mod conversation;
 mod country;
 mod credits;
 mod email;
@@ -14,9 +15,13 @@ mod text;
 mod validation;
 
 pub use account::{
-    Account, AccountStatus, Consents, ENDED_SESSION_MEMORY_SECONDS, Guardian, Standing,
+    Account, AccountStatus, Consents, ENDED_SESSION_MEMORY_SECONDS, Guardian, Standing, standing_of,
 };
 pub use content_rules::{ContentRules, ContentViolation};
+pub use conversation::{
+    Author, MAX_VOICE_BYTES, Message, MessageKind, Revision, Sha256Base64, Thread,
+    VOICE_CONTENT_TYPES, Voice, VoiceContentType, parse_voice_size,
+};
 pub use country::CountryCode;
 pub use credits::{
     ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, Money, Purchase,

@@ -38,6 +38,22 @@ pub enum ApiError {
     Unprocessable { code: &'static str, detail: String },
     #[error("insufficient credits: {required} required, {available} available")]
     InsufficientCredits { required: i64, available: i64 },
+    /// Public text that breaks a content rule (a URL, an e-mail address, a phone
+    /// number, a blocklisted word). The rule is named; the offending fragment is
+    /// neither sent nor logged (it may be someone's phone number or address).
+    #[error("content rule {rule} broken in {field}")]
+    ContentRule {
+        field: &'static str,
+        rule: &'static str,
+        message: &'static str,
+    },
+    /// A dependency failed in a way a retry may fix; nothing was written, or what was
+    /// written is safe to complete by retrying.
+    #[error("temporarily unavailable: {cause}")]
+    Unavailable {
+        retry_after_seconds: u32,
+        cause: String,
+    },
     #[error("bad gateway ({code}): {cause}")]
     BadGateway {
         code: &'static str,
@@ -86,6 +102,7 @@ impl ApiError {
             Self::Malformed(_) | Self::BadRequest { .. } => 400,
             Self::InsufficientCredits { .. } => 402,
             Self::BadGateway { .. } => 502,
+            Self::Unavailable { .. } => 503,
             Self::Unauthorized { .. } => 401,
             Self::Forbidden { .. } => 403,
             Self::NotFound => 404,
@@ -93,7 +110,7 @@ impl ApiError {
             Self::Conflict { .. } => 409,
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType => 415,
-            Self::Validation(_) | Self::Unprocessable { .. } => 422,
+            Self::Validation(_) | Self::Unprocessable { .. } | Self::ContentRule { .. } => 422,
             Self::Internal(_) => 500,
         }
     }
@@ -113,6 +130,8 @@ impl ApiError {
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation(_) => "validation_failed",
             Self::InsufficientCredits { .. } => "insufficient_credits",
+            Self::ContentRule { .. } => "content_rule_violation",
+            Self::Unavailable { .. } => "temporarily_unavailable",
             Self::Internal(_) => "internal_error",
         }
     }
@@ -128,6 +147,7 @@ impl ApiError {
             409 => "Conflict",
             413 => "Content Too Large",
             502 => "Bad Gateway",
+            503 => "Service Unavailable",
             415 => "Unsupported Media Type",
             422 => "Unprocessable Content",
             _ => "Internal Server Error",
@@ -157,6 +177,11 @@ impl ApiError {
             } => {
                 format!("This costs {required} credits; the balance is {available}.")
             }
+            Self::ContentRule { field, message, .. } => format!("`{field}` {message}"),
+            Self::Unavailable {
+                retry_after_seconds,
+                ..
+            } => format!("Please try again in {retry_after_seconds} seconds."),
             Self::Internal(_) => "Something went wrong on our side; it has been logged.".into(),
         }
     }
@@ -196,15 +221,37 @@ impl ApiError {
             body["required"] = json!(required);
             body["available"] = json!(available);
         }
+        if let Self::ContentRule { field, rule, .. } = &self {
+            body["rule"] = json!(rule);
+            body["field"] = json!(field);
+        }
         let mut builder = Response::builder()
             .status(status)
             .header("content-type", "application/problem+json");
         if let Self::MethodNotAllowed { allow } = &self {
             builder = builder.header("allow", allow.as_str());
         }
+        if let Self::Unavailable {
+            retry_after_seconds,
+            ..
+        } = &self
+        {
+            builder = builder.header("retry-after", retry_after_seconds.to_string());
+        }
         builder
             .body(Body::Text(body.to_string()))
             .expect("a problem response is well-formed")
+    }
+}
+
+impl ApiError {
+    /// 422 `content_rule_violation` for `field`, naming the rule.
+    pub fn content_rule(field: &'static str, violation: crate::domain::ContentViolation) -> Self {
+        Self::ContentRule {
+            field,
+            rule: violation.rule(),
+            message: violation.message(),
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod auth;
 mod body;
+mod cache;
 mod error;
 mod path;
 mod query;
@@ -10,6 +11,7 @@ mod response;
 
 pub use auth::authenticate;
 pub use body::{MAX_BODY_BYTES, body_bytes, json_body};
+pub use cache::{Audience, cached};
 pub use error::ApiError;
 pub use path::{path_id, path_param};
 pub use query::Pagination;

@@ -13,9 +13,7 @@ use super::{
     s, to_item,
 };
 use crate::clock::rfc3339;
-use crate::domain::{
-    Account, AccountId, ActionCosts, LedgerEntry, LedgerKind, LedgerLine, Purchase, Tariff,
-};
+use crate::domain::{Account, AccountId, LedgerEntry, LedgerKind, LedgerLine, Purchase, Tariff};
 use crate::gate::{Caller, Refusal};
 
 pub enum CheckoutSettlement {
@@ -32,21 +30,6 @@ pub enum GrantOutcome {
     NoSuchAccount,
     /// An admin asked to grant to their own account: refused (separation of duties).
     OwnAccount,
-}
-
-/// What a spend came to.
-#[derive(Debug)]
-pub enum SpendOutcome<T> {
-    Spent {
-        entry: LedgerEntry,
-        paid_for: T,
-    },
-    /// Nothing was written.
-    Insufficient {
-        available: i64,
-    },
-    /// The gate refused the caller; nothing was written.
-    Refused(Refusal),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -68,20 +51,16 @@ enum Grant {
 }
 
 impl Store {
-    /// Every tariff and the action costs, in one query.
-    pub async fn catalog(&self) -> Result<(Vec<Tariff>, ActionCosts), StoreError> {
+    /// Every tariff, in one query.
+    pub async fn tariffs(&self) -> Result<Vec<Tariff>, StoreError> {
         let mut tariffs = Vec::new();
-        let mut costs = ActionCosts::default();
         for item in self.query_all("pk", keys::CATALOG, None).await? {
-            match item.get("sk") {
-                Some(AttributeValue::S(sk)) if sk.starts_with(keys::TARIFF_PREFIX) => {
-                    tariffs.push(from_item(item)?)
-                }
-                Some(AttributeValue::S(sk)) if sk == keys::ACTION_COSTS => costs = from_item(item)?,
-                _ => {}
+            if matches!(item.get("sk"), Some(AttributeValue::S(sk)) if sk.starts_with(keys::TARIFF_PREFIX))
+            {
+                tariffs.push(from_item(item)?);
             }
         }
-        Ok((tariffs, costs))
+        Ok(tariffs)
     }
 
     /// Creates or replaces a tariff, with its audit entry, in one transaction that also
@@ -119,17 +98,12 @@ impl Store {
         }
     }
 
-    /// Writes the default catalogue where it has no entries yet (a new stack).
-    pub async fn seed_catalog(
-        &self,
-        tariffs: &[Tariff],
-        costs: &ActionCosts,
-    ) -> Result<(), StoreError> {
-        let mut items: Vec<Item> = tariffs
+    /// Writes the default tariffs where the catalogue has none of them yet (a new stack).
+    pub async fn seed_catalog(&self, tariffs: &[Tariff]) -> Result<(), StoreError> {
+        let items: Vec<Item> = tariffs
             .iter()
             .map(|t| to_item(t, keys::tariff(&t.id)))
             .collect();
-        items.push(to_item(costs, keys::action_costs()));
         for item in items {
             let result = self
                 .client

@@ -1,7 +1,7 @@
 //! Every partition, sort and index key of the single table, and every S3 object key, is
 //! built here and only here. Nothing outside this module writes a key string.
 
-use crate::domain::{AccountId, AuditEntryId, MessageId, SessionId, UploadId};
+use crate::domain::{AccountId, AuditEntryId, MessageId, SessionId, ThreadId, UploadId};
 
 /// The primary key of an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,19 +64,13 @@ pub fn refresh_token_index(account_id: &AccountId, created_at: &str) -> IndexKey
     }
 }
 
-/// The tariff catalogue: one partition holds every tariff and the action costs, so the
-/// public price list is a single query.
+/// The tariff catalogue: one partition holds every tariff, so the public price list is
+/// a single query.
 pub const CATALOG: &str = "CATALOG";
 pub const TARIFF_PREFIX: &str = "TARIFF#";
 
 pub fn tariff(tariff_id: &str) -> Key {
     key(CATALOG, format!("{TARIFF_PREFIX}{tariff_id}"))
-}
-
-pub const ACTION_COSTS: &str = "ACTION_COSTS";
-
-pub fn action_costs() -> Key {
-    key(CATALOG, ACTION_COSTS)
 }
 
 /// A purchase, by its Checkout Session id: also the claim that credits it once.
@@ -122,6 +116,125 @@ pub fn audit_by_target_index(
     IndexKey {
         gsi1pk: account_partition(account_id),
         gsi1sk: format!("{AUDIT_INDEX_PREFIX}{created_at}#{entry_id}"),
+    }
+}
+
+/// A thread and its messages (and their revisions) share one partition: the first page
+/// of a thread is one query that starts at the thread item, which sorts first.
+pub const THREAD_PREFIX: &str = "THREAD#";
+pub const THREAD_SK: &str = "#THREAD";
+pub const MESSAGE_PREFIX: &str = "MESSAGE#";
+/// Sorts after every message's sort key (`~` is above every ULID character).
+pub const MESSAGES_END: &str = "MESSAGE#~";
+pub const REVISION_PREFIX: &str = "REVISION#";
+
+fn thread_partition(thread_id: &ThreadId) -> String {
+    format!("{THREAD_PREFIX}{thread_id}")
+}
+
+pub fn thread(thread_id: &ThreadId) -> Key {
+    key(thread_partition(thread_id), THREAD_SK)
+}
+
+pub fn message(message_id: &MessageId) -> Key {
+    key(
+        thread_partition(message_id.thread()),
+        format!("{MESSAGE_PREFIX}{}", message_id.local()),
+    )
+}
+
+/// Revision `number` of a message; numbers are zero-padded so they sort.
+pub fn revision(message_id: &MessageId, number: u32) -> Key {
+    key(
+        thread_partition(message_id.thread()),
+        format!("{}{number:06}", revisions_prefix(message_id)),
+    )
+}
+
+pub fn revisions_prefix(message_id: &MessageId) -> String {
+    format!("{REVISION_PREFIX}{}#", message_id.local())
+}
+
+/// The thread list of one language, most recently active first, written across
+/// `shards` partitions so one busy language does not exceed a partition's write limit
+/// (docs/scaling.md); a thread's shard follows from its id.
+pub fn thread_list_partition(language: &str, shard: u32) -> String {
+    format!("THREADS#{}#{shard}", language.to_ascii_lowercase())
+}
+
+pub fn thread_list_index(
+    language: &str,
+    shards: u32,
+    thread_id: &ThreadId,
+    last_activity_at: &str,
+) -> IndexKey {
+    IndexKey {
+        gsi1pk: thread_list_partition(language, shard_of(thread_id, shards)),
+        gsi1sk: thread_list_position(last_activity_at, thread_id),
+    }
+}
+
+/// Where a thread sorts in its language's list.
+pub fn thread_list_position(last_activity_at: &str, thread_id: &ThreadId) -> String {
+    format!("{last_activity_at}#{thread_id}")
+}
+
+fn shard_of(thread_id: &ThreadId, shards: u32) -> u32 {
+    // The last characters of a ULID are random: a fair spread.
+    let tail = thread_id
+        .as_str()
+        .bytes()
+        .rev()
+        .take(4)
+        .fold(0u32, |acc, b| acc * 31 + u32::from(b));
+    tail % shards.max(1)
+}
+
+pub const THREAD_STARTED_PREFIX: &str = "THREAD#";
+
+/// The record, under its author, of a thread an account started.
+pub fn thread_started(account_id: &AccountId, thread_id: &ThreadId) -> Key {
+    key(
+        account_partition(account_id),
+        format!("{THREAD_STARTED_PREFIX}{thread_id}"),
+    )
+}
+
+pub const MESSAGE_INDEX_PREFIX: &str = "MESSAGE#";
+
+/// Where an account finds the messages it wrote.
+pub fn message_by_author_index(author_id: &AccountId, message_id: &MessageId) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(author_id),
+        gsi1sk: format!("{MESSAGE_INDEX_PREFIX}{message_id}"),
+    }
+}
+
+pub const REVISION_INDEX_PREFIX: &str = "REVISION#";
+
+/// Where an account finds the earlier texts of its messages.
+pub fn revision_by_author_index(
+    author_id: &AccountId,
+    message_id: &MessageId,
+    number: u32,
+) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(author_id),
+        gsi1sk: format!("{REVISION_INDEX_PREFIX}{message_id}#{number:06}"),
+    }
+}
+
+/// The claim that attaches a voice upload to at most one message.
+pub fn upload_claim(upload_id: &UploadId) -> Key {
+    key(format!("UPLOAD#{upload_id}"), "UPLOAD")
+}
+
+pub const UPLOAD_INDEX_PREFIX: &str = "UPLOAD#";
+
+pub fn upload_claim_index(account_id: &AccountId, upload_id: &UploadId) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(account_id),
+        gsi1sk: format!("{UPLOAD_INDEX_PREFIX}{upload_id}"),
     }
 }
 

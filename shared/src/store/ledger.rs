@@ -39,7 +39,6 @@ pub(crate) struct BalanceChange<'a, P> {
 }
 
 #[derive(Debug)]
-#[allow(dead_code)] // the paid routes read the refusals
 pub(crate) enum BalanceOutcome<P> {
     /// Written. `balance_after` is known when the change was computed from a read.
     Applied {

@@ -4,6 +4,8 @@
 
 mod accounts;
 mod audit;
+mod conversation_reads;
+mod conversations;
 mod credits;
 pub(crate) mod expr;
 pub mod keys;
@@ -20,7 +22,11 @@ use std::collections::HashMap;
 
 pub use accounts::{AccountChange, CreateAccountError, ProfileChanges};
 pub use audit::AuditEntry;
-pub use credits::{CheckoutSettlement, GrantOutcome, SpendOutcome};
+pub use conversation_reads::{MessagePage, ThreadPage};
+pub use conversations::{
+    EditOutcome, NewPost, NewThread, PostContent, PostOutcome, Posted, UploadClaim,
+};
+pub use credits::{CheckoutSettlement, GrantOutcome};
 pub use ledger::LedgerCursor;
 pub use metering::count_requests;
 pub use schema::ensure_table;

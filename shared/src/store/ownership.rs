@@ -5,7 +5,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{Item, Store, StoreError, keys};
-use crate::domain::AccountId;
+use crate::domain::{AccountId, ThreadId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ItemKind {
@@ -16,8 +16,12 @@ pub enum ItemKind {
     LedgerEntry,
     Purchase,
     Tariff,
-    ActionCosts,
     AuditEntry,
+    Thread,
+    ThreadStarted,
+    Message,
+    Revision,
+    UploadClaim,
 }
 
 /// Whose an item is, and where an account's items of that kind are found.
@@ -42,6 +46,9 @@ pub enum Locator {
     AccountIndex(&'static str),
     /// Keyed by a value of the account item (the e-mail claim, by the e-mail).
     FromAccountItem,
+    /// Named by the account's records in its partition with this sort-key prefix (a
+    /// thread, by the record that the account started it); the item's `author_id`.
+    Pointed(&'static str),
 }
 
 pub struct KindSpec {
@@ -54,7 +61,7 @@ const fn spec(kind: ItemKind, belongs: Belongs) -> KindSpec {
 }
 
 use Belongs::{ToAccount, ToPlatform, ToPlatformAbout};
-use Locator::{AccountIndex, AccountItem, AccountPartition, FromAccountItem};
+use Locator::{AccountIndex, AccountItem, AccountPartition, FromAccountItem, Pointed};
 
 /// The list. Adding an item kind means adding it here (and to [`classify`]).
 pub const ITEM_KINDS: &[KindSpec] = &[
@@ -77,10 +84,30 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ToAccount(AccountIndex(keys::PURCHASE_INDEX_PREFIX)),
     ),
     spec(ItemKind::Tariff, ToPlatform),
-    spec(ItemKind::ActionCosts, ToPlatform),
     spec(
         ItemKind::AuditEntry,
         ToPlatformAbout(AccountIndex(keys::AUDIT_INDEX_PREFIX)),
+    ),
+    // Published content: it stays public when its author's account is erased.
+    spec(
+        ItemKind::Thread,
+        ToAccount(Pointed(keys::THREAD_STARTED_PREFIX)),
+    ),
+    spec(
+        ItemKind::ThreadStarted,
+        ToAccount(AccountPartition(keys::THREAD_STARTED_PREFIX)),
+    ),
+    spec(
+        ItemKind::Message,
+        ToAccount(AccountIndex(keys::MESSAGE_INDEX_PREFIX)),
+    ),
+    spec(
+        ItemKind::Revision,
+        ToAccount(AccountIndex(keys::REVISION_INDEX_PREFIX)),
+    ),
+    spec(
+        ItemKind::UploadClaim,
+        ToAccount(AccountIndex(keys::UPLOAD_INDEX_PREFIX)),
     ),
 ];
 
@@ -99,11 +126,15 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("ACCOUNT", "ACCOUNT") => ItemKind::Account,
         ("ACCOUNT", sk) if sk.starts_with(keys::SESSION_PREFIX) => ItemKind::SessionFamily,
         ("ACCOUNT", sk) if sk.starts_with(keys::LEDGER_PREFIX) => ItemKind::LedgerEntry,
+        ("ACCOUNT", sk) if sk.starts_with(keys::THREAD_STARTED_PREFIX) => ItemKind::ThreadStarted,
+        ("THREAD", keys::THREAD_SK) => ItemKind::Thread,
+        ("THREAD", sk) if sk.starts_with(keys::MESSAGE_PREFIX) => ItemKind::Message,
+        ("THREAD", sk) if sk.starts_with(keys::REVISION_PREFIX) => ItemKind::Revision,
+        ("UPLOAD", "UPLOAD") => ItemKind::UploadClaim,
         ("EMAIL", "EMAIL") => ItemKind::EmailClaim,
         ("REFRESH", "REFRESH") => ItemKind::RefreshToken,
         ("CHECKOUT", "CHECKOUT") => ItemKind::Purchase,
         (keys::CATALOG, sk) if sk.starts_with(keys::TARIFF_PREFIX) => ItemKind::Tariff,
-        (keys::CATALOG, keys::ACTION_COSTS) => ItemKind::ActionCosts,
         (keys::AUDIT, _) => ItemKind::AuditEntry,
         _ => return None,
     };
@@ -124,6 +155,7 @@ pub fn account_of(kind: ItemKind, item: &Item) -> Option<AccountId> {
         AccountItem | AccountPartition(_) => text("pk")?.strip_prefix(keys::ACCOUNT_PREFIX)?,
         AccountIndex(_) => text("gsi1pk")?.strip_prefix(keys::ACCOUNT_PREFIX)?,
         FromAccountItem => text("account_id")?,
+        Pointed(_) => text("author_id")?,
     };
     AccountId::parse(raw).ok()
 }
@@ -155,6 +187,22 @@ impl Store {
         {
             items.push(claim);
         }
+        let pointed: Vec<ThreadId> = items
+            .iter()
+            .filter_map(|item| match (item.get("sk"), item.get("thread_id")) {
+                (Some(AttributeValue::S(sk)), Some(AttributeValue::S(thread)))
+                    if sk.starts_with(keys::THREAD_STARTED_PREFIX) =>
+                {
+                    ThreadId::parse(thread).ok()
+                }
+                _ => None,
+            })
+            .collect();
+        for thread in pointed {
+            if let Some(item) = self.get(keys::thread(&thread)).await? {
+                items.push(item);
+            }
+        }
         let mut found = Vec::new();
         for item in items {
             let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) =
@@ -180,6 +228,8 @@ mod tests {
     fn every_kind_is_listed_once_and_classified_from_its_keys() {
         let id = AccountId::new();
         let ledger = keys::ledger_entry(&id, "01J0000000000000000000000A");
+        let thread = ThreadId::new();
+        let message = crate::domain::MessageId::new_in(&thread, None);
         let cases = [
             (keys::account(&id), ItemKind::Account),
             (keys::email_claim("ada@example.com"), ItemKind::EmailClaim),
@@ -191,13 +241,20 @@ mod tests {
             (ledger, ItemKind::LedgerEntry),
             (keys::checkout("cs_test_1"), ItemKind::Purchase),
             (keys::tariff("starter"), ItemKind::Tariff),
-            (keys::action_costs(), ItemKind::ActionCosts),
             (
                 keys::audit_entry(
                     "2026-11-28T00:00:00.000Z",
                     &crate::domain::AuditEntryId::new(),
                 ),
                 ItemKind::AuditEntry,
+            ),
+            (keys::thread(&thread), ItemKind::Thread),
+            (keys::thread_started(&id, &thread), ItemKind::ThreadStarted),
+            (keys::message(&message), ItemKind::Message),
+            (keys::revision(&message, 3), ItemKind::Revision),
+            (
+                keys::upload_claim(&crate::domain::UploadId::new()),
+                ItemKind::UploadClaim,
             ),
         ];
         for (key, kind) in &cases {

@@ -1,0 +1,110 @@
+//! `POST /v1/threads`: open a thread with its first message (text or voice); costs
+//! `new_thread`, paid in the same single DynamoDB request that writes the thread.
+
+use std::collections::HashMap;
+
+use lambda_http::Request;
+use natives_shared::domain::{LanguageTag, ThreadTitle, Validator};
+use natives_shared::gate::Caller;
+use natives_shared::http::{ApiError, json, json_body};
+use natives_shared::store::{NewPost, NewThread, PostContent, PostOutcome};
+use serde::{Deserialize, Serialize};
+
+use super::posting::{self, RawContent};
+use super::views::{MessageView, ThreadView};
+use crate::{App, HandlerResult};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateThreadRequest {
+    language: String,
+    title: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    voice_upload_id: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CreatedThread<'a> {
+    #[serde(flatten)]
+    thread: ThreadView<'a>,
+    first_message: MessageView<'a>,
+}
+
+pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+    let body: CreateThreadRequest = json_body(&request)?;
+    let mut v = Validator::new();
+    let language = v.check("language", LanguageTag::parse(&body.language));
+    let title = v.check("title", ThreadTitle::parse(&body.title));
+    let raw = RawContent {
+        text: body.text,
+        voice_upload_id: body.voice_upload_id,
+    };
+    let content = posting::content(app, &caller, raw, &mut v).await?;
+    let (language, title, content) = v.finish(|| {
+        (
+            language.expect("checked"),
+            title.expect("checked"),
+            content.expect("checked"),
+        )
+    })?;
+    posting::check_rules(app, "title", title.as_ref())?;
+    let settings = &app.settings.conversations;
+    let cost = settings.action_costs.new_thread;
+    let new = NewThread {
+        list_shards: settings.thread_list_shards(language.as_ref()),
+        language: language.as_ref().to_owned(),
+        title: title.as_ref().to_owned(),
+    };
+    let post = NewPost {
+        content,
+        reply_to: None,
+    };
+    let (thread, message) = match app
+        .store
+        .start_thread(&caller, cost, &new, &post, app.now())
+        .await?
+    {
+        PostOutcome::Posted(posted) => {
+            let thread = posted.thread.ok_or_else(|| {
+                ApiError::Internal("a new thread's post without its thread".into())
+            })?;
+            if let PostContent::Voice { upload_id, .. } = &post.content {
+                posting::archive_recording(app, &caller, upload_id, &posted.message).await?;
+            }
+            (thread, posted.message)
+        }
+        PostOutcome::UploadAlreadyAttached => {
+            let PostContent::Voice { upload_id, .. } = &post.content else {
+                return Err(ApiError::Internal("a text post claimed an upload".into()));
+            };
+            let message = posting::retry_archive(app, &caller, upload_id).await?;
+            let thread = app
+                .store
+                .thread(&message.thread_id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
+            (thread, message)
+        }
+        other => return Err(posting::refused(other, cost)),
+    };
+    let authors = HashMap::from([(
+        caller.account_id.clone(),
+        posting::caller_as_author(&caller),
+    )]);
+    let mut response = json(
+        201,
+        &CreatedThread {
+            thread: ThreadView::new(&thread, &authors),
+            first_message: MessageView::new(app, &message, &authors),
+        },
+    );
+    response.headers_mut().insert(
+        "location",
+        format!("/v1/threads/{}", thread.id)
+            .parse()
+            .expect("a path is a header value"),
+    );
+    Ok(response)
+}

@@ -1,0 +1,25 @@
+//! `GET /v1/messages/{message_id}`: one message with its author's current name.
+
+use lambda_http::Request;
+use natives_shared::domain::MessageId;
+use natives_shared::gate::Caller;
+use natives_shared::http::{ApiError, cached, json, path_id};
+
+use super::list_messages::audience;
+use super::views::MessageView;
+use crate::{App, HandlerResult};
+
+pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> HandlerResult {
+    let message_id: MessageId = path_id(&request, "message_id")?;
+    let message = app
+        .store
+        .message(&message_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let authors = app
+        .store
+        .authors([&message.author_id], viewer.as_ref(), app.now())
+        .await??;
+    let response = json(200, &MessageView::new(app, &message, &authors));
+    Ok(cached(&request, response, audience(&viewer)))
+}

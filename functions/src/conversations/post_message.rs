@@ -1,0 +1,73 @@
+//! `POST /v1/threads/{thread_id}/messages`: reply with text or voice, optionally to a
+//! message of the thread; costs `text_message` or `voice_message`, paid in the same
+//! single DynamoDB request that writes the message.
+
+use std::collections::HashMap;
+
+use lambda_http::Request;
+use natives_shared::domain::{ThreadId, Validator};
+use natives_shared::gate::Caller;
+use natives_shared::http::{ApiError, json, json_body, path_id};
+use natives_shared::store::{NewPost, PostContent, PostOutcome};
+use serde::Deserialize;
+
+use super::posting::{self, RawContent};
+use super::views::MessageView;
+use crate::{App, HandlerResult};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PostMessageRequest {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    voice_upload_id: Option<String>,
+    #[serde(default)]
+    reply_to: Option<String>,
+}
+
+pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+    let thread_id: ThreadId = path_id(&request, "thread_id")?;
+    let body: PostMessageRequest = json_body(&request)?;
+    let mut v = Validator::new();
+    let reply_to = posting::parse_reply_to(body.reply_to, &mut v);
+    let raw = RawContent {
+        text: body.text,
+        voice_upload_id: body.voice_upload_id,
+    };
+    let content = posting::content(app, &caller, raw, &mut v).await?;
+    let content = v.finish(|| content.expect("checked"))?;
+    let cost = posting::cost_of(app, &content);
+    let post = NewPost { content, reply_to };
+    let message = match app
+        .store
+        .reply(&caller, cost, &thread_id, &post, app.now())
+        .await?
+    {
+        PostOutcome::Posted(posted) => {
+            if let PostContent::Voice { upload_id, .. } = &post.content {
+                posting::archive_recording(app, &caller, upload_id, &posted.message).await?;
+            }
+            posted.message
+        }
+        PostOutcome::UploadAlreadyAttached => {
+            let PostContent::Voice { upload_id, .. } = &post.content else {
+                return Err(ApiError::Internal("a text post claimed an upload".into()));
+            };
+            posting::retry_archive(app, &caller, upload_id).await?
+        }
+        other => return Err(posting::refused(other, cost)),
+    };
+    let authors = HashMap::from([(
+        caller.account_id.clone(),
+        posting::caller_as_author(&caller),
+    )]);
+    let mut response = json(201, &MessageView::new(app, &message, &authors));
+    response.headers_mut().insert(
+        "location",
+        format!("/v1/messages/{}", message.id)
+            .parse()
+            .expect("a path is a header value"),
+    );
+    Ok(response)
+}

@@ -1,0 +1,204 @@
+//! What a paid post does around its one DynamoDB request: parse what is posted, check a
+//! voice upload against what S3 holds, and archive the recording once the post is
+//! committed.
+
+use natives_shared::domain::{
+    Author, MAX_VOICE_BYTES, Message, MessageId, MessageText, ParseId, UploadId,
+    VOICE_CONTENT_TYPES, Validator,
+};
+use natives_shared::gate::Caller;
+use natives_shared::http::ApiError;
+use natives_shared::store::keys::objects;
+use natives_shared::store::{PostContent, PostOutcome};
+
+use crate::App;
+
+/// A post's content as sent: exactly one of `text` and `voice_upload_id`.
+pub struct RawContent {
+    pub text: Option<String>,
+    pub voice_upload_id: Option<String>,
+}
+
+/// The content parsed, with a voice upload checked against the staging bucket; text
+/// through the content rules.
+pub async fn content(
+    app: &App,
+    caller: &Caller,
+    raw: RawContent,
+    v: &mut Validator,
+) -> Result<Option<PostContent>, ApiError> {
+    match (raw.text, raw.voice_upload_id) {
+        (Some(text), None) => {
+            let Some(text) = v.check("text", MessageText::parse(&text)) else {
+                return Ok(None);
+            };
+            app.settings
+                .conversations
+                .content_rules
+                .check(text.as_ref())
+                .map_err(|violation| ApiError::content_rule("text", violation))?;
+            Ok(Some(PostContent::Text(text.as_ref().to_owned())))
+        }
+        (None, Some(raw_id)) => {
+            let Some(upload_id) = v.check("voice_upload_id", UploadId::parse(&raw_id)) else {
+                return Ok(None);
+            };
+            verified_upload(app, caller, upload_id).await.map(Some)
+        }
+        _ => {
+            v.fail("text", "send either `text` or `voice_upload_id`");
+            Ok(None)
+        }
+    }
+}
+
+/// A title or other public single-line text through the content rules.
+pub fn check_rules(app: &App, field: &'static str, text: &str) -> Result<(), ApiError> {
+    app.settings
+        .conversations
+        .content_rules
+        .check(text)
+        .map_err(|violation| ApiError::content_rule(field, violation))
+}
+
+pub fn parse_reply_to(raw: Option<String>, v: &mut Validator) -> Option<MessageId> {
+    let raw = raw?;
+    let parsed = MessageId::parse_id(&raw);
+    if parsed.is_none() {
+        v.fail("reply_to", "is not a message id");
+    }
+    parsed
+}
+
+/// The caller's upload as S3 holds it: only under the caller's own prefix (someone
+/// else's upload is not found), of an accepted type and size, with the SHA-256 S3
+/// verified when the bytes arrived.
+async fn verified_upload(
+    app: &App,
+    caller: &Caller,
+    upload_id: UploadId,
+) -> Result<PostContent, ApiError> {
+    let key = objects::staged_upload(&caller.account_id, &upload_id);
+    let staged = app
+        .archive()?
+        .staged(&key)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mismatch = |detail: &str| ApiError::Unprocessable {
+        code: "upload_mismatch",
+        detail: detail.to_owned(),
+    };
+    let content_type = staged
+        .content_type
+        .filter(|t| VOICE_CONTENT_TYPES.contains(&t.as_str()))
+        .ok_or_else(|| mismatch("The upload is not one of the accepted audio types."))?;
+    if !(1..=MAX_VOICE_BYTES).contains(&staged.size_bytes) {
+        return Err(mismatch("The upload is empty or larger than 10 MiB."));
+    }
+    let sha256 = staged
+        .sha256
+        .ok_or_else(|| mismatch("The upload was not sent with its SHA-256."))?;
+    Ok(PostContent::Voice {
+        upload_id,
+        content_type,
+        size_bytes: staged.size_bytes,
+        sha256,
+    })
+}
+
+/// Once a voice post is committed, its recording goes into the archive. Should that
+/// fail, the answer is 503 and the post stays; the same post sent again finds its upload
+/// attached to this message and completes the copy ([`retry_archive`]).
+pub async fn archive_recording(
+    app: &App,
+    caller: &Caller,
+    upload_id: &UploadId,
+    message: &Message,
+) -> Result<(), ApiError> {
+    let Some(voice) = &message.voice else {
+        return Ok(());
+    };
+    let staged = objects::staged_upload(&caller.account_id, upload_id);
+    app.archive()?
+        .archive(&staged, &voice.key)
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, message_id = %message.id, "archiving a recording failed after its post committed");
+            ApiError::Unavailable {
+                retry_after_seconds: 5,
+                cause: error.to_string(),
+            }
+        })
+}
+
+/// A post whose upload is already attached: when it is this caller's own post whose
+/// recording is not archived yet (a copy that failed), complete the copy and answer
+/// with that message; otherwise 409.
+pub async fn retry_archive(
+    app: &App,
+    caller: &Caller,
+    upload_id: &UploadId,
+) -> Result<Message, ApiError> {
+    let attached = || ApiError::Conflict {
+        code: "upload_already_attached",
+        detail: "This upload is already attached to a message.".into(),
+    };
+    let claim = app
+        .store
+        .upload_claim(upload_id)
+        .await?
+        .ok_or_else(attached)?;
+    if claim.account_id != caller.account_id {
+        return Err(attached());
+    }
+    let message = app
+        .store
+        .message(&claim.message_id)
+        .await?
+        .ok_or_else(attached)?;
+    let voice = message.voice.as_ref().ok_or_else(attached)?;
+    if app.archive()?.archived(&voice.key).await?.is_some() {
+        return Err(attached());
+    }
+    archive_recording(app, caller, upload_id, &message).await?;
+    Ok(message)
+}
+
+/// What a refused post answers.
+pub fn refused(outcome: PostOutcome, cost: i64) -> ApiError {
+    match outcome {
+        PostOutcome::Insufficient { available } => ApiError::InsufficientCredits {
+            required: cost,
+            available,
+        },
+        PostOutcome::Refused(refusal) => refusal.into(),
+        PostOutcome::NoSuchThread => ApiError::NotFound,
+        PostOutcome::NoSuchReplyTarget => ApiError::Unprocessable {
+            code: "reply_target_not_found",
+            detail: "`reply_to` names no message of this thread.".into(),
+        },
+        PostOutcome::UploadAlreadyAttached => ApiError::Conflict {
+            code: "upload_already_attached",
+            detail: "This upload is already attached to a message.".into(),
+        },
+        PostOutcome::Posted(_) => ApiError::Internal("a posted outcome is not a refusal".into()),
+    }
+}
+
+pub fn cost_of(app: &App, content: &PostContent) -> i64 {
+    let costs = app.settings.conversations.action_costs;
+    match content {
+        PostContent::Text(_) => costs.text_message,
+        PostContent::Voice { .. } => costs.voice_message,
+    }
+}
+
+/// The caller as the author of what they just posted, named as their token says (the
+/// answer of a paid post makes no read; reads show the current name).
+pub fn caller_as_author(caller: &Caller) -> Author {
+    Author {
+        id: caller.account_id.clone(),
+        display_name: caller.display_name.clone().unwrap_or_default(),
+        badges: Vec::new(),
+    }
+}

@@ -1,0 +1,134 @@
+//! What readers see of threads and messages: authors by their current name and badges.
+
+use std::collections::HashMap;
+
+use natives_shared::domain::{AccountId, Author, Message, MessageKind, Revision, Role, Thread};
+use serde::Serialize;
+
+use crate::App;
+
+/// The name shown for an author whose account cannot be read any more.
+const UNKNOWN_AUTHOR: &str = "Former member";
+
+#[derive(Serialize)]
+pub struct AuthorView<'a> {
+    id: &'a str,
+    display_name: &'a str,
+    roles: &'a [Role],
+}
+
+fn author_view<'a>(id: &'a AccountId, authors: &'a HashMap<AccountId, Author>) -> AuthorView<'a> {
+    match authors.get(id) {
+        Some(author) => AuthorView {
+            id: author.id.as_str(),
+            display_name: &author.display_name,
+            roles: &author.badges,
+        },
+        None => AuthorView {
+            id: id.as_str(),
+            display_name: UNKNOWN_AUTHOR,
+            roles: &[],
+        },
+    }
+}
+
+#[derive(Serialize)]
+pub struct ThreadView<'a> {
+    id: &'a str,
+    language: &'a str,
+    title: &'a str,
+    author: AuthorView<'a>,
+    created_at: &'a str,
+    last_activity_at: &'a str,
+    message_count: u64,
+}
+
+impl<'a> ThreadView<'a> {
+    pub fn new(thread: &'a Thread, authors: &'a HashMap<AccountId, Author>) -> Self {
+        Self {
+            id: thread.id.as_str(),
+            language: &thread.language,
+            title: &thread.title,
+            author: author_view(&thread.author_id, authors),
+            created_at: &thread.created_at,
+            last_activity_at: &thread.last_activity_at,
+            message_count: thread.message_count,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct VoiceView<'a> {
+    url: String,
+    content_type: &'a str,
+    size_bytes: i64,
+    sha256: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct MessageView<'a> {
+    id: String,
+    thread_id: &'a str,
+    author: AuthorView<'a>,
+    kind: MessageKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    voice: Option<VoiceView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reply_to: Option<String>,
+    created_at: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edited_at: Option<&'a str>,
+    revision: u32,
+}
+
+impl<'a> MessageView<'a> {
+    pub fn new(app: &App, message: &'a Message, authors: &'a HashMap<AccountId, Author>) -> Self {
+        Self {
+            id: message.id.to_string(),
+            thread_id: message.thread_id.as_str(),
+            author: author_view(&message.author_id, authors),
+            kind: message.kind,
+            text: message.text.as_deref(),
+            voice: message.voice.as_ref().map(|voice| VoiceView {
+                url: voice_url(app, message),
+                content_type: &voice.content_type,
+                size_bytes: voice.size_bytes,
+                sha256: &voice.sha256,
+            }),
+            reply_to: message.reply_to.as_ref().map(ToString::to_string),
+            created_at: &message.created_at,
+            edited_at: message.edited_at.as_deref(),
+            revision: message.revision,
+        }
+    }
+}
+
+/// Where a listener fetches a recording: the CDN when one is configured (the archive
+/// never changes an object), else this API's redirect to a short-lived link.
+fn voice_url(app: &App, message: &Message) -> String {
+    match (&app.settings.archive.public_base_url, &message.voice) {
+        (Some(base), Some(voice)) => format!("{}/{}", base.trim_end_matches('/'), voice.key),
+        _ => format!("/v1/messages/{}/voice", message.id),
+    }
+}
+
+#[derive(Serialize)]
+pub struct RevisionView<'a> {
+    revision: u32,
+    text: &'a str,
+    created_at: &'a str,
+    replaced_at: &'a str,
+}
+
+impl<'a> From<&'a Revision> for RevisionView<'a> {
+    fn from(revision: &'a Revision) -> Self {
+        Self {
+            revision: revision.number,
+            text: &revision.text,
+            created_at: &revision.created_at,
+            replaced_at: &revision.replaced_at,
+        }
+    }
+}

@@ -1,0 +1,159 @@
+//! Threads, messages, their revisions and voice recordings.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AccountId, MessageId, ThreadId};
+
+/// A conversation in one language: its title and the activity that orders thread lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thread {
+    pub id: ThreadId,
+    /// BCP 47, as the author wrote it.
+    pub language: String,
+    pub title: String,
+    pub author_id: AccountId,
+    pub created_at: String,
+    /// When its newest message was posted: thread lists are ordered by it.
+    pub last_activity_at: String,
+    pub message_count: u64,
+    /// The newest message's id within the thread. Every post sets it, on condition that
+    /// it grows, so messages commit in id order and a reader paging forward never
+    /// skips one that commits later.
+    pub last_message_id: MessageId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MessageKind {
+    Text,
+    Voice,
+}
+
+/// An archived recording: where it is and what it is, so anyone can check that the
+/// archived bytes are the ones that were posted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Voice {
+    /// Object key in the archive bucket.
+    pub key: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// Base64 SHA-256 of the recording.
+    pub sha256: String,
+}
+
+/// A published message. Never deleted; its author may edit a text, never a recording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub thread_id: ThreadId,
+    pub author_id: AccountId,
+    pub kind: MessageKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<Voice>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<MessageId>,
+    pub created_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<String>,
+    /// 0 as posted; each edit adds one and keeps the text it replaced as a revision.
+    pub revision: u32,
+}
+
+/// An earlier text of a message: revision `number` was its text from `created_at`
+/// until `replaced_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub message_id: MessageId,
+    pub number: u32,
+    pub text: String,
+    pub created_at: String,
+    pub replaced_at: String,
+}
+
+/// What one account shows next to its messages, read at the time of reading, so a
+/// rename (or an erasure) shows everywhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Author {
+    pub id: AccountId,
+    pub display_name: String,
+    /// The roles shown as badges (consultant, mentor).
+    pub badges: Vec<super::Role>,
+}
+
+/// The media types a voice message may have.
+pub const VOICE_CONTENT_TYPES: &[&str] = &["audio/ogg", "audio/webm", "audio/mpeg", "audio/mp4"];
+
+/// The largest recording accepted.
+pub const MAX_VOICE_BYTES: i64 = 10 * 1024 * 1024;
+
+/// A recording's declared media type, one of [`VOICE_CONTENT_TYPES`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoiceContentType(&'static str);
+
+impl VoiceContentType {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let essence = raw.trim().to_ascii_lowercase();
+        VOICE_CONTENT_TYPES
+            .iter()
+            .find(|t| **t == essence)
+            .map(|t| Self(t))
+            .ok_or_else(|| format!("must be one of {}", VOICE_CONTENT_TYPES.join(", ")))
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+/// A recording's declared length: 1 byte to [`MAX_VOICE_BYTES`].
+pub fn parse_voice_size(raw: i64) -> Result<i64, String> {
+    if (1..=MAX_VOICE_BYTES).contains(&raw) {
+        Ok(raw)
+    } else {
+        Err(format!("must be from 1 to {MAX_VOICE_BYTES} bytes"))
+    }
+}
+
+/// A SHA-256 digest, base64 (standard alphabet, padded), as S3's
+/// `x-amz-checksum-sha256` carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sha256Base64(String);
+
+impl Sha256Base64 {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        use base64::Engine;
+        use base64::engine::general_purpose::STANDARD;
+        match STANDARD.decode(raw.trim()) {
+            Ok(bytes) if bytes.len() == 32 => Ok(Self(STANDARD.encode(bytes))),
+            _ => Err("must be the base64 of a 32-byte SHA-256 digest".into()),
+        }
+    }
+}
+
+impl AsRef<str> for Sha256Base64 {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn voice_declarations_parse_once() {
+        assert_eq!(
+            VoiceContentType::parse("Audio/OGG").unwrap().as_str(),
+            "audio/ogg"
+        );
+        assert!(VoiceContentType::parse("video/mp4").is_err());
+        assert!(parse_voice_size(0).is_err() && parse_voice_size(MAX_VOICE_BYTES + 1).is_err());
+        assert!(parse_voice_size(MAX_VOICE_BYTES).is_ok());
+        let digest = "47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=";
+        assert_eq!(Sha256Base64::parse(digest).unwrap().as_ref(), digest);
+        assert!(Sha256Base64::parse("abc").is_err());
+        assert!(Sha256Base64::parse("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuA==").is_err());
+    }
+}

@@ -1,0 +1,345 @@
+//! Reading threads, messages, revisions and their authors: public, so every read here
+//! serves many readers (and a CDN in front of them).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use time::OffsetDateTime;
+
+use super::{Item, Store, StoreError, from_item, key_item, keys, s};
+use crate::domain::{
+    AccountId, AccountStatus, Author, Message, MessageId, Revision, Role, SessionId, Thread,
+    ThreadId,
+};
+use crate::gate::{Caller, Refusal, Standing};
+
+/// A thread's first page, or a later one.
+pub struct MessagePage {
+    /// Read on the first page only (the query starts at the thread item).
+    pub thread: Option<Thread>,
+    pub messages: Vec<Message>,
+    /// Where the next page starts (the last message's own id), if there may be more.
+    pub next: Option<String>,
+}
+
+/// A page of one language's thread list, most recently active first.
+pub struct ThreadPage {
+    pub threads: Vec<Thread>,
+    /// The list position of the last thread, if there may be more.
+    pub next: Option<String>,
+}
+
+/// The roles shown next to a name.
+const BADGES: &[Role] = &[Role::Consultant, Role::Mentor];
+
+impl Store {
+    pub async fn thread(&self, thread_id: &ThreadId) -> Result<Option<Thread>, StoreError> {
+        self.get_as(keys::thread(thread_id)).await
+    }
+
+    pub async fn message(&self, message_id: &MessageId) -> Result<Option<Message>, StoreError> {
+        self.get_as(keys::message(message_id)).await
+    }
+
+    /// Messages of a thread, oldest first: after `after` (a message's own id), or from
+    /// the start, in which case the thread item comes with them (it sorts first) and
+    /// `None` there means there is no such thread. One consistent query: messages
+    /// commit in id order, so a page never skips one that commits later.
+    pub async fn messages_page(
+        &self,
+        thread_id: &ThreadId,
+        limit: u16,
+        after: Option<&str>,
+    ) -> Result<MessagePage, StoreError> {
+        let thread_key = keys::thread(thread_id);
+        let start = match after {
+            None => thread_key.sk.clone(),
+            Some(local) => format!("{}{local}", keys::MESSAGE_PREFIX),
+        };
+        let page = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .key_condition_expression("pk = :pk AND sk BETWEEN :start AND :end")
+            .expression_attribute_values(":pk", s(&thread_key.pk))
+            .expression_attribute_values(":start", s(&start))
+            .expression_attribute_values(":end", s(keys::MESSAGES_END))
+            // One more than asked: the thread item, or the cursor's own message.
+            .limit(i32::from(limit) + 1)
+            .send()
+            .await
+            .map_err(StoreError::backend)?;
+        let mut thread = None;
+        let mut messages = Vec::new();
+        for item in page.items.unwrap_or_default() {
+            match sort_key(&item) {
+                Some(sk) if sk == keys::THREAD_SK => thread = Some(from_item(item)?),
+                // The cursor's own message, shown on the page before.
+                Some(sk) if after.is_some() && sk == start => {}
+                Some(_) => messages.push(from_item::<Message>(item)?),
+                None => {}
+            }
+        }
+        let more = messages.len() > usize::from(limit) || page.last_evaluated_key.is_some();
+        messages.truncate(usize::from(limit));
+        let next = more
+            .then(|| messages.last().map(|m| m.id.local().to_owned()))
+            .flatten();
+        Ok(MessagePage {
+            thread,
+            messages,
+            next,
+        })
+    }
+
+    /// One language's threads, most recently active first, before `before` (a list
+    /// position) if given: one query per shard of the list (one for a language that is
+    /// not configured as busy), merged.
+    pub async fn threads_page(
+        &self,
+        language: &str,
+        shards: u32,
+        limit: u16,
+        before: Option<&str>,
+    ) -> Result<ThreadPage, StoreError> {
+        let mut threads: Vec<(String, Thread)> = Vec::new();
+        let mut more = false;
+        for shard in 0..shards.max(1) {
+            let mut query = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi1")
+                .scan_index_forward(false)
+                .limit(i32::from(limit))
+                .expression_attribute_values(
+                    ":pk",
+                    s(keys::thread_list_partition(language, shard)),
+                );
+            query = match before {
+                None => query.key_condition_expression("gsi1pk = :pk"),
+                Some(position) => query
+                    .key_condition_expression("gsi1pk = :pk AND gsi1sk < :before")
+                    .expression_attribute_values(":before", s(position)),
+            };
+            let page = query.send().await.map_err(StoreError::backend)?;
+            more |= page.last_evaluated_key.is_some();
+            for item in page.items.unwrap_or_default() {
+                let position = match item.get("gsi1sk") {
+                    Some(AttributeValue::S(position)) => position.clone(),
+                    _ => continue,
+                };
+                threads.push((position, from_item(item)?));
+            }
+        }
+        threads.sort_by(|a, b| b.0.cmp(&a.0));
+        more |= threads.len() > usize::from(limit);
+        threads.truncate(usize::from(limit));
+        let next = more
+            .then(|| threads.last().map(|(p, _)| p.clone()))
+            .flatten();
+        Ok(ThreadPage {
+            threads: threads.into_iter().map(|(_, t)| t).collect(),
+            next,
+        })
+    }
+
+    /// Earlier texts of a message, oldest first.
+    pub async fn revisions(&self, message_id: &MessageId) -> Result<Vec<Revision>, StoreError> {
+        let pk = keys::message(message_id).pk;
+        let mut revisions = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(&pk))
+                .expression_attribute_values(":prefix", s(keys::revisions_prefix(message_id)))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::backend)?;
+            for item in page.items.unwrap_or_default() {
+                revisions.push(from_item(item)?);
+            }
+            match page.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok(revisions),
+            }
+        }
+    }
+
+    /// The current name and badges of each author, and the viewer (a caller who sent
+    /// a token) judged by the gate, in one batch read of only the attributes these
+    /// need. An author whose account is gone shows as unknown.
+    pub async fn authors(
+        &self,
+        ids: impl IntoIterator<Item = &AccountId>,
+        viewer: Option<&Caller>,
+        now: OffsetDateTime,
+    ) -> Result<Result<HashMap<AccountId, Author>, Refusal>, StoreError> {
+        let mut ids: BTreeSet<&AccountId> = ids.into_iter().collect();
+        if let Some(viewer) = viewer {
+            ids.insert(&viewer.account_id);
+        }
+        let keys = ids.iter().map(|id| key_item(&keys::account(id))).collect();
+        let mut rows = HashMap::new();
+        for item in self.batch_get(keys, ACCOUNT_ROW_ATTRIBUTES, false).await? {
+            let row: AccountRow = from_item(item)?;
+            rows.insert(row.id.clone(), row);
+        }
+        if let Some(viewer) = viewer
+            && let Err(refusal) = viewer.admit(rows.get(&viewer.account_id), now)
+        {
+            return Ok(Err(refusal));
+        }
+        Ok(Ok(rows
+            .into_values()
+            .map(|row| {
+                let author = row.author();
+                (author.id.clone(), author)
+            })
+            .collect()))
+    }
+
+    /// A message, and the viewer judged by the gate, in one read.
+    pub async fn message_for(
+        &self,
+        message_id: &MessageId,
+        viewer: Option<&Caller>,
+        now: OffsetDateTime,
+    ) -> Result<Result<Option<Message>, Refusal>, StoreError> {
+        let Some(viewer) = viewer else {
+            return Ok(Ok(self.message(message_id).await?));
+        };
+        let message_key = keys::message(message_id);
+        let items = self
+            .batch_get(
+                vec![
+                    key_item(&message_key),
+                    key_item(&keys::account(&viewer.account_id)),
+                ],
+                "",
+                true,
+            )
+            .await?;
+        let mut message = None;
+        let mut account: Option<crate::domain::Account> = None;
+        for item in items {
+            if item.get("pk") == Some(&AttributeValue::S(message_key.pk.clone())) {
+                message = Some(from_item(item)?);
+            } else {
+                account = Some(from_item(item)?);
+            }
+        }
+        Ok(viewer.admit(account.as_ref(), now).map(|()| message))
+    }
+
+    /// The items at `keys` (any order), every key asked again until DynamoDB has
+    /// answered it; `projection` empty for whole items.
+    async fn batch_get(
+        &self,
+        mut pending: Vec<Item>,
+        projection: &str,
+        consistent: bool,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut found = Vec::new();
+        // BatchGetItem takes at most 100 keys; a page of a list has at most 100 authors.
+        while !pending.is_empty() {
+            let batch: Vec<Item> = pending.drain(..pending.len().min(100)).collect();
+            let mut request = KeysAndAttributes::builder()
+                .set_keys(Some(batch))
+                .consistent_read(consistent);
+            if !projection.is_empty() {
+                request = request
+                    .projection_expression(projection)
+                    .expression_attribute_names("#roles", "roles")
+                    .expression_attribute_names("#status", "status");
+            }
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request.build().expect("keys"))
+                .send()
+                .await
+                .map_err(StoreError::backend)?;
+            found.extend(
+                output
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default(),
+            );
+            // Keys DynamoDB did not get to this time: ask again.
+            if let Some(unprocessed) = output
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+            {
+                pending.extend(unprocessed.keys().iter().cloned());
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// What a list needs of an account: the name and badges it shows, and what the gate
+/// reads when the account is the viewer's.
+const ACCOUNT_ROW_ATTRIBUTES: &str =
+    "id, display_name, #roles, #status, blocked_until, token_generation, ended_sessions";
+
+#[derive(serde::Deserialize)]
+struct AccountRow {
+    id: AccountId,
+    display_name: String,
+    #[serde(default)]
+    roles: Vec<Role>,
+    status: AccountStatus,
+    #[serde(default)]
+    blocked_until: Option<String>,
+    token_generation: u64,
+    #[serde(default)]
+    ended_sessions: BTreeMap<SessionId, i64>,
+}
+
+impl AccountRow {
+    fn author(self) -> Author {
+        Author {
+            id: self.id,
+            display_name: self.display_name,
+            badges: self
+                .roles
+                .into_iter()
+                .filter(|r| BADGES.contains(r))
+                .collect(),
+        }
+    }
+}
+
+impl Standing for AccountRow {
+    fn account_id(&self) -> &AccountId {
+        &self.id
+    }
+    fn token_generation(&self) -> u64 {
+        self.token_generation
+    }
+    fn session_ended(&self, session: &SessionId) -> bool {
+        self.ended_sessions.contains_key(session)
+    }
+    fn active(&self, now: OffsetDateTime) -> bool {
+        crate::domain::standing_of(self.status, self.blocked_until.as_deref(), now)
+            == crate::domain::Standing::Active
+    }
+    fn has_role(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+}
+
+fn sort_key(item: &Item) -> Option<String> {
+    match item.get("sk") {
+        Some(AttributeValue::S(sk)) => Some(sk.clone()),
+        _ => None,
+    }
+}

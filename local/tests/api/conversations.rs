@@ -644,3 +644,74 @@ async fn a_reply_names_the_message_it_answers() {
     assert_eq!(read["message_count"], 2);
     assert_eq!(read["last_activity_at"], reply["created_at"]);
 }
+
+#[tokio::test]
+async fn a_busy_languages_list_is_written_across_shards_and_read_as_one() {
+    let app = crate::helpers::spawn_app_with(Some(Box::new(|settings| {
+        settings
+            .conversations
+            .thread_list_shards
+            .insert("de".into(), 4);
+    })))
+    .await;
+    let ada = app.registered_user("ada@example.com").await;
+    app.fund(&ada, 200).await;
+    let mut opened = Vec::new();
+    for i in 0..12 {
+        let thread = app.thread(&ada, &format!("Faden {i}")).await;
+        opened.push(thread["id"].as_str().unwrap().to_owned());
+    }
+    // the oldest thread gets a reply: it moves to the top
+    app.reply(&ada, &opened[0], &json!({ "text": "Wieder oben" }))
+        .await;
+    let mut expected: Vec<String> = opened[1..].iter().rev().cloned().collect();
+    expected.insert(0, opened[0].clone());
+
+    let mut listed = Vec::new();
+    let mut path = "/v1/threads?language=de&limit=5".to_owned();
+    loop {
+        let response = app.get(&path).await;
+        let requests = crate::budget::requests(&response);
+        let page: Value = response.json().await.unwrap();
+        assert_eq!(
+            requests,
+            4 + 1,
+            "one query per shard, one batch read of authors"
+        );
+        listed.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_str().unwrap().to_owned()),
+        );
+        match page["next_cursor"].as_str() {
+            Some(cursor) => path = format!("/v1/threads?language=de&limit=5&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(listed, expected);
+    // the threads really are spread over the shards
+    let store = &app.stack.app.store;
+    let mut shards = BTreeSet::new();
+    for shard in 0..4 {
+        let count = store
+            .client()
+            .query()
+            .table_name(store.table())
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk")
+            .expression_attribute_values(
+                ":pk",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("THREADS#de#{shard}")),
+            )
+            .send()
+            .await
+            .unwrap()
+            .count();
+        if count > 0 {
+            shards.insert(shard);
+        }
+    }
+    assert!(shards.len() >= 2, "threads in shards {shards:?}");
+}

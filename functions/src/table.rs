@@ -18,6 +18,7 @@ const UPDATE: &str = "dynamodb:UpdateItem";
 const CHECK: &str = "dynamodb:ConditionCheckItem";
 const QUERY: &str = "dynamodb:Query";
 const BATCH_GET: &str = "dynamodb:BatchGetItem";
+const DELETE: &str = "dynamodb:DeleteItem";
 
 /// S3: `GetObject` also authorises `HeadObject` and presigned GETs; `PutObject` also
 /// presigned PUTs and the destination of a copy (whose source needs `GetObject`).
@@ -230,6 +231,70 @@ crate::spec::function_table! {
                 dynamodb(&[GET]),
                 objects(Bucket::Archive, VOICE, &[S3_GET]),
             ],
+        },
+        FileComplaint {
+            name: "file-complaint",
+            route: ("POST", "/v1/messages/{message_id}/complaints"),
+            access: Access::User,
+            handler: crate::moderation::file_complaint::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, PUT, UPDATE])],
+        },
+        ListMyComplaints {
+            name: "list-my-complaints",
+            route: ("GET", "/v1/me/complaints"),
+            access: Access::User,
+            handler: crate::moderation::list_my_complaints::handle,
+            dynamodb_requests: 2,
+            permissions: &[index(GSI1, &[QUERY]), dynamodb(&[BATCH_GET])],
+        },
+        ReviewQueue {
+            name: "review-queue",
+            route: ("GET", "/v1/moderation/queue"),
+            access: Access::Role(Role::Moderator),
+            handler: crate::moderation::review_queue::handle,
+            dynamodb_requests: 2,
+            permissions: &[index(GSI1, &[QUERY]), dynamodb(&[BATCH_GET])],
+        },
+        ActOnMessage {
+            name: "act-on-message",
+            route: ("POST", "/v1/moderation/messages/{message_id}/actions"),
+            access: Access::Role(Role::Moderator),
+            handler: crate::moderation::act_on_message::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, DELETE, CHECK])],
+        },
+        BlockAccount {
+            name: "block-account",
+            route: ("POST", "/v1/moderation/accounts/{account_id}/blocks"),
+            access: Access::Role(Role::Moderator),
+            handler: crate::moderation::block_account::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
+        },
+        UnblockAccount {
+            name: "unblock-account",
+            route: ("DELETE", "/v1/moderation/accounts/{account_id}/blocks"),
+            access: Access::Role(Role::Moderator),
+            handler: crate::moderation::unblock_account::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
+        },
+        ListAudit {
+            name: "list-audit",
+            route: ("GET", "/v1/moderation/audit"),
+            access: Access::Role(Role::Moderator),
+            handler: crate::moderation::list_audit::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, QUERY]), index(GSI1, &[QUERY])],
+        },
+        SetRoles {
+            name: "set-roles",
+            route: ("PUT", "/v1/admin/accounts/{account_id}/roles"),
+            access: Access::Role(Role::Admin),
+            handler: crate::moderation::set_roles::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
         },
     }
     events {}

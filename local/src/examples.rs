@@ -16,6 +16,9 @@
 //! | `REPLACE_WITH_THREAD_LANGUAGE` | that thread's language |
 //! | `REPLACE_WITH_MESSAGE_ID` | that thread's first message, a text by the caller |
 //! | `REPLACE_WITH_VOICE_MESSAGE_ID` | a voice message by the caller, its recording archived |
+//! | `REPLACE_WITH_OTHERS_MESSAGE_ID` | a text message by another account (one a moderator may act on) |
+//! | `REPLACE_WITH_BLOCKED_ACCOUNT_ID` | another account, blocked by a moderator |
+//! | `REPLACE_WITH_TOMORROW` | this time tomorrow (RFC 3339) |
 //!
 //! `natives-local invoke` and `natives-local example-event` fill them; the request
 //! budget test and the authorization matrix run every function's event through here,
@@ -114,6 +117,27 @@ pub async fn fill(
     if text.contains("REPLACE_WITH_ACCOUNT_ID") {
         let other = new_account(app, keys, &[]).await?;
         text = text.replace("REPLACE_WITH_ACCOUNT_ID", other.id.as_str());
+    }
+    if text.contains("REPLACE_WITH_OTHERS_MESSAGE_ID") {
+        let other = new_account(app, keys, &[]).await?;
+        let message = post(
+            app,
+            &other,
+            PostContent::Text("Buy cheap credits now!".into()),
+        )
+        .await?;
+        text = text.replace("REPLACE_WITH_OTHERS_MESSAGE_ID", &message.to_string());
+    }
+    if text.contains("REPLACE_WITH_BLOCKED_ACCOUNT_ID") {
+        let other = new_account(app, keys, &[]).await?;
+        app.store
+            .block_own_account(&caller_of(&other), app.now())
+            .await??;
+        text = text.replace("REPLACE_WITH_BLOCKED_ACCOUNT_ID", other.id.as_str());
+    }
+    if text.contains("REPLACE_WITH_TOMORROW") {
+        let tomorrow = rfc3339::format(app.now() + Duration::days(1));
+        text = text.replace("REPLACE_WITH_TOMORROW", &tomorrow);
     }
     // Placeholders about the caller. A visitor's, and a blocked account's (which can
     // post nothing), become another account's: a public route such as login needs
@@ -250,6 +274,9 @@ pub async fn new_account(
         ledger_head: None,
         token_generation: 0,
         ended_sessions: Default::default(),
+        moderation_record: Default::default(),
+        complaint_window: None,
+        complaints_in_window: 0,
         created_at: rfc3339::format(now),
         updated_at: rfc3339::format(now),
     };

@@ -26,6 +26,32 @@ pub struct Settings {
     pub payments: PaymentSettings,
     pub archive: ArchiveSettings,
     pub conversations: ConversationSettings,
+    pub moderation: ModerationSettings,
+}
+
+/// How complaints work.
+#[derive(Clone, Debug)]
+pub struct ModerationSettings {
+    /// Complaints from this many different accounts hide a message until a moderator
+    /// decides (`COMPLAINT_HIDE_THRESHOLD`).
+    pub hide_threshold: u32,
+    /// Complaints one account may file in an hour (`COMPLAINTS_PER_HOUR`).
+    pub complaints_per_hour: u32,
+}
+
+impl ModerationSettings {
+    fn from_env(optional: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let number = |name: &str, default: u32| -> Result<u32, ConfigError> {
+            optional(name).map_or(Ok(default), |v| match v.parse::<u32>() {
+                Ok(n) if (1..=1000).contains(&n) => Ok(n),
+                _ => Err(ConfigError(format!("{name} must be 1 to 1000"))),
+            })
+        };
+        Ok(Self {
+            hide_threshold: number("COMPLAINT_HIDE_THRESHOLD", 3)?,
+            complaints_per_hour: number("COMPLAINTS_PER_HOUR", 20)?,
+        })
+    }
 }
 
 /// Prices of the paid actions, content rules, and the shape of the thread lists.
@@ -182,6 +208,7 @@ impl Settings {
             archive: ArchiveSettings::from_env(|_| None),
             conversations: ConversationSettings::from_env(|_| None)
                 .expect("the defaults are valid"),
+            moderation: ModerationSettings::from_env(|_| None).expect("the defaults are valid"),
         }
     }
 
@@ -214,6 +241,7 @@ impl Settings {
             payments: PaymentSettings::from_env(optional),
             archive: ArchiveSettings::from_env(optional),
             conversations: ConversationSettings::from_env(optional)?,
+            moderation: ModerationSettings::from_env(optional)?,
         })
     }
 }

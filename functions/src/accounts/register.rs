@@ -191,6 +191,9 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         ledger_head: None,
         token_generation: 0,
         ended_sessions: Default::default(),
+        moderation_record: Default::default(),
+        complaint_window: None,
+        complaints_in_window: 0,
         created_at: timestamp.clone(),
         updated_at: timestamp,
     };

@@ -97,7 +97,7 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         201,
         &CreatedThread {
             thread: ThreadView::new(&thread, &authors),
-            first_message: MessageView::new(app, &message, &authors),
+            first_message: MessageView::new(app, &message, &authors, None),
         },
     );
     response.headers_mut().insert(

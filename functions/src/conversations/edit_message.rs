@@ -31,10 +31,12 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     let text = v.finish(|| text.expect("checked"))?;
     posting::check_rules(app, "text", text.as_ref())?;
     // The caller's account comes with the message (one read): the gate speaks first.
-    let message = app
+    let (message, seen_by) = app
         .store
         .message_for(&message_id, Some(&caller), app.now())
-        .await??
+        .await??;
+    let message = message
+        .filter(|m| m.visible_to(seen_by.as_ref()))
         .ok_or(ApiError::NotFound)?;
     if message.author_id != caller.account_id {
         return Err(ApiError::forbidden("Only its author edits a message."));
@@ -69,5 +71,8 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         caller.account_id.clone(),
         posting::caller_as_author(&caller),
     )]);
-    Ok(json(200, &MessageView::new(app, &edited, &authors)))
+    Ok(json(
+        200,
+        &MessageView::new(app, &edited, &authors, seen_by.as_ref()),
+    ))
 }

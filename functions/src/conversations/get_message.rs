@@ -16,10 +16,16 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
         .message(&message_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let authors = app
+    let (authors, seen_by) = app
         .store
         .authors([&message.author_id], viewer.as_ref(), app.now())
         .await??;
-    let response = json(200, &MessageView::new(app, &message, &authors));
+    if !message.visible_to(seen_by.as_ref()) {
+        return Err(ApiError::NotFound);
+    }
+    let response = json(
+        200,
+        &MessageView::new(app, &message, &authors, seen_by.as_ref()),
+    );
     Ok(cached(&request, response, audience(&viewer)))
 }

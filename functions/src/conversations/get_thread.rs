@@ -14,7 +14,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         .thread(&thread_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let authors = app
+    let (authors, _) = app
         .store
         .authors([&thread.author_id], None, app.now())
         .await??;

@@ -12,10 +12,12 @@ use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> HandlerResult {
     let message_id: MessageId = path_id(&request, "message_id")?;
-    let message = app
+    let (message, seen_by) = app
         .store
         .message_for(&message_id, viewer.as_ref(), app.now())
-        .await??
+        .await??;
+    let message = message
+        .filter(|m| m.visible_to(seen_by.as_ref()))
         .ok_or(ApiError::NotFound)?;
     let voice = message.voice.ok_or(ApiError::NotFound)?;
     let lifetime = app.settings.conversations.voice_url_seconds;

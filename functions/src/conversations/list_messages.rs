@@ -40,7 +40,7 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
     if after.is_none() && page.thread.is_none() {
         return Err(ApiError::NotFound);
     }
-    let authors = app
+    let (authors, seen_by) = app
         .store
         .authors(
             page.messages.iter().map(|m| &m.author_id),
@@ -48,10 +48,13 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
             app.now(),
         )
         .await??;
+    // Hidden and removed messages are not there for anyone but their author and
+    // moderators.
     let items: Vec<MessageView> = page
         .messages
         .iter()
-        .map(|m| MessageView::new(app, m, &authors))
+        .filter(|m| m.visible_to(seen_by.as_ref()))
+        .map(|m| MessageView::new(app, m, &authors, seen_by.as_ref()))
         .collect();
     let body = json!({ "items": items, "next_cursor": page.next });
     Ok(cached(&request, json(200, &body), audience(&viewer)))

@@ -13,12 +13,11 @@ use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> HandlerResult {
     let message_id: MessageId = path_id(&request, "message_id")?;
-    if app
+    let (message, seen_by) = app
         .store
         .message_for(&message_id, viewer.as_ref(), app.now())
-        .await??
-        .is_none()
-    {
+        .await??;
+    if !message.is_some_and(|m| m.visible_to(seen_by.as_ref())) {
         return Err(ApiError::NotFound);
     }
     let revisions = app.store.revisions(&message_id).await?;

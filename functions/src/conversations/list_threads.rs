@@ -43,7 +43,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         .store
         .threads_page(language.as_ref(), shards, page.limit, before.as_deref())
         .await?;
-    let authors = app
+    let (authors, _) = app
         .store
         .authors(
             threads.threads.iter().map(|t| &t.author_id),

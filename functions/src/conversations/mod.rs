@@ -12,4 +12,4 @@ pub mod list_revisions;
 pub mod list_threads;
 pub mod post_message;
 mod posting;
-mod views;
+pub(crate) mod views;

@@ -62,7 +62,7 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         caller.account_id.clone(),
         posting::caller_as_author(&caller),
     )]);
-    let mut response = json(201, &MessageView::new(app, &message, &authors));
+    let mut response = json(201, &MessageView::new(app, &message, &authors, None));
     response.headers_mut().insert(
         "location",
         format!("/v1/messages/{}", message.id)

@@ -2,7 +2,10 @@
 
 use std::collections::HashMap;
 
-use natives_shared::domain::{AccountId, Author, Message, MessageKind, Revision, Role, Thread};
+use natives_shared::domain::{
+    AccountId, Author, Message, MessageKind, MessageStatus, ModerationNote, Revision, Role, Thread,
+    Viewer,
+};
 use serde::Serialize;
 
 use crate::App;
@@ -81,10 +84,24 @@ pub struct MessageView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     edited_at: Option<&'a str>,
     revision: u32,
+    status: MessageStatus,
+    /// The last moderation decision: shown to moderators, and to the author while the
+    /// message is not public (so they see why).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation: Option<&'a ModerationNote>,
 }
 
 impl<'a> MessageView<'a> {
-    pub fn new(app: &App, message: &'a Message, authors: &'a HashMap<AccountId, Author>) -> Self {
+    pub fn new(
+        app: &App,
+        message: &'a Message,
+        authors: &'a HashMap<AccountId, Author>,
+        viewer: Option<&Viewer>,
+    ) -> Self {
+        let show_moderation = viewer.is_some_and(|v| {
+            v.moderator
+                || (v.account_id == message.author_id && message.status != MessageStatus::Visible)
+        });
         Self {
             id: message.id.to_string(),
             thread_id: message.thread_id.as_str(),
@@ -101,6 +118,8 @@ impl<'a> MessageView<'a> {
             created_at: &message.created_at,
             edited_at: message.edited_at.as_deref(),
             revision: message.revision,
+            status: message.status,
+            moderation: message.moderation.as_ref().filter(|_| show_moderation),
         }
     }
 }

@@ -71,6 +71,14 @@ pub struct Account {
     /// pruned by the writes that have the account in hand (login, refresh).
     #[serde(default)]
     pub ended_sessions: BTreeMap<SessionId, i64>,
+    /// The account's history on the receiving end of moderation.
+    #[serde(default)]
+    pub moderation_record: super::ModerationRecord,
+    /// Complaints filed in the current hour (a per-account limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complaint_window: Option<String>,
+    #[serde(default)]
+    pub complaints_in_window: u32,
     pub created_at: String,
     pub updated_at: String,
 }

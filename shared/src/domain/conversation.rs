@@ -59,6 +59,19 @@ pub struct Message {
     pub edited_at: Option<String>,
     /// 0 as posted; each edit adds one and keeps the text it replaced as a revision.
     pub revision: u32,
+    #[serde(default)]
+    pub status: super::MessageStatus,
+    /// The last moderation decision, if any: what its author and moderators see.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<super::ModerationNote>,
+    /// The current round of complaints (a decision closes it and opens the next).
+    #[serde(default)]
+    pub complaint_round: u32,
+    /// Complaints in the current round, and how many of them count towards hiding.
+    #[serde(default)]
+    pub open_complaints: u32,
+    #[serde(default)]
+    pub counted_complaints: u32,
 }
 
 /// An earlier text of a message: revision `number` was its text from `created_at`

@@ -8,6 +8,7 @@ mod credits;
 mod email;
 mod ids;
 mod language;
+mod moderation;
 mod password;
 mod public_text;
 mod role;
@@ -30,6 +31,10 @@ pub use credits::{
 pub use email::Email;
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
 pub use language::{LanguageList, LanguageTag};
+pub use moderation::{
+    Complaint, ComplaintOutcome, ComplaintReason, MessageStatus, ModerationAction, ModerationNote,
+    ModerationRecord, QueueEntry, Viewer,
+};
 pub use password::Password;
 pub use public_text::{TextKind, TextLimits, parse_public_text};
 pub use role::Role;

@@ -47,6 +47,13 @@ pub enum ApiError {
         rule: &'static str,
         message: &'static str,
     },
+    /// Too many requests of one kind from one caller: try again after a while.
+    #[error("too many requests ({code})")]
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after_seconds: u32,
+    },
     /// A dependency failed in a way a retry may fix; nothing was written, or what was
     /// written is safe to complete by retrying.
     #[error("temporarily unavailable: {cause}")]
@@ -111,6 +118,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType => 415,
             Self::Validation(_) | Self::Unprocessable { .. } | Self::ContentRule { .. } => 422,
+            Self::TooManyRequests { .. } => 429,
             Self::Internal(_) => 500,
         }
     }
@@ -123,7 +131,8 @@ impl ApiError {
             | Self::Unauthorized { code, .. }
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
-            | Self::Unprocessable { code, .. } => code,
+            | Self::Unprocessable { code, .. }
+            | Self::TooManyRequests { code, .. } => code,
             Self::NotFound => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
@@ -150,6 +159,7 @@ impl ApiError {
             503 => "Service Unavailable",
             415 => "Unsupported Media Type",
             422 => "Unprocessable Content",
+            429 => "Too Many Requests",
             _ => "Internal Server Error",
         }
     }
@@ -163,7 +173,8 @@ impl ApiError {
             | Self::Unauthorized { detail, .. }
             | Self::Forbidden { detail, .. }
             | Self::Conflict { detail, .. }
-            | Self::Unprocessable { detail, .. } => detail.clone(),
+            | Self::Unprocessable { detail, .. }
+            | Self::TooManyRequests { detail, .. } => detail.clone(),
             Self::NotFound => "Nothing is here.".into(),
             Self::MethodNotAllowed { allow } => format!("This resource allows {allow}."),
             Self::PayloadTooLarge { limit_bytes } => {
@@ -232,6 +243,10 @@ impl ApiError {
             builder = builder.header("allow", allow.as_str());
         }
         if let Self::Unavailable {
+            retry_after_seconds,
+            ..
+        }
+        | Self::TooManyRequests {
             retry_after_seconds,
             ..
         } = &self

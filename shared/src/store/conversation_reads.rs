@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use super::{Item, Store, StoreError, from_item, key_item, keys, s};
 use crate::domain::{
     AccountId, AccountStatus, Author, Message, MessageId, Revision, Role, SessionId, Thread,
-    ThreadId,
+    ThreadId, Viewer,
 };
 use crate::gate::{Caller, Refusal, Standing};
 
@@ -180,7 +180,7 @@ impl Store {
         ids: impl IntoIterator<Item = &AccountId>,
         viewer: Option<&Caller>,
         now: OffsetDateTime,
-    ) -> Result<Result<HashMap<AccountId, Author>, Refusal>, StoreError> {
+    ) -> Result<Result<(HashMap<AccountId, Author>, Option<Viewer>), Refusal>, StoreError> {
         let mut ids: BTreeSet<&AccountId> = ids.into_iter().collect();
         if let Some(viewer) = viewer {
             ids.insert(&viewer.account_id);
@@ -191,18 +191,22 @@ impl Store {
             let row: AccountRow = from_item(item)?;
             rows.insert(row.id.clone(), row);
         }
-        if let Some(viewer) = viewer
-            && let Err(refusal) = viewer.admit(rows.get(&viewer.account_id), now)
-        {
-            return Ok(Err(refusal));
+        let mut seen_by = None;
+        if let Some(viewer) = viewer {
+            let row = rows.get(&viewer.account_id);
+            if let Err(refusal) = viewer.admit(row, now) {
+                return Ok(Err(refusal));
+            }
+            seen_by = row.map(AccountRow::viewer);
         }
-        Ok(Ok(rows
+        let authors = rows
             .into_values()
             .map(|row| {
                 let author = row.author();
                 (author.id.clone(), author)
             })
-            .collect()))
+            .collect();
+        Ok(Ok((authors, seen_by)))
     }
 
     /// A message, and the viewer judged by the gate, in one read.
@@ -211,9 +215,9 @@ impl Store {
         message_id: &MessageId,
         viewer: Option<&Caller>,
         now: OffsetDateTime,
-    ) -> Result<Result<Option<Message>, Refusal>, StoreError> {
+    ) -> Result<Result<(Option<Message>, Option<Viewer>), Refusal>, StoreError> {
         let Some(viewer) = viewer else {
-            return Ok(Ok(self.message(message_id).await?));
+            return Ok(Ok((self.message(message_id).await?, None)));
         };
         let message_key = keys::message(message_id);
         let items = self
@@ -235,12 +239,18 @@ impl Store {
                 account = Some(from_item(item)?);
             }
         }
-        Ok(viewer.admit(account.as_ref(), now).map(|()| message))
+        Ok(viewer.admit(account.as_ref(), now).map(|()| {
+            let seen_by = account.map(|a| Viewer {
+                moderator: a.has_role(Role::Moderator),
+                account_id: a.id,
+            });
+            (message, seen_by)
+        }))
     }
 
     /// The items at `keys` (any order), every key asked again until DynamoDB has
     /// answered it; `projection` empty for whole items.
-    async fn batch_get(
+    pub(crate) async fn batch_get(
         &self,
         mut pending: Vec<Item>,
         projection: &str,
@@ -305,6 +315,13 @@ struct AccountRow {
 }
 
 impl AccountRow {
+    fn viewer(&self) -> Viewer {
+        Viewer {
+            account_id: self.id.clone(),
+            moderator: self.roles.contains(&Role::Moderator),
+        }
+    }
+
     fn author(self) -> Author {
         Author {
             id: self.id,

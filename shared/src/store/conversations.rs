@@ -259,6 +259,11 @@ impl Store {
             created_at: rfc3339::format(now),
             edited_at: None,
             revision: 0,
+            status: Default::default(),
+            moderation: None,
+            complaint_round: 0,
+            open_complaints: 0,
+            counted_complaints: 0,
         }
     }
 

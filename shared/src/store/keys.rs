@@ -238,6 +238,71 @@ pub fn upload_claim_index(account_id: &AccountId, upload_id: &UploadId) -> Index
     }
 }
 
+/// Complaints about a message and the decisions that settled them share a partition.
+pub const COMPLAINTS_PREFIX: &str = "COMPLAINTS#";
+pub const ROUND_PREFIX: &str = "ROUND#";
+pub const OUTCOME_PREFIX: &str = "OUTCOME#";
+
+fn complaints_partition(message_id: &MessageId) -> String {
+    format!("{COMPLAINTS_PREFIX}{message_id}")
+}
+
+/// One reporter's complaint in one round: its key makes it one open complaint per
+/// reporter and message.
+pub fn complaint(message_id: &MessageId, round: u32, reporter_id: &AccountId) -> Key {
+    key(
+        complaints_partition(message_id),
+        format!("{ROUND_PREFIX}{round:06}#{reporter_id}"),
+    )
+}
+
+/// The decision that settled a round of complaints.
+pub fn complaint_outcome(message_id: &MessageId, round: u32) -> Key {
+    key(
+        complaints_partition(message_id),
+        format!("{OUTCOME_PREFIX}{round:06}"),
+    )
+}
+
+pub const COMPLAINT_INDEX_PREFIX: &str = "COMPLAINT#";
+
+/// Where a reporter finds their complaints, newest last.
+pub fn complaint_by_reporter_index(
+    reporter_id: &AccountId,
+    created_at: &str,
+    complaint_id: &str,
+) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(reporter_id),
+        gsi1sk: format!("{COMPLAINT_INDEX_PREFIX}{created_at}#{complaint_id}"),
+    }
+}
+
+/// A message's entry in the review queue.
+pub const QUEUE_PREFIX: &str = "QUEUE#";
+
+pub fn queue_entry(message_id: &MessageId) -> Key {
+    key(format!("{QUEUE_PREFIX}{message_id}"), "QUEUE")
+}
+
+/// The review queue, most complained first (the count is stored inverted so an
+/// ascending query starts with the most), oldest first among equals.
+pub const REVIEW_QUEUE: &str = "REVIEW_QUEUE";
+
+pub fn review_queue_index(
+    open_complaints: u32,
+    first_complaint_at: &str,
+    message_id: &MessageId,
+) -> IndexKey {
+    IndexKey {
+        gsi1pk: REVIEW_QUEUE.into(),
+        gsi1sk: format!(
+            "{:06}#{first_complaint_at}#{message_id}",
+            999_999u32.saturating_sub(open_complaints)
+        ),
+    }
+}
+
 /// S3 object keys.
 pub mod objects {
     use super::{AccountId, MessageId, UploadId};

@@ -11,6 +11,7 @@ pub(crate) mod expr;
 pub mod keys;
 mod ledger;
 mod metering;
+mod moderation;
 pub mod ownership;
 mod schema;
 mod sessions;
@@ -29,6 +30,7 @@ pub use conversations::{
 pub use credits::{CheckoutSettlement, GrantOutcome};
 pub use ledger::LedgerCursor;
 pub use metering::count_requests;
+pub use moderation::{AccountAction, ActionTaken, ComplaintFiled, NewComplaint, ReviewItem};
 pub use schema::ensure_table;
 pub use sessions::{RefreshRecord, RotateError, SessionFamily};
 

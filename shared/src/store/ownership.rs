@@ -22,6 +22,9 @@ pub enum ItemKind {
     Message,
     Revision,
     UploadClaim,
+    Complaint,
+    ComplaintOutcome,
+    QueueEntry,
 }
 
 /// Whose an item is, and where an account's items of that kind are found.
@@ -109,6 +112,15 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ItemKind::UploadClaim,
         ToAccount(AccountIndex(keys::UPLOAD_INDEX_PREFIX)),
     ),
+    // The reporter's.
+    spec(
+        ItemKind::Complaint,
+        ToAccount(AccountIndex(keys::COMPLAINT_INDEX_PREFIX)),
+    ),
+    // Decisions and the queue are the platform's; a queue entry lives only until the
+    // message's complaints are decided.
+    spec(ItemKind::ComplaintOutcome, ToPlatform),
+    spec(ItemKind::QueueEntry, ToPlatform),
 ];
 
 impl ItemKind {
@@ -131,6 +143,9 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("THREAD", sk) if sk.starts_with(keys::MESSAGE_PREFIX) => ItemKind::Message,
         ("THREAD", sk) if sk.starts_with(keys::REVISION_PREFIX) => ItemKind::Revision,
         ("UPLOAD", "UPLOAD") => ItemKind::UploadClaim,
+        ("COMPLAINTS", sk) if sk.starts_with(keys::ROUND_PREFIX) => ItemKind::Complaint,
+        ("COMPLAINTS", sk) if sk.starts_with(keys::OUTCOME_PREFIX) => ItemKind::ComplaintOutcome,
+        ("QUEUE", "QUEUE") => ItemKind::QueueEntry,
         ("EMAIL", "EMAIL") => ItemKind::EmailClaim,
         ("REFRESH", "REFRESH") => ItemKind::RefreshToken,
         ("CHECKOUT", "CHECKOUT") => ItemKind::Purchase,
@@ -256,6 +271,12 @@ mod tests {
                 keys::upload_claim(&crate::domain::UploadId::new()),
                 ItemKind::UploadClaim,
             ),
+            (keys::complaint(&message, 0, &id), ItemKind::Complaint),
+            (
+                keys::complaint_outcome(&message, 0),
+                ItemKind::ComplaintOutcome,
+            ),
+            (keys::queue_entry(&message), ItemKind::QueueEntry),
         ];
         for (key, kind) in &cases {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");

@@ -3,7 +3,7 @@
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{ConditionCheck, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
 
 use super::expr::{Condition, WithPlaceholders};
 use super::{Item, Store, StoreError};
@@ -148,6 +148,16 @@ pub(crate) fn update(
         .build()
         .expect("an update with table, key and expression");
     TransactWriteItem::builder().update(built).build()
+}
+
+/// A delete of the item at `key`, whether or not it exists.
+pub(crate) fn delete(table: &str, key: Item) -> TransactWriteItem {
+    let built = Delete::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .build()
+        .expect("a delete with table and key");
+    TransactWriteItem::builder().delete(built).build()
 }
 
 /// A check that `condition` holds on the item at `key`, writing nothing.

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod app;
 pub mod conversations;
 pub mod credits;
+pub mod idempotency;
 pub mod lambda;
 pub mod me;
 pub mod moderation;

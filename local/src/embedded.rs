@@ -90,6 +90,8 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
             "natives-local",
         ))
         .endpoint_url(endpoint)
+        .retry_config(natives_shared::aws::retry_config())
+        .timeout_config(natives_shared::aws::timeout_config())
         .load()
         .await
 }

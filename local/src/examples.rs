@@ -356,16 +356,20 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
     let now = app.now();
     let session = format!("cs_example_{}", ulid::Ulid::new());
     app.store
-        .record_checkout(&Purchase {
-            checkout_session_id: session.clone(),
-            account_id: account_id.clone(),
-            tariff_id: "starter".into(),
-            credits: 100,
-            price: natives_shared::domain::Money::parse(990, "EUR")?,
-            status: PurchaseStatus::Pending,
-            created_at: rfc3339::format(now),
-            settled_at: None,
-        })
+        .record_checkout(
+            &Purchase {
+                checkout_session_id: session.clone(),
+                account_id: account_id.clone(),
+                tariff_id: "starter".into(),
+                credits: 100,
+                price: natives_shared::domain::Money::parse(990, "EUR")?,
+                status: PurchaseStatus::Pending,
+                created_at: rfc3339::format(now),
+                settled_at: None,
+            },
+            None,
+            now,
+        )
         .await?;
     Ok(session)
 }
@@ -400,7 +404,7 @@ async fn post(
     };
     match app
         .store
-        .start_thread(&caller_of(account), 0, &new, &post, app.now())
+        .start_thread(&caller_of(account), 0, &new, &post, None, app.now())
         .await?
     {
         PostOutcome::Posted(posted) => Ok(posted.message.id),

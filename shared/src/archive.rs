@@ -16,12 +16,35 @@ use crate::config::ArchiveSettings;
 pub const MAX_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 #[derive(Debug, thiserror::Error)]
-#[error("s3: {0}")]
-pub struct ArchiveError(String);
+#[error("s3: {message}")]
+pub struct ArchiveError {
+    message: String,
+    transient: bool,
+}
 
 impl ArchiveError {
-    fn from_sdk(error: impl std::error::Error) -> Self {
-        Self(crate::store::error_chain(&error))
+    fn from_sdk<E>(
+        error: aws_sdk_s3::error::SdkError<E, aws_sdk_s3::config::http::HttpResponse>,
+    ) -> Self
+    where
+        E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        Self {
+            transient: crate::store::is_transient(&error),
+            message: crate::store::error_chain(&error),
+        }
+    }
+
+    fn local(message: String) -> Self {
+        Self {
+            message,
+            transient: false,
+        }
+    }
+
+    /// A retry later may succeed (S3 throttled, timed out or failed).
+    pub fn is_transient(&self) -> bool {
+        self.transient
     }
 }
 
@@ -187,5 +210,5 @@ fn presigning(issued_at: SystemTime, lifetime: Duration) -> Result<PresigningCon
         .start_time(issued_at)
         .expires_in(lifetime.min(MAX_URL_LIFETIME))
         .build()
-        .map_err(|e| ArchiveError(format!("presigning: {e}")))
+        .map_err(|e| ArchiveError::local(format!("presigning: {e}")))
 }

@@ -24,8 +24,28 @@ pub async fn load_sdk_config() -> SdkConfig {
         .build_https();
     aws_config::defaults(BehaviorVersion::latest())
         .http_client(http)
+        .retry_config(retry_config())
+        .timeout_config(timeout_config())
         .load()
         .await
+}
+
+/// Three attempts with the SDK's standard backoff: throttling, 5xx, timeouts and broken
+/// connections are retried, a write whose answer was lost too (transactions carry a
+/// client request token, so DynamoDB applies them once).
+pub fn retry_config() -> aws_config::retry::RetryConfig {
+    aws_config::retry::RetryConfig::standard().with_max_attempts(3)
+}
+
+/// Bounded so that a function always answers within its Lambda timeout (10 s): each
+/// attempt at most 2 s, a whole call with its retries at most 5 s; what still fails
+/// becomes 503 `temporarily_unavailable`.
+pub fn timeout_config() -> aws_config::timeout::TimeoutConfig {
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(std::time::Duration::from_secs(1))
+        .operation_attempt_timeout(std::time::Duration::from_secs(2))
+        .operation_timeout(std::time::Duration::from_secs(5))
+        .build()
 }
 
 #[cfg(test)]

@@ -4,15 +4,15 @@
 use std::collections::HashMap;
 
 use lambda_http::Request;
-use natives_shared::domain::{LanguageTag, ThreadTitle, Validator};
+use natives_shared::domain::{LanguageTag, Message, Thread, ThreadTitle, Validator};
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body};
-use natives_shared::store::{NewPost, NewThread, PostContent, PostOutcome};
+use natives_shared::http::{ApiError, json_body};
+use natives_shared::store::{NewPost, NewThread, PostAnswer, PostContent, PostOutcome};
 use serde::{Deserialize, Serialize};
 
 use super::posting::{self, RawContent};
 use super::views::{MessageView, ThreadView};
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, idempotency};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -61,9 +61,28 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         content,
         reply_to: None,
     };
+    let key = idempotency::request_under_key(&request, &caller)?;
+    let authors = HashMap::from([(
+        caller.account_id.clone(),
+        posting::caller_as_author(&caller),
+    )]);
+    let render = |message: &Message, thread: Option<&Thread>| {
+        let thread = thread.expect("a new thread's post renders with its thread");
+        idempotency::answer(
+            201,
+            &CreatedThread {
+                thread: ThreadView::new(thread, &authors),
+                first_message: MessageView::new(app, message, &authors, None),
+            },
+        )
+    };
+    let remember = key.as_ref().map(|request| PostAnswer {
+        request,
+        answer: &render,
+    });
     let (thread, message) = match app
         .store
-        .start_thread(&caller, cost, &new, &post, app.now())
+        .start_thread(&caller, cost, &new, &post, remember.as_ref(), app.now())
         .await?
     {
         PostOutcome::Posted(posted) => {
@@ -87,19 +106,15 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
                 .ok_or(ApiError::NotFound)?;
             (thread, message)
         }
+        PostOutcome::KeyUsed => {
+            if let PostContent::Voice { upload_id, .. } = &post.content {
+                posting::complete_archive(app, &caller, upload_id).await?;
+            }
+            return idempotency::replay(app, key.as_ref().expect("a key was used")).await;
+        }
         other => return Err(posting::refused(other, cost)),
     };
-    let authors = HashMap::from([(
-        caller.account_id.clone(),
-        posting::caller_as_author(&caller),
-    )]);
-    let mut response = json(
-        201,
-        &CreatedThread {
-            thread: ThreadView::new(&thread, &authors),
-            first_message: MessageView::new(app, &message, &authors, None),
-        },
-    );
+    let mut response = idempotency::respond(&render(&message, Some(&thread)), false);
     response.headers_mut().insert(
         "location",
         format!("/v1/threads/{}", thread.id)

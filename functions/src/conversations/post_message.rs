@@ -5,15 +5,15 @@
 use std::collections::HashMap;
 
 use lambda_http::Request;
-use natives_shared::domain::{ThreadId, Validator};
+use natives_shared::domain::{Message, Thread, ThreadId, Validator};
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body, path_id};
-use natives_shared::store::{NewPost, PostContent, PostOutcome};
+use natives_shared::http::{ApiError, json_body, path_id};
+use natives_shared::store::{NewPost, PostAnswer, PostContent, PostOutcome};
 use serde::Deserialize;
 
 use super::posting::{self, RawContent};
 use super::views::MessageView;
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, idempotency};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,9 +39,28 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     let content = v.finish(|| content.expect("checked"))?;
     let cost = posting::cost_of(app, &content);
     let post = NewPost { content, reply_to };
+    let key = idempotency::request_under_key(&request, &caller)?;
+    let authors = HashMap::from([(
+        caller.account_id.clone(),
+        posting::caller_as_author(&caller),
+    )]);
+    let render = |message: &Message, _: Option<&Thread>| {
+        idempotency::answer(201, &MessageView::new(app, message, &authors, None))
+    };
+    let remember = key.as_ref().map(|request| PostAnswer {
+        request,
+        answer: &render,
+    });
     let message = match app
         .store
-        .reply(&caller, cost, &thread_id, &post, app.now())
+        .reply(
+            &caller,
+            cost,
+            &thread_id,
+            &post,
+            remember.as_ref(),
+            app.now(),
+        )
         .await?
     {
         PostOutcome::Posted(posted) => {
@@ -56,13 +75,15 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
             };
             posting::retry_archive(app, &caller, upload_id).await?
         }
+        PostOutcome::KeyUsed => {
+            if let PostContent::Voice { upload_id, .. } = &post.content {
+                posting::complete_archive(app, &caller, upload_id).await?;
+            }
+            return idempotency::replay(app, key.as_ref().expect("a key was used")).await;
+        }
         other => return Err(posting::refused(other, cost)),
     };
-    let authors = HashMap::from([(
-        caller.account_id.clone(),
-        posting::caller_as_author(&caller),
-    )]);
-    let mut response = json(201, &MessageView::new(app, &message, &authors, None));
+    let mut response = idempotency::respond(&render(&message, None), false);
     response.headers_mut().insert(
         "location",
         format!("/v1/messages/{}", message.id)

@@ -139,29 +139,53 @@ pub async fn retry_archive(
     caller: &Caller,
     upload_id: &UploadId,
 ) -> Result<Message, ApiError> {
-    let attached = || ApiError::Conflict {
-        code: "upload_already_attached",
-        detail: "This upload is already attached to a message.".into(),
+    match own_unarchived_post(app, caller, upload_id).await? {
+        Some(message) => {
+            archive_recording(app, caller, upload_id, &message).await?;
+            Ok(message)
+        }
+        None => Err(ApiError::Conflict {
+            code: "upload_already_attached",
+            detail: "This upload is already attached to a message.".into(),
+        }),
+    }
+}
+
+/// Makes sure the caller's post of this upload has its recording archived (a retry
+/// under an idempotency key completes a copy that failed after the post committed).
+pub async fn complete_archive(
+    app: &App,
+    caller: &Caller,
+    upload_id: &UploadId,
+) -> Result<(), ApiError> {
+    if let Some(message) = own_unarchived_post(app, caller, upload_id).await? {
+        archive_recording(app, caller, upload_id, &message).await?;
+    }
+    Ok(())
+}
+
+/// The caller's message that attached this upload, if its recording is not archived.
+async fn own_unarchived_post(
+    app: &App,
+    caller: &Caller,
+    upload_id: &UploadId,
+) -> Result<Option<Message>, ApiError> {
+    let Some(claim) = app.store.upload_claim(upload_id).await? else {
+        return Ok(None);
     };
-    let claim = app
-        .store
-        .upload_claim(upload_id)
-        .await?
-        .ok_or_else(attached)?;
     if claim.account_id != caller.account_id {
-        return Err(attached());
+        return Ok(None);
     }
-    let message = app
-        .store
-        .message(&claim.message_id)
-        .await?
-        .ok_or_else(attached)?;
-    let voice = message.voice.as_ref().ok_or_else(attached)?;
+    let Some(message) = app.store.message(&claim.message_id).await? else {
+        return Ok(None);
+    };
+    let Some(voice) = &message.voice else {
+        return Ok(None);
+    };
     if app.archive()?.archived(&voice.key).await?.is_some() {
-        return Err(attached());
+        return Ok(None);
     }
-    archive_recording(app, caller, upload_id, &message).await?;
-    Ok(message)
+    Ok(Some(message))
 }
 
 /// What a refused post answers.
@@ -181,6 +205,7 @@ pub fn refused(outcome: PostOutcome, cost: i64) -> ApiError {
             code: "upload_already_attached",
             detail: "This upload is already attached to a message.".into(),
         },
+        PostOutcome::KeyUsed => ApiError::Internal("a used key is replayed, not refused".into()),
         PostOutcome::Posted(_) => ApiError::Internal("a posted outcome is not a refusal".into()),
     }
 }

@@ -4,14 +4,15 @@
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{Purchase, PurchaseStatus, TariffId};
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body};
+use natives_shared::http::{ApiError, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::payments::{CheckoutOrder, CheckoutSession};
+use natives_shared::store::CheckoutRecorded;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::CheckoutProvider;
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, idempotency};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,11 +37,17 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         .await??;
     let tariff = tariff.filter(|t| t.active).ok_or_else(unknown_tariff)?;
 
+    let key = idempotency::request_under_key(&request, &caller)?;
     let purchase_id = new_id();
+    // Under the client's key, Stripe answers a retry with the session it opened first.
+    let stripe_key = match &key {
+        Some(key) => format!("checkout-{}", key.key_digest),
+        None => format!("checkout-{purchase_id}"),
+    };
     let session = match &app.checkout {
         CheckoutProvider::Stripe(stripe) => stripe
             .create_session(&CheckoutOrder {
-                idempotency_key: &format!("checkout-{purchase_id}"),
+                idempotency_key: &stripe_key,
                 account_id: account.id.as_str(),
                 customer_email: &account.email,
                 tariff: &tariff,
@@ -66,20 +73,25 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
             ));
         }
     };
-    app.store
-        .record_checkout(&Purchase {
-            checkout_session_id: session.id.clone(),
-            account_id: account.id.clone(),
-            tariff_id: tariff.id.clone(),
-            credits: tariff.credits,
-            price: tariff.price.clone(),
-            status: PurchaseStatus::Pending,
-            created_at: rfc3339::format(now),
-            settled_at: None,
-        })
-        .await?;
-    Ok(json(
+    let answer = idempotency::answer(
         201,
         &json!({ "checkout_session_id": session.id, "checkout_url": session.url }),
-    ))
+    );
+    let purchase = Purchase {
+        checkout_session_id: session.id.clone(),
+        account_id: account.id.clone(),
+        tariff_id: tariff.id.clone(),
+        credits: tariff.credits,
+        price: tariff.price.clone(),
+        status: PurchaseStatus::Pending,
+        created_at: rfc3339::format(now),
+        settled_at: None,
+    };
+    let remember = key.as_ref().map(|request| (request, answer.clone()));
+    match app.store.record_checkout(&purchase, remember, now).await? {
+        CheckoutRecorded::Recorded => Ok(idempotency::respond(&answer, false)),
+        CheckoutRecorded::KeyUsed => {
+            idempotency::replay(app, key.as_ref().expect("a key was used")).await
+        }
+    }
 }

@@ -3,14 +3,16 @@
 //! in the audit log.
 
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{AccountId, AuditEntryId, StaffReason, Validator, parse_credits};
+use natives_shared::domain::{
+    AccountId, AuditEntryId, LedgerLine, StaffReason, Validator, parse_credits,
+};
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body, path_id};
-use natives_shared::store::{AuditEntry, GrantOutcome};
+use natives_shared::http::{ApiError, json_body, path_id};
+use natives_shared::store::{AuditEntry, CreditGrant, GrantAnswer, GrantOutcome};
 use serde::Deserialize;
 
 use crate::views::LedgerEntryView;
-use crate::{App, HandlerResult};
+use crate::{App, HandlerResult, idempotency};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -36,12 +38,31 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         reason: format!("{credits} credits: {}", reason.as_ref()),
         created_at: rfc3339::format(now),
     };
+    let key = idempotency::request_under_key(&request, &caller)?;
+    let render = |line: &LedgerLine| idempotency::answer(201, &LedgerEntryView::from(line));
+    let remember = key.as_ref().map(|request| GrantAnswer {
+        request,
+        answer: &render,
+    });
     match app
         .store
-        .grant_credits(&caller, &account_id, credits, reason.as_ref(), &audit, now)
+        .grant_credits(
+            &caller,
+            &CreditGrant {
+                target: &account_id,
+                credits,
+                reason: reason.as_ref(),
+            },
+            &audit,
+            remember.as_ref(),
+            now,
+        )
         .await?
     {
-        GrantOutcome::Granted(line) => Ok(json(201, &LedgerEntryView::from(&line))),
+        GrantOutcome::Granted(line) => Ok(idempotency::respond(&render(&line), false)),
+        GrantOutcome::KeyUsed => {
+            idempotency::replay(app, key.as_ref().expect("a key was used")).await
+        }
         GrantOutcome::Refused(refusal) => Err(refusal.into()),
         GrantOutcome::NoSuchAccount => Err(ApiError::NotFound),
         // Separation of duties: another admin grants to an admin.

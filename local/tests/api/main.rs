@@ -8,6 +8,7 @@ mod conversations;
 mod credits;
 mod gate;
 mod helpers;
+mod idempotency;
 mod me;
 mod moderation;
 mod sessions;

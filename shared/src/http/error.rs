@@ -291,12 +291,25 @@ impl From<Refusal> for ApiError {
 
 impl From<crate::archive::ArchiveError> for ApiError {
     fn from(error: crate::archive::ArchiveError) -> Self {
-        Self::internal("archive", error)
+        if error.is_transient() {
+            Self::Unavailable {
+                retry_after_seconds: 1,
+                cause: error.to_string(),
+            }
+        } else {
+            Self::internal("archive", error)
+        }
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
-        Self::internal("store", error)
+        match error {
+            StoreError::Unavailable(cause) => Self::Unavailable {
+                retry_after_seconds: 1,
+                cause,
+            },
+            other => Self::internal("store", other),
+        }
     }
 }

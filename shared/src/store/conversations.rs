@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::expr::Condition;
 use super::ledger::{BalanceChange, BalanceOutcome};
 use super::transaction::{Transaction, TransactionError, check, put_new, update};
-use super::{Store, StoreError, indexed, key_item, keys, n, s, to_item};
+use super::{Remembered, Store, StoreError, StoredAnswer, indexed, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
 use crate::domain::{
     AccountId, LedgerEntry, LedgerKind, Message, MessageId, MessageKind, Revision, Thread,
@@ -66,7 +66,13 @@ pub enum PostOutcome {
     NoSuchThread,
     NoSuchReplyTarget,
     UploadAlreadyAttached,
+    /// The idempotency key was used before: its first answer is to be replayed.
+    KeyUsed,
 }
+
+/// How a post under an idempotency key renders the answer to remember.
+pub type PostAnswer<'a> =
+    Remembered<'a, dyn Fn(&Message, Option<&Thread>) -> StoredAnswer + Sync + 'a>;
 
 #[derive(Debug)]
 pub enum EditOutcome {
@@ -87,6 +93,7 @@ pub struct UploadClaim {
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum PostPart {
+    Idempotency,
     Thread,
     ThreadStarted,
     Message,
@@ -112,6 +119,7 @@ impl Store {
         cost: i64,
         new: &NewThread,
         post: &NewPost,
+        remember: Option<&PostAnswer<'_>>,
         now: OffsetDateTime,
     ) -> Result<PostOutcome, StoreError> {
         let thread_id = ThreadId::new();
@@ -139,10 +147,9 @@ impl Store {
             &serde_json::json!({ "thread_id": thread.id, "created_at": thread.created_at }),
             keys::thread_started(&caller.account_id, &thread.id),
         );
-        let mut parts = vec![
-            (PostPart::Thread, put_new(&self.table, thread_item)),
-            (PostPart::ThreadStarted, put_new(&self.table, started)),
-        ];
+        let mut parts = self.remembered(remember, &message, Some(&thread), now);
+        parts.push((PostPart::Thread, put_new(&self.table, thread_item)));
+        parts.push((PostPart::ThreadStarted, put_new(&self.table, started)));
         parts.extend(self.message_parts(&message, post, now));
         match self
             .pay_for_post(caller, cost, &message, parts, now)
@@ -168,6 +175,7 @@ impl Store {
         cost: i64,
         thread_id: &ThreadId,
         post: &NewPost,
+        remember: Option<&PostAnswer<'_>>,
         now: OffsetDateTime,
     ) -> Result<PostOutcome, StoreError> {
         if let Some(target) = &post.reply_to
@@ -183,7 +191,8 @@ impl Store {
                 post,
                 now,
             );
-            let mut parts = vec![(PostPart::Thread, self.thread_activity(&message))];
+            let mut parts = self.remembered(remember, &message, None, now);
+            parts.push((PostPart::Thread, self.thread_activity(&message)));
             parts.extend(self.message_parts(&message, post, now));
             if let Some(target) = &post.reply_to {
                 parts.push((
@@ -267,6 +276,26 @@ impl Store {
         }
     }
 
+    /// The record of the answer, first, so a used key is the refusal reported.
+    fn remembered(
+        &self,
+        remember: Option<&PostAnswer<'_>>,
+        message: &Message,
+        thread: Option<&Thread>,
+        now: OffsetDateTime,
+    ) -> Vec<(PostPart, TransactWriteItem)> {
+        remember
+            .map(|r| {
+                let answer = (r.answer)(message, thread);
+                (
+                    PostPart::Idempotency,
+                    self.idempotency_record(r.request, answer, now),
+                )
+            })
+            .into_iter()
+            .collect()
+    }
+
     /// The message, and the upload claim when it carries a recording.
     fn message_parts(
         &self,
@@ -333,6 +362,7 @@ impl Store {
             reason: None,
             gate: Some(caller),
             with: parts,
+            with_entry: None,
         };
         Ok(match self.change_balance(change, None, now).await? {
             BalanceOutcome::Applied { entry, .. } => Paid::Done(entry),
@@ -342,6 +372,9 @@ impl Store {
             BalanceOutcome::Refused(refusal) => Paid::Refused(PostOutcome::Refused(refusal)),
             BalanceOutcome::NoAccount => {
                 Paid::Refused(PostOutcome::Refused(Refusal::Unauthenticated))
+            }
+            BalanceOutcome::PartRefused(PostPart::Idempotency) => {
+                Paid::Refused(PostOutcome::KeyUsed)
             }
             BalanceOutcome::PartRefused(PostPart::Upload) => {
                 Paid::Refused(PostOutcome::UploadAlreadyAttached)

@@ -6,11 +6,11 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
 use super::expr::Condition;
-use super::ledger::{BalanceChange, BalanceOutcome};
-use super::transaction::{Transaction, TransactionError, check, put_if, update};
+use super::ledger::{BalanceChange, BalanceOutcome, EntryWrite};
+use super::transaction::{Transaction, TransactionError, check, put_if, put_new, update};
 use super::{
-    AuditEntry, Item, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, n,
-    s, to_item,
+    AuditEntry, IdempotentRequest, Item, Remembered, Store, StoreError, StoredAnswer,
+    condition_failed, from_item, indexed, key_item, keys, n, s, to_item,
 };
 use crate::clock::rfc3339;
 use crate::domain::{Account, AccountId, LedgerEntry, LedgerKind, LedgerLine, Purchase, Tariff};
@@ -30,6 +30,27 @@ pub enum GrantOutcome {
     NoSuchAccount,
     /// An admin asked to grant to their own account: refused (separation of duties).
     OwnAccount,
+    /// The idempotency key was used before: its first answer is to be replayed.
+    KeyUsed,
+}
+
+/// Credits an admin gives an account, and why.
+#[derive(Debug, Clone, Copy)]
+pub struct CreditGrant<'a> {
+    pub target: &'a AccountId,
+    pub credits: i64,
+    pub reason: &'a str,
+}
+
+/// How a grant under an idempotency key renders the answer to remember.
+pub type GrantAnswer<'a> = Remembered<'a, dyn Fn(&LedgerLine) -> StoredAnswer + Sync + 'a>;
+
+/// What recording a checkout came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CheckoutRecorded {
+    Recorded,
+    /// The idempotency key was used before: its first answer is to be replayed.
+    KeyUsed,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,9 +66,16 @@ enum Settlement {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum Grant {
+enum GrantPart {
+    Idempotency,
     Admin,
     Audit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Checkout {
+    Purchase,
+    Idempotency,
 }
 
 impl Store {
@@ -122,21 +150,39 @@ impl Store {
         Ok(())
     }
 
-    /// Records a pending purchase at the price it was made at.
-    pub async fn record_checkout(&self, purchase: &Purchase) -> Result<(), StoreError> {
+    /// Records a pending purchase at the price it was made at (and, under an
+    /// idempotency key, the answer to remember), in one transaction.
+    pub async fn record_checkout(
+        &self,
+        purchase: &Purchase,
+        remember: Option<(&IdempotentRequest, StoredAnswer)>,
+        now: OffsetDateTime,
+    ) -> Result<CheckoutRecorded, StoreError> {
         let item = indexed(
             to_item(purchase, keys::checkout(&purchase.checkout_session_id)),
             keys::purchase_index(&purchase.account_id, &purchase.created_at),
         );
-        self.client
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await
-            .map_err(StoreError::backend)?;
-        Ok(())
+        let mut transaction = Transaction::new();
+        if let Some((request, answer)) = remember {
+            transaction = transaction.part(
+                Checkout::Idempotency,
+                self.idempotency_record(request, answer, now),
+            );
+        }
+        let result = transaction
+            .part(Checkout::Purchase, put_new(&self.table, item))
+            .commit_retrying_conflicts(self)
+            .await;
+        match result {
+            Ok(()) => Ok(CheckoutRecorded::Recorded),
+            Err(error) if error.refused(Checkout::Idempotency) => Ok(CheckoutRecorded::KeyUsed),
+            // The same Checkout Session recorded before (Stripe answered a retry with it).
+            Err(TransactionError::Refused(_)) => Ok(CheckoutRecorded::Recorded),
+            Err(TransactionError::Conflict) => Err(StoreError::Unavailable(
+                "recording a checkout kept conflicting".into(),
+            )),
+            Err(TransactionError::Store(error)) => Err(error),
+        }
     }
 
     pub async fn get_checkout(
@@ -203,6 +249,7 @@ impl Store {
             reason: None,
             gate: None,
             with: vec![(Settlement::Purchase, mark_paid)],
+            with_entry: None,
         };
         match self.change_balance(change, None, now).await? {
             BalanceOutcome::Applied { entry, .. } => Ok(CheckoutSettlement::Credited(entry)),
@@ -227,12 +274,16 @@ impl Store {
     pub async fn grant_credits(
         &self,
         admin: &Caller,
-        target: &AccountId,
-        credits: i64,
-        reason: &str,
+        grant: &CreditGrant<'_>,
         audit: &AuditEntry,
+        remember: Option<&GrantAnswer<'_>>,
         now: OffsetDateTime,
     ) -> Result<GrantOutcome, StoreError> {
+        let CreditGrant {
+            target,
+            credits,
+            reason,
+        } = *grant;
         if *target == admin.account_id {
             let account = self.get_account(target).await?;
             return Ok(match admin.admit(account.as_ref(), now) {
@@ -247,6 +298,14 @@ impl Store {
         let Some(target_account) = target_account else {
             return Ok(GrantOutcome::NoSuchAccount);
         };
+        let record = |entry: &LedgerEntry, balance_after: Option<i64>| {
+            let r = remember.expect("only with a key");
+            let line = LedgerLine {
+                entry: entry.clone(),
+                balance_after: balance_after.unwrap_or_default(),
+            };
+            self.idempotency_record(r.request, (r.answer)(&line), now)
+        };
         let change = BalanceChange {
             account_id: target.clone(),
             delta: credits,
@@ -256,15 +315,16 @@ impl Store {
             gate: None,
             with: vec![
                 (
-                    Grant::Admin,
+                    GrantPart::Admin,
                     check(
                         &self.table,
                         key_item(&keys::account(&admin.account_id)),
                         admin.condition(now),
                     ),
                 ),
-                (Grant::Audit, audit.put(&self.table)),
+                (GrantPart::Audit, audit.put(&self.table)),
             ],
+            with_entry: remember.map(|_| (GrantPart::Idempotency, &record as &EntryWrite)),
         };
         match self
             .change_balance(change, Some(target_account), now)
@@ -277,7 +337,8 @@ impl Store {
                 entry,
                 balance_after,
             })),
-            BalanceOutcome::PartRefused(Grant::Admin) => Ok(GrantOutcome::Refused(
+            BalanceOutcome::PartRefused(GrantPart::Idempotency) => Ok(GrantOutcome::KeyUsed),
+            BalanceOutcome::PartRefused(GrantPart::Admin) => Ok(GrantOutcome::Refused(
                 self.explain_refusal(admin, now).await?,
             )),
             BalanceOutcome::NoAccount => Ok(GrantOutcome::NoSuchAccount),

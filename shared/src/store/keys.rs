@@ -303,6 +303,26 @@ pub fn review_queue_index(
     }
 }
 
+/// A client's idempotency key, under the account that sent it.
+pub const IDEMPOTENCY_PREFIX: &str = "IDEMPOTENCY#";
+
+pub fn idempotency(account_id: &AccountId, key_digest: &str) -> Key {
+    key(
+        format!("{IDEMPOTENCY_PREFIX}{account_id}#{key_digest}"),
+        "IDEMPOTENCY",
+    )
+}
+
+pub const IDEMPOTENCY_INDEX_PREFIX: &str = "IDEMPOTENCY#";
+
+/// Where an account's remembered answers are found.
+pub fn idempotency_index(account_id: &AccountId, key_digest: &str) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(account_id),
+        gsi1sk: format!("{IDEMPOTENCY_INDEX_PREFIX}{key_digest}"),
+    }
+}
+
 /// S3 object keys.
 pub mod objects {
     use super::{AccountId, MessageId, UploadId};

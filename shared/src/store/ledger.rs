@@ -36,7 +36,13 @@ pub(crate) struct BalanceChange<'a, P> {
     pub gate: Option<&'a Caller>,
     /// Writes that succeed or fail together with the change, by name.
     pub with: Vec<(P, TransactWriteItem)>,
+    /// A write made from the entry itself (and the balance after it, when known), e.g.
+    /// the remembered answer of an idempotent request; it goes first.
+    pub with_entry: Option<(P, &'a EntryWrite<'a>)>,
 }
+
+/// Renders a write from a ledger entry and the balance it leaves (when known).
+pub(crate) type EntryWrite<'a> = dyn Fn(&LedgerEntry, Option<i64>) -> TransactWriteItem + Sync + 'a;
 
 #[derive(Debug)]
 pub(crate) enum BalanceOutcome<P> {
@@ -98,7 +104,16 @@ impl Store {
             } else {
                 HeadCondition::Below
             };
+            let balance_after = seen
+                .as_ref()
+                .filter(|_| computed_from_read)
+                .map(|a| a.balance_credits + change.delta);
             let transaction = Transaction::new()
+                .parts(
+                    change
+                        .with_entry
+                        .map(|(name, write)| (Part::With(name), write(&entry, balance_after))),
+                )
                 .part(
                     Part::Balance,
                     self.balance_update(&change, &entry, expected, now),
@@ -118,9 +133,6 @@ impl Store {
                 );
             match transaction.commit(self).await {
                 Ok(()) => {
-                    let balance_after = seen
-                        .filter(|_| computed_from_read)
-                        .map(|a| a.balance_credits + change.delta);
                     return Ok(BalanceOutcome::Applied {
                         entry,
                         balance_after,

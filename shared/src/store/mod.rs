@@ -8,6 +8,7 @@ mod conversation_reads;
 mod conversations;
 mod credits;
 pub(crate) mod expr;
+mod idempotency;
 pub mod keys;
 mod ledger;
 mod metering;
@@ -25,15 +26,17 @@ pub use accounts::{AccountChange, CreateAccountError, ProfileChanges};
 pub use audit::AuditEntry;
 pub use conversation_reads::{MessagePage, ThreadPage};
 pub use conversations::{
-    EditOutcome, NewPost, NewThread, PostContent, PostOutcome, Posted, UploadClaim,
+    EditOutcome, NewPost, NewThread, PostAnswer, PostContent, PostOutcome, Posted, UploadClaim,
 };
-pub use credits::{CheckoutSettlement, GrantOutcome};
+pub use credits::{CheckoutRecorded, CheckoutSettlement, CreditGrant, GrantAnswer, GrantOutcome};
+pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay, StoredAnswer};
 pub use ledger::LedgerCursor;
 pub use metering::count_requests;
 pub use moderation::{AccountAction, ActionTaken, ComplaintFiled, NewComplaint, ReviewItem};
 pub use schema::ensure_table;
 pub use sessions::{RefreshRecord, RotateError, SessionFamily};
 
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use keys::{IndexKey, Key};
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -42,13 +45,56 @@ pub type Item = HashMap<String, AttributeValue>;
 pub enum StoreError {
     #[error("dynamodb request failed: {0}")]
     Backend(String),
+    /// Throttled, timed out, unreachable or a 5xx that outlasted the SDK's retries:
+    /// nothing was (knowingly) written, and trying again later may succeed.
+    #[error("dynamodb unavailable: {0}")]
+    Unavailable(String),
     #[error("stored item does not parse: {0}")]
     Corrupt(String),
 }
 
 impl StoreError {
-    pub(crate) fn backend(error: impl std::error::Error) -> Self {
-        Self::Backend(error_chain(&error))
+    /// An SDK error, told apart: what a later retry may fix, and what it will not.
+    pub(crate) fn backend<E>(error: aws_sdk_dynamodb::error::SdkError<E, HttpResponse>) -> Self
+    where
+        E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+    {
+        if is_transient(&error) {
+            Self::Unavailable(error_chain(&error))
+        } else {
+            Self::Backend(error_chain(&error))
+        }
+    }
+}
+
+/// Whether an SDK error is one a retry may fix: the request did not get a clear answer
+/// (timeout, connection failure, an unreadable response), or the service said it is
+/// overloaded or failing (throttling, 5xx).
+pub(crate) fn is_transient<E>(error: &aws_sdk_dynamodb::error::SdkError<E, HttpResponse>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    use aws_sdk_dynamodb::error::SdkError;
+    match error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(service) => {
+            let throttled = matches!(
+                service.err().code(),
+                Some(
+                    "ThrottlingException"
+                        | "ProvisionedThroughputExceededException"
+                        | "RequestLimitExceeded"
+                        | "InternalServerError"
+                        | "ServiceUnavailable"
+                        | "TransactionInProgressException"
+                        | "SlowDown"
+                )
+            );
+            throttled || service.raw().status().as_u16() >= 500
+        }
+        _ => false,
     }
 }
 

@@ -25,6 +25,7 @@ pub enum ItemKind {
     Complaint,
     ComplaintOutcome,
     QueueEntry,
+    IdempotencyRecord,
 }
 
 /// Whose an item is, and where an account's items of that kind are found.
@@ -121,6 +122,11 @@ pub const ITEM_KINDS: &[KindSpec] = &[
     // message's complaints are decided.
     spec(ItemKind::ComplaintOutcome, ToPlatform),
     spec(ItemKind::QueueEntry, ToPlatform),
+    // The first answer to a request, kept for a day (TTL).
+    spec(
+        ItemKind::IdempotencyRecord,
+        ToAccount(AccountIndex(keys::IDEMPOTENCY_INDEX_PREFIX)),
+    ),
 ];
 
 impl ItemKind {
@@ -146,6 +152,7 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("COMPLAINTS", sk) if sk.starts_with(keys::ROUND_PREFIX) => ItemKind::Complaint,
         ("COMPLAINTS", sk) if sk.starts_with(keys::OUTCOME_PREFIX) => ItemKind::ComplaintOutcome,
         ("QUEUE", "QUEUE") => ItemKind::QueueEntry,
+        ("IDEMPOTENCY", "IDEMPOTENCY") => ItemKind::IdempotencyRecord,
         ("EMAIL", "EMAIL") => ItemKind::EmailClaim,
         ("REFRESH", "REFRESH") => ItemKind::RefreshToken,
         ("CHECKOUT", "CHECKOUT") => ItemKind::Purchase,
@@ -277,6 +284,7 @@ mod tests {
                 ItemKind::ComplaintOutcome,
             ),
             (keys::queue_entry(&message), ItemKind::QueueEntry),
+            (keys::idempotency(&id, "ab12"), ItemKind::IdempotencyRecord),
         ];
         for (key, kind) in &cases {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");

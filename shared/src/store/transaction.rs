@@ -64,9 +64,13 @@ impl<P: Copy + PartialEq + std::fmt::Debug> Transaction<P> {
 
     pub(crate) async fn commit(self, store: &Store) -> Result<(), TransactionError<P>> {
         let names: Vec<P> = self.parts.iter().map(|(name, _)| *name).collect();
+        // The SDK sends the same token when it retries this call (a timeout, a lost
+        // answer): DynamoDB then applies the transaction once. A new call, a new token.
+        let token = crate::ids::new_id();
         let result = store
             .client
             .transact_write_items()
+            .client_request_token(token)
             .set_transact_items(Some(self.parts.into_iter().map(|(_, item)| item).collect()))
             .send()
             .await;

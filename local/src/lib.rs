@@ -6,6 +6,7 @@ pub mod checkout_page;
 pub mod data_dir;
 pub mod embedded;
 pub mod examples;
+pub mod faults;
 pub mod gateway;
 pub mod invoke;
 pub mod seed;

@@ -28,6 +28,10 @@ enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:3000")]
         addr: SocketAddr,
+        /// Inject faults between the functions and DynamoDB and S3 at this rate (0 to
+        /// 1): throttling, 5xx, late answers, resets, lost answers of applied writes.
+        #[arg(long, value_name = "RATE", value_parser = fault_rate)]
+        inject_faults: Option<f64>,
     },
     /// Run one function once with an API Gateway event file and print its response.
     /// `REPLACE_WITH_*` placeholders in the event are filled with fresh local data
@@ -69,8 +73,12 @@ fn main() -> Result<(), BoxError> {
     runtime.block_on(async move {
         match cli.command.unwrap_or(Command::Serve {
             addr: "127.0.0.1:3000".parse()?,
+            inject_faults: None,
         }) {
-            Command::Serve { addr } => serve(addr, cli.data_dir).await,
+            Command::Serve {
+                addr,
+                inject_faults,
+            } => serve(addr, cli.data_dir, inject_faults).await,
             Command::Invoke { function, event } => {
                 let function = function_named(&function)?;
                 let (app, _running) = attach(&cli.data_dir).await?;
@@ -116,14 +124,28 @@ async fn filled_event(
     examples::fill(app, &keys, &text, examples::Who::for_access(spec.access)).await
 }
 
-async fn serve(addr: SocketAddr, data: PathBuf) -> Result<(), BoxError> {
+fn fault_rate(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
+        _ => Err("a rate from 0 to 1, e.g. 0.2".into()),
+    }
+}
+
+async fn serve(addr: SocketAddr, data: PathBuf, fault_rate: Option<f64>) -> Result<(), BoxError> {
     let stack = Stack::start(StackOptions {
         addr,
         data_dir: data.clone(),
         clock: Arc::new(SystemClock),
         configure: None,
+        fault_rate,
     })
     .await?;
+    if let Some(rate) = fault_rate {
+        eprintln!(
+            "injecting faults into {:.0}% of DynamoDB and S3 requests",
+            rate * 100.0
+        );
+    }
     data_dir::write_endpoints(&data, &stack.endpoints)?;
     eprintln!(
         "Natives.Chat local stack on {} ({} routes; data in {}; DynamoDB {}, S3 {})",
@@ -134,6 +156,9 @@ async fn serve(addr: SocketAddr, data: PathBuf) -> Result<(), BoxError> {
         stack.endpoints.s3
     );
     shutdown_signal().await;
+    if fault_rate.is_some() {
+        eprintln!("faults: {}", stack.faults.summary());
+    }
     eprintln!("stopping");
     data_dir::remove_endpoints(&data);
     stack.stop().await;

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::data_dir::{self, Endpoints};
+use crate::faults::{self, FaultCounts, Service};
 use crate::{ARCHIVE_BUCKET, BoxError, STAGING_BUCKET, TABLE_NAME, embedded, gateway, seed};
 
 /// A change to the settings before the `App` is built.
@@ -24,11 +25,15 @@ pub struct StackOptions {
     pub clock: Arc<dyn Clock>,
     /// Changes to the settings (tests point Stripe at a stub this way).
     pub configure: Option<SettingsHook>,
+    /// Inject faults between the functions and DynamoDB and S3 at this rate (0 to 1).
+    pub fault_rate: Option<f64>,
 }
 
 pub struct Stack {
     pub endpoints: Endpoints,
     pub app: Arc<App>,
+    /// What the fault proxies injected (zero without them).
+    pub faults: Arc<FaultCounts>,
     shutdown: watch::Sender<bool>,
     gateway: JoinHandle<()>,
 }
@@ -41,12 +46,30 @@ impl Stack {
         let s3 = embedded::start_s3(&options.data_dir, stopped.clone()).await?;
         embedded::ensure_bucket(&s3, STAGING_BUCKET).await?;
         embedded::ensure_bucket(&s3, ARCHIVE_BUCKET).await?;
+        prepare_data(&dynamodb, options.clock.now()).await?;
         let listener = TcpListener::bind(options.addr).await?;
         let api = format!("http://{}", listener.local_addr()?);
+        let faults = Arc::new(FaultCounts::default());
+        // The functions reach the services through the fault proxies, if any; operator
+        // commands and tests that check the data use the services themselves.
+        let (functions_dynamodb, functions_s3) = match options.fault_rate {
+            Some(rate) => (
+                faults::start(
+                    &dynamodb,
+                    Service::DynamoDb,
+                    rate,
+                    faults.clone(),
+                    stopped.clone(),
+                )
+                .await?,
+                faults::start(&s3, Service::S3, rate, faults.clone(), stopped.clone()).await?,
+            ),
+            None => (dynamodb.clone(), s3.clone()),
+        };
         let app = local_app(
             &options.data_dir,
-            &dynamodb,
-            &s3,
+            &functions_dynamodb,
+            &functions_s3,
             &api,
             options.clock,
             options.configure,
@@ -57,6 +80,7 @@ impl Stack {
         Ok(Self {
             endpoints: Endpoints { api, dynamodb, s3 },
             app,
+            faults,
             shutdown,
             gateway,
         })
@@ -81,7 +105,6 @@ pub async fn local_app(
     configure: Option<SettingsHook>,
 ) -> Result<App, BoxError> {
     let sdk = embedded::sdk_config(dynamodb).await;
-    ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), TABLE_NAME).await?;
     let keys = data_dir::signing_keys(data_dir)?;
     let mut settings = Settings::with_keys(TABLE_NAME, &keys);
     // Stripe's test mode when STRIPE_SECRET_KEY is set; the local checkout page otherwise.
@@ -97,11 +120,18 @@ pub async fn local_app(
         configure(&mut settings);
     }
     let s3_sdk = embedded::sdk_config(s3).await;
-    let app = App::new(&sdk, settings, clock, Some(&s3_sdk))?;
-    app.store
-        .seed_catalog(&seed::default_tariffs(app.now()))
+    App::new(&sdk, settings, clock, Some(&s3_sdk))
+}
+
+/// Creates the table and the default catalogue where they are missing, on the
+/// DynamoDB at `dynamodb` itself (not through a fault proxy).
+pub async fn prepare_data(dynamodb: &str, now: time::OffsetDateTime) -> Result<(), BoxError> {
+    let sdk = embedded::sdk_config(dynamodb).await;
+    ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), TABLE_NAME).await?;
+    natives_shared::store::Store::connect(&sdk, TABLE_NAME)
+        .seed_catalog(&seed::default_tariffs(now))
         .await?;
-    Ok(app)
+    Ok(())
 }
 
 /// For commands that run beside `serve`: an `App` on the running stack's DynamoDB if
@@ -118,6 +148,7 @@ pub async fn attach(data_dir: &Path) -> Result<(App, watch::Sender<bool>), BoxEr
             api: "http://127.0.0.1:3000".to_owned(),
         },
     };
+    prepare_data(&endpoints.dynamodb, SystemClock.now()).await?;
     let app = local_app(
         data_dir,
         &endpoints.dynamodb,

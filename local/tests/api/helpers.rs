@@ -37,8 +37,17 @@ pub async fn spawn_app() -> TestApp {
 
 /// A stack whose settings `configure` changes first.
 pub async fn spawn_app_with(configure: Option<SettingsHook>) -> TestApp {
+    spawn(configure, None).await
+}
+
+/// A stack whose functions reach DynamoDB and S3 through fault proxies at `rate`.
+pub async fn spawn_app_with_faults(rate: f64) -> TestApp {
+    spawn(None, Some(rate)).await
+}
+
+async fn spawn(configure: Option<SettingsHook>, fault_rate: Option<f64>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (stack, clock) = start_stack_with(&data_dir, configure).await;
+    let (stack, clock) = start_stack_with(&data_dir, configure, fault_rate).await;
     TestApp {
         address: stack.endpoints.api.clone(),
         // Redirects are answers to check, not to follow (the voice route's 302).
@@ -53,12 +62,13 @@ pub async fn spawn_app_with(configure: Option<SettingsHook>) -> TestApp {
 }
 
 pub async fn start_stack(data_dir: &TempDir) -> (Stack, Arc<ShiftedClock>) {
-    start_stack_with(data_dir, None).await
+    start_stack_with(data_dir, None, None).await
 }
 
 async fn start_stack_with(
     data_dir: &TempDir,
     configure: Option<SettingsHook>,
+    fault_rate: Option<f64>,
 ) -> (Stack, Arc<ShiftedClock>) {
     let clock = Arc::new(ShiftedClock::default());
     let stack = Stack::start(StackOptions {
@@ -66,6 +76,7 @@ async fn start_stack_with(
         data_dir: data_dir.path().to_owned(),
         clock: clock.clone(),
         configure,
+        fault_rate,
     })
     .await
     .expect("the local stack starts");

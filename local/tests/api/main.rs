@@ -12,5 +12,6 @@ mod idempotency;
 mod me;
 mod moderation;
 mod sessions;
+mod soak;
 mod stack;
 mod stripe_stub;

@@ -16,22 +16,6 @@ fn sha256(bytes: &[u8]) -> String {
 }
 
 impl TestApp {
-    /// Gives `user` `credits` through an admin's grant.
-    async fn fund(&self, user: &TestUser, credits: i64) {
-        let admin = self
-            .admin_user(&format!("admin-{}@example.com", ulid::Ulid::new()))
-            .await;
-        let response = self
-            .send(
-                Method::POST,
-                &format!("/v1/admin/accounts/{}/credit-grants", user.id),
-                Some(&admin.access_token),
-                Some(&json!({ "credits": credits, "reason": "test credits" })),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-    }
-
     async fn start_thread(&self, user: &TestUser, body: &Value) -> reqwest::Response {
         self.send(
             Method::POST,

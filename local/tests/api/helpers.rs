@@ -270,6 +270,42 @@ impl TestApp {
         }
     }
 
+    /// A registered user who also holds `roles` (set as the operator command does).
+    pub async fn staff(&self, email: &str, roles: &[Role]) -> TestUser {
+        let user = self.registered_user(email).await;
+        let mut all = vec![Role::User];
+        all.extend_from_slice(roles);
+        assert!(
+            self.stack
+                .app
+                .store
+                .set_roles(&user.account_id(), &all, self.stack.app.now())
+                .await
+                .unwrap()
+        );
+        user
+    }
+
+    /// Gives `user` `credits` through a new admin's grant; returns the admin.
+    pub async fn fund(&self, user: &TestUser, credits: i64) -> TestUser {
+        let admin = self
+            .staff(
+                &format!("admin-{}@example.com", ulid::Ulid::new()),
+                &[Role::Admin],
+            )
+            .await;
+        let response = self
+            .send(
+                reqwest::Method::POST,
+                &format!("/v1/admin/accounts/{}/credit-grants", user.id),
+                Some(&admin.access_token),
+                Some(&json!({ "credits": credits, "reason": "test credits" })),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        admin
+    }
+
     /// Sends the request an API Gateway event describes (an example event, filled).
     pub async fn send_event(&self, event: &Value) -> Response {
         use base64::Engine;

@@ -29,18 +29,7 @@ impl TestApp {
 
     async fn granted(&self, email: &str, credits: i64) -> (TestUser, TestUser) {
         let user = self.registered_user(email).await;
-        let admin = self
-            .admin_user(&format!("admin-{}@example.com", ulid::Ulid::new()))
-            .await;
-        let response = self
-            .send(
-                Method::POST,
-                &format!("/v1/admin/accounts/{}/credit-grants", user.id),
-                Some(&admin.access_token),
-                Some(&json!({ "credits": credits, "reason": "test credits" })),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
+        let admin = self.fund(&user, credits).await;
         (user, admin)
     }
 }

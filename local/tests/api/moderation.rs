@@ -11,39 +11,9 @@ use time::Duration;
 use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
 
 impl TestApp {
-    /// A registered user who also holds `roles` (set as the operator command does).
-    async fn staff(&self, email: &str, roles: &[Role]) -> TestUser {
-        let user = self.registered_user(email).await;
-        let mut all = vec![Role::User];
-        all.extend_from_slice(roles);
-        assert!(
-            self.stack
-                .app
-                .store
-                .set_roles(&user.account_id(), &all, self.stack.app.now())
-                .await
-                .unwrap()
-        );
-        user
-    }
-
     async fn funded(&self, email: &str, credits: i64) -> TestUser {
         let user = self.registered_user(email).await;
-        let admin = self
-            .staff(
-                &format!("granter-{}@example.com", ulid::Ulid::new()),
-                &[Role::Admin],
-            )
-            .await;
-        let response = self
-            .send(
-                Method::POST,
-                &format!("/v1/admin/accounts/{}/credit-grants", user.id),
-                Some(&admin.access_token),
-                Some(&json!({ "credits": credits, "reason": "test credits" })),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
+        self.fund(&user, credits).await;
         user
     }
 

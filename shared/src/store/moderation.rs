@@ -442,14 +442,7 @@ impl Store {
                 ),
         };
         let page = query.send().await.map_err(StoreError::backend)?;
-        let mut complaints: Vec<Complaint> = Vec::new();
-        for item in page.items.unwrap_or_default() {
-            let complaint: Complaint = from_item(item)?;
-            if before.is_some_and(|b| b == complaint_position(&complaint)) {
-                continue;
-            }
-            complaints.push(complaint);
-        }
+        let complaints: Vec<Complaint> = after_cursor(page.items, before, complaint_position)?;
         let mut wanted: Vec<Item> = complaints
             .iter()
             .map(|c| key_item(&keys::complaint_outcome(&c.message_id, c.round)))
@@ -819,14 +812,7 @@ impl Store {
             query = query.expression_attribute_values(":before", s(bound));
         }
         let page = query.send().await.map_err(StoreError::backend)?;
-        let mut entries: Vec<AuditEntry> = Vec::new();
-        for item in page.items.unwrap_or_default() {
-            let entry: AuditEntry = from_item(item)?;
-            if before.is_some_and(|b| b == audit_position(&entry)) {
-                continue;
-            }
-            entries.push(entry);
-        }
+        let entries: Vec<AuditEntry> = after_cursor(page.items, before, audit_position)?;
         let next = page
             .last_evaluated_key
             .and(entries.last().map(audit_position));
@@ -846,6 +832,23 @@ impl Store {
             account.map(from_item).transpose()?,
         ))
     }
+}
+
+/// A page's items without the one its cursor names (the `BETWEEN` of the query that
+/// continues a page includes its bound).
+fn after_cursor<T: serde::de::DeserializeOwned>(
+    items: Option<Vec<Item>>,
+    cursor: Option<&str>,
+    position: impl Fn(&T) -> String,
+) -> Result<Vec<T>, StoreError> {
+    let mut found = Vec::new();
+    for item in items.unwrap_or_default() {
+        let value: T = from_item(item)?;
+        if cursor.is_none_or(|c| c != position(&value)) {
+            found.push(value);
+        }
+    }
+    Ok(found)
 }
 
 /// Where an audit entry sorts (its sort key, without the index prefix).

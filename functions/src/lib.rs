@@ -8,6 +8,7 @@ pub mod conversations;
 pub mod credits;
 pub mod lambda;
 pub mod me;
+pub mod privacy;
 pub mod routing;
 pub mod sessions;
 pub mod spec;

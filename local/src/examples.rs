@@ -16,6 +16,12 @@
 //! | `REPLACE_WITH_THREAD_LANGUAGE` | that thread's language |
 //! | `REPLACE_WITH_MESSAGE_ID` | that thread's first message, a text by the caller |
 //! | `REPLACE_WITH_VOICE_MESSAGE_ID` | a voice message by the caller, its recording archived |
+//! | `REPLACE_WITH_TERMS_VERSION` | the terms version the stack is configured with (`TERMS_VERSION`) |
+//! | `REPLACE_WITH_PRIVACY_REQUEST_ID` | an access request the caller filed |
+//! | `REPLACE_WITH_OUTBOX_EMAIL_ID` | an e-mail (a breach notice) queued to the caller |
+//!
+//! Events of functions that are not routes (the table's stream) have no headers; their
+//! placeholders are filled the same way.
 //!
 //! `natives-local invoke` and `natives-local example-event` fill them; the request
 //! budget test and the authorization matrix run every function's event through here,
@@ -31,7 +37,7 @@ use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
     Account, AccountId, AccountStatus, Consents, Purchase, PurchaseStatus, Role, SessionId,
 };
-use natives_shared::domain::{MessageId, UploadId};
+use natives_shared::domain::{EmailKind, MessageId, PrivacyRequestKind, UploadId};
 use natives_shared::gate::Caller;
 use natives_shared::payments::sign_payload;
 use natives_shared::store::keys::objects;
@@ -103,11 +109,13 @@ pub async fn fill(
                 generation: 0,
                 required_role: None,
                 display_name: None,
+                required_terms: None,
             };
             app.store.block_own_account(&caller, app.now()).await??;
             Some(account)
         }
     };
+    text = text.replace("REPLACE_WITH_TERMS_VERSION", &app.settings.terms_version);
     if text.contains("REPLACE_WITH_NEW_EMAIL") {
         text = text.replace("REPLACE_WITH_NEW_EMAIL", &unique_email());
     }
@@ -126,6 +134,8 @@ pub async fn fill(
         "THREAD",
         "MESSAGE_ID",
         "VOICE_MESSAGE_ID",
+        "PRIVACY_REQUEST_ID",
+        "OUTBOX_EMAIL_ID",
     ]
     .iter()
     .any(|p| text.contains(&format!("REPLACE_WITH_{p}")));
@@ -170,11 +180,43 @@ pub async fn fill(
             let message = voice_message(app, account).await?;
             text = text.replace("REPLACE_WITH_VOICE_MESSAGE_ID", &message.to_string());
         }
+        if text.contains("REPLACE_WITH_PRIVACY_REQUEST_ID") {
+            let request = app
+                .store
+                .file_privacy_request(
+                    &caller_of(account),
+                    PrivacyRequestKind::Access,
+                    None,
+                    app.now(),
+                )
+                .await??;
+            text = text.replace("REPLACE_WITH_PRIVACY_REQUEST_ID", &request.id.to_string());
+        }
+        if text.contains("REPLACE_WITH_OUTBOX_EMAIL_ID") {
+            let stored = app
+                .store
+                .get_account(&account.id)
+                .await?
+                .ok_or("the example account is gone")?;
+            let email = app
+                .store
+                .queue_email(
+                    &stored,
+                    EmailKind::BreachNotice,
+                    "Example notice",
+                    "What happened, and what we did about it.",
+                    app.now(),
+                )
+                .await?
+                .map_err(|refusal| format!("an example e-mail was refused: {refusal:?}"))?;
+            text = text.replace("REPLACE_WITH_OUTBOX_EMAIL_ID", &email.id);
+        }
     }
     let mut event: Value = serde_json::from_str(&text)?;
-    let headers = event["headers"]
-        .as_object_mut()
-        .ok_or("the event has no headers")?;
+    let Some(headers) = event["headers"].as_object_mut() else {
+        // Not an HTTP event: nothing to sign or authorise.
+        return Ok(event);
+    };
     match &caller {
         Some(account) => {
             headers.insert(
@@ -252,6 +294,9 @@ pub async fn new_account(
         ended_sessions: Default::default(),
         created_at: rfc3339::format(now),
         updated_at: rfc3339::format(now),
+        restricted_at: None,
+        objected_at: None,
+        erased_at: None,
     };
     app.store
         .create_account(&account)
@@ -350,6 +395,7 @@ fn caller_of(account: &ExampleAccount) -> Caller {
         generation: 0,
         required_role: None,
         display_name: None,
+        required_terms: None,
     }
 }
 

@@ -19,13 +19,49 @@ pub struct Settings {
     pub jwt_public_key: String,
     /// base64 PKCS#8 of the Ed25519 private key; only the functions that issue tokens.
     pub jwt_private_key: Option<String>,
-    /// The version of the Terms of Use a registration must accept.
+    /// The version of the Terms of Use a registration must accept, and an account must
+    /// have accepted before its next paid action.
     pub terms_version: String,
+    /// When that version took effect (RFC 3339), and where it can be read.
+    pub terms_effective_at: String,
+    pub terms_url: String,
     pub access_token_seconds: i64,
     pub refresh_token_days: i64,
     pub payments: PaymentSettings,
     pub archive: ArchiveSettings,
     pub conversations: ConversationSettings,
+    pub email: EmailSettings,
+}
+
+/// How the outbox's e-mails leave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailSettings {
+    /// `From:` of every e-mail (`EMAIL_SENDER`), an address of the SES identity.
+    pub sender: String,
+    /// `EMAIL_DELIVERY`: `ses` (the deployed stack) or `log` (default: written to the
+    /// log, as the local stack does).
+    pub delivery: EmailDelivery,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailDelivery {
+    Ses,
+    Log,
+}
+
+impl EmailSettings {
+    fn from_env(optional: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let delivery = match optional("EMAIL_DELIVERY").as_deref() {
+            None | Some("log") => EmailDelivery::Log,
+            Some("ses") => EmailDelivery::Ses,
+            Some(_) => return Err(ConfigError("EMAIL_DELIVERY is `ses` or `log`".into())),
+        };
+        Ok(Self {
+            sender: optional("EMAIL_SENDER")
+                .unwrap_or_else(|| "Natives.Chat <no-reply@natives.chat>".into()),
+            delivery,
+        })
+    }
 }
 
 /// Prices of the paid actions, content rules, and the shape of the thread lists.
@@ -165,28 +201,47 @@ impl PaymentSettings {
 }
 
 pub const DEFAULT_TERMS_VERSION: &str = "2026-11-01";
+pub const DEFAULT_TERMS_EFFECTIVE_AT: &str = "2026-11-01T00:00:00.000Z";
+pub const DEFAULT_TERMS_URL: &str = "https://natives.chat/terms";
+
+fn process_env(name: &str) -> Option<String> {
+    env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
 
 impl Settings {
     /// Settings for a stack whose keys are given; everything else takes its default.
     pub fn with_keys(table_name: &str, keys: &Ed25519KeyPair) -> Self {
-        Self {
-            table_name: table_name.to_owned(),
-            jwt_issuer: "natives.chat".into(),
-            jwt_audience: "natives.chat/api".into(),
-            jwt_public_key: keys.public_base64url.clone(),
-            jwt_private_key: Some(keys.private_pkcs8_base64.clone()),
-            terms_version: DEFAULT_TERMS_VERSION.into(),
-            access_token_seconds: 900,
-            refresh_token_days: 30,
-            payments: PaymentSettings::from_env(|_| None),
-            archive: ArchiveSettings::from_env(|_| None),
-            conversations: ConversationSettings::from_env(|_| None)
-                .expect("the defaults are valid"),
-        }
+        Self::with_keys_from(table_name, keys, |_| None).expect("the defaults are valid")
+    }
+
+    /// Settings for a stack whose keys and table are given, everything else from the
+    /// process environment as the functions read it (`TERMS_VERSION`, token lifetimes,
+    /// prices…): the local stack.
+    pub fn with_keys_from_env(
+        table_name: &str,
+        keys: &Ed25519KeyPair,
+    ) -> Result<Self, ConfigError> {
+        Self::with_keys_from(table_name, keys, process_env)
+    }
+
+    fn with_keys_from(
+        table_name: &str,
+        keys: &Ed25519KeyPair,
+        optional: impl Fn(&str) -> Option<String> + Copy,
+    ) -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| match name {
+            "TABLE_NAME" => Some(table_name.to_owned()),
+            "JWT_PUBLIC_KEY" => Some(keys.public_base64url.clone()),
+            "JWT_PRIVATE_KEY" => Some(keys.private_pkcs8_base64.clone()),
+            other => optional(other),
+        })
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
-        let optional = |name: &str| env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_lookup(process_env)
+    }
+
+    fn from_lookup(optional: impl Fn(&str) -> Option<String> + Copy) -> Result<Self, ConfigError> {
         let jwt_private_key = optional("JWT_PRIVATE_KEY");
         let jwt_public_key = match (optional("JWT_PUBLIC_KEY"), &jwt_private_key) {
             (Some(public), _) => public,
@@ -209,11 +264,19 @@ impl Settings {
             jwt_private_key,
             terms_version: optional("TERMS_VERSION")
                 .unwrap_or_else(|| DEFAULT_TERMS_VERSION.into()),
+            terms_effective_at: match optional("TERMS_EFFECTIVE_AT") {
+                None => DEFAULT_TERMS_EFFECTIVE_AT.into(),
+                Some(at) => crate::clock::rfc3339::parse(&at)
+                    .map(crate::clock::rfc3339::format)
+                    .ok_or_else(|| ConfigError("TERMS_EFFECTIVE_AT must be RFC 3339".into()))?,
+            },
+            terms_url: optional("TERMS_URL").unwrap_or_else(|| DEFAULT_TERMS_URL.into()),
             access_token_seconds: number("ACCESS_TOKEN_SECONDS", 900)?,
             refresh_token_days: number("REFRESH_TOKEN_DAYS", 30)?,
             payments: PaymentSettings::from_env(optional),
             archive: ArchiveSettings::from_env(optional),
             conversations: ConversationSettings::from_env(optional)?,
+            email: EmailSettings::from_env(optional)?,
         })
     }
 }

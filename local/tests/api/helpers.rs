@@ -66,6 +66,7 @@ async fn start_stack_with(
         data_dir: data_dir.path().to_owned(),
         clock: clock.clone(),
         configure,
+        poll_stream: false,
     })
     .await
     .expect("the local stack starts");

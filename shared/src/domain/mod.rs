@@ -9,6 +9,7 @@ mod email;
 mod ids;
 mod language;
 mod password;
+mod privacy;
 mod public_text;
 mod role;
 mod text;
@@ -31,6 +32,11 @@ pub use email::Email;
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
 pub use language::{LanguageList, LanguageTag};
 pub use password::Password;
+pub use privacy::{
+    BreachNotice, ConsentChange, ConsentSource, EmailKind, EmailStatus, Notification,
+    NotificationKind, OutboxEmail, PrivacyRequest, PrivacyRequestId, PrivacyRequestKind,
+    PrivacyRequestStatus, Purpose, TermsAcceptance, add_calendar_months, privacy_request_due,
+};
 pub use public_text::{TextKind, TextLimits, parse_public_text};
 pub use role::Role;
 pub use text::{

@@ -102,6 +102,26 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
 }
 
 impl TestApp {
+    /// The same data folder served again by a new stack, with `configure` (a deployment
+    /// with changed settings).
+    pub async fn restarted(self, configure: Option<SettingsHook>) -> TestApp {
+        let TestApp {
+            client,
+            stack,
+            data_dir,
+            ..
+        } = self;
+        stack.stop().await;
+        let (stack, clock) = start_stack_with(&data_dir, configure).await;
+        TestApp {
+            address: stack.endpoints.api.clone(),
+            client,
+            clock,
+            stack,
+            data_dir,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

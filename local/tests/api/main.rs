@@ -9,6 +9,7 @@ mod credits;
 mod gate;
 mod helpers;
 mod me;
+mod privacy;
 mod sessions;
 mod stack;
 mod stripe_stub;

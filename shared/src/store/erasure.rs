@@ -155,11 +155,47 @@ impl Store {
             });
         }
         let personal = personal_strings(&account);
-        for (kind, item) in plan.items {
+        self.scrub(plan.items, &personal, None).await?;
+        let erased_at = rfc3339::format(now);
+        self.close_and_erase_account(&account, &erased_at).await?;
+        Ok(ErasureOutcome::Erased { erased_at })
+    }
+
+    /// Step 1 only, stopped after `writes` writes, and no last step: what a crash half
+    /// way leaves behind (a test shows the retry finishes the job).
+    #[doc(hidden)]
+    pub async fn erase_interrupted(
+        &self,
+        account_id: &AccountId,
+        writes: usize,
+    ) -> Result<usize, StoreError> {
+        let Some(plan) = self.plan_for(account_id).await? else {
+            return Ok(0);
+        };
+        let personal = personal_strings(&plan.account);
+        self.scrub(plan.items, &personal, Some(writes)).await
+    }
+
+    /// Step 1: each item by its kind's rule; at most `limit` writes when given. Returns
+    /// the writes made.
+    async fn scrub(
+        &self,
+        items: Vec<(ItemKind, Item)>,
+        personal: &[String],
+        limit: Option<usize>,
+    ) -> Result<usize, StoreError> {
+        let mut writes = 0;
+        for (kind, item) in items {
+            if limit.is_some_and(|limit| writes >= limit) {
+                break;
+            }
             let key = item_key(&item)?;
             match rule(kind) {
                 Rule::Keep | Rule::Last => {}
-                Rule::Delete => self.delete_item(&key).await?,
+                Rule::Delete => {
+                    self.delete_item(&key).await?;
+                    writes += 1;
+                }
                 Rule::Remove(attributes) => {
                     let present: Vec<&str> = attributes
                         .iter()
@@ -168,22 +204,22 @@ impl Store {
                         .collect();
                     if !present.is_empty() {
                         self.remove_attributes(&key, &present).await?;
+                        writes += 1;
                     }
                 }
                 Rule::Redact(attributes) => {
                     for attribute in attributes {
                         if let Some(AttributeValue::S(text)) = item.get(*attribute)
-                            && let Some(redacted) = redact(text, &personal)
+                            && let Some(redacted) = redact(text, personal)
                         {
                             self.set_text(&key, attribute, &redacted).await?;
+                            writes += 1;
                         }
                     }
                 }
             }
         }
-        let erased_at = rfc3339::format(now);
-        self.close_and_erase_account(&account, &erased_at).await?;
-        Ok(ErasureOutcome::Erased { erased_at })
+        Ok(writes)
     }
 
     /// The last step: the account's personal fields replaced, the account closed and

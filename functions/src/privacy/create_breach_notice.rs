@@ -44,7 +44,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         Some(raw) if raw.is_empty() || raw.len() > MAX_ACCOUNTS => {
             v.fail(
                 "account_ids",
-                &format!("name 1 to {MAX_ACCOUNTS} accounts, or leave it out for every account"),
+                format!("name 1 to {MAX_ACCOUNTS} accounts, or leave it out for every account"),
             );
             None
         }

@@ -39,6 +39,27 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// `POST /v1/me/erasure` with `password`.
+    async fn erase(&self, token: &str, password: &str) -> reqwest::Response {
+        self.send(
+            Method::POST,
+            "/v1/me/erasure",
+            Some(token),
+            Some(&json!({ "password": password })),
+        )
+        .await
+    }
+
+    async fn accept_terms(&self, token: &str, version: &str) -> reqwest::Response {
+        self.send(
+            Method::POST,
+            "/v1/me/terms-acceptances",
+            Some(token),
+            Some(&json!({ "version": version })),
+        )
+        .await
+    }
+
     /// `user` logged in again (after the clock moved past their token's life).
     async fn fresh_login(&self, user: TestUser) -> TestUser {
         let tokens = self.logged_in(&user.email, &user.password).await;
@@ -115,6 +136,14 @@ impl TestApp {
             }
         }
     }
+}
+
+/// The stream record of a new outbox e-mail, as Lambda delivers it.
+fn outbox_record(id: &str) -> Value {
+    json!({
+        "eventName": "INSERT",
+        "dynamodb": { "Keys": { "pk": { "S": format!("OUTBOX#{id}") }, "sk": { "S": "OUTBOX" } } },
+    })
 }
 
 /// Every kind of item an account can own (or that is kept about it) is created for one
@@ -452,24 +481,10 @@ async fn erasure_leaves_no_personal_data_and_keeps_the_messages_under_an_anonymo
     let thread_id = thread["id"].as_str().unwrap().to_owned();
     app.file_request(&user, "erasure").await;
 
-    let wrong = app
-        .send(
-            Method::POST,
-            "/v1/me/erasure",
-            Some(&user.access_token),
-            Some(&json!({ "password": "not my password" })),
-        )
-        .await;
+    let wrong = app.erase(&user.access_token, "not my password").await;
     assert_problem(wrong, 403, "wrong_password").await;
 
-    let erased = app
-        .send(
-            Method::POST,
-            "/v1/me/erasure",
-            Some(&user.access_token),
-            Some(&json!({ "password": user.password })),
-        )
-        .await;
+    let erased = app.erase(&user.access_token, &user.password).await;
     assert_eq!(erased.status(), StatusCode::OK);
     let erased: Value = erased.json().await.unwrap();
     assert_eq!(erased["status"], "closed");
@@ -567,12 +582,7 @@ async fn an_erasure_interrupted_half_way_is_finished_by_the_retry() {
     // Not erased yet: the account is whole, and its owner still gets in.
     let tokens = app.logged_in(&user.email, &user.password).await;
     let retry = app
-        .send(
-            Method::POST,
-            "/v1/me/erasure",
-            Some(tokens["access_token"].as_str().unwrap()),
-            Some(&json!({ "password": user.password })),
-        )
+        .erase(tokens["access_token"].as_str().unwrap(), &user.password)
         .await;
     assert_eq!(retry.status(), StatusCode::OK);
     let strings = app.every_string_in_the_table().await;
@@ -634,23 +644,9 @@ async fn a_terms_change_stops_paid_actions_until_the_new_version_is_accepted() {
         StatusCode::OK
     );
 
-    let old = app
-        .send(
-            Method::POST,
-            "/v1/me/terms-acceptances",
-            Some(&user.access_token),
-            Some(&json!({ "version": "2026-11-01" })),
-        )
-        .await;
+    let old = app.accept_terms(&user.access_token, "2026-11-01").await;
     assert_problem(old, 422, "terms_version_not_current").await;
-    let accepted = app
-        .send(
-            Method::POST,
-            "/v1/me/terms-acceptances",
-            Some(&user.access_token),
-            Some(&json!({ "version": "2027-01-01" })),
-        )
-        .await;
+    let accepted = app.accept_terms(&user.access_token, "2027-01-01").await;
     assert_eq!(accepted.status(), StatusCode::CREATED);
     let thread = app
         .start_thread(
@@ -904,10 +900,7 @@ async fn the_outbox_sender_run_twice_on_one_batch_sends_each_email_once() {
             .await
             .unwrap()
             .unwrap();
-        let record = json!({
-            "eventName": "INSERT",
-            "dynamodb": { "Keys": { "pk": { "S": format!("OUTBOX#{}", email.id) }, "sk": { "S": "OUTBOX" } } },
-        });
+        let record = outbox_record(&email.id);
         records.push(record.clone());
         records.push(record); // the same record twice in one batch
     }
@@ -994,10 +987,7 @@ async fn the_outbox_sends_through_ses() {
         .await
         .unwrap()
         .unwrap();
-    let batch = json!({ "Records": [{
-        "eventName": "INSERT",
-        "dynamodb": { "Keys": { "pk": { "S": format!("OUTBOX#{}", email.id) }, "sk": { "S": "OUTBOX" } } },
-    }] });
+    let batch = json!({ "Records": [outbox_record(&email.id)] });
     let function = natives_functions::Function::SendOutbox;
     let first = function
         .handle_event(&ses_app, batch.clone())
@@ -1042,10 +1032,7 @@ async fn the_outbox_sends_through_ses() {
         .await
         .unwrap()
         .unwrap();
-    let batch = json!({ "Records": [{
-        "eventName": "INSERT",
-        "dynamodb": { "Keys": { "pk": { "S": format!("OUTBOX#{}", email.id) }, "sk": { "S": "OUTBOX" } } },
-    }] });
+    let batch = json!({ "Records": [outbox_record(&email.id)] });
     assert!(function.handle_event(&ses_app, batch).await.is_err());
     let again = ses_app.store.outbox().await.unwrap();
     let failed = again.iter().find(|e| e.id == email.id).unwrap();

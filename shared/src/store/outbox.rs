@@ -5,6 +5,7 @@
 //! (a notification and a queued e-mail each, written once however often it is
 //! delivered).
 
+use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem};
 use time::{Duration, OffsetDateTime};
 
@@ -233,32 +234,41 @@ impl Store {
     /// Every account that is not closed: a scan of the table (a breach notice to
     /// everyone is rare; the scan reads only account items' ids past the filter).
     async fn open_account_ids(&self) -> Result<Vec<AccountId>, StoreError> {
-        let mut ids = Vec::new();
+        let items = self
+            .scan_all(|scan| {
+                scan.filter_expression("sk = :account AND #status <> :closed")
+                    .projection_expression("id")
+                    .expression_attribute_names("#status", "status")
+                    .expression_attribute_values(":account", s("ACCOUNT"))
+                    .expression_attribute_values(":closed", s("closed"))
+            })
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| match item.get("id") {
+                Some(AttributeValue::S(id)) => AccountId::parse(id).ok(),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// Every item a scan shaped by `shape` finds, every page.
+    async fn scan_all(
+        &self,
+        shape: impl Fn(ScanFluentBuilder) -> ScanFluentBuilder,
+    ) -> Result<Vec<super::Item>, StoreError> {
+        let mut items = Vec::new();
         let mut start = None;
         loop {
-            let page = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("sk = :account AND #status <> :closed")
-                .projection_expression("id")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":account", s("ACCOUNT"))
-                .expression_attribute_values(":closed", s("closed"))
+            let page = shape(self.client.scan().table_name(&self.table))
                 .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(StoreError::backend)?;
-            for item in page.items.unwrap_or_default() {
-                if let Some(AttributeValue::S(id)) = item.get("id")
-                    && let Ok(id) = AccountId::parse(id)
-                {
-                    ids.push(id);
-                }
-            }
+            items.extend(page.items.unwrap_or_default());
             match page.last_evaluated_key {
                 Some(key) => start = Some(key),
-                None => return Ok(ids),
+                None => return Ok(items),
             }
         }
     }
@@ -364,27 +374,14 @@ impl Store {
 
     /// Operator view: every e-mail in the outbox, oldest first (a scan; local use).
     pub async fn outbox(&self) -> Result<Vec<OutboxEmail>, StoreError> {
-        let mut emails: Vec<OutboxEmail> = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .scan()
-                .table_name(&self.table)
-                .filter_expression("begins_with(pk, :outbox)")
-                .expression_attribute_values(":outbox", s(keys::OUTBOX_PREFIX))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::backend)?;
-            for item in page.items.unwrap_or_default() {
-                emails.push(from_item(item)?);
-            }
-            match page.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => break,
-            }
-        }
+        let items = self
+            .scan_all(|scan| {
+                scan.filter_expression("begins_with(pk, :outbox)")
+                    .expression_attribute_values(":outbox", s(keys::OUTBOX_PREFIX))
+            })
+            .await?;
+        let mut emails: Vec<OutboxEmail> =
+            items.into_iter().map(from_item).collect::<Result<_, _>>()?;
         emails.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
         Ok(emails)
     }

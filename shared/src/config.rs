@@ -280,3 +280,36 @@ impl Settings {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stack_with_given_keys_still_reads_the_functions_settings() {
+        let keys = Ed25519KeyPair::generate();
+        let settings = Settings::with_keys_from("natives", &keys, |name| match name {
+            "TERMS_VERSION" => Some("2027-01-01".into()),
+            "TERMS_EFFECTIVE_AT" => Some("2027-01-01T00:00:00Z".into()),
+            "ACCESS_TOKEN_SECONDS" => Some("300".into()),
+            "EMAIL_DELIVERY" => Some("ses".into()),
+            "TABLE_NAME" => Some("elsewhere".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(settings.terms_version, "2027-01-01");
+        assert_eq!(settings.terms_effective_at, "2027-01-01T00:00:00.000Z");
+        assert_eq!(settings.access_token_seconds, 300);
+        assert_eq!(settings.email.delivery, EmailDelivery::Ses);
+        assert_eq!(settings.table_name, "natives", "the stack's own table");
+        assert_eq!(settings.jwt_public_key, keys.public_base64url);
+        let defaults = Settings::with_keys("natives", &keys);
+        assert_eq!(defaults.terms_version, DEFAULT_TERMS_VERSION);
+        assert_eq!(defaults.email.delivery, EmailDelivery::Log);
+        assert!(
+            Settings::with_keys_from("natives", &keys, |name| (name == "TERMS_EFFECTIVE_AT")
+                .then(|| "soon".into()))
+            .is_err()
+        );
+    }
+}

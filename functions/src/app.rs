@@ -8,6 +8,7 @@ use natives_shared::auth::{TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
 use natives_shared::config::Settings;
 use natives_shared::http::ApiError;
+use natives_shared::mail::Mailer;
 use natives_shared::payments::StripeCheckout;
 use natives_shared::store::Store;
 use time::OffsetDateTime;
@@ -19,6 +20,8 @@ pub struct App {
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
     pub checkout: CheckoutProvider,
+    /// How the outbox's e-mails leave (SES deployed, the log locally).
+    pub mailer: Mailer,
     verifier: TokenVerifier,
     /// Only functions that issue tokens are configured with the private key.
     signer: Option<TokenSigner>,
@@ -83,8 +86,10 @@ impl App {
             })
             .transpose()?;
         let archive = archive_sdk.map(|s3| Archive::connect(s3, settings.archive.clone()));
+        let mailer = Mailer::new(sdk, &settings.email);
         Ok(Self {
             store: Store::connect(sdk, &settings.table_name),
+            mailer,
             settings,
             clock,
             checkout,

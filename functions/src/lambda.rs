@@ -54,11 +54,15 @@ pub fn gate_token(
         Access::Viewer if !request.headers().contains_key(http::header::AUTHORIZATION) => {
             return Ok(None);
         }
-        Access::Viewer | Access::Bearer | Access::User => None,
+        Access::Viewer | Access::Bearer | Access::User | Access::Paid => None,
         Access::Role(role) => Some(role),
     };
     let token = authenticate(request, app.verifier(), app.now())?;
-    Ok(Some(Caller::new(token, required_role)))
+    let caller = Caller::new(token, required_role);
+    Ok(Some(match access {
+        Access::Paid => caller.with_required_terms(&app.settings.terms_version),
+        _ => caller,
+    }))
 }
 
 /// The whole `main` of an HTTP function's binary: build the `App` once, then serve.

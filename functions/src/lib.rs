@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod lambda;
 pub mod me;
 pub mod moderation;
+pub mod privacy;
 pub mod routing;
 pub mod sessions;
 pub mod spec;

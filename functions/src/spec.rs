@@ -39,6 +39,9 @@ pub enum Access {
     Bearer,
     /// A registered account.
     User,
+    /// A registered account that has accepted the current terms version: the paid
+    /// actions (403 `terms_not_accepted` after a terms change until it accepts).
+    Paid,
     /// An account with this role.
     Role(Role),
     /// Not called over HTTP (streams, schedules, bucket events).
@@ -60,6 +63,8 @@ pub enum Resource {
     /// A global secondary index of the table.
     Index(&'static str),
     TableStream,
+    /// The SES identity e-mails are sent from (template parameter `EmailSenderIdentity`).
+    EmailIdentity,
     /// Objects of a bucket under a key prefix.
     Objects {
         bucket: Bucket,
@@ -87,6 +92,20 @@ pub const fn index(name: &'static str, actions: &'static [&'static str]) -> Perm
     Permission {
         actions,
         resource: Resource::Index(name),
+    }
+}
+
+pub const fn stream(actions: &'static [&'static str]) -> Permission {
+    Permission {
+        actions,
+        resource: Resource::TableStream,
+    }
+}
+
+pub const fn email(actions: &'static [&'static str]) -> Permission {
+    Permission {
+        actions,
+        resource: Resource::EmailIdentity,
     }
 }
 

@@ -7,7 +7,7 @@
 
 use natives_shared::domain::Role;
 
-use crate::spec::{Access, Bucket, GSI1, dynamodb, index, objects};
+use crate::spec::{Access, Bucket, GSI1, Trigger, dynamodb, email, index, objects, stream};
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item
 /// action: `TransactWriteItems` needs the actions of its parts, `TransactGetItems`
@@ -19,6 +19,16 @@ const CHECK: &str = "dynamodb:ConditionCheckItem";
 const QUERY: &str = "dynamodb:Query";
 const BATCH_GET: &str = "dynamodb:BatchGetItem";
 const DELETE: &str = "dynamodb:DeleteItem";
+const SCAN: &str = "dynamodb:Scan";
+
+/// The table's stream, as the stream consumer reads it (`ListStreams` is not scoped to
+/// a resource: SAM's stream event adds it with the managed execution role).
+const STREAM_READ: &[&str] = &[
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+];
+const SES_SEND: &str = "ses:SendEmail";
 
 /// S3: `GetObject` also authorises `HeadObject` and presigned GETs; `PutObject` also
 /// presigned PUTs and the destination of a copy (whose source needs `GetObject`).
@@ -112,7 +122,7 @@ crate::spec::function_table! {
         CreateCheckout {
             name: "create-checkout",
             route: ("POST", "/v1/checkout"),
-            access: Access::User,
+            access: Access::Paid,
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, PUT])],
@@ -152,7 +162,7 @@ crate::spec::function_table! {
         CreateThread {
             name: "create-thread",
             route: ("POST", "/v1/threads"),
-            access: Access::User,
+            access: Access::Paid,
             handler: crate::conversations::create_thread::handle,
             dynamodb_requests: 1,
             permissions: &[
@@ -180,7 +190,7 @@ crate::spec::function_table! {
         PostMessage {
             name: "post-message",
             route: ("POST", "/v1/threads/{thread_id}/messages"),
-            access: Access::User,
+            access: Access::Paid,
             handler: crate::conversations::post_message::handle,
             dynamodb_requests: 1,
             permissions: &[
@@ -296,6 +306,117 @@ crate::spec::function_table! {
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
         },
+        GetTerms {
+            name: "get-terms",
+            route: ("GET", "/v1/terms"),
+            access: Access::Public,
+            handler: crate::privacy::get_terms::handle,
+            dynamodb_requests: 0,
+            permissions: &[],
+        },
+        AcceptTerms {
+            name: "accept-terms",
+            route: ("POST", "/v1/me/terms-acceptances"),
+            access: Access::User,
+            handler: crate::privacy::accept_terms::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT])],
+        },
+        PutConsents {
+            name: "put-consents",
+            route: ("PUT", "/v1/me/consents"),
+            access: Access::User,
+            handler: crate::privacy::put_consents::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT])],
+        },
+        ExportMe {
+            name: "export-me",
+            route: ("GET", "/v1/me/export"),
+            access: Access::User,
+            handler: crate::privacy::export_me::handle,
+            dynamodb_requests: 3,
+            permissions: &[dynamodb(&[QUERY, BATCH_GET]), index(GSI1, &[QUERY])],
+        },
+        CreatePrivacyRequest {
+            name: "create-privacy-request",
+            route: ("POST", "/v1/me/privacy-requests"),
+            access: Access::User,
+            handler: crate::privacy::create_privacy_request::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[GET, PUT, UPDATE, CHECK])],
+        },
+        ListPrivacyRequests {
+            name: "list-privacy-requests",
+            route: ("GET", "/v1/me/privacy-requests"),
+            access: Access::User,
+            handler: crate::privacy::list_privacy_requests::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, QUERY])],
+        },
+        EraseMe {
+            name: "erase-me",
+            route: ("POST", "/v1/me/erasure"),
+            access: Access::User,
+            handler: crate::privacy::erase_me::handle,
+            dynamodb_requests: 4,
+            permissions: &[
+                dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]),
+                index(GSI1, &[QUERY]),
+            ],
+        },
+        ListPrivacyRequestQueue {
+            name: "list-privacy-request-queue",
+            route: ("GET", "/v1/admin/privacy-requests"),
+            access: Access::Role(Role::Admin),
+            handler: crate::privacy::list_privacy_request_queue::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET]), index(GSI1, &[QUERY])],
+        },
+        ExtendPrivacyRequest {
+            name: "extend-privacy-request",
+            route: ("POST", "/v1/admin/privacy-requests/{request_id}/extend"),
+            access: Access::Role(Role::Admin),
+            handler: crate::privacy::extend_privacy_request::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, PUT, CHECK])],
+        },
+        CompletePrivacyRequest {
+            name: "complete-privacy-request",
+            route: ("POST", "/v1/admin/privacy-requests/{request_id}/complete"),
+            access: Access::Role(Role::Admin),
+            handler: crate::privacy::complete_privacy_request::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, PUT, CHECK])],
+        },
+        ListNotifications {
+            name: "list-notifications",
+            route: ("GET", "/v1/me/notifications"),
+            access: Access::User,
+            handler: crate::privacy::list_notifications::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, QUERY])],
+        },
+        CreateBreachNotice {
+            name: "create-breach-notice",
+            route: ("POST", "/v1/admin/breach-notices"),
+            access: Access::Role(Role::Admin),
+            handler: crate::privacy::create_breach_notice::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[GET, PUT, CHECK])],
+        },
     }
-    events {}
+    events {
+        SendOutbox {
+            name: "send-outbox",
+            trigger: Trigger::TableStream,
+            handler: crate::privacy::send_outbox::handle,
+            dynamodb_requests: 3,
+            permissions: &[
+                stream(STREAM_READ),
+                dynamodb(&[GET, UPDATE, PUT, CHECK, SCAN]),
+                email(&[SES_SEND]),
+            ],
+        },
+    }
 }

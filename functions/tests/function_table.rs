@@ -48,6 +48,9 @@ fn rendered_resource(resource: Resource) -> Value {
         Resource::Table => yaml("Fn::GetAtt: [Table, Arn]"),
         Resource::Index(name) => yaml(&format!("Fn::Sub: \"${{Table.Arn}}/index/{name}\"")),
         Resource::TableStream => yaml("Fn::GetAtt: [Table, StreamArn]"),
+        Resource::EmailIdentity => yaml(
+            "Fn::Sub: \"arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailSenderIdentity}\"",
+        ),
         Resource::Objects { bucket, prefix } => yaml(&format!(
             "Fn::Sub: \"arn:${{AWS::Partition}}:s3:::${{{}}}/{prefix}*\"",
             bucket_resource(bucket)
@@ -182,6 +185,13 @@ fn every_function_has_exactly_the_permissions_of_its_row() {
             "{id}: policy vs the row's permissions"
         );
     }
+}
+
+#[test]
+fn the_table_streams_new_items_to_the_outbox_sender() {
+    let template = template();
+    let stream = &template["Resources"]["Table"]["Properties"]["StreamSpecification"];
+    assert_eq!(stream["StreamViewType"], "NEW_IMAGE");
 }
 
 #[test]

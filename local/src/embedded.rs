@@ -17,14 +17,16 @@ const ACCESS_KEY: &str = "natives-local";
 const SECRET_KEY: &str = "natives-local-secret";
 
 /// Starts the embedded DynamoDB on a free loopback port; it stops when `shutdown` says so.
+/// Returns its URL and the database itself (whose stream the local stack reads).
 pub async fn start_dynamodb(
     data_dir: &Path,
     shutdown: watch::Receiver<bool>,
-) -> Result<String, BoxError> {
+) -> Result<(String, dynoxide::Database), BoxError> {
     let file = data_dir::dynamodb_file(data_dir);
     let database = dynoxide::Database::new(file.to_str().ok_or("data folder path is not UTF-8")?)?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
+    let handle = database.clone();
     tokio::spawn(async move {
         if let Err(error) =
             dynoxide::server::serve_with_shutdown(listener, database, stopped(shutdown)).await
@@ -32,7 +34,7 @@ pub async fn start_dynamodb(
             tracing::error!(%error, "embedded DynamoDB stopped");
         }
     });
-    Ok(url)
+    Ok((url, handle))
 }
 
 /// Starts the embedded S3 (files under `<data dir>/s3`) with SigV4 authentication on,

@@ -19,6 +19,12 @@
 //! | `REPLACE_WITH_OTHERS_MESSAGE_ID` | a text message by another account (one a moderator may act on) |
 //! | `REPLACE_WITH_BLOCKED_ACCOUNT_ID` | another account, blocked by a moderator |
 //! | `REPLACE_WITH_TOMORROW` | this time tomorrow (RFC 3339) |
+//! | `REPLACE_WITH_TERMS_VERSION` | the terms version the stack is configured with (`TERMS_VERSION`) |
+//! | `REPLACE_WITH_PRIVACY_REQUEST_ID` | an access request the caller filed |
+//! | `REPLACE_WITH_OUTBOX_EMAIL_ID` | an e-mail (a breach notice) queued to the caller |
+//!
+//! Events of functions that are not routes (the table's stream) have no headers; their
+//! placeholders are filled the same way.
 //!
 //! `natives-local invoke` and `natives-local example-event` fill them; the request
 //! budget test and the authorization matrix run every function's event through here,
@@ -34,7 +40,7 @@ use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
     Account, AccountId, AccountStatus, Consents, Purchase, PurchaseStatus, Role, SessionId,
 };
-use natives_shared::domain::{MessageId, UploadId};
+use natives_shared::domain::{EmailKind, MessageId, PrivacyRequestKind, UploadId};
 use natives_shared::gate::Caller;
 use natives_shared::payments::sign_payload;
 use natives_shared::store::keys::objects;
@@ -106,11 +112,13 @@ pub async fn fill(
                 generation: 0,
                 required_role: None,
                 display_name: None,
+                required_terms: None,
             };
             app.store.block_own_account(&caller, app.now()).await??;
             Some(account)
         }
     };
+    text = text.replace("REPLACE_WITH_TERMS_VERSION", &app.settings.terms_version);
     if text.contains("REPLACE_WITH_NEW_EMAIL") {
         text = text.replace("REPLACE_WITH_NEW_EMAIL", &unique_email());
     }
@@ -150,6 +158,8 @@ pub async fn fill(
         "THREAD",
         "MESSAGE_ID",
         "VOICE_MESSAGE_ID",
+        "PRIVACY_REQUEST_ID",
+        "OUTBOX_EMAIL_ID",
     ]
     .iter()
     .any(|p| text.contains(&format!("REPLACE_WITH_{p}")));
@@ -194,11 +204,43 @@ pub async fn fill(
             let message = voice_message(app, account).await?;
             text = text.replace("REPLACE_WITH_VOICE_MESSAGE_ID", &message.to_string());
         }
+        if text.contains("REPLACE_WITH_PRIVACY_REQUEST_ID") {
+            let request = app
+                .store
+                .file_privacy_request(
+                    &caller_of(account),
+                    PrivacyRequestKind::Access,
+                    None,
+                    app.now(),
+                )
+                .await??;
+            text = text.replace("REPLACE_WITH_PRIVACY_REQUEST_ID", &request.id.to_string());
+        }
+        if text.contains("REPLACE_WITH_OUTBOX_EMAIL_ID") {
+            let stored = app
+                .store
+                .get_account(&account.id)
+                .await?
+                .ok_or("the example account is gone")?;
+            let email = app
+                .store
+                .queue_email(
+                    &stored,
+                    EmailKind::BreachNotice,
+                    "Example notice",
+                    "What happened, and what we did about it.",
+                    app.now(),
+                )
+                .await?
+                .map_err(|refusal| format!("an example e-mail was refused: {refusal:?}"))?;
+            text = text.replace("REPLACE_WITH_OUTBOX_EMAIL_ID", &email.id);
+        }
     }
     let mut event: Value = serde_json::from_str(&text)?;
-    let headers = event["headers"]
-        .as_object_mut()
-        .ok_or("the event has no headers")?;
+    let Some(headers) = event["headers"].as_object_mut() else {
+        // Not an HTTP event: nothing to sign or authorise.
+        return Ok(event);
+    };
     match &caller {
         Some(account) => {
             headers.insert(
@@ -279,6 +321,9 @@ pub async fn new_account(
         complaints_in_window: 0,
         created_at: rfc3339::format(now),
         updated_at: rfc3339::format(now),
+        restricted_at: None,
+        objected_at: None,
+        erased_at: None,
     };
     app.store
         .create_account(&account)
@@ -381,6 +426,7 @@ fn caller_of(account: &ExampleAccount) -> Caller {
         generation: 0,
         required_role: None,
         display_name: None,
+        required_terms: None,
     }
 }
 

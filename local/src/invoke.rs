@@ -1,4 +1,6 @@
 //! `natives-local invoke`: one function, one event file, like `sam local invoke`.
+//! An HTTP function gets an API Gateway event; a function that is not a route gets the
+//! event its trigger delivers (a DynamoDB stream batch) and answers with its result.
 
 use natives_functions::App;
 use natives_functions::Function;
@@ -9,6 +11,11 @@ use crate::BoxError;
 /// Runs `function` on the API Gateway event in `event_json`; returns the response in
 /// the shape API Gateway gets back from a Lambda.
 pub async fn invoke(app: &App, function: Function, event_json: &str) -> Result<Value, BoxError> {
+    if function.spec().route().is_none() {
+        let event: Value =
+            serde_json::from_str(event_json).map_err(|e| format!("the event is not JSON: {e}"))?;
+        return function.handle_event(app, event).await;
+    }
     let request = lambda_http::request::from_str(event_json)
         .map_err(|e| format!("the event is not an API Gateway event: {e}"))?;
     let response = function.handle_http(app, request).await;

@@ -11,6 +11,7 @@ pub mod gateway;
 pub mod invoke;
 pub mod seed;
 pub mod stack;
+pub mod stream;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

@@ -49,6 +49,17 @@ enum Command {
         #[command(subcommand)]
         command: AccountsCommand,
     },
+    /// The e-mails the platform has queued (locally they go to the log, not out).
+    Outbox {
+        #[command(subcommand)]
+        command: OutboxCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// Every e-mail in the outbox, oldest first, with its state.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -97,6 +108,9 @@ fn main() -> Result<(), BoxError> {
             Command::Accounts {
                 command: AccountsCommand::SetRoles { email, roles },
             } => set_roles(&cli.data_dir, &email, &roles).await,
+            Command::Outbox {
+                command: OutboxCommand::List,
+            } => list_outbox(&cli.data_dir).await,
         }
     })
 }
@@ -138,6 +152,7 @@ async fn serve(addr: SocketAddr, data: PathBuf, fault_rate: Option<f64>) -> Resu
         clock: Arc::new(SystemClock),
         configure: None,
         fault_rate,
+        poll_stream: true,
     })
     .await?;
     if let Some(rate) = fault_rate {
@@ -206,5 +221,42 @@ async fn set_roles(data: &std::path::Path, email: &str, roles: &str) -> Result<(
         email.as_ref(),
         names.join(",")
     );
+    Ok(())
+}
+
+async fn list_outbox(data: &std::path::Path) -> Result<(), BoxError> {
+    let (app, _running) = attach(data).await?;
+    let emails = app.store.outbox().await?;
+    if emails.is_empty() {
+        println!("The outbox is empty.");
+    }
+    for email in emails {
+        let to = match app.store.get_account(&email.account_id).await? {
+            Some(account) => account.email,
+            None => "(no such account)".into(),
+        };
+        let state = serde_json::to_value(email.status)?;
+        let kind = serde_json::to_value(email.kind)?;
+        println!(
+            "{}  {:<8} {:<14} to {} <{}>: {}",
+            email.created_at,
+            state.as_str().unwrap_or_default(),
+            kind.as_str().unwrap_or_default(),
+            email.account_id,
+            to,
+            email.subject
+        );
+        match (&email.sent_at, &email.skipped_reason) {
+            (_, Some(reason)) => println!("    skipped: {reason}"),
+            (Some(at), None) => println!(
+                "    sent {at} ({})",
+                email.provider_message_id.as_deref().unwrap_or_default()
+            ),
+            (None, None) => {}
+        }
+        for line in email.body.lines() {
+            println!("    | {line}");
+        }
+    }
     Ok(())
 }

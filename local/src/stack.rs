@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use natives_functions::App;
 use natives_shared::clock::{Clock, SystemClock};
-use natives_shared::config::{PaymentSettings, Settings};
+use natives_shared::config::Settings;
 use natives_shared::store::ensure_table;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 
 use crate::data_dir::{self, Endpoints};
 use crate::faults::{self, FaultCounts, Service};
+use crate::stream::StreamPump;
 use crate::{ARCHIVE_BUCKET, BoxError, STAGING_BUCKET, TABLE_NAME, embedded, gateway, seed};
 
 /// A change to the settings before the `App` is built.
@@ -27,6 +28,10 @@ pub struct StackOptions {
     pub configure: Option<SettingsHook>,
     /// Inject faults between the functions and DynamoDB and S3 at this rate (0 to 1).
     pub fault_rate: Option<f64>,
+    /// Whether the stack reads the table's stream by itself, every
+    /// [`crate::stream::POLL_INTERVAL`] (`serve`); tests deliver it when they choose,
+    /// with [`Stack::process_stream`].
+    pub poll_stream: bool,
 }
 
 pub struct Stack {
@@ -34,15 +39,19 @@ pub struct Stack {
     pub app: Arc<App>,
     /// What the fault proxies injected (zero without them).
     pub faults: Arc<FaultCounts>,
+    /// The table's stream, handed to the stream functions (`send-outbox`).
+    pub stream: Arc<StreamPump>,
     shutdown: watch::Sender<bool>,
     gateway: JoinHandle<()>,
+    pump: JoinHandle<()>,
 }
 
 impl Stack {
     pub async fn start(options: StackOptions) -> Result<Self, BoxError> {
         std::fs::create_dir_all(&options.data_dir)?;
         let (shutdown, stopped) = watch::channel(false);
-        let dynamodb = embedded::start_dynamodb(&options.data_dir, stopped.clone()).await?;
+        let (dynamodb, database) =
+            embedded::start_dynamodb(&options.data_dir, stopped.clone()).await?;
         let s3 = embedded::start_s3(&options.data_dir, stopped.clone()).await?;
         embedded::ensure_bucket(&s3, STAGING_BUCKET).await?;
         embedded::ensure_bucket(&s3, ARCHIVE_BUCKET).await?;
@@ -76,20 +85,39 @@ impl Stack {
         )
         .await?;
         let app = Arc::new(app);
+        let stream = Arc::new(StreamPump::new(database, TABLE_NAME));
+        let pump = {
+            let (app, stream, stopped) = (app.clone(), stream.clone(), stopped.clone());
+            let poll = options.poll_stream;
+            tokio::spawn(async move {
+                if poll {
+                    stream.run(&app, stopped).await;
+                }
+            })
+        };
         let gateway = tokio::spawn(gateway::serve(listener, app.clone(), stopped));
         Ok(Self {
             endpoints: Endpoints { api, dynamodb, s3 },
             app,
             faults,
+            stream,
             shutdown,
             gateway,
+            pump,
         })
+    }
+
+    /// Delivers what the table's stream holds now to the stream functions, and waits
+    /// for them (tests use it instead of waiting for the next poll).
+    pub async fn process_stream(&self) -> Result<usize, BoxError> {
+        self.stream.drain(&self.app).await
     }
 
     /// Stops accepting requests and shuts the embedded services down.
     pub async fn stop(self) {
         let _ = self.shutdown.send(true);
         let _ = self.gateway.await;
+        let _ = self.pump.await;
     }
 }
 
@@ -106,9 +134,10 @@ pub async fn local_app(
 ) -> Result<App, BoxError> {
     let sdk = embedded::sdk_config(dynamodb).await;
     let keys = data_dir::signing_keys(data_dir)?;
-    let mut settings = Settings::with_keys(TABLE_NAME, &keys);
-    // Stripe's test mode when STRIPE_SECRET_KEY is set; the local checkout page otherwise.
-    settings.payments = PaymentSettings::from_process_env();
+    // The same environment settings as the functions read (TERMS_VERSION, token
+    // lifetimes, prices…), with this folder's keys; Stripe's test mode when
+    // STRIPE_SECRET_KEY is set, the local checkout page otherwise.
+    let mut settings = Settings::with_keys_from_env(TABLE_NAME, &keys)?;
     if settings.payments.stripe_webhook_secret.is_none() {
         settings.payments.stripe_webhook_secret = Some(data_dir::webhook_secret(data_dir)?);
     }
@@ -143,7 +172,7 @@ pub async fn attach(data_dir: &Path) -> Result<(App, watch::Sender<bool>), BoxEr
     let endpoints = match data_dir::running_endpoints(data_dir) {
         Some(endpoints) => endpoints,
         None => Endpoints {
-            dynamodb: embedded::start_dynamodb(data_dir, stopped.clone()).await?,
+            dynamodb: embedded::start_dynamodb(data_dir, stopped.clone()).await?.0,
             s3: embedded::start_s3(data_dir, stopped).await?,
             api: "http://127.0.0.1:3000".to_owned(),
         },

@@ -19,14 +19,19 @@ pub struct Settings {
     pub jwt_public_key: String,
     /// base64 PKCS#8 of the Ed25519 private key; only the functions that issue tokens.
     pub jwt_private_key: Option<String>,
-    /// The version of the Terms of Use a registration must accept.
+    /// The version of the Terms of Use a registration must accept, and an account must
+    /// have accepted before its next paid action.
     pub terms_version: String,
+    /// When that version took effect (RFC 3339), and where it can be read.
+    pub terms_effective_at: String,
+    pub terms_url: String,
     pub access_token_seconds: i64,
     pub refresh_token_days: i64,
     pub payments: PaymentSettings,
     pub archive: ArchiveSettings,
     pub conversations: ConversationSettings,
     pub moderation: ModerationSettings,
+    pub email: EmailSettings,
 }
 
 /// How complaints work.
@@ -50,6 +55,37 @@ impl ModerationSettings {
         Ok(Self {
             hide_threshold: number("COMPLAINT_HIDE_THRESHOLD", 3)?,
             complaints_per_hour: number("COMPLAINTS_PER_HOUR", 20)?,
+        })
+    }
+}
+
+/// How the outbox's e-mails leave.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmailSettings {
+    /// `From:` of every e-mail (`EMAIL_SENDER`), an address of the SES identity.
+    pub sender: String,
+    /// `EMAIL_DELIVERY`: `ses` (the deployed stack) or `log` (default: written to the
+    /// log, as the local stack does).
+    pub delivery: EmailDelivery,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EmailDelivery {
+    Ses,
+    Log,
+}
+
+impl EmailSettings {
+    fn from_env(optional: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let delivery = match optional("EMAIL_DELIVERY").as_deref() {
+            None | Some("log") => EmailDelivery::Log,
+            Some("ses") => EmailDelivery::Ses,
+            Some(_) => return Err(ConfigError("EMAIL_DELIVERY is `ses` or `log`".into())),
+        };
+        Ok(Self {
+            sender: optional("EMAIL_SENDER")
+                .unwrap_or_else(|| "Natives.Chat <no-reply@natives.chat>".into()),
+            delivery,
         })
     }
 }
@@ -191,29 +227,47 @@ impl PaymentSettings {
 }
 
 pub const DEFAULT_TERMS_VERSION: &str = "2026-11-01";
+pub const DEFAULT_TERMS_EFFECTIVE_AT: &str = "2026-11-01T00:00:00.000Z";
+pub const DEFAULT_TERMS_URL: &str = "https://natives.chat/terms";
+
+fn process_env(name: &str) -> Option<String> {
+    env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
 
 impl Settings {
     /// Settings for a stack whose keys are given; everything else takes its default.
     pub fn with_keys(table_name: &str, keys: &Ed25519KeyPair) -> Self {
-        Self {
-            table_name: table_name.to_owned(),
-            jwt_issuer: "natives.chat".into(),
-            jwt_audience: "natives.chat/api".into(),
-            jwt_public_key: keys.public_base64url.clone(),
-            jwt_private_key: Some(keys.private_pkcs8_base64.clone()),
-            terms_version: DEFAULT_TERMS_VERSION.into(),
-            access_token_seconds: 900,
-            refresh_token_days: 30,
-            payments: PaymentSettings::from_env(|_| None),
-            archive: ArchiveSettings::from_env(|_| None),
-            conversations: ConversationSettings::from_env(|_| None)
-                .expect("the defaults are valid"),
-            moderation: ModerationSettings::from_env(|_| None).expect("the defaults are valid"),
-        }
+        Self::with_keys_from(table_name, keys, |_| None).expect("the defaults are valid")
+    }
+
+    /// Settings for a stack whose keys and table are given, everything else from the
+    /// process environment as the functions read it (`TERMS_VERSION`, token lifetimes,
+    /// prices…): the local stack.
+    pub fn with_keys_from_env(
+        table_name: &str,
+        keys: &Ed25519KeyPair,
+    ) -> Result<Self, ConfigError> {
+        Self::with_keys_from(table_name, keys, process_env)
+    }
+
+    fn with_keys_from(
+        table_name: &str,
+        keys: &Ed25519KeyPair,
+        optional: impl Fn(&str) -> Option<String> + Copy,
+    ) -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| match name {
+            "TABLE_NAME" => Some(table_name.to_owned()),
+            "JWT_PUBLIC_KEY" => Some(keys.public_base64url.clone()),
+            "JWT_PRIVATE_KEY" => Some(keys.private_pkcs8_base64.clone()),
+            other => optional(other),
+        })
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
-        let optional = |name: &str| env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::from_lookup(process_env)
+    }
+
+    fn from_lookup(optional: impl Fn(&str) -> Option<String> + Copy) -> Result<Self, ConfigError> {
         let jwt_private_key = optional("JWT_PRIVATE_KEY");
         let jwt_public_key = match (optional("JWT_PUBLIC_KEY"), &jwt_private_key) {
             (Some(public), _) => public,
@@ -236,12 +290,53 @@ impl Settings {
             jwt_private_key,
             terms_version: optional("TERMS_VERSION")
                 .unwrap_or_else(|| DEFAULT_TERMS_VERSION.into()),
+            terms_effective_at: match optional("TERMS_EFFECTIVE_AT") {
+                None => DEFAULT_TERMS_EFFECTIVE_AT.into(),
+                Some(at) => crate::clock::rfc3339::parse(&at)
+                    .map(crate::clock::rfc3339::format)
+                    .ok_or_else(|| ConfigError("TERMS_EFFECTIVE_AT must be RFC 3339".into()))?,
+            },
+            terms_url: optional("TERMS_URL").unwrap_or_else(|| DEFAULT_TERMS_URL.into()),
             access_token_seconds: number("ACCESS_TOKEN_SECONDS", 900)?,
             refresh_token_days: number("REFRESH_TOKEN_DAYS", 30)?,
             payments: PaymentSettings::from_env(optional),
             archive: ArchiveSettings::from_env(optional),
             conversations: ConversationSettings::from_env(optional)?,
             moderation: ModerationSettings::from_env(optional)?,
+            email: EmailSettings::from_env(optional)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stack_with_given_keys_still_reads_the_functions_settings() {
+        let keys = Ed25519KeyPair::generate();
+        let settings = Settings::with_keys_from("natives", &keys, |name| match name {
+            "TERMS_VERSION" => Some("2027-01-01".into()),
+            "TERMS_EFFECTIVE_AT" => Some("2027-01-01T00:00:00Z".into()),
+            "ACCESS_TOKEN_SECONDS" => Some("300".into()),
+            "EMAIL_DELIVERY" => Some("ses".into()),
+            "TABLE_NAME" => Some("elsewhere".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(settings.terms_version, "2027-01-01");
+        assert_eq!(settings.terms_effective_at, "2027-01-01T00:00:00.000Z");
+        assert_eq!(settings.access_token_seconds, 300);
+        assert_eq!(settings.email.delivery, EmailDelivery::Ses);
+        assert_eq!(settings.table_name, "natives", "the stack's own table");
+        assert_eq!(settings.jwt_public_key, keys.public_base64url);
+        let defaults = Settings::with_keys("natives", &keys);
+        assert_eq!(defaults.terms_version, DEFAULT_TERMS_VERSION);
+        assert_eq!(defaults.email.delivery, EmailDelivery::Log);
+        assert!(
+            Settings::with_keys_from("natives", &keys, |name| (name == "TERMS_EFFECTIVE_AT")
+                .then(|| "soon".into()))
+            .is_err()
+        );
     }
 }

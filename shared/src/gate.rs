@@ -9,7 +9,10 @@
 //!   bump it), the token's session has not ended (logout, refresh-token reuse), and the
 //!   account is active (or its temporary block has run out) — else 401: the token no
 //!   longer opens anything;
-//! - the account holds the role the route needs — else 403 `forbidden`.
+//! - the account holds the role the route needs — else 403 `forbidden`;
+//! - on a paid route, the account has accepted the current terms version — else 403
+//!   `terms_not_accepted` (a terms change takes effect at the next paid action, at no
+//!   extra request: the version is part of the same read or condition).
 //!
 //! A blocked account never reaches the second step with a token: blocking ends every
 //! session, so its tokens are 401, and logging in answers 403 `account_blocked`.
@@ -33,6 +36,8 @@ pub struct Caller {
     /// The name the token was issued with (for answers that show the caller as an
     /// author without reading the account). Never used to decide anything.
     pub display_name: Option<String>,
+    /// The terms version the account must have accepted (paid routes: the current one).
+    pub required_terms: Option<String>,
 }
 
 /// Why the gate refused.
@@ -44,6 +49,9 @@ pub enum Refusal {
     /// A live account without the role the route needs.
     #[error("the account lacks the {} role", role.as_str())]
     Forbidden { role: Role },
+    /// A live account that has not accepted the current terms version (paid routes).
+    #[error("the account has not accepted the terms version {version}")]
+    TermsNotAccepted { version: String },
 }
 
 /// What the gate reads of an account: the whole item, or only these attributes of it
@@ -54,6 +62,7 @@ pub trait Standing {
     fn session_ended(&self, session: &SessionId) -> bool;
     fn active(&self, now: OffsetDateTime) -> bool;
     fn has_role(&self, role: Role) -> bool;
+    fn accepted_terms_version(&self) -> Option<&str>;
 }
 
 impl Standing for Account {
@@ -72,6 +81,9 @@ impl Standing for Account {
     fn has_role(&self, role: Role) -> bool {
         Account::has_role(self, role)
     }
+    fn accepted_terms_version(&self) -> Option<&str> {
+        Some(&self.accepted_terms_version)
+    }
 }
 
 impl Caller {
@@ -82,7 +94,14 @@ impl Caller {
             generation: token.token_generation,
             required_role,
             display_name: token.display_name,
+            required_terms: None,
         }
+    }
+
+    /// The caller of a paid route: the account must have accepted `version`.
+    pub fn with_required_terms(mut self, version: &str) -> Self {
+        self.required_terms = Some(version.to_owned());
+        self
     }
 
     /// The rule, judged on the account item the route read.
@@ -99,8 +118,17 @@ impl Caller {
         if !accepted {
             return Err(Refusal::Unauthenticated);
         }
-        match self.required_role {
-            Some(role) if !account.has_role(role) => Err(Refusal::Forbidden { role }),
+        if let Some(role) = self.required_role
+            && !account.has_role(role)
+        {
+            return Err(Refusal::Forbidden { role });
+        }
+        match &self.required_terms {
+            Some(version) if account.accepted_terms_version() != Some(version.as_str()) => {
+                Err(Refusal::TermsNotAccepted {
+                    version: version.clone(),
+                })
+            }
             _ => Ok(()),
         }
     }
@@ -112,12 +140,18 @@ impl Caller {
             .and("attribute_not_exists(#gate_ended.#gate_session)")
             .name("#gate_ended", "ended_sessions")
             .name("#gate_session", self.session_id.as_str());
-        match self.required_role {
+        let condition = match self.required_role {
             None => condition,
             Some(role) => condition
                 .and("contains(#gate_roles, :gate_role)")
                 .name("#gate_roles", "roles")
                 .value(":gate_role", AttributeValue::S(role.as_str().into())),
+        };
+        match &self.required_terms {
+            None => condition,
+            Some(version) => condition
+                .and("accepted_terms_version = :gate_terms")
+                .value(":gate_terms", AttributeValue::S(version.clone())),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod domain;
 pub mod gate;
 pub mod http;
 pub mod ids;
+pub mod mail;
 pub mod payments;
 pub mod random;
 pub mod store;

@@ -196,6 +196,9 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         complaints_in_window: 0,
         created_at: timestamp.clone(),
         updated_at: timestamp,
+        restricted_at: None,
+        objected_at: None,
+        erased_at: None,
     };
     match app.store.create_account(&account).await {
         Ok(()) => Ok(created(&account)),

@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
 
-fn sha256(bytes: &[u8]) -> String {
+pub(crate) fn sha256(bytes: &[u8]) -> String {
     STANDARD.encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
 }
 
 impl TestApp {
-    async fn start_thread(&self, user: &TestUser, body: &Value) -> reqwest::Response {
+    pub(crate) async fn start_thread(&self, user: &TestUser, body: &Value) -> reqwest::Response {
         self.send(
             Method::POST,
             "/v1/threads",
@@ -27,7 +27,7 @@ impl TestApp {
     }
 
     /// A thread with a first text message; returns the thread's answer.
-    async fn thread(&self, user: &TestUser, text: &str) -> Value {
+    pub(crate) async fn thread(&self, user: &TestUser, text: &str) -> Value {
         let response = self
             .start_thread(
                 user,
@@ -38,7 +38,12 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    async fn reply(&self, user: &TestUser, thread_id: &str, body: &Value) -> reqwest::Response {
+    pub(crate) async fn reply(
+        &self,
+        user: &TestUser,
+        thread_id: &str,
+        body: &Value,
+    ) -> reqwest::Response {
         self.send(
             Method::POST,
             &format!("/v1/threads/{thread_id}/messages"),
@@ -48,12 +53,17 @@ impl TestApp {
         .await
     }
 
-    async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.send(Method::GET, path, None, None).await
     }
 
     /// Asks for an upload of `bytes` declared as `content_type`.
-    async fn upload_slot(&self, user: &TestUser, content_type: &str, bytes: &[u8]) -> Value {
+    pub(crate) async fn upload_slot(
+        &self,
+        user: &TestUser,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Value {
         let response = self
             .send(
                 Method::POST,
@@ -72,7 +82,7 @@ impl TestApp {
 }
 
 /// PUTs `body` to a presigned upload as a client would, with the given headers.
-async fn put_upload(slot: &Value, headers: &Value, body: Vec<u8>) -> reqwest::Response {
+pub(crate) async fn put_upload(slot: &Value, headers: &Value, body: Vec<u8>) -> reqwest::Response {
     let mut request = reqwest::Client::new().put(slot["upload_url"].as_str().unwrap());
     for (name, value) in headers.as_object().unwrap() {
         request = request.header(name, value.as_str().unwrap());

@@ -109,6 +109,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             generation: 0,
             required_role: *role,
             display_name: None,
+            required_terms: None,
         };
         assert_eq!(
             caller.admit(Some(&account), now),
@@ -128,6 +129,7 @@ async fn the_gates_read_form_and_write_form_agree() {
         generation: 0,
         required_role: None,
         display_name: None,
+        required_terms: None,
     };
     assert_eq!(
         nobody.admit(None::<&natives_shared::domain::Account>, now),

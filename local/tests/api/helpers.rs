@@ -77,6 +77,7 @@ async fn start_stack_with(
         clock: clock.clone(),
         configure,
         fault_rate,
+        poll_stream: false,
     })
     .await
     .expect("the local stack starts");
@@ -112,6 +113,26 @@ pub async fn assert_problem(response: Response, status: u16, code: &str) -> Valu
 }
 
 impl TestApp {
+    /// The same data folder served again by a new stack, with `configure` (a deployment
+    /// with changed settings).
+    pub async fn restarted(self, configure: Option<SettingsHook>) -> TestApp {
+        let TestApp {
+            client,
+            stack,
+            data_dir,
+            ..
+        } = self;
+        stack.stop().await;
+        let (stack, clock) = start_stack_with(&data_dir, configure, None).await;
+        TestApp {
+            address: stack.endpoints.api.clone(),
+            client,
+            clock,
+            stack,
+            data_dir,
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

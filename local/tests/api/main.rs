@@ -11,6 +11,7 @@ mod helpers;
 mod idempotency;
 mod me;
 mod moderation;
+mod privacy;
 mod sessions;
 mod soak;
 mod stack;

@@ -98,6 +98,10 @@ async fn invoke_runs_a_function_on_its_example_event() {
         response["headers"]["content-type"],
         "application/problem+json"
     );
+
+    // A function that is not a route gets its trigger's event: a stream batch.
+    let result = run(Function::SendOutbox, Who::Account(&[])).await;
+    assert_eq!(result["sent"], 1, "{result}");
 }
 
 fn set_roles(data: &std::path::Path, email: &str, roles: &str) -> std::process::Output {

@@ -81,6 +81,16 @@ pub struct Account {
     pub complaints_in_window: u32,
     pub created_at: String,
     pub updated_at: String,
+    /// When the owner asked that their data be processed no further than storage
+    /// (restriction): left out of marketing and statistics from that moment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restricted_at: Option<String>,
+    /// When the owner objected to processing for marketing and profiling.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objected_at: Option<String>,
+    /// When the personal data was erased (the account is `closed` from then on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub erased_at: Option<String>,
 }
 
 /// Whether an account may act right now.

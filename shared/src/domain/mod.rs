@@ -10,6 +10,7 @@ mod ids;
 mod language;
 mod moderation;
 mod password;
+mod privacy;
 mod public_text;
 mod role;
 mod text;
@@ -36,6 +37,11 @@ pub use moderation::{
     ModerationRecord, QueueEntry, Viewer,
 };
 pub use password::Password;
+pub use privacy::{
+    BreachNotice, ConsentChange, ConsentSource, EmailKind, EmailStatus, Notification,
+    NotificationKind, OutboxEmail, PrivacyRequest, PrivacyRequestId, PrivacyRequestKind,
+    PrivacyRequestStatus, Purpose, TermsAcceptance, add_calendar_months, privacy_request_due,
+};
 pub use public_text::{TextKind, TextLimits, parse_public_text};
 pub use role::Role;
 pub use text::{

@@ -285,6 +285,13 @@ impl From<Refusal> for ApiError {
             Refusal::Forbidden { role } => {
                 Self::forbidden(format!("This needs the {} role.", role.as_str()))
             }
+            Refusal::TermsNotAccepted { version } => Self::Forbidden {
+                code: "terms_not_accepted",
+                detail: format!(
+                    "The Terms of Use changed: accept version {version} (POST /v1/me/terms-acceptances) before the next paid action."
+                ),
+                blocked_until: None,
+            },
         }
     }
 }

@@ -8,10 +8,11 @@ use super::transaction::{Transaction, TransactionError, put_new};
 use super::{Store, StoreError, condition_failed, from_item, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
 use crate::domain::{
-    Account, AccountId, City, CountryCode, DisplayName, Email, FullName, Gender, LanguageList,
-    Role, Tariff,
+    Account, AccountId, City, ConsentChange, ConsentSource, CountryCode, DisplayName, Email,
+    FullName, Gender, LanguageList, Role, Tariff, TermsAcceptance,
 };
 use crate::gate::{Caller, Refusal};
+use crate::ids::new_id;
 
 /// The outcome of a change the gate may refuse.
 pub type AccountChange<T> = Result<T, Refusal>;
@@ -81,17 +82,37 @@ impl ProfileChanges {
 enum Registration {
     Account,
     EmailClaim,
+    Terms,
+    Consents,
 }
 
 impl Store {
     /// The account and its e-mail claim in one transaction: the claim's condition makes
-    /// two concurrent registrations of one address end in exactly one account.
+    /// two concurrent registrations of one address end in exactly one account. The
+    /// terms acceptance and the consents given are the first entries of their
+    /// histories, written with it.
     pub async fn create_account(&self, account: &Account) -> Result<(), CreateAccountError> {
         let claim = to_item(
             &serde_json::json!({ "account_id": account.id, "created_at": account.created_at }),
             keys::email_claim(&account.email),
         );
+        let terms = TermsAcceptance {
+            id: new_id(),
+            account_id: account.id.clone(),
+            version: account.accepted_terms_version.clone(),
+            accepted_at: account.terms_accepted_at.clone(),
+        };
+        let consents = ConsentChange {
+            id: new_id(),
+            account_id: account.id.clone(),
+            marketing_emails: account.consents.marketing_emails,
+            notification_emails: account.consents.notification_emails,
+            source: ConsentSource::Registration,
+            changed_at: account.created_at.clone(),
+        };
         let result = Transaction::new()
+            .part(Registration::Terms, self.terms_acceptance_put(&terms))
+            .part(Registration::Consents, self.consent_change_put(&consents))
             .part(
                 Registration::Account,
                 put_new(&self.table, to_item(account, keys::account(&account.id))),

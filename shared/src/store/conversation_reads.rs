@@ -297,8 +297,7 @@ impl Store {
 
 /// What a list needs of an account: the name and badges it shows, and what the gate
 /// reads when the account is the viewer's.
-const ACCOUNT_ROW_ATTRIBUTES: &str =
-    "id, display_name, #roles, #status, blocked_until, token_generation, ended_sessions";
+const ACCOUNT_ROW_ATTRIBUTES: &str = "id, display_name, #roles, #status, blocked_until, token_generation, ended_sessions, accepted_terms_version";
 
 #[derive(serde::Deserialize)]
 struct AccountRow {
@@ -312,6 +311,8 @@ struct AccountRow {
     token_generation: u64,
     #[serde(default)]
     ended_sessions: BTreeMap<SessionId, i64>,
+    #[serde(default)]
+    accepted_terms_version: Option<String>,
 }
 
 impl AccountRow {
@@ -351,6 +352,9 @@ impl Standing for AccountRow {
     }
     fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
+    }
+    fn accepted_terms_version(&self) -> Option<&str> {
+        self.accepted_terms_version.as_deref()
     }
 }
 

@@ -1,7 +1,9 @@
 //! Every partition, sort and index key of the single table, and every S3 object key, is
 //! built here and only here. Nothing outside this module writes a key string.
 
-use crate::domain::{AccountId, AuditEntryId, MessageId, SessionId, ThreadId, UploadId};
+use crate::domain::{
+    AccountId, AuditEntryId, MessageId, PrivacyRequestId, SessionId, ThreadId, UploadId,
+};
 
 /// The primary key of an item.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -320,6 +322,86 @@ pub fn idempotency_index(account_id: &AccountId, key_digest: &str) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
         gsi1sk: format!("{IDEMPOTENCY_INDEX_PREFIX}{key_digest}"),
+    }
+}
+
+pub const TERMS_PREFIX: &str = "TERMS#";
+
+/// One acceptance of a terms version, under its account (ids sort by time).
+pub fn terms_acceptance(account_id: &AccountId, id: &str) -> Key {
+    key(account_partition(account_id), format!("{TERMS_PREFIX}{id}"))
+}
+
+pub const CONSENT_PREFIX: &str = "CONSENT#";
+
+/// One change of an account's consents, under the account (ids sort by time).
+pub fn consent_change(account_id: &AccountId, id: &str) -> Key {
+    key(
+        account_partition(account_id),
+        format!("{CONSENT_PREFIX}{id}"),
+    )
+}
+
+pub const PRIVACY_REQUEST_PREFIX: &str = "PRIVACY#";
+
+/// A privacy request, under its account (the id names the account).
+pub fn privacy_request(id: &PrivacyRequestId) -> Key {
+    key(
+        account_partition(id.account()),
+        format!("{PRIVACY_REQUEST_PREFIX}{}", id.local()),
+    )
+}
+
+/// The admins' queue of privacy requests: open ones in one partition, completed ones in
+/// another, each ordered by deadline (then id).
+pub fn privacy_request_queue_partition(open: bool) -> String {
+    format!(
+        "PRIVACY_REQUESTS#{}",
+        if open { "open" } else { "completed" }
+    )
+}
+
+pub fn privacy_request_queue(open: bool, due_at: &str, id: &PrivacyRequestId) -> IndexKey {
+    IndexKey {
+        gsi1pk: privacy_request_queue_partition(open),
+        gsi1sk: format!("{due_at}#{id}"),
+    }
+}
+
+pub const NOTIFICATION_PREFIX: &str = "NOTIFICATION#";
+
+/// A notification to an account (ids sort by time).
+pub fn notification(account_id: &AccountId, id: &str) -> Key {
+    key(
+        account_partition(account_id),
+        format!("{NOTIFICATION_PREFIX}{id}"),
+    )
+}
+
+/// Sorts after every notification's sort key.
+pub const NOTIFICATIONS_END: &str = "NOTIFICATION#~";
+
+pub const BREACH_PREFIX: &str = "BREACH#";
+
+/// A breach notice an admin recorded.
+pub fn breach_notice(id: &str) -> Key {
+    key(format!("{BREACH_PREFIX}{id}"), "BREACH")
+}
+
+pub const OUTBOX_PREFIX: &str = "OUTBOX#";
+
+/// An e-mail in the outbox (the table's stream hands it to the sender).
+pub fn outbox_email(id: &str) -> Key {
+    key(format!("{OUTBOX_PREFIX}{id}"), "OUTBOX")
+}
+
+pub const OUTBOX_INDEX_PREFIX: &str = "OUTBOX#";
+
+/// Where an account's e-mails are found (export, erasure).
+pub fn outbox_email_index(account_id: &AccountId, id: &str) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(account_id),
+        gsi1sk: format!("{OUTBOX_INDEX_PREFIX}{id}"),
     }
 }
 

@@ -7,13 +7,17 @@ mod audit;
 mod conversation_reads;
 mod conversations;
 mod credits;
+mod erasure;
+mod export;
 pub(crate) mod expr;
 mod idempotency;
 pub mod keys;
 mod ledger;
 mod metering;
 mod moderation;
+mod outbox;
 pub mod ownership;
+mod privacy;
 mod schema;
 mod sessions;
 pub(crate) mod transaction;
@@ -29,10 +33,14 @@ pub use conversations::{
     EditOutcome, NewPost, NewThread, PostAnswer, PostContent, PostOutcome, Posted, UploadClaim,
 };
 pub use credits::{CheckoutRecorded, CheckoutSettlement, CreditGrant, GrantAnswer, GrantOutcome};
+pub use erasure::{ErasureOutcome, ErasurePlan, FORMER_MEMBER, erased_email};
+pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, ExportContext, export_document};
 pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay, StoredAnswer};
 pub use ledger::LedgerCursor;
 pub use metering::count_requests;
 pub use moderation::{AccountAction, ActionTaken, ComplaintFiled, NewComplaint, ReviewItem};
+pub use outbox::{CLAIM_TIMEOUT_SECONDS, Delivery, QueueRefusal};
+pub use privacy::{RequestStep, RequestStepOutcome};
 pub use schema::ensure_table;
 pub use sessions::{RefreshRecord, RotateError, SessionFamily};
 
@@ -183,7 +191,7 @@ impl Store {
     }
 
     /// Every item of one key value (of the table, or of `index`), every page.
-    async fn query_all(
+    pub(crate) async fn query_all(
         &self,
         key_attribute: &str,
         value: &str,
@@ -197,6 +205,8 @@ impl Store {
                 .query()
                 .table_name(&self.table)
                 .set_index_name(index.map(str::to_owned))
+                // The table's own key reads consistently (an index cannot).
+                .set_consistent_read(index.is_none().then_some(true))
                 .key_condition_expression("#key = :value")
                 .expression_attribute_names("#key", key_attribute)
                 .expression_attribute_values(":value", s(value))

@@ -26,6 +26,12 @@ pub enum ItemKind {
     ComplaintOutcome,
     QueueEntry,
     IdempotencyRecord,
+    TermsAcceptance,
+    ConsentChange,
+    PrivacyRequest,
+    Notification,
+    BreachNotice,
+    OutboxEmail,
 }
 
 /// Whose an item is, and where an account's items of that kind are found.
@@ -127,6 +133,29 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ItemKind::IdempotencyRecord,
         ToAccount(AccountIndex(keys::IDEMPOTENCY_INDEX_PREFIX)),
     ),
+    spec(
+        ItemKind::TermsAcceptance,
+        ToAccount(AccountPartition(keys::TERMS_PREFIX)),
+    ),
+    spec(
+        ItemKind::ConsentChange,
+        ToAccount(AccountPartition(keys::CONSENT_PREFIX)),
+    ),
+    spec(
+        ItemKind::PrivacyRequest,
+        ToAccount(AccountPartition(keys::PRIVACY_REQUEST_PREFIX)),
+    ),
+    spec(
+        ItemKind::Notification,
+        ToAccount(AccountPartition(keys::NOTIFICATION_PREFIX)),
+    ),
+    // The record of a breach names the accounts affected; what each of them is told is
+    // its own notification and e-mail.
+    spec(ItemKind::BreachNotice, ToPlatform),
+    spec(
+        ItemKind::OutboxEmail,
+        ToAccount(AccountIndex(keys::OUTBOX_INDEX_PREFIX)),
+    ),
 ];
 
 impl ItemKind {
@@ -145,6 +174,12 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("ACCOUNT", sk) if sk.starts_with(keys::SESSION_PREFIX) => ItemKind::SessionFamily,
         ("ACCOUNT", sk) if sk.starts_with(keys::LEDGER_PREFIX) => ItemKind::LedgerEntry,
         ("ACCOUNT", sk) if sk.starts_with(keys::THREAD_STARTED_PREFIX) => ItemKind::ThreadStarted,
+        ("ACCOUNT", sk) if sk.starts_with(keys::TERMS_PREFIX) => ItemKind::TermsAcceptance,
+        ("ACCOUNT", sk) if sk.starts_with(keys::CONSENT_PREFIX) => ItemKind::ConsentChange,
+        ("ACCOUNT", sk) if sk.starts_with(keys::PRIVACY_REQUEST_PREFIX) => ItemKind::PrivacyRequest,
+        ("ACCOUNT", sk) if sk.starts_with(keys::NOTIFICATION_PREFIX) => ItemKind::Notification,
+        ("BREACH", "BREACH") => ItemKind::BreachNotice,
+        ("OUTBOX", "OUTBOX") => ItemKind::OutboxEmail,
         ("THREAD", keys::THREAD_SK) => ItemKind::Thread,
         ("THREAD", sk) if sk.starts_with(keys::MESSAGE_PREFIX) => ItemKind::Message,
         ("THREAD", sk) if sk.starts_with(keys::REVISION_PREFIX) => ItemKind::Revision,
@@ -193,37 +228,28 @@ impl Store {
         let partition = keys::account(account_id).pk;
         let mut items = self.query_all("pk", &partition, None).await?;
         items.extend(self.query_all("gsi1pk", &partition, Some("gsi1")).await?);
-        let account_email =
-            items
-                .iter()
-                .find_map(|item| match (item.get("sk"), item.get("email")) {
-                    (Some(AttributeValue::S(sk)), Some(AttributeValue::S(email)))
-                        if sk == "ACCOUNT" =>
-                    {
-                        Some(email.clone())
-                    }
-                    _ => None,
-                });
-        if let Some(email) = account_email
-            && let Some(claim) = self.get(keys::email_claim(&email)).await?
-        {
-            items.push(claim);
-        }
-        let pointed: Vec<ThreadId> = items
-            .iter()
-            .filter_map(|item| match (item.get("sk"), item.get("thread_id")) {
-                (Some(AttributeValue::S(sk)), Some(AttributeValue::S(thread)))
+        // What the account's items point at, in one batch read: the e-mail claim (by
+        // the account's address) and the threads it started.
+        let mut pointed: Vec<Item> = Vec::new();
+        for item in &items {
+            match (item.get("sk"), item.get("email"), item.get("thread_id")) {
+                (Some(AttributeValue::S(sk)), Some(AttributeValue::S(email)), _)
+                    if sk == "ACCOUNT" =>
+                {
+                    pointed.push(super::key_item(&keys::email_claim(email)));
+                }
+                (Some(AttributeValue::S(sk)), _, Some(AttributeValue::S(thread)))
                     if sk.starts_with(keys::THREAD_STARTED_PREFIX) =>
                 {
-                    ThreadId::parse(thread).ok()
+                    if let Ok(thread) = ThreadId::parse(thread) {
+                        pointed.push(super::key_item(&keys::thread(&thread)));
+                    }
                 }
-                _ => None,
-            })
-            .collect();
-        for thread in pointed {
-            if let Some(item) = self.get(keys::thread(&thread)).await? {
-                items.push(item);
+                _ => {}
             }
+        }
+        if !pointed.is_empty() {
+            items.extend(self.batch_get(pointed, "", true).await?);
         }
         let mut found = Vec::new();
         for item in items {
@@ -285,6 +311,27 @@ mod tests {
             ),
             (keys::queue_entry(&message), ItemKind::QueueEntry),
             (keys::idempotency(&id, "ab12"), ItemKind::IdempotencyRecord),
+            (
+                keys::terms_acceptance(&id, "01J0000000000000000000000A"),
+                ItemKind::TermsAcceptance,
+            ),
+            (
+                keys::consent_change(&id, "01J0000000000000000000000A"),
+                ItemKind::ConsentChange,
+            ),
+            (
+                keys::privacy_request(&crate::domain::PrivacyRequestId::new_for(&id)),
+                ItemKind::PrivacyRequest,
+            ),
+            (
+                keys::notification(&id, "01J0000000000000000000000A"),
+                ItemKind::Notification,
+            ),
+            (
+                keys::breach_notice("01J0000000000000000000000A"),
+                ItemKind::BreachNotice,
+            ),
+            (keys::outbox_email("x-1"), ItemKind::OutboxEmail),
         ];
         for (key, kind) in &cases {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");

@@ -4,7 +4,7 @@
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType,
+    ProjectionType, ScalarAttributeType, StreamSpecification, StreamViewType,
 };
 
 use super::StoreError;
@@ -16,7 +16,7 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         .await
         .map_err(StoreError::backend)?;
     if existing.table_names().iter().any(|t| t == table) {
-        return Ok(());
+        return ensure_stream(client, table).await;
     }
     let attribute = |name: &str| {
         AttributeDefinition::builder()
@@ -55,8 +55,42 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
                 .build()
                 .expect("index"),
         )
+        .stream_specification(stream())
         .send()
         .await
         .map_err(StoreError::backend)?;
+    Ok(())
+}
+
+/// The table's stream (new images): the outbox sender reads it.
+fn stream() -> StreamSpecification {
+    StreamSpecification::builder()
+        .stream_enabled(true)
+        .stream_view_type(StreamViewType::NewImage)
+        .build()
+        .expect("a stream specification")
+}
+
+/// A table made before it had a stream gets one.
+async fn ensure_stream(client: &Client, table: &str) -> Result<(), StoreError> {
+    let described = client
+        .describe_table()
+        .table_name(table)
+        .send()
+        .await
+        .map_err(StoreError::backend)?;
+    let enabled = described
+        .table()
+        .and_then(|t| t.stream_specification())
+        .is_some_and(|s| s.stream_enabled());
+    if !enabled {
+        client
+            .update_table()
+            .table_name(table)
+            .stream_specification(stream())
+            .send()
+            .await
+            .map_err(StoreError::backend)?;
+    }
     Ok(())
 }

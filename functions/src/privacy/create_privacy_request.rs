@@ -1,0 +1,46 @@
+//! `POST /v1/me/privacy-requests`: file a privacy request. It is recorded with
+//! `received_at` and `due_at` (one calendar month later); a withdrawal of consent, an
+//! objection or a restriction takes effect at once, in the same transaction.
+
+use natives_shared::domain::{PrivacyRequestKind, TextLimits, Validator, parse_public_text};
+use natives_shared::gate::Caller;
+use natives_shared::http::{json, json_body};
+use serde::Deserialize;
+
+use super::views::request_view;
+use crate::{App, HandlerResult};
+
+/// The longest `details` a request may carry.
+const DETAILS_LIMITS: TextLimits = TextLimits::multi_line(2000, 50);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileRequest {
+    kind: String,
+    #[serde(default)]
+    details: Option<String>,
+}
+
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+    let body: FileRequest = json_body(&request)?;
+    let mut v = Validator::new();
+    let kind = v.check("kind", PrivacyRequestKind::parse(&body.kind));
+    let details = v.check_optional(
+        "details",
+        body.details
+            .as_deref()
+            .map(|raw| parse_public_text(raw, DETAILS_LIMITS)),
+    );
+    let (kind, details) = v.finish(|| (kind.expect("checked"), details.expect("checked")))?;
+    let now = app.now();
+    let filed = app
+        .store
+        .file_privacy_request(&caller, kind, details, now)
+        .await??;
+    let mut response = json(201, &request_view(&filed, now, false));
+    response.headers_mut().insert(
+        "location",
+        http::HeaderValue::from_static("/v1/me/privacy-requests"),
+    );
+    Ok(response)
+}

@@ -1,0 +1,57 @@
+//! `POST /v1/me/erasure`: after the password is entered again, the caller's personal
+//! data is erased or replaced, every session ends, the e-mail is free again and the
+//! account is closed for good; published messages stay, under an anonymous name.
+
+use natives_shared::auth::verify_password;
+use natives_shared::domain::FieldError;
+use natives_shared::gate::Caller;
+use natives_shared::http::{ApiError, json, json_body};
+use natives_shared::store::ErasureOutcome;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{App, HandlerResult};
+
+/// Longer inputs are refused before any hashing work is spent on them.
+const MAX_PASSWORD_BYTES: usize = 1024;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EraseRequest {
+    password: String,
+}
+
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+    let body: EraseRequest = json_body(&request)?;
+    if body.password.len() > MAX_PASSWORD_BYTES {
+        return Err(ApiError::Validation(vec![FieldError {
+            field: "password".into(),
+            message: format!("must be at most {MAX_PASSWORD_BYTES} bytes"),
+        }]));
+    }
+    let now = app.now();
+    let plan = app.store.caller_items(&caller, now).await??;
+    let hash = plan.account.password_hash.clone();
+    let password = body.password;
+    let password_ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::internal("password verification", e))?;
+    if !password_ok {
+        return Err(ApiError::Forbidden {
+            code: "wrong_password",
+            detail: "The password is wrong; erasure needs the account's password.".into(),
+            blocked_until: None,
+        });
+    }
+    match app.store.erase(plan, now).await? {
+        ErasureOutcome::Erased { erased_at } | ErasureOutcome::AlreadyErased { erased_at } => {
+            Ok(json(
+                200,
+                &json!({ "account_id": caller.account_id, "status": "closed", "erased_at": erased_at }),
+            ))
+        }
+        ErasureOutcome::NoSuchAccount => Err(ApiError::unauthorized(
+            "The access token has been revoked or its session has ended; log in again.",
+        )),
+    }
+}

@@ -1,0 +1,34 @@
+//! `GET /v1/me/export`: everything held about the caller, as one JSON document
+//! (access and portability; schema in `docs/export-format.md`). Built from the
+//! ownership list's walk of the account's items; secrets never leave.
+
+use natives_shared::gate::Caller;
+use natives_shared::http::json;
+use natives_shared::store::{ExportContext, export_document};
+
+use crate::{App, HandlerResult};
+
+pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
+    let now = app.now();
+    let plan = app.store.caller_items(&caller, now).await??;
+    let context = ExportContext {
+        voice_base_url: app.settings.archive.public_base_url.as_deref(),
+    };
+    let document = export_document(&caller.account_id, plan.into_items(), &context, now)?;
+    let mut response = json(200, &document);
+    let headers = response.headers_mut();
+    headers.insert(
+        "content-disposition",
+        format!(
+            "attachment; filename=\"natives-chat-export-{}.json\"",
+            caller.account_id
+        )
+        .parse()
+        .expect("a file name of id characters is a header value"),
+    );
+    headers.insert(
+        "cache-control",
+        http::HeaderValue::from_static("private, no-store"),
+    );
+    Ok(response)
+}

@@ -8,6 +8,7 @@ mod credits;
 mod gate;
 mod helpers;
 mod me;
+mod security;
 mod sessions;
 mod stack;
 mod stripe_stub;

@@ -28,7 +28,7 @@ use natives_shared::domain::{
 };
 use natives_shared::gate::Caller;
 use natives_shared::payments::sign_payload;
-use natives_shared::store::{RefreshRecord, SessionFamily};
+use natives_shared::store::{CheckoutPayment, RefreshRecord, SessionFamily};
 use serde_json::Value;
 use time::Duration;
 
@@ -210,7 +210,14 @@ pub async fn new_account(
     // Every example account has bought the starter tariff: paid routes can be paid
     // for, and its ledger is not empty.
     let purchase = pending_purchase(app, &id).await?;
-    app.store.credit_checkout(&purchase, &id, 100, now).await?;
+    let payment = CheckoutPayment {
+        checkout_session_id: purchase,
+        account_id: id.clone(),
+        credits: 100,
+        amount_minor: 990,
+        currency: "EUR".into(),
+    };
+    app.store.credit_checkout(&payment, now).await?;
     let session_id = SessionId::new();
     let signer = TokenSigner::new(
         &keys.private_pkcs8_base64,

@@ -20,7 +20,7 @@ use std::collections::HashMap;
 
 pub use accounts::{AccountChange, CreateAccountError, ProfileChanges};
 pub use audit::AuditEntry;
-pub use credits::{CheckoutSettlement, GrantOutcome, SpendOutcome};
+pub use credits::{CheckoutPayment, CheckoutSettlement, GrantOutcome, SpendOutcome};
 pub use ledger::LedgerCursor;
 pub use metering::count_requests;
 pub use schema::ensure_table;

@@ -6,7 +6,8 @@ use aws_config::SdkConfig;
 use natives_shared::archive::Archive;
 use natives_shared::auth::{TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
-use natives_shared::config::Settings;
+use natives_shared::auth::Ed25519KeyPair;
+use natives_shared::config::{ConfigError, Settings};
 use natives_shared::http::ApiError;
 use natives_shared::payments::StripeCheckout;
 use natives_shared::store::Store;
@@ -54,6 +55,7 @@ impl App {
         clock: Arc<dyn Clock>,
         archive_sdk: Option<&SdkConfig>,
     ) -> Result<Self, lambda_http::Error> {
+        Self::ready(&settings)?;
         let payments = &settings.payments;
         let checkout = match (&payments.stripe_secret_key, &payments.local_checkout_base) {
             (Some(key), _) => CheckoutProvider::Stripe(Box::new(StripeCheckout::new(
@@ -65,22 +67,15 @@ impl App {
             },
             (None, None) => CheckoutProvider::Unavailable,
         };
-        let verifier = TokenVerifier::new(
-            &settings.jwt_public_key,
+        let verifier = TokenVerifier::with_keys(
+            &settings.jwt_public_keys,
             &settings.jwt_issuer,
             &settings.jwt_audience,
         )?;
         let signer = settings
             .jwt_private_key
             .as_deref()
-            .map(|key| {
-                TokenSigner::new(
-                    key,
-                    &settings.jwt_issuer,
-                    &settings.jwt_audience,
-                    settings.access_token_seconds,
-                )
-            })
+            .map(|key| signer(&settings, &verifier, key))
             .transpose()?;
         let archive = archive_sdk.map(|s3| Archive::connect(s3, settings.archive.clone()));
         Ok(Self {
@@ -92,6 +87,18 @@ impl App {
             signer,
             archive,
         })
+    }
+
+    /// A deployed function's settings are complete only once the secrets named by
+    /// parameter have been read.
+    fn ready(settings: &Settings) -> Result<(), ConfigError> {
+        match settings.secret_parameters.first() {
+            None => Ok(()),
+            Some((secret, name)) => Err(ConfigError(format!(
+                "{} is still to be read from SSM parameter {name}",
+                secret.variable()
+            ))),
+        }
     }
 
     pub fn now(&self) -> OffsetDateTime {
@@ -113,4 +120,32 @@ impl App {
             ApiError::Internal("this function's row grants it no bucket: no S3 client".into())
         })
     }
+}
+
+/// The signer of `key` under the configured kid (or the key's thumbprint), refused unless
+/// the verifiers accept what it signs: a token signed with a key the other functions do
+/// not hold would log everyone out.
+fn signer(
+    settings: &Settings,
+    verifier: &TokenVerifier,
+    key: &str,
+) -> Result<TokenSigner, lambda_http::Error> {
+    let mut signer = TokenSigner::new(
+        key,
+        &settings.jwt_issuer,
+        &settings.jwt_audience,
+        settings.access_token_seconds,
+    )?;
+    if let Some(kid) = &settings.jwt_signing_kid {
+        signer = signer.with_kid(kid);
+    }
+    let public = Ed25519KeyPair::public_of(key)?;
+    if !verifier.accepts_key(signer.kid(), &public) {
+        return Err(ConfigError(format!(
+            "the signing key (kid {}) is not among JWT_PUBLIC_KEYS under that kid",
+            signer.kid()
+        ))
+        .into());
+    }
+    Ok(signer)
 }

@@ -5,12 +5,13 @@ use std::sync::{Arc, Mutex};
 
 use natives_local::checkout_page::{SessionFacts, stripe_event};
 use natives_local::data_dir;
-use natives_shared::domain::PurchaseStatus;
+use natives_shared::auth::{AuthUser, Ed25519KeyPair, TokenSigner, VerificationKey};
+use natives_shared::domain::{PurchaseStatus, Role, SessionId};
 use natives_shared::payments::sign_payload;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app, spawn_app_with};
 
 // Webhooks: hostile timestamps and payments that do not match their purchase.
 
@@ -152,6 +153,127 @@ async fn a_signed_payment_that_does_not_match_its_purchase_is_refused_and_logged
         "purchase_mismatch",
     )
     .await;
+}
+
+// Tokens: typed, keyed, and the key rotates without logging anyone out.
+
+fn token_of(user: &TestUser, session: &SessionId, signer: &TokenSigner) -> String {
+    signer.issue(
+        &AuthUser {
+            account_id: user.account_id(),
+            roles: vec![Role::User],
+            token_generation: 0,
+            session_id: session.clone(),
+        },
+        time::OffsetDateTime::now_utc(),
+    )
+}
+
+#[tokio::test]
+async fn the_signing_key_rotates_without_logging_anyone_out() {
+    let next = Ed25519KeyPair::generate();
+    let next_public = next.public_base64url.clone();
+    // Step 1 of a rotation: every function verifies with the old and the next key.
+    let app = spawn_app_with(Some(Box::new(move |settings| {
+        settings
+            .jwt_public_keys
+            .push(VerificationKey::named("next", &next_public).unwrap());
+    })))
+    .await;
+    let user = app.registered_user("ada@example.com").await;
+    let header = jsonwebtoken::decode_header(&user.access_token).unwrap();
+    assert_eq!(header.typ.as_deref(), Some("at+jwt"));
+    let old_kid = header.kid.expect("a kid");
+    assert_eq!(
+        old_kid,
+        natives_shared::auth::key_id(&app.signing_keys().public_base64url).unwrap()
+    );
+
+    // Step 2: the issuers sign with the next key; tokens of both keys work.
+    let next_signer = TokenSigner::new(
+        &next.private_pkcs8_base64,
+        "natives.chat",
+        "natives.chat/api",
+        900,
+    )
+    .unwrap()
+    .with_kid("next");
+    let session = jsonwebtoken::dangerous::insecure_decode::<Value>(&user.access_token)
+        .unwrap()
+        .claims["sid"]
+        .as_str()
+        .map(|sid| SessionId::parse(sid).unwrap())
+        .unwrap();
+    let next_token = token_of(&user, &session, &next_signer);
+    assert_eq!(app.get_me(&user.access_token).await.status(), 200);
+    assert_eq!(app.get_me(&next_token).await.status(), 200);
+    // a kid binds its key: the next kid on a token the old key signed is refused
+    let old_signer = TokenSigner::new(
+        &app.signing_keys().private_pkcs8_base64,
+        "natives.chat",
+        "natives.chat/api",
+        900,
+    )
+    .unwrap();
+    let mislabelled = token_of(&user, &session, &old_signer.with_kid("next"));
+    assert_problem(app.get_me(&mislabelled).await, 401, "unauthorized").await;
+
+    // Step 3, once every old token has expired: the old key goes.
+    let data_dir = app.data_dir;
+    app.stack.stop().await;
+    let next_public = next.public_base64url.clone();
+    let next_private = next.private_pkcs8_base64.clone();
+    let stack = natives_local::stack::Stack::start(natives_local::stack::StackOptions {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.path().to_owned(),
+        clock: Arc::new(natives_shared::clock::SystemClock),
+        configure: Some(Box::new(move |settings| {
+            settings.jwt_public_keys = vec![VerificationKey::named("next", &next_public).unwrap()];
+            settings.jwt_private_key = Some(next_private);
+            settings.jwt_signing_kid = Some("next".into());
+        })),
+    })
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let me = |token: String| {
+        let request = client
+            .get(format!("{}/v1/me", stack.endpoints.api))
+            .bearer_auth(token);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(me(user.access_token.clone()).await, 401, "the old key is gone");
+    assert_eq!(me(next_token).await, 200);
+    let login = client
+        .post(format!("{}/v1/sessions", stack.endpoints.api))
+        .json(&json!({ "email": user.email, "password": user.password }))
+        .send()
+        .await
+        .unwrap();
+    let tokens: Value = login.json().await.unwrap();
+    let fresh = tokens["access_token"].as_str().unwrap().to_owned();
+    assert_eq!(
+        jsonwebtoken::decode_header(&fresh).unwrap().kid.as_deref(),
+        Some("next")
+    );
+    assert_eq!(me(fresh).await, 200);
+    stack.stop().await;
+}
+
+#[tokio::test]
+async fn a_signing_key_the_verifiers_do_not_hold_is_refused_at_start() {
+    let data_dir = tempfile::tempdir().unwrap();
+    let started = natives_local::stack::Stack::start(natives_local::stack::StackOptions {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.path().to_owned(),
+        clock: Arc::new(natives_shared::clock::SystemClock),
+        configure: Some(Box::new(|settings| {
+            settings.jwt_private_key = Some(Ed25519KeyPair::generate().private_pkcs8_base64);
+        })),
+    })
+    .await;
+    let error = started.err().expect("the stack refuses to start").to_string();
+    assert!(error.contains("not among JWT_PUBLIC_KEYS"), "{error}");
 }
 
 // The local data folder keeps its keys to its owner.

@@ -200,6 +200,8 @@ pub async fn new_account(
         ledger_head: None,
         token_generation: 0,
         ended_sessions: Default::default(),
+        failed_logins: 0,
+        login_locked_until: None,
         created_at: rfc3339::format(now),
         updated_at: rfc3339::format(now),
     };

@@ -191,6 +191,8 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         ledger_head: None,
         token_generation: 0,
         ended_sessions: Default::default(),
+        failed_logins: 0,
+        login_locked_until: None,
         created_at: timestamp.clone(),
         updated_at: timestamp,
     };

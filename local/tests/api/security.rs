@@ -5,13 +5,153 @@ use std::sync::{Arc, Mutex};
 
 use natives_local::checkout_page::{SessionFacts, stripe_event};
 use natives_local::data_dir;
+use natives_local::gateway::{DYNAMODB_OPERATIONS_HEADER, DYNAMODB_REQUESTS_HEADER};
 use natives_shared::auth::{AuthUser, Ed25519KeyPair, TokenSigner, VerificationKey};
 use natives_shared::domain::{PurchaseStatus, Role, SessionId};
 use natives_shared::payments::sign_payload;
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
+use time::Duration;
 
 use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app, spawn_app_with};
+
+fn retry_after(response: &Response) -> i64 {
+    response
+        .headers()
+        .get("retry-after")
+        .expect("a Retry-After header")
+        .to_str()
+        .unwrap()
+        .parse()
+        .expect("Retry-After in whole seconds")
+}
+
+fn header<'a>(response: &'a Response, name: &str) -> &'a str {
+    response.headers()[name].to_str().unwrap()
+}
+
+// Brute force: per-account throttling of logins.
+
+#[tokio::test]
+async fn twelve_wrong_passwords_then_the_right_one_get_429_with_retry_after() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let other = app.registered_user("bob@example.com").await;
+
+    for attempt in 1..=10 {
+        let response = app.login(&user.email, "not the password").await;
+        assert_eq!(response.status(), 401, "attempt {attempt}");
+    }
+    for attempt in 11..=12 {
+        let response = app.login(&user.email, "not the password").await;
+        assert_eq!(response.status(), 429, "attempt {attempt}");
+        assert!((1..=30).contains(&retry_after(&response)));
+        assert_eq!(
+            header(&response, DYNAMODB_OPERATIONS_HEADER),
+            "GetItem,GetItem",
+            "a throttled guess is not even verified, nor counted"
+        );
+    }
+    let right = app.login(&user.email, &user.password).await;
+    let wait = retry_after(&right);
+    assert!((1..=30).contains(&wait), "the first backoff is 30 s: {wait}");
+    assert_problem(right, 429, "too_many_attempts").await;
+
+    // another account is not affected
+    app.logged_in(&other.email, &other.password).await;
+
+    // the backoff passes; one more failure starts the next, twice as long
+    app.clock.advance(Duration::seconds(wait + 1));
+    assert_eq!(app.login(&user.email, "still wrong").await.status(), 401);
+    let refused = app.login(&user.email, &user.password).await;
+    let wait = retry_after(&refused);
+    assert!((31..=60).contains(&wait), "the second backoff is 60 s: {wait}");
+    assert_problem(refused, 429, "too_many_attempts").await;
+
+    // after it, the right password logs in and starts the count again
+    app.clock.advance(Duration::seconds(wait + 1));
+    app.logged_in(&user.email, &user.password).await;
+    for _ in 1..=9 {
+        assert_eq!(app.login(&user.email, "not the password").await.status(), 401);
+    }
+    app.logged_in(&user.email, &user.password).await;
+}
+
+#[tokio::test]
+async fn the_backoff_grows_to_fifteen_minutes_and_no_further() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let mut waits = Vec::new();
+    for _ in 1..=9 {
+        app.login(&user.email, "not the password").await;
+    }
+    for _ in 10..=17 {
+        assert_eq!(app.login(&user.email, "not the password").await.status(), 401);
+        let refused = app.login(&user.email, &user.password).await;
+        assert_eq!(refused.status(), 429);
+        let wait = retry_after(&refused);
+        waits.push(wait);
+        app.clock.advance(Duration::seconds(wait + 1));
+    }
+    let rounded: Vec<i64> = waits.iter().map(|w| (w + 29) / 30 * 30).collect();
+    assert_eq!(rounded, [30, 60, 120, 240, 480, 900, 900, 900], "{waits:?}");
+}
+
+#[tokio::test]
+async fn a_failure_that_raced_a_successful_login_does_not_lock_out() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    for _ in 1..=9 {
+        app.login(&user.email, "not the password").await;
+    }
+    let store = &app.stack.app.store;
+    let now = app.stack.app.now();
+    // a wrong guess read the account (9 failures) and is slow to verify...
+    let stale = store.get_account(&user.account_id()).await.unwrap().unwrap();
+    assert_eq!(stale.failed_logins, 9);
+    // ...while the owner logs in, which starts the count again...
+    app.logged_in(&user.email, &user.password).await;
+    // ...so the guess's failure, the tenth by its read, counts for nothing
+    store.record_failed_login(Some(&stale), now).await.unwrap();
+    let account = store.get_account(&user.account_id()).await.unwrap().unwrap();
+    assert_eq!(
+        (account.failed_logins, account.login_locked_until),
+        (0, None)
+    );
+    app.logged_in(&user.email, &user.password).await;
+}
+
+// Enumeration: an unknown e-mail costs what a wrong password costs.
+
+#[tokio::test]
+async fn unknown_email_and_wrong_password_make_the_same_dynamodb_requests() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+
+    let wrong_password = app.login(&user.email, "not the password").await;
+    let unknown_email = app.login("nobody@example.com", "not the password").await;
+    let requests = |response: &Response| {
+        (
+            header(response, DYNAMODB_REQUESTS_HEADER).to_owned(),
+            header(response, DYNAMODB_OPERATIONS_HEADER).to_owned(),
+        )
+    };
+    assert_eq!(
+        requests(&wrong_password),
+        ("3".to_owned(), "GetItem,GetItem,UpdateItem".to_owned())
+    );
+    assert_eq!(requests(&unknown_email), requests(&wrong_password));
+    let bodies = [
+        assert_problem(wrong_password, 401, "invalid_credentials").await,
+        assert_problem(unknown_email, 401, "invalid_credentials").await,
+    ];
+    assert_eq!(bodies[0], bodies[1]);
+
+    // the unknown address's update wrote nothing anywhere
+    let before = app.item_count().await;
+    app.login("nobody@example.com", "not the password").await;
+    assert_eq!(app.item_count().await, before);
+}
 
 // Webhooks: hostile timestamps and payments that do not match their purchase.
 

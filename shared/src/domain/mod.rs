@@ -7,6 +7,7 @@ mod credits;
 mod email;
 mod ids;
 mod language;
+mod login_throttle;
 mod password;
 mod public_text;
 mod role;
@@ -25,6 +26,7 @@ pub use credits::{
 pub use email::Email;
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
 pub use language::{LanguageList, LanguageTag};
+pub use login_throttle::{FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after};
 pub use password::Password;
 pub use public_text::{TextKind, TextLimits, parse_public_text};
 pub use role::Role;

@@ -36,6 +36,13 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     #[error("unprocessable ({code})")]
     Unprocessable { code: &'static str, detail: String },
+    /// 429 with `Retry-After`: try again in `retry_after_seconds`.
+    #[error("too many requests ({code})")]
+    TooManyRequests {
+        code: &'static str,
+        detail: String,
+        retry_after_seconds: u64,
+    },
     #[error("insufficient credits: {required} required, {available} available")]
     InsufficientCredits { required: i64, available: i64 },
     #[error("bad gateway ({code}): {cause}")]
@@ -94,6 +101,7 @@ impl ApiError {
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType => 415,
             Self::Validation(_) | Self::Unprocessable { .. } => 422,
+            Self::TooManyRequests { .. } => 429,
             Self::Internal(_) => 500,
         }
     }
@@ -106,6 +114,7 @@ impl ApiError {
             | Self::Unauthorized { code, .. }
             | Self::Forbidden { code, .. }
             | Self::Conflict { code, .. }
+            | Self::TooManyRequests { code, .. }
             | Self::Unprocessable { code, .. } => code,
             Self::NotFound => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
@@ -130,6 +139,7 @@ impl ApiError {
             502 => "Bad Gateway",
             415 => "Unsupported Media Type",
             422 => "Unprocessable Content",
+            429 => "Too Many Requests",
             _ => "Internal Server Error",
         }
     }
@@ -143,6 +153,7 @@ impl ApiError {
             | Self::Unauthorized { detail, .. }
             | Self::Forbidden { detail, .. }
             | Self::Conflict { detail, .. }
+            | Self::TooManyRequests { detail, .. }
             | Self::Unprocessable { detail, .. } => detail.clone(),
             Self::NotFound => "Nothing is here.".into(),
             Self::MethodNotAllowed { allow } => format!("This resource allows {allow}."),
@@ -201,6 +212,13 @@ impl ApiError {
             .header("content-type", "application/problem+json");
         if let Self::MethodNotAllowed { allow } = &self {
             builder = builder.header("allow", allow.as_str());
+        }
+        if let Self::TooManyRequests {
+            retry_after_seconds,
+            ..
+        } = &self
+        {
+            builder = builder.header("retry-after", retry_after_seconds.to_string());
         }
         builder
             .body(Body::Text(body.to_string()))

@@ -22,7 +22,7 @@ pub use accounts::{AccountChange, CreateAccountError, ProfileChanges};
 pub use audit::AuditEntry;
 pub use credits::{CheckoutPayment, CheckoutSettlement, GrantOutcome, SpendOutcome};
 pub use ledger::LedgerCursor;
-pub use metering::count_requests;
+pub use metering::{Requests, count_requests};
 pub use schema::ensure_table;
 pub use sessions::{RefreshRecord, RotateError, SessionFamily};
 

@@ -42,8 +42,11 @@ impl App {
     /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` can point them
     /// anywhere), and only the clients `spec`'s function uses.
     pub async fn from_env(spec: &FunctionSpec) -> Result<Self, lambda_http::Error> {
-        let settings = Settings::from_env()?;
+        let mut settings = Settings::from_env()?;
         let sdk = natives_shared::aws::load_sdk_config().await;
+        // Only functions given a parameter name (login, refresh-session, create-checkout,
+        // stripe-webhook) build an SSM client and wait for it.
+        natives_shared::secrets::resolve(&sdk, &mut settings).await?;
         let archive_sdk = spec.uses_s3().then_some(&sdk);
         Self::new(&sdk, settings, Arc::new(SystemClock), archive_sdk)
     }

@@ -1,6 +1,7 @@
 //! What a row of the function table says, and the macro that turns the table into the
 //! `Function` enum, its dispatch and each binary's entry point.
 
+use natives_shared::config::Secret;
 use natives_shared::domain::Role;
 
 /// What invokes a function.
@@ -61,6 +62,9 @@ pub enum Resource {
         bucket: Bucket,
         prefix: &'static str,
     },
+    /// The SSM SecureString parameter that holds a secret (its name is a template
+    /// parameter; the function's environment names it in `<SECRET>_PARAMETER`).
+    Parameter(Secret),
 }
 
 /// One IAM statement of a function's policy: these actions on this resource.
@@ -97,6 +101,15 @@ pub const fn objects(
     }
 }
 
+/// Reading `secret` at cold start (SSM `GetParameter`, decrypted with the AWS managed
+/// key `aws/ssm`, whose key policy admits callers through SSM: no `kms:Decrypt` needed).
+pub const fn secret(secret: Secret) -> Permission {
+    Permission {
+        actions: &["ssm:GetParameter"],
+        resource: Resource::Parameter(secret),
+    }
+}
+
 /// One row of the function table.
 #[derive(Debug)]
 pub struct FunctionSpec {
@@ -118,6 +131,14 @@ impl FunctionSpec {
         self.permissions
             .iter()
             .any(|p| matches!(p.resource, Resource::Objects { .. }))
+    }
+
+    /// The secrets this function reads at cold start.
+    pub fn secrets(&self) -> impl Iterator<Item = Secret> + '_ {
+        self.permissions.iter().filter_map(|p| match p.resource {
+            Resource::Parameter(secret) => Some(secret),
+            _ => None,
+        })
     }
 
     pub fn route(&self) -> Option<(&'static str, &'static str)> {

@@ -12,4 +12,5 @@ pub mod http;
 pub mod ids;
 pub mod payments;
 pub mod random;
+pub mod secrets;
 pub mod store;

@@ -447,3 +447,155 @@ async fn the_data_folder_writes_its_key_and_secret_files_with_mode_0600() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+// Secrets: read from SSM SecureString parameters at cold start (against moto).
+
+/// moto's server (`moto[ssm]` from scripts/test-requirements.txt, in `.venv`) on a free
+/// port, stopped when dropped.
+struct Moto {
+    process: std::process::Child,
+    url: String,
+}
+
+impl Moto {
+    /// `None` when moto is not installed and the run does not require it (a plain
+    /// `cargo test` before `scripts/test` made `.venv`); `scripts/test` requires it.
+    fn start() -> Option<Self> {
+        let program = std::env::var("NATIVES_MOTO_SERVER").unwrap_or_else(|_| {
+            format!("{}/../.venv/bin/moto_server", env!("CARGO_MANIFEST_DIR"))
+        });
+        if !std::path::Path::new(&program).exists() {
+            assert!(
+                std::env::var_os("NATIVES_REQUIRE_MOTO").is_none(),
+                "moto_server is required but not at {program}"
+            );
+            eprintln!("skipped: no moto_server at {program} (scripts/test installs it)");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = std::process::Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(std::time::Instant::now() < deadline, "moto_server did not listen");
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Some(Self {
+            process,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+#[tokio::test]
+async fn secrets_are_read_from_ssm_securestring_parameters_at_cold_start() {
+    use aws_sdk_ssm::types::ParameterType;
+    use natives_shared::config::{Secret, Settings};
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("eu-central-1"))
+        .credentials_provider(aws_sdk_ssm::config::Credentials::new(
+            "test", "test", None, None, "moto",
+        ))
+        .endpoint_url(&moto.url)
+        .load()
+        .await;
+    let ssm = aws_sdk_ssm::Client::new(&sdk);
+    let keys = Ed25519KeyPair::generate();
+    for (name, value) in [
+        ("/natives/jwt-private-key", keys.private_pkcs8_base64.as_str()),
+        ("/natives/stripe-webhook-secret", "whsec_from_ssm"),
+    ] {
+        ssm.put_parameter()
+            .name(name)
+            .value(value)
+            .r#type(ParameterType::SecureString)
+            .send()
+            .await
+            .unwrap();
+    }
+
+    // what a deployed login's environment gives it: public keys, and a parameter name
+    let mut settings = Settings::with_keys("natives", &keys);
+    settings.jwt_private_key = None;
+    settings.secret_parameters = vec![
+        (Secret::JwtPrivateKey, "/natives/jwt-private-key".into()),
+        (
+            Secret::StripeWebhookSecret,
+            "/natives/stripe-webhook-secret".into(),
+        ),
+    ];
+    natives_shared::secrets::resolve(&sdk, &mut settings)
+        .await
+        .unwrap();
+    assert_eq!(
+        settings.jwt_private_key.as_deref(),
+        Some(keys.private_pkcs8_base64.as_str()),
+        "decrypted, not moto's kms:alias/aws/ssm:… ciphertext"
+    );
+    assert_eq!(
+        settings.payments.stripe_webhook_secret.as_deref(),
+        Some("whsec_from_ssm")
+    );
+    assert!(settings.secret_parameters.is_empty());
+    // the function it makes signs tokens that the public keys verify
+    let app = natives_functions::App::new(
+        &sdk,
+        settings,
+        Arc::new(natives_shared::clock::SystemClock),
+        None,
+    )
+    .unwrap();
+    let verifier = natives_shared::auth::TokenVerifier::new(
+        &keys.public_base64url,
+        "natives.chat",
+        "natives.chat/api",
+    )
+    .unwrap();
+    let user = AuthUser {
+        account_id: natives_shared::domain::AccountId::new(),
+        roles: vec![Role::User],
+        token_generation: 0,
+        session_id: SessionId::new(),
+    };
+    let now = time::OffsetDateTime::now_utc();
+    let token = app.signer().unwrap().issue(&user, now);
+    assert_eq!(verifier.verify(&token, now), Ok(user));
+
+    // a parameter that cannot be read stops the cold start, naming what is missing
+    let mut broken = Settings::with_keys("natives", &keys);
+    broken.secret_parameters = vec![(Secret::StripeSecretKey, "/natives/nowhere".into())];
+    let error = natives_shared::secrets::resolve(&sdk, &mut broken)
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("STRIPE_SECRET_KEY") && error.contains("/natives/nowhere"),
+        "{error}"
+    );
+    // and settings whose secrets were never read do not make a function
+    let unread = natives_functions::App::new(
+        &sdk,
+        broken,
+        Arc::new(natives_shared::clock::SystemClock),
+        None,
+    );
+    assert!(unread.is_err());
+}

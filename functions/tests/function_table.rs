@@ -326,3 +326,44 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
         BTreeSet::from(["create-checkout", "login", "refresh-session", "stripe-webhook"])
     );
 }
+
+/// The functions that hash passwords (argon2id at one vCPU): the gateway throttles their
+/// routes and each has reserved concurrency, both template parameters, so a flood of
+/// guesses or sign-ups is refused with 429 before it costs CPU, and what it can cost is
+/// bounded.
+#[test]
+fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
+    let template = template();
+    let number_parameter = |name: &str| {
+        let parameter = &template["Parameters"][name];
+        assert_eq!(parameter["Type"], "Number", "{name}");
+        let default = parameter["Default"].as_u64().expect("a default");
+        assert!(default >= 1, "{name}");
+        assert!(parameter["MinValue"].as_u64() >= Some(1), "{name}: never 0");
+    };
+    for (function, prefix) in [("login", "Login"), ("register", "Register")] {
+        let spec = natives_functions::Function::from_name(function).unwrap().spec();
+        let id = spec.logical_id();
+        let properties = &template["Resources"][id.as_str()]["Properties"];
+        let reserved = format!("{prefix}ReservedConcurrency");
+        assert_eq!(
+            properties["ReservedConcurrentExecutions"],
+            yaml(&format!("Ref: {reserved}")),
+            "{id}"
+        );
+        number_parameter(&reserved);
+        let route = &the_one_event(&id, &template["Resources"][id.as_str()])["Properties"]
+            ["RouteSettings"];
+        for (setting, parameter) in [
+            ("ThrottlingRateLimit", format!("{prefix}RateLimit")),
+            ("ThrottlingBurstLimit", format!("{prefix}BurstLimit")),
+        ] {
+            assert_eq!(
+                route[setting],
+                yaml(&format!("Ref: {parameter}")),
+                "{id} {setting}"
+            );
+            number_parameter(&parameter);
+        }
+    }
+}

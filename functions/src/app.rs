@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use natives_shared::archive::Archive;
+use natives_shared::auth::Ed25519KeyPair;
 use natives_shared::auth::{TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
-use natives_shared::auth::Ed25519KeyPair;
 use natives_shared::config::{ConfigError, Settings};
 use natives_shared::http::ApiError;
 use natives_shared::payments::StripeCheckout;

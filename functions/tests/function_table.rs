@@ -291,7 +291,8 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
     }
     for spec in FUNCTIONS {
         let id = spec.logical_id();
-        let variables = &template["Resources"][id.as_str()]["Properties"]["Environment"]["Variables"];
+        let variables =
+            &template["Resources"][id.as_str()]["Properties"]["Environment"]["Variables"];
         let granted: Vec<Secret> = spec.secrets().collect();
         for secret in Secret::ALL {
             assert!(
@@ -323,7 +324,12 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
         .collect();
     assert_eq!(
         readers,
-        BTreeSet::from(["create-checkout", "login", "refresh-session", "stripe-webhook"])
+        BTreeSet::from([
+            "create-checkout",
+            "login",
+            "refresh-session",
+            "stripe-webhook"
+        ])
     );
 }
 
@@ -342,7 +348,9 @@ fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
         assert!(parameter["MinValue"].as_u64() >= Some(1), "{name}: never 0");
     };
     for (function, prefix) in [("login", "Login"), ("register", "Register")] {
-        let spec = natives_functions::Function::from_name(function).unwrap().spec();
+        let spec = natives_functions::Function::from_name(function)
+            .unwrap()
+            .spec();
         let id = spec.logical_id();
         let properties = &template["Resources"][id.as_str()]["Properties"];
         let reserved = format!("{prefix}ReservedConcurrency");
@@ -352,8 +360,8 @@ fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
             "{id}"
         );
         number_parameter(&reserved);
-        let route = &the_one_event(&id, &template["Resources"][id.as_str()])["Properties"]
-            ["RouteSettings"];
+        let route =
+            &the_one_event(&id, &template["Resources"][id.as_str()])["Properties"]["RouteSettings"];
         for (setting, parameter) in [
             ("ThrottlingRateLimit", format!("{prefix}RateLimit")),
             ("ThrottlingBurstLimit", format!("{prefix}BurstLimit")),

@@ -207,7 +207,9 @@ impl Settings {
             if let Some(name) = optional(secret.parameter_variable())
                 && secret.slot(&mut settings).is_none()
             {
-                settings.secret_parameters.push((secret, name.trim().to_owned()));
+                settings
+                    .secret_parameters
+                    .push((secret, name.trim().to_owned()));
             }
         }
         Ok(settings)
@@ -216,6 +218,7 @@ impl Settings {
     /// Sets a secret read from its parameter.
     pub fn set_secret(&mut self, secret: Secret, value: String) {
         *secret.slot(self) = Some(value);
-        self.secret_parameters.retain(|(pending, _)| *pending != secret);
+        self.secret_parameters
+            .retain(|(pending, _)| *pending != secret);
     }
 }

@@ -353,7 +353,11 @@ mod tests {
         assert_eq!(header.typ.as_deref(), Some("at+jwt"));
         assert_eq!(
             header.kid.as_deref(),
-            Some(crate::auth::key_id(&keys.public_base64url).unwrap().as_str())
+            Some(
+                crate::auth::key_id(&keys.public_base64url)
+                    .unwrap()
+                    .as_str()
+            )
         );
         assert_eq!(header.alg, Algorithm::EdDSA);
 
@@ -373,8 +377,16 @@ mod tests {
             assert!(verifier.verify(&token, now).is_ok(), "{why}");
         }
         let refused = [
-            ("typ JWT", header_with(Some("JWT"), Some(&kid)), TokenError::WrongType),
-            ("no typ", header_with(None, Some(&kid)), TokenError::WrongType),
+            (
+                "typ JWT",
+                header_with(Some("JWT"), Some(&kid)),
+                TokenError::WrongType,
+            ),
+            (
+                "no typ",
+                header_with(None, Some(&kid)),
+                TokenError::WrongType,
+            ),
             (
                 "no kid",
                 header_with(Some("at+jwt"), None),
@@ -439,10 +451,20 @@ mod tests {
     fn extreme_times_are_refusals_not_panics() {
         let (signer, verifier) = pair();
         for (issued, checked) in [
-            (OffsetDateTime::now_utc(), time::macros::datetime!(9999-12-31 23:59:59 UTC)),
-            (time::macros::datetime!(1970-01-01 0:00 UTC), OffsetDateTime::now_utc()),
+            (
+                OffsetDateTime::now_utc(),
+                time::macros::datetime!(9999-12-31 23:59:59 UTC),
+            ),
+            (
+                time::macros::datetime!(1970-01-01 0:00 UTC),
+                OffsetDateTime::now_utc(),
+            ),
         ] {
-            assert!(verifier.verify(&signer.issue(&user(), issued), checked).is_err());
+            assert!(
+                verifier
+                    .verify(&signer.issue(&user(), issued), checked)
+                    .is_err()
+            );
         }
     }
 }

@@ -32,8 +32,7 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// Being a constant, it costs nothing at cold start and, unlike a hash made on first
 /// use, the first unknown e-mail of a sandbox does not take twice as long as a wrong
 /// password.
-const DUMMY_PHC: &str =
-    "$argon2id$v=19$m=19456,t=2,p=1$Q0l8WYkZyWltpWoYVCrniQ$9QYNfCaFrZ5sJSXf8r8mfpnab54RWM400s+azon/ngg";
+const DUMMY_PHC: &str = "$argon2id$v=19$m=19456,t=2,p=1$Q0l8WYkZyWltpWoYVCrniQ$9QYNfCaFrZ5sJSXf8r8mfpnab54RWM400s+azon/ngg";
 
 /// Spends the same time as a real verification, so an unknown e-mail cannot be told
 /// apart from a wrong password by timing.
@@ -63,10 +62,7 @@ mod tests {
         assert_eq!(dummy.algorithm, real.algorithm);
         assert_eq!(dummy.version, real.version);
         assert_eq!(dummy.params, real.params, "memory, iterations, lanes");
-        assert_eq!(
-            dummy.salt.map(|s| s.len()),
-            real.salt.map(|s| s.len())
-        );
+        assert_eq!(dummy.salt.map(|s| s.len()), real.salt.map(|s| s.len()));
         assert_eq!(dummy.hash.map(|h| h.len()), real.hash.map(|h| h.len()));
         assert!(verify_password("dummy password for timing", DUMMY_PHC));
     }

@@ -8,8 +8,8 @@ use super::transaction::{Transaction, TransactionError, put_new};
 use super::{Store, StoreError, condition_failed, from_item, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
 use crate::domain::{
-    Account, AccountId, AccountStatus, City, CountryCode, DisplayName, Email, FullName, Gender, LanguageList,
-    Role, Tariff,
+    Account, AccountId, AccountStatus, City, CountryCode, DisplayName, Email, FullName, Gender,
+    LanguageList, Role, Tariff,
 };
 use crate::gate::{Caller, Refusal};
 
@@ -208,7 +208,8 @@ impl Store {
             ),
             None => (keys::no_account(), 0, None),
         };
-        let mut update = "SET failed_logins = if_not_exists(failed_logins, :zero) + :one".to_owned();
+        let mut update =
+            "SET failed_logins = if_not_exists(failed_logins, :zero) + :one".to_owned();
         let mut condition = Condition::new("attribute_exists(pk)")
             .and("attribute_not_exists(failed_logins) OR failed_logins >= :seen")
             .value(":zero", n(0))

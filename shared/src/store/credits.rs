@@ -14,8 +14,8 @@ use super::{
 };
 use crate::clock::rfc3339;
 use crate::domain::{
-    Account, AccountId, ActionCosts, LedgerEntry, LedgerKind, LedgerLine, Purchase,
-    PurchaseStatus, Tariff,
+    Account, AccountId, ActionCosts, LedgerEntry, LedgerKind, LedgerLine, Purchase, PurchaseStatus,
+    Tariff,
 };
 use crate::gate::{Caller, Refusal};
 
@@ -269,7 +269,9 @@ impl Store {
             with: vec![(Settlement::Purchase, mark_paid)],
         };
         let refused = match self.change_balance(change, None, now).await? {
-            BalanceOutcome::Applied { entry, .. } => return Ok(CheckoutSettlement::Credited(entry)),
+            BalanceOutcome::Applied { entry, .. } => {
+                return Ok(CheckoutSettlement::Credited(entry));
+            }
             BalanceOutcome::PartRefused(Settlement::Purchase) | BalanceOutcome::NoAccount => {
                 self.get_checkout(session).await?
             }

@@ -10,8 +10,9 @@ use serde::Deserialize;
 use super::{account_blocked, new_refresh_token, refresh_expiry, token_pair};
 use crate::{App, HandlerResult, Visitor};
 
-/// Longer inputs are refused before any hashing work is spent on them.
-const MAX_PASSWORD_BYTES: usize = 1024;
+/// Longer inputs are refused before any hashing work is spent on them (characters, as
+/// the contract's `maxLength` counts them).
+const MAX_PASSWORD_CHARS: usize = 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,10 +40,10 @@ fn too_many_attempts(retry_after_seconds: u64) -> ApiError {
 
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
     let body: LoginRequest = json_body(&request)?;
-    if body.password.len() > MAX_PASSWORD_BYTES {
+    if body.password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(ApiError::Validation(vec![FieldError {
             field: "password".into(),
-            message: format!("must be at most {MAX_PASSWORD_BYTES} bytes"),
+            message: format!("must be at most {MAX_PASSWORD_CHARS} characters"),
         }]));
     }
     // Not an address at all: nothing to look up (and nothing to hide: the sender knows).
@@ -75,9 +76,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
         Some(account) if password_ok => account,
         account => {
             if email.is_some() {
-                app.store
-                    .record_failed_login(account.as_ref(), now)
-                    .await?;
+                app.store.record_failed_login(account.as_ref(), now).await?;
             }
             return Err(invalid_credentials());
         }

@@ -54,7 +54,10 @@ async fn twelve_wrong_passwords_then_the_right_one_get_429_with_retry_after() {
     }
     let right = app.login(&user.email, &user.password).await;
     let wait = retry_after(&right);
-    assert!((1..=30).contains(&wait), "the first backoff is 30 s: {wait}");
+    assert!(
+        (1..=30).contains(&wait),
+        "the first backoff is 30 s: {wait}"
+    );
     assert_problem(right, 429, "too_many_attempts").await;
 
     // another account is not affected
@@ -65,14 +68,20 @@ async fn twelve_wrong_passwords_then_the_right_one_get_429_with_retry_after() {
     assert_eq!(app.login(&user.email, "still wrong").await.status(), 401);
     let refused = app.login(&user.email, &user.password).await;
     let wait = retry_after(&refused);
-    assert!((31..=60).contains(&wait), "the second backoff is 60 s: {wait}");
+    assert!(
+        (31..=60).contains(&wait),
+        "the second backoff is 60 s: {wait}"
+    );
     assert_problem(refused, 429, "too_many_attempts").await;
 
     // after it, the right password logs in and starts the count again
     app.clock.advance(Duration::seconds(wait + 1));
     app.logged_in(&user.email, &user.password).await;
     for _ in 1..=9 {
-        assert_eq!(app.login(&user.email, "not the password").await.status(), 401);
+        assert_eq!(
+            app.login(&user.email, "not the password").await.status(),
+            401
+        );
     }
     app.logged_in(&user.email, &user.password).await;
 }
@@ -86,7 +95,10 @@ async fn the_backoff_grows_to_fifteen_minutes_and_no_further() {
         app.login(&user.email, "not the password").await;
     }
     for _ in 10..=17 {
-        assert_eq!(app.login(&user.email, "not the password").await.status(), 401);
+        assert_eq!(
+            app.login(&user.email, "not the password").await.status(),
+            401
+        );
         let refused = app.login(&user.email, &user.password).await;
         assert_eq!(refused.status(), 429);
         let wait = retry_after(&refused);
@@ -107,13 +119,21 @@ async fn a_failure_that_raced_a_successful_login_does_not_lock_out() {
     let store = &app.stack.app.store;
     let now = app.stack.app.now();
     // a wrong guess read the account (9 failures) and is slow to verify...
-    let stale = store.get_account(&user.account_id()).await.unwrap().unwrap();
+    let stale = store
+        .get_account(&user.account_id())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stale.failed_logins, 9);
     // ...while the owner logs in, which starts the count again...
     app.logged_in(&user.email, &user.password).await;
     // ...so the guess's failure, the tenth by its read, counts for nothing
     store.record_failed_login(Some(&stale), now).await.unwrap();
-    let account = store.get_account(&user.account_id()).await.unwrap().unwrap();
+    let account = store
+        .get_account(&user.account_id())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         (account.failed_logins, account.login_locked_until),
         (0, None)
@@ -382,7 +402,11 @@ async fn the_signing_key_rotates_without_logging_anyone_out() {
             .bearer_auth(token);
         async move { request.send().await.unwrap().status() }
     };
-    assert_eq!(me(user.access_token.clone()).await, 401, "the old key is gone");
+    assert_eq!(
+        me(user.access_token.clone()).await,
+        401,
+        "the old key is gone"
+    );
     assert_eq!(me(next_token).await, 200);
     let login = client
         .post(format!("{}/v1/sessions", stack.endpoints.api))
@@ -412,7 +436,10 @@ async fn a_signing_key_the_verifiers_do_not_hold_is_refused_at_start() {
         })),
     })
     .await;
-    let error = started.err().expect("the stack refuses to start").to_string();
+    let error = started
+        .err()
+        .expect("the stack refuses to start")
+        .to_string();
     assert!(error.contains("not among JWT_PUBLIC_KEYS"), "{error}");
 }
 
@@ -461,9 +488,8 @@ impl Moto {
     /// `None` when moto is not installed and the run does not require it (a plain
     /// `cargo test` before `scripts/test` made `.venv`); `scripts/test` requires it.
     fn start() -> Option<Self> {
-        let program = std::env::var("NATIVES_MOTO_SERVER").unwrap_or_else(|_| {
-            format!("{}/../.venv/bin/moto_server", env!("CARGO_MANIFEST_DIR"))
-        });
+        let program = std::env::var("NATIVES_MOTO_SERVER")
+            .unwrap_or_else(|_| format!("{}/../.venv/bin/moto_server", env!("CARGO_MANIFEST_DIR")));
         if !std::path::Path::new(&program).exists() {
             assert!(
                 std::env::var_os("NATIVES_REQUIRE_MOTO").is_none(),
@@ -485,7 +511,10 @@ impl Moto {
             .expect("moto_server starts");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(std::time::Instant::now() < deadline, "moto_server did not listen");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto_server did not listen"
+            );
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
         Some(Self {
@@ -520,7 +549,10 @@ async fn secrets_are_read_from_ssm_securestring_parameters_at_cold_start() {
     let ssm = aws_sdk_ssm::Client::new(&sdk);
     let keys = Ed25519KeyPair::generate();
     for (name, value) in [
-        ("/natives/jwt-private-key", keys.private_pkcs8_base64.as_str()),
+        (
+            "/natives/jwt-private-key",
+            keys.private_pkcs8_base64.as_str(),
+        ),
         ("/natives/stripe-webhook-secret", "whsec_from_ssm"),
     ] {
         ssm.put_parameter()
@@ -598,4 +630,101 @@ async fn secrets_are_read_from_ssm_securestring_parameters_at_cold_start() {
         None,
     );
     assert!(unread.is_err());
+}
+
+// Input limits: prices Stripe can charge, in the units it counts.
+
+#[tokio::test]
+async fn tariffs_are_priced_only_in_currencies_stripe_accepts_counted_in_their_units() {
+    let app = spawn_app().await;
+    let admin = app.admin_user("root@example.com").await;
+    let put = |id: &str, credits: i64, amount_minor: i64, currency: &str| {
+        let body = json!({
+            "name": "Tariff", "credits": credits, "active": true,
+            "price": { "amount_minor": amount_minor, "currency": currency },
+        });
+        let path = format!("/v1/admin/tariffs/{id}");
+        let app = &app;
+        let token = admin.access_token.clone();
+        async move {
+            app.send(Method::PUT, &path, Some(&token), Some(&body))
+                .await
+        }
+    };
+    let refused = [
+        ("a code for no money", 100, 990, "XXX", "price"),
+        ("a withdrawn code", 100, 990, "HRK", "price"),
+        ("lower case", 100, 990, "eur", "price"),
+        ("nine digits", 100, 100_000_000, "EUR", "price"),
+        (
+            "KWD not in tens (Stripe's three-decimal rule)",
+            100,
+            5_125,
+            "KWD",
+            "price",
+        ),
+        (
+            "ISK not in hundreds (Stripe's special case)",
+            100,
+            550,
+            "ISK",
+            "price",
+        ),
+        (
+            "a million credits for a cent",
+            1_000_000,
+            1,
+            "EUR",
+            "credits",
+        ),
+        ("1,001 credits for one yen", 1_001, 1, "JPY", "credits"),
+    ];
+    for (why, credits, amount, currency, field) in refused {
+        let body = assert_problem(
+            put("x", credits, amount, currency).await,
+            422,
+            "validation_failed",
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], field, "{why}: {body}");
+    }
+
+    // zero-decimal: 1500 JPY is 1,500 yen, shown and charged as such
+    assert_eq!(put("yen", 100, 1_500, "JPY").await.status(), 200);
+    assert_eq!(put("dinar", 100, 5_120, "KWD").await.status(), 200);
+    let user = app.registered_user("ada@example.com").await;
+    let response = app
+        .send(
+            Method::POST,
+            "/v1/checkout",
+            Some(&user.access_token),
+            Some(&json!({ "tariff_id": "yen" })),
+        )
+        .await;
+    let checkout: Value = response.json().await.unwrap();
+    let page = app
+        .client
+        .get(checkout["checkout_url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("1500 JPY"), "{page}");
+    let paid = app
+        .client
+        .post(format!(
+            "{}/pay",
+            checkout["checkout_url"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        paid.status(),
+        200,
+        "the webhook took amount 1500, currency jpy"
+    );
+    assert_eq!(app.balance(&user.access_token).await.0, 100);
 }

@@ -4,6 +4,7 @@ mod account;
 mod content_rules;
 mod country;
 mod credits;
+mod currency;
 mod email;
 mod ids;
 mod language;
@@ -20,13 +21,16 @@ pub use account::{
 pub use content_rules::{ContentRules, ContentViolation};
 pub use country::CountryCode;
 pub use credits::{
-    ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, Money, Purchase,
-    PurchaseStatus, Tariff, TariffId, parse_credits,
+    ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, MAX_CREDITS_PER_UNIT,
+    Money, Purchase, PurchaseStatus, Tariff, TariffId, check_credits_per_unit, parse_credits,
 };
+pub use currency::Currency;
 pub use email::Email;
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
 pub use language::{LanguageList, LanguageTag};
-pub use login_throttle::{FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after};
+pub use login_throttle::{
+    FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after,
+};
 pub use password::Password;
 pub use public_text::{TextKind, TextLimits, parse_public_text};
 pub use role::Role;

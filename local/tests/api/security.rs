@@ -242,16 +242,10 @@ async fn a_signed_payment_that_does_not_match_its_purchase_is_refused_and_logged
     let app = spawn_app().await;
     let user = app.registered_user("ada@example.com").await;
     let stranger = app.registered_user("eve@example.com").await;
-    let response = app
-        .send(
-            Method::POST,
-            "/v1/checkout",
-            Some(&user.access_token),
-            Some(&json!({ "tariff_id": "starter" })),
-        )
-        .await;
-    let session: Value = response.json().await.unwrap();
-    let session = session["checkout_session_id"].as_str().unwrap().to_owned();
+    let session = app.open_checkout(&user, "starter").await["checkout_session_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     fn facts<'a>(
         session: &'a str,
         account: &'a TestUser,
@@ -693,15 +687,7 @@ async fn tariffs_are_priced_only_in_currencies_stripe_accepts_counted_in_their_u
     assert_eq!(put("yen", 100, 1_500, "JPY").await.status(), 200);
     assert_eq!(put("dinar", 100, 5_120, "KWD").await.status(), 200);
     let user = app.registered_user("ada@example.com").await;
-    let response = app
-        .send(
-            Method::POST,
-            "/v1/checkout",
-            Some(&user.access_token),
-            Some(&json!({ "tariff_id": "yen" })),
-        )
-        .await;
-    let checkout: Value = response.json().await.unwrap();
+    let checkout = app.open_checkout(&user, "yen").await;
     let page = app
         .client
         .get(checkout["checkout_url"].as_str().unwrap())

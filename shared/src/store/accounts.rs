@@ -5,7 +5,10 @@ use time::OffsetDateTime;
 
 use super::expr::{Condition, WithPlaceholders};
 use super::transaction::{Transaction, TransactionError, put_new};
-use super::{Store, StoreError, condition_failed, from_item, key_item, keys, n, s, to_item};
+use super::{
+    Store, StoreError, condition_failed, done_unless_failed, from_item, key_item, keys, n, s,
+    to_item,
+};
 use crate::clock::rfc3339;
 use crate::domain::{
     Account, AccountId, AccountStatus, City, CountryCode, DisplayName, Email, FullName, Gender,
@@ -229,12 +232,8 @@ impl Store {
             .placeholders(&condition.placeholders)
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            // No such account, or a login succeeded since the read: nothing to count.
-            Err(error) if condition_failed(&error) => Ok(()),
-            Err(error) => Err(StoreError::backend(error)),
-        }
+        // Refused: no such account, or a login succeeded since the read: nothing to count.
+        done_unless_failed(result)
     }
 
     /// Applies `changes` if the gate admits the caller.

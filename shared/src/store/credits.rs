@@ -9,8 +9,8 @@ use super::expr::Condition;
 use super::ledger::{BalanceChange, BalanceOutcome};
 use super::transaction::{Transaction, TransactionError, check, put_if, update};
 use super::{
-    AuditEntry, Item, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, n,
-    s, to_item,
+    AuditEntry, Item, Store, StoreError, condition_failed, done_unless_failed, from_item, indexed,
+    key_item, keys, n, s, to_item,
 };
 use crate::clock::rfc3339;
 use crate::domain::{
@@ -222,11 +222,7 @@ impl Store {
             .expression_attribute_values(":now", s(rfc3339::format(now)))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if condition_failed(&error) => Ok(()),
-            Err(error) => Err(StoreError::backend(error)),
-        }
+        done_unless_failed(result)
     }
 
     /// Credits a paid Checkout Session exactly once: the purchase turns paid in the same

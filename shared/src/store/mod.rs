@@ -203,6 +203,21 @@ pub(crate) fn n(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
+/// A single-item write whose refused condition means there was nothing to do.
+pub(crate) fn done_unless_failed<T, E, R>(
+    result: Result<T, aws_sdk_dynamodb::error::SdkError<E, R>>,
+) -> Result<(), StoreError>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(error) if condition_failed(&error) => Ok(()),
+        Err(error) => Err(StoreError::backend(error)),
+    }
+}
+
 /// Whether a single-item write was refused by its condition.
 pub(crate) fn condition_failed<E, R>(error: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
 where

@@ -41,12 +41,19 @@ impl App {
     /// The deployed way: settings from the environment, AWS clients from `aws-config`
     /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` can point them
     /// anywhere), and only the clients `spec`'s function uses.
-    pub async fn from_env(spec: &FunctionSpec) -> Result<Self, lambda_http::Error> {
+    ///
+    /// `SECRETS`: the function's row grants it a secret (login, refresh-session,
+    /// create-checkout, stripe-webhook): it reads the secrets its environment names by
+    /// SSM parameter. The other functions neither build an SSM client nor link one; a
+    /// parameter name given to them is refused at start (they may not read it).
+    pub async fn from_env<const SECRETS: bool>(
+        spec: &FunctionSpec,
+    ) -> Result<Self, lambda_http::Error> {
         let mut settings = Settings::from_env()?;
         let sdk = natives_shared::aws::load_sdk_config().await;
-        // Only functions given a parameter name (login, refresh-session, create-checkout,
-        // stripe-webhook) build an SSM client and wait for it.
-        natives_shared::secrets::resolve(&sdk, &mut settings).await?;
+        if SECRETS {
+            natives_shared::secrets::resolve(&sdk, &mut settings).await?;
+        }
         let archive_sdk = spec.uses_s3().then_some(&sdk);
         Self::new(&sdk, settings, Arc::new(SystemClock), archive_sdk)
     }

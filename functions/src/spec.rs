@@ -254,7 +254,12 @@ macro_rules! function_table {
                 pub struct $http;
                 impl $http {
                     pub fn main() -> Result<(), lambda_http::Error> {
-                        $crate::lambda::run_http(super::Function::$http, $http_handler)
+                        $crate::lambda::run_http::<
+                            _,
+                            _,
+                            _,
+                            { $crate::spec::reads_secrets(super::Function::$http) },
+                        >(super::Function::$http, $http_handler)
                     }
                 }
             )*
@@ -262,7 +267,11 @@ macro_rules! function_table {
                 pub struct $event;
                 impl $event {
                     pub fn main() -> Result<(), lambda_http::Error> {
-                        $crate::lambda::run_event(super::Function::$event, $event_handler)
+                        $crate::lambda::run_event::<
+                            _,
+                            _,
+                            { $crate::spec::reads_secrets(super::Function::$event) },
+                        >(super::Function::$event, $event_handler)
                     }
                 }
             )*
@@ -270,6 +279,27 @@ macro_rules! function_table {
     };
 }
 pub(crate) use function_table;
+
+/// Whether `function`'s row grants it a secret, decided at compile time: each binary's
+/// entry point passes it on, so only the binaries of functions that read secrets link
+/// the SSM client.
+pub const fn reads_secrets(function: crate::Function) -> bool {
+    let mut i = 0;
+    while i < crate::FUNCTIONS.len() {
+        let spec = &crate::FUNCTIONS[i];
+        if spec.function as usize == function as usize {
+            let mut j = 0;
+            while j < spec.permissions.len() {
+                if matches!(spec.permissions[j].resource, Resource::Parameter(_)) {
+                    return true;
+                }
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    false
+}
 
 impl crate::Function {
     pub fn spec(self) -> &'static FunctionSpec {

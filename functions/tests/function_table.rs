@@ -322,6 +322,14 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
         .filter(|spec| spec.secrets().next().is_some())
         .map(|spec| spec.name)
         .collect();
+    for spec in FUNCTIONS {
+        assert_eq!(
+            natives_functions::spec::reads_secrets(spec.function),
+            readers.contains(spec.name),
+            "{}: the entry point's compile-time flag follows the row",
+            spec.name
+        );
+    }
     assert_eq!(
         readers,
         BTreeSet::from([

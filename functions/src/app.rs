@@ -52,7 +52,11 @@ impl App {
         let mut settings = Settings::from_env()?;
         let sdk = natives_shared::aws::load_sdk_config().await;
         if SECRETS {
-            natives_shared::secrets::resolve(&sdk, &mut settings).await?;
+            // A trait object, so that where SECRETS is false nothing of the SSM client is
+            // reachable from this future, not even its drop: those binaries do not link it.
+            let reading: std::pin::Pin<Box<dyn Future<Output = Result<(), ConfigError>> + '_>> =
+                Box::pin(natives_shared::secrets::resolve(&sdk, &mut settings));
+            reading.await?;
         }
         let archive_sdk = spec.uses_s3().then_some(&sdk);
         Self::new(&sdk, settings, Arc::new(SystemClock), archive_sdk)

@@ -4,9 +4,10 @@ use std::sync::Arc;
 
 use aws_config::SdkConfig;
 use natives_shared::archive::Archive;
+use natives_shared::auth::Ed25519KeyPair;
 use natives_shared::auth::{TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
-use natives_shared::config::Settings;
+use natives_shared::config::{ConfigError, Settings};
 use natives_shared::http::ApiError;
 use natives_shared::mail::Mailer;
 use natives_shared::payments::StripeCheckout;
@@ -43,9 +44,23 @@ impl App {
     /// The deployed way: settings from the environment, AWS clients from `aws-config`
     /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` can point them
     /// anywhere), and only the clients `spec`'s function uses.
-    pub async fn from_env(spec: &FunctionSpec) -> Result<Self, lambda_http::Error> {
-        let settings = Settings::from_env()?;
+    ///
+    /// `SECRETS`: the function's row grants it a secret (login, refresh-session,
+    /// create-checkout, stripe-webhook): it reads the secrets its environment names by
+    /// SSM parameter. The other functions neither build an SSM client nor link one; a
+    /// parameter name given to them is refused at start (they may not read it).
+    pub async fn from_env<const SECRETS: bool>(
+        spec: &FunctionSpec,
+    ) -> Result<Self, lambda_http::Error> {
+        let mut settings = Settings::from_env()?;
         let sdk = natives_shared::aws::load_sdk_config().await;
+        if SECRETS {
+            // A trait object, so that where SECRETS is false nothing of the SSM client is
+            // reachable from this future, not even its drop: those binaries do not link it.
+            let reading: std::pin::Pin<Box<dyn Future<Output = Result<(), ConfigError>> + '_>> =
+                Box::pin(natives_shared::secrets::resolve(&sdk, &mut settings));
+            reading.await?;
+        }
         let archive_sdk = spec.uses_s3().then_some(&sdk);
         Self::new(&sdk, settings, Arc::new(SystemClock), archive_sdk)
     }
@@ -57,6 +72,7 @@ impl App {
         clock: Arc<dyn Clock>,
         archive_sdk: Option<&SdkConfig>,
     ) -> Result<Self, lambda_http::Error> {
+        Self::ready(&settings)?;
         let payments = &settings.payments;
         let checkout = match (&payments.stripe_secret_key, &payments.local_checkout_base) {
             (Some(key), _) => CheckoutProvider::Stripe(Box::new(StripeCheckout::new(
@@ -68,22 +84,15 @@ impl App {
             },
             (None, None) => CheckoutProvider::Unavailable,
         };
-        let verifier = TokenVerifier::new(
-            &settings.jwt_public_key,
+        let verifier = TokenVerifier::with_keys(
+            &settings.jwt_public_keys,
             &settings.jwt_issuer,
             &settings.jwt_audience,
         )?;
         let signer = settings
             .jwt_private_key
             .as_deref()
-            .map(|key| {
-                TokenSigner::new(
-                    key,
-                    &settings.jwt_issuer,
-                    &settings.jwt_audience,
-                    settings.access_token_seconds,
-                )
-            })
+            .map(|key| signer(&settings, &verifier, key))
             .transpose()?;
         let archive = archive_sdk.map(|s3| Archive::connect(s3, settings.archive.clone()));
         let mailer = Mailer::new(sdk, &settings.email);
@@ -97,6 +106,18 @@ impl App {
             signer,
             archive,
         })
+    }
+
+    /// A deployed function's settings are complete only once the secrets named by
+    /// parameter have been read.
+    fn ready(settings: &Settings) -> Result<(), ConfigError> {
+        match settings.secret_parameters.first() {
+            None => Ok(()),
+            Some((secret, name)) => Err(ConfigError(format!(
+                "{} is still to be read from SSM parameter {name}",
+                secret.variable()
+            ))),
+        }
     }
 
     pub fn now(&self) -> OffsetDateTime {
@@ -118,4 +139,32 @@ impl App {
             ApiError::Internal("this function's row grants it no bucket: no S3 client".into())
         })
     }
+}
+
+/// The signer of `key` under the configured kid (or the key's thumbprint), refused unless
+/// the verifiers accept what it signs: a token signed with a key the other functions do
+/// not hold would log everyone out.
+fn signer(
+    settings: &Settings,
+    verifier: &TokenVerifier,
+    key: &str,
+) -> Result<TokenSigner, lambda_http::Error> {
+    let mut signer = TokenSigner::new(
+        key,
+        &settings.jwt_issuer,
+        &settings.jwt_audience,
+        settings.access_token_seconds,
+    )?;
+    if let Some(kid) = &settings.jwt_signing_kid {
+        signer = signer.with_kid(kid);
+    }
+    let public = Ed25519KeyPair::public_of(key)?;
+    if !verifier.accepts_key(signer.kid(), &public) {
+        return Err(ConfigError(format!(
+            "the signing key (kid {}) is not among JWT_PUBLIC_KEYS under that kid",
+            signer.kid()
+        ))
+        .into());
+    }
+    Ok(signer)
 }

@@ -66,14 +66,19 @@ pub fn gate_token(
 }
 
 /// The whole `main` of an HTTP function's binary: build the `App` once, then serve.
-pub fn run_http<F, Fut, C>(function: Function, handler: F) -> Result<(), lambda_http::Error>
+/// `SECRETS`: whether the function's row grants it a secret to read at cold start (only
+/// then is the SSM client compiled in).
+pub fn run_http<F, Fut, C, const SECRETS: bool>(
+    function: Function,
+    handler: F,
+) -> Result<(), lambda_http::Error>
 where
     F: Fn(&'static App, Request, C) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = HandlerResult> + Send,
     C: FromGate,
 {
     let access = function.spec().access;
-    with_app(function, move |app| {
+    with_app::<_, _, SECRETS>(function, move |app| {
         lambda_http::run(service_fn(move |request: Request| async move {
             Ok::<_, Infallible>(respond(app, request, access, handler).await)
         }))
@@ -81,13 +86,16 @@ where
 }
 
 /// The whole `main` of an event function's binary.
-pub fn run_event<F, Fut>(function: Function, handler: F) -> Result<(), lambda_http::Error>
+pub fn run_event<F, Fut, const SECRETS: bool>(
+    function: Function,
+    handler: F,
+) -> Result<(), lambda_http::Error>
 where
     F: Fn(&'static App, serde_json::Value) -> Fut + Copy + Send + 'static,
     Fut: Future<Output = Result<serde_json::Value, lambda_http::Error>> + Send,
 {
     use lambda_http::lambda_runtime::{self, LambdaEvent};
-    with_app(function, move |app| {
+    with_app::<_, _, SECRETS>(function, move |app| {
         lambda_runtime::run(lambda_runtime::service_fn(
             move |event: LambdaEvent<serde_json::Value>| async move {
                 handler(app, event.payload).await
@@ -98,7 +106,10 @@ where
 
 /// Logging, a one-thread runtime (a sandbox serves one invocation at a time) and the
 /// function's `App`, built once; then `serve` until the sandbox ends.
-fn with_app<S, Fut>(function: Function, serve: S) -> Result<(), lambda_http::Error>
+fn with_app<S, Fut, const SECRETS: bool>(
+    function: Function,
+    serve: S,
+) -> Result<(), lambda_http::Error>
 where
     S: FnOnce(&'static App) -> Fut,
     Fut: Future<Output = Result<(), lambda_http::Error>>,
@@ -108,7 +119,8 @@ where
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let app: &'static App = Box::leak(Box::new(App::from_env(function.spec()).await?));
+        let app: &'static App =
+            Box::leak(Box::new(App::from_env::<SECRETS>(function.spec()).await?));
         serve(app).await
     })
 }

@@ -1,6 +1,7 @@
 //! What a row of the function table says, and the macro that turns the table into the
 //! `Function` enum, its dispatch and each binary's entry point.
 
+use natives_shared::config::Secret;
 use natives_shared::domain::Role;
 
 /// What invokes a function.
@@ -70,6 +71,9 @@ pub enum Resource {
         bucket: Bucket,
         prefix: &'static str,
     },
+    /// The SSM SecureString parameter that holds a secret (its name is a template
+    /// parameter; the function's environment names it in `<SECRET>_PARAMETER`).
+    Parameter(Secret),
 }
 
 /// One IAM statement of a function's policy: these actions on this resource.
@@ -120,6 +124,15 @@ pub const fn objects(
     }
 }
 
+/// Reading `secret` at cold start (SSM `GetParameter`, decrypted with the AWS managed
+/// key `aws/ssm`, whose key policy admits callers through SSM: no `kms:Decrypt` needed).
+pub const fn secret(secret: Secret) -> Permission {
+    Permission {
+        actions: &["ssm:GetParameter"],
+        resource: Resource::Parameter(secret),
+    }
+}
+
 /// One row of the function table.
 #[derive(Debug)]
 pub struct FunctionSpec {
@@ -141,6 +154,14 @@ impl FunctionSpec {
         self.permissions
             .iter()
             .any(|p| matches!(p.resource, Resource::Objects { .. }))
+    }
+
+    /// The secrets this function reads at cold start.
+    pub fn secrets(&self) -> impl Iterator<Item = Secret> + '_ {
+        self.permissions.iter().filter_map(|p| match p.resource {
+            Resource::Parameter(secret) => Some(secret),
+            _ => None,
+        })
     }
 
     pub fn route(&self) -> Option<(&'static str, &'static str)> {
@@ -256,7 +277,12 @@ macro_rules! function_table {
                 pub struct $http;
                 impl $http {
                     pub fn main() -> Result<(), lambda_http::Error> {
-                        $crate::lambda::run_http(super::Function::$http, $http_handler)
+                        $crate::lambda::run_http::<
+                            _,
+                            _,
+                            _,
+                            { $crate::spec::reads_secrets(super::Function::$http) },
+                        >(super::Function::$http, $http_handler)
                     }
                 }
             )*
@@ -264,7 +290,11 @@ macro_rules! function_table {
                 pub struct $event;
                 impl $event {
                     pub fn main() -> Result<(), lambda_http::Error> {
-                        $crate::lambda::run_event(super::Function::$event, $event_handler)
+                        $crate::lambda::run_event::<
+                            _,
+                            _,
+                            { $crate::spec::reads_secrets(super::Function::$event) },
+                        >(super::Function::$event, $event_handler)
                     }
                 }
             )*
@@ -272,6 +302,27 @@ macro_rules! function_table {
     };
 }
 pub(crate) use function_table;
+
+/// Whether `function`'s row grants it a secret, decided at compile time: each binary's
+/// entry point passes it on, so only the binaries of functions that read secrets link
+/// the SSM client.
+pub const fn reads_secrets(function: crate::Function) -> bool {
+    let mut i = 0;
+    while i < crate::FUNCTIONS.len() {
+        let spec = &crate::FUNCTIONS[i];
+        if spec.function as usize == function as usize {
+            let mut j = 0;
+            while j < spec.permissions.len() {
+                if matches!(spec.permissions[j].resource, Resource::Parameter(_)) {
+                    return true;
+                }
+                j += 1;
+            }
+        }
+        i += 1;
+    }
+    false
+}
 
 impl crate::Function {
     pub fn spec(self) -> &'static FunctionSpec {

@@ -5,9 +5,10 @@
 //! the local stack mounts it; tests hold `infra/template.yaml`, `events/`, the request
 //! budgets and the authorization matrix to it.
 
+use natives_shared::config::Secret;
 use natives_shared::domain::Role;
 
-use crate::spec::{Access, Bucket, GSI1, Trigger, dynamodb, email, index, objects, stream};
+use crate::spec::{Access, Bucket, GSI1, Trigger, dynamodb, email, index, objects, secret, stream};
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item
 /// action: `TransactWriteItems` needs the actions of its parts, `TransactGetItems`
@@ -53,7 +54,7 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::sessions::login::handle,
             dynamodb_requests: 3,
-            permissions: &[dynamodb(&[GET, PUT, UPDATE])],
+            permissions: &[dynamodb(&[GET, PUT, UPDATE]), secret(Secret::JwtPrivateKey)],
         },
         RefreshSession {
             name: "refresh-session",
@@ -61,7 +62,10 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::sessions::refresh::handle,
             dynamodb_requests: 3,
-            permissions: &[dynamodb(&[GET, PUT, UPDATE, CHECK])],
+            permissions: &[
+                dynamodb(&[GET, PUT, UPDATE, CHECK]),
+                secret(Secret::JwtPrivateKey),
+            ],
         },
         Logout {
             name: "logout",
@@ -125,7 +129,7 @@ crate::spec::function_table! {
             access: Access::Paid,
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT])],
+            permissions: &[dynamodb(&[GET, PUT]), secret(Secret::StripeSecretKey)],
         },
         StripeWebhook {
             name: "stripe-webhook",
@@ -133,7 +137,10 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::credits::stripe_webhook::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT])],
+            permissions: &[
+                dynamodb(&[GET, UPDATE, PUT]),
+                secret(Secret::StripeWebhookSecret),
+            ],
         },
         GetBalance {
             name: "get-balance",

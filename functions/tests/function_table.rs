@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use natives_functions::FUNCTIONS;
 use natives_functions::routing::{RouteMatch, match_route};
 use natives_functions::spec::{Bucket, FunctionSpec, Permission, Resource, Trigger};
+use natives_shared::config::Secret;
 use serde_yaml::Value;
 
 fn repo_file(relative: &str) -> PathBuf {
@@ -42,6 +43,15 @@ fn bucket_resource(bucket: Bucket) -> &'static str {
     }
 }
 
+/// The template parameter that names a secret's SSM parameter.
+fn secret_parameter(secret: Secret) -> &'static str {
+    match secret {
+        Secret::JwtPrivateKey => "JwtPrivateKeyParameter",
+        Secret::StripeSecretKey => "StripeSecretKeyParameter",
+        Secret::StripeWebhookSecret => "StripeWebhookSecretParameter",
+    }
+}
+
 /// How the template names a permission's resource.
 fn rendered_resource(resource: Resource) -> Value {
     match resource {
@@ -54,6 +64,10 @@ fn rendered_resource(resource: Resource) -> Value {
         Resource::Objects { bucket, prefix } => yaml(&format!(
             "Fn::Sub: \"arn:${{AWS::Partition}}:s3:::${{{}}}/{prefix}*\"",
             bucket_resource(bucket)
+        )),
+        Resource::Parameter(secret) => yaml(&format!(
+            "Fn::Sub: \"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter${{{}}}\"",
+            secret_parameter(secret)
         )),
     }
 }
@@ -252,4 +266,130 @@ fn every_binary_runs_the_entry_point_of_its_row() {
         .unwrap()
         .count();
     assert_eq!(files, FUNCTIONS.len(), "one binary per function, no strays");
+}
+
+/// Secrets never travel in the template or a function's environment: a function whose
+/// row grants it a secret gets the name of its SSM parameter (and may read exactly that
+/// parameter, above); no other function gets either, and no template parameter carries
+/// a secret value.
+#[test]
+fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
+    let template = template();
+    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
+    for secret in Secret::ALL {
+        assert!(
+            globals.get(secret.variable()).is_none()
+                && globals.get(secret.parameter_variable()).is_none(),
+            "Globals must not name {}",
+            secret.variable()
+        );
+        let parameter = &template["Parameters"][secret_parameter(secret)];
+        assert_eq!(parameter["Type"], "String", "{}", secret_parameter(secret));
+        assert!(
+            parameter["AllowedPattern"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("^/")),
+            "{}: a parameter name with a leading slash, so the ARN is parameter<name>",
+            secret_parameter(secret)
+        );
+    }
+    for (name, parameter) in template["Parameters"].as_mapping().unwrap() {
+        assert!(
+            parameter.get("NoEcho").is_none(),
+            "{name:?}: a NoEcho parameter is a secret passing through CloudFormation"
+        );
+    }
+    for spec in FUNCTIONS {
+        let id = spec.logical_id();
+        let variables =
+            &template["Resources"][id.as_str()]["Properties"]["Environment"]["Variables"];
+        let granted: Vec<Secret> = spec.secrets().collect();
+        for secret in Secret::ALL {
+            assert!(
+                variables.get(secret.variable()).is_none(),
+                "{id} has {} in plain text",
+                secret.variable()
+            );
+            let named = variables.get(secret.parameter_variable());
+            if granted.contains(&secret) {
+                assert_eq!(
+                    named,
+                    Some(&yaml(&format!("Ref: {}", secret_parameter(secret)))),
+                    "{id} reads {}",
+                    secret.parameter_variable()
+                );
+            } else {
+                assert!(
+                    named.is_none(),
+                    "{id} is named {} but may not read it",
+                    secret.parameter_variable()
+                );
+            }
+        }
+    }
+    let readers: BTreeSet<&str> = FUNCTIONS
+        .iter()
+        .filter(|spec| spec.secrets().next().is_some())
+        .map(|spec| spec.name)
+        .collect();
+    for spec in FUNCTIONS {
+        assert_eq!(
+            natives_functions::spec::reads_secrets(spec.function),
+            readers.contains(spec.name),
+            "{}: the entry point's compile-time flag follows the row",
+            spec.name
+        );
+    }
+    assert_eq!(
+        readers,
+        BTreeSet::from([
+            "create-checkout",
+            "login",
+            "refresh-session",
+            "stripe-webhook"
+        ])
+    );
+}
+
+/// The functions that hash passwords (argon2id at one vCPU): the gateway throttles their
+/// routes and each has reserved concurrency, both template parameters, so a flood of
+/// guesses or sign-ups is refused with 429 before it costs CPU, and what it can cost is
+/// bounded.
+#[test]
+fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
+    let template = template();
+    let number_parameter = |name: &str| {
+        let parameter = &template["Parameters"][name];
+        assert_eq!(parameter["Type"], "Number", "{name}");
+        let default = parameter["Default"].as_u64().expect("a default");
+        assert!(default >= 1, "{name}");
+        assert!(parameter["MinValue"].as_u64() >= Some(1), "{name}: never 0");
+    };
+    for (function, prefix) in [("login", "Login"), ("register", "Register")] {
+        let spec = natives_functions::Function::from_name(function)
+            .unwrap()
+            .spec();
+        let id = spec.logical_id();
+        let properties = &template["Resources"][id.as_str()]["Properties"];
+        let reserved = format!("{prefix}ReservedConcurrency");
+        assert_eq!(
+            properties["ReservedConcurrentExecutions"],
+            yaml(&format!("Ref: {reserved}")),
+            "{id}"
+        );
+        number_parameter(&reserved);
+        let route =
+            &the_one_event(&id, &template["Resources"][id.as_str()])["Properties"]["RouteSettings"];
+        for (setting, parameter) in [
+            ("ThrottlingRateLimit", format!("{prefix}RateLimit")),
+            ("ThrottlingBurstLimit", format!("{prefix}BurstLimit")),
+        ] {
+            assert_eq!(
+                route[setting],
+                yaml(&format!("Ref: {parameter}")),
+                "{id} {setting}"
+            );
+            number_parameter(&parameter);
+        }
+    }
 }

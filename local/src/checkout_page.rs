@@ -98,12 +98,7 @@ pub async fn handle(app: &App, method: &http::Method, path: &str) -> hyper::Resp
 }
 
 fn show(purchase: &Purchase) -> hyper::Response<Full<Bytes>> {
-    let price = format!(
-        "{}.{:02} {}",
-        purchase.price.amount_minor / 100,
-        purchase.price.amount_minor % 100,
-        purchase.price.currency
-    );
+    let price = purchase.price.display();
     let action = match purchase.status {
         PurchaseStatus::Pending => format!(
             r#"<form method="post" action="{PREFIX}{id}/pay"><button type="submit">Pay {price}</button></form>"#,

@@ -45,7 +45,7 @@ use natives_shared::gate::Caller;
 use natives_shared::payments::sign_payload;
 use natives_shared::store::keys::objects;
 use natives_shared::store::{
-    NewPost, NewThread, PostContent, PostOutcome, RefreshRecord, SessionFamily,
+    CheckoutPayment, NewPost, NewThread, PostContent, PostOutcome, RefreshRecord, SessionFamily,
 };
 use serde_json::Value;
 use std::time::{Duration as StdDuration, SystemTime};
@@ -319,6 +319,8 @@ pub async fn new_account(
         moderation_record: Default::default(),
         complaint_window: None,
         complaints_in_window: 0,
+        failed_logins: 0,
+        login_locked_until: None,
         created_at: rfc3339::format(now),
         updated_at: rfc3339::format(now),
         restricted_at: None,
@@ -332,7 +334,14 @@ pub async fn new_account(
     // Every example account has bought the starter tariff: paid routes can be paid
     // for, and its ledger is not empty.
     let purchase = pending_purchase(app, &id).await?;
-    app.store.credit_checkout(&purchase, &id, 100, now).await?;
+    let payment = CheckoutPayment {
+        checkout_session_id: purchase,
+        account_id: id.clone(),
+        credits: 100,
+        amount_minor: 990,
+        currency: "EUR".into(),
+    };
+    app.store.credit_checkout(&payment, now).await?;
     let session_id = SessionId::new();
     let signer = TokenSigner::new(
         &keys.private_pkcs8_base64,

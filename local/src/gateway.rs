@@ -27,6 +27,8 @@ use tokio::sync::watch;
 
 /// The number of DynamoDB requests the function made for this request.
 pub const DYNAMODB_REQUESTS_HEADER: &str = "x-local-dynamodb-requests";
+/// Those requests' operations, in order, comma-separated (`GetItem,GetItem,UpdateItem`).
+pub const DYNAMODB_OPERATIONS_HEADER: &str = "x-local-dynamodb-operations";
 
 /// API Gateway refuses larger payloads before any function runs.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -68,8 +70,8 @@ async fn handle(
     let request_id = ulid::Ulid::new().to_string();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let (result, dynamodb_requests) =
-        count_requests(route_and_call(app, request, peer, &request_id)).await;
+    let (result, sent) = count_requests(route_and_call(app, request, peer, &request_id)).await;
+    let dynamodb_requests = sent.count();
     let mut response = match result {
         Ok(response) => response,
         Err(error) => error.into_response(&request_id),
@@ -83,6 +85,11 @@ async fn handle(
     response
         .headers_mut()
         .insert(DYNAMODB_REQUESTS_HEADER, dynamodb_requests.into());
+    if let Ok(operations) = http::HeaderValue::from_str(&sent.0.join(",")) {
+        response
+            .headers_mut()
+            .insert(DYNAMODB_OPERATIONS_HEADER, operations);
+    }
     to_hyper(response)
 }
 

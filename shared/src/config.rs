@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::env;
 
-use crate::auth::Ed25519KeyPair;
+use crate::auth::{Ed25519KeyPair, VerificationKey};
 use crate::domain::{ActionCosts, ContentRules};
 
 #[derive(Debug, thiserror::Error)]
@@ -15,10 +15,16 @@ pub struct Settings {
     pub table_name: String,
     pub jwt_issuer: String,
     pub jwt_audience: String,
-    /// base64url of the raw Ed25519 public key; every function that verifies tokens.
-    pub jwt_public_key: String,
+    /// The public keys that verify access tokens, by key id: one, or two while the
+    /// signing key is rotated. Every function that verifies tokens.
+    pub jwt_public_keys: Vec<VerificationKey>,
     /// base64 PKCS#8 of the Ed25519 private key; only the functions that issue tokens.
     pub jwt_private_key: Option<String>,
+    /// The key id tokens are signed under; default: the signing key's thumbprint.
+    pub jwt_signing_kid: Option<String>,
+    /// Secrets still to be read from SSM Parameter Store at cold start (deployed
+    /// functions get parameter names, never secret values, in their environment).
+    pub secret_parameters: Vec<(Secret, String)>,
     /// The version of the Terms of Use a registration must accept, and an account must
     /// have accepted before its next paid action.
     pub terms_version: String,
@@ -226,6 +232,50 @@ impl PaymentSettings {
     }
 }
 
+/// A secret setting: in the environment locally (`JWT_PRIVATE_KEY`…), or, deployed, the
+/// name of an SSM SecureString parameter holding it (`JWT_PRIVATE_KEY_PARAMETER`…), read
+/// once at cold start by the functions given that name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secret {
+    JwtPrivateKey,
+    StripeSecretKey,
+    StripeWebhookSecret,
+}
+
+impl Secret {
+    pub const ALL: [Secret; 3] = [
+        Secret::JwtPrivateKey,
+        Secret::StripeSecretKey,
+        Secret::StripeWebhookSecret,
+    ];
+
+    /// The variable that holds the value itself.
+    pub fn variable(self) -> &'static str {
+        match self {
+            Self::JwtPrivateKey => "JWT_PRIVATE_KEY",
+            Self::StripeSecretKey => "STRIPE_SECRET_KEY",
+            Self::StripeWebhookSecret => "STRIPE_WEBHOOK_SECRET",
+        }
+    }
+
+    /// The variable that names the SSM parameter holding the value.
+    pub fn parameter_variable(self) -> &'static str {
+        match self {
+            Self::JwtPrivateKey => "JWT_PRIVATE_KEY_PARAMETER",
+            Self::StripeSecretKey => "STRIPE_SECRET_KEY_PARAMETER",
+            Self::StripeWebhookSecret => "STRIPE_WEBHOOK_SECRET_PARAMETER",
+        }
+    }
+
+    fn slot(self, settings: &mut Settings) -> &mut Option<String> {
+        match self {
+            Self::JwtPrivateKey => &mut settings.jwt_private_key,
+            Self::StripeSecretKey => &mut settings.payments.stripe_secret_key,
+            Self::StripeWebhookSecret => &mut settings.payments.stripe_webhook_secret,
+        }
+    }
+}
+
 pub const DEFAULT_TERMS_VERSION: &str = "2026-11-01";
 pub const DEFAULT_TERMS_EFFECTIVE_AT: &str = "2026-11-01T00:00:00.000Z";
 pub const DEFAULT_TERMS_URL: &str = "https://natives.chat/terms";
@@ -257,6 +307,7 @@ impl Settings {
     ) -> Result<Self, ConfigError> {
         Self::from_lookup(|name| match name {
             "TABLE_NAME" => Some(table_name.to_owned()),
+            "JWT_PUBLIC_KEYS" => None,
             "JWT_PUBLIC_KEY" => Some(keys.public_base64url.clone()),
             "JWT_PRIVATE_KEY" => Some(keys.private_pkcs8_base64.clone()),
             other => optional(other),
@@ -268,13 +319,27 @@ impl Settings {
     }
 
     fn from_lookup(optional: impl Fn(&str) -> Option<String> + Copy) -> Result<Self, ConfigError> {
-        let jwt_private_key = optional("JWT_PRIVATE_KEY");
-        let jwt_public_key = match (optional("JWT_PUBLIC_KEY"), &jwt_private_key) {
-            (Some(public), _) => public,
-            (None, Some(private)) => {
-                Ed25519KeyPair::public_of(private).map_err(|e| ConfigError(e.to_string()))?
+        let jwt_private_key = optional(Secret::JwtPrivateKey.variable());
+        let keys = |result: Result<Vec<VerificationKey>, crate::auth::KeyError>| {
+            result.map_err(|e| ConfigError(e.to_string()))
+        };
+        // JWT_PUBLIC_KEYS (`kid:key,kid:key` while rotating), else the single-key
+        // JWT_PUBLIC_KEY, else the public half of JWT_PRIVATE_KEY (local use).
+        let jwt_public_keys = match (
+            optional("JWT_PUBLIC_KEYS"),
+            optional("JWT_PUBLIC_KEY"),
+            &jwt_private_key,
+        ) {
+            (Some(list), _, _) => keys(VerificationKey::parse_list(&list))?,
+            (None, Some(public), _) => keys(VerificationKey::new(&public).map(|k| vec![k]))?,
+            (None, None, Some(private)) => keys(
+                Ed25519KeyPair::public_of(private)
+                    .and_then(|public| VerificationKey::new(&public))
+                    .map(|k| vec![k]),
+            )?,
+            (None, None, None) => {
+                return Err(ConfigError("JWT_PUBLIC_KEYS is not set".into()));
             }
-            (None, None) => return Err(ConfigError("JWT_PUBLIC_KEY is not set".into())),
         };
         let number = |name: &str, default: i64| -> Result<i64, ConfigError> {
             optional(name).map_or(Ok(default), |v| {
@@ -282,12 +347,14 @@ impl Settings {
                     .map_err(|_| ConfigError(format!("{name} must be a whole number")))
             })
         };
-        Ok(Self {
+        let mut settings = Self {
             table_name: optional("TABLE_NAME").unwrap_or_else(|| "natives".into()),
             jwt_issuer: optional("JWT_ISSUER").unwrap_or_else(|| "natives.chat".into()),
             jwt_audience: optional("JWT_AUDIENCE").unwrap_or_else(|| "natives.chat/api".into()),
-            jwt_public_key,
+            jwt_public_keys,
             jwt_private_key,
+            jwt_signing_kid: optional("JWT_SIGNING_KID"),
+            secret_parameters: Vec::new(),
             terms_version: optional("TERMS_VERSION")
                 .unwrap_or_else(|| DEFAULT_TERMS_VERSION.into()),
             terms_effective_at: match optional("TERMS_EFFECTIVE_AT") {
@@ -304,7 +371,24 @@ impl Settings {
             conversations: ConversationSettings::from_env(optional)?,
             moderation: ModerationSettings::from_env(optional)?,
             email: EmailSettings::from_env(optional)?,
-        })
+        };
+        for secret in Secret::ALL {
+            if let Some(name) = optional(secret.parameter_variable())
+                && secret.slot(&mut settings).is_none()
+            {
+                settings
+                    .secret_parameters
+                    .push((secret, name.trim().to_owned()));
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Sets a secret read from its parameter.
+    pub fn set_secret(&mut self, secret: Secret, value: String) {
+        *secret.slot(self) = Some(value);
+        self.secret_parameters
+            .retain(|(pending, _)| *pending != secret);
     }
 }
 
@@ -329,7 +413,7 @@ mod tests {
         assert_eq!(settings.access_token_seconds, 300);
         assert_eq!(settings.email.delivery, EmailDelivery::Ses);
         assert_eq!(settings.table_name, "natives", "the stack's own table");
-        assert_eq!(settings.jwt_public_key, keys.public_base64url);
+        assert_eq!(settings.jwt_public_keys.len(), 1, "the stack's own key");
         let defaults = Settings::with_keys("natives", &keys);
         assert_eq!(defaults.terms_version, DEFAULT_TERMS_VERSION);
         assert_eq!(defaults.email.delivery, EmailDelivery::Log);

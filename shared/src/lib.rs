@@ -13,4 +13,5 @@ pub mod ids;
 pub mod mail;
 pub mod payments;
 pub mod random;
+pub mod secrets;
 pub mod store;

@@ -262,6 +262,20 @@ async fn expect(outcomes: &mut mpsc::UnboundedReceiver<Outcome>, id: &str) -> Re
 
 /// The environment a `provided.al2023` Lambda sandbox gives the bootstrap.
 fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(String, String)> {
+    let extra_for_this = || {
+        env.extra_for
+            .iter()
+            .filter(|(names, _, _)| names.iter().any(|n| n == name))
+            .map(|(_, k, v)| (k.clone(), v.clone()))
+    };
+    // The private key in the environment, unless the function is told to read it from
+    // SSM (`--env-for login JWT_PRIVATE_KEY_PARAMETER=…`, as deployed).
+    let key_from_ssm = env
+        .extra
+        .iter()
+        .cloned()
+        .chain(extra_for_this())
+        .any(|(k, _)| k == "JWT_PRIVATE_KEY_PARAMETER");
     [
         ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_string()),
         ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
@@ -286,8 +300,7 @@ fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(St
     // As in infra/template.yaml: only the functions that issue tokens hold the private
     // key, and the two that hash passwords have malloc's mmap threshold fixed.
     .chain(
-        ["login", "refresh-session"]
-            .contains(&name)
+        (["login", "refresh-session"].contains(&name) && !key_from_ssm)
             .then(|| ("JWT_PRIVATE_KEY".to_owned(), env.private_key.clone())),
     )
     .chain(
@@ -296,12 +309,7 @@ fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(St
             .then(|| ("MALLOC_MMAP_THRESHOLD_".to_owned(), "131072".to_owned())),
     )
     .chain(env.extra.iter().cloned())
-    .chain(
-        env.extra_for
-            .iter()
-            .filter(|(names, _, _)| names.iter().any(|n| n == name))
-            .map(|(_, k, v)| (k.clone(), v.clone())),
-    )
+    .chain(extra_for_this())
     .collect()
 }
 

@@ -194,6 +194,8 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         moderation_record: Default::default(),
         complaint_window: None,
         complaints_in_window: 0,
+        failed_logins: 0,
+        login_locked_until: None,
         created_at: timestamp.clone(),
         updated_at: timestamp,
         restricted_at: None,

@@ -3,7 +3,8 @@
 
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
-    AuditEntryId, Money, Tariff, TariffId, TariffName, Validator, parse_credits,
+    AuditEntryId, Money, Tariff, TariffId, TariffName, Validator, check_credits_per_unit,
+    parse_credits,
 };
 use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, path_param};
@@ -40,6 +41,9 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         "price",
         Money::parse(body.price.amount_minor, &body.price.currency),
     );
+    if let (Some(credits), Some(price)) = (credits, &price) {
+        v.check("credits", check_credits_per_unit(credits, price));
+    }
     let now = app.now();
     let tariff = v.finish(|| Tariff {
         id: id.expect("checked").as_ref().to_owned(),

@@ -6,7 +6,7 @@
 use natives_shared::domain::AccountId;
 use natives_shared::http::{ApiError, json};
 use natives_shared::payments::{PaymentEvent, parse_event, verify_signature};
-use natives_shared::store::CheckoutSettlement;
+use natives_shared::store::{CheckoutPayment, CheckoutSettlement};
 use serde_json::json;
 
 use crate::{App, HandlerResult, Visitor};
@@ -46,26 +46,37 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
             checkout_session_id,
             account_id,
             credits,
-        } => match AccountId::parse(&account_id) {
-            Err(_) => {
+            amount_minor,
+            currency,
+        } => {
+            let Ok(account_id) = AccountId::parse(&account_id) else {
                 tracing::warn!(%checkout_session_id, %account_id, "paid session whose account id is not one of ours");
-            }
-            Ok(account_id) => match app
-                .store
-                .credit_checkout(&checkout_session_id, &account_id, credits, now)
-                .await?
-            {
+                return Ok(received());
+            };
+            let (Some(amount_minor), Some(currency)) = (amount_minor, currency) else {
+                return Err(mismatch(&checkout_session_id, &["amount", "currency"]));
+            };
+            let payment = CheckoutPayment {
+                checkout_session_id,
+                account_id,
+                credits,
+                amount_minor,
+                currency,
+            };
+            let session = &payment.checkout_session_id;
+            match app.store.credit_checkout(&payment, now).await? {
                 CheckoutSettlement::Credited(entry) => {
-                    tracing::info!(%checkout_session_id, credits, ledger_entry = %entry.id, "purchase credited");
+                    tracing::info!(checkout_session_id = %session, credits, ledger_entry = %entry.id, "purchase credited");
                 }
                 CheckoutSettlement::AlreadySettled => {
-                    tracing::info!(%checkout_session_id, "duplicate or late delivery: already settled");
+                    tracing::info!(checkout_session_id = %session, "duplicate or late delivery: already settled");
                 }
                 CheckoutSettlement::UnknownSession => {
-                    tracing::warn!(%checkout_session_id, "paid session that matches no purchase of ours");
+                    tracing::warn!(checkout_session_id = %session, "paid session that matches no purchase of ours");
                 }
-            },
-        },
+                CheckoutSettlement::Mismatch(fields) => return Err(mismatch(session, &fields)),
+            }
+        }
         PaymentEvent::Failed {
             checkout_session_id,
         } => {
@@ -73,5 +84,28 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
         }
         PaymentEvent::AwaitingPayment { .. } | PaymentEvent::Ignored => {}
     }
-    Ok(json(200, &json!({ "received": true })))
+    Ok(received())
+}
+
+fn received() -> lambda_http::Response<lambda_http::Body> {
+    json(200, &json!({ "received": true }))
+}
+
+/// A signed payment for one of our purchases that is not what the purchase recorded
+/// (account, credits, amount or currency): nothing is credited, and an operator must
+/// look, so it is logged as an error and answered with a refusal (Stripe shows the
+/// failed delivery and retries it, each time refused and logged again).
+fn mismatch(checkout_session_id: &str, fields: &[&str]) -> ApiError {
+    tracing::error!(
+        %checkout_session_id,
+        fields = %fields.join(","),
+        "signed payment does not match its purchase: refused, nothing credited"
+    );
+    ApiError::Unprocessable {
+        code: "purchase_mismatch",
+        detail: format!(
+            "The event's {} do not match the purchase recorded for this Checkout Session.",
+            fields.join(", ")
+        ),
+    }
 }

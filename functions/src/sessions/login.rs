@@ -10,8 +10,9 @@ use serde::Deserialize;
 use super::{account_blocked, new_refresh_token, refresh_expiry, token_pair};
 use crate::{App, HandlerResult, Visitor};
 
-/// Longer inputs are refused before any hashing work is spent on them.
-const MAX_PASSWORD_BYTES: usize = 1024;
+/// Longer inputs are refused before any hashing work is spent on them (characters, as
+/// the contract's `maxLength` counts them).
+const MAX_PASSWORD_CHARS: usize = 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,22 +28,38 @@ fn invalid_credentials() -> ApiError {
     }
 }
 
+fn too_many_attempts(retry_after_seconds: u64) -> ApiError {
+    ApiError::TooManyRequests {
+        code: "too_many_attempts",
+        detail: format!(
+            "Too many failed logins in a row for this account; try again in {retry_after_seconds} s."
+        ),
+        // At most MAX_BACKOFF_SECONDS (15 minutes), so it fits.
+        retry_after_seconds: u32::try_from(retry_after_seconds).unwrap_or(u32::MAX),
+    }
+}
+
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
     let body: LoginRequest = json_body(&request)?;
-    if body.password.len() > MAX_PASSWORD_BYTES {
+    if body.password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(ApiError::Validation(vec![FieldError {
             field: "password".into(),
-            message: format!("must be at most {MAX_PASSWORD_BYTES} bytes"),
+            message: format!("must be at most {MAX_PASSWORD_CHARS} characters"),
         }]));
     }
-    let account = match Email::parse(&body.email) {
-        Ok(email) => match app.store.account_id_for_email(&email).await? {
-            Some(id) => app.store.get_account(&id).await?,
-            None => None,
-        },
-        Err(_) => None,
+    // Not an address at all: nothing to look up (and nothing to hide: the sender knows).
+    let email = Email::parse(&body.email).ok();
+    let account = match &email {
+        Some(email) => app.store.account_for_login(email).await?,
+        None => None,
     };
-    // Unknown e-mail and wrong password cost the same time and get the same answer.
+    let now = app.now();
+    // A throttled account is refused before any hashing: the guess is not even tried.
+    if let Some(wait) = account.as_ref().and_then(|a| a.login_retry_after(now)) {
+        return Err(too_many_attempts(wait));
+    }
+    // Unknown e-mail and wrong password cost the same time, the same DynamoDB requests
+    // (two reads, one conditional update) and get the same answer.
     let password = body.password;
     let (account, password_ok) = tokio::task::spawn_blocking(move || match account {
         Some(account) => {
@@ -58,10 +75,14 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
     .map_err(|e| ApiError::internal("password verification", e))?;
     let account = match account {
         Some(account) if password_ok => account,
-        _ => return Err(invalid_credentials()),
+        account => {
+            if email.is_some() {
+                app.store.record_failed_login(account.as_ref(), now).await?;
+            }
+            return Err(invalid_credentials());
+        }
     };
 
-    let now = app.now();
     match account.standing(now) {
         Standing::Active => {}
         Standing::Blocked { until } => return Err(account_blocked(until)),

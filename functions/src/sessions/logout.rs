@@ -3,13 +3,13 @@
 //! logging out twice is harmless.
 
 use natives_shared::auth::RefreshToken;
-use natives_shared::http::{json_body, no_content};
+use natives_shared::http::no_content;
 
 use super::RefreshRequest;
 use crate::{App, HandlerResult, Visitor};
 
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
-    let body: RefreshRequest = json_body(&request)?;
+    let body = RefreshRequest::from_request(&request)?;
     if let Some(token) = RefreshToken::parse(&body.refresh_token)
         && let Some(record) = app.store.refresh_record(&token.digest_hex()).await?
     {

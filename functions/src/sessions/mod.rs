@@ -7,8 +7,8 @@ pub mod revoke_all;
 
 use natives_shared::auth::{AuthUser, RefreshToken};
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Account, SessionId};
-use natives_shared::http::ApiError;
+use natives_shared::domain::{Account, FieldError, SessionId};
+use natives_shared::http::{ApiError, json_body};
 use natives_shared::store::RefreshRecord;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -21,6 +21,23 @@ use crate::views::TokenPair;
 #[serde(deny_unknown_fields)]
 struct RefreshRequest {
     refresh_token: String,
+}
+
+/// Longer values are not tokens of ours; refused before any lookup (as the contract
+/// states, so an input it calls invalid is never answered as if it were fine).
+const MAX_REFRESH_TOKEN_CHARS: usize = 200;
+
+impl RefreshRequest {
+    fn from_request(request: &lambda_http::Request) -> Result<Self, ApiError> {
+        let body: Self = json_body(request)?;
+        if body.refresh_token.chars().count() > MAX_REFRESH_TOKEN_CHARS {
+            return Err(ApiError::Validation(vec![FieldError {
+                field: "refresh_token".into(),
+                message: format!("must be at most {MAX_REFRESH_TOKEN_CHARS} characters"),
+            }]));
+        }
+        Ok(body)
+    }
 }
 
 /// A new refresh token of `family_id` for `account`, and the record that stores it.

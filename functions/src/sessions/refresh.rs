@@ -3,7 +3,7 @@
 
 use natives_shared::auth::RefreshToken;
 use natives_shared::domain::Standing;
-use natives_shared::http::{json, json_body};
+use natives_shared::http::json;
 use natives_shared::store::RotateError;
 
 use super::{
@@ -12,7 +12,7 @@ use super::{
 use crate::{App, HandlerResult, Visitor};
 
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
-    let body: RefreshRequest = json_body(&request)?;
+    let body = RefreshRequest::from_request(&request)?;
     let presented = RefreshToken::parse(&body.refresh_token).ok_or_else(invalid_refresh_token)?;
     let old_digest = presented.digest_hex();
     let record = app

@@ -104,7 +104,7 @@ async fn only_admins_change_tariffs_and_purchases_keep_their_price() {
     let app = spawn_app().await;
     let user = app.registered_user("ada@example.com").await;
     let admin = app.admin_user("root@example.com").await;
-    let tariff = json!({ "name": "Starter", "credits": 100, "price": { "amount_minor": 1290, "currency": "eur" }, "active": true });
+    let tariff = json!({ "name": "Starter", "credits": 100, "price": { "amount_minor": 1290, "currency": "EUR" }, "active": true });
 
     let response = app
         .send(

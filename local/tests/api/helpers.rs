@@ -273,6 +273,20 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// Opens a checkout of `tariff` for `user`: `{checkout_session_id, checkout_url}`.
+    pub async fn open_checkout(&self, user: &TestUser, tariff: &str) -> Value {
+        let response = self
+            .send(
+                reqwest::Method::POST,
+                "/v1/checkout",
+                Some(&user.access_token),
+                Some(&json!({ "tariff_id": tariff })),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
     /// Balance and ledger of `token`'s account, every page.
     pub async fn balance(&self, token: &str) -> (i64, Vec<Value>) {
         let mut entries = Vec::new();

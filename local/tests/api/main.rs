@@ -12,6 +12,7 @@ mod idempotency;
 mod me;
 mod moderation;
 mod privacy;
+mod security;
 mod sessions;
 mod soak;
 mod stack;

@@ -259,18 +259,43 @@ async fn forged_expired_and_misused_tokens_get_401() {
         &EncodingKey::from_secret(keys.public_base64url.as_bytes()),
     )
     .unwrap();
-    let mut refresh_payload = payload.clone();
+    // Signed with the stack's key, under its kid: each case differs from a good token in
+    // one thing.
+    let signed = |header: Header, claims: &Value| {
+        jsonwebtoken::encode(
+            &header,
+            claims,
+            &EncodingKey::from_ed_der(
+                &base64::engine::general_purpose::STANDARD
+                    .decode(&keys.private_pkcs8_base64)
+                    .unwrap(),
+            ),
+        )
+        .unwrap()
+    };
+    let header = |typ: Option<&str>, kid: Option<&str>| {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.typ = typ.map(str::to_owned);
+        header.kid = kid.map(str::to_owned);
+        header
+    };
+    let good_claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    let kid = signer.kid().to_owned();
+    assert_eq!(
+        app.get_me(&signed(header(Some("at+jwt"), Some(&kid)), &good_claims))
+            .await
+            .status(),
+        200,
+        "the control case, signed by hand"
+    );
+    let mut refresh_payload = good_claims.clone();
     refresh_payload["token_use"] = json!("refresh");
-    let wrong_type = jsonwebtoken::encode(
-        &Header::new(Algorithm::EdDSA),
-        &refresh_payload,
-        &EncodingKey::from_ed_der(
-            &base64::engine::general_purpose::STANDARD
-                .decode(&keys.private_pkcs8_base64)
-                .unwrap(),
-        ),
-    )
-    .unwrap();
+    let wrong_type = signed(header(Some("at+jwt"), Some(&kid)), &refresh_payload);
+    let typ_jwt = signed(header(Some("JWT"), Some(&kid)), &good_claims);
+    let no_typ = signed(header(None, Some(&kid)), &good_claims);
+    let no_kid = signed(header(Some("at+jwt"), None), &good_claims);
+    let unknown_kid = signed(header(Some("at+jwt"), Some("another-key")), &good_claims);
 
     let cases = [
         (
@@ -289,6 +314,10 @@ async fn forged_expired_and_misused_tokens_get_401() {
         ("alg none", alg_none),
         ("HS256 keyed with the public key", hs256_with_public_key),
         ("token_use other than access", wrong_type),
+        ("typ JWT instead of at+jwt", typ_jwt),
+        ("no typ", no_typ),
+        ("no kid", no_kid),
+        ("a kid the stack does not hold", unknown_kid),
         ("the refresh token", user.refresh_token.clone()),
         ("garbage", "abc.def.ghi".into()),
     ];

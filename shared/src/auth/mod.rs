@@ -6,9 +6,9 @@ mod password_hash;
 mod refresh_token;
 
 pub use access_token::{
-    AccessClaims, AuthUser, MAX_ACCESS_TOKEN_SECONDS, TOKEN_LEEWAY_SECONDS, TokenError,
-    TokenSigner, TokenVerifier,
+    ACCESS_TOKEN_TYPE, AccessClaims, AuthUser, MAX_ACCESS_TOKEN_SECONDS, TOKEN_LEEWAY_SECONDS,
+    TokenError, TokenSigner, TokenVerifier,
 };
-pub use keys::{Ed25519KeyPair, KeyError};
+pub use keys::{Ed25519KeyPair, KeyError, VerificationKey, key_id};
 pub use password_hash::{hash_password, verify_against_dummy, verify_password};
 pub use refresh_token::RefreshToken;

@@ -79,6 +79,13 @@ pub struct Account {
     pub complaint_window: Option<String>,
     #[serde(default)]
     pub complaints_in_window: u32,
+    /// Failed logins in a row (absent: none); a successful login sets it to 0.
+    #[serde(default)]
+    pub failed_logins: u32,
+    /// Unix time until which logins are refused after too many failures in a row
+    /// (`login_throttle`); absent when none is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub login_locked_until: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
     /// When the owner asked that their data be processed no further than storage

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::AccountId;
+use super::{AccountId, Currency};
 
-/// An amount in minor units (cents) of an ISO 4217 currency, upper case.
+/// An amount in the minor unit Stripe counts for the currency (cents for EUR, yen for
+/// JPY, see [`Currency`]), of a currency Stripe accepts, upper case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     pub amount_minor: i64,
@@ -12,23 +13,69 @@ pub struct Money {
 }
 
 impl Money {
-    pub const MAX_AMOUNT_MINOR: i64 = 100_000_000;
+    /// Stripe takes amounts of at most eight digits.
+    pub const MAX_AMOUNT_MINOR: i64 = 99_999_999;
 
     pub fn parse(amount_minor: i64, currency: &str) -> Result<Self, String> {
+        let currency = Currency::parse(currency)?;
         if !(1..=Self::MAX_AMOUNT_MINOR).contains(&amount_minor) {
             return Err(format!(
                 "amount_minor must be from 1 to {}",
                 Self::MAX_AMOUNT_MINOR
             ));
         }
-        let currency = currency.trim().to_ascii_uppercase();
-        if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err("currency must be a three-letter ISO 4217 code".into());
+        let step = currency.amount_step();
+        if amount_minor % step != 0 {
+            return Err(format!(
+                "amount_minor in {} must be a multiple of {step}",
+                currency.as_ref()
+            ));
         }
         Ok(Self {
             amount_minor,
-            currency,
+            currency: currency.as_ref().to_owned(),
         })
+    }
+
+    fn currency(&self) -> Currency {
+        Currency::parse(&self.currency).expect("a parsed Money holds an accepted currency")
+    }
+
+    /// "9.90 EUR", "1500 JPY", "5.120 KWD".
+    pub fn display(&self) -> String {
+        let currency = self.currency();
+        let per_unit = currency.minor_per_unit();
+        let units = self.amount_minor / per_unit;
+        match currency.decimals() {
+            0 => format!("{units} {}", self.currency),
+            digits => format!(
+                "{units}.{:0width$} {}",
+                self.amount_minor % per_unit,
+                self.currency,
+                width = digits as usize
+            ),
+        }
+    }
+}
+
+/// The most credits one unit of money may buy (one euro, one yen): a guard against a
+/// price typed in the wrong unit or a stray digit, not a price policy. The starter tariff
+/// sells about 10 credits a euro.
+pub const MAX_CREDITS_PER_UNIT: i64 = 1_000;
+
+/// Refuses a tariff that sells more than [`MAX_CREDITS_PER_UNIT`] credits for one unit of
+/// its price's currency.
+pub fn check_credits_per_unit(credits: i64, price: &Money) -> Result<(), String> {
+    let per_unit = price.currency().minor_per_unit();
+    // credits / (amount / per_unit) <= MAX, without division; both sides fit an i64
+    // (credits <= 10^6, per_unit <= 10^3; amount < 10^8).
+    if credits.saturating_mul(per_unit) <= MAX_CREDITS_PER_UNIT.saturating_mul(price.amount_minor) {
+        Ok(())
+    } else {
+        Err(format!(
+            "must be at most {MAX_CREDITS_PER_UNIT} credits per 1 {} of the price",
+            price.currency
+        ))
     }
 }
 
@@ -157,14 +204,52 @@ mod tests {
 
     #[test]
     fn money_and_ids_parse_once() {
-        assert_eq!(Money::parse(990, "eur").unwrap().currency, "EUR");
+        assert_eq!(Money::parse(990, "EUR").unwrap().currency, "EUR");
+        assert!(Money::parse(990, "eur").is_err(), "one spelling");
         assert!(Money::parse(0, "EUR").is_err());
         assert!(Money::parse(990, "EURO").is_err());
         assert!(Money::parse(990, "E1R").is_err());
+        assert!(Money::parse(990, "XXX").is_err(), "ISO 4217, but no money");
+        assert!(Money::parse(99_999_999, "EUR").is_ok());
+        assert!(Money::parse(100_000_000, "EUR").is_err(), "nine digits");
+        assert!(Money::parse(5125, "KWD").is_err() && Money::parse(5120, "KWD").is_ok());
+        assert!(Money::parse(550, "ISK").is_err() && Money::parse(500, "ISK").is_ok());
         assert!(TariffId::parse("starter-100").is_ok());
         for bad in ["", "Starter", "-x", "a b", &"x".repeat(41)] {
             assert!(TariffId::parse(bad).is_err(), "{bad:?}");
         }
         assert!(parse_credits(0).is_err() && parse_credits(1_000_001).is_err());
+    }
+
+    #[test]
+    fn money_displays_in_its_currencys_units() {
+        let shown = |amount, currency| Money::parse(amount, currency).unwrap().display();
+        assert_eq!(shown(990, "EUR"), "9.90 EUR");
+        assert_eq!(shown(5, "EUR"), "0.05 EUR");
+        assert_eq!(shown(1500, "JPY"), "1500 JPY");
+        assert_eq!(shown(5120, "KWD"), "5.120 KWD");
+        assert_eq!(shown(500, "ISK"), "5.00 ISK");
+    }
+
+    #[test]
+    fn credits_per_unit_of_money_are_bounded() {
+        let price = |amount, currency| Money::parse(amount, currency).unwrap();
+        assert!(check_credits_per_unit(100, &price(990, "EUR")).is_ok());
+        assert!(check_credits_per_unit(9_900, &price(990, "EUR")).is_ok());
+        assert!(check_credits_per_unit(9_901, &price(990, "EUR")).is_err());
+        assert!(
+            check_credits_per_unit(1_000_000, &price(1, "EUR")).is_err(),
+            "a cent"
+        );
+        assert!(
+            check_credits_per_unit(1_000, &price(1, "JPY")).is_ok(),
+            "a yen"
+        );
+        assert!(check_credits_per_unit(1_001, &price(1, "JPY")).is_err());
+        assert!(
+            check_credits_per_unit(1_000, &price(1000, "KWD")).is_ok(),
+            "1 KWD"
+        );
+        assert!(check_credits_per_unit(1_001, &price(1000, "KWD")).is_err());
     }
 }

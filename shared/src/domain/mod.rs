@@ -5,9 +5,11 @@ mod content_rules;
 mod conversation;
 mod country;
 mod credits;
+mod currency;
 mod email;
 mod ids;
 mod language;
+mod login_throttle;
 mod moderation;
 mod password;
 mod privacy;
@@ -26,12 +28,16 @@ pub use conversation::{
 };
 pub use country::CountryCode;
 pub use credits::{
-    ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, Money, Purchase,
-    PurchaseStatus, Tariff, TariffId, parse_credits,
+    ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, MAX_CREDITS_PER_UNIT,
+    Money, Purchase, PurchaseStatus, Tariff, TariffId, check_credits_per_unit, parse_credits,
 };
+pub use currency::Currency;
 pub use email::Email;
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
 pub use language::{LanguageList, LanguageTag};
+pub use login_throttle::{
+    FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after,
+};
 pub use moderation::{
     Complaint, ComplaintOutcome, ComplaintReason, MessageStatus, ModerationAction, ModerationNote,
     ModerationRecord, QueueEntry, Viewer,

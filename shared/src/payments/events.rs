@@ -8,11 +8,16 @@ use stripe_webhook::EventType;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum PaymentEvent {
-    /// Money arrived: credit the session's purchase (once).
+    /// Money arrived: credit the session's purchase (once), if what was paid is what
+    /// the purchase recorded.
     Paid {
         checkout_session_id: String,
         account_id: String,
         credits: i64,
+        /// `amount_total`: what the buyer paid, in the currency's minor unit.
+        amount_minor: Option<i64>,
+        /// Upper case, as purchases store it (Stripe sends lower case).
+        currency: Option<String>,
     },
     /// Completed but not yet paid (a delayed payment method): wait for the async event.
     AwaitingPayment { checkout_session_id: String },
@@ -45,6 +50,10 @@ struct CheckoutSession {
     payment_status: CheckoutSessionPaymentStatus,
     #[serde(default)]
     metadata: Option<HashMap<String, String>>,
+    #[serde(default)]
+    amount_total: Option<i64>,
+    #[serde(default)]
+    currency: Option<String>,
 }
 
 /// Interprets the raw body of a delivery whose signature was verified.
@@ -90,6 +99,8 @@ fn paid(session: &CheckoutSession) -> PaymentEvent {
             checkout_session_id: session.id.clone(),
             account_id,
             credits,
+            amount_minor: session.amount_total,
+            currency: session.currency.as_deref().map(str::to_ascii_uppercase),
         },
         _ => PaymentEvent::Ignored,
     }
@@ -119,6 +130,8 @@ mod tests {
             checkout_session_id: SESSION_ID.into(),
             account_id: "01JEXAMPLEACCOUNT000000000".into(),
             credits: 100,
+            amount_minor: Some(990),
+            currency: Some("EUR".into()),
         };
         let completed_paid = event("checkout.session.completed", "paid");
         assert_eq!(parse_event(&completed_paid), Ok(paid));

@@ -5,11 +5,14 @@ use time::OffsetDateTime;
 
 use super::expr::{Condition, WithPlaceholders};
 use super::transaction::{Transaction, TransactionError, put_new};
-use super::{Store, StoreError, condition_failed, from_item, key_item, keys, n, s, to_item};
+use super::{
+    Store, StoreError, condition_failed, done_unless_failed, from_item, key_item, keys, n, s,
+    to_item,
+};
 use crate::clock::rfc3339;
 use crate::domain::{
-    Account, AccountId, City, ConsentChange, ConsentSource, CountryCode, DisplayName, Email,
-    FullName, Gender, LanguageList, Role, Tariff, TermsAcceptance,
+    Account, AccountId, AccountStatus, City, ConsentChange, ConsentSource, CountryCode,
+    DisplayName, Email, FullName, Gender, LanguageList, Role, Tariff, TermsAcceptance,
 };
 use crate::gate::{Caller, Refusal};
 use crate::ids::new_id;
@@ -195,6 +198,63 @@ impl Store {
                 "e-mail claim without account_id".into(),
             )),
         }
+    }
+
+    /// The account `email` logs in to, read by the same two requests whether there is
+    /// one or not: the e-mail claim, then the account it names, or for an unknown
+    /// address an account key no one has ([`keys::no_account`]). The requests a login
+    /// makes do not tell an unknown address from a wrong password.
+    pub async fn account_for_login(&self, email: &Email) -> Result<Option<Account>, StoreError> {
+        let key = match self.account_id_for_email(email).await? {
+            Some(id) => keys::account(&id),
+            None => keys::no_account(),
+        };
+        let account: Option<Account> = self.get_as(key).await?;
+        Ok(account.filter(|account| account.status != AccountStatus::Closed))
+    }
+
+    /// Counts a failed login against `account` (as it was read), starting its backoff
+    /// when this failure is one too many. Conditioned on the count not having been reset
+    /// since the read, so a failure that raced a successful login never counts against
+    /// the fresh start (never locks out whoever just proved the password). With no
+    /// account (an unknown e-mail) the same update is sent to a key no account has and
+    /// its condition writes nothing: the same request either way.
+    pub async fn record_failed_login(
+        &self,
+        account: Option<&Account>,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let (key, seen, lock) = match account {
+            Some(account) => (
+                keys::account(&account.id),
+                account.failed_logins,
+                account.lock_after_one_more_failure(now),
+            ),
+            None => (keys::no_account(), 0, None),
+        };
+        let mut update =
+            "SET failed_logins = if_not_exists(failed_logins, :zero) + :one".to_owned();
+        let mut condition = Condition::new("attribute_exists(pk)")
+            .and("attribute_not_exists(failed_logins) OR failed_logins >= :seen")
+            .value(":zero", n(0))
+            .value(":one", n(1))
+            .value(":seen", n(seen));
+        if let Some(until) = lock {
+            update.push_str(", login_locked_until = :until");
+            condition = condition.value(":until", n(until));
+        }
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_item(&key)))
+            .update_expression(update)
+            .condition_expression(condition.text())
+            .placeholders(&condition.placeholders)
+            .send()
+            .await;
+        // Refused: no such account, or a login succeeded since the read: nothing to count.
+        done_unless_failed(result)
     }
 
     /// Applies `changes` if the gate admits the caller.

@@ -10,16 +10,48 @@ use super::ledger::{BalanceChange, BalanceOutcome, EntryWrite};
 use super::transaction::{Transaction, TransactionError, check, put_if, put_new, update};
 use super::{
     AuditEntry, IdempotentRequest, Item, Remembered, Store, StoreError, StoredAnswer,
-    condition_failed, from_item, indexed, key_item, keys, n, s, to_item,
+    condition_failed, done_unless_failed, from_item, indexed, key_item, keys, n, s, to_item,
 };
 use crate::clock::rfc3339;
-use crate::domain::{Account, AccountId, LedgerEntry, LedgerKind, LedgerLine, Purchase, Tariff};
+use crate::domain::{
+    Account, AccountId, LedgerEntry, LedgerKind, LedgerLine, Purchase, PurchaseStatus, Tariff,
+};
 use crate::gate::{Caller, Refusal};
 
 pub enum CheckoutSettlement {
     Credited(LedgerEntry),
     AlreadySettled,
     UnknownSession,
+    /// The payment names a purchase of ours but not what it recorded: these fields
+    /// differ. Nothing was written.
+    Mismatch(Vec<&'static str>),
+}
+
+/// What a verified payment event says was paid for one Checkout Session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutPayment {
+    pub checkout_session_id: String,
+    pub account_id: AccountId,
+    pub credits: i64,
+    pub amount_minor: i64,
+    /// Upper case, as purchases store it.
+    pub currency: String,
+}
+
+impl CheckoutPayment {
+    /// The fields in which this payment differs from `purchase`.
+    fn differences(&self, purchase: &Purchase) -> Vec<&'static str> {
+        [
+            ("account_id", purchase.account_id == self.account_id),
+            ("credits", purchase.credits == self.credits),
+            ("amount", purchase.price.amount_minor == self.amount_minor),
+            ("currency", purchase.price.currency == self.currency),
+        ]
+        .into_iter()
+        .filter(|(_, same)| !same)
+        .map(|(field, _)| field)
+        .collect()
+    }
 }
 
 #[derive(Debug)]
@@ -211,59 +243,76 @@ impl Store {
             .expression_attribute_values(":now", s(rfc3339::format(now)))
             .send()
             .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if condition_failed(&error) => Ok(()),
-            Err(error) => Err(StoreError::backend(error)),
-        }
+        done_unless_failed(result)
     }
 
     /// Credits a paid Checkout Session exactly once: the purchase turns paid in the same
-    /// transaction as the balance change and its ledger entry (one request).
+    /// transaction as the balance change and its ledger entry (one request), on
+    /// condition that the payment is for the purchase's account, credits, amount and
+    /// currency. A refused purchase condition is explained by reading the purchase: a
+    /// payment that does not match it is a [`CheckoutSettlement::Mismatch`], never
+    /// taken for a duplicate.
     pub async fn credit_checkout(
         &self,
-        checkout_session_id: &str,
-        account_id: &AccountId,
-        credits: i64,
+        payment: &CheckoutPayment,
         now: OffsetDateTime,
     ) -> Result<CheckoutSettlement, StoreError> {
+        let session = &payment.checkout_session_id;
         let mark_paid = update(
             &self.table,
-            key_item(&keys::checkout(checkout_session_id)),
+            key_item(&keys::checkout(session)),
             "SET #status = :paid, settled_at = :now",
             Condition::new("attribute_exists(pk)")
                 .and("#status <> :paid")
                 .and("account_id = :account")
                 .and("credits = :credits")
+                .and("price.amount_minor = :amount")
+                .and("price.currency = :currency")
                 .name("#status", "status")
                 .value(":paid", s("paid"))
                 .value(":now", s(rfc3339::format(now)))
-                .value(":account", s(account_id.as_str()))
-                .value(":credits", n(credits)),
+                .value(":account", s(payment.account_id.as_str()))
+                .value(":credits", n(payment.credits))
+                .value(":amount", n(payment.amount_minor))
+                .value(":currency", s(&payment.currency)),
         );
         let change = BalanceChange {
-            account_id: account_id.clone(),
-            delta: credits,
+            account_id: payment.account_id.clone(),
+            delta: payment.credits,
             kind: LedgerKind::Purchase,
-            reference: checkout_session_id.to_owned(),
+            reference: session.clone(),
             reason: None,
             gate: None,
             with: vec![(Settlement::Purchase, mark_paid)],
             with_entry: None,
         };
-        match self.change_balance(change, None, now).await? {
-            BalanceOutcome::Applied { entry, .. } => Ok(CheckoutSettlement::Credited(entry)),
-            BalanceOutcome::PartRefused(Settlement::Purchase) => {
-                match self.get_checkout(checkout_session_id).await? {
-                    Some(_) => Ok(CheckoutSettlement::AlreadySettled),
-                    None => Ok(CheckoutSettlement::UnknownSession),
+        let refused = match self.change_balance(change, None, now).await? {
+            BalanceOutcome::Applied { entry, .. } => {
+                return Ok(CheckoutSettlement::Credited(entry));
+            }
+            BalanceOutcome::PartRefused(Settlement::Purchase) | BalanceOutcome::NoAccount => {
+                self.get_checkout(session).await?
+            }
+            BalanceOutcome::Refused(_) | BalanceOutcome::Insufficient { .. } => {
+                return Err(StoreError::Corrupt(
+                    "a credit cannot be refused for lack of balance".into(),
+                ));
+            }
+        };
+        Ok(match refused {
+            None => CheckoutSettlement::UnknownSession,
+            Some(purchase) => {
+                let differences = payment.differences(&purchase);
+                if !differences.is_empty() {
+                    CheckoutSettlement::Mismatch(differences)
+                } else if purchase.status == PurchaseStatus::Paid {
+                    CheckoutSettlement::AlreadySettled
+                } else {
+                    // The purchase matches and is unpaid, so its account is gone.
+                    CheckoutSettlement::UnknownSession
                 }
             }
-            BalanceOutcome::NoAccount => Ok(CheckoutSettlement::UnknownSession),
-            BalanceOutcome::Refused(_) | BalanceOutcome::Insufficient { .. } => Err(
-                StoreError::Corrupt("a credit cannot be refused for lack of balance".into()),
-            ),
-        }
+        })
     }
 
     /// An admin's grant of credits (the Terms' "special conditions"), audited. The

@@ -36,6 +36,13 @@ pub fn account(account_id: &AccountId) -> Key {
     key(account_partition(account_id), "ACCOUNT")
 }
 
+/// The key of an account no one has: the id of the Unix epoch with no randomness, which
+/// no ULID made now can be. A login to an unknown e-mail reads and conditionally
+/// updates it, so it makes the same requests as a login to a real account.
+pub fn no_account() -> Key {
+    key(format!("{ACCOUNT_PREFIX}{}", "0".repeat(26)), "ACCOUNT")
+}
+
 /// The claim that makes an e-mail address unique.
 pub fn email_claim(normalized_email: &str) -> Key {
     key(format!("EMAIL#{normalized_email}"), "EMAIL")

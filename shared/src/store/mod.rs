@@ -32,12 +32,14 @@ pub use conversation_reads::{MessagePage, ThreadPage};
 pub use conversations::{
     EditOutcome, NewPost, NewThread, PostAnswer, PostContent, PostOutcome, Posted, UploadClaim,
 };
-pub use credits::{CheckoutRecorded, CheckoutSettlement, CreditGrant, GrantAnswer, GrantOutcome};
+pub use credits::{
+    CheckoutPayment, CheckoutRecorded, CheckoutSettlement, CreditGrant, GrantAnswer, GrantOutcome,
+};
 pub use erasure::{ErasureOutcome, ErasurePlan, FORMER_MEMBER, erased_email};
 pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, ExportContext, export_document};
 pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay, StoredAnswer};
 pub use ledger::LedgerCursor;
-pub use metering::count_requests;
+pub use metering::{Requests, count_requests};
 pub use moderation::{AccountAction, ActionTaken, ComplaintFiled, NewComplaint, ReviewItem};
 pub use outbox::{CLAIM_TIMEOUT_SECONDS, Delivery, QueueRefusal};
 pub use privacy::{RequestStep, RequestStepOutcome};
@@ -265,6 +267,20 @@ pub(crate) fn s(value: impl Into<String>) -> AttributeValue {
 
 pub(crate) fn n(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
+}
+
+/// A single-item write whose refused condition means there was nothing to do.
+pub(crate) fn done_unless_failed<T, E>(
+    result: Result<T, aws_sdk_dynamodb::error::SdkError<E, HttpResponse>>,
+) -> Result<(), StoreError>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match result {
+        Ok(_) => Ok(()),
+        Err(error) if condition_failed(&error) => Ok(()),
+        Err(error) => Err(StoreError::backend(error)),
+    }
 }
 
 /// Whether a single-item write was refused by its condition.

@@ -73,8 +73,9 @@ enum Ending {
 }
 
 impl Store {
-    /// A new login: its family and first refresh token. The account's memory of ended
-    /// sessions is pruned in the same write (the account was just read).
+    /// A new login: its family and first refresh token. The account's failed-login count
+    /// is reset and its memory of ended sessions pruned in the same write (the account
+    /// was just read), so a login stays one transaction.
     pub async fn start_session(
         &self,
         account: &Account,
@@ -98,10 +99,8 @@ impl Store {
                 Login::Token,
                 put_new(&self.table, self.refresh_item(token_digest, token)),
             );
-        if let Some(prune) =
-            self.prune_ended_sessions(account, Condition::new("attribute_exists(pk)"), now)
-        {
-            transaction = transaction.part(Login::Account, prune);
+        if let Some(account_update) = self.login_account_update(account, now) {
+            transaction = transaction.part(Login::Account, account_update);
         }
         transaction
             .commit_retrying_conflicts(self)
@@ -127,21 +126,42 @@ impl Store {
         condition: Condition,
         now: OffsetDateTime,
     ) -> Option<aws_sdk_dynamodb::types::TransactWriteItem> {
-        let forgettable = account.forgettable_ended_sessions(now);
-        if forgettable.is_empty() {
+        let (removals, condition) = forget_ended_sessions(account, condition, now);
+        (!removals.is_empty()).then(|| {
+            update(
+                &self.table,
+                key_item(&keys::account(&account.id)),
+                &format!("REMOVE {}", removals.join(", ")),
+                condition,
+            )
+        })
+    }
+
+    /// What a login writes to the account it opens: the failed-login count back to 0
+    /// and any backoff removed (unconditionally: whoever proved the password is never
+    /// locked out by failures that raced them), and the stale ended sessions forgotten.
+    /// `None` when there is nothing to change.
+    fn login_account_update(
+        &self,
+        account: &Account,
+        now: OffsetDateTime,
+    ) -> Option<aws_sdk_dynamodb::types::TransactWriteItem> {
+        let (mut removals, mut condition) =
+            forget_ended_sessions(account, Condition::new("attribute_exists(pk)"), now);
+        let mut expression = String::new();
+        if account.failed_logins > 0 || account.login_locked_until.is_some() {
+            expression.push_str("SET failed_logins = :no_failures ");
+            condition = condition.value(":no_failures", n(0));
+            removals.push("login_locked_until".to_owned());
+        }
+        if removals.is_empty() {
             return None;
         }
-        let mut condition = condition.name("#ended", "ended_sessions");
-        let mut paths = Vec::new();
-        for (i, session) in forgettable.iter().enumerate() {
-            let placeholder = format!("#forget{i}");
-            paths.push(format!("#ended.{placeholder}"));
-            condition = condition.name(&placeholder, session.as_str());
-        }
+        expression.push_str(&format!("REMOVE {}", removals.join(", ")));
         Some(update(
             &self.table,
             key_item(&keys::account(&account.id)),
-            &format!("REMOVE {}", paths.join(", ")),
+            &expression,
             condition,
         ))
     }
@@ -254,4 +274,25 @@ impl Store {
             Err(TransactionError::Store(error)) => Err(error),
         }
     }
+}
+
+/// The paths of `account`'s ended sessions no token can name any more, for a `REMOVE`,
+/// and `condition` with their placeholders.
+fn forget_ended_sessions(
+    account: &Account,
+    condition: Condition,
+    now: OffsetDateTime,
+) -> (Vec<String>, Condition) {
+    let forgettable = account.forgettable_ended_sessions(now);
+    if forgettable.is_empty() {
+        return (Vec::new(), condition);
+    }
+    let mut condition = condition.name("#ended", "ended_sessions");
+    let mut paths = Vec::new();
+    for (i, session) in forgettable.iter().enumerate() {
+        let placeholder = format!("#forget{i}");
+        paths.push(format!("#ended.{placeholder}"));
+        condition = condition.name(&placeholder, session.as_str());
+    }
+    (paths, condition)
 }

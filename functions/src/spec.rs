@@ -1,5 +1,6 @@
 //! What a row of the function table says, and the macro that turns the table into the
-//! `Function` enum, its dispatch and each binary's entry point.
+//! `Function` enum and its dispatch. Every function deploys the same binary
+//! (`src/main.rs`); the function's name, its `Handler:` in the template, selects its row.
 
 use natives_shared::domain::Role;
 
@@ -101,7 +102,8 @@ pub const fn objects(
 #[derive(Debug)]
 pub struct FunctionSpec {
     pub function: crate::Function,
-    /// The binary, the event file (`events/<name>.json`) and, in CamelCase plus
+    /// The handler name (the template's `Handler:`, which selects this row in the one
+    /// deployed binary), the event file (`events/<name>.json`) and, in CamelCase plus
     /// `Function`, the SAM resource.
     pub name: &'static str,
     pub trigger: Trigger,
@@ -146,8 +148,9 @@ impl FunctionSpec {
     }
 }
 
-/// Generates from the table: `enum Function`, `FUNCTIONS` (the rows), the dispatch of an
-/// invocation to its handler, and `entries::<Variant>::main()`, which each binary calls.
+/// Generates from the table: `enum Function`, `FUNCTIONS` (the rows) and the dispatch of
+/// an invocation to its handler (`handle_http`, `handle_event`), which the deployed binary
+/// (`crate::lambda::main`) and the local stack both run.
 macro_rules! function_table {
     (
         http { $(
@@ -224,27 +227,6 @@ macro_rules! function_table {
                     _ => Err(format!("{} is not an event function", self.name()).into()),
                 }
             }
-        }
-
-        /// Each function's `main`: its binary, `src/bin/<name>.rs`, calls only this, so
-        /// it links only its own handler.
-        pub mod entries {
-            $(
-                pub struct $http;
-                impl $http {
-                    pub fn main() -> Result<(), lambda_http::Error> {
-                        $crate::lambda::run_http(super::Function::$http, $http_handler)
-                    }
-                }
-            )*
-            $(
-                pub struct $event;
-                impl $event {
-                    pub fn main() -> Result<(), lambda_http::Error> {
-                        $crate::lambda::run_event(super::Function::$event, $event_handler)
-                    }
-                }
-            )*
         }
     };
 }

@@ -18,6 +18,7 @@ pub enum ItemKind {
     Tariff,
     ActionCosts,
     AuditEntry,
+    FirstAdminClaim,
 }
 
 /// Whose an item is, and where an account's items of that kind are found.
@@ -78,6 +79,7 @@ pub const ITEM_KINDS: &[KindSpec] = &[
     ),
     spec(ItemKind::Tariff, ToPlatform),
     spec(ItemKind::ActionCosts, ToPlatform),
+    spec(ItemKind::FirstAdminClaim, ToPlatform),
     spec(
         ItemKind::AuditEntry,
         ToPlatformAbout(AccountIndex(keys::AUDIT_INDEX_PREFIX)),
@@ -104,6 +106,7 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("CHECKOUT", "CHECKOUT") => ItemKind::Purchase,
         (keys::CATALOG, sk) if sk.starts_with(keys::TARIFF_PREFIX) => ItemKind::Tariff,
         (keys::CATALOG, keys::ACTION_COSTS) => ItemKind::ActionCosts,
+        (keys::CATALOG, keys::FIRST_ADMIN) => ItemKind::FirstAdminClaim,
         (keys::AUDIT, _) => ItemKind::AuditEntry,
         _ => return None,
     };
@@ -192,6 +195,7 @@ mod tests {
             (keys::checkout("cs_test_1"), ItemKind::Purchase),
             (keys::tariff("starter"), ItemKind::Tariff),
             (keys::action_costs(), ItemKind::ActionCosts),
+            (keys::first_admin(), ItemKind::FirstAdminClaim),
             (
                 keys::audit_entry(
                     "2026-11-28T00:00:00.000Z",

@@ -84,8 +84,9 @@ async fn main() -> Result<()> {
     let prep = Prep::new(&args);
 
     let mut functions = vec![(FLOOR.to_owned(), args.hello.clone())];
-    for name in &args.functions {
-        functions.push((name.clone(), args.binary_of(name)?));
+    for arg in &args.functions {
+        let label = arg.split_once('=').map_or(arg.as_str(), |(label, _)| label);
+        functions.push((label.to_owned(), args.binary_of(arg)?));
     }
     let log_dir = PathBuf::from("target/coldstart-logs");
     std::fs::create_dir_all(&log_dir)?;
@@ -129,7 +130,8 @@ fn smoke_report(
     println!("| function | binary | expected | first | warm | ok |");
     println!("|---|---|---:|---:|---:|---|");
     for (name, binary) in functions.iter().filter(|(n, _)| n != FLOOR) {
-        let event: Value = read_json(&args.repo.join(format!("events/{name}.json")))?;
+        let event: Value =
+            read_json(&args.repo.join(format!("events/{}.json", function_of(name))))?;
         let expected = event["routeKey"]
             .as_str()
             .and_then(|route| by_route.get(route).copied());
@@ -225,7 +227,7 @@ async fn start_once(
     let mut command = Command::new(binary);
     command
         .env_clear()
-        .envs(lambda_env(name, runtime_api, env))
+        .envs(lambda_env(function_of(name), runtime_api, env))
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
@@ -235,7 +237,7 @@ async fn start_once(
     events
         .send(Invocation {
             id: "1".into(),
-            event: prep.event(name).await?,
+            event: prep.event(function_of(name)).await?,
         })
         .await?;
     meter.reset();
@@ -256,7 +258,7 @@ async fn start_once(
         invocations.push((first.posted - first.handed_out, meter.take(), first.status));
         for i in 0..warm_invocations {
             let id = (i + 2).to_string();
-            let event = prep.event(name).await?;
+            let event = prep.event(function_of(name)).await?;
             meter.reset();
             let cpu_before = process_cpu(pid);
             events
@@ -892,18 +894,29 @@ impl Args {
     }
 }
 
+/// `get-me@fat=/some/release` runs get-me from that folder, reported as `get-me@fat`,
+/// so builds can be compared in one run (round-robin: the same background for each).
+fn function_of(label: &str) -> &str {
+    label.split('@').next().unwrap_or(label)
+}
+
 impl Args {
-    /// The function's own binary in `--bin-dir` (one binary per function, as before), or
-    /// else the one binary every function deploys.
-    fn binary_of(&self, function: &str) -> Result<PathBuf> {
+    /// The function's own binary in `--bin-dir` (or in the folder after its `@`: one
+    /// binary per function, as before), or else the one binary every function deploys.
+    fn binary_of(&self, label: &str) -> Result<PathBuf> {
+        let function = function_of(label);
+        let dir = match label.split_once('@') {
+            Some((_, rest)) => PathBuf::from(rest.split_once('=').map_or(rest, |(_, dir)| dir)),
+            None => self.bin_dir.clone(),
+        };
         [function, DEPLOYED_BINARY]
             .iter()
-            .map(|name| self.bin_dir.join(name))
+            .map(|name| dir.join(name))
             .find(|path| path.is_file())
             .ok_or_else(|| {
                 format!(
                     "neither {function} nor {DEPLOYED_BINARY} in {}",
-                    self.bin_dir.display()
+                    dir.display()
                 )
                 .into()
             })

@@ -54,7 +54,9 @@ for bin in "$dir"/release/*; do
 import io, sys, zipfile
 b = io.BytesIO()
 with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-    z.writestr(zipfile.ZipInfo("bootstrap"), open(sys.argv[1], "rb").read(), compresslevel=9)
+    info = zipfile.ZipInfo("bootstrap")
+    info.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(info, open(sys.argv[1], "rb").read(), compresslevel=9)
 print(len(b.getvalue()))
 PY
 )

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Where a warm function's CPU goes. Builds the function with symbols (the release profile,
+# Where a warm function's CPU goes. Builds the one binary every function deploys with symbols (the release profile,
 # not stripped, with line tables, in its own target dir so the Lambda build is untouched),
 # runs it under `perf record` in the cold-start emulator (bench/src/bin/coldstart.rs)
 # against a fresh local stack, and prints the function's self time by component.
 #
 # Usage: bench/profile.sh [function, default get-me] [warm invocations, default 3000]
 # Needs: perf (Debian's linux-perf, installed if missing), python3, the bench built
-# (`cd bench && cargo build --release`). The first run builds every dependency (~20 min
-# on 2 cores); later runs relink the one function (~2.5 min).
+# (`cd bench && cargo build --release`). The first run builds every dependency; later runs
+# relink the binary.
 set -euo pipefail
 function=${1:-get-me}
 warm=${2:-3000}
@@ -19,9 +19,9 @@ out=$(mktemp -d)
 command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
 (cd "$repo" && CARGO_PROFILE_RELEASE_STRIP=false CARGO_PROFILE_RELEASE_DEBUG=line-tables-only \
     CARGO_TARGET_DIR="$target" nice -n 10 cargo build --release --locked -q \
-    -p natives-functions --bin "$function")
+    -p natives-functions --bin natives-functions)
 mkdir -p "$out/bin"
-cp "$target/release/$function" "$out/bin/"
+cp "$target/release/natives-functions" "$out/bin/"
 
 # The stack only answers; its own speed is not measured (on-CPU time is the function's).
 (cd "$repo" && cargo build --locked -q -p natives-local)
@@ -36,7 +36,7 @@ perf record -q -F 10000 -o "$out/perf.data" -- target/release/coldstart \
     --data-dir "$out/data" --repo "$repo" --bin-dir "$out/bin" --runs 1 --warm "$warm" \
     --local-bin "$repo/target/debug/natives-local" \
     "$function" | grep -E "^\| (function|---|$function |hello )" || true
-perf report -i "$out/perf.data" --comm "$function" --no-children --sort sym --stdio \
+perf report -i "$out/perf.data" --comm natives-functio --no-children --sort sym --stdio \
     --percentage relative 2>/dev/null | python3 -c '
 import collections, re, sys
 components = [
@@ -54,7 +54,7 @@ components = [
     ("glibc malloc/free/memmove",
      lambda k, s: re.match(r"(_int_|__mem|cfree|malloc|unlink_chunk|__libc_|realloc|tcache)", s)),
     ("tracing", lambda k, s: "tracing" in s[:30]),
-    ("our code (natives_*, the binary)", lambda k, s: "natives_" in s[:40] or sys.argv[1].replace("-", "_") in s[:30]),
+    ("our code (natives_*, the binary)", lambda k, s: "natives_" in s[:40]),
     ("core/alloc/std (fmt, hashing, UTF-8; callers above)",
      lambda k, s: re.match(r"<?&?(mut )?<?(core|alloc|std|hashbrown|T as|\[)", s)),
 ]

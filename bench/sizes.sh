@@ -3,8 +3,11 @@
 # (what `sam build` / `cargo lambda build --output-format zip` upload), and the
 # duplicated crate versions the functions link.
 #
-# Usage (from anywhere): bench/sizes.sh        needs: cargo build --release -p natives-functions
-#                                                   (cd bench && cargo build --release) for hello
+# Every function deploys the same binary (natives-functions), so there is one zip; a folder
+# of per-function binaries (an older build) is listed one by one.
+#
+# Usage (from anywhere): bench/sizes.sh [release dir, default target/release]
+#   needs: cargo build --release -p natives-functions; (cd bench && cargo build --release) for hello
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$bench")
@@ -30,15 +33,21 @@ echo "| function | binary (MiB) | zip (MiB) | zip < 6 MB |"
 echo "|---|---:|---:|---|"
 binaries=()
 [ -x "$bench/target/release/hello" ] && binaries+=("hello:$bench/target/release/hello")
-for event in "$repo"/events/*.json; do
-    name=$(basename "$event" .json)
-    bin="$repo/target/release/$name"
-    [ -x "$bin" ] && binaries+=("$name:$bin") || echo "| $name | (no release build) | | |"
-done
+release=${1:-$repo/target/release}
+if [ -x "$release/natives-functions" ]; then
+    binaries+=("natives-functions (all $(ls "$repo"/events/*.json | wc -l) functions):$release/natives-functions")
+else
+    for event in "$repo"/events/*.json; do
+        name=$(basename "$event" .json)
+        bin="$release/$name"
+        [ -x "$bin" ] && binaries+=("$name:$bin") || echo "| $name | (no release build) | | |"
+    done
+fi
 for entry in "${binaries[@]}"; do
     name=${entry%%:*}; bin=${entry#*:}
-    zip_bootstrap "$bin" "$out/$name.zip"
-    size=$(stat -c %s "$bin"); zsize=$(stat -c %s "$out/$name.zip")
+    zip="$out/${name%% *}.zip"
+    zip_bootstrap "$bin" "$zip"
+    size=$(stat -c %s "$bin"); zsize=$(stat -c %s "$zip")
     ok=$([ "$zsize" -lt 6000000 ] && echo yes || echo NO)
     echo "| $name | $(mib "$size") | $(mib "$zsize") | $ok |"
 done

@@ -45,21 +45,15 @@ impl App {
     /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` can point them
     /// anywhere), and only the clients `spec`'s function uses.
     ///
-    /// `SECRETS`: the function's row grants it a secret (login, refresh-session,
-    /// create-checkout, stripe-webhook): it reads the secrets its environment names by
-    /// SSM parameter. The other functions neither build an SSM client nor link one; a
-    /// parameter name given to them is refused at start (they may not read it).
-    pub async fn from_env<const SECRETS: bool>(
-        spec: &FunctionSpec,
-    ) -> Result<Self, lambda_http::Error> {
+    /// A function whose row grants it a secret (login, refresh-session, create-checkout,
+    /// stripe-webhook) reads the secrets its environment names by SSM parameter; the
+    /// others never build an SSM client, and a parameter name given to them is refused
+    /// at start (they may not read it).
+    pub async fn from_env(spec: &FunctionSpec) -> Result<Self, lambda_http::Error> {
         let mut settings = Settings::from_env()?;
         let sdk = natives_shared::aws::load_sdk_config().await;
-        if SECRETS {
-            // A trait object, so that where SECRETS is false nothing of the SSM client is
-            // reachable from this future, not even its drop: those binaries do not link it.
-            let reading: std::pin::Pin<Box<dyn Future<Output = Result<(), ConfigError>> + '_>> =
-                Box::pin(natives_shared::secrets::resolve(&sdk, &mut settings));
-            reading.await?;
+        if spec.reads_secrets() {
+            natives_shared::secrets::resolve(&sdk, &mut settings).await?;
         }
         let archive_sdk = spec.uses_s3().then_some(&sdk);
         Self::new(&sdk, settings, Arc::new(SystemClock), archive_sdk)

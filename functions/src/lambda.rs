@@ -65,51 +65,64 @@ pub fn gate_token(
     }))
 }
 
-/// The whole `main` of an HTTP function's binary: build the `App` once, then serve.
-/// `SECRETS`: whether the function's row grants it a secret to read at cold start (only
-/// then is the SSM client compiled in).
-pub fn run_http<F, Fut, C, const SECRETS: bool>(
-    function: Function,
-    handler: F,
-) -> Result<(), lambda_http::Error>
-where
-    F: Fn(&'static App, Request, C) -> Fut + Copy + Send + 'static,
-    Fut: Future<Output = HandlerResult> + Send,
-    C: FromGate,
-{
-    let access = function.spec().access;
-    with_app::<_, _, SECRETS>(function, move |app| {
-        lambda_http::run(service_fn(move |request: Request| async move {
-            Ok::<_, Infallible>(respond(app, request, access, handler).await)
-        }))
-    })
+/// The environment variable that names the function when `_HANDLER` does not: for running
+/// the binary outside Lambda (a debugger, a container of one's own).
+pub const FUNCTION_VARIABLE: &str = "NATIVES_FUNCTION";
+
+/// The `main` of the one binary every function deploys (`src/main.rs`). Lambda gives a
+/// `provided.al2023` bootstrap its function's `Handler:` as `_HANDLER`; the template sets
+/// it to the function's name, which selects its row of the function table. An unknown or
+/// missing name fails the init with a message naming the valid ones.
+pub fn main() -> Result<(), lambda_http::Error> {
+    let name = std::env::var("_HANDLER")
+        .ok()
+        .filter(|name| !name.is_empty())
+        .or_else(|| std::env::var(FUNCTION_VARIABLE).ok());
+    let function = match name
+        .as_deref()
+        .map(|name| (name, Function::from_name(name)))
+    {
+        Some((_, Some(function))) => function,
+        Some((name, None)) => return Err(unknown_function(&format!("handler {name:?}"))),
+        None => return Err(unknown_function("no _HANDLER")),
+    };
+    run(function)
 }
 
-/// The whole `main` of an event function's binary.
-pub fn run_event<F, Fut, const SECRETS: bool>(
-    function: Function,
-    handler: F,
-) -> Result<(), lambda_http::Error>
-where
-    F: Fn(&'static App, serde_json::Value) -> Fut + Copy + Send + 'static,
-    Fut: Future<Output = Result<serde_json::Value, lambda_http::Error>> + Send,
-{
+fn unknown_function(what: &str) -> lambda_http::Error {
+    let names: Vec<&str> = crate::FUNCTIONS.iter().map(|spec| spec.name).collect();
+    let message = format!(
+        "{what}: the function's Handler (or {FUNCTION_VARIABLE}) must name a function of the table: {}",
+        names.join(", ")
+    );
+    eprintln!("{message}");
+    message.into()
+}
+
+/// Runs `function` as a Lambda until the sandbox ends: build its `App` once, then serve
+/// each invocation through the table's dispatch (the same the local stack runs).
+pub fn run(function: Function) -> Result<(), lambda_http::Error> {
     use lambda_http::lambda_runtime::{self, LambdaEvent};
-    with_app::<_, _, SECRETS>(function, move |app| {
-        lambda_runtime::run(lambda_runtime::service_fn(
-            move |event: LambdaEvent<serde_json::Value>| async move {
-                handler(app, event.payload).await
-            },
-        ))
-    })
+    if function.spec().route().is_some() {
+        with_app(function, move |app| {
+            lambda_http::run(service_fn(move |request: Request| async move {
+                Ok::<_, Infallible>(function.handle_http(app, request).await)
+            }))
+        })
+    } else {
+        with_app(function, move |app| {
+            lambda_runtime::run(lambda_runtime::service_fn(
+                move |event: LambdaEvent<serde_json::Value>| async move {
+                    function.handle_event(app, event.payload).await
+                },
+            ))
+        })
+    }
 }
 
 /// Logging, a one-thread runtime (a sandbox serves one invocation at a time) and the
 /// function's `App`, built once; then `serve` until the sandbox ends.
-fn with_app<S, Fut, const SECRETS: bool>(
-    function: Function,
-    serve: S,
-) -> Result<(), lambda_http::Error>
+fn with_app<S, Fut>(function: Function, serve: S) -> Result<(), lambda_http::Error>
 where
     S: FnOnce(&'static App) -> Fut,
     Fut: Future<Output = Result<(), lambda_http::Error>>,
@@ -119,8 +132,7 @@ where
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let app: &'static App =
-            Box::leak(Box::new(App::from_env::<SECRETS>(function.spec()).await?));
+        let app: &'static App = Box::leak(Box::new(App::from_env(function.spec()).await?));
         serve(app).await
     })
 }

@@ -1,5 +1,5 @@
 //! The Lambda functions of Natives.Chat: the function table, the handlers, and the
-//! entry point each binary runs. Every deployment (SAM template, local stack) is
+//! `main` of the one binary every function deploys (`lambda::main`). Every deployment (SAM template, local stack) is
 //! checked against the table.
 
 pub mod accounts;
@@ -19,4 +19,4 @@ mod views;
 
 pub use app::App;
 pub use lambda::{HandlerResult, Visitor};
-pub use table::{FUNCTIONS, Function, entries};
+pub use table::{FUNCTIONS, Function};

@@ -1,5 +1,6 @@
 //! What a row of the function table says, and the macro that turns the table into the
-//! `Function` enum, its dispatch and each binary's entry point.
+//! `Function` enum and its dispatch. Every function deploys the same binary
+//! (`src/main.rs`); the function's name, its `Handler:` in the template, selects its row.
 
 use natives_shared::config::Secret;
 use natives_shared::domain::Role;
@@ -137,7 +138,8 @@ pub const fn secret(secret: Secret) -> Permission {
 #[derive(Debug)]
 pub struct FunctionSpec {
     pub function: crate::Function,
-    /// The binary, the event file (`events/<name>.json`) and, in CamelCase plus
+    /// The handler name (the template's `Handler:`, which selects this row in the one
+    /// deployed binary), the event file (`events/<name>.json`) and, in CamelCase plus
     /// `Function`, the SAM resource.
     pub name: &'static str,
     pub trigger: Trigger,
@@ -162,6 +164,11 @@ impl FunctionSpec {
             Resource::Parameter(secret) => Some(secret),
             _ => None,
         })
+    }
+
+    /// Whether this function reads a secret at cold start (and so builds an SSM client).
+    pub fn reads_secrets(&self) -> bool {
+        self.secrets().next().is_some()
     }
 
     pub fn route(&self) -> Option<(&'static str, &'static str)> {
@@ -190,8 +197,9 @@ impl FunctionSpec {
     }
 }
 
-/// Generates from the table: `enum Function`, `FUNCTIONS` (the rows), the dispatch of an
-/// invocation to its handler, and `entries::<Variant>::main()`, which each binary calls.
+/// Generates from the table: `enum Function`, `FUNCTIONS` (the rows) and the dispatch of
+/// an invocation to its handler (`handle_http`, `handle_event`), which the deployed binary
+/// (`crate::lambda::main`) and the local stack both run.
 macro_rules! function_table {
     (
         http { $(
@@ -269,60 +277,9 @@ macro_rules! function_table {
                 }
             }
         }
-
-        /// Each function's `main`: its binary, `src/bin/<name>.rs`, calls only this, so
-        /// it links only its own handler.
-        pub mod entries {
-            $(
-                pub struct $http;
-                impl $http {
-                    pub fn main() -> Result<(), lambda_http::Error> {
-                        $crate::lambda::run_http::<
-                            _,
-                            _,
-                            _,
-                            { $crate::spec::reads_secrets(super::Function::$http) },
-                        >(super::Function::$http, $http_handler)
-                    }
-                }
-            )*
-            $(
-                pub struct $event;
-                impl $event {
-                    pub fn main() -> Result<(), lambda_http::Error> {
-                        $crate::lambda::run_event::<
-                            _,
-                            _,
-                            { $crate::spec::reads_secrets(super::Function::$event) },
-                        >(super::Function::$event, $event_handler)
-                    }
-                }
-            )*
-        }
     };
 }
 pub(crate) use function_table;
-
-/// Whether `function`'s row grants it a secret, decided at compile time: each binary's
-/// entry point passes it on, so only the binaries of functions that read secrets link
-/// the SSM client.
-pub const fn reads_secrets(function: crate::Function) -> bool {
-    let mut i = 0;
-    while i < crate::FUNCTIONS.len() {
-        let spec = &crate::FUNCTIONS[i];
-        if spec.function as usize == function as usize {
-            let mut j = 0;
-            while j < spec.permissions.len() {
-                if matches!(spec.permissions[j].resource, Resource::Parameter(_)) {
-                    return true;
-                }
-                j += 1;
-            }
-        }
-        i += 1;
-    }
-    false
-}
 
 impl crate::Function {
     pub fn spec(self) -> &'static FunctionSpec {

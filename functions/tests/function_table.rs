@@ -1,5 +1,5 @@
 //! The function table is the single source of truth: the SAM template, the event files
-//! and the binaries must agree with it exactly.
+//! and the deployed binary must agree with it exactly.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -180,8 +180,13 @@ fn template_declares_exactly_the_function_table() {
         let function = &template["Resources"][id.as_str()];
         assert_eq!(
             function["Metadata"]["BuildProperties"]["Binary"].as_str(),
+            Some(DEPLOYED_BINARY),
+            "{id} deploys the one binary"
+        );
+        assert_eq!(
+            function["Properties"]["Handler"].as_str(),
             Some(spec.name),
-            "{id} builds the binary of its function"
+            "{id}'s Handler is its function's name, which selects its row"
         );
         assert_trigger(&id, spec, &the_one_event(&id, function));
     }
@@ -247,25 +252,85 @@ fn every_function_has_an_event_for_its_trigger() {
     assert_eq!(files, FUNCTIONS.len(), "one event per function, no strays");
 }
 
-/// Each binary is the three lines that run its row's generated entry point, whose
-/// handler is the one the row names (the macro writes both from the same row).
+/// The binary every function deploys (`functions/src/main.rs`).
+const DEPLOYED_BINARY: &str = "natives-functions";
+
+/// Every function deploys the same binary, so sam build builds it once: the same code
+/// folder and build metadata, and nothing else that separates builds.
 #[test]
-fn every_binary_runs_the_entry_point_of_its_row() {
+fn every_function_shares_one_build() {
+    let template = template();
+    let builds: BTreeSet<String> = FUNCTIONS
+        .iter()
+        .map(|spec| {
+            let function = &template["Resources"][spec.logical_id().as_str()];
+            format!(
+                "{:?} {:?}",
+                function["Metadata"], function["Properties"]["CodeUri"]
+            )
+        })
+        .collect();
+    assert_eq!(builds.len(), 1, "one build for every function: {builds:?}");
     for spec in FUNCTIONS {
-        let path = repo_file(&format!("functions/src/bin/{}.rs", spec.name));
-        let text =
-            std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}", path.display()));
-        let variant = format!("{:?}", spec.function);
-        let expected = format!(
-            "//! Lambda function `{}`: its entry point is generated from its row of the function table.\nfn main() -> Result<(), lambda_http::Error> {{\n    natives_functions::entries::{variant}::main()\n}}\n",
+        let function = &template["Resources"][spec.logical_id().as_str()]["Properties"];
+        for key in ["Runtime", "Architectures"] {
+            assert!(
+                function[key].is_null(),
+                "{}: {key} comes from Globals, so every function shares the build",
+                spec.name
+            );
+        }
+    }
+}
+
+/// The name the template gives a function (its `Handler:`, which Lambda passes to the
+/// binary as `_HANDLER`) selects exactly its row; the local stack and the budget tests run
+/// the same dispatch (`Function::handle_http`) that the binary then serves.
+#[test]
+fn every_function_name_selects_its_own_row() {
+    for spec in FUNCTIONS {
+        assert_eq!(
+            natives_functions::Function::from_name(spec.name),
+            Some(spec.function),
+            "{}",
             spec.name
         );
-        assert_eq!(text, expected, "{}", path.display());
+        assert_eq!(spec.function.spec().name, spec.name);
     }
-    let files = std::fs::read_dir(repo_file("functions/src/bin"))
-        .unwrap()
-        .count();
-    assert_eq!(files, FUNCTIONS.len(), "one binary per function, no strays");
+    let names: BTreeSet<&str> = FUNCTIONS.iter().map(|spec| spec.name).collect();
+    assert_eq!(names.len(), FUNCTIONS.len(), "function names are unique");
+}
+
+/// No per-function binaries: `src/main.rs` is the only one.
+#[test]
+fn the_crate_builds_one_binary() {
+    assert!(
+        !repo_file("functions/src/bin").exists(),
+        "functions/src/bin/ is gone: every function deploys functions/src/main.rs, \
+         selected by its Handler (docs/architecture.md, Adding a function)"
+    );
+    assert!(repo_file("functions/src/main.rs").is_file());
+}
+
+/// The binary refuses to start without a function it knows, and says which it knows.
+#[test]
+fn an_unknown_handler_fails_the_init_with_the_valid_names() {
+    for handler in [Some("bootstrap"), None] {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_natives-functions"));
+        command
+            .env_clear()
+            .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9");
+        if let Some(handler) = handler {
+            command.env("_HANDLER", handler);
+        }
+        let output = command.output().expect("the binary runs");
+        assert!(!output.status.success(), "{handler:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("must name a function of the table: register, login"),
+            "{handler:?}: {stderr}"
+        );
+    }
 }
 
 /// Secrets never travel in the template or a function's environment: a function whose
@@ -329,17 +394,9 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
     }
     let readers: BTreeSet<&str> = FUNCTIONS
         .iter()
-        .filter(|spec| spec.secrets().next().is_some())
+        .filter(|spec| spec.reads_secrets())
         .map(|spec| spec.name)
         .collect();
-    for spec in FUNCTIONS {
-        assert_eq!(
-            natives_functions::spec::reads_secrets(spec.function),
-            readers.contains(spec.name),
-            "{}: the entry point's compile-time flag follows the row",
-            spec.name
-        );
-    }
     assert_eq!(
         readers,
         BTreeSet::from([

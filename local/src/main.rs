@@ -66,6 +66,25 @@ enum OutboxCommand {
 enum AccountsCommand {
     /// Replace an account's roles, e.g. `set-roles ada@example.com user,admin`.
     SetRoles { email: String, roles: String },
+    /// Appoint a stack's first admin: once per table, audited. With `--aws`, on the
+    /// deployed table (your AWS credentials and region, as the AWS CLI finds them);
+    /// without, on the local data. Later admins are appointed by admins.
+    FirstAdmin {
+        /// The registered account to make an admin.
+        email: String,
+        /// Who runs this (a person), for the audit entry.
+        #[arg(long)]
+        operator: String,
+        /// Why, for the audit entry.
+        #[arg(long)]
+        reason: String,
+        /// On the deployed stack's table instead of the local data.
+        #[arg(long)]
+        aws: bool,
+        /// The deployed table's name (the stack's `TableName` output).
+        #[arg(long, default_value = "natives")]
+        table: String,
+    },
 }
 
 fn main() -> Result<(), BoxError> {
@@ -111,6 +130,25 @@ fn main() -> Result<(), BoxError> {
             Command::Outbox {
                 command: OutboxCommand::List,
             } => list_outbox(&cli.data_dir).await,
+            Command::Accounts {
+                command:
+                    AccountsCommand::FirstAdmin {
+                        email,
+                        operator,
+                        reason,
+                        aws,
+                        table,
+                    },
+            } => {
+                let (store, _running) = if aws {
+                    let sdk = natives_shared::aws::load_sdk_config().await;
+                    (natives_shared::store::Store::connect(&sdk, &table), None)
+                } else {
+                    let (app, running) = attach(&cli.data_dir).await?;
+                    (app.store, Some(running))
+                };
+                first_admin(&store, &email, &operator, &reason).await
+            }
         }
     })
 }
@@ -259,4 +297,55 @@ async fn list_outbox(data: &std::path::Path) -> Result<(), BoxError> {
         }
     }
     Ok(())
+}
+
+/// The one-off that makes a new stack's first admin, with its audit entry.
+async fn first_admin(
+    store: &natives_shared::store::Store,
+    email: &str,
+    operator: &str,
+    reason: &str,
+) -> Result<(), BoxError> {
+    use natives_shared::clock::rfc3339;
+    use natives_shared::domain::AuditEntryId;
+    use natives_shared::store::{AuditEntry, FirstAdminOutcome};
+
+    let email = Email::parse(email).map_err(|e| format!("e-mail: {e}"))?;
+    let (operator, reason) = (operator.trim(), reason.trim());
+    if operator.is_empty() || reason.is_empty() {
+        return Err("--operator and --reason must say who and why (they are audited)".into());
+    }
+    let account_id = store.account_id_for_email(&email).await?.ok_or_else(|| {
+        format!(
+            "no account with e-mail {}: register it first",
+            email.as_ref()
+        )
+    })?;
+    let now = time::OffsetDateTime::now_utc();
+    let audit = AuditEntry {
+        id: AuditEntryId::new(),
+        actor_id: account_id.clone(),
+        action: "roles.first_admin".into(),
+        target: format!("account:{account_id}"),
+        target_account_id: Some(account_id.clone()),
+        reason: format!("first admin, appointed by operator {operator}: {reason}"),
+        created_at: rfc3339::format(now),
+    };
+    match store.appoint_first_admin(&account_id, &audit, now).await? {
+        FirstAdminOutcome::Appointed => {
+            println!(
+                "{} ({account_id}) is the first admin (audit entry {}); log in again to use it",
+                email.as_ref(),
+                audit.id
+            );
+            Ok(())
+        }
+        FirstAdminOutcome::AlreadyAppointed { account_id, at } => Err(format!(
+            "this table's first admin was appointed at {at} ({account_id}); admins appoint the others"
+        )
+        .into()),
+        FirstAdminOutcome::NotAppointable => {
+            Err(format!("{} is an admin already", email.as_ref()).into())
+        }
+    }
 }

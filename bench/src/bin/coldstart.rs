@@ -8,9 +8,15 @@
 //! A counting proxy sits in front of the embedded DynamoDB, so each invocation's time
 //! waiting on DynamoDB is known and the handler's own time is the rest.
 //!
+//! Each function runs as Lambda would run it: its binary in `--bin-dir` (the one binary
+//! every function deploys, `natives-functions`, or a per-function binary of that name),
+//! `_HANDLER` and the environment from its entry in `infra/template.yaml`, and each event
+//! from `natives-local example-event <function>` (its `events/` file, filled with fresh
+//! local data). A new function needs nothing here.
+//!
 //! Usage (from bench/, a local stack serving with `--data-dir DIR`):
 //!   target/release/coldstart --data-dir DIR [--runs 20] [--warm 100] [--repo ..]
-//!                            [--bin-dir ../target/release] [--env K=V]… [function…]
+//!                            [--bin-dir ../target/release] [--env K=V]… [--smoke] [function…]
 //! Without function names: every function with an event in events/ and a binary.
 
 use std::collections::HashMap;
@@ -28,7 +34,7 @@ use hyper::client::conn::http1::SendRequest;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use serde_json::{Value, json};
+use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::process::Command;
 use tokio::sync::mpsc;
@@ -37,7 +43,6 @@ type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T, E = Error> = std::result::Result<T, E>;
 
 const FLOOR: &str = "hello";
-const PASSWORD: &str = "correct horse battery";
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<()> {
@@ -52,7 +57,7 @@ async fn main() -> Result<()> {
 
     let meter = Arc::new(DdbMeter::default());
     let proxy = start_dynamodb_proxy(dynamodb, meter.clone()).await?;
-    let env = FunctionEnv {
+    let mut env = FunctionEnv {
         dynamodb: format!("http://{proxy}"),
         s3: endpoints["s3"].as_str().unwrap_or_default().to_owned(),
         public_key: keys["public_base64url"]
@@ -63,29 +68,25 @@ async fn main() -> Result<()> {
             .as_str()
             .unwrap_or_default()
             .to_owned(),
-        extra: args.env.clone(),
-        extra_for: {
-            let mut extra = args.env_for.clone();
-            // create-checkout only builds a URL with the local checkout provider (no Stripe
-            // call); stripe-webhook verifies signatures with the stack's secret.
-            extra.push((
-                vec!["create-checkout".into()],
-                "LOCAL_CHECKOUT_BASE_URL".into(),
-                format!("http://{api}"),
-            ));
-            extra.push((
-                vec!["stripe-webhook".into()],
-                "STRIPE_WEBHOOK_SECRET".into(),
-                webhook_secret.clone(),
-            ));
-            extra
-        },
+        webhook_secret,
+        // create-checkout opens the local checkout page (no Stripe call).
+        extra: [(
+            "LOCAL_CHECKOUT_BASE_URL".to_owned(),
+            format!("http://{api}"),
+        )]
+        .into_iter()
+        .chain(args.env.clone())
+        .collect(),
+        extra_for: args.env_for.clone(),
+        template: None,
     };
-    let prep = Prep::new(api, &args, webhook_secret);
+    env.template = Some(Template::read(&args.repo, &env)?);
+    let prep = Prep::new(&args);
 
     let mut functions = vec![(FLOOR.to_owned(), args.hello.clone())];
-    for name in &args.functions {
-        functions.push((name.clone(), args.bin_dir.join(name)));
+    for arg in &args.functions {
+        let label = arg.split_once('=').map_or(arg.as_str(), |(label, _)| label);
+        functions.push((label.to_owned(), args.binary_of(arg)?));
     }
     let log_dir = PathBuf::from("target/coldstart-logs");
     std::fs::create_dir_all(&log_dir)?;
@@ -110,7 +111,52 @@ async fn main() -> Result<()> {
     }
 
     print_report(&args, &functions, &cold, &warm);
+    if args.smoke {
+        return smoke_report(&args, &functions, &cold);
+    }
     Ok(())
+}
+
+/// `--smoke`: every function's first and warm invocation got its route's success status
+/// (`docs/openapi.yaml`); for a function that is not a route, an answer.
+fn smoke_report(
+    args: &Args,
+    functions: &[(String, PathBuf)],
+    cold: &HashMap<String, Vec<Start>>,
+) -> Result<()> {
+    let by_route = expected_statuses(&args.repo)?;
+    let mut failures = Vec::new();
+    println!("\n### Smoke test: each function's example event, cold and warm\n");
+    println!("| function | binary | expected | first | warm | ok |");
+    println!("|---|---|---:|---:|---:|---|");
+    for (name, binary) in functions.iter().filter(|(n, _)| n != FLOOR) {
+        let event: Value =
+            read_json(&args.repo.join(format!("events/{}.json", function_of(name))))?;
+        let expected = event["routeKey"]
+            .as_str()
+            .and_then(|route| by_route.get(route).copied());
+        let start = &cold[name][0];
+        let (first, warm) = (start.invocations[0].2, start.invocations[1].2);
+        let ok = match expected {
+            Some(status) => first == status && warm == status,
+            None => true, // not a route: the invocation answered without an error
+        };
+        if !ok {
+            failures.push(name.clone());
+        }
+        println!(
+            "| {name} | {} | {} | {first} | {warm} | {} |",
+            binary.file_name().unwrap_or_default().to_string_lossy(),
+            expected.map_or("answer".into(), |s| s.to_string()),
+            if ok { "yes" } else { "NO" }
+        );
+    }
+    if failures.is_empty() {
+        println!("\nsmoke: {} passed, 0 failed", functions.len() - 1);
+        Ok(())
+    } else {
+        Err(format!("smoke: wrong status from {}", failures.join(", ")).into())
+    }
 }
 
 // ---------------------------------------------------------------- one process start
@@ -144,10 +190,13 @@ struct FunctionEnv {
     s3: String,
     public_key: String,
     private_key: String,
+    webhook_secret: String,
+    /// For every function (`--env`, and the local checkout page's base URL).
     extra: Vec<(String, String)>,
-    /// Per function (`--env-for`, and what a function needs locally: the checkout
-    /// provider's base URL for create-checkout, the webhook secret for stripe-webhook).
+    /// Per function (`--env-for`).
     extra_for: Vec<(Vec<String>, String, String)>,
+    /// What the template gives each function.
+    template: Option<Template>,
 }
 
 async fn start_once(
@@ -178,7 +227,7 @@ async fn start_once(
     let mut command = Command::new(binary);
     command
         .env_clear()
-        .envs(lambda_env(name, runtime_api, env))
+        .envs(lambda_env(function_of(name), runtime_api, env))
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
@@ -188,7 +237,7 @@ async fn start_once(
     events
         .send(Invocation {
             id: "1".into(),
-            event: prep.event(name).await?,
+            event: prep.event(function_of(name)).await?,
         })
         .await?;
     meter.reset();
@@ -209,7 +258,7 @@ async fn start_once(
         invocations.push((first.posted - first.handed_out, meter.take(), first.status));
         for i in 0..warm_invocations {
             let id = (i + 2).to_string();
-            let event = prep.event(name).await?;
+            let event = prep.event(function_of(name)).await?;
             meter.reset();
             let cpu_before = process_cpu(pid);
             events
@@ -260,7 +309,9 @@ async fn expect(outcomes: &mut mpsc::UnboundedReceiver<Outcome>, id: &str) -> Re
     Ok(outcome)
 }
 
-/// The environment a `provided.al2023` Lambda sandbox gives the bootstrap.
+/// The environment a `provided.al2023` Lambda sandbox gives the bootstrap: the runtime's
+/// variables, `_HANDLER` (the function's `Handler:`, which selects its row in the one
+/// binary), and the environment `infra/template.yaml` gives the function.
 fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(String, String)> {
     let extra_for_this = || {
         env.extra_for
@@ -268,18 +319,21 @@ fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(St
             .filter(|(names, _, _)| names.iter().any(|n| n == name))
             .map(|(_, k, v)| (k.clone(), v.clone()))
     };
-    // The private key in the environment, unless the function is told to read it from
-    // SSM (`--env-for login JWT_PRIVATE_KEY_PARAMETER=…`, as deployed).
-    let key_from_ssm = env
+    let given: Vec<String> = env
         .extra
         .iter()
         .cloned()
         .chain(extra_for_this())
-        .any(|(k, _)| k == "JWT_PRIVATE_KEY_PARAMETER");
+        .map(|(k, _)| k)
+        .collect();
+    let template = env.template.as_ref();
+    let handler = template.map_or_else(|| "bootstrap".into(), |t| t.handler(name));
+    let memory = template.map_or_else(|| "128".into(), |t| t.memory(name));
     [
         ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_string()),
+        ("_HANDLER", handler),
         ("AWS_LAMBDA_FUNCTION_NAME", name.to_owned()),
-        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".into()),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", memory),
         ("AWS_LAMBDA_FUNCTION_VERSION", "1".into()),
         ("AWS_LAMBDA_LOG_STREAM_NAME", "2026/12/10/[1]bench".into()),
         ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}")),
@@ -290,27 +344,45 @@ fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(St
         ("AWS_SECRET_ACCESS_KEY", "natives-local-secret".into()),
         ("AWS_ENDPOINT_URL_DYNAMODB", env.dynamodb.clone()),
         ("AWS_ENDPOINT_URL_S3", env.s3.clone()),
-        ("TABLE_NAME", "natives".into()),
-        ("JWT_PUBLIC_KEY", env.public_key.clone()),
         ("TZ", ":UTC".into()),
         ("PATH", "/usr/local/bin:/usr/bin:/bin".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
-    // As in infra/template.yaml: only the functions that issue tokens hold the private
-    // key, and the two that hash passwords have malloc's mmap threshold fixed.
     .chain(
-        (["login", "refresh-session"].contains(&name) && !key_from_ssm)
-            .then(|| ("JWT_PRIVATE_KEY".to_owned(), env.private_key.clone())),
-    )
-    .chain(
-        ["login", "register"]
-            .contains(&name)
-            .then(|| ("MALLOC_MMAP_THRESHOLD_".to_owned(), "131072".to_owned())),
+        template
+            .map(|t| t.environment(name))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(k, v)| secret_in_plain(env, &given, k, v)),
     )
     .chain(env.extra.iter().cloned())
     .chain(extra_for_this())
     .collect()
+}
+
+/// The template names secrets by SSM parameter (`X_PARAMETER`); the bench gives the local
+/// value as `X` instead, unless the run passes `X_PARAMETER` itself (`--env-for login
+/// JWT_PRIVATE_KEY_PARAMETER=…`, to measure the SSM read as deployed). A secret with no
+/// local value (the Stripe key: the local checkout page stands in) is left out.
+fn secret_in_plain(
+    env: &FunctionEnv,
+    given: &[String],
+    variable: String,
+    value: String,
+) -> Option<(String, String)> {
+    let Some(secret) = variable.strip_suffix("_PARAMETER") else {
+        return Some((variable, value));
+    };
+    if given.contains(&variable) {
+        return None;
+    }
+    let local = match secret {
+        "JWT_PRIVATE_KEY" => env.private_key.clone(),
+        "STRIPE_WEBHOOK_SECRET" => env.webhook_secret.clone(),
+        _ => return None,
+    };
+    Some((secret.to_owned(), local))
 }
 
 /// Time the process's threads have spent on a CPU (`/proc/<pid>/task/*/schedstat`, ns):
@@ -493,306 +565,168 @@ async fn connect(address: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
     Ok(sender)
 }
 
-// ---------------------------------------------------------------- events with real tokens
+// ---------------------------------------------------------------- events and environment
 
-/// Makes each invocation's event from `events/<function>.json`: placeholders become real
-/// tokens minted through the local stack's API, just before the event is handed out
-/// (so a revoke-all or a block from the previous invocation cannot spoil it).
+/// Makes each invocation's event: `natives-local example-event <function>` on the running
+/// stack's data prints `events/<function>.json` with its placeholders filled from fresh
+/// local data (a new account with the role the function's row asks for, its tokens, a
+/// pending purchase, a Stripe signature…), just before the event is handed out, so a
+/// revoke-all or a block from the previous invocation cannot spoil it. A new function
+/// needs nothing here.
 struct Prep {
-    api: SocketAddr,
-    events_dir: PathBuf,
-    /// `shared/fixtures/checkout_session.json`: the Checkout Session a webhook event wraps.
-    checkout_fixture: PathBuf,
+    repo: PathBuf,
     data_dir: PathBuf,
     local_bin: PathBuf,
-    webhook_secret: String,
-    tag: String,
-    counter: AtomicU64,
-    /// E-mail → account id, for every account registered here.
-    registered: tokio::sync::Mutex<HashMap<String, String>>,
-    admin: tokio::sync::Mutex<Option<String>>,
-    /// Accounts that bought credits here (get-balance lists a ledger, not an empty one).
-    funded: tokio::sync::Mutex<std::collections::HashSet<String>>,
 }
 
-/// The account id the example events carry in grant-credits' path.
-const EXAMPLE_ACCOUNT_ID: &str = "01JEXAMPLEACCOUNT0000000000";
-
 impl Prep {
-    fn new(api: SocketAddr, args: &Args, webhook_secret: String) -> Self {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
+    fn new(args: &Args) -> Self {
         Self {
-            api,
-            events_dir: args.repo.join("events"),
-            checkout_fixture: args.repo.join("shared/fixtures/checkout_session.json"),
+            repo: args.repo.clone(),
             data_dir: args.data_dir.clone(),
             local_bin: args.local_bin.clone(),
-            webhook_secret,
-            tag: format!("{}-{}", std::process::id(), now.as_secs()),
-            counter: AtomicU64::new(0),
-            registered: Default::default(),
-            admin: Default::default(),
-            funded: Default::default(),
         }
     }
 
     async fn event(&self, function: &str) -> Result<String> {
         if function == FLOOR {
             return Ok(std::fs::read_to_string(
-                self.events_dir.join("get-me.json"),
+                self.repo.join("events/get-me.json"),
             )?);
         }
-        let mut event: Value = read_json(&self.events_dir.join(format!("{function}.json")))?;
-        match function {
-            // A new address per invocation: the measured path is a successful registration.
-            "register" => set_body_field(&mut event, "email", &self.unique_email())?,
-            "login" => set_body_field(&mut event, "email", &self.account(function).await?)?,
-            // A paid checkout session created through the local stack just now, signed
-            // with the stack's webhook secret: the measured path is the credit.
-            "stripe-webhook" => {
-                let body = self.paid_checkout_event(function).await?;
-                let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-                event["headers"]["stripe-signature"] =
-                    Value::from(sign_stripe(&self.webhook_secret, now, &body));
-                event["body"] = Value::from(body);
-            }
-            _ => {}
-        }
-        let mut text = event.to_string();
-        if text.contains("REPLACE_WITH_") {
-            let email = match function {
-                // A blocked account cannot log in again: block-me gets a new account each time.
-                "block-me" => self.new_account().await?,
-                // Admin routes: an account with the admin role.
-                "put-tariff" | "grant-credits" => self.admin().await?,
-                _ => self.account(function).await?,
-            };
-            let tokens = self.login(&email).await?;
-            let bearer = tokens["access_token"].as_str().unwrap_or_default();
-            if function == "get-balance" {
-                self.buy_credits_once(&email, bearer).await?;
-            }
-            text = text
-                .replace(
-                    "REPLACE_WITH_ACCESS_TOKEN",
-                    tokens["access_token"].as_str().unwrap_or(""),
-                )
-                .replace(
-                    "REPLACE_WITH_REFRESH_TOKEN",
-                    tokens["refresh_token"].as_str().unwrap_or(""),
-                );
-        }
-        if function == "grant-credits" {
-            // The grant goes to a real (non-admin) account: rawPath, path, pathParameters.
-            let email = self.account(function).await?;
-            let id = self.registered.lock().await[&email].clone();
-            text = text.replace(EXAMPLE_ACCOUNT_ID, &id);
-        }
-        Ok(text)
-    }
-
-    /// POST /v1/checkout for the starter tariff: the answer (session id and checkout URL).
-    async fn open_checkout(&self, bearer: &str) -> Result<Value> {
-        let (status, answer) = self
-            .request(
-                Method::POST,
-                "/v1/checkout",
-                json!({ "tariff_id": "starter" }).to_string(),
-                Some(bearer),
-            )
-            .await?;
-        if status != StatusCode::CREATED || !answer["checkout_url"].is_string() {
-            return Err(format!("POST /v1/checkout: {status} {answer}").into());
-        }
-        Ok(answer)
-    }
-
-    /// Buys the starter tariff through the stack's local checkout page, once per account.
-    async fn buy_credits_once(&self, email: &str, bearer: &str) -> Result<()> {
-        if !self.funded.lock().await.insert(email.to_owned()) {
-            return Ok(());
-        }
-        let answer = self.open_checkout(bearer).await?;
-        let url = answer["checkout_url"].as_str().unwrap_or_default();
-        let path = url
-            .split_once("/local/")
-            .map(|(_, rest)| rest)
-            .unwrap_or_default();
-        let (status, _) = self
-            .request(
-                Method::POST,
-                &format!("/local/{path}/pay"),
-                String::new(),
-                None,
-            )
-            .await?;
-        if !status.is_success() {
-            return Err(format!("paying {url}: {status}").into());
-        }
-        Ok(())
-    }
-
-    /// POST /v1/checkout as the function's account, then the `checkout.session.completed`
-    /// event Stripe would send for it once paid (as `local/src/checkout_page.rs` builds it).
-    async fn paid_checkout_event(&self, function: &str) -> Result<String> {
-        let email = self.account(function).await?;
-        let account_id = self.registered.lock().await[&email].clone();
-        let tokens = self.login(&email).await?;
-        let bearer = tokens["access_token"].as_str().unwrap_or_default();
-        let answer = self.open_checkout(bearer).await?;
-        let session_id = answer["checkout_session_id"].as_str().unwrap_or_default();
-        let mut session = read_json(&self.checkout_fixture)?;
-        session["id"] = json!(session_id);
-        session["client_reference_id"] = json!(account_id);
-        session["metadata"] = json!({ "account_id": account_id, "credits": "100" });
-        session["amount_total"] = json!(990);
-        session["amount_subtotal"] = json!(990);
-        session["currency"] = json!("eur");
-        session["payment_status"] = json!("paid");
-        session["status"] = json!("complete");
-        session["url"] = Value::Null;
-        let n = self.counter.fetch_add(1, Ordering::SeqCst);
-        let created = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
-        Ok(json!({
-            "id": format!("evt_bench_{}_{n}", self.tag),
-            "object": "event",
-            "api_version": "2025-03-31.basil",
-            "created": created,
-            "data": { "object": session },
-            "livemode": false,
-            "pending_webhooks": 1,
-            "request": { "id": null, "idempotency_key": null },
-            "type": "checkout.session.completed",
-        })
-        .to_string())
-    }
-
-    fn unique_email(&self) -> String {
-        let n = self.counter.fetch_add(1, Ordering::SeqCst);
-        format!("bench-{}-{n}@example.com", self.tag)
-    }
-
-    /// One account per function, registered on first use.
-    async fn account(&self, function: &str) -> Result<String> {
-        let email = format!("bench-{}-{function}@example.com", self.tag);
-        let mut registered = self.registered.lock().await;
-        if !registered.contains_key(&email) {
-            let id = self.register(&email).await?;
-            registered.insert(email.clone(), id);
-        }
-        Ok(email)
-    }
-
-    /// One admin account: registered, then given the admin role with
-    /// `natives-local accounts set-roles` on the running stack's data directory.
-    async fn admin(&self) -> Result<String> {
-        let mut admin = self.admin.lock().await;
-        if let Some(email) = admin.as_ref() {
-            return Ok(email.clone());
-        }
-        let email = format!("bench-{}-admin@example.com", self.tag);
-        self.register(&email).await?;
         let output = Command::new(&self.local_bin)
+            .current_dir(&self.repo)
             .arg("--data-dir")
             .arg(&self.data_dir)
-            .args(["accounts", "set-roles", &email, "user,admin"])
+            .args(["example-event", function])
+            .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .output()
             .await
             .map_err(|e| format!("{}: {e}", self.local_bin.display()))?;
         if !output.status.success() {
             return Err(format!(
-                "set-roles {email}: {}",
+                "example-event {function}: {}",
                 String::from_utf8_lossy(&output.stderr)
             )
             .into());
         }
-        *admin = Some(email.clone());
-        Ok(email)
-    }
-
-    async fn new_account(&self) -> Result<String> {
-        let email = self.unique_email();
-        self.register(&email).await?;
-        Ok(email)
-    }
-
-    /// Registers `email`; returns the new account's id.
-    async fn register(&self, email: &str) -> Result<String> {
-        let mut event: Value = read_json(&self.events_dir.join("register.json"))?;
-        set_body_field(&mut event, "email", email)?;
-        let body = event["body"].as_str().unwrap_or_default().to_owned();
-        let (status, answer) = self
-            .request(Method::POST, "/v1/accounts", body, None)
-            .await?;
-        if status != StatusCode::CREATED {
-            return Err(format!("register {email}: {status} {answer}").into());
-        }
-        let id = answer["id"]
-            .as_str()
-            .or_else(|| answer["account"]["id"].as_str())
-            .ok_or_else(|| format!("register {email}: no id in {answer}"))?;
-        Ok(id.to_owned())
-    }
-
-    async fn login(&self, email: &str) -> Result<Value> {
-        let body = json!({ "email": email, "password": PASSWORD }).to_string();
-        let (status, answer) = self
-            .request(Method::POST, "/v1/sessions", body, None)
-            .await?;
-        if !status.is_success() {
-            return Err(format!("login {email}: {status} {answer}").into());
-        }
-        Ok(answer)
-    }
-
-    async fn request(
-        &self,
-        method: Method,
-        path: &str,
-        body: String,
-        bearer: Option<&str>,
-    ) -> Result<(StatusCode, Value)> {
-        let mut sender = connect(self.api).await?;
-        let mut request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header("host", self.api.to_string())
-            .header("content-type", "application/json");
-        if let Some(token) = bearer {
-            request = request.header("authorization", format!("Bearer {token}"));
-        }
-        let response = sender
-            .send_request(request.body(Full::new(Bytes::from(body)))?)
-            .await?;
-        let status = response.status();
-        let bytes = response.into_body().collect().await?.to_bytes();
-        Ok((
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        ))
+        let event: Value = serde_json::from_slice(&output.stdout)?;
+        Ok(event.to_string())
     }
 }
 
-/// Stripe's `Stripe-Signature` header: `t=<unix time>,v1=<hex HMAC-SHA256(secret, "t.body")>`.
-fn sign_stripe(secret: &str, timestamp: u64, body: &str) -> String {
-    use hmac::{KeyInit, Mac};
-    let mut mac =
-        hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(format!("{timestamp}.").as_bytes());
-    mac.update(body.as_bytes());
-    let tag = mac.finalize().into_bytes();
-    let hex: String = tag.iter().map(|b| format!("{b:02x}")).collect();
-    format!("t={timestamp},v1={hex}")
+/// What `infra/template.yaml` gives each function: the Globals' environment and the
+/// function's own, its `Handler:` and its memory, with the parameters resolved to what
+/// the local stack uses (its keys and webhook secret; the parameters' defaults else).
+struct Template {
+    globals: Value,
+    functions: HashMap<String, Value>,
+    parameters: HashMap<String, String>,
 }
 
-fn set_body_field(event: &mut Value, field: &str, value: &str) -> Result<()> {
-    let mut body: Value = serde_json::from_str(event["body"].as_str().ok_or("event has no body")?)?;
-    body[field] = Value::from(value);
-    event["body"] = Value::from(body.to_string());
-    Ok(())
+impl Template {
+    fn read(repo: &Path, env: &FunctionEnv) -> Result<Self> {
+        let text = std::fs::read_to_string(repo.join("infra/template.yaml"))?;
+        let template: Value = serde_yaml::from_str(&text)?;
+        let mut parameters: HashMap<String, String> = template["Parameters"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(name, p)| Some((name.clone(), p["Default"].as_str()?.to_owned())))
+            .collect();
+        for (name, value) in [
+            ("Table", "natives".to_owned()),
+            ("TableName", "natives".to_owned()),
+            ("JwtPublicKeys", env.public_key.clone()),
+            ("JwtPrivateKey", env.private_key.clone()),
+            ("StripeWebhookSecret", env.webhook_secret.clone()),
+            // No Stripe key: create-checkout uses the local checkout page
+            // (LOCAL_CHECKOUT_BASE_URL, given to every function).
+            ("StripeSecretKey", String::new()),
+        ] {
+            parameters.insert(name.to_owned(), value);
+        }
+        let functions = template["Resources"]
+            .as_object()
+            .ok_or("the template has no Resources")?
+            .values()
+            .filter(|r| r["Type"] == "AWS::Serverless::Function")
+            .filter_map(|r| {
+                let properties = &r["Properties"];
+                let name = properties["Handler"]
+                    .as_str()
+                    .filter(|h| *h != "bootstrap")
+                    .or_else(|| r["Metadata"]["BuildProperties"]["Binary"].as_str())?;
+                Some((name.to_owned(), properties.clone()))
+            })
+            .collect();
+        Ok(Self {
+            globals: template["Globals"]["Function"].clone(),
+            functions,
+            parameters,
+        })
+    }
+
+    fn resolve(&self, value: &Value) -> Option<String> {
+        match value {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Object(o) => o
+                .get("Ref")
+                .and_then(Value::as_str)
+                .and_then(|name| self.parameters.get(name).cloned()),
+            _ => None,
+        }
+    }
+
+    /// The function's environment variables as Lambda would set them.
+    fn environment(&self, function: &str) -> Vec<(String, String)> {
+        let own = self.functions.get(function).cloned().unwrap_or(Value::Null);
+        [&self.globals, &own]
+            .into_iter()
+            .filter_map(|scope| scope["Environment"]["Variables"].as_object())
+            .flatten()
+            .filter_map(|(k, v)| Some((k.clone(), self.resolve(v)?)))
+            .collect()
+    }
+
+    fn handler(&self, function: &str) -> String {
+        self.functions
+            .get(function)
+            .and_then(|f| f["Handler"].as_str())
+            .unwrap_or("bootstrap")
+            .to_owned()
+    }
+
+    fn memory(&self, function: &str) -> String {
+        let own = self.functions.get(function).cloned().unwrap_or(Value::Null);
+        self.resolve(&own["MemorySize"])
+            .or_else(|| self.resolve(&self.globals["MemorySize"]))
+            .unwrap_or_else(|| "128".into())
+    }
+}
+
+/// The status each function's example event should get: the 2xx of its operation in
+/// `docs/openapi.yaml` (for a function that is not a route: none, an answer suffices).
+fn expected_statuses(repo: &Path) -> Result<HashMap<String, u16>> {
+    let openapi: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(repo.join("docs/openapi.yaml"))?)?;
+    let mut by_route = HashMap::new();
+    for (path, operations) in openapi["paths"].as_object().into_iter().flatten() {
+        for (method, operation) in operations.as_object().into_iter().flatten() {
+            let success = operation["responses"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter_map(|(status, _)| status.parse::<u16>().ok())
+                .find(|status| (200..300).contains(status));
+            if let Some(status) = success {
+                by_route.insert(format!("{} {path}", method.to_uppercase()), status);
+            }
+        }
+    }
+    Ok(by_route)
 }
 
 // ---------------------------------------------------------------- report
@@ -911,10 +845,15 @@ struct Args {
     env: Vec<(String, String)>,
     /// Extra environment for some functions only (`--env-for f1,f2 K=V`, repeatable).
     env_for: Vec<(Vec<String>, String, String)>,
-    /// The local stack's binary, for `accounts set-roles` (the admin of put-tariff and
-    /// grant-credits).
+    /// The local stack's binary, for `example-event` (a filled event per invocation).
     local_bin: PathBuf,
+    /// Check every function's statuses against `docs/openapi.yaml` (non-zero exit if one
+    /// differs); with `--runs 1 --warm 1` it is the release build's smoke test.
+    smoke: bool,
 }
+
+/// The one binary every function deploys (its `_HANDLER` selects the function).
+const DEPLOYED_BINARY: &str = "natives-functions";
 
 impl Args {
     fn parse() -> Result<Self> {
@@ -929,6 +868,7 @@ impl Args {
             env: Vec::new(),
             env_for: Vec::new(),
             local_bin: PathBuf::new(),
+            smoke: false,
         };
         let mut it = std::env::args().skip(1);
         while let Some(arg) = it.next() {
@@ -952,6 +892,7 @@ impl Args {
                     args.env_for.push((names, k.to_owned(), v.to_owned()));
                 }
                 "--local-bin" => args.local_bin = value()?.into(),
+                "--smoke" => args.smoke = true,
                 _ if arg.starts_with("--") => return Err(format!("unknown flag {arg}").into()),
                 _ => args.functions.push(arg),
             }
@@ -960,8 +901,8 @@ impl Args {
             return Err(
                 "usage: coldstart --data-dir <local stack data dir> [--runs N] [--warm N] \
                         [--repo ..] [--bin-dir <repo>/target/release] [--env K=V]… \
-                        [--env-for f1,f2 K=V]… [--local-bin <repo>/target/release/natives-local] \
-                        [function…]"
+                        [--env-for f1,f2 K=V]… [--local-bin <repo>/target/debug/natives-local] \
+                        [--smoke] [function…]"
                     .into(),
             );
         }
@@ -969,7 +910,7 @@ impl Args {
             args.bin_dir = args.repo.join("target/release");
         }
         if args.local_bin.as_os_str().is_empty() {
-            args.local_bin = args.repo.join("target/release/natives-local");
+            args.local_bin = args.repo.join("target/debug/natives-local");
         }
         if args.functions.is_empty() {
             // Every function that has an event and a release binary.
@@ -982,12 +923,41 @@ impl Args {
                         .strip_suffix(".json")
                         .map(str::to_owned)
                 })
-                .filter(|n| args.bin_dir.join(n).is_file())
+                .filter(|n| args.binary_of(n).is_ok())
                 .collect();
             names.sort();
             args.functions = names;
         }
         Ok(args)
+    }
+}
+
+/// `get-me@fat=/some/release` runs get-me from that folder, reported as `get-me@fat`,
+/// so builds can be compared in one run (round-robin: the same background for each).
+fn function_of(label: &str) -> &str {
+    label.split('@').next().unwrap_or(label)
+}
+
+impl Args {
+    /// The function's own binary in `--bin-dir` (or in the folder after its `@`: one
+    /// binary per function, as before), or else the one binary every function deploys.
+    fn binary_of(&self, label: &str) -> Result<PathBuf> {
+        let function = function_of(label);
+        let dir = match label.split_once('@') {
+            Some((_, rest)) => PathBuf::from(rest.split_once('=').map_or(rest, |(_, dir)| dir)),
+            None => self.bin_dir.clone(),
+        };
+        [function, DEPLOYED_BINARY]
+            .iter()
+            .map(|name| dir.join(name))
+            .find(|path| path.is_file())
+            .ok_or_else(|| {
+                format!(
+                    "neither {function} nor {DEPLOYED_BINARY} in {}",
+                    dir.display()
+                )
+                .into()
+            })
     }
 }
 

@@ -416,3 +416,69 @@ async fn bad_registrations_get_a_problem_and_write_nothing() {
         201
     );
 }
+
+/// The operator's one-off for a new stack (`natives-local accounts first-admin`): the
+/// first admin is appointed once per table, with an audit entry; a second try changes
+/// nothing.
+#[tokio::test]
+async fn the_first_admin_is_appointed_once_and_audited() {
+    use natives_shared::domain::AuditEntryId;
+    use natives_shared::store::{AuditEntry, FirstAdminOutcome};
+
+    let app = spawn_app().await;
+    let ada = app.registered_user("ada@example.com").await;
+    let bob = app.registered_user("bob@example.com").await;
+    let store = &app.stack.app.store;
+    let now = app.stack.app.now();
+    let audit = |who: &crate::helpers::TestUser| AuditEntry {
+        id: AuditEntryId::new(),
+        actor_id: who.account_id(),
+        action: "roles.first_admin".into(),
+        target: format!("account:{}", who.id),
+        target_account_id: Some(who.account_id()),
+        reason: "first admin, appointed by operator Grace: new stack".into(),
+        created_at: natives_shared::clock::rfc3339::format(now),
+    };
+
+    let first = store
+        .appoint_first_admin(&ada.account_id(), &audit(&ada), now)
+        .await
+        .unwrap();
+    assert_eq!(first, FirstAdminOutcome::Appointed);
+    let again = store
+        .appoint_first_admin(&bob.account_id(), &audit(&bob), now)
+        .await
+        .unwrap();
+    assert!(
+        matches!(&again, FirstAdminOutcome::AlreadyAppointed { account_id, .. } if *account_id == ada.id),
+        "{again:?}"
+    );
+
+    let ada_me: Value = app.get_me(&ada.access_token).await.json().await.unwrap();
+    let bob_me: Value = app.get_me(&bob.access_token).await.json().await.unwrap();
+    assert_eq!(ada_me["roles"], json!(["user", "admin"]));
+    assert_eq!(bob_me["roles"], json!(["user"]));
+    let audit = store
+        .client()
+        .query()
+        .table_name(store.table())
+        .key_condition_expression("pk = :audit")
+        .expression_attribute_values(
+            ":audit",
+            aws_sdk_dynamodb::types::AttributeValue::S("AUDIT".into()),
+        )
+        .send()
+        .await
+        .unwrap();
+    let items = audit.items();
+    assert_eq!(
+        items.len(),
+        1,
+        "one audit entry: the appointment that happened"
+    );
+    let text = format!("{:?}", items[0]);
+    assert!(
+        text.contains(&ada.id) && text.contains("roles.first_admin") && text.contains("Grace"),
+        "{text}"
+    );
+}

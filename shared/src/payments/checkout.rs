@@ -1,14 +1,14 @@
 //! Opening a Stripe Checkout Session (mode `payment`) for one tariff.
+//!
+//! async-stripe is the client (authentication, errors, retries, idempotency keys); the
+//! request's parameters are our own small form. async-stripe-checkout's
+//! `CreateCheckoutSession` describes every optional parameter of the API, and its
+//! encoders made create-checkout's zip 6.46 MiB and its fat-LTO link ~25 minutes
+//! (docs/performance.md).
 
-use std::collections::HashMap;
-use std::str::FromStr;
-
-use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy, StripeRequest};
-use stripe_checkout::checkout_session::{
-    CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    ProductData,
-};
-use stripe_shared::CheckoutSessionMode;
+use serde::Serialize;
+use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy};
+use stripe_client_core::{RequestBuilder, StripeMethod};
 
 use crate::domain::Tariff;
 
@@ -43,6 +43,75 @@ pub struct CheckoutSession {
     pub url: String,
 }
 
+/// The parameters of `POST /v1/checkout/sessions` that we send, and nothing else: one
+/// line item priced inline. async-stripe's form encoder (`serde_qs`, as for its own
+/// request types) writes nested fields as `line_items[0][price_data][currency]`.
+#[derive(Serialize)]
+struct SessionParams<'a> {
+    mode: &'static str,
+    line_items: [LineItem; 1],
+    client_reference_id: &'a str,
+    customer_email: &'a str,
+    metadata: Metadata<'a>,
+    success_url: &'a str,
+    cancel_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct LineItem {
+    price_data: PriceData,
+    quantity: u32,
+}
+
+#[derive(Serialize)]
+struct PriceData {
+    /// Stripe's currency codes are lower-case ISO 4217.
+    currency: String,
+    unit_amount: i64,
+    product_data: ProductData,
+}
+
+#[derive(Serialize)]
+struct ProductData {
+    name: String,
+}
+
+/// What the webhook reads back to credit the purchase.
+#[derive(Serialize)]
+struct Metadata<'a> {
+    account_id: &'a str,
+    tariff_id: &'a str,
+    credits: String,
+}
+
+impl<'a> SessionParams<'a> {
+    fn for_order(order: &'a CheckoutOrder<'a>) -> Self {
+        let tariff = order.tariff;
+        Self {
+            mode: "payment",
+            line_items: [LineItem {
+                price_data: PriceData {
+                    currency: tariff.price.currency.to_ascii_lowercase(),
+                    unit_amount: tariff.price.amount_minor,
+                    product_data: ProductData {
+                        name: format!("{} ({} credits)", tariff.name, tariff.credits),
+                    },
+                },
+                quantity: 1,
+            }],
+            client_reference_id: order.account_id,
+            customer_email: order.customer_email,
+            metadata: Metadata {
+                account_id: order.account_id,
+                tariff_id: &tariff.id,
+                credits: tariff.credits.to_string(),
+            },
+            success_url: order.success_url,
+            cancel_url: order.cancel_url,
+        }
+    }
+}
+
 pub struct StripeCheckout {
     client: Client,
 }
@@ -61,38 +130,10 @@ impl StripeCheckout {
         &self,
         order: &CheckoutOrder<'_>,
     ) -> Result<CheckoutSession, PaymentError> {
-        let tariff = order.tariff;
-        let currency = stripe_types::Currency::from_str(
-            &tariff.price.currency.to_ascii_lowercase(),
-        )
-        .map_err(|_| {
-            PaymentError::Provider(format!("unsupported currency {}", tariff.price.currency))
-        })?;
-        let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
-        price.unit_amount = Some(tariff.price.amount_minor);
-        price.product_data = Some(ProductData::new(format!(
-            "{} ({} credits)",
-            tariff.name, tariff.credits
-        )));
-        let mut line = CreateCheckoutSessionLineItems::new();
-        line.price_data = Some(price);
-        line.quantity = Some(1);
-        let metadata = HashMap::from([
-            ("account_id".to_owned(), order.account_id.to_owned()),
-            ("tariff_id".to_owned(), tariff.id.clone()),
-            ("credits".to_owned(), tariff.credits.to_string()),
-        ]);
         let key = IdempotencyKey::new(order.idempotency_key)
             .map_err(|e| PaymentError::Provider(format!("idempotency key: {e}")))?;
-        let request = CreateCheckoutSession::new()
-            .mode(CheckoutSessionMode::Payment)
-            .line_items(vec![line])
-            .client_reference_id(order.account_id)
-            .customer_email(order.customer_email)
-            .metadata(metadata)
-            .success_url(order.success_url)
-            .cancel_url(order.cancel_url);
-        let session = StripeRequest::build(&request)
+        let session = RequestBuilder::new(StripeMethod::Post, "/checkout/sessions")
+            .form(&SessionParams::for_order(order))
             .customize::<CreatedSession>()
             .request_strategy(RequestStrategy::Idempotent(key))
             .send(&self.client)

@@ -3,8 +3,6 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use stripe_shared::CheckoutSessionPaymentStatus;
-use stripe_webhook::EventType;
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum PaymentEvent {
@@ -27,14 +25,15 @@ pub enum PaymentEvent {
     Ignored,
 }
 
-/// The part of an event every type shares. `data.object` stays untyped until the type
-/// says it is a Checkout Session. Deserialising `stripe_webhook::Event` (a union of every
+/// The part of an event every type shares: its type (Stripe's dotted name; we act on four,
+/// async-stripe-webhook's `EventType` enum of every type was a build's longest crate for
+/// those four) and `data.object`, untyped until the type says it is a Checkout Session. Deserialising `stripe_webhook::Event` (a union of every
 /// Stripe object) or even a whole `stripe_shared::CheckoutSession` (with every object it
 /// can embed) links megabytes of decoders: the function's zip was 9.7 MiB, then 7.7 MiB.
 #[derive(Deserialize)]
 struct Envelope {
     #[serde(rename = "type")]
-    kind: EventType,
+    kind: String,
     data: EnvelopeData,
 }
 
@@ -47,7 +46,7 @@ struct EnvelopeData {
 #[derive(Deserialize)]
 struct CheckoutSession {
     id: String,
-    payment_status: CheckoutSessionPaymentStatus,
+    payment_status: PaymentStatus,
     #[serde(default)]
     metadata: Option<HashMap<String, String>>,
     #[serde(default)]
@@ -56,19 +55,31 @@ struct CheckoutSession {
     currency: Option<String>,
 }
 
+/// A Checkout Session's `payment_status`. Our own three words: async-stripe-shared's enum
+/// needs its `deserialize` feature, serde decoders for every shared Stripe type, a long
+/// compile of the release build (docs/performance.md, "Release build").
+#[derive(Deserialize, Debug, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum PaymentStatus {
+    Paid,
+    Unpaid,
+    NoPaymentRequired,
+    #[serde(other)]
+    Other,
+}
+
 /// Interprets the raw body of a delivery whose signature was verified.
 pub fn parse_event(raw: &str) -> Result<PaymentEvent, String> {
     let Envelope { kind, data } =
         serde_json::from_str(raw).map_err(|e| format!("not a Stripe event: {e}"))?;
-    let kind_name = kind.to_string();
-    let session = move || {
+    let session = || {
         serde_json::from_value::<CheckoutSession>(data.object)
-            .map_err(|e| format!("{kind_name} does not hold a Checkout Session: {e}"))
+            .map_err(|e| format!("{kind} does not hold a Checkout Session: {e}"))
     };
-    Ok(match kind {
-        EventType::CheckoutSessionCompleted => {
+    Ok(match kind.as_str() {
+        "checkout.session.completed" => {
             let session = session()?;
-            if session.payment_status == CheckoutSessionPaymentStatus::Paid {
+            if session.payment_status == PaymentStatus::Paid {
                 paid(&session)
             } else {
                 PaymentEvent::AwaitingPayment {
@@ -76,8 +87,8 @@ pub fn parse_event(raw: &str) -> Result<PaymentEvent, String> {
                 }
             }
         }
-        EventType::CheckoutSessionAsyncPaymentSucceeded => paid(&session()?),
-        EventType::CheckoutSessionAsyncPaymentFailed | EventType::CheckoutSessionExpired => {
+        "checkout.session.async_payment_succeeded" => paid(&session()?),
+        "checkout.session.async_payment_failed" | "checkout.session.expired" => {
             PaymentEvent::Failed {
                 checkout_session_id: session()?.id,
             }

@@ -3,8 +3,9 @@
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use time::OffsetDateTime;
 
+use super::audit::AuditEntry;
 use super::expr::{Condition, WithPlaceholders};
-use super::transaction::{Transaction, TransactionError, put_new};
+use super::transaction::{Transaction, TransactionError, put_new, update};
 use super::{
     Store, StoreError, condition_failed, done_unless_failed, from_item, key_item, keys, n, s,
     to_item,
@@ -16,6 +17,25 @@ use crate::domain::{
 };
 use crate::gate::{Caller, Refusal};
 use crate::ids::new_id;
+
+/// What appointing a stack's first admin did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirstAdminOutcome {
+    /// The account is now an admin; the claim and the audit entry are written.
+    Appointed,
+    /// A first admin was appointed before (nothing was written): further admins are
+    /// appointed by admins, not by this one-off.
+    AlreadyAppointed { account_id: String, at: String },
+    /// No such account, or it is an admin already (nothing was written).
+    NotAppointable,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FirstAdmin {
+    Claim,
+    Account,
+    Audit,
+}
 
 /// The outcome of a change the gate may refuse.
 pub type AccountChange<T> = Result<T, Refusal>;
@@ -391,4 +411,67 @@ impl Store {
             Err(error) => Err(StoreError::backend(error)),
         }
     }
+
+    /// The operator's one-off for a new stack: makes `account_id` an admin, in one
+    /// transaction with the claim that a first admin exists (so it can happen once per
+    /// table) and `audit`, the record of who did it and why.
+    pub async fn appoint_first_admin(
+        &self,
+        account_id: &AccountId,
+        audit: &AuditEntry,
+        now: OffsetDateTime,
+    ) -> Result<FirstAdminOutcome, StoreError> {
+        let claim = super::to_item(
+            &FirstAdminClaim {
+                account_id: account_id.to_string(),
+                audit_entry_id: audit.id.to_string(),
+                created_at: rfc3339::format(now),
+            },
+            keys::first_admin(),
+        );
+        let admin = AttributeValue::S(Role::Admin.as_str().to_owned());
+        let appoint = update(
+            &self.table,
+            key_item(&keys::account(account_id)),
+            "SET #roles = list_append(#roles, :admin_list), updated_at = :now",
+            Condition::new("attribute_exists(pk)")
+                .and("NOT contains(#roles, :admin)")
+                .name("#roles", "roles")
+                .value(":admin", admin.clone())
+                .value(":admin_list", AttributeValue::L(vec![admin]))
+                .value(":now", s(rfc3339::format(now))),
+        );
+        let result = Transaction::new()
+            .part(FirstAdmin::Claim, put_new(&self.table, claim))
+            .part(FirstAdmin::Account, appoint)
+            .part(FirstAdmin::Audit, audit.put(&self.table))
+            .commit(self)
+            .await;
+        match result {
+            Ok(()) => Ok(FirstAdminOutcome::Appointed),
+            Err(error) if error.refused(FirstAdmin::Claim) => {
+                let claim: FirstAdminClaim = self
+                    .get_as(keys::first_admin())
+                    .await?
+                    .ok_or_else(|| StoreError::Corrupt("the first-admin claim vanished".into()))?;
+                Ok(FirstAdminOutcome::AlreadyAppointed {
+                    account_id: claim.account_id,
+                    at: claim.created_at,
+                })
+            }
+            Err(error) if error.refused(FirstAdmin::Account) => {
+                Ok(FirstAdminOutcome::NotAppointable)
+            }
+            Err(TransactionError::Store(error)) => Err(error),
+            Err(other) => Err(StoreError::Backend(format!("first admin: {other:?}"))),
+        }
+    }
+}
+
+/// The item that says a table's first admin was appointed, by whom and when.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct FirstAdminClaim {
+    account_id: String,
+    audit_entry_id: String,
+    created_at: String,
 }

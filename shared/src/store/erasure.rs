@@ -73,6 +73,7 @@ fn rule(kind: ItemKind) -> Rule {
         | ItemKind::TermsAcceptance
         | ItemKind::ConsentChange
         | ItemKind::Tariff
+        | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
         | ItemKind::QueueEntry => Rule::Keep,

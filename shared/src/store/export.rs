@@ -51,6 +51,7 @@ impl ItemKind {
             ItemKind::Complaint => "complaints_filed",
             ItemKind::IdempotencyRecord => "remembered_answers",
             ItemKind::Tariff
+            | ItemKind::FirstAdminClaim
             | ItemKind::BreachNotice
             | ItemKind::ComplaintOutcome
             | ItemKind::QueueEntry => return None,
@@ -161,6 +162,7 @@ fn export_item(
         | ItemKind::Complaint
         | ItemKind::IdempotencyRecord => Value::Object(plain(item)?),
         ItemKind::Tariff
+        | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
         | ItemKind::QueueEntry => return Ok(None),

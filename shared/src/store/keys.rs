@@ -82,6 +82,13 @@ pub fn tariff(tariff_id: &str) -> Key {
     key(CATALOG, format!("{TARIFF_PREFIX}{tariff_id}"))
 }
 
+/// The claim that a stack's first admin was appointed: exists once, ever.
+pub const FIRST_ADMIN: &str = "FIRST_ADMIN";
+
+pub fn first_admin() -> Key {
+    key(CATALOG, FIRST_ADMIN)
+}
+
 /// A purchase, by its Checkout Session id: also the claim that credits it once.
 pub fn checkout(checkout_session_id: &str) -> Key {
     key(format!("CHECKOUT#{checkout_session_id}"), "CHECKOUT")

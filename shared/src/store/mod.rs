@@ -26,7 +26,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, Get, TransactGetItem};
 use std::collections::HashMap;
 
-pub use accounts::{AccountChange, CreateAccountError, ProfileChanges};
+pub use accounts::{AccountChange, CreateAccountError, FirstAdminOutcome, ProfileChanges};
 pub use audit::AuditEntry;
 pub use conversation_reads::{MessagePage, ThreadPage};
 pub use conversations::{

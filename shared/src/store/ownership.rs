@@ -32,6 +32,7 @@ pub enum ItemKind {
     Notification,
     BreachNotice,
     OutboxEmail,
+    FirstAdminClaim,
 }
 
 /// Whose an item is, and where an account's items of that kind are found.
@@ -94,6 +95,7 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ToAccount(AccountIndex(keys::PURCHASE_INDEX_PREFIX)),
     ),
     spec(ItemKind::Tariff, ToPlatform),
+    spec(ItemKind::FirstAdminClaim, ToPlatform),
     spec(
         ItemKind::AuditEntry,
         ToPlatformAbout(AccountIndex(keys::AUDIT_INDEX_PREFIX)),
@@ -192,6 +194,7 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("REFRESH", "REFRESH") => ItemKind::RefreshToken,
         ("CHECKOUT", "CHECKOUT") => ItemKind::Purchase,
         (keys::CATALOG, sk) if sk.starts_with(keys::TARIFF_PREFIX) => ItemKind::Tariff,
+        (keys::CATALOG, keys::FIRST_ADMIN) => ItemKind::FirstAdminClaim,
         (keys::AUDIT, _) => ItemKind::AuditEntry,
         _ => return None,
     };
@@ -289,6 +292,7 @@ mod tests {
             (ledger, ItemKind::LedgerEntry),
             (keys::checkout("cs_test_1"), ItemKind::Purchase),
             (keys::tariff("starter"), ItemKind::Tariff),
+            (keys::first_admin(), ItemKind::FirstAdminClaim),
             (
                 keys::audit_entry(
                     "2026-11-28T00:00:00.000Z",

@@ -1,4 +1,0 @@
-//! Lambda function `review-queue`: its entry point is generated from its row of the function table.
-fn main() -> Result<(), lambda_http::Error> {
-    natives_functions::entries::ReviewQueue::main()
-}

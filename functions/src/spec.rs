@@ -4,6 +4,7 @@
 
 use natives_shared::config::Secret;
 use natives_shared::domain::Role;
+use natives_shared::store::KeyAccess;
 
 /// What invokes a function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +83,38 @@ pub enum Resource {
 pub struct Permission {
     pub actions: &'static [&'static str],
     pub resource: Resource,
+    /// On the table or an index: the partition keys (IAM `StringLike` patterns from
+    /// `natives_shared::store::keys::leading`) the actions may touch, the statement's
+    /// `ForAllValues:StringLike` condition on `dynamodb:LeadingKeys`. Empty only for a
+    /// scan, which names no key.
+    pub leading_keys: &'static [&'static str],
+}
+
+impl Permission {
+    fn grants(&self, access: &KeyAccess) -> bool {
+        let resource_matches = match (&self.resource, &access.index) {
+            (Resource::Table, None) => true,
+            (Resource::Index(name), Some(index)) => name == index,
+            _ => false,
+        };
+        resource_matches
+            && self.actions.contains(&access.action.as_str())
+            && match &access.leading_key {
+                Some(key) => self
+                    .leading_keys
+                    .iter()
+                    .any(|pattern| string_like(pattern, key)),
+                None => self.leading_keys.is_empty(),
+            }
+    }
+
+    /// These actions, only on items whose partition key matches one of `patterns`.
+    pub const fn on(self, patterns: &'static [&'static str]) -> Self {
+        Self {
+            leading_keys: patterns,
+            ..self
+        }
+    }
 }
 
 pub const GSI1: &str = "gsi1";
@@ -90,6 +123,7 @@ pub const fn dynamodb(actions: &'static [&'static str]) -> Permission {
     Permission {
         actions,
         resource: Resource::Table,
+        leading_keys: &[],
     }
 }
 
@@ -97,6 +131,7 @@ pub const fn index(name: &'static str, actions: &'static [&'static str]) -> Perm
     Permission {
         actions,
         resource: Resource::Index(name),
+        leading_keys: &[],
     }
 }
 
@@ -104,6 +139,7 @@ pub const fn stream(actions: &'static [&'static str]) -> Permission {
     Permission {
         actions,
         resource: Resource::TableStream,
+        leading_keys: &[],
     }
 }
 
@@ -111,6 +147,7 @@ pub const fn email(actions: &'static [&'static str]) -> Permission {
     Permission {
         actions,
         resource: Resource::EmailIdentity,
+        leading_keys: &[],
     }
 }
 
@@ -122,6 +159,7 @@ pub const fn objects(
     Permission {
         actions,
         resource: Resource::Objects { bucket, prefix },
+        leading_keys: &[],
     }
 }
 
@@ -131,6 +169,20 @@ pub const fn secret(secret: Secret) -> Permission {
     Permission {
         actions: &["ssm:GetParameter"],
         resource: Resource::Parameter(secret),
+        leading_keys: &[],
+    }
+}
+
+/// IAM's `StringLike`: `*` matches any run of characters, `?` any one.
+pub fn string_like(pattern: &str, value: &str) -> bool {
+    match pattern.chars().next() {
+        None => value.is_empty(),
+        Some('*') => (0..=value.len())
+            .filter(|&i| value.is_char_boundary(i))
+            .any(|i| string_like(&pattern[1..], &value[i..])),
+        Some(p) => value.chars().next().is_some_and(|v| {
+            (p == '?' || p == v) && string_like(&pattern[p.len_utf8()..], &value[v.len_utf8()..])
+        }),
     }
 }
 
@@ -164,6 +216,17 @@ impl FunctionSpec {
             Resource::Parameter(secret) => Some(secret),
             _ => None,
         })
+    }
+
+    /// The item actions among `accesses` that this function's IAM policy would refuse:
+    /// no statement of its row grants that action on that table or index for that
+    /// partition key (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`; a scan, which
+    /// names no key, only by a statement without the condition).
+    pub fn refused<'a>(&self, accesses: &'a [KeyAccess]) -> Vec<&'a KeyAccess> {
+        accesses
+            .iter()
+            .filter(|access| !self.permissions.iter().any(|p| p.grants(access)))
+            .collect()
     }
 
     /// Whether this function reads a secret at cold start (and so builds an SSM client).
@@ -298,5 +361,22 @@ impl crate::Function {
             .iter()
             .find(|spec| spec.name == name)
             .map(|spec| spec.function)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_like;
+
+    #[test]
+    fn string_like_matches_as_iam_does() {
+        assert!(string_like("ACCOUNT#*", "ACCOUNT#01ABC"));
+        assert!(string_like("ACCOUNT#*", "ACCOUNT#"));
+        assert!(string_like("CATALOG", "CATALOG"));
+        assert!(!string_like("CATALOG", "CATALOGUE"));
+        assert!(!string_like("ACCOUNT#*", "ACCOUNTS#1"));
+        assert!(!string_like("THREAD#*", "THREADS#de#0"));
+        assert!(string_like("a?c", "abc"));
+        assert!(string_like("*#é", "x#é"));
     }
 }

@@ -8,6 +8,12 @@
 use natives_shared::config::Secret;
 use natives_shared::domain::Role;
 
+use natives_shared::store::keys::leading::{
+    ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
+    OUTBOX, PRIVACY_QUEUES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, THREAD_LISTS, THREADS,
+    UPLOAD_CLAIMS,
+};
+
 use crate::spec::{Access, Bucket, GSI1, Trigger, dynamodb, email, index, objects, secret, stream};
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item
@@ -46,7 +52,7 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::accounts::register::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[PUT])],
+            permissions: &[dynamodb(&[PUT]).on(&[ACCOUNTS, EMAIL_CLAIMS])],
         },
         Login {
             name: "login",
@@ -54,7 +60,7 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::sessions::login::handle,
             dynamodb_requests: 3,
-            permissions: &[dynamodb(&[GET, PUT, UPDATE]), secret(Secret::JwtPrivateKey)],
+            permissions: &[dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS]), secret(Secret::JwtPrivateKey)],
         },
         RefreshSession {
             name: "refresh-session",
@@ -63,7 +69,7 @@ crate::spec::function_table! {
             handler: crate::sessions::refresh::handle,
             dynamodb_requests: 3,
             permissions: &[
-                dynamodb(&[GET, PUT, UPDATE, CHECK]),
+                dynamodb(&[GET, PUT, UPDATE, CHECK]).on(&[ACCOUNTS, REFRESH_TOKENS]),
                 secret(Secret::JwtPrivateKey),
             ],
         },
@@ -73,7 +79,7 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::sessions::logout::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, UPDATE])],
+            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS, REFRESH_TOKENS])],
         },
         RevokeAllSessions {
             name: "revoke-all-sessions",
@@ -81,7 +87,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::sessions::revoke_all::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, UPDATE])],
+            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS])],
         },
         GetMe {
             name: "get-me",
@@ -89,7 +95,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::me::get::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET])],
+            permissions: &[dynamodb(&[GET]).on(&[ACCOUNTS])],
         },
         UpdateMe {
             name: "update-me",
@@ -97,7 +103,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::me::update::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, UPDATE])],
+            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS])],
         },
         BlockMe {
             name: "block-me",
@@ -105,7 +111,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::me::block::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, UPDATE])],
+            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS])],
         },
         ListTariffs {
             name: "list-tariffs",
@@ -113,7 +119,7 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::credits::list_tariffs::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[QUERY])],
+            permissions: &[dynamodb(&[QUERY]).on(&[CATALOG])],
         },
         PutTariff {
             name: "put-tariff",
@@ -121,7 +127,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Admin),
             handler: crate::credits::put_tariff::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, PUT, CHECK])],
+            permissions: &[dynamodb(&[GET, PUT, CHECK]).on(&[ACCOUNTS, CATALOG, AUDIT])],
         },
         CreateCheckout {
             name: "create-checkout",
@@ -129,7 +135,7 @@ crate::spec::function_table! {
             access: Access::Paid,
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT]), secret(Secret::StripeSecretKey)],
+            permissions: &[dynamodb(&[GET, PUT]).on(&[ACCOUNTS, CATALOG, CHECKOUTS, IDEMPOTENCY]), secret(Secret::StripeSecretKey)],
         },
         StripeWebhook {
             name: "stripe-webhook",
@@ -138,7 +144,7 @@ crate::spec::function_table! {
             handler: crate::credits::stripe_webhook::handle,
             dynamodb_requests: 1,
             permissions: &[
-                dynamodb(&[GET, UPDATE, PUT]),
+                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS]),
                 secret(Secret::StripeWebhookSecret),
             ],
         },
@@ -148,7 +154,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::credits::get_balance::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, QUERY])],
+            permissions: &[dynamodb(&[GET, QUERY]).on(&[ACCOUNTS])],
         },
         GrantCredits {
             name: "grant-credits",
@@ -156,7 +162,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Admin),
             handler: crate::credits::grant_credits::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT, IDEMPOTENCY])],
         },
         ListThreads {
             name: "list-threads",
@@ -164,7 +170,7 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::conversations::list_threads::handle,
             dynamodb_requests: 2,
-            permissions: &[index(GSI1, &[QUERY]), dynamodb(&[BATCH_GET])],
+            permissions: &[index(GSI1, &[QUERY]).on(&[THREAD_LISTS]), dynamodb(&[BATCH_GET]).on(&[ACCOUNTS])],
         },
         CreateThread {
             name: "create-thread",
@@ -173,7 +179,7 @@ crate::spec::function_table! {
             handler: crate::conversations::create_thread::handle,
             dynamodb_requests: 1,
             permissions: &[
-                dynamodb(&[GET, PUT, UPDATE]),
+                dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, THREADS, UPLOAD_CLAIMS, IDEMPOTENCY]),
                 objects(Bucket::Staging, UPLOADS, &[S3_GET]),
                 objects(Bucket::Archive, VOICE, &[S3_GET, S3_PUT]),
             ],
@@ -184,7 +190,7 @@ crate::spec::function_table! {
             access: Access::Public,
             handler: crate::conversations::get_thread::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, BATCH_GET])],
+            permissions: &[dynamodb(&[GET, BATCH_GET]).on(&[THREADS, ACCOUNTS])],
         },
         ListMessages {
             name: "list-messages",
@@ -192,7 +198,7 @@ crate::spec::function_table! {
             access: Access::Viewer,
             handler: crate::conversations::list_messages::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[QUERY, BATCH_GET])],
+            permissions: &[dynamodb(&[QUERY, BATCH_GET]).on(&[THREADS, ACCOUNTS])],
         },
         PostMessage {
             name: "post-message",
@@ -201,7 +207,7 @@ crate::spec::function_table! {
             handler: crate::conversations::post_message::handle,
             dynamodb_requests: 1,
             permissions: &[
-                dynamodb(&[GET, PUT, UPDATE, CHECK]),
+                dynamodb(&[GET, PUT, UPDATE, CHECK]).on(&[ACCOUNTS, THREADS, UPLOAD_CLAIMS, IDEMPOTENCY]),
                 objects(Bucket::Staging, UPLOADS, &[S3_GET]),
                 objects(Bucket::Archive, VOICE, &[S3_GET, S3_PUT]),
             ],
@@ -220,7 +226,7 @@ crate::spec::function_table! {
             access: Access::Viewer,
             handler: crate::conversations::get_message::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, BATCH_GET])],
+            permissions: &[dynamodb(&[GET, BATCH_GET]).on(&[THREADS, ACCOUNTS])],
         },
         EditMessage {
             name: "edit-message",
@@ -228,7 +234,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::conversations::edit_message::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT, UPDATE, CHECK])],
+            permissions: &[dynamodb(&[GET, BATCH_GET, PUT, UPDATE, CHECK]).on(&[THREADS, ACCOUNTS])],
         },
         ListRevisions {
             name: "list-revisions",
@@ -236,7 +242,7 @@ crate::spec::function_table! {
             access: Access::Viewer,
             handler: crate::conversations::list_revisions::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, QUERY])],
+            permissions: &[dynamodb(&[GET, QUERY, BATCH_GET]).on(&[THREADS, ACCOUNTS])],
         },
         GetVoice {
             name: "get-voice",
@@ -245,7 +251,7 @@ crate::spec::function_table! {
             handler: crate::conversations::get_voice::handle,
             dynamodb_requests: 1,
             permissions: &[
-                dynamodb(&[GET]),
+                dynamodb(&[GET, BATCH_GET]).on(&[THREADS, ACCOUNTS]),
                 objects(Bucket::Archive, VOICE, &[S3_GET]),
             ],
         },
@@ -255,7 +261,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::moderation::file_complaint::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT, UPDATE])],
+            permissions: &[dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, THREADS, COMPLAINTS, QUEUE_ENTRIES])],
         },
         ListMyComplaints {
             name: "list-my-complaints",
@@ -263,7 +269,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::moderation::list_my_complaints::handle,
             dynamodb_requests: 2,
-            permissions: &[index(GSI1, &[QUERY]), dynamodb(&[BATCH_GET])],
+            permissions: &[index(GSI1, &[QUERY]).on(&[ACCOUNTS]), dynamodb(&[BATCH_GET]).on(&[ACCOUNTS, COMPLAINTS, THREADS])],
         },
         ReviewQueue {
             name: "review-queue",
@@ -271,7 +277,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::review_queue::handle,
             dynamodb_requests: 2,
-            permissions: &[index(GSI1, &[QUERY]), dynamodb(&[BATCH_GET])],
+            permissions: &[index(GSI1, &[QUERY]).on(&[REVIEW_QUEUE]), dynamodb(&[BATCH_GET]).on(&[ACCOUNTS, THREADS, COMPLAINTS])],
         },
         ActOnMessage {
             name: "act-on-message",
@@ -279,7 +285,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::act_on_message::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT, DELETE, CHECK])],
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, DELETE, CHECK]).on(&[ACCOUNTS, THREADS, AUDIT, COMPLAINTS, QUEUE_ENTRIES, OUTBOX])],
         },
         BlockAccount {
             name: "block-account",
@@ -287,7 +293,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::block_account::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT])],
         },
         UnblockAccount {
             name: "unblock-account",
@@ -295,7 +301,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::unblock_account::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT])],
         },
         ListAudit {
             name: "list-audit",
@@ -303,7 +309,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::list_audit::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, QUERY]), index(GSI1, &[QUERY])],
+            permissions: &[dynamodb(&[GET, QUERY]).on(&[ACCOUNTS, AUDIT]), index(GSI1, &[QUERY]).on(&[ACCOUNTS])],
         },
         SetRoles {
             name: "set-roles",
@@ -311,7 +317,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Admin),
             handler: crate::moderation::set_roles::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK])],
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT])],
         },
         GetTerms {
             name: "get-terms",
@@ -327,7 +333,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::privacy::accept_terms::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT])],
+            permissions: &[dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS])],
         },
         PutConsents {
             name: "put-consents",
@@ -335,7 +341,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::privacy::put_consents::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT])],
+            permissions: &[dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS])],
         },
         ExportMe {
             name: "export-me",
@@ -343,7 +349,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::privacy::export_me::handle,
             dynamodb_requests: 3,
-            permissions: &[dynamodb(&[QUERY, BATCH_GET]), index(GSI1, &[QUERY])],
+            permissions: &[dynamodb(&[QUERY, BATCH_GET]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT]), index(GSI1, &[QUERY]).on(&[ACCOUNTS])],
         },
         CreatePrivacyRequest {
             name: "create-privacy-request",
@@ -351,7 +357,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::privacy::create_privacy_request::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, PUT, UPDATE, CHECK])],
+            permissions: &[dynamodb(&[GET, PUT, UPDATE, CHECK]).on(&[ACCOUNTS, OUTBOX])],
         },
         ListPrivacyRequests {
             name: "list-privacy-requests",
@@ -359,7 +365,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::privacy::list_privacy_requests::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, QUERY])],
+            permissions: &[dynamodb(&[GET, QUERY]).on(&[ACCOUNTS])],
         },
         EraseMe {
             name: "erase-me",
@@ -368,8 +374,8 @@ crate::spec::function_table! {
             handler: crate::privacy::erase_me::handle,
             dynamodb_requests: 4,
             permissions: &[
-                dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]),
-                index(GSI1, &[QUERY]),
+                dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT]),
+                index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
             ],
         },
         ListPrivacyRequestQueue {
@@ -378,7 +384,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Admin),
             handler: crate::privacy::list_privacy_request_queue::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET]), index(GSI1, &[QUERY])],
+            permissions: &[dynamodb(&[GET]).on(&[ACCOUNTS]), index(GSI1, &[QUERY]).on(&[PRIVACY_QUEUES])],
         },
         ExtendPrivacyRequest {
             name: "extend-privacy-request",
@@ -386,7 +392,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Admin),
             handler: crate::privacy::extend_privacy_request::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT, CHECK])],
+            permissions: &[dynamodb(&[GET, PUT, CHECK]).on(&[ACCOUNTS, AUDIT, OUTBOX])],
         },
         CompletePrivacyRequest {
             name: "complete-privacy-request",
@@ -394,7 +400,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Admin),
             handler: crate::privacy::complete_privacy_request::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT, CHECK])],
+            permissions: &[dynamodb(&[GET, PUT, CHECK]).on(&[ACCOUNTS, AUDIT, OUTBOX])],
         },
         ListNotifications {
             name: "list-notifications",
@@ -402,7 +408,7 @@ crate::spec::function_table! {
             access: Access::User,
             handler: crate::privacy::list_notifications::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, QUERY])],
+            permissions: &[dynamodb(&[GET, QUERY]).on(&[ACCOUNTS])],
         },
         CreateBreachNotice {
             name: "create-breach-notice",
@@ -410,7 +416,7 @@ crate::spec::function_table! {
             access: Access::Role(Role::Admin),
             handler: crate::privacy::create_breach_notice::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET, PUT, CHECK])],
+            permissions: &[dynamodb(&[GET, PUT, CHECK]).on(&[ACCOUNTS, AUDIT, BREACH_NOTICES, OUTBOX])],
         },
     }
     events {
@@ -421,7 +427,9 @@ crate::spec::function_table! {
             dynamodb_requests: 3,
             permissions: &[
                 stream(STREAM_READ),
-                dynamodb(&[GET, UPDATE, PUT, CHECK, SCAN]),
+                dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, OUTBOX, BREACH_NOTICES]),
+                // A scan names no partition key, so it cannot carry the condition.
+                dynamodb(&[SCAN]),
                 email(&[SES_SEND]),
             ],
         },

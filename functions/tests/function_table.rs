@@ -72,8 +72,28 @@ fn rendered_resource(resource: Resource) -> Value {
     }
 }
 
-/// A statement as (sorted actions, resources), for comparing regardless of order.
-type Statement = (Vec<String>, Vec<Value>);
+/// A statement as (sorted actions, resources, condition), for comparing regardless of
+/// order.
+type Statement = (Vec<String>, Vec<Value>, Value);
+
+/// The condition a DynamoDB statement carries: its row's leading keys, which IAM
+/// compares with every partition key the request names (`ForAllValues`: each must
+/// match one of them).
+fn expected_condition(permission: &Permission) -> Value {
+    if permission.leading_keys.is_empty() {
+        return Value::Null;
+    }
+    let patterns: Vec<Value> = permission
+        .leading_keys
+        .iter()
+        .map(|p| Value::String(p.to_string()))
+        .collect();
+    let mut keys = serde_yaml::Mapping::new();
+    keys.insert("dynamodb:LeadingKeys".into(), Value::Sequence(patterns));
+    let mut condition = serde_yaml::Mapping::new();
+    condition.insert("ForAllValues:StringLike".into(), Value::Mapping(keys));
+    Value::Mapping(condition)
+}
 
 fn expected_statements(permissions: &[Permission]) -> Vec<Statement> {
     let mut statements: Vec<Statement> = permissions
@@ -81,7 +101,11 @@ fn expected_statements(permissions: &[Permission]) -> Vec<Statement> {
         .map(|p| {
             let mut actions: Vec<String> = p.actions.iter().map(|a| a.to_string()).collect();
             actions.sort();
-            (actions, vec![rendered_resource(p.resource)])
+            (
+                actions,
+                vec![rendered_resource(p.resource)],
+                expected_condition(p),
+            )
         })
         .collect();
     statements.sort_by_key(|s| format!("{s:?}"));
@@ -113,7 +137,7 @@ fn template_statements(id: &str, function: &Value) -> Vec<Statement> {
                 .as_sequence()
                 .expect("Resource list")
                 .clone();
-            statements.push((actions, resources));
+            statements.push((actions, resources, statement["Condition"].clone()));
         }
     }
     statements.sort_by_key(|s| format!("{s:?}"));
@@ -449,4 +473,77 @@ fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
             number_parameter(&parameter);
         }
     }
+}
+
+/// Every DynamoDB permission names the partition keys it may touch; only a scan, which
+/// names none, goes without (and then stands alone, so no other action escapes the
+/// condition with it).
+#[test]
+fn every_dynamodb_permission_is_scoped_to_leading_keys() {
+    for spec in FUNCTIONS {
+        for permission in spec.permissions {
+            if !matches!(permission.resource, Resource::Table | Resource::Index(_)) {
+                assert!(permission.leading_keys.is_empty(), "{}", spec.name);
+                continue;
+            }
+            if permission.leading_keys.is_empty() {
+                assert_eq!(
+                    permission.actions,
+                    ["dynamodb:Scan"],
+                    "{}: only a scan goes without leading keys",
+                    spec.name
+                );
+            }
+            for pattern in permission.leading_keys {
+                assert!(
+                    !pattern.is_empty() && *pattern != "*",
+                    "{}: {pattern:?} names no prefix",
+                    spec.name
+                );
+            }
+        }
+    }
+}
+
+/// The check the local stack and the budget test make, as IAM would: the action, the
+/// table or index, and every partition key must be granted by one statement.
+#[test]
+fn a_row_grants_only_its_actions_on_its_leading_keys() {
+    use natives_shared::store::KeyAccess;
+    let access = |action: &str, index: Option<&str>, key: Option<&str>| KeyAccess {
+        action: format!("dynamodb:{action}"),
+        index: index.map(str::to_owned),
+        leading_key: key.map(str::to_owned),
+    };
+    let get_me = natives_functions::Function::from_name("get-me")
+        .unwrap()
+        .spec();
+    let granted = [access("GetItem", None, Some("ACCOUNT#01J"))];
+    assert!(get_me.refused(&granted).is_empty());
+    for refused in [
+        access("GetItem", None, Some("THREAD#01J")),
+        access("GetItem", None, Some("ACCOUNTS#01J")),
+        access("PutItem", None, Some("ACCOUNT#01J")),
+        access("GetItem", Some("gsi1"), Some("ACCOUNT#01J")),
+        access("Scan", None, None),
+    ] {
+        assert_eq!(
+            get_me.refused(std::slice::from_ref(&refused)).len(),
+            1,
+            "{refused:?}"
+        );
+    }
+    let send_outbox = natives_functions::Function::from_name("send-outbox")
+        .unwrap()
+        .spec();
+    assert!(
+        send_outbox
+            .refused(&[access("Scan", None, None)])
+            .is_empty()
+    );
+    assert_eq!(
+        send_outbox.refused(&[access("GetItem", None, None)]).len(),
+        1,
+        "a keyed action is never granted by the scan's statement"
+    );
 }

@@ -18,7 +18,7 @@ use natives_functions::App;
 use natives_functions::routing::{RouteMatch, match_route};
 use natives_functions::spec::FunctionSpec;
 use natives_shared::http::ApiError;
-use natives_shared::store::count_requests;
+use natives_shared::store::{Requests, count_requests};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
@@ -29,6 +29,10 @@ use tokio::sync::watch;
 pub const DYNAMODB_REQUESTS_HEADER: &str = "x-local-dynamodb-requests";
 /// Those requests' operations, in order, comma-separated (`GetItem,GetItem,UpdateItem`).
 pub const DYNAMODB_OPERATIONS_HEADER: &str = "x-local-dynamodb-operations";
+/// Local only: every item action the requests carried, as IAM authorises them
+/// (`[{"action","index","leading_key"}]`, JSON with non-ASCII as `\u` escapes), so tests
+/// can hold each function to the `dynamodb:LeadingKeys` of its row.
+pub const DYNAMODB_KEYS_HEADER: &str = "x-local-dynamodb-keys";
 
 /// API Gateway refuses larger payloads before any function runs.
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -70,12 +74,11 @@ async fn handle(
     let request_id = ulid::Ulid::new().to_string();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let (result, sent) = count_requests(route_and_call(app, request, peer, &request_id)).await;
-    let dynamodb_requests = sent.count();
-    let mut response = match result {
-        Ok(response) => response,
-        Err(error) => error.into_response(&request_id),
+    let (mut response, sent) = match route_and_call(app, request, peer, &request_id).await {
+        Ok(answered) => answered,
+        Err(error) => (error.into_response(&request_id), Requests::default()),
     };
+    let dynamodb_requests = sent.count();
     tracing::info!(
         %method, %path, status = response.status().as_u16(), dynamodb_requests,
         micros = started.elapsed().as_micros() as u64, "request"
@@ -85,12 +88,33 @@ async fn handle(
     response
         .headers_mut()
         .insert(DYNAMODB_REQUESTS_HEADER, dynamodb_requests.into());
-    if let Ok(operations) = http::HeaderValue::from_str(&sent.0.join(",")) {
+    if let Ok(operations) = http::HeaderValue::from_str(&sent.operations.join(",")) {
         response
             .headers_mut()
             .insert(DYNAMODB_OPERATIONS_HEADER, operations);
     }
+    let keys = ascii_json(&serde_json::to_string(&sent.accesses).unwrap_or_default());
+    if let Ok(keys) = http::HeaderValue::from_str(&keys) {
+        response.headers_mut().insert(DYNAMODB_KEYS_HEADER, keys);
+    }
     to_hyper(response)
+}
+
+/// JSON with every non-ASCII character written as `\uXXXX` (still the same JSON), so
+/// it fits a header value.
+fn ascii_json(json: &str) -> String {
+    let mut ascii = String::with_capacity(json.len());
+    for c in json.chars() {
+        if c.is_ascii() {
+            ascii.push(c);
+        } else {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                ascii.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    ascii
 }
 
 async fn route_and_call(
@@ -98,7 +122,7 @@ async fn route_and_call(
     request: hyper::Request<Incoming>,
     peer: SocketAddr,
     request_id: &str,
-) -> Result<lambda_http::Response<lambda_http::Body>, ApiError> {
+) -> Result<(lambda_http::Response<lambda_http::Body>, Requests), ApiError> {
     let (spec, path_parameters) = match match_route(request.method().as_str(), request.uri().path())
     {
         RouteMatch::Found {
@@ -123,7 +147,23 @@ async fn route_and_call(
     let event = api_gateway_event(&parts, &body, spec, &path_parameters, peer, request_id);
     let lambda_request = lambda_http::request::from_str(&event.to_string())
         .map_err(|e| ApiError::internal("building the API Gateway event", e))?;
-    Ok(spec.function.handle_http(app, lambda_request).await)
+    let (response, sent) = count_requests(spec.function.handle_http(app, lambda_request)).await;
+    let refused = spec.refused(&sent.accesses);
+    if !refused.is_empty() {
+        // On AWS the function's role would have been refused (AccessDeniedException, a
+        // 500) before anything was written; here the requests ran, so the answer is
+        // replaced, loudly, for a test or a developer to see.
+        tracing::error!(
+            function = spec.name,
+            ?refused,
+            "IAM would refuse these item actions: the row's permissions or leading keys miss them"
+        );
+        return Err(ApiError::Internal(format!(
+            "{} made item actions its IAM policy does not grant: {refused:?}",
+            spec.name
+        )));
+    }
+    Ok((response, sent))
 }
 
 /// The payload-2.0 event API Gateway would send for this request.

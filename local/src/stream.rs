@@ -14,6 +14,7 @@ use dynoxide::actions::get_shard_iterator::GetShardIteratorRequest;
 use dynoxide::actions::list_streams::ListStreamsRequest;
 use natives_functions::spec::Trigger;
 use natives_functions::{App, FUNCTIONS};
+use natives_shared::store::count_requests;
 use serde_json::json;
 use tokio::sync::{Mutex, watch};
 
@@ -69,10 +70,18 @@ impl StreamPump {
                 .iter()
                 .filter(|f| f.trigger == Trigger::TableStream)
             {
-                spec.function
-                    .handle_event(app, event.clone())
-                    .await
-                    .map_err(|e| format!("{}: {e}", spec.name))?;
+                let (handled, sent) =
+                    count_requests(spec.function.handle_event(app, event.clone())).await;
+                handled.map_err(|e| format!("{}: {e}", spec.name))?;
+                // As the gateway does for routes: what IAM would refuse fails loudly.
+                let refused = spec.refused(&sent.accesses);
+                if !refused.is_empty() {
+                    return Err(format!(
+                        "{} made item actions its IAM policy does not grant: {refused:?}",
+                        spec.name
+                    )
+                    .into());
+                }
             }
             delivered += response.records.len();
             *iterator = response.next_shard_iterator;

@@ -8,11 +8,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use natives_functions::FUNCTIONS;
+use natives_functions::spec::FunctionSpec;
 use natives_local::examples::{Who, event_file, fill};
-use natives_local::gateway::DYNAMODB_REQUESTS_HEADER;
+use natives_local::gateway::{DYNAMODB_KEYS_HEADER, DYNAMODB_REQUESTS_HEADER};
 use natives_shared::domain::AccountId;
 use natives_shared::store::ownership::{account_of, classify};
-use natives_shared::store::{Item, count_requests};
+use natives_shared::store::{Item, KeyAccess, count_requests};
 use reqwest::Response;
 
 use crate::helpers::{TestApp, spawn_app};
@@ -30,6 +31,7 @@ async fn every_function_makes_exactly_the_dynamodb_requests_of_its_row() {
     let app = spawn_app().await;
     let keys = app.signing_keys();
     let mut measured = Vec::new();
+    let mut touched = Vec::new();
     for spec in FUNCTIONS.iter().filter(|f| f.route().is_some()) {
         let event = fill(
             &app.stack.app,
@@ -42,6 +44,7 @@ async fn every_function_makes_exactly_the_dynamodb_requests_of_its_row() {
         let response = app.send_event(&event).await;
         let status = response.status().as_u16();
         let count = requests(&response);
+        touched.push((spec, key_accesses(&response)));
         let body = response.text().await.unwrap();
         assert!(
             (200..400).contains(&status),
@@ -67,12 +70,40 @@ async fn every_function_makes_exactly_the_dynamodb_requests_of_its_row() {
             panic!("{}: its example event failed: {error}", spec.name);
         }
         measured.push((spec.name, count.count(), spec.dynamodb_requests));
+        touched.push((spec, count.accesses));
     }
     for (name, count, budget) in &measured {
         assert_eq!(count, budget, "{name} made {count} DynamoDB requests");
     }
+    assert_every_key_is_within_the_leading_keys_of_its_row(&touched);
 
     assert_every_item_is_named_and_found_under_its_account(&app).await;
+}
+
+fn key_accesses(response: &Response) -> Vec<KeyAccess> {
+    let header = response.headers()[DYNAMODB_KEYS_HEADER].to_str().unwrap();
+    serde_json::from_str(header).unwrap()
+}
+
+/// What IAM would decide for each item action a function's successful path made (the
+/// local stack refuses the others too, on every path the other tests take). Every miss
+/// is listed at once, so a new function's row is written from one run.
+fn assert_every_key_is_within_the_leading_keys_of_its_row(
+    touched: &[(&FunctionSpec, Vec<KeyAccess>)],
+) {
+    let misses: BTreeSet<String> = touched
+        .iter()
+        .flat_map(|(spec, accesses)| {
+            spec.refused(accesses)
+                .into_iter()
+                .map(move |access| format!("{}: {access:?}", spec.name))
+        })
+        .collect();
+    assert!(
+        misses.is_empty(),
+        "not granted by the row's leading keys:\n{}",
+        misses.into_iter().collect::<Vec<_>>().join("\n")
+    );
 }
 
 /// Every item the functions wrote is of a kind the ownership list names, and every item

@@ -419,6 +419,35 @@ pub fn outbox_email_index(account_id: &AccountId, id: &str) -> IndexKey {
     }
 }
 
+/// The partition keys above as IAM `StringLike` patterns, for the `dynamodb:LeadingKeys`
+/// condition of each function's policy (`functions/src/table.rs`). A test holds every
+/// key a function touches to the patterns of its row.
+pub mod leading {
+    /// An account and everything under it (sessions, ledger, terms, consents, privacy
+    /// requests, notifications, threads started); in the index, every account's lists.
+    pub const ACCOUNTS: &str = "ACCOUNT#*";
+    pub const EMAIL_CLAIMS: &str = "EMAIL#*";
+    pub const REFRESH_TOKENS: &str = "REFRESH#*";
+    /// Tariffs and the first-admin claim.
+    pub const CATALOG: &str = super::CATALOG;
+    pub const CHECKOUTS: &str = "CHECKOUT#*";
+    pub const AUDIT: &str = super::AUDIT;
+    /// A thread, its messages and their revisions.
+    pub const THREADS: &str = "THREAD#*";
+    /// The index's thread lists by language.
+    pub const THREAD_LISTS: &str = "THREADS#*";
+    pub const UPLOAD_CLAIMS: &str = "UPLOAD#*";
+    pub const COMPLAINTS: &str = "COMPLAINTS#*";
+    pub const QUEUE_ENTRIES: &str = "QUEUE#*";
+    /// The index's review queue.
+    pub const REVIEW_QUEUE: &str = super::REVIEW_QUEUE;
+    pub const IDEMPOTENCY: &str = "IDEMPOTENCY#*";
+    /// The index's queues of privacy requests (open, completed).
+    pub const PRIVACY_QUEUES: &str = "PRIVACY_REQUESTS#*";
+    pub const BREACH_NOTICES: &str = "BREACH#*";
+    pub const OUTBOX: &str = "OUTBOX#*";
+}
+
 /// S3 object keys.
 pub mod objects {
     use super::{AccountId, MessageId, UploadId};

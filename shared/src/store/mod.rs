@@ -39,7 +39,7 @@ pub use erasure::{ErasureOutcome, ErasurePlan, FORMER_MEMBER, erased_email};
 pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, ExportContext, export_document};
 pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay, StoredAnswer};
 pub use ledger::LedgerCursor;
-pub use metering::{Requests, count_requests};
+pub use metering::{KeyAccess, Requests, count_requests};
 pub use moderation::{AccountAction, ActionTaken, ComplaintFiled, NewComplaint, ReviewItem};
 pub use outbox::{CLAIM_TIMEOUT_SECONDS, Delivery, QueueRefusal};
 pub use privacy::{RequestStep, RequestStepOutcome};

@@ -22,7 +22,7 @@ pub fn request_under_key(
     let key = value
         .to_str()
         .ok()
-        .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .filter(|k| is_key(k))
         .ok_or_else(|| ApiError::BadRequest {
             code: "invalid_idempotency_key",
             detail: "Idempotency-Key is 1 to 255 visible ASCII characters.".into(),
@@ -34,6 +34,12 @@ pub fn request_under_key(
         request.uri().path(),
         body_bytes(request),
     )))
+}
+
+/// What a key may be: 1 to 255 visible ASCII characters (the pattern `docs/openapi.yaml`
+/// states for the header).
+pub fn is_key(key: &str) -> bool {
+    (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// The first answer under a key that was used before.

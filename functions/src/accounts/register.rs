@@ -7,7 +7,7 @@ use natives_shared::domain::{
     Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
     FieldError, FullName, Gender, Guardian, LanguageList, Password, PersonName, Role, Validator,
 };
-use natives_shared::http::{ApiError, json, json_body};
+use natives_shared::http::{ApiError, json, json_body, not_null};
 use natives_shared::store::CreateAccountError;
 use serde::Deserialize;
 use time::Date;
@@ -29,15 +29,15 @@ struct RegisterRequest {
     native_languages: Vec<String>,
     learning_languages: Vec<String>,
     accepted_terms_version: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     full_name: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     gender: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     city: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     guardian: Option<GuardianRequest>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     consents: Option<ConsentsRequest>,
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use lambda_http::Request;
 use natives_shared::domain::{LanguageTag, Message, Thread, ThreadTitle, Validator};
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json_body};
+use natives_shared::http::{ApiError, json_body, not_null};
 use natives_shared::store::{NewPost, NewThread, PostAnswer, PostContent, PostOutcome};
 use serde::{Deserialize, Serialize};
 
@@ -19,9 +19,9 @@ use crate::{App, HandlerResult, idempotency};
 struct CreateThreadRequest {
     language: String,
     title: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     text: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     voice_upload_id: Option<String>,
 }
 

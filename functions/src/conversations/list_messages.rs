@@ -20,18 +20,13 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
     let page = Pagination::parse(&parameters)?;
     let after = match page.cursor.as_deref() {
         None => None,
-        Some(raw) => Some(
-            ulid::Ulid::from_string(raw)
-                .ok()
-                .filter(|u| u.to_string() == raw)
-                .map(|_| raw.to_owned())
-                .ok_or_else(|| {
-                    ApiError::Validation(vec![FieldError {
-                        field: "cursor".into(),
-                        message: "is not a cursor this list gave out".into(),
-                    }])
-                })?,
-        ),
+        Some(raw) if is_cursor(raw) => Some(raw.to_owned()),
+        Some(_) => {
+            return Err(ApiError::Validation(vec![FieldError {
+                field: "cursor".into(),
+                message: "is not a cursor this list gave out".into(),
+            }]));
+        }
     };
     let page = app
         .store
@@ -67,4 +62,11 @@ pub fn audience(viewer: &Option<Caller>) -> Audience {
         None => Audience::Public { max_age: 5 },
         Some(_) => Audience::Private,
     }
+}
+
+/// Whether a cursor can be one this list gives out: the id of the last message of a page,
+/// the message's own part (a ULID, canonical spelling: the pattern `docs/openapi.yaml`
+/// states).
+pub fn is_cursor(raw: &str) -> bool {
+    ulid::Ulid::from_string(raw).is_ok_and(|u| u.to_string() == raw)
 }

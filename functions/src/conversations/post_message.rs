@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use lambda_http::Request;
 use natives_shared::domain::{Message, Thread, ThreadId, Validator};
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json_body, path_id};
+use natives_shared::http::{ApiError, json_body, not_null, path_id};
 use natives_shared::store::{NewPost, PostAnswer, PostContent, PostOutcome};
 use serde::Deserialize;
 
@@ -18,11 +18,11 @@ use crate::{App, HandlerResult, idempotency};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct PostMessageRequest {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     text: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     voice_upload_id: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     reply_to: Option<String>,
 }
 

@@ -5,7 +5,7 @@ use lambda_http::Request;
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{AccountId, StaffReason, Validator};
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body, path_id};
+use natives_shared::http::{ApiError, json, json_body, not_null, path_id};
 use natives_shared::store::AccountAction;
 use serde::Deserialize;
 use serde_json::json;
@@ -21,7 +21,7 @@ const MAX_BLOCK: Duration = Duration::days(10 * 366);
 #[serde(deny_unknown_fields)]
 struct BlockRequest {
     reason: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     until: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use natives_shared::domain::{
     ComplaintReason, MessageId, TextLimits, Validator, parse_public_text,
 };
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body, path_id};
+use natives_shared::http::{ApiError, json, json_body, not_null, path_id};
 use natives_shared::store::{ComplaintFiled, NewComplaint};
 use serde::Deserialize;
 
@@ -21,7 +21,7 @@ const COMMENT: TextLimits = TextLimits::multi_line(1000, 20);
 #[serde(deny_unknown_fields)]
 struct ComplaintRequest {
     reason: ComplaintReason,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     comment: Option<String>,
 }
 

@@ -31,10 +31,7 @@ pub fn pagination(request: &Request) -> Result<Pagination, ApiError> {
         .collect();
     let page = Pagination::parse(&parameters)?;
     if let Some(cursor) = &page.cursor
-        && !(cursor.len() <= 80
-            && cursor
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"#:.-".contains(&b)))
+        && !is_position(cursor)
     {
         return Err(ApiError::Validation(vec![FieldError {
             field: "cursor".into(),
@@ -42,4 +39,14 @@ pub fn pagination(request: &Request) -> Result<Pagination, ApiError> {
         }]));
     }
     Ok(page)
+}
+
+/// Whether a cursor can be a position these lists give out (a time, `#` and an id): at
+/// most 80 letters, digits, `#`, `:`, `.` and `-` (the pattern `docs/openapi.yaml`
+/// states). Empty is no cursor.
+pub fn is_position(cursor: &str) -> bool {
+    cursor.len() <= 80
+        && cursor
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"#:.-".contains(&b))
 }

@@ -10,7 +10,7 @@ use natives_shared::domain::{
     AccountId, AuditEntryId, BreachNotice, TextLimits, ThreadTitle, Validator, parse_public_text,
 };
 use natives_shared::gate::Caller;
-use natives_shared::http::{json, json_body};
+use natives_shared::http::{json, json_body, not_null};
 use natives_shared::ids::new_id;
 use natives_shared::store::AuditEntry;
 use serde::Deserialize;
@@ -27,7 +27,7 @@ const MAX_ACCOUNTS: usize = 1000;
 struct NoticeRequest {
     title: String,
     description: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     account_ids: Option<Vec<String>>,
 }
 

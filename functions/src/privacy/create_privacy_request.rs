@@ -4,7 +4,7 @@
 
 use natives_shared::domain::{PrivacyRequestKind, TextLimits, Validator, parse_public_text};
 use natives_shared::gate::Caller;
-use natives_shared::http::{json, json_body};
+use natives_shared::http::{json, json_body, not_null};
 use serde::Deserialize;
 
 use super::views::request_view;
@@ -17,7 +17,7 @@ const DETAILS_LIMITS: TextLimits = TextLimits::multi_line(2000, 50);
 #[serde(deny_unknown_fields)]
 struct FileRequest {
     kind: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "not_null")]
     details: Option<String>,
 }
 

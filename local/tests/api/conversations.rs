@@ -560,7 +560,10 @@ async fn posts_that_break_a_rule_or_cannot_be_paid_write_nothing() {
         json!({ "language": "de", "title": "Hallo" }),
         json!({ "language": "de", "title": "Hallo", "text": "a", "voice_upload_id": "x" }),
         json!({ "language": "not a language", "title": "Hallo", "text": "Hi" }),
+        json!({ "language": " de", "title": "Hallo", "text": "Hi" }),
         json!({ "language": "de", "title": "\u{202e}olleH", "text": "Hi" }),
+        json!({ "language": "de", "title": "Hallo", "text": null, "voice_upload_id": null }),
+        json!({ "language": "de", "title": "Hallo", "text": "Hi", "voice_upload_id": null }),
     ] {
         assert_problem(app.start_thread(&ada, &bad).await, 422, "validation_failed").await;
     }
@@ -685,6 +688,14 @@ async fn a_busy_languages_list_is_written_across_shards_and_read_as_one() {
         }
     }
     assert_eq!(listed, expected);
+    // a tag is taken as written: no spaces around it, and a cursor is one the list gave
+    for path in [
+        "/v1/threads?language=%20de",
+        "/v1/threads?language=de%20",
+        "/v1/threads?language=de&cursor=bm90LWEtY3Vyc29y",
+    ] {
+        assert_problem(app.get(path).await, 422, "validation_failed").await;
+    }
     // the threads really are spread over the shards
     let store = &app.stack.app.store;
     let mut shards = BTreeSet::new();

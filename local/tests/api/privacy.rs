@@ -352,6 +352,16 @@ async fn requests_are_due_a_month_later_and_extended_once_and_the_requester_sees
         )
         .await;
     assert_problem(bad, 422, "validation_failed").await;
+    // `details` is optional: left out, never `null`.
+    let null = app
+        .send(
+            Method::POST,
+            "/v1/me/privacy-requests",
+            Some(&user.access_token),
+            Some(&json!({ "kind": "access", "details": null })),
+        )
+        .await;
+    assert_problem(null, 422, "validation_failed").await;
 
     let open = app.open_queue(&admin.access_token).await;
     let ids: Vec<&str> = open.iter().map(|r| r["id"].as_str().unwrap()).collect();
@@ -856,6 +866,19 @@ async fn a_breach_notice_reaches_the_accounts_it_affects_once() {
         )
         .await;
     assert_problem(denied, 403, "forbidden").await;
+    // Only leaving `account_ids` out means everyone: `null` is refused, and so is what is
+    // not an account id.
+    for account_ids in [json!(null), json!(["ada@example.com"])] {
+        let refused = app
+            .send(
+                Method::POST,
+                "/v1/admin/breach-notices",
+                Some(&admin.access_token),
+                Some(&json!({ "title": "x", "description": "y", "account_ids": account_ids })),
+            )
+            .await;
+        assert_problem(refused, 422, "validation_failed").await;
+    }
     app.stack.process_stream().await.unwrap();
     app.stack.process_stream().await.unwrap();
     let told = app.notifications(&ada).await;

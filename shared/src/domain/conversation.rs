@@ -130,7 +130,8 @@ pub fn parse_voice_size(raw: i64) -> Result<i64, String> {
 }
 
 /// A SHA-256 digest, base64 (standard alphabet, padded), as S3's
-/// `x-amz-checksum-sha256` carries it.
+/// `x-amz-checksum-sha256` carries it: exactly 44 characters, nothing trimmed (the
+/// pattern `docs/openapi.yaml` states).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sha256Base64(String);
 
@@ -138,7 +139,7 @@ impl Sha256Base64 {
     pub fn parse(raw: &str) -> Result<Self, String> {
         use base64::Engine;
         use base64::engine::general_purpose::STANDARD;
-        match STANDARD.decode(raw.trim()) {
+        match STANDARD.decode(raw) {
             Ok(bytes) if bytes.len() == 32 => Ok(Self(STANDARD.encode(bytes))),
             _ => Err("must be the base64 of a 32-byte SHA-256 digest".into()),
         }
@@ -168,5 +169,7 @@ mod tests {
         assert_eq!(Sha256Base64::parse(digest).unwrap().as_ref(), digest);
         assert!(Sha256Base64::parse("abc").is_err());
         assert!(Sha256Base64::parse("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuA==").is_err());
+        assert!(Sha256Base64::parse(&format!(" {digest}")).is_err());
+        assert!(Sha256Base64::parse(&format!("{digest}\n")).is_err());
     }
 }

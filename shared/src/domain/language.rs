@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-/// A well-formed BCP 47 language tag (RFC 5646), kept as written.
+/// A well-formed BCP 47 language tag (RFC 5646), kept as written. A tag is a code, not
+/// text: nothing is trimmed, so what is accepted is exactly what `docs/openapi.yaml`'s
+/// `LanguageTag` pattern describes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct LanguageTag(String);
@@ -9,7 +11,6 @@ impl LanguageTag {
     pub const MAX_LEN: usize = 35;
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let raw = raw.trim();
         if raw.len() > Self::MAX_LEN {
             return Err(format!("must be at most {} characters", Self::MAX_LEN));
         }
@@ -76,7 +77,18 @@ mod tests {
 
     #[test]
     fn refuses_malformed_tags() {
-        for tag in ["", "englishes", "en_GB", "e", "en-", "123", "en--GB"] {
+        for tag in [
+            "",
+            "englishes",
+            "en_GB",
+            "e",
+            "en-",
+            "123",
+            "en--GB",
+            " en",
+            "en ",
+            "en\n",
+        ] {
             assert!(LanguageTag::parse(tag).is_err(), "{tag:?} was accepted");
         }
     }

@@ -2,6 +2,7 @@
 
 use lambda_http::{Body, Request};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::error::Category;
 
 use super::ApiError;
@@ -54,6 +55,18 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         .end()
         .map_err(|e| ApiError::Malformed(without_position(&e.to_string())))?;
     Ok(value)
+}
+
+/// For an optional field that is not nullable: absent is `None`, a value is `Some`, and
+/// `null` is refused like any other value of the wrong type (422 naming the field).
+/// Use as `#[serde(default, deserialize_with = "not_null")]`; a field left out means
+/// what the contract says, and `null` is never read as "left out".
+pub fn not_null<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(deserializer).map(Some)
 }
 
 /// serde names a missing field in its message, not in the path.
@@ -141,6 +154,24 @@ mod tests {
         }
         let big = format!(r#"{{"name":"{}"}}"#, "a".repeat(MAX_BODY_BYTES));
         assert_eq!(status(json, &big), 413, "over 64 KiB");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Optional {
+        #[serde(default, deserialize_with = "not_null")]
+        note: Option<String>,
+    }
+
+    #[test]
+    fn an_optional_field_is_absent_or_a_value_never_null() {
+        let parse = |body: &str| json_body::<Optional>(&request(Some("application/json"), body));
+        assert_eq!(parse("{}").unwrap().note, None);
+        assert_eq!(parse(r#"{"note":"a"}"#).unwrap().note.as_deref(), Some("a"));
+        match parse(r#"{"note":null}"#) {
+            Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "note"),
+            other => panic!("null was not refused: {other:?}"),
+        }
     }
 
     #[test]

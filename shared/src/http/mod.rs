@@ -10,7 +10,7 @@ mod query;
 mod response;
 
 pub use auth::authenticate;
-pub use body::{MAX_BODY_BYTES, body_bytes, json_body};
+pub use body::{MAX_BODY_BYTES, body_bytes, json_body, not_null};
 pub use cache::{Audience, cached};
 pub use error::ApiError;
 pub use path::{path_id, path_param};

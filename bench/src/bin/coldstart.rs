@@ -110,11 +110,16 @@ async fn main() -> Result<()> {
             .unwrap_or_default()
             .to_owned(),
         webhook_secret,
-        // create-checkout opens the local checkout page (no Stripe call).
-        extra: [(
-            "LOCAL_CHECKOUT_BASE_URL".to_owned(),
-            format!("http://{api}"),
-        )]
+        // create-checkout opens the local checkout page (no Stripe call), and send-outbox
+        // writes its e-mails to its log as the local stack does (no SES here; `--env-for
+        // send-outbox EMAIL_DELIVERY=ses` with an SES endpoint restores the template's).
+        extra: [
+            (
+                "LOCAL_CHECKOUT_BASE_URL".to_owned(),
+                format!("http://{api}"),
+            ),
+            ("EMAIL_DELIVERY".to_owned(), "log".to_owned()),
+        ]
         .into_iter()
         .chain(args.env.clone())
         .collect(),

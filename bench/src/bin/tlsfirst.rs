@@ -77,13 +77,13 @@ fn main() -> Result<(), Error> {
         let output = client_output(&address, &root, &client_flags)?;
         for line in output.lines() {
             let fields: Vec<&str> = line.split_whitespace().collect();
-            if let [phase, wall, cpu] = fields[..] {
-                if let Some(i) = PHASES.iter().position(|p| *p == phase) {
-                    samples[i].push((
-                        Duration::from_nanos(wall.parse()?),
-                        Duration::from_nanos(cpu.parse()?),
-                    ));
-                }
+            if let [phase, wall, cpu] = fields[..]
+                && let Some(i) = PHASES.iter().position(|p| *p == phase)
+            {
+                samples[i].push((
+                    Duration::from_nanos(wall.parse()?),
+                    Duration::from_nanos(cpu.parse()?),
+                ));
             }
             if let Some(g) = line.strip_prefix("group ") {
                 group = g.to_owned();

@@ -547,3 +547,15 @@ fn a_row_grants_only_its_actions_on_its_leading_keys() {
         "a keyed action is never granted by the scan's statement"
     );
 }
+
+/// A deployed function trusts the five bundled AWS roots alone: the bench's extra root
+/// (`BENCH_EXTRA_ROOT_CERT_FILE`, read only when set) is given by `bench/coldstart` and by
+/// nothing a deploy reads.
+#[test]
+fn no_function_is_given_the_bench_root() {
+    let variable = natives_shared::aws::BENCH_EXTRA_ROOT_VARIABLE;
+    for file in ["infra/template.yaml", "samconfig.toml"] {
+        let text = std::fs::read_to_string(repo_file(file)).expect(file);
+        assert!(!text.contains(variable), "{file} names {variable}");
+    }
+}

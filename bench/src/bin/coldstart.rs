@@ -14,9 +14,17 @@
 //! from `natives-local example-event <function>` (its `events/` file, filled with fresh
 //! local data). A new function needs nothing here.
 //!
+//! `--tls` (or a label ending in `+https`) also runs each function against the embedded
+//! DynamoDB behind TLS, as on AWS, where every sandbox's first DynamoDB request opens an
+//! HTTPS connection: a TLS front with a test CA (RSA-2048 root → intermediate → leaf, the
+//! shape of DynamoDB's chain) proxies to the same counting proxy over plain HTTP, and the
+//! function trusts the test root through `BENCH_EXTRA_ROOT_CERT_FILE`, read only when set
+//! (shared/src/aws.rs; deployed functions trust the AWS roots alone).
+//!
 //! Usage (from bench/, a local stack serving with `--data-dir DIR`):
 //!   target/release/coldstart --data-dir DIR [--runs 20] [--warm 100] [--repo ..]
-//!                            [--bin-dir ../target/release] [--env K=V]… [--smoke] [function…]
+//!                            [--bin-dir ../target/release] [--env K=V]… [--smoke] [--tls]
+//!                            [function[+https]…]
 //! Without function names: every function with an event in events/ and a binary.
 
 use std::collections::HashMap;
@@ -38,6 +46,10 @@ use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::process::Command;
 use tokio::sync::mpsc;
+use tokio_rustls::rustls;
+
+#[path = "../test_ca.rs"]
+mod test_ca;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
 type Result<T, E = Error> = std::result::Result<T, E>;
@@ -55,10 +67,39 @@ async fn main() -> Result<()> {
         .map(|s| s.trim().to_owned())
         .unwrap_or_default();
 
+    let mut functions = vec![(FLOOR.to_owned(), args.hello.clone())];
+    for arg in &args.functions {
+        let label = arg.split_once('=').map_or(arg.as_str(), |(label, _)| label);
+        functions.push((label.to_owned(), args.binary_of(arg)?));
+    }
+    if args.tls {
+        // Each function over HTTP and over HTTPS, side by side in the round-robin.
+        functions = functions
+            .into_iter()
+            .flat_map(|(label, binary)| {
+                let https = format!("{label}{HTTPS}");
+                [(label, binary.clone()), (https, binary)]
+            })
+            .collect();
+    }
+    let log_dir = PathBuf::from("target/coldstart-logs");
+    std::fs::create_dir_all(&log_dir)?;
+
     let meter = Arc::new(DdbMeter::default());
-    let proxy = start_dynamodb_proxy(dynamodb, meter.clone()).await?;
+    let proxy = start_dynamodb_proxy(dynamodb, meter.clone(), None).await?;
+    let tls = if functions.iter().any(|(label, _)| is_https(label)) {
+        Some(TlsFront::start(dynamodb, meter.clone(), Path::new("target")).await?)
+    } else {
+        None
+    };
     let mut env = FunctionEnv {
         dynamodb: format!("http://{proxy}"),
+        tls: tls.as_ref().map(|front| {
+            (
+                format!("https://{}", front.address),
+                front.root_pem.display().to_string(),
+            )
+        }),
         s3: endpoints["s3"].as_str().unwrap_or_default().to_owned(),
         public_key: keys["public_base64url"]
             .as_str()
@@ -69,11 +110,16 @@ async fn main() -> Result<()> {
             .unwrap_or_default()
             .to_owned(),
         webhook_secret,
-        // create-checkout opens the local checkout page (no Stripe call).
-        extra: [(
-            "LOCAL_CHECKOUT_BASE_URL".to_owned(),
-            format!("http://{api}"),
-        )]
+        // create-checkout opens the local checkout page (no Stripe call), and send-outbox
+        // writes its e-mails to its log as the local stack does (no SES here; `--env-for
+        // send-outbox EMAIL_DELIVERY=ses` with an SES endpoint restores the template's).
+        extra: [
+            (
+                "LOCAL_CHECKOUT_BASE_URL".to_owned(),
+                format!("http://{api}"),
+            ),
+            ("EMAIL_DELIVERY".to_owned(), "log".to_owned()),
+        ]
         .into_iter()
         .chain(args.env.clone())
         .collect(),
@@ -82,14 +128,6 @@ async fn main() -> Result<()> {
     };
     env.template = Some(Template::read(&args.repo, &env)?);
     let prep = Prep::new(&args);
-
-    let mut functions = vec![(FLOOR.to_owned(), args.hello.clone())];
-    for arg in &args.functions {
-        let label = arg.split_once('=').map_or(arg.as_str(), |(label, _)| label);
-        functions.push((label.to_owned(), args.binary_of(arg)?));
-    }
-    let log_dir = PathBuf::from("target/coldstart-logs");
-    std::fs::create_dir_all(&log_dir)?;
 
     // Cold starts, round-robin over the functions so background noise spreads evenly.
     let mut cold: HashMap<String, Vec<Start>> = HashMap::new();
@@ -103,8 +141,9 @@ async fn main() -> Result<()> {
     eprintln!();
     // One more start per function, kept warm for `--warm` invocations: warm latency,
     // handler time without DynamoDB, peak RSS.
+    // Under --tls the warm run is over HTTP only (one connection is open by then either way).
     let mut warm: HashMap<String, Start> = HashMap::new();
-    for (name, binary) in &functions {
+    for (name, binary) in functions.iter().filter(|(l, _)| !(args.tls && is_https(l))) {
         eprintln!("warm run: {name} × {}", args.warm);
         let start = start_once(name, binary, &env, &prep, &meter, args.warm, &log_dir).await?;
         warm.insert(name.clone(), start);
@@ -129,7 +168,7 @@ fn smoke_report(
     println!("\n### Smoke test: each function's example event, cold and warm\n");
     println!("| function | binary | expected | first | warm | ok |");
     println!("|---|---|---:|---:|---:|---|");
-    for (name, binary) in functions.iter().filter(|(n, _)| n != FLOOR) {
+    for (name, binary) in functions.iter().filter(|(n, _)| function_of(n) != FLOOR) {
         let event: Value =
             read_json(&args.repo.join(format!("events/{}.json", function_of(name))))?;
         let expected = event["routeKey"]
@@ -182,11 +221,16 @@ struct Start {
     invocations: Vec<(Duration, Duration, u16)>,
     /// Per warm invocation: the function process's on-CPU time (all its threads).
     warm_cpu: Vec<Duration>,
+    /// The process's on-CPU time from its start to its first response (init and the
+    /// first invocation; it is idle in between).
+    cold_cpu: Option<Duration>,
     peak_rss_kib: Option<u64>,
 }
 
 struct FunctionEnv {
     dynamodb: String,
+    /// For labels ending in `+https`: the TLS front's URL and the test root's PEM file.
+    tls: Option<(String, String)>,
     s3: String,
     public_key: String,
     private_key: String,
@@ -227,7 +271,7 @@ async fn start_once(
     let mut command = Command::new(binary);
     command
         .env_clear()
-        .envs(lambda_env(function_of(name), runtime_api, env))
+        .envs(lambda_env(name, runtime_api, env))
         .stdin(Stdio::null())
         .stdout(log.try_clone()?)
         .stderr(log)
@@ -247,8 +291,10 @@ async fn start_once(
 
     let mut invocations = Vec::new();
     let mut warm_cpu = Vec::new();
+    let mut cold_cpu = None;
     let init = async {
         let first = expect(&mut outcomes, "1").await?;
+        cold_cpu = process_cpu(pid);
         let init = emulator
             .first_next
             .lock()
@@ -290,6 +336,7 @@ async fn start_once(
         init,
         invocations,
         warm_cpu,
+        cold_cpu,
         peak_rss_kib,
     })
 }
@@ -312,7 +359,17 @@ async fn expect(outcomes: &mut mpsc::UnboundedReceiver<Outcome>, id: &str) -> Re
 /// The environment a `provided.al2023` Lambda sandbox gives the bootstrap: the runtime's
 /// variables, `_HANDLER` (the function's `Handler:`, which selects its row in the one
 /// binary), and the environment `infra/template.yaml` gives the function.
-fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(String, String)> {
+/// A label ending in `+https` reaches DynamoDB through the TLS front and trusts its test
+/// root (`BENCH_EXTRA_ROOT_CERT_FILE`); every other one over plain HTTP.
+fn lambda_env(label: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(String, String)> {
+    let name = function_of(label);
+    let (dynamodb, bench_root) = match (&env.tls, is_https(label)) {
+        (Some((url, root)), true) => (
+            url.clone(),
+            Some(("BENCH_EXTRA_ROOT_CERT_FILE".to_owned(), root.clone())),
+        ),
+        _ => (env.dynamodb.clone(), None),
+    };
     let extra_for_this = || {
         env.extra_for
             .iter()
@@ -342,7 +399,7 @@ fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(St
         ("AWS_DEFAULT_REGION", "us-east-1".into()),
         ("AWS_ACCESS_KEY_ID", "natives-local".into()),
         ("AWS_SECRET_ACCESS_KEY", "natives-local-secret".into()),
-        ("AWS_ENDPOINT_URL_DYNAMODB", env.dynamodb.clone()),
+        ("AWS_ENDPOINT_URL_DYNAMODB", dynamodb),
         ("AWS_ENDPOINT_URL_S3", env.s3.clone()),
         ("TZ", ":UTC".into()),
         ("PATH", "/usr/local/bin:/usr/bin:/bin".into()),
@@ -356,6 +413,7 @@ fn lambda_env(name: &str, runtime_api: SocketAddr, env: &FunctionEnv) -> Vec<(St
             .into_iter()
             .filter_map(|(k, v)| secret_in_plain(env, &given, k, v)),
     )
+    .chain(bench_root)
     .chain(env.extra.iter().cloned())
     .chain(extra_for_this())
     .collect()
@@ -519,13 +577,21 @@ impl DdbMeter {
 
 /// Forwards every connection to the embedded DynamoDB over its own upstream connection,
 /// timing each request from its arrival to the end of the upstream answer.
-async fn start_dynamodb_proxy(upstream: SocketAddr, meter: Arc<DdbMeter>) -> Result<SocketAddr> {
+/// With `tls`, the proxy terminates TLS first (the handshake is not in the meter: it is
+/// the function's own cost, like its CPU).
+async fn start_dynamodb_proxy(
+    upstream: SocketAddr,
+    meter: Arc<DdbMeter>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) -> Result<SocketAddr> {
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let address = listener.local_addr()?;
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
             let meter = meter.clone();
+            let tls = tls.clone();
             tokio::spawn(async move {
+                let _ = socket.set_nodelay(true);
                 let Ok(sender) = connect(upstream).await else {
                     return;
                 };
@@ -548,13 +614,53 @@ async fn start_dynamodb_proxy(upstream: SocketAddr, meter: Arc<DdbMeter>) -> Res
                         Ok::<_, hyper::Error>(Response::from_parts(parts, Full::new(body)))
                     }
                 });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(socket), service)
-                    .await;
+                let http = hyper::server::conn::http1::Builder::new();
+                let _ = match tls {
+                    Some(acceptor) => match acceptor.accept(socket).await {
+                        Ok(stream) => http.serve_connection(TokioIo::new(stream), service).await,
+                        Err(_) => return, // the function refused the certificate
+                    },
+                    None => http.serve_connection(TokioIo::new(socket), service).await,
+                };
             });
         }
     });
     Ok(address)
+}
+
+/// The embedded DynamoDB behind TLS (`test_ca.rs`: a chain of the shape of DynamoDB's, for
+/// `127.0.0.1`), in front of the counting proxy.
+struct TlsFront {
+    address: SocketAddr,
+    /// The test root, for `BENCH_EXTRA_ROOT_CERT_FILE`.
+    root_pem: PathBuf,
+}
+
+impl TlsFront {
+    async fn start(upstream: SocketAddr, meter: Arc<DdbMeter>, dir: &Path) -> Result<Self> {
+        let ca = test_ca::test_ca()?;
+        let root_pem = std::path::absolute(dir.join("coldstart-bench-root.pem"))?;
+        std::fs::write(&root_pem, &ca.root_pem)?;
+        let acceptor = tokio_rustls::TlsAcceptor::from(ca.server.clone());
+        let address = start_dynamodb_proxy(upstream, meter, Some(acceptor)).await?;
+
+        // One handshake now, verified against the root alone: the chain is right, and the
+        // server's own first handshake (its generator's seeding) is not in a measurement.
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(ca.root_der.clone())?;
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let client = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()?
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let stream = TcpStream::connect(address).await?;
+        let name = rustls::pki_types::ServerName::try_from("127.0.0.1")?;
+        tokio_rustls::TlsConnector::from(Arc::new(client))
+            .connect(name, stream)
+            .await
+            .map_err(|e| format!("the bench's own TLS front refused its test root: {e}"))?;
+        Ok(Self { address, root_pem })
+    }
 }
 
 async fn connect(address: SocketAddr) -> Result<SendRequest<Full<Bytes>>> {
@@ -739,7 +845,7 @@ fn print_report(
 ) {
     let penalty = |name: &str, s: &Start| {
         let (first, _, _) = s.invocations[0];
-        let warm = if name == FLOOR {
+        let warm = if function_of(name) == FLOOR {
             Duration::ZERO
         } else {
             s.invocations[1].0
@@ -777,6 +883,8 @@ fn print_report(
         );
     }
 
+    print_https_side_by_side(functions, cold, penalty);
+
     println!(
         "\n### Warm invocations ({} per function, one process; ms) and peak RSS\n",
         args.warm
@@ -786,7 +894,9 @@ fn print_report(
     );
     println!("|---|---:|---:|---:|---:|---:|---:|---:|---|---:|");
     for (name, _) in functions {
-        let run = &warm[name];
+        let Some(run) = warm.get(name) else {
+            continue;
+        };
         let invocations = &run.invocations[1..]; // the warm ones
         let total: Vec<_> = invocations.iter().map(|i| i.0).collect();
         let ddb: Vec<_> = invocations.iter().map(|i| i.1).collect();
@@ -815,6 +925,59 @@ fn print_report(
             cpu(0.99),
             run.peak_rss_kib
                 .map_or("?".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
+        );
+    }
+}
+
+/// Each function's cold start over HTTP beside the same over HTTPS (labels `x` and
+/// `x+https` of one run): medians, their difference, and the process's CPU time from its
+/// start to its first response (init + first invocation), which load disturbs less.
+fn print_https_side_by_side(
+    functions: &[(String, PathBuf)],
+    cold: &HashMap<String, Vec<Start>>,
+    penalty: impl Fn(&str, &Start) -> Duration,
+) {
+    let pairs: Vec<(&str, String)> = functions
+        .iter()
+        .filter(|(label, _)| !is_https(label))
+        .map(|(label, _)| (label.as_str(), format!("{label}{HTTPS}")))
+        .filter(|(_, https)| cold.contains_key(https))
+        .collect();
+    if pairs.is_empty() {
+        return;
+    }
+    let p50 = |label: &str, f: &dyn Fn(&Start) -> Option<Duration>| {
+        let values: Vec<Duration> = cold[label].iter().filter_map(f).collect();
+        (!values.is_empty()).then(|| percentile(&values, 0.5))
+    };
+    let show = |d: Option<Duration>| d.map_or("?".to_owned(), ms);
+    let delta = |a: Option<Duration>, b: Option<Duration>| match (a, b) {
+        (Some(a), Some(b)) => format!("{:+.2}", (b.as_secs_f64() - a.as_secs_f64()) * 1000.0),
+        _ => "?".to_owned(),
+    };
+    println!("\n### HTTP and HTTPS side by side (p50 of the starts above; ms)\n");
+    println!(
+        "| function | init HTTP | init HTTPS | 1st inv HTTP | 1st inv HTTPS | Δ 1st inv | penalty HTTP | penalty HTTPS | Δ penalty | CPU to 1st response HTTP | CPU HTTPS | Δ CPU |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (http, https) in &pairs {
+        let init = |l: &str| p50(l, &|s: &Start| Some(s.init));
+        let first = |l: &str| p50(l, &|s: &Start| Some(s.invocations[0].0));
+        let pen = |l: &str| p50(l, &|s: &Start| Some(penalty(l, s)));
+        let cpu = |l: &str| p50(l, &|s: &Start| s.cold_cpu);
+        println!(
+            "| {http} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            show(init(http)),
+            show(init(https)),
+            show(first(http)),
+            show(first(https)),
+            delta(first(http), first(https)),
+            show(pen(http)),
+            show(pen(https)),
+            delta(pen(http), pen(https)),
+            show(cpu(http)),
+            show(cpu(https)),
+            delta(cpu(http), cpu(https)),
         );
     }
 }
@@ -850,6 +1013,8 @@ struct Args {
     /// Check every function's statuses against `docs/openapi.yaml` (non-zero exit if one
     /// differs); with `--runs 1 --warm 1` it is the release build's smoke test.
     smoke: bool,
+    /// Every function (and the floor) also over HTTPS (`label+https`), side by side.
+    tls: bool,
 }
 
 /// The one binary every function deploys (its `_HANDLER` selects the function).
@@ -869,6 +1034,7 @@ impl Args {
             env_for: Vec::new(),
             local_bin: PathBuf::new(),
             smoke: false,
+            tls: false,
         };
         let mut it = std::env::args().skip(1);
         while let Some(arg) = it.next() {
@@ -893,6 +1059,7 @@ impl Args {
                 }
                 "--local-bin" => args.local_bin = value()?.into(),
                 "--smoke" => args.smoke = true,
+                "--tls" => args.tls = true,
                 _ if arg.starts_with("--") => return Err(format!("unknown flag {arg}").into()),
                 _ => args.functions.push(arg),
             }
@@ -902,7 +1069,7 @@ impl Args {
                 "usage: coldstart --data-dir <local stack data dir> [--runs N] [--warm N] \
                         [--repo ..] [--bin-dir <repo>/target/release] [--env K=V]… \
                         [--env-for f1,f2 K=V]… [--local-bin <repo>/target/debug/natives-local] \
-                        [--smoke] [function…]"
+                        [--smoke] [--tls] [function[+https]…]"
                     .into(),
             );
         }
@@ -935,7 +1102,14 @@ impl Args {
 /// `get-me@fat=/some/release` runs get-me from that folder, reported as `get-me@fat`,
 /// so builds can be compared in one run (round-robin: the same background for each).
 fn function_of(label: &str) -> &str {
-    label.split('@').next().unwrap_or(label)
+    label.split(['@', '+']).next().unwrap_or(label)
+}
+
+/// `get-me+https` (and every label under `--tls`): DynamoDB through the TLS front.
+const HTTPS: &str = "+https";
+
+fn is_https(label: &str) -> bool {
+    label.ends_with(HTTPS)
 }
 
 impl Args {

@@ -218,7 +218,10 @@ impl FunctionSpec {
         })
     }
 
-    /// The item actions among `accesses` that this function's IAM policy would refuse:
+    /// The item actions among `accesses` that this function's IAM policy would refuse
+    /// (item by item; IAM checks a request's keys against one statement, which agrees
+    /// because a row has one keyed statement per table or index, a test in
+    /// `tests/function_table.rs`):
     /// no statement of its row grants that action on that table or index for that
     /// partition key (`ForAllValues:StringLike` on `dynamodb:LeadingKeys`; a scan, which
     /// names no key, only by a statement without the condition).

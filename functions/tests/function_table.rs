@@ -481,6 +481,22 @@ fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
 #[test]
 fn every_dynamodb_permission_is_scoped_to_leading_keys() {
     for spec in FUNCTIONS {
+        // One keyed statement per table or index: IAM checks every key of a request
+        // (a batch, a transaction) against one statement, the local check each item
+        // against any; with one statement per resource the two agree.
+        let keyed: Vec<Resource> = spec
+            .permissions
+            .iter()
+            .filter(|p| !p.leading_keys.is_empty())
+            .map(|p| p.resource)
+            .collect();
+        for (i, resource) in keyed.iter().enumerate() {
+            assert!(
+                !keyed[..i].contains(resource),
+                "{}: two keyed statements on {resource:?}",
+                spec.name
+            );
+        }
         for permission in spec.permissions {
             if !matches!(permission.resource, Resource::Table | Resource::Index(_)) {
                 assert!(permission.leading_keys.is_empty(), "{}", spec.name);

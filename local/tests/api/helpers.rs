@@ -273,6 +273,16 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
+    /// The `items` of a list route's first page, read with `token` (the answer must be 200).
+    pub async fn list_items(&self, path: &str, token: &str) -> Vec<Value> {
+        let response = self
+            .send(reqwest::Method::GET, path, Some(token), None)
+            .await;
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}");
+        let body: Value = response.json().await.unwrap();
+        body["items"].as_array().unwrap().clone()
+    }
+
     /// Opens a checkout of `tariff` for `user`: `{checkout_session_id, checkout_url}`.
     pub async fn open_checkout(&self, user: &TestUser, tariff: &str) -> Value {
         let response = self

@@ -71,31 +71,16 @@ impl TestApp {
     }
 
     async fn my_complaints(&self, user: &TestUser) -> Vec<Value> {
-        let response = self
-            .send(
-                Method::GET,
-                "/v1/me/complaints",
-                Some(&user.access_token),
-                None,
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.unwrap();
-        body["items"].as_array().unwrap().clone()
+        self.list_items("/v1/me/complaints", &user.access_token)
+            .await
     }
 
     async fn audit(&self, moderator: &TestUser, query: &str) -> Vec<Value> {
-        let response = self
-            .send(
-                Method::GET,
-                &format!("/v1/moderation/audit{query}"),
-                Some(&moderator.access_token),
-                None,
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.unwrap();
-        body["items"].as_array().unwrap().clone()
+        self.list_items(
+            &format!("/v1/moderation/audit{query}"),
+            &moderator.access_token,
+        )
+        .await
     }
 }
 

@@ -72,31 +72,13 @@ impl TestApp {
 
     /// The admins' queue of open requests.
     async fn open_queue(&self, token: &str) -> Vec<Value> {
-        let response = self
-            .send(
-                Method::GET,
-                "/v1/admin/privacy-requests?status=open",
-                Some(token),
-                None,
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.unwrap();
-        body["items"].as_array().unwrap().clone()
+        self.list_items("/v1/admin/privacy-requests?status=open", token)
+            .await
     }
 
     async fn notifications(&self, user: &TestUser) -> Vec<Value> {
-        let response = self
-            .send(
-                Method::GET,
-                "/v1/me/notifications",
-                Some(&user.access_token),
-                None,
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let body: Value = response.json().await.unwrap();
-        body["items"].as_array().unwrap().clone()
+        self.list_items("/v1/me/notifications", &user.access_token)
+            .await
     }
 
     /// Every string in the table, every attribute of every item (keys included).

@@ -151,18 +151,10 @@ async fn three_different_reporters_hide_a_message_and_a_moderator_settles_it_for
 
     // the queue shows exactly what was reported
     let moderator = app.staff("mod@example.com", &[Role::Moderator]).await;
-    let queue: Value = app
-        .send(
-            Method::GET,
-            "/v1/moderation/queue",
-            Some(&moderator.access_token),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let entry = &queue["items"][0];
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    let entry = &queue[0];
     assert_eq!(entry["message_id"], message.as_str());
     assert_eq!(entry["open_complaints"], 4);
     assert_eq!(entry["complaints"].as_array().unwrap().len(), 4);
@@ -215,18 +207,10 @@ async fn three_different_reporters_hide_a_message_and_a_moderator_settles_it_for
         assert_eq!(complaints[0]["status"], "settled");
         assert_eq!(complaints[0]["outcome"], "removed");
     }
-    let queue: Value = app
-        .send(
-            Method::GET,
-            "/v1/moderation/queue",
-            Some(&moderator.access_token),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(queue["items"], json!([]));
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    assert!(queue.is_empty());
     // removal is final
     assert_problem(
         app.act(&moderator, &message, "restore", "Changed my mind")
@@ -287,20 +271,12 @@ async fn ten_concurrent_complaints_from_ten_accounts_hide_the_message_exactly_on
     assert_eq!(format!("{:?}", stored.status), "Hidden");
     assert_eq!(stored.moderation.as_ref().unwrap().action, "auto_hide");
     let moderator = app.staff("mod@example.com", &[Role::Moderator]).await;
-    let queue: Value = app
-        .send(
-            Method::GET,
-            "/v1/moderation/queue",
-            Some(&moderator.access_token),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(queue["items"].as_array().unwrap().len(), 1);
-    assert_eq!(queue["items"][0]["open_complaints"], 3);
-    assert_eq!(queue["items"][0]["complaints"].as_array().unwrap().len(), 3);
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0]["open_complaints"], 3);
+    assert_eq!(queue[0]["complaints"].as_array().unwrap().len(), 3);
 
     // dismissing makes it public again and tells the three
     assert_eq!(

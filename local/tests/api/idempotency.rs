@@ -70,13 +70,7 @@ async fn a_retried_paid_post_answers_the_first_answer_and_is_charged_once() {
     let answers =
         join_all((0..10).map(|_| app.send_keyed(Method::POST, &path, &ada, "k-reply-1", &reply)))
             .await;
-    let mut bodies = Vec::new();
-    for answer in answers {
-        assert_eq!(answer.status(), StatusCode::CREATED);
-        bodies.push(answer.text().await.unwrap());
-    }
-    bodies.dedup();
-    assert_eq!(bodies.len(), 1, "one answer for all ten");
+    assert_one_created_answer(answers, "one answer for all ten").await;
     assert_eq!(app.balance(&ada.access_token).await.0, 14, "one reply paid");
     let messages: Value = app
         .send(Method::GET, &path, None, None)
@@ -129,13 +123,7 @@ async fn checkouts_and_grants_under_a_key_happen_once() {
     let answers =
         join_all((0..5).map(|_| app.send_keyed(Method::POST, &path, &admin, "grant-1", &grant)))
             .await;
-    let mut bodies = Vec::new();
-    for answer in answers {
-        assert_eq!(answer.status(), StatusCode::CREATED);
-        bodies.push(answer.text().await.unwrap());
-    }
-    bodies.dedup();
-    assert_eq!(bodies.len(), 1);
+    assert_one_created_answer(answers, "one answer for all").await;
     assert_eq!(app.balance(&ada.access_token).await.0, 8, "granted once");
 }
 
@@ -179,4 +167,15 @@ async fn the_embedded_dynamodb_honours_client_request_tokens() {
         again.is_err(),
         "a new token is a new transaction: its condition fails"
     );
+}
+
+/// Every one of `answers` is a 201 with the same body: one write, answered alike.
+async fn assert_one_created_answer(answers: Vec<reqwest::Response>, message: &str) {
+    let mut bodies = Vec::new();
+    for answer in answers {
+        assert_eq!(answer.status(), StatusCode::CREATED);
+        bodies.push(answer.text().await.unwrap());
+    }
+    bodies.dedup();
+    assert_eq!(bodies.len(), 1, "{message}");
 }

@@ -48,6 +48,9 @@ use tokio::process::Command;
 use tokio::sync::mpsc;
 use tokio_rustls::rustls;
 
+#[path = "../stats.rs"]
+mod stats;
+use stats::percentile;
 #[path = "../test_ca.rs"]
 mod test_ca;
 
@@ -980,14 +983,6 @@ fn print_https_side_by_side(
             delta(cpu(http), cpu(https)),
         );
     }
-}
-
-/// Nearest-rank percentile.
-fn percentile(values: &[Duration], p: f64) -> Duration {
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 fn ms(d: Duration) -> String {

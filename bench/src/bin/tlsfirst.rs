@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 
 use tokio_rustls::rustls;
 
+#[path = "../stats.rs"]
+mod stats;
+use stats::percentile;
 #[path = "../test_ca.rs"]
 mod test_ca;
 
@@ -220,13 +223,6 @@ fn thread_cpu() -> Duration {
     // SAFETY: a valid clock id and a valid pointer to a timespec.
     unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
     Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
-}
-
-fn percentile(values: &[Duration], p: f64) -> Duration {
-    let mut sorted = values.to_vec();
-    sorted.sort();
-    let rank = ((p * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len());
-    sorted[rank - 1]
 }
 
 fn ms(d: Duration) -> String {

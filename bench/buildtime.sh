@@ -9,7 +9,7 @@
 #   bench/buildtime.sh per-function -- --bin get-me              # an older tree's binaries
 # The build goes to $BUILDTIME_DIR/NAME (default /work/target-buildtime/NAME), which is
 # removed first; `--keep` as the first argument keeps it (a warm rebuild). Default cargo
-# arguments: -p natives-functions --bin natives-functions (what sam build builds).
+# arguments: -p natives-functions --bins (every binary sam build builds).
 set -euo pipefail
 keep=""
 [ "${1:-}" = "--keep" ] && { keep=1; shift; }
@@ -18,7 +18,7 @@ vars=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do vars+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
 args=("$@")
-[ ${#args[@]} -gt 0 ] || args=(-p natives-functions --bin natives-functions)
+[ ${#args[@]} -gt 0 ] || args=(-p natives-functions --bins)
 bench=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$bench")
 dir=${BUILDTIME_DIR:-/work/target-buildtime}/$name

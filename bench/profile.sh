@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Where a warm function's CPU goes. Builds the one binary every function deploys with symbols (the release profile,
+# Where a warm function's CPU goes. Builds the function's binary (its template `Binary:`) with symbols (the release profile,
 # not stripped, with line tables, in its own target dir so the Lambda build is untouched),
 # runs it under `perf record` in the cold-start emulator (bench/src/bin/coldstart.rs)
 # against a fresh local stack, and prints the function's self time by component.
@@ -15,13 +15,16 @@ bench=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$bench")
 target=${PROFILE_TARGET_DIR:-$repo/target/profiling}
 out=$(mktemp -d)
+# The binary the template deploys the function with.
+binary=$(grep -B8 "Handler: $function\$" "$repo/infra/template.yaml" | grep -o 'natives-[a-z]*' | tail -1)
+[ -n "$binary" ] || { echo "no function $function in infra/template.yaml" >&2; exit 1; }
 
 command -v perf >/dev/null || { apt-get update -qq && apt-get install -y -qq linux-perf >/dev/null; }
 (cd "$repo" && CARGO_PROFILE_RELEASE_STRIP=false CARGO_PROFILE_RELEASE_DEBUG=line-tables-only \
     CARGO_TARGET_DIR="$target" nice -n 10 cargo build --release --locked -q \
-    -p natives-functions --bin natives-functions)
+    -p natives-functions --bin "$binary")
 mkdir -p "$out/bin"
-cp "$target/release/natives-functions" "$out/bin/"
+cp "$target/release/$binary" "$out/bin/"
 
 # The stack only answers; its own speed is not measured (on-CPU time is the function's).
 (cd "$repo" && cargo build --locked -q -p natives-local)
@@ -36,7 +39,7 @@ perf record -q -F 10000 -o "$out/perf.data" -- target/release/coldstart \
     --data-dir "$out/data" --repo "$repo" --bin-dir "$out/bin" --runs 1 --warm "$warm" \
     --local-bin "$repo/target/debug/natives-local" \
     "$function" | grep -E "^\| (function|---|$function |hello )" || true
-perf report -i "$out/perf.data" --comm natives-functio --no-children --sort sym --stdio \
+perf report -i "$out/perf.data" --comm "${binary:0:15}" --no-children --sort sym --stdio \
     --percentage relative 2>/dev/null | python3 -c '
 import collections, re, sys
 components = [

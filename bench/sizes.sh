@@ -3,11 +3,12 @@
 # (what `sam build` / `cargo lambda build --output-format zip` upload), and the
 # duplicated crate versions the functions link.
 #
-# Every function deploys the same binary (natives-functions), so there is one zip; a folder
-# of per-function binaries (an older build) is listed one by one.
+# A function deploys its row's binary (functions/src/bin/: natives-core, natives-voice…),
+# so there is one zip per binary; a folder of per-function binaries (an older build) or
+# the one binary natives-functions (older still) is listed as it is.
 #
 # Usage (from anywhere): bench/sizes.sh [release dir, default target/release]
-#   needs: cargo build --release -p natives-functions; (cd bench && cargo build --release) for hello
+#   needs: cargo build --release -p natives-functions --bins; (cd bench && cargo build --release) for hello
 set -euo pipefail
 bench=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$bench")
@@ -34,7 +35,13 @@ echo "|---|---:|---:|---|"
 binaries=()
 [ -x "$bench/target/release/hello" ] && binaries+=("hello:$bench/target/release/hello")
 release=${1:-$repo/target/release}
-if [ -x "$release/natives-functions" ]; then
+deployed=$(grep -ho 'Binary: natives-[a-z]*' "$repo/infra/template.yaml" | sort | uniq -c | awk '{print $3 ":" $1}')
+if [ -x "$release/natives-core" ]; then
+    for entry in $deployed; do
+        name=${entry%%:*}
+        binaries+=("$name ($(cut -d: -f2 <<<"$entry") functions):$release/$name")
+    done
+elif [ -x "$release/natives-functions" ]; then
     binaries+=("natives-functions (all $(ls "$repo"/events/*.json | wc -l) functions):$release/natives-functions")
 else
     for event in "$repo"/events/*.json; do

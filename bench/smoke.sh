@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Release-build smoke test: the one binary every function deploys, built with the release
-# profile for this machine's architecture, starts in the cold-start emulator as each
+# Release-build smoke test: the binaries the functions deploy, built with the release
+# profile for this machine's architecture; each function's binary starts in the cold-start emulator as each
 # function (its _HANDLER and template environment) and answers the function's example
 # event (events/<function>.json, filled by the local stack) with its route's success
 # status from docs/openapi.yaml, cold and warm. Exits non-zero if one does not.
@@ -19,7 +19,7 @@ pid=""
 trap '[ -n "$pid" ] && { kill $pid 2>/dev/null; wait $pid 2>/dev/null; }; rm -rf "$out"' EXIT
 
 (cd "$repo" && CARGO_TARGET_DIR="$release_target" nice -n 19 cargo build --release --locked -q \
-    -p natives-functions --bin natives-functions)
+    -p natives-functions --bins)
 (cd "$bench" && CARGO_TARGET_DIR="$bench_target" nice -n 19 cargo build --release --locked -q \
     --bin coldstart --bin hello)
 (cd "$repo" && cargo build --locked -q -p natives-local)

@@ -1,5 +1,7 @@
 //! What a cold start builds once and every invocation borrows.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use aws_config::SdkConfig;
@@ -14,6 +16,7 @@ use natives_shared::payments::StripeCheckout;
 use natives_shared::store::Store;
 use time::OffsetDateTime;
 
+use crate::binaries::{Deployment, Whole};
 use crate::spec::FunctionSpec;
 
 pub struct App {
@@ -21,7 +24,8 @@ pub struct App {
     pub settings: Settings,
     pub clock: Arc<dyn Clock>,
     pub checkout: CheckoutProvider,
-    /// How the outbox's e-mails leave (SES deployed, the log locally).
+    /// How the outbox's e-mails leave (SES deployed, the log locally). A binary without
+    /// the outbox sender has the log: it sends nothing and links no SES client.
     pub mailer: Mailer,
     verifier: TokenVerifier,
     /// Only functions that issue tokens are configured with the private key.
@@ -43,24 +47,41 @@ pub enum CheckoutProvider {
 impl App {
     /// The deployed way: settings from the environment, AWS clients from `aws-config`
     /// defaults (so `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` can point them
-    /// anywhere), and only the clients `spec`'s function uses.
+    /// anywhere), and only the clients `spec`'s function uses, of those its binary `D`
+    /// links.
     ///
     /// A function whose row grants it a secret (login, refresh-session, create-checkout,
     /// stripe-webhook) reads the secrets its environment names by SSM parameter; the
     /// others never build an SSM client, and a parameter name given to them is refused
     /// at start (they may not read it).
-    pub async fn from_env(spec: &FunctionSpec) -> Result<Self, lambda_http::Error> {
+    pub async fn from_env<D: Deployment>(spec: &FunctionSpec) -> Result<Self, lambda_http::Error> {
         let mut settings = Settings::from_env()?;
         let sdk = natives_shared::aws::load_sdk_config().await;
-        if spec.reads_secrets() {
-            natives_shared::secrets::resolve(&sdk, &mut settings).await?;
+        if const { D::CLIENTS.ssm } && spec.reads_secrets() {
+            // Boxed: awaited in place, the reading's future would be part of this
+            // future's type, and so linked by binaries that never read a secret.
+            let reading: Pin<Box<dyn Future<Output = Result<(), ConfigError>> + Send + '_>> =
+                Box::pin(natives_shared::secrets::resolve(&sdk, &mut settings));
+            reading.await?;
         }
         let archive_sdk = spec.uses_s3().then_some(&sdk);
-        Self::new(&sdk, settings, Arc::new(SystemClock), archive_sdk)
+        Self::build::<D>(&sdk, settings, Arc::new(SystemClock), archive_sdk)
     }
 
+    /// An `App` with every client the table uses (the local stack, tests).
     /// `archive_sdk`: where S3 is, for an `App` that uses the archive.
     pub fn new(
+        sdk: &SdkConfig,
+        settings: Settings,
+        clock: Arc<dyn Clock>,
+        archive_sdk: Option<&SdkConfig>,
+    ) -> Result<Self, lambda_http::Error> {
+        Self::build::<Whole>(sdk, settings, clock, archive_sdk)
+    }
+
+    /// Builds what `D` links: a client `D::CLIENTS` leaves out is neither built nor, the
+    /// branch being constant, linked into `D`'s binary.
+    fn build<D: Deployment>(
         sdk: &SdkConfig,
         settings: Settings,
         clock: Arc<dyn Clock>,
@@ -69,14 +90,13 @@ impl App {
         Self::ready(&settings)?;
         let payments = &settings.payments;
         let checkout = match (&payments.stripe_secret_key, &payments.local_checkout_base) {
-            (Some(key), _) => CheckoutProvider::Stripe(Box::new(StripeCheckout::new(
-                key,
-                &payments.stripe_api_base,
-            )?)),
-            (None, Some(base)) => CheckoutProvider::Local {
+            (Some(key), _) if const { D::CLIENTS.stripe } => CheckoutProvider::Stripe(Box::new(
+                StripeCheckout::new(key, &payments.stripe_api_base)?,
+            )),
+            (_, Some(base)) => CheckoutProvider::Local {
                 base_url: base.trim_end_matches('/').to_owned(),
             },
-            (None, None) => CheckoutProvider::Unavailable,
+            _ => CheckoutProvider::Unavailable,
         };
         let verifier = TokenVerifier::with_keys(
             &settings.jwt_public_keys,
@@ -88,8 +108,17 @@ impl App {
             .as_deref()
             .map(|key| signer(&settings, &verifier, key))
             .transpose()?;
-        let archive = archive_sdk.map(|s3| Archive::connect(s3, settings.archive.clone()));
-        let mailer = Mailer::new(sdk, &settings.email);
+        let archive = match archive_sdk {
+            Some(s3) if const { D::CLIENTS.s3 } => {
+                Some(Archive::connect(s3, settings.archive.clone()))
+            }
+            _ => None,
+        };
+        let mailer = if const { D::CLIENTS.ses } {
+            Mailer::new(sdk, &settings.email)
+        } else {
+            Mailer::log()
+        };
         Ok(Self {
             store: Store::connect(sdk, &settings.table_name),
             mailer,

@@ -3,16 +3,28 @@
 
 use std::convert::Infallible;
 use std::future::Future;
+use std::pin::Pin;
 
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response, service_fn};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, authenticate};
 
+use crate::binaries::{Binary, Deployment};
 use crate::spec::Access;
 use crate::{App, Function};
 
 pub type HandlerResult = Result<Response<Body>, ApiError>;
+
+/// An HTTP function's entry: the gate and its handler, as a pointer a build takes only
+/// for the rows it serves (`Function::http_entry`).
+pub type HttpEntry = for<'a> fn(&'a App, Request) -> HttpFuture<'a>;
+pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Response<Body>> + Send + 'a>>;
+
+/// An event function's entry (streams, schedules, bucket events).
+pub type EventEntry = for<'a> fn(&'a App, serde_json::Value) -> EventFuture<'a>;
+pub type EventFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<serde_json::Value, lambda_http::Error>> + Send + 'a>>;
 
 /// What a handler of a public route receives instead of a caller.
 pub struct Visitor;
@@ -69,30 +81,38 @@ pub fn gate_token(
 /// the binary outside Lambda (a debugger, a container of one's own).
 pub const FUNCTION_VARIABLE: &str = "NATIVES_FUNCTION";
 
-/// The `main` of the one binary every function deploys (`src/main.rs`). Lambda gives a
-/// `provided.al2023` bootstrap its function's `Handler:` as `_HANDLER`; the template sets
-/// it to the function's name, which selects its row of the function table. An unknown or
-/// missing name fails the init with a message naming the valid ones.
-pub fn main() -> Result<(), lambda_http::Error> {
+/// The `main` of a deployed binary (`src/bin/<binary>.rs`), which serves the rows of
+/// `D`. Lambda gives a `provided.al2023` bootstrap its function's `Handler:` as
+/// `_HANDLER`; the template sets it to the function's name, which selects its row. A
+/// missing name, or one this binary does not serve, fails the init with a message naming
+/// the ones it does.
+pub fn main<D: Deployment>() -> Result<(), lambda_http::Error> {
     let name = std::env::var("_HANDLER")
         .ok()
         .filter(|name| !name.is_empty())
         .or_else(|| std::env::var(FUNCTION_VARIABLE).ok());
-    let function = match name
-        .as_deref()
-        .map(|name| (name, Function::from_name(name)))
-    {
-        Some((_, Some(function))) => function,
-        Some((name, None)) => return Err(unknown_function(&format!("handler {name:?}"))),
-        None => return Err(unknown_function("no _HANDLER")),
+    let Some(name) = name else {
+        return Err(unknown_function::<D>("no _HANDLER"));
     };
-    run(function)
+    match Function::from_name(&name) {
+        Some(function) if crate::binaries::serves(D::BINARY, function) => run::<D>(function),
+        Some(function) => Err(unknown_function::<D>(&format!(
+            "handler {name:?} is a function of {}, not of this binary",
+            function.binary().name()
+        ))),
+        None => Err(unknown_function::<D>(&format!("handler {name:?}"))),
+    }
 }
 
-fn unknown_function(what: &str) -> lambda_http::Error {
-    let names: Vec<&str> = crate::FUNCTIONS.iter().map(|spec| spec.name).collect();
+fn unknown_function<D: Deployment>(what: &str) -> lambda_http::Error {
+    let names: Vec<&str> = crate::FUNCTIONS
+        .iter()
+        .filter(|spec| crate::binaries::serves(D::BINARY, spec.function))
+        .map(|spec| spec.name)
+        .collect();
+    let binary = D::BINARY.map_or("this binary", Binary::name);
     let message = format!(
-        "{what}: the function's Handler (or {FUNCTION_VARIABLE}) must name a function of the table: {}",
+        "{what}: the function's Handler (or {FUNCTION_VARIABLE}) must name a function {binary} serves: {}",
         names.join(", ")
     );
     eprintln!("{message}");
@@ -100,29 +120,34 @@ fn unknown_function(what: &str) -> lambda_http::Error {
 }
 
 /// Runs `function` as a Lambda until the sandbox ends: build its `App` once, then serve
-/// each invocation through the table's dispatch (the same the local stack runs).
-pub fn run(function: Function) -> Result<(), lambda_http::Error> {
+/// each invocation through its entry (the dispatch the local stack runs too).
+pub fn run<D: Deployment>(function: Function) -> Result<(), lambda_http::Error> {
     use lambda_http::lambda_runtime::{self, LambdaEvent};
-    if function.spec().route().is_some() {
-        with_app(function, move |app| {
+    if let Some(entry) = function.http_entry::<D>() {
+        with_app::<D, _, _>(function, move |app| {
             lambda_http::run(service_fn(move |request: Request| async move {
-                Ok::<_, Infallible>(function.handle_http(app, request).await)
+                Ok::<_, Infallible>(entry(app, request).await)
             }))
         })
-    } else {
-        with_app(function, move |app| {
+    } else if let Some(entry) = function.event_entry::<D>() {
+        with_app::<D, _, _>(function, move |app| {
             lambda_runtime::run(lambda_runtime::service_fn(
                 move |event: LambdaEvent<serde_json::Value>| async move {
-                    function.handle_event(app, event.payload).await
+                    entry(app, event.payload).await
                 },
             ))
         })
+    } else {
+        Err(unknown_function::<D>(&format!(
+            "{} is not served here",
+            function.name()
+        )))
     }
 }
 
 /// Logging, a one-thread runtime (a sandbox serves one invocation at a time) and the
 /// function's `App`, built once; then `serve` until the sandbox ends.
-fn with_app<S, Fut>(function: Function, serve: S) -> Result<(), lambda_http::Error>
+fn with_app<D: Deployment, S, Fut>(function: Function, serve: S) -> Result<(), lambda_http::Error>
 where
     S: FnOnce(&'static App) -> Fut,
     Fut: Future<Output = Result<(), lambda_http::Error>>,
@@ -132,7 +157,7 @@ where
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        let app: &'static App = Box::leak(Box::new(App::from_env(function.spec()).await?));
+        let app: &'static App = Box::leak(Box::new(App::from_env::<D>(function.spec()).await?));
         serve(app).await
     })
 }

@@ -1,9 +1,10 @@
 //! The Lambda functions of Natives.Chat: the function table, the handlers, and the
-//! `main` of the one binary every function deploys (`lambda::main`). Every deployment (SAM template, local stack) is
-//! checked against the table.
+//! `main` of the binaries they deploy (`lambda::main`, `binaries`). Every deployment (SAM
+//! template, local stack) is checked against the table.
 
 pub mod accounts;
 pub mod app;
+pub mod binaries;
 pub mod conversations;
 pub mod credits;
 pub mod idempotency;

@@ -1,6 +1,7 @@
 //! What a row of the function table says, and the macro that turns the table into the
-//! `Function` enum and its dispatch. Every function deploys the same binary
-//! (`src/main.rs`); the function's name, its `Handler:` in the template, selects its row.
+//! `Function` enum and its dispatch. A function deploys the binary its row names
+//! (`crate::binaries`); the function's name, its `Handler:` in the template, selects its
+//! row in that binary.
 
 use natives_shared::config::Secret;
 use natives_shared::domain::Role;
@@ -194,6 +195,10 @@ pub struct FunctionSpec {
     /// deployed binary), the event file (`events/<name>.json`) and, in CamelCase plus
     /// `Function`, the SAM resource.
     pub name: &'static str,
+    /// The binary it deploys (`src/bin/<binary>.rs`).
+    pub binary: crate::binaries::Binary,
+    /// The handler's path in this crate, as the table writes it (`crate::me::get::handle`).
+    pub handler: &'static str,
     pub trigger: Trigger,
     pub access: Access,
     /// DynamoDB requests on the successful path: a test holds every function to it.
@@ -271,6 +276,7 @@ macro_rules! function_table {
         http { $(
             $http:ident {
                 name: $http_name:literal,
+                binary: $http_binary:ident,
                 route: ($method:literal, $path:literal),
                 access: $access:expr,
                 handler: $http_handler:path,
@@ -281,6 +287,7 @@ macro_rules! function_table {
         events { $(
             $event:ident {
                 name: $event_name:literal,
+                binary: $event_binary:ident,
                 trigger: $trigger:expr,
                 handler: $event_handler:path,
                 dynamodb_requests: $event_budget:expr,
@@ -298,6 +305,8 @@ macro_rules! function_table {
             $($crate::spec::FunctionSpec {
                 function: Function::$http,
                 name: $http_name,
+                binary: $crate::binaries::Binary::$http_binary,
+                handler: stringify!($http_handler),
                 trigger: $crate::spec::Trigger::Http { method: $method, path: $path },
                 access: $access,
                 dynamodb_requests: $http_budget,
@@ -306,6 +315,8 @@ macro_rules! function_table {
             $($crate::spec::FunctionSpec {
                 function: Function::$event,
                 name: $event_name,
+                binary: $crate::binaries::Binary::$event_binary,
+                handler: stringify!($event_handler),
                 trigger: $trigger,
                 access: $crate::spec::Access::Internal,
                 dynamodb_requests: $event_budget,
@@ -314,32 +325,61 @@ macro_rules! function_table {
         ];
 
         impl Function {
-            /// Serves one HTTP request the way this function's Lambda would.
+            /// The binary this function deploys.
+            pub const fn binary(self) -> $crate::binaries::Binary {
+                match self {
+                    $(Self::$http => $crate::binaries::Binary::$http_binary,)*
+                    $(Self::$event => $crate::binaries::Binary::$event_binary,)*
+                }
+            }
+
+            /// This HTTP function's entry in a build that serves `D`: `None` for an event
+            /// function, or one `D` leaves out, whose handler the build does not link.
+            pub fn http_entry<D: $crate::binaries::Deployment>(self) -> Option<$crate::lambda::HttpEntry> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    $(Self::$http if const { $crate::binaries::serves(D::BINARY, Self::$http) } => {
+                        Some(|app, request| {
+                            Box::pin($crate::lambda::respond(app, request, $access, $http_handler))
+                        })
+                    })*
+                    _ => None,
+                }
+            }
+
+            /// This event function's entry in a build that serves `D` (as `http_entry`).
+            pub fn event_entry<D: $crate::binaries::Deployment>(self) -> Option<$crate::lambda::EventEntry> {
+                #[allow(unreachable_patterns)]
+                match self {
+                    $(Self::$event if const { $crate::binaries::serves(D::BINARY, Self::$event) } => {
+                        Some(|app, event| Box::pin($event_handler(app, event)))
+                    })*
+                    _ => None,
+                }
+            }
+
+            /// Serves one HTTP request the way this function's Lambda would (the local
+            /// stack, which serves every row).
             pub async fn handle_http(
                 self,
                 app: &$crate::App,
                 request: lambda_http::Request,
             ) -> lambda_http::Response<lambda_http::Body> {
-                #[allow(unreachable_patterns)]
-                match self {
-                    $(Self::$http => {
-                        $crate::lambda::respond(app, request, self.spec().access, $http_handler).await
-                    })*
-                    _ => $crate::lambda::not_an_http_function(self),
+                match self.http_entry::<$crate::binaries::Whole>() {
+                    Some(entry) => entry(app, request).await,
+                    None => $crate::lambda::not_an_http_function(self),
                 }
             }
 
             /// Handles one event of a function that is not an HTTP route.
-            #[allow(unused_variables)]
             pub async fn handle_event(
                 self,
                 app: &$crate::App,
                 event: serde_json::Value,
             ) -> Result<serde_json::Value, lambda_http::Error> {
-                #[allow(unreachable_patterns)]
-                match self {
-                    $(Self::$event => $event_handler(app, event).await,)*
-                    _ => Err(format!("{} is not an event function", self.name()).into()),
+                match self.event_entry::<$crate::binaries::Whole>() {
+                    Some(entry) => entry(app, event).await,
+                    None => Err(format!("{} is not an event function", self.name()).into()),
                 }
             }
         }

@@ -1,5 +1,5 @@
 //! The function table: one row per function, the single source of truth for its name
-//! (binary, event file, SAM resource), its trigger, who may call it, the handler it
+//! (event file, SAM resource, `Handler:`), the binary it deploys, its trigger, who may call it, the handler it
 //! runs, the DynamoDB requests its successful path makes and the IAM permissions it
 //! needs. The enum, the dispatch and each binary's entry point are generated from it;
 //! the local stack mounts it; tests hold `infra/template.yaml`, `events/`, the request
@@ -48,6 +48,7 @@ crate::spec::function_table! {
     http {
         Register {
             name: "register",
+            binary: Core,
             route: ("POST", "/v1/accounts"),
             access: Access::Public,
             handler: crate::accounts::register::handle,
@@ -56,6 +57,7 @@ crate::spec::function_table! {
         },
         Login {
             name: "login",
+            binary: Sessions,
             route: ("POST", "/v1/sessions"),
             access: Access::Public,
             handler: crate::sessions::login::handle,
@@ -64,6 +66,7 @@ crate::spec::function_table! {
         },
         RefreshSession {
             name: "refresh-session",
+            binary: Sessions,
             route: ("POST", "/v1/sessions/refresh"),
             access: Access::Public,
             handler: crate::sessions::refresh::handle,
@@ -75,6 +78,7 @@ crate::spec::function_table! {
         },
         Logout {
             name: "logout",
+            binary: Core,
             route: ("POST", "/v1/sessions/logout"),
             access: Access::Public,
             handler: crate::sessions::logout::handle,
@@ -83,6 +87,7 @@ crate::spec::function_table! {
         },
         RevokeAllSessions {
             name: "revoke-all-sessions",
+            binary: Core,
             route: ("POST", "/v1/sessions/revoke-all"),
             access: Access::User,
             handler: crate::sessions::revoke_all::handle,
@@ -91,6 +96,7 @@ crate::spec::function_table! {
         },
         GetMe {
             name: "get-me",
+            binary: Core,
             route: ("GET", "/v1/me"),
             access: Access::User,
             handler: crate::me::get::handle,
@@ -99,6 +105,7 @@ crate::spec::function_table! {
         },
         UpdateMe {
             name: "update-me",
+            binary: Core,
             route: ("PATCH", "/v1/me"),
             access: Access::User,
             handler: crate::me::update::handle,
@@ -107,6 +114,7 @@ crate::spec::function_table! {
         },
         BlockMe {
             name: "block-me",
+            binary: Core,
             route: ("POST", "/v1/me/block"),
             access: Access::User,
             handler: crate::me::block::handle,
@@ -115,6 +123,7 @@ crate::spec::function_table! {
         },
         ListTariffs {
             name: "list-tariffs",
+            binary: Core,
             route: ("GET", "/v1/tariffs"),
             access: Access::Public,
             handler: crate::credits::list_tariffs::handle,
@@ -123,6 +132,7 @@ crate::spec::function_table! {
         },
         PutTariff {
             name: "put-tariff",
+            binary: Core,
             route: ("PUT", "/v1/admin/tariffs/{tariff_id}"),
             access: Access::Role(Role::Admin),
             handler: crate::credits::put_tariff::handle,
@@ -131,6 +141,7 @@ crate::spec::function_table! {
         },
         CreateCheckout {
             name: "create-checkout",
+            binary: Payments,
             route: ("POST", "/v1/checkout"),
             access: Access::Paid,
             handler: crate::credits::create_checkout::handle,
@@ -139,6 +150,7 @@ crate::spec::function_table! {
         },
         StripeWebhook {
             name: "stripe-webhook",
+            binary: Payments,
             route: ("POST", "/v1/webhooks/stripe"),
             access: Access::Public,
             handler: crate::credits::stripe_webhook::handle,
@@ -150,6 +162,7 @@ crate::spec::function_table! {
         },
         GetBalance {
             name: "get-balance",
+            binary: Core,
             route: ("GET", "/v1/me/balance"),
             access: Access::User,
             handler: crate::credits::get_balance::handle,
@@ -158,6 +171,7 @@ crate::spec::function_table! {
         },
         GrantCredits {
             name: "grant-credits",
+            binary: Core,
             route: ("POST", "/v1/admin/accounts/{account_id}/credit-grants"),
             access: Access::Role(Role::Admin),
             handler: crate::credits::grant_credits::handle,
@@ -166,6 +180,7 @@ crate::spec::function_table! {
         },
         ListThreads {
             name: "list-threads",
+            binary: Core,
             route: ("GET", "/v1/threads"),
             access: Access::Public,
             handler: crate::conversations::list_threads::handle,
@@ -174,6 +189,7 @@ crate::spec::function_table! {
         },
         CreateThread {
             name: "create-thread",
+            binary: Voice,
             route: ("POST", "/v1/threads"),
             access: Access::Paid,
             handler: crate::conversations::create_thread::handle,
@@ -186,6 +202,7 @@ crate::spec::function_table! {
         },
         GetThread {
             name: "get-thread",
+            binary: Core,
             route: ("GET", "/v1/threads/{thread_id}"),
             access: Access::Public,
             handler: crate::conversations::get_thread::handle,
@@ -194,6 +211,7 @@ crate::spec::function_table! {
         },
         ListMessages {
             name: "list-messages",
+            binary: Core,
             route: ("GET", "/v1/threads/{thread_id}/messages"),
             access: Access::Viewer,
             handler: crate::conversations::list_messages::handle,
@@ -202,6 +220,7 @@ crate::spec::function_table! {
         },
         PostMessage {
             name: "post-message",
+            binary: Voice,
             route: ("POST", "/v1/threads/{thread_id}/messages"),
             access: Access::Paid,
             handler: crate::conversations::post_message::handle,
@@ -214,6 +233,7 @@ crate::spec::function_table! {
         },
         CreateVoiceUpload {
             name: "create-voice-upload",
+            binary: Voice,
             route: ("POST", "/v1/voice-uploads"),
             access: Access::Bearer,
             handler: crate::conversations::create_voice_upload::handle,
@@ -222,6 +242,7 @@ crate::spec::function_table! {
         },
         GetMessage {
             name: "get-message",
+            binary: Core,
             route: ("GET", "/v1/messages/{message_id}"),
             access: Access::Viewer,
             handler: crate::conversations::get_message::handle,
@@ -230,6 +251,7 @@ crate::spec::function_table! {
         },
         EditMessage {
             name: "edit-message",
+            binary: Core,
             route: ("PATCH", "/v1/messages/{message_id}"),
             access: Access::User,
             handler: crate::conversations::edit_message::handle,
@@ -238,6 +260,7 @@ crate::spec::function_table! {
         },
         ListRevisions {
             name: "list-revisions",
+            binary: Core,
             route: ("GET", "/v1/messages/{message_id}/revisions"),
             access: Access::Viewer,
             handler: crate::conversations::list_revisions::handle,
@@ -246,6 +269,7 @@ crate::spec::function_table! {
         },
         GetVoice {
             name: "get-voice",
+            binary: Voice,
             route: ("GET", "/v1/messages/{message_id}/voice"),
             access: Access::Viewer,
             handler: crate::conversations::get_voice::handle,
@@ -257,6 +281,7 @@ crate::spec::function_table! {
         },
         FileComplaint {
             name: "file-complaint",
+            binary: Core,
             route: ("POST", "/v1/messages/{message_id}/complaints"),
             access: Access::User,
             handler: crate::moderation::file_complaint::handle,
@@ -265,6 +290,7 @@ crate::spec::function_table! {
         },
         ListMyComplaints {
             name: "list-my-complaints",
+            binary: Core,
             route: ("GET", "/v1/me/complaints"),
             access: Access::User,
             handler: crate::moderation::list_my_complaints::handle,
@@ -273,6 +299,7 @@ crate::spec::function_table! {
         },
         ReviewQueue {
             name: "review-queue",
+            binary: Core,
             route: ("GET", "/v1/moderation/queue"),
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::review_queue::handle,
@@ -281,6 +308,7 @@ crate::spec::function_table! {
         },
         ActOnMessage {
             name: "act-on-message",
+            binary: Core,
             route: ("POST", "/v1/moderation/messages/{message_id}/actions"),
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::act_on_message::handle,
@@ -289,6 +317,7 @@ crate::spec::function_table! {
         },
         BlockAccount {
             name: "block-account",
+            binary: Core,
             route: ("POST", "/v1/moderation/accounts/{account_id}/blocks"),
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::block_account::handle,
@@ -297,6 +326,7 @@ crate::spec::function_table! {
         },
         UnblockAccount {
             name: "unblock-account",
+            binary: Core,
             route: ("DELETE", "/v1/moderation/accounts/{account_id}/blocks"),
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::unblock_account::handle,
@@ -305,6 +335,7 @@ crate::spec::function_table! {
         },
         ListAudit {
             name: "list-audit",
+            binary: Core,
             route: ("GET", "/v1/moderation/audit"),
             access: Access::Role(Role::Moderator),
             handler: crate::moderation::list_audit::handle,
@@ -313,6 +344,7 @@ crate::spec::function_table! {
         },
         SetRoles {
             name: "set-roles",
+            binary: Core,
             route: ("PUT", "/v1/admin/accounts/{account_id}/roles"),
             access: Access::Role(Role::Admin),
             handler: crate::moderation::set_roles::handle,
@@ -321,6 +353,7 @@ crate::spec::function_table! {
         },
         GetTerms {
             name: "get-terms",
+            binary: Core,
             route: ("GET", "/v1/terms"),
             access: Access::Public,
             handler: crate::privacy::get_terms::handle,
@@ -329,6 +362,7 @@ crate::spec::function_table! {
         },
         AcceptTerms {
             name: "accept-terms",
+            binary: Core,
             route: ("POST", "/v1/me/terms-acceptances"),
             access: Access::User,
             handler: crate::privacy::accept_terms::handle,
@@ -337,6 +371,7 @@ crate::spec::function_table! {
         },
         PutConsents {
             name: "put-consents",
+            binary: Core,
             route: ("PUT", "/v1/me/consents"),
             access: Access::User,
             handler: crate::privacy::put_consents::handle,
@@ -345,6 +380,7 @@ crate::spec::function_table! {
         },
         ExportMe {
             name: "export-me",
+            binary: Core,
             route: ("GET", "/v1/me/export"),
             access: Access::User,
             handler: crate::privacy::export_me::handle,
@@ -353,6 +389,7 @@ crate::spec::function_table! {
         },
         CreatePrivacyRequest {
             name: "create-privacy-request",
+            binary: Core,
             route: ("POST", "/v1/me/privacy-requests"),
             access: Access::User,
             handler: crate::privacy::create_privacy_request::handle,
@@ -361,6 +398,7 @@ crate::spec::function_table! {
         },
         ListPrivacyRequests {
             name: "list-privacy-requests",
+            binary: Core,
             route: ("GET", "/v1/me/privacy-requests"),
             access: Access::User,
             handler: crate::privacy::list_privacy_requests::handle,
@@ -369,6 +407,7 @@ crate::spec::function_table! {
         },
         EraseMe {
             name: "erase-me",
+            binary: Core,
             route: ("POST", "/v1/me/erasure"),
             access: Access::User,
             handler: crate::privacy::erase_me::handle,
@@ -380,6 +419,7 @@ crate::spec::function_table! {
         },
         ListPrivacyRequestQueue {
             name: "list-privacy-request-queue",
+            binary: Core,
             route: ("GET", "/v1/admin/privacy-requests"),
             access: Access::Role(Role::Admin),
             handler: crate::privacy::list_privacy_request_queue::handle,
@@ -388,6 +428,7 @@ crate::spec::function_table! {
         },
         ExtendPrivacyRequest {
             name: "extend-privacy-request",
+            binary: Core,
             route: ("POST", "/v1/admin/privacy-requests/{request_id}/extend"),
             access: Access::Role(Role::Admin),
             handler: crate::privacy::extend_privacy_request::handle,
@@ -396,6 +437,7 @@ crate::spec::function_table! {
         },
         CompletePrivacyRequest {
             name: "complete-privacy-request",
+            binary: Core,
             route: ("POST", "/v1/admin/privacy-requests/{request_id}/complete"),
             access: Access::Role(Role::Admin),
             handler: crate::privacy::complete_privacy_request::handle,
@@ -404,6 +446,7 @@ crate::spec::function_table! {
         },
         ListNotifications {
             name: "list-notifications",
+            binary: Core,
             route: ("GET", "/v1/me/notifications"),
             access: Access::User,
             handler: crate::privacy::list_notifications::handle,
@@ -412,6 +455,7 @@ crate::spec::function_table! {
         },
         CreateBreachNotice {
             name: "create-breach-notice",
+            binary: Core,
             route: ("POST", "/v1/admin/breach-notices"),
             access: Access::Role(Role::Admin),
             handler: crate::privacy::create_breach_notice::handle,
@@ -422,6 +466,7 @@ crate::spec::function_table! {
     events {
         SendOutbox {
             name: "send-outbox",
+            binary: Outbox,
             trigger: Trigger::TableStream,
             handler: crate::privacy::send_outbox::handle,
             dynamodb_requests: 3,

@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use natives_functions::FUNCTIONS;
+use natives_functions::binaries::Binary;
 use natives_functions::routing::{RouteMatch, match_route};
 use natives_functions::spec::{Bucket, FunctionSpec, Permission, Resource, Trigger};
 use natives_shared::config::Secret;
@@ -204,8 +205,8 @@ fn template_declares_exactly_the_function_table() {
         let function = &template["Resources"][id.as_str()];
         assert_eq!(
             function["Metadata"]["BuildProperties"]["Binary"].as_str(),
-            Some(DEPLOYED_BINARY),
-            "{id} deploys the one binary"
+            Some(spec.binary.name()),
+            "{id} deploys the binary its row names"
         );
         assert_eq!(
             function["Properties"]["Handler"].as_str(),
@@ -276,31 +277,30 @@ fn every_function_has_an_event_for_its_trigger() {
     assert_eq!(files, FUNCTIONS.len(), "one event per function, no strays");
 }
 
-/// The binary every function deploys (`functions/src/main.rs`).
-const DEPLOYED_BINARY: &str = "natives-functions";
-
-/// Every function deploys the same binary, so sam build builds it once: the same code
-/// folder and build metadata, and nothing else that separates builds.
+/// The functions of one binary share one build, so sam build builds each binary once:
+/// the same code folder and build metadata, and nothing else that separates builds.
 #[test]
-fn every_function_shares_one_build() {
+fn the_functions_of_a_binary_share_one_build() {
     let template = template();
-    let builds: BTreeSet<String> = FUNCTIONS
-        .iter()
-        .map(|spec| {
-            let function = &template["Resources"][spec.logical_id().as_str()];
-            format!(
-                "{:?} {:?}",
-                function["Metadata"], function["Properties"]["CodeUri"]
-            )
-        })
-        .collect();
-    assert_eq!(builds.len(), 1, "one build for every function: {builds:?}");
+    for binary in Binary::ALL {
+        let builds: BTreeSet<String> = binary
+            .functions()
+            .map(|spec| {
+                let function = &template["Resources"][spec.logical_id().as_str()];
+                format!(
+                    "{:?} {:?}",
+                    function["Metadata"], function["Properties"]["CodeUri"]
+                )
+            })
+            .collect();
+        assert_eq!(builds.len(), 1, "one build for {binary:?}: {builds:?}");
+    }
     for spec in FUNCTIONS {
         let function = &template["Resources"][spec.logical_id().as_str()]["Properties"];
         for key in ["Runtime", "Architectures"] {
             assert!(
                 function[key].is_null(),
-                "{}: {key} comes from Globals, so every function shares the build",
+                "{}: {key} comes from Globals, so a binary's functions share its build",
                 spec.name
             );
         }
@@ -320,40 +320,124 @@ fn every_function_name_selects_its_own_row() {
             spec.name
         );
         assert_eq!(spec.function.spec().name, spec.name);
+        assert_eq!(spec.function.binary(), spec.binary, "{}", spec.name);
     }
     let names: BTreeSet<&str> = FUNCTIONS.iter().map(|spec| spec.name).collect();
     assert_eq!(names.len(), FUNCTIONS.len(), "function names are unique");
 }
 
-/// No per-function binaries: `src/main.rs` is the only one.
+/// The crate's binaries are exactly the table's: `src/bin/<binary>.rs` each, no
+/// per-function binaries, no `src/main.rs`.
 #[test]
-fn the_crate_builds_one_binary() {
-    assert!(
-        !repo_file("functions/src/bin").exists(),
-        "functions/src/bin/ is gone: every function deploys functions/src/main.rs, \
-         selected by its Handler (docs/architecture.md, Adding a function)"
+fn the_crate_builds_the_tables_binaries() {
+    let found: BTreeSet<String> = std::fs::read_dir(repo_file("functions/src/bin"))
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().into_string().unwrap())
+        .collect();
+    let expected: BTreeSet<String> = Binary::ALL
+        .iter()
+        .map(|binary| format!("{}.rs", binary.name()))
+        .collect();
+    assert_eq!(
+        found, expected,
+        "functions/src/bin/ holds one file per binary"
     );
-    assert!(repo_file("functions/src/main.rs").is_file());
+    assert!(!repo_file("functions/src/main.rs").exists());
 }
 
-/// The binary refuses to start without a function it knows, and says which it knows.
+/// The debug build of each binary (what `cargo test` built) at its path.
+fn debug_binary(binary: Binary) -> &'static str {
+    match binary {
+        Binary::Core => env!("CARGO_BIN_EXE_natives-core"),
+        Binary::Sessions => env!("CARGO_BIN_EXE_natives-sessions"),
+        Binary::Payments => env!("CARGO_BIN_EXE_natives-payments"),
+        Binary::Voice => env!("CARGO_BIN_EXE_natives-voice"),
+        Binary::Outbox => env!("CARGO_BIN_EXE_natives-outbox"),
+    }
+}
+
+/// A binary refuses to start without a function it serves, and says which it serves: a
+/// template that points a function at the wrong binary fails at the first cold start,
+/// naming the binary that does serve it.
 #[test]
-fn an_unknown_handler_fails_the_init_with_the_valid_names() {
-    for handler in [Some("bootstrap"), None] {
-        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_natives-functions"));
-        command
-            .env_clear()
-            .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9");
-        if let Some(handler) = handler {
-            command.env("_HANDLER", handler);
+fn a_binary_refuses_a_function_it_does_not_serve() {
+    for binary in Binary::ALL {
+        let served: Vec<&str> = binary.functions().map(|spec| spec.name).collect();
+        let other = FUNCTIONS.iter().find(|spec| spec.binary != binary).unwrap();
+        for handler in [Some("bootstrap"), Some(other.name), None] {
+            let mut command = std::process::Command::new(debug_binary(binary));
+            command
+                .env_clear()
+                .env("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9");
+            if let Some(handler) = handler {
+                command.env("_HANDLER", handler);
+            }
+            let output = command.output().expect("the binary runs");
+            assert!(!output.status.success(), "{binary:?} {handler:?}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let expected = format!(
+                "must name a function {} serves: {}",
+                binary.name(),
+                served.join(", ")
+            );
+            assert!(
+                stderr.contains(&expected),
+                "{binary:?} {handler:?}: {stderr}"
+            );
+            if handler == Some(other.name) {
+                let owner = format!("is a function of {}", other.binary.name());
+                assert!(stderr.contains(&owner), "{binary:?}: {stderr}");
+            }
         }
-        let output = command.output().expect("the binary runs");
-        assert!(!output.status.success(), "{handler:?}");
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            stderr.contains("must name a function of the table: register, login"),
-            "{handler:?}: {stderr}"
-        );
+    }
+}
+
+/// Each binary links the clients its functions use and no other: the S3, SSM, SES and
+/// Stripe clients' code is in a binary only if its rows need it (`Binary::clients`).
+/// Read from the debug build's symbols (legacy mangling: `10aws_sdk_s3` then a path
+/// segment's length), where the linker has already dropped what nothing reaches; the
+/// release build's LTO drops at least as much, and its zips are checked by
+/// `scripts/check_artifacts.py`.
+#[test]
+fn each_binary_links_only_the_clients_its_functions_use() {
+    use natives_functions::binaries::Clients;
+    type Uses = fn(Clients) -> bool;
+    let crates: [(&str, Uses); 4] = [
+        ("aws_sdk_s3", |c| c.s3),
+        ("aws_sdk_ssm", |c| c.ssm),
+        ("aws_sdk_sesv2", |c| c.ses),
+        ("stripe", |c| c.stripe), // async-stripe's client
+    ];
+    // Our crate's symbol paths, e.g. `17natives_functions2me3get6handle`.
+    let ours = regex::bytes::Regex::new(r"17natives_functions(?:[0-9]{1,2}[a-z_]+)+").unwrap();
+    for binary in Binary::ALL {
+        let bytes = std::fs::read(debug_binary(binary)).unwrap();
+        for (krate, used) in crates {
+            let symbol =
+                regex::bytes::Regex::new(&format!(r"[^0-9]{}{krate}[0-9]", krate.len())).unwrap();
+            assert_eq!(
+                symbol.is_match(&bytes),
+                used(binary.clients()),
+                "{binary:?} and {krate}: linked iff its functions use it"
+            );
+        }
+        let paths: BTreeSet<&[u8]> = ours.find_iter(&bytes).map(|m| m.as_bytes()).collect();
+        for spec in FUNCTIONS {
+            // `crate::me::get::handle` → `17natives_functions2me3get6handle`
+            let path = spec.handler.replace(' ', "");
+            let segments = path.strip_prefix("crate::").unwrap().split("::");
+            let handler: String = std::iter::once("natives_functions")
+                .chain(segments)
+                .map(|segment| format!("{}{segment}", segment.len()))
+                .collect();
+            let linked = paths.iter().any(|p| p.starts_with(handler.as_bytes()));
+            assert_eq!(
+                linked,
+                spec.binary == binary,
+                "{binary:?} links {} ({handler}) iff it serves it",
+                spec.name
+            );
+        }
     }
 }
 

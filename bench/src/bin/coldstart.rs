@@ -8,8 +8,9 @@
 //! A counting proxy sits in front of the embedded DynamoDB, so each invocation's time
 //! waiting on DynamoDB is known and the handler's own time is the rest.
 //!
-//! Each function runs as Lambda would run it: its binary in `--bin-dir` (the one binary
-//! every function deploys, `natives-functions`, or a per-function binary of that name),
+//! Each function runs as Lambda would run it: its binary in `--bin-dir` (the binary its
+//! template entry deploys, `BuildProperties: Binary:`; or a per-function binary of its
+//! name, or the one binary `natives-functions` of older builds),
 //! `_HANDLER` and the environment from its entry in `infra/template.yaml`, and each event
 //! from `natives-local example-event <function>` (its `events/` file, filled with fresh
 //! local data). A new function needs nothing here.
@@ -1003,6 +1004,8 @@ struct Args {
     env: Vec<(String, String)>,
     /// Extra environment for some functions only (`--env-for f1,f2 K=V`, repeatable).
     env_for: Vec<(Vec<String>, String, String)>,
+    /// Each function's deployed binary, from the template.
+    deployed: HashMap<String, String>,
     /// The local stack's binary, for `example-event` (a filled event per invocation).
     local_bin: PathBuf,
     /// Check every function's statuses against `docs/openapi.yaml` (non-zero exit if one
@@ -1012,8 +1015,26 @@ struct Args {
     tls: bool,
 }
 
-/// The one binary every function deploys (its `_HANDLER` selects the function).
-const DEPLOYED_BINARY: &str = "natives-functions";
+/// The one binary every function deployed before the table named a binary per row (for
+/// comparing older builds).
+const ONE_BINARY: &str = "natives-functions";
+
+/// Each function's binary as the template deploys it (`BuildProperties: Binary:`), by
+/// its `Handler:` (its name).
+fn deployed_binaries(repo: &Path) -> Result<HashMap<String, String>> {
+    let text = std::fs::read_to_string(repo.join("infra/template.yaml"))?;
+    let template: Value = serde_yaml::from_str(&text)?;
+    Ok(template["Resources"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, r)| {
+            let handler = r["Properties"]["Handler"].as_str()?;
+            let binary = r["Metadata"]["BuildProperties"]["Binary"].as_str()?;
+            Some((handler.to_owned(), binary.to_owned()))
+        })
+        .collect())
+}
 
 impl Args {
     fn parse() -> Result<Self> {
@@ -1027,6 +1048,7 @@ impl Args {
             functions: Vec::new(),
             env: Vec::new(),
             env_for: Vec::new(),
+            deployed: HashMap::new(),
             local_bin: PathBuf::new(),
             smoke: false,
             tls: false,
@@ -1071,6 +1093,7 @@ impl Args {
         if args.bin_dir.as_os_str().is_empty() {
             args.bin_dir = args.repo.join("target/release");
         }
+        args.deployed = deployed_binaries(&args.repo)?;
         if args.local_bin.as_os_str().is_empty() {
             args.local_bin = args.repo.join("target/debug/natives-local");
         }
@@ -1108,21 +1131,28 @@ fn is_https(label: &str) -> bool {
 }
 
 impl Args {
-    /// The function's own binary in `--bin-dir` (or in the folder after its `@`: one
-    /// binary per function, as before), or else the one binary every function deploys.
+    /// The function's binary in `--bin-dir` (or in the folder after its `@`): a binary of
+    /// its own name (one binary per function, as before), else the binary the template
+    /// deploys it with, else the one binary of older builds.
     fn binary_of(&self, label: &str) -> Result<PathBuf> {
         let function = function_of(label);
         let dir = match label.split_once('@') {
             Some((_, rest)) => PathBuf::from(rest.split_once('=').map_or(rest, |(_, dir)| dir)),
             None => self.bin_dir.clone(),
         };
-        [function, DEPLOYED_BINARY]
+        let deployed = self.deployed.get(function).map(String::as_str);
+        let candidates: Vec<&str> = [Some(function), deployed, Some(ONE_BINARY)]
+            .into_iter()
+            .flatten()
+            .collect();
+        candidates
             .iter()
             .map(|name| dir.join(name))
             .find(|path| path.is_file())
             .ok_or_else(|| {
                 format!(
-                    "neither {function} nor {DEPLOYED_BINARY} in {}",
+                    "none of {} in {}",
+                    candidates.join(", "),
                     dir.display()
                 )
                 .into()

@@ -1,0 +1,7 @@
+//! A deployed binary: DynamoDB only: most of the table. The function's `Handler:` in
+//! `infra/template.yaml` (its name in the function table) selects the handler it runs.
+use natives_functions::binaries::{Binary, Deployed};
+
+fn main() -> Result<(), lambda_http::Error> {
+    natives_functions::lambda::main::<Deployed<{ Binary::Core as usize }>>()
+}

@@ -345,6 +345,29 @@ fn the_crate_builds_the_tables_binaries() {
     assert!(!repo_file("functions/src/main.rs").exists());
 }
 
+/// cargo-lambda's build list (`[package.metadata.lambda.build] bin`, which sam build adds
+/// to each binary's `--bin` with `CARGO_LAMBDA_ADMERGE`) is the table's binaries, so one
+/// cargo run builds and links them all side by side.
+#[test]
+fn cargo_lambda_builds_every_binary_in_one_run() {
+    let manifest = std::fs::read_to_string(repo_file("functions/Cargo.toml")).unwrap();
+    let section = manifest
+        .split("[package.metadata.lambda.build]")
+        .nth(1)
+        .expect("functions/Cargo.toml has [package.metadata.lambda.build]");
+    let list = section
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("bin = "))
+        .expect("a bin list");
+    let listed: BTreeSet<&str> = list
+        .trim_matches(['[', ']'])
+        .split(',')
+        .map(|name| name.trim().trim_matches('"'))
+        .collect();
+    let expected: BTreeSet<&str> = Binary::ALL.iter().map(|binary| binary.name()).collect();
+    assert_eq!(listed, expected);
+}
+
 /// The debug build of each binary (what `cargo test` built) at its path.
 fn debug_binary(binary: Binary) -> &'static str {
     match binary {

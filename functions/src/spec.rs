@@ -191,8 +191,8 @@ pub fn string_like(pattern: &str, value: &str) -> bool {
 #[derive(Debug)]
 pub struct FunctionSpec {
     pub function: crate::Function,
-    /// The handler name (the template's `Handler:`, which selects this row in the one
-    /// deployed binary), the event file (`events/<name>.json`) and, in CamelCase plus
+    /// The handler name (the template's `Handler:`, which selects this row in its
+    /// binary), the event file (`events/<name>.json`) and, in CamelCase plus
     /// `Function`, the SAM resource.
     pub name: &'static str,
     /// The binary it deploys (`src/bin/<binary>.rs`).
@@ -269,7 +269,8 @@ impl FunctionSpec {
 }
 
 /// Generates from the table: `enum Function`, `FUNCTIONS` (the rows) and the dispatch of
-/// an invocation to its handler (`handle_http`, `handle_event`), which the deployed binary
+/// an invocation to its handler (`http_entry` / `event_entry` for the rows a build serves,
+/// `handle_http` / `handle_event` over them all), which the deployed binaries
 /// (`crate::lambda::main`) and the local stack both run.
 macro_rules! function_table {
     (

@@ -1,4 +1,4 @@
-//! A deployed binary: DynamoDB only: most of the table. The function's `Handler:` in
+//! A deployed binary: most of the table, DynamoDB only. The function's `Handler:` in
 //! `infra/template.yaml` (its name in the function table) selects the handler it runs.
 use natives_functions::binaries::{Binary, Deployed};
 

@@ -1,5 +1,6 @@
-//! A deployed binary: the functions that sign tokens (the private key from SSM). The function's `Handler:` in
-//! `infra/template.yaml` (its name in the function table) selects the handler it runs.
+//! A deployed binary: the functions that sign tokens (the private key from SSM). The
+//! function's `Handler:` in `infra/template.yaml` (its name in the function table) selects
+//! the handler it runs.
 use natives_functions::binaries::{Binary, Deployed};
 
 fn main() -> Result<(), lambda_http::Error> {

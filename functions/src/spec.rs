@@ -237,6 +237,20 @@ impl FunctionSpec {
             .collect()
     }
 
+    /// `Err` naming the item actions among `accesses` that this function's IAM policy
+    /// would refuse: on AWS its role would get AccessDeniedException (a 500) before
+    /// anything was written, so the local stack fails the work the same way, loudly.
+    pub fn grants_all(&self, accesses: &[KeyAccess]) -> Result<(), String> {
+        let refused = self.refused(accesses);
+        if refused.is_empty() {
+            return Ok(());
+        }
+        Err(format!(
+            "{} made item actions its IAM policy does not grant: {refused:?}",
+            self.name
+        ))
+    }
+
     /// Whether this function reads a secret at cold start (and so builds an SSM client).
     pub fn reads_secrets(&self) -> bool {
         self.secrets().next().is_some()

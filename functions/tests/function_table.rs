@@ -643,6 +643,18 @@ fn a_row_grants_only_its_actions_on_its_leading_keys() {
         .spec();
     let granted = [access("GetItem", None, Some("ACCOUNT#01J"))];
     assert!(get_me.refused(&granted).is_empty());
+    assert_eq!(get_me.grants_all(&granted), Ok(()));
+    let refused_one = [
+        granted[0].clone(),
+        access("GetItem", None, Some("THREAD#01J")),
+    ];
+    let message = get_me.grants_all(&refused_one).unwrap_err();
+    assert!(
+        message.starts_with("get-me made item actions its IAM policy does not grant")
+            && message.contains("THREAD#01J")
+            && !message.contains("ACCOUNT#01J"),
+        "{message}"
+    );
     for refused in [
         access("GetItem", None, Some("THREAD#01J")),
         access("GetItem", None, Some("ACCOUNTS#01J")),

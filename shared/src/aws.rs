@@ -157,13 +157,18 @@ mod tests {
         port
     }
 
-    /// One `ListTables` through the functions' HTTPS client, without retries.
-    async fn list_tables(port: u16, extra_root_pem: Option<Vec<u8>>) -> Result<(), String> {
+    /// One `ListTables` to `https://{host}:{port}` through the functions' HTTPS client,
+    /// without retries.
+    async fn list_tables(
+        host: &str,
+        port: u16,
+        extra_root_pem: Option<Vec<u8>>,
+    ) -> Result<(), String> {
         let config = aws_sdk_dynamodb::Config::builder()
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::for_tests())
-            .endpoint_url(format!("https://localhost:{port}"))
+            .endpoint_url(format!("https://{host}:{port}"))
             .http_client(https_client(extra_root_pem))
             .retry_config(aws_config::retry::RetryConfig::disabled())
             .build();
@@ -179,7 +184,7 @@ mod tests {
     async fn without_the_bench_root_a_certificate_of_another_ca_is_refused() {
         let ca = test_ca("not an AWS root");
         let port = dynamodb_over_tls(&ca).await;
-        let refused = list_tables(port, None).await.unwrap_err();
+        let refused = list_tables("localhost", port, None).await.unwrap_err();
         assert!(refused.contains("UnknownIssuer"), "{refused}");
     }
 
@@ -187,13 +192,13 @@ mod tests {
     async fn the_bench_root_is_trusted_and_verified_and_any_other_ca_still_refused() {
         let bench_ca = test_ca("bench CA");
         let port = dynamodb_over_tls(&bench_ca).await;
-        list_tables(port, Some(bench_ca.pem().into_bytes()))
+        list_tables("localhost", port, Some(bench_ca.pem().into_bytes()))
             .await
             .expect("a certificate of the bench's CA is trusted when it is given");
 
         let other_ca = test_ca("another CA");
         let other_port = dynamodb_over_tls(&other_ca).await;
-        let refused = list_tables(other_port, Some(bench_ca.pem().into_bytes()))
+        let refused = list_tables("localhost", other_port, Some(bench_ca.pem().into_bytes()))
             .await
             .unwrap_err();
         assert!(refused.contains("UnknownIssuer"), "{refused}");
@@ -204,19 +209,8 @@ mod tests {
     async fn a_trusted_certificate_for_another_name_is_refused() {
         let bench_ca = test_ca("bench CA");
         let port = dynamodb_over_tls(&bench_ca).await;
-        let config = aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::for_tests())
-            .endpoint_url(format!("https://127.0.0.1:{port}"))
-            .http_client(https_client(Some(bench_ca.pem().into_bytes())))
-            .retry_config(aws_config::retry::RetryConfig::disabled())
-            .build();
-        let refused = aws_sdk_dynamodb::Client::from_conf(config)
-            .list_tables()
-            .send()
+        let refused = list_tables("127.0.0.1", port, Some(bench_ca.pem().into_bytes()))
             .await
-            .map_err(|e| format!("{:?}", aws_sdk_dynamodb::error::DisplayErrorContext(e)))
             .unwrap_err();
         assert!(refused.contains("NotValidForName"), "{refused}");
     }

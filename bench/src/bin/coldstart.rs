@@ -737,8 +737,7 @@ struct Template {
 
 impl Template {
     fn read(repo: &Path, env: &FunctionEnv) -> Result<Self> {
-        let text = std::fs::read_to_string(repo.join("infra/template.yaml"))?;
-        let template: Value = serde_yaml::from_str(&text)?;
+        let template = read_yaml(&repo.join("infra/template.yaml"))?;
         let mut parameters: HashMap<String, String> = template["Parameters"]
             .as_object()
             .into_iter()
@@ -820,8 +819,7 @@ impl Template {
 /// The status each function's example event should get: the 2xx of its operation in
 /// `docs/openapi.yaml` (for a function that is not a route: none, an answer suffices).
 fn expected_statuses(repo: &Path) -> Result<HashMap<String, u16>> {
-    let openapi: Value =
-        serde_yaml::from_str(&std::fs::read_to_string(repo.join("docs/openapi.yaml"))?)?;
+    let openapi = read_yaml(&repo.join("docs/openapi.yaml"))?;
     let mut by_route = HashMap::new();
     for (path, operations) in openapi["paths"].as_object().into_iter().flatten() {
         for (method, operation) in operations.as_object().into_iter().flatten() {
@@ -1022,8 +1020,7 @@ const ONE_BINARY: &str = "natives-functions";
 /// Each function's binary as the template deploys it (`BuildProperties: Binary:`), by
 /// its `Handler:` (its name).
 fn deployed_binaries(repo: &Path) -> Result<HashMap<String, String>> {
-    let text = std::fs::read_to_string(repo.join("infra/template.yaml"))?;
-    let template: Value = serde_yaml::from_str(&text)?;
+    let template = read_yaml(&repo.join("infra/template.yaml"))?;
     Ok(template["Resources"]
         .as_object()
         .into_iter()
@@ -1149,20 +1146,18 @@ impl Args {
             .iter()
             .map(|name| dir.join(name))
             .find(|path| path.is_file())
-            .ok_or_else(|| {
-                format!(
-                    "none of {} in {}",
-                    candidates.join(", "),
-                    dir.display()
-                )
-                .into()
-            })
+            .ok_or_else(|| format!("none of {} in {}", candidates.join(", "), dir.display()).into())
     }
 }
 
 fn read_json(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(serde_json::from_str(&text)?)
+}
+
+fn read_yaml(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(serde_yaml::from_str(&text)?)
 }
 
 fn host_port(url: &Value) -> Result<SocketAddr> {

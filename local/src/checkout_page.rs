@@ -13,6 +13,9 @@ use natives_shared::payments::sign_payload;
 use serde_json::{Value, json};
 
 pub const PREFIX: &str = "/local/checkout/";
+/// Back to the web client's credits page, served by the same stack (where Stripe would
+/// send the buyer to the success or cancel URL).
+const BACK: &str = r#"<p><a href="/#/credits">Back to Natives.Chat</a></p>"#;
 
 /// What a Stripe event says about one Checkout Session.
 pub struct SessionFacts<'a> {
@@ -111,7 +114,7 @@ fn show(purchase: &Purchase) -> hyper::Response<Full<Bytes>> {
         200,
         "Local checkout",
         &format!(
-            "<p>Tariff <b>{}</b>: {} credits for {price}.</p>{action}<p><small>Local stack: no money moves; paying sends a signed checkout.session.completed webhook to this stack.</small></p>",
+            "<p>Tariff <b>{}</b>: {} credits for {price}.</p>{action}{BACK}<p><small>Local stack: no money moves; paying sends a signed checkout.session.completed webhook to this stack.</small></p>",
             escape(&purchase.tariff_id),
             purchase.credits
         ),
@@ -151,7 +154,7 @@ async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<
             200,
             "Paid",
             &format!(
-                "<p>Paid: {} credits were added to the account.</p>",
+                "<p>Paid: {} credits were added to the account.</p>{BACK}",
                 purchase.credits
             ),
         )
@@ -166,7 +169,7 @@ async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<
 
 fn page(status: u16, title: &str, body: &str) -> hyper::Response<Full<Bytes>> {
     let html = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
+        "<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"/favicon.svg\"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
     );
     hyper::Response::builder()
         .status(status)

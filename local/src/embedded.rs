@@ -6,12 +6,13 @@ use std::path::Path;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
 use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
 use s3s::auth::SimpleAuth;
 use s3s::service::S3ServiceBuilder;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::{BoxError, data_dir};
+use crate::{BoxError, data_dir, web};
 
 const ACCESS_KEY: &str = "natives-local";
 const SECRET_KEY: &str = "natives-local-secret";
@@ -48,7 +49,7 @@ pub async fn start_s3(
     let filesystem = s3s_fs::FileSystem::new(root).map_err(|e| format!("embedded S3: {e:?}"))?;
     let mut builder = S3ServiceBuilder::new(filesystem);
     builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
-    let service = builder.build();
+    let service = TowerToHyperService::new(web::with_upload_cors(builder.build()));
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
     tokio::spawn(async move {

@@ -22,7 +22,7 @@ use natives_shared::store::{Requests, count_requests};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use crate::checkout_page;
+use crate::{checkout_page, web};
 use tokio::sync::watch;
 
 /// The number of DynamoDB requests the function made for this request.
@@ -67,6 +67,9 @@ async fn handle(
     request: hyper::Request<Incoming>,
     peer: SocketAddr,
 ) -> hyper::Response<Full<Bytes>> {
+    if web::serves(request.method(), request.uri().path()) {
+        return web::handle(app, &request).await;
+    }
     if request.uri().path().starts_with(checkout_page::PREFIX) {
         return checkout_page::handle(app, request.method(), request.uri().path()).await;
     }

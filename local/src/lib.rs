@@ -12,6 +12,7 @@ pub mod invoke;
 pub mod seed;
 pub mod stack;
 pub mod stream;
+pub mod web;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

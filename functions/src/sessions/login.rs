@@ -3,11 +3,14 @@
 use natives_shared::auth::{verify_against_dummy, verify_password};
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{Email, FieldError, SessionId, Standing};
-use natives_shared::http::{ApiError, json, json_body};
+use natives_shared::http::cookies::from_browser;
+use natives_shared::http::{ApiError, json_body};
 use natives_shared::store::SessionFamily;
 use serde::Deserialize;
 
-use super::{account_blocked, new_refresh_token, refresh_expiry, token_pair};
+use super::{
+    Delivery, account_blocked, new_refresh_token, refresh_expiry, token_pair, tokens_response,
+};
 use crate::{App, HandlerResult, Visitor};
 
 /// Longer inputs are refused before any hashing work is spent on them (characters, as
@@ -101,8 +104,15 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
     app.store
         .start_session(&account, &family, &refresh.digest_hex(), &record, now)
         .await?;
-    Ok(json(
-        200,
-        &token_pair(app, &account, &family.family_id, &refresh, now)?,
+    let delivery = if from_browser(&request) {
+        Delivery::Cookie
+    } else {
+        Delivery::Body
+    };
+    Ok(tokens_response(
+        app,
+        &request,
+        token_pair(app, &account, &family.family_id, &refresh, now)?,
+        delivery,
     ))
 }

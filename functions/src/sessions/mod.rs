@@ -5,10 +5,12 @@ pub mod logout;
 pub mod refresh;
 pub mod revoke_all;
 
+use lambda_http::{Body, Response};
 use natives_shared::auth::{AuthUser, RefreshToken};
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{Account, FieldError, SessionId};
-use natives_shared::http::{ApiError, json_body};
+use natives_shared::http::cookies::{self, set_refresh_cookie};
+use natives_shared::http::{ApiError, body_bytes, json, json_body};
 use natives_shared::store::RefreshRecord;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -37,6 +39,90 @@ impl RefreshRequest {
             }]));
         }
         Ok(body)
+    }
+}
+
+/// Where a refresh or a logout found its refresh token; the answer goes back the same way.
+enum Presented {
+    /// `{refresh_token}` in the JSON body: clients other than browsers.
+    Body(String),
+    /// A browser's cookie, with the browser header.
+    Cookie(String),
+    /// A browser's request without the cookie.
+    NoCookie,
+}
+
+impl Presented {
+    fn from_request(request: &lambda_http::Request) -> Result<Self, ApiError> {
+        if !body_bytes(request).is_empty() {
+            return RefreshRequest::from_request(request).map(|body| Self::Body(body.refresh_token));
+        }
+        match (
+            cookies::from_browser(request),
+            cookies::refresh_cookie(request),
+        ) {
+            (true, Some(token)) => Ok(Self::Cookie(token)),
+            (true, None) => Ok(Self::NoCookie),
+            (false, Some(_)) => Err(browser_header_required()),
+            // No body, no cookie: refused as the body form refuses an empty body.
+            (false, None) => {
+                RefreshRequest::from_request(request).map(|body| Self::Body(body.refresh_token))
+            }
+        }
+    }
+
+    fn token(&self) -> Option<&str> {
+        match self {
+            Self::Body(token) | Self::Cookie(token) => Some(token),
+            Self::NoCookie => None,
+        }
+    }
+
+    fn delivery(&self) -> Delivery {
+        match self {
+            Self::Body(_) => Delivery::Body,
+            Self::Cookie(_) | Self::NoCookie => Delivery::Cookie,
+        }
+    }
+}
+
+/// How a new refresh token reaches the client: in the body, or, for a browser, only in
+/// its `HttpOnly` cookie, out of reach of the page's scripts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Delivery {
+    Body,
+    Cookie,
+}
+
+/// The 200 answer of a login or a refresh, its refresh token delivered as asked.
+fn tokens_response(
+    app: &App,
+    request: &lambda_http::Request,
+    mut pair: TokenPair,
+    delivery: Delivery,
+) -> Response<Body> {
+    if delivery == Delivery::Body {
+        return json(200, &pair);
+    }
+    let refresh = pair.refresh_token.take().unwrap_or_default();
+    let mut response = json(200, &pair);
+    set_refresh_cookie(
+        &mut response,
+        request,
+        &refresh,
+        Duration::days(app.settings.refresh_token_days),
+    );
+    response
+}
+
+fn browser_header_required() -> ApiError {
+    ApiError::Forbidden {
+        code: "browser_header_required",
+        detail: format!(
+            "The session cookie is accepted only with the {} header.",
+            cookies::BROWSER_HEADER
+        ),
+        blocked_until: None,
     }
 }
 
@@ -83,7 +169,7 @@ fn token_pair(
         access_token: signer.issue(&user, now),
         token_type: "Bearer",
         expires_in: signer.lifetime_seconds(),
-        refresh_token: refresh.expose().to_owned(),
+        refresh_token: Some(refresh.expose().to_owned()),
     })
 }
 

@@ -3,17 +3,20 @@
 
 use natives_shared::auth::RefreshToken;
 use natives_shared::domain::Standing;
-use natives_shared::http::json;
 use natives_shared::store::RotateError;
 
 use super::{
-    RefreshRequest, account_blocked, invalid_refresh_token, new_refresh_token, token_pair,
+    Presented, account_blocked, invalid_refresh_token, new_refresh_token, token_pair,
+    tokens_response,
 };
 use crate::{App, HandlerResult, Visitor};
 
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
-    let body = RefreshRequest::from_request(&request)?;
-    let presented = RefreshToken::parse(&body.refresh_token).ok_or_else(invalid_refresh_token)?;
+    let source = Presented::from_request(&request)?;
+    let presented = source
+        .token()
+        .and_then(RefreshToken::parse)
+        .ok_or_else(invalid_refresh_token)?;
     let old_digest = presented.digest_hex();
     let record = app
         .store
@@ -57,9 +60,11 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
         )
         .await
     {
-        Ok(()) => Ok(json(
-            200,
-            &token_pair(app, &account, &record.family_id, &successor, now)?,
+        Ok(()) => Ok(tokens_response(
+            app,
+            &request,
+            token_pair(app, &account, &record.family_id, &successor, now)?,
+            source.delivery(),
         )),
         Err(RotateError::AlreadyUsed) => {
             tracing::warn!(family_id = %record.family_id, "concurrent reuse of a refresh token: ending its session");

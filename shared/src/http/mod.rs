@@ -4,6 +4,7 @@
 mod auth;
 mod body;
 mod cache;
+pub mod cookies;
 mod error;
 mod path;
 mod query;

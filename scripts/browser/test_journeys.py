@@ -1,0 +1,219 @@
+"""What a person does in the web client, in a real browser against a fresh local stack.
+The journeys run in file order: the first leaves a user and a thread with a voice
+message for the others."""
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+from conftest import PHONE
+
+PASSWORD = "correct horse battery"
+
+
+def register_in_browser(page, email, display_name):
+    page.goto("/#/register")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Display name").fill(display_name)
+    page.get_by_label("Date of birth").fill("1990-12-10")
+    page.get_by_label("Country").select_option("GB")
+    page.get_by_label("Your native language").select_option("en")
+    page.get_by_role("group", name="Languages you are learning").get_by_label("German").check()
+    page.get_by_label(re.compile("^I accept the Terms of Use")).check()
+
+
+def log_in(page, email, next_path="/"):
+    page.goto(f"/#/login?next={next_path}")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def register_by_api(stack, email, display_name):
+    terms = stack.api("GET", "/v1/terms")[1]
+    status, _ = stack.api("POST", "/v1/accounts", {
+        "email": email, "password": PASSWORD, "display_name": display_name,
+        "date_of_birth": "1985-03-01", "country": "DE", "native_languages": ["de"],
+        "learning_languages": ["en"], "accepted_terms_version": terms["version"],
+    })
+    assert status == 201
+
+
+def test_a_new_user_registers_buys_credits_replies_and_speaks(pages, stack, world):
+    page = pages.new()
+    page.goto("/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conversations with native speakers")
+    pages.check(page, "home")
+
+    register_in_browser(page, "ada@example.com", "Ada")
+    # A minor needs the guardian's consent: the form asks for it when the birth date says so.
+    page.get_by_label("Date of birth").fill("2015-06-01")
+    expect(page.get_by_role("group", name="Your parent or guardian")).to_be_visible()
+    pages.check(page, "register-minor")
+    page.get_by_label("Date of birth").fill("1990-12-10")
+    expect(page.get_by_role("group", name="Your parent or guardian")).to_have_count(0)
+    page.get_by_role("button", name="Register").click()
+
+    expect(page.get_by_text("Your balance: 0 credits")).to_be_visible()
+    expect(page.get_by_text("Signed in as Ada")).to_be_visible()
+    pages.check(page, "credits")
+
+    # Buy: the tariff → the local checkout page → pay → back.
+    page.get_by_role("button", name="Buy Starter").click()
+    expect(page).to_have_url(re.compile("/local/checkout/"))
+    page.get_by_role("button", name=re.compile("^Pay")).click()
+    expect(page.get_by_text("credits were added")).to_be_visible()
+    page.get_by_role("link", name="Back to Natives.Chat").click()
+    # The page was left and loaded again: the session came back from the cookie.
+    expect(page.get_by_text("Your balance: 100 credits")).to_be_visible()
+    expect(page.get_by_role("cell", name="Purchase")).to_be_visible()
+
+    # Open a thread in German.
+    page.get_by_role("link", name="Languages").click()
+    page.get_by_role("link", name="German", exact=True).click()
+    page.get_by_role("link", name="Start a thread").click()
+    expect(page.get_by_label("Language")).to_have_value("de")
+    page.get_by_label("Title").fill("Feierabend")
+    page.get_by_label("First message").fill("Wie sagt man das auf Englisch?")
+    page.get_by_role("button", name=re.compile("^Start the thread")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Feierabend")
+    world["thread_url"] = page.url
+
+    # A text reply.
+    page.get_by_label("Your reply").fill("Man sagt: quitting time.")
+    page.get_by_role("button", name="Send reply").click()
+    messages = page.locator("article.message")
+    expect(messages).to_have_count(2)
+    expect(messages.nth(1)).to_contain_text("Man sagt: quitting time.")
+
+    # A voice message from the (fake) microphone.
+    page.get_by_role("button", name="Record a voice message").click()
+    expect(page.get_by_text(re.compile(r"Recording… [1-9]"))).to_be_visible()
+    page.get_by_role("button", name="Stop recording").click()
+    page.get_by_role("button", name=re.compile("^Send the recording")).click()
+    expect(messages).to_have_count(3)
+    voice = messages.nth(2).locator("audio")
+    expect(voice).to_have_attribute("src", re.compile(r"/v1/messages/\w+/voice$"))
+
+    # Edit the first message; its earlier text stays as a revision.
+    first = messages.nth(0)
+    first.get_by_role("button", name="Edit").click()
+    first.get_by_label("New text").fill("Wie sagt man „Feierabend“ auf Englisch?")
+    first.get_by_role("button", name="Save").click()
+    expect(first).to_contain_text("edited")
+    first.get_by_role("button", name="Earlier versions").click()
+    expect(first.get_by_role("region", name="Earlier versions")).to_contain_text("Wie sagt man das auf Englisch?")
+    expect(page.get_by_text("Signed in as Ada")).to_be_visible()
+    expect(page.get_by_role("link", name="91 credits")).to_be_visible()  # 100 − 5 − 1 − 3
+    pages.check(page, "thread")
+
+    # What the browser uploaded is what the API archived: a WebM recording with its hash.
+    thread_id = page.url.rsplit("/", 1)[1]
+    items = stack.api("GET", f"/v1/threads/{thread_id}/messages")[1]["items"]
+    assert [m["kind"] for m in items] == ["text", "text", "voice"]
+    assert items[2]["voice"]["content_type"] == "audio/webm"
+    assert items[2]["voice"]["size_bytes"] > 1000
+    world["text_message_id"] = items[1]["id"]
+
+    phone = pages.new(viewport=PHONE)
+    phone.goto(world["thread_url"])
+    expect(phone.locator("article.message")).to_have_count(3)
+    pages.screenshot(phone, "thread-phone")
+
+
+def test_b_a_visitor_reads_a_thread_and_plays_its_voice_message(pages, world):
+    page = pages.new()
+    page.goto("/")
+    page.get_by_role("link", name="German", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Threads in German")
+    pages.check(page, "threads")
+    page.get_by_role("link", name="Feierabend").click()
+    expect(page.locator("article.message")).to_have_count(3)
+    expect(page.get_by_role("link", name="Log in to reply or to speak")).to_be_visible()
+    expect(page.get_by_role("button", name="Report")).to_have_count(0)
+
+    audio = page.get_by_label("Voice message from Ada")
+    audio.click()  # a user gesture, so the page may play sound
+    played = audio.evaluate(
+        """async (audio) => {
+             await audio.play();
+             await new Promise((resolve) => audio.currentTime > 0.2 ? resolve()
+               : audio.addEventListener('timeupdate', () => audio.currentTime > 0.2 && resolve()));
+             audio.pause();
+             return {duration: audio.duration, error: audio.error && audio.error.code};
+           }"""
+    )
+    assert played["error"] is None and played["duration"] > 0.5, played
+    pages.check(page, "thread-visitor")
+
+    phone = pages.new(viewport=PHONE)
+    phone.goto("/")
+    pages.screenshot(phone, "home-phone")
+
+
+def test_c_a_moderator_hides_a_reported_message(pages, stack, world):
+    register_by_api(stack, "mod@example.com", "Moritz")
+    stack.operator("accounts", "set-roles", "mod@example.com", "user,moderator")
+    page = pages.new()
+    log_in(page, "mod@example.com", world["thread_url"].split("#", 1)[1])
+    expect(page.get_by_text("Signed in as Moritz")).to_be_visible()
+
+    reply = page.locator("article.message").nth(1)
+    reply.get_by_role("button", name="Report").click()
+    reply.get_by_label("What is wrong with it?").select_option("spam")
+    reply.get_by_label("Comment (optional)").fill("Advertising")
+    reply.get_by_role("button", name="Send the report").click()
+    expect(reply.get_by_text("the report reached the moderators")).to_be_visible()
+
+    page.get_by_role("link", name="Moderation").click()
+    item = page.locator("article.queue-item")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("Advertising")
+    pages.check(page, "moderation")
+    item.get_by_label("Decision").select_option("hide")
+    item.get_by_label(re.compile("^Reason")).fill("Advertising is against the terms.")
+    item.get_by_role("button", name="Decide").click()
+    expect(page.get_by_text("Decided: the message is hidden; reports settled: 1.")).to_be_visible()
+    expect(page.get_by_text("No message waits for a decision.")).to_be_visible()
+
+    # Readers no longer see it.
+    status, _ = stack.api("GET", f"/v1/messages/{world['text_message_id']}")
+    assert status == 404
+
+
+def test_d_a_user_exports_their_data_and_files_a_privacy_request(pages, world):
+    page = pages.new()
+    log_in(page, "ada@example.com", "/account")
+    expect(page.get_by_role("heading", name="My account", level=1)).to_be_visible()
+    # A reload loses the in-memory access token; the cookie brings the session back.
+    page.reload()
+    expect(page.get_by_role("heading", name="My account", level=1)).to_be_visible()
+    expect(page.get_by_text("ada@example.com")).to_be_visible()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my data").click()
+    exported = json.loads(open(download.value.path()).read())
+    sections = exported["sections"]
+    assert sections["account"][0]["email"] == "ada@example.com"
+    assert [m["kind"] for m in sections["messages"]] == ["text", "text", "voice"]
+    expect(page.get_by_text(re.compile(r"Downloaded natives-chat-export-.*\.json"))).to_be_visible()
+
+    privacy = page.get_by_role("region", name="Privacy requests")
+    privacy.get_by_label("Request").select_option("access")
+    privacy.get_by_label("Details (optional)").fill("What do you hold about me?")
+    privacy.get_by_role("button", name="Send the request").click()
+    expect(privacy.get_by_text(re.compile("answer due"))).to_be_visible()
+
+    consents = page.get_by_role("region", name="E-mail consents")
+    consents.get_by_label("E-mail me news and offers").check()
+    consents.get_by_role("button", name="Save").click()
+    expect(consents.get_by_text(re.compile("^Saved at"))).to_be_visible()
+    pages.check(page, "account")
+
+    # Logging out ends the session: the cookie no longer opens one after a reload.
+    page.get_by_role("button", name="Log out", exact=True).click()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    page.reload()
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()

@@ -1,0 +1,115 @@
+// One message of a thread: who wrote it and when, its text or its recording, and what
+// the reader may do with it (edit one's own text, see earlier versions, complain).
+import { html, useState, useEffect } from '../html.js';
+import { api } from '../api.js';
+import { t, formatDateTime } from '../i18n.js';
+import { session } from '../session.js';
+import { ErrorMessage, Notice, useAction } from './status.js';
+import { TextArea, Select } from './fields.js';
+
+export const COMPLAINT_REASONS = ['spam', 'offensive', 'illegal', 'minors', 'copyright', 'personal_data', 'other'];
+
+export function MessageBody({ message }) {
+  if (message.kind === 'voice' && message.voice) {
+    return html`
+      <audio controls preload="none" src=${message.voice.url}
+        aria-label=${t('message.voiceOf', { author: message.author.display_name })}></audio>`;
+  }
+  return html`<p class="text">${message.text}</p>`;
+}
+
+export function MessageItem({ message, onChanged }) {
+  const [mode, setMode] = useState(null); // 'edit' | 'revisions' | 'complain'
+  const mine = session.me && session.me.id === message.author.id;
+  const toggle = (next) => setMode(mode === next ? null : next);
+  return html`
+    <article class=${`message ${message.status !== 'visible' ? 'muted' : ''}`} aria-labelledby=${`m-${message.id}`}>
+      <header>
+        <strong id=${`m-${message.id}`}>${message.author.display_name}</strong>
+        <time datetime=${message.created_at}>${formatDateTime(message.created_at)}</time>
+        ${message.edited_at && html`<span class="edited">${t('message.edited')}</span>`}
+        ${message.status !== 'visible' && html`<span class="badge">${t(`message.status.${message.status}`)}</span>`}
+      </header>
+      <${MessageBody} message=${message} />
+      <div class="actions">
+        ${mine && message.kind === 'text' && html`
+          <button type="button" class="link" aria-expanded=${mode === 'edit'} onClick=${() => toggle('edit')}>
+            ${t('message.edit')}
+          </button>`}
+        ${message.edited_at && html`
+          <button type="button" class="link" aria-expanded=${mode === 'revisions'} onClick=${() => toggle('revisions')}>
+            ${t('message.revisions')}
+          </button>`}
+        ${session.me && !mine && html`
+          <button type="button" class="link" aria-expanded=${mode === 'complain'} onClick=${() => toggle('complain')}>
+            ${t('message.complain')}
+          </button>`}
+      </div>
+      ${mode === 'edit' && html`
+        <${EditForm} message=${message} onDone=${(updated) => { setMode(null); onChanged(updated); }} />`}
+      ${mode === 'revisions' && html`<${Revisions} message=${message} />`}
+      ${mode === 'complain' && html`<${ComplaintForm} message=${message} />`}
+    </article>`;
+}
+
+function EditForm({ message, onDone }) {
+  const [text, setText] = useState(message.text);
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    run(async () => onDone(await api('PATCH', `/messages/${message.id}`, { body: { text } })));
+  };
+  return html`
+    <form class="inline" onSubmit=${submit}>
+      <${TextArea} label=${t('message.editLabel')} value=${text} onInput=${setText} required maxlength="4000" />
+      <${ErrorMessage} error=${error} />
+      <button type="submit" disabled=${busy}>${busy ? t('common.saving') : t('common.save')}</button>
+    </form>`;
+}
+
+function Revisions({ message }) {
+  const [revisions, setRevisions] = useState(null);
+  const { error, run } = useAction();
+  useEffect(() => {
+    run(async () => setRevisions((await api('GET', `/messages/${message.id}/revisions`)).items));
+  }, [message.id, message.revision]);
+  return html`
+    <section class="revisions" aria-label=${t('message.revisions')}>
+      <${ErrorMessage} error=${error} />
+      ${revisions === null && !error && html`<p role="status">${t('common.loading')}</p>`}
+      ${revisions && html`
+        <ol>
+          ${revisions.map((r) => html`
+            <li key=${r.revision}>
+              <p class="text">${r.text}</p>
+              <span class="meta">${t('message.revisionMeta', {
+                revision: r.revision, from: formatDateTime(r.created_at), until: formatDateTime(r.replaced_at),
+              })}</span>
+            </li>`)}
+        </ol>`}
+    </section>`;
+}
+
+function ComplaintForm({ message }) {
+  const [reason, setReason] = useState('spam');
+  const [comment, setComment] = useState('');
+  const [filed, setFiled] = useState(false);
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    const body = comment.trim() ? { reason, comment: comment.trim() } : { reason };
+    run(async () => {
+      await api('POST', `/messages/${message.id}/complaints`, { body });
+      setFiled(true);
+    });
+  };
+  if (filed) return html`<${Notice}>${t('complaint.filed')}</${Notice}>`;
+  return html`
+    <form class="inline" onSubmit=${submit}>
+      <${Select} label=${t('complaint.reason')} value=${reason} onChange=${setReason}
+        options=${COMPLAINT_REASONS.map((r) => ({ value: r, label: t(`complaint.reason.${r}`) }))} />
+      <${TextArea} label=${t('complaint.comment')} value=${comment} onInput=${setComment} maxlength="1000" />
+      <${ErrorMessage} error=${error} />
+      <button type="submit" disabled=${busy}>${t('complaint.send')}</button>
+    </form>`;
+}

@@ -1,0 +1,242 @@
+// One's own account: the profile, e-mail consents, the data export, privacy requests and
+// their deadlines, notifications, complaints filed, ending every session, and erasure.
+// Each section is its own component: a new account feature is a new section here.
+import { html, useState } from '../html.js';
+import { api } from '../api.js';
+import { t, formatDateTime, formatDate, languageName } from '../i18n.js';
+import { session, reloadMe, forget } from '../session.js';
+import { languageOptions, countryOptions } from '../languages.js';
+import { Loading, ErrorMessage, Notice, useLoad, useAction } from '../components/status.js';
+import { Field, TextArea, Select, Checkbox, CheckboxGroup } from '../components/fields.js';
+
+const SECTIONS = [
+  ['profile', Profile],
+  ['consents', Consents],
+  ['export', Export],
+  ['privacy', PrivacyRequests],
+  ['notifications', Notifications],
+  ['complaints', MyComplaints],
+  ['sessions', Sessions],
+  ['erasure', Erasure],
+];
+
+export function AccountPage() {
+  return html`
+    <h1>${t('account.title')}</h1>
+    <nav aria-label=${t('account.sections')} class="toc">
+      <ul>${SECTIONS.map(([id]) => html`<li key=${id}><a href=${`#/account`} onClick=${(e) => jump(e, id)}>${t(`account.${id}`)}</a></li>`)}</ul>
+    </nav>
+    ${SECTIONS.map(([id, Section]) => html`
+      <section key=${id} id=${`section-${id}`} aria-labelledby=${`h-${id}`} class="card">
+        <h2 id=${`h-${id}`}>${t(`account.${id}`)}</h2>
+        <${Section} />
+      </section>`)}`;
+}
+
+/** In-page links without touching the hash (which holds the route). */
+function jump(event, id) {
+  event.preventDefault();
+  const heading = document.getElementById(`h-${id}`);
+  heading.setAttribute('tabindex', '-1');
+  heading.focus();
+}
+
+function Profile() {
+  const me = session.me;
+  const [form, setForm] = useState({
+    display_name: me.display_name, full_name: me.full_name || '', city: me.city || '', country: me.country,
+    native_languages: me.native_languages, learning_languages: me.learning_languages,
+  });
+  const [saved, setSaved] = useState(false);
+  const set = (name) => (value) => { setSaved(false); setForm((f) => ({ ...f, [name]: value })); };
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    const body = { ...form };
+    for (const name of ['full_name', 'city']) if (!body[name].trim()) delete body[name];
+    run(async () => {
+      await api('PATCH', '/me', { body });
+      await reloadMe();
+      setSaved(true);
+    });
+  };
+  return html`
+    <dl class="facts">
+      <dt>${t('field.email')}</dt><dd>${me.email}</dd>
+      <dt>${t('field.birthDate')}</dt><dd>${me.date_of_birth ? formatDate(me.date_of_birth) : '—'}</dd>
+      <dt>${t('account.roles')}</dt><dd>${me.roles.join(', ')}</dd>
+      <dt>${t('account.since')}</dt><dd>${formatDate(me.created_at)}</dd>
+    </dl>
+    <form onSubmit=${submit}>
+      <${Field} label=${t('field.displayName')} value=${form.display_name} onInput=${set('display_name')} required maxlength="50" />
+      <${Field} label=${t('field.fullName')} value=${form.full_name} onInput=${set('full_name')} maxlength="100" />
+      <${Select} label=${t('field.country')} value=${form.country} onChange=${set('country')} options=${countryOptions()} />
+      <${Field} label=${t('field.city')} value=${form.city} onInput=${set('city')} maxlength="100" />
+      <${CheckboxGroup} legend=${t('field.nativeLanguages')} options=${languageOptionsWith(form.native_languages)}
+        values=${form.native_languages} onChange=${set('native_languages')} />
+      <${CheckboxGroup} legend=${t('field.learningLanguages')} options=${languageOptionsWith(form.learning_languages)}
+        values=${form.learning_languages} onChange=${set('learning_languages')} />
+      <${ErrorMessage} error=${error} />
+      ${saved && html`<${Notice}>${t('common.saved')}</${Notice}>`}
+      <button type="submit" disabled=${busy}>${busy ? t('common.saving') : t('common.save')}</button>
+    </form>`;
+}
+
+/** The offered languages, plus any the account already has that the list lacks. */
+function languageOptionsWith(tags) {
+  const options = languageOptions();
+  for (const tag of tags) {
+    if (!options.some((o) => o.value === tag)) options.push({ value: tag, label: languageName(tag) });
+  }
+  return options;
+}
+
+function Consents() {
+  const [consents, setConsents] = useState(session.me.consents);
+  const [saved, setSaved] = useState(null);
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    run(async () => {
+      const change = await api('PUT', '/me/consents', { body: consents });
+      await reloadMe();
+      setSaved(change.changed_at);
+    });
+  };
+  const set = (name) => (value) => setConsents((c) => ({ ...c, [name]: value }));
+  return html`
+    <form onSubmit=${submit}>
+      <${Checkbox} label=${t('consents.notifications')} checked=${consents.notification_emails} onChange=${set('notification_emails')} />
+      <${Checkbox} label=${t('consents.marketing')} checked=${consents.marketing_emails} onChange=${set('marketing_emails')} />
+      <${ErrorMessage} error=${error} />
+      ${saved && html`<${Notice}>${t('consents.saved', { when: formatDateTime(saved) })}</${Notice}>`}
+      <button type="submit" disabled=${busy}>${t('common.save')}</button>
+    </form>`;
+}
+
+function Export() {
+  const [ready, setReady] = useState(null);
+  const { busy, error, run } = useAction();
+  const download = () => run(async () => {
+    const response = await api('GET', '/me/export', { raw: true });
+    const blob = await response.blob();
+    const url = URL.createObjectURL(blob);
+    const name = `natives-chat-export-${new Date().toISOString().slice(0, 10)}.json`;
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    setReady({ name, size: blob.size });
+  });
+  return html`
+    <p>${t('export.text')}</p>
+    <${ErrorMessage} error=${error} />
+    ${ready && html`<${Notice}>${t('export.done', ready)}</${Notice}>`}
+    <button type="button" disabled=${busy} onClick=${download}>${busy ? t('common.loading') : t('export.download')}</button>`;
+}
+
+const REQUEST_KINDS = ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'withdraw_consent'];
+
+function PrivacyRequests() {
+  const list = useLoad(() => api('GET', '/me/privacy-requests'), []);
+  const [kind, setKind] = useState('access');
+  const [details, setDetails] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    const body = details.trim() ? { kind, details: details.trim() } : { kind };
+    run(async () => {
+      await api('POST', '/me/privacy-requests', { body });
+      setDetails('');
+      list.reload();
+    });
+  };
+  return html`
+    <p>${t('privacy.text')}</p>
+    <form onSubmit=${submit}>
+      <${Select} label=${t('privacy.kind')} value=${kind} onChange=${setKind}
+        options=${REQUEST_KINDS.map((k) => ({ value: k, label: t(`privacy.kind.${k}`) }))} />
+      <${TextArea} label=${t('privacy.details')} value=${details} onInput=${setDetails} maxlength="2000" />
+      <${ErrorMessage} error=${error} />
+      <button type="submit" disabled=${busy}>${t('privacy.send')}</button>
+    </form>
+    <${ErrorMessage} error=${list.error} />
+    ${list.loading && html`<${Loading} />`}
+    ${list.data && list.data.items.length > 0 && html`
+      <ul class="plain">
+        ${list.data.items.map((r) => html`
+          <li key=${r.id}>
+            <strong>${t(`privacy.kind.${r.kind}`)}</strong> — ${t(`privacy.status.${r.status}`)}${' '}
+            <span class="meta">${t('privacy.due', { received: formatDate(r.received_at), due: formatDate(r.due_at) })}</span>
+            ${r.response && html`<p>${r.response}</p>`}
+          </li>`)}
+      </ul>`}`;
+}
+
+function Notifications() {
+  const list = useLoad(() => api('GET', '/me/notifications'), []);
+  return html`
+    <${ErrorMessage} error=${list.error} />
+    ${list.loading && html`<${Loading} />`}
+    ${list.data && list.data.items.length === 0 && html`<p>${t('notifications.none')}</p>`}
+    ${list.data && list.data.items.length > 0 && html`
+      <ul class="plain">
+        ${list.data.items.map((n) => html`
+          <li key=${n.id}><strong>${n.title}</strong>${' '}<span class="meta">${formatDateTime(n.created_at)}</span><p>${n.body}</p></li>`)}
+      </ul>`}`;
+}
+
+function MyComplaints() {
+  const list = useLoad(() => api('GET', '/me/complaints'), []);
+  return html`
+    <${ErrorMessage} error=${list.error} />
+    ${list.loading && html`<${Loading} />`}
+    ${list.data && list.data.items.length === 0 && html`<p>${t('complaints.none')}</p>`}
+    ${list.data && list.data.items.length > 0 && html`
+      <ul class="plain">
+        ${list.data.items.map((c) => html`
+          <li key=${c.id}>
+            ${t(`complaint.reason.${c.reason}`)} — ${c.outcome ? t(`complaints.outcome.${c.outcome}`) : t('complaints.open')}${' '}
+            <span class="meta">${formatDateTime(c.created_at)}</span>
+          </li>`)}
+      </ul>`}`;
+}
+
+function Sessions() {
+  const { busy, error, run } = useAction();
+  const revoke = () => run(async () => {
+    await api('POST', '/sessions/revoke-all');
+    forget();
+    location.hash = '#/login';
+  });
+  return html`
+    <p>${t('sessions.text')}</p>
+    <${ErrorMessage} error=${error} />
+    <button type="button" class="secondary" disabled=${busy} onClick=${revoke}>${t('sessions.revokeAll')}</button>`;
+}
+
+function Erasure() {
+  const [password, setPassword] = useState('');
+  const [sure, setSure] = useState(false);
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    run(async () => {
+      await api('POST', '/me/erasure', { body: { password } });
+      forget();
+      location.hash = '#/';
+    });
+  };
+  return html`
+    <p>${t('erasure.text')}</p>
+    <form onSubmit=${submit}>
+      <${Field} label=${t('field.password')} type="password" autocomplete="current-password" value=${password}
+        onInput=${setPassword} required />
+      <${Checkbox} label=${t('erasure.sure')} checked=${sure} onChange=${setSure} required />
+      <${ErrorMessage} error=${error} />
+      <button type="submit" class="danger" disabled=${busy || !sure}>${t('erasure.submit')}</button>
+    </form>`;
+}

@@ -1,0 +1,30 @@
+// Log in with e-mail and password; then back where the person came from.
+import { html, useState } from '../html.js';
+import { t } from '../i18n.js';
+import { href } from '../router.js';
+import { login } from '../session.js';
+import { ErrorMessage, useAction } from '../components/status.js';
+import { Field } from '../components/fields.js';
+
+export function LoginPage({ query }) {
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    run(async () => {
+      await login(email.trim(), password);
+      location.hash = `#${query.get('next') || '/'}`;
+    });
+  };
+  return html`
+    <h1>${t('login.title')}</h1>
+    <form onSubmit=${submit} class="narrow">
+      <${Field} label=${t('field.email')} type="email" autocomplete="username" value=${email} onInput=${setEmail} required />
+      <${Field} label=${t('field.password')} type="password" autocomplete="current-password" value=${password}
+        onInput=${setPassword} required />
+      <${ErrorMessage} error=${error} />
+      <button type="submit" disabled=${busy}>${busy ? t('login.busy') : t('login.submit')}</button>
+    </form>
+    <p>${t('login.noAccount')} <a href=${href('/register')}>${t('nav.register')}</a></p>`;
+}

@@ -1,0 +1,36 @@
+// Every page of the client, in one table: its path (hash route), the page component, and
+// who may open it (`needs`: nothing for everyone, 'user' for a signed-in account, or a
+// role). A page that needs a session sends a visitor to the login page and back.
+// Adding a page: write pages/<name>.js, add its row here, its strings to strings/en.js,
+// and, if it belongs in the menu, a row in NAV below.
+import { HomePage } from './pages/home.js';
+import { ThreadsPage } from './pages/threads.js';
+import { ThreadPage } from './pages/thread.js';
+import { NewThreadPage } from './pages/new-thread.js';
+import { LoginPage } from './pages/login.js';
+import { RegisterPage } from './pages/register.js';
+import { CreditsPage } from './pages/credits.js';
+import { ModerationPage } from './pages/moderation.js';
+import { AccountPage } from './pages/account.js';
+
+export const ROUTES = [
+  { path: '/', page: HomePage },
+  { path: '/languages/:language', page: ThreadsPage },
+  { path: '/threads/:threadId', page: ThreadPage },
+  { path: '/new-thread', page: NewThreadPage, needs: 'user' },
+  { path: '/login', page: LoginPage },
+  { path: '/register', page: RegisterPage },
+  { path: '/credits', page: CreditsPage, needs: 'user' },
+  { path: '/moderation', page: ModerationPage, needs: 'moderator' },
+  { path: '/account', page: AccountPage, needs: 'user' },
+];
+
+/** The menu: label key, route, and who sees it ('visitor' = only when signed out). */
+export const NAV = [
+  { label: 'nav.languages', path: '/' },
+  { label: 'nav.credits', path: '/credits', needs: 'user' },
+  { label: 'nav.moderation', path: '/moderation', needs: 'moderator' },
+  { label: 'nav.account', path: '/account', needs: 'user' },
+  { label: 'nav.login', path: '/login', needs: 'visitor' },
+  { label: 'nav.register', path: '/register', needs: 'visitor' },
+];

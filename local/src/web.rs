@@ -39,7 +39,10 @@ pub async fn handle<B>(app: &App, request: &hyper::Request<B>) -> hyper::Respons
         name => name,
     };
     // rust-embed's folder lookups in debug builds join the name to the folder: no way out.
-    let file = if name.split('/').any(|part| part == ".." || part.contains('\\')) {
+    let file = if name
+        .split('/')
+        .any(|part| part == ".." || part.contains('\\'))
+    {
         None
     } else {
         WebFiles::get(name)
@@ -101,11 +104,7 @@ async fn archive_origin(app: &App) -> Option<String> {
     let link = app
         .archive()
         .ok()?
-        .download_url(
-            "voice/origin",
-            SystemTime::now(),
-            Duration::from_secs(60),
-        )
+        .download_url("voice/origin", SystemTime::now(), Duration::from_secs(60))
         .await
         .ok()?;
     let uri: http::Uri = link.parse().ok()?;

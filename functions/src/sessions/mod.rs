@@ -55,7 +55,8 @@ enum Presented {
 impl Presented {
     fn from_request(request: &lambda_http::Request) -> Result<Self, ApiError> {
         if !body_bytes(request).is_empty() {
-            return RefreshRequest::from_request(request).map(|body| Self::Body(body.refresh_token));
+            return RefreshRequest::from_request(request)
+                .map(|body| Self::Body(body.refresh_token));
         }
         match (
             cookies::from_browser(request),

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod authorization;
+mod browser_sessions;
 mod budget;
 mod conversations;
 mod credits;
@@ -17,3 +18,4 @@ mod sessions;
 mod soak;
 mod stack;
 mod stripe_stub;
+mod web_client;

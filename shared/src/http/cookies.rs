@@ -105,7 +105,10 @@ mod tests {
     fn set_cookie(request: &Request) -> String {
         let mut response = Response::new(Body::Empty);
         set_refresh_cookie(&mut response, request, "tok_en", time::Duration::days(30));
-        response.headers()["set-cookie"].to_str().unwrap().to_owned()
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .to_owned()
     }
 
     fn attributes(header: &str) -> Vec<String> {
@@ -132,11 +135,20 @@ mod tests {
 
     #[test]
     fn secure_is_left_out_only_for_loopback_hosts() {
-        for host in ["127.0.0.1:3000", "localhost:8080", "localhost", "[::1]:3000"] {
+        for host in [
+            "127.0.0.1:3000",
+            "localhost:8080",
+            "localhost",
+            "[::1]:3000",
+        ] {
             let header = set_cookie(&request(&[("host", host)]));
             assert!(!header.contains("Secure"), "{host}: {header}");
         }
-        for host in ["127.0.0.1.example.com", "localhost.evil", "example.com:3000"] {
+        for host in [
+            "127.0.0.1.example.com",
+            "localhost.evil",
+            "example.com:3000",
+        ] {
             let header = set_cookie(&request(&[("host", host)]));
             assert!(header.contains("Secure"), "{host}: {header}");
         }
@@ -169,7 +181,10 @@ mod tests {
 
     #[test]
     fn the_browser_header_must_have_a_value() {
-        assert!(from_browser(&request(&[("x-requested-with", "natives-web")])));
+        assert!(from_browser(&request(&[(
+            "x-requested-with",
+            "natives-web"
+        )])));
         assert!(!from_browser(&request(&[("x-requested-with", " ")])));
         assert!(!from_browser(&request(&[])));
     }

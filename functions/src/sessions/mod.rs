@@ -48,8 +48,8 @@ enum Presented {
     Body(String),
     /// A browser's cookie, with the browser header.
     Cookie(String),
-    /// A browser's request without the cookie.
-    NoCookie,
+    /// No body and no cookie: a token that opens nothing (a browser's, with the header).
+    Nothing { browser: bool },
 }
 
 impl Presented {
@@ -58,31 +58,25 @@ impl Presented {
             return RefreshRequest::from_request(request)
                 .map(|body| Self::Body(body.refresh_token));
         }
-        match (
-            cookies::from_browser(request),
-            cookies::refresh_cookie(request),
-        ) {
-            (true, Some(token)) => Ok(Self::Cookie(token)),
-            (true, None) => Ok(Self::NoCookie),
-            (false, Some(_)) => Err(browser_header_required()),
-            // No body, no cookie: refused as the body form refuses an empty body.
-            (false, None) => {
-                RefreshRequest::from_request(request).map(|body| Self::Body(body.refresh_token))
-            }
+        let browser = cookies::from_browser(request);
+        match cookies::refresh_cookie(request) {
+            Some(token) if browser => Ok(Self::Cookie(token)),
+            Some(_) => Err(browser_header_required()),
+            None => Ok(Self::Nothing { browser }),
         }
     }
 
     fn token(&self) -> Option<&str> {
         match self {
             Self::Body(token) | Self::Cookie(token) => Some(token),
-            Self::NoCookie => None,
+            Self::Nothing { .. } => None,
         }
     }
 
     fn delivery(&self) -> Delivery {
         match self {
-            Self::Body(_) => Delivery::Body,
-            Self::Cookie(_) | Self::NoCookie => Delivery::Cookie,
+            Self::Cookie(_) | Self::Nothing { browser: true } => Delivery::Cookie,
+            Self::Body(_) | Self::Nothing { browser: false } => Delivery::Body,
         }
     }
 }

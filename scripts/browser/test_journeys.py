@@ -213,7 +213,9 @@ def test_d_a_user_exports_their_data_and_files_a_privacy_request(pages, world):
     pages.check(page, "account")
 
     # Logging out ends the session: the cookie no longer opens one after a reload.
-    page.get_by_role("button", name="Log out", exact=True).click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    menu = page.get_by_role("navigation", name="Main")
+    menu.get_by_role("button", name="Log out").click()
+    expect(menu.get_by_role("link", name="Log in")).to_be_visible()
     page.reload()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    expect(menu.get_by_role("link", name="Log in")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Conversations with native speakers")

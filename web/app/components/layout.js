@@ -15,8 +15,8 @@ export function visibleTo(needs) {
 
 export function Layout({ path, children }) {
   const signOut = async () => {
-    await logout();
     location.hash = '#/';
+    await logout();
   };
   return html`
     <a class="skip" href="#main" onClick=${(e) => { e.preventDefault(); document.getElementById('main').focus(); }}>

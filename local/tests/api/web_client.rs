@@ -7,10 +7,6 @@ use reqwest::StatusCode;
 
 use crate::helpers::{TestApp, spawn_app};
 
-async fn get(app: &TestApp, path: &str) -> reqwest::Response {
-    app.client.get(app.url(path)).send().await.unwrap()
-}
-
 fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
     response.headers()[name].to_str().unwrap()
 }
@@ -18,7 +14,7 @@ fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
 #[tokio::test]
 async fn the_client_is_served_at_the_root_under_a_policy_of_its_own_origin_and_the_archive() {
     let app = spawn_app().await;
-    let index = get(&app, "/").await;
+    let index = app.get("/").await;
     assert_eq!(index.status(), StatusCode::OK);
     assert_eq!(header(&index, "content-type"), "text/html");
     assert_eq!(header(&index, "cache-control"), "no-cache");
@@ -40,26 +36,26 @@ async fn the_client_is_served_at_the_root_under_a_policy_of_its_own_origin_and_t
         "{html}"
     );
 
-    let module = get(&app, "/app/main.js").await;
+    let module = app.get("/app/main.js").await;
     assert_eq!(module.status(), StatusCode::OK);
     assert!(header(&module, "content-type").contains("javascript"));
 
     // The library's folder names its version: browsers keep it.
-    let library = get(&app, "/vendor/preact-11.2.0/preact.js").await;
+    let library = app.get("/vendor/preact-11.2.0/preact.js").await;
     assert_eq!(
         header(&library, "cache-control"),
         "public, max-age=31536000, immutable"
     );
 
     // The API is still the API.
-    let api = get(&app, "/v1/tariffs").await;
+    let api = app.get("/v1/tariffs").await;
     assert_eq!(header(&api, "content-type"), "application/json");
 }
 
 #[tokio::test]
 async fn a_file_revalidates_with_its_etag_and_nothing_outside_the_folder_is_served() {
     let app = spawn_app().await;
-    let first = get(&app, "/styles.css").await;
+    let first = app.get("/styles.css").await;
     let etag = header(&first, "etag").to_owned();
     let again = app
         .client
@@ -73,7 +69,7 @@ async fn a_file_revalidates_with_its_etag_and_nothing_outside_the_folder_is_serv
 
     for path in ["/nope.js", "/%2e%2e/Cargo.toml"] {
         assert_eq!(
-            get(&app, path).await.status(),
+            app.get(path).await.status(),
             StatusCode::NOT_FOUND,
             "{path}"
         );

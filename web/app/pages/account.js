@@ -176,33 +176,29 @@ function PrivacyRequests() {
       </ul>`}`;
 }
 
-function Notifications() {
-  const list = useLoad(() => api('GET', '/me/notifications'), []);
+/** A list the API answers with `{items}`: loading, its error, `empty` when there is none. */
+function ListOf({ load, empty, item }) {
+  const list = useLoad(load, []);
   return html`
     <${ErrorMessage} error=${list.error} />
     ${list.loading && html`<${Loading} />`}
-    ${list.data && list.data.items.length === 0 && html`<p>${t('notifications.none')}</p>`}
-    ${list.data && list.data.items.length > 0 && html`
-      <ul class="plain">
-        ${list.data.items.map((n) => html`
-          <li key=${n.id}><strong>${n.title}</strong>${' '}<span class="meta">${formatDateTime(n.created_at)}</span><p>${n.body}</p></li>`)}
-      </ul>`}`;
+    ${list.data && list.data.items.length === 0 && html`<p>${empty}</p>`}
+    ${list.data && list.data.items.length > 0 && html`<ul class="plain">${list.data.items.map(item)}</ul>`}`;
+}
+
+function Notifications() {
+  return html`<${ListOf} load=${() => api('GET', '/me/notifications')} empty=${t('notifications.none')}
+    item=${(n) => html`
+      <li key=${n.id}><strong>${n.title}</strong>${' '}<span class="meta">${formatDateTime(n.created_at)}</span><p>${n.body}</p></li>`} />`;
 }
 
 function MyComplaints() {
-  const list = useLoad(() => api('GET', '/me/complaints'), []);
-  return html`
-    <${ErrorMessage} error=${list.error} />
-    ${list.loading && html`<${Loading} />`}
-    ${list.data && list.data.items.length === 0 && html`<p>${t('complaints.none')}</p>`}
-    ${list.data && list.data.items.length > 0 && html`
-      <ul class="plain">
-        ${list.data.items.map((c) => html`
-          <li key=${c.id}>
-            ${t(`complaint.reason.${c.reason}`)} — ${c.outcome ? t(`complaints.outcome.${c.outcome}`) : t('complaints.open')}${' '}
-            <span class="meta">${formatDateTime(c.created_at)}</span>
-          </li>`)}
-      </ul>`}`;
+  return html`<${ListOf} load=${() => api('GET', '/me/complaints')} empty=${t('complaints.none')}
+    item=${(c) => html`
+      <li key=${c.id}>
+        ${t(`complaint.reason.${c.reason}`)} — ${c.outcome ? t(`complaints.outcome.${c.outcome}`) : t('complaints.open')}${' '}
+        <span class="meta">${formatDateTime(c.created_at)}</span>
+      </li>`} />`;
 }
 
 function Sessions() {

@@ -54,6 +54,7 @@ crate::spec::function_table! {
             handler: crate::accounts::register::handle,
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[PUT]).on(&[ACCOUNTS, EMAIL_CLAIMS])],
+            deploy: crate::spec::Deploy::PASSWORD_GUESSES,
         },
         Login {
             name: "login",
@@ -63,6 +64,7 @@ crate::spec::function_table! {
             handler: crate::sessions::login::handle,
             dynamodb_requests: 3,
             permissions: &[dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS]), secret(Secret::JwtPrivateKey)],
+            deploy: crate::spec::Deploy::PASSWORD_GUESSES,
         },
         RefreshSession {
             name: "refresh-session",
@@ -416,6 +418,7 @@ crate::spec::function_table! {
                 dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
             ],
+            deploy: crate::spec::Deploy::PASSWORD_HASHING,
         },
         ListPrivacyRequestQueue {
             name: "list-privacy-request-queue",
@@ -467,7 +470,7 @@ crate::spec::function_table! {
         SendOutbox {
             name: "send-outbox",
             binary: Outbox,
-            trigger: Trigger::TableStream,
+            trigger: Trigger::TableStream { new_items: &[OUTBOX, BREACH_NOTICES] },
             handler: crate::privacy::send_outbox::handle,
             dynamodb_requests: 3,
             permissions: &[
@@ -477,6 +480,7 @@ crate::spec::function_table! {
                 dynamodb(&[SCAN]),
                 email(&[SES_SEND]),
             ],
+            deploy: crate::spec::Deploy::OUTBOX,
         },
     }
 }

@@ -161,7 +161,7 @@ fn assert_trigger(id: &str, spec: &FunctionSpec, event: &Value) {
             assert_eq!(properties["Path"].as_str(), Some(path), "{id} path");
             assert_eq!(properties["Method"].as_str(), Some(method), "{id} method");
         }
-        Trigger::TableStream => {
+        Trigger::TableStream { .. } => {
             assert_eq!(event["Type"], "DynamoDB", "{id}");
             assert_eq!(
                 properties["Stream"],

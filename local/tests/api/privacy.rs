@@ -122,10 +122,7 @@ impl TestApp {
 
 /// The stream record of a new outbox e-mail, as Lambda delivers it.
 fn outbox_record(id: &str) -> Value {
-    json!({
-        "eventName": "INSERT",
-        "dynamodb": { "Keys": { "pk": { "S": format!("OUTBOX#{id}") }, "sk": { "S": "OUTBOX" } } },
-    })
+    natives_local::stream::inserted(&format!("OUTBOX#{id}"), "OUTBOX")
 }
 
 /// Every kind of item an account can own (or that is kept about it) is created for one
@@ -935,10 +932,10 @@ async fn the_outbox_sender_run_twice_on_one_batch_sends_each_email_once() {
         records.push(record.clone());
         records.push(record); // the same record twice in one batch
     }
-    records.push(json!({
-        "eventName": "INSERT",
-        "dynamodb": { "Keys": { "pk": { "S": format!("ACCOUNT#{}", user.id) }, "sk": { "S": "ACCOUNT" } } },
-    }));
+    records.push(natives_local::stream::inserted(
+        &format!("ACCOUNT#{}", user.id),
+        "ACCOUNT",
+    ));
     let batch = json!({ "Records": records });
     let function = natives_functions::Function::SendOutbox;
     let first = function

@@ -159,16 +159,12 @@ fn grants(spec: &FunctionSpec, resource: Resource) -> String {
                 .iter()
                 .map(|a| a.strip_prefix("dynamodb:").unwrap_or(a))
                 .collect();
-            let keys = if p.leading_keys.is_empty() {
-                "any key".to_owned()
-            } else {
-                p.leading_keys
-                    .iter()
-                    .map(|k| format!("`{k}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
-            format!("{} on {keys}", actions.join(", "))
+            if p.leading_keys.is_empty() {
+                // A scan names no partition key.
+                return format!("{} of the whole table", actions.join(", "));
+            }
+            let keys: Vec<String> = p.leading_keys.iter().map(|k| format!("`{k}`")).collect();
+            format!("{} on {}", actions.join(", "), keys.join(", "))
         })
         .collect();
     if granted.is_empty() {

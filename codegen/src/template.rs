@@ -120,96 +120,89 @@ pub fn resource_arn(resource: Resource) -> String {
 }
 
 fn function_resource(spec: &FunctionSpec) -> String {
-    let mut out = String::new();
-    let line = |out: &mut String, indent: usize, text: &str| {
-        let _ = writeln!(out, "{:indent$}{text}", "");
-    };
-    line(&mut out, 2, &format!("{}:", spec.logical_id()));
-    line(&mut out, 4, "Type: AWS::Serverless::Function");
-    line(&mut out, 4, "Metadata:");
-    line(&mut out, 6, "BuildMethod: rust-cargolambda");
-    line(&mut out, 6, "BuildProperties:");
-    line(&mut out, 8, &format!("Binary: {}", spec.binary.name()));
-    line(&mut out, 4, "Properties:");
-    line(&mut out, 6, "CodeUri: ../functions");
-    line(&mut out, 6, &format!("Handler: {}", spec.name));
+    let mut yaml = Yaml::default();
+    yaml.line(2, format!("{}:", spec.logical_id()));
+    yaml.line(4, "Type: AWS::Serverless::Function");
+    yaml.line(4, "Metadata:");
+    yaml.line(6, "BuildMethod: rust-cargolambda");
+    yaml.line(6, "BuildProperties:");
+    yaml.line(8, format!("Binary: {}", spec.binary.name()));
+    yaml.line(4, "Properties:");
+    yaml.line(6, "CodeUri: ../functions");
+    yaml.line(6, format!("Handler: {}", spec.name));
     let deploy = spec.deploy;
     if deploy.memory_mb != Deploy::DEFAULT.memory_mb {
-        line(&mut out, 6, &format!("MemorySize: {}", deploy.memory_mb));
+        yaml.line(6, format!("MemorySize: {}", deploy.memory_mb));
     }
     if deploy.timeout_seconds != Deploy::DEFAULT.timeout_seconds {
-        line(&mut out, 6, &format!("Timeout: {}", deploy.timeout_seconds));
+        yaml.line(6, format!("Timeout: {}", deploy.timeout_seconds));
     }
     let prefix = parameter_prefix(spec);
     if deploy.limited {
-        line(&mut out, 6, "ReservedConcurrentExecutions:");
-        line(&mut out, 8, &format!("Ref: {prefix}ReservedConcurrency"));
+        yaml.line(6, "ReservedConcurrentExecutions:");
+        yaml.line(8, format!("Ref: {prefix}ReservedConcurrency"));
     }
     let variables = environment(spec);
     if !variables.is_empty() {
-        line(&mut out, 6, "Environment:");
-        line(&mut out, 8, "Variables:");
+        yaml.line(6, "Environment:");
+        yaml.line(8, "Variables:");
         for (name, setting) in variables {
             match setting {
                 Setting::Parameter(parameter) => {
-                    line(&mut out, 10, &format!("{name}:"));
-                    line(&mut out, 12, &format!("Ref: {parameter}"));
+                    yaml.line(10, format!("{name}:"));
+                    yaml.line(12, format!("Ref: {parameter}"));
                 }
-                Setting::Text(text) => line(&mut out, 10, &format!("{name}: {}", quoted(text))),
+                Setting::Text(text) => yaml.line(10, format!("{name}: {}", quoted(text))),
             }
         }
     }
-    line(&mut out, 6, "Events:");
-    out.push_str(&event(spec, &prefix));
+    yaml.line(6, "Events:");
+    event(&mut yaml, spec, &prefix);
     if spec.permissions.is_empty() {
-        line(&mut out, 6, "Policies: []");
+        yaml.line(6, "Policies: []");
     } else {
-        line(&mut out, 6, "Policies:");
-        line(&mut out, 8, "- Version: \"2012-10-17\"");
-        line(&mut out, 10, "Statement:");
+        yaml.line(6, "Policies:");
+        yaml.line(8, "- Version: \"2012-10-17\"");
+        yaml.line(10, "Statement:");
         for permission in spec.permissions {
-            out.push_str(&statement(permission));
+            statement(&mut yaml, permission);
         }
     }
-    out
+    yaml.text
 }
 
 /// The function's one trigger, under `Events:`.
-fn event(spec: &FunctionSpec, prefix: &str) -> String {
-    let mut lines: Vec<(usize, String)> = Vec::new();
-    let mut line = |indent: usize, text: String| lines.push((indent, text));
+fn event(yaml: &mut Yaml, spec: &FunctionSpec, prefix: &str) {
     match spec.trigger {
         Trigger::Http { method, path } => {
-            line(8, "Api:".into());
-            line(10, "Type: HttpApi".into());
-            line(10, "Properties:".into());
-            line(12, "ApiId:".into());
-            line(14, "Ref: HttpApi".into());
-            line(12, format!("Path: {path}"));
-            line(12, format!("Method: {method}"));
+            yaml.line(8, "Api:");
+            yaml.line(10, "Type: HttpApi");
+            yaml.line(10, "Properties:");
+            yaml.line(12, "ApiId:");
+            yaml.line(14, "Ref: HttpApi");
+            yaml.line(12, format!("Path: {path}"));
+            yaml.line(12, format!("Method: {method}"));
             if spec.deploy.limited {
-                line(12, "RouteSettings:".into());
-                line(14, "ThrottlingRateLimit:".into());
-                line(16, format!("Ref: {prefix}RateLimit"));
-                line(14, "ThrottlingBurstLimit:".into());
-                line(16, format!("Ref: {prefix}BurstLimit"));
+                yaml.line(12, "RouteSettings:");
+                yaml.line(14, "ThrottlingRateLimit:");
+                yaml.line(16, format!("Ref: {prefix}RateLimit"));
+                yaml.line(14, "ThrottlingBurstLimit:");
+                yaml.line(16, format!("Ref: {prefix}BurstLimit"));
             }
         }
         Trigger::TableStream { new_items } => {
-            line(8, "Stream:".into());
-            line(10, "Type: DynamoDB".into());
-            line(10, "Properties:".into());
-            line(12, "Stream:".into());
-            line(14, "Fn::GetAtt: [Table, StreamArn]".into());
-            line(12, "StartingPosition: TRIM_HORIZON".into());
-            line(12, format!("BatchSize: {STREAM_BATCH_SIZE}"));
-            line(12, "MaximumBatchingWindowInSeconds: 1".into());
-            line(12, "FilterCriteria:".into());
-            line(14, "Filters:".into());
+            yaml.line(8, "Stream:");
+            yaml.line(10, "Type: DynamoDB");
+            yaml.line(10, "Properties:");
+            yaml.line(12, "Stream:");
+            yaml.line(14, "Fn::GetAtt: [Table, StreamArn]");
+            yaml.line(12, "StartingPosition: TRIM_HORIZON");
+            yaml.line(12, format!("BatchSize: {STREAM_BATCH_SIZE}"));
+            yaml.line(12, "MaximumBatchingWindowInSeconds: 1");
+            yaml.line(12, "FilterCriteria:");
+            yaml.line(14, "Filters:");
             for pattern in new_items {
-                line(
-                    16,
-                    format!(
+                yaml.line(16, format!(
                         "- Pattern: '{{\"eventName\": [\"INSERT\"], \"dynamodb\": {{\"Keys\": {{\"pk\": {{\"S\": [{{\"prefix\": \"{}\"}}]}}}}}}}}'",
                         stream_prefix(pattern)
                     ),
@@ -217,57 +210,107 @@ fn event(spec: &FunctionSpec, prefix: &str) -> String {
             }
         }
         Trigger::Schedule { expression } => {
-            line(8, "Schedule:".into());
-            line(10, "Type: ScheduleV2".into());
-            line(10, "Properties:".into());
-            line(12, format!("ScheduleExpression: {}", quoted(expression)));
+            yaml.line(8, "Schedule:");
+            yaml.line(10, "Type: ScheduleV2");
+            yaml.line(10, "Properties:");
+            yaml.line(12, format!("ScheduleExpression: {}", quoted(expression)));
         }
         Trigger::ObjectCreated { bucket, prefix } => {
-            line(8, "Upload:".into());
-            line(10, "Type: S3".into());
-            line(10, "Properties:".into());
-            line(12, "Bucket:".into());
-            line(14, format!("Ref: {}", bucket_resource(bucket)));
-            line(12, "Events: s3:ObjectCreated:*".into());
-            line(12, "Filter:".into());
-            line(14, "S3Key:".into());
-            line(16, "Rules:".into());
-            line(18, "- Name: prefix".into());
-            line(20, format!("Value: {}", quoted(prefix)));
+            yaml.line(8, "Upload:");
+            yaml.line(10, "Type: S3");
+            yaml.line(10, "Properties:");
+            yaml.line(12, "Bucket:");
+            yaml.line(14, format!("Ref: {}", bucket_resource(bucket)));
+            yaml.line(12, "Events: s3:ObjectCreated:*");
+            yaml.line(12, "Filter:");
+            yaml.line(14, "S3Key:");
+            yaml.line(16, "Rules:");
+            yaml.line(18, "- Name: prefix");
+            yaml.line(20, format!("Value: {}", quoted(prefix)));
         }
     }
-    lines
-        .into_iter()
-        .map(|(indent, text)| format!("{:indent$}{text}\n", ""))
-        .collect()
 }
 
 /// One statement: these actions on this resource, on a table or an index only for the
 /// row's partition keys (IAM compares every key a request names with them).
-fn statement(permission: &Permission) -> String {
-    let mut out = String::new();
-    let mut line = |indent: usize, text: &str| {
-        let _ = writeln!(out, "{:indent$}{text}", "");
-    };
-    line(12, "- Effect: Allow");
-    line(14, "Action:");
+fn statement(yaml: &mut Yaml, permission: &Permission) {
+    yaml.line(12, "- Effect: Allow");
+    yaml.line(14, "Action:");
     for action in permission.actions {
-        line(16, &format!("- {action}"));
+        yaml.line(16, format!("- {action}"));
     }
-    line(14, "Resource:");
-    line(16, &format!("- {}", resource_arn(permission.resource)));
+    yaml.line(14, "Resource:");
+    yaml.line(16, format!("- {}", resource_arn(permission.resource)));
     if !permission.leading_keys.is_empty() {
-        line(14, "Condition:");
-        line(16, "ForAllValues:StringLike:");
-        line(18, "dynamodb:LeadingKeys:");
+        yaml.line(14, "Condition:");
+        yaml.line(16, "ForAllValues:StringLike:");
+        yaml.line(18, "dynamodb:LeadingKeys:");
         for pattern in permission.leading_keys {
-            line(20, &format!("- {}", quoted(pattern)));
+            yaml.line(20, format!("- {}", quoted(pattern)));
         }
     }
-    out
+}
+
+/// The template's text, line by line.
+#[derive(Default)]
+struct Yaml {
+    text: String,
+}
+
+impl Yaml {
+    fn line(&mut self, indent: usize, text: impl AsRef<str>) {
+        let _ = writeln!(self.text, "{:indent$}{}", "", text.as_ref());
+    }
 }
 
 /// A YAML double-quoted string.
 fn quoted(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// get-me's resource with another trigger, parsed back.
+    fn rendered_with(trigger: Trigger) -> serde_yaml::Value {
+        let spec = FunctionSpec {
+            trigger,
+            ..*natives_functions::Function::GetMe.spec()
+        };
+        let text = format!("Resources:\n{}", function_resource(&spec));
+        let parsed: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+        parsed["Resources"]["GetMeFunction"]["Properties"]["Events"].clone()
+    }
+
+    #[test]
+    fn a_schedule_and_a_bucket_event_render_as_sam_reads_them() {
+        let events = rendered_with(Trigger::Schedule {
+            expression: "rate(1 hour)",
+        });
+        assert_eq!(events["Schedule"]["Type"], "ScheduleV2");
+        assert_eq!(
+            events["Schedule"]["Properties"]["ScheduleExpression"],
+            "rate(1 hour)"
+        );
+        let events = rendered_with(Trigger::ObjectCreated {
+            bucket: Bucket::Staging,
+            prefix: "uploads/",
+        });
+        let upload = &events["Upload"];
+        assert_eq!(upload["Type"], "S3");
+        assert_eq!(upload["Properties"]["Bucket"]["Ref"], "StagingBucket");
+        assert_eq!(upload["Properties"]["Events"], "s3:ObjectCreated:*");
+        let rule = &upload["Properties"]["Filter"]["S3Key"]["Rules"][0];
+        assert_eq!(
+            (&rule["Name"], &rule["Value"]),
+            (&"prefix".into(), &"uploads/".into())
+        );
+    }
+
+    #[test]
+    fn a_string_is_quoted_for_yaml() {
+        assert_eq!(quoted("ses"), "\"ses\"");
+        assert_eq!(quoted("a\"b\\c"), "\"a\\\"b\\\\c\"");
+    }
 }

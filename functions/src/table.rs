@@ -1,9 +1,11 @@
 //! The function table: one row per function, the single source of truth for its name
 //! (event file, SAM resource, `Handler:`), the binary it deploys, its trigger, who may call it, the handler it
 //! runs, the DynamoDB requests its successful path makes and the IAM permissions it
-//! needs. The enum, the dispatch and each binary's entry point are generated from it;
-//! the local stack mounts it; tests hold `infra/template.yaml`, `events/`, the request
-//! budgets and the authorization matrix to it.
+//! needs (and, where it differs from the default, how it is deployed). The enum, the
+//! dispatch and each binary's entry point are generated from it, and so are the
+//! template's function resources and the docs' tables (`cargo run -p natives-codegen`);
+//! the local stack mounts it; tests hold `events/`, the request budgets, the OpenAPI
+//! description and the authorization matrix to it.
 
 use natives_shared::config::Secret;
 use natives_shared::domain::Role;

@@ -21,7 +21,8 @@ pub type HandlerResult = Result<Response<Body>, ApiError>;
 pub type HttpEntry = for<'a> fn(&'a App, Request) -> HttpFuture<'a>;
 pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Response<Body>> + Send + 'a>>;
 
-/// An event function's entry (streams, schedules, bucket events).
+/// An event function's entry (streams, schedules, bucket events): the event as Lambda
+/// delivers it, which [`deliver`] parses into the type its handler takes.
 pub type EventEntry = for<'a> fn(&'a App, serde_json::Value) -> EventFuture<'a>;
 pub type EventFuture<'a> =
     Pin<Box<dyn Future<Output = Result<serde_json::Value, lambda_http::Error>> + Send + 'a>>;
@@ -184,6 +185,26 @@ where
         Ok(response) => response,
         Err(error) => error.into_response(&request_id),
     }
+}
+
+/// Parses `event` into the event type `handler` takes (for the table's stream,
+/// `aws_lambda_events`' DynamoDB event), runs it, and returns its answer as JSON. An event
+/// that is not what the trigger delivers fails the invocation, naming what is wrong.
+pub async fn deliver<'a, F, Fut, E, A>(
+    app: &'a App,
+    event: serde_json::Value,
+    handler: F,
+) -> Result<serde_json::Value, lambda_http::Error>
+where
+    F: FnOnce(&'a App, E) -> Fut,
+    Fut: Future<Output = Result<A, lambda_http::Error>>,
+    E: serde::de::DeserializeOwned,
+    A: serde::Serialize,
+{
+    let event: E = serde_json::from_value(event)
+        .map_err(|e| format!("the event is not what this function's trigger delivers: {e}"))?;
+    let answer = handler(app, event).await?;
+    Ok(serde_json::to_value(answer)?)
 }
 
 /// The answer if an event function is asked to serve HTTP (a wiring mistake).

@@ -16,8 +16,11 @@ pub enum Trigger {
         /// API Gateway path template, e.g. `/v1/threads/{thread_id}`.
         path: &'static str,
     },
-    /// The table's DynamoDB stream.
-    TableStream,
+    /// The table's DynamoDB stream: the items inserted whose partition key matches one of
+    /// `new_items` (IAM `StringLike` patterns of `natives_shared::store::keys::leading`,
+    /// a prefix and `*`). The event source mapping filters on them on AWS, the local pump
+    /// the same way; the handler takes `aws_lambda_events`' DynamoDB event.
+    TableStream { new_items: &'static [&'static str] },
     /// An EventBridge schedule (`rate(...)` or `cron(...)`).
     Schedule { expression: &'static str },
     /// Objects created in a bucket under a prefix.
@@ -50,6 +53,29 @@ pub enum Access {
     Role(Role),
     /// Not called over HTTP (streams, schedules, bucket events).
     Internal,
+}
+
+impl Trigger {
+    /// Whether the table's stream hands this function a record: what its event source
+    /// mapping's filter lets through on AWS, and what the local pump delivers.
+    pub fn takes_stream_record(&self, event_name: &str, partition_key: &str) -> bool {
+        match self {
+            Trigger::TableStream { new_items } => {
+                event_name == "INSERT"
+                    && new_items
+                        .iter()
+                        .any(|pattern| partition_key.starts_with(stream_prefix(pattern)))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A stream trigger's pattern as the key prefix its filter matches (`OUTBOX#*` →
+/// `OUTBOX#`): an event filter matches prefixes, not IAM patterns, so a pattern is a
+/// prefix and one trailing `*` (a unit test holds every row to it).
+pub fn stream_prefix(pattern: &str) -> &str {
+    pattern.strip_suffix('*').unwrap_or(pattern)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,6 +213,61 @@ pub fn string_like(pattern: &str, value: &str) -> bool {
     }
 }
 
+/// Records a stream function gets at most per invocation (the event source mapping's
+/// `BatchSize`; the local pump's batches too).
+pub const STREAM_BATCH_SIZE: u32 = 25;
+
+/// How a function runs beyond what its trigger and permissions decide: most rows take
+/// [`Deploy::DEFAULT`]; a row that differs names one of the profiles below (`deploy:`).
+/// The template's function resources are generated from it (`natives-codegen`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deploy {
+    /// Lambda memory in MB; CPU grows with it (1769 MB is one full vCPU).
+    pub memory_mb: u32,
+    pub timeout_seconds: u32,
+    /// The gateway throttles the route and the function has reserved concurrency, both
+    /// from template parameters named after the function (`<Name>RateLimit`,
+    /// `<Name>BurstLimit`, `<Name>ReservedConcurrency`, `<Name>` its SAM resource's name
+    /// without `Function`): a flood is refused with 429 before it costs CPU.
+    pub limited: bool,
+    /// Environment variables of its own, beyond the template's `Globals` and what its
+    /// permissions bring (a secret's parameter name, the e-mail sender).
+    pub environment: &'static [(&'static str, &'static str)],
+}
+
+impl Deploy {
+    /// 128 MB is plenty for a small Rust binary; 10 s is far above any route's work.
+    pub const DEFAULT: Deploy = Deploy {
+        memory_mb: 128,
+        timeout_seconds: 10,
+        limited: false,
+        environment: &[],
+    };
+
+    /// argon2id is CPU-bound: one full vCPU. Its 19 MiB blocks come from mmap and go back
+    /// on free, so peak RSS stays near 30 MiB instead of growing past 160 MiB in glibc's
+    /// arenas.
+    pub const PASSWORD_HASHING: Deploy = Deploy {
+        memory_mb: 1769,
+        environment: &[("MALLOC_MMAP_THRESHOLD_", "131072")],
+        ..Deploy::DEFAULT
+    };
+
+    /// Password hashing that anyone may start (login, registration): also throttled and
+    /// reserved, which bounds what a flood of guesses or sign-ups can cost
+    /// (docs/security.md).
+    pub const PASSWORD_GUESSES: Deploy = Deploy {
+        limited: true,
+        ..Deploy::PASSWORD_HASHING
+    };
+
+    /// The outbox sender: a batch of e-mails sent one after another.
+    pub const OUTBOX: Deploy = Deploy {
+        timeout_seconds: 60,
+        ..Deploy::DEFAULT
+    };
+}
+
 /// One row of the function table.
 #[derive(Debug)]
 pub struct FunctionSpec {
@@ -204,6 +285,7 @@ pub struct FunctionSpec {
     /// DynamoDB requests on the successful path: a test holds every function to it.
     pub dynamodb_requests: u32,
     pub permissions: &'static [Permission],
+    pub deploy: Deploy,
 }
 
 impl FunctionSpec {
@@ -296,7 +378,8 @@ macro_rules! function_table {
                 access: $access:expr,
                 handler: $http_handler:path,
                 dynamodb_requests: $http_budget:expr,
-                permissions: $http_permissions:expr $(,)?
+                permissions: $http_permissions:expr
+                $(, deploy: $http_deploy:expr)? $(,)?
             }
         ),* $(,)? }
         events { $(
@@ -306,7 +389,8 @@ macro_rules! function_table {
                 trigger: $trigger:expr,
                 handler: $event_handler:path,
                 dynamodb_requests: $event_budget:expr,
-                permissions: $event_permissions:expr $(,)?
+                permissions: $event_permissions:expr
+                $(, deploy: $event_deploy:expr)? $(,)?
             }
         ),* $(,)? }
     ) => {
@@ -326,6 +410,8 @@ macro_rules! function_table {
                 access: $access,
                 dynamodb_requests: $http_budget,
                 permissions: $http_permissions,
+                // The row's profile if it names one, else the default.
+                deploy: [$($http_deploy,)? $crate::spec::Deploy::DEFAULT][0],
             },)*
             $($crate::spec::FunctionSpec {
                 function: Function::$event,
@@ -336,6 +422,8 @@ macro_rules! function_table {
                 access: $crate::spec::Access::Internal,
                 dynamodb_requests: $event_budget,
                 permissions: $event_permissions,
+                // The row's profile if it names one, else the default.
+                deploy: [$($event_deploy,)? $crate::spec::Deploy::DEFAULT][0],
             },)*
         ];
 
@@ -367,7 +455,7 @@ macro_rules! function_table {
                 #[allow(unreachable_patterns)]
                 match self {
                     $(Self::$event if const { $crate::binaries::serves(D::BINARY, Self::$event) } => {
-                        Some(|app, event| Box::pin($event_handler(app, event)))
+                        Some(|app, event| Box::pin($crate::lambda::deliver(app, event, $event_handler)))
                     })*
                     _ => None,
                 }
@@ -386,7 +474,8 @@ macro_rules! function_table {
                 }
             }
 
-            /// Handles one event of a function that is not an HTTP route.
+            /// Handles one event of a function that is not an HTTP route: the JSON Lambda
+            /// delivers, parsed into the event type its handler takes.
             pub async fn handle_event(
                 self,
                 app: &$crate::App,
@@ -424,7 +513,7 @@ impl crate::Function {
 
 #[cfg(test)]
 mod tests {
-    use super::string_like;
+    use super::*;
 
     #[test]
     fn string_like_matches_as_iam_does() {
@@ -436,5 +525,39 @@ mod tests {
         assert!(!string_like("THREAD#*", "THREADS#de#0"));
         assert!(string_like("a?c", "abc"));
         assert!(string_like("*#é", "x#é"));
+    }
+
+    #[test]
+    fn stream_triggers_name_key_prefixes() {
+        for spec in crate::FUNCTIONS {
+            if let Trigger::TableStream { new_items } = spec.trigger {
+                assert!(!new_items.is_empty(), "{}", spec.name);
+                for pattern in new_items {
+                    let prefix = pattern.strip_suffix('*');
+                    assert!(
+                        prefix.is_some_and(|p| !p.is_empty() && !p.contains(['*', '?'])),
+                        "{}: {pattern} is not a prefix and one trailing *",
+                        spec.name
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_stream_trigger_takes_new_items_under_its_prefixes_only() {
+        let trigger = Trigger::TableStream {
+            new_items: &["OUTBOX#*", "BREACH#*"],
+        };
+        assert!(trigger.takes_stream_record("INSERT", "OUTBOX#01J"));
+        assert!(trigger.takes_stream_record("INSERT", "BREACH#x"));
+        assert!(!trigger.takes_stream_record("MODIFY", "OUTBOX#01J"));
+        assert!(!trigger.takes_stream_record("INSERT", "ACCOUNT#01J"));
+        assert!(!trigger.takes_stream_record("INSERT", "OUTBOX"));
+        let route = Trigger::Http {
+            method: "GET",
+            path: "/v1/me",
+        };
+        assert!(!route.takes_stream_record("INSERT", "OUTBOX#01J"));
     }
 }

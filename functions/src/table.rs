@@ -1,9 +1,11 @@
 //! The function table: one row per function, the single source of truth for its name
 //! (event file, SAM resource, `Handler:`), the binary it deploys, its trigger, who may call it, the handler it
 //! runs, the DynamoDB requests its successful path makes and the IAM permissions it
-//! needs. The enum, the dispatch and each binary's entry point are generated from it;
-//! the local stack mounts it; tests hold `infra/template.yaml`, `events/`, the request
-//! budgets and the authorization matrix to it.
+//! needs (and, where it differs from the default, how it is deployed). The enum, the
+//! dispatch and each binary's entry point are generated from it, and so are the
+//! template's function resources and the docs' tables (`cargo run -p natives-codegen`);
+//! the local stack mounts it; tests hold `events/`, the request budgets, the OpenAPI
+//! description and the authorization matrix to it.
 
 use natives_shared::config::Secret;
 use natives_shared::domain::Role;
@@ -54,6 +56,7 @@ crate::spec::function_table! {
             handler: crate::accounts::register::handle,
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[PUT]).on(&[ACCOUNTS, EMAIL_CLAIMS])],
+            deploy: crate::spec::Deploy::PASSWORD_GUESSES,
         },
         Login {
             name: "login",
@@ -63,6 +66,7 @@ crate::spec::function_table! {
             handler: crate::sessions::login::handle,
             dynamodb_requests: 3,
             permissions: &[dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS]), secret(Secret::JwtPrivateKey)],
+            deploy: crate::spec::Deploy::PASSWORD_GUESSES,
         },
         RefreshSession {
             name: "refresh-session",
@@ -416,6 +420,7 @@ crate::spec::function_table! {
                 dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
             ],
+            deploy: crate::spec::Deploy::PASSWORD_HASHING,
         },
         ListPrivacyRequestQueue {
             name: "list-privacy-request-queue",
@@ -467,7 +472,7 @@ crate::spec::function_table! {
         SendOutbox {
             name: "send-outbox",
             binary: Outbox,
-            trigger: Trigger::TableStream,
+            trigger: Trigger::TableStream { new_items: &[OUTBOX, BREACH_NOTICES] },
             handler: crate::privacy::send_outbox::handle,
             dynamodb_requests: 3,
             permissions: &[
@@ -477,6 +482,7 @@ crate::spec::function_table! {
                 dynamodb(&[SCAN]),
                 email(&[SES_SEND]),
             ],
+            deploy: crate::spec::Deploy::OUTBOX,
         },
     }
 }

@@ -1,5 +1,6 @@
-//! The function table is the single source of truth: the SAM template, the event files
-//! and the deployed binary must agree with it exactly.
+//! The function table is the single source of truth: the event files, the binaries and
+//! the IAM scoping of every row agree with it. (The template's function resources are
+//! generated from it: `codegen/`, whose tests check them.)
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -7,242 +8,12 @@ use std::path::PathBuf;
 use natives_functions::FUNCTIONS;
 use natives_functions::binaries::Binary;
 use natives_functions::routing::{RouteMatch, match_route};
-use natives_functions::spec::{Bucket, FunctionSpec, Permission, Resource, Trigger};
-use natives_shared::config::Secret;
-use serde_yaml::Value;
+use natives_functions::spec::{Resource, Trigger};
 
 fn repo_file(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join(relative)
-}
-
-fn template() -> Value {
-    let text =
-        std::fs::read_to_string(repo_file("infra/template.yaml")).expect("infra/template.yaml");
-    serde_yaml::from_str(&text).expect("the template is YAML")
-}
-
-fn functions_in_template(template: &Value) -> BTreeSet<String> {
-    template["Resources"]
-        .as_mapping()
-        .expect("Resources")
-        .iter()
-        .filter(|(_, resource)| resource["Type"] == "AWS::Serverless::Function")
-        .map(|(id, _)| id.as_str().unwrap().to_owned())
-        .collect()
-}
-
-fn yaml(text: &str) -> Value {
-    serde_yaml::from_str(text).unwrap()
-}
-
-fn bucket_resource(bucket: Bucket) -> &'static str {
-    match bucket {
-        Bucket::Staging => "StagingBucket",
-        Bucket::Archive => "ArchiveBucket",
-    }
-}
-
-/// The template parameter that names a secret's SSM parameter.
-fn secret_parameter(secret: Secret) -> &'static str {
-    match secret {
-        Secret::JwtPrivateKey => "JwtPrivateKeyParameter",
-        Secret::StripeSecretKey => "StripeSecretKeyParameter",
-        Secret::StripeWebhookSecret => "StripeWebhookSecretParameter",
-    }
-}
-
-/// How the template names a permission's resource.
-fn rendered_resource(resource: Resource) -> Value {
-    match resource {
-        Resource::Table => yaml("Fn::GetAtt: [Table, Arn]"),
-        Resource::Index(name) => yaml(&format!("Fn::Sub: \"${{Table.Arn}}/index/{name}\"")),
-        Resource::TableStream => yaml("Fn::GetAtt: [Table, StreamArn]"),
-        Resource::EmailIdentity => yaml(
-            "Fn::Sub: \"arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailSenderIdentity}\"",
-        ),
-        Resource::Objects { bucket, prefix } => yaml(&format!(
-            "Fn::Sub: \"arn:${{AWS::Partition}}:s3:::${{{}}}/{prefix}*\"",
-            bucket_resource(bucket)
-        )),
-        Resource::Parameter(secret) => yaml(&format!(
-            "Fn::Sub: \"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter${{{}}}\"",
-            secret_parameter(secret)
-        )),
-    }
-}
-
-/// A statement as (sorted actions, resources, condition), for comparing regardless of
-/// order.
-type Statement = (Vec<String>, Vec<Value>, Value);
-
-/// The condition a DynamoDB statement carries: its row's leading keys, which IAM
-/// compares with every partition key the request names (`ForAllValues`: each must
-/// match one of them).
-fn expected_condition(permission: &Permission) -> Value {
-    if permission.leading_keys.is_empty() {
-        return Value::Null;
-    }
-    let patterns: Vec<Value> = permission
-        .leading_keys
-        .iter()
-        .map(|p| Value::String(p.to_string()))
-        .collect();
-    let mut keys = serde_yaml::Mapping::new();
-    keys.insert("dynamodb:LeadingKeys".into(), Value::Sequence(patterns));
-    let mut condition = serde_yaml::Mapping::new();
-    condition.insert("ForAllValues:StringLike".into(), Value::Mapping(keys));
-    Value::Mapping(condition)
-}
-
-fn expected_statements(permissions: &[Permission]) -> Vec<Statement> {
-    let mut statements: Vec<Statement> = permissions
-        .iter()
-        .map(|p| {
-            let mut actions: Vec<String> = p.actions.iter().map(|a| a.to_string()).collect();
-            actions.sort();
-            (
-                actions,
-                vec![rendered_resource(p.resource)],
-                expected_condition(p),
-            )
-        })
-        .collect();
-    statements.sort_by_key(|s| format!("{s:?}"));
-    statements
-}
-
-fn template_statements(id: &str, function: &Value) -> Vec<Statement> {
-    let policies = function["Properties"]["Policies"]
-        .as_sequence()
-        .unwrap_or_else(|| panic!("{id} has its own Policies"));
-    let mut statements = Vec::new();
-    for policy in policies {
-        for statement in policy["Statement"].as_sequence().expect("Statement") {
-            assert_eq!(statement["Effect"], "Allow", "{id}");
-            let mut actions: Vec<String> = statement["Action"]
-                .as_sequence()
-                .expect("Action list")
-                .iter()
-                .map(|a| a.as_str().expect("action name").to_owned())
-                .collect();
-            for action in &actions {
-                assert!(
-                    !action.contains('*'),
-                    "{id} grants wildcard action {action}"
-                );
-            }
-            actions.sort();
-            let resources = statement["Resource"]
-                .as_sequence()
-                .expect("Resource list")
-                .clone();
-            statements.push((actions, resources, statement["Condition"].clone()));
-        }
-    }
-    statements.sort_by_key(|s| format!("{s:?}"));
-    statements
-}
-
-fn the_one_event(id: &str, function: &Value) -> Value {
-    let events = function["Properties"]["Events"]
-        .as_mapping()
-        .unwrap_or_else(|| panic!("{id} has Events"));
-    assert_eq!(events.len(), 1, "{id} has one trigger");
-    events.values().next().unwrap().clone()
-}
-
-fn assert_trigger(id: &str, spec: &FunctionSpec, event: &Value) {
-    let properties = &event["Properties"];
-    match spec.trigger {
-        Trigger::Http { method, path } => {
-            assert_eq!(event["Type"], "HttpApi", "{id}");
-            assert_eq!(properties["Path"].as_str(), Some(path), "{id} path");
-            assert_eq!(properties["Method"].as_str(), Some(method), "{id} method");
-        }
-        Trigger::TableStream => {
-            assert_eq!(event["Type"], "DynamoDB", "{id}");
-            assert_eq!(
-                properties["Stream"],
-                yaml("Fn::GetAtt: [Table, StreamArn]"),
-                "{id} reads the table's stream"
-            );
-        }
-        Trigger::Schedule { expression } => {
-            assert_eq!(event["Type"], "ScheduleV2", "{id}");
-            assert_eq!(
-                properties["ScheduleExpression"].as_str(),
-                Some(expression),
-                "{id}"
-            );
-        }
-        Trigger::ObjectCreated { bucket, prefix } => {
-            assert_eq!(event["Type"], "S3", "{id}");
-            assert_eq!(
-                properties["Bucket"],
-                yaml(&format!("Ref: {}", bucket_resource(bucket))),
-                "{id}"
-            );
-            let rules = &properties["Filter"]["S3Key"]["Rules"];
-            assert_eq!(rules[0]["Name"], "prefix", "{id}");
-            assert_eq!(rules[0]["Value"].as_str(), Some(prefix), "{id}");
-        }
-    }
-}
-
-#[test]
-fn template_declares_exactly_the_function_table() {
-    let template = template();
-    let expected: BTreeSet<String> = FUNCTIONS.iter().map(|f| f.logical_id()).collect();
-    assert_eq!(
-        functions_in_template(&template),
-        expected,
-        "functions in the template vs the function table"
-    );
-    for spec in FUNCTIONS {
-        let id = spec.logical_id();
-        let function = &template["Resources"][id.as_str()];
-        assert_eq!(
-            function["Metadata"]["BuildProperties"]["Binary"].as_str(),
-            Some(spec.binary.name()),
-            "{id} deploys the binary its row names"
-        );
-        assert_eq!(
-            function["Properties"]["Handler"].as_str(),
-            Some(spec.name),
-            "{id}'s Handler is its function's name, which selects its row"
-        );
-        assert_trigger(&id, spec, &the_one_event(&id, function));
-    }
-}
-
-#[test]
-fn every_function_has_exactly_the_permissions_of_its_row() {
-    let template = template();
-    for spec in FUNCTIONS {
-        let id = spec.logical_id();
-        let function = &template["Resources"][id.as_str()];
-        assert_eq!(
-            template_statements(&id, function),
-            expected_statements(spec.permissions),
-            "{id}: policy vs the row's permissions"
-        );
-    }
-}
-
-#[test]
-fn the_table_streams_new_items_to_the_outbox_sender() {
-    let template = template();
-    let stream = &template["Resources"]["Table"]["Properties"]["StreamSpecification"];
-    assert_eq!(stream["StreamViewType"], "NEW_IMAGE");
-}
-
-#[test]
-fn the_table_keeps_point_in_time_recovery_on() {
-    let template = template();
-    let pitr = &template["Resources"]["Table"]["Properties"]["PointInTimeRecoverySpecification"];
-    assert_eq!(pitr["PointInTimeRecoveryEnabled"], Value::Bool(true));
 }
 
 #[test]
@@ -266,6 +37,14 @@ fn every_function_has_an_event_for_its_trigger() {
                     path.display(),
                 );
             }
+            // What the handler takes: the event the stream delivers.
+            Trigger::TableStream { .. } => {
+                let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&text)
+                    .unwrap_or_else(|e| {
+                        panic!("{} is not a DynamoDB stream event: {e}", path.display())
+                    });
+                assert!(!event.records.is_empty(), "{}", path.display());
+            }
             _ => {
                 let event: serde_json::Value = serde_json::from_str(&text)
                     .unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()));
@@ -275,36 +54,6 @@ fn every_function_has_an_event_for_its_trigger() {
     }
     let files = std::fs::read_dir(repo_file("events")).unwrap().count();
     assert_eq!(files, FUNCTIONS.len(), "one event per function, no strays");
-}
-
-/// The functions of one binary share one build, so sam build builds each binary once:
-/// the same code folder and build metadata, and nothing else that separates builds.
-#[test]
-fn the_functions_of_a_binary_share_one_build() {
-    let template = template();
-    for binary in Binary::ALL {
-        let builds: BTreeSet<String> = binary
-            .functions()
-            .map(|spec| {
-                let function = &template["Resources"][spec.logical_id().as_str()];
-                format!(
-                    "{:?} {:?}",
-                    function["Metadata"], function["Properties"]["CodeUri"]
-                )
-            })
-            .collect();
-        assert_eq!(builds.len(), 1, "one build for {binary:?}: {builds:?}");
-    }
-    for spec in FUNCTIONS {
-        let function = &template["Resources"][spec.logical_id().as_str()]["Properties"];
-        for key in ["Runtime", "Architectures"] {
-            assert!(
-                function[key].is_null(),
-                "{}: {key} comes from Globals, so a binary's functions share its build",
-                spec.name
-            );
-        }
-    }
 }
 
 /// The name the template gives a function (its `Handler:`, which Lambda passes to the
@@ -464,124 +213,6 @@ fn each_binary_links_only_the_clients_its_functions_use() {
     }
 }
 
-/// Secrets never travel in the template or a function's environment: a function whose
-/// row grants it a secret gets the name of its SSM parameter (and may read exactly that
-/// parameter, above); no other function gets either, and no template parameter carries
-/// a secret value.
-#[test]
-fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
-    let template = template();
-    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
-    for secret in Secret::ALL {
-        assert!(
-            globals.get(secret.variable()).is_none()
-                && globals.get(secret.parameter_variable()).is_none(),
-            "Globals must not name {}",
-            secret.variable()
-        );
-        let parameter = &template["Parameters"][secret_parameter(secret)];
-        assert_eq!(parameter["Type"], "String", "{}", secret_parameter(secret));
-        assert!(
-            parameter["AllowedPattern"]
-                .as_str()
-                .is_some_and(|p| p.starts_with("^/")),
-            "{}: a parameter name with a leading slash, so the ARN is parameter<name>",
-            secret_parameter(secret)
-        );
-    }
-    for (name, parameter) in template["Parameters"].as_mapping().unwrap() {
-        assert!(
-            parameter.get("NoEcho").is_none(),
-            "{name:?}: a NoEcho parameter is a secret passing through CloudFormation"
-        );
-    }
-    for spec in FUNCTIONS {
-        let id = spec.logical_id();
-        let variables =
-            &template["Resources"][id.as_str()]["Properties"]["Environment"]["Variables"];
-        let granted: Vec<Secret> = spec.secrets().collect();
-        for secret in Secret::ALL {
-            assert!(
-                variables.get(secret.variable()).is_none(),
-                "{id} has {} in plain text",
-                secret.variable()
-            );
-            let named = variables.get(secret.parameter_variable());
-            if granted.contains(&secret) {
-                assert_eq!(
-                    named,
-                    Some(&yaml(&format!("Ref: {}", secret_parameter(secret)))),
-                    "{id} reads {}",
-                    secret.parameter_variable()
-                );
-            } else {
-                assert!(
-                    named.is_none(),
-                    "{id} is named {} but may not read it",
-                    secret.parameter_variable()
-                );
-            }
-        }
-    }
-    let readers: BTreeSet<&str> = FUNCTIONS
-        .iter()
-        .filter(|spec| spec.reads_secrets())
-        .map(|spec| spec.name)
-        .collect();
-    assert_eq!(
-        readers,
-        BTreeSet::from([
-            "create-checkout",
-            "login",
-            "refresh-session",
-            "stripe-webhook"
-        ])
-    );
-}
-
-/// The functions that hash passwords (argon2id at one vCPU): the gateway throttles their
-/// routes and each has reserved concurrency, both template parameters, so a flood of
-/// guesses or sign-ups is refused with 429 before it costs CPU, and what it can cost is
-/// bounded.
-#[test]
-fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
-    let template = template();
-    let number_parameter = |name: &str| {
-        let parameter = &template["Parameters"][name];
-        assert_eq!(parameter["Type"], "Number", "{name}");
-        let default = parameter["Default"].as_u64().expect("a default");
-        assert!(default >= 1, "{name}");
-        assert!(parameter["MinValue"].as_u64() >= Some(1), "{name}: never 0");
-    };
-    for (function, prefix) in [("login", "Login"), ("register", "Register")] {
-        let spec = natives_functions::Function::from_name(function)
-            .unwrap()
-            .spec();
-        let id = spec.logical_id();
-        let properties = &template["Resources"][id.as_str()]["Properties"];
-        let reserved = format!("{prefix}ReservedConcurrency");
-        assert_eq!(
-            properties["ReservedConcurrentExecutions"],
-            yaml(&format!("Ref: {reserved}")),
-            "{id}"
-        );
-        number_parameter(&reserved);
-        let route =
-            &the_one_event(&id, &template["Resources"][id.as_str()])["Properties"]["RouteSettings"];
-        for (setting, parameter) in [
-            ("ThrottlingRateLimit", format!("{prefix}RateLimit")),
-            ("ThrottlingBurstLimit", format!("{prefix}BurstLimit")),
-        ] {
-            assert_eq!(
-                route[setting],
-                yaml(&format!("Ref: {parameter}")),
-                "{id} {setting}"
-            );
-            number_parameter(&parameter);
-        }
-    }
-}
-
 /// Every DynamoDB permission names the partition keys it may touch; only a scan, which
 /// names none, goes without (and then stands alone, so no other action escapes the
 /// condition with it).
@@ -683,14 +314,52 @@ fn a_row_grants_only_its_actions_on_its_leading_keys() {
     );
 }
 
-/// A deployed function trusts the five bundled AWS roots alone: the bench's extra root
-/// (`BENCH_EXTRA_ROOT_CERT_FILE`, read only when set) is given by `bench/coldstart` and by
-/// nothing a deploy reads.
+/// The handlers know no key layout: no file of the functions crate builds or reads a
+/// table or object key (`natives_shared::store::keys`) but the table and what a row is
+/// (`table.rs`, `spec.rs`), whose rows name the partition-key patterns their IAM policies
+/// grant. `KNOWN_BREAKS` lists the files
+/// that still do; the test fails on a new one, and on a fixed one still listed.
 #[test]
-fn no_function_is_given_the_bench_root() {
-    let variable = natives_shared::aws::BENCH_EXTRA_ROOT_VARIABLE;
-    for file in ["infra/template.yaml", "samconfig.toml"] {
-        let text = std::fs::read_to_string(repo_file(file)).expect(file);
-        assert!(!text.contains(variable), "{file} names {variable}");
+fn handlers_know_no_key_layout() {
+    const KNOWN_BREAKS: &[&str] = &[
+        // Builds the staging object's key of an upload.
+        "src/conversations/create_voice_upload.rs",
+        // Builds the staging object's key of an upload.
+        "src/conversations/posting.rs",
+        // Tells outbox e-mails from breach notices by their partition-key prefix.
+        "src/privacy/send_outbox.rs",
+    ];
+    fn rust_files(folder: &std::path::Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, found);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                found.push(path);
+            }
+        }
     }
+    let crate_root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&crate_root.join("src"), &mut files);
+    let breaks: BTreeSet<String> = files
+        .iter()
+        .filter(|path| !path.ends_with("src/table.rs") && !path.ends_with("src/spec.rs"))
+        .filter(|path| {
+            let text = std::fs::read_to_string(path).unwrap();
+            text.contains("store::keys")
+        })
+        .map(|path| {
+            path.strip_prefix(&crate_root)
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect();
+    let known: BTreeSet<String> = KNOWN_BREAKS.iter().map(|s| s.to_string()).collect();
+    assert_eq!(
+        breaks, known,
+        "files of the functions crate that use the key module (move what they build into \
+         the store, or update KNOWN_BREAKS when one is fixed)"
+    );
 }

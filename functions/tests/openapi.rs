@@ -305,3 +305,40 @@ fn stated_patterns_accept_exactly_what_the_code_accepts() {
         |raw| raw.is_empty() || list_messages::is_cursor(raw),
     );
 }
+
+/// Every operation of docs/openapi.yaml is a route of the function table and every route
+/// of the table is an operation there: a route added without its contract, or a
+/// contract left behind by a route removed, fails here.
+#[test]
+fn every_documented_operation_is_a_route_and_every_route_is_documented() {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let openapi = openapi();
+    let documented: BTreeSet<(String, String)> = openapi["paths"]
+        .as_mapping()
+        .expect("paths")
+        .iter()
+        .flat_map(|(path, item)| {
+            let path = path.as_str().expect("a path").to_owned();
+            item.as_mapping()
+                .expect("a path item")
+                .keys()
+                .filter_map(|key| key.as_str())
+                .filter(|key| METHODS.contains(key))
+                .map(move |method| (method.to_uppercase(), path.clone()))
+        })
+        .collect();
+    let routed: BTreeSet<(String, String)> = natives_functions::FUNCTIONS
+        .iter()
+        .filter_map(|spec| spec.route())
+        .map(|(method, path)| (method.to_owned(), path.to_owned()))
+        .collect();
+    let undocumented: Vec<_> = routed.difference(&documented).collect();
+    let unrouted: Vec<_> = documented.difference(&routed).collect();
+    assert!(
+        undocumented.is_empty() && unrouted.is_empty(),
+        "routes of the function table missing from docs/openapi.yaml: {undocumented:?}; \
+         operations of docs/openapi.yaml no row serves: {unrouted:?}"
+    );
+}

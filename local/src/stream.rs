@@ -1,7 +1,8 @@
 //! The table's stream, locally: what Lambda's event source mapping does in AWS. The
 //! embedded DynamoDB keeps a stream of every write; this pump reads it from the start
 //! (`TRIM_HORIZON`) and hands each batch, as the DynamoDB event Lambda would deliver, to
-//! every function of the table whose trigger is the stream. A batch whose function
+//! every function of the table whose trigger is the stream, with only the records its
+//! trigger's filter lets through (`Trigger::takes_stream_record`). A batch whose function
 //! fails is delivered again on the next turn, as Lambda retries it; the functions are
 //! written so a batch delivered twice does nothing twice (the first `serve` after a
 //! restart delivers the whole history again, to the same effect).
@@ -12,19 +13,16 @@ use dynoxide::actions::describe_stream::DescribeStreamRequest;
 use dynoxide::actions::get_records::GetRecordsRequest;
 use dynoxide::actions::get_shard_iterator::GetShardIteratorRequest;
 use dynoxide::actions::list_streams::ListStreamsRequest;
-use natives_functions::spec::Trigger;
+use natives_functions::spec::STREAM_BATCH_SIZE;
 use natives_functions::{App, FUNCTIONS};
 use natives_shared::store::count_requests;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio::sync::{Mutex, watch};
 
 use crate::BoxError;
 
 /// How often `serve` looks at the stream.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
-
-/// Records per batch (Lambda's `BatchSize`).
-const BATCH_SIZE: usize = 25;
 
 pub struct StreamPump {
     database: dynoxide::Database,
@@ -58,20 +56,35 @@ impl StreamPump {
             let response = tokio::task::spawn_blocking(move || {
                 database.get_records(GetRecordsRequest {
                     shard_iterator: current,
-                    limit: Some(BATCH_SIZE),
+                    limit: Some(STREAM_BATCH_SIZE as usize),
                 })
             })
             .await??;
             if response.records.is_empty() {
                 return Ok(delivered);
             }
-            let event = json!({ "Records": response.records });
-            for spec in FUNCTIONS
+            let records: Vec<Value> = response
+                .records
                 .iter()
-                .filter(|f| f.trigger == Trigger::TableStream)
-            {
-                let (handled, sent) =
-                    count_requests(spec.function.handle_event(app, event.clone())).await;
+                .map(serde_json::to_value)
+                .collect::<Result<_, _>>()?;
+            for spec in FUNCTIONS {
+                let taken: Vec<&Value> = records
+                    .iter()
+                    .filter(|record| {
+                        spec.trigger.takes_stream_record(
+                            record["eventName"].as_str().unwrap_or_default(),
+                            record["dynamodb"]["Keys"]["pk"]["S"]
+                                .as_str()
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect();
+                if taken.is_empty() {
+                    continue;
+                }
+                let event = json!({ "Records": taken });
+                let (handled, sent) = count_requests(spec.function.handle_event(app, event)).await;
                 handled.map_err(|e| format!("{}: {e}", spec.name))?;
                 // As the gateway does for routes: what IAM would refuse fails loudly.
                 spec.grants_all(&sent.accesses)?;
@@ -124,4 +137,22 @@ impl StreamPump {
             }
         }
     }
+}
+
+/// One stream record of an inserted item with these keys, shaped as Lambda's event source
+/// mapping delivers it (for handing a stream function a batch of one's own making).
+pub fn inserted(pk: &str, sk: &str) -> Value {
+    json!({
+        "eventID": ulid::Ulid::new().to_string(),
+        "eventName": "INSERT",
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "local",
+        "dynamodb": {
+            "Keys": { "pk": { "S": pk }, "sk": { "S": sk } },
+            "SequenceNumber": "0",
+            "SizeBytes": 0,
+            "StreamViewType": "NEW_IMAGE",
+        },
+    })
 }

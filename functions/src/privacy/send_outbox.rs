@@ -4,36 +4,47 @@
 //! new breach notice out to the accounts it affects. A failure fails the batch: the
 //! stream delivers it again, and what was done already is not done twice.
 
+use aws_lambda_events::event::dynamodb::Event;
 use natives_shared::domain::{AccountStatus, Purpose};
 use natives_shared::store::Delivery;
 use natives_shared::store::keys::{BREACH_PREFIX, OUTBOX_PREFIX};
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::App;
 
-pub async fn handle(app: &App, event: Value) -> Result<Value, lambda_http::Error> {
-    let mut sent = 0;
-    let mut skipped = 0;
-    let mut told = 0;
-    for record in event["Records"].as_array().into_iter().flatten() {
-        if record["eventName"] != "INSERT" {
+/// What one batch did.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub sent: u32,
+    pub skipped: u32,
+    pub accounts_told_of_breaches: usize,
+}
+
+/// The table's primary key, as a stream record names it.
+#[derive(Debug, Deserialize)]
+struct TableKey {
+    pk: String,
+}
+
+pub async fn handle(app: &App, event: Event) -> Result<Report, lambda_http::Error> {
+    let mut report = Report::default();
+    for record in event.records {
+        if record.event_name != "INSERT" {
             continue;
         }
-        let keys = &record["dynamodb"]["Keys"];
-        let (Some(pk), Some(_sk)) = (keys["pk"]["S"].as_str(), keys["sk"]["S"].as_str()) else {
-            continue;
-        };
+        let TableKey { pk } = serde_dynamo::from_item(record.change.keys)?;
         if let Some(id) = pk.strip_prefix(OUTBOX_PREFIX) {
             match send_one(app, id).await? {
-                Some(Delivery::Sent { .. }) => sent += 1,
-                Some(Delivery::Skipped { .. }) => skipped += 1,
+                Some(Delivery::Sent { .. }) => report.sent += 1,
+                Some(Delivery::Skipped { .. }) => report.skipped += 1,
                 None => {}
             }
         } else if let Some(id) = pk.strip_prefix(BREACH_PREFIX) {
-            told += app.store.fan_out_breach_notice(id, app.now()).await?;
+            report.accounts_told_of_breaches +=
+                app.store.fan_out_breach_notice(id, app.now()).await?;
         }
     }
-    Ok(json!({ "sent": sent, "skipped": skipped, "accounts_told_of_breaches": told }))
+    Ok(report)
 }
 
 /// Sends one e-mail if this call claims it: `None` when another delivery of it did (or

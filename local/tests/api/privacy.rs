@@ -122,10 +122,7 @@ impl TestApp {
 
 /// The stream record of a new outbox e-mail, as Lambda delivers it.
 fn outbox_record(id: &str) -> Value {
-    json!({
-        "eventName": "INSERT",
-        "dynamodb": { "Keys": { "pk": { "S": format!("OUTBOX#{id}") }, "sk": { "S": "OUTBOX" } } },
-    })
+    natives_local::stream::inserted(&format!("OUTBOX#{id}"), "OUTBOX")
 }
 
 /// Every kind of item an account can own (or that is kept about it) is created for one
@@ -220,6 +217,7 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
     assert_eq!(export["format_version"], 1);
     assert_eq!(export["account_id"], user.id.as_str());
     let sections = export["sections"].as_object().unwrap();
+    assert_the_format_page_documents(sections);
     for spec in ITEM_KINDS {
         let section = spec.kind.export_section();
         match spec.belongs {
@@ -935,10 +933,10 @@ async fn the_outbox_sender_run_twice_on_one_batch_sends_each_email_once() {
         records.push(record.clone());
         records.push(record); // the same record twice in one batch
     }
-    records.push(json!({
-        "eventName": "INSERT",
-        "dynamodb": { "Keys": { "pk": { "S": format!("ACCOUNT#{}", user.id) }, "sk": { "S": "ACCOUNT" } } },
-    }));
+    records.push(natives_local::stream::inserted(
+        &format!("ACCOUNT#{}", user.id),
+        "ACCOUNT",
+    ));
     let batch = json!({ "Records": records });
     let function = natives_functions::Function::SendOutbox;
     let first = function
@@ -1106,5 +1104,59 @@ async fn the_gates_terms_check_agrees_in_both_forms() {
             .await
             .unwrap();
         assert_eq!(written.map(|_| ()), expected, "write form");
+    }
+}
+
+/// docs/export-format.md is the export's schema: its table of sections lists exactly the
+/// export's sections, and each row names every field its section's entries hold (the
+/// first name of each comma-separated entry of its last cell).
+fn assert_the_format_page_documents(sections: &serde_json::Map<String, Value>) {
+    let page = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/export-format.md"
+    ))
+    .unwrap();
+    let table = page
+        .split("\n## Sections\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("docs/export-format.md has a section \"Sections\"");
+    let mut documented: std::collections::BTreeMap<&str, BTreeSet<&str>> = Default::default();
+    for row in table.lines().filter(|line| line.starts_with("| `")) {
+        let cells: Vec<&str> = row.trim_matches('|').split(" | ").collect();
+        let section = cells[0].trim().trim_matches('`');
+        let mut fields = BTreeSet::new();
+        let (mut depth, mut entry_start) = (0, true);
+        let last = cells.last().unwrap();
+        for (at, c) in last.char_indices() {
+            match c {
+                '(' | '{' => depth += 1,
+                ')' | '}' => depth -= 1,
+                ',' if depth == 0 => entry_start = true,
+                '`' if depth == 0 && entry_start => {
+                    let name = &last[at + 1..];
+                    fields.insert(&name[..name.find('`').unwrap()]);
+                    entry_start = false;
+                }
+                _ => {}
+            }
+        }
+        documented.insert(section, fields);
+    }
+    let exported: BTreeSet<&str> = sections.keys().map(String::as_str).collect();
+    assert_eq!(
+        documented.keys().copied().collect::<BTreeSet<_>>(),
+        exported,
+        "the sections of docs/export-format.md and of the export"
+    );
+    for (section, entries) in sections {
+        for entry in entries.as_array().unwrap() {
+            for field in entry.as_object().unwrap().keys() {
+                assert!(
+                    documented[section.as_str()].contains(field.as_str()),
+                    "docs/export-format.md does not name the field {field} of section {section}"
+                );
+            }
+        }
     }
 }

@@ -468,3 +468,6 @@ pub mod objects {
 
     pub const ARCHIVE_PREFIX: &str = "voice/";
 }
+
+/// The layout above as data, for the generated tables of `docs/data-model.md`.
+pub mod layout;

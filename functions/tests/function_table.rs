@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use natives_functions::FUNCTIONS;
 use natives_functions::binaries::Binary;
-use natives_functions::routing::{RouteMatch, match_route};
+use natives_functions::routing;
 use natives_functions::spec::{Bucket, FunctionSpec, Permission, Resource, Trigger};
 use natives_shared::config::Secret;
 use serde_yaml::Value;
@@ -259,9 +259,11 @@ fn every_function_has_an_event_for_its_trigger() {
                 let request = lambda_http::request::from_str(&text).unwrap_or_else(|e| {
                     panic!("{} is not an API Gateway event: {e}", path.display())
                 });
-                let matched = match_route(request.method().as_str(), request.uri().path());
-                assert!(
-                    matches!(matched, RouteMatch::Found { spec: found, .. } if found.function == spec.function),
+                let (selected, _) =
+                    routing::select(request.method().as_str(), request.uri().path());
+                assert_eq!(
+                    selected.function,
+                    spec.function,
                     "{} is not an event for {method} {template_path}",
                     path.display(),
                 );
@@ -693,4 +695,46 @@ fn no_function_is_given_the_bench_root() {
         let text = std::fs::read_to_string(repo_file(file)).expect(file);
         assert!(!text.contains(variable), "{file} names {variable}");
     }
+}
+
+/// Every request no route matches reaches the `$default` route's function, deployed as
+/// locally (`routing::select`): the HTTP API has exactly one `$default` route, of any
+/// method, and it is the row's; no other route takes any method or a greedy `{proxy+}`
+/// path, and no CORS configuration lets API Gateway answer an `OPTIONS` itself, so
+/// nothing but the table's routes comes before it.
+#[test]
+fn requests_no_route_matches_reach_the_default_route_as_deployed() {
+    let template = template();
+    let mut default_routes = Vec::new();
+    for (id, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        for event in resource["Properties"]["Events"]
+            .as_mapping()
+            .unwrap()
+            .values()
+        {
+            if event["Type"] != "HttpApi" {
+                continue;
+            }
+            let path = event["Properties"]["Path"].as_str().unwrap();
+            let method = event["Properties"]["Method"].as_str().unwrap();
+            if path == routing::DEFAULT_ROUTE {
+                assert!(
+                    method.eq_ignore_ascii_case("ANY"),
+                    "{id:?}: $default {method}"
+                );
+                default_routes.push(id.as_str().unwrap().to_owned());
+            } else {
+                assert!(!method.eq_ignore_ascii_case("ANY"), "{id:?}: ANY {path}");
+                assert!(!path.contains("+}"), "{id:?}: greedy path {path}");
+            }
+        }
+    }
+    assert_eq!(default_routes, [routing::default_route().logical_id()]);
+    let api = &template["Resources"]["HttpApi"];
+    assert_eq!(api["Type"], "AWS::Serverless::HttpApi");
+    assert!(api["Properties"]["CorsConfiguration"].is_null());
+    assert!(template["Globals"]["HttpApi"].is_null());
 }

@@ -2,8 +2,10 @@
 //! driven over real HTTP as a client would.
 
 mod accounts;
+mod answers;
 mod authorization;
 mod budget;
+mod cli;
 mod conversations;
 mod credits;
 mod gate;
@@ -12,6 +14,7 @@ mod idempotency;
 mod me;
 mod moderation;
 mod privacy;
+mod readme;
 mod security;
 mod sessions;
 mod soak;

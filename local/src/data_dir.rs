@@ -143,8 +143,9 @@ pub fn remove_endpoints(data_dir: &Path) {
     let _ = std::fs::remove_file(endpoints_file(data_dir));
 }
 
-/// The endpoints of a `serve` that is running on this folder now, if any (it holds the
-/// folder's lock, or the file would not be read).
+/// The endpoints of a `serve` that is running on this folder now, if any. Read only
+/// while another process holds the folder's lock (`stack::attach`): whoever takes the
+/// lock removes the file a killed `serve` left.
 pub fn running_endpoints(data_dir: &Path) -> Option<Endpoints> {
     let endpoints: Endpoints =
         serde_json::from_str(&std::fs::read_to_string(endpoints_file(data_dir)).ok()?).ok()?;

@@ -64,9 +64,15 @@ pub enum StartError {
     Other(#[from] BoxError),
 }
 
+impl From<std::io::Error> for StartError {
+    fn from(error: std::io::Error) -> Self {
+        Self::Other(error.into())
+    }
+}
+
 impl Stack {
     pub async fn start(options: StackOptions) -> Result<Self, StartError> {
-        std::fs::create_dir_all(&options.data_dir).map_err(|e| StartError::Other(e.into()))?;
+        std::fs::create_dir_all(&options.data_dir)?;
         let mut lock = match FolderLock::try_acquire(&options.data_dir, &Holder::this("serve")) {
             Ok(lock) => lock,
             Err(LockError::Held(held)) => {
@@ -86,17 +92,11 @@ impl Stack {
                     addr: options.addr,
                     source,
                 })?;
-        let api = format!(
-            "http://{}",
-            listener
-                .local_addr()
-                .map_err(|e| StartError::Other(e.into()))?
-        );
+        let api = format!("http://{}", listener.local_addr()?);
         lock.describe(&Holder {
             api: Some(api.clone()),
             ..Holder::this("serve")
-        })
-        .map_err(|e| StartError::Other(e.into()))?;
+        })?;
         Ok(Self::serve_on(options, listener, api, lock).await?)
     }
 

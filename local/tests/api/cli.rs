@@ -10,15 +10,28 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+/// A command that must end by itself (a `serve` that should have refused fails the test
+/// rather than hanging it).
 fn natives_local(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_natives-local"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_natives-local"))
         .args(args)
         .arg("--data-dir")
         .arg(data)
         .env_remove("RUST_LOG")
         .stdin(Stdio::null())
-        .output()
-        .expect("the natives-local binary runs")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the natives-local binary runs");
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("`natives-local {}` did not end", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
 }
 
 fn stderr(output: &Output) -> String {

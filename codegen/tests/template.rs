@@ -469,3 +469,48 @@ fn the_stream_filter_is_the_triggers() {
         }
     }
 }
+
+/// Every request no route matches reaches the `$default` route's function, deployed as
+/// locally (`natives_functions::routing::select`): the HTTP API has exactly one `$default` route, of any
+/// method, and it is the row's; no other route takes any method or a greedy `{proxy+}`
+/// path, and no CORS configuration lets API Gateway answer an `OPTIONS` itself, so
+/// nothing but the table's routes comes before it.
+#[test]
+fn requests_no_route_matches_reach_the_default_route_as_deployed() {
+    let template = template();
+    let mut default_routes = Vec::new();
+    for (id, resource) in template["Resources"].as_mapping().unwrap() {
+        if resource["Type"] != "AWS::Serverless::Function" {
+            continue;
+        }
+        for event in resource["Properties"]["Events"]
+            .as_mapping()
+            .unwrap()
+            .values()
+        {
+            if event["Type"] != "HttpApi" {
+                continue;
+            }
+            let path = event["Properties"]["Path"].as_str().unwrap();
+            let method = event["Properties"]["Method"].as_str().unwrap();
+            if path == natives_functions::routing::DEFAULT_ROUTE {
+                assert!(
+                    method.eq_ignore_ascii_case("ANY"),
+                    "{id:?}: $default {method}"
+                );
+                default_routes.push(id.as_str().unwrap().to_owned());
+            } else {
+                assert!(!method.eq_ignore_ascii_case("ANY"), "{id:?}: ANY {path}");
+                assert!(!path.contains("+}"), "{id:?}: greedy path {path}");
+            }
+        }
+    }
+    assert_eq!(
+        default_routes,
+        [natives_functions::routing::default_route().logical_id()]
+    );
+    let api = &template["Resources"]["HttpApi"];
+    assert_eq!(api["Type"], "AWS::Serverless::HttpApi");
+    assert!(api["Properties"]["CorsConfiguration"].is_null());
+    assert!(template["Globals"]["HttpApi"].is_null());
+}

@@ -13,7 +13,8 @@ pub enum Trigger {
     /// A route of the HTTP API (payload 2.0).
     Http {
         method: &'static str,
-        /// API Gateway path template, e.g. `/v1/threads/{thread_id}`.
+        /// API Gateway path template, e.g. `/v1/threads/{thread_id}`; or `$default`
+        /// (method `ANY`), the route of every request no other route matches.
         path: &'static str,
     },
     /// The table's DynamoDB stream: the items inserted whose partition key matches one of
@@ -338,11 +339,27 @@ impl FunctionSpec {
         self.secrets().next().is_some()
     }
 
+    /// The route this function serves: its method and path template. `None` for a
+    /// function that is not invoked over HTTP, and for the `$default` route.
     pub fn route(&self) -> Option<(&'static str, &'static str)> {
         match self.trigger {
-            Trigger::Http { method, path } => Some((method, path)),
+            Trigger::Http { method, path } if path != crate::routing::DEFAULT_ROUTE => {
+                Some((method, path))
+            }
             _ => None,
         }
+    }
+
+    /// Whether API Gateway invokes this function over HTTP: a route, or the `$default`
+    /// route.
+    pub fn is_http(&self) -> bool {
+        matches!(self.trigger, Trigger::Http { .. })
+    }
+
+    /// Whether this function is the `$default` route's: it gets every request no route
+    /// matches (`crate::routing`).
+    pub fn is_default_route(&self) -> bool {
+        matches!(self.trigger, Trigger::Http { path, .. } if path == crate::routing::DEFAULT_ROUTE)
     }
 
     /// The SAM resource's logical id: `get-me` → `GetMeFunction`.

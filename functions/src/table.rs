@@ -467,6 +467,17 @@ crate::spec::function_table! {
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET, PUT, CHECK]).on(&[ACCOUNTS, AUDIT, BREACH_NOTICES, OUTBOX])],
         },
+        // API Gateway's catch-all: every request no route above matches gets the same
+        // problem answer deployed as locally (404, or 405 with `Allow`).
+        UnmatchedRoute {
+            name: "unmatched-route",
+            binary: Core,
+            route: ("ANY", "$default"),
+            access: Access::Public,
+            handler: crate::routing::answer_unmatched,
+            dynamodb_requests: 0,
+            permissions: &[],
+        },
     }
     events {
         SendOutbox {

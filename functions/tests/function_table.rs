@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use natives_functions::FUNCTIONS;
 use natives_functions::binaries::Binary;
-use natives_functions::routing::{RouteMatch, match_route};
+use natives_functions::routing;
 use natives_functions::spec::{Resource, Trigger};
 
 fn repo_file(relative: &str) -> PathBuf {
@@ -30,9 +30,11 @@ fn every_function_has_an_event_for_its_trigger() {
                 let request = lambda_http::request::from_str(&text).unwrap_or_else(|e| {
                     panic!("{} is not an API Gateway event: {e}", path.display())
                 });
-                let matched = match_route(request.method().as_str(), request.uri().path());
-                assert!(
-                    matches!(matched, RouteMatch::Found { spec: found, .. } if found.function == spec.function),
+                let (selected, _) =
+                    routing::select(request.method().as_str(), request.uri().path());
+                assert_eq!(
+                    selected.function,
+                    spec.function,
                     "{} is not an event for {method} {template_path}",
                     path.display(),
                 );

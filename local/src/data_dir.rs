@@ -1,8 +1,10 @@
-//! What the local stack keeps in its data folder besides the databases: its signing keys
-//! and, while `serve` runs, the addresses of its embedded services. Key and secret files
-//! are readable by their owner only (mode 0600).
+//! What the local stack keeps in its data folder besides the databases: its signing keys,
+//! the lock that lets one process at a time run the folder's embedded services, and,
+//! while `serve` runs, their addresses. Key and secret files are readable by their owner
+//! only (mode 0600).
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{Seek, Write};
 use std::path::{Path, PathBuf};
 
 use natives_shared::auth::Ed25519KeyPair;
@@ -16,6 +18,11 @@ pub fn dynamodb_file(data_dir: &Path) -> PathBuf {
 
 pub fn s3_root(data_dir: &Path) -> PathBuf {
     data_dir.join("s3")
+}
+
+/// Whether `data_dir` holds a local stack's data (what `serve` makes on first start).
+pub fn is_data_folder(data_dir: &Path) -> bool {
+    dynamodb_file(data_dir).is_file()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -136,7 +143,9 @@ pub fn remove_endpoints(data_dir: &Path) {
     let _ = std::fs::remove_file(endpoints_file(data_dir));
 }
 
-/// The endpoints of a `serve` that is running on this folder now, if any.
+/// The endpoints of a `serve` that is running on this folder now, if any. Read only
+/// while another process holds the folder's lock (`stack::attach`): whoever takes the
+/// lock removes the file a killed `serve` left.
 pub fn running_endpoints(data_dir: &Path) -> Option<Endpoints> {
     let endpoints: Endpoints =
         serde_json::from_str(&std::fs::read_to_string(endpoints_file(data_dir)).ok()?).ok()?;
@@ -145,3 +154,122 @@ pub fn running_endpoints(data_dir: &Path) -> Option<Endpoints> {
         .ok()
         .map(|_| endpoints)
 }
+
+/// The process that runs a data folder's embedded services, as its lock file tells it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Holder {
+    pub pid: u32,
+    /// `serve`, or the operator command that opened the folder itself.
+    pub command: String,
+    /// Where a `serve` answers, once it listens.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
+}
+
+impl Holder {
+    /// This process, running `command`.
+    pub fn this(command: &str) -> Self {
+        Self {
+            pid: std::process::id(),
+            command: command.to_owned(),
+            api: None,
+        }
+    }
+
+    pub fn is_serve(&self) -> bool {
+        self.command == "serve"
+    }
+}
+
+impl std::fmt::Display for Holder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`natives-local {}` (pid {}", self.command, self.pid)?;
+        if let Some(api) = &self.api {
+            write!(f, ", on {api}")?;
+        }
+        write!(f, ")")
+    }
+}
+
+/// One process at a time runs a data folder's DynamoDB (its SQLite file) and S3: it
+/// holds this lock while it lives (the system lets go when the process ends, however it
+/// ends), and says in the lock file who it is. Others attach to a running `serve`
+/// through `endpoints.json`.
+#[derive(Debug)]
+pub struct FolderLock {
+    file: File,
+}
+
+/// The folder is locked by another process (or another stack of this one).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Held {
+    /// Who, if the lock file says (it is written just after the lock is taken).
+    pub holder: Option<Holder>,
+}
+
+impl std::fmt::Display for Held {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.holder {
+            Some(holder) => write!(f, "{holder}"),
+            None => write!(f, "another natives-local process"),
+        }
+    }
+}
+
+fn lock_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("natives-local.lock")
+}
+
+impl FolderLock {
+    /// Takes the lock of `data_dir` for `holder`, or says who has it.
+    pub fn try_acquire(data_dir: &Path, holder: &Holder) -> Result<Self, LockError> {
+        let path = lock_file(data_dir);
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|error| LockError::Io(path.clone(), error))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let holder = std::fs::read_to_string(&path)
+                    .ok()
+                    .and_then(|text| serde_json::from_str(&text).ok());
+                return Err(LockError::Held(Held { holder }));
+            }
+            Err(std::fs::TryLockError::Error(error)) => return Err(LockError::Io(path, error)),
+        }
+        let mut lock = Self { file };
+        lock.describe(holder)
+            .map_err(|error| LockError::Io(path, error))?;
+        Ok(lock)
+    }
+
+    /// Says who holds the lock now (a `serve` adds its address once it listens).
+    pub fn describe(&mut self, holder: &Holder) -> std::io::Result<()> {
+        let text = serde_json::to_string(holder).map_err(std::io::Error::other)?;
+        self.file.set_len(0)?;
+        self.file.rewind()?;
+        self.file.write_all(text.as_bytes())?;
+        self.file.flush()
+    }
+}
+
+#[derive(Debug)]
+pub enum LockError {
+    Held(Held),
+    Io(PathBuf, std::io::Error),
+}
+
+impl std::fmt::Display for LockError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Held(held) => write!(f, "the data folder is in use by {held}"),
+            Self::Io(path, error) => write!(f, "cannot lock {}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for LockError {}

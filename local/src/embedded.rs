@@ -1,7 +1,7 @@
 //! The embedded DynamoDB and S3, each on its own loopback port, and SDK configuration
 //! that points the real AWS SDK at them.
 
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_dynamodb::config::Credentials;
@@ -46,7 +46,8 @@ pub async fn start_s3(
 ) -> Result<String, BoxError> {
     let root = data_dir::s3_root(data_dir);
     std::fs::create_dir_all(&root)?;
-    let filesystem = s3s_fs::FileSystem::new(root).map_err(|e| format!("embedded S3: {e:?}"))?;
+    let root = std::fs::canonicalize(&root)?;
+    let filesystem = s3s_fs::FileSystem::new(&root).map_err(|e| format!("embedded S3: {e:?}"))?;
     let mut builder = S3ServiceBuilder::new(filesystem);
     builder.set_auth(SimpleAuth::from_single(ACCESS_KEY, SECRET_KEY));
     let service = TowerToHyperService::new(web::with_upload_cors(builder.build()));
@@ -62,8 +63,18 @@ pub async fn start_s3(
                 },
                 _ = shutdown.changed() => break,
             };
-            let service = service.clone();
+            let (service, root) = (service.clone(), root.clone());
             tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request| {
+                    let (service, undo) = (service.clone(), RefusedPut::before(&root, &request));
+                    async move {
+                        let response = hyper::service::Service::call(&service, request).await;
+                        if let Some(undo) = undo {
+                            undo.after(response.as_ref().is_ok_and(|r| r.status().is_success()));
+                        }
+                        response
+                    }
+                });
                 let _ = hyper::server::conn::http1::Builder::new()
                     .serve_connection(TokioIo::new(socket), service)
                     .await;
@@ -71,6 +82,72 @@ pub async fn start_s3(
         }
     });
     Ok(url)
+}
+
+/// What S3 does and s3s-fs does not: keep nothing of a PUT it refuses. s3s-fs writes a
+/// PUT's bytes in place before it checks them against the signed checksum, so a refused
+/// upload would leave its bytes (without their type or checksum) or replace the object
+/// that was there. This keeps what was there before each object PUT and puts it back (or
+/// removes the bytes) when the answer is not a success.
+struct RefusedPut {
+    object: PathBuf,
+    /// A second name of the object that was there, if any.
+    kept: Option<PathBuf>,
+}
+
+impl RefusedPut {
+    /// For a PUT of a whole object (not a bucket, not a part of a multipart upload) under
+    /// `root`, on a path-style URL.
+    fn before<B>(root: &Path, request: &hyper::Request<B>) -> Option<Self> {
+        if request.method() != hyper::Method::PUT {
+            return None;
+        }
+        let query = request.uri().query().unwrap_or_default();
+        if query
+            .split('&')
+            .any(|pair| pair.starts_with("uploadId=") || pair.starts_with("partNumber="))
+        {
+            return None;
+        }
+        let path = percent_encoding::percent_decode_str(request.uri().path())
+            .decode_utf8()
+            .ok()?;
+        let (bucket, key) = path.strip_prefix('/')?.split_once('/')?;
+        let relative = Path::new(bucket).join(key);
+        // Only a plain path below the root: nothing else is ever touched.
+        if key.is_empty()
+            || !relative
+                .components()
+                .all(|c| matches!(c, Component::Normal(_)))
+        {
+            return None;
+        }
+        let object = root.join(relative);
+        let kept = object.is_file().then(|| {
+            // (named as s3s-fs names its temporary files, which it clears at start)
+            root.join(format!(
+                ".tmp.natives-kept-{}.internal.part",
+                ulid::Ulid::new()
+            ))
+        });
+        let kept = kept.filter(|kept| std::fs::hard_link(&object, kept).is_ok());
+        Some(Self { object, kept })
+    }
+
+    fn after(self, stored: bool) {
+        let result = match (stored, &self.kept) {
+            (true, Some(kept)) => std::fs::remove_file(kept),
+            (true, None) => Ok(()),
+            (false, Some(kept)) => std::fs::rename(kept, &self.object),
+            (false, None) => match std::fs::remove_file(&self.object) {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                other => other,
+            },
+        };
+        if let Err(error) = result {
+            tracing::error!(%error, object = %self.object.display(), "embedded S3: undoing a refused PUT failed");
+        }
+    }
 }
 
 async fn stopped(mut shutdown: watch::Receiver<bool>) {

@@ -1,6 +1,7 @@
-//! An API Gateway (HTTP API, payload 2.0) in front of the route table: each request is
-//! turned into the event a Lambda would receive, parsed by `lambda_http` exactly as in
-//! AWS, and answered by the function's own handler.
+//! An API Gateway (HTTP API, payload 2.0) in front of the route table: each request goes
+//! to the function API Gateway would choose (its route's, or the `$default` route's when
+//! no route matches), is turned into the event a Lambda would receive, parsed by
+//! `lambda_http` exactly as in AWS, and answered by the function's own handler.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -15,7 +16,7 @@ use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use natives_functions::App;
-use natives_functions::routing::{RouteMatch, match_route};
+use natives_functions::routing::{self, DEFAULT_ROUTE};
 use natives_functions::spec::FunctionSpec;
 use natives_shared::http::ApiError;
 use natives_shared::store::{Requests, count_requests};
@@ -29,6 +30,8 @@ use tokio::sync::watch;
 pub const DYNAMODB_REQUESTS_HEADER: &str = "x-local-dynamodb-requests";
 /// Those requests' operations, in order, comma-separated (`GetItem,GetItem,UpdateItem`).
 pub const DYNAMODB_OPERATIONS_HEADER: &str = "x-local-dynamodb-operations";
+/// Local only: the function that answered (its row's name), as API Gateway chose it.
+pub const FUNCTION_HEADER: &str = "x-local-function";
 /// Local only: every item action the requests carried, as IAM authorises them
 /// (`[{"action","index","leading_key"}]`, JSON with non-ASCII as `\u` escapes), so tests
 /// can hold each function to the `dynamodb:LeadingKeys` of its row.
@@ -62,6 +65,8 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Re
     }
 }
 
+/// One request: the local stand-ins for what is not the API (the checkout page), then
+/// the API as API Gateway serves it.
 async fn handle(
     app: &App,
     request: hyper::Request<Incoming>,
@@ -73,19 +78,32 @@ async fn handle(
     if request.uri().path().starts_with(checkout_page::PREFIX) {
         return checkout_page::handle(app, request.method(), request.uri().path()).await;
     }
+    call_api(app, request, peer).await
+}
+
+async fn call_api(
+    app: &App,
+    request: hyper::Request<Incoming>,
+    peer: SocketAddr,
+) -> hyper::Response<Full<Bytes>> {
     let started = Instant::now();
     let request_id = ulid::Ulid::new().to_string();
     let method = request.method().clone();
     let path = request.uri().path().to_owned();
-    let (mut response, sent) = match route_and_call(app, request, peer, &request_id).await {
-        Ok(answered) => answered,
-        Err(error) => (error.into_response(&request_id), Requests::default()),
-    };
+    let (spec, path_parameters) = routing::select(method.as_str(), &path);
+    let (mut response, sent) =
+        match call_function(app, spec, path_parameters, request, peer, &request_id).await {
+            Ok(answered) => answered,
+            Err(error) => (error.into_response(&request_id), Requests::default()),
+        };
     let dynamodb_requests = sent.count();
     tracing::info!(
-        %method, %path, status = response.status().as_u16(), dynamodb_requests,
-        micros = started.elapsed().as_micros() as u64, "request"
+        %method, %path, function = spec.name, status = response.status().as_u16(),
+        dynamodb_requests, micros = started.elapsed().as_micros() as u64, "request"
     );
+    response
+        .headers_mut()
+        .insert(FUNCTION_HEADER, http::HeaderValue::from_static(spec.name));
     // Local only (API Gateway sends no such header): lets tests hold each route to its
     // DynamoDB request budget.
     response
@@ -120,25 +138,15 @@ fn ascii_json(json: &str) -> String {
     ascii
 }
 
-async fn route_and_call(
+/// `spec`'s function on the event API Gateway would send it for `request`.
+async fn call_function(
     app: &App,
+    spec: &'static FunctionSpec,
+    path_parameters: HashMap<String, String>,
     request: hyper::Request<Incoming>,
     peer: SocketAddr,
     request_id: &str,
 ) -> Result<(lambda_http::Response<lambda_http::Body>, Requests), ApiError> {
-    let (spec, path_parameters) = match match_route(request.method().as_str(), request.uri().path())
-    {
-        RouteMatch::Found {
-            spec,
-            path_parameters,
-        } => (spec, path_parameters),
-        RouteMatch::MethodNotAllowed { allow } => {
-            return Err(ApiError::MethodNotAllowed {
-                allow: allow.join(", "),
-            });
-        }
-        RouteMatch::NotFound => return Err(ApiError::NotFound),
-    };
     let (parts, body) = request.into_parts();
     let body = Limited::new(body, MAX_PAYLOAD_BYTES)
         .collect()
@@ -202,8 +210,10 @@ fn api_gateway_event(
         Err(_) => (json!(STANDARD.encode(body)), true),
     };
     let now = time::OffsetDateTime::now_utc();
-    let (method, path) = spec.route().expect("only HTTP functions are routed");
-    let route_key = format!("{method} {path}");
+    let route_key = match spec.route() {
+        Some((method, path)) => format!("{method} {path}"),
+        None => DEFAULT_ROUTE.to_owned(),
+    };
     let user_agent = headers.get("user-agent").cloned().unwrap_or_default();
     let mut event = json!({
         "version": "2.0",

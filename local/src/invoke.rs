@@ -11,7 +11,7 @@ use crate::BoxError;
 /// Runs `function` on the API Gateway event in `event_json`; returns the response in
 /// the shape API Gateway gets back from a Lambda.
 pub async fn invoke(app: &App, function: Function, event_json: &str) -> Result<Value, BoxError> {
-    if function.spec().route().is_none() {
+    if !function.spec().is_http() {
         let event: Value =
             serde_json::from_str(event_json).map_err(|e| format!("the event is not JSON: {e}"))?;
         return function.handle_event(app, event).await;

@@ -2,13 +2,15 @@
 //! command on the local data.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use natives_functions::{FUNCTIONS, Function};
-use natives_local::stack::{Stack, StackOptions, attach};
-use natives_local::{BoxError, data_dir, examples, invoke};
+use natives_local::data_dir::{self, Held};
+use natives_local::stack::{Stack, StackOptions, StartError, attach};
+use natives_local::{BoxError, examples, invoke};
 use natives_shared::clock::SystemClock;
 use natives_shared::domain::{Email, Role};
 
@@ -38,7 +40,8 @@ enum Command {
     /// (accounts, tokens, purchases), so the files in `events/` run as they are.
     Invoke {
         function: String,
-        /// Default: `events/<function>.json`.
+        /// Default: the repository's `events/<function>.json`. Make one to edit with
+        /// `natives-local example-event <function> > my-event.json`.
         #[arg(long)]
         event: Option<PathBuf>,
     },
@@ -87,93 +90,196 @@ enum AccountsCommand {
     },
 }
 
-fn main() -> Result<(), BoxError> {
+/// Why a command failed, in one sentence that says what was wrong and what to do.
+enum CliError {
+    /// The command line names what cannot be used (exit status 2, as for clap's own).
+    Usage(String),
+    /// The command could not do its work (exit status 1).
+    Failed(String),
+}
+
+impl CliError {
+    fn status(&self) -> u8 {
+        match self {
+            Self::Usage(_) => 2,
+            Self::Failed(_) => 1,
+        }
+    }
+}
+
+impl<E: Into<BoxError>> From<E> for CliError {
+    fn from(error: E) -> Self {
+        // The error and its causes, on one line (an SDK error's own text is its kind).
+        let error: BoxError = error.into();
+        let mut message = error.to_string();
+        let mut source = error.source();
+        while let Some(cause) = source {
+            let text = cause.to_string();
+            if !message.contains(&text) {
+                message = format!("{message}: {text}");
+            }
+            source = cause.source();
+        }
+        Self::Failed(message.replace('\n', " "))
+    }
+}
+
+type CliResult = Result<(), CliError>;
+
+fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new("info,aws=warn,dynoxide=warn")
-            }),
-        )
+        .with_env_filter(log_filter())
         .with_writer(std::io::stderr)
         .init();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+    let result = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
-        .build()?;
-    runtime.block_on(async move {
-        match cli.command.unwrap_or(Command::Serve {
-            addr: "127.0.0.1:3000".parse()?,
-            inject_faults: None,
-        }) {
-            Command::Serve {
-                addr,
-                inject_faults,
-            } => serve(addr, cli.data_dir, inject_faults).await,
-            Command::Invoke { function, event } => {
-                let function = function_named(&function)?;
-                let (app, _running) = attach(&cli.data_dir).await?;
-                let event = filled_event(&app, &cli.data_dir, function, event).await?;
-                let response = invoke::invoke(&app, function, &event.to_string()).await?;
-                println!("{}", serde_json::to_string_pretty(&response)?);
-                Ok(())
-            }
-            Command::ExampleEvent { function } => {
-                let function = function_named(&function)?;
-                let (app, _running) = attach(&cli.data_dir).await?;
-                let event = filled_event(&app, &cli.data_dir, function, None).await?;
-                println!("{}", serde_json::to_string_pretty(&event)?);
-                Ok(())
-            }
-            Command::Accounts {
-                command: AccountsCommand::SetRoles { email, roles },
-            } => set_roles(&cli.data_dir, &email, &roles).await,
-            Command::Outbox {
-                command: OutboxCommand::List,
-            } => list_outbox(&cli.data_dir).await,
-            Command::Accounts {
-                command:
-                    AccountsCommand::FirstAdmin {
-                        email,
-                        operator,
-                        reason,
-                        aws,
-                        table,
-                    },
-            } => {
-                let (store, _running) = if aws {
-                    let sdk = natives_shared::aws::load_sdk_config().await;
-                    (natives_shared::store::Store::connect(&sdk, &table), None)
-                } else {
-                    let (app, running) = attach(&cli.data_dir).await?;
-                    (app.store, Some(running))
-                };
-                first_admin(&store, &email, &operator, &reason).await
-            }
+        .build()
+    {
+        Ok(runtime) => runtime.block_on(run(cli)),
+        Err(error) => Err(CliError::Failed(format!("cannot start a runtime: {error}"))),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let (CliError::Usage(message) | CliError::Failed(message)) = &error;
+            eprintln!("error: {message}");
+            ExitCode::from(error.status())
         }
-    })
+    }
 }
 
-fn function_named(name: &str) -> Result<Function, BoxError> {
+/// `RUST_LOG`, default `info`. The embedded DynamoDB logs every error answer at WARN,
+/// the conditional refusals that are the store's ordinary answers among them (a taken
+/// e-mail, a catalogue already seeded, too few credits): only its errors are shown,
+/// unless `RUST_LOG` names `dynoxide` itself. A DynamoDB failure that matters reaches
+/// the log as the function's own 5xx.
+fn log_filter() -> tracing_subscriber::EnvFilter {
+    use tracing_subscriber::EnvFilter;
+    let configured = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|value| !value.trim().is_empty());
+    let mut filter = configured
+        .as_deref()
+        .and_then(|value| EnvFilter::try_new(value).ok())
+        .unwrap_or_else(|| EnvFilter::new("info,aws=warn"));
+    if !configured.is_some_and(|value| value.contains("dynoxide")) {
+        filter = filter.add_directive("dynoxide::server=error".parse().expect("a directive"));
+    }
+    filter
+}
+
+async fn run(cli: Cli) -> CliResult {
+    let data = cli.data_dir;
+    match cli.command.unwrap_or(Command::Serve {
+        addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+        inject_faults: None,
+    }) {
+        Command::Serve {
+            addr,
+            inject_faults,
+        } => serve(addr, data, inject_faults).await,
+        Command::Invoke { function, event } => {
+            let function = function_named(&function)?;
+            let event = read_event(function, event.as_deref())?;
+            let (app, _attached) = attach(&local_data(&data)?, "invoke").await?;
+            let event = fill(&app, &data, function, &event).await?;
+            let response = invoke::invoke(&app, function, &event.to_string()).await?;
+            println!("{}", serde_json::to_string_pretty(&response)?);
+            Ok(())
+        }
+        Command::ExampleEvent { function } => {
+            let function = function_named(&function)?;
+            let event = read_event(function, None)?;
+            let (app, _attached) = attach(&local_data(&data)?, "example-event").await?;
+            let event = fill(&app, &data, function, &event).await?;
+            println!("{}", serde_json::to_string_pretty(&event)?);
+            Ok(())
+        }
+        Command::Accounts {
+            command: AccountsCommand::SetRoles { email, roles },
+        } => set_roles(&data, &email, &roles).await,
+        Command::Outbox {
+            command: OutboxCommand::List,
+        } => list_outbox(&data).await,
+        Command::Accounts {
+            command:
+                AccountsCommand::FirstAdmin {
+                    email,
+                    operator,
+                    reason,
+                    aws,
+                    table,
+                },
+        } => {
+            let (store, _attached) = if aws {
+                let sdk = natives_shared::aws::load_sdk_config().await;
+                (natives_shared::store::Store::connect(&sdk, &table), None)
+            } else {
+                let (app, attached) = attach(&local_data(&data)?, "accounts first-admin").await?;
+                (app.store, Some(attached))
+            };
+            first_admin(&store, &email, &operator, &reason).await
+        }
+    }
+}
+
+/// The data folder an operator command works on: one `serve` has made (a command does
+/// not make one by itself, so a mistyped `--data-dir` is said, not quietly filled).
+fn local_data(data: &Path) -> Result<PathBuf, CliError> {
+    if data_dir::is_data_folder(data) {
+        Ok(data.to_owned())
+    } else {
+        Err(CliError::Usage(format!(
+            "{} holds no local stack data: start the stack on it first (`natives-local serve --data-dir {0}`), or pass the --data-dir your stack uses",
+            data.display()
+        )))
+    }
+}
+
+fn function_named(name: &str) -> Result<Function, CliError> {
     Function::from_name(name).ok_or_else(|| {
         let names: Vec<_> = FUNCTIONS.iter().map(|f| f.name).collect();
-        format!("unknown function {name:?}; functions: {}", names.join(", ")).into()
+        CliError::Usage(format!(
+            "there is no function {name:?}: name one of {}",
+            names.join(", ")
+        ))
     })
 }
 
-/// The event in `path` (default `events/<function>.json`), placeholders filled for the
-/// caller the function's row asks for.
-async fn filled_event(
+/// The text of the event in `path`, or of the function's example event.
+fn read_event(function: Function, path: Option<&Path>) -> Result<String, CliError> {
+    let name = function.name();
+    match path {
+        None => examples::event_file(function.spec()).map_err(|error| {
+            CliError::Failed(format!(
+                "the example event of {name} cannot be read ({error}): it is part of the repository this binary was built from"
+            ))
+        }),
+        Some(path) => std::fs::read_to_string(path).map_err(|error| {
+            CliError::Usage(format!(
+                "cannot read the event file {} ({error}): make one with `natives-local example-event {name} > {0}`, or leave out --event to run the example event",
+                path.display()
+            ))
+        }),
+    }
+}
+
+/// `event` with its placeholders filled for the caller the function's row asks for.
+async fn fill(
     app: &natives_functions::App,
-    data: &std::path::Path,
+    data: &Path,
     function: Function,
-    path: Option<PathBuf>,
+    event: &str,
 ) -> Result<serde_json::Value, BoxError> {
-    let spec = function.spec();
-    let path = path.unwrap_or_else(|| PathBuf::from(format!("events/{}.json", spec.name)));
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let keys = data_dir::signing_keys(data)?;
-    examples::fill(app, &keys, &text, examples::Who::for_access(spec.access)).await
+    examples::fill(
+        app,
+        &keys,
+        event,
+        examples::Who::for_access(function.spec().access),
+    )
+    .await
 }
 
 fn fault_rate(raw: &str) -> Result<f64, String> {
@@ -183,16 +289,51 @@ fn fault_rate(raw: &str) -> Result<f64, String> {
     }
 }
 
-async fn serve(addr: SocketAddr, data: PathBuf, fault_rate: Option<f64>) -> Result<(), BoxError> {
-    let stack = Stack::start(StackOptions {
-        addr,
-        data_dir: data.clone(),
-        clock: Arc::new(SystemClock),
-        configure: None,
-        fault_rate,
-        poll_stream: true,
-    })
-    .await?;
+/// How long `serve` waits for a data folder held by an operator command (which ends
+/// by itself), before it says so.
+const COMMAND_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn serve(addr: SocketAddr, data: PathBuf, fault_rate: Option<f64>) -> CliResult {
+    let waited = std::time::Instant::now();
+    let stack = loop {
+        let started = Stack::start(StackOptions {
+            addr,
+            data_dir: data.clone(),
+            clock: Arc::new(SystemClock),
+            configure: None,
+            fault_rate,
+            poll_stream: true,
+        })
+        .await;
+        match started {
+            Ok(stack) => break stack,
+            Err(StartError::FolderInUse { held, .. })
+                if !held_by_serve(&held) && waited.elapsed() < COMMAND_WAIT =>
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+            Err(StartError::FolderInUse { folder, held }) => {
+                return Err(CliError::Usage(format!(
+                    "the data folder {} is in use by {held}: stop that one first, or pass another --data-dir",
+                    folder.display()
+                )));
+            }
+            Err(StartError::Listen { addr, source }) => {
+                let why = match source.kind() {
+                    std::io::ErrorKind::AddrInUse => {
+                        "another program (another stack?) listens there".to_owned()
+                    }
+                    std::io::ErrorKind::AddrNotAvailable => "it is not this machine's".to_owned(),
+                    _ => source.to_string(),
+                };
+                return Err(CliError::Usage(format!(
+                    "cannot listen on {addr}, {why}: stop that program, or pass --addr with a free address such as 127.0.0.1:{}",
+                    addr.port().wrapping_add(1).max(1024)
+                )));
+            }
+            Err(StartError::Other(error)) => return Err(error.into()),
+        }
+    };
     if let Some(rate) = fault_rate {
         eprintln!(
             "injecting faults into {:.0}% of DynamoDB and S3 requests",
@@ -218,6 +359,10 @@ async fn serve(addr: SocketAddr, data: PathBuf, fault_rate: Option<f64>) -> Resu
     Ok(())
 }
 
+fn held_by_serve(held: &Held) -> bool {
+    held.holder.as_ref().is_none_or(|holder| holder.is_serve())
+}
+
 async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
@@ -234,36 +379,65 @@ async fn shutdown_signal() {
     let _ = interrupt.await;
 }
 
-async fn set_roles(data: &std::path::Path, email: &str, roles: &str) -> Result<(), BoxError> {
-    let email = Email::parse(email).map_err(|e| format!("e-mail: {e}"))?;
+fn email_argument(raw: &str) -> Result<Email, CliError> {
+    Email::parse(raw)
+        .map_err(|error| CliError::Usage(format!("{raw:?} is not an e-mail address: {error}")))
+}
+
+fn no_account(email: &Email, data: &Path) -> CliError {
+    CliError::Usage(format!(
+        "no account has the e-mail {} in the data folder {}: register it first (POST /v1/accounts), or pass the --data-dir of the stack it was registered on",
+        email.as_ref(),
+        data.display()
+    ))
+}
+
+fn role_names(roles: &[Role]) -> String {
+    roles
+        .iter()
+        .map(|role| role.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn set_roles(data: &Path, email: &str, roles: &str) -> CliResult {
+    let email = email_argument(email)?;
     let mut parsed = roles
         .split(',')
         .map(Role::parse)
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|error| {
+            CliError::Usage(format!(
+                "{error}; give them comma-separated, e.g. user,moderator"
+            ))
+        })?;
     if !parsed.contains(&Role::User) {
         parsed.insert(0, Role::User); // every registered account is a user
     }
     parsed.dedup();
-    let (app, _running) = attach(data).await?;
-    let account_id = app
-        .store
-        .account_id_for_email(&email)
-        .await?
-        .ok_or_else(|| format!("no account with e-mail {}", email.as_ref()))?;
+    let (app, _attached) = attach(&local_data(data)?, "accounts set-roles").await?;
+    let Some(account_id) = app.store.account_id_for_email(&email).await? else {
+        return Err(no_account(&email, data));
+    };
+    let before = app.store.get_account(&account_id).await?;
     if !app.store.set_roles(&account_id, &parsed, app.now()).await? {
-        return Err(format!("no account with e-mail {}", email.as_ref()).into());
+        return Err(no_account(&email, data));
     }
-    let names: Vec<_> = parsed.iter().map(|r| r.as_str()).collect();
+    // What the account holds now, read back: the effect, not the request.
+    let Some(after) = app.store.get_account(&account_id).await? else {
+        return Err(no_account(&email, data));
+    };
     println!(
-        "{} ({account_id}) now has roles: {}",
+        "{} ({account_id}) now has the roles {} (before: {}); they apply from its next request.",
         email.as_ref(),
-        names.join(",")
+        role_names(&after.roles),
+        before.map_or_else(|| "none".to_owned(), |account| role_names(&account.roles)),
     );
     Ok(())
 }
 
-async fn list_outbox(data: &std::path::Path) -> Result<(), BoxError> {
-    let (app, _running) = attach(data).await?;
+async fn list_outbox(data: &Path) -> CliResult {
+    let (app, _attached) = attach(&local_data(data)?, "outbox list").await?;
     let emails = app.store.outbox().await?;
     if emails.is_empty() {
         println!("The outbox is empty.");
@@ -305,22 +479,27 @@ async fn first_admin(
     email: &str,
     operator: &str,
     reason: &str,
-) -> Result<(), BoxError> {
+) -> CliResult {
     use natives_shared::clock::rfc3339;
     use natives_shared::domain::AuditEntryId;
     use natives_shared::store::{AuditEntry, FirstAdminOutcome};
 
-    let email = Email::parse(email).map_err(|e| format!("e-mail: {e}"))?;
+    let email = email_argument(email)?;
     let (operator, reason) = (operator.trim(), reason.trim());
     if operator.is_empty() || reason.is_empty() {
-        return Err("--operator and --reason must say who and why (they are audited)".into());
+        return Err(CliError::Usage(
+            "--operator and --reason must say who runs this and why (they are audited)".into(),
+        ));
     }
-    let account_id = store.account_id_for_email(&email).await?.ok_or_else(|| {
-        format!(
-            "no account with e-mail {}: register it first",
-            email.as_ref()
-        )
-    })?;
+    let account_id = store
+        .account_id_for_email(&email)
+        .await?
+        .ok_or_else(|| {
+            CliError::Usage(format!(
+                "no account has the e-mail {}: register it first (POST /v1/accounts), then run this again",
+                email.as_ref()
+            ))
+        })?;
     let now = time::OffsetDateTime::now_utc();
     let audit = AuditEntry {
         id: AuditEntryId::new(),
@@ -340,12 +519,12 @@ async fn first_admin(
             );
             Ok(())
         }
-        FirstAdminOutcome::AlreadyAppointed { account_id, at } => Err(format!(
-            "this table's first admin was appointed at {at} ({account_id}); admins appoint the others"
-        )
-        .into()),
-        FirstAdminOutcome::NotAppointable => {
-            Err(format!("{} is an admin already", email.as_ref()).into())
-        }
+        FirstAdminOutcome::AlreadyAppointed { account_id, at } => Err(CliError::Failed(format!(
+            "this table's first admin was appointed at {at} ({account_id}): ask an admin to appoint others (PUT /v1/admin/accounts/{{account_id}}/roles)"
+        ))),
+        FirstAdminOutcome::NotAppointable => Err(CliError::Failed(format!(
+            "{} is an admin already: nothing to do",
+            email.as_ref()
+        ))),
     }
 }

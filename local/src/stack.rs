@@ -12,7 +12,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::data_dir::{self, Endpoints};
+use crate::data_dir::{self, Endpoints, FolderLock, Held, Holder, LockError};
 use crate::faults::{self, FaultCounts, Service};
 use crate::stream::StreamPump;
 use crate::{ARCHIVE_BUCKET, BoxError, STAGING_BUCKET, TABLE_NAME, embedded, gateway, seed};
@@ -44,20 +44,73 @@ pub struct Stack {
     shutdown: watch::Sender<bool>,
     gateway: JoinHandle<()>,
     pump: JoinHandle<()>,
+    /// This stack runs the folder's services until it stops.
+    _lock: FolderLock,
+}
+
+/// Why a stack did not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Another process (or stack) runs this data folder's services.
+    #[error("the data folder {} is in use by {held}", folder.display())]
+    FolderInUse { folder: PathBuf, held: Held },
+    /// The API's address cannot be listened on (in use, or not this machine's).
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Other(#[from] BoxError),
+}
+
+impl From<std::io::Error> for StartError {
+    fn from(error: std::io::Error) -> Self {
+        Self::Other(error.into())
+    }
 }
 
 impl Stack {
-    pub async fn start(options: StackOptions) -> Result<Self, BoxError> {
+    pub async fn start(options: StackOptions) -> Result<Self, StartError> {
         std::fs::create_dir_all(&options.data_dir)?;
+        let mut lock = match FolderLock::try_acquire(&options.data_dir, &Holder::this("serve")) {
+            Ok(lock) => lock,
+            Err(LockError::Held(held)) => {
+                return Err(StartError::FolderInUse {
+                    folder: options.data_dir,
+                    held,
+                });
+            }
+            Err(error) => return Err(StartError::Other(error.into())),
+        };
+        // A serve that ended without tidying up left its addresses: they answer nothing.
+        data_dir::remove_endpoints(&options.data_dir);
+        let listener =
+            TcpListener::bind(options.addr)
+                .await
+                .map_err(|source| StartError::Listen {
+                    addr: options.addr,
+                    source,
+                })?;
+        let api = format!("http://{}", listener.local_addr()?);
+        lock.describe(&Holder {
+            api: Some(api.clone()),
+            ..Holder::this("serve")
+        })?;
+        Ok(Self::serve_on(options, listener, api, lock).await?)
+    }
+
+    async fn serve_on(
+        options: StackOptions,
+        listener: TcpListener,
+        api: String,
+        lock: FolderLock,
+    ) -> Result<Self, BoxError> {
         let (shutdown, stopped) = watch::channel(false);
         let (dynamodb, database) =
             embedded::start_dynamodb(&options.data_dir, stopped.clone()).await?;
         let s3 = embedded::start_s3(&options.data_dir, stopped.clone()).await?;
-        embedded::ensure_bucket(&s3, STAGING_BUCKET).await?;
-        embedded::ensure_bucket(&s3, ARCHIVE_BUCKET).await?;
-        prepare_data(&dynamodb, options.clock.now()).await?;
-        let listener = TcpListener::bind(options.addr).await?;
-        let api = format!("http://{}", listener.local_addr()?);
+        prepare_data(&dynamodb, &s3, options.clock.now()).await?;
         let faults = Arc::new(FaultCounts::default());
         // The functions reach the services through the fault proxies, if any; operator
         // commands and tests that check the data use the services themselves.
@@ -104,6 +157,7 @@ impl Stack {
             shutdown,
             gateway,
             pump,
+            _lock: lock,
         })
     }
 
@@ -152,32 +206,71 @@ pub async fn local_app(
     App::new(&sdk, settings, clock, Some(&s3_sdk))
 }
 
-/// Creates the table and the default catalogue where they are missing, on the
-/// DynamoDB at `dynamodb` itself (not through a fault proxy).
-pub async fn prepare_data(dynamodb: &str, now: time::OffsetDateTime) -> Result<(), BoxError> {
+/// Makes what a data folder's services must hold where it is missing: the table, the
+/// default catalogue and the buckets, on the services themselves (not through a fault
+/// proxy). `serve` and every operator command that opens a folder run it.
+pub async fn prepare_data(
+    dynamodb: &str,
+    s3: &str,
+    now: time::OffsetDateTime,
+) -> Result<(), BoxError> {
     let sdk = embedded::sdk_config(dynamodb).await;
     ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), TABLE_NAME).await?;
     natives_shared::store::Store::connect(&sdk, TABLE_NAME)
         .seed_catalog(&seed::default_tariffs(now))
         .await?;
+    embedded::ensure_bucket(s3, STAGING_BUCKET).await?;
+    embedded::ensure_bucket(s3, ARCHIVE_BUCKET).await?;
     Ok(())
 }
 
-/// For commands that run beside `serve`: an `App` on the running stack's DynamoDB if
-/// one serves this folder, otherwise on an embedded DynamoDB opened on the same file.
-/// Keep the returned sender alive while the `App` is used.
-pub async fn attach(data_dir: &Path) -> Result<(App, watch::Sender<bool>), BoxError> {
-    std::fs::create_dir_all(data_dir)?;
+/// How long an operator command waits for a folder held by another process that is
+/// not (yet) a running `serve`: a `serve` starting, or another command.
+const ATTACH_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// What an attached command keeps alive while it uses its `App`: the services it runs
+/// itself, and the folder's lock, when no `serve` runs the folder.
+pub struct Attachment {
+    _shutdown: watch::Sender<bool>,
+    _lock: Option<FolderLock>,
+}
+
+/// For commands that run beside `serve` (`command` names the command, for whoever finds
+/// the folder locked): an `App` on the running stack's services if a `serve` runs this
+/// folder, otherwise on embedded services of its own on the same files, prepared as
+/// `serve` prepares them, the folder locked meanwhile. Keep the [`Attachment`] alive
+/// while the `App` is used.
+pub async fn attach(data_dir: &Path, command: &str) -> Result<(App, Attachment), BoxError> {
     let (shutdown, stopped) = watch::channel(false);
-    let endpoints = match data_dir::running_endpoints(data_dir) {
-        Some(endpoints) => endpoints,
-        None => Endpoints {
-            dynamodb: embedded::start_dynamodb(data_dir, stopped.clone()).await?.0,
-            s3: embedded::start_s3(data_dir, stopped).await?,
-            api: "http://127.0.0.1:3000".to_owned(),
-        },
+    let waited = std::time::Instant::now();
+    let (endpoints, lock) = loop {
+        match FolderLock::try_acquire(data_dir, &Holder::this(command)) {
+            Ok(lock) => {
+                data_dir::remove_endpoints(data_dir);
+                let endpoints = Endpoints {
+                    dynamodb: embedded::start_dynamodb(data_dir, stopped.clone()).await?.0,
+                    s3: embedded::start_s3(data_dir, stopped.clone()).await?,
+                    api: "http://127.0.0.1:3000".to_owned(),
+                };
+                prepare_data(&endpoints.dynamodb, &endpoints.s3, SystemClock.now()).await?;
+                break (endpoints, Some(lock));
+            }
+            Err(LockError::Held(held)) => {
+                if let Some(endpoints) = data_dir::running_endpoints(data_dir) {
+                    break (endpoints, None);
+                }
+                if waited.elapsed() > ATTACH_WAIT {
+                    return Err(format!(
+                        "the data folder {} is in use by {held}, which does not serve it: wait for it to end, or stop it",
+                        data_dir.display()
+                    )
+                    .into());
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            Err(error) => return Err(error.into()),
+        }
     };
-    prepare_data(&endpoints.dynamodb, SystemClock.now()).await?;
     let app = local_app(
         data_dir,
         &endpoints.dynamodb,
@@ -187,5 +280,11 @@ pub async fn attach(data_dir: &Path) -> Result<(App, watch::Sender<bool>), BoxEr
         None,
     )
     .await?;
-    Ok((app, shutdown))
+    Ok((
+        app,
+        Attachment {
+            _shutdown: shutdown,
+            _lock: lock,
+        },
+    ))
 }

@@ -8,7 +8,8 @@
 //! - the account exists, its `token_generation` is the token's (revoke-all and blocks
 //!   bump it), the token's session has not ended (logout, refresh-token reuse), and the
 //!   account is active (or its temporary block has run out) — else 401: the token no
-//!   longer opens anything;
+//!   longer opens anything (for a closed, erased account the 401 says so, since
+//!   logging in again cannot help);
 //! - the account holds the role the route needs — else 403 `forbidden`;
 //! - on a paid route, the account has accepted the current terms version — else 403
 //!   `terms_not_accepted` (a terms change takes effect at the next paid action, at no
@@ -46,6 +47,10 @@ pub enum Refusal {
     /// The token opens nothing any more (or never named a live account).
     #[error("the token no longer opens this account")]
     Unauthenticated,
+    /// The token's account is closed (its personal data erased): nothing opens it again,
+    /// so the caller is not told to log in.
+    #[error("the token's account is closed")]
+    Closed,
     /// A live account without the role the route needs.
     #[error("the account lacks the {} role", role.as_str())]
     Forbidden { role: Role },
@@ -63,6 +68,11 @@ pub trait Standing {
     fn active(&self, now: OffsetDateTime) -> bool;
     fn has_role(&self, role: Role) -> bool;
     fn accepted_terms_version(&self) -> Option<&str>;
+    /// Whether the account is closed for good (erased). What reads only part of the
+    /// item may not know: then the refusal is the generic one.
+    fn closed(&self) -> bool {
+        false
+    }
 }
 
 impl Standing for Account {
@@ -83,6 +93,9 @@ impl Standing for Account {
     }
     fn accepted_terms_version(&self) -> Option<&str> {
         Some(&self.accepted_terms_version)
+    }
+    fn closed(&self) -> bool {
+        self.status == crate::domain::AccountStatus::Closed
     }
 }
 
@@ -111,6 +124,9 @@ impl Caller {
         now: OffsetDateTime,
     ) -> Result<(), Refusal> {
         let account = account.ok_or(Refusal::Unauthenticated)?;
+        if *account.account_id() == self.account_id && account.closed() {
+            return Err(Refusal::Closed);
+        }
         let accepted = *account.account_id() == self.account_id
             && account.token_generation() == self.generation
             && !account.session_ended(&self.session_id)

@@ -72,7 +72,8 @@ pub fn parse_reply_to(raw: Option<String>, v: &mut Validator) -> Option<MessageI
 
 /// The caller's upload as S3 holds it: only under the caller's own prefix (someone
 /// else's upload is not found), of an accepted type and size, with the SHA-256 S3
-/// verified when the bytes arrived.
+/// verified when the bytes arrived. S3 holds nothing for an upload never PUT, or one
+/// whose PUT it refused.
 async fn verified_upload(
     app: &App,
     caller: &Caller,
@@ -83,7 +84,12 @@ async fn verified_upload(
         .archive()?
         .staged(&key)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or_else(|| {
+            ApiError::NotFoundDetail(
+                "No recording was uploaded for this voice_upload_id (or it has expired): PUT the declared bytes to its upload_url, then post again."
+                    .into(),
+            )
+        })?;
     let mismatch = |detail: &str| ApiError::Unprocessable {
         code: "upload_mismatch",
         detail: detail.to_owned(),

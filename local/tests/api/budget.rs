@@ -32,7 +32,7 @@ async fn every_function_makes_exactly_the_dynamodb_requests_of_its_row() {
     let keys = app.signing_keys();
     let mut measured = Vec::new();
     let mut touched = Vec::new();
-    for spec in FUNCTIONS.iter().filter(|f| f.route().is_some()) {
+    for spec in FUNCTIONS.iter().filter(|f| f.is_http()) {
         let event = fill(
             &app.stack.app,
             &keys,
@@ -46,8 +46,14 @@ async fn every_function_makes_exactly_the_dynamodb_requests_of_its_row() {
         let count = requests(&response);
         touched.push((spec, key_accesses(&response)));
         let body = response.text().await.unwrap();
+        // (The `$default` route's example is a method its path lacks: its answer is 405.)
+        let answered = if spec.is_default_route() {
+            status == 405
+        } else {
+            (200..400).contains(&status)
+        };
         assert!(
-            (200..400).contains(&status),
+            answered,
             "{}: its example event answered {status}: {body}",
             spec.name
         );
@@ -55,7 +61,7 @@ async fn every_function_makes_exactly_the_dynamodb_requests_of_its_row() {
     }
     // Functions that are not routes: their example event straight into the handler, as
     // Lambda delivers it.
-    for spec in FUNCTIONS.iter().filter(|f| f.route().is_none()) {
+    for spec in FUNCTIONS.iter().filter(|f| !f.is_http()) {
         let event = fill(
             &app.stack.app,
             &keys,

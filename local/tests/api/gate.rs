@@ -77,7 +77,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             "closed",
             |a, _, _, _| a.status = AccountStatus::Closed,
             None,
-            Err(Refusal::Unauthenticated),
+            Err(Refusal::Closed),
         ),
         (
             "has the role",

@@ -2,9 +2,11 @@
 //! driven over real HTTP as a client would.
 
 mod accounts;
+mod answers;
 mod authorization;
 mod browser_sessions;
 mod budget;
+mod cli;
 mod conversations;
 mod credits;
 mod gate;
@@ -13,6 +15,7 @@ mod idempotency;
 mod me;
 mod moderation;
 mod privacy;
+mod readme;
 mod security;
 mod sessions;
 mod soak;

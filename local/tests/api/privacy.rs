@@ -505,8 +505,13 @@ async fn erasure_leaves_no_personal_data_and_keeps_the_messages_under_an_anonymo
     let erased: Value = erased.json().await.unwrap();
     assert_eq!(erased["status"], "closed");
 
-    // Every session ended; the e-mail and password open nothing.
-    assert_problem(app.get_me(&user.access_token).await, 401, "unauthorized").await;
+    // Every session ended; the e-mail and password open nothing, and the answer does
+    // not send anyone to log in.
+    let closed = assert_problem(app.get_me(&user.access_token).await, 401, "unauthorized").await;
+    assert_eq!(
+        closed["detail"],
+        "This account was closed and its personal data erased; it cannot be used again."
+    );
     assert_eq!(
         app.refresh(&user.refresh_token).await.status(),
         StatusCode::UNAUTHORIZED

@@ -3,8 +3,10 @@ use std::process::Command;
 use natives_functions::Function;
 use natives_local::data_dir;
 use natives_local::examples::{Who, event_file, fill};
+use natives_local::gateway::FUNCTION_HEADER;
 use natives_local::invoke::invoke;
 use natives_local::stack::attach;
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{assert_problem, registration, spawn_app, start_stack};
@@ -56,14 +58,48 @@ async fn data_and_sessions_survive_a_restart() {
     stack.stop().await;
 }
 
+/// What no route matches goes, as on API Gateway, to the `$default` route's function
+/// (the template deploys it: `functions/tests/function_table.rs`), which answers a
+/// problem: 405 with `Allow` where the path has other methods, else 404. API Gateway
+/// matches paths exactly, so a trailing slash is another path. (Outside `/v1` the web
+/// client answers, as the distribution's default behaviour does deployed.)
 #[tokio::test]
-async fn unknown_paths_and_methods_get_problems_like_the_gateway() {
+async fn what_no_route_matches_gets_the_default_routes_problem() {
     let app = spawn_app().await;
-    let response = app.client.get(app.url("/v1/nowhere")).send().await.unwrap();
-    assert_problem(response, 404, "not_found").await;
-    let response = app.client.delete(app.url("/v1/me")).send().await.unwrap();
-    assert_eq!(response.headers()["allow"], "GET, PATCH");
-    assert_problem(response, 405, "method_not_allowed").await;
+    let answered_by = |response: &reqwest::Response| {
+        response.headers()[FUNCTION_HEADER]
+            .to_str()
+            .unwrap()
+            .to_owned()
+    };
+    let response = app.client.get(app.url("/v1/tariffs")).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(answered_by(&response), "list-tariffs");
+
+    for path in ["/v1/nowhere", "/v1/tariffs/", "/v1//tariffs"] {
+        let response = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(answered_by(&response), "unmatched-route", "{path}");
+        assert_problem(response, 404, "not_found").await;
+    }
+    for (method, path, allow) in [
+        (Method::DELETE, "/v1/me", "GET, PATCH"),
+        (Method::HEAD, "/v1/tariffs", "GET"),
+        (Method::OPTIONS, "/v1/tariffs", "GET"),
+        (Method::GET, "/v1/sessions", "POST"),
+    ] {
+        let response = app
+            .client
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answered_by(&response), "unmatched-route", "{method} {path}");
+        assert_eq!(response.status(), 405, "{method} {path}");
+        assert_eq!(response.headers()["allow"], allow, "{method} {path}");
+        if method != Method::HEAD {
+            assert_problem(response, 405, "method_not_allowed").await;
+        }
+    }
 }
 
 #[tokio::test]
@@ -126,6 +162,14 @@ async fn set_roles_works_beside_a_running_stack_and_without_one() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    // It says what the account holds now, read back, and what it held before.
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        format!(
+            "ada@example.com ({}) now has the roles user, moderator (before: user); they apply from its next request.\n",
+            user.id
+        )
+    );
     let me: Value = app.get_me(&user.access_token).await.json().await.unwrap();
     assert_eq!(me["roles"], json!(["user", "moderator"]));
 
@@ -144,7 +188,7 @@ async fn set_roles_works_beside_a_running_stack_and_without_one() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let (app, _running) = attach(data.path()).await.unwrap();
+    let (app, _attached) = attach(data.path(), "test").await.unwrap();
     let account_id = app
         .store
         .account_id_for_email(&natives_shared::domain::Email::parse("ada@example.com").unwrap())

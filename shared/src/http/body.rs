@@ -41,6 +41,9 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
     if !is_json_media_type(request) {
         return Err(ApiError::UnsupportedMediaType);
     }
+    if let Some(refused) = not_an_object(bytes) {
+        return Err(refused);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -55,6 +58,29 @@ pub fn json_body<T: DeserializeOwned>(request: &Request) -> Result<T, ApiError> 
         .end()
         .map_err(|e| ApiError::Malformed(without_position(&e.to_string())))?;
     Ok(value)
+}
+
+/// A body that is not a JSON object: 422 naming what it is when it is well-formed JSON
+/// (serde would read an array as a struct's fields in order and name an element, not the
+/// body), 400 when it is not JSON at all. `None` for what may be an object.
+fn not_an_object(bytes: &[u8]) -> Option<ApiError> {
+    let kind = match bytes.iter().find(|b| !b.is_ascii_whitespace())? {
+        b'{' => return None,
+        b'[' => "an array",
+        b'"' => "a string",
+        b't' | b'f' => "a boolean",
+        b'n' => "null",
+        _ => "a number",
+    };
+    Some(
+        match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
+            Ok(_) => ApiError::Validation(vec![FieldError {
+                field: "body".into(),
+                message: format!("expected a JSON object, not {kind}"),
+            }]),
+            Err(error) => ApiError::Malformed(without_position(&error.to_string())),
+        },
+    )
 }
 
 /// For an optional field that is not nullable: absent is `None`, a value is `Some`, and
@@ -149,6 +175,11 @@ mod tests {
             (json, r#"{"name":"a","admin":true}"#, 422, "unknown field"),
             (json, r#"{"name":5}"#, 422, "wrong type of field"),
             (json, r#"[]"#, 422, "not an object"),
+            (json, r#"["a"]"#, 422, "an array with a field's value"),
+            (json, "\"a\"", 422, "a string"),
+            (json, "5", 422, "a number"),
+            (json, "null", 422, "null"),
+            (json, "[1,", 400, "a truncated array"),
         ] {
             assert_eq!(status(content_type, body), expected, "{why}");
         }
@@ -184,5 +215,30 @@ mod tests {
         assert_eq!(field("{}"), "name");
         assert_eq!(field(r#"{"name":"a","admin":1}"#), "admin");
         assert_eq!(field(r#"{"name":"a","inner":{}}"#), "inner.flag");
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_named_as_such() {
+        for (body, kind) in [
+            (r#"["a", 1]"#, "an array"),
+            (" []", "an array"),
+            ("\"name\"", "a string"),
+            ("true", "a boolean"),
+            ("null", "null"),
+            ("-1.5", "a number"),
+        ] {
+            match json_body::<Probe>(&request(Some("application/json"), body)) {
+                Err(ApiError::Validation(errors)) => {
+                    assert_eq!(errors.len(), 1, "{body}");
+                    assert_eq!(errors[0].field, "body", "{body}");
+                    assert_eq!(
+                        errors[0].message,
+                        format!("expected a JSON object, not {kind}"),
+                        "{body}"
+                    );
+                }
+                other => panic!("{body}: {other:?}"),
+            }
+        }
     }
 }

@@ -24,6 +24,10 @@ pub enum ApiError {
     },
     #[error("not found")]
     NotFound,
+    /// 404 `not_found` that says what is missing, where that helps the caller and tells
+    /// nothing about what others hold (an upload of theirs that S3 does not hold).
+    #[error("not found: {0}")]
+    NotFoundDetail(String),
     #[error("method not allowed")]
     MethodNotAllowed { allow: String },
     #[error("conflict ({code})")]
@@ -112,7 +116,7 @@ impl ApiError {
             Self::Unavailable { .. } => 503,
             Self::Unauthorized { .. } => 401,
             Self::Forbidden { .. } => 403,
-            Self::NotFound => 404,
+            Self::NotFound | Self::NotFoundDetail(_) => 404,
             Self::MethodNotAllowed { .. } => 405,
             Self::Conflict { .. } => 409,
             Self::PayloadTooLarge { .. } => 413,
@@ -133,7 +137,7 @@ impl ApiError {
             | Self::Conflict { code, .. }
             | Self::Unprocessable { code, .. }
             | Self::TooManyRequests { code, .. } => code,
-            Self::NotFound => "not_found",
+            Self::NotFound | Self::NotFoundDetail(_) => "not_found",
             Self::MethodNotAllowed { .. } => "method_not_allowed",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
@@ -176,6 +180,7 @@ impl ApiError {
             | Self::Unprocessable { detail, .. }
             | Self::TooManyRequests { detail, .. } => detail.clone(),
             Self::NotFound => "Nothing is here.".into(),
+            Self::NotFoundDetail(detail) => detail.clone(),
             Self::MethodNotAllowed { allow } => format!("This resource allows {allow}."),
             Self::PayloadTooLarge { limit_bytes } => {
                 format!("The body is larger than {limit_bytes} bytes.")
@@ -186,13 +191,19 @@ impl ApiError {
                 required,
                 available,
             } => {
-                format!("This costs {required} credits; the balance is {available}.")
+                format!(
+                    "This costs {}; the balance is {available}.",
+                    counted(*required, "credit", "credits")
+                )
             }
             Self::ContentRule { field, message, .. } => format!("`{field}` {message}"),
             Self::Unavailable {
                 retry_after_seconds,
                 ..
-            } => format!("Please try again in {retry_after_seconds} seconds."),
+            } => format!(
+                "Please try again in {}.",
+                counted(i64::from(*retry_after_seconds), "second", "seconds")
+            ),
             Self::Internal(_) => "Something went wrong on our side; it has been logged.".into(),
         }
     }
@@ -259,6 +270,15 @@ impl ApiError {
     }
 }
 
+/// `1 second`, `5 seconds`.
+fn counted(count: i64, one: &str, many: &str) -> String {
+    if count == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{count} {many}")
+    }
+}
+
 impl ApiError {
     /// 422 `content_rule_violation` for `field`, naming the rule.
     pub fn content_rule(field: &'static str, violation: crate::domain::ContentViolation) -> Self {
@@ -281,6 +301,9 @@ impl From<Refusal> for ApiError {
         match refusal {
             Refusal::Unauthenticated => Self::unauthorized(
                 "The access token has been revoked or its session has ended; log in again.",
+            ),
+            Refusal::Closed => Self::unauthorized(
+                "This account was closed and its personal data erased; it cannot be used again.",
             ),
             Refusal::Forbidden { role } => {
                 Self::forbidden(format!("This needs the {} role.", role.as_str()))
@@ -318,5 +341,41 @@ impl From<StoreError> for ApiError {
             },
             other => Self::internal("store", other),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detail(error: ApiError) -> String {
+        let response = error.into_response("test");
+        let body: serde_json::Value = match response.body() {
+            Body::Text(text) => serde_json::from_str(text).unwrap(),
+            other => panic!("{other:?}"),
+        };
+        body["detail"].as_str().unwrap().to_owned()
+    }
+
+    #[test]
+    fn counts_are_singular_for_one() {
+        let unavailable = |retry_after_seconds| ApiError::Unavailable {
+            retry_after_seconds,
+            cause: "test".into(),
+        };
+        assert_eq!(detail(unavailable(1)), "Please try again in 1 second.");
+        assert_eq!(detail(unavailable(5)), "Please try again in 5 seconds.");
+        let short = |required, available| ApiError::InsufficientCredits {
+            required,
+            available,
+        };
+        assert_eq!(
+            detail(short(1, 0)),
+            "This costs 1 credit; the balance is 0."
+        );
+        assert_eq!(
+            detail(short(3, 1)),
+            "This costs 3 credits; the balance is 1."
+        );
     }
 }

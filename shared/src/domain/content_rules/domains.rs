@@ -111,9 +111,11 @@ fn ends_in_a_tld(unmasked: &Unmasked, range: Range<usize>, tld: &str) -> bool {
     if loosely_joined && tlds::is_word_like(tld) {
         return false;
     }
-    // `finished.It was`: a capitalised word after a dot starts a sentence; domains are
-    // written in lower case or capitals, unless a path follows (`Example.Com/shop`).
-    !is_capitalised(tld) || starts_a_path(&unmasked.text[range.end..])
+    // `finished.It was`: a capitalised everyday word after a dot starts a sentence, unless
+    // a path follows (`Spamsite.Shop/deals`); other endings are a domain however they are
+    // capitalised (`Spamsite.Com`).
+    let starts_a_sentence = is_capitalised(tld) && tlds::is_word_like(tld);
+    !starts_a_sentence || starts_a_path(&unmasked.text[range.end..])
 }
 
 fn is_capitalised(word: &str) -> bool {
@@ -168,6 +170,12 @@ mod tests {
             ("t.me/channel", "t.me"),
             ("EXAMPLE.COM", "EXAMPLE.COM"),
             ("Example.Com/shop", "Example.Com"),
+            ("Spamsite.Com", "Spamsite.Com"),
+            ("Visit Example.Org today", "Example.Org"),
+            ("Spamsite.It/deals", "Spamsite.It"),
+            ("example.sbs", "example.sbs"),
+            ("example.xn--p1ai", "example.xn--p1ai"),
+            ("xn--e1afmkfd.xn--p1ai", "xn--e1afmkfd.xn--p1ai"),
             ("163.com", "163.com"),
             ("finished.it was great", "finished.it"),
         ] {
@@ -194,7 +202,8 @@ mod tests {
             "I'm done . it was long",
             "on the dot at five",
             "www.example",
-            "Example.Com",
+            "Hello.World is my first program",
+            "Hi.My name is Ada",
         ] {
             assert!(domains(raw).is_empty(), "{raw:?}: {:?}", domains(raw));
         }

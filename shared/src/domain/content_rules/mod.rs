@@ -85,16 +85,22 @@
 
 mod blocklist;
 mod calling_codes;
+mod confusables;
+mod digits;
 mod domains;
 mod fold;
+mod ip_literals;
 mod links;
 mod phones;
 mod separators;
+mod tld_list;
 mod tlds;
 mod violation;
 
 #[cfg(test)]
 mod cases;
+#[cfg(test)]
+mod probes;
 #[cfg(test)]
 mod properties;
 
@@ -157,7 +163,8 @@ impl ContentRules {
                 fragment: found.to_owned(),
             });
         }
-        if let Some(found) = phones::find_phone_number(&folded) {
+        let digits = phones::digit_reading(&folded);
+        if let Some(found) = phones::find_phone_number(&digits) {
             return Err(ContentViolation::Phone {
                 fragment: found.to_owned(),
             });

@@ -4,7 +4,50 @@
 
 use std::ops::Range;
 
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+use unicode_security::skeleton;
+
 use super::calling_codes::national_lengths;
+
+/// The (folded) text with the letters written for digits read as digits: inside a word
+/// that holds a digit and otherwise only letters that look like `0` or `1` (`O`, `o`,
+/// Cyrillic `О`, `l`, `I`), those letters are `0` and `1` (`O77OO 9OO l23`). A word
+/// without a digit stays as it is (`I`, `lOl`).
+pub(super) fn digit_reading(text: &str) -> String {
+    let mut read = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_len = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        let (word, after) = rest.split_at(word_len);
+        let has_digit = word.chars().any(|c| c.is_ascii_digit());
+        let digits: Option<String> = has_digit
+            .then(|| word.chars().map(digit_look_alike).collect())
+            .flatten();
+        read.push_str(digits.as_deref().unwrap_or(word));
+        let gap_len = after.find(char::is_alphanumeric).unwrap_or(after.len());
+        read.push_str(&after[..gap_len]);
+        rest = &after[gap_len..];
+    }
+    read
+}
+
+/// A digit, or the digit a letter looks like: the letters whose UTS #39 prototype is
+/// `O` or `l` (the prototypes of `0` and `1`), and a lower-case `o`.
+fn digit_look_alike(c: char) -> Option<char> {
+    if c.is_ascii_digit() {
+        return Some(c);
+    }
+    let mut buffer = [0; 4];
+    let mut prototype = skeleton(c.encode_utf8(&mut buffer));
+    let read = match (prototype.next(), prototype.next()) {
+        (Some('O' | 'o'), None) => '0',
+        (Some('l'), None) => '1',
+        _ => return None,
+    };
+    Some(read)
+}
 
 /// The first phone number of the (folded) text.
 pub(super) fn find_phone_number(text: &str) -> Option<&str> {
@@ -53,9 +96,13 @@ fn is_cased_letter(c: char) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mark {
     Space,
+    /// Any dash (`-`, `–`, `—`, `〜`), a minus, a tilde or an underscore.
     Dash,
+    /// A dot, or anything that reads as one (`·`, `‧`: see `fold`).
     Dot,
     Slash,
+    /// A comma right before a digit (`555,123,4567`, `1,299,000`).
+    Comma,
     Bracket,
 }
 
@@ -153,22 +200,23 @@ fn starts_with_digit_after(text: &str, punctuation: char) -> bool {
 }
 
 /// The separator at the start of `s`: up to three spaces, brackets and at most one dash,
-/// dot or slash (`-`, ` - `, `) `, ` (`, `.`, `/`).
+/// dot, slash or comma (`-`, ` — `, `) `, ` (`, `.`, `/`, `_`, `~`). A comma separates
+/// only right before a digit: `1, 2, 3` is a list.
 fn separator(s: &str) -> (usize, Option<Mark>) {
     let mut len = 0;
     let mut punctuation = None;
     let mut bracket = false;
     let mut space = false;
-    for c in s.chars().take(3) {
+    let mut chars = s.chars().peekable();
+    for _ in 0..3 {
+        let Some(c) = chars.next() else { break };
+        let before_digit = chars.peek().is_some_and(char::is_ascii_digit);
         match c {
             ' ' | '\u{A0}' | '\u{2007}' | '\u{2009}' | '\u{202F}' => space = true,
             '(' | ')' => bracket = true,
-            '-' | '\u{2010}'..='\u{2013}' | '.' | '/' if punctuation.is_none() => {
-                punctuation = Some(match c {
-                    '.' => Mark::Dot,
-                    '/' => Mark::Slash,
-                    _ => Mark::Dash,
-                });
+            ',' if punctuation.is_none() && before_digit => punctuation = Some(Mark::Comma),
+            c if punctuation.is_none() && punctuation_mark(c).is_some() => {
+                punctuation = punctuation_mark(c);
             }
             _ => break,
         }
@@ -180,6 +228,16 @@ fn separator(s: &str) -> (usize, Option<Mark>) {
         punctuation.or(space.then_some(Mark::Space))
     };
     (len, mark)
+}
+
+fn punctuation_mark(c: char) -> Option<Mark> {
+    match c {
+        '.' => Some(Mark::Dot),
+        '/' => Some(Mark::Slash),
+        '\u{2212}' | '~' | '_' => Some(Mark::Dash),
+        c if c.general_category() == GeneralCategory::DashPunctuation => Some(Mark::Dash),
+        _ => None,
+    }
 }
 
 /// A calling code followed by a national number of a length that code has. A trunk
@@ -231,9 +289,9 @@ fn is_day(digits: &str) -> bool {
             .is_ok_and(|day| (1..=31).contains(&day))
 }
 
-/// `3.14159265`: phone numbers written with dots have two of them or more.
+/// `3.14159265`, `3,14159265`: phone numbers written with dots have two of them or more.
 fn is_decimal(groups: &[Group]) -> bool {
-    groups.len() == 2 && groups[1].mark == Some(Mark::Dot)
+    groups.len() == 2 && matches!(groups[1].mark, Some(Mark::Dot | Mark::Comma))
 }
 
 fn is_ipv4(groups: &[Group]) -> bool {
@@ -261,8 +319,8 @@ fn is_year_list_or_range(groups: &[Group]) -> bool {
     years || range
 }
 
-/// Thousands written in groups of three (`1 299 000`, `12.500.000`, `100 000 000`), and
-/// round numbers (`150000000`). A nine-digit `612 345 678` is a phone number: amounts
+/// Thousands written in groups of three (`1 299 000`, `12.500.000`, `100 000 000`,
+/// `123,456,789`), and round numbers (`150000000`). A nine-digit `612 345 678` is a phone number: amounts
 /// that large are rare in a chat, Spanish mobile numbers are written that way.
 fn is_amount(groups: &[Group]) -> bool {
     let [first, rest @ ..] = groups else {
@@ -273,11 +331,16 @@ fn is_amount(groups: &[Group]) -> bool {
     }
     let mark = rest[0].mark;
     let thousands = first.digits.len() <= 3
-        && matches!(mark, Some(Mark::Space | Mark::Dot))
+        && matches!(mark, Some(Mark::Space | Mark::Dot | Mark::Comma))
         && rest
             .iter()
             .all(|group| group.digits.len() == 3 && group.mark == mark);
-    thousands && (first.digits.len() < 3 || rest.iter().all(|group| group.digits == "000"))
+    // Commas group nothing but thousands (`123,456,789`); spaces and dots group phone
+    // numbers too.
+    thousands
+        && (first.digits.len() < 3
+            || mark == Some(Mark::Comma)
+            || rest.iter().all(|group| group.digits == "000"))
 }
 
 /// `10 000 - 20 000`: two amounts joined by a dash.
@@ -352,9 +415,32 @@ mod tests {
             ("tel:+4915112345678", "+4915112345678"),
             ("8 (916) 123-45-67", "8 (916) 123-45-67"),
             ("030/1234567", "030/1234567"),
+            ("07700—900—123", "07700—900—123"),
+            ("07700 — 900 — 123", "07700 — 900 — 123"),
+            ("07700_900_123", "07700_900_123"),
+            ("07700~900~123", "07700~900~123"),
+            ("07700〜900〜123", "07700〜900〜123"),
+            ("555,123,4567", "555,123,4567"),
+            ("+44,20,7946,0958", "+44,20,7946,0958"),
+            ("555−123−4567", "555−123−4567"),
         ] {
             assert_eq!(find_phone_number(raw), Some(expected), "{raw:?}");
         }
+    }
+
+    #[test]
+    fn reads_letters_written_for_digits() {
+        for (raw, read) in [
+            ("O77OO 9OO l23", "07700 900 123"),
+            ("call 0770O900l23", "call 07700900123"),
+            ("o7700 9oo I23", "07700 900 123"),
+            ("Ο77ΟΟ 9ΟΟ", "07700 900"),
+            ("I am lOl 1st Zoo 2", "I am lOl 1st Zoo 2"),
+        ] {
+            assert_eq!(digit_reading(raw), read, "{raw:?}");
+        }
+        let read = digit_reading("ring O77OO 9OO l23 now");
+        assert_eq!(find_phone_number(&read), Some("07700 900 123"));
     }
 
     #[test]
@@ -391,6 +477,14 @@ mod tests {
             "1234567",
             "¥123456789",
             "123456789元",
+            "123,456,789",
+            "1,299,000 people",
+            "3,14159265",
+            "55,7558, 37,6173",
+            "1, 2, 3, 4, 5, 6, 7",
+            "2000~3000 words",
+            "1990—2000",
+            "10 — 20 words",
         ] {
             assert_eq!(find_phone_number(raw), None, "{raw:?}");
         }

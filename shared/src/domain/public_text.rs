@@ -257,7 +257,7 @@ fn joins_arabic_letters(chars: &[char], at: usize) -> bool {
 /// show nothing when a font lacks them. Most are also Cf or unassigned; this list also
 /// catches the Hangul fillers (letters that render blank), the combining grapheme joiner
 /// and the variation selectors.
-pub(crate) fn is_default_ignorable(c: char) -> bool {
+fn is_default_ignorable(c: char) -> bool {
     matches!(c,
         '\u{00AD}'
         | '\u{034F}'

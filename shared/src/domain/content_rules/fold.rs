@@ -4,8 +4,8 @@
 //!
 //! 1. NFKC: full-width forms, mathematical and enclosed letters and digits (`𝐞𝐱`, `ⓔⓧ`,
 //!    `①`), superscripts, ligatures and the small or leader dots (`﹒`, `․`) become plain
-//!    characters; marks drawn on another character (`e̲x̲`, accents, zalgo) and
-//!    default-ignorable characters (joiners) are dropped.
+//!    characters; marks drawn on another character (`e̲x̲`, accents, zalgo, variation
+//!    selectors) and format characters (joiners, direction marks) are dropped.
 //! 2. Every decimal digit of every script becomes its ASCII digit ([`digits`](super::digits)).
 //! 3. Dots: a character that reads as a dot ([`is_dot_like`]) next to an ASCII letter or
 //!    digit becomes `.` (`example·com`, `example。com`). Between words of other scripts it
@@ -19,13 +19,12 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
 use super::confusables::{is_dot_like, latin_reading};
 use super::digits::ascii_digit;
-use crate::domain::public_text::is_default_ignorable;
 
 /// `text` as the rules read it.
 pub(super) fn fold(text: &str) -> String {
     let plain: Vec<char> = text
         .nfkd()
-        .filter(|c| !is_nonspacing_mark(*c) && !is_default_ignorable(*c))
+        .filter(|c| !is_nonspacing_mark(*c) && c.general_category() != GeneralCategory::Format)
         .nfc()
         .collect();
     let mapped: String = plain

@@ -100,6 +100,8 @@ mod violation;
 #[cfg(test)]
 mod cases;
 #[cfg(test)]
+mod corpus;
+#[cfg(test)]
 mod probes;
 #[cfg(test)]
 mod properties;

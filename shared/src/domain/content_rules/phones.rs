@@ -8,6 +8,7 @@ use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 use unicode_security::skeleton;
 
 use super::calling_codes::national_lengths;
+use super::fold::fold;
 
 /// The (folded) text with the letters written for digits read as digits: inside a word
 /// that holds a digit and otherwise only letters that look like `0` or `1` (`O`, `o`,
@@ -151,7 +152,12 @@ impl<'t> Candidate<'t> {
 
     fn is_phone_number(&self, text: &str) -> bool {
         let after = &text[self.range.end..];
-        if after.starts_with(is_cased_letter) || starts_with_digit_after(after, ',') {
+        // `2000000km`, `65535 32-bit words`: a number glued to a word is a unit or a code.
+        let glued_to_a_word = after.starts_with(is_cased_letter)
+            || after
+                .strip_prefix('-')
+                .is_some_and(|rest| rest.starts_with(is_cased_letter));
+        if glued_to_a_word || starts_with_digit_after(after, ',') {
             return false;
         }
         // `2026-11-28 10:30`: the hour belongs to the time, not to the number.
@@ -186,12 +192,16 @@ fn reads_as_something_else(groups: &[Group], digits: &str) -> bool {
         || is_ipv4(groups)
         || is_year_list_or_range(groups)
         || is_amount(groups)
+        || is_indian_amount(groups)
         || is_amount_range(groups)
         || is_isbn13(digits)
         // `1 2 3 4 5 6 7`, `978-3-16-148410-0`: counting or a code, not a phone.
         || single_digit_groups >= 2
         // `10.30 11.45`: times or scores.
         || (groups.len() <= 4 && groups.iter().all(|group| group.digits.len() <= 2))
+        // `10,20,30,40,50`: a list (phone numbers are not written in pairs with commas).
+        || (groups.iter().any(|group| group.mark == Some(Mark::Comma))
+            && groups.iter().all(|group| group.digits.len() <= 2))
 }
 
 fn starts_with_digit_after(text: &str, punctuation: char) -> bool {
@@ -343,6 +353,21 @@ fn is_amount(groups: &[Group]) -> bool {
             || rest.iter().all(|group| group.digits == "000"))
 }
 
+/// `12,50,000`, `1,20,00,000`: lakhs and crores, the Indian way of grouping amounts (two
+/// digits a group, the last three).
+fn is_indian_amount(groups: &[Group]) -> bool {
+    let [first, middle @ .., last] = groups else {
+        return false;
+    };
+    !middle.is_empty()
+        && first.digits.len() <= 2
+        && middle.iter().all(|group| group.digits.len() == 2)
+        && last.digits.len() == 3
+        && groups[1..]
+            .iter()
+            .all(|group| group.mark == Some(Mark::Comma))
+}
+
 /// `10 000 - 20 000`: two amounts joined by a dash.
 fn is_amount_range(groups: &[Group]) -> bool {
     let Some(dash) = groups
@@ -367,31 +392,68 @@ fn is_isbn13(digits: &str) -> bool {
         && weighted.is_multiple_of(10)
 }
 
-/// Words that make a number next to them an amount.
+/// Words that make a number next to them an amount, written as people do (they are
+/// folded as the text is before they are compared).
 const CURRENCY_WORDS: &[&str] = &[
-    "руб", "₽", "грн", "usd", "eur", "euro", "dollar", "gbp", "pound", "yuan", "rmb", "yen",
-    "peso", "lira", "rupee",
+    "руб",
+    "₽",
+    "грн",
+    "лв",
+    "usd",
+    "eur",
+    "euro",
+    "dollar",
+    "gbp",
+    "pound",
+    "yuan",
+    "rmb",
+    "yen",
+    "won",
+    "peso",
+    "lira",
+    "rupee",
+    "rs",
+    "inr",
+    "lakh",
+    "crore",
+    "रुपये",
+    "रुपए",
+    "लाख",
+    "करोड़",
+    "zł",
+    "kč",
+    "tl",
+    "vnd",
+    "đồng",
+    "บาท",
+    "تومان",
+    "ريال",
+    "درهم",
+    "دينار",
+    "جنيه",
+    "ليرة",
 ];
 
+/// A currency sign or word next to the number, or the Japanese postal mark before it
+/// (`〒100-0001` is a postal code).
 fn is_next_to_a_currency(text: &str, number: Range<usize>) -> bool {
     let before = text[..number.start].trim_end().chars().next_back();
     let after = text[number.end..].trim_start();
-    before.is_some_and(is_currency_sign)
+    let after_lower = after.to_lowercase();
+    before.is_some_and(|c| is_currency_sign(c) || c == '〒')
         || after.starts_with(is_currency_sign)
-        || CURRENCY_WORDS.iter().any(|word| {
-            after
-                .get(..word.len())
-                .is_some_and(|start| start.to_lowercase() == *word)
-        })
+        || CURRENCY_WORDS
+            .iter()
+            .any(|word| after_lower.starts_with(&fold(word).to_lowercase()))
 }
 
-/// Currency signs, and the Chinese and Japanese characters written after amounts
-/// (yuan, yen, ten thousand, hundred million).
+/// Currency signs, and the Chinese, Japanese and Korean characters written after amounts
+/// (yuan, yen, won, ten thousand, hundred million).
 fn is_currency_sign(c: char) -> bool {
     matches!(
         c,
         '$' | '¢' | '£' | '¤' | '¥' | '֏' | '؋' | '৳' | '฿' | '៛' | '﷼' | '\u{20A0}'..='\u{20C0}'
-    ) || "元円圆块万萬亿億".contains(c)
+    ) || "元円圆块万萬亿億원만억".contains(c)
 }
 
 #[cfg(test)]
@@ -485,6 +547,13 @@ mod tests {
             "2000~3000 words",
             "1990—2000",
             "10 — 20 words",
+            "10,20,30,40,50",
+            "12,50,000 रुपये",
+            "₹1,20,00,000",
+            "〒100-0001 東京都",
+            "1,500,000원",
+            "1234567 ₩",
+            "65535 32-bit words",
         ] {
             assert_eq!(find_phone_number(raw), None, "{raw:?}");
         }

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 #[allow(dead_code)]
-#[path = "../../../shared/src/domain/content_rules/mod.rs"]
+#[path = "../../../../shared/src/domain/content_rules/mod.rs"]
 mod content_rules;
 
 use content_rules::ContentRules;

@@ -55,6 +55,7 @@ fn is_nonspacing_mark(c: char) -> bool {
 /// A label of a domain, folded as the text around it would be: how the top-level domain
 /// list is written down (see `tlds`), so that a label of the text and its entry compare
 /// equal.
+#[cfg(test)]
 pub(super) fn fold_label(label: &str) -> String {
     fold(label).to_lowercase()
 }

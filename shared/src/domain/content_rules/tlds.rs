@@ -92,6 +92,7 @@ mod tests {
              //! `tlds-alpha-by-domain.txt`: do not edit (see `tlds.rs` to refresh it).\n\
              \n\
              /// The list this table was generated from.\n\
+             #[cfg(test)]\n\
              pub(super) const SOURCE: &str = {source:?};\n\
              \n\
              /// Every top-level domain in lower case; an internationalised one both as IANA writes\n\

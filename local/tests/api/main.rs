@@ -4,6 +4,7 @@
 mod accounts;
 mod authorization;
 mod budget;
+mod content_rules;
 mod conversations;
 mod credits;
 mod gate;

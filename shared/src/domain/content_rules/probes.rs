@@ -219,6 +219,11 @@ const PROBES: &[(&str, &[&str], &str)] = &[
         PHONE,
     ),
     (
+        "listed words in disguise",
+        &["you 𝐢𝐝𝐢𝐨𝐭", "you іdiot", "you i\u{332}d\u{332}iot", "ⓘⓓⓘⓞⓣ"],
+        "blocklisted_word",
+    ),
+    (
         "contact details as display names",
         &[
             "WhatsApp 07700900123",

@@ -1,16 +1,23 @@
 //! Look-alike characters, as UTS #39 (Unicode Security Mechanisms) defines them: each
 //! confusable character has a prototype, the character it is read as (Cyrillic `о` is
-//! Latin `o`, `‧` is `·`), and a string whose characters do not all belong to one script
-//! is mixed-script. The data is the `unicode-security` crate's.
+//! Latin `o`, `‧` is `·`).
+//!
+//! The prototypes the rules need (those that are one ASCII letter or digit, a full stop
+//! or a middle dot) are generated into `prototypes.rs` from the `unicode-security` crate's
+//! UTS #39 data, which a test keeps them equal to: the whole crate would add ~460 KiB to
+//! every function binary for ~13 KiB of table (docs/performance.md, "Content rules").
+//! `UPDATE_GENERATED=1 cargo test -p natives-shared prototypes` rewrites the table after
+//! the crate is updated.
 
-use unicode_security::{MixedScript, skeleton};
+use super::prototypes::PROTOTYPES;
 
-/// The UTS #39 prototype of `c` when it is a single character.
-fn prototype(c: char) -> Option<char> {
-    let mut buffer = [0; 4];
-    let mut read = skeleton(c.encode_utf8(&mut buffer));
-    let first = read.next()?;
-    read.next().is_none().then_some(first)
+/// The UTS #39 prototype of `c` when it is one ASCII letter or digit, `.` or `·`, and
+/// not `c` itself.
+pub(super) fn prototype(c: char) -> Option<char> {
+    PROTOTYPES
+        .binary_search_by_key(&c, |(confusable, _)| *confusable)
+        .ok()
+        .map(|index| PROTOTYPES[index].1)
 }
 
 /// A character other than a letter or digit that reads as a dot: the full stops IDNA
@@ -19,16 +26,18 @@ fn prototype(c: char) -> Option<char> {
 pub(super) fn is_dot_like(c: char) -> bool {
     c == '.'
         || c == '\u{3002}'
-        || (!c.is_ascii() && !c.is_alphanumeric() && matches!(prototype(c), Some('.' | '\u{B7}')))
+        || (!c.is_ascii()
+            && !c.is_alphanumeric()
+            && matches!(prototype(c).unwrap_or(c), '.' | '\u{B7}'))
 }
 
 /// `run` read as Latin when it holds Latin letters and look-alikes: in each label (the
-/// parts between dots and at signs) that mixes scripts, or that is wholly made of
+/// parts between dots and at signs) that holds a Latin letter, or that is wholly made of
 /// look-alikes, each letter or digit whose prototype is an ASCII letter or digit becomes
 /// that character (`example.соm` with Cyrillic `с` and `о` is `example.com`, and so are
-/// `example.со` with a Cyrillic ending, and `ɡmail` with a script g). A run
-/// without a Latin letter is left as written (`пример.рф` and `хорошо.со` are Russian,
-/// however they look), and so is a label that cannot be read as Latin (`example.рф`).
+/// `example.со` with a Cyrillic ending, and `ɡmail` with a script g). A run without a
+/// Latin letter is left as written (`пример.рф` and `хорошо.со` are Russian, however
+/// they look), and so is a label that cannot be read as Latin (`example.рф`).
 pub(super) fn latin_reading(run: &str) -> Option<String> {
     let has_latin = run.chars().any(|c| c.is_ascii_alphabetic());
     let has_other = run.chars().any(|c| !c.is_ascii());
@@ -47,7 +56,8 @@ pub(super) fn latin_reading(run: &str) -> Option<String> {
     Some(read)
 }
 
-/// `label` with its look-alikes as ASCII, when it mixes scripts or all of it reads so.
+/// `label` with its look-alikes as ASCII, when it holds a Latin letter or all of it
+/// reads so.
 fn read_label_as_latin(label: &str) -> Option<String> {
     let latin: String = label
         .chars()
@@ -60,12 +70,84 @@ fn read_label_as_latin(label: &str) -> Option<String> {
                 .unwrap_or(c)
         })
         .collect();
-    (!label.is_single_script() || latin.is_ascii()).then_some(latin)
+    (label.chars().any(|c| c.is_ascii_alphabetic()) || latin.is_ascii()).then_some(latin)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const GENERATED: &str = "src/domain/content_rules/prototypes.rs";
+
+    /// Every character whose UTS #39 skeleton is one other character that is an ASCII
+    /// letter or digit, `.` or `·`, as the crate computes it.
+    fn from_unicode_security() -> Vec<(char, char)> {
+        (0..=u32::from(char::MAX))
+            .filter_map(char::from_u32)
+            .filter_map(|c| {
+                let mut buffer = [0; 4];
+                let mut skeleton = unicode_security::skeleton(c.encode_utf8(&mut buffer));
+                let (Some(prototype), None) = (skeleton.next(), skeleton.next()) else {
+                    return None;
+                };
+                let wanted =
+                    prototype.is_ascii_alphanumeric() || matches!(prototype, '.' | '\u{B7}');
+                (wanted && prototype != c).then_some((c, prototype))
+            })
+            .collect()
+    }
+
+    fn generated_source() -> String {
+        let (major, minor, update) = unicode_security::UNICODE_VERSION;
+        let entries: String = from_unicode_security()
+            .iter()
+            .map(|(c, prototype)| format!("    ('\\u{{{:X}}}', {prototype:?}),\n", u32::from(*c)))
+            .collect();
+        format!(
+            "//! @generated by `confusables::tests::prototypes_are_generated_from_unicode_security`\n\
+             //! from the UTS #39 data of unicode-security (Unicode {major}.{minor}.{update}): do not\n\
+             //! edit (see `confusables.rs` to refresh it).\n\
+             \n\
+             /// `(character, its prototype)` for every character whose prototype is one ASCII\n\
+             /// letter or digit, `.` or `·`, other than itself. Sorted by character.\n\
+             #[rustfmt::skip]\n\
+             pub(super) const PROTOTYPES: &[(char, char)] = &[\n{entries}];\n"
+        )
+    }
+
+    #[test]
+    fn prototypes_are_generated_from_unicode_security() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(GENERATED);
+        let fresh = generated_source();
+        if std::env::var_os("UPDATE_GENERATED").is_some() {
+            std::fs::write(&path, &fresh).expect("writing prototypes.rs");
+        }
+        let committed = std::fs::read_to_string(&path).expect("prototypes.rs");
+        assert!(
+            committed == fresh,
+            "prototypes.rs is not generated from unicode-security's data: run \
+             `UPDATE_GENERATED=1 cargo test -p natives-shared prototypes`"
+        );
+    }
+
+    #[test]
+    fn knows_the_prototypes_of_look_alikes() {
+        for (c, expected) in [
+            ('о', 'o'),
+            ('с', 'c'),
+            ('О', 'O'),
+            ('ı', 'i'),
+            ('I', 'l'),
+            ('0', 'O'),
+            ('ɡ', 'g'),
+            ('‧', '\u{B7}'),
+        ] {
+            assert_eq!(prototype(c), Some(expected), "{c:?}");
+        }
+        for c in ['a', 'o', 'ß', 'й', '中', 'ᴇ'] {
+            assert_eq!(prototype(c), None, "{c:?}");
+        }
+    }
 
     #[test]
     fn dots_are_what_reads_as_a_dot() {

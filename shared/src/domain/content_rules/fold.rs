@@ -22,36 +22,73 @@ use super::digits::ascii_digit;
 
 /// `text` as the rules read it.
 pub(super) fn fold(text: &str) -> String {
-    let plain: Vec<char> = text
-        .nfkd()
-        .filter(|c| !is_nonspacing_mark(*c) && c.general_category() != GeneralCategory::Format)
-        .nfc()
-        .collect();
-    let mapped: String = plain
+    // ASCII is its own NFKC and holds no mark, no look-alike and no other digit.
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    let plain: Vec<char> = text.nfkd().filter_map(plain_char).nfc().collect();
+    let dotted: String = plain
         .iter()
         .enumerate()
         .map(|(at, &c)| {
-            if let Some(digit) = ascii_digit(c) {
-                digit
-            } else if c != '.' && reads_as_a_dot(&plain, at) && is_dot_like(c) {
-                '.'
-            } else {
-                c
-            }
+            let dot = !c.is_ascii() && reads_as_a_dot(&plain, at) && is_dot_like(c);
+            if dot { '.' } else { c }
         })
         .collect();
-    read_mixed_runs_as_latin(&mapped)
+    let in_run = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@');
+    rewrite_words(&dotted, |b| b.is_ascii_alphabetic(), in_run, latin_reading)
 }
 
-/// Marks drawn on another character (`e̲`, accents, zalgo). Spacing marks, the vowel
+/// A character of the NFKD text as read: ASCII digits for the decimal digits of every
+/// script, nothing for marks drawn on another character (`e̲`, accents, zalgo, variation
+/// selectors) and format characters (joiners, direction marks). Spacing marks, the vowel
 /// signs of Indic scripts, are letters to a reader and stay.
-fn is_nonspacing_mark(c: char) -> bool {
-    matches!(
-        c.general_category(),
-        GeneralCategory::NonspacingMark | GeneralCategory::EnclosingMark
-    )
+fn plain_char(c: char) -> Option<char> {
+    if c.is_ascii() {
+        return Some(c);
+    }
+    match c.general_category() {
+        GeneralCategory::NonspacingMark
+        | GeneralCategory::EnclosingMark
+        | GeneralCategory::Format => None,
+        GeneralCategory::DecimalNumber => ascii_digit(c),
+        _ => Some(c),
+    }
 }
 
+/// `text` with each word that holds an `anchor` byte (a word: a maximal run of `in_word`
+/// characters) replaced by what `read` makes of it, if anything. Only the words around
+/// anchors are looked at: a text in another script without one is copied as it is.
+pub(super) fn rewrite_words(
+    text: &str,
+    anchor: impl Fn(u8) -> bool,
+    in_word: impl Fn(char) -> bool,
+    read: impl Fn(&str) -> Option<String>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(offset) = text.as_bytes()[at..].iter().position(|b| anchor(*b)) {
+        let hit = at + offset;
+        let start = text[..hit]
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| in_word(*c))
+            .last()
+            .map_or(hit, |(i, _)| i);
+        let end = text[hit..]
+            .find(|c: char| !in_word(c))
+            .map_or(text.len(), |len| hit + len);
+        if let Some(read) = read(&text[start..end]) {
+            out.push_str(&text[copied..start]);
+            out.push_str(&read);
+            copied = end;
+        }
+        at = end.max(hit + 1);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
 /// A label of a domain, folded as the text around it would be: how the top-level domain
 /// list is written down (see `tlds`), so that a label of the text and its entry compare
 /// equal.
@@ -174,11 +211,7 @@ mod tests {
             "สวัสดีครับ",
         ] {
             let folded = fold(text);
-            let unmarked: String = text
-                .nfd()
-                .filter(|c| !is_nonspacing_mark(*c))
-                .nfc()
-                .collect();
+            let unmarked: String = text.nfd().filter_map(plain_char).nfc().collect();
             assert_eq!(folded, unmarked, "{text:?}");
         }
     }

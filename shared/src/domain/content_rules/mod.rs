@@ -120,6 +120,7 @@ mod fold;
 mod ip_literals;
 mod links;
 mod phones;
+mod prototypes;
 mod separators;
 mod tld_list;
 mod tlds;

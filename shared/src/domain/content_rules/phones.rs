@@ -5,33 +5,22 @@
 use std::ops::Range;
 
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
-use unicode_security::skeleton;
 
 use super::calling_codes::national_lengths;
-use super::fold::fold;
+use super::confusables::prototype;
+use super::fold::{fold, rewrite_words};
 
 /// The (folded) text with the letters written for digits read as digits: inside a word
 /// that holds a digit and otherwise only letters that look like `0` or `1` (`O`, `o`,
 /// Cyrillic `О`, `l`, `I`), those letters are `0` and `1` (`O77OO 9OO l23`). A word
 /// without a digit stays as it is (`I`, `lOl`).
 pub(super) fn digit_reading(text: &str) -> String {
-    let mut read = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let word_len = rest
-            .find(|c: char| !c.is_alphanumeric())
-            .unwrap_or(rest.len());
-        let (word, after) = rest.split_at(word_len);
-        let has_digit = word.chars().any(|c| c.is_ascii_digit());
-        let digits: Option<String> = has_digit
-            .then(|| word.chars().map(digit_look_alike).collect())
-            .flatten();
-        read.push_str(digits.as_deref().unwrap_or(word));
-        let gap_len = after.find(char::is_alphanumeric).unwrap_or(after.len());
-        read.push_str(&after[..gap_len]);
-        rest = &after[gap_len..];
-    }
-    read
+    let read = |word: &str| {
+        let all_digits = word.bytes().all(|b| b.is_ascii_digit());
+        let digits: Option<String> = word.chars().map(digit_look_alike).collect();
+        digits.filter(|_| !all_digits)
+    };
+    rewrite_words(text, |b| b.is_ascii_digit(), char::is_alphanumeric, read)
 }
 
 /// A digit, or the digit a letter looks like: the letters whose UTS #39 prototype is
@@ -40,14 +29,11 @@ fn digit_look_alike(c: char) -> Option<char> {
     if c.is_ascii_digit() {
         return Some(c);
     }
-    let mut buffer = [0; 4];
-    let mut prototype = skeleton(c.encode_utf8(&mut buffer));
-    let read = match (prototype.next(), prototype.next()) {
-        (Some('O' | 'o'), None) => '0',
-        (Some('l'), None) => '1',
-        _ => return None,
-    };
-    Some(read)
+    match prototype(c).unwrap_or(c) {
+        'O' | 'o' => Some('0'),
+        'l' => Some('1'),
+        _ => None,
+    }
 }
 
 /// The first phone number of the (folded) text.

@@ -40,7 +40,7 @@ pub(super) fn is_dot_like(c: char) -> bool {
 /// they look), and so is a label that cannot be read as Latin (`example.рф`).
 pub(super) fn latin_reading(run: &str) -> Option<String> {
     let has_latin = run.chars().any(|c| c.is_ascii_alphabetic());
-    let has_other = run.chars().any(|c| !c.is_ascii());
+    let has_other = !run.is_ascii();
     if !(has_latin && has_other) {
         return None;
     }

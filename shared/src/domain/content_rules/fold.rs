@@ -113,29 +113,6 @@ fn reads_as_a_dot(chars: &[char], at: usize) -> bool {
     ascii_beside && !catalan
 }
 
-/// Runs of the characters addresses are written with (letters, digits, `.-_@`) that mix
-/// scripts, read as Latin.
-fn read_mixed_runs_as_latin(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_owned();
-    }
-    let in_run = |c: char| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | '@');
-    let mut read = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let run_len = rest.find(|c: char| !in_run(c)).unwrap_or(rest.len());
-        let (run, after) = rest.split_at(run_len);
-        match latin_reading(run) {
-            Some(latin) => read.push_str(&latin),
-            None => read.push_str(run),
-        }
-        let gap_len = after.find(in_run).unwrap_or(after.len());
-        read.push_str(&after[..gap_len]);
-        rest = &after[gap_len..];
-    }
-    read
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -71,6 +71,18 @@ fn assert_rule(problem: &Value, field: &str, rule: &str, probe: &str) {
     );
 }
 
+/// A stack with a funded user and their thread of one message "Original": the thread's
+/// and the message's ids.
+async fn funded_thread() -> (TestApp, TestUser, String, String) {
+    let app = spawn_app().await;
+    let ada = app.registered_user("ada@example.com").await;
+    app.fund(&ada, 100).await;
+    let thread = app.thread(&ada, "Original").await;
+    let thread_id = thread["id"].as_str().unwrap().to_owned();
+    let message_id = thread["first_message"]["id"].as_str().unwrap().to_owned();
+    (app, ada, thread_id, message_id)
+}
+
 impl TestApp {
     async fn edit(&self, user: &TestUser, message_id: &str, text: &str) -> reqwest::Response {
         self.send(
@@ -150,23 +162,18 @@ async fn patch_me_refuses_a_display_name_with_a_contact_detail() {
 
 #[tokio::test]
 async fn every_disguise_is_refused_in_edits_titles_and_posts_and_nothing_is_charged() {
-    let app = spawn_app().await;
-    let ada = app.registered_user("ada@example.com").await;
-    app.fund(&ada, 100).await;
-    let thread = app.thread(&ada, "Original").await;
-    let thread_id = thread["id"].as_str().unwrap();
-    let message_id = thread["first_message"]["id"].as_str().unwrap();
+    let (app, ada, thread_id, message_id) = funded_thread().await;
     let (balance, _) = app.balance(&ada.access_token).await;
     for (probe, rule) in PROBES {
         let text = format!("Hallo! {probe}");
         let problem = assert_problem(
-            app.edit(&ada, message_id, &text).await,
+            app.edit(&ada, &message_id, &text).await,
             422,
             "content_rule_violation",
         )
         .await;
         assert_rule(&problem, "text", rule, probe);
-        let reply = app.reply(&ada, thread_id, &json!({ "text": text })).await;
+        let reply = app.reply(&ada, &thread_id, &json!({ "text": text })).await;
         let problem = assert_problem(reply, 422, "content_rule_violation").await;
         assert_rule(&problem, "text", rule, probe);
     }
@@ -197,16 +204,11 @@ async fn every_disguise_is_refused_in_edits_titles_and_posts_and_nothing_is_char
 
 #[tokio::test]
 async fn ordinary_text_in_every_script_is_published() {
-    let app = spawn_app().await;
-    let ada = app.registered_user("ada@example.com").await;
-    app.fund(&ada, 100).await;
-    let thread = app.thread(&ada, "Original").await;
-    let thread_id = thread["id"].as_str().unwrap();
-    let message_id = thread["first_message"]["id"].as_str().unwrap();
+    let (app, ada, thread_id, message_id) = funded_thread().await;
     for text in ORDINARY {
-        let edited = app.edit(&ada, message_id, text).await;
+        let edited = app.edit(&ada, &message_id, text).await;
         assert_eq!(edited.status(), StatusCode::OK, "{text:?}");
-        let reply = app.reply(&ada, thread_id, &json!({ "text": text })).await;
+        let reply = app.reply(&ada, &thread_id, &json!({ "text": text })).await;
         assert_eq!(reply.status(), StatusCode::CREATED, "{text:?}");
     }
     for name in [

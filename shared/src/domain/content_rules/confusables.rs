@@ -6,8 +6,8 @@
 //! or a middle dot) are generated into `prototypes.rs` from the `unicode-security` crate's
 //! UTS #39 data, which a test keeps them equal to: the whole crate would add ~460 KiB to
 //! every function binary for ~13 KiB of table (docs/performance.md, "Content rules").
-//! `UPDATE_GENERATED=1 cargo test -p natives-shared prototypes` rewrites the table after
-//! the crate is updated.
+//! `UPDATE_GENERATED=1 cargo test -p natives-shared content_rules` rewrites the table
+//! after the crate is updated.
 
 use super::prototypes::PROTOTYPES;
 
@@ -75,6 +75,7 @@ fn read_label_as_latin(label: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::generated::assert_in_step;
     use super::*;
 
     const GENERATED: &str = "src/domain/content_rules/prototypes.rs";
@@ -117,17 +118,7 @@ mod tests {
 
     #[test]
     fn prototypes_are_generated_from_unicode_security() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(GENERATED);
-        let fresh = generated_source();
-        if std::env::var_os("UPDATE_GENERATED").is_some() {
-            std::fs::write(&path, &fresh).expect("writing prototypes.rs");
-        }
-        let committed = std::fs::read_to_string(&path).expect("prototypes.rs");
-        assert!(
-            committed == fresh,
-            "prototypes.rs is not generated from unicode-security's data: run \
-             `UPDATE_GENERATED=1 cargo test -p natives-shared prototypes`"
-        );
+        assert_in_step(GENERATED, &generated_source());
     }
 
     #[test]

@@ -133,7 +133,8 @@ fn is_capitalised(word: &str) -> bool {
         && chars.all(char::is_lowercase)
 }
 
-fn starts_a_path(after: &str) -> bool {
+/// A path or a port right after a host (`/deals`, `:8080`).
+pub(super) fn starts_a_path(after: &str) -> bool {
     let mut chars = after.chars();
     match chars.next() {
         Some('/') => true,

@@ -8,6 +8,8 @@
 use std::net::{Ipv4Addr, Ipv6Addr};
 use std::ops::Range;
 
+use super::domains::starts_a_path;
+
 /// The first IP address literal of the (unmasked) text.
 pub(super) fn find_ip_literal(text: &str) -> Option<Range<usize>> {
     candidates(text).find_map(|range| link(text, range))
@@ -51,22 +53,13 @@ fn link(text: &str, run: Range<usize>) -> Option<Range<usize>> {
     let literal = &text[run.clone()];
     let v4 = run.start..run.start + literal.find(':').unwrap_or(literal.len());
     if let Ok(address) = text[v4.clone()].parse::<Ipv4Addr>() {
-        let leads_somewhere = has_path_or_port(&text[v4.end..]) || is_public_v4(address);
+        let leads_somewhere = starts_a_path(&text[v4.end..]) || is_public_v4(address);
         return leads_somewhere.then_some(v4);
     }
     // `10:30:00` and `3:16` are times and verses: a written IPv6 address has `::` or all
     // eight groups.
     let v6_shaped = literal.contains("::") || literal.matches(':').count() == 7;
     (v6_shaped && literal.parse::<Ipv6Addr>().is_ok_and(is_global_v6)).then_some(run)
-}
-
-fn has_path_or_port(after: &str) -> bool {
-    let mut chars = after.chars();
-    match chars.next() {
-        Some('/') => true,
-        Some(':') => chars.next().is_some_and(|c| c.is_ascii_digit()),
-        _ => false,
-    }
 }
 
 /// Not private, shared, loopback, link-local, documentation, benchmarking, multicast,

@@ -131,6 +131,8 @@ mod cases;
 #[cfg(test)]
 mod corpus;
 #[cfg(test)]
+mod generated;
+#[cfg(test)]
 mod probes;
 #[cfg(test)]
 mod properties;

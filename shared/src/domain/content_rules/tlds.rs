@@ -6,7 +6,7 @@
 //! folded as the rules fold text. Tests hold the table to the copy and the copy to the
 //! `tld` crate's list, so a new crate version says when the copy is out of date. To
 //! refresh both: replace the copy's names with the new list (and its first lines), then
-//! `UPDATE_GENERATED=1 cargo test -p natives-shared tld_list` rewrites the table.
+//! `UPDATE_GENERATED=1 cargo test -p natives-shared content_rules` rewrites the table.
 
 use super::tld_list::TLDS;
 
@@ -48,6 +48,7 @@ mod tests {
     use std::collections::BTreeSet;
 
     use super::super::fold::fold_label;
+    use super::super::generated::assert_in_step;
     use super::super::tld_list::SOURCE;
     use super::*;
 
@@ -105,17 +106,7 @@ mod tests {
 
     #[test]
     fn tld_list_is_generated_from_the_committed_copy() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(GENERATED);
-        let fresh = generated_source();
-        if std::env::var_os("UPDATE_GENERATED").is_some() {
-            std::fs::write(&path, &fresh).expect("writing tld_list.rs");
-        }
-        let committed = std::fs::read_to_string(&path).expect("tld_list.rs");
-        assert!(
-            committed == fresh,
-            "tld_list.rs is not generated from tlds-alpha-by-domain.txt: run \
-             `UPDATE_GENERATED=1 cargo test -p natives-shared tld_list`"
-        );
+        assert_in_step(GENERATED, &generated_source());
         assert_eq!(SOURCE, copied_source());
     }
 

@@ -16,7 +16,9 @@ use content_rules::ContentRules;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let path = args.next().expect("usage: contentcorpus CORPUS.tsv [examples]");
+    let path = args
+        .next()
+        .expect("usage: contentcorpus CORPUS.tsv [examples]");
     let examples: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20);
     let corpus = std::fs::read_to_string(&path).expect("reading the corpus");
     let rules = ContentRules::default();

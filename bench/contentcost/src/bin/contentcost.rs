@@ -85,7 +85,11 @@ fn main() {
         .unwrap_or(20_000);
     let per_batch = (iterations / BATCHES).max(1);
     let rules = ContentRules::default();
-    let build = if cfg!(debug_assertions) { "debug" } else { "release" };
+    let build = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
     for (language, message) in MESSAGES {
         assert_eq!(rules.check(message), Ok(()), "{language} must pass");
         let first = thread_cpu_time();

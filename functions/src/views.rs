@@ -57,6 +57,19 @@ impl<'a> From<&'a Account> for AccountView<'a> {
     }
 }
 
+/// A page of a list: its items, and where the next page starts (`null`: no more).
+#[derive(Serialize)]
+pub struct Page<T> {
+    items: Vec<T>,
+    next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, next_cursor: Option<String>) -> Self {
+        Self { items, next_cursor }
+    }
+}
+
 #[derive(Serialize)]
 pub struct TokenPair {
     pub access_token: String,

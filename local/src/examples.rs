@@ -41,7 +41,7 @@ use natives_shared::domain::{
     Account, AccountId, AccountStatus, Consents, Purchase, PurchaseStatus, Role, SessionId,
 };
 use natives_shared::domain::{EmailKind, MessageId, PrivacyRequestKind, UploadId};
-use natives_shared::gate::Caller;
+use natives_shared::gate::Gate;
 use natives_shared::payments::sign_payload;
 use natives_shared::store::keys::objects;
 use natives_shared::store::{
@@ -106,15 +106,9 @@ pub async fn fill(
         Who::Account(roles) => Some(new_account(app, keys, roles).await?),
         Who::Blocked => {
             let account = new_account(app, keys, &[]).await?;
-            let caller = Caller {
-                account_id: account.id.clone(),
-                session_id: account.session_id.clone(),
-                generation: 0,
-                required_role: None,
-                display_name: None,
-                required_terms: None,
-            };
-            app.store.block_own_account(&caller, app.now()).await??;
+            app.store
+                .block_own_account(&gate_of(&account), app.now())
+                .await?;
             Some(account)
         }
     };
@@ -139,8 +133,8 @@ pub async fn fill(
     if text.contains("REPLACE_WITH_BLOCKED_ACCOUNT_ID") {
         let other = new_account(app, keys, &[]).await?;
         app.store
-            .block_own_account(&caller_of(&other), app.now())
-            .await??;
+            .block_own_account(&gate_of(&other), app.now())
+            .await?;
         text = text.replace("REPLACE_WITH_BLOCKED_ACCOUNT_ID", other.id.as_str());
     }
     if text.contains("REPLACE_WITH_TOMORROW") {
@@ -208,12 +202,12 @@ pub async fn fill(
             let request = app
                 .store
                 .file_privacy_request(
-                    &caller_of(account),
+                    &gate_of(account),
                     PrivacyRequestKind::Access,
                     None,
                     app.now(),
                 )
-                .await??;
+                .await?;
             text = text.replace("REPLACE_WITH_PRIVACY_REQUEST_ID", &request.id.to_string());
         }
         if text.contains("REPLACE_WITH_OUTBOX_EMAIL_ID") {
@@ -312,6 +306,7 @@ pub async fn new_account(
         roles: all_roles.clone(),
         status: AccountStatus::Active,
         blocked_until: None,
+        block_reason: None,
         balance_credits: 0,
         ledger_head: None,
         token_generation: 0,
@@ -428,13 +423,12 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
     Ok(session)
 }
 
-fn caller_of(account: &ExampleAccount) -> Caller {
-    Caller {
+fn gate_of(account: &ExampleAccount) -> Gate {
+    Gate {
         account_id: account.id.clone(),
         session_id: account.session_id.clone(),
         generation: 0,
         required_role: None,
-        display_name: None,
         required_terms: None,
     }
 }
@@ -459,7 +453,7 @@ async fn post(
     };
     match app
         .store
-        .start_thread(&caller_of(account), 0, &new, &post, None, app.now())
+        .start_thread(&gate_of(account), 0, &new, &post, None, app.now())
         .await?
     {
         PostOutcome::Posted(posted) => Ok(posted.message.id),

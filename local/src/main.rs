@@ -11,6 +11,7 @@ use natives_local::stack::{Stack, StackOptions, attach};
 use natives_local::{BoxError, data_dir, examples, invoke};
 use natives_shared::clock::SystemClock;
 use natives_shared::domain::{Email, Role};
+use natives_shared::store::Failure;
 
 #[derive(Parser)]
 #[command(name = "natives-local", about = "The Natives.Chat local stack")]
@@ -250,8 +251,16 @@ async fn set_roles(data: &std::path::Path, email: &str, roles: &str) -> Result<(
         .account_id_for_email(&email)
         .await?
         .ok_or_else(|| format!("no account with e-mail {}", email.as_ref()))?;
-    if !app.store.set_roles(&account_id, &parsed, app.now()).await? {
-        return Err(format!("no account with e-mail {}", email.as_ref()).into());
+    // Audited as the local operator's change, like an admin's through the API.
+    if let Err(failure) = app
+        .store
+        .set_roles_by_operator(&account_id, &parsed, app.now())
+        .await
+    {
+        return Err(match failure {
+            Failure::Refused(_) => format!("no account with e-mail {}", email.as_ref()).into(),
+            Failure::Store(error) => error.into(),
+        });
     }
     let names: Vec<_> = parsed.iter().map(|r| r.as_str()).collect();
     println!(
@@ -307,8 +316,9 @@ async fn first_admin(
     reason: &str,
 ) -> Result<(), BoxError> {
     use natives_shared::clock::rfc3339;
+    use natives_shared::domain::AuditEntry;
     use natives_shared::domain::AuditEntryId;
-    use natives_shared::store::{AuditEntry, FirstAdminOutcome};
+    use natives_shared::store::FirstAdminOutcome;
 
     let email = Email::parse(email).map_err(|e| format!("e-mail: {e}"))?;
     let (operator, reason) = (operator.trim(), reason.trim());
@@ -324,7 +334,7 @@ async fn first_admin(
     let now = time::OffsetDateTime::now_utc();
     let audit = AuditEntry {
         id: AuditEntryId::new(),
-        actor_id: account_id.clone(),
+        actor_id: account_id.clone().into(),
         action: "roles.first_admin".into(),
         target: format!("account:{account_id}"),
         target_account_id: Some(account_id.clone()),

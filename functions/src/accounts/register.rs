@@ -187,6 +187,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         roles: vec![Role::User],
         status: AccountStatus::Active,
         blocked_until: None,
+        block_reason: None,
         balance_credits: 0,
         ledger_head: None,
         token_generation: 0,

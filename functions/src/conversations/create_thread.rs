@@ -5,13 +5,13 @@ use std::collections::HashMap;
 
 use lambda_http::Request;
 use natives_shared::domain::{LanguageTag, Message, Thread, ThreadTitle, Validator};
-use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json_body, not_null};
 use natives_shared::store::{NewPost, NewThread, PostAnswer, PostContent, PostOutcome};
 use serde::{Deserialize, Serialize};
 
 use super::posting::{self, RawContent};
 use super::views::{MessageView, ThreadView};
+use crate::access::Payer;
 use crate::{App, HandlerResult, idempotency};
 
 #[derive(Deserialize)]
@@ -32,7 +32,7 @@ struct CreatedThread<'a> {
     first_message: MessageView<'a>,
 }
 
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult {
     let body: CreateThreadRequest = json_body(&request)?;
     let mut v = Validator::new();
     let language = v.check("language", LanguageTag::parse(&body.language));

@@ -10,12 +10,12 @@ use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
     Sha256Base64, UploadId, Validator, VoiceContentType, parse_voice_size,
 };
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body};
 use natives_shared::store::keys::objects;
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
+use crate::access::Bearer;
 use crate::{App, HandlerResult};
 
 #[derive(Deserialize)]
@@ -26,7 +26,7 @@ struct UploadRequest {
     sha256: String,
 }
 
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, caller: Bearer) -> HandlerResult {
     let body: UploadRequest = json_body(&request)?;
     let mut v = Validator::new();
     let content_type = v.check("content_type", VoiceContentType::parse(&body.content_type));

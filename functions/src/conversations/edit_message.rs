@@ -34,7 +34,7 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     let (message, seen_by) = app
         .store
         .message_for(&message_id, Some(&caller), app.now())
-        .await??;
+        .await?;
     let message = message
         .filter(|m| m.visible_to(seen_by.as_ref()))
         .ok_or(ApiError::NotFound)?;

@@ -39,10 +39,10 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
         .store
         .authors(
             page.messages.iter().map(|m| &m.author_id),
-            viewer.as_ref(),
+            viewer.as_deref(),
             app.now(),
         )
-        .await??;
+        .await?;
     // Hidden and removed messages are not there for anyone but their author and
     // moderators.
     let items: Vec<MessageView> = page

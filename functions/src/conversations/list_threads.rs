@@ -50,7 +50,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
             None,
             app.now(),
         )
-        .await??;
+        .await?;
     let items: Vec<ThreadView> = threads
         .threads
         .iter()

@@ -6,13 +6,13 @@ use std::collections::HashMap;
 
 use lambda_http::Request;
 use natives_shared::domain::{Message, Thread, ThreadId, Validator};
-use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json_body, not_null, path_id};
 use natives_shared::store::{NewPost, PostAnswer, PostContent, PostOutcome};
 use serde::Deserialize;
 
 use super::posting::{self, RawContent};
 use super::views::MessageView;
+use crate::access::Payer;
 use crate::{App, HandlerResult, idempotency};
 
 #[derive(Deserialize)]
@@ -26,7 +26,7 @@ struct PostMessageRequest {
     reply_to: Option<String>,
 }
 
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult {
     let thread_id: ThreadId = path_id(&request, "thread_id")?;
     let body: PostMessageRequest = json_body(&request)?;
     let mut v = Validator::new();

@@ -3,7 +3,6 @@
 
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{Purchase, PurchaseStatus, TariffId};
-use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::payments::{CheckoutOrder, CheckoutSession};
@@ -11,6 +10,7 @@ use natives_shared::store::CheckoutRecorded;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::access::Payer;
 use crate::app::CheckoutProvider;
 use crate::{App, HandlerResult, idempotency};
 
@@ -27,14 +27,14 @@ fn unknown_tariff() -> ApiError {
     }
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> HandlerResult {
     let body: CheckoutRequest = json_body(&request)?;
     let tariff_id = TariffId::parse(&body.tariff_id).map_err(|_| unknown_tariff())?;
     let now = app.now();
     let (account, tariff) = app
         .store
         .caller_account_and_tariff(&caller, tariff_id.as_ref(), now)
-        .await??;
+        .await?;
     let tariff = tariff.filter(|t| t.active).ok_or_else(unknown_tariff)?;
 
     let key = idempotency::request_under_key(&request, &caller)?;

@@ -11,7 +11,7 @@ use crate::views::LedgerEntryView;
 use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
-    let account = app.store.caller_account(&caller, app.now()).await??;
+    let account = app.store.caller_account(&caller, app.now()).await?;
     let query = request.query_string_parameters();
     let parameters = query
         .iter()

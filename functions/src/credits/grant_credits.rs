@@ -3,14 +3,15 @@
 //! in the audit log.
 
 use natives_shared::clock::rfc3339;
+use natives_shared::domain::AuditEntry;
 use natives_shared::domain::{
     AccountId, AuditEntryId, LedgerLine, StaffReason, Validator, parse_credits,
 };
-use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json_body, path_id};
-use natives_shared::store::{AuditEntry, CreditGrant, GrantAnswer, GrantOutcome};
+use natives_shared::store::{CreditGrant, GrantAnswer, GrantOutcome};
 use serde::Deserialize;
 
+use crate::access::{Admin, Staff};
 use crate::views::LedgerEntryView;
 use crate::{App, HandlerResult, idempotency};
 
@@ -21,7 +22,11 @@ struct GrantRequest {
     reason: String,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: Staff<Admin>,
+) -> HandlerResult {
     let body: GrantRequest = json_body(&request)?;
     let account_id: AccountId = path_id(&request, "account_id")?;
     let mut v = Validator::new();
@@ -31,7 +36,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let now = app.now();
     let audit = AuditEntry {
         id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone(),
+        actor_id: caller.account_id.clone().into(),
         action: "credits.grant".into(),
         target: format!("account:{account_id}"),
         target_account_id: Some(account_id.clone()),

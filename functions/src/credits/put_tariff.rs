@@ -2,15 +2,15 @@
 //! already made keep the price they were made at: they carry their own copy.
 
 use natives_shared::clock::rfc3339;
+use natives_shared::domain::AuditEntry;
 use natives_shared::domain::{
     AuditEntryId, Money, Tariff, TariffId, TariffName, Validator, check_credits_per_unit,
     parse_credits,
 };
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, path_param};
-use natives_shared::store::AuditEntry;
 use serde::Deserialize;
 
+use crate::access::{Admin, Staff};
 use crate::views::TariffView;
 use crate::{App, HandlerResult};
 
@@ -30,7 +30,11 @@ struct PriceRequest {
     currency: String,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: Staff<Admin>,
+) -> HandlerResult {
     let body: PutTariffRequest = json_body(&request)?;
     let raw_id = path_param(&request, "tariff_id")?;
     let mut v = Validator::new();
@@ -55,7 +59,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     })?;
     let audit = AuditEntry {
         id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone(),
+        actor_id: caller.account_id.clone().into(),
         action: "tariff.put".into(),
         target: format!("tariff:{}", tariff.id),
         target_account_id: None,
@@ -69,8 +73,6 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         ),
         created_at: rfc3339::format(now),
     };
-    app.store
-        .put_tariff(&caller, &tariff, &audit, now)
-        .await??;
+    app.store.put_tariff(&caller, &tariff, &audit, now).await?;
     Ok(json(200, &TariffView::from(&tariff)))
 }

@@ -4,14 +4,12 @@
 use lambda_http::Request;
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{AccountId, StaffReason, Validator};
-use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body, not_null, path_id};
-use natives_shared::store::AccountAction;
+use natives_shared::http::{json, json_body, not_null, path_id};
 use serde::Deserialize;
-use serde_json::json;
 use time::Duration;
 
-use super::audit;
+use super::views::BlockView;
+use crate::access::{Moderator, Staff};
 use crate::{App, HandlerResult};
 
 /// The longest temporary block; longer means for good (send no `until`).
@@ -25,7 +23,7 @@ struct BlockRequest {
     until: Option<String>,
 }
 
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, moderator: Staff<Moderator>) -> HandlerResult {
     let target: AccountId = path_id(&request, "account_id")?;
     let body: BlockRequest = json_body(&request)?;
     let now = app.now();
@@ -40,44 +38,9 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         }),
     );
     let (reason, until) = v.finish(|| (reason.expect("checked"), until.expect("checked")))?;
-    let entry = audit(
-        &caller,
-        "account.block",
-        format!("account:{target}"),
-        Some(&target),
-        match &until {
-            Some(until) => format!("until {until}: {}", reason.as_ref()),
-            None => reason.as_ref().to_owned(),
-        },
-        now,
-    );
-    match app
+    let account = app
         .store
-        .block_account(&caller, &target, until.as_deref(), &entry, now)
-        .await?
-    {
-        AccountAction::Done(account) | AccountAction::Unchanged(account) => Ok(json(
-            201,
-            &json!({
-                "account_id": account.id,
-                "status": account.status,
-                "blocked_until": account.blocked_until,
-                "reason": reason.as_ref(),
-            }),
-        )),
-        other => Err(refused(other)),
-    }
-}
-
-/// What a staff action on an account that did not happen answers.
-pub fn refused(outcome: AccountAction) -> ApiError {
-    match outcome {
-        AccountAction::Refused(refusal) => refusal.into(),
-        AccountAction::NoSuchAccount => ApiError::NotFound,
-        AccountAction::Own => ApiError::forbidden("Staff cannot do this to their own account."),
-        AccountAction::TargetIsAdmin => ApiError::forbidden("Moderators cannot block an admin."),
-        AccountAction::Done(_) | AccountAction::Unchanged(_) => {
-            ApiError::Internal("a staff action that happened is not a refusal".into())
-        }
-    }
+        .block_account(&moderator, &target, until.as_deref(), reason.as_ref(), now)
+        .await?;
+    Ok(json(201, &BlockView::new(&account, reason.as_ref())))
 }

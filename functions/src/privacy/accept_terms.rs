@@ -31,10 +31,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
             detail: format!("The current terms version is {current}; accept that one."),
         });
     }
-    let acceptance = app
-        .store
-        .accept_terms(&caller, current, app.now())
-        .await??;
+    let acceptance = app.store.accept_terms(&caller, current, app.now()).await?;
     Ok(json(
         201,
         &json!({ "version": acceptance.version, "accepted_at": acceptance.accepted_at }),

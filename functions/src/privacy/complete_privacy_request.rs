@@ -2,16 +2,18 @@
 //! requester sees the answer and is notified.
 
 use natives_shared::clock::rfc3339;
+use natives_shared::domain::AuditEntry;
 use natives_shared::domain::{
     AuditEntryId, PrivacyRequestId, TextLimits, Validator, parse_public_text,
 };
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body, path_id};
-use natives_shared::store::{AuditEntry, RequestStep, RequestStepOutcome};
+use natives_shared::store::{RequestStep, RequestStepOutcome};
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::views::request_view;
+use crate::access::{Admin, Staff};
 use crate::{App, HandlerResult};
 
 const RESPONSE_LIMITS: TextLimits = TextLimits::multi_line(4000, 100);
@@ -22,7 +24,11 @@ struct CompleteRequest {
     response: String,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: Staff<Admin>,
+) -> HandlerResult {
     let id: PrivacyRequestId = path_id(&request, "request_id")?;
     let body: CompleteRequest = json_body(&request)?;
     let mut v = Validator::new();
@@ -53,7 +59,7 @@ pub(super) async fn step(
     let now = app.now();
     let mut audit = AuditEntry {
         id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone(),
+        actor_id: caller.account_id.clone().into(),
         action: action.into(),
         target: String::new(),
         target_account_id: None,

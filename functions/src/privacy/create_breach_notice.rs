@@ -6,16 +6,16 @@
 use std::collections::BTreeSet;
 
 use natives_shared::clock::rfc3339;
+use natives_shared::domain::AuditEntry;
 use natives_shared::domain::{
     AccountId, AuditEntryId, BreachNotice, TextLimits, ThreadTitle, Validator, parse_public_text,
 };
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, not_null};
 use natives_shared::ids::new_id;
-use natives_shared::store::AuditEntry;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::access::{Admin, Staff};
 use crate::{App, HandlerResult};
 
 const DESCRIPTION_LIMITS: TextLimits = TextLimits::multi_line(4000, 100);
@@ -31,7 +31,11 @@ struct NoticeRequest {
     account_ids: Option<Vec<String>>,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: Staff<Admin>,
+) -> HandlerResult {
     let body: NoticeRequest = json_body(&request)?;
     let mut v = Validator::new();
     let title = v.check("title", ThreadTitle::parse(&body.title));
@@ -73,7 +77,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     };
     let audit = AuditEntry {
         id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone(),
+        actor_id: caller.account_id.clone().into(),
         action: "breach_notice.record".into(),
         target: format!("breach_notice:{}", notice.id),
         target_account_id: None,
@@ -82,7 +86,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     };
     app.store
         .record_breach_notice(&caller, &notice, &audit, now)
-        .await??;
+        .await?;
     Ok(json(
         201,
         &json!({

@@ -36,7 +36,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let filed = app
         .store
         .file_privacy_request(&caller, kind, details, now)
-        .await??;
+        .await?;
     let mut response = json(201, &request_view(&filed, now, false));
     response.headers_mut().insert(
         "location",

@@ -30,7 +30,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         }]));
     }
     let now = app.now();
-    let plan = app.store.caller_items(&caller, now).await??;
+    let plan = app.store.caller_items(&caller, now).await?;
     let hash = plan.account.password_hash.clone();
     let password = body.password;
     let password_ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))

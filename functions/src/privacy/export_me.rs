@@ -10,7 +10,7 @@ use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let now = app.now();
-    let plan = app.store.caller_items(&caller, now).await??;
+    let plan = app.store.caller_items(&caller, now).await?;
     let context = ExportContext {
         voice_base_url: app.settings.archive.public_base_url.as_deref(),
     };

@@ -2,12 +2,12 @@
 //! more month (two after receipt), once, with a reason; the requester is notified.
 
 use natives_shared::domain::{PrivacyRequestId, StaffReason, Validator};
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, path_id};
 use natives_shared::store::RequestStep;
 use serde::Deserialize;
 
 use super::complete_privacy_request::step;
+use crate::access::{Admin, Staff};
 use crate::{App, HandlerResult};
 
 #[derive(Deserialize)]
@@ -16,7 +16,11 @@ struct ExtendRequest {
     reason: String,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: Staff<Admin>,
+) -> HandlerResult {
     let id: PrivacyRequestId = path_id(&request, "request_id")?;
     let body: ExtendRequest = json_body(&request)?;
     let mut v = Validator::new();

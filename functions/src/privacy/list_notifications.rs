@@ -13,7 +13,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let (notifications, next) = app
         .store
         .notifications(&caller, page.limit, page.cursor.as_deref(), app.now())
-        .await??;
+        .await?;
     let items: Vec<Value> = notifications.iter().map(notification_view).collect();
     Ok(json(200, &json!({ "items": items, "next_cursor": next })))
 }

@@ -3,14 +3,18 @@
 
 use lambda_http::RequestExt;
 use natives_shared::domain::FieldError;
-use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json};
 use serde_json::{Value, json};
 
 use super::views::request_view;
+use crate::access::{Admin, Staff};
 use crate::{App, HandlerResult};
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: Staff<Admin>,
+) -> HandlerResult {
     let page = super::pagination(&request)?;
     let open = match request.query_string_parameters().first("status") {
         None | Some("open") => true,
@@ -26,7 +30,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let (requests, next) = app
         .store
         .privacy_request_queue(&caller, open, page.limit, page.cursor.as_deref(), now)
-        .await??;
+        .await?;
     let items: Vec<Value> = requests
         .iter()
         .map(|r| request_view(r, now, true))

@@ -10,7 +10,7 @@ use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let now = app.now();
-    let requests = app.store.own_privacy_requests(&caller, now).await??;
+    let requests = app.store.own_privacy_requests(&caller, now).await?;
     let items: Vec<Value> = requests
         .iter()
         .map(|r| request_view(r, now, false))

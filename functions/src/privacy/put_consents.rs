@@ -23,10 +23,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         marketing_emails: body.marketing_emails,
         notification_emails: body.notification_emails,
     };
-    let change = app
-        .store
-        .set_consents(&caller, consents, app.now())
-        .await??;
+    let change = app.store.set_consents(&caller, consents, app.now()).await?;
     Ok(json(
         200,
         &json!({

@@ -422,8 +422,9 @@ async fn bad_registrations_get_a_problem_and_write_nothing() {
 /// nothing.
 #[tokio::test]
 async fn the_first_admin_is_appointed_once_and_audited() {
+    use natives_shared::domain::AuditEntry;
     use natives_shared::domain::AuditEntryId;
-    use natives_shared::store::{AuditEntry, FirstAdminOutcome};
+    use natives_shared::store::FirstAdminOutcome;
 
     let app = spawn_app().await;
     let ada = app.registered_user("ada@example.com").await;
@@ -432,7 +433,7 @@ async fn the_first_admin_is_appointed_once_and_audited() {
     let now = app.stack.app.now();
     let audit = |who: &crate::helpers::TestUser| AuditEntry {
         id: AuditEntryId::new(),
-        actor_id: who.account_id(),
+        actor_id: who.account_id().into(),
         action: "roles.first_admin".into(),
         target: format!("account:{}", who.id),
         target_account_id: Some(who.account_id()),

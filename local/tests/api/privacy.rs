@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use natives_shared::domain::{AccountStatus, Consents, EmailKind, EmailStatus};
-use natives_shared::gate::Caller;
+use natives_shared::gate::Gate;
 use natives_shared::store::ownership::{Belongs, ITEM_KINDS};
 use natives_shared::store::{ErasureOutcome, FORMER_MEMBER, QueueRefusal};
 use reqwest::{Method, StatusCode};
@@ -1092,19 +1092,21 @@ async fn the_gates_terms_check_agrees_in_both_forms() {
             }),
         ),
     ] {
-        let caller = Caller {
+        let caller = Gate {
             account_id: example.id.clone(),
             session_id: example.session_id.clone(),
             generation: 0,
             required_role: None,
-            display_name: None,
             required_terms: required,
         };
         assert_eq!(caller.admit(Some(&account), now), expected, "read form");
-        let written = store
-            .set_consents(&caller, Consents::default(), now)
-            .await
-            .unwrap();
-        assert_eq!(written.map(|_| ()), expected, "write form");
+        let written = store.set_consents(&caller, Consents::default(), now).await;
+        assert_eq!(
+            written
+                .map(drop)
+                .map_err(|f| f.refusal().expect("a refusal")),
+            expected,
+            "write form"
+        );
     }
 }

@@ -35,7 +35,7 @@ pub struct Consents {
 }
 
 /// An account as stored. The password hash and token generation never leave the backend.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub id: AccountId,
     /// Trimmed and lower-cased; unique across accounts.
@@ -56,6 +56,9 @@ pub struct Account {
     pub roles: Vec<Role>,
     pub status: AccountStatus,
     pub blocked_until: Option<String>,
+    /// Why staff blocked it (or the owner's own request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_reason: Option<String>,
     pub balance_credits: i64,
     /// The id of the newest ledger entry counted in `balance_credits`. Every balance
     /// change sets it, on condition that it grows, so entries commit in id order and a

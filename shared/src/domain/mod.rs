@@ -1,11 +1,14 @@
 //! Domain types. Each newtype can only hold a valid value: input is parsed once, at the edge.
 
 mod account;
+mod account_update;
+mod audit;
 mod content_rules;
 mod conversation;
 mod country;
 mod credits;
 mod currency;
+pub mod decide;
 mod email;
 mod ids;
 mod language;
@@ -21,6 +24,10 @@ mod validation;
 pub use account::{
     Account, AccountStatus, Consents, ENDED_SESSION_MEMORY_SECONDS, Guardian, Standing, standing_of,
 };
+pub use account_update::{
+    AccountCondition, AccountUpdate, AccountWrite, ProfileChanges, RecordCount,
+};
+pub use audit::{Actor, AuditEntry};
 pub use content_rules::{ContentRules, ContentViolation};
 pub use conversation::{
     Author, MAX_VOICE_BYTES, Message, MessageKind, Revision, Sha256Base64, Thread,

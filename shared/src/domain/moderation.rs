@@ -109,6 +109,16 @@ pub struct ComplaintOutcome {
 }
 
 impl ModerationAction {
+    /// Where the author's moderation record counts it.
+    pub fn record(self) -> super::RecordCount {
+        match self {
+            Self::Hide => super::RecordCount::Hidden,
+            Self::Restore => super::RecordCount::Restored,
+            Self::Remove => super::RecordCount::Removed,
+            Self::Dismiss => super::RecordCount::Dismissed,
+        }
+    }
+
     /// What reporters are told.
     pub fn outcome(self) -> &'static str {
         match self {

@@ -5,8 +5,11 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::domain::FieldError;
+use crate::domain::decide::complaints::ComplaintRefusal;
+use crate::domain::decide::moderation::ActionRefusal;
+use crate::domain::decide::staff::StaffRefusal;
 use crate::gate::Refusal;
-use crate::store::StoreError;
+use crate::store::{Failure, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -317,6 +320,73 @@ impl From<StoreError> for ApiError {
                 cause,
             },
             other => Self::internal("store", other),
+        }
+    }
+}
+
+/// An operation's refusal, or the store's failure, by the refusal's own mapping.
+impl<R> From<Failure<R>> for ApiError
+where
+    ApiError: From<R>,
+{
+    fn from(failure: Failure<R>) -> Self {
+        match failure {
+            Failure::Refused(refusal) => refusal.into(),
+            Failure::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<ComplaintRefusal> for ApiError {
+    fn from(refusal: ComplaintRefusal) -> Self {
+        match refusal {
+            ComplaintRefusal::Gate(refusal) => refusal.into(),
+            ComplaintRefusal::NoSuchMessage => Self::NotFound,
+            ComplaintRefusal::AlreadyOpen => Self::Conflict {
+                code: "complaint_exists",
+                detail: "You already have an open complaint about this message.".into(),
+            },
+            ComplaintRefusal::TooMany {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_complaints",
+                detail: "You have filed many complaints in the last hour; please wait.".into(),
+                retry_after_seconds,
+            },
+        }
+    }
+}
+
+impl From<ActionRefusal> for ApiError {
+    fn from(refusal: ActionRefusal) -> Self {
+        match refusal {
+            ActionRefusal::Gate(refusal) => refusal.into(),
+            ActionRefusal::NoSuchMessage => Self::NotFound,
+            ActionRefusal::OwnMessage => {
+                Self::forbidden("Moderators do not decide about their own messages.")
+            }
+            ActionRefusal::NotApplicable { status, action } => Self::Conflict {
+                code: "action_not_applicable",
+                detail: format!(
+                    "The message is {}: {} does not apply.",
+                    serde_json::to_value(status).unwrap_or_default(),
+                    action.as_str()
+                ),
+            },
+        }
+    }
+}
+
+impl From<StaffRefusal> for ApiError {
+    fn from(refusal: StaffRefusal) -> Self {
+        match refusal {
+            StaffRefusal::Gate(refusal) => refusal.into(),
+            StaffRefusal::NoSuchAccount => Self::NotFound,
+            StaffRefusal::Own => Self::forbidden("Staff cannot do this to their own account."),
+            StaffRefusal::OwnAdminRole => {
+                Self::forbidden("Admins cannot remove their own admin role; another admin can.")
+            }
+            StaffRefusal::TargetIsAdmin => Self::forbidden("Moderators cannot block an admin."),
         }
     }
 }

@@ -1,21 +1,21 @@
 //! Accounts and their e-mail claims.
 
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
-use super::audit::AuditEntry;
 use super::expr::{Condition, WithPlaceholders};
+use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError, put_new, update};
 use super::{
-    Store, StoreError, condition_failed, done_unless_failed, from_item, key_item, keys, n, s,
-    to_item,
+    Failure, Store, StoreError, done_unless_failed, from_item, key_item, keys, n, s, to_item,
 };
 use crate::clock::rfc3339;
+use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountStatus, City, ConsentChange, ConsentSource, CountryCode,
-    DisplayName, Email, FullName, Gender, LanguageList, Role, Tariff, TermsAcceptance,
+    Account, AccountId, AccountStatus, AccountWrite, AuditEntry, ConsentChange, ConsentSource,
+    Email, ProfileChanges, Role, Tariff, TermsAcceptance,
 };
-use crate::gate::{Caller, Refusal};
+use crate::gate::{Gate, Refusal};
 use crate::ids::new_id;
 
 /// What appointing a stack's first admin did.
@@ -37,68 +37,12 @@ enum FirstAdmin {
     Audit,
 }
 
-/// The outcome of a change the gate may refuse.
-pub type AccountChange<T> = Result<T, Refusal>;
-
 #[derive(Debug, thiserror::Error)]
 pub enum CreateAccountError {
     #[error("e-mail already registered")]
     EmailTaken,
     #[error(transparent)]
     Store(#[from] StoreError),
-}
-
-/// A rectification of profile fields. `Some(None)` clears an optional field.
-#[derive(Debug, Default)]
-pub struct ProfileChanges {
-    pub display_name: Option<DisplayName>,
-    pub full_name: Option<Option<FullName>>,
-    pub gender: Option<Option<Gender>>,
-    pub country: Option<CountryCode>,
-    pub city: Option<Option<City>>,
-    pub native_languages: Option<LanguageList>,
-    pub learning_languages: Option<LanguageList>,
-}
-
-impl ProfileChanges {
-    fn assignments(&self) -> Vec<(&'static str, AttributeValue)> {
-        fn text(value: &impl AsRef<str>) -> AttributeValue {
-            s(value.as_ref())
-        }
-        fn optional<T: AsRef<str>>(value: &Option<T>) -> AttributeValue {
-            value.as_ref().map_or(AttributeValue::Null(true), text)
-        }
-        fn list(value: &LanguageList) -> AttributeValue {
-            serde_dynamo::to_attribute_value(value).expect("language lists serialise")
-        }
-        let mut out = Vec::new();
-        if let Some(v) = &self.display_name {
-            out.push(("display_name", text(v)));
-        }
-        if let Some(v) = &self.full_name {
-            out.push(("full_name", optional(v)));
-        }
-        if let Some(v) = &self.gender {
-            out.push(("gender", optional(v)));
-        }
-        if let Some(v) = &self.country {
-            out.push(("country", text(v)));
-        }
-        if let Some(v) = &self.city {
-            out.push(("city", optional(v)));
-        }
-        if let Some(v) = &self.native_languages {
-            out.push(("native_languages", list(v)));
-        }
-        if let Some(v) = &self.learning_languages {
-            out.push(("learning_languages", list(v)));
-        }
-        out
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.assignments().is_empty()
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -160,20 +104,21 @@ impl Store {
     /// The caller's account, if the gate admits the caller.
     pub async fn caller_account(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<Account>, StoreError> {
+    ) -> Result<Account, Failure<Refusal>> {
         let account = self.get_account(&caller.account_id).await?;
-        Ok(caller
+        caller
             .admit(account.as_ref(), now)
-            .map(|()| account.expect("admitted")))
+            .map_err(Failure::Refused)?;
+        Ok(account.expect("admitted"))
     }
 
     /// Why the gate refuses `caller` now: the account read after a write conditioned on
     /// the gate was refused.
     pub(crate) async fn explain_refusal(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
     ) -> Result<Refusal, StoreError> {
         let account = self.get_account(&caller.account_id).await?;
@@ -188,19 +133,19 @@ impl Store {
     /// The caller's account (judged by the gate) and a tariff, in one consistent read.
     pub async fn caller_account_and_tariff(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         tariff_id: &str,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<(Account, Option<Tariff>)>, StoreError> {
+    ) -> Result<(Account, Option<Tariff>), Failure<Refusal>> {
         let (account, tariff) = self
             .get_two(keys::account(&caller.account_id), keys::tariff(tariff_id))
             .await?;
         let account: Option<Account> = account.map(from_item).transpose()?;
         let tariff = tariff.map(from_item).transpose()?;
-        if let Err(refusal) = caller.admit(account.as_ref(), now) {
-            return Ok(Err(refusal));
-        }
-        Ok(Ok((account.expect("admitted"), tariff)))
+        caller
+            .admit(account.as_ref(), now)
+            .map_err(Failure::Refused)?;
+        Ok((account.expect("admitted"), tariff))
     }
 
     pub async fn account_id_for_email(
@@ -277,139 +222,66 @@ impl Store {
         done_unless_failed(result)
     }
 
-    /// Applies `changes` if the gate admits the caller.
+    /// The caller rectifies profile fields ([`decide::accounts::update_profile`]): the
+    /// account as written.
     pub async fn update_profile(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         changes: &ProfileChanges,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<Account>, StoreError> {
-        let mut sets = vec!["updated_at = :updated_at".to_owned()];
-        let mut condition = caller
-            .condition(now)
-            .value(":updated_at", s(rfc3339::format(now)));
-        for (attribute, value) in changes.assignments() {
-            sets.push(format!("#{attribute} = :{attribute}"));
-            condition = condition
-                .name(&format!("#{attribute}"), attribute)
-                .value(&format!(":{attribute}"), value);
-        }
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::account(&caller.account_id))))
-            .update_expression(format!("SET {}", sets.join(", ")))
-            .condition_expression(condition.text())
-            .placeholders(&condition.placeholders)
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                let item = output
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("an update returned nothing".into()))?;
-                Ok(Ok(from_item(item)?))
-            }
-            Err(error) if condition_failed(&error) => {
-                Ok(Err(self.explain_refusal(caller, now).await?))
-            }
-            Err(error) => Err(StoreError::backend(error)),
-        }
+    ) -> Result<Account, Failure<Refusal>> {
+        self.write_own_account(caller, now, |seen| {
+            decide::accounts::update_profile(caller, seen, changes, now)
+        })
+        .await
     }
 
     /// Makes every token issued so far fail ("someone else used my account").
     pub async fn revoke_all_tokens(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<()>, StoreError> {
-        self.update_caller_account(caller, now, "", Condition::default())
-            .await
+    ) -> Result<(), Failure<Refusal>> {
+        self.write_own_account(caller, now, |seen| {
+            decide::accounts::revoke_all_sessions(caller, seen, now)
+        })
+        .await
+        .map(drop)
     }
 
     /// Blocks the caller's own account at their request, permanently, and ends every
     /// session.
     pub async fn block_own_account(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<()>, StoreError> {
-        self.update_caller_account(
-            caller,
-            now,
-            ", #status = :blocked, blocked_until = :null, block_reason = :reason",
-            Condition::default()
-                .name("#status", "status")
-                .value(":blocked", s("blocked"))
-                .value(":null", AttributeValue::Null(true))
-                .value(":reason", s("own request")),
-        )
+    ) -> Result<(), Failure<Refusal>> {
+        self.write_own_account(caller, now, |seen| {
+            decide::accounts::block_own_account(caller, seen, now)
+        })
         .await
+        .map(drop)
     }
 
-    /// Ends every session of the caller's account (a new token generation; the ended
-    /// sessions remembered so far are covered by it and forgotten) plus `more_sets`.
-    async fn update_caller_account(
+    /// One write of the caller's account, as `decide` decides it: blind first (the
+    /// gate is its condition), and if that is refused, once more on the account as read
+    /// (whose decision says why, or writes again if it changed in between).
+    pub(crate) async fn write_own_account<R>(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-        more_sets: &str,
-        more_placeholders: Condition,
-    ) -> Result<AccountChange<()>, StoreError> {
-        let condition = caller
-            .condition(now)
-            .and_all(more_placeholders)
-            .value(":one", n(1))
-            .value(":now_at", s(rfc3339::format(now)))
-            .value(":no_sessions", AttributeValue::M(Default::default()));
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::account(&caller.account_id))))
-            .update_expression(format!(
-                "SET token_generation = token_generation + :one, ended_sessions = :no_sessions, updated_at = :now_at{more_sets}"
-            ))
-            .condition_expression(condition.text())
-            .placeholders(&condition.placeholders)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(Ok(())),
-            Err(error) if condition_failed(&error) => {
-                Ok(Err(self.explain_refusal(caller, now).await?))
-            }
-            Err(error) => Err(StoreError::backend(error)),
-        }
-    }
-
-    /// Operator command: replace an account's roles. `false` if there is no such account.
-    pub async fn set_roles(
-        &self,
-        account_id: &AccountId,
-        roles: &[Role],
-        now: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        let roles = serde_dynamo::to_attribute_value(roles).expect("roles serialise");
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::account(account_id))))
-            .update_expression("SET #roles = :roles, updated_at = :now")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#roles", "roles")
-            .expression_attribute_values(":roles", roles)
-            .expression_attribute_values(":now", s(rfc3339::format(now)))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error) if condition_failed(&error) => Ok(false),
-            Err(error) => Err(StoreError::backend(error)),
-        }
+        decide: impl Fn(Seen<Account>) -> Result<AccountWrite, R>,
+    ) -> Result<Account, Failure<R>> {
+        let decide = &decide;
+        retrying(move |attempt| async move {
+            let seen = match attempt {
+                0 => Seen::Unread,
+                _ => Seen::Read(self.get_account(&caller.account_id).await?),
+            };
+            let write = decide(seen).map_err(Attempt::Refused)?;
+            self.write_account(&write, now).await?.ok_or(Attempt::Raced)
+        })
+        .await
     }
 
     /// The operator's one-off for a new stack: makes `account_id` an admin, in one
@@ -444,7 +316,10 @@ impl Store {
         let result = Transaction::new()
             .part(FirstAdmin::Claim, put_new(&self.table, claim))
             .part(FirstAdmin::Account, appoint)
-            .part(FirstAdmin::Audit, audit.put(&self.table))
+            .part(
+                FirstAdmin::Audit,
+                super::audit::audit_put(&self.table, audit),
+            )
             .commit(self)
             .await;
         match result {

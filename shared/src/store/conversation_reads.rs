@@ -1,17 +1,17 @@
 //! Reading threads, messages, revisions and their authors: public, so every read here
 //! serves many readers (and a CDN in front of them).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
-use super::{Item, Store, StoreError, from_item, key_item, keys, s};
+use super::{Failure, Item, Projection, Store, StoreError, from_item, keys, s};
 use crate::domain::{
     AccountId, AccountStatus, Author, Message, MessageId, Revision, Role, SessionId, Thread,
     ThreadId, Viewer,
 };
-use crate::gate::{Caller, Refusal, Standing};
+use crate::gate::{Gate, GatedAccount, Refusal};
 
 /// A thread's first page, or a later one.
 pub struct MessagePage {
@@ -178,25 +178,23 @@ impl Store {
     pub async fn authors(
         &self,
         ids: impl IntoIterator<Item = &AccountId>,
-        viewer: Option<&Caller>,
+        viewer: Option<&Gate>,
         now: OffsetDateTime,
-    ) -> Result<Result<(HashMap<AccountId, Author>, Option<Viewer>), Refusal>, StoreError> {
-        let mut ids: BTreeSet<&AccountId> = ids.into_iter().collect();
-        if let Some(viewer) = viewer {
-            ids.insert(&viewer.account_id);
-        }
-        let keys = ids.iter().map(|id| key_item(&keys::account(id))).collect();
+    ) -> Result<(HashMap<AccountId, Author>, Option<Viewer>), Failure<Refusal>> {
+        let keys: Vec<keys::Key> = ids
+            .into_iter()
+            .map(keys::account)
+            .chain(viewer.map(|v| keys::account(&v.account_id)))
+            .collect();
         let mut rows = HashMap::new();
-        for item in self.batch_get(keys, ACCOUNT_ROW_ATTRIBUTES, false).await? {
+        for item in self.batch_get(keys, Some(&ACCOUNT_ROW), false).await? {
             let row: AccountRow = from_item(item)?;
             rows.insert(row.id.clone(), row);
         }
         let mut seen_by = None;
         if let Some(viewer) = viewer {
             let row = rows.get(&viewer.account_id);
-            if let Err(refusal) = viewer.admit(row, now) {
-                return Ok(Err(refusal));
-            }
+            viewer.admit(row, now).map_err(Failure::Refused)?;
             seen_by = row.map(AccountRow::viewer);
         }
         let authors = rows
@@ -206,98 +204,53 @@ impl Store {
                 (author.id.clone(), author)
             })
             .collect();
-        Ok(Ok((authors, seen_by)))
+        Ok((authors, seen_by))
     }
 
     /// A message, and the viewer judged by the gate, in one read.
     pub async fn message_for(
         &self,
         message_id: &MessageId,
-        viewer: Option<&Caller>,
+        viewer: Option<&Gate>,
         now: OffsetDateTime,
-    ) -> Result<Result<(Option<Message>, Option<Viewer>), Refusal>, StoreError> {
+    ) -> Result<(Option<Message>, Option<Viewer>), Failure<Refusal>> {
         let Some(viewer) = viewer else {
-            return Ok(Ok((self.message(message_id).await?, None)));
+            return Ok((self.message(message_id).await?, None));
         };
         let message_key = keys::message(message_id);
         let items = self
             .batch_get(
-                vec![
-                    key_item(&message_key),
-                    key_item(&keys::account(&viewer.account_id)),
-                ],
-                "",
+                [message_key.clone(), keys::account(&viewer.account_id)],
+                None,
                 true,
             )
             .await?;
         let mut message = None;
         let mut account: Option<crate::domain::Account> = None;
         for item in items {
-            if item.get("pk") == Some(&AttributeValue::S(message_key.pk.clone())) {
+            if keys::key_of(&item).as_ref() == Some(&message_key) {
                 message = Some(from_item(item)?);
             } else {
                 account = Some(from_item(item)?);
             }
         }
-        Ok(viewer.admit(account.as_ref(), now).map(|()| {
-            let seen_by = account.map(|a| Viewer {
-                moderator: a.has_role(Role::Moderator),
-                account_id: a.id,
-            });
-            (message, seen_by)
-        }))
-    }
-
-    /// The items at `keys` (any order), every key asked again until DynamoDB has
-    /// answered it; `projection` empty for whole items.
-    pub(crate) async fn batch_get(
-        &self,
-        mut pending: Vec<Item>,
-        projection: &str,
-        consistent: bool,
-    ) -> Result<Vec<Item>, StoreError> {
-        let mut found = Vec::new();
-        // BatchGetItem takes at most 100 keys; a page of a list has at most 100 authors.
-        while !pending.is_empty() {
-            let batch: Vec<Item> = pending.drain(..pending.len().min(100)).collect();
-            let mut request = KeysAndAttributes::builder()
-                .set_keys(Some(batch))
-                .consistent_read(consistent);
-            if !projection.is_empty() {
-                request = request
-                    .projection_expression(projection)
-                    .expression_attribute_names("#roles", "roles")
-                    .expression_attribute_names("#status", "status");
-            }
-            let output = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request.build().expect("keys"))
-                .send()
-                .await
-                .map_err(StoreError::backend)?;
-            found.extend(
-                output
-                    .responses
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default(),
-            );
-            // Keys DynamoDB did not get to this time: ask again.
-            if let Some(unprocessed) = output
-                .unprocessed_keys
-                .and_then(|mut u| u.remove(&self.table))
-            {
-                pending.extend(unprocessed.keys().iter().cloned());
-            }
-        }
-        Ok(found)
+        viewer
+            .admit(account.as_ref(), now)
+            .map_err(Failure::Refused)?;
+        let seen_by = account.map(|a| Viewer {
+            moderator: a.has_role(Role::Moderator),
+            account_id: a.id,
+        });
+        Ok((message, seen_by))
     }
 }
 
 /// What a list needs of an account: the name and badges it shows, and what the gate
 /// reads when the account is the viewer's.
-const ACCOUNT_ROW_ATTRIBUTES: &str = "id, display_name, #roles, #status, blocked_until, token_generation, ended_sessions, accepted_terms_version";
+const ACCOUNT_ROW: Projection = Projection {
+    expression: "id, display_name, #roles, #status, blocked_until, token_generation, ended_sessions, accepted_terms_version",
+    names: &[("#roles", "roles"), ("#status", "status")],
+};
 
 #[derive(serde::Deserialize)]
 struct AccountRow {
@@ -336,7 +289,7 @@ impl AccountRow {
     }
 }
 
-impl Standing for AccountRow {
+impl GatedAccount for AccountRow {
     fn account_id(&self) -> &AccountId {
         &self.id
     }

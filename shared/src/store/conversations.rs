@@ -5,6 +5,7 @@ use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::admission::GateCondition;
 use super::expr::Condition;
 use super::ledger::{BalanceChange, BalanceOutcome};
 use super::transaction::{Transaction, TransactionError, check, put_new, update};
@@ -14,7 +15,7 @@ use crate::domain::{
     AccountId, LedgerEntry, LedgerKind, Message, MessageId, MessageKind, Revision, Thread,
     ThreadId, UploadId, Voice,
 };
-use crate::gate::{Caller, Refusal};
+use crate::gate::{Gate, Refusal};
 
 /// What a post says: a text or a verified upload, optionally replying to a message of
 /// the same thread.
@@ -115,7 +116,7 @@ impl Store {
     /// Opens a thread with its first message and pays `cost` for it, in one request.
     pub async fn start_thread(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         cost: i64,
         new: &NewThread,
         post: &NewPost,
@@ -171,7 +172,7 @@ impl Store {
     /// thread's activity and order, the debit and the ledger entry commit together.
     pub async fn reply(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         cost: i64,
         thread_id: &ThreadId,
         post: &NewPost,
@@ -234,7 +235,7 @@ impl Store {
 
     fn message_of(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         id: MessageId,
         post: &NewPost,
         now: OffsetDateTime,
@@ -348,7 +349,7 @@ impl Store {
 
     async fn pay_for_post(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         cost: i64,
         message: &Message,
         parts: Vec<(PostPart, TransactWriteItem)>,
@@ -388,7 +389,7 @@ impl Store {
     /// having changed since it was read and on the gate.
     pub async fn edit_message(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         message: &Message,
         text: &str,
         now: OffsetDateTime,

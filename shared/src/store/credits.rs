@@ -5,18 +5,20 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
+use super::admission::GateCondition;
 use super::expr::Condition;
 use super::ledger::{BalanceChange, BalanceOutcome, EntryWrite};
 use super::transaction::{Transaction, TransactionError, check, put_if, put_new, update};
 use super::{
-    AuditEntry, IdempotentRequest, Item, Remembered, Store, StoreError, StoredAnswer,
+    Failure, IdempotentRequest, Item, Remembered, Store, StoreError, StoredAnswer,
     condition_failed, done_unless_failed, from_item, indexed, key_item, keys, n, s, to_item,
 };
 use crate::clock::rfc3339;
 use crate::domain::{
-    Account, AccountId, LedgerEntry, LedgerKind, LedgerLine, Purchase, PurchaseStatus, Tariff,
+    Account, AccountId, AuditEntry, LedgerEntry, LedgerKind, LedgerLine, Purchase, PurchaseStatus,
+    Tariff,
 };
-use crate::gate::{Caller, Refusal};
+use crate::gate::{Gate, Refusal};
 
 pub enum CheckoutSettlement {
     Credited(LedgerEntry),
@@ -127,17 +129,20 @@ impl Store {
     /// requires the gate to admit `admin` (its condition carries the role).
     pub async fn put_tariff(
         &self,
-        admin: &Caller,
+        admin: &Gate,
         tariff: &Tariff,
         audit: &AuditEntry,
         now: OffsetDateTime,
-    ) -> Result<Result<(), Refusal>, StoreError> {
+    ) -> Result<(), Failure<Refusal>> {
         let result = Transaction::new()
             .part(
                 TariffChange::Tariff,
                 put_if(&self.table, to_item(tariff, keys::tariff(&tariff.id)), None),
             )
-            .part(TariffChange::Audit, audit.put(&self.table))
+            .part(
+                TariffChange::Audit,
+                super::audit::audit_put(&self.table, audit),
+            )
             .part(
                 TariffChange::Admin,
                 check(
@@ -149,12 +154,12 @@ impl Store {
             .commit_retrying_conflicts(self)
             .await;
         match result {
-            Ok(()) => Ok(Ok(())),
+            Ok(()) => Ok(()),
             Err(error) if error.refused(TariffChange::Admin) => {
-                Ok(Err(self.explain_refusal(admin, now).await?))
+                Err(Failure::Refused(self.explain_refusal(admin, now).await?))
             }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!("tariff change: {other:?}"))),
+            Err(TransactionError::Store(error)) => Err(error.into()),
+            Err(other) => Err(StoreError::Backend(format!("tariff change: {other:?}")).into()),
         }
     }
 
@@ -322,7 +327,7 @@ impl Store {
     /// the target's ledger not having moved.
     pub async fn grant_credits(
         &self,
-        admin: &Caller,
+        admin: &Gate,
         grant: &CreditGrant<'_>,
         audit: &AuditEntry,
         remember: Option<&GrantAnswer<'_>>,
@@ -371,7 +376,10 @@ impl Store {
                         admin.condition(now),
                     ),
                 ),
-                (GrantPart::Audit, audit.put(&self.table)),
+                (
+                    GrantPart::Audit,
+                    super::audit::audit_put(&self.table, audit),
+                ),
             ],
             with_entry: remember.map(|_| (GrantPart::Idempotency, &record as &EntryWrite)),
         };

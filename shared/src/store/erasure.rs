@@ -21,14 +21,13 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
-use super::accounts::AccountChange;
 use super::expr::Condition;
 use super::ownership::ItemKind;
 use super::transaction::{Transaction, TransactionError, update};
-use super::{Item, Store, StoreError, from_item, key_item, keys, n, s};
+use super::{Failure, Item, Store, StoreError, from_item, key_item, keys, n, s};
 use crate::clock::rfc3339;
 use crate::domain::{Account, AccountId};
-use crate::gate::Caller;
+use crate::gate::{Gate, Refusal};
 
 /// The name an erased account's published messages are shown under.
 pub const FORMER_MEMBER: &str = "Former member";
@@ -116,12 +115,13 @@ impl Store {
     /// gate judged on the account item found. Export and erasure start here.
     pub async fn caller_items(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<ErasurePlan>, StoreError> {
+    ) -> Result<ErasurePlan, Failure<Refusal>> {
         let plan = self.plan_for(&caller.account_id).await?;
         let account = plan.as_ref().map(|p| &p.account);
-        Ok(caller.admit(account, now).map(|()| plan.expect("admitted")))
+        caller.admit(account, now).map_err(Failure::Refused)?;
+        Ok(plan.expect("admitted"))
     }
 
     async fn plan_for(&self, account_id: &AccountId) -> Result<Option<ErasurePlan>, StoreError> {

@@ -97,7 +97,9 @@ fn export_item(
         ItemKind::EmailClaim => {
             let email = match item.get("pk") {
                 Some(aws_sdk_dynamodb::types::AttributeValue::S(pk)) => {
-                    pk.strip_prefix("EMAIL#").unwrap_or_default().to_owned()
+                    super::keys::email_of_claim(pk)
+                        .unwrap_or_default()
+                        .to_owned()
                 }
                 _ => String::new(),
             };

@@ -1,12 +1,13 @@
 //! Every partition, sort and index key of the single table, and every S3 object key, is
 //! built here and only here. Nothing outside this module writes a key string.
 
+use super::ownership::ItemKind;
 use crate::domain::{
     AccountId, AuditEntryId, MessageId, PrivacyRequestId, SessionId, ThreadId, UploadId,
 };
 
 /// The primary key of an item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Key {
     pub pk: String,
     pub sk: String,
@@ -32,20 +33,30 @@ fn account_partition(account_id: &AccountId) -> String {
     format!("{ACCOUNT_PREFIX}{account_id}")
 }
 
+/// The sort key of an account item (and the head of its partition key).
+pub const ACCOUNT_SK: &str = "ACCOUNT";
+
 pub fn account(account_id: &AccountId) -> Key {
-    key(account_partition(account_id), "ACCOUNT")
+    key(account_partition(account_id), ACCOUNT_SK)
 }
 
 /// The key of an account no one has: the id of the Unix epoch with no randomness, which
 /// no ULID made now can be. A login to an unknown e-mail reads and conditionally
 /// updates it, so it makes the same requests as a login to a real account.
 pub fn no_account() -> Key {
-    key(format!("{ACCOUNT_PREFIX}{}", "0".repeat(26)), "ACCOUNT")
+    key(format!("{ACCOUNT_PREFIX}{}", "0".repeat(26)), ACCOUNT_SK)
 }
+
+const EMAIL_CLAIM_PREFIX: &str = "EMAIL#";
 
 /// The claim that makes an e-mail address unique.
 pub fn email_claim(normalized_email: &str) -> Key {
-    key(format!("EMAIL#{normalized_email}"), "EMAIL")
+    key(format!("{EMAIL_CLAIM_PREFIX}{normalized_email}"), "EMAIL")
+}
+
+/// The address an e-mail claim's partition key names.
+pub fn email_of_claim(pk: &str) -> Option<&str> {
+    pk.strip_prefix(EMAIL_CLAIM_PREFIX)
 }
 
 pub const SESSION_PREFIX: &str = "SESSION#";
@@ -118,7 +129,13 @@ pub fn ledger_entry(account_id: &AccountId, entry_id: &str) -> Key {
 pub const AUDIT: &str = "AUDIT";
 
 pub fn audit_entry(created_at: &str, entry_id: &AuditEntryId) -> Key {
-    key(AUDIT, format!("{created_at}#{entry_id}"))
+    key(AUDIT, audit_position(created_at, entry_id))
+}
+
+/// Where an audit entry sorts: its sort key in the log, and (after the prefix) under the
+/// account it is about; a page of the log continues from it.
+pub fn audit_position(created_at: &str, entry_id: &AuditEntryId) -> String {
+    format!("{created_at}#{entry_id}")
 }
 
 pub const AUDIT_INDEX_PREFIX: &str = "AUDIT#";
@@ -131,7 +148,10 @@ pub fn audit_by_target_index(
 ) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
-        gsi1sk: format!("{AUDIT_INDEX_PREFIX}{created_at}#{entry_id}"),
+        gsi1sk: format!(
+            "{AUDIT_INDEX_PREFIX}{}",
+            audit_position(created_at, entry_id)
+        ),
     }
 }
 
@@ -290,8 +310,17 @@ pub fn complaint_by_reporter_index(
 ) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(reporter_id),
-        gsi1sk: format!("{COMPLAINT_INDEX_PREFIX}{created_at}#{complaint_id}"),
+        gsi1sk: format!(
+            "{COMPLAINT_INDEX_PREFIX}{}",
+            complaint_position(created_at, complaint_id)
+        ),
     }
+}
+
+/// Where a complaint sorts among its reporter's (after the index prefix); a page of them
+/// continues from it.
+pub fn complaint_position(created_at: &str, complaint_id: &str) -> String {
+    format!("{created_at}#{complaint_id}")
 }
 
 /// A message's entry in the review queue.
@@ -416,6 +445,72 @@ pub fn outbox_email_index(account_id: &AccountId, id: &str) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
         gsi1sk: format!("{OUTBOX_INDEX_PREFIX}{id}"),
+    }
+}
+
+/// The key of a stored item, as its attributes carry it.
+pub fn key_of(item: &super::Item) -> Option<Key> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    match (item.get("pk"), item.get("sk")) {
+        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => Some(key(pk, sk)),
+        _ => None,
+    }
+}
+
+/// The kind of the item with these keys, if the ownership list names it.
+pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
+    let kind = match (pk.split_once('#').map_or(pk, |(head, _)| head), sk) {
+        (ACCOUNT_SK, ACCOUNT_SK) => ItemKind::Account,
+        (ACCOUNT_SK, sk) if sk.starts_with(SESSION_PREFIX) => ItemKind::SessionFamily,
+        (ACCOUNT_SK, sk) if sk.starts_with(LEDGER_PREFIX) => ItemKind::LedgerEntry,
+        (ACCOUNT_SK, sk) if sk.starts_with(THREAD_STARTED_PREFIX) => ItemKind::ThreadStarted,
+        (ACCOUNT_SK, sk) if sk.starts_with(TERMS_PREFIX) => ItemKind::TermsAcceptance,
+        (ACCOUNT_SK, sk) if sk.starts_with(CONSENT_PREFIX) => ItemKind::ConsentChange,
+        (ACCOUNT_SK, sk) if sk.starts_with(PRIVACY_REQUEST_PREFIX) => ItemKind::PrivacyRequest,
+        (ACCOUNT_SK, sk) if sk.starts_with(NOTIFICATION_PREFIX) => ItemKind::Notification,
+        ("BREACH", "BREACH") => ItemKind::BreachNotice,
+        ("OUTBOX", "OUTBOX") => ItemKind::OutboxEmail,
+        ("THREAD", THREAD_SK) => ItemKind::Thread,
+        ("THREAD", sk) if sk.starts_with(MESSAGE_PREFIX) => ItemKind::Message,
+        ("THREAD", sk) if sk.starts_with(REVISION_PREFIX) => ItemKind::Revision,
+        ("UPLOAD", "UPLOAD") => ItemKind::UploadClaim,
+        ("COMPLAINTS", sk) if sk.starts_with(ROUND_PREFIX) => ItemKind::Complaint,
+        ("COMPLAINTS", sk) if sk.starts_with(OUTCOME_PREFIX) => ItemKind::ComplaintOutcome,
+        ("QUEUE", "QUEUE") => ItemKind::QueueEntry,
+        ("IDEMPOTENCY", "IDEMPOTENCY") => ItemKind::IdempotencyRecord,
+        ("EMAIL", "EMAIL") => ItemKind::EmailClaim,
+        ("REFRESH", "REFRESH") => ItemKind::RefreshToken,
+        ("CHECKOUT", "CHECKOUT") => ItemKind::Purchase,
+        (CATALOG, sk) if sk.starts_with(TARIFF_PREFIX) => ItemKind::Tariff,
+        (CATALOG, FIRST_ADMIN) => ItemKind::FirstAdminClaim,
+        (AUDIT, _) => ItemKind::AuditEntry,
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// The kind of a stored item, by its keys.
+pub fn kind_of(item: &super::Item) -> Option<ItemKind> {
+    let key = key_of(item)?;
+    classify(&key.pk, &key.sk)
+}
+
+/// A new item the table's stream delivers that a stream consumer acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamedItem {
+    /// An e-mail queued in the outbox, by its id.
+    OutboxEmail(String),
+    /// A breach notice to fan out, by its id.
+    BreachNotice(String),
+}
+
+/// What the item with partition key `pk` is, for a stream consumer.
+pub fn streamed_item(pk: &str) -> Option<StreamedItem> {
+    if let Some(id) = pk.strip_prefix(OUTBOX_PREFIX) {
+        Some(StreamedItem::OutboxEmail(id.to_owned()))
+    } else {
+        pk.strip_prefix(BREACH_PREFIX)
+            .map(|id| StreamedItem::BreachNotice(id.to_owned()))
     }
 }
 

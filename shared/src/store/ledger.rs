@@ -14,12 +14,13 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::OffsetDateTime;
 
+use super::admission::GateCondition;
 use super::expr::Condition;
 use super::transaction::{Transaction, TransactionError, backoff, put_new, update};
 use super::{Store, StoreError, from_item, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
 use crate::domain::{Account, AccountId, LedgerEntry, LedgerKind, LedgerLine};
-use crate::gate::{Caller, Refusal};
+use crate::gate::{Gate, Refusal};
 use crate::ids::new_id_after;
 
 /// Retries of a balance change that raced another one.
@@ -33,7 +34,7 @@ pub(crate) struct BalanceChange<'a, P> {
     pub reference: String,
     pub reason: Option<String>,
     /// When set, the account is the caller's and the gate must admit the caller.
-    pub gate: Option<&'a Caller>,
+    pub gate: Option<&'a Gate>,
     /// Writes that succeed or fail together with the change, by name.
     pub with: Vec<(P, TransactWriteItem)>,
     /// A write made from the entry itself (and the balance after it, when known), e.g.

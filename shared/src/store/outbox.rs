@@ -9,18 +9,18 @@ use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem};
 use time::{Duration, OffsetDateTime};
 
-use super::accounts::AccountChange;
+use super::admission::GateCondition;
 use super::expr::Condition;
 use super::transaction::{Transaction, TransactionError, check, put_new};
 use super::{
-    AuditEntry, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, s, to_item,
+    Failure, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, s, to_item,
 };
 use crate::clock::rfc3339;
 use crate::domain::{
-    Account, AccountId, BreachNotice, EmailKind, EmailStatus, Notification, NotificationKind,
-    OutboxEmail,
+    Account, AccountId, AccountStatus, AuditEntry, BreachNotice, EmailKind, EmailStatus,
+    Notification, NotificationKind, OutboxEmail,
 };
-use crate::gate::Caller;
+use crate::gate::Gate;
 
 /// A claim older than this is taken to be abandoned (its sender died between claiming
 /// and recording the result) and may be taken again.
@@ -125,11 +125,11 @@ impl Store {
     /// the gate to admit the admin. The stream fans it out ([`Self::fan_out_breach_notice`]).
     pub async fn record_breach_notice(
         &self,
-        admin: &Caller,
+        admin: &Gate,
         notice: &BreachNotice,
         audit: &AuditEntry,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<()>, StoreError> {
+    ) -> Result<(), Failure<crate::gate::Refusal>> {
         let result = Transaction::new()
             .part(
                 Part::Notice,
@@ -146,16 +146,16 @@ impl Store {
                     admin.condition(now),
                 ),
             )
-            .part(Part::Audit, audit.put(&self.table))
+            .part(Part::Audit, super::audit::audit_put(&self.table, audit))
             .commit_retrying_conflicts(self)
             .await;
         match result {
-            Ok(()) => Ok(Ok(())),
+            Ok(()) => Ok(()),
             Err(error) if error.refused(Part::Admin) => {
-                Ok(Err(self.explain_refusal(admin, now).await?))
+                Err(Failure::Refused(self.explain_refusal(admin, now).await?))
             }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!("breach notice: {other:?}"))),
+            Err(TransactionError::Store(error)) => Err(error.into()),
+            Err(other) => Err(StoreError::Backend(format!("breach notice: {other:?}")).into()),
         }
     }
 
@@ -206,7 +206,10 @@ impl Store {
                         Condition::new("attribute_exists(pk)")
                             .and("#status <> :closed")
                             .name("#status", "status")
-                            .value(":closed", s("closed")),
+                            .value(
+                                ":closed",
+                                super::admission::status_value(AccountStatus::Closed),
+                            ),
                     ),
                 )
                 .part(
@@ -239,8 +242,11 @@ impl Store {
                 scan.filter_expression("sk = :account AND #status <> :closed")
                     .projection_expression("id")
                     .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":account", s("ACCOUNT"))
-                    .expression_attribute_values(":closed", s("closed"))
+                    .expression_attribute_values(":account", s(keys::ACCOUNT_SK))
+                    .expression_attribute_values(
+                        ":closed",
+                        super::admission::status_value(AccountStatus::Closed),
+                    )
             })
             .await?;
         Ok(items

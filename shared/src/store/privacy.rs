@@ -7,17 +7,17 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::OffsetDateTime;
 
-use super::accounts::AccountChange;
+use super::admission::GateCondition;
 use super::expr::Condition;
 use super::transaction::{Transaction, TransactionError, check, put_new, update};
-use super::{AuditEntry, Item, Store, StoreError, from_item, indexed, key_item, keys, s, to_item};
+use super::{Failure, Item, Store, StoreError, from_item, indexed, key_item, keys, s, to_item};
 use crate::clock::rfc3339;
 use crate::domain::{
-    Account, ConsentChange, ConsentSource, Consents, Notification, NotificationKind,
+    Account, AuditEntry, ConsentChange, ConsentSource, Consents, Notification, NotificationKind,
     PrivacyRequest, PrivacyRequestId, PrivacyRequestKind, PrivacyRequestStatus, TermsAcceptance,
     privacy_request_due,
 };
-use crate::gate::{Caller, Refusal};
+use crate::gate::{Gate, Refusal};
 use crate::ids::new_id;
 
 /// An admin's step on a privacy request.
@@ -55,10 +55,10 @@ impl Store {
     /// the acceptance is kept, in one transaction conditioned on the gate.
     pub async fn accept_terms(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         version: &str,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<TermsAcceptance>, StoreError> {
+    ) -> Result<TermsAcceptance, Failure<Refusal>> {
         let acceptance = TermsAcceptance {
             id: new_id(),
             account_id: caller.account_id.clone(),
@@ -78,9 +78,8 @@ impl Store {
             (Part::Account, account),
             (Part::Record, self.terms_acceptance_put(&acceptance)),
         ];
-        self.commit_for_caller(caller, parts, now)
-            .await
-            .map(|r| r.map(|()| acceptance))
+        self.commit_for_caller(caller, parts, now).await?;
+        Ok(acceptance)
     }
 
     pub(crate) fn terms_acceptance_put(&self, acceptance: &TermsAcceptance) -> TransactWriteItem {
@@ -103,10 +102,10 @@ impl Store {
     /// Sets the caller's consents and keeps the change, in one transaction.
     pub async fn set_consents(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         consents: Consents,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<ConsentChange>, StoreError> {
+    ) -> Result<ConsentChange, Failure<Refusal>> {
         let change = ConsentChange {
             id: new_id(),
             account_id: caller.account_id.clone(),
@@ -128,9 +127,8 @@ impl Store {
             (Part::Account, account),
             (Part::Record, self.consent_change_put(&change)),
         ];
-        self.commit_for_caller(caller, parts, now)
-            .await
-            .map(|r| r.map(|()| change))
+        self.commit_for_caller(caller, parts, now).await?;
+        Ok(change)
     }
 
     /// Records a privacy request, due one calendar month after receipt. Withdrawal of
@@ -138,11 +136,11 @@ impl Store {
     /// off (and the change kept), or the account marked restricted or objected to.
     pub async fn file_privacy_request(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         kind: PrivacyRequestKind,
         details: Option<String>,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<PrivacyRequest>, StoreError> {
+    ) -> Result<PrivacyRequest, Failure<Refusal>> {
         let at = rfc3339::format(now);
         let request = PrivacyRequest {
             id: PrivacyRequestId::new_for(&caller.account_id),
@@ -209,10 +207,8 @@ impl Store {
             }
         };
         parts.insert(0, (Part::Account, account));
-        Ok(self
-            .commit_for_caller(caller, parts, now)
-            .await?
-            .map(|()| request))
+        self.commit_for_caller(caller, parts, now).await?;
+        Ok(request)
     }
 
     fn request_item(&self, request: &PrivacyRequest) -> Item {
@@ -230,12 +226,10 @@ impl Store {
     /// query.
     pub async fn own_privacy_requests(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<Vec<PrivacyRequest>>, StoreError> {
-        if let Err(refusal) = self.caller_account(caller, now).await? {
-            return Ok(Err(refusal));
-        }
+    ) -> Result<Vec<PrivacyRequest>, Failure<Refusal>> {
+        self.caller_account(caller, now).await?;
         let items = self
             .query_prefix(
                 &keys::account(&caller.account_id).pk,
@@ -250,22 +244,20 @@ impl Store {
             .into_iter()
             .map(from_item)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Ok(requests))
+        Ok(requests)
     }
 
     /// The admins' queue: open (or completed) requests, earliest due first, a page at a
     /// time. The admin is judged on their account, read first.
     pub async fn privacy_request_queue(
         &self,
-        admin: &Caller,
+        admin: &Gate,
         open: bool,
         limit: u16,
         cursor: Option<&str>,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<(Vec<PrivacyRequest>, Option<String>)>, StoreError> {
-        if let Err(refusal) = self.caller_account(admin, now).await? {
-            return Ok(Err(refusal));
-        }
+    ) -> Result<(Vec<PrivacyRequest>, Option<String>), Failure<Refusal>> {
+        self.caller_account(admin, now).await?;
         let after = cursor.and_then(|c| {
             String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?)
                 .ok()
@@ -297,7 +289,7 @@ impl Store {
             .last_evaluated_key
             .and(last_position)
             .map(|p| URL_SAFE_NO_PAD.encode(p));
-        Ok(Ok((requests, next)))
+        Ok((requests, next))
     }
 
     /// An admin extends or completes a request: the request changes (on condition that
@@ -306,7 +298,7 @@ impl Store {
     /// the admin. Two requests: the admin and the request read together, then the write.
     pub async fn step_privacy_request(
         &self,
-        admin: &Caller,
+        admin: &Gate,
         id: &PrivacyRequestId,
         step: &RequestStep,
         audit: &mut AuditEntry,
@@ -409,7 +401,7 @@ impl Store {
                 Part::Notification,
                 put_new(&self.table, self.notification_item(&notification)),
             )
-            .part(Part::Audit, audit.put(&self.table))
+            .part(Part::Audit, super::audit::audit_put(&self.table, audit))
             .part(Part::Email, self.outbox_put(&email))
             .commit_retrying_conflicts(self)
             .await;
@@ -449,14 +441,12 @@ impl Store {
     /// gate) and one query.
     pub async fn notifications(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         limit: u16,
         cursor: Option<&str>,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<(Vec<Notification>, Option<String>)>, StoreError> {
-        if let Err(refusal) = self.caller_account(caller, now).await? {
-            return Ok(Err(refusal));
-        }
+    ) -> Result<(Vec<Notification>, Option<String>), Failure<Refusal>> {
+        self.caller_account(caller, now).await?;
         let before = cursor
             .filter(|c| c.len() <= 40 && c.bytes().all(|b| b.is_ascii_alphanumeric()))
             .map(|c| keys::notification(&caller.account_id, c).sk);
@@ -474,7 +464,7 @@ impl Store {
         let next = more
             .then(|| notifications.last().map(|n| n.id.clone()))
             .flatten();
-        Ok(Ok((notifications, next)))
+        Ok((notifications, next))
     }
 
     /// Items of `pk` whose sort key starts with `prefix`: newest first unless
@@ -532,21 +522,21 @@ impl Store {
     /// refused account part is explained by reading the account.
     async fn commit_for_caller(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         parts: Vec<(Part, TransactWriteItem)>,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<()>, StoreError> {
+    ) -> Result<(), Failure<Refusal>> {
         match Transaction::new()
             .parts(parts)
             .commit_retrying_conflicts(self)
             .await
         {
-            Ok(()) => Ok(Ok(())),
+            Ok(()) => Ok(()),
             Err(error) if error.refused(Part::Account) => {
-                Ok(Err(self.explain_refusal(caller, now).await?))
+                Err(Failure::Refused(self.explain_refusal(caller, now).await?))
             }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!("privacy change: {other:?}"))),
+            Err(TransactionError::Store(error)) => Err(error.into()),
+            Err(other) => Err(StoreError::Backend(format!("privacy change: {other:?}")).into()),
         }
     }
 }

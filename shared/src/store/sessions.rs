@@ -3,12 +3,12 @@
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::admission::accepts_generation;
 use super::expr::Condition;
 use super::transaction::{Transaction, TransactionError, put_new, update};
 use super::{Store, StoreError, indexed, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
 use crate::domain::{Account, AccountId, SessionId};
-use crate::gate::accepts_generation;
 
 /// One login: every refresh token rotated from it belongs to this family, and every
 /// access token issued for it names it (`sid`).

@@ -108,6 +108,17 @@ impl<P: Copy + PartialEq + std::fmt::Debug> Transaction<P> {
     }
 }
 
+/// A transaction that did not commit, as an attempt of a write sees it: a refused
+/// condition or a conflict lost a race (read and decide again); a store failure stops.
+impl<P, R> From<TransactionError<P>> for super::retry::Attempt<R> {
+    fn from(error: TransactionError<P>) -> Self {
+        match error {
+            TransactionError::Refused(_) | TransactionError::Conflict => Self::Raced,
+            TransactionError::Store(error) => Self::Store(error),
+        }
+    }
+}
+
 impl<P> From<StoreError> for TransactionError<P> {
     fn from(error: StoreError) -> Self {
         Self::Store(error)
@@ -176,9 +187,4 @@ pub(crate) fn check(table: &str, key: Item, condition: Condition) -> TransactWri
     TransactWriteItem::builder().condition_check(built).build()
 }
 
-/// A short random pause before trying a conflicting write again, growing with `attempt`.
-pub(crate) async fn backoff(attempt: u32) {
-    let [byte] = crate::random::random_bytes::<1>();
-    let millis = 1 + u64::from(byte) % u64::from(2 + attempt.min(20));
-    tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
-}
+pub(crate) use super::retry::backoff;

@@ -1,0 +1,102 @@
+//! A decided change to an account item, attribute by attribute, and what must hold of
+//! the item for it to be written: the form in which decisions hand account writes to
+//! the store, which turns one into one update (or one part of a transaction).
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    AccountId, AccountStatus, City, Consents, CountryCode, DisplayName, FullName, Gender,
+    LanguageList, Role,
+};
+use crate::gate::Gate;
+
+/// An account write: which account, what changes, on which conditions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountWrite {
+    pub account_id: AccountId,
+    pub update: AccountUpdate,
+    pub requires: Vec<AccountCondition>,
+}
+
+impl AccountWrite {
+    /// No change to `gate`'s account, only the gate's check that it still admits the
+    /// caller (a transaction that writes elsewhere on the caller's behalf).
+    pub fn gate_check(gate: &Gate) -> Self {
+        Self {
+            account_id: gate.account_id.clone(),
+            update: AccountUpdate::default(),
+            requires: vec![AccountCondition::Gate(gate.clone())],
+        }
+    }
+}
+
+/// What must hold of the account item when it is written (besides its existence, which
+/// every account write requires): the values a decision read, or the gate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountCondition {
+    /// The gate admits this caller on the item.
+    Gate(Gate),
+    /// Its roles are still these (a decision depended on them).
+    RolesAsRead(Vec<Role>),
+    /// Its status is still this.
+    StatusAsRead(AccountStatus),
+    /// Its count of complaints in the current window is still this (absent: never
+    /// counted).
+    ComplaintsInWindowAsRead(u32),
+}
+
+/// Attributes of the account item that change; `None`: unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountUpdate {
+    pub status: Option<AccountStatus>,
+    /// `Some(None)` clears it.
+    pub blocked_until: Option<Option<String>>,
+    pub block_reason: Option<Option<String>>,
+    pub roles: Option<Vec<Role>>,
+    /// Every session of the account ends: a new token generation, and the ended
+    /// sessions remembered so far forgotten (the new generation covers them).
+    pub end_every_session: bool,
+    /// One more on the account's moderation record.
+    pub count_on_record: Option<RecordCount>,
+    pub consents: Option<Consents>,
+    /// The terms version accepted, and when.
+    pub accepted_terms: Option<(String, String)>,
+    /// From when the owner restricted processing, unless they did before (the first
+    /// moment stays).
+    pub restricted_since: Option<String>,
+    /// From when the owner objected to processing, unless they did before.
+    pub objected_since: Option<String>,
+    /// The window complaints are counted in, and the count in it.
+    pub complaint_window: Option<(String, u32)>,
+    pub profile: ProfileChanges,
+    pub updated_at: Option<String>,
+}
+
+/// The counters of an account's moderation record ([`super::ModerationRecord`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordCount {
+    Hidden,
+    Removed,
+    Dismissed,
+    Restored,
+    Blocks,
+}
+
+/// A rectification of profile fields. `Some(None)` clears an optional field.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileChanges {
+    pub display_name: Option<DisplayName>,
+    pub full_name: Option<Option<FullName>>,
+    pub gender: Option<Option<Gender>>,
+    pub country: Option<CountryCode>,
+    pub city: Option<Option<City>>,
+    pub native_languages: Option<LanguageList>,
+    pub learning_languages: Option<LanguageList>,
+}
+
+impl ProfileChanges {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+}

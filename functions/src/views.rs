@@ -2,6 +2,7 @@
 
 use natives_shared::domain::{
     Account, AccountStatus, Consents, Guardian, LedgerKind, LedgerLine, Money, Role, Tariff,
+    Timestamp,
 };
 use serde::Serialize;
 
@@ -21,13 +22,13 @@ pub struct AccountView<'a> {
     guardian: Option<&'a Guardian>,
     consents: Consents,
     accepted_terms_version: &'a str,
-    terms_accepted_at: &'a str,
+    terms_accepted_at: Timestamp,
     roles: &'a [Role],
     status: AccountStatus,
-    blocked_until: Option<&'a str>,
+    blocked_until: Option<Timestamp>,
     balance_credits: i64,
-    created_at: &'a str,
-    updated_at: &'a str,
+    created_at: Timestamp,
+    updated_at: Timestamp,
 }
 
 impl<'a> From<&'a Account> for AccountView<'a> {
@@ -46,13 +47,13 @@ impl<'a> From<&'a Account> for AccountView<'a> {
             guardian: a.guardian.as_ref(),
             consents: a.consents,
             accepted_terms_version: &a.accepted_terms_version,
-            terms_accepted_at: &a.terms_accepted_at,
+            terms_accepted_at: a.terms_accepted_at,
             roles: &a.roles,
             status: a.status,
-            blocked_until: a.blocked_until.as_deref(),
+            blocked_until: a.blocked_until,
             balance_credits: a.balance_credits,
-            created_at: &a.created_at,
-            updated_at: &a.updated_at,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
         }
     }
 }
@@ -106,7 +107,7 @@ pub struct LedgerEntryView<'a> {
     kind: LedgerKind,
     credits: i64,
     balance_after: i64,
-    created_at: &'a str,
+    created_at: Timestamp,
     reference: &'a str,
     reason: Option<&'a str>,
 }
@@ -119,7 +120,7 @@ impl<'a> From<&'a LedgerLine> for LedgerEntryView<'a> {
             kind: e.kind,
             credits: e.credits,
             balance_after: line.balance_after,
-            created_at: &e.created_at,
+            created_at: e.created_at,
             reference: &e.reference,
             reason: e.reason.as_deref(),
         }

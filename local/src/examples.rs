@@ -37,6 +37,7 @@ use natives_functions::spec::{Access, FunctionSpec};
 use natives_shared::archive::DeclaredObject;
 use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password};
 use natives_shared::clock::rfc3339;
+use natives_shared::domain::Timestamp;
 use natives_shared::domain::{
     Account, AccountId, AccountStatus, Consents, Purchase, PurchaseStatus, Role, SessionId,
 };
@@ -302,7 +303,7 @@ pub async fn new_account(
         guardian: None,
         consents: Consents::default(),
         accepted_terms_version: app.settings.terms_version.clone(),
-        terms_accepted_at: rfc3339::format(now),
+        terms_accepted_at: Timestamp::at(now),
         roles: all_roles.clone(),
         status: AccountStatus::Active,
         blocked_until: None,
@@ -316,8 +317,8 @@ pub async fn new_account(
         complaints_in_window: 0,
         failed_logins: 0,
         login_locked_until: None,
-        created_at: rfc3339::format(now),
-        updated_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
+        updated_at: Timestamp::at(now),
         restricted_at: None,
         objected_at: None,
         erased_at: None,
@@ -379,8 +380,8 @@ async fn refresh_token(
         account_id: account_id.clone(),
         family_id: session_id.clone(),
         token_generation: account.token_generation,
-        created_at: rfc3339::format(now),
-        last_used_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
+        last_used_at: Timestamp::at(now),
         revoked_at: None,
         expires_at_epoch: expires,
     };
@@ -389,7 +390,7 @@ async fn refresh_token(
         account_id: account_id.clone(),
         family_id: session_id.clone(),
         token_generation: account.token_generation,
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
         used_at: None,
         expires_at_epoch: expires,
     };
@@ -413,7 +414,7 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
                 credits: 100,
                 price: natives_shared::domain::Money::parse(990, "EUR")?,
                 status: PurchaseStatus::Pending,
-                created_at: rfc3339::format(now),
+                created_at: Timestamp::at(now),
                 settled_at: None,
             },
             None,

@@ -315,7 +315,6 @@ async fn first_admin(
     operator: &str,
     reason: &str,
 ) -> Result<(), BoxError> {
-    use natives_shared::clock::rfc3339;
     use natives_shared::domain::AuditEntry;
     use natives_shared::domain::AuditEntryId;
     use natives_shared::store::FirstAdminOutcome;
@@ -339,7 +338,7 @@ async fn first_admin(
         target: format!("account:{account_id}"),
         target_account_id: Some(account_id.clone()),
         reason: format!("first admin, appointed by operator {operator}: {reason}"),
-        created_at: rfc3339::format(now),
+        created_at: now.into(),
     };
     match store.appoint_first_admin(&account_id, &audit, now).await? {
         FirstAdminOutcome::Appointed => {

@@ -1,7 +1,7 @@
 //! The default catalogue a new local stack starts with. A deployed stack gets its
 //! tariffs through `PUT /v1/admin/tariffs/{tariff_id}` (see README).
 
-use natives_shared::clock::rfc3339;
+use natives_shared::domain::Timestamp;
 use natives_shared::domain::{Money, Tariff};
 use time::OffsetDateTime;
 
@@ -18,7 +18,7 @@ pub fn default_tariffs(now: OffsetDateTime) -> Vec<Tariff> {
         credits,
         price: Money::parse(cents, "EUR").expect("a valid price"),
         active: true,
-        updated_at: rfc3339::format(now),
+        updated_at: Timestamp::at(now),
     })
     .collect()
 }

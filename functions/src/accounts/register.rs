@@ -2,10 +2,11 @@
 
 use lambda_http::{Body, Request, Response};
 use natives_shared::auth::hash_password;
-use natives_shared::clock::rfc3339;
+
 use natives_shared::domain::{
     Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
-    FieldError, FullName, Gender, Guardian, LanguageList, Password, PersonName, Role, Validator,
+    FieldError, FullName, Gender, Guardian, LanguageList, Password, PersonName, Role, Timestamp,
+    Validator,
 };
 use natives_shared::http::{ApiError, json, json_body, not_null};
 use natives_shared::store::CreateAccountError;
@@ -167,7 +168,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
         .await
         .map_err(|e| ApiError::internal("password hashing", e))?;
-    let timestamp = rfc3339::format(now);
+    let timestamp = Timestamp::at(now);
     let account = Account {
         id: AccountId::new(),
         email: registration.email.as_ref().to_owned(),
@@ -183,7 +184,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         guardian: registration.guardian,
         consents: registration.consents,
         accepted_terms_version: registration.accepted_terms_version,
-        terms_accepted_at: timestamp.clone(),
+        terms_accepted_at: timestamp,
         roles: vec![Role::User],
         status: AccountStatus::Active,
         blocked_until: None,
@@ -197,7 +198,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         complaints_in_window: 0,
         failed_logins: 0,
         login_locked_until: None,
-        created_at: timestamp.clone(),
+        created_at: timestamp,
         updated_at: timestamp,
         restricted_at: None,
         objected_at: None,

@@ -1,8 +1,7 @@
 //! `POST /v1/checkout`: open a Stripe Checkout Session for a tariff at its current
 //! price, and record the purchase as pending with that price.
 
-use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Purchase, PurchaseStatus, TariffId};
+use natives_shared::domain::{Purchase, PurchaseStatus, TariffId, Timestamp};
 use natives_shared::http::{ApiError, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::payments::{CheckoutOrder, CheckoutSession};
@@ -84,7 +83,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
         credits: tariff.credits,
         price: tariff.price.clone(),
         status: PurchaseStatus::Pending,
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
         settled_at: None,
     };
     let remember = key.as_ref().map(|request| (request, answer.clone()));

@@ -2,10 +2,9 @@
 //! or discounted access, the Terms' "special conditions"); it is in the ledger and
 //! in the audit log.
 
-use natives_shared::clock::rfc3339;
 use natives_shared::domain::AuditEntry;
 use natives_shared::domain::{
-    AccountId, AuditEntryId, LedgerLine, StaffReason, Validator, parse_credits,
+    AccountId, AuditEntryId, LedgerLine, StaffReason, Timestamp, Validator, parse_credits,
 };
 use natives_shared::http::{ApiError, json_body, path_id};
 use natives_shared::store::{CreditGrant, GrantAnswer, GrantOutcome};
@@ -41,7 +40,7 @@ pub async fn handle(
         target: format!("account:{account_id}"),
         target_account_id: Some(account_id.clone()),
         reason: format!("{credits} credits: {}", reason.as_ref()),
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
     };
     let key = idempotency::request_under_key(&request, &caller)?;
     let render = |line: &LedgerLine| idempotency::answer(201, &LedgerEntryView::from(line));

@@ -1,11 +1,10 @@
 //! `PUT /v1/admin/tariffs/{tariff_id}`: create or change a tariff (admins). Purchases
 //! already made keep the price they were made at: they carry their own copy.
 
-use natives_shared::clock::rfc3339;
 use natives_shared::domain::AuditEntry;
 use natives_shared::domain::{
-    AuditEntryId, Money, Tariff, TariffId, TariffName, Validator, check_credits_per_unit,
-    parse_credits,
+    AuditEntryId, Money, Tariff, TariffId, TariffName, Timestamp, Validator,
+    check_credits_per_unit, parse_credits,
 };
 use natives_shared::http::{json, json_body, path_param};
 use serde::Deserialize;
@@ -55,7 +54,7 @@ pub async fn handle(
         credits: credits.expect("checked"),
         price: price.expect("checked"),
         active: body.active,
-        updated_at: rfc3339::format(now),
+        updated_at: Timestamp::at(now),
     })?;
     let audit = AuditEntry {
         id: AuditEntryId::new(),
@@ -71,7 +70,7 @@ pub async fn handle(
             tariff.price.currency,
             if tariff.active { "active" } else { "inactive" }
         ),
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
     };
     app.store.put_tariff(&caller, &tariff, &audit, now).await?;
     Ok(json(200, &TariffView::from(&tariff)))

@@ -2,8 +2,7 @@
 //! until a moment, with a reason; every session ends at once. Not an admin, not oneself.
 
 use lambda_http::Request;
-use natives_shared::clock::rfc3339;
-use natives_shared::domain::{AccountId, StaffReason, Validator};
+use natives_shared::domain::{AccountId, StaffReason, Timestamp, Validator};
 use natives_shared::http::{json, json_body, not_null, path_id};
 use serde::Deserialize;
 use time::Duration;
@@ -31,16 +30,20 @@ pub async fn handle(app: &App, request: Request, moderator: Staff<Moderator>) ->
     let reason = v.check("reason", StaffReason::parse(&body.reason));
     let until = v.check_optional(
         "until",
-        body.until.as_deref().map(|raw| match rfc3339::parse(raw) {
-            Some(at) if at > now && at - now <= MAX_BLOCK => Ok(rfc3339::format(at)),
-            Some(_) => Err("must be in the future, at most ten years ahead".to_owned()),
-            None => Err("must be an RFC 3339 time".to_owned()),
+        body.until.as_deref().map(|raw| {
+            Timestamp::parse(raw).and_then(|at| {
+                if at > now && at.time() - now <= MAX_BLOCK {
+                    Ok(at)
+                } else {
+                    Err("must be in the future, at most ten years ahead".to_owned())
+                }
+            })
         }),
     );
     let (reason, until) = v.finish(|| (reason.expect("checked"), until.expect("checked")))?;
     let account = app
         .store
-        .block_account(&moderator, &target, until.as_deref(), reason.as_ref(), now)
+        .block_account(&moderator, &target, until, reason.as_ref(), now)
         .await?;
     Ok(json(201, &BlockView::new(&account, reason.as_ref())))
 }

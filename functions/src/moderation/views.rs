@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use natives_shared::domain::decide::moderation::ActionPlan;
 use natives_shared::domain::{
     Account, AccountId, AccountStatus, AuditEntry, Author, Complaint, ComplaintOutcome,
-    ComplaintReason, MessageStatus, ModerationNote, ModerationRecord, Role, Viewer,
+    ComplaintReason, MessageStatus, ModerationNote, ModerationRecord, Role, Timestamp, Viewer,
 };
 use natives_shared::store::ReviewItem;
 use serde::Serialize;
@@ -27,8 +27,8 @@ pub struct ComplaintView<'a> {
     status: &'static str,
     /// What became of it: `hidden`, `restored`, `removed` or `dismissed`.
     outcome: Option<&'a str>,
-    created_at: &'a str,
-    decided_at: Option<&'a str>,
+    created_at: Timestamp,
+    decided_at: Option<Timestamp>,
 }
 
 impl<'a> ComplaintView<'a> {
@@ -41,8 +41,8 @@ impl<'a> ComplaintView<'a> {
             revision: complaint.revision,
             status: if outcome.is_some() { "settled" } else { "open" },
             outcome: outcome.map(|o| o.outcome.as_str()),
-            created_at: &complaint.created_at,
-            decided_at: outcome.map(|o| o.decided_at.as_str()),
+            created_at: complaint.created_at,
+            decided_at: outcome.map(|o| o.decided_at),
         }
     }
 }
@@ -57,7 +57,7 @@ pub struct ReportView<'a> {
     revision: u32,
     reported_text: &'a str,
     counted: bool,
-    created_at: &'a str,
+    created_at: Timestamp,
 }
 
 impl<'a> From<&'a Complaint> for ReportView<'a> {
@@ -69,7 +69,7 @@ impl<'a> From<&'a Complaint> for ReportView<'a> {
             revision: c.revision,
             reported_text: &c.reported_text,
             counted: c.counted,
-            created_at: &c.created_at,
+            created_at: c.created_at,
         }
     }
 }
@@ -80,7 +80,7 @@ pub struct ReviewEntryView<'a> {
     message_id: String,
     thread_id: &'a str,
     open_complaints: u32,
-    first_complaint_at: &'a str,
+    first_complaint_at: Timestamp,
     message: Option<MessageView<'a>>,
     complaints: Vec<ReportView<'a>>,
     author: Option<AuthorRecord<'a>>,
@@ -107,7 +107,7 @@ impl<'a> ReviewEntryView<'a> {
             message_id: entry.message_id.to_string(),
             thread_id: entry.thread_id.as_str(),
             open_complaints: entry.open_complaints,
-            first_complaint_at: &entry.first_complaint_at,
+            first_complaint_at: entry.first_complaint_at,
             message: item
                 .message
                 .as_ref()
@@ -148,7 +148,7 @@ impl<'a> From<&'a ActionPlan> for DecisionView<'a> {
 pub struct BlockView<'a> {
     account_id: &'a str,
     status: AccountStatus,
-    blocked_until: Option<&'a str>,
+    blocked_until: Option<Timestamp>,
     reason: &'a str,
 }
 
@@ -157,7 +157,7 @@ impl<'a> BlockView<'a> {
         Self {
             account_id: account.id.as_str(),
             status: account.status,
-            blocked_until: account.blocked_until.as_deref(),
+            blocked_until: account.blocked_until,
             reason,
         }
     }
@@ -188,7 +188,7 @@ pub struct AuditView<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     target_account_id: Option<&'a str>,
     reason: &'a str,
-    created_at: &'a str,
+    created_at: Timestamp,
 }
 
 impl<'a> From<&'a AuditEntry> for AuditView<'a> {
@@ -200,7 +200,7 @@ impl<'a> From<&'a AuditEntry> for AuditView<'a> {
             target: &e.target,
             target_account_id: e.target_account_id.as_ref().map(|a| a.as_str()),
             reason: &e.reason,
-            created_at: &e.created_at,
+            created_at: e.created_at,
         }
     }
 }

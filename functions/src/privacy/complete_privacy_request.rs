@@ -1,10 +1,9 @@
 //! `POST /v1/admin/privacy-requests/{request_id}/complete`: answer a request; the
 //! requester sees the answer and is notified.
 
-use natives_shared::clock::rfc3339;
 use natives_shared::domain::AuditEntry;
 use natives_shared::domain::{
-    AuditEntryId, PrivacyRequestId, TextLimits, Validator, parse_public_text,
+    AuditEntryId, PrivacyRequestId, TextLimits, Timestamp, Validator, parse_public_text,
 };
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body, path_id};
@@ -67,7 +66,7 @@ pub(super) async fn step(
             RequestStep::Extend { reason } => reason.clone(),
             RequestStep::Complete { .. } => "answered".into(),
         },
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
     };
     match app
         .store

@@ -5,10 +5,10 @@
 
 use std::collections::BTreeSet;
 
-use natives_shared::clock::rfc3339;
 use natives_shared::domain::AuditEntry;
 use natives_shared::domain::{
-    AccountId, AuditEntryId, BreachNotice, TextLimits, ThreadTitle, Validator, parse_public_text,
+    AccountId, AuditEntryId, BreachNotice, TextLimits, ThreadTitle, Timestamp, Validator,
+    parse_public_text,
 };
 use natives_shared::http::{json, json_body, not_null};
 use natives_shared::ids::new_id;
@@ -73,7 +73,7 @@ pub async fn handle(
         description,
         account_ids,
         recorded_by: caller.account_id.clone(),
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
     };
     let audit = AuditEntry {
         id: AuditEntryId::new(),
@@ -82,7 +82,7 @@ pub async fn handle(
         target: format!("breach_notice:{}", notice.id),
         target_account_id: None,
         reason: notice.title.clone(),
-        created_at: notice.created_at.clone(),
+        created_at: notice.created_at,
     };
     app.store
         .record_breach_notice(&caller, &notice, &audit, now)

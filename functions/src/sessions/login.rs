@@ -1,8 +1,7 @@
 //! `POST /v1/sessions`: log in with e-mail and password.
 
 use natives_shared::auth::{verify_against_dummy, verify_password};
-use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Email, FieldError, SessionId, Standing};
+use natives_shared::domain::{Email, FieldError, SessionId, Standing, Timestamp};
 use natives_shared::http::{ApiError, json, json_body};
 use natives_shared::store::SessionFamily;
 use serde::Deserialize;
@@ -92,8 +91,8 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
         account_id: account.id.clone(),
         family_id: SessionId::new(),
         token_generation: account.token_generation,
-        created_at: rfc3339::format(now),
-        last_used_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
+        last_used_at: Timestamp::at(now),
         revoked_at: None,
         expires_at_epoch: refresh_expiry(app, now).unix_timestamp(),
     };

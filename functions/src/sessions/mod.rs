@@ -6,8 +6,7 @@ pub mod refresh;
 pub mod revoke_all;
 
 use natives_shared::auth::{AuthUser, RefreshToken};
-use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Account, FieldError, SessionId};
+use natives_shared::domain::{Account, FieldError, SessionId, Timestamp};
 use natives_shared::http::{ApiError, json_body};
 use natives_shared::store::RefreshRecord;
 use serde::Deserialize;
@@ -52,7 +51,7 @@ fn new_refresh_token(
         account_id: account.id.clone(),
         family_id: family_id.clone(),
         token_generation: account.token_generation,
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
         used_at: None,
         expires_at_epoch: refresh_expiry(app, now).unix_timestamp(),
     };
@@ -94,7 +93,7 @@ fn invalid_refresh_token() -> ApiError {
     }
 }
 
-fn account_blocked(blocked_until: Option<String>) -> ApiError {
+fn account_blocked(blocked_until: Option<Timestamp>) -> ApiError {
     ApiError::Forbidden {
         code: "account_blocked",
         detail: match &blocked_until {

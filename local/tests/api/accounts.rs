@@ -438,7 +438,7 @@ async fn the_first_admin_is_appointed_once_and_audited() {
         target: format!("account:{}", who.id),
         target_account_id: Some(who.account_id()),
         reason: "first admin, appointed by operator Grace: new stack".into(),
-        created_at: natives_shared::clock::rfc3339::format(now),
+        created_at: now.into(),
     };
 
     let first = store

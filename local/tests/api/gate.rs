@@ -3,8 +3,8 @@
 
 use natives_local::examples::new_account;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::ProfileChanges;
 use natives_shared::domain::{AccountStatus, DisplayName, Role, SessionId};
+use natives_shared::domain::{ProfileChanges, Timestamp};
 use natives_shared::gate::{Gate, Refusal};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -59,7 +59,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             "blocked until later",
             |a, _, later, _| {
                 a.status = AccountStatus::Blocked;
-                a.blocked_until = Some(later.into());
+                a.blocked_until = Some(Timestamp::parse(later).unwrap());
             },
             None,
             Err(Refusal::Unauthenticated),
@@ -68,7 +68,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             "block ran out",
             |a, _, _, earlier| {
                 a.status = AccountStatus::Blocked;
-                a.blocked_until = Some(earlier.into());
+                a.blocked_until = Some(Timestamp::parse(earlier).unwrap());
             },
             None,
             Ok(()),

@@ -3,8 +3,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{AccountId, Role, SessionId};
-use crate::clock::rfc3339;
+use super::{AccountId, Role, SessionId, Timestamp};
 
 /// How long an ended session is remembered on its account: as long as an access token
 /// issued for it could still verify (the longest lifetime plus the clock leeway), plus
@@ -52,10 +51,10 @@ pub struct Account {
     pub guardian: Option<Guardian>,
     pub consents: Consents,
     pub accepted_terms_version: String,
-    pub terms_accepted_at: String,
+    pub terms_accepted_at: Timestamp,
     pub roles: Vec<Role>,
     pub status: AccountStatus,
-    pub blocked_until: Option<String>,
+    pub blocked_until: Option<Timestamp>,
     /// Why staff blocked it (or the owner's own request).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_reason: Option<String>,
@@ -89,25 +88,25 @@ pub struct Account {
     /// (`login_throttle`); absent when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_locked_until: Option<i64>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     /// When the owner asked that their data be processed no further than storage
     /// (restriction): left out of marketing and statistics from that moment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restricted_at: Option<String>,
+    pub restricted_at: Option<Timestamp>,
     /// When the owner objected to processing for marketing and profiling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub objected_at: Option<String>,
+    pub objected_at: Option<Timestamp>,
     /// When the personal data was erased (the account is `closed` from then on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erased_at: Option<String>,
+    pub erased_at: Option<Timestamp>,
 }
 
 /// Whether an account may act right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Standing {
     Active,
-    Blocked { until: Option<String> },
+    Blocked { until: Option<Timestamp> },
     Closed,
 }
 
@@ -115,21 +114,19 @@ pub enum Standing {
 /// block ends by itself when its time passes.
 pub fn standing_of(
     status: AccountStatus,
-    blocked_until: Option<&str>,
+    blocked_until: Option<Timestamp>,
     now: OffsetDateTime,
 ) -> Standing {
     match status {
         AccountStatus::Active => Standing::Active,
         AccountStatus::Closed => Standing::Closed,
         AccountStatus::Blocked => {
-            let expired = blocked_until
-                .and_then(rfc3339::parse)
-                .is_some_and(|until| until <= now);
+            let expired = blocked_until.is_some_and(|until| until <= now);
             if expired {
                 Standing::Active
             } else {
                 Standing::Blocked {
-                    until: blocked_until.map(str::to_owned),
+                    until: blocked_until,
                 }
             }
         }
@@ -138,7 +135,7 @@ pub fn standing_of(
 
 impl Account {
     pub fn standing(&self, now: OffsetDateTime) -> Standing {
-        standing_of(self.status, self.blocked_until.as_deref(), now)
+        standing_of(self.status, self.blocked_until, now)
     }
 
     pub fn has_role(&self, role: Role) -> bool {

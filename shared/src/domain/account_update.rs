@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AccountId, AccountStatus, City, Consents, CountryCode, DisplayName, FullName, Gender,
-    LanguageList, Role,
+    LanguageList, Role, Timestamp,
 };
 use crate::gate::Gate;
 
@@ -50,7 +50,7 @@ pub enum AccountCondition {
 pub struct AccountUpdate {
     pub status: Option<AccountStatus>,
     /// `Some(None)` clears it.
-    pub blocked_until: Option<Option<String>>,
+    pub blocked_until: Option<Option<Timestamp>>,
     pub block_reason: Option<Option<String>>,
     pub roles: Option<Vec<Role>>,
     /// Every session of the account ends: a new token generation, and the ended
@@ -60,16 +60,16 @@ pub struct AccountUpdate {
     pub count_on_record: Option<RecordCount>,
     pub consents: Option<Consents>,
     /// The terms version accepted, and when.
-    pub accepted_terms: Option<(String, String)>,
+    pub accepted_terms: Option<(String, Timestamp)>,
     /// From when the owner restricted processing, unless they did before (the first
     /// moment stays).
-    pub restricted_since: Option<String>,
+    pub restricted_since: Option<Timestamp>,
     /// From when the owner objected to processing, unless they did before.
-    pub objected_since: Option<String>,
+    pub objected_since: Option<Timestamp>,
     /// The window complaints are counted in, and the count in it.
     pub complaint_window: Option<(String, u32)>,
     pub profile: ProfileChanges,
-    pub updated_at: Option<String>,
+    pub updated_at: Option<Timestamp>,
 }
 
 /// The counters of an account's moderation record ([`super::ModerationRecord`]).

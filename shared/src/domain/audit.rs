@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, AuditEntryId};
+use super::{AccountId, AuditEntryId, Timestamp};
 
 /// Who did what to which target, why and when: every moderation and admin action.
 /// Append-only: written once, with the change it records, and never updated.
@@ -18,7 +18,7 @@ pub struct AuditEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_account_id: Option<AccountId>,
     pub reason: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// Who acted: a staff account through the API, or an operator with a command of their

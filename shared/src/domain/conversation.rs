@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, MessageId, ThreadId};
+use super::{AccountId, MessageId, ThreadId, Timestamp};
 
 /// A conversation in one language: its title and the activity that orders thread lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -12,9 +12,9 @@ pub struct Thread {
     pub language: String,
     pub title: String,
     pub author_id: AccountId,
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// When its newest message was posted: thread lists are ordered by it.
-    pub last_activity_at: String,
+    pub last_activity_at: Timestamp,
     pub message_count: u64,
     /// The newest message's id within the thread. Every post sets it, on condition that
     /// it grows, so messages commit in id order and a reader paging forward never
@@ -54,9 +54,9 @@ pub struct Message {
     pub voice: Option<Voice>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<MessageId>,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edited_at: Option<String>,
+    pub edited_at: Option<Timestamp>,
     /// 0 as posted; each edit adds one and keeps the text it replaced as a revision.
     pub revision: u32,
     #[serde(default)]
@@ -81,8 +81,8 @@ pub struct Revision {
     pub message_id: MessageId,
     pub number: u32,
     pub text: String,
-    pub created_at: String,
-    pub replaced_at: String,
+    pub created_at: Timestamp,
+    pub replaced_at: Timestamp,
 }
 
 /// What one account shows next to its messages, read at the time of reading, so a

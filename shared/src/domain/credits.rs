@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, Currency};
+use super::{AccountId, Currency, Timestamp};
 
 /// An amount in the minor unit Stripe counts for the currency (cents for EUR, yen for
 /// JPY, see [`Currency`]), of a currency Stripe accepts, upper case.
@@ -123,7 +123,7 @@ pub struct Tariff {
     pub credits: i64,
     pub price: Money,
     pub active: bool,
-    pub updated_at: String,
+    pub updated_at: Timestamp,
 }
 
 /// What each paid action costs, in credits.
@@ -162,7 +162,7 @@ pub struct LedgerEntry {
     pub kind: LedgerKind,
     /// Positive for purchases and grants, negative for spending.
     pub credits: i64,
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// What the change was for: a Checkout Session, a message, a grant.
     pub reference: String,
     #[serde(default)]
@@ -193,9 +193,9 @@ pub struct Purchase {
     pub credits: i64,
     pub price: Money,
     pub status: PurchaseStatus,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default)]
-    pub settled_at: Option<String>,
+    pub settled_at: Option<Timestamp>,
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ mod privacy;
 mod public_text;
 mod role;
 mod text;
+mod timestamp;
 mod validation;
 
 pub use account::{
@@ -61,4 +62,5 @@ pub use text::{
     BirthDate, City, DisplayName, FullName, Gender, MessageText, PersonName, StaffReason,
     TariffName, ThreadTitle,
 };
+pub use timestamp::Timestamp;
 pub use validation::{FieldError, Validator};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, MessageId, ThreadId};
+use super::{AccountId, MessageId, ThreadId, Timestamp};
 
 /// Whether the public sees a message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +71,7 @@ pub struct ModerationNote {
     /// `hide`, `restore`, `remove`, `dismiss`, or `auto_hide` when complaints hid it.
     pub action: String,
     pub reason: String,
-    pub decided_at: String,
+    pub decided_at: Timestamp,
 }
 
 /// A complaint about one message, made against the revision it names.
@@ -94,7 +94,7 @@ pub struct Complaint {
     /// Whether it counted towards hiding the message (an author's complaint about their
     /// own message does not).
     pub counted: bool,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// The decision that settled a round of complaints about a message: what every
@@ -105,7 +105,7 @@ pub struct ComplaintOutcome {
     pub round: u32,
     /// `hidden`, `restored`, `removed` or `dismissed`.
     pub outcome: String,
-    pub decided_at: String,
+    pub decided_at: Timestamp,
 }
 
 impl ModerationAction {
@@ -169,7 +169,7 @@ pub struct QueueEntry {
     pub thread_id: ThreadId,
     pub author_id: AccountId,
     pub open_complaints: u32,
-    pub first_complaint_at: String,
+    pub first_complaint_at: Timestamp,
     pub complaints: Vec<Complaint>,
 }
 

@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime};
 
-use super::{Account, AccountId, AccountStatus};
-use crate::clock::rfc3339;
+use super::{Account, AccountId, AccountStatus, Timestamp};
 
 /// What a data subject asks for (the privacy policy's rights).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,14 +73,14 @@ pub struct PrivacyRequest {
     pub status: PrivacyRequestStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
-    pub received_at: String,
-    pub due_at: String,
+    pub received_at: Timestamp,
+    pub due_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extended_at: Option<String>,
+    pub extended_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
 }
@@ -89,8 +88,7 @@ pub struct PrivacyRequest {
 impl PrivacyRequest {
     /// Open past its deadline.
     pub fn overdue(&self, now: OffsetDateTime) -> bool {
-        self.status != PrivacyRequestStatus::Completed
-            && rfc3339::parse(&self.due_at).is_some_and(|due| now > due)
+        self.status != PrivacyRequestStatus::Completed && now > self.due_at.time()
     }
 }
 
@@ -184,7 +182,7 @@ pub struct TermsAcceptance {
     pub id: String,
     pub account_id: AccountId,
     pub version: String,
-    pub accepted_at: String,
+    pub accepted_at: Timestamp,
 }
 
 /// What changed a consent.
@@ -206,7 +204,7 @@ pub struct ConsentChange {
     pub marketing_emails: bool,
     pub notification_emails: bool,
     pub source: ConsentSource,
-    pub changed_at: String,
+    pub changed_at: Timestamp,
 }
 
 /// Why the platform may (not) use an account's data.
@@ -251,7 +249,7 @@ pub struct Notification {
     pub body: String,
     /// What it is about (a privacy request id, a breach notice id).
     pub reference: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,7 +269,7 @@ pub struct BreachNotice {
     /// The accounts affected; `None`: every account.
     pub account_ids: Option<Vec<AccountId>>,
     pub recorded_by: AccountId,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// What an e-mail is, which decides whether it may be sent.
@@ -319,11 +317,11 @@ pub struct OutboxEmail {
     pub subject: String,
     pub body: String,
     pub status: EmailStatus,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claimed_at: Option<String>,
+    pub claimed_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<String>,
+    pub sent_at: Option<Timestamp>,
     /// The provider's message id (SES), or `log` locally.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_message_id: Option<String>,

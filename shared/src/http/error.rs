@@ -23,7 +23,7 @@ pub enum ApiError {
     Forbidden {
         code: &'static str,
         detail: String,
-        blocked_until: Option<String>,
+        blocked_until: Option<crate::domain::Timestamp>,
     },
     #[error("not found")]
     NotFound,

@@ -10,6 +10,7 @@ use super::{
     Failure, Store, StoreError, done_unless_failed, from_item, key_item, keys, n, s, to_item,
 };
 use crate::clock::rfc3339;
+use crate::domain::Timestamp;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
     Account, AccountId, AccountStatus, AccountWrite, AuditEntry, ConsentChange, ConsentSource,
@@ -67,7 +68,7 @@ impl Store {
             id: new_id(),
             account_id: account.id.clone(),
             version: account.accepted_terms_version.clone(),
-            accepted_at: account.terms_accepted_at.clone(),
+            accepted_at: account.terms_accepted_at,
         };
         let consents = ConsentChange {
             id: new_id(),
@@ -75,7 +76,7 @@ impl Store {
             marketing_emails: account.consents.marketing_emails,
             notification_emails: account.consents.notification_emails,
             source: ConsentSource::Registration,
-            changed_at: account.created_at.clone(),
+            changed_at: account.created_at,
         };
         let result = Transaction::new()
             .part(Registration::Terms, self.terms_acceptance_put(&terms))
@@ -297,7 +298,7 @@ impl Store {
             &FirstAdminClaim {
                 account_id: account_id.to_string(),
                 audit_entry_id: audit.id.to_string(),
-                created_at: rfc3339::format(now),
+                created_at: Timestamp::at(now),
             },
             keys::first_admin(),
         );
@@ -331,7 +332,7 @@ impl Store {
                     .ok_or_else(|| StoreError::Corrupt("the first-admin claim vanished".into()))?;
                 Ok(FirstAdminOutcome::AlreadyAppointed {
                     account_id: claim.account_id,
-                    at: claim.created_at,
+                    at: claim.created_at.to_string(),
                 })
             }
             Err(error) if error.refused(FirstAdmin::Account) => {
@@ -348,5 +349,5 @@ impl Store {
 struct FirstAdminClaim {
     account_id: String,
     audit_entry_id: String,
-    created_at: String,
+    created_at: Timestamp,
 }

@@ -7,6 +7,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
 use super::{Failure, Item, Projection, Store, StoreError, from_item, keys, s};
+use crate::domain::Timestamp;
 use crate::domain::{
     AccountId, AccountStatus, Author, Message, MessageId, Revision, Role, SessionId, Thread,
     ThreadId, Viewer,
@@ -260,7 +261,7 @@ struct AccountRow {
     roles: Vec<Role>,
     status: AccountStatus,
     #[serde(default)]
-    blocked_until: Option<String>,
+    blocked_until: Option<Timestamp>,
     token_generation: u64,
     #[serde(default)]
     ended_sessions: BTreeMap<SessionId, i64>,
@@ -300,7 +301,7 @@ impl GatedAccount for AccountRow {
         self.ended_sessions.contains_key(session)
     }
     fn active(&self, now: OffsetDateTime) -> bool {
-        crate::domain::standing_of(self.status, self.blocked_until.as_deref(), now)
+        crate::domain::standing_of(self.status, self.blocked_until, now)
             == crate::domain::Standing::Active
     }
     fn has_role(&self, role: Role) -> bool {

@@ -10,7 +10,7 @@ use super::expr::Condition;
 use super::ledger::{BalanceChange, BalanceOutcome};
 use super::transaction::{Transaction, TransactionError, check, put_new, update};
 use super::{Remembered, Store, StoreError, StoredAnswer, indexed, key_item, keys, n, s, to_item};
-use crate::clock::rfc3339;
+use crate::domain::Timestamp;
 use crate::domain::{
     AccountId, LedgerEntry, LedgerKind, Message, MessageId, MessageKind, Revision, Thread,
     ThreadId, UploadId, Voice,
@@ -89,7 +89,7 @@ pub struct UploadClaim {
     pub upload_id: UploadId,
     pub account_id: AccountId,
     pub message_id: MessageId,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -130,8 +130,8 @@ impl Store {
             language: new.language.clone(),
             title: new.title.clone(),
             author_id: caller.account_id.clone(),
-            created_at: message.created_at.clone(),
-            last_activity_at: message.created_at.clone(),
+            created_at: message.created_at,
+            last_activity_at: message.created_at,
             message_count: 1,
             last_message_id: message.id.clone(),
         };
@@ -141,7 +141,7 @@ impl Store {
                 &thread.language,
                 new.list_shards,
                 &thread.id,
-                &thread.last_activity_at,
+                thread.last_activity_at,
             ),
         );
         let started = to_item(
@@ -266,7 +266,7 @@ impl Store {
             text,
             voice,
             reply_to: post.reply_to.clone(),
-            created_at: rfc3339::format(now),
+            created_at: Timestamp::at(now),
             edited_at: None,
             revision: 0,
             status: Default::default(),
@@ -314,7 +314,7 @@ impl Store {
                 upload_id: upload_id.clone(),
                 account_id: message.author_id.clone(),
                 message_id: message.id.clone(),
-                created_at: rfc3339::format(now),
+                created_at: Timestamp::at(now),
             };
             let item = indexed(
                 to_item(&claim, keys::upload_claim(upload_id)),
@@ -334,12 +334,12 @@ impl Store {
             "SET last_activity_at = :at, last_message_id = :id, gsi1sk = :position, message_count = message_count + :one",
             Condition::new("attribute_exists(pk)")
                 .and("last_message_id < :id")
-                .value(":at", s(&message.created_at))
+                .value(":at", s(message.created_at))
                 .value(":id", s(message.id.to_string()))
                 .value(
                     ":position",
                     s(keys::thread_list_position(
-                        &message.created_at,
+                        message.created_at,
                         &message.thread_id,
                     )),
                 )
@@ -394,17 +394,14 @@ impl Store {
         text: &str,
         now: OffsetDateTime,
     ) -> Result<EditOutcome, StoreError> {
-        let now_text = rfc3339::format(now);
+        let now_text = Timestamp::at(now);
         let next = message.revision + 1;
         let revision = Revision {
             message_id: message.id.clone(),
             number: message.revision,
             text: message.text.clone().unwrap_or_default(),
-            created_at: message
-                .edited_at
-                .clone()
-                .unwrap_or_else(|| message.created_at.clone()),
-            replaced_at: now_text.clone(),
+            created_at: message.edited_at.unwrap_or(message.created_at),
+            replaced_at: now_text,
         };
         let revision_item = indexed(
             to_item(&revision, keys::revision(&message.id, revision.number)),
@@ -421,7 +418,7 @@ impl Store {
                         .and("author_id = :author")
                         .name("#text", "text")
                         .value(":text", s(text))
-                        .value(":now", s(&now_text))
+                        .value(":now", s(now_text))
                         .value(":next", n(next))
                         .value(":seen", n(message.revision))
                         .value(":author", s(caller.account_id.as_str())),

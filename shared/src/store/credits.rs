@@ -197,7 +197,7 @@ impl Store {
     ) -> Result<CheckoutRecorded, StoreError> {
         let item = indexed(
             to_item(purchase, keys::checkout(&purchase.checkout_session_id)),
-            keys::purchase_index(&purchase.account_id, &purchase.created_at),
+            keys::purchase_index(&purchase.account_id, purchase.created_at),
         );
         let mut transaction = Transaction::new();
         if let Some((request, answer)) = remember {

@@ -25,7 +25,7 @@ use super::expr::Condition;
 use super::ownership::ItemKind;
 use super::transaction::{Transaction, TransactionError, update};
 use super::{Failure, Item, Store, StoreError, from_item, key_item, keys, n, s};
-use crate::clock::rfc3339;
+use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId};
 use crate::gate::{Gate, Refusal};
 
@@ -95,11 +95,11 @@ impl ErasurePlan {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ErasureOutcome {
     Erased {
-        erased_at: String,
+        erased_at: Timestamp,
     },
     /// Erased before: nothing changed.
     AlreadyErased {
-        erased_at: String,
+        erased_at: Timestamp,
     },
     NoSuchAccount,
 }
@@ -159,13 +159,13 @@ impl Store {
         let account = plan.account;
         if let Some(erased_at) = &account.erased_at {
             return Ok(ErasureOutcome::AlreadyErased {
-                erased_at: erased_at.clone(),
+                erased_at: *erased_at,
             });
         }
         let personal = personal_strings(&account);
         self.scrub(plan.items, &personal, None).await?;
-        let erased_at = rfc3339::format(now);
-        self.close_and_erase_account(&account, &erased_at).await?;
+        let erased_at = Timestamp::at(now);
+        self.close_and_erase_account(&account, erased_at).await?;
         Ok(ErasureOutcome::Erased { erased_at })
     }
 
@@ -235,7 +235,7 @@ impl Store {
     async fn close_and_erase_account(
         &self,
         account: &Account,
-        erased_at: &str,
+        erased_at: Timestamp,
     ) -> Result<(), StoreError> {
         let account_update = self.erasing_update(account, erased_at);
         // The claim goes only if it is still this account's (the address may have been
@@ -285,7 +285,7 @@ impl Store {
     fn erasing_update(
         &self,
         account: &Account,
-        erased_at: &str,
+        erased_at: Timestamp,
     ) -> aws_sdk_dynamodb::types::TransactWriteItem {
         let none = AttributeValue::Null(true);
         let empty_list = AttributeValue::L(Vec::new());

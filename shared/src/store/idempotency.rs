@@ -11,8 +11,8 @@ use time::OffsetDateTime;
 use super::expr::Condition;
 use super::transaction::put_if;
 use super::{Store, StoreError, indexed, keys, n, to_item};
-use crate::clock::rfc3339;
 use crate::domain::AccountId;
+use crate::domain::Timestamp;
 
 /// How long a key is remembered.
 pub const IDEMPOTENCY_SECONDS: i64 = 24 * 60 * 60;
@@ -63,7 +63,7 @@ struct IdempotencyRecord {
     account_id: AccountId,
     request_digest: String,
     answer: StoredAnswer,
-    created_at: String,
+    created_at: Timestamp,
     expires_at_epoch: i64,
 }
 
@@ -91,7 +91,7 @@ impl Store {
             account_id: request.account_id.clone(),
             request_digest: request.request_digest.clone(),
             answer,
-            created_at: rfc3339::format(now),
+            created_at: Timestamp::at(now),
             expires_at_epoch: now.unix_timestamp() + IDEMPOTENCY_SECONDS,
         };
         put_if(

@@ -3,7 +3,7 @@
 
 use super::ownership::ItemKind;
 use crate::domain::{
-    AccountId, AuditEntryId, MessageId, PrivacyRequestId, SessionId, ThreadId, UploadId,
+    AccountId, AuditEntryId, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
 };
 
 /// The primary key of an item.
@@ -77,7 +77,7 @@ pub fn refresh_token(digest_hex: &str) -> Key {
 pub const REFRESH_INDEX_PREFIX: &str = "REFRESH#";
 
 /// Where an account finds its refresh tokens (their own key is the token's hash).
-pub fn refresh_token_index(account_id: &AccountId, created_at: &str) -> IndexKey {
+pub fn refresh_token_index(account_id: &AccountId, created_at: Timestamp) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
         gsi1sk: format!("{REFRESH_INDEX_PREFIX}{created_at}"),
@@ -108,7 +108,7 @@ pub fn checkout(checkout_session_id: &str) -> Key {
 pub const PURCHASE_INDEX_PREFIX: &str = "PURCHASE#";
 
 /// Where an account finds its purchases.
-pub fn purchase_index(account_id: &AccountId, created_at: &str) -> IndexKey {
+pub fn purchase_index(account_id: &AccountId, created_at: Timestamp) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
         gsi1sk: format!("{PURCHASE_INDEX_PREFIX}{created_at}"),
@@ -128,13 +128,13 @@ pub fn ledger_entry(account_id: &AccountId, entry_id: &str) -> Key {
 /// The audit log of moderation and admin actions, oldest first.
 pub const AUDIT: &str = "AUDIT";
 
-pub fn audit_entry(created_at: &str, entry_id: &AuditEntryId) -> Key {
+pub fn audit_entry(created_at: Timestamp, entry_id: &AuditEntryId) -> Key {
     key(AUDIT, audit_position(created_at, entry_id))
 }
 
 /// Where an audit entry sorts: its sort key in the log, and (after the prefix) under the
 /// account it is about; a page of the log continues from it.
-pub fn audit_position(created_at: &str, entry_id: &AuditEntryId) -> String {
+pub fn audit_position(created_at: Timestamp, entry_id: &AuditEntryId) -> String {
     format!("{created_at}#{entry_id}")
 }
 
@@ -143,7 +143,7 @@ pub const AUDIT_INDEX_PREFIX: &str = "AUDIT#";
 /// Where the audit entries about one account are found (its moderators' history of it).
 pub fn audit_by_target_index(
     account_id: &AccountId,
-    created_at: &str,
+    created_at: Timestamp,
     entry_id: &AuditEntryId,
 ) -> IndexKey {
     IndexKey {
@@ -202,7 +202,7 @@ pub fn thread_list_index(
     language: &str,
     shards: u32,
     thread_id: &ThreadId,
-    last_activity_at: &str,
+    last_activity_at: Timestamp,
 ) -> IndexKey {
     IndexKey {
         gsi1pk: thread_list_partition(language, shard_of(thread_id, shards)),
@@ -211,7 +211,7 @@ pub fn thread_list_index(
 }
 
 /// Where a thread sorts in its language's list.
-pub fn thread_list_position(last_activity_at: &str, thread_id: &ThreadId) -> String {
+pub fn thread_list_position(last_activity_at: Timestamp, thread_id: &ThreadId) -> String {
     format!("{last_activity_at}#{thread_id}")
 }
 
@@ -305,7 +305,7 @@ pub const COMPLAINT_INDEX_PREFIX: &str = "COMPLAINT#";
 /// Where a reporter finds their complaints, newest last.
 pub fn complaint_by_reporter_index(
     reporter_id: &AccountId,
-    created_at: &str,
+    created_at: Timestamp,
     complaint_id: &str,
 ) -> IndexKey {
     IndexKey {
@@ -319,7 +319,7 @@ pub fn complaint_by_reporter_index(
 
 /// Where a complaint sorts among its reporter's (after the index prefix); a page of them
 /// continues from it.
-pub fn complaint_position(created_at: &str, complaint_id: &str) -> String {
+pub fn complaint_position(created_at: Timestamp, complaint_id: &str) -> String {
     format!("{created_at}#{complaint_id}")
 }
 
@@ -336,7 +336,7 @@ pub const REVIEW_QUEUE: &str = "REVIEW_QUEUE";
 
 pub fn review_queue_index(
     open_complaints: u32,
-    first_complaint_at: &str,
+    first_complaint_at: Timestamp,
     message_id: &MessageId,
 ) -> IndexKey {
     IndexKey {
@@ -404,7 +404,7 @@ pub fn privacy_request_queue_partition(open: bool) -> String {
     )
 }
 
-pub fn privacy_request_queue(open: bool, due_at: &str, id: &PrivacyRequestId) -> IndexKey {
+pub fn privacy_request_queue(open: bool, due_at: Timestamp, id: &PrivacyRequestId) -> IndexKey {
     IndexKey {
         gsi1pk: privacy_request_queue_partition(open),
         gsi1sk: format!("{due_at}#{id}"),

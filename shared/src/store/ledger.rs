@@ -18,7 +18,7 @@ use super::admission::GateCondition;
 use super::expr::Condition;
 use super::transaction::{Transaction, TransactionError, backoff, put_new, update};
 use super::{Store, StoreError, from_item, key_item, keys, n, s, to_item};
-use crate::clock::rfc3339;
+use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId, LedgerEntry, LedgerKind, LedgerLine};
 use crate::gate::{Gate, Refusal};
 use crate::ids::new_id_after;
@@ -96,7 +96,7 @@ impl Store {
                 account_id: change.account_id.clone(),
                 kind: change.kind,
                 credits: change.delta,
-                created_at: rfc3339::format(now),
+                created_at: Timestamp::at(now),
                 reference: change.reference.clone(),
                 reason: change.reason.clone(),
             };

@@ -23,7 +23,7 @@ use crate::domain::decide::moderation::{ActionPlan, ActionRefusal, ActionState, 
 use crate::domain::decide::staff::{self, AccountPlan, LOCAL_OPERATOR, StaffRefusal, StaffState};
 use crate::domain::{
     Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, Message, MessageId,
-    ModerationAction, QueueEntry, Role,
+    ModerationAction, QueueEntry, Role, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::store::ownership::ItemKind;
@@ -138,7 +138,7 @@ impl Store {
         let complaint = &plan.complaint;
         let place = keys::review_queue_index(
             plan.queued_complaints,
-            &complaint.created_at,
+            complaint.created_at,
             &complaint.message_id,
         );
         update(
@@ -153,7 +153,7 @@ impl Store {
                 .value(":author", s(plan.author_id.as_str()))
                 .value(":open", n(plan.queued_complaints))
                 .value(":seen_open", n(plan.message.seen_open))
-                .value(":at", s(&complaint.created_at))
+                .value(":at", s(complaint.created_at))
                 .value(":queue", s(place.gsi1pk))
                 .value(":place", s(place.gsi1sk))
                 .value(":none", AttributeValue::L(Vec::new()))
@@ -382,7 +382,7 @@ impl Store {
         &self,
         moderator: &Gate,
         target: &AccountId,
-        until: Option<&str>,
+        until: Option<Timestamp>,
         reason: &str,
         now: OffsetDateTime,
     ) -> Result<Account, Failure<StaffRefusal>> {
@@ -573,12 +573,12 @@ fn after_cursor<T: serde::de::DeserializeOwned>(
 
 /// Where an audit entry sorts (its sort key, without the index prefix).
 fn audit_position(entry: &AuditEntry) -> String {
-    keys::audit_position(&entry.created_at, &entry.id)
+    keys::audit_position(entry.created_at, &entry.id)
 }
 
 /// Where a complaint sorts among its reporter's (without the index prefix).
 fn complaint_position(complaint: &Complaint) -> String {
-    keys::complaint_position(&complaint.created_at, &complaint.id)
+    keys::complaint_position(complaint.created_at, &complaint.id)
 }
 
 fn complaint_item(complaint: &Complaint) -> Item {
@@ -593,7 +593,7 @@ fn complaint_item(complaint: &Complaint) -> Item {
         ),
         keys::complaint_by_reporter_index(
             &complaint.reporter_id,
-            &complaint.created_at,
+            complaint.created_at,
             &complaint.id,
         ),
     )

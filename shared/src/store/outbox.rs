@@ -16,6 +16,7 @@ use super::{
     Failure, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, s, to_item,
 };
 use crate::clock::rfc3339;
+use crate::domain::Timestamp;
 use crate::domain::{
     Account, AccountId, AccountStatus, AuditEntry, BreachNotice, EmailKind, EmailStatus,
     Notification, NotificationKind, OutboxEmail,
@@ -67,7 +68,7 @@ pub(crate) fn new_email(
         subject,
         body,
         status: EmailStatus::Queued,
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
         claimed_at: None,
         sent_at: None,
         provider_message_id: None,
@@ -187,7 +188,7 @@ impl Store {
                 title: notice.title.clone(),
                 body: notice.description.clone(),
                 reference: format!("breach_notice:{}", notice.id),
-                created_at: rfc3339::format(now),
+                created_at: Timestamp::at(now),
             };
             let email = new_email(
                 &account_id,
@@ -388,7 +389,7 @@ impl Store {
             .await?;
         let mut emails: Vec<OutboxEmail> =
             items.into_iter().map(from_item).collect::<Result<_, _>>()?;
-        emails.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+        emails.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
         Ok(emails)
     }
 }

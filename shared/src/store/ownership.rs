@@ -260,7 +260,7 @@ mod tests {
             (keys::first_admin(), ItemKind::FirstAdminClaim),
             (
                 keys::audit_entry(
-                    "2026-11-28T00:00:00.000Z",
+                    crate::domain::Timestamp::parse("2026-11-28T00:00:00.000Z").unwrap(),
                     &crate::domain::AuditEntryId::new(),
                 ),
                 ItemKind::AuditEntry,

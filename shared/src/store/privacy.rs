@@ -11,7 +11,7 @@ use super::admission::GateCondition;
 use super::expr::Condition;
 use super::transaction::{Transaction, TransactionError, check, put_new, update};
 use super::{Failure, Item, Store, StoreError, from_item, indexed, key_item, keys, s, to_item};
-use crate::clock::rfc3339;
+use crate::domain::Timestamp;
 use crate::domain::{
     Account, AuditEntry, ConsentChange, ConsentSource, Consents, Notification, NotificationKind,
     PrivacyRequest, PrivacyRequestId, PrivacyRequestKind, PrivacyRequestStatus, TermsAcceptance,
@@ -63,7 +63,7 @@ impl Store {
             id: new_id(),
             account_id: caller.account_id.clone(),
             version: version.to_owned(),
-            accepted_at: rfc3339::format(now),
+            accepted_at: Timestamp::at(now),
         };
         let account = update(
             &self.table,
@@ -72,7 +72,7 @@ impl Store {
             caller
                 .condition(now)
                 .value(":version", s(version))
-                .value(":at", s(&acceptance.accepted_at)),
+                .value(":at", s(acceptance.accepted_at)),
         );
         let parts = vec![
             (Part::Account, account),
@@ -112,7 +112,7 @@ impl Store {
             marketing_emails: consents.marketing_emails,
             notification_emails: consents.notification_emails,
             source: ConsentSource::Settings,
-            changed_at: rfc3339::format(now),
+            changed_at: Timestamp::at(now),
         };
         let account = update(
             &self.table,
@@ -121,7 +121,7 @@ impl Store {
             caller
                 .condition(now)
                 .value(":consents", consents_value(consents))
-                .value(":at", s(&change.changed_at)),
+                .value(":at", s(change.changed_at)),
         );
         let parts = vec![
             (Part::Account, account),
@@ -141,15 +141,15 @@ impl Store {
         details: Option<String>,
         now: OffsetDateTime,
     ) -> Result<PrivacyRequest, Failure<Refusal>> {
-        let at = rfc3339::format(now);
+        let at = Timestamp::at(now);
         let request = PrivacyRequest {
             id: PrivacyRequestId::new_for(&caller.account_id),
             account_id: caller.account_id.clone(),
             kind,
             status: PrivacyRequestStatus::Received,
             details,
-            received_at: at.clone(),
-            due_at: rfc3339::format(privacy_request_due(now, false)),
+            received_at: at,
+            due_at: Timestamp::at(privacy_request_due(now, false)),
             extended_at: None,
             extension_reason: None,
             completed_at: None,
@@ -160,7 +160,7 @@ impl Store {
             put_new(&self.table, self.request_item(&request)),
         )];
         let account_key = key_item(&keys::account(&caller.account_id));
-        let condition = caller.condition(now).value(":at", s(&at));
+        let condition = caller.condition(now).value(":at", s(at));
         let account = match kind {
             PrivacyRequestKind::WithdrawConsent => {
                 let change = ConsentChange {
@@ -169,7 +169,7 @@ impl Store {
                     marketing_emails: false,
                     notification_emails: false,
                     source: ConsentSource::PrivacyRequest,
-                    changed_at: at.clone(),
+                    changed_at: at,
                 };
                 parts.push((Part::Record, self.consent_change_put(&change)));
                 update(
@@ -216,7 +216,7 @@ impl Store {
             to_item(request, keys::privacy_request(&request.id)),
             keys::privacy_request_queue(
                 request.status != PrivacyRequestStatus::Completed,
-                &request.due_at,
+                request.due_at,
                 &request.id,
             ),
         )
@@ -314,7 +314,7 @@ impl Store {
         let Some(request) = request_item.map(from_item::<PrivacyRequest>).transpose()? else {
             return Ok(RequestStepOutcome::NotFound);
         };
-        let at = rfc3339::format(now);
+        let at = Timestamp::at(now);
         let mut changed = request.clone();
         let (notification_kind, title, body) = match (step, request.status) {
             (_, PrivacyRequestStatus::Completed) => {
@@ -324,12 +324,10 @@ impl Store {
                 return Ok(RequestStepOutcome::AlreadyExtended);
             }
             (RequestStep::Extend { reason }, PrivacyRequestStatus::Received) => {
-                let received = rfc3339::parse(&request.received_at).ok_or_else(|| {
-                    StoreError::Corrupt("a privacy request without a receipt time".into())
-                })?;
+                let received = request.received_at.time();
                 changed.status = PrivacyRequestStatus::Extended;
-                changed.due_at = rfc3339::format(privacy_request_due(received, true));
-                changed.extended_at = Some(at.clone());
+                changed.due_at = Timestamp::at(privacy_request_due(received, true));
+                changed.extended_at = Some(at);
                 changed.extension_reason = Some(reason.clone());
                 (
                     NotificationKind::PrivacyRequestExtended,
@@ -343,7 +341,7 @@ impl Store {
             }
             (RequestStep::Complete { response }, _) => {
                 changed.status = PrivacyRequestStatus::Completed;
-                changed.completed_at = Some(at.clone());
+                changed.completed_at = Some(at);
                 changed.response = Some(response.clone());
                 (
                     NotificationKind::PrivacyRequestCompleted,
@@ -361,7 +359,7 @@ impl Store {
             title: title.clone(),
             body: body.clone(),
             reference: id.to_string(),
-            created_at: at.clone(),
+            created_at: at,
         };
         let email = super::outbox::new_email(
             &request.account_id,

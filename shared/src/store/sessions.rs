@@ -8,6 +8,7 @@ use super::expr::Condition;
 use super::transaction::{Transaction, TransactionError, put_new, update};
 use super::{Store, StoreError, indexed, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
+use crate::domain::Timestamp;
 use crate::domain::{Account, AccountId, SessionId};
 
 /// One login: every refresh token rotated from it belongs to this family, and every
@@ -17,10 +18,10 @@ pub struct SessionFamily {
     pub account_id: AccountId,
     pub family_id: SessionId,
     pub token_generation: u64,
-    pub created_at: String,
-    pub last_used_at: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<String>,
+    pub revoked_at: Option<Timestamp>,
     /// The end of the session's lifetime (30 days after login by default): refresh
     /// refuses after it, and DynamoDB's TTL deletes the item some time later.
     pub expires_at_epoch: i64,
@@ -32,9 +33,9 @@ pub struct RefreshRecord {
     pub account_id: AccountId,
     pub family_id: SessionId,
     pub token_generation: u64,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub used_at: Option<String>,
+    pub used_at: Option<Timestamp>,
     pub expires_at_epoch: i64,
 }
 
@@ -114,7 +115,7 @@ impl Store {
     fn refresh_item(&self, digest: &str, token: &RefreshRecord) -> super::Item {
         indexed(
             to_item(token, keys::refresh_token(digest)),
-            keys::refresh_token_index(&token.account_id, &token.created_at),
+            keys::refresh_token_index(&token.account_id, token.created_at),
         )
     }
 

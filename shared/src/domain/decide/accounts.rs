@@ -6,9 +6,9 @@
 use time::OffsetDateTime;
 
 use super::Seen;
-use crate::clock::rfc3339;
 use crate::domain::{
     Account, AccountCondition, AccountStatus, AccountUpdate, AccountWrite, ProfileChanges,
+    Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -29,7 +29,7 @@ fn own_account_write(
     Ok(AccountWrite {
         account_id: gate.account_id.clone(),
         update: AccountUpdate {
-            updated_at: Some(rfc3339::format(now)),
+            updated_at: Some(Timestamp::at(now)),
             ..update
         },
         requires: vec![AccountCondition::Gate(gate.clone())],
@@ -156,7 +156,7 @@ mod tests {
         assert_eq!(write.update.blocked_until, Some(None));
         assert_eq!(write.update.block_reason, Some(Some("own request".into())));
         assert!(write.update.end_every_session);
-        assert_eq!(write.update.updated_at, Some(rfc3339::format(NOW)));
+        assert_eq!(write.update.updated_at, Some(Timestamp::at(NOW)));
     }
 
     #[test]
@@ -173,7 +173,7 @@ mod tests {
             write.update,
             AccountUpdate {
                 profile: changes.clone(),
-                updated_at: Some(rfc3339::format(NOW)),
+                updated_at: Some(Timestamp::at(NOW)),
                 ..Default::default()
             }
         );

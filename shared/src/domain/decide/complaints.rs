@@ -7,7 +7,7 @@ use crate::clock::rfc3339;
 use crate::config::ModerationSettings;
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountUpdate, AccountWrite, Complaint, ComplaintReason,
-    Message, MessageStatus, ModerationNote, Role, Viewer,
+    Message, MessageStatus, ModerationNote, Role, Timestamp, Viewer,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -111,7 +111,7 @@ pub fn file_complaint(
     let hides = counted
         && message.status == MessageStatus::Visible
         && counted_total == settings.hide_threshold;
-    let at = rfc3339::format(now);
+    let at = Timestamp::at(now);
     let complaint = Complaint {
         id: crate::ids::new_id(),
         message_id: message.id.clone(),
@@ -123,7 +123,7 @@ pub fn file_complaint(
         reported_text: reported_text(&message),
         round: message.complaint_round,
         counted,
-        created_at: at.clone(),
+        created_at: at,
     };
     Ok(ComplaintPlan {
         complaint,
@@ -285,7 +285,7 @@ mod tests {
         let note = plan.message.hide.unwrap();
         assert_eq!(note.action, "auto_hide");
         assert_eq!(note.reason, AUTO_HIDE_REASON);
-        assert_eq!(note.decided_at, rfc3339::format(NOW));
+        assert_eq!(note.decided_at, Timestamp::at(NOW));
         assert_eq!(plan.complaint.reported_text, message.text.unwrap());
         assert_eq!(plan.complaint.revision, 4);
         assert_eq!(plan.complaint.round, message.complaint_round);

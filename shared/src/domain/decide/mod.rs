@@ -34,7 +34,7 @@ pub(crate) mod tests {
 
     use crate::domain::{
         Account, AccountId, AccountStatus, Message, MessageId, MessageKind, Role, SessionId,
-        ThreadId,
+        ThreadId, Timestamp,
     };
     use crate::gate::Gate;
 
@@ -57,7 +57,7 @@ pub(crate) mod tests {
             guardian: None,
             consents: Default::default(),
             accepted_terms_version: "2026-11-01".into(),
-            terms_accepted_at: "2027-01-01T00:00:00.000Z".into(),
+            terms_accepted_at: long_ago(),
             roles: all,
             status: AccountStatus::Active,
             blocked_until: None,
@@ -71,12 +71,16 @@ pub(crate) mod tests {
             complaints_in_window: 0,
             failed_logins: 0,
             login_locked_until: None,
-            created_at: "2027-01-01T00:00:00.000Z".into(),
-            updated_at: "2027-01-01T00:00:00.000Z".into(),
+            created_at: long_ago(),
+            updated_at: long_ago(),
             restricted_at: None,
             objected_at: None,
             erased_at: None,
         }
+    }
+
+    fn long_ago() -> Timestamp {
+        Timestamp::parse("2027-01-01T00:00:00.000Z").unwrap()
     }
 
     /// The gate of a session of `account`, needing no role.
@@ -101,7 +105,7 @@ pub(crate) mod tests {
             text: Some("Buy my course".into()),
             voice: None,
             reply_to: None,
-            created_at: "2027-01-01T00:00:00.000Z".into(),
+            created_at: long_ago(),
             edited_at: None,
             revision: 0,
             status: Default::default(),

@@ -3,10 +3,9 @@
 
 use time::OffsetDateTime;
 
-use crate::clock::rfc3339;
 use crate::domain::{
     Account, AccountUpdate, AccountWrite, AuditEntry, AuditEntryId, ComplaintOutcome, Message,
-    MessageStatus, ModerationAction, ModerationNote,
+    MessageStatus, ModerationAction, ModerationNote, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -71,17 +70,17 @@ pub fn act_on_message(
             status: seen.status,
             action,
         })?;
-    let at = rfc3339::format(now);
+    let at = Timestamp::at(now);
     let note = ModerationNote {
         action: action.as_str().into(),
         reason: reason.to_owned(),
-        decided_at: at.clone(),
+        decided_at: at,
     };
     let outcome = (seen.open_complaints > 0).then(|| ComplaintOutcome {
         message_id: seen.id.clone(),
         round: seen.complaint_round,
         outcome: action.outcome().into(),
-        decided_at: at.clone(),
+        decided_at: at,
     });
     let audit = AuditEntry {
         id: AuditEntryId::new(),

@@ -5,10 +5,9 @@
 
 use time::OffsetDateTime;
 
-use crate::clock::rfc3339;
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountStatus, AccountUpdate, AccountWrite, Actor,
-    AuditEntry, AuditEntryId, RecordCount, Role,
+    AuditEntry, AuditEntryId, RecordCount, Role, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -45,7 +44,7 @@ pub struct AccountPlan {
 }
 
 /// What a block records as its reason: the staff reason, and until when.
-fn block_reason(reason: &str, until: Option<&str>) -> String {
+fn block_reason(reason: &str, until: Option<Timestamp>) -> String {
     match until {
         Some(until) => format!("until {until}: {reason}"),
         None => reason.to_owned(),
@@ -58,7 +57,7 @@ pub fn block_account(
     gate: &Gate,
     state: StaffState,
     target: &AccountId,
-    until: Option<&str>,
+    until: Option<Timestamp>,
     reason: &str,
     now: OffsetDateTime,
 ) -> Result<AccountPlan, StaffRefusal> {
@@ -67,19 +66,19 @@ pub fn block_account(
         return Err(StaffRefusal::TargetIsAdmin);
     }
     let reason = block_reason(reason, until);
-    let at = rfc3339::format(now);
+    let at = Timestamp::at(now);
     let update = AccountUpdate {
         status: Some(AccountStatus::Blocked),
-        blocked_until: Some(until.map(str::to_owned)),
+        blocked_until: Some(until),
         block_reason: Some(Some(reason.clone())),
         end_every_session: true,
         count_on_record: Some(RecordCount::Blocks),
-        updated_at: Some(at.clone()),
+        updated_at: Some(at),
         ..Default::default()
     };
     let mut changed = seen.clone();
     changed.status = AccountStatus::Blocked;
-    changed.blocked_until = until.map(str::to_owned);
+    changed.blocked_until = until;
     changed.block_reason = Some(reason.clone());
     changed.token_generation += 1;
     changed.ended_sessions.clear();
@@ -116,12 +115,12 @@ pub fn unblock_account(
     if seen.status != AccountStatus::Blocked {
         return Ok(None);
     }
-    let at = rfc3339::format(now);
+    let at = Timestamp::at(now);
     let update = AccountUpdate {
         status: Some(AccountStatus::Active),
         blocked_until: Some(None),
         block_reason: Some(None),
-        updated_at: Some(at.clone()),
+        updated_at: Some(at),
         ..Default::default()
     };
     let mut changed = seen.clone();
@@ -219,10 +218,10 @@ fn roles_plan(actor: Actor, seen: Account, roles: Vec<Role>, now: OffsetDateTime
         format!("roles: {}", names.join(", ")),
         now,
     );
-    let at = rfc3339::format(now);
+    let at = Timestamp::at(now);
     let update = AccountUpdate {
         roles: Some(roles.clone()),
-        updated_at: Some(at.clone()),
+        updated_at: Some(at),
         ..Default::default()
     };
     let mut changed = seen;
@@ -269,7 +268,7 @@ fn audit(
         target: format!("account:{target}"),
         target_account_id: Some(target.clone()),
         reason,
-        created_at: rfc3339::format(now),
+        created_at: Timestamp::at(now),
     }
 }
 
@@ -302,7 +301,7 @@ mod tests {
                 target: Some(target.clone()),
             },
             &target.id,
-            Some("2027-03-08T10:00:00.000Z"),
+            Some(Timestamp::parse("2027-03-08T10:00:00.000Z").unwrap()),
             "Spam.",
             NOW,
         )
@@ -316,7 +315,7 @@ mod tests {
         let blocked = &plan.changed;
         assert_eq!(blocked.status, AccountStatus::Blocked);
         assert_eq!(
-            blocked.blocked_until.as_deref(),
+            blocked.blocked_until.map(|t| t.to_string()).as_deref(),
             Some("2027-03-08T10:00:00.000Z")
         );
         assert_eq!(
@@ -401,7 +400,7 @@ mod tests {
         let moderator = account(&[Role::Moderator]);
         let mut blocked = account(&[]);
         blocked.status = AccountStatus::Blocked;
-        blocked.blocked_until = Some("2027-03-08T10:00:00.000Z".into());
+        blocked.blocked_until = Some(Timestamp::parse("2027-03-08T10:00:00.000Z").unwrap());
         blocked.block_reason = Some("Spam.".into());
         let state = |target: &Account| StaffState {
             staff: Some(moderator.clone()),

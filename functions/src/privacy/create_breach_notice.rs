@@ -5,15 +5,12 @@
 
 use std::collections::BTreeSet;
 
-use natives_shared::domain::AuditEntry;
+use natives_shared::domain::decide::outbox::NewBreachNotice;
 use natives_shared::domain::{
-    AccountId, AuditEntryId, BreachNotice, TextLimits, ThreadTitle, Timestamp, Validator,
-    parse_public_text,
+    AccountId, BreachNotice, TextLimits, ThreadTitle, Timestamp, Validator, parse_public_text,
 };
 use natives_shared::http::{json, json_body, not_null};
-use natives_shared::ids::new_id;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::access::{Admin, Staff};
 use crate::{App, HandlerResult};
@@ -66,35 +63,36 @@ pub async fn handle(
             account_ids.expect("checked"),
         )
     })?;
-    let now = app.now();
-    let notice = BreachNotice {
-        id: new_id(),
+    let new = NewBreachNotice {
         title: title.as_ref().to_owned(),
         description,
         account_ids,
-        recorded_by: caller.account_id.clone(),
-        created_at: Timestamp::at(now),
     };
-    let audit = AuditEntry {
-        id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone().into(),
-        action: "breach_notice.record".into(),
-        target: format!("breach_notice:{}", notice.id),
-        target_account_id: None,
-        reason: notice.title.clone(),
-        created_at: notice.created_at,
-    };
-    app.store
-        .record_breach_notice(&caller, &notice, &audit, now)
+    let plan = app
+        .store
+        .record_breach_notice(&caller, &new, app.now())
         .await?;
-    Ok(json(
-        201,
-        &json!({
-            "id": notice.id,
-            "title": notice.title,
-            "description": notice.description,
-            "account_ids": notice.account_ids,
-            "created_at": notice.created_at,
-        }),
-    ))
+    Ok(json(201, &NoticeView::from(&plan.notice)))
+}
+
+/// A breach notice as recorded.
+#[derive(Serialize)]
+struct NoticeView<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: &'a str,
+    account_ids: Option<&'a [AccountId]>,
+    created_at: Timestamp,
+}
+
+impl<'a> From<&'a BreachNotice> for NoticeView<'a> {
+    fn from(notice: &'a BreachNotice) -> Self {
+        Self {
+            id: &notice.id,
+            title: &notice.title,
+            description: &notice.description,
+            account_ids: notice.account_ids.as_deref(),
+            created_at: notice.created_at,
+        }
+    }
 }

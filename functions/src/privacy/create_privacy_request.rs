@@ -7,7 +7,7 @@ use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, not_null};
 use serde::Deserialize;
 
-use super::views::request_view;
+use super::views::RequestView;
 use crate::{App, HandlerResult};
 
 /// The longest `details` a request may carry.
@@ -37,7 +37,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         .store
         .file_privacy_request(&caller, kind, details, now)
         .await?;
-    let mut response = json(201, &request_view(&filed, now, false));
+    let mut response = json(201, &RequestView::own(&filed, now));
     response.headers_mut().insert(
         "location",
         http::HeaderValue::from_static("/v1/me/privacy-requests"),

@@ -4,9 +4,9 @@
 //! new breach notice out to the accounts it affects. A failure fails the batch: the
 //! stream delivers it again, and what was done already is not done twice.
 
-use natives_shared::domain::{AccountStatus, Purpose};
+use natives_shared::domain::decide::outbox;
 use natives_shared::store::Delivery;
-use natives_shared::store::keys::{BREACH_PREFIX, OUTBOX_PREFIX};
+use natives_shared::store::keys::{StreamedItem, streamed_item};
 use serde_json::{Value, json};
 
 use crate::App;
@@ -19,18 +19,19 @@ pub async fn handle(app: &App, event: Value) -> Result<Value, lambda_http::Error
         if record["eventName"] != "INSERT" {
             continue;
         }
-        let keys = &record["dynamodb"]["Keys"];
-        let (Some(pk), Some(_sk)) = (keys["pk"]["S"].as_str(), keys["sk"]["S"].as_str()) else {
+        let Some(pk) = record["dynamodb"]["Keys"]["pk"]["S"].as_str() else {
             continue;
         };
-        if let Some(id) = pk.strip_prefix(OUTBOX_PREFIX) {
-            match send_one(app, id).await? {
+        match streamed_item(pk) {
+            Some(StreamedItem::OutboxEmail(id)) => match send_one(app, &id).await? {
                 Some(Delivery::Sent { .. }) => sent += 1,
                 Some(Delivery::Skipped { .. }) => skipped += 1,
                 None => {}
+            },
+            Some(StreamedItem::BreachNotice(id)) => {
+                told += app.store.fan_out_breach_notice(&id, app.now()).await?;
             }
-        } else if let Some(id) = pk.strip_prefix(BREACH_PREFIX) {
-            told += app.store.fan_out_breach_notice(id, app.now()).await?;
+            None => {}
         }
     }
     Ok(json!({ "sent": sent, "skipped": skipped, "accounts_told_of_breaches": told }))
@@ -44,25 +45,9 @@ async fn send_one(app: &App, id: &str) -> Result<Option<Delivery>, lambda_http::
         return Ok(None);
     };
     let account = app.store.get_account(&email.account_id).await?;
-    let delivery = match account {
-        None => Delivery::Skipped {
-            reason: "no such account".into(),
-        },
-        Some(account) if account.status == AccountStatus::Closed => Delivery::Skipped {
-            reason: "account closed".into(),
-        },
-        Some(account) if !account.may_process_for(email.kind.purpose()) => Delivery::Skipped {
-            reason: match email.kind.purpose() {
-                Purpose::Marketing => "no marketing consent, or restricted or objected to",
-                _ => "no consent to notification e-mails",
-            }
-            .into(),
-        },
-        Some(account) => match app
-            .mailer
-            .send(&account.email, &email.subject, &email.body)
-            .await
-        {
+    let delivery = match outbox::delivery(account.as_ref(), &email) {
+        Err(reason) => Delivery::Skipped { reason },
+        Ok(address) => match app.mailer.send(&address, &email.subject, &email.body).await {
             Ok(provider_message_id) => Delivery::Sent {
                 provider_message_id,
             },

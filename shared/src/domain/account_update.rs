@@ -43,6 +43,8 @@ pub enum AccountCondition {
     /// Its count of complaints in the current window is still this (absent: never
     /// counted).
     ComplaintsInWindowAsRead(u32),
+    /// It is not closed (its owner can still be told things).
+    NotClosed,
 }
 
 /// Attributes of the account item that change; `None`: unchanged.

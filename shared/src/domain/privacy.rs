@@ -329,6 +329,33 @@ pub struct OutboxEmail {
     pub skipped_reason: Option<String>,
 }
 
+impl OutboxEmail {
+    /// A new e-mail to `account_id`, queued at `at`; its id is its key, so an e-mail
+    /// whose id follows from what it is about is queued once.
+    pub fn queued(
+        account_id: &AccountId,
+        id: String,
+        kind: EmailKind,
+        subject: String,
+        body: String,
+        at: Timestamp,
+    ) -> Self {
+        Self {
+            id,
+            account_id: account_id.clone(),
+            kind,
+            subject,
+            body,
+            status: EmailStatus::Queued,
+            created_at: at,
+            claimed_at: None,
+            sent_at: None,
+            provider_message_id: None,
+            skipped_reason: None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

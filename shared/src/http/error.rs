@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::domain::FieldError;
 use crate::domain::decide::complaints::ComplaintRefusal;
 use crate::domain::decide::moderation::ActionRefusal;
+use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
 use crate::domain::decide::staff::StaffRefusal;
 use crate::gate::Refusal;
 use crate::store::{Failure, StoreError};
@@ -372,6 +373,35 @@ impl From<ActionRefusal> for ApiError {
                     serde_json::to_value(status).unwrap_or_default(),
                     action.as_str()
                 ),
+            },
+        }
+    }
+}
+
+impl From<TermsRefusal> for ApiError {
+    fn from(refusal: TermsRefusal) -> Self {
+        match refusal {
+            TermsRefusal::Gate(refusal) => refusal.into(),
+            TermsRefusal::NotCurrent { current } => Self::Unprocessable {
+                code: "terms_version_not_current",
+                detail: format!("The current terms version is {current}; accept that one."),
+            },
+        }
+    }
+}
+
+impl From<StepRefusal> for ApiError {
+    fn from(refusal: StepRefusal) -> Self {
+        match refusal {
+            StepRefusal::Gate(refusal) => refusal.into(),
+            StepRefusal::NotFound => Self::NotFound,
+            StepRefusal::AlreadyExtended => Self::Conflict {
+                code: "already_extended",
+                detail: "This request's deadline has been extended once already.".into(),
+            },
+            StepRefusal::AlreadyCompleted => Self::Conflict {
+                code: "already_completed",
+                detail: "This request has been answered already.".into(),
             },
         }
     }

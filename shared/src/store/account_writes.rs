@@ -11,7 +11,8 @@ use super::{
     Store, StoreError, admission, condition_failed, from_item, key_item, keys, n, s, value,
 };
 use crate::domain::{
-    Account, AccountCondition, AccountUpdate, AccountWrite, LanguageList, ProfileChanges,
+    Account, AccountCondition, AccountStatus, AccountUpdate, AccountWrite, LanguageList,
+    ProfileChanges,
 };
 
 /// `write` as one part of a transaction.
@@ -79,6 +80,10 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
                 .and("#status = :seen_status")
                 .name("#status", "status")
                 .value(":seen_status", value(status)),
+            AccountCondition::NotClosed => condition
+                .and("#status <> :closed")
+                .name("#status", "status")
+                .value(":closed", value(&AccountStatus::Closed)),
             AccountCondition::ComplaintsInWindowAsRead(count) => condition
                 .and("attribute_not_exists(complaints_in_window) OR complaints_in_window = :seen_filed")
                 .value(":seen_filed", n(count)),

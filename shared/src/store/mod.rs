@@ -43,8 +43,7 @@ pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay
 pub use ledger::LedgerCursor;
 pub use metering::{KeyAccess, Requests, count_requests};
 pub use moderation::ReviewItem;
-pub use outbox::{CLAIM_TIMEOUT_SECONDS, Delivery, QueueRefusal};
-pub use privacy::{RequestStep, RequestStepOutcome};
+pub use outbox::Delivery;
 pub use schema::ensure_table;
 pub use sessions::{RefreshRecord, RotateError, SessionFamily};
 

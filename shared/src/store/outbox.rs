@@ -3,77 +3,33 @@
 //! before sending, so a redelivered batch sends nothing twice. A breach notice is
 //! recorded in one request; the same stream fans it out to the accounts it affects
 //! (a notification and a queued e-mail each, written once however often it is
-//! delivered).
+//! delivered). What is sent to whom is decided in [`crate::domain::decide::outbox`].
 
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem};
-use time::{Duration, OffsetDateTime};
+use aws_sdk_dynamodb::types::{ReturnValue, TransactWriteItem};
+use time::OffsetDateTime;
 
-use super::admission::GateCondition;
-use super::expr::Condition;
-use super::transaction::{Transaction, TransactionError, check, put_new};
+use super::account_writes::account_part;
+use super::audit::audit_put;
+use super::retry::{Attempt, retrying};
+use super::transaction::{Transaction, TransactionError, put_new};
 use super::{
     Failure, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, s, to_item,
+    value,
 };
-use crate::clock::rfc3339;
-use crate::domain::Timestamp;
+use crate::domain::decide::outbox::{
+    self, NewBreachNotice, NoticePlan, QueueRefusal, abandoned_claims_before,
+};
 use crate::domain::{
-    Account, AccountId, AccountStatus, AuditEntry, BreachNotice, EmailKind, EmailStatus,
-    Notification, NotificationKind, OutboxEmail,
+    Account, AccountId, AccountStatus, BreachNotice, EmailKind, EmailStatus, OutboxEmail, Timestamp,
 };
-use crate::gate::Gate;
-
-/// A claim older than this is taken to be abandoned (its sender died between claiming
-/// and recording the result) and may be taken again.
-pub const CLAIM_TIMEOUT_SECONDS: i64 = 300;
-
-/// Why an e-mail was not queued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueueRefusal {
-    /// The account may not be written to for this kind of e-mail (no consent, restricted,
-    /// objected to, closed): nothing was written.
-    NotAllowed,
-}
+use crate::gate::{Gate, Refusal};
 
 /// How one e-mail's sending ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
     Sent { provider_message_id: String },
     Skipped { reason: String },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Part {
-    Notice,
-    Admin,
-    Audit,
-    Account,
-    Notification,
-    Email,
-}
-
-/// A new queued e-mail to `account_id`.
-pub(crate) fn new_email(
-    account_id: &AccountId,
-    id: String,
-    kind: EmailKind,
-    subject: String,
-    body: String,
-    now: OffsetDateTime,
-) -> OutboxEmail {
-    OutboxEmail {
-        id,
-        account_id: account_id.clone(),
-        kind,
-        subject,
-        body,
-        status: EmailStatus::Queued,
-        created_at: Timestamp::at(now),
-        claimed_at: None,
-        sent_at: None,
-        provider_message_id: None,
-        skipped_reason: None,
-    }
 }
 
 impl Store {
@@ -88,10 +44,8 @@ impl Store {
         )
     }
 
-    /// Queues an e-mail of `kind` to `account` (as read): refused, with nothing written,
-    /// when the account may not be written to for that kind now (marketing without
-    /// consent, or while restricted or objected to). The sender checks again when it
-    /// sends.
+    /// Queues an e-mail of `kind` to `account` (as read), if
+    /// [`outbox::queue_email`] allows it.
     pub async fn queue_email(
         &self,
         account: &Account,
@@ -99,65 +53,44 @@ impl Store {
         subject: &str,
         body: &str,
         now: OffsetDateTime,
-    ) -> Result<Result<OutboxEmail, QueueRefusal>, StoreError> {
-        if !account.may_process_for(kind.purpose()) {
-            return Ok(Err(QueueRefusal::NotAllowed));
-        }
-        let email = new_email(
-            &account.id,
-            crate::ids::new_id(),
-            kind,
-            subject.to_owned(),
-            body.to_owned(),
-            now,
-        );
+    ) -> Result<OutboxEmail, Failure<QueueRefusal>> {
+        let email =
+            outbox::queue_email(account, kind, subject, body, now).map_err(Failure::Refused)?;
         Transaction::new()
-            .part(Part::Email, self.outbox_put(&email))
+            .part((), self.outbox_put(&email))
             .commit(self)
             .await
             .map_err(|error| match error {
                 TransactionError::Store(error) => error,
                 other => StoreError::Backend(format!("queueing an e-mail: {other:?}")),
             })?;
-        Ok(Ok(email))
+        Ok(email)
     }
 
-    /// Records a breach notice, with its audit entry, in one transaction that requires
-    /// the gate to admit the admin. The stream fans it out ([`Self::fan_out_breach_notice`]).
+    /// Records a breach notice with its audit entry, in one transaction that requires
+    /// the gate to admit the admin ([`outbox::record_breach_notice`]).
+    /// The stream fans it out ([`Self::fan_out_breach_notice`]).
     pub async fn record_breach_notice(
         &self,
         admin: &Gate,
-        notice: &BreachNotice,
-        audit: &AuditEntry,
+        new: &NewBreachNotice,
         now: OffsetDateTime,
-    ) -> Result<(), Failure<crate::gate::Refusal>> {
-        let result = Transaction::new()
-            .part(
-                Part::Notice,
-                put_new(
-                    &self.table,
-                    to_item(notice, keys::breach_notice(&notice.id)),
-                ),
-            )
-            .part(
-                Part::Admin,
-                check(
-                    &self.table,
-                    key_item(&keys::account(&admin.account_id)),
-                    admin.condition(now),
-                ),
-            )
-            .part(Part::Audit, super::audit::audit_put(&self.table, audit))
-            .commit_retrying_conflicts(self)
-            .await;
-        match result {
-            Ok(()) => Ok(()),
-            Err(error) if error.refused(Part::Admin) => {
-                Err(Failure::Refused(self.explain_refusal(admin, now).await?))
-            }
-            Err(TransactionError::Store(error)) => Err(error.into()),
-            Err(other) => Err(StoreError::Backend(format!("breach notice: {other:?}")).into()),
-        }
+    ) -> Result<NoticePlan, Failure<Refusal>> {
+        self.commit_with_own_account(
+            admin,
+            |seen| outbox::record_breach_notice(admin, seen, new, now),
+            |plan| {
+                vec![
+                    put_new(
+                        &self.table,
+                        to_item(&plan.notice, keys::breach_notice(&plan.notice.id)),
+                    ),
+                    account_part(&self.table, &plan.admin, now),
+                    audit_put(&self.table, &plan.audit),
+                ]
+            },
+        )
+        .await
     }
 
     /// Tells every account a breach notice affects (the listed ones, or every account
@@ -177,86 +110,58 @@ impl Store {
         };
         let targets = match &notice.account_ids {
             Some(ids) => ids.clone(),
-            None => self.open_account_ids().await?,
+            None => outbox::everyone_told(self.account_statuses().await?),
         };
         let mut told = 0;
         for account_id in targets {
-            let notification = Notification {
-                id: notice.id.clone(),
-                account_id: account_id.clone(),
-                kind: NotificationKind::BreachNotice,
-                title: notice.title.clone(),
-                body: notice.description.clone(),
-                reference: format!("breach_notice:{}", notice.id),
-                created_at: Timestamp::at(now),
-            };
-            let email = new_email(
-                &account_id,
-                format!("breach-{}-{account_id}", notice.id),
-                EmailKind::BreachNotice,
-                notice.title.clone(),
-                notice.description.clone(),
-                now,
-            );
-            let result = Transaction::new()
-                .part(
-                    Part::Account,
-                    check(
-                        &self.table,
-                        key_item(&keys::account(&account_id)),
-                        Condition::new("attribute_exists(pk)")
-                            .and("#status <> :closed")
-                            .name("#status", "status")
-                            .value(
-                                ":closed",
-                                super::admission::status_value(AccountStatus::Closed),
-                            ),
-                    ),
-                )
-                .part(
-                    Part::Notification,
-                    put_new(&self.table, self.notification_item(&notification)),
-                )
-                .part(Part::Email, self.outbox_put(&email))
-                .commit_retrying_conflicts(self)
-                .await;
-            match result {
-                Ok(()) => told += 1,
-                // No such (open) account, or told already.
-                Err(TransactionError::Refused(_)) => {}
-                Err(TransactionError::Store(error)) => return Err(error),
-                Err(TransactionError::Conflict) => {
-                    return Err(StoreError::Backend(
-                        "telling an account of a breach kept conflicting".into(),
-                    ));
+            let plan = &outbox::tell_of_breach(&notice, &account_id, now);
+            let result = retrying(move |_| async move {
+                let committed = Transaction::new()
+                    .part((), account_part(&self.table, &plan.account, now))
+                    .part(
+                        (),
+                        put_new(&self.table, self.notification_item(&plan.notification)),
+                    )
+                    .part((), self.outbox_put(&plan.email))
+                    .commit(self)
+                    .await;
+                match committed {
+                    Ok(()) => Ok(true),
+                    // No such (open) account, or told already.
+                    Err(TransactionError::Refused(_)) => Ok(false),
+                    Err(error) => Err(Attempt::<()>::from(error)),
                 }
-            }
+            })
+            .await
+            .map_err(|failure| match failure {
+                Failure::Store(error) => error,
+                Failure::Refused(()) => unreachable!("telling is never refused"),
+            })?;
+            told += usize::from(result);
         }
         Ok(told)
     }
 
-    /// Every account that is not closed: a scan of the table (a breach notice to
-    /// everyone is rare; the scan reads only account items' ids past the filter).
-    async fn open_account_ids(&self) -> Result<Vec<AccountId>, StoreError> {
+    /// Every account's id and status: a scan of the table (a breach notice to everyone
+    /// is rare; the scan reads only account items' ids and statuses past the filter).
+    async fn account_statuses(&self) -> Result<Vec<(AccountId, AccountStatus)>, StoreError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            id: AccountId,
+            status: AccountStatus,
+        }
         let items = self
             .scan_all(|scan| {
-                scan.filter_expression("sk = :account AND #status <> :closed")
-                    .projection_expression("id")
+                scan.filter_expression("sk = :account")
+                    .projection_expression("id, #status")
                     .expression_attribute_names("#status", "status")
                     .expression_attribute_values(":account", s(keys::ACCOUNT_SK))
-                    .expression_attribute_values(
-                        ":closed",
-                        super::admission::status_value(AccountStatus::Closed),
-                    )
             })
             .await?;
-        Ok(items
-            .iter()
-            .filter_map(|item| match item.get("id") {
-                Some(AttributeValue::S(id)) => AccountId::parse(id).ok(),
-                _ => None,
-            })
-            .collect())
+        items
+            .into_iter()
+            .map(|item| from_item::<Row>(item).map(|row| (row.id, row.status)))
+            .collect()
     }
 
     /// Every item a scan shaped by `shape` finds, every page.
@@ -288,7 +193,7 @@ impl Store {
         id: &str,
         now: OffsetDateTime,
     ) -> Result<Option<OutboxEmail>, StoreError> {
-        let stale = rfc3339::format(now - Duration::seconds(CLAIM_TIMEOUT_SECONDS));
+        let stale = abandoned_claims_before(now);
         let result = self
             .client
             .update_item()
@@ -299,9 +204,9 @@ impl Store {
                 "attribute_exists(pk) AND (#status = :queued OR (#status = :sending AND claimed_at < :stale))",
             )
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":queued", s("queued"))
-            .expression_attribute_values(":now", s(rfc3339::format(now)))
+            .expression_attribute_values(":sending", value(&EmailStatus::Sending))
+            .expression_attribute_values(":queued", value(&EmailStatus::Queued))
+            .expression_attribute_values(":now", s(Timestamp::at(now)))
             .expression_attribute_values(":stale", s(stale))
             .return_values(ReturnValue::AllNew)
             .send()
@@ -332,8 +237,8 @@ impl Store {
             .set_key(Some(key_item(&keys::outbox_email(id))))
             .condition_expression("#status = :sending")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":now", s(rfc3339::format(now)));
+            .expression_attribute_values(":sending", value(&EmailStatus::Sending))
+            .expression_attribute_values(":now", s(Timestamp::at(now)));
         request = match delivery {
             Delivery::Sent {
                 provider_message_id,
@@ -341,13 +246,13 @@ impl Store {
                 .update_expression(
                     "SET #status = :sent, sent_at = :now, provider_message_id = :provider",
                 )
-                .expression_attribute_values(":sent", s("sent"))
+                .expression_attribute_values(":sent", value(&EmailStatus::Sent))
                 .expression_attribute_values(":provider", s(provider_message_id)),
             Delivery::Skipped { reason } => request
                 .update_expression(
                     "SET #status = :skipped, sent_at = :now, skipped_reason = :reason",
                 )
-                .expression_attribute_values(":skipped", s("skipped"))
+                .expression_attribute_values(":skipped", value(&EmailStatus::Skipped))
                 .expression_attribute_values(":reason", s(reason)),
         };
         match request.send().await {
@@ -368,8 +273,8 @@ impl Store {
             .update_expression("SET #status = :queued REMOVE claimed_at")
             .condition_expression("#status = :sending")
             .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":queued", s("queued"))
+            .expression_attribute_values(":sending", value(&EmailStatus::Sending))
+            .expression_attribute_values(":queued", value(&EmailStatus::Queued))
             .send()
             .await;
         match result {

@@ -1,85 +1,52 @@
 //! Privacy rights in the store: terms acceptances and consent changes with their
-//! history, privacy requests and their deadlines, notifications. Every change is one
-//! transaction that carries the gate (the caller's, or the admin's) in its condition.
+//! history, privacy requests and their deadlines, notifications. Each change is decided
+//! in [`crate::domain::decide::privacy`] and committed as one transaction that carries
+//! the gate (the caller's, or the admin's) in its condition.
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::OffsetDateTime;
 
-use super::admission::GateCondition;
+use super::account_writes::account_part;
+use super::audit::audit_put;
 use super::expr::Condition;
-use super::transaction::{Transaction, TransactionError, check, put_new, update};
-use super::{Failure, Item, Store, StoreError, from_item, indexed, key_item, keys, s, to_item};
-use crate::domain::Timestamp;
+use super::retry::{Attempt, retrying};
+use super::transaction::{Transaction, put_if, put_new};
+use super::{Failure, Item, Store, StoreError, from_item, indexed, keys, s, to_item, value};
+use crate::domain::decide::Seen;
+use crate::domain::decide::privacy::{
+    self, RequestPlan, RequestStep, StepRefusal, StepState, TermsRefusal,
+};
 use crate::domain::{
-    Account, AuditEntry, ConsentChange, ConsentSource, Consents, Notification, NotificationKind,
-    PrivacyRequest, PrivacyRequestId, PrivacyRequestKind, PrivacyRequestStatus, TermsAcceptance,
-    privacy_request_due,
+    Account, ConsentChange, Consents, Notification, PrivacyRequest, PrivacyRequestId,
+    PrivacyRequestKind, PrivacyRequestStatus, TermsAcceptance,
 };
 use crate::gate::{Gate, Refusal};
-use crate::ids::new_id;
-
-/// An admin's step on a privacy request.
-#[derive(Debug, Clone)]
-pub enum RequestStep {
-    /// Move the deadline one more month (once), saying why.
-    Extend { reason: String },
-    /// Answer it.
-    Complete { response: String },
-}
-
-#[derive(Debug)]
-pub enum RequestStepOutcome {
-    Done(Box<PrivacyRequest>),
-    Refused(Refusal),
-    NotFound,
-    /// Already extended once (or completed): the deadline moves only once.
-    AlreadyExtended,
-    AlreadyCompleted,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Part {
-    Account,
-    Record,
-    Request,
-    Admin,
-    Notification,
-    Audit,
-    Email,
-}
 
 impl Store {
-    /// The caller accepts terms `version`: the account's accepted version moves to it and
-    /// the acceptance is kept, in one transaction conditioned on the gate.
+    /// The caller accepts terms `version` (which must be `current`): the account's
+    /// accepted version moves to it and the acceptance is kept, in one transaction.
     pub async fn accept_terms(
         &self,
         caller: &Gate,
         version: &str,
+        current: &str,
         now: OffsetDateTime,
-    ) -> Result<TermsAcceptance, Failure<Refusal>> {
-        let acceptance = TermsAcceptance {
-            id: new_id(),
-            account_id: caller.account_id.clone(),
-            version: version.to_owned(),
-            accepted_at: Timestamp::at(now),
-        };
-        let account = update(
-            &self.table,
-            key_item(&keys::account(&caller.account_id)),
-            "SET accepted_terms_version = :version, terms_accepted_at = :at, updated_at = :at",
-            caller
-                .condition(now)
-                .value(":version", s(version))
-                .value(":at", s(acceptance.accepted_at)),
-        );
-        let parts = vec![
-            (Part::Account, account),
-            (Part::Record, self.terms_acceptance_put(&acceptance)),
-        ];
-        self.commit_for_caller(caller, parts, now).await?;
-        Ok(acceptance)
+    ) -> Result<TermsAcceptance, Failure<TermsRefusal>> {
+        let plan = self
+            .commit_with_own_account(
+                caller,
+                |seen| privacy::accept_terms(caller, seen, version, current, now),
+                |plan| {
+                    vec![
+                        account_part(&self.table, &plan.account, now),
+                        self.terms_acceptance_put(&plan.acceptance),
+                    ]
+                },
+            )
+            .await?;
+        Ok(plan.acceptance)
     }
 
     pub(crate) fn terms_acceptance_put(&self, acceptance: &TermsAcceptance) -> TransactWriteItem {
@@ -106,34 +73,23 @@ impl Store {
         consents: Consents,
         now: OffsetDateTime,
     ) -> Result<ConsentChange, Failure<Refusal>> {
-        let change = ConsentChange {
-            id: new_id(),
-            account_id: caller.account_id.clone(),
-            marketing_emails: consents.marketing_emails,
-            notification_emails: consents.notification_emails,
-            source: ConsentSource::Settings,
-            changed_at: Timestamp::at(now),
-        };
-        let account = update(
-            &self.table,
-            key_item(&keys::account(&caller.account_id)),
-            "SET consents = :consents, updated_at = :at",
-            caller
-                .condition(now)
-                .value(":consents", consents_value(consents))
-                .value(":at", s(change.changed_at)),
-        );
-        let parts = vec![
-            (Part::Account, account),
-            (Part::Record, self.consent_change_put(&change)),
-        ];
-        self.commit_for_caller(caller, parts, now).await?;
-        Ok(change)
+        let plan = self
+            .commit_with_own_account(
+                caller,
+                |seen| privacy::set_consents(caller, seen, consents, now),
+                |plan| {
+                    vec![
+                        account_part(&self.table, &plan.account, now),
+                        self.consent_change_put(&plan.change),
+                    ]
+                },
+            )
+            .await?;
+        Ok(plan.change)
     }
 
-    /// Records a privacy request, due one calendar month after receipt. Withdrawal of
-    /// consent, objection and restriction take effect in the same transaction: consents
-    /// off (and the change kept), or the account marked restricted or objected to.
+    /// Records a privacy request ([`privacy::file_privacy_request`]); what it changes of
+    /// the account at once goes in the same transaction.
     pub async fn file_privacy_request(
         &self,
         caller: &Gate,
@@ -141,74 +97,51 @@ impl Store {
         details: Option<String>,
         now: OffsetDateTime,
     ) -> Result<PrivacyRequest, Failure<Refusal>> {
-        let at = Timestamp::at(now);
-        let request = PrivacyRequest {
-            id: PrivacyRequestId::new_for(&caller.account_id),
-            account_id: caller.account_id.clone(),
-            kind,
-            status: PrivacyRequestStatus::Received,
-            details,
-            received_at: at,
-            due_at: Timestamp::at(privacy_request_due(now, false)),
-            extended_at: None,
-            extension_reason: None,
-            completed_at: None,
-            response: None,
-        };
-        let mut parts = vec![(
-            Part::Request,
-            put_new(&self.table, self.request_item(&request)),
-        )];
-        let account_key = key_item(&keys::account(&caller.account_id));
-        let condition = caller.condition(now).value(":at", s(at));
-        let account = match kind {
-            PrivacyRequestKind::WithdrawConsent => {
-                let change = ConsentChange {
-                    id: new_id(),
-                    account_id: caller.account_id.clone(),
-                    marketing_emails: false,
-                    notification_emails: false,
-                    source: ConsentSource::PrivacyRequest,
-                    changed_at: at,
-                };
-                parts.push((Part::Record, self.consent_change_put(&change)));
-                update(
-                    &self.table,
-                    account_key,
-                    "SET consents = :consents, updated_at = :at",
-                    condition.value(
-                        ":consents",
-                        consents_value(Consents {
-                            marketing_emails: false,
-                            notification_emails: false,
-                        }),
-                    ),
-                )
-            }
-            // An objection is not a change of consent: from now on the account is left
-            // out of marketing and statistics whatever its consents say.
-            PrivacyRequestKind::Objection => update(
-                &self.table,
-                account_key,
-                "SET objected_at = if_not_exists(objected_at, :at), updated_at = :at",
-                condition,
-            ),
-            PrivacyRequestKind::Restriction => update(
-                &self.table,
-                account_key,
-                "SET restricted_at = if_not_exists(restricted_at, :at), updated_at = :at",
-                condition,
-            ),
-            PrivacyRequestKind::Access
-            | PrivacyRequestKind::Rectification
-            | PrivacyRequestKind::Erasure
-            | PrivacyRequestKind::Portability => {
-                check(&self.table, account_key, caller.condition(now))
-            }
-        };
-        parts.insert(0, (Part::Account, account));
-        self.commit_for_caller(caller, parts, now).await?;
-        Ok(request)
+        let plan = self
+            .commit_with_own_account(
+                caller,
+                |seen| privacy::file_privacy_request(caller, seen, kind, details.clone(), now),
+                |plan: &RequestPlan| {
+                    let mut parts = vec![
+                        account_part(&self.table, &plan.account, now),
+                        put_new(&self.table, self.request_item(&plan.request)),
+                    ];
+                    parts.extend(
+                        plan.consent_change
+                            .as_ref()
+                            .map(|c| self.consent_change_put(c)),
+                    );
+                    parts
+                },
+            )
+            .await?;
+        Ok(plan.request)
+    }
+
+    /// One transaction that writes (or checks) the caller's own account, on the gate's
+    /// condition, and what goes with it, as `decide` decides it: blind first, and after
+    /// a refusal on the account as read (whose decision says why, or writes again if the
+    /// account changed in between).
+    pub(crate) async fn commit_with_own_account<P, R>(
+        &self,
+        caller: &Gate,
+        decide: impl Fn(Seen<Account>) -> Result<P, R>,
+        parts: impl Fn(&P) -> Vec<TransactWriteItem>,
+    ) -> Result<P, Failure<R>> {
+        let (decide, parts) = (&decide, &parts);
+        retrying(move |attempt| async move {
+            let seen = match attempt {
+                0 => Seen::Unread,
+                _ => Seen::Read(self.get_account(&caller.account_id).await?),
+            };
+            let plan = decide(seen).map_err(Attempt::Refused)?;
+            Transaction::new()
+                .parts(parts(&plan).into_iter().map(|part| ((), part)))
+                .commit(self)
+                .await?;
+            Ok(plan)
+        })
+        .await
     }
 
     fn request_item(&self, request: &PrivacyRequest) -> Item {
@@ -292,140 +225,54 @@ impl Store {
         Ok((requests, next))
     }
 
-    /// An admin extends or completes a request: the request changes (on condition that
-    /// it is still as read), its owner is notified (in-app, and an e-mail is queued),
-    /// and the step is audited, in one transaction that also requires the gate to admit
-    /// the admin. Two requests: the admin and the request read together, then the write.
+    /// An admin extends or completes a request ([`privacy::step_privacy_request`]): the
+    /// request changes (on condition that its status is still the one read), its owner
+    /// is notified (in-app, and an e-mail is queued), and the step is audited, in one
+    /// transaction that also requires the gate to admit the admin. Two requests: the
+    /// admin and the request read together, then the write.
     pub async fn step_privacy_request(
         &self,
         admin: &Gate,
         id: &PrivacyRequestId,
         step: &RequestStep,
-        audit: &mut AuditEntry,
         now: OffsetDateTime,
-    ) -> Result<RequestStepOutcome, StoreError> {
-        let (admin_item, request_item) = self
-            .get_two(keys::account(&admin.account_id), keys::privacy_request(id))
-            .await?;
-        let admin_account: Option<Account> = admin_item.map(from_item).transpose()?;
-        if let Err(refusal) = admin.admit(admin_account.as_ref(), now) {
-            return Ok(RequestStepOutcome::Refused(refusal));
-        }
-        let Some(request) = request_item.map(from_item::<PrivacyRequest>).transpose()? else {
-            return Ok(RequestStepOutcome::NotFound);
-        };
-        let at = Timestamp::at(now);
-        let mut changed = request.clone();
-        let (notification_kind, title, body) = match (step, request.status) {
-            (_, PrivacyRequestStatus::Completed) => {
-                return Ok(RequestStepOutcome::AlreadyCompleted);
-            }
-            (RequestStep::Extend { .. }, PrivacyRequestStatus::Extended) => {
-                return Ok(RequestStepOutcome::AlreadyExtended);
-            }
-            (RequestStep::Extend { reason }, PrivacyRequestStatus::Received) => {
-                let received = request.received_at.time();
-                changed.status = PrivacyRequestStatus::Extended;
-                changed.due_at = Timestamp::at(privacy_request_due(received, true));
-                changed.extended_at = Some(at);
-                changed.extension_reason = Some(reason.clone());
-                (
-                    NotificationKind::PrivacyRequestExtended,
-                    format!(
-                        "Your {} request will be answered by {}",
-                        label(request.kind),
-                        changed.due_at
+    ) -> Result<PrivacyRequest, Failure<StepRefusal>> {
+        retrying(move |_| async move {
+            let (admin_item, request_item) = self
+                .get_two(keys::account(&admin.account_id), keys::privacy_request(id))
+                .await?;
+            let state = StepState {
+                admin: admin_item.map(from_item).transpose()?,
+                request: request_item.map(from_item).transpose()?,
+            };
+            let plan =
+                privacy::step_privacy_request(admin, state, step, now).map_err(Attempt::Refused)?;
+            Transaction::new()
+                .part(
+                    (),
+                    put_if(
+                        &self.table,
+                        self.request_item(&plan.changed),
+                        Some(
+                            Condition::new("attribute_exists(pk)")
+                                .and("#status = :seen")
+                                .name("#status", "status")
+                                .value(":seen", value(&plan.seen_status)),
+                        ),
                     ),
-                    format!("We need one more month: {reason}"),
                 )
-            }
-            (RequestStep::Complete { response }, _) => {
-                changed.status = PrivacyRequestStatus::Completed;
-                changed.completed_at = Some(at);
-                changed.response = Some(response.clone());
-                (
-                    NotificationKind::PrivacyRequestCompleted,
-                    format!("Your {} request has been answered", label(request.kind)),
-                    response.clone(),
+                .part((), account_part(&self.table, &plan.admin, now))
+                .part(
+                    (),
+                    put_new(&self.table, self.notification_item(&plan.notification)),
                 )
-            }
-        };
-        audit.target = format!("privacy_request:{id}");
-        audit.target_account_id = Some(request.account_id.clone());
-        let notification = Notification {
-            id: new_id(),
-            account_id: request.account_id.clone(),
-            kind: notification_kind,
-            title: title.clone(),
-            body: body.clone(),
-            reference: id.to_string(),
-            created_at: at,
-        };
-        let email = super::outbox::new_email(
-            &request.account_id,
-            format!("notification-{}", notification.id),
-            crate::domain::EmailKind::Notification,
-            title,
-            body,
-            now,
-        );
-        let result = Transaction::new()
-            .part(
-                Part::Request,
-                super::transaction::put_if(
-                    &self.table,
-                    self.request_item(&changed),
-                    Some(
-                        Condition::new("attribute_exists(pk)")
-                            .and("#status = :seen")
-                            .name("#status", "status")
-                            .value(
-                                ":seen",
-                                serde_dynamo::to_attribute_value(request.status)
-                                    .expect("a status serialises"),
-                            ),
-                    ),
-                ),
-            )
-            .part(
-                Part::Admin,
-                check(
-                    &self.table,
-                    key_item(&keys::account(&admin.account_id)),
-                    admin.condition(now),
-                ),
-            )
-            .part(
-                Part::Notification,
-                put_new(&self.table, self.notification_item(&notification)),
-            )
-            .part(Part::Audit, super::audit::audit_put(&self.table, audit))
-            .part(Part::Email, self.outbox_put(&email))
-            .commit_retrying_conflicts(self)
-            .await;
-        match result {
-            Ok(()) => Ok(RequestStepOutcome::Done(Box::new(changed))),
-            Err(error) if error.refused(Part::Admin) => Ok(RequestStepOutcome::Refused(
-                self.explain_refusal(admin, now).await?,
-            )),
-            // Another admin stepped first: say what it is now.
-            Err(error) if error.refused(Part::Request) => {
-                match self
-                    .get_as::<PrivacyRequest>(keys::privacy_request(id))
-                    .await?
-                {
-                    Some(now_request) if now_request.status == PrivacyRequestStatus::Completed => {
-                        Ok(RequestStepOutcome::AlreadyCompleted)
-                    }
-                    Some(_) => Ok(RequestStepOutcome::AlreadyExtended),
-                    None => Ok(RequestStepOutcome::NotFound),
-                }
-            }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!(
-                "privacy request step: {other:?}"
-            ))),
-        }
+                .part((), audit_put(&self.table, &plan.audit))
+                .part((), self.outbox_put(&plan.email))
+                .commit(self)
+                .await?;
+            Ok(plan.changed)
+        })
+        .await
     }
 
     pub(crate) fn notification_item(&self, notification: &Notification) -> Item {
@@ -514,43 +361,5 @@ impl Store {
                 (None, _) => return Ok((items, false)),
             }
         }
-    }
-
-    /// Commits `parts` (one of them the caller's account, conditioned on the gate); a
-    /// refused account part is explained by reading the account.
-    async fn commit_for_caller(
-        &self,
-        caller: &Gate,
-        parts: Vec<(Part, TransactWriteItem)>,
-        now: OffsetDateTime,
-    ) -> Result<(), Failure<Refusal>> {
-        match Transaction::new()
-            .parts(parts)
-            .commit_retrying_conflicts(self)
-            .await
-        {
-            Ok(()) => Ok(()),
-            Err(error) if error.refused(Part::Account) => {
-                Err(Failure::Refused(self.explain_refusal(caller, now).await?))
-            }
-            Err(TransactionError::Store(error)) => Err(error.into()),
-            Err(other) => Err(StoreError::Backend(format!("privacy change: {other:?}")).into()),
-        }
-    }
-}
-
-fn consents_value(consents: Consents) -> AttributeValue {
-    serde_dynamo::to_attribute_value(consents).expect("consents serialise")
-}
-
-fn label(kind: PrivacyRequestKind) -> &'static str {
-    match kind {
-        PrivacyRequestKind::Access => "access",
-        PrivacyRequestKind::Rectification => "rectification",
-        PrivacyRequestKind::Erasure => "erasure",
-        PrivacyRequestKind::Restriction => "restriction",
-        PrivacyRequestKind::Objection => "objection",
-        PrivacyRequestKind::Portability => "portability",
-        PrivacyRequestKind::WithdrawConsent => "consent withdrawal",
     }
 }

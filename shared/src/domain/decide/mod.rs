@@ -8,6 +8,8 @@
 pub mod accounts;
 pub mod complaints;
 pub mod moderation;
+pub mod outbox;
+pub mod privacy;
 pub mod staff;
 
 /// What the store read for a decision: nothing yet (a write's first attempt may go

@@ -1,7 +1,8 @@
 //! What clients see of our records.
 
 use natives_shared::domain::{
-    Account, AccountStatus, Consents, Guardian, LedgerKind, LedgerLine, Money, Role, Tariff,
+    Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
+    FullName, Gender, Guardian, LanguageList, LedgerKind, LedgerLine, Money, Role, Tariff,
     Timestamp,
 };
 use serde::Serialize;
@@ -9,16 +10,16 @@ use serde::Serialize;
 /// An account as its owner sees it: never the password hash or token generation.
 #[derive(Serialize)]
 pub struct AccountView<'a> {
-    id: &'a str,
-    email: &'a str,
-    display_name: &'a str,
-    full_name: Option<&'a str>,
-    gender: Option<&'a str>,
-    date_of_birth: &'a str,
-    country: &'a str,
-    city: Option<&'a str>,
-    native_languages: &'a [String],
-    learning_languages: &'a [String],
+    id: &'a AccountId,
+    email: &'a Email,
+    display_name: &'a DisplayName,
+    full_name: Option<&'a FullName>,
+    gender: Option<&'a Gender>,
+    date_of_birth: Option<BirthDate>,
+    country: Option<&'a CountryCode>,
+    city: Option<&'a City>,
+    native_languages: &'a LanguageList,
+    learning_languages: &'a LanguageList,
     guardian: Option<&'a Guardian>,
     consents: Consents,
     accepted_terms_version: &'a str,
@@ -34,14 +35,14 @@ pub struct AccountView<'a> {
 impl<'a> From<&'a Account> for AccountView<'a> {
     fn from(a: &'a Account) -> Self {
         Self {
-            id: a.id.as_str(),
+            id: &a.id,
             email: &a.email,
             display_name: &a.display_name,
-            full_name: a.full_name.as_deref(),
-            gender: a.gender.as_deref(),
-            date_of_birth: &a.date_of_birth,
-            country: &a.country,
-            city: a.city.as_deref(),
+            full_name: a.full_name.as_ref(),
+            gender: a.gender.as_ref(),
+            date_of_birth: a.date_of_birth,
+            country: a.country.as_ref(),
+            city: a.city.as_ref(),
             native_languages: &a.native_languages,
             learning_languages: &a.learning_languages,
             guardian: a.guardian.as_ref(),

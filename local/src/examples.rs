@@ -37,17 +37,16 @@ use natives_functions::spec::{Access, FunctionSpec};
 use natives_shared::archive::DeclaredObject;
 use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password};
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::Timestamp;
+use natives_shared::domain::decide::accounts::{NewAccount, register};
 use natives_shared::domain::{
-    Account, AccountId, AccountStatus, Consents, Purchase, PurchaseStatus, Role, SessionId,
+    AccountId, BirthDate, Consents, CountryCode, DisplayName, Email, EmailKind, LanguageList,
+    MessageId, PrivacyRequestKind, Purchase, PurchaseStatus, RefreshRecord, Role, SessionFamily,
+    SessionId, Timestamp, UploadId,
 };
-use natives_shared::domain::{EmailKind, MessageId, PrivacyRequestKind, UploadId};
 use natives_shared::gate::Gate;
 use natives_shared::payments::sign_payload;
 use natives_shared::store::keys::objects;
-use natives_shared::store::{
-    CheckoutPayment, NewPost, NewThread, PostContent, PostOutcome, RefreshRecord, SessionFamily,
-};
+use natives_shared::store::{CheckoutPayment, NewPost, NewThread, PostContent, PostOutcome};
 use serde_json::Value;
 use std::time::{Duration as StdDuration, SystemTime};
 use time::Duration;
@@ -284,47 +283,28 @@ pub async fn new_account(
     roles: &[Role],
 ) -> Result<ExampleAccount, BoxError> {
     let now = app.now();
-    let id = AccountId::new();
     let email = unique_email();
-    let mut all_roles = vec![Role::User];
-    all_roles.extend_from_slice(roles);
-    let account = Account {
-        id: id.clone(),
-        email: email.clone(),
-        password_hash: shared_password_hash().to_owned(),
-        display_name: "Ada".into(),
+    let today = now.date();
+    let new = NewAccount {
+        email: Email::parse(&email)?,
+        display_name: DisplayName::parse("Ada")?,
         full_name: None,
         gender: None,
-        date_of_birth: "1990-12-10".into(),
-        country: "GB".into(),
+        date_of_birth: BirthDate::parse("1990-12-10", today)?,
+        country: CountryCode::parse("GB")?,
         city: None,
-        native_languages: vec!["en-GB".into()],
-        learning_languages: vec!["de".into()],
+        native_languages: LanguageList::parse(&["en-GB".to_owned()], 1)?,
+        learning_languages: LanguageList::parse(&["de".to_owned()], 0)?,
         guardian: None,
         consents: Consents::default(),
         accepted_terms_version: app.settings.terms_version.clone(),
-        terms_accepted_at: Timestamp::at(now),
-        roles: all_roles.clone(),
-        status: AccountStatus::Active,
-        blocked_until: None,
-        block_reason: None,
-        balance_credits: 0,
-        ledger_head: None,
-        token_generation: 0,
-        ended_sessions: Default::default(),
-        moderation_record: Default::default(),
-        complaint_window: None,
-        complaints_in_window: 0,
-        failed_logins: 0,
-        login_locked_until: None,
-        created_at: Timestamp::at(now),
-        updated_at: Timestamp::at(now),
-        restricted_at: None,
-        objected_at: None,
-        erased_at: None,
     };
+    let mut registration = register(new, shared_password_hash().to_owned(), now);
+    // Staff roles straight away: examples stand for accounts an admin appointed.
+    registration.account.roles.extend_from_slice(roles);
+    let id = registration.account.id.clone();
     app.store
-        .create_account(&account)
+        .create_account(&registration)
         .await
         .map_err(|e| format!("creating an example account: {e}"))?;
     // Every example account has bought the starter tariff: paid routes can be paid
@@ -348,7 +328,7 @@ pub async fn new_account(
     let access_token = signer.issue(
         &AuthUser {
             account_id: id.clone(),
-            roles: all_roles,
+            roles: registration.account.roles,
             token_generation: 0,
             session_id: session_id.clone(),
             display_name: Some("Ada".into()),

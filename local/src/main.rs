@@ -279,7 +279,7 @@ async fn list_outbox(data: &std::path::Path) -> Result<(), BoxError> {
     }
     for email in emails {
         let to = match app.store.get_account(&email.account_id).await? {
-            Some(account) => account.email,
+            Some(account) => account.email.to_string(),
             None => "(no such account)".into(),
         };
         let state = serde_json::to_value(email.status)?;
@@ -315,8 +315,6 @@ async fn first_admin(
     operator: &str,
     reason: &str,
 ) -> Result<(), BoxError> {
-    use natives_shared::domain::AuditEntry;
-    use natives_shared::domain::AuditEntryId;
     use natives_shared::store::FirstAdminOutcome;
 
     let email = Email::parse(email).map_err(|e| format!("e-mail: {e}"))?;
@@ -331,21 +329,14 @@ async fn first_admin(
         )
     })?;
     let now = time::OffsetDateTime::now_utc();
-    let audit = AuditEntry {
-        id: AuditEntryId::new(),
-        actor_id: account_id.clone().into(),
-        action: "roles.first_admin".into(),
-        target: format!("account:{account_id}"),
-        target_account_id: Some(account_id.clone()),
-        reason: format!("first admin, appointed by operator {operator}: {reason}"),
-        created_at: now.into(),
-    };
-    match store.appoint_first_admin(&account_id, &audit, now).await? {
-        FirstAdminOutcome::Appointed => {
+    match store
+        .appoint_first_admin(&account_id, operator, reason, now)
+        .await?
+    {
+        FirstAdminOutcome::Appointed { audit_entry_id } => {
             println!(
-                "{} ({account_id}) is the first admin (audit entry {}); log in again to use it",
+                "{} ({account_id}) is the first admin (audit entry {audit_entry_id}); log in again to use it",
                 email.as_ref(),
-                audit.id
             );
             Ok(())
         }

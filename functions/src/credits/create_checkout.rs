@@ -48,7 +48,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
             .create_session(&CheckoutOrder {
                 idempotency_key: &stripe_key,
                 account_id: account.id.as_str(),
-                customer_email: &account.email,
+                customer_email: account.email.as_ref(),
                 tariff: &tariff,
                 success_url: &app.settings.payments.success_url,
                 cancel_url: &app.settings.payments.cancel_url,

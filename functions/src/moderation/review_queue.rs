@@ -29,7 +29,7 @@ pub async fn handle(app: &App, request: Request, moderator: Staff<Moderator>) ->
                 a.id.clone(),
                 Author {
                     id: a.id.clone(),
-                    display_name: a.display_name.clone(),
+                    display_name: a.display_name.to_string(),
                     badges: Vec::new(),
                 },
             )

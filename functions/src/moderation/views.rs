@@ -115,7 +115,7 @@ impl<'a> ReviewEntryView<'a> {
             complaints: entry.complaints.iter().map(ReportView::from).collect(),
             author: item.author.as_ref().map(|a| AuthorRecord {
                 id: a.id.as_str(),
-                display_name: &a.display_name,
+                display_name: a.display_name.as_ref(),
                 status: a.status,
                 moderation_record: a.moderation_record,
             }),

@@ -2,9 +2,10 @@
 //! (access and portability; schema in `docs/export-format.md`). Built from the
 //! ownership list's walk of the account's items; secrets never leave.
 
+use natives_shared::domain::export::ExportContext;
 use natives_shared::gate::Caller;
 use natives_shared::http::json;
-use natives_shared::store::{ExportContext, export_document};
+use natives_shared::store::export_document;
 
 use crate::{App, HandlerResult};
 

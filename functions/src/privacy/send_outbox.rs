@@ -47,7 +47,11 @@ async fn send_one(app: &App, id: &str) -> Result<Option<Delivery>, lambda_http::
     let account = app.store.get_account(&email.account_id).await?;
     let delivery = match outbox::delivery(account.as_ref(), &email) {
         Err(reason) => Delivery::Skipped { reason },
-        Ok(address) => match app.mailer.send(&address, &email.subject, &email.body).await {
+        Ok(address) => match app
+            .mailer
+            .send(address.as_ref(), &email.subject, &email.body)
+            .await
+        {
             Ok(provider_message_id) => Delivery::Sent {
                 provider_message_id,
             },

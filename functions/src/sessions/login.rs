@@ -1,9 +1,8 @@
 //! `POST /v1/sessions`: log in with e-mail and password.
 
 use natives_shared::auth::{verify_against_dummy, verify_password};
-use natives_shared::domain::{Email, FieldError, SessionId, Standing, Timestamp};
+use natives_shared::domain::{Email, FieldError, SessionFamily, SessionId, Standing, Timestamp};
 use natives_shared::http::{ApiError, json, json_body};
-use natives_shared::store::SessionFamily;
 use serde::Deserialize;
 
 use super::{account_blocked, new_refresh_token, refresh_expiry, token_pair};

@@ -6,9 +6,8 @@ pub mod refresh;
 pub mod revoke_all;
 
 use natives_shared::auth::{AuthUser, RefreshToken};
-use natives_shared::domain::{Account, FieldError, SessionId, Timestamp};
+use natives_shared::domain::{Account, FieldError, RefreshRecord, SessionId, Timestamp};
 use natives_shared::http::{ApiError, json_body};
-use natives_shared::store::RefreshRecord;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
@@ -76,7 +75,7 @@ fn token_pair(
         roles: account.roles.clone(),
         token_generation: account.token_generation,
         session_id: family_id.clone(),
-        display_name: Some(account.display_name.clone()),
+        display_name: Some(account.display_name.to_string()),
     };
     Ok(TokenPair {
         access_token: signer.issue(&user, now),

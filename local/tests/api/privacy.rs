@@ -5,11 +5,12 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use natives_shared::domain::decide::erasure::FORMER_MEMBER;
 use natives_shared::domain::decide::outbox::QueueRefusal;
 use natives_shared::domain::{AccountStatus, Consents, EmailKind, EmailStatus};
 use natives_shared::gate::Gate;
+use natives_shared::store::ErasureOutcome;
 use natives_shared::store::ownership::{Belongs, ITEM_KINDS};
-use natives_shared::store::{ErasureOutcome, FORMER_MEMBER};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;

@@ -3,7 +3,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{AccountId, Role, SessionId, Timestamp};
+use super::{
+    AccountId, BirthDate, City, CountryCode, DisplayName, Email, FullName, Gender, LanguageList,
+    PersonName, Role, SessionId, Timestamp,
+};
 
 /// How long an ended session is remembered on its account: as long as an access token
 /// issued for it could still verify (the longest lifetime plus the clock leeway), plus
@@ -22,8 +25,8 @@ pub enum AccountStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guardian {
-    pub name: String,
-    pub email: String,
+    pub name: PersonName,
+    pub email: Email,
     pub consent: bool,
 }
 
@@ -38,16 +41,20 @@ pub struct Consents {
 pub struct Account {
     pub id: AccountId,
     /// Trimmed and lower-cased; unique across accounts.
-    pub email: String,
+    pub email: Email,
     pub password_hash: String,
-    pub display_name: String,
-    pub full_name: Option<String>,
-    pub gender: Option<String>,
-    pub date_of_birth: String,
-    pub country: String,
-    pub city: Option<String>,
-    pub native_languages: Vec<String>,
-    pub learning_languages: Vec<String>,
+    pub display_name: DisplayName,
+    pub full_name: Option<FullName>,
+    pub gender: Option<Gender>,
+    /// Absent once the account's personal data is erased.
+    #[serde(default, deserialize_with = "absent_if_empty")]
+    pub date_of_birth: Option<BirthDate>,
+    /// Absent once the account's personal data is erased.
+    #[serde(default, deserialize_with = "absent_if_empty")]
+    pub country: Option<CountryCode>,
+    pub city: Option<City>,
+    pub native_languages: LanguageList,
+    pub learning_languages: LanguageList,
     pub guardian: Option<Guardian>,
     pub consents: Consents,
     pub accepted_terms_version: String,
@@ -154,5 +161,20 @@ impl Account {
             .filter(|(_, ended)| **ended < horizon)
             .map(|(session, _)| session.clone())
             .collect()
+    }
+}
+
+/// An optional value that accounts erased before it was stored as null kept as an empty
+/// string: read as absent.
+fn absent_if_empty<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::IntoDeserializer;
+    match Option::<String>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(raw) if raw.is_empty() => Ok(None),
+        Some(raw) => T::deserialize(raw.into_deserializer()).map(Some),
     }
 }

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    AccountId, AccountStatus, City, Consents, CountryCode, DisplayName, FullName, Gender,
-    LanguageList, Role, Timestamp,
+    AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email, FullName,
+    Gender, Guardian, LanguageList, Role, Timestamp,
 };
 use crate::gate::Gate;
 
@@ -45,6 +45,8 @@ pub enum AccountCondition {
     ComplaintsInWindowAsRead(u32),
     /// It is not closed (its owner can still be told things).
     NotClosed,
+    /// Its personal data has not been erased.
+    NotErased,
 }
 
 /// Attributes of the account item that change; `None`: unchanged.
@@ -68,6 +70,10 @@ pub struct AccountUpdate {
     pub restricted_since: Option<Timestamp>,
     /// From when the owner objected to processing, unless they did before.
     pub objected_since: Option<Timestamp>,
+    /// Every personal field at once (what erasure replaces).
+    pub personal: Option<PersonalData>,
+    /// When the personal data was erased.
+    pub erased_at: Option<Timestamp>,
     /// The window complaints are counted in, and the count in it.
     pub complaint_window: Option<(String, u32)>,
     pub profile: ProfileChanges,
@@ -83,6 +89,23 @@ pub enum RecordCount {
     Dismissed,
     Restored,
     Blocks,
+}
+
+/// An account's personal fields, as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonalData {
+    pub email: Email,
+    pub display_name: DisplayName,
+    pub full_name: Option<FullName>,
+    pub gender: Option<Gender>,
+    pub date_of_birth: Option<BirthDate>,
+    pub country: Option<CountryCode>,
+    pub city: Option<City>,
+    pub guardian: Option<Guardian>,
+    pub native_languages: LanguageList,
+    pub learning_languages: LanguageList,
+    pub consents: Consents,
+    pub password_hash: String,
 }
 
 /// A rectification of profile fields. `Some(None)` clears an optional field.

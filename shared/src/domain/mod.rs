@@ -10,7 +10,9 @@ mod credits;
 mod currency;
 pub mod decide;
 mod email;
+pub mod export;
 mod ids;
+mod item_kind;
 mod language;
 mod login_throttle;
 mod moderation;
@@ -18,6 +20,7 @@ mod password;
 mod privacy;
 mod public_text;
 mod role;
+mod session;
 mod text;
 mod timestamp;
 mod validation;
@@ -26,7 +29,7 @@ pub use account::{
     Account, AccountStatus, Consents, ENDED_SESSION_MEMORY_SECONDS, Guardian, Standing, standing_of,
 };
 pub use account_update::{
-    AccountCondition, AccountUpdate, AccountWrite, ProfileChanges, RecordCount,
+    AccountCondition, AccountUpdate, AccountWrite, PersonalData, ProfileChanges, RecordCount,
 };
 pub use audit::{Actor, AuditEntry};
 pub use content_rules::{ContentRules, ContentViolation};
@@ -42,6 +45,7 @@ pub use credits::{
 pub use currency::Currency;
 pub use email::Email;
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
+pub use item_kind::ItemKind;
 pub use language::{LanguageList, LanguageTag};
 pub use login_throttle::{
     FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after,
@@ -58,6 +62,7 @@ pub use privacy::{
 };
 pub use public_text::{TextKind, TextLimits, parse_public_text};
 pub use role::Role;
+pub use session::{RefreshRecord, SessionFamily};
 pub use text::{
     BirthDate, City, DisplayName, FullName, Gender, MessageText, PersonName, StaffReason,
     TariffName, ThreadTitle,

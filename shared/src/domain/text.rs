@@ -27,6 +27,12 @@ macro_rules! public_text_type {
             }
         }
 
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
         impl From<$name> for String {
             fn from(text: $name) -> String {
                 text.0
@@ -70,9 +76,27 @@ public_text_type!(
     TextLimits::single_line(500)
 );
 
-/// A date of birth: a real calendar date, not in the future, not before 1900.
+/// A date of birth: a real calendar date, not in the future, not before 1900. Written
+/// `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BirthDate(Date);
+
+impl Serialize for BirthDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_iso())
+    }
+}
+
+/// As stored: a calendar date (checked against the day it was given when it was parsed
+/// at the edge).
+impl<'de> Deserialize<'de> for BirthDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Date::parse(&raw, format_description!("[year]-[month]-[day]"))
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 impl BirthDate {
     pub fn parse(raw: &str, today: Date) -> Result<Self, String> {

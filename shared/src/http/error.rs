@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::domain::FieldError;
+use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::complaints::ComplaintRefusal;
 use crate::domain::decide::moderation::ActionRefusal;
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
@@ -373,6 +374,25 @@ impl From<ActionRefusal> for ApiError {
                     serde_json::to_value(status).unwrap_or_default(),
                     action.as_str()
                 ),
+            },
+        }
+    }
+}
+
+impl From<RegisterRefusal> for ApiError {
+    fn from(refusal: RegisterRefusal) -> Self {
+        match refusal {
+            RegisterRefusal::TermsNotAccepted { current } => Self::Unprocessable {
+                code: "terms_not_accepted",
+                detail: format!("Registration requires accepting the Terms of Use version {current}."),
+            },
+            RegisterRefusal::GuardianRequired => Self::Unprocessable {
+                code: "guardian_required",
+                detail: "Users under 18 register with a parent or guardian who consents: send `guardian` with `consent: true`.".into(),
+            },
+            RegisterRefusal::EmailTaken => Self::Conflict {
+                code: "email_taken",
+                detail: "An account with this e-mail address already exists.".into(),
             },
         }
     }

@@ -80,6 +80,7 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
                 .and("#status = :seen_status")
                 .name("#status", "status")
                 .value(":seen_status", value(status)),
+            AccountCondition::NotErased => condition.and("attribute_not_exists(erased_at)"),
             AccountCondition::NotClosed => condition
                 .and("#status <> :closed")
                 .name("#status", "status")
@@ -155,6 +156,27 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
                 .name(&format!("#{attribute}"), attribute)
                 .value(&format!(":{attribute}"), s(since));
         }
+    }
+    if let Some(personal) = &update.personal {
+        for (attribute, v) in [
+            ("email", value(&personal.email)),
+            ("display_name", value(&personal.display_name)),
+            ("full_name", value(&personal.full_name)),
+            ("gender", value(&personal.gender)),
+            ("date_of_birth", value(&personal.date_of_birth)),
+            ("country", value(&personal.country)),
+            ("city", value(&personal.city)),
+            ("guardian", value(&personal.guardian)),
+            ("native_languages", value(&personal.native_languages)),
+            ("learning_languages", value(&personal.learning_languages)),
+            ("consents", value(&personal.consents)),
+            ("password_hash", s(&personal.password_hash)),
+        ] {
+            placeholders = set(&mut sets, placeholders, attribute, v);
+        }
+    }
+    if let Some(at) = update.erased_at {
+        placeholders = set(&mut sets, placeholders, "erased_at", s(at));
     }
     if let Some((window, count)) = &update.complaint_window {
         placeholders = set(&mut sets, placeholders, "complaint_window", s(window));

@@ -3,30 +3,30 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
+use super::account_writes::account_part;
+use super::audit::audit_put;
 use super::expr::{Condition, WithPlaceholders};
 use super::retry::{Attempt, retrying};
-use super::transaction::{Transaction, TransactionError, put_new, update};
+use super::transaction::{Transaction, TransactionError, put_new};
 use super::{
-    Failure, Store, StoreError, done_unless_failed, from_item, key_item, keys, n, s, to_item,
+    Failure, Store, StoreError, done_unless_failed, from_item, key_item, keys, n, to_item,
 };
-use crate::clock::rfc3339;
-use crate::domain::Timestamp;
+use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountStatus, AccountWrite, AuditEntry, ConsentChange, ConsentSource,
-    Email, ProfileChanges, Role, Tariff, TermsAcceptance,
+    Account, AccountId, AccountStatus, AccountWrite, AuditEntryId, Email, ProfileChanges, Tariff,
+    Timestamp,
 };
 use crate::gate::{Gate, Refusal};
-use crate::ids::new_id;
 
 /// What appointing a stack's first admin did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FirstAdminOutcome {
     /// The account is now an admin; the claim and the audit entry are written.
-    Appointed,
+    Appointed { audit_entry_id: AuditEntryId },
     /// A first admin was appointed before (nothing was written): further admins are
     /// appointed by admins, not by this one-off.
-    AlreadyAppointed { account_id: String, at: String },
+    AlreadyAppointed { account_id: String, at: Timestamp },
     /// No such account, or it is an admin already (nothing was written).
     NotAppointable,
 }
@@ -38,14 +38,6 @@ enum FirstAdmin {
     Audit,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CreateAccountError {
-    #[error("e-mail already registered")]
-    EmailTaken,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Registration {
     Account,
@@ -54,33 +46,39 @@ enum Registration {
     Consents,
 }
 
+/// The item that makes an e-mail address unique: whose it is.
+#[derive(serde::Serialize)]
+struct EmailClaim<'a> {
+    account_id: &'a AccountId,
+    created_at: Timestamp,
+}
+
 impl Store {
-    /// The account and its e-mail claim in one transaction: the claim's condition makes
-    /// two concurrent registrations of one address end in exactly one account. The
-    /// terms acceptance and the consents given are the first entries of their
-    /// histories, written with it.
-    pub async fn create_account(&self, account: &Account) -> Result<(), CreateAccountError> {
+    /// A registration ([`decide::accounts::register`]): the account and its e-mail claim
+    /// in one transaction, whose claim's condition makes two concurrent registrations of
+    /// one address end in exactly one account, with the first entries of its terms and
+    /// consent histories.
+    pub async fn create_account(
+        &self,
+        registration: &decide::accounts::Registration,
+    ) -> Result<(), Failure<RegisterRefusal>> {
+        let account = &registration.account;
         let claim = to_item(
-            &serde_json::json!({ "account_id": account.id, "created_at": account.created_at }),
+            &EmailClaim {
+                account_id: &account.id,
+                created_at: account.created_at,
+            },
             keys::email_claim(&account.email),
         );
-        let terms = TermsAcceptance {
-            id: new_id(),
-            account_id: account.id.clone(),
-            version: account.accepted_terms_version.clone(),
-            accepted_at: account.terms_accepted_at,
-        };
-        let consents = ConsentChange {
-            id: new_id(),
-            account_id: account.id.clone(),
-            marketing_emails: account.consents.marketing_emails,
-            notification_emails: account.consents.notification_emails,
-            source: ConsentSource::Registration,
-            changed_at: account.created_at,
-        };
         let result = Transaction::new()
-            .part(Registration::Terms, self.terms_acceptance_put(&terms))
-            .part(Registration::Consents, self.consent_change_put(&consents))
+            .part(
+                Registration::Terms,
+                self.terms_acceptance_put(&registration.terms),
+            )
+            .part(
+                Registration::Consents,
+                self.consent_change_put(&registration.consents),
+            )
             .part(
                 Registration::Account,
                 put_new(&self.table, to_item(account, keys::account(&account.id))),
@@ -91,7 +89,7 @@ impl Store {
         match result {
             Ok(()) => Ok(()),
             Err(refusal) if refusal.refused(Registration::EmailClaim) => {
-                Err(CreateAccountError::EmailTaken)
+                Err(Failure::Refused(RegisterRefusal::EmailTaken))
             }
             Err(TransactionError::Store(error)) => Err(error.into()),
             Err(other) => Err(StoreError::Backend(format!("registration: {other:?}")).into()),
@@ -153,7 +151,7 @@ impl Store {
         &self,
         email: &Email,
     ) -> Result<Option<AccountId>, StoreError> {
-        let Some(item) = self.get(keys::email_claim(email.as_ref())).await? else {
+        let Some(item) = self.get(keys::email_claim(email)).await? else {
             return Ok(None);
         };
         match item.get("account_id") {
@@ -285,46 +283,42 @@ impl Store {
         .await
     }
 
-    /// The operator's one-off for a new stack: makes `account_id` an admin, in one
-    /// transaction with the claim that a first admin exists (so it can happen once per
-    /// table) and `audit`, the record of who did it and why.
+    /// The operator's one-off for a new stack ([`decide::staff::appoint_first_admin`]):
+    /// makes `account_id` an admin, in one transaction with the claim that a first admin
+    /// exists (so it happens once per table) and the audit entry that says who did it
+    /// and why.
     pub async fn appoint_first_admin(
         &self,
         account_id: &AccountId,
-        audit: &AuditEntry,
+        operator: &str,
+        reason: &str,
         now: OffsetDateTime,
     ) -> Result<FirstAdminOutcome, StoreError> {
-        let claim = super::to_item(
+        let account = self.get_account(account_id).await?;
+        let Some(plan) = decide::staff::appoint_first_admin(operator, reason, account, now) else {
+            return Ok(FirstAdminOutcome::NotAppointable);
+        };
+        let claim = to_item(
             &FirstAdminClaim {
                 account_id: account_id.to_string(),
-                audit_entry_id: audit.id.to_string(),
+                audit_entry_id: plan.audit.id.to_string(),
                 created_at: Timestamp::at(now),
             },
             keys::first_admin(),
         );
-        let admin = AttributeValue::S(Role::Admin.as_str().to_owned());
-        let appoint = update(
-            &self.table,
-            key_item(&keys::account(account_id)),
-            "SET #roles = list_append(#roles, :admin_list), updated_at = :now",
-            Condition::new("attribute_exists(pk)")
-                .and("NOT contains(#roles, :admin)")
-                .name("#roles", "roles")
-                .value(":admin", admin.clone())
-                .value(":admin_list", AttributeValue::L(vec![admin]))
-                .value(":now", s(rfc3339::format(now))),
-        );
         let result = Transaction::new()
             .part(FirstAdmin::Claim, put_new(&self.table, claim))
-            .part(FirstAdmin::Account, appoint)
             .part(
-                FirstAdmin::Audit,
-                super::audit::audit_put(&self.table, audit),
+                FirstAdmin::Account,
+                account_part(&self.table, &plan.write, now),
             )
+            .part(FirstAdmin::Audit, audit_put(&self.table, &plan.audit))
             .commit(self)
             .await;
         match result {
-            Ok(()) => Ok(FirstAdminOutcome::Appointed),
+            Ok(()) => Ok(FirstAdminOutcome::Appointed {
+                audit_entry_id: plan.audit.id,
+            }),
             Err(error) if error.refused(FirstAdmin::Claim) => {
                 let claim: FirstAdminClaim = self
                     .get_as(keys::first_admin())
@@ -332,9 +326,10 @@ impl Store {
                     .ok_or_else(|| StoreError::Corrupt("the first-admin claim vanished".into()))?;
                 Ok(FirstAdminOutcome::AlreadyAppointed {
                     account_id: claim.account_id,
-                    at: claim.created_at.to_string(),
+                    at: claim.created_at,
                 })
             }
+            // Made an admin (or gone) since it was read.
             Err(error) if error.refused(FirstAdmin::Account) => {
                 Ok(FirstAdminOutcome::NotAppointable)
             }

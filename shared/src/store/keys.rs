@@ -3,7 +3,8 @@
 
 use super::ownership::ItemKind;
 use crate::domain::{
-    AccountId, AuditEntryId, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
+    AccountId, AuditEntryId, Email, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp,
+    UploadId,
 };
 
 /// The primary key of an item.
@@ -50,8 +51,8 @@ pub fn no_account() -> Key {
 const EMAIL_CLAIM_PREFIX: &str = "EMAIL#";
 
 /// The claim that makes an e-mail address unique.
-pub fn email_claim(normalized_email: &str) -> Key {
-    key(format!("{EMAIL_CLAIM_PREFIX}{normalized_email}"), "EMAIL")
+pub fn email_claim(email: &Email) -> Key {
+    key(format!("{EMAIL_CLAIM_PREFIX}{email}"), "EMAIL")
 }
 
 /// The address an e-mail claim's partition key names.

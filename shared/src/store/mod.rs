@@ -29,7 +29,7 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, Get, KeysAndAttributes, TransactGetItem};
 use std::collections::{BTreeSet, HashMap};
 
-pub use accounts::{CreateAccountError, FirstAdminOutcome};
+pub use accounts::FirstAdminOutcome;
 pub use conversation_reads::{MessagePage, ThreadPage};
 pub use conversations::{
     EditOutcome, NewPost, NewThread, PostAnswer, PostContent, PostOutcome, Posted, UploadClaim,
@@ -37,15 +37,15 @@ pub use conversations::{
 pub use credits::{
     CheckoutPayment, CheckoutRecorded, CheckoutSettlement, CreditGrant, GrantAnswer, GrantOutcome,
 };
-pub use erasure::{ErasureOutcome, ErasurePlan, FORMER_MEMBER, erased_email};
-pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, ExportContext, export_document};
+pub use erasure::{AccountItems, ErasureOutcome};
+pub use export::export_document;
 pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay, StoredAnswer};
 pub use ledger::LedgerCursor;
 pub use metering::{KeyAccess, Requests, count_requests};
 pub use moderation::ReviewItem;
 pub use outbox::Delivery;
 pub use schema::ensure_table;
-pub use sessions::{RefreshRecord, RotateError, SessionFamily};
+pub use sessions::RotateError;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use keys::{IndexKey, Key};

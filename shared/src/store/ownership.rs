@@ -5,35 +5,9 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{Item, Store, StoreError, keys};
-use crate::domain::{AccountId, ThreadId};
+use crate::domain::{AccountId, Email, ThreadId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemKind {
-    Account,
-    EmailClaim,
-    SessionFamily,
-    RefreshToken,
-    LedgerEntry,
-    Purchase,
-    Tariff,
-    AuditEntry,
-    Thread,
-    ThreadStarted,
-    Message,
-    Revision,
-    UploadClaim,
-    Complaint,
-    ComplaintOutcome,
-    QueueEntry,
-    IdempotencyRecord,
-    TermsAcceptance,
-    ConsentChange,
-    PrivacyRequest,
-    Notification,
-    BreachNotice,
-    OutboxEmail,
-    FirstAdminClaim,
-}
+pub use crate::domain::ItemKind;
 
 /// Whose an item is, and where an account's items of that kind are found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +185,9 @@ impl Store {
                 item.get("thread_id"),
             ) {
                 (Some(ItemKind::Account), Some(AttributeValue::S(email)), _) => {
-                    pointed.push(keys::email_claim(email));
+                    if let Ok(email) = Email::parse(email) {
+                        pointed.push(keys::email_claim(&email));
+                    }
                 }
                 (Some(ItemKind::ThreadStarted), _, Some(AttributeValue::S(thread))) => {
                     if let Ok(thread) = ThreadId::parse(thread) {
@@ -248,7 +224,10 @@ mod tests {
         let message = crate::domain::MessageId::new_in(&thread, None);
         let cases = [
             (keys::account(&id), ItemKind::Account),
-            (keys::email_claim("ada@example.com"), ItemKind::EmailClaim),
+            (
+                keys::email_claim(&Email::parse("ada@example.com").unwrap()),
+                ItemKind::EmailClaim,
+            ),
             (
                 keys::session_family(&id, &crate::domain::SessionId::new()),
                 ItemKind::SessionFamily,
@@ -306,6 +285,9 @@ mod tests {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");
         }
         assert_eq!(cases.len(), ITEM_KINDS.len(), "a case per listed kind");
+        for kind in ItemKind::ALL {
+            assert!(cases.iter().any(|(_, k)| *k == kind), "{kind:?} is listed");
+        }
         for spec in ITEM_KINDS {
             assert_eq!(ITEM_KINDS.iter().filter(|s| s.kind == spec.kind).count(), 1);
         }

@@ -1,6 +1,5 @@
 //! Logins: refresh-token families, their rotation, and ending them.
 
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::admission::accepts_generation;
@@ -8,36 +7,7 @@ use super::expr::Condition;
 use super::transaction::{Transaction, TransactionError, put_new, update};
 use super::{Store, StoreError, indexed, key_item, keys, n, s, to_item};
 use crate::clock::rfc3339;
-use crate::domain::Timestamp;
-use crate::domain::{Account, AccountId, SessionId};
-
-/// One login: every refresh token rotated from it belongs to this family, and every
-/// access token issued for it names it (`sid`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SessionFamily {
-    pub account_id: AccountId,
-    pub family_id: SessionId,
-    pub token_generation: u64,
-    pub created_at: Timestamp,
-    pub last_used_at: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<Timestamp>,
-    /// The end of the session's lifetime (30 days after login by default): refresh
-    /// refuses after it, and DynamoDB's TTL deletes the item some time later.
-    pub expires_at_epoch: i64,
-}
-
-/// A refresh token, stored under the SHA-256 of its value (never the value itself).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RefreshRecord {
-    pub account_id: AccountId,
-    pub family_id: SessionId,
-    pub token_generation: u64,
-    pub created_at: Timestamp,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub used_at: Option<Timestamp>,
-    pub expires_at_epoch: i64,
-}
+use crate::domain::{Account, AccountId, RefreshRecord, SessionFamily, SessionId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RotateError {

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod complaints;
+pub mod erasure;
 pub mod moderation;
 pub mod outbox;
 pub mod privacy;
@@ -35,50 +36,32 @@ pub(crate) mod tests {
     //! Accounts, gates and messages for the decisions' tests.
 
     use crate::domain::{
-        Account, AccountId, AccountStatus, Message, MessageId, MessageKind, Role, SessionId,
-        ThreadId, Timestamp,
+        Account, BirthDate, CountryCode, DisplayName, Email, LanguageList, Message, MessageId,
+        MessageKind, Role, SessionId, ThreadId, Timestamp,
     };
     use crate::gate::Gate;
 
     /// An active account with `roles` (and `user`) that accepted terms `2026-11-01`.
     pub fn account(roles: &[Role]) -> Account {
-        let mut all = vec![Role::User];
-        all.extend_from_slice(roles);
-        Account {
-            id: AccountId::new(),
-            email: "ada@example.com".into(),
-            password_hash: String::new(),
-            display_name: "Ada".into(),
+        let new = super::accounts::NewAccount {
+            email: Email::parse("ada@example.com").unwrap(),
+            display_name: DisplayName::parse("Ada").unwrap(),
             full_name: None,
             gender: None,
-            date_of_birth: "1990-12-10".into(),
-            country: "GB".into(),
+            date_of_birth: BirthDate::parse("1990-12-10", time::macros::date!(2027 - 01 - 01))
+                .unwrap(),
+            country: CountryCode::parse("GB").unwrap(),
             city: None,
-            native_languages: vec!["en".into()],
-            learning_languages: Vec::new(),
+            native_languages: LanguageList::parse(&["en".to_owned()], 1).unwrap(),
+            learning_languages: LanguageList::none(),
             guardian: None,
             consents: Default::default(),
             accepted_terms_version: "2026-11-01".into(),
-            terms_accepted_at: long_ago(),
-            roles: all,
-            status: AccountStatus::Active,
-            blocked_until: None,
-            block_reason: None,
-            balance_credits: 0,
-            ledger_head: None,
-            token_generation: 3,
-            ended_sessions: Default::default(),
-            moderation_record: Default::default(),
-            complaint_window: None,
-            complaints_in_window: 0,
-            failed_logins: 0,
-            login_locked_until: None,
-            created_at: long_ago(),
-            updated_at: long_ago(),
-            restricted_at: None,
-            objected_at: None,
-            erased_at: None,
-        }
+        };
+        let mut account = super::accounts::register(new, String::new(), long_ago().time()).account;
+        account.roles.extend_from_slice(roles);
+        account.token_generation = 3;
+        account
     }
 
     fn long_ago() -> Timestamp {

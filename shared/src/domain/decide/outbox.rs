@@ -7,8 +7,8 @@ use time::{Duration, OffsetDateTime};
 use super::Seen;
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountStatus, AccountUpdate, AccountWrite, AuditEntry,
-    AuditEntryId, BreachNotice, EmailKind, Notification, NotificationKind, OutboxEmail, Purpose,
-    Timestamp,
+    AuditEntryId, BreachNotice, Email, EmailKind, Notification, NotificationKind, OutboxEmail,
+    Purpose, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::ids::new_id;
@@ -158,7 +158,7 @@ pub fn abandoned_claims_before(now: OffsetDateTime) -> Timestamp {
 }
 
 /// Whether a claimed e-mail goes out, and to which address; else why not.
-pub fn delivery(account: Option<&Account>, email: &OutboxEmail) -> Result<String, String> {
+pub fn delivery(account: Option<&Account>, email: &OutboxEmail) -> Result<Email, String> {
     let Some(account) = account else {
         return Err("no such account".into());
     };

@@ -209,6 +209,29 @@ pub fn set_roles_by_operator(
     ))
 }
 
+/// An operator's one-off for a new stack: makes an account its first admin (once per
+/// table: the store's claim that a first admin exists goes with it). `None` when there
+/// is no such account or it is an admin already.
+pub fn appoint_first_admin(
+    operator: &str,
+    reason: &str,
+    account: Option<Account>,
+    now: OffsetDateTime,
+) -> Option<AccountPlan> {
+    let seen = account.filter(|a| !a.has_role(Role::Admin))?;
+    let seen_roles = seen.roles.clone();
+    let mut roles = seen.roles.clone();
+    roles.push(Role::Admin);
+    let mut plan = roles_plan(Actor::Operator(operator.to_owned()), seen, roles, now);
+    plan.audit.action = "roles.first_admin".into();
+    plan.audit.reason = format!("first admin, appointed by operator {operator}: {reason}");
+    // Not an admin when read, and still not when written.
+    plan.write
+        .requires
+        .push(AccountCondition::RolesAsRead(seen_roles));
+    Some(plan)
+}
+
 fn roles_plan(actor: Actor, seen: Account, roles: Vec<Role>, now: OffsetDateTime) -> AccountPlan {
     let names: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
     let audit = audit(
@@ -486,6 +509,26 @@ mod tests {
         assert_eq!(plan.actor, Some(AccountWrite::gate_check(&gate)));
         assert_eq!(plan.audit.reason, "roles: user, mentor");
         assert_eq!(plan.audit.actor_id, admin.id);
+    }
+
+    #[test]
+    fn the_first_admin_is_appointed_by_an_operator_to_an_account_that_is_not_one() {
+        let user = account(&[Role::Mentor]);
+        let plan = appoint_first_admin("Grace", "new stack", Some(user.clone()), NOW).unwrap();
+        assert_eq!(plan.changed.roles, [Role::User, Role::Mentor, Role::Admin]);
+        assert_eq!(
+            plan.write.requires,
+            [AccountCondition::RolesAsRead(user.roles.clone())]
+        );
+        assert_eq!(plan.audit.action, "roles.first_admin");
+        assert_eq!(plan.audit.actor_id, Actor::Operator("Grace".into()));
+        assert_eq!(
+            plan.audit.reason,
+            "first admin, appointed by operator Grace: new stack"
+        );
+        assert_eq!(appoint_first_admin("Grace", "x", None, NOW), None);
+        let admin = account(&[Role::Admin]);
+        assert_eq!(appoint_first_admin("Grace", "x", Some(admin), NOW), None);
     }
 
     #[test]

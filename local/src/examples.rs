@@ -38,10 +38,10 @@ use natives_shared::archive::DeclaredObject;
 use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password};
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::decide::accounts::{NewAccount, register};
+use natives_shared::domain::decide::sessions::login;
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, CountryCode, DisplayName, Email, EmailKind, LanguageList,
-    MessageId, PrivacyRequestKind, Purchase, PurchaseStatus, RefreshRecord, Role, SessionFamily,
-    SessionId, Timestamp, UploadId,
+    MessageId, PrivacyRequestKind, Purchase, PurchaseStatus, Role, SessionId, Timestamp, UploadId,
 };
 use natives_shared::gate::Gate;
 use natives_shared::payments::sign_payload;
@@ -355,27 +355,15 @@ async fn refresh_token(
         .get_account(account_id)
         .await?
         .ok_or("the example account is gone")?;
-    let expires = (now + Duration::days(app.settings.refresh_token_days)).unix_timestamp();
-    let family = SessionFamily {
-        account_id: account_id.clone(),
-        family_id: session_id.clone(),
-        token_generation: account.token_generation,
-        created_at: Timestamp::at(now),
-        last_used_at: Timestamp::at(now),
-        revoked_at: None,
-        expires_at_epoch: expires,
-    };
+    let lifetime = Duration::days(app.settings.refresh_token_days);
+    let mut plan = login(&account, lifetime, now)
+        .map_err(|refusal| format!("the example account cannot log in: {refusal:?}"))?;
+    // The session its access token names.
+    plan.family.family_id = session_id.clone();
+    plan.token.family_id = session_id.clone();
     let token = RefreshToken::generate();
-    let record = RefreshRecord {
-        account_id: account_id.clone(),
-        family_id: session_id.clone(),
-        token_generation: account.token_generation,
-        created_at: Timestamp::at(now),
-        used_at: None,
-        expires_at_epoch: expires,
-    };
     app.store
-        .start_session(&account, &family, &token.digest_hex(), &record, now)
+        .start_session(&plan, &token.digest_hex(), now)
         .await?;
     Ok(token.expose().to_owned())
 }

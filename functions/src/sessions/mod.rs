@@ -6,7 +6,8 @@ pub mod refresh;
 pub mod revoke_all;
 
 use natives_shared::auth::{AuthUser, RefreshToken};
-use natives_shared::domain::{Account, FieldError, RefreshRecord, SessionId, Timestamp};
+use natives_shared::domain::decide::sessions::LoginRefusal;
+use natives_shared::domain::{Account, FieldError, SessionId};
 use natives_shared::http::{ApiError, json_body};
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
@@ -38,27 +39,9 @@ impl RefreshRequest {
     }
 }
 
-/// A new refresh token of `family_id` for `account`, and the record that stores it.
-fn new_refresh_token(
-    app: &App,
-    account: &Account,
-    family_id: &SessionId,
-    now: OffsetDateTime,
-) -> (RefreshToken, RefreshRecord) {
-    let token = RefreshToken::generate();
-    let record = RefreshRecord {
-        account_id: account.id.clone(),
-        family_id: family_id.clone(),
-        token_generation: account.token_generation,
-        created_at: Timestamp::at(now),
-        used_at: None,
-        expires_at_epoch: refresh_expiry(app, now).unix_timestamp(),
-    };
-    (token, record)
-}
-
-fn refresh_expiry(app: &App, now: OffsetDateTime) -> OffsetDateTime {
-    now + Duration::days(app.settings.refresh_token_days)
+/// How long a session (and each of its refresh tokens) lives.
+fn session_lifetime(app: &App) -> Duration {
+    Duration::days(app.settings.refresh_token_days)
 }
 
 /// The token pair a login or a refresh answers with.
@@ -86,19 +69,5 @@ fn token_pair(
 }
 
 fn invalid_refresh_token() -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_refresh_token",
-        detail: "The refresh token is invalid, expired or revoked; log in again.".into(),
-    }
-}
-
-fn account_blocked(blocked_until: Option<Timestamp>) -> ApiError {
-    ApiError::Forbidden {
-        code: "account_blocked",
-        detail: match &blocked_until {
-            Some(until) => format!("This account is blocked until {until}."),
-            None => "This account is blocked.".into(),
-        },
-        blocked_until,
-    }
+    LoginRefusal::InvalidRefreshToken.into()
 }

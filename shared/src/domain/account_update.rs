@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email, FullName,
-    Gender, Guardian, LanguageList, Role, Timestamp,
+    Gender, Guardian, LanguageList, Role, SessionId, Timestamp,
 };
 use crate::gate::Gate;
 
@@ -47,6 +47,12 @@ pub enum AccountCondition {
     NotClosed,
     /// Its personal data has not been erased.
     NotErased,
+    /// The first half of the gate: it exists, may act, and is of this token generation
+    /// (a refresh, whose session the refresh-token family stands for).
+    AcceptsGeneration(u64),
+    /// Its failed-login count was not reset since it was read at this count (absent:
+    /// none counted yet).
+    FailedLoginsNotResetSince(u32),
 }
 
 /// Attributes of the account item that change; `None`: unchanged.
@@ -60,6 +66,15 @@ pub struct AccountUpdate {
     /// Every session of the account ends: a new token generation, and the ended
     /// sessions remembered so far forgotten (the new generation covers them).
     pub end_every_session: bool,
+    /// One session ends: remembered as ended at this Unix time.
+    pub end_session: Option<(SessionId, i64)>,
+    /// Ended sessions no access token can name any more: forgotten.
+    pub forget_ended_sessions: Vec<SessionId>,
+    /// One more failed login in a row, and the Unix time until which logins are then
+    /// refused, if this one starts a backoff.
+    pub count_failed_login: Option<Option<i64>>,
+    /// The failed-login count back to 0, and any backoff lifted.
+    pub reset_failed_logins: bool,
     /// One more on the account's moderation record.
     pub count_on_record: Option<RecordCount>,
     pub consents: Option<Consents>,

@@ -6,7 +6,7 @@ use super::{AccountId, SessionId, Timestamp};
 
 /// One login: every refresh token rotated from it belongs to this family, and every
 /// access token issued for it names it (`sid`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionFamily {
     pub account_id: AccountId,
     pub family_id: SessionId,
@@ -21,7 +21,7 @@ pub struct SessionFamily {
 }
 
 /// A refresh token, stored under the SHA-256 of its value (never the value itself).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RefreshRecord {
     pub account_id: AccountId,
     pub family_id: SessionId,

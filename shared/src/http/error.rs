@@ -9,6 +9,7 @@ use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::complaints::ComplaintRefusal;
 use crate::domain::decide::moderation::ActionRefusal;
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
+use crate::domain::decide::sessions::LoginRefusal;
 use crate::domain::decide::staff::StaffRefusal;
 use crate::gate::Refusal;
 use crate::store::{Failure, StoreError};
@@ -393,6 +394,39 @@ impl From<RegisterRefusal> for ApiError {
             RegisterRefusal::EmailTaken => Self::Conflict {
                 code: "email_taken",
                 detail: "An account with this e-mail address already exists.".into(),
+            },
+        }
+    }
+}
+
+impl From<LoginRefusal> for ApiError {
+    fn from(refusal: LoginRefusal) -> Self {
+        match refusal {
+            LoginRefusal::TooManyAttempts {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_attempts",
+                detail: format!(
+                    "Too many failed logins in a row for this account; try again in {retry_after_seconds} s."
+                ),
+                // At most the longest backoff (15 minutes), so it fits.
+                retry_after_seconds: u32::try_from(retry_after_seconds).unwrap_or(u32::MAX),
+            },
+            LoginRefusal::InvalidCredentials => Self::Unauthorized {
+                code: "invalid_credentials",
+                detail: "The e-mail address or the password is wrong.".into(),
+            },
+            LoginRefusal::Blocked { until } => Self::Forbidden {
+                code: "account_blocked",
+                detail: match until {
+                    Some(until) => format!("This account is blocked until {until}."),
+                    None => "This account is blocked.".into(),
+                },
+                blocked_until: until,
+            },
+            LoginRefusal::InvalidRefreshToken => Self::Unauthorized {
+                code: "invalid_refresh_token",
+                detail: "The refresh token is invalid, expired or revoked; log in again.".into(),
             },
         }
     }

@@ -81,6 +81,12 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
                 .name("#status", "status")
                 .value(":seen_status", value(status)),
             AccountCondition::NotErased => condition.and("attribute_not_exists(erased_at)"),
+            AccountCondition::AcceptsGeneration(generation) => {
+                condition.and_all(admission::accepts_generation(*generation, now))
+            }
+            AccountCondition::FailedLoginsNotResetSince(seen) => condition
+                .and("attribute_not_exists(failed_logins) OR failed_logins >= :seen_failures")
+                .value(":seen_failures", n(seen)),
             AccountCondition::NotClosed => condition
                 .and("#status <> :closed")
                 .name("#status", "status")
@@ -98,7 +104,7 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
 fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
     let mut sets: Vec<String> = Vec::new();
     let mut adds: Vec<String> = Vec::new();
-    let mut removes: Vec<&str> = Vec::new();
+    let mut removes: Vec<String> = Vec::new();
     let mut placeholders = Condition::default();
     if let Some(status) = update.status {
         placeholders = set(&mut sets, placeholders, "status", value(&status));
@@ -110,7 +116,7 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
         Some(Some(reason)) => {
             placeholders = set(&mut sets, placeholders, "block_reason", s(reason));
         }
-        Some(None) => removes.push("block_reason"),
+        Some(None) => removes.push("block_reason".into()),
         None => {}
     }
     if let Some(roles) = &update.roles {
@@ -125,6 +131,36 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
             "ended_sessions",
             AttributeValue::M(Default::default()),
         );
+    }
+    if let Some((session, ended)) = &update.end_session {
+        sets.push("#ended.#ended_session = :ended_at".into());
+        placeholders = placeholders
+            .name("#ended", "ended_sessions")
+            .name("#ended_session", session.as_str())
+            .value(":ended_at", n(ended));
+    }
+    if !update.forget_ended_sessions.is_empty() {
+        placeholders = placeholders.name("#ended", "ended_sessions");
+        for (i, session) in update.forget_ended_sessions.iter().enumerate() {
+            let placeholder = format!("#forget{i}");
+            removes.push(format!("#ended.{placeholder}"));
+            placeholders = placeholders.name(&placeholder, session.as_str());
+        }
+    }
+    if let Some(lock) = update.count_failed_login {
+        sets.push(
+            "failed_logins = if_not_exists(failed_logins, :no_failures) + :one_failure".into(),
+        );
+        placeholders = placeholders
+            .value(":no_failures", n(0))
+            .value(":one_failure", n(1));
+        if let Some(until) = lock {
+            placeholders = set(&mut sets, placeholders, "login_locked_until", n(until));
+        }
+    }
+    if update.reset_failed_logins {
+        placeholders = set(&mut sets, placeholders, "failed_logins", n(0));
+        removes.push("login_locked_until".into());
     }
     if let Some(record) = update.count_on_record {
         adds.push("moderation_record.#record :one_record".into());

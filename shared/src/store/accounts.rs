@@ -5,12 +5,9 @@ use time::OffsetDateTime;
 
 use super::account_writes::account_part;
 use super::audit::audit_put;
-use super::expr::{Condition, WithPlaceholders};
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError, put_new};
-use super::{
-    Failure, Store, StoreError, done_unless_failed, from_item, key_item, keys, n, to_item,
-};
+use super::{Failure, Store, StoreError, from_item, keys, to_item};
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
@@ -177,48 +174,16 @@ impl Store {
         Ok(account.filter(|account| account.status != AccountStatus::Closed))
     }
 
-    /// Counts a failed login against `account` (as it was read), starting its backoff
-    /// when this failure is one too many. Conditioned on the count not having been reset
-    /// since the read, so a failure that raced a successful login never counts against
-    /// the fresh start (never locks out whoever just proved the password). With no
-    /// account (an unknown e-mail) the same update is sent to a key no account has and
-    /// its condition writes nothing: the same request either way.
+    /// Counts a failed login against `account` (as it was read;
+    /// [`decide::sessions::failed_login`]). Refused, writing nothing, when there is no
+    /// such account, or a login succeeded since the read: then there is nothing to count.
     pub async fn record_failed_login(
         &self,
         account: Option<&Account>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let (key, seen, lock) = match account {
-            Some(account) => (
-                keys::account(&account.id),
-                account.failed_logins,
-                account.lock_after_one_more_failure(now),
-            ),
-            None => (keys::no_account(), 0, None),
-        };
-        let mut update =
-            "SET failed_logins = if_not_exists(failed_logins, :zero) + :one".to_owned();
-        let mut condition = Condition::new("attribute_exists(pk)")
-            .and("attribute_not_exists(failed_logins) OR failed_logins >= :seen")
-            .value(":zero", n(0))
-            .value(":one", n(1))
-            .value(":seen", n(seen));
-        if let Some(until) = lock {
-            update.push_str(", login_locked_until = :until");
-            condition = condition.value(":until", n(until));
-        }
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&key)))
-            .update_expression(update)
-            .condition_expression(condition.text())
-            .placeholders(&condition.placeholders)
-            .send()
-            .await;
-        // Refused: no such account, or a login succeeded since the read: nothing to count.
-        done_unless_failed(result)
+        let write = decide::sessions::failed_login(account, &keys::no_account_id(), now);
+        self.write_account(&write, now).await.map(drop)
     }
 
     /// The caller rectifies profile fields ([`decide::accounts::update_profile`]): the

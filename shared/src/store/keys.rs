@@ -45,7 +45,12 @@ pub fn account(account_id: &AccountId) -> Key {
 /// no ULID made now can be. A login to an unknown e-mail reads and conditionally
 /// updates it, so it makes the same requests as a login to a real account.
 pub fn no_account() -> Key {
-    key(format!("{ACCOUNT_PREFIX}{}", "0".repeat(26)), ACCOUNT_SK)
+    account(&no_account_id())
+}
+
+/// The id of [`no_account`].
+pub fn no_account_id() -> AccountId {
+    AccountId::parse(&"0".repeat(26)).expect("the id of the Unix epoch")
 }
 
 const EMAIL_CLAIM_PREFIX: &str = "EMAIL#";

@@ -11,6 +11,7 @@ pub mod erasure;
 pub mod moderation;
 pub mod outbox;
 pub mod privacy;
+pub mod sessions;
 pub mod staff;
 
 /// What the store read for a decision: nothing yet (a write's first attempt may go

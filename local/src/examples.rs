@@ -38,15 +38,17 @@ use natives_shared::archive::DeclaredObject;
 use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password};
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::decide::accounts::{NewAccount, register};
+use natives_shared::domain::decide::credits::CheckoutPayment;
+use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
 use natives_shared::domain::decide::sessions::login;
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, CountryCode, DisplayName, Email, EmailKind, LanguageList,
-    MessageId, PrivacyRequestKind, Purchase, PurchaseStatus, Role, SessionId, Timestamp, UploadId,
+    LanguageTag, MessageId, MessageText, PrivacyRequestKind, Purchase, PurchaseStatus, Role,
+    SessionId, ThreadTitle, Timestamp, UploadId,
 };
 use natives_shared::gate::Gate;
 use natives_shared::payments::sign_payload;
 use natives_shared::store::keys::objects;
-use natives_shared::store::{CheckoutPayment, NewPost, NewThread, PostContent, PostOutcome};
 use serde_json::Value;
 use std::time::{Duration as StdDuration, SystemTime};
 use time::Duration;
@@ -125,7 +127,7 @@ pub async fn fill(
         let message = post(
             app,
             &other,
-            PostContent::Text("Buy cheap credits now!".into()),
+            PostContent::Text(MessageText::parse("Buy cheap credits now!")?),
         )
         .await?;
         text = text.replace("REPLACE_WITH_OTHERS_MESSAGE_ID", &message.to_string());
@@ -186,7 +188,7 @@ pub async fn fill(
             let message = post(
                 app,
                 account,
-                PostContent::Text("Hello! How do you say this?".into()),
+                PostContent::Text(MessageText::parse("Hello! How do you say this?")?),
             )
             .await?;
             text = text
@@ -409,25 +411,23 @@ async fn post(
     content: PostContent,
 ) -> Result<MessageId, BoxError> {
     let new = NewThread {
-        language: EXAMPLE_LANGUAGE.into(),
-        title: "How do you say this?".into(),
-        list_shards: app
-            .settings
-            .conversations
-            .thread_list_shards(EXAMPLE_LANGUAGE),
+        language: LanguageTag::parse(EXAMPLE_LANGUAGE)?,
+        title: ThreadTitle::parse("How do you say this?")?,
     };
     let post = NewPost {
         content,
         reply_to: None,
     };
-    match app
+    let shards = app
+        .settings
+        .conversations
+        .thread_list_shards(EXAMPLE_LANGUAGE);
+    let plan = app
         .store
-        .start_thread(&gate_of(account), 0, &new, &post, None, app.now())
-        .await?
-    {
-        PostOutcome::Posted(posted) => Ok(posted.message.id),
-        other => Err(format!("an example post was refused: {other:?}").into()),
-    }
+        .start_thread(&gate_of(account), &new, &post, 0, shards, None, app.now())
+        .await
+        .map_err(|failure| format!("an example post was refused: {failure}"))?;
+    Ok(plan.message.id)
 }
 
 /// A voice message by `account`: the recording uploaded to staging with a presigned

@@ -2,21 +2,31 @@
 //! type, length and SHA-256 signed in, so S3 itself refuses other bytes. No DynamoDB
 //! request: the upload is checked (owner, type, size, checksum) when it is posted.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use lambda_http::Request;
 use natives_shared::archive::DeclaredObject;
-use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
-    Sha256Base64, UploadId, Validator, VoiceContentType, parse_voice_size,
+    Sha256Base64, Timestamp, UploadId, Validator, VoiceContentType, parse_voice_size,
 };
 use natives_shared::http::{json, json_body};
 use natives_shared::store::keys::objects;
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::access::Bearer;
 use crate::{App, HandlerResult};
+
+/// Where and how the client uploads the recording.
+#[derive(Serialize)]
+struct UploadTicket<'a> {
+    upload_id: &'a UploadId,
+    upload_url: &'a str,
+    upload_method: &'a str,
+    /// The headers the signature covers, to send exactly.
+    upload_headers: BTreeMap<String, String>,
+    expires_at: Timestamp,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,20 +65,15 @@ pub async fn handle(app: &App, request: Request, caller: Bearer) -> HandlerResul
             lifetime,
         )
         .await?;
-    let headers: Map<String, Value> = presigned
-        .headers
-        .into_iter()
-        .map(|(name, value)| (name, Value::from(value)))
-        .collect();
     let expires_at = now + time::Duration::seconds(lifetime.as_secs() as i64);
     Ok(json(
         201,
-        &json!({
-            "upload_id": upload_id,
-            "upload_url": presigned.url,
-            "upload_method": presigned.method,
-            "upload_headers": headers,
-            "expires_at": rfc3339::format(expires_at),
-        }),
+        &UploadTicket {
+            upload_id: &upload_id,
+            upload_url: &presigned.url,
+            upload_method: &presigned.method,
+            upload_headers: presigned.headers.iter().cloned().collect(),
+            expires_at: Timestamp::at(expires_at),
+        },
     ))
 }

@@ -5,7 +5,7 @@ use natives_shared::domain::MessageId;
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, cached, json, path_id};
 
-use super::list_messages::audience;
+use super::audience;
 use super::views::MessageView;
 use crate::{App, HandlerResult};
 

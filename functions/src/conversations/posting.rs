@@ -2,6 +2,7 @@
 //! voice upload against what S3 holds, and archive the recording once the post is
 //! committed.
 
+use natives_shared::domain::decide::posting::PostContent;
 use natives_shared::domain::{
     Author, MAX_VOICE_BYTES, Message, MessageId, MessageText, ParseId, UploadId,
     VOICE_CONTENT_TYPES, Validator,
@@ -9,7 +10,6 @@ use natives_shared::domain::{
 use natives_shared::gate::Caller;
 use natives_shared::http::ApiError;
 use natives_shared::store::keys::objects;
-use natives_shared::store::{PostContent, PostOutcome};
 
 use crate::App;
 
@@ -37,7 +37,7 @@ pub async fn content(
                 .content_rules
                 .check(text.as_ref())
                 .map_err(|violation| ApiError::content_rule("text", violation))?;
-            Ok(Some(PostContent::Text(text.as_ref().to_owned())))
+            Ok(Some(PostContent::Text(text)))
         }
         (None, Some(raw_id)) => {
             let Some(upload_id) = v.check("voice_upload_id", UploadId::parse(&raw_id)) else {
@@ -186,36 +186,6 @@ async fn own_unarchived_post(
         return Ok(None);
     }
     Ok(Some(message))
-}
-
-/// What a refused post answers.
-pub fn refused(outcome: PostOutcome, cost: i64) -> ApiError {
-    match outcome {
-        PostOutcome::Insufficient { available } => ApiError::InsufficientCredits {
-            required: cost,
-            available,
-        },
-        PostOutcome::Refused(refusal) => refusal.into(),
-        PostOutcome::NoSuchThread => ApiError::NotFound,
-        PostOutcome::NoSuchReplyTarget => ApiError::Unprocessable {
-            code: "reply_target_not_found",
-            detail: "`reply_to` names no message of this thread.".into(),
-        },
-        PostOutcome::UploadAlreadyAttached => ApiError::Conflict {
-            code: "upload_already_attached",
-            detail: "This upload is already attached to a message.".into(),
-        },
-        PostOutcome::KeyUsed => ApiError::Internal("a used key is replayed, not refused".into()),
-        PostOutcome::Posted(_) => ApiError::Internal("a posted outcome is not a refusal".into()),
-    }
-}
-
-pub fn cost_of(app: &App, content: &PostContent) -> i64 {
-    let costs = app.settings.conversations.action_costs;
-    match content {
-        PostContent::Text(_) => costs.text_message,
-        PostContent::Voice { .. } => costs.voice_message,
-    }
 }
 
 /// The caller as the author of what they just posted, named as their token says (the

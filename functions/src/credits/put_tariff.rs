@@ -1,10 +1,9 @@
 //! `PUT /v1/admin/tariffs/{tariff_id}`: create or change a tariff (admins). Purchases
 //! already made keep the price they were made at: they carry their own copy.
 
-use natives_shared::domain::AuditEntry;
+use natives_shared::domain::decide::credits::TariffInput;
 use natives_shared::domain::{
-    AuditEntryId, Money, Tariff, TariffId, TariffName, Timestamp, Validator,
-    check_credits_per_unit, parse_credits,
+    Money, TariffId, TariffName, Validator, check_credits_per_unit, parse_credits,
 };
 use natives_shared::http::{json, json_body, path_param};
 use serde::Deserialize;
@@ -47,31 +46,13 @@ pub async fn handle(
     if let (Some(credits), Some(price)) = (credits, &price) {
         v.check("credits", check_credits_per_unit(credits, price));
     }
-    let now = app.now();
-    let tariff = v.finish(|| Tariff {
-        id: id.expect("checked").as_ref().to_owned(),
-        name: name.expect("checked").into(),
+    let input = v.finish(|| TariffInput {
+        id: id.expect("checked"),
+        name: name.expect("checked"),
         credits: credits.expect("checked"),
         price: price.expect("checked"),
         active: body.active,
-        updated_at: Timestamp::at(now),
     })?;
-    let audit = AuditEntry {
-        id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone().into(),
-        action: "tariff.put".into(),
-        target: format!("tariff:{}", tariff.id),
-        target_account_id: None,
-        reason: format!(
-            "{}: {} credits for {} {} (minor units), {}",
-            tariff.name,
-            tariff.credits,
-            tariff.price.amount_minor,
-            tariff.price.currency,
-            if tariff.active { "active" } else { "inactive" }
-        ),
-        created_at: Timestamp::at(now),
-    };
-    app.store.put_tariff(&caller, &tariff, &audit, now).await?;
+    let tariff = app.store.put_tariff(&caller, &input, app.now()).await?;
     Ok(json(200, &TariffView::from(&tariff)))
 }

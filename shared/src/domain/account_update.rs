@@ -53,6 +53,12 @@ pub enum AccountCondition {
     /// Its failed-login count was not reset since it was read at this count (absent:
     /// none counted yet).
     FailedLoginsNotResetSince(u32),
+    /// Its ledger head is still this one (absent: no entry yet).
+    LedgerHeadIs(Option<String>),
+    /// Its ledger head sorts before this new entry id (or there is none).
+    LedgerHeadBelow(String),
+    /// Its balance covers a debit of this many credits.
+    Covers(i64),
 }
 
 /// Attributes of the account item that change; `None`: unchanged.
@@ -75,6 +81,9 @@ pub struct AccountUpdate {
     pub count_failed_login: Option<Option<i64>>,
     /// The failed-login count back to 0, and any backoff lifted.
     pub reset_failed_logins: bool,
+    /// The balance moves by this many credits and the ledger head advances to this
+    /// entry id.
+    pub balance_change: Option<(i64, String)>,
     /// One more on the account's moderation record.
     pub count_on_record: Option<RecordCount>,
     pub consents: Option<Consents>,

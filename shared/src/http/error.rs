@@ -7,7 +7,9 @@ use serde_json::json;
 use crate::domain::FieldError;
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::complaints::ComplaintRefusal;
+use crate::domain::decide::credits::{CheckoutRefusal, GrantRefusal};
 use crate::domain::decide::moderation::ActionRefusal;
+use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
 use crate::domain::decide::sessions::LoginRefusal;
 use crate::domain::decide::staff::StaffRefusal;
@@ -394,6 +396,78 @@ impl From<RegisterRefusal> for ApiError {
             RegisterRefusal::EmailTaken => Self::Conflict {
                 code: "email_taken",
                 detail: "An account with this e-mail address already exists.".into(),
+            },
+        }
+    }
+}
+
+impl From<CheckoutRefusal> for ApiError {
+    fn from(refusal: CheckoutRefusal) -> Self {
+        match refusal {
+            CheckoutRefusal::Gate(refusal) => refusal.into(),
+            CheckoutRefusal::UnknownTariff => Self::Unprocessable {
+                code: "unknown_tariff",
+                detail: "There is no active tariff with this id.".into(),
+            },
+        }
+    }
+}
+
+impl From<GrantRefusal> for ApiError {
+    fn from(refusal: GrantRefusal) -> Self {
+        match refusal {
+            GrantRefusal::Gate(refusal) => refusal.into(),
+            GrantRefusal::NoSuchAccount => Self::NotFound,
+            GrantRefusal::OwnAccount => {
+                Self::forbidden("Admins cannot grant credits to their own account.")
+            }
+            GrantRefusal::KeyUsed => Self::Internal("a used key is replayed, not refused".into()),
+        }
+    }
+}
+
+impl From<PostRefusal> for ApiError {
+    fn from(refusal: PostRefusal) -> Self {
+        match refusal {
+            PostRefusal::Gate(refusal) => refusal.into(),
+            PostRefusal::Insufficient {
+                required,
+                available,
+            } => Self::InsufficientCredits {
+                required,
+                available,
+            },
+            PostRefusal::NoSuchThread => Self::NotFound,
+            PostRefusal::NoSuchReplyTarget => Self::Unprocessable {
+                code: "reply_target_not_found",
+                detail: "`reply_to` names no message of this thread.".into(),
+            },
+            PostRefusal::UploadAlreadyAttached => Self::Conflict {
+                code: "upload_already_attached",
+                detail: "This upload is already attached to a message.".into(),
+            },
+            PostRefusal::KeyUsed => Self::Internal("a used key is replayed, not refused".into()),
+        }
+    }
+}
+
+impl From<EditRefusal> for ApiError {
+    fn from(refusal: EditRefusal) -> Self {
+        match refusal {
+            EditRefusal::Gate(refusal) => refusal.into(),
+            EditRefusal::NoSuchMessage => Self::NotFound,
+            EditRefusal::NotAuthor => Self::forbidden("Only its author edits a message."),
+            EditRefusal::Voice => Self::Unprocessable {
+                code: "voice_not_editable",
+                detail: "A recording is never replaced; post a new message instead.".into(),
+            },
+            EditRefusal::TooManyEdits => Self::Unprocessable {
+                code: "too_many_edits",
+                detail: format!("A message can be edited at most {MAX_REVISIONS} times."),
+            },
+            EditRefusal::Changed => Self::Conflict {
+                code: "edit_conflict",
+                detail: "The message was edited at the same time; read it and try again.".into(),
             },
         }
     }

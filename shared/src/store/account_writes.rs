@@ -84,6 +84,16 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
             AccountCondition::AcceptsGeneration(generation) => {
                 condition.and_all(admission::accepts_generation(*generation, now))
             }
+            AccountCondition::LedgerHeadIs(None) => condition.and("attribute_not_exists(ledger_head)"),
+            AccountCondition::LedgerHeadIs(Some(head)) => condition
+                .and("ledger_head = :seen_head")
+                .value(":seen_head", s(head)),
+            AccountCondition::LedgerHeadBelow(id) => condition
+                .and("attribute_not_exists(ledger_head) OR ledger_head < :new_head")
+                .value(":new_head", s(id)),
+            AccountCondition::Covers(debit) => condition
+                .and("balance_credits >= :debit")
+                .value(":debit", n(debit)),
             AccountCondition::FailedLoginsNotResetSince(seen) => condition
                 .and("attribute_not_exists(failed_logins) OR failed_logins >= :seen_failures")
                 .value(":seen_failures", n(seen)),
@@ -161,6 +171,11 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
     if update.reset_failed_logins {
         placeholders = set(&mut sets, placeholders, "failed_logins", n(0));
         removes.push("login_locked_until".into());
+    }
+    if let Some((delta, head)) = &update.balance_change {
+        sets.push("balance_credits = balance_credits + :delta".into());
+        placeholders = placeholders.value(":delta", n(delta));
+        placeholders = set(&mut sets, placeholders, "ledger_head", s(head));
     }
     if let Some(record) = update.count_on_record {
         adds.push("moderation_record.#record :one_record".into());

@@ -7,12 +7,11 @@ use super::account_writes::account_part;
 use super::audit::audit_put;
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError, put_new};
-use super::{Failure, Store, StoreError, from_item, keys, to_item};
+use super::{Failure, Store, StoreError, keys, to_item};
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountStatus, AccountWrite, AuditEntryId, Email, ProfileChanges, Tariff,
-    Timestamp,
+    Account, AccountId, AccountStatus, AccountWrite, AuditEntryId, Email, ProfileChanges, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -108,40 +107,6 @@ impl Store {
             .admit(account.as_ref(), now)
             .map_err(Failure::Refused)?;
         Ok(account.expect("admitted"))
-    }
-
-    /// Why the gate refuses `caller` now: the account read after a write conditioned on
-    /// the gate was refused.
-    pub(crate) async fn explain_refusal(
-        &self,
-        caller: &Gate,
-        now: OffsetDateTime,
-    ) -> Result<Refusal, StoreError> {
-        let account = self.get_account(&caller.account_id).await?;
-        Ok(match caller.admit(account.as_ref(), now) {
-            Err(refusal) => refusal,
-            // The account changed between the write and this read (it was refused, so it
-            // did not accept the caller then): the caller cannot act on what it was.
-            Ok(()) => Refusal::Unauthenticated,
-        })
-    }
-
-    /// The caller's account (judged by the gate) and a tariff, in one consistent read.
-    pub async fn caller_account_and_tariff(
-        &self,
-        caller: &Gate,
-        tariff_id: &str,
-        now: OffsetDateTime,
-    ) -> Result<(Account, Option<Tariff>), Failure<Refusal>> {
-        let (account, tariff) = self
-            .get_two(keys::account(&caller.account_id), keys::tariff(tariff_id))
-            .await?;
-        let account: Option<Account> = account.map(from_item).transpose()?;
-        let tariff = tariff.map(from_item).transpose()?;
-        caller
-            .admit(account.as_ref(), now)
-            .map_err(Failure::Refused)?;
-        Ok((account.expect("admitted"), tariff))
     }
 
     pub async fn account_id_for_email(

@@ -50,14 +50,3 @@ pub(crate) fn accepts_generation(generation: u64, now: OffsetDateTime) -> Condit
 pub(crate) fn status_value(status: AccountStatus) -> AttributeValue {
     serde_dynamo::to_attribute_value(status).expect("a status serialises")
 }
-
-/// The gate's condition in method form, for the store's writes on the caller's account.
-pub(crate) trait GateCondition {
-    fn condition(&self, now: OffsetDateTime) -> Condition;
-}
-
-impl GateCondition for Gate {
-    fn condition(&self, now: OffsetDateTime) -> Condition {
-        condition(self, now)
-    }
-}

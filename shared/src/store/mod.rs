@@ -31,12 +31,8 @@ use std::collections::{BTreeSet, HashMap};
 
 pub use accounts::FirstAdminOutcome;
 pub use conversation_reads::{MessagePage, ThreadPage};
-pub use conversations::{
-    EditOutcome, NewPost, NewThread, PostAnswer, PostContent, PostOutcome, Posted, UploadClaim,
-};
-pub use credits::{
-    CheckoutPayment, CheckoutRecorded, CheckoutSettlement, CreditGrant, GrantAnswer, GrantOutcome,
-};
+pub use conversations::{PostAnswer, UploadClaim};
+pub use credits::{CheckoutRecorded, GrantAnswer};
 pub use erasure::{AccountItems, ErasureOutcome};
 pub use export::export_document;
 pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay, StoredAnswer};

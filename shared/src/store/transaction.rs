@@ -43,25 +43,6 @@ impl<P: Copy + PartialEq + std::fmt::Debug> Transaction<P> {
         self
     }
 
-    /// Commits, trying again (a few times, after a short random pause) while another
-    /// transaction on the same items is in the way.
-    pub(crate) async fn commit_retrying_conflicts(
-        self,
-        store: &Store,
-    ) -> Result<(), TransactionError<P>> {
-        const ATTEMPTS: u32 = 8;
-        for attempt in 0.. {
-            let this = Self {
-                parts: self.parts.clone(),
-            };
-            match this.commit(store).await {
-                Err(TransactionError::Conflict) if attempt + 1 < ATTEMPTS => backoff(attempt).await,
-                other => return other,
-            }
-        }
-        unreachable!("the loop returns")
-    }
-
     pub(crate) async fn commit(self, store: &Store) -> Result<(), TransactionError<P>> {
         let names: Vec<P> = self.parts.iter().map(|(name, _)| *name).collect();
         // The SDK sends the same token when it retries this call (a timeout, a lost
@@ -186,5 +167,3 @@ pub(crate) fn check(table: &str, key: Item, condition: Condition) -> TransactWri
         .expect("a condition check with table, key and expression");
     TransactWriteItem::builder().condition_check(built).build()
 }
-
-pub(crate) use super::retry::backoff;

@@ -7,9 +7,11 @@
 
 pub mod accounts;
 pub mod complaints;
+pub mod credits;
 pub mod erasure;
 pub mod moderation;
 pub mod outbox;
+pub mod posting;
 pub mod privacy;
 pub mod sessions;
 pub mod staff;

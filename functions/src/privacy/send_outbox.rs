@@ -4,8 +4,8 @@
 //! new breach notice out to the accounts it affects. A failure fails the batch: the
 //! stream delivers it again, and what was done already is not done twice.
 
-use natives_shared::domain::decide::outbox;
-use natives_shared::store::Delivery;
+use natives_shared::domain::decide::outbox::{self, Delivery};
+
 use natives_shared::store::keys::{StreamedItem, streamed_item};
 use serde_json::{Value, json};
 
@@ -57,7 +57,7 @@ async fn send_one(app: &App, id: &str) -> Result<Option<Delivery>, lambda_http::
             },
             Err(error) => {
                 // Back to the queue: the batch fails and is delivered again.
-                app.store.release_email(id).await?;
+                app.store.release_email(id, app.now()).await?;
                 return Err(error.into());
             }
         },

@@ -145,6 +145,12 @@ impl Account {
         standing_of(self.status, self.blocked_until, now)
     }
 
+    /// Whether it can be logged in to: a closed (erased) account opens to nothing, as an
+    /// address no one has.
+    pub fn can_log_in(&self) -> bool {
+        self.status != AccountStatus::Closed
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

@@ -95,6 +95,20 @@ pub struct Author {
     pub badges: Vec<super::Role>,
 }
 
+/// The roles shown next to a name.
+const BADGES: &[super::Role] = &[super::Role::Consultant, super::Role::Mentor];
+
+impl Author {
+    /// An account with these roles as an author: the roles it shows as badges.
+    pub fn new(id: AccountId, display_name: String, roles: Vec<super::Role>) -> Self {
+        Self {
+            id,
+            display_name,
+            badges: roles.into_iter().filter(|r| BADGES.contains(r)).collect(),
+        }
+    }
+}
+
 /// The media types a voice message may have.
 pub const VOICE_CONTENT_TYPES: &[&str] = &["audio/ogg", "audio/webm", "audio/mpeg", "audio/mp4"];
 
@@ -155,6 +169,23 @@ impl AsRef<str> for Sha256Base64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authors_show_consultant_and_mentor_as_badges_only() {
+        use super::super::Role;
+        let author = Author::new(
+            AccountId::new(),
+            "Ada".into(),
+            vec![
+                Role::User,
+                Role::Mentor,
+                Role::Moderator,
+                Role::Consultant,
+                Role::Admin,
+            ],
+        );
+        assert_eq!(author.badges, [Role::Mentor, Role::Consultant]);
+    }
 
     #[test]
     fn voice_declarations_parse_once() {

@@ -176,6 +176,27 @@ pub struct LedgerLine {
     pub balance_after: i64,
 }
 
+impl LedgerLine {
+    /// `entries`, newest first, each with the balance it left, from the balance after
+    /// the newest (the balance is not stored with each entry: each older one's is the
+    /// newer one's minus the newer one's credits); and the balance before the oldest.
+    pub fn newest_first(balance_after_newest: i64, entries: Vec<LedgerEntry>) -> (Vec<Self>, i64) {
+        let mut balance = balance_after_newest;
+        let lines = entries
+            .into_iter()
+            .map(|entry| {
+                let balance_after = balance;
+                balance -= entry.credits;
+                Self {
+                    entry,
+                    balance_after,
+                }
+            })
+            .collect();
+        (lines, balance)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PurchaseStatus {
@@ -219,6 +240,23 @@ mod tests {
             assert!(TariffId::parse(bad).is_err(), "{bad:?}");
         }
         assert!(parse_credits(0).is_err() && parse_credits(1_000_001).is_err());
+    }
+
+    #[test]
+    fn each_entry_shows_the_balance_it_left() {
+        let entry = |credits| LedgerEntry {
+            id: crate::ids::new_id(),
+            account_id: crate::domain::AccountId::new(),
+            kind: LedgerKind::Spend,
+            credits,
+            created_at: crate::domain::Timestamp::at(time::OffsetDateTime::UNIX_EPOCH),
+            reference: "x".into(),
+            reason: None,
+        };
+        let (lines, before) = LedgerLine::newest_first(96, vec![entry(-1), entry(-3), entry(100)]);
+        let after: Vec<i64> = lines.iter().map(|l| l.balance_after).collect();
+        assert_eq!(after, [96, 97, 100]);
+        assert_eq!(before, 0);
     }
 
     #[test]

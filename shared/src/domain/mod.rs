@@ -11,6 +11,7 @@ mod currency;
 pub mod decide;
 mod email;
 pub mod export;
+pub mod idempotency;
 mod ids;
 mod item_kind;
 mod language;

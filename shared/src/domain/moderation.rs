@@ -153,6 +153,16 @@ pub struct Viewer {
     pub moderator: bool,
 }
 
+impl Viewer {
+    /// The account with these roles, reading.
+    pub fn new(account_id: AccountId, roles: &[super::Role]) -> Self {
+        Self {
+            moderator: roles.contains(&super::Role::Moderator),
+            account_id,
+        }
+    }
+}
+
 impl super::Message {
     /// Everyone sees a visible message; its author and moderators see it whatever its
     /// status (its author sees why it is not public).

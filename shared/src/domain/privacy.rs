@@ -86,6 +86,11 @@ pub struct PrivacyRequest {
 }
 
 impl PrivacyRequest {
+    /// Not answered yet: in the admins' open queue.
+    pub fn is_open(&self) -> bool {
+        self.status != PrivacyRequestStatus::Completed
+    }
+
     /// Open past its deadline.
     pub fn overdue(&self, now: OffsetDateTime) -> bool {
         self.status != PrivacyRequestStatus::Completed && now > self.due_at.time()

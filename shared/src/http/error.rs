@@ -8,6 +8,7 @@ use crate::domain::FieldError;
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::complaints::ComplaintRefusal;
 use crate::domain::decide::credits::{CheckoutRefusal, GrantRefusal};
+use crate::domain::decide::erasure::ErasureRefusal;
 use crate::domain::decide::moderation::ActionRefusal;
 use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
@@ -468,6 +469,18 @@ impl From<EditRefusal> for ApiError {
             EditRefusal::Changed => Self::Conflict {
                 code: "edit_conflict",
                 detail: "The message was edited at the same time; read it and try again.".into(),
+            },
+        }
+    }
+}
+
+impl From<ErasureRefusal> for ApiError {
+    fn from(refusal: ErasureRefusal) -> Self {
+        match refusal {
+            ErasureRefusal::WrongPassword => Self::Forbidden {
+                code: "wrong_password",
+                detail: "The password is wrong; erasure needs the account's password.".into(),
+                blocked_until: None,
             },
         }
     }

@@ -11,7 +11,7 @@ use super::{Failure, Store, StoreError, keys, to_item};
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountStatus, AccountWrite, AuditEntryId, Email, ProfileChanges, Timestamp,
+    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -136,7 +136,7 @@ impl Store {
             None => keys::no_account(),
         };
         let account: Option<Account> = self.get_as(key).await?;
-        Ok(account.filter(|account| account.status != AccountStatus::Closed))
+        Ok(account.filter(Account::can_log_in))
     }
 
     /// Counts a failed login against `account` (as it was read;

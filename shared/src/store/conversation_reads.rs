@@ -30,9 +30,6 @@ pub struct ThreadPage {
     pub next: Option<String>,
 }
 
-/// The roles shown next to a name.
-const BADGES: &[Role] = &[Role::Consultant, Role::Mentor];
-
 impl Store {
     pub async fn thread(&self, thread_id: &ThreadId) -> Result<Option<Thread>, StoreError> {
         self.get_as(keys::thread(thread_id)).await
@@ -238,10 +235,7 @@ impl Store {
         viewer
             .admit(account.as_ref(), now)
             .map_err(Failure::Refused)?;
-        let seen_by = account.map(|a| Viewer {
-            moderator: a.has_role(Role::Moderator),
-            account_id: a.id,
-        });
+        let seen_by = account.map(|a| Viewer::new(a.id, &a.roles));
         Ok((message, seen_by))
     }
 }
@@ -271,22 +265,11 @@ struct AccountRow {
 
 impl AccountRow {
     fn viewer(&self) -> Viewer {
-        Viewer {
-            account_id: self.id.clone(),
-            moderator: self.roles.contains(&Role::Moderator),
-        }
+        Viewer::new(self.id.clone(), &self.roles)
     }
 
     fn author(self) -> Author {
-        Author {
-            id: self.id,
-            display_name: self.display_name,
-            badges: self
-                .roles
-                .into_iter()
-                .filter(|r| BADGES.contains(r))
-                .collect(),
-        }
+        Author::new(self.id, self.display_name, self.roles)
     }
 }
 

@@ -11,14 +11,14 @@ use super::expr::Condition;
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, check, put_new, update};
 use super::{
-    Failure, Remembered, Store, StoreError, StoredAnswer, from_item, indexed, key_item, keys, n, s,
-    to_item,
+    Failure, Remembered, Store, StoreError, from_item, indexed, key_item, keys, n, s, to_item,
 };
 use crate::domain::decide::Seen;
 use crate::domain::decide::posting::{
     self, EditPlan, EditRefusal, EditState, NewPost, NewThread, PostContent, PostPlan, PostRefusal,
     ReplyState,
 };
+use crate::domain::idempotency::StoredAnswer;
 use crate::domain::{
     AccountId, Message, MessageId, MessageText, Thread, ThreadId, Timestamp, UploadId,
 };

@@ -8,17 +8,19 @@ use time::OffsetDateTime;
 
 use super::account_writes::account_part;
 use super::audit::audit_put;
+use super::expr::{Condition, WithPlaceholders};
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError, put_new, update};
 use super::{
-    Failure, IdempotentRequest, Item, Remembered, Store, StoreError, StoredAnswer,
-    condition_failed, done_unless_failed, from_item, indexed, key_item, keys, n, s, to_item, value,
+    Failure, Item, Remembered, Store, StoreError, condition_failed, done_unless_failed, from_item,
+    indexed, key_item, keys, n, s, to_item, value,
 };
 use crate::domain::decide::Seen;
 use crate::domain::decide::credits::{
     self, BalanceRefusal, CheckoutPayment, CheckoutRefusal, CheckoutSettlement, GrantPlan,
-    GrantRefusal, GrantState, Knowing, TariffInput, TariffPlan,
+    GrantRefusal, GrantState, Knowing, PurchaseStep, TariffInput, TariffPlan,
 };
+use crate::domain::idempotency::{IdempotentRequest, StoredAnswer};
 use crate::domain::{Account, AccountId, LedgerLine, Purchase, Tariff};
 use crate::gate::{Gate, Refusal};
 
@@ -183,24 +185,21 @@ impl Store {
     }
 
     /// Marks a pending purchase failed (expired, async payment failed;
-    /// [`credits::fail_checkout`]).
+    /// [`credits::fail_checkout`]); a refused step changes nothing.
     pub async fn fail_checkout(
         &self,
         checkout_session_id: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let failure = credits::fail_checkout(now);
+        let step = credits::fail_checkout(now);
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_item(&keys::checkout(checkout_session_id))))
             .update_expression("SET #status = :to, settled_at = :at")
-            .condition_expression("#status = :from")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":to", value(&failure.to))
-            .expression_attribute_values(":from", value(&failure.only_from))
-            .expression_attribute_values(":at", s(failure.at))
+            .condition_expression(purchase_step_condition(&step, None).text())
+            .placeholders(&purchase_step_condition(&step, None).placeholders)
             .send()
             .await;
         done_unless_failed(result)
@@ -251,31 +250,19 @@ impl Store {
         }
     }
 
-    /// The purchase turns paid, on condition that it is unpaid and is what `payment`
-    /// paid for.
+    /// The purchase turns paid ([`credits::settle_checkout`]), on condition that it is
+    /// what `payment` paid for.
     fn mark_paid(
         &self,
         payment: &CheckoutPayment,
         now: OffsetDateTime,
     ) -> aws_sdk_dynamodb::types::TransactWriteItem {
-        use crate::domain::PurchaseStatus;
+        let step = credits::settle_checkout(now);
         update(
             &self.table,
             key_item(&keys::checkout(&payment.checkout_session_id)),
-            "SET #status = :paid, settled_at = :now",
-            super::expr::Condition::new("attribute_exists(pk)")
-                .and("#status <> :paid")
-                .and("account_id = :account")
-                .and("credits = :credits")
-                .and("price.amount_minor = :amount")
-                .and("price.currency = :currency")
-                .name("#status", "status")
-                .value(":paid", value(&PurchaseStatus::Paid))
-                .value(":now", s(crate::domain::Timestamp::at(now)))
-                .value(":account", s(payment.account_id.as_str()))
-                .value(":credits", n(payment.credits))
-                .value(":amount", n(payment.amount_minor))
-                .value(":currency", s(&payment.currency)),
+            "SET #status = :to, settled_at = :at",
+            purchase_step_condition(&step, Some(payment)),
         )
     }
 
@@ -343,5 +330,33 @@ impl Store {
             }
         })
         .await
+    }
+}
+
+/// The condition of a purchase's step (it exists and is in one of the step's `from`
+/// statuses; when `paid_by` is given, the purchase is what that payment paid for), with
+/// the step's new status and time.
+fn purchase_step_condition(step: &PurchaseStep, paid_by: Option<&CheckoutPayment>) -> Condition {
+    let mut condition = Condition::new("attribute_exists(pk)")
+        .name("#status", "status")
+        .value(":to", value(&step.to))
+        .value(":at", s(step.at));
+    let mut alternatives = Vec::new();
+    for (i, status) in step.from.iter().enumerate() {
+        alternatives.push(format!("#status = :from{i}"));
+        condition = condition.value(&format!(":from{i}"), value(status));
+    }
+    condition = condition.and(alternatives.join(" OR "));
+    match paid_by {
+        None => condition,
+        Some(payment) => condition
+            .and("account_id = :account")
+            .and("credits = :credits")
+            .and("price.amount_minor = :amount")
+            .and("price.currency = :currency")
+            .value(":account", s(payment.account_id.as_str()))
+            .value(":credits", n(payment.credits))
+            .value(":amount", n(payment.amount_minor))
+            .value(":currency", s(&payment.currency)),
     }
 }

@@ -60,7 +60,7 @@ impl Store {
             .limit(i32::from(limit))
             .expression_attribute_values(":pk", s(&pk))
             .expression_attribute_values(":prefix", s(keys::LEDGER_PREFIX));
-        let mut balance = match (cursor, &account.ledger_head) {
+        let balance = match (cursor, &account.ledger_head) {
             // No change was ever counted in this balance: anything in the ledger now was
             // committed after the account was read.
             (None, None) => return Ok((Vec::new(), None)),
@@ -82,16 +82,13 @@ impl Store {
             }
         };
         let page = query.send().await.map_err(StoreError::backend)?;
-        let mut lines = Vec::new();
-        for item in page.items.unwrap_or_default() {
-            let entry: LedgerEntry = from_item(item)?;
-            let balance_after = balance;
-            balance -= entry.credits;
-            lines.push(LedgerLine {
-                entry,
-                balance_after,
-            });
-        }
+        let entries = page
+            .items
+            .unwrap_or_default()
+            .into_iter()
+            .map(from_item)
+            .collect::<Result<Vec<LedgerEntry>, _>>()?;
+        let (lines, balance) = LedgerLine::newest_first(balance, entries);
         let next = match (page.last_evaluated_key, lines.last()) {
             (Some(_), Some(last)) => Some(LedgerCursor {
                 id: last.entry.id.clone(),

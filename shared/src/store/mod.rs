@@ -35,11 +35,10 @@ pub use conversations::{PostAnswer, UploadClaim};
 pub use credits::{CheckoutRecorded, GrantAnswer};
 pub use erasure::{AccountItems, ErasureOutcome};
 pub use export::export_document;
-pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay, StoredAnswer};
+pub use idempotency::Remembered;
 pub use ledger::LedgerCursor;
 pub use metering::{KeyAccess, Requests, count_requests};
 pub use moderation::ReviewItem;
-pub use outbox::Delivery;
 pub use schema::ensure_table;
 pub use sessions::RotateError;
 

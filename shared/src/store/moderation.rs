@@ -119,10 +119,10 @@ impl Store {
             .value(":round", n(counts.round))
             .value(":seen_open", n(counts.seen_open))
             .value(":seen_status", value(&counts.seen_status));
-        if let Some(note) = &counts.hide {
+        if let Some((status, note)) = &counts.hide {
             set.push_str(", #status = :hidden, moderation = :note");
             condition = condition
-                .value(":hidden", value(&crate::domain::MessageStatus::Hidden))
+                .value(":hidden", value(status))
                 .value(":note", value(note));
         }
         update(

@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 
 use super::account_writes::account_part;
 use super::audit::audit_put;
+use super::expr::{Condition, WithPlaceholders};
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError, put_new};
 use super::{
@@ -18,19 +19,12 @@ use super::{
     value,
 };
 use crate::domain::decide::outbox::{
-    self, NewBreachNotice, NoticePlan, QueueRefusal, abandoned_claims_before,
+    self, Delivery, EmailStep, NewBreachNotice, NoticePlan, QueueRefusal,
 };
 use crate::domain::{
-    Account, AccountId, AccountStatus, BreachNotice, EmailKind, EmailStatus, OutboxEmail, Timestamp,
+    Account, AccountId, AccountStatus, BreachNotice, EmailKind, EmailStatus, OutboxEmail,
 };
 use crate::gate::{Gate, Refusal};
-
-/// How one e-mail's sending ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    Sent { provider_message_id: String },
-    Skipped { reason: String },
-}
 
 impl Store {
     /// The write that queues `email` (once: its id is its key).
@@ -185,29 +179,88 @@ impl Store {
         }
     }
 
-    /// Claims a queued e-mail for sending (or one whose claim was abandoned): `None`
-    /// when it is sent, skipped, being sent, or not there. The claim is the conditional
-    /// write that makes a redelivered e-mail go out once.
+    /// Claims a queued e-mail for sending ([`outbox::claim`]): `None` when it is sent,
+    /// skipped, being sent, or not there.
     pub async fn claim_email(
         &self,
         id: &str,
         now: OffsetDateTime,
     ) -> Result<Option<OutboxEmail>, StoreError> {
-        let stale = abandoned_claims_before(now);
+        self.step_email(id, &outbox::claim(now)).await
+    }
+
+    /// Records how a claimed e-mail's sending ended ([`outbox::finish`]).
+    pub async fn finish_email(
+        &self,
+        id: &str,
+        delivery: &Delivery,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        // Refused: erased in the meantime (the outbox item went with the account's data).
+        self.step_email(id, &outbox::finish(delivery.clone(), now))
+            .await
+            .map(drop)
+    }
+
+    /// Gives a claimed e-mail back to the queue ([`outbox::release`]).
+    pub async fn release_email(&self, id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        self.step_email(id, &outbox::release(now)).await.map(drop)
+    }
+
+    /// One step of an e-mail's status, on condition that it is in one of the step's
+    /// `from` statuses: the e-mail as it is after, or `None` when it was not.
+    async fn step_email(
+        &self,
+        id: &str,
+        step: &EmailStep,
+    ) -> Result<Option<OutboxEmail>, StoreError> {
+        let mut condition = Condition::default().name("#status", "status");
+        let mut alternatives = Vec::new();
+        for (i, (status, claimed_before)) in step.from.iter().enumerate() {
+            condition = condition.value(&format!(":from{i}"), value(status));
+            alternatives.push(match claimed_before {
+                None => format!("#status = :from{i}"),
+                Some(before) => {
+                    condition = condition.value(&format!(":before{i}"), s(before));
+                    format!("(#status = :from{i} AND claimed_at < :before{i})")
+                }
+            });
+        }
+        let condition = condition
+            .and("attribute_exists(pk)")
+            .and(alternatives.join(" OR "))
+            .value(":to", value(&step.to));
+        let at = s(step.at);
+        let (expression, condition) = match (&step.to, &step.delivery) {
+            (EmailStatus::Queued, _) => ("SET #status = :to REMOVE claimed_at", condition),
+            (
+                _,
+                Some(Delivery::Sent {
+                    provider_message_id,
+                }),
+            ) => (
+                "SET #status = :to, sent_at = :at, provider_message_id = :provider",
+                condition
+                    .value(":at", at)
+                    .value(":provider", s(provider_message_id)),
+            ),
+            (_, Some(Delivery::Skipped { reason })) => (
+                "SET #status = :to, sent_at = :at, skipped_reason = :reason",
+                condition.value(":at", at).value(":reason", s(reason)),
+            ),
+            (_, None) => (
+                "SET #status = :to, claimed_at = :at",
+                condition.value(":at", at),
+            ),
+        };
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_item(&keys::outbox_email(id))))
-            .update_expression("SET #status = :sending, claimed_at = :now")
-            .condition_expression(
-                "attribute_exists(pk) AND (#status = :queued OR (#status = :sending AND claimed_at < :stale))",
-            )
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", value(&EmailStatus::Sending))
-            .expression_attribute_values(":queued", value(&EmailStatus::Queued))
-            .expression_attribute_values(":now", s(Timestamp::at(now)))
-            .expression_attribute_values(":stale", s(stale))
+            .update_expression(expression)
+            .condition_expression(condition.text())
+            .placeholders(&condition.placeholders)
             .return_values(ReturnValue::AllNew)
             .send()
             .await;
@@ -215,71 +268,10 @@ impl Store {
             Ok(output) => {
                 let item = output
                     .attributes
-                    .ok_or_else(|| StoreError::Corrupt("a claim returned nothing".into()))?;
+                    .ok_or_else(|| StoreError::Corrupt("an update returned nothing".into()))?;
                 Ok(Some(from_item(item)?))
             }
             Err(error) if condition_failed(&error) => Ok(None),
-            Err(error) => Err(StoreError::backend(error)),
-        }
-    }
-
-    /// Records how a claimed e-mail's sending ended.
-    pub async fn finish_email(
-        &self,
-        id: &str,
-        delivery: &Delivery,
-        now: OffsetDateTime,
-    ) -> Result<(), StoreError> {
-        let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::outbox_email(id))))
-            .condition_expression("#status = :sending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", value(&EmailStatus::Sending))
-            .expression_attribute_values(":now", s(Timestamp::at(now)));
-        request = match delivery {
-            Delivery::Sent {
-                provider_message_id,
-            } => request
-                .update_expression(
-                    "SET #status = :sent, sent_at = :now, provider_message_id = :provider",
-                )
-                .expression_attribute_values(":sent", value(&EmailStatus::Sent))
-                .expression_attribute_values(":provider", s(provider_message_id)),
-            Delivery::Skipped { reason } => request
-                .update_expression(
-                    "SET #status = :skipped, sent_at = :now, skipped_reason = :reason",
-                )
-                .expression_attribute_values(":skipped", value(&EmailStatus::Skipped))
-                .expression_attribute_values(":reason", s(reason)),
-        };
-        match request.send().await {
-            Ok(_) => Ok(()),
-            // Erased in the meantime (the outbox item went with the account's data).
-            Err(error) if condition_failed(&error) => Ok(()),
-            Err(error) => Err(StoreError::backend(error)),
-        }
-    }
-
-    /// Gives a claimed e-mail back to the queue (sending failed; the stream retries).
-    pub async fn release_email(&self, id: &str) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::outbox_email(id))))
-            .update_expression("SET #status = :queued REMOVE claimed_at")
-            .condition_expression("#status = :sending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", value(&EmailStatus::Sending))
-            .expression_attribute_values(":queued", value(&EmailStatus::Queued))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if condition_failed(&error) => Ok(()),
             Err(error) => Err(StoreError::backend(error)),
         }
     }

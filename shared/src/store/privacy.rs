@@ -20,7 +20,7 @@ use crate::domain::decide::privacy::{
 };
 use crate::domain::{
     Account, ConsentChange, Consents, Notification, PrivacyRequest, PrivacyRequestId,
-    PrivacyRequestKind, PrivacyRequestStatus, TermsAcceptance,
+    PrivacyRequestKind, TermsAcceptance,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -147,11 +147,7 @@ impl Store {
     fn request_item(&self, request: &PrivacyRequest) -> Item {
         indexed(
             to_item(request, keys::privacy_request(&request.id)),
-            keys::privacy_request_queue(
-                request.status != PrivacyRequestStatus::Completed,
-                request.due_at,
-                &request.id,
-            ),
+            keys::privacy_request_queue(request.is_open(), request.due_at, &request.id),
         )
     }
 

@@ -7,7 +7,7 @@ use crate::clock::rfc3339;
 use crate::config::ModerationSettings;
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountUpdate, AccountWrite, Complaint, ComplaintReason,
-    Message, MessageStatus, ModerationNote, Role, Timestamp, Viewer,
+    Message, MessageStatus, ModerationNote, Timestamp, Viewer,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -69,8 +69,9 @@ pub struct MessageCount {
     pub seen_status: MessageStatus,
     pub open: u32,
     pub counted: u32,
-    /// Set when this complaint hides the message.
-    pub hide: Option<ModerationNote>,
+    /// Set when this complaint hides the message: its new status, and the note that
+    /// says why.
+    pub hide: Option<(MessageStatus, ModerationNote)>,
 }
 
 /// Files `new` about the message read, for the reporter the gate names: one per
@@ -87,10 +88,7 @@ pub fn file_complaint(
     gate.admit(state.reporter.as_ref(), now)
         .map_err(ComplaintRefusal::Gate)?;
     let reporter = state.reporter.expect("admitted");
-    let viewer = Viewer {
-        account_id: reporter.id.clone(),
-        moderator: reporter.has_role(Role::Moderator),
-    };
+    let viewer = Viewer::new(reporter.id.clone(), &reporter.roles);
     let message = state
         .message
         .filter(|m| m.visible_to(Some(&viewer)))
@@ -134,10 +132,13 @@ pub fn file_complaint(
             seen_status: message.status,
             open,
             counted: counted_total,
-            hide: hides.then(|| ModerationNote {
-                action: AUTO_HIDE_ACTION.into(),
-                reason: AUTO_HIDE_REASON.into(),
-                decided_at: at,
+            hide: hides.then(|| {
+                let note = ModerationNote {
+                    action: AUTO_HIDE_ACTION.into(),
+                    reason: AUTO_HIDE_REASON.into(),
+                    decided_at: at,
+                };
+                (MessageStatus::Hidden, note)
             }),
         },
         queued_complaints: open,
@@ -178,6 +179,7 @@ fn reported_text(message: &Message) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use crate::domain::decide::tests::{account, gate_of, message_by};
     use time::macros::datetime;
 
@@ -282,7 +284,8 @@ mod tests {
             NOW,
         )
         .unwrap();
-        let note = plan.message.hide.unwrap();
+        let (status, note) = plan.message.hide.unwrap();
+        assert_eq!(status, MessageStatus::Hidden);
         assert_eq!(note.action, "auto_hide");
         assert_eq!(note.reason, AUTO_HIDE_REASON);
         assert_eq!(note.decided_at, Timestamp::at(NOW));

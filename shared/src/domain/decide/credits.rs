@@ -293,19 +293,31 @@ pub fn unsettled(payment: &CheckoutPayment, purchase: Option<&Purchase>) -> Chec
     }
 }
 
-/// A pending purchase that will not be paid (expired, or its payment failed); a paid
-/// one stays paid.
+/// A step of a purchase's status: from the statuses it may be in, to the next, settled
+/// at `at`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PurchaseFailure {
-    pub only_from: PurchaseStatus,
+pub struct PurchaseStep {
+    pub from: Vec<PurchaseStatus>,
     pub to: PurchaseStatus,
     pub at: Timestamp,
 }
 
-pub fn fail_checkout(now: OffsetDateTime) -> PurchaseFailure {
-    PurchaseFailure {
-        only_from: PurchaseStatus::Pending,
+/// A pending purchase that will not be paid (expired, or its payment failed); a paid
+/// one stays paid.
+pub fn fail_checkout(now: OffsetDateTime) -> PurchaseStep {
+    PurchaseStep {
+        from: vec![PurchaseStatus::Pending],
         to: PurchaseStatus::Failed,
+        at: Timestamp::at(now),
+    }
+}
+
+/// A payment settles its purchase once: pending (or failed, when the payment came
+/// after all) turns paid.
+pub fn settle_checkout(now: OffsetDateTime) -> PurchaseStep {
+    PurchaseStep {
+        from: vec![PurchaseStatus::Pending, PurchaseStatus::Failed],
+        to: PurchaseStatus::Paid,
         at: Timestamp::at(now),
     }
 }
@@ -588,9 +600,13 @@ mod tests {
             Ok(tariff)
         );
         assert_eq!(
-            fail_checkout(NOW).only_from,
-            PurchaseStatus::Pending,
+            fail_checkout(NOW).from,
+            [PurchaseStatus::Pending],
             "a paid purchase stays paid"
+        );
+        assert!(
+            !settle_checkout(NOW).from.contains(&PurchaseStatus::Paid),
+            "once"
         );
     }
 }

@@ -16,6 +16,12 @@ pub const FORMER_MEMBER: &str = "Former member";
 /// What replaces a personal name or address found in text others wrote.
 pub const REDACTED: &str = "[erased]";
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErasureRefusal {
+    /// Erasure needs the account's password, entered again.
+    WrongPassword,
+}
+
 /// What erasure does to one item of a kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rule {

@@ -7,8 +7,8 @@ use time::{Duration, OffsetDateTime};
 use super::Seen;
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountStatus, AccountUpdate, AccountWrite, AuditEntry,
-    AuditEntryId, BreachNotice, Email, EmailKind, Notification, NotificationKind, OutboxEmail,
-    Purpose, Timestamp,
+    AuditEntryId, BreachNotice, Email, EmailKind, EmailStatus, Notification, NotificationKind,
+    OutboxEmail, Purpose, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::ids::new_id;
@@ -151,10 +151,64 @@ pub fn queue_email(
 /// died between claiming and recording the result), and the e-mail may be claimed again.
 pub const CLAIM_TIMEOUT: Duration = Duration::minutes(5);
 
-/// A sender claims an e-mail at `now`: a queued one, or one whose claim was made before
-/// the moment this returns (abandoned).
-pub fn abandoned_claims_before(now: OffsetDateTime) -> Timestamp {
-    Timestamp::at(now - CLAIM_TIMEOUT)
+/// How one e-mail's sending ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivery {
+    Sent { provider_message_id: String },
+    Skipped { reason: String },
+}
+
+/// A step of an e-mail's status: from the statuses it may be in (`Sending` only with a
+/// claim made before the moment given, when one is), to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmailStep {
+    pub from: Vec<(EmailStatus, Option<Timestamp>)>,
+    pub to: EmailStatus,
+    pub at: Timestamp,
+    /// What a finished sending records.
+    pub delivery: Option<Delivery>,
+}
+
+/// A sender claims an e-mail before sending it: a queued one, or one whose claim was
+/// abandoned ([`CLAIM_TIMEOUT`]). The claim is what makes a redelivered e-mail go out
+/// once.
+pub fn claim(now: OffsetDateTime) -> EmailStep {
+    EmailStep {
+        from: vec![
+            (EmailStatus::Queued, None),
+            (
+                EmailStatus::Sending,
+                Some(Timestamp::at(now - CLAIM_TIMEOUT)),
+            ),
+        ],
+        to: EmailStatus::Sending,
+        at: Timestamp::at(now),
+        delivery: None,
+    }
+}
+
+/// A claimed e-mail's sending ended: sent, or skipped (and why).
+pub fn finish(delivery: Delivery, now: OffsetDateTime) -> EmailStep {
+    EmailStep {
+        from: vec![(EmailStatus::Sending, None)],
+        to: match delivery {
+            Delivery::Sent { .. } => EmailStatus::Sent,
+            Delivery::Skipped { .. } => EmailStatus::Skipped,
+        },
+        at: Timestamp::at(now),
+        delivery: Some(delivery),
+    }
+}
+
+/// A claimed e-mail goes back to the queue (sending failed; the stream delivers it
+/// again).
+pub fn release(now: OffsetDateTime) -> EmailStep {
+    EmailStep {
+        from: vec![(EmailStatus::Sending, None)],
+        to: EmailStatus::Queued,
+        at: Timestamp::at(now),
+        delivery: None,
+    }
 }
 
 /// Whether a claimed e-mail goes out, and to which address; else why not.
@@ -254,10 +308,36 @@ mod tests {
     }
 
     #[test]
-    fn a_claim_is_abandoned_after_five_minutes() {
+    fn an_e_mail_is_claimed_once_unless_the_claim_was_abandoned_five_minutes_ago() {
+        let step = claim(NOW);
         assert_eq!(
-            abandoned_claims_before(NOW).to_string(),
-            "2027-03-01T10:10:30.000Z"
+            step.from,
+            [
+                (EmailStatus::Queued, None),
+                (
+                    EmailStatus::Sending,
+                    Some(Timestamp::parse("2027-03-01T10:10:30Z").unwrap())
+                ),
+            ]
         );
+        assert_eq!(step.to, EmailStatus::Sending);
+        let sent = finish(
+            Delivery::Sent {
+                provider_message_id: "m-1".into(),
+            },
+            NOW,
+        );
+        assert_eq!(
+            (sent.from.as_slice(), sent.to),
+            (&[(EmailStatus::Sending, None)][..], EmailStatus::Sent)
+        );
+        let skipped = finish(
+            Delivery::Skipped {
+                reason: "account closed".into(),
+            },
+            NOW,
+        );
+        assert_eq!(skipped.to, EmailStatus::Skipped);
+        assert_eq!(release(NOW).to, EmailStatus::Queued);
     }
 }

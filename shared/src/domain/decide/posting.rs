@@ -7,7 +7,7 @@ use super::Seen;
 use super::credits::{BalanceChange, BalanceRefusal, Knowing, LedgerPlan, change_balance};
 use crate::domain::{
     Account, ActionCosts, LanguageTag, LedgerKind, Message, MessageId, MessageKind, MessageText,
-    Revision, Role, Thread, ThreadId, ThreadTitle, Timestamp, UploadId, Viewer, Voice,
+    Revision, Thread, ThreadId, ThreadTitle, Timestamp, UploadId, Viewer, Voice,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -274,10 +274,7 @@ pub fn edit_message(
     gate.admit(state.account.as_ref(), now)
         .map_err(EditRefusal::Gate)?;
     let account = state.account.expect("admitted");
-    let viewer = Viewer {
-        moderator: account.has_role(Role::Moderator),
-        account_id: account.id,
-    };
+    let viewer = Viewer::new(account.id, &account.roles);
     let message = state
         .message
         .filter(|m| m.visible_to(Some(&viewer)))

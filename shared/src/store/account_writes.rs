@@ -2,14 +2,12 @@
 //! account item (or, when nothing changes, a check of its conditions), conditioned on the
 //! item existing and on what the decision requires of it.
 
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use time::OffsetDateTime;
 
-use super::expr::{Condition, WithPlaceholders};
+use super::expr::Condition;
 use super::transaction::{check, update};
-use super::{
-    Store, StoreError, admission, condition_failed, from_item, key_item, keys, n, s, value,
-};
+use super::{Store, StoreError, admission, key_item, keys, n, s, value};
 use crate::domain::{
     Account, AccountCondition, AccountStatus, AccountUpdate, AccountWrite, LanguageList,
     ProfileChanges,
@@ -42,27 +40,8 @@ impl Store {
         let (expression, placeholders) =
             expression(&write.update).expect("a write on its own changes something");
         let condition = conditions(write, now).and_all(placeholders);
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::account(&write.account_id))))
-            .update_expression(expression)
-            .condition_expression(condition.text())
-            .placeholders(&condition.placeholders)
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                let item = output
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("an update returned nothing".into()))?;
-                Ok(Some(from_item(item)?))
-            }
-            Err(error) if condition_failed(&error) => Ok(None),
-            Err(error) => Err(StoreError::backend(error)),
-        }
+        self.update_returning(keys::account(&write.account_id), &expression, condition)
+            .await
     }
 }
 

@@ -306,6 +306,39 @@ impl Store {
         Ok(found)
     }
 
+    /// One `UpdateItem` of the item at `key` on `condition` (which carries the
+    /// expression's placeholders too): the item as written, or `None` when the condition
+    /// refused it (nothing was written).
+    pub(crate) async fn update_returning<T: serde::de::DeserializeOwned>(
+        &self,
+        key: Key,
+        expression: &str,
+        condition: expr::Condition,
+    ) -> Result<Option<T>, StoreError> {
+        use expr::WithPlaceholders;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_item(&key)))
+            .update_expression(expression)
+            .condition_expression(condition.text())
+            .placeholders(&condition.placeholders)
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                let item = output
+                    .attributes
+                    .ok_or_else(|| StoreError::Corrupt("an update returned nothing".into()))?;
+                Ok(Some(from_item(item)?))
+            }
+            Err(error) if condition_failed(&error) => Ok(None),
+            Err(error) => Err(StoreError::backend(error)),
+        }
+    }
+
     async fn get(&self, key: Key) -> Result<Option<Item>, StoreError> {
         let output = self
             .client

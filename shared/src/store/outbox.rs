@@ -6,18 +6,15 @@
 //! delivered). What is sent to whom is decided in [`crate::domain::decide::outbox`].
 
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
-use aws_sdk_dynamodb::types::{ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use time::OffsetDateTime;
 
 use super::account_writes::account_part;
 use super::audit::audit_put;
-use super::expr::{Condition, WithPlaceholders};
+use super::expr::Condition;
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError, put_new};
-use super::{
-    Failure, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, s, to_item,
-    value,
-};
+use super::{Failure, Store, StoreError, from_item, indexed, keys, s, to_item, value};
 use crate::domain::decide::outbox::{
     self, Delivery, EmailStep, NewBreachNotice, NoticePlan, QueueRefusal,
 };
@@ -253,27 +250,8 @@ impl Store {
                 condition.value(":at", at),
             ),
         };
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::outbox_email(id))))
-            .update_expression(expression)
-            .condition_expression(condition.text())
-            .placeholders(&condition.placeholders)
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                let item = output
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("an update returned nothing".into()))?;
-                Ok(Some(from_item(item)?))
-            }
-            Err(error) if condition_failed(&error) => Ok(None),
-            Err(error) => Err(StoreError::backend(error)),
-        }
+        self.update_returning(keys::outbox_email(id), expression, condition)
+            .await
     }
 
     /// Operator view: every e-mail in the outbox, oldest first (a scan; local use).

@@ -92,8 +92,8 @@ pub struct TariffView<'a> {
 impl<'a> From<&'a Tariff> for TariffView<'a> {
     fn from(t: &'a Tariff) -> Self {
         Self {
-            id: &t.id,
-            name: &t.name,
+            id: t.id.as_ref(),
+            name: t.name.as_ref(),
             credits: t.credits,
             price: &t.price,
             active: t.active,

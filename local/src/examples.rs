@@ -380,7 +380,7 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
             &Purchase {
                 checkout_session_id: session.clone(),
                 account_id: account_id.clone(),
-                tariff_id: "starter".into(),
+                tariff_id: natives_shared::domain::TariffId::parse("starter")?,
                 credits: 100,
                 price: natives_shared::domain::Money::parse(990, "EUR")?,
                 status: PurchaseStatus::Pending,

@@ -2,7 +2,7 @@
 //! tariffs through `PUT /v1/admin/tariffs/{tariff_id}` (see README).
 
 use natives_shared::domain::Timestamp;
-use natives_shared::domain::{Money, Tariff};
+use natives_shared::domain::{Money, Tariff, TariffId, TariffName};
 use time::OffsetDateTime;
 
 pub fn default_tariffs(now: OffsetDateTime) -> Vec<Tariff> {
@@ -13,8 +13,8 @@ pub fn default_tariffs(now: OffsetDateTime) -> Vec<Tariff> {
     ]
     .into_iter()
     .map(|(id, name, credits, cents)| Tariff {
-        id: id.into(),
-        name: name.into(),
+        id: TariffId::parse(id).expect("a valid id"),
+        name: TariffName::parse(name).expect("a valid name"),
         credits,
         price: Money::parse(cents, "EUR").expect("a valid price"),
         active: true,

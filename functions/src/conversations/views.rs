@@ -50,8 +50,8 @@ impl<'a> ThreadView<'a> {
     pub fn new(thread: &'a Thread, authors: &'a HashMap<AccountId, Author>) -> Self {
         Self {
             id: thread.id.as_str(),
-            language: &thread.language,
-            title: &thread.title,
+            language: thread.language.as_ref(),
+            title: thread.title.as_ref(),
             author: author_view(&thread.author_id, authors),
             created_at: thread.created_at,
             last_activity_at: thread.last_activity_at,
@@ -107,7 +107,7 @@ impl<'a> MessageView<'a> {
             thread_id: message.thread_id.as_str(),
             author: author_view(&message.author_id, authors),
             kind: message.kind,
-            text: message.text.as_deref(),
+            text: message.text.as_ref().map(AsRef::as_ref),
             voice: message.voice.as_ref().map(|voice| VoiceView {
                 url: voice_url(app, message),
                 content_type: &voice.content_type,
@@ -145,7 +145,7 @@ impl<'a> From<&'a Revision> for RevisionView<'a> {
     fn from(revision: &'a Revision) -> Self {
         Self {
             revision: revision.number,
-            text: &revision.text,
+            text: revision.text.as_ref(),
             created_at: revision.created_at,
             replaced_at: revision.replaced_at,
         }

@@ -9,8 +9,8 @@ use super::{AccountId, MessageId, ThreadId, Timestamp};
 pub struct Thread {
     pub id: ThreadId,
     /// BCP 47, as the author wrote it.
-    pub language: String,
-    pub title: String,
+    pub language: super::LanguageTag,
+    pub title: super::ThreadTitle,
     pub author_id: AccountId,
     pub created_at: Timestamp,
     /// When its newest message was posted: thread lists are ordered by it.
@@ -49,7 +49,7 @@ pub struct Message {
     pub author_id: AccountId,
     pub kind: MessageKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    pub text: Option<super::MessageText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<Voice>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -80,7 +80,7 @@ pub struct Message {
 pub struct Revision {
     pub message_id: MessageId,
     pub number: u32,
-    pub text: String,
+    pub text: super::MessageText,
     pub created_at: Timestamp,
     pub replaced_at: Timestamp,
 }

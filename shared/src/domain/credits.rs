@@ -99,6 +99,12 @@ impl TariffId {
     }
 }
 
+impl std::fmt::Display for TariffId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl AsRef<str> for TariffId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -118,8 +124,8 @@ pub fn parse_credits(raw: i64) -> Result<i64, String> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tariff {
-    pub id: String,
-    pub name: String,
+    pub id: TariffId,
+    pub name: super::TariffName,
     pub credits: i64,
     pub price: Money,
     pub active: bool,
@@ -210,7 +216,7 @@ pub enum PurchaseStatus {
 pub struct Purchase {
     pub checkout_session_id: String,
     pub account_id: AccountId,
-    pub tariff_id: String,
+    pub tariff_id: TariffId,
     pub credits: i64,
     pub price: Money,
     pub status: PurchaseStatus,

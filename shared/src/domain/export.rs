@@ -272,7 +272,7 @@ impl<'a> MessageExport<'a> {
             id: &message.id,
             thread_id: &message.thread_id,
             kind: message.kind,
-            text: message.text.as_deref(),
+            text: message.text.as_ref().map(AsRef::as_ref),
             voice: message.voice.as_ref().map(|voice| VoiceExport {
                 url: match context.voice_base_url {
                     Some(base) => format!("{}/{}", base.trim_end_matches('/'), voice.key),

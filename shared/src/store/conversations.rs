@@ -12,6 +12,7 @@ use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, check, put_new, update};
 use super::{
     Failure, Remembered, Store, StoreError, from_item, indexed, key_item, keys, n, s, to_item,
+    value,
 };
 use crate::domain::decide::Seen;
 use crate::domain::decide::posting::{
@@ -92,7 +93,7 @@ impl Store {
             let thread_item = indexed(
                 to_item(thread, keys::thread(&thread.id)),
                 keys::thread_list_index(
-                    &thread.language,
+                    thread.language.as_ref(),
                     list_shards,
                     &thread.id,
                     thread.last_activity_at,
@@ -323,7 +324,7 @@ impl Store {
                         Condition::new("revision = :seen")
                             .and("author_id = :author")
                             .name("#text", "text")
-                            .value(":text", s(edited.text.clone().unwrap_or_default()))
+                            .value(":text", value(&edited.text))
                             .value(":edited_at", s(edited.edited_at.expect("edited")))
                             .value(":next", n(edited.revision))
                             .value(":seen", n(plan.seen_revision))

@@ -82,7 +82,7 @@ impl Store {
                     vec![
                         super::transaction::put_if(
                             &self.table,
-                            to_item(&plan.tariff, keys::tariff(&plan.tariff.id)),
+                            to_item(&plan.tariff, keys::tariff(plan.tariff.id.as_ref())),
                             None,
                         ),
                         audit_put(&self.table, &plan.audit),
@@ -98,7 +98,7 @@ impl Store {
     pub async fn seed_catalog(&self, tariffs: &[Tariff]) -> Result<(), StoreError> {
         let items: Vec<Item> = tariffs
             .iter()
-            .map(|t| to_item(t, keys::tariff(&t.id)))
+            .map(|t| to_item(t, keys::tariff(t.id.as_ref())))
             .collect();
         for item in items {
             let result = self

@@ -170,7 +170,7 @@ fn seconds_to_next_hour(now: OffsetDateTime) -> u32 {
 /// What a moderator reads as the reported content: the text, or the recording's digest.
 fn reported_text(message: &Message) -> String {
     match (&message.text, &message.voice) {
-        (Some(text), _) => text.clone(),
+        (Some(text), _) => text.to_string(),
         (None, Some(voice)) => format!("voice recording, SHA-256 {}", voice.sha256),
         (None, None) => String::new(),
     }
@@ -289,7 +289,7 @@ mod tests {
         assert_eq!(note.action, "auto_hide");
         assert_eq!(note.reason, AUTO_HIDE_REASON);
         assert_eq!(note.decided_at, Timestamp::at(NOW));
-        assert_eq!(plan.complaint.reported_text, message.text.unwrap());
+        assert_eq!(plan.complaint.reported_text, message.text.unwrap().as_ref());
         assert_eq!(plan.complaint.revision, 4);
         assert_eq!(plan.complaint.round, message.complaint_round);
         assert_eq!(plan.complaint.reporter_id, reporter.id);

@@ -156,8 +156,8 @@ pub fn put_tariff(
     }
     let at = Timestamp::at(now);
     let tariff = Tariff {
-        id: input.id.as_ref().to_owned(),
-        name: input.name.as_ref().to_owned(),
+        id: input.id.clone(),
+        name: input.name.clone(),
         credits: input.credits,
         price: input.price.clone(),
         active: input.active,
@@ -544,8 +544,8 @@ mod tests {
     fn a_payment_credits_its_purchase_once_and_a_mismatch_is_never_a_duplicate() {
         let ada = account(&[]);
         let tariff = Tariff {
-            id: "starter".into(),
-            name: "Starter".into(),
+            id: TariffId::parse("starter").unwrap(),
+            name: TariffName::parse("Starter").unwrap(),
             credits: 100,
             price: Money::parse(990, "EUR").unwrap(),
             active: true,

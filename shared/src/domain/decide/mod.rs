@@ -90,7 +90,7 @@ pub(crate) mod tests {
             thread_id: thread,
             author_id: author.id.clone(),
             kind: MessageKind::Text,
-            text: Some("Buy my course".into()),
+            text: Some(crate::domain::MessageText::parse("Buy my course").unwrap()),
             voice: None,
             reply_to: None,
             created_at: long_ago(),

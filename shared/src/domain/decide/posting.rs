@@ -105,8 +105,8 @@ pub fn start_thread(
     );
     let thread = Thread {
         id: thread_id,
-        language: new.language.as_ref().to_owned(),
-        title: new.title.as_ref().to_owned(),
+        language: new.language.clone(),
+        title: new.title.clone(),
         author_id: gate.account_id.clone(),
         created_at: message.created_at,
         last_activity_at: message.created_at,
@@ -193,7 +193,7 @@ fn message(
     now: OffsetDateTime,
 ) -> Message {
     let (kind, text, voice) = match &post.content {
-        PostContent::Text(text) => (MessageKind::Text, Some(text.as_ref().to_owned()), None),
+        PostContent::Text(text) => (MessageKind::Text, Some(text.clone()), None),
         PostContent::Voice {
             content_type,
             size_bytes,
@@ -282,9 +282,13 @@ pub fn edit_message(
     if message.author_id != gate.account_id {
         return Err(EditRefusal::NotAuthor);
     }
-    if message.kind == MessageKind::Voice {
+    let Some(replaced) = message
+        .text
+        .clone()
+        .filter(|_| message.kind == MessageKind::Text)
+    else {
         return Err(EditRefusal::Voice);
-    }
+    };
     if state
         .first_seen_revision
         .is_some_and(|first| first != message.revision)
@@ -298,12 +302,12 @@ pub fn edit_message(
     let revision = Revision {
         message_id: message.id.clone(),
         number: message.revision,
-        text: message.text.clone().unwrap_or_default(),
+        text: replaced,
         created_at: message.edited_at.unwrap_or(message.created_at),
         replaced_at: at,
     };
     let edited = Message {
-        text: Some(text.as_ref().to_owned()),
+        text: Some(text.clone()),
         edited_at: Some(at),
         revision: message.revision + 1,
         ..message.clone()
@@ -362,7 +366,10 @@ mod tests {
         let thread = plan.thread.unwrap();
         assert_eq!(thread.last_message_id, plan.message.id);
         assert_eq!(plan.message.thread_id, thread.id);
-        assert_eq!(plan.message.text.as_deref(), Some("Wie sagt man das?"));
+        assert_eq!(
+            plan.message.text.as_ref().map(AsRef::as_ref),
+            Some("Wie sagt man das?")
+        );
         assert_eq!(plan.ledger.entry.credits, -5);
         assert_eq!(plan.ledger.entry.reference, plan.message.id.to_string());
         assert!(
@@ -391,8 +398,8 @@ mod tests {
         let thread_id = first.thread_id.clone();
         let thread = Thread {
             id: thread_id.clone(),
-            language: "de".into(),
-            title: "T".into(),
+            language: LanguageTag::parse("de").unwrap(),
+            title: ThreadTitle::parse("T").unwrap(),
             author_id: ada.id.clone(),
             created_at: first.created_at,
             last_activity_at: first.created_at,
@@ -456,9 +463,9 @@ mod tests {
         let plan = edit_message(&gate, state(message.clone(), None), &new_text, NOW).unwrap();
         assert_eq!(plan.seen_revision, 2);
         assert_eq!(plan.edited.revision, 3);
-        assert_eq!(plan.edited.text.as_deref(), Some("Fixed"));
+        assert_eq!(plan.edited.text, Some(new_text.clone()));
         assert_eq!(plan.revision.number, 2);
-        assert_eq!(plan.revision.text, "Buy my course");
+        assert_eq!(plan.revision.text.as_ref(), "Buy my course");
         assert_eq!(plan.revision.created_at, message.created_at);
         assert_eq!(
             edit_message(&gate, state(message.clone(), Some(1)), &new_text, NOW).err(),

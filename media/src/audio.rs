@@ -109,7 +109,9 @@ impl AudioLimits {
         Self {
             max_bytes,
             max_duration,
-            max_packets: u64::try_from(packets).unwrap_or(u64::MAX).saturating_add(1000),
+            max_packets: u64::try_from(packets)
+                .unwrap_or(u64::MAX)
+                .saturating_add(1000),
         }
     }
 }

@@ -18,6 +18,6 @@ pub use audio::{
     probe_recording,
 };
 pub use photo::{
-    EncodedImage, InvalidImage, PHOTO_CONTENT_TYPES, PhotoContentType, PhotoLimits,
-    PhotoRefusal, ProcessedPhoto, process_photo,
+    EncodedImage, InvalidImage, PHOTO_CONTENT_TYPES, PhotoContentType, PhotoLimits, PhotoRefusal,
+    ProcessedPhoto, process_photo,
 };

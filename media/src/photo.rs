@@ -291,7 +291,6 @@ fn encode(pixels: &RgbImage) -> Result<EncodedImage, InvalidImage> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::GenericImageView;
 
     #[test]
     fn content_types_parse_once() {
@@ -322,20 +321,13 @@ mod tests {
         let fitted = fit_within(&wide, PHOTO_SIDE);
         assert_eq!(fitted.dimensions(), (512, 256));
         let small = DynamicImage::new_rgb8(300, 200);
-        assert_eq!(
-            fit_within(&small, PHOTO_SIDE).dimensions(),
-            (300, 200)
-        );
+        assert_eq!(fit_within(&small, PHOTO_SIDE).dimensions(), (300, 200));
     }
 
     #[test]
     fn turning_upright_after_scaling_swaps_the_sides() {
         let portrait_stored_sideways = DynamicImage::new_rgb8(2000, 1000);
-        let upright = upright_within(
-            &portrait_stored_sideways,
-            Orientation::Rotate90,
-            PHOTO_SIDE,
-        );
+        let upright = upright_within(&portrait_stored_sideways, Orientation::Rotate90, PHOTO_SIDE);
         assert_eq!(upright.dimensions(), (256, 512));
     }
 }

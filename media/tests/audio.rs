@@ -146,7 +146,10 @@ fn the_duration_comes_from_the_packets_not_the_header() {
 #[test]
 fn a_recording_carrying_other_data_is_refused() {
     for (name, declared, _) in recordings() {
-        for (seed, junk) in [noise(200_000, 7), vec![0; 200_000]].into_iter().enumerate() {
+        for (seed, junk) in [noise(200_000, 7), vec![0; 200_000]]
+            .into_iter()
+            .enumerate()
+        {
             let mut bytes = fixture(name);
             bytes.extend(junk);
             assert_invalid(
@@ -189,6 +192,51 @@ fn the_limits_are_applied_before_reading() {
         probe_recording(&ogg, VoiceContentType::Ogg, &few_packets),
         Err(AudioRefusal::InvalidAudio(InvalidAudio::TooManyPackets(10)))
     );
+}
+
+/// The fields of the first track fragment of `sentence-fragmented.m4a` (ffmpeg writes
+/// `tfhd` with flags 0x020038: default duration, size and flags; `trun` with 0x000201: a
+/// data offset and a size per sample), rewritten as a hostile file would. Each made the
+/// MP4 demuxer panic before the fixes in media/vendor/README.md.
+fn hostile_fragment(rewrite: impl FnOnce(&mut [u8], usize, usize)) -> Vec<u8> {
+    let mut mp4 = fixture("sentence-fragmented.m4a");
+    let find = |kind: &[u8]| mp4.windows(4).position(|w| w == kind).unwrap() - 4;
+    let (tfhd, trun) = (find(b"tfhd"), find(b"trun"));
+    assert_eq!(&mp4[tfhd + 8..tfhd + 12], [0, 2, 0, 0x38]);
+    assert_eq!(&mp4[trun + 8..trun + 12], [0, 0, 2, 1]);
+    rewrite(&mut mp4, tfhd, trun);
+    mp4
+}
+
+#[test]
+fn damaged_fragmented_mp4_is_refused() {
+    let cases = [
+        // A run whose data offset points before the start of the file.
+        hostile_fragment(|mp4, _, trun| {
+            mp4[trun + 16..trun + 20].copy_from_slice(&i32::MIN.to_be_bytes());
+        }),
+        // A base offset near 2^64 in place of the default duration and size (same length).
+        hostile_fragment(|mp4, tfhd, _| {
+            mp4[tfhd + 8..tfhd + 12].copy_from_slice(&[0, 0, 0, 0x09]);
+            mp4[tfhd + 16..tfhd + 24].copy_from_slice(&(u64::MAX << 32).to_be_bytes());
+        }),
+        // First-sample flags that claim a first duration the run does not store.
+        hostile_fragment(|mp4, _, trun| {
+            mp4[trun + 8..trun + 12].copy_from_slice(&[0, 0, 0, 0x05]);
+            mp4[trun + 20..trun + 24].copy_from_slice(&[0, 0, 0, 0x04]);
+        }),
+    ];
+    let results: Vec<_> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, mp4)| {
+            std::panic::catch_unwind(|| probe_recording(mp4, VoiceContentType::Mp4, &limits()))
+                .unwrap_or_else(|_| panic!("case {i}: the demuxer panicked"))
+        })
+        .collect();
+    // The offsets make the samples unreadable; the flags only lose the first duration.
+    assert_invalid(results[0].clone(), "a data offset before the file");
+    assert_invalid(results[1].clone(), "a base offset near 2^64");
 }
 
 /// A damaged file: cut short, bytes overwritten, a range removed or repeated.

@@ -60,5 +60,8 @@ fn hostile_headers_do_not_allocate_what_they_claim() {
     let largest = largest_allocation_of(|| {
         probe_recording(&mp4, VoiceContentType::Mp4, &audio_limits).is_err()
     });
-    assert!(largest < MIB, "mp4 with a 4 GiB box: {largest} bytes at once");
+    assert!(
+        largest < MIB,
+        "mp4 with a 4 GiB box: {largest} bytes at once"
+    );
 }

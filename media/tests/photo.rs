@@ -24,10 +24,7 @@ fn process(name: &str, declared: PhotoContentType) -> ProcessedPhoto {
 fn refusal(bytes: &[u8], declared: PhotoContentType) -> InvalidImage {
     match process_photo(bytes, declared, &limits()) {
         Err(PhotoRefusal::InvalidImage { reason }) => reason,
-        Ok(photo) => panic!(
-            "accepted as {}x{}",
-            photo.photo.width, photo.photo.height
-        ),
+        Ok(photo) => panic!("accepted as {}x{}", photo.photo.width, photo.photo.height),
     }
 }
 
@@ -45,7 +42,11 @@ fn assert_bare_jpeg(bytes: &[u8], what: &str) {
         let marker = bytes[at + 1];
         let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
         match marker {
-            0xE0 => assert_eq!(&bytes[at + 4..at + 9], b"JFIF\0", "{what}: APP0 is not JFIF"),
+            0xE0 => assert_eq!(
+                &bytes[at + 4..at + 9],
+                b"JFIF\0",
+                "{what}: APP0 is not JFIF"
+            ),
             0xDB | 0xC4 | 0xC0 => {}
             0xDA => break,
             other => panic!("{what}: segment {other:#04X} in the output"),
@@ -68,30 +69,46 @@ fn assert_published(processed: &ProcessedPhoto, photo: (u32, u32), thumbnail: (u
     ] {
         assert_eq!(image.content_type, "image/jpeg");
         assert_eq!((image.width, image.height), size, "{what}");
-        assert_eq!(decoded(&image.bytes).dimensions(), size, "{what} as decoded");
+        assert_eq!(
+            decoded(&image.bytes).dimensions(),
+            size,
+            "{what} as decoded"
+        );
         assert_bare_jpeg(&image.bytes, what);
     }
 }
 
 fn near(pixel: [u8; 3], expected: [u8; 3]) -> bool {
-    pixel
-        .iter()
-        .zip(expected)
-        .all(|(a, b)| a.abs_diff(b) <= 24)
+    pixel.iter().zip(expected).all(|(a, b)| a.abs_diff(b) <= 24)
 }
 
 #[test]
 fn a_phone_photo_comes_out_upright_scaled_and_without_its_exif() {
     let original = fixture("photo-exif-gps.jpg");
     // EXIF with the GPS IFD's tag (0x8825, big-endian), XMP and a comment.
-    for present in [&b"Exif\0\0MM"[..], b"\x88\x25", b"PhoneMaker", b"Ann Example", b"taken at home"] {
-        assert!(contains(&original, present), "the fixture lacks {present:?}");
+    for present in [
+        &b"Exif\0\0MM"[..],
+        b"\x88\x25",
+        b"PhoneMaker",
+        b"Ann Example",
+        b"taken at home",
+    ] {
+        assert!(
+            contains(&original, present),
+            "the fixture lacks {present:?}"
+        );
     }
     let processed = process("photo-exif-gps.jpg", PhotoContentType::Jpeg);
     // Stored 800x600 with orientation 6: a 600x800 portrait, scaled to 384x512.
     assert_published(&processed, (384, 512), (72, 96));
     for bytes in [&processed.photo.bytes, &processed.thumbnail.bytes] {
-        for gone in [&b"Exif"[..], b"PhoneMaker", b"Ann Example", b"taken at home", b"xmp"] {
+        for gone in [
+            &b"Exif"[..],
+            b"PhoneMaker",
+            b"Ann Example",
+            b"taken at home",
+            b"xmp",
+        ] {
             assert!(!contains(bytes, gone), "{gone:?} survived");
         }
     }
@@ -153,12 +170,19 @@ fn what_is_not_an_image_of_its_declared_type_is_refused() {
         ("a PNG declared WebP", &png, PhotoContentType::WebP),
         ("an SVG declared PNG", &svg, PhotoContentType::Png),
         ("an SVG declared JPEG", &svg, PhotoContentType::Jpeg),
-        ("random bytes declared PNG", &noise(50_000, 1), PhotoContentType::Png),
+        (
+            "random bytes declared PNG",
+            &noise(50_000, 1),
+            PhotoContentType::Png,
+        ),
         ("nothing", &[], PhotoContentType::Jpeg),
     ];
     for (what, bytes, declared) in cases {
         assert!(
-            matches!(refusal(bytes, declared), InvalidImage::NotTheDeclaredType { .. }),
+            matches!(
+                refusal(bytes, declared),
+                InvalidImage::NotTheDeclaredType { .. }
+            ),
             "{what}"
         );
     }

@@ -7,7 +7,8 @@
 //! - **Audio in the declared container**: the container parses as the declared one (an MP3
 //!   declared `audio/ogg` is refused), it has an audio track in a codec that container
 //!   carries when browsers record (Opus or Vorbis in Ogg and WebM, MP3 in MPEG, AAC in
-//!   MP4), its packets read to the end, and they are most of the file: at most
+//!   MP4), its packets read without error to the end of the bytes (a recording cut short
+//!   counts up to the cut), and they are most of the file: at most
 //!   [`MAX_FOREIGN_BYTES`] or half of the file, whichever is more, is anything else
 //!   (container framing, tags), so a short recording cannot carry megabytes of other data
 //!   into the permanent archive.
@@ -18,7 +19,8 @@
 //!   stops at `max_duration` ([`AudioRefusal::TooLong`]) or after `max_packets`
 //!   (refused), and the demuxer's buffers grow with the bytes it has read, never with a
 //!   size a header claims. Truncated and mutated real files are refused or measured, never
-//!   a panic or a hang (the property tests in `tests/audio.rs`).
+//!   a panic or a hang (the property tests in `tests/audio.rs`; Symphonia's MP4 demuxer is
+//!   patched for the panics they found, `media/vendor/README.md`).
 //!
 //! The recording is archived as uploaded: this module only decides.
 
@@ -54,11 +56,7 @@ impl VoiceContentType {
 
     /// The media type without parameters, any case (`Audio/OGG`).
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let essence = raw.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == essence)
-            .ok_or_else(|| format!("must be one of {}", VOICE_CONTENT_TYPES.join(", ")))
+        crate::parse_declared(raw, &Self::ALL, Self::as_str)
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -307,6 +305,8 @@ mod tests {
 
     #[test]
     fn content_types_parse_once() {
+        let names: Vec<_> = VoiceContentType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(names, VOICE_CONTENT_TYPES);
         for t in VoiceContentType::ALL {
             assert_eq!(VoiceContentType::parse(t.as_str()), Ok(t));
         }

@@ -13,6 +13,24 @@
 pub mod audio;
 pub mod photo;
 
+/// A declared media type as clients send it: its essence without parameters, any case,
+/// one of `known` (named by `name`).
+fn parse_declared<T: Copy>(
+    raw: &str,
+    known: &[T],
+    name: impl Fn(&T) -> &'static str,
+) -> Result<T, String> {
+    let essence = raw.trim().to_ascii_lowercase();
+    known
+        .iter()
+        .copied()
+        .find(|t| name(t) == essence)
+        .ok_or_else(|| {
+            let names: Vec<_> = known.iter().map(&name).collect();
+            format!("must be one of {}", names.join(", "))
+        })
+}
+
 pub use audio::{
     AudioLimits, AudioRefusal, InvalidAudio, Recording, VOICE_CONTENT_TYPES, VoiceContentType,
     probe_recording,

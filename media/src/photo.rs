@@ -51,11 +51,7 @@ impl PhotoContentType {
 
     /// The media type without parameters, any case (`Image/JPEG`).
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let essence = raw.trim().to_ascii_lowercase();
-        Self::ALL
-            .into_iter()
-            .find(|t| t.as_str() == essence)
-            .ok_or_else(|| format!("must be one of {}", PHOTO_CONTENT_TYPES.join(", ")))
+        crate::parse_declared(raw, &Self::ALL, Self::as_str)
     }
 
     pub fn as_str(&self) -> &'static str {
@@ -294,6 +290,8 @@ mod tests {
 
     #[test]
     fn content_types_parse_once() {
+        let names: Vec<_> = PhotoContentType::ALL.iter().map(|t| t.as_str()).collect();
+        assert_eq!(names, PHOTO_CONTENT_TYPES);
         for t in PhotoContentType::ALL {
             assert_eq!(PhotoContentType::parse(t.as_str()), Ok(t));
         }

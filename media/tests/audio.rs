@@ -259,6 +259,9 @@ fn damage() -> impl Strategy<Value = Damage> {
 }
 
 fn apply(mut bytes: Vec<u8>, damage: &Damage) -> Vec<u8> {
+    if bytes.is_empty() {
+        return bytes;
+    }
     match damage {
         Damage::Truncate(at) => bytes.truncate(at.index(bytes.len())),
         Damage::Overwrite(writes) => {
@@ -283,9 +286,7 @@ fn apply(mut bytes: Vec<u8>, damage: &Damage) -> Vec<u8> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("MEDIA_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(96)
-    ))]
+    #![proptest_config(ProptestConfig::with_cases(common::fuzz_cases(96)))]
 
     /// Damaged real files, declared as what they are or as another container: a refusal or
     /// a duration within the limit, never a panic, and quickly.

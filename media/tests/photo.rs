@@ -82,36 +82,32 @@ fn near(pixel: [u8; 3], expected: [u8; 3]) -> bool {
     pixel.iter().zip(expected).all(|(a, b)| a.abs_diff(b) <= 24)
 }
 
+/// What the upload carried (checked in the fixture) and neither published image may.
+fn assert_removed(original: &[u8], processed: &ProcessedPhoto, carried: &[&[u8]]) {
+    for needle in carried {
+        assert!(contains(original, needle), "the fixture lacks {needle:?}");
+        for bytes in [&processed.photo.bytes, &processed.thumbnail.bytes] {
+            assert!(!contains(bytes, needle), "{needle:?} survived");
+        }
+    }
+}
+
 #[test]
 fn a_phone_photo_comes_out_upright_scaled_and_without_its_exif() {
     let original = fixture("photo-exif-gps.jpg");
-    // EXIF with the GPS IFD's tag (0x8825, big-endian), XMP and a comment.
-    for present in [
-        &b"Exif\0\0MM"[..],
-        b"\x88\x25",
-        b"PhoneMaker",
-        b"Ann Example",
-        b"taken at home",
-    ] {
-        assert!(
-            contains(&original, present),
-            "the fixture lacks {present:?}"
-        );
-    }
+    // Its EXIF (big-endian) holds the GPS IFD's tag, 0x8825.
+    assert!(contains(&original, b"Exif\0\0MM") && contains(&original, b"\x88\x25"));
     let processed = process("photo-exif-gps.jpg", PhotoContentType::Jpeg);
     // Stored 800x600 with orientation 6: a 600x800 portrait, scaled to 384x512.
     assert_published(&processed, (384, 512), (72, 96));
-    for bytes in [&processed.photo.bytes, &processed.thumbnail.bytes] {
-        for gone in [
-            &b"Exif"[..],
-            b"PhoneMaker",
-            b"Ann Example",
-            b"taken at home",
-            b"xmp",
-        ] {
-            assert!(!contains(bytes, gone), "{gone:?} survived");
-        }
-    }
+    let carried: [&[u8]; 5] = [
+        b"Exif",
+        b"PhoneMaker",
+        b"Ann Example",
+        b"taken at home",
+        b"xmpmeta",
+    ];
+    assert_removed(&original, &processed, &carried);
     // The red block stored top left is top right once turned 90° clockwise.
     let photo = decoded(&processed.photo.bytes);
     assert!(near(photo.get_pixel(383 - 10, 10).0, [255, 0, 0]));
@@ -122,15 +118,14 @@ fn a_phone_photo_comes_out_upright_scaled_and_without_its_exif() {
 #[test]
 fn a_png_loses_its_text_chunks_and_its_transparency() {
     let original = fixture("photo-text.png");
-    assert!(contains(&original, b"tEXt") && contains(&original, b"secret note"));
     let processed = process("photo-text.png", PhotoContentType::Png);
     // 600x400 → 512x341.
     assert_published(&processed, (512, 341), (96, 64));
-    for bytes in [&processed.photo.bytes, &processed.thumbnail.bytes] {
-        for gone in [&b"tEXt"[..], b"iTXt", b"secret note", b"Ann Example"] {
-            assert!(!contains(bytes, gone), "{gone:?} survived");
-        }
-    }
+    assert_removed(
+        &original,
+        &processed,
+        &[b"tEXt", b"secret note", b"Ann Example"],
+    );
     let photo = decoded(&processed.photo.bytes);
     // Transparent background onto white; the opaque green box stays green.
     assert!(near(photo.get_pixel(5, 5).0, [255, 255, 255]));
@@ -140,13 +135,11 @@ fn a_png_loses_its_text_chunks_and_its_transparency() {
 #[test]
 fn a_webp_is_accepted_without_its_exif() {
     let original = fixture("photo.webp");
-    assert!(contains(&original, b"EXIF") && contains(&original, b"\x88\x25"));
+    assert!(contains(&original, b"\x88\x25"));
     let processed = process("photo.webp", PhotoContentType::WebP);
     // 700x500 → 512x365.7, rounded.
     assert_published(&processed, (512, 366), (96, 69));
-    for bytes in [&processed.photo.bytes, &processed.thumbnail.bytes] {
-        assert!(!contains(bytes, b"Exif") && !contains(bytes, b"EXIF"));
-    }
+    assert_removed(&original, &processed, &[b"EXIF"]);
 }
 
 #[test]
@@ -258,9 +251,7 @@ fn the_limits_are_the_callers() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(
-        std::env::var("MEDIA_FUZZ_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(48)
-    ))]
+    #![proptest_config(ProptestConfig::with_cases(common::fuzz_cases(48)))]
 
     /// Damaged real images: refused, or published within the sizes, never a panic.
     #[test]

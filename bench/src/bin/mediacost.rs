@@ -40,7 +40,9 @@ fn main() {
 fn audio(content_type: &str, files: &[String], iterations: usize) {
     let declared = VoiceContentType::parse(content_type).expect("a voice content type");
     let limits = AudioLimits::new(10 * MIB, Duration::from_secs(300));
-    println!("| file | bytes | duration (s) | first probe CPU (ms) | CPU p50 (ms) | CPU p95 (ms) | wall p50 (ms) |");
+    println!(
+        "| file | bytes | duration (s) | first probe CPU (ms) | CPU p50 (ms) | CPU p95 (ms) | wall p50 (ms) |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for file in files {
         let bytes = std::fs::read(file).expect("the recording");

@@ -23,3 +23,13 @@ pub fn noise(len: usize, seed: u64) -> Vec<u8> {
         })
         .collect()
 }
+
+/// How many cases a property test runs: `MEDIA_FUZZ_CASES` for a longer campaign (in
+/// release: `MEDIA_FUZZ_CASES=1000000 cargo test --release -p natives-media`).
+#[allow(dead_code)] // not every test binary uses it
+pub fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("MEDIA_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}

@@ -13,6 +13,7 @@ mod credits;
 mod gate;
 mod helpers;
 mod idempotency;
+mod lifecycle;
 mod me;
 mod moderation;
 mod privacy;

@@ -6,6 +6,8 @@
 pub enum ItemKind {
     Account,
     EmailClaim,
+    EmailCode,
+    EmailChange,
     SessionFamily,
     RefreshToken,
     LedgerEntry,
@@ -32,9 +34,11 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 26] = [
         Self::Account,
         Self::EmailClaim,
+        Self::EmailCode,
+        Self::EmailChange,
         Self::SessionFamily,
         Self::RefreshToken,
         Self::LedgerEntry,

@@ -4,23 +4,9 @@
 
 use natives_shared::domain::CodePurpose;
 use natives_shared::gate::Caller;
-use natives_shared::http::json;
 
-use super::presented_code;
-use crate::views::AccountView;
 use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
-    let code = presented_code(&request)?;
-    let account = app
-        .store
-        .confirm_code(
-            &caller,
-            CodePurpose::EmailChange,
-            app.code_key()?,
-            &code,
-            app.now(),
-        )
-        .await?;
-    Ok(json(200, &AccountView::from(&account)))
+    super::confirm(app, &request, &caller, CodePurpose::EmailChange).await
 }

@@ -98,6 +98,14 @@ pub fn registration(email: &str) -> Value {
     })
 }
 
+/// The code on a line of its own in an e-mail's text.
+pub fn code_in(text: &str) -> String {
+    text.lines()
+        .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no code line in {text}"))
+        .to_owned()
+}
+
 pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");
     assert_eq!(
@@ -447,12 +455,8 @@ impl TestApp {
             .rev()
             .find(|row| row.to.as_deref() == Some(to) && row.subject.contains(about))
             .unwrap_or_else(|| panic!("no e-mail about {about} to {to}"));
-        email
-            .text
-            .lines()
-            .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
-            .unwrap_or_else(|| panic!("no code line in {}", email.text))
-            .to_owned()
+        assert_eq!(email.kind, natives_shared::domain::EmailKind::Security);
+        code_in(&email.text)
     }
 
     /// `user` confirms the code registration sent: their address is verified.

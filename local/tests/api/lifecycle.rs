@@ -4,12 +4,11 @@
 
 use futures::future::join_all;
 use natives_local::outbox::{OutboxRow, rows};
-use natives_shared::domain::EmailKind;
 use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::budget::requests;
-use crate::helpers::{TestApp, TestUser, assert_problem, registration, spawn_app};
+use crate::helpers::{TestApp, TestUser, assert_problem, code_in, registration, spawn_app};
 
 /// Every e-mail queued to `to`, oldest first.
 async fn emails_to(app: &TestApp, to: &str) -> Vec<OutboxRow> {
@@ -19,25 +18,6 @@ async fn emails_to(app: &TestApp, to: &str) -> Vec<OutboxRow> {
         .into_iter()
         .filter(|row| row.to.as_deref() == Some(to))
         .collect()
-}
-
-/// The code on a line of its own in the newest e-mail to `to` whose subject says `about`.
-async fn code_sent(app: &TestApp, to: &str, about: &str) -> String {
-    let emails = emails_to(app, to).await;
-    let email = emails
-        .iter()
-        .rev()
-        .find(|row| row.subject.contains(about))
-        .unwrap_or_else(|| panic!("no e-mail about {about} to {to}"));
-    assert_eq!(email.kind, EmailKind::Security);
-    code_in(&email.text)
-}
-
-fn code_in(text: &str) -> String {
-    text.lines()
-        .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
-        .unwrap_or_else(|| panic!("no code line in {text}"))
-        .to_owned()
 }
 
 async fn request_reset(app: &TestApp, email: &str) -> reqwest::Response {
@@ -71,7 +51,7 @@ async fn a_reset_code_sets_a_new_password_once_and_ends_every_session() {
 
     let response = request_reset(&app, "ADA@example.com ").await;
     assert_eq!(response.status(), 202);
-    let code = code_sent(&app, &ada.email, "password reset").await;
+    let code = app.code_sent(&ada.email, "password reset").await;
 
     let new_password = "a brand new horse staple";
     assert_eq!(
@@ -179,7 +159,7 @@ async fn five_wrong_codes_end_the_code_and_three_codes_a_day_are_sent() {
     let app = spawn_app().await;
     let ada = app.registered_user("ada@example.com").await;
     request_reset(&app, &ada.email).await;
-    let code = code_sent(&app, &ada.email, "password reset").await;
+    let code = app.code_sent(&ada.email, "password reset").await;
     for _ in 0..5 {
         assert_problem(
             confirm_reset(
@@ -212,13 +192,23 @@ async fn five_wrong_codes_end_the_code_and_three_codes_a_day_are_sent() {
         .count();
     assert_eq!(resets, 3, "the fourth of the day sends nothing");
     // The newest code works.
-    let code = code_sent(&app, &ada.email, "password reset").await;
+    let code = app.code_sent(&ada.email, "password reset").await;
     assert_eq!(
         confirm_reset(&app, &ada.email, &code, "a brand new horse staple")
             .await
             .status(),
         204
     );
+}
+
+/// A password change with a wrong current password: refused, and counted.
+async fn wrong_password_change(app: &TestApp, token: &str) {
+    assert_problem(
+        change_password(app, token, "not the password", "a brand new horse staple").await,
+        403,
+        "wrong_password",
+    )
+    .await;
 }
 
 async fn change_password(
@@ -242,18 +232,7 @@ async fn a_password_change_keeps_only_the_callers_session() {
     let ada = app.registered_user("ada@example.com").await;
     let other = app.logged_in(&ada.email, &ada.password).await;
 
-    assert_problem(
-        change_password(
-            &app,
-            &ada.access_token,
-            "not the password",
-            "a brand new horse staple",
-        )
-        .await,
-        403,
-        "wrong_password",
-    )
-    .await;
+    wrong_password_change(&app, &ada.access_token).await;
     assert_problem(
         change_password(&app, &ada.access_token, &ada.password, "short").await,
         422,
@@ -302,18 +281,7 @@ async fn wrong_current_passwords_count_against_the_login_throttle() {
     let app = spawn_app().await;
     let ada = app.registered_user("ada@example.com").await;
     for _ in 0..10 {
-        assert_problem(
-            change_password(
-                &app,
-                &ada.access_token,
-                "not the password",
-                "a brand new horse staple",
-            )
-            .await,
-            403,
-            "wrong_password",
-        )
-        .await;
+        wrong_password_change(&app, &ada.access_token).await;
     }
     assert_problem(
         change_password(
@@ -341,7 +309,7 @@ async fn registration_sends_a_code_that_verifies_the_address() {
     let ada = app.registered_user("ada@example.com").await;
     let me: Value = app.get_me(&ada.access_token).await.json().await.unwrap();
     assert_eq!(me["email_verified"], false);
-    let code = code_sent(&app, &ada.email, "Verify").await;
+    let code = app.code_sent(&ada.email, "Verify").await;
 
     let confirm = |code: String| {
         let app = &app;
@@ -389,7 +357,7 @@ async fn a_new_verification_code_can_be_asked_for_a_few_times_a_day() {
         .await;
     assert!(refused.headers().contains_key("retry-after"));
     assert_problem(refused, 429, "too_many_codes").await;
-    let code = code_sent(&app, &ada.email, "Verify").await;
+    let code = app.code_sent(&ada.email, "Verify").await;
     let confirmed = app
         .send(
             Method::POST,
@@ -445,7 +413,7 @@ async fn an_address_change_moves_the_account_and_its_claim_and_tells_the_old_add
     let requested = request_change(&app, &ada, "ADA@new.example", &ada.password).await;
     assert_eq!(requests(&requested), 3);
     assert_eq!(requested.status(), 202);
-    let code = code_sent(&app, "ada@new.example", "new e-mail address").await;
+    let code = app.code_sent("ada@new.example", "new e-mail address").await;
     let me: Value = app.get_me(&ada.access_token).await.json().await.unwrap();
     assert_eq!(
         me["email"], "ada@example.com",

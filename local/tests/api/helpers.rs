@@ -1,6 +1,7 @@
 use std::sync::Arc;
 
 use natives_local::data_dir::signing_keys;
+use natives_local::faults::FaultPlan;
 use natives_local::stack::{SettingsHook, Stack, StackOptions};
 use natives_shared::auth::Ed25519KeyPair;
 use natives_shared::clock::ShiftedClock;
@@ -40,14 +41,14 @@ pub async fn spawn_app_with(configure: Option<SettingsHook>) -> TestApp {
     spawn(configure, None).await
 }
 
-/// A stack whose functions reach DynamoDB and S3 through fault proxies at `rate`.
-pub async fn spawn_app_with_faults(rate: f64) -> TestApp {
-    spawn(None, Some(rate)).await
+/// A stack whose functions reach DynamoDB and S3 through fault proxies doing `plan`.
+pub async fn spawn_app_with_faults(plan: FaultPlan) -> TestApp {
+    spawn(None, Some(plan)).await
 }
 
-async fn spawn(configure: Option<SettingsHook>, fault_rate: Option<f64>) -> TestApp {
+async fn spawn(configure: Option<SettingsHook>, faults: Option<FaultPlan>) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (stack, clock) = start_stack_with(&data_dir, configure, fault_rate).await;
+    let (stack, clock) = start_stack_with(&data_dir, configure, faults).await;
     TestApp {
         address: stack.endpoints.api.clone(),
         // Redirects are answers to check, not to follow (the voice route's 302).
@@ -68,7 +69,7 @@ pub async fn start_stack(data_dir: &TempDir) -> (Stack, Arc<ShiftedClock>) {
 async fn start_stack_with(
     data_dir: &TempDir,
     configure: Option<SettingsHook>,
-    fault_rate: Option<f64>,
+    faults: Option<FaultPlan>,
 ) -> (Stack, Arc<ShiftedClock>) {
     let clock = Arc::new(ShiftedClock::default());
     let stack = Stack::start(StackOptions {
@@ -76,7 +77,8 @@ async fn start_stack_with(
         data_dir: data_dir.path().to_owned(),
         clock: clock.clone(),
         configure,
-        fault_rate,
+        faults,
+        services: Default::default(),
         poll_stream: false,
     })
     .await

@@ -382,7 +382,8 @@ async fn the_signing_key_rotates_without_logging_anyone_out() {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.path().to_owned(),
         clock: Arc::new(natives_shared::clock::SystemClock),
-        fault_rate: None,
+        faults: None,
+        services: Default::default(),
         poll_stream: false,
         configure: Some(Box::new(move |settings| {
             settings.jwt_public_keys = vec![VerificationKey::named("next", &next_public).unwrap()];
@@ -428,7 +429,8 @@ async fn a_signing_key_the_verifiers_do_not_hold_is_refused_at_start() {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.path().to_owned(),
         clock: Arc::new(natives_shared::clock::SystemClock),
-        fault_rate: None,
+        faults: None,
+        services: Default::default(),
         poll_stream: false,
         configure: Some(Box::new(|settings| {
             settings.jwt_private_key = Some(Ed25519KeyPair::generate().private_pkcs8_base64);

@@ -19,6 +19,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, registration, spawn_app_with_faults};
+use natives_local::faults::{Fault, FaultPlan};
 
 const FAULT_RATE: f64 = 0.2;
 const WORKERS: usize = 6;
@@ -290,7 +291,11 @@ fn text(item: &BTreeMap<String, AttributeValue>, name: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_a_twenty_percent_fault_rate_nothing_is_lost_or_doubled_and_nothing_answers_500() {
-    let app = spawn_app_with_faults(FAULT_RATE).await;
+    let app = spawn_app_with_faults(FaultPlan {
+        kinds: Fault::NETWORK,
+        ..FaultPlan::at_rate(FAULT_RATE)
+    })
+    .await;
     let tally = Tally::default();
     let started = Instant::now();
     let admin = register(&app, &tally, "soak-admin@example.com").await;
@@ -415,7 +420,7 @@ async fn clean_store(app: &TestApp) -> Store {
 /// too, so Stripe delivers again.
 #[tokio::test]
 async fn a_fault_that_outlasts_the_retries_is_a_503_with_retry_after_in_bounded_time() {
-    let app = spawn_app_with_faults(1.0).await;
+    let app = spawn_app_with_faults(FaultPlan::at_rate(1.0)).await;
     let started = Instant::now();
     let response = app.client.get(app.url("/v1/tariffs")).send().await.unwrap();
     let took = started.elapsed();

@@ -188,7 +188,9 @@ async fn set_roles_works_beside_a_running_stack_and_without_one() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let (app, _attached) = attach(data.path(), "test").await.unwrap();
+    let (app, _attached) = attach(data.path(), "test", &Default::default())
+        .await
+        .unwrap();
     let account_id = app
         .store
         .account_id_for_email(&natives_shared::domain::Email::parse("ada@example.com").unwrap())

@@ -9,6 +9,7 @@ mod budget;
 mod cli;
 mod conversations;
 mod credits;
+mod faults;
 mod gate;
 mod helpers;
 mod idempotency;

@@ -9,7 +9,9 @@ use natives_local::stack::attach;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, registration, spawn_app, start_stack};
+use natives_local::services::Services;
+
+use crate::helpers::{assert_problem, registration, spawn_app, spawn_app_on, start_stack};
 
 #[tokio::test]
 async fn data_and_sessions_survive_a_restart() {
@@ -213,4 +215,29 @@ impl From<crate::helpers::TestApp> for TestAppParts {
             stack: app.stack,
         }
     }
+}
+
+/// `--table` names the table the whole stack uses: made where missing, written by the
+/// functions, found by the operator commands beside it; the default table is never made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stack_on_a_named_table_uses_that_table_alone() {
+    let app = spawn_app_on(Services {
+        table: "natives-elsewhere".into(),
+        ..Services::default()
+    })
+    .await;
+    assert_eq!(app.stack.endpoints.table, "natives-elsewhere");
+    let ada = app.registered_user("ada@example.com").await;
+    data_dir::write_endpoints(app.data_dir.path(), &app.stack.endpoints).unwrap();
+    let output = set_roles(app.data_dir.path(), "ada@example.com", "moderator");
+    assert!(
+        output.status.success(),
+        "the command found the account in the serve's table: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let me: Value = app.get_me(&ada.access_token).await.json().await.unwrap();
+    assert_eq!(me["roles"], json!(["user", "moderator"]));
+    let store = &app.stack.app.store;
+    let tables = store.client().list_tables().send().await.unwrap();
+    assert_eq!(tables.table_names(), ["natives-elsewhere"]);
 }

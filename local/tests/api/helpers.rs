@@ -408,35 +408,26 @@ impl TestApp {
 
     /// Every item in the table but the seeded catalogue: proves what was (not) written.
     pub async fn item_count(&self) -> usize {
-        let store = &self.stack.app.store;
-        let output = store
-            .client()
-            .scan()
-            .table_name(store.table())
-            .filter_expression("pk <> :catalog")
-            .expression_attribute_values(
-                ":catalog",
-                aws_sdk_dynamodb::types::AttributeValue::S(
-                    natives_shared::store::keys::CATALOG.into(),
-                ),
-            )
-            .send()
+        self.count_where("pk <> :value", natives_shared::store::keys::CATALOG)
             .await
-            .expect("scan");
-        output.count() as usize
     }
 
     /// How many items of the table have a partition key starting with `prefix`.
     pub async fn stored_under(&self, prefix: &str) -> usize {
+        self.count_where("begins_with(pk, :value)", prefix).await
+    }
+
+    /// How many items of the table `filter` (naming `:value`) lets through.
+    async fn count_where(&self, filter: &str, value: &str) -> usize {
         let store = &self.stack.app.store;
         let output = store
             .client()
             .scan()
             .table_name(store.table())
-            .filter_expression("begins_with(pk, :prefix)")
+            .filter_expression(filter)
             .expression_attribute_values(
-                ":prefix",
-                aws_sdk_dynamodb::types::AttributeValue::S(prefix.into()),
+                ":value",
+                aws_sdk_dynamodb::types::AttributeValue::S(value.into()),
             )
             .send()
             .await

@@ -280,6 +280,15 @@ impl StreamPump {
         Ok(request.send().await?.shard_iterator().map(str::to_owned))
     }
 
+    /// Drops every shard iterator the pump holds, as if each had expired (tests: the next
+    /// batch starts after the last record delivered, not at the start again).
+    #[doc(hidden)]
+    pub async fn expire_iterators(&self) {
+        for shard in &mut self.reading.lock().await.shards {
+            shard.iterator = None;
+        }
+    }
+
     /// Drains the stream every [`POLL_INTERVAL`] until `shutdown`.
     pub async fn run(&self, app: &App, mut shutdown: watch::Receiver<bool>) {
         loop {

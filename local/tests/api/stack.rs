@@ -241,3 +241,27 @@ async fn a_stack_on_a_named_table_uses_that_table_alone() {
     let tables = store.client().list_tables().send().await.unwrap();
     assert_eq!(tables.table_names(), ["natives-elsewhere"]);
 }
+
+/// The stream pump reads through the Streams API; when its iterator is gone (they expire
+/// after 15 minutes on AWS) it goes on after the last record it delivered.
+#[tokio::test]
+async fn the_stream_pump_goes_on_after_the_last_record_when_its_iterator_is_gone() {
+    let app = spawn_app().await;
+    app.registered_user("ada@example.com").await;
+    let first = app.stack.process_stream().await.unwrap();
+    assert!(first > 0, "registering wrote to the stream");
+    assert_eq!(app.stack.process_stream().await.unwrap(), 0);
+    app.stack.stream.expire_iterators().await;
+    assert_eq!(
+        app.stack.process_stream().await.unwrap(),
+        0,
+        "nothing delivered twice"
+    );
+    app.registered_user("bob@example.com").await;
+    app.stack.stream.expire_iterators().await;
+    let second = app.stack.process_stream().await.unwrap();
+    assert!(
+        second > 0 && second <= first,
+        "{second} new records of {first}"
+    );
+}

@@ -195,7 +195,7 @@ async fn a_key_whose_record_has_expired_but_is_still_stored_starts_a_new_request
     assert_eq!(first.status(), StatusCode::CREATED);
 
     app.clock.advance(time::Duration::seconds(
-        natives_shared::store::IDEMPOTENCY_SECONDS + 1,
+        natives_shared::domain::idempotency::IDEMPOTENCY_SECONDS + 1,
     ));
     assert_eq!(app.stored_under("IDEMPOTENCY#").await, 1, "still stored");
     let tokens = app.logged_in(&ada.email, &ada.password).await;

@@ -1,5 +1,6 @@
 //! A soak at a 20% fault rate between the functions and DynamoDB and S3 (throttling,
-//! 5xx, late answers, resets, lost answers of applied writes): many accounts post, buy,
+//! 5xx, late answers, resets, lost answers of applied writes, and the transaction
+//! conflicts AWS answers while another transaction holds an item): many accounts post, buy,
 //! get grants and read at once, each client retrying with the same idempotency key on
 //! 5xx and on answers it "loses" itself. Afterwards nothing is lost or doubled: every
 //! balance is its ledger's sum, every paid message exists once with one debit, every
@@ -292,7 +293,7 @@ fn text(item: &BTreeMap<String, AttributeValue>, name: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_a_twenty_percent_fault_rate_nothing_is_lost_or_doubled_and_nothing_answers_500() {
     let app = spawn_app_with_faults(FaultPlan {
-        kinds: Fault::NETWORK,
+        kinds: Fault::ALL,
         ..FaultPlan::at_rate(FAULT_RATE)
     })
     .await;
@@ -396,6 +397,10 @@ async fn at_a_twenty_percent_fault_rate_nothing_is_lost_or_doubled_and_nothing_a
 
     let faults = &app.stack.faults;
     assert!(faults.faults() > 0, "faults were injected");
+    assert!(
+        faults.conflicts.load(Ordering::Relaxed) > 0,
+        "transaction conflicts were among them"
+    );
     println!(
         "soak: {:.0} s, {WORKERS} clients; {} calls in {} attempts ({} answers dropped by the clients); statuses {:?}; {} paid messages, {} paid sessions, {} grants; faults: {}",
         ran.as_secs_f64(),

@@ -143,10 +143,21 @@ impl Stack {
             },
             None => endpoints.clone(),
         };
+        // The embedded DynamoDB updates its index with the write; the fault proxy's lag
+        // is what there is to wait for; another DynamoDB's (AWS's) as configured.
+        let index_settle = match (
+            options.faults.and_then(|plan| plan.index_lag),
+            options.services.dynamodb_endpoint.is_none(),
+        ) {
+            (Some(lag), _) => Some(lag),
+            (None, true) => Some(std::time::Duration::ZERO),
+            (None, false) => None,
+        };
         let app = local_app(
             &options.data_dir,
             &functions,
             options.clock,
+            index_settle,
             options.configure,
         )
         .await?;
@@ -218,6 +229,7 @@ pub async fn local_app(
     data_dir: &Path,
     endpoints: &Endpoints,
     clock: Arc<dyn Clock>,
+    index_settle: Option<std::time::Duration>,
     configure: Option<SettingsHook>,
 ) -> Result<App, BoxError> {
     let sdk = services::sdk_config(&endpoints.dynamodb).await;
@@ -233,6 +245,9 @@ pub async fn local_app(
     settings.archive.staging_bucket = STAGING_BUCKET.into();
     settings.archive.archive_bucket = ARCHIVE_BUCKET.into();
     settings.archive.force_path_style = true;
+    if let Some(settle) = index_settle {
+        settings.index_settle = settle;
+    }
     if let Some(configure) = configure {
         configure(&mut settings);
     }
@@ -326,7 +341,7 @@ pub async fn attach(
             Err(error) => return Err(error.into()),
         }
     };
-    let app = local_app(data_dir, &endpoints, Arc::new(SystemClock), None).await?;
+    let app = local_app(data_dir, &endpoints, Arc::new(SystemClock), None, None).await?;
     Ok((
         app,
         Attachment {

@@ -14,6 +14,7 @@ mod faults;
 mod gate;
 mod helpers;
 mod idempotency;
+mod index_lag;
 mod me;
 mod moderation;
 mod privacy;

@@ -198,6 +198,8 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
 pub struct Store {
     client: Client,
     table: String,
+    /// How long a write may take to reach the index ([`crate::config::Settings::index_settle`]).
+    index_settle: std::time::Duration,
 }
 
 impl Store {
@@ -205,7 +207,18 @@ impl Store {
         Self {
             client,
             table: table.into(),
+            index_settle: std::time::Duration::from_secs(1),
         }
+    }
+
+    /// This store, trusting a write to reach the index within `settle`.
+    pub fn with_index_settle(mut self, settle: std::time::Duration) -> Self {
+        self.index_settle = settle;
+        self
+    }
+
+    pub fn index_settle(&self) -> std::time::Duration {
+        self.index_settle
     }
 
     /// A store on the DynamoDB endpoint `sdk` points at.

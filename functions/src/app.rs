@@ -129,7 +129,8 @@ impl App {
             .map_err(|e| ConfigError(e.to_string()))?;
         Ok(Self {
             code_key,
-            store: Store::connect(sdk, &settings.table_name),
+            store: Store::connect(sdk, &settings.table_name)
+                .with_index_settle(settings.index_settle),
             mailer,
             settings,
             clock,

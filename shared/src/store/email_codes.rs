@@ -227,25 +227,34 @@ impl Store {
         let plan = email_codes::change_password(caller, account, sessions, password_hash, now)
             .map_err(Failure::Refused)?;
         let ended = s(plan.ended_at);
-        let mut transaction = Transaction::new()
-            .part(Part::Account, account_part(&self.table, &plan.account, now))
-            .part(Part::Email, self.outbox_put(&plan.notice));
-        for family in &plan.ended {
-            transaction = transaction.part(
-                Part::Sessions,
-                super::transaction::update(
-                    &self.table,
-                    key_item(&keys::session_family(&account.id, family)),
-                    "SET revoked_at = if_not_exists(revoked_at, :revoked_at)",
-                    Condition::new("attribute_exists(pk)").value(":revoked_at", ended.clone()),
-                ),
-            );
-        }
-        match transaction.commit(self).await {
-            Ok(()) => Ok(true),
-            Err(TransactionError::Store(error)) => Err(error.into()),
-            Err(_) => Ok(false),
-        }
+        let build = || {
+            let mut transaction = Transaction::new()
+                .part(Part::Account, account_part(&self.table, &plan.account, now))
+                .part(Part::Email, self.outbox_put(&plan.notice));
+            for family in &plan.ended {
+                transaction = transaction.part(
+                    Part::Sessions,
+                    super::transaction::update(
+                        &self.table,
+                        key_item(&keys::session_family(&account.id, family)),
+                        "SET revoked_at = if_not_exists(revoked_at, :revoked_at)",
+                        Condition::new("attribute_exists(pk)").value(":revoked_at", ended.clone()),
+                    ),
+                );
+            }
+            transaction
+        };
+        let build = &build;
+        // A conflict wrote nothing and the plan's conditions still guard it: commit it
+        // again. A refused condition: the password (or the gate's account) changed.
+        retrying(move |_| async move {
+            match build().commit(self).await {
+                Ok(()) => Ok(true),
+                Err(TransactionError::Refused(_)) => Ok(false),
+                Err(error) => Err(Attempt::<Refusal>::from(error)),
+            }
+        })
+        .await
     }
 
     /// Sends the caller a code to verify their address

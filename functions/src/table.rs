@@ -279,7 +279,7 @@ crate::spec::function_table! {
             route: ("GET", "/v1/moderation/queue"),
             handler: crate::moderation::review_queue::handle,
             dynamodb_requests: 2,
-            permissions: &[index(GSI1, &[QUERY]).on(&[REVIEW_QUEUE]), dynamodb(&[BATCH_GET]).on(&[ACCOUNTS, THREADS, COMPLAINTS])],
+            permissions: &[index(GSI1, &[QUERY]).on(&[REVIEW_QUEUE]), dynamodb(&[GET, BATCH_GET]).on(&[ACCOUNTS, THREADS, COMPLAINTS])],
         },
         ActOnMessage {
             name: "act-on-message",

@@ -219,8 +219,8 @@ crate::spec::function_table! {
             binary: Voice,
             route: ("POST", "/v1/voice-uploads"),
             handler: crate::conversations::create_voice_upload::handle,
-            dynamodb_requests: 0,
-            permissions: &[objects(Bucket::Staging, UPLOADS, &[S3_PUT])],
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]), objects(Bucket::Staging, UPLOADS, &[S3_PUT])],
         },
         GetMessage {
             name: "get-message",

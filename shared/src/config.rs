@@ -111,6 +111,8 @@ pub struct ConversationSettings {
     pub thread_list_shards: BTreeMap<String, u32>,
     /// How long a voice upload URL stays valid (at most 15 minutes).
     pub upload_url_seconds: u64,
+    /// Voice upload URLs one account is issued per hour (`UPLOADS_PER_HOUR`).
+    pub uploads_per_hour: u32,
     /// How long a presigned link to a recording stays valid.
     pub voice_url_seconds: u64,
 }
@@ -167,6 +169,12 @@ impl ConversationSettings {
             ),
             thread_list_shards,
             upload_url_seconds: seconds("UPLOAD_URL_SECONDS", 900)?,
+            uploads_per_hour: optional("UPLOADS_PER_HOUR").map_or(Ok(60), |v| {
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| ConfigError("UPLOADS_PER_HOUR must be 1 to 1000".into()))
+            })?,
             voice_url_seconds: seconds("VOICE_URL_SECONDS", 300)?,
         })
     }

@@ -685,3 +685,100 @@ async fn the_review_queue_answers_every_time_when_queued_messages_share_an_autho
         assert_eq!(body["items"].as_array().unwrap().len(), 3, "call {call}");
     }
 }
+
+/// Hidden content is not leaned on: a hidden or removed message takes no reply, and a
+/// thread's `message_count` counts only its visible messages (hidden by complaints or
+/// by a moderator, removed, restored).
+#[tokio::test]
+async fn a_hidden_message_takes_no_reply_and_is_not_counted_in_its_thread() {
+    let app = spawn_app().await;
+    let author = app.funded("author@example.com", 20).await;
+    let replier = app.funded("replier@example.com", 20).await;
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let first = app.message_by(&author, "Hello, how do I say this?").await;
+    let message: Value = app
+        .get(&format!("/v1/messages/{first}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let thread_id = message["thread_id"].as_str().unwrap().to_owned();
+    let reply = |text: &'static str, to: String| {
+        let app = &app;
+        let token = replier.access_token.clone();
+        let path = format!("/v1/threads/{thread_id}/messages");
+        async move {
+            app.send(
+                Method::POST,
+                &path,
+                Some(&token),
+                Some(&json!({ "text": text, "reply_to": to })),
+            )
+            .await
+        }
+    };
+    let second = reply("Like this.", first.clone()).await;
+    assert_eq!(second.status(), StatusCode::CREATED);
+    let second: Value = second.json().await.unwrap();
+    let second = second["id"].as_str().unwrap().to_owned();
+    let count = || {
+        let app = &app;
+        let path = format!("/v1/threads/{thread_id}");
+        async move {
+            let thread: Value = app.get(&path).await.json().await.unwrap();
+            thread["message_count"].as_u64().unwrap()
+        }
+    };
+    assert_eq!(count().await, 2);
+
+    // hidden by a moderator: not counted, and no reply to it
+    assert!(
+        app.act(&moderator, &second, "hide", "Check.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(count().await, 1);
+    assert_problem(
+        reply("A reply to hidden text.", second.clone()).await,
+        422,
+        "reply_target_not_found",
+    )
+    .await;
+    // restored: counted again, and replies are taken again
+    assert!(
+        app.act(&moderator, &second, "restore", "Fine.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(count().await, 2);
+    assert_eq!(
+        reply("Thanks!", second.clone()).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(count().await, 3);
+    // hidden by complaints from three people, then removed: counted once as gone
+    for n in 0..3 {
+        let reporter = app.registered_user(&format!("r{n}@example.com")).await;
+        assert_eq!(
+            app.complain(&reporter, &second, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(app.public_status(&second).await, 404);
+    assert_eq!(count().await, 2);
+    assert!(
+        app.act(&moderator, &second, "remove", "Spam.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(count().await, 2);
+    assert_problem(
+        reply("Still there?", second.clone()).await,
+        422,
+        "reply_target_not_found",
+    )
+    .await;
+}

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use aws_sdk_dynamodb::types::AttributeValue;
 use natives_shared::domain::decide::erasure::FORMER_MEMBER;
 use natives_shared::domain::decide::outbox::QueueRefusal;
-use natives_shared::domain::{AccountStatus, Consents, EmailKind, EmailStatus};
+use natives_shared::domain::{AccountStatus, Consents, EmailKind, EmailStatus, Role};
 use natives_shared::gate::Gate;
 use natives_shared::store::ErasureOutcome;
 use natives_shared::store::ownership::{Belongs, ITEM_KINDS};
@@ -1164,4 +1164,90 @@ fn assert_the_format_page_documents(sections: &serde_json::Map<String, Value>) {
             }
         }
     }
+}
+
+/// Erased is final: no staff action brings an erased account back, blocked or active,
+/// with roles or with credits; nothing is written.
+#[tokio::test]
+async fn an_erased_account_cannot_be_unblocked_blocked_given_roles_or_credits() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let staff = app
+        .staff("staff@example.com", &[Role::Moderator, Role::Admin])
+        .await;
+    assert_eq!(
+        app.erase(&user.access_token, &user.password).await.status(),
+        StatusCode::OK
+    );
+    let blocks = format!("/v1/moderation/accounts/{}/blocks", user.id);
+    let attempts = [
+        (Method::DELETE, blocks.clone(), None),
+        (Method::POST, blocks, Some(json!({ "reason": "Spam." }))),
+        (
+            Method::PUT,
+            format!("/v1/admin/accounts/{}/roles", user.id),
+            Some(json!({ "roles": ["admin"] })),
+        ),
+        (
+            Method::POST,
+            format!("/v1/admin/accounts/{}/credit-grants", user.id),
+            Some(json!({ "credits": 5, "reason": "goodwill" })),
+        ),
+    ];
+    let before = app.item_count().await;
+    for (method, path, body) in attempts {
+        let response = app
+            .send(
+                method.clone(),
+                &path,
+                Some(&staff.access_token),
+                body.as_ref(),
+            )
+            .await;
+        assert_problem(response, 409, "account_closed").await;
+    }
+    assert_eq!(app.item_count().await, before, "nothing written");
+    let account = app
+        .stack
+        .app
+        .store
+        .get_account(&user.account_id())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.status, AccountStatus::Closed);
+    assert!(!account.roles.contains(&Role::Admin));
+}
+
+/// The erasure's password check is a guess like a login's: the login throttle counts it
+/// and refuses it, so a stolen access token cannot try passwords through erasure without
+/// limit, and a wrong one there counts towards the login's backoff.
+#[tokio::test]
+async fn the_erasure_password_check_is_counted_and_refused_by_the_login_throttle() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    for _ in 0..10 {
+        let wrong = app.erase(&user.access_token, "not my password").await;
+        assert_problem(wrong, 403, "wrong_password").await;
+    }
+    // the eleventh guess is not tried, even the right password, here or at login
+    let throttled = app.erase(&user.access_token, &user.password).await;
+    assert!(throttled.headers().contains_key("retry-after"));
+    assert_problem(throttled, 429, "too_many_attempts").await;
+    assert_problem(
+        app.login(&user.email, &user.password).await,
+        429,
+        "too_many_attempts",
+    )
+    .await;
+    let account = app
+        .stack
+        .app
+        .store
+        .get_account(&user.account_id())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.status, AccountStatus::Active, "nothing erased");
+    assert_eq!(account.failed_logins, 10);
 }

@@ -453,6 +453,7 @@ impl From<GrantRefusal> for ApiError {
         match refusal {
             GrantRefusal::Gate(refusal) => refusal.into(),
             GrantRefusal::NoSuchAccount => Self::NotFound,
+            GrantRefusal::Closed => account_closed(),
             GrantRefusal::OwnAccount => {
                 Self::forbidden("Admins cannot grant credits to their own account.")
             }
@@ -592,6 +593,34 @@ impl From<StaffRefusal> for ApiError {
                 Self::forbidden("Admins cannot remove their own admin role; another admin can.")
             }
             StaffRefusal::TargetIsAdmin => Self::forbidden("Moderators cannot block an admin."),
+            StaffRefusal::Closed => account_closed(),
+        }
+    }
+}
+
+/// 409 `account_closed`: the account was erased, and erased is final.
+fn account_closed() -> ApiError {
+    ApiError::Conflict {
+        code: "account_closed",
+        detail: "This account was closed and its personal data erased: nothing can be done to it any more."
+            .into(),
+    }
+}
+
+impl From<crate::domain::decide::uploads::UploadRefusal> for ApiError {
+    fn from(refusal: crate::domain::decide::uploads::UploadRefusal) -> Self {
+        use crate::domain::decide::uploads::UploadRefusal;
+        match refusal {
+            UploadRefusal::Gate(refusal) => refusal.into(),
+            UploadRefusal::TooMany {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_uploads",
+                detail: format!(
+                    "This account was given its hourly number of upload URLs; try again in {retry_after_seconds} s."
+                ),
+                retry_after_seconds,
+            },
         }
     }
 }

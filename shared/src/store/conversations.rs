@@ -21,7 +21,8 @@ use crate::domain::decide::posting::{
 };
 use crate::domain::idempotency::StoredAnswer;
 use crate::domain::{
-    AccountId, Message, MessageId, MessageText, Thread, ThreadId, Timestamp, UploadId,
+    AccountId, Message, MessageId, MessageStatus, MessageText, Thread, ThreadId, Timestamp,
+    UploadId,
 };
 use crate::gate::Gate;
 
@@ -159,7 +160,12 @@ impl Store {
                     check(
                         &self.table,
                         key_item(&keys::message(target)),
-                        Condition::new("attribute_exists(pk)"),
+                        // A hidden or removed message takes no replies: a reply would
+                        // lean on content nobody may read.
+                        Condition::new("attribute_exists(pk)")
+                            .and("attribute_not_exists(#status) OR #status = :visible")
+                            .name("#status", "status")
+                            .value(":visible", value(&MessageStatus::Visible)),
                     ),
                 );
             }

@@ -158,11 +158,11 @@ pub fn file_complaint(
 }
 
 /// The hour `now` falls in, as the reporter's count window names it: `YYYY-MM-DDTHH`.
-fn hour_of(now: OffsetDateTime) -> String {
+pub(crate) fn hour_of(now: OffsetDateTime) -> String {
     rfc3339::format(now)[..13].to_owned()
 }
 
-fn seconds_to_next_hour(now: OffsetDateTime) -> u32 {
+pub(crate) fn seconds_to_next_hour(now: OffsetDateTime) -> u32 {
     let into_hour = u32::from(now.minute()) * 60 + u32::from(now.second());
     (3600 - into_hour).max(1)
 }

@@ -48,6 +48,9 @@ pub struct ModerationSettings {
     pub hide_threshold: u32,
     /// Complaints one account may file in an hour (`COMPLAINTS_PER_HOUR`).
     pub complaints_per_hour: u32,
+    /// Complaints one account may file about one author's messages in an hour
+    /// (`COMPLAINTS_PER_AUTHOR_PER_HOUR`).
+    pub complaints_per_author_per_hour: u32,
 }
 
 impl ModerationSettings {
@@ -61,6 +64,7 @@ impl ModerationSettings {
         Ok(Self {
             hide_threshold: number("COMPLAINT_HIDE_THRESHOLD", 3)?,
             complaints_per_hour: number("COMPLAINTS_PER_HOUR", 20)?,
+            complaints_per_author_per_hour: number("COMPLAINTS_PER_AUTHOR_PER_HOUR", 5)?,
         })
     }
 }

@@ -90,9 +90,10 @@ async fn three_different_reporters_hide_a_message_and_a_moderator_settles_it_for
     let author = app.funded("author@example.com", 10).await;
     let message = app.message_by(&author, "Buy my course at a discount").await;
     let reporters = [
-        app.registered_user("r1@example.com").await,
-        app.registered_user("r2@example.com").await,
-        app.registered_user("r3@example.com").await,
+        // trusted reporters: they have had credits
+        app.funded("r1@example.com", 1).await,
+        app.funded("r2@example.com", 1).await,
+        app.funded("r3@example.com", 1).await,
     ];
 
     // two complaints: still public; the same reporter twice: 409
@@ -238,7 +239,7 @@ async fn ten_concurrent_complaints_from_ten_accounts_hide_the_message_exactly_on
     let message = app.message_by(&author, "Something contested").await;
     let mut reporters = Vec::new();
     for i in 0..10 {
-        reporters.push(app.registered_user(&format!("r{i}@example.com")).await);
+        reporters.push(app.funded(&format!("r{i}@example.com"), 1).await);
     }
     let responses = join_all(
         reporters
@@ -760,7 +761,7 @@ async fn a_hidden_message_takes_no_reply_and_is_not_counted_in_its_thread() {
     assert_eq!(count().await, 3);
     // hidden by complaints from three people, then removed: counted once as gone
     for n in 0..3 {
-        let reporter = app.registered_user(&format!("r{n}@example.com")).await;
+        let reporter = app.funded(&format!("r{n}@example.com"), 1).await;
         assert_eq!(
             app.complain(&reporter, &second, "spam").await.status(),
             StatusCode::CREATED
@@ -779,6 +780,60 @@ async fn a_hidden_message_takes_no_reply_and_is_not_counted_in_its_thread() {
         reply("Still there?", second.clone()).await,
         422,
         "reply_target_not_found",
+    )
+    .await;
+}
+
+/// One person with free accounts cannot hide anyone's messages: a fresh account that never
+/// had credits is not a trusted reporter (its complaint is queued for moderators but does
+/// not count towards hiding), and one account files only so many complaints about one
+/// author's messages an hour.
+#[tokio::test]
+async fn fresh_free_accounts_do_not_hide_messages_and_complaints_per_author_are_limited() {
+    let app = crate::helpers::spawn_app_with(Some(Box::new(|s| {
+        s.moderation.complaints_per_author_per_hour = 2;
+    })))
+    .await;
+    let author = app.funded("author@example.com", 30).await;
+    let message = app.message_by(&author, "An ordinary question").await;
+    for n in 0..3 {
+        let sybil = app.registered_user(&format!("sybil{n}@example.com")).await;
+        assert_eq!(
+            app.complain(&sybil, &message, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(app.public_status(&message).await, 200, "still public");
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    assert_eq!(queue.len(), 1, "moderators see the complaints");
+
+    // a day later, per author: two complaints an hour about one author's messages
+    app.clock.advance(Duration::hours(25));
+    let author = TestUser {
+        access_token: app.logged_in(&author.email, &author.password).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        ..author
+    };
+    let mut messages = Vec::new();
+    for i in 0..3 {
+        messages.push(app.message_by(&author, &format!("Message {i}")).await);
+    }
+    let reporter = app.registered_user("reporter@example.com").await;
+    for message in &messages[..2] {
+        assert_eq!(
+            app.complain(&reporter, message, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_problem(
+        app.complain(&reporter, &messages[2], "spam").await,
+        429,
+        "too_many_complaints",
     )
     .await;
 }

@@ -1251,3 +1251,67 @@ async fn the_erasure_password_check_is_counted_and_refused_by_the_login_throttle
     assert_eq!(account.status, AccountStatus::Active, "nothing erased");
     assert_eq!(account.failed_logins, 10);
 }
+
+/// The export shows what staff decided about the account and in which role, never who
+/// the staff member was (their id is public beside their own messages).
+#[tokio::test]
+async fn the_export_names_the_role_and_the_decision_not_the_staff_member() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let admin = app.staff("admin@example.com", &[Role::Admin]).await;
+    let blocks = format!("/v1/moderation/accounts/{}/blocks", user.id);
+    let blocked = app
+        .send(
+            Method::POST,
+            &blocks,
+            Some(&moderator.access_token),
+            Some(&json!({ "reason": "Advertising." })),
+        )
+        .await;
+    assert_eq!(blocked.status(), StatusCode::CREATED);
+    let lifted = app
+        .send(Method::DELETE, &blocks, Some(&moderator.access_token), None)
+        .await;
+    assert!(lifted.status().is_success());
+    let roles = app
+        .send(
+            Method::PUT,
+            &format!("/v1/admin/accounts/{}/roles", user.id),
+            Some(&admin.access_token),
+            Some(&json!({ "roles": ["mentor"] })),
+        )
+        .await;
+    assert_eq!(roles.status(), StatusCode::OK);
+    let user = app.fresh_login(user).await;
+    let export = app.export(&user).await;
+    let actions = export["sections"]["staff_actions_about_me"]
+        .as_array()
+        .unwrap();
+    let mut seen: Vec<(String, String)> = actions
+        .iter()
+        .map(|a| {
+            (
+                a["action"].as_str().unwrap().to_owned(),
+                a["acted_as"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("account.block".to_owned(), "moderator".to_owned()),
+            ("account.roles".to_owned(), "admin".to_owned()),
+            ("account.unblock".to_owned(), "moderator".to_owned()),
+        ]
+    );
+    let text = export.to_string();
+    for staff in [&moderator, &admin] {
+        assert!(
+            !text.contains(staff.id.as_str()),
+            "a staff member's id in the export"
+        );
+    }
+    assert!(actions.iter().all(|a| a.get("actor_id").is_none()));
+}

@@ -103,6 +103,8 @@ pub struct AccountUpdate {
     pub erased_at: Option<Timestamp>,
     /// The window complaints are counted in, and the count in it.
     pub complaint_window: Option<(String, u32)>,
+    /// The window's complaints per author of the messages complained about.
+    pub complained_authors: Option<std::collections::BTreeMap<super::AccountId, u32>>,
     /// The window voice upload URLs are counted in, and the count in it.
     pub upload_window: Option<(String, u32)>,
     pub profile: ProfileChanges,

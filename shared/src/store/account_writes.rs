@@ -215,6 +215,14 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
         placeholders = set(&mut sets, placeholders, "complaint_window", s(window));
         placeholders = set(&mut sets, placeholders, "complaints_in_window", n(count));
     }
+    if let Some(authors) = &update.complained_authors {
+        placeholders = set(
+            &mut sets,
+            placeholders,
+            "complained_authors",
+            value(authors),
+        );
+    }
     if let Some((window, count)) = &update.upload_window {
         placeholders = set(&mut sets, placeholders, "upload_window", s(window));
         placeholders = set(&mut sets, placeholders, "uploads_in_window", n(count));

@@ -119,6 +119,7 @@ pub fn register(new: NewAccount, password_hash: String, now: OffsetDateTime) -> 
         moderation_record: Default::default(),
         complaint_window: None,
         complaints_in_window: 0,
+        complained_authors: Default::default(),
         upload_window: None,
         uploads_in_window: 0,
         failed_logins: 0,

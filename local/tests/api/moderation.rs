@@ -837,3 +837,72 @@ async fn fresh_free_accounts_do_not_hide_messages_and_complaints_per_author_are_
     )
     .await;
 }
+
+/// A message under review keeps the text the moderator reads: its author cannot clean
+/// it up for a restore and put the offence back afterwards (409 until decided, and a
+/// removed message is never edited).
+#[tokio::test]
+async fn a_message_under_review_or_removed_is_not_edited() {
+    let app = spawn_app().await;
+    let author = app.funded("author@example.com", 20).await;
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let message = app.message_by(&author, "Call me, you know where").await;
+    let edit = |text: &'static str| {
+        let app = &app;
+        let token = author.access_token.clone();
+        let path = format!("/v1/messages/{message}");
+        async move {
+            app.send(
+                Method::PATCH,
+                &path,
+                Some(&token),
+                Some(&json!({ "text": text })),
+            )
+            .await
+        }
+    };
+    assert!(
+        app.act(&moderator, &message, "hide", "Check.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_problem(
+        edit("Nothing to see here").await,
+        409,
+        "message_under_review",
+    )
+    .await;
+    let seen: Value = app
+        .send(
+            Method::GET,
+            &format!("/v1/messages/{message}"),
+            Some(&author.access_token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen["text"], "Call me, you know where",
+        "the text the moderator reads"
+    );
+    assert_eq!(seen["revision"], 0);
+    // decided: restored, the author edits again (content rules apply as always)
+    assert!(
+        app.act(&moderator, &message, "restore", "Fine.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(edit("Call me later").await.status(), StatusCode::OK);
+    // removed: never edited
+    assert!(
+        app.act(&moderator, &message, "remove", "Spam.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_problem(edit("Back again").await, 409, "message_removed").await;
+}

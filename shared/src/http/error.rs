@@ -505,6 +505,15 @@ impl From<EditRefusal> for ApiError {
                 code: "edit_conflict",
                 detail: "The message was edited at the same time; read it and try again.".into(),
             },
+            EditRefusal::Moderated(crate::domain::MessageStatus::Removed) => Self::Conflict {
+                code: "message_removed",
+                detail: "A removed message is not edited.".into(),
+            },
+            EditRefusal::Moderated(_) => Self::Conflict {
+                code: "message_under_review",
+                detail: "The message is hidden until a moderator decides; it cannot be edited until then."
+                    .into(),
+            },
         }
     }
 }

@@ -327,8 +327,13 @@ impl Store {
                         &self.table,
                         key_item(&keys::message(&edited.id)),
                         "SET #text = :text, edited_at = :edited_at, revision = :next",
+                        // Still as visible as it was read: a moderator's hide in
+                        // between refuses the edit.
                         Condition::new("revision = :seen")
                             .and("author_id = :author")
+                            .and("attribute_not_exists(#status) OR #status = :visible")
+                            .name("#status", "status")
+                            .value(":visible", value(&MessageStatus::Visible))
                             .name("#text", "text")
                             .value(":text", value(&edited.text))
                             .value(":edited_at", s(edited.edited_at.expect("edited")))

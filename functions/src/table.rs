@@ -376,7 +376,7 @@ crate::spec::function_table! {
             handler: crate::privacy::erase_me::handle,
             dynamodb_requests: 4,
             permissions: &[
-                dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT]),
+                dynamodb(&[GET, QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, QUEUE_ENTRIES]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
             ],
             deploy: crate::spec::Deploy::PASSWORD_HASHING,

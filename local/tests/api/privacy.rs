@@ -498,6 +498,31 @@ async fn erasure_leaves_no_personal_data_and_keeps_the_messages_under_an_anonymo
     let thread = app.thread(&user, "Guten Abend zusammen").await;
     let thread_id = thread["id"].as_str().unwrap().to_owned();
     app.file_request(&user, "erasure").await;
+    // An open complaint: the review queue keeps a copy of it for moderators.
+    let other = app.registered_user("other@example.com").await;
+    app.fund(&other, 20).await;
+    let others = app.thread(&other, "Ein anderes Thema").await;
+    let complained = app
+        .send(
+            Method::POST,
+            &format!(
+                "/v1/messages/{}/complaints",
+                others["first_message"]["id"].as_str().unwrap()
+            ),
+            Some(&user.access_token),
+            Some(&json!({ "reason": "other", "comment": "Zebulon Quixote from Xanthorp here" })),
+        )
+        .await;
+    assert_eq!(complained.status(), StatusCode::CREATED);
+    assert!(
+        app.every_string_in_the_table()
+            .await
+            .iter()
+            .filter(|s| s.contains("Zebulon Quixote from Xanthorp"))
+            .count()
+            >= 2,
+        "the complaint and the queue's copy"
+    );
 
     let wrong = app.erase(&user.access_token, "not my password").await;
     assert_problem(wrong, 403, "wrong_password").await;

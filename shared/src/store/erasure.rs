@@ -12,7 +12,12 @@
 //!    and consents cleared), closes it for good, ends every session (a new token
 //!    generation) and deletes the e-mail claim, so the address is free again.
 //!
-//! The account keeps its personal data until the very last step, so a crash half way
+//! 3. Once a write has had time to reach the index (`Store::index_settle`), the items
+//!    are walked again and what the first walk missed is treated as in step 1, until a
+//!    walk finds nothing to do. Nothing new can be written for the account after step 2
+//!    (the gate refuses a closed account), so the walks end.
+//!
+//! The account keeps its personal data until step 2, so a crash half way
 //! leaves the account as it was (still able to log in and ask again) with some of step
 //! 1 done; the retry redoes step 1 (what is done already changes nothing) and finishes.
 //! Once step 2 has committed, there is nothing personal left to find, and running the
@@ -128,8 +133,10 @@ impl Store {
             }
             Erasure::Erase(plan) => *plan,
         };
+        let account_id = found.account.id.clone();
         self.scrub(found.items, &plan.personal, None).await?;
         self.close_and_erase_account(&plan, now).await?;
+        self.sweep(&account_id, &plan.personal).await?;
         Ok(ErasureOutcome::Erased {
             erased_at: plan.erased_at,
         })
@@ -175,7 +182,11 @@ impl Store {
                         self.set_text(&key, attribute, &text).await?
                     }
                     ItemScrub::RemoveFromQueueCopy(attributes) => {
-                        self.remove_from_queue_copy(&item, &attributes).await?
+                        // Only a copy that still had them counts as a write: the walks
+                        // end when a walk writes nothing.
+                        if !self.remove_from_queue_copy(&item, &attributes).await? {
+                            continue;
+                        }
                     }
                 }
                 writes += 1;
@@ -184,7 +195,25 @@ impl Store {
         Ok(writes)
     }
 
-    /// The last step: the account's write ([`ErasurePlan::account`]) and the e-mail
+    /// Step 3: after the index has settled, the walk again, treating what step 1 did not
+    /// find, until a walk has nothing to do.
+    async fn sweep(&self, account_id: &AccountId, personal: &[String]) -> Result<(), StoreError> {
+        /// A walk after the account closed treats what the index had not shown yet; the
+        /// next finds nothing more. More walks than this mean a rule that never settles.
+        const MAX_WALKS: usize = 4;
+        tokio::time::sleep(self.index_settle()).await;
+        for _ in 0..MAX_WALKS {
+            let items = self.items_of_account(account_id).await?;
+            if self.scrub(items, personal, None).await? == 0 {
+                return Ok(());
+            }
+        }
+        Err(StoreError::Backend(format!(
+            "erasure: items still to treat after {MAX_WALKS} walks"
+        )))
+    }
+
+    /// Step 2: the account's write ([`ErasurePlan::account`]) and the e-mail
     /// claim's deletion, in one transaction; the claim goes only if it is still this
     /// account's (the address may have been registered again after an earlier,
     /// interrupted run deleted it), else the account is erased without touching it.
@@ -274,32 +303,44 @@ impl Store {
 
     /// Removes `attributes` from the review queue's copy of `record` (a complaint: its
     /// message's queue entry lists the open ones), on condition that the copy is still at
-    /// the place read; a queue that moved on is read again.
+    /// the place read; a queue that moved on is read again. Whether the copy had any of
+    /// them (what was removed).
     async fn remove_from_queue_copy(
         &self,
         record: &Item,
         attributes: &[&str],
-    ) -> Result<(), StoreError> {
+    ) -> Result<bool, StoreError> {
         let (Some(message_id), Some(id)) = (record.text("message_id"), record.text("id")) else {
-            return Ok(());
+            return Ok(false);
         };
         let message_id = MessageId::parse(message_id)
             .map_err(|e| StoreError::Corrupt(format!("a complaint's message id: {e}")))?;
         let key = keys::queue_entry(&message_id);
         for _ in 0..5 {
             let Some(entry) = self.get(key.clone()).await? else {
-                return Ok(());
+                return Ok(false);
             };
             let Some(AttributeValue::L(copies)) = entry.get("complaints") else {
-                return Ok(());
+                return Ok(false);
             };
             let place = copies.iter().position(|copy| {
                 matches!(copy, AttributeValue::M(copy)
                     if matches!(copy.get("id"), Some(AttributeValue::S(copy_id)) if copy_id == id))
             });
             let Some(place) = place else {
-                return Ok(());
+                return Ok(false);
             };
+            let present: Vec<&str> = match &copies[place] {
+                AttributeValue::M(copy) => attributes
+                    .iter()
+                    .copied()
+                    .filter(|a| copy.contains_key(*a))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if present.is_empty() {
+                return Ok(false);
+            }
             let mut request = self
                 .client
                 .update_item()
@@ -308,7 +349,7 @@ impl Store {
                 .condition_expression(format!("complaints[{place}].id = :id"))
                 .expression_attribute_values(":id", s(id));
             let mut paths = Vec::new();
-            for (i, attribute) in attributes.iter().enumerate() {
+            for (i, attribute) in present.iter().enumerate() {
                 let placeholder = format!("#a{i}");
                 paths.push(format!("complaints[{place}].{placeholder}"));
                 request = request.expression_attribute_names(placeholder, *attribute);
@@ -318,7 +359,7 @@ impl Store {
                 .send()
                 .await
             {
-                Ok(_) => return Ok(()),
+                Ok(_) => return Ok(true),
                 Err(error) if super::condition_failed(&error) => continue,
                 Err(error) => return Err(StoreError::backend(error)),
             }

@@ -4,7 +4,7 @@
 
 use lambda_http::{Body, Request, Response};
 use natives_shared::domain::idempotency::{IdempotentRequest, Replay, StoredAnswer};
-use natives_shared::gate::Caller;
+use natives_shared::gate::{Caller, Gate};
 use natives_shared::http::{ApiError, body_bytes};
 
 use crate::{App, HandlerResult};
@@ -42,9 +42,9 @@ pub fn is_key(key: &str) -> bool {
     (1..=255).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic())
 }
 
-/// The first answer under a key that was used before.
-pub async fn replay(app: &App, request: &IdempotentRequest) -> HandlerResult {
-    match app.store.replay(request, app.now()).await? {
+/// The first answer under a key that was used before, to a caller the gate still admits.
+pub async fn replay(app: &App, caller: &Gate, request: &IdempotentRequest) -> HandlerResult {
+    match app.store.replay(caller, request, app.now()).await? {
         Replay::Answer(answer) => Ok(respond(&answer, true)),
         Replay::KeyReused => Err(ApiError::Unprocessable {
             code: "idempotency_key_reused",

@@ -34,7 +34,7 @@ pub fn gate_token(
     app: &App,
     request: &Request,
     access: Access,
-) -> Result<Option<Caller>, ApiError> {
+) -> Result<Option<TokenStep>, ApiError> {
     let required_role = match access {
         Access::Public | Access::Internal => return Ok(None),
         Access::Viewer if !request.headers().contains_key(http::header::AUTHORIZATION) => {
@@ -44,11 +44,41 @@ pub fn gate_token(
         Access::Role(role) => Some(role),
     };
     let token = authenticate(request, app.verifier(), app.now())?;
+    let claims_role = required_role.is_none_or(|role| token.roles.contains(&role));
     let caller = Caller::new(token, required_role);
-    Ok(Some(match access {
-        Access::Paid => caller.with_required_terms(&app.settings.terms_version),
-        _ => caller,
+    Ok(Some(TokenStep {
+        caller: match access {
+            Access::Paid => caller.with_required_terms(&app.settings.terms_version),
+            _ => caller,
+        },
+        claims_role,
     }))
+}
+
+/// What the token step found: the caller, and whether its token claims the role the
+/// route needs (a token's roles are never trusted to grant anything: the route's own
+/// read of the account decides; they only say which callers may skip the early check).
+pub struct TokenStep {
+    pub caller: Caller,
+    pub claims_role: bool,
+}
+
+/// The role check before anything else: a caller whose token does not claim the route's
+/// role (every plain user's) is judged against its account item before the handler reads
+/// the path or the body, so a 403 `forbidden` tells it nothing about ids or schemas. A
+/// role given since the token was issued still opens the route (the account has it).
+async fn role_first(app: &App, step: Option<TokenStep>) -> Result<Option<Caller>, ApiError> {
+    match step {
+        None => Ok(None),
+        Some(TokenStep {
+            caller,
+            claims_role: true,
+        }) => Ok(Some(caller)),
+        Some(TokenStep { caller, .. }) => {
+            app.store.caller_account(&caller, app.now()).await?;
+            Ok(Some(caller))
+        }
+    }
 }
 
 /// The environment variable that names the function when `_HANDLER` does not: for running
@@ -145,7 +175,10 @@ where
     C: FromGate,
 {
     let request_id = request_id(&request);
-    let caller = gate_token(app, &request, C::ACCESS).and_then(C::from_gate);
+    let caller = match gate_token(app, &request, C::ACCESS) {
+        Ok(step) => role_first(app, step).await.and_then(C::from_gate),
+        Err(error) => Err(error),
+    };
     let result = match caller {
         Ok(caller) => handler(app, request, caller).await,
         Err(error) => Err(error),

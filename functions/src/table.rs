@@ -296,8 +296,8 @@ crate::spec::function_table! {
             binary: Voice,
             route: ("POST", "/v1/voice-uploads"),
             handler: crate::conversations::create_voice_upload::handle,
-            dynamodb_requests: 0,
-            permissions: &[objects(Bucket::Staging, UPLOADS, &[S3_PUT])],
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]), objects(Bucket::Staging, UPLOADS, &[S3_PUT])],
         },
         GetMessage {
             name: "get-message",
@@ -356,7 +356,7 @@ crate::spec::function_table! {
             route: ("GET", "/v1/moderation/queue"),
             handler: crate::moderation::review_queue::handle,
             dynamodb_requests: 2,
-            permissions: &[index(GSI1, &[QUERY]).on(&[REVIEW_QUEUE]), dynamodb(&[BATCH_GET]).on(&[ACCOUNTS, THREADS, COMPLAINTS])],
+            permissions: &[index(GSI1, &[QUERY]).on(&[REVIEW_QUEUE]), dynamodb(&[GET, BATCH_GET]).on(&[ACCOUNTS, THREADS, COMPLAINTS])],
         },
         ActOnMessage {
             name: "act-on-message",
@@ -453,7 +453,7 @@ crate::spec::function_table! {
             handler: crate::privacy::erase_me::handle,
             dynamodb_requests: 9,
             permissions: &[
-                dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT]),
+                dynamodb(&[GET, QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, QUEUE_ENTRIES]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
             ],
             deploy: crate::spec::Deploy::PASSWORD_HASHING,

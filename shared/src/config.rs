@@ -56,6 +56,9 @@ pub struct ModerationSettings {
     pub hide_threshold: u32,
     /// Complaints one account may file in an hour (`COMPLAINTS_PER_HOUR`).
     pub complaints_per_hour: u32,
+    /// Complaints one account may file about one author's messages in an hour
+    /// (`COMPLAINTS_PER_AUTHOR_PER_HOUR`).
+    pub complaints_per_author_per_hour: u32,
 }
 
 impl ModerationSettings {
@@ -69,6 +72,7 @@ impl ModerationSettings {
         Ok(Self {
             hide_threshold: number("COMPLAINT_HIDE_THRESHOLD", 3)?,
             complaints_per_hour: number("COMPLAINTS_PER_HOUR", 20)?,
+            complaints_per_author_per_hour: number("COMPLAINTS_PER_AUTHOR_PER_HOUR", 5)?,
         })
     }
 }
@@ -119,6 +123,8 @@ pub struct ConversationSettings {
     pub thread_list_shards: BTreeMap<String, u32>,
     /// How long a voice upload URL stays valid (at most 15 minutes).
     pub upload_url_seconds: u64,
+    /// Voice upload URLs one account is issued per hour (`UPLOADS_PER_HOUR`).
+    pub uploads_per_hour: u32,
     /// How long a presigned link to a recording stays valid.
     pub voice_url_seconds: u64,
 }
@@ -175,6 +181,12 @@ impl ConversationSettings {
             ),
             thread_list_shards,
             upload_url_seconds: seconds("UPLOAD_URL_SECONDS", 900)?,
+            uploads_per_hour: optional("UPLOADS_PER_HOUR").map_or(Ok(60), |v| {
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|n| (1..=1000).contains(n))
+                    .ok_or_else(|| ConfigError("UPLOADS_PER_HOUR must be 1 to 1000".into()))
+            })?,
             voice_url_seconds: seconds("VOICE_URL_SECONDS", 300)?,
         })
     }

@@ -1,6 +1,7 @@
 //! `POST /v1/voice-uploads`: a presigned PUT into the staging bucket with the declared
-//! type, length and SHA-256 signed in, so S3 itself refuses other bytes. No DynamoDB
-//! request: the upload is checked (owner, type, size, checksum) when it is posted.
+//! type, length and SHA-256 signed in, so S3 itself refuses other bytes. Issued only to
+//! an account the gate admits, at most `UPLOADS_PER_HOUR` an hour (counted on the
+//! account); the upload is checked (owner, type, size, checksum) when it is posted.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
@@ -13,7 +14,8 @@ use natives_shared::domain::{
 use natives_shared::http::{json, json_body};
 use serde::{Deserialize, Serialize};
 
-use crate::access::Bearer;
+use natives_shared::gate::Caller;
+
 use crate::{App, HandlerResult};
 
 /// Where and how the client uploads the recording.
@@ -35,7 +37,7 @@ struct UploadRequest {
     sha256: String,
 }
 
-pub async fn handle(app: &App, request: Request, caller: Bearer) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
     let body: UploadRequest = json_body(&request)?;
     let mut v = Validator::new();
     let content_type = v.check("content_type", VoiceContentType::parse(&body.content_type));
@@ -48,8 +50,11 @@ pub async fn handle(app: &App, request: Request, caller: Bearer) -> HandlerResul
             sha256.expect("checked"),
         )
     })?;
-    let upload_id = UploadId::new();
     let now = app.now();
+    app.store
+        .count_upload(&caller, app.settings.conversations.uploads_per_hour, now)
+        .await?;
+    let upload_id = UploadId::new();
     let lifetime = Duration::from_secs(app.settings.conversations.upload_url_seconds);
     let presigned = app
         .archive()?

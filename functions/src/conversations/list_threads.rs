@@ -26,10 +26,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     let before = page
         .cursor
         .as_deref()
-        .map(|raw| {
-            decode_cursor(raw)
-                .ok_or_else(|| invalid("cursor", "is not a cursor this list gave out".into()))
-        })
+        .map(|raw| decode_cursor(raw).ok_or_else(natives_shared::http::invalid_cursor))
         .transpose()?;
     let shards = app
         .settings

@@ -77,10 +77,12 @@ pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult
             posting::retry_archive(app, &caller, upload_id).await?
         }
         Err(Failure::Refused(PostRefusal::KeyUsed)) => {
+            let replayed =
+                idempotency::replay(app, &caller, key.as_ref().expect("a key was used")).await?;
             if let PostContent::Voice { upload_id, .. } = &post.content {
                 posting::complete_archive(app, &caller, upload_id).await?;
             }
-            return idempotency::replay(app, key.as_ref().expect("a key was used")).await;
+            return Ok(replayed);
         }
         Err(failure) => return Err(failure.into()),
     };

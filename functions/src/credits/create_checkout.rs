@@ -41,9 +41,10 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
 
     let key = idempotency::request_under_key(&request, &caller)?;
     let purchase_id = new_id();
-    // Under the client's key, Stripe answers a retry with the session it opened first.
+    // Under the client's key, Stripe answers a retry with the session it opened first;
+    // the key is the account's own, so another account's same key opens its own session.
     let stripe_key = match &key {
-        Some(key) => format!("checkout-{}", key.key_digest),
+        Some(key) => key.provider_key("checkout"),
         None => format!("checkout-{purchase_id}"),
     };
     let session = match &app.checkout {
@@ -87,7 +88,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
     match app.store.record_checkout(&purchase, remember, now).await? {
         CheckoutRecorded::Recorded => Ok(idempotency::respond(&answer, false)),
         CheckoutRecorded::KeyUsed => {
-            idempotency::replay(app, key.as_ref().expect("a key was used")).await
+            idempotency::replay(app, &caller, key.as_ref().expect("a key was used")).await
         }
     }
 }

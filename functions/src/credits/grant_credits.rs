@@ -56,7 +56,7 @@ pub async fn handle(
             Ok(idempotency::respond(&render(&line), false))
         }
         Err(Failure::Refused(GrantRefusal::KeyUsed)) => {
-            idempotency::replay(app, key.as_ref().expect("a key was used")).await
+            idempotency::replay(app, &caller, key.as_ref().expect("a key was used")).await
         }
         Err(failure) => Err(failure.into()),
     }

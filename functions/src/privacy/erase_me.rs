@@ -4,6 +4,7 @@
 
 use natives_shared::auth::verify_password;
 use natives_shared::domain::decide::erasure::ErasureRefusal;
+use natives_shared::domain::decide::sessions::may_try_password;
 use natives_shared::domain::{AccountId, AccountStatus, FieldError, Timestamp};
 use natives_shared::gate::{Caller, Refusal};
 use natives_shared::http::{ApiError, json, json_body};
@@ -31,12 +32,18 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     }
     let now = app.now();
     let found = app.store.caller_items(&caller, now).await?;
+    // The password check is a guess like a login's: the same throttle refuses it and
+    // counts a wrong one.
+    may_try_password(Some(&found.account), now)?;
     let hash = found.account.password_hash.clone();
     let password = body.password;
     let password_ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| ApiError::internal("password verification", e))?;
     if !password_ok {
+        app.store
+            .record_failed_login(Some(&found.account), now)
+            .await?;
         return Err(ErasureRefusal::WrongPassword.into());
     }
     match app.store.erase(found, now).await? {

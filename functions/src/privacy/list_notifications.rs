@@ -9,7 +9,8 @@ use crate::views::Page;
 use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
-    let page = Pagination::from_request(&request)?;
+    let page = Pagination::from_request(&request)?
+        .with_cursor_from(natives_shared::store::is_notification_cursor)?;
     let (notifications, next) = app
         .store
         .notifications(&caller, page.limit, page.cursor.as_deref(), app.now())

@@ -15,7 +15,8 @@ pub async fn handle(
     request: lambda_http::Request,
     admin: Staff<Admin>,
 ) -> HandlerResult {
-    let page = Pagination::from_request(&request)?;
+    let page = Pagination::from_request(&request)?
+        .with_cursor_from(natives_shared::store::is_privacy_queue_cursor)?;
     let open = match request.query_string_parameters().first("status") {
         None | Some("open") => true,
         Some("completed") => false,

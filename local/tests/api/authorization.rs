@@ -83,3 +83,44 @@ async fn every_route_answers_each_kind_of_caller_as_its_row_says() {
     }
     assert!(checked > FUNCTIONS.len(), "{checked} calls");
 }
+
+/// A plain user on a staff route learns nothing but 403: every path parameter malformed,
+/// the query and the body garbage, the answer is still `forbidden`, before any of them is
+/// read. A user whose token predates a role given since is let through by the same check.
+#[tokio::test]
+async fn a_plain_user_gets_403_on_every_staff_route_whatever_its_path_or_body() {
+    let app = spawn_app().await;
+    let keys = app.signing_keys();
+    let mut checked = 0;
+    for spec in FUNCTIONS
+        .iter()
+        .filter(|f| f.route().is_some() && matches!(f.access, Access::Role(_)))
+    {
+        let mut event = fill(
+            &app.stack.app,
+            &keys,
+            &event_file(spec).unwrap(),
+            Who::Account(&[]),
+        )
+        .await
+        .unwrap();
+        let mut path = event["rawPath"].as_str().unwrap().to_owned();
+        if let Some(parameters) = event["pathParameters"].as_object() {
+            for value in parameters.values() {
+                path = path.replace(value.as_str().unwrap(), "not%20an%20id");
+            }
+        }
+        event["rawPath"] = Value::from(path);
+        event["rawQueryString"] = Value::from("limit=-1&cursor=%FF%FF&bogus=1");
+        if event["body"].is_string() {
+            event["body"] = Value::from("{\"roles\": [\"emperor\"], \"unexpected\": ");
+        }
+        let response = app.send_event(&event).await;
+        let status = response.status().as_u16();
+        let body: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 403, "{}: {body} {}", spec.name, event["rawPath"]);
+        assert_eq!(body["code"], "forbidden", "{}: {body}", spec.name);
+        checked += 1;
+    }
+    assert!(checked >= 10, "{checked} staff routes");
+}

@@ -689,13 +689,16 @@ async fn a_busy_languages_list_is_written_across_shards_and_read_as_one() {
     }
     assert_eq!(listed, expected);
     // a tag is taken as written: no spaces around it, and a cursor is one the list gave
-    for path in [
-        "/v1/threads?language=%20de",
-        "/v1/threads?language=de%20",
-        "/v1/threads?language=de&cursor=bm90LWEtY3Vyc29y",
-    ] {
+    for path in ["/v1/threads?language=%20de", "/v1/threads?language=de%20"] {
         assert_problem(app.get(path).await, 422, "validation_failed").await;
     }
+    assert_problem(
+        app.get("/v1/threads?language=de&cursor=bm90LWEtY3Vyc29y")
+            .await,
+        400,
+        "invalid_cursor",
+    )
+    .await;
     // the threads really are spread over the shards
     let store = &app.stack.app.store;
     let mut shards = BTreeSet::new();
@@ -719,4 +722,53 @@ async fn a_busy_languages_list_is_written_across_shards_and_read_as_one() {
         }
     }
     assert!(shards.len() >= 2, "threads in shards {shards:?}");
+}
+
+/// Upload URLs go only to accounts the gate admits, and at most so many an hour per
+/// account: a revoked token gets 401, the next URL over the limit 429 with `Retry-After`.
+#[tokio::test]
+async fn upload_urls_need_an_admitted_account_and_are_limited_per_account_per_hour() {
+    let app = crate::helpers::spawn_app_with(Some(Box::new(|settings| {
+        settings.conversations.uploads_per_hour = 2;
+    })))
+    .await;
+    let ada = app.registered_user("ada@example.com").await;
+    let bob = app.registered_user("bob@example.com").await;
+    let declare = |user: &TestUser| {
+        let token = user.access_token.clone();
+        let app = &app;
+        async move {
+            app.send(
+                Method::POST,
+                "/v1/voice-uploads",
+                Some(&token),
+                Some(&json!({
+                    "content_type": "audio/ogg",
+                    "size_bytes": 4,
+                    "sha256": sha256(b"OggS"),
+                })),
+            )
+            .await
+        }
+    };
+    for _ in 0..2 {
+        assert_eq!(declare(&ada).await.status(), StatusCode::CREATED);
+    }
+    let third = declare(&ada).await;
+    assert!(third.headers().contains_key("retry-after"));
+    assert_problem(third, 429, "too_many_uploads").await;
+    // per account: another account still gets its own
+    assert_eq!(declare(&bob).await.status(), StatusCode::CREATED);
+    // a revoked token gets no URL
+    app.post_with_token("/v1/sessions/revoke-all", &bob.access_token)
+        .await;
+    assert_problem(declare(&bob).await, 401, "unauthorized").await;
+    // an hour later the count starts again (with a new login: tokens live 15 minutes)
+    app.clock.advance(time::Duration::hours(1));
+    let tokens = app.logged_in(&ada.email, &ada.password).await;
+    let ada = TestUser {
+        access_token: tokens["access_token"].as_str().unwrap().to_owned(),
+        ..ada
+    };
+    assert_eq!(declare(&ada).await.status(), StatusCode::CREATED);
 }

@@ -615,12 +615,29 @@ async fn the_ledger_pages_newest_first() {
         "/v1/me/balance?limit=0",
         "/v1/me/balance?limit=101",
         "/v1/me/balance?limit=x",
-        "/v1/me/balance?cursor=bm9wZQ",
     ] {
         let response = app
             .send(Method::GET, bad, Some(&user.access_token), None)
             .await;
         assert_problem(response, 422, "validation_failed").await;
+    }
+    // forged cursors, the balance at the end of i64 among them: parsed and bounded, 400
+    use base64::Engine;
+    let forge = |text: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(text);
+    for cursor in [
+        "bm9wZQ".to_owned(),
+        forge("01JABCDEFGHJKMNPQRSTVWXYZ0:9223372036854775807"),
+        forge("01JABCDEFGHJKMNPQRSTVWXYZ0:-9223372036854775808"),
+    ] {
+        let response = app
+            .send(
+                Method::GET,
+                &format!("/v1/me/balance?cursor={cursor}"),
+                Some(&user.access_token),
+                None,
+            )
+            .await;
+        assert_problem(response, 400, "invalid_cursor").await;
     }
     assert_problem(
         app.client
@@ -765,4 +782,44 @@ async fn a_ledger_head_written_by_a_clock_ahead_of_ours_is_followed() {
             "{entry} after {ahead}"
         );
     }
+}
+
+/// Stripe keeps idempotency keys per API key, not per our account: the key we send is
+/// scoped to the account, so two accounts that send the same `Idempotency-Key` never get
+/// each other's Checkout Session.
+#[tokio::test]
+async fn the_stripe_idempotency_key_is_scoped_to_the_account() {
+    let stub = StripeStub::start(200).await;
+    let stub_url = stub.url.clone();
+    let app = spawn_app_with(Some(Box::new(move |settings| {
+        settings.payments.stripe_secret_key = Some("sk_test_stub".into());
+        settings.payments.stripe_api_base = stub_url;
+    })))
+    .await;
+    let ada = app.registered_user("ada@example.com").await;
+    let bob = app.registered_user("bob@example.com").await;
+    for user in [&ada, &bob] {
+        let response = app
+            .client
+            .post(app.url("/v1/checkout"))
+            .bearer_auth(&user.access_token)
+            .header("idempotency-key", "same-key")
+            .json(&json!({ "tariff_id": "starter" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+    }
+    let keys: Vec<String> = stub
+        .recorded()
+        .iter()
+        .map(|sent| sent.headers["idempotency-key"].to_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_ne!(
+        keys[0], keys[1],
+        "one client key, two accounts, two Stripe keys"
+    );
+    assert!(keys[0].contains(ada.id.as_str()), "{}", keys[0]);
+    assert!(keys[1].contains(bob.id.as_str()), "{}", keys[1]);
 }

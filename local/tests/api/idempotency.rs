@@ -180,6 +180,54 @@ async fn assert_one_created_answer(answers: Vec<reqwest::Response>, message: &st
     assert_eq!(bodies.len(), 1, "{message}");
 }
 
+/// The gate runs before a replay: a token logged out, or of an account blocked since the
+/// first answer, gets the gate's 401, never the stored answer.
+#[tokio::test]
+async fn a_replay_answers_only_a_caller_the_gate_still_admits() {
+    let app = spawn_app().await;
+    let (ada, _) = app.granted("ada@example.com", 20).await;
+    let open = json!({ "language": "de", "title": "Hallo", "text": "Erste Frage" });
+    let first = app
+        .send_keyed(Method::POST, "/v1/threads", &ada, "k-gate", &open)
+        .await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let logout = app
+        .post_json(
+            "/v1/sessions/logout",
+            &json!({ "refresh_token": ada.refresh_token }),
+        )
+        .await;
+    assert!(logout.status().is_success());
+    let replayed = app
+        .send_keyed(Method::POST, "/v1/threads", &ada, "k-gate", &open)
+        .await;
+    assert!(replayed.headers().get("idempotent-replayed").is_none());
+    assert_problem(replayed, 401, "unauthorized").await;
+
+    // a money route: an admin's grant replayed after the admin's tokens were revoked
+    let (bob, admin) = app.granted("bob@example.com", 5).await;
+    let grant = json!({ "credits": 7, "reason": "goodwill" });
+    let path = format!("/v1/admin/accounts/{}/credit-grants", bob.id);
+    let first = app
+        .send_keyed(Method::POST, &path, &admin, "k-grant", &grant)
+        .await;
+    assert_eq!(
+        first.status(),
+        StatusCode::CREATED,
+        "{}",
+        first.text().await.unwrap()
+    );
+    app.post_with_token("/v1/sessions/revoke-all", &admin.access_token)
+        .await;
+    assert_problem(
+        app.send_keyed(Method::POST, &path, &admin, "k-grant", &grant)
+            .await,
+        401,
+        "unauthorized",
+    )
+    .await;
+}
+
 /// DynamoDB's TTL deletes an expired item late (typically within days of its time): a
 /// key's record past its day is still in the table meanwhile, and the key starts a new
 /// request all the same (another body is not `idempotency_key_reused`, the same body is

@@ -90,9 +90,10 @@ async fn three_different_reporters_hide_a_message_and_a_moderator_settles_it_for
     let author = app.funded("author@example.com", 10).await;
     let message = app.message_by(&author, "Buy my course at a discount").await;
     let reporters = [
-        app.registered_user("r1@example.com").await,
-        app.registered_user("r2@example.com").await,
-        app.registered_user("r3@example.com").await,
+        // trusted reporters: they have had credits
+        app.funded("r1@example.com", 1).await,
+        app.funded("r2@example.com", 1).await,
+        app.funded("r3@example.com", 1).await,
     ];
 
     // two complaints: still public; the same reporter twice: 409
@@ -238,7 +239,7 @@ async fn ten_concurrent_complaints_from_ten_accounts_hide_the_message_exactly_on
     let message = app.message_by(&author, "Something contested").await;
     let mut reporters = Vec::new();
     for i in 0..10 {
-        reporters.push(app.registered_user(&format!("r{i}@example.com")).await);
+        reporters.push(app.funded(&format!("r{i}@example.com"), 1).await);
     }
     let responses = join_all(
         reporters
@@ -684,4 +685,224 @@ async fn the_review_queue_answers_every_time_when_queued_messages_share_an_autho
         let body: Value = queue.json().await.unwrap();
         assert_eq!(body["items"].as_array().unwrap().len(), 3, "call {call}");
     }
+}
+
+/// Hidden content is not leaned on: a hidden or removed message takes no reply, and a
+/// thread's `message_count` counts only its visible messages (hidden by complaints or
+/// by a moderator, removed, restored).
+#[tokio::test]
+async fn a_hidden_message_takes_no_reply_and_is_not_counted_in_its_thread() {
+    let app = spawn_app().await;
+    let author = app.funded("author@example.com", 20).await;
+    let replier = app.funded("replier@example.com", 20).await;
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let first = app.message_by(&author, "Hello, how do I say this?").await;
+    let message: Value = app
+        .get(&format!("/v1/messages/{first}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let thread_id = message["thread_id"].as_str().unwrap().to_owned();
+    let reply = |text: &'static str, to: String| {
+        let app = &app;
+        let token = replier.access_token.clone();
+        let path = format!("/v1/threads/{thread_id}/messages");
+        async move {
+            app.send(
+                Method::POST,
+                &path,
+                Some(&token),
+                Some(&json!({ "text": text, "reply_to": to })),
+            )
+            .await
+        }
+    };
+    let second = reply("Like this.", first.clone()).await;
+    assert_eq!(second.status(), StatusCode::CREATED);
+    let second: Value = second.json().await.unwrap();
+    let second = second["id"].as_str().unwrap().to_owned();
+    let count = || {
+        let app = &app;
+        let path = format!("/v1/threads/{thread_id}");
+        async move {
+            let thread: Value = app.get(&path).await.json().await.unwrap();
+            thread["message_count"].as_u64().unwrap()
+        }
+    };
+    assert_eq!(count().await, 2);
+
+    // hidden by a moderator: not counted, and no reply to it
+    assert!(
+        app.act(&moderator, &second, "hide", "Check.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(count().await, 1);
+    assert_problem(
+        reply("A reply to hidden text.", second.clone()).await,
+        422,
+        "reply_target_not_found",
+    )
+    .await;
+    // restored: counted again, and replies are taken again
+    assert!(
+        app.act(&moderator, &second, "restore", "Fine.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(count().await, 2);
+    assert_eq!(
+        reply("Thanks!", second.clone()).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(count().await, 3);
+    // hidden by complaints from three people, then removed: counted once as gone
+    for n in 0..3 {
+        let reporter = app.funded(&format!("r{n}@example.com"), 1).await;
+        assert_eq!(
+            app.complain(&reporter, &second, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(app.public_status(&second).await, 404);
+    assert_eq!(count().await, 2);
+    assert!(
+        app.act(&moderator, &second, "remove", "Spam.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(count().await, 2);
+    assert_problem(
+        reply("Still there?", second.clone()).await,
+        422,
+        "reply_target_not_found",
+    )
+    .await;
+}
+
+/// One person with free accounts cannot hide anyone's messages: a fresh account that never
+/// had credits is not a trusted reporter (its complaint is queued for moderators but does
+/// not count towards hiding), and one account files only so many complaints about one
+/// author's messages an hour.
+#[tokio::test]
+async fn fresh_free_accounts_do_not_hide_messages_and_complaints_per_author_are_limited() {
+    let app = crate::helpers::spawn_app_with(Some(Box::new(|s| {
+        s.moderation.complaints_per_author_per_hour = 2;
+    })))
+    .await;
+    let author = app.funded("author@example.com", 30).await;
+    let message = app.message_by(&author, "An ordinary question").await;
+    for n in 0..3 {
+        let sybil = app.registered_user(&format!("sybil{n}@example.com")).await;
+        assert_eq!(
+            app.complain(&sybil, &message, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(app.public_status(&message).await, 200, "still public");
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    assert_eq!(queue.len(), 1, "moderators see the complaints");
+
+    // a day later, per author: two complaints an hour about one author's messages
+    app.clock.advance(Duration::hours(25));
+    let author = TestUser {
+        access_token: app.logged_in(&author.email, &author.password).await["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned(),
+        ..author
+    };
+    let mut messages = Vec::new();
+    for i in 0..3 {
+        messages.push(app.message_by(&author, &format!("Message {i}")).await);
+    }
+    let reporter = app.registered_user("reporter@example.com").await;
+    for message in &messages[..2] {
+        assert_eq!(
+            app.complain(&reporter, message, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_problem(
+        app.complain(&reporter, &messages[2], "spam").await,
+        429,
+        "too_many_complaints",
+    )
+    .await;
+}
+
+/// A message under review keeps the text the moderator reads: its author cannot clean
+/// it up for a restore and put the offence back afterwards (409 until decided, and a
+/// removed message is never edited).
+#[tokio::test]
+async fn a_message_under_review_or_removed_is_not_edited() {
+    let app = spawn_app().await;
+    let author = app.funded("author@example.com", 20).await;
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let message = app.message_by(&author, "Call me, you know where").await;
+    let edit = |text: &'static str| {
+        let app = &app;
+        let token = author.access_token.clone();
+        let path = format!("/v1/messages/{message}");
+        async move {
+            app.send(
+                Method::PATCH,
+                &path,
+                Some(&token),
+                Some(&json!({ "text": text })),
+            )
+            .await
+        }
+    };
+    assert!(
+        app.act(&moderator, &message, "hide", "Check.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_problem(
+        edit("Nothing to see here").await,
+        409,
+        "message_under_review",
+    )
+    .await;
+    let seen: Value = app
+        .send(
+            Method::GET,
+            &format!("/v1/messages/{message}"),
+            Some(&author.access_token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        seen["text"], "Call me, you know where",
+        "the text the moderator reads"
+    );
+    assert_eq!(seen["revision"], 0);
+    // decided: restored, the author edits again (content rules apply as always)
+    assert!(
+        app.act(&moderator, &message, "restore", "Fine.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_eq!(edit("Call me later").await.status(), StatusCode::OK);
+    // removed: never edited
+    assert!(
+        app.act(&moderator, &message, "remove", "Spam.")
+            .await
+            .status()
+            .is_success()
+    );
+    assert_problem(edit("Back again").await, 409, "message_removed").await;
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use aws_sdk_dynamodb::types::AttributeValue;
 use natives_shared::domain::decide::erasure::FORMER_MEMBER;
 use natives_shared::domain::decide::outbox::QueueRefusal;
-use natives_shared::domain::{AccountStatus, Consents, EmailKind, EmailStatus};
+use natives_shared::domain::{AccountStatus, Consents, EmailKind, EmailStatus, Role};
 use natives_shared::gate::Gate;
 use natives_shared::store::ErasureOutcome;
 use natives_shared::store::ownership::{Belongs, ITEM_KINDS};
@@ -525,6 +525,31 @@ async fn erasure_leaves_no_personal_data_and_keeps_the_messages_under_an_anonymo
     let thread = app.thread(&user, "Guten Abend zusammen").await;
     let thread_id = thread["id"].as_str().unwrap().to_owned();
     app.file_request(&user, "erasure").await;
+    // An open complaint: the review queue keeps a copy of it for moderators.
+    let other = app.registered_user("other@example.com").await;
+    app.fund(&other, 20).await;
+    let others = app.thread(&other, "Ein anderes Thema").await;
+    let complained = app
+        .send(
+            Method::POST,
+            &format!(
+                "/v1/messages/{}/complaints",
+                others["first_message"]["id"].as_str().unwrap()
+            ),
+            Some(&user.access_token),
+            Some(&json!({ "reason": "other", "comment": "Zebulon Quixote from Xanthorp here" })),
+        )
+        .await;
+    assert_eq!(complained.status(), StatusCode::CREATED);
+    assert!(
+        app.every_string_in_the_table()
+            .await
+            .iter()
+            .filter(|s| s.contains("Zebulon Quixote from Xanthorp"))
+            .count()
+            >= 2,
+        "the complaint and the queue's copy"
+    );
 
     let wrong = app.erase(&user.access_token, "not my password").await;
     assert_problem(wrong, 403, "wrong_password").await;
@@ -1212,4 +1237,154 @@ fn assert_the_format_page_documents(sections: &serde_json::Map<String, Value>) {
             }
         }
     }
+}
+
+/// Erased is final: no staff action brings an erased account back, blocked or active,
+/// with roles or with credits; nothing is written.
+#[tokio::test]
+async fn an_erased_account_cannot_be_unblocked_blocked_given_roles_or_credits() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let staff = app
+        .staff("staff@example.com", &[Role::Moderator, Role::Admin])
+        .await;
+    assert_eq!(
+        app.erase(&user.access_token, &user.password).await.status(),
+        StatusCode::OK
+    );
+    let blocks = format!("/v1/moderation/accounts/{}/blocks", user.id);
+    let attempts = [
+        (Method::DELETE, blocks.clone(), None),
+        (Method::POST, blocks, Some(json!({ "reason": "Spam." }))),
+        (
+            Method::PUT,
+            format!("/v1/admin/accounts/{}/roles", user.id),
+            Some(json!({ "roles": ["admin"] })),
+        ),
+        (
+            Method::POST,
+            format!("/v1/admin/accounts/{}/credit-grants", user.id),
+            Some(json!({ "credits": 5, "reason": "goodwill" })),
+        ),
+    ];
+    let before = app.item_count().await;
+    for (method, path, body) in attempts {
+        let response = app
+            .send(
+                method.clone(),
+                &path,
+                Some(&staff.access_token),
+                body.as_ref(),
+            )
+            .await;
+        assert_problem(response, 409, "account_closed").await;
+    }
+    assert_eq!(app.item_count().await, before, "nothing written");
+    let account = app
+        .stack
+        .app
+        .store
+        .get_account(&user.account_id())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.status, AccountStatus::Closed);
+    assert!(!account.roles.contains(&Role::Admin));
+}
+
+/// The erasure's password check is a guess like a login's: the login throttle counts it
+/// and refuses it, so a stolen access token cannot try passwords through erasure without
+/// limit, and a wrong one there counts towards the login's backoff.
+#[tokio::test]
+async fn the_erasure_password_check_is_counted_and_refused_by_the_login_throttle() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    for _ in 0..10 {
+        let wrong = app.erase(&user.access_token, "not my password").await;
+        assert_problem(wrong, 403, "wrong_password").await;
+    }
+    // the eleventh guess is not tried, even the right password, here or at login
+    let throttled = app.erase(&user.access_token, &user.password).await;
+    assert!(throttled.headers().contains_key("retry-after"));
+    assert_problem(throttled, 429, "too_many_attempts").await;
+    assert_problem(
+        app.login(&user.email, &user.password).await,
+        429,
+        "too_many_attempts",
+    )
+    .await;
+    let account = app
+        .stack
+        .app
+        .store
+        .get_account(&user.account_id())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(account.status, AccountStatus::Active, "nothing erased");
+    assert_eq!(account.failed_logins, 10);
+}
+
+/// The export shows what staff decided about the account and in which role, never who
+/// the staff member was (their id is public beside their own messages).
+#[tokio::test]
+async fn the_export_names_the_role_and_the_decision_not_the_staff_member() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let admin = app.staff("admin@example.com", &[Role::Admin]).await;
+    let blocks = format!("/v1/moderation/accounts/{}/blocks", user.id);
+    let blocked = app
+        .send(
+            Method::POST,
+            &blocks,
+            Some(&moderator.access_token),
+            Some(&json!({ "reason": "Advertising." })),
+        )
+        .await;
+    assert_eq!(blocked.status(), StatusCode::CREATED);
+    let lifted = app
+        .send(Method::DELETE, &blocks, Some(&moderator.access_token), None)
+        .await;
+    assert!(lifted.status().is_success());
+    let roles = app
+        .send(
+            Method::PUT,
+            &format!("/v1/admin/accounts/{}/roles", user.id),
+            Some(&admin.access_token),
+            Some(&json!({ "roles": ["mentor"] })),
+        )
+        .await;
+    assert_eq!(roles.status(), StatusCode::OK);
+    let user = app.fresh_login(user).await;
+    let export = app.export(&user).await;
+    let actions = export["sections"]["staff_actions_about_me"]
+        .as_array()
+        .unwrap();
+    let mut seen: Vec<(String, String)> = actions
+        .iter()
+        .map(|a| {
+            (
+                a["action"].as_str().unwrap().to_owned(),
+                a["acted_as"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            ("account.block".to_owned(), "moderator".to_owned()),
+            ("account.roles".to_owned(), "admin".to_owned()),
+            ("account.unblock".to_owned(), "moderator".to_owned()),
+        ]
+    );
+    let text = export.to_string();
+    for staff in [&moderator, &admin] {
+        assert!(
+            !text.contains(staff.id.as_str()),
+            "a staff member's id in the export"
+        );
+    }
+    assert!(actions.iter().all(|a| a.get("actor_id").is_none()));
 }

@@ -668,3 +668,29 @@ async fn tariffs_are_priced_only_in_currencies_stripe_accepts_counted_in_their_u
     );
     assert_eq!(app.balance(&user.access_token).await.0, 100);
 }
+
+/// Every list's cursor is parsed and bounded before it is used: a forged one is 400
+/// `invalid_cursor`, never a 500, a wrap-around or a silent first page.
+#[tokio::test]
+async fn every_list_refuses_a_cursor_it_did_not_give_out_with_400() {
+    let app = spawn_app().await;
+    let staff = app
+        .staff("staff@example.com", &[Role::Moderator, Role::Admin])
+        .await;
+    let token = Some(staff.access_token.as_str());
+    let thread = "01JABCDEFGHJKMNPQRSTVWXYZ0";
+    for path in [
+        "/v1/me/balance?cursor=bm9wZQ".to_owned(),
+        "/v1/threads?language=de&cursor=bm9wZQ".to_owned(),
+        format!("/v1/threads/{thread}/messages?cursor=7ZZZZZZZZZZZZZZZZZZZZZZZZZ0"),
+        "/v1/me/notifications?cursor=not-an-id".to_owned(),
+        "/v1/admin/privacy-requests?cursor=%21%21".to_owned(),
+        "/v1/moderation/queue?cursor=%24%24".to_owned(),
+        "/v1/moderation/audit?cursor=%24%24".to_owned(),
+        "/v1/me/complaints?cursor=%24%24".to_owned(),
+    ] {
+        let response = app.send(Method::GET, &path, token, None).await;
+        let body = assert_problem(response, 400, "invalid_cursor").await;
+        assert!(body["detail"].is_string(), "{path}: {body}");
+    }
+}

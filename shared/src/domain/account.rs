@@ -93,6 +93,14 @@ pub struct Account {
     pub complaint_window: Option<String>,
     #[serde(default)]
     pub complaints_in_window: u32,
+    /// Of those, how many about each author's messages (a per-author limit).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub complained_authors: BTreeMap<AccountId, u32>,
+    /// Voice upload URLs issued in the current hour (a per-account limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_window: Option<String>,
+    #[serde(default)]
+    pub uploads_in_window: u32,
     /// Failed logins in a row (absent: none); a successful login sets it to 0.
     #[serde(default)]
     pub failed_logins: u32,

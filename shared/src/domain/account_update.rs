@@ -43,6 +43,9 @@ pub enum AccountCondition {
     /// Its count of complaints in the current window is still this (absent: never
     /// counted).
     ComplaintsInWindowAsRead(u32),
+    /// Its count of upload URLs in the current window is still this (absent: never
+    /// counted).
+    UploadsInWindowAsRead(u32),
     /// It is not closed (its owner can still be told things).
     NotClosed,
     /// Its personal data has not been erased.
@@ -112,6 +115,10 @@ pub struct AccountUpdate {
     pub erased_at: Option<Timestamp>,
     /// The window complaints are counted in, and the count in it.
     pub complaint_window: Option<(String, u32)>,
+    /// The window's complaints per author of the messages complained about.
+    pub complained_authors: Option<std::collections::BTreeMap<super::AccountId, u32>>,
+    /// The window voice upload URLs are counted in, and the count in it.
+    pub upload_window: Option<(String, u32)>,
     pub profile: ProfileChanges,
     pub updated_at: Option<Timestamp>,
 }

@@ -21,6 +21,24 @@ pub struct AuditEntry {
     pub created_at: Timestamp,
 }
 
+impl AuditEntry {
+    /// The capacity the actor acted in, which is what the account acted on is shown
+    /// (its export): the role the action needs, or `operator`; never who it was (a staff
+    /// member's id is public beside their own messages).
+    pub fn acting_role(&self) -> &'static str {
+        if let Actor::Operator(_) = self.actor_id {
+            return "operator";
+        }
+        match self.action.split_once('.').map_or("", |(area, _)| area) {
+            "message" => "moderator",
+            "account" if matches!(self.action.as_str(), "account.block" | "account.unblock") => {
+                "moderator"
+            }
+            _ => "admin",
+        }
+    }
+}
+
 /// Who acted: a staff account through the API, or an operator with a command of their
 /// own (the local stack's `accounts set-roles`), named as they named themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +91,37 @@ impl PartialEq<AccountId> for Actor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entry_names_the_role_it_was_done_in_not_the_person() {
+        let entry = |actor: Actor, action: &str| AuditEntry {
+            id: AuditEntryId::new(),
+            actor_id: actor,
+            action: action.into(),
+            target: "account:x".into(),
+            target_account_id: None,
+            reason: "r".into(),
+            created_at: Timestamp::parse("2027-03-01T10:00:00.000Z").unwrap(),
+        };
+        let staff = Actor::Account(AccountId::new());
+        let cases = [
+            ("message.hide", "moderator"),
+            ("message.remove", "moderator"),
+            ("account.block", "moderator"),
+            ("account.unblock", "moderator"),
+            ("account.roles", "admin"),
+            ("credits.grant", "admin"),
+            ("privacy_request.complete", "admin"),
+            ("tariff.put", "admin"),
+        ];
+        for (action, role) in cases {
+            assert_eq!(entry(staff.clone(), action).acting_role(), role, "{action}");
+        }
+        assert_eq!(
+            entry(Actor::Operator("ops".into()), "account.roles").acting_role(),
+            "operator"
+        );
+    }
 
     #[test]
     fn actors_are_written_as_an_account_id_or_a_named_operator() {

@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::{
-    Account, AccountId, AccountStatus, BirthDate, City, CodePurpose, Consents, CountryCode,
-    DisplayName, Email, EmailCode, FullName, Gender, Guardian, ItemKind, LanguageList, Message,
+    Account, AccountId, AccountStatus, AuditEntry, AuditEntryId, BirthDate, City, CodePurpose,
+    Consents, CountryCode, DisplayName, Email, EmailCode, FullName, Gender, Guardian, ItemKind,
+    LanguageList, Message,
     MessageId, MessageKind, ModerationRecord, RefreshRecord, Role, SessionFamily, SessionId,
     ThreadId, Timestamp,
 };
@@ -136,11 +137,14 @@ fn export_record(
             let message: Message = typed(record)?;
             serde_json::to_value(MessageExport::new(&message, context))?
         }
+        // The role and the decision, not the staff member who acted.
+        ItemKind::AuditEntry => {
+            serde_json::to_value(StaffActionExport::from(typed::<AuditEntry>(record)?))?
+        }
         ItemKind::EmailClaim
         | ItemKind::EmailChange
         | ItemKind::LedgerEntry
         | ItemKind::Purchase
-        | ItemKind::AuditEntry
         | ItemKind::Thread
         | ItemKind::ThreadStarted
         | ItemKind::Revision
@@ -283,6 +287,30 @@ impl From<RefreshRecord> for RefreshTokenExport {
             created_at: r.created_at,
             used_at: r.used_at,
             expires_at: epoch_time(r.expires_at_epoch),
+        }
+    }
+}
+
+/// A staff action about the account: what was decided and in which role, not by whom.
+#[derive(Serialize)]
+struct StaffActionExport {
+    id: AuditEntryId,
+    acted_as: &'static str,
+    action: String,
+    target: String,
+    reason: String,
+    created_at: Timestamp,
+}
+
+impl From<AuditEntry> for StaffActionExport {
+    fn from(entry: AuditEntry) -> Self {
+        Self {
+            acted_as: entry.acting_role(),
+            id: entry.id,
+            action: entry.action,
+            target: entry.target,
+            reason: entry.reason,
+            created_at: entry.created_at,
         }
     }
 }

@@ -7,7 +7,8 @@ use aws_lc_rs::digest;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{AccountId, Timestamp};
+use super::{Account, AccountId, Timestamp};
+use crate::gate::{Gate, Refusal};
 
 /// How long a key is remembered.
 pub const IDEMPOTENCY_SECONDS: i64 = 24 * 60 * 60;
@@ -36,6 +37,15 @@ impl IdempotentRequest {
             key_digest: hex(digest::digest(&digest::SHA256, key.as_bytes()).as_ref()),
             request_digest: hex(digest::digest(&digest::SHA256, &request).as_ref()),
         }
+    }
+}
+
+impl IdempotentRequest {
+    /// The key this request is sent under to a provider that keeps its own idempotency
+    /// keys (Stripe): scoped to the account, so two accounts that pick the same key never
+    /// get each other's answer.
+    pub fn provider_key(&self, purpose: &str) -> String {
+        format!("{purpose}-{}-{}", self.account_id, self.key_digest)
     }
 }
 
@@ -90,6 +100,20 @@ impl IdempotencyRecord {
     }
 }
 
+/// What a request under a key that was used before gets, the gate first: a token that
+/// no longer opens its account (logged out, revoked, blocked), or an account without the
+/// role or the terms the route needs, gets the gate's refusal, never the stored answer.
+pub fn replay_for(
+    gate: &Gate,
+    account: Option<&Account>,
+    record: Option<IdempotencyRecord>,
+    request: &IdempotentRequest,
+    now: OffsetDateTime,
+) -> Result<Replay, Refusal> {
+    gate.admit(account, now)?;
+    Ok(IdempotencyRecord::replay(record, request, now))
+}
+
 /// What a request under a key that was used before gets.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Replay {
@@ -140,5 +164,22 @@ mod tests {
         for (record, request, now, expected) in cases {
             assert_eq!(IdempotencyRecord::replay(record, request, now), expected);
         }
+    }
+
+    #[test]
+    fn a_providers_key_is_scoped_to_the_account() {
+        let ada = AccountId::new();
+        let bob = AccountId::new();
+        let of = |account: &AccountId| {
+            IdempotentRequest::new(account, "key-1", "POST", "/v1/checkout", b"{}")
+                .provider_key("checkout")
+        };
+        assert_ne!(of(&ada), of(&bob), "the same client key, two accounts");
+        assert_eq!(of(&ada), of(&ada));
+        assert!(of(&ada).starts_with(&format!("checkout-{ada}-")));
+        assert!(
+            of(&ada).len() <= 255,
+            "Stripe takes keys of at most 255 characters"
+        );
     }
 }

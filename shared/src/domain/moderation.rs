@@ -166,6 +166,12 @@ impl Viewer {
 impl super::Message {
     /// Everyone sees a visible message; its author and moderators see it whatever its
     /// status (its author sees why it is not public).
+    /// How many of a thread's counted messages this one is: only a visible message
+    /// counts (`message_count` leans on no hidden or removed content).
+    pub fn thread_count(&self) -> i64 {
+        i64::from(self.status == MessageStatus::Visible)
+    }
+
     pub fn visible_to(&self, viewer: Option<&Viewer>) -> bool {
         self.status == MessageStatus::Visible
             || viewer.is_some_and(|v| v.moderator || v.account_id == self.author_id)

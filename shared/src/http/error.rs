@@ -454,6 +454,7 @@ impl From<GrantRefusal> for ApiError {
         match refusal {
             GrantRefusal::Gate(refusal) => refusal.into(),
             GrantRefusal::NoSuchAccount => Self::NotFound,
+            GrantRefusal::Closed => account_closed(),
             GrantRefusal::OwnAccount => {
                 Self::forbidden("Admins cannot grant credits to their own account.")
             }
@@ -504,6 +505,15 @@ impl From<EditRefusal> for ApiError {
             EditRefusal::Changed => Self::Conflict {
                 code: "edit_conflict",
                 detail: "The message was edited at the same time; read it and try again.".into(),
+            },
+            EditRefusal::Moderated(crate::domain::MessageStatus::Removed) => Self::Conflict {
+                code: "message_removed",
+                detail: "A removed message is not edited.".into(),
+            },
+            EditRefusal::Moderated(_) => Self::Conflict {
+                code: "message_under_review",
+                detail: "The message is hidden until a moderator decides; it cannot be edited until then."
+                    .into(),
             },
         }
     }
@@ -593,6 +603,34 @@ impl From<StaffRefusal> for ApiError {
                 Self::forbidden("Admins cannot remove their own admin role; another admin can.")
             }
             StaffRefusal::TargetIsAdmin => Self::forbidden("Moderators cannot block an admin."),
+            StaffRefusal::Closed => account_closed(),
+        }
+    }
+}
+
+/// 409 `account_closed`: the account was erased, and erased is final.
+fn account_closed() -> ApiError {
+    ApiError::Conflict {
+        code: "account_closed",
+        detail: "This account was closed and its personal data erased: nothing can be done to it any more."
+            .into(),
+    }
+}
+
+impl From<crate::domain::decide::uploads::UploadRefusal> for ApiError {
+    fn from(refusal: crate::domain::decide::uploads::UploadRefusal) -> Self {
+        use crate::domain::decide::uploads::UploadRefusal;
+        match refusal {
+            UploadRefusal::Gate(refusal) => refusal.into(),
+            UploadRefusal::TooMany {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_uploads",
+                detail: format!(
+                    "This account was given its hourly number of upload URLs; try again in {retry_after_seconds} s."
+                ),
+                retry_after_seconds,
+            },
         }
     }
 }

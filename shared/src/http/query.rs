@@ -43,16 +43,21 @@ impl Pagination {
         Self::parse(&parameters)
     }
 
-    /// This page, if its cursor is one the list gives out (`gave_out` recognises it);
-    /// else 422 on `cursor`.
+    /// This page, if its cursor is one the list gives out (`gave_out` parses it, within
+    /// its bounds); else 400 `invalid_cursor`.
     pub fn with_cursor_from(self, gave_out: impl Fn(&str) -> bool) -> Result<Self, ApiError> {
         match &self.cursor {
-            Some(cursor) if !gave_out(cursor) => Err(ApiError::Validation(vec![FieldError {
-                field: "cursor".into(),
-                message: "is not a cursor this list gave out".into(),
-            }])),
+            Some(cursor) if !gave_out(cursor) => Err(invalid_cursor()),
             _ => Ok(self),
         }
+    }
+}
+
+/// 400 `invalid_cursor`: a cursor no list gave out (forged, truncated, out of bounds).
+pub fn invalid_cursor() -> ApiError {
+    ApiError::BadRequest {
+        code: "invalid_cursor",
+        detail: "The cursor is not one this list gave out; start again from the first page.".into(),
     }
 }
 

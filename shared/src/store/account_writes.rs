@@ -91,6 +91,9 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
             AccountCondition::ComplaintsInWindowAsRead(count) => condition
                 .and("attribute_not_exists(complaints_in_window) OR complaints_in_window = :seen_filed")
                 .value(":seen_filed", n(count)),
+            AccountCondition::UploadsInWindowAsRead(count) => condition
+                .and("attribute_not_exists(uploads_in_window) OR uploads_in_window = :seen_uploads")
+                .value(":seen_uploads", n(count)),
         };
     }
     condition
@@ -235,6 +238,18 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
     if let Some((window, count)) = &update.complaint_window {
         placeholders = set(&mut sets, placeholders, "complaint_window", s(window));
         placeholders = set(&mut sets, placeholders, "complaints_in_window", n(count));
+    }
+    if let Some(authors) = &update.complained_authors {
+        placeholders = set(
+            &mut sets,
+            placeholders,
+            "complained_authors",
+            value(authors),
+        );
+    }
+    if let Some((window, count)) = &update.upload_window {
+        placeholders = set(&mut sets, placeholders, "upload_window", s(window));
+        placeholders = set(&mut sets, placeholders, "uploads_in_window", n(count));
     }
     for (attribute, v) in profile_assignments(&update.profile) {
         placeholders = set(&mut sets, placeholders, attribute, v);

@@ -203,6 +203,26 @@ impl Store {
         .map(drop)
     }
 
+    /// Counts one voice upload URL for the caller ([`decide::uploads::issue_upload`]): the
+    /// account read, then its count written on the conditions it was decided on.
+    pub async fn count_upload(
+        &self,
+        caller: &Gate,
+        per_hour: u32,
+        now: OffsetDateTime,
+    ) -> Result<(), Failure<decide::uploads::UploadRefusal>> {
+        retrying(move |_| async move {
+            let account = self.get_account(&caller.account_id).await?;
+            let write = decide::uploads::issue_upload(caller, account.as_ref(), per_hour, now)
+                .map_err(Attempt::Refused)?;
+            self.write_account(&write, now)
+                .await?
+                .map(drop)
+                .ok_or(Attempt::Raced)
+        })
+        .await
+    }
+
     /// One write of the caller's account, as `decide` decides it: blind first (the
     /// gate is its condition), and if that is refused, once more on the account as read
     /// (whose decision says why, or writes again if it changed in between).

@@ -21,7 +21,8 @@ use crate::domain::decide::posting::{
 };
 use crate::domain::idempotency::StoredAnswer;
 use crate::domain::{
-    AccountId, Message, MessageId, MessageText, Thread, ThreadId, Timestamp, UploadId,
+    AccountId, Message, MessageId, MessageStatus, MessageText, Thread, ThreadId, Timestamp,
+    UploadId,
 };
 use crate::gate::Gate;
 
@@ -159,7 +160,12 @@ impl Store {
                     check(
                         &self.table,
                         key_item(&keys::message(target)),
-                        Condition::new("attribute_exists(pk)"),
+                        // A hidden or removed message takes no replies: a reply would
+                        // lean on content nobody may read.
+                        Condition::new("attribute_exists(pk)")
+                            .and("attribute_not_exists(#status) OR #status = :visible")
+                            .name("#status", "status")
+                            .value(":visible", value(&MessageStatus::Visible)),
                     ),
                 );
             }
@@ -321,8 +327,13 @@ impl Store {
                         &self.table,
                         key_item(&keys::message(&edited.id)),
                         "SET #text = :text, edited_at = :edited_at, revision = :next",
+                        // Still as visible as it was read: a moderator's hide in
+                        // between refuses the edit.
                         Condition::new("revision = :seen")
                             .and("author_id = :author")
+                            .and("attribute_not_exists(#status) OR #status = :visible")
+                            .name("#status", "status")
+                            .value(":visible", value(&MessageStatus::Visible))
                             .name("#text", "text")
                             .value(":text", value(&edited.text))
                             .value(":edited_at", s(edited.edited_at.expect("edited")))

@@ -31,7 +31,7 @@ use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError};
 use super::{Failure, Item, Store, StoreError, from_item, key_item, keys, s};
 use crate::domain::decide::erasure::{self, Erasure, ErasurePlan, ItemScrub, ItemText};
-use crate::domain::{Account, AccountId, ItemKind, Timestamp};
+use crate::domain::{Account, AccountId, ItemKind, MessageId, Timestamp};
 use crate::gate::{Gate, Refusal};
 
 /// An account and every item of it (the ownership list's walk), each with its kind.
@@ -181,6 +181,13 @@ impl Store {
                     ItemScrub::SetText { attribute, text } => {
                         self.set_text(&key, attribute, &text).await?
                     }
+                    ItemScrub::RemoveFromQueueCopy(attributes) => {
+                        // Only a copy that still had them counts as a write: the walks
+                        // end when a walk writes nothing.
+                        if !self.remove_from_queue_copy(&item, &attributes).await? {
+                            continue;
+                        }
+                    }
                 }
                 writes += 1;
             }
@@ -292,6 +299,74 @@ impl Store {
             Err(error) if super::condition_failed(&error) => Ok(()),
             Err(error) => Err(StoreError::backend(error)),
         }
+    }
+
+    /// Removes `attributes` from the review queue's copy of `record` (a complaint: its
+    /// message's queue entry lists the open ones), on condition that the copy is still at
+    /// the place read; a queue that moved on is read again. Whether the copy had any of
+    /// them (what was removed).
+    async fn remove_from_queue_copy(
+        &self,
+        record: &Item,
+        attributes: &[&str],
+    ) -> Result<bool, StoreError> {
+        let (Some(message_id), Some(id)) = (record.text("message_id"), record.text("id")) else {
+            return Ok(false);
+        };
+        let message_id = MessageId::parse(message_id)
+            .map_err(|e| StoreError::Corrupt(format!("a complaint's message id: {e}")))?;
+        let key = keys::queue_entry(&message_id);
+        for _ in 0..5 {
+            let Some(entry) = self.get(key.clone()).await? else {
+                return Ok(false);
+            };
+            let Some(AttributeValue::L(copies)) = entry.get("complaints") else {
+                return Ok(false);
+            };
+            let place = copies.iter().position(|copy| {
+                matches!(copy, AttributeValue::M(copy)
+                    if matches!(copy.get("id"), Some(AttributeValue::S(copy_id)) if copy_id == id))
+            });
+            let Some(place) = place else {
+                return Ok(false);
+            };
+            let present: Vec<&str> = match &copies[place] {
+                AttributeValue::M(copy) => attributes
+                    .iter()
+                    .copied()
+                    .filter(|a| copy.contains_key(*a))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            if present.is_empty() {
+                return Ok(false);
+            }
+            let mut request = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(key_item(&key)))
+                .condition_expression(format!("complaints[{place}].id = :id"))
+                .expression_attribute_values(":id", s(id));
+            let mut paths = Vec::new();
+            for (i, attribute) in present.iter().enumerate() {
+                let placeholder = format!("#a{i}");
+                paths.push(format!("complaints[{place}].{placeholder}"));
+                request = request.expression_attribute_names(placeholder, *attribute);
+            }
+            match request
+                .update_expression(format!("REMOVE {}", paths.join(", ")))
+                .send()
+                .await
+            {
+                Ok(_) => return Ok(true),
+                Err(error) if super::condition_failed(&error) => continue,
+                Err(error) => return Err(StoreError::backend(error)),
+            }
+        }
+        Err(StoreError::Backend(
+            "the review queue kept moving while a complaint's copy was erased".into(),
+        ))
     }
 
     async fn set_text(

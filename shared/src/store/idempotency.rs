@@ -7,8 +7,12 @@ use time::OffsetDateTime;
 
 use super::expr::Condition;
 use super::transaction::put_if;
-use super::{Store, StoreError, indexed, keys, n, to_item};
-use crate::domain::idempotency::{IdempotencyRecord, IdempotentRequest, Replay, StoredAnswer};
+use super::{Failure, Store, from_item, indexed, keys, n, to_item};
+use crate::domain::Account;
+use crate::domain::idempotency::{
+    IdempotencyRecord, IdempotentRequest, Replay, StoredAnswer, replay_for,
+};
+use crate::gate::{Gate, Refusal};
 
 /// A request under an idempotency key, and how to render the answer to remember from
 /// what the request writes (rendered before the write, stored with it).
@@ -45,15 +49,22 @@ impl Store {
         )
     }
 
-    /// The first answer under `request`'s key, if the same request made it.
+    /// The first answer under `request`'s key, if the same request made it and the gate
+    /// still admits the caller (the account and the record in one read).
     pub async fn replay(
         &self,
+        caller: &Gate,
         request: &IdempotentRequest,
         now: OffsetDateTime,
-    ) -> Result<Replay, StoreError> {
-        let record: Option<IdempotencyRecord> = self
-            .get_as(keys::idempotency(&request.account_id, &request.key_digest))
+    ) -> Result<Replay, Failure<Refusal>> {
+        let (account, record) = self
+            .get_two(
+                keys::account(&caller.account_id),
+                keys::idempotency(&request.account_id, &request.key_digest),
+            )
             .await?;
-        Ok(IdempotencyRecord::replay(record, request, now))
+        let account: Option<Account> = account.map(from_item).transpose()?;
+        let record: Option<IdempotencyRecord> = record.map(from_item).transpose()?;
+        replay_for(caller, account.as_ref(), record, request, now).map_err(Failure::Refused)
     }
 }

@@ -109,17 +109,23 @@ pub struct LedgerCursor {
     balance: i64,
 }
 
+/// The largest balance a cursor may carry: far above any real balance, and far enough
+/// below `i64::MAX` that walking the entries under it (each at most
+/// [`crate::domain::MAX_CREDITS_PER_ENTRY`] away) can never overflow.
+pub const MAX_CURSOR_BALANCE: i64 = 1 << 50;
+
 impl LedgerCursor {
     pub fn parse(raw: &str) -> Option<Self> {
         let text = String::from_utf8(URL_SAFE_NO_PAD.decode(raw).ok()?).ok()?;
         let (id, balance) = text.split_once(':')?;
         let balance: i64 = balance.parse().ok()?;
-        (id.len() == 26 && id.bytes().all(|b| b.is_ascii_alphanumeric()) && balance >= 0).then(
-            || Self {
-                id: id.to_owned(),
-                balance,
-            },
-        )
+        (id.len() == 26
+            && id.bytes().all(|b| b.is_ascii_alphanumeric())
+            && (0..=MAX_CURSOR_BALANCE).contains(&balance))
+        .then(|| Self {
+            id: id.to_owned(),
+            balance,
+        })
     }
 
     pub fn encode(&self) -> String {
@@ -144,6 +150,9 @@ mod tests {
             "01JABCDEFGHJKMNPQRSTVWXYZ0:x",
             "short:1",
             "01JABCDEFGHJKMNPQRSTVWXY#0:1",
+            // a forged balance at the end of i64 would overflow the walk
+            "01JABCDEFGHJKMNPQRSTVWXYZ0:9223372036854775807",
+            "01JABCDEFGHJKMNPQRSTVWXYZ0:1125899906842625",
         ] {
             assert_eq!(
                 LedgerCursor::parse(&URL_SAFE_NO_PAD.encode(text)),

@@ -41,6 +41,7 @@ pub use keys::{StreamedItem, streamed_item};
 pub use ledger::LedgerCursor;
 pub use metering::{KeyAccess, Requests, count_requests};
 pub use moderation::ReviewItem;
+pub use privacy::{is_notification_cursor, is_privacy_queue_cursor};
 pub use schema::ensure_table;
 pub use sessions::RotateError;
 

@@ -23,7 +23,7 @@ use crate::domain::decide::moderation::{ActionPlan, ActionRefusal, ActionState, 
 use crate::domain::decide::staff::{self, AccountPlan, LOCAL_OPERATOR, StaffRefusal, StaffState};
 use crate::domain::{
     Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, Message, MessageId,
-    ModerationAction, QueueEntry, Role, Timestamp,
+    ModerationAction, QueueEntry, Role, ThreadId, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::store::ownership::ItemKind;
@@ -39,6 +39,7 @@ pub struct ReviewItem {
 enum Filing {
     Complaint,
     Message,
+    Thread,
     Queue,
     Reporter,
 }
@@ -46,6 +47,7 @@ enum Filing {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Deciding {
     Message,
+    Thread,
     Outcome,
     Queue,
     Audit,
@@ -86,6 +88,12 @@ impl Store {
                     put_new(&self.table, complaint_item(&plan.complaint)),
                 )
                 .part(Filing::Message, self.count_complaint(&plan))
+                .parts(plan.hides.then(|| {
+                    (
+                        Filing::Thread,
+                        self.count_in_thread(&plan.complaint.thread_id, -1),
+                    )
+                }))
                 .part(Filing::Queue, self.enqueue(&plan))
                 .part(
                     Filing::Reporter,
@@ -130,6 +138,17 @@ impl Store {
             key_item(&keys::message(&plan.complaint.message_id)),
             &set,
             condition,
+        )
+    }
+
+    /// The thread's `message_count` moved by `change` (a message hidden, removed or
+    /// restored: only visible messages count).
+    fn count_in_thread(&self, thread_id: &ThreadId, change: i64) -> TransactWriteItem {
+        update(
+            &self.table,
+            key_item(&keys::thread(thread_id)),
+            "SET message_count = message_count + :change",
+            Condition::new("attribute_exists(pk)").value(":change", n(change)),
         )
     }
 
@@ -185,6 +204,12 @@ impl Store {
                 act_on_message(moderator, state, action, reason, now).map_err(Attempt::Refused)?;
             let mut transaction = Transaction::new()
                 .part(Deciding::Message, self.decide_message(&plan))
+                .parts((plan.thread_count_change != 0).then(|| {
+                    (
+                        Deciding::Thread,
+                        self.count_in_thread(&plan.seen.thread_id, plan.thread_count_change),
+                    )
+                }))
                 .part(Deciding::Audit, audit_put(&self.table, &plan.audit))
                 .part(
                     Deciding::Author,

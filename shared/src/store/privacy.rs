@@ -187,11 +187,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<(Vec<PrivacyRequest>, Option<String>), Failure<Refusal>> {
         self.caller_account(admin, now).await?;
-        let after = cursor.and_then(|c| {
-            String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?)
-                .ok()
-                .filter(|p| p.len() < 200)
-        });
+        let after = cursor.and_then(queue_position);
         let mut query = self
             .client
             .query()
@@ -289,7 +285,7 @@ impl Store {
     ) -> Result<(Vec<Notification>, Option<String>), Failure<Refusal>> {
         self.caller_account(caller, now).await?;
         let before = cursor
-            .filter(|c| c.len() <= 40 && c.bytes().all(|b| b.is_ascii_alphanumeric()))
+            .filter(|c| is_notification_cursor(c))
             .map(|c| keys::notification(&caller.account_id, c).sk);
         let (items, more) = self
             .query_prefix(
@@ -358,4 +354,22 @@ impl Store {
             }
         }
     }
+}
+
+/// The queue position a privacy-request queue cursor holds (base64url of at most 200
+/// bytes of text), if it is one.
+fn queue_position(cursor: &str) -> Option<String> {
+    String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?)
+        .ok()
+        .filter(|p| p.len() < 200)
+}
+
+/// Whether `cursor` can be one the privacy-request queue gives out.
+pub fn is_privacy_queue_cursor(cursor: &str) -> bool {
+    queue_position(cursor).is_some()
+}
+
+/// Whether `cursor` can be one the notification list gives out (a notification's id).
+pub fn is_notification_cursor(cursor: &str) -> bool {
+    cursor.len() <= 40 && cursor.bytes().all(|b| b.is_ascii_alphanumeric())
 }

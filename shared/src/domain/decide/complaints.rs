@@ -1,5 +1,12 @@
 //! Filing a complaint about a message: who may, how often, whether it counts towards
 //! hiding the message, and when it hides it.
+//!
+//! Only a trusted reporter's complaint counts towards hiding a message on its own
+//! ([`trusted_reporter`]): an account at least [`TRUSTED_AFTER_HOURS`] hours old, or one
+//! that holds or has held credits (a purchase or a staff grant, in its ledger). Fresh
+//! free accounts still complain (moderators see every complaint in the queue), but cannot
+//! hide anyone's messages. Complaints are limited per account per hour, and per account
+//! against one author per hour.
 
 use time::OffsetDateTime;
 
@@ -15,6 +22,16 @@ use crate::gate::{Gate, Refusal};
 pub const AUTO_HIDE_ACTION: &str = "auto_hide";
 pub const AUTO_HIDE_REASON: &str =
     "Hidden after complaints from several people, until a moderator decides.";
+
+/// How old an account must be for its complaints to count towards hiding, when it never
+/// had credits.
+pub const TRUSTED_AFTER_HOURS: i64 = 24;
+
+/// Whether `reporter`'s complaints count towards hiding a message (see the module).
+pub fn trusted_reporter(reporter: &Account, now: OffsetDateTime) -> bool {
+    let age = now - reporter.created_at.time();
+    age >= time::Duration::hours(TRUSTED_AFTER_HOURS) || reporter.ledger_head.is_some()
+}
 
 /// What a complaint is decided on: the message and the reporter's account, read
 /// together.
@@ -98,12 +115,22 @@ pub fn file_complaint(
         Some(w) if *w == window => reporter.complaints_in_window,
         _ => 0,
     };
-    if filed_this_hour >= settings.complaints_per_hour {
+    let mut against_authors = match &reporter.complaint_window {
+        Some(w) if *w == window => reporter.complained_authors.clone(),
+        _ => Default::default(),
+    };
+    let against_author = against_authors
+        .entry(message.author_id.clone())
+        .or_insert(0);
+    if filed_this_hour >= settings.complaints_per_hour
+        || *against_author >= settings.complaints_per_author_per_hour
+    {
         return Err(ComplaintRefusal::TooMany {
             retry_after_seconds: seconds_to_next_hour(now),
         });
     }
-    let counted = message.author_id != reporter.id;
+    *against_author += 1;
+    let counted = message.author_id != reporter.id && trusted_reporter(&reporter, now);
     let open = message.open_complaints + 1;
     let counted_total = message.counted_complaints + u32::from(counted);
     let hides = counted
@@ -146,6 +173,7 @@ pub fn file_complaint(
             account_id: reporter.id.clone(),
             update: AccountUpdate {
                 complaint_window: Some((window, filed_this_hour + 1)),
+                complained_authors: Some(against_authors),
                 ..Default::default()
             },
             requires: vec![
@@ -158,11 +186,11 @@ pub fn file_complaint(
 }
 
 /// The hour `now` falls in, as the reporter's count window names it: `YYYY-MM-DDTHH`.
-fn hour_of(now: OffsetDateTime) -> String {
+pub(crate) fn hour_of(now: OffsetDateTime) -> String {
     rfc3339::format(now)[..13].to_owned()
 }
 
-fn seconds_to_next_hour(now: OffsetDateTime) -> u32 {
+pub(crate) fn seconds_to_next_hour(now: OffsetDateTime) -> u32 {
     let into_hour = u32::from(now.minute()) * 60 + u32::from(now.second());
     (3600 - into_hour).max(1)
 }
@@ -189,6 +217,7 @@ mod tests {
         ModerationSettings {
             hide_threshold: 3,
             complaints_per_hour: 2,
+            complaints_per_author_per_hour: 2,
         }
     }
 
@@ -265,6 +294,91 @@ mod tests {
             assert_eq!(plan.message.seen_open, counted + 1, "{why}");
             assert_eq!(plan.message.seen_status, status, "{why}");
         }
+    }
+
+    #[test]
+    fn only_a_trusted_reporters_complaint_counts_towards_hiding() {
+        let author = account(&[]);
+        let message = message_by(&author);
+        let hours = |h: i64| Timestamp::at(NOW - time::Duration::hours(h));
+        // (account age, has had credits) → counted
+        let cases = [
+            (hours(25), false, true, "a day old"),
+            (hours(24), false, true, "exactly a day old"),
+            (hours(23), false, false, "a fresh free account"),
+            (
+                hours(0),
+                true,
+                true,
+                "fresh, but bought or was granted credits",
+            ),
+        ];
+        for (created_at, credits, counted, why) in cases {
+            let mut reporter = account(&[]);
+            reporter.created_at = created_at;
+            reporter.ledger_head = credits.then(|| "01JABCDEFGHJKMNPQRSTVWXYZ0".to_owned());
+            assert_eq!(trusted_reporter(&reporter, NOW), counted, "{why}");
+            let mut seen = message.clone();
+            seen.counted_complaints = 2;
+            let plan = file_complaint(
+                &gate_of(&reporter),
+                ComplaintState {
+                    message: Some(seen),
+                    reporter: Some(reporter.clone()),
+                },
+                &complaint(),
+                &settings(),
+                NOW,
+            )
+            .unwrap();
+            assert_eq!(plan.complaint.counted, counted, "{why}");
+            assert_eq!(plan.hides, counted, "{why}: the third counted one hides");
+        }
+    }
+
+    #[test]
+    fn each_account_files_a_few_complaints_an_hour_against_one_author() {
+        let author = account(&[]);
+        let other = account(&[]);
+        let mut reporter = account(&[]);
+        reporter.complaint_window = Some("2027-03-01T10".into());
+        reporter.complaints_in_window = 1;
+        reporter.complained_authors = [(author.id.clone(), 2)].into();
+        let settings = ModerationSettings {
+            complaints_per_hour: 10,
+            ..settings()
+        };
+        let file = |reporter: &Account, message: Message| {
+            file_complaint(
+                &gate_of(reporter),
+                ComplaintState {
+                    message: Some(message),
+                    reporter: Some(reporter.clone()),
+                },
+                &complaint(),
+                &settings,
+                NOW,
+            )
+        };
+        assert_eq!(
+            file(&reporter, message_by(&author)).err(),
+            Some(ComplaintRefusal::TooMany {
+                retry_after_seconds: 2670
+            }),
+            "the limit against this author this hour"
+        );
+        let plan = file(&reporter, message_by(&other)).unwrap();
+        assert_eq!(
+            plan.reporter.update.complained_authors,
+            Some([(author.id.clone(), 2), (other.id.clone(), 1)].into())
+        );
+        // the next hour starts again
+        reporter.complaint_window = Some("2027-03-01T09".into());
+        let plan = file(&reporter, message_by(&author)).unwrap();
+        assert_eq!(
+            plan.reporter.update.complained_authors,
+            Some([(author.id.clone(), 1)].into())
+        );
     }
 
     #[test]

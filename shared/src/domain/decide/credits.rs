@@ -6,9 +6,9 @@ use time::OffsetDateTime;
 
 use super::Seen;
 use crate::domain::{
-    Account, AccountCondition, AccountId, AccountUpdate, AccountWrite, AuditEntry, AuditEntryId,
-    LedgerEntry, LedgerKind, Money, Purchase, PurchaseStatus, Tariff, TariffId, TariffName,
-    Timestamp,
+    Account, AccountCondition, AccountId, AccountStatus, AccountUpdate, AccountWrite, AuditEntry,
+    AuditEntryId, LedgerEntry, LedgerKind, Money, Purchase, PurchaseStatus, Tariff, TariffId,
+    TariffName, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::ids::new_id_after;
@@ -330,6 +330,8 @@ pub enum GrantRefusal {
     OwnAccount,
     /// The idempotency key was used before: its first answer is to be replayed.
     KeyUsed,
+    /// The account was erased: closed for good, it is given nothing again.
+    Closed,
 }
 
 /// What a grant is decided on: the admin's account and the target's, read together.
@@ -364,6 +366,10 @@ pub fn grant_credits(
     if *target == gate.account_id {
         return Err(GrantRefusal::OwnAccount);
     }
+    let target_status = state.target.as_ref().map(|account| account.status);
+    if target_status == Some(AccountStatus::Closed) {
+        return Err(GrantRefusal::Closed);
+    }
     let at = Timestamp::at(now);
     let audit = AuditEntry {
         id: AuditEntryId::new(),
@@ -381,7 +387,7 @@ pub fn grant_credits(
         reference: audit.id.to_string(),
         reason: Some(reason.to_owned()),
     };
-    let ledger = change_balance(
+    let mut ledger = change_balance(
         &change,
         Seen::Read(state.target),
         None,
@@ -393,6 +399,13 @@ pub fn grant_credits(
         BalanceRefusal::Gate(refusal) => GrantRefusal::Gate(refusal),
         BalanceRefusal::Insufficient { .. } => unreachable!("a grant adds credits"),
     })?;
+    if let Some(status) = target_status {
+        // Not erased since it was read: erased is final.
+        ledger
+            .account
+            .requires
+            .push(AccountCondition::StatusAsRead(status));
+    }
     Ok(GrantPlan {
         ledger,
         audit,
@@ -537,6 +550,22 @@ mod tests {
         assert_eq!(
             grant_credits(&gate, state(None), &ada.id, 5, "x", NOW).err(),
             Some(GrantRefusal::NoSuchAccount)
+        );
+        assert!(
+            plan.ledger
+                .account
+                .requires
+                .contains(&AccountCondition::StatusAsRead(AccountStatus::Active)),
+            "an erasure between the read and the write refuses the grant"
+        );
+        // erased is final: no credits for a closed account
+        let erased = Account {
+            status: AccountStatus::Closed,
+            ..ada.clone()
+        };
+        assert_eq!(
+            grant_credits(&gate, state(Some(erased)), &ada.id, 5, "x", NOW).err(),
+            Some(GrantRefusal::Closed)
         );
     }
 

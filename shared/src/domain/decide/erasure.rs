@@ -93,12 +93,33 @@ pub enum ItemScrub {
         attribute: &'static str,
         text: String,
     },
+    /// Remove these attributes from the copy of this record that the review queue keeps
+    /// for moderators (a complaint still open), if there is one.
+    RemoveFromQueueCopy(Vec<&'static str>),
+}
+
+/// What of a kind's records the review queue copies, and erasure removes from the copy
+/// too (whether or not the record itself still has it: a retry after a crash).
+fn queue_copy(kind: ItemKind) -> Option<&'static [&'static str]> {
+    match kind {
+        ItemKind::Complaint => Some(&["comment"]),
+        _ => None,
+    }
 }
 
 /// The writes the first step makes to one item of `kind`, for an account whose names
 /// and addresses are `personal`; none when the item has nothing to erase. Each can be
 /// repeated with the same result.
 pub fn scrub(kind: ItemKind, item: &impl ItemText, personal: &[String]) -> Vec<ItemScrub> {
+    let mut writes = scrub_record(kind, item, personal);
+    if let Some(attributes) = queue_copy(kind) {
+        writes.push(ItemScrub::RemoveFromQueueCopy(attributes.to_vec()));
+    }
+    writes
+}
+
+/// The writes to the record itself.
+fn scrub_record(kind: ItemKind, item: &impl ItemText, personal: &[String]) -> Vec<ItemScrub> {
     match rule(kind) {
         Rule::Keep | Rule::Last => Vec::new(),
         Rule::Delete => vec![ItemScrub::Delete],
@@ -299,9 +320,17 @@ mod tests {
             (
                 ItemKind::Complaint,
                 item(&[("comment", "mine"), ("reason", "spam")]),
-                vec![ItemScrub::RemoveAttributes(vec!["comment"])],
+                vec![
+                    ItemScrub::RemoveAttributes(vec!["comment"]),
+                    ItemScrub::RemoveFromQueueCopy(vec!["comment"]),
+                ],
             ),
-            (ItemKind::Complaint, item(&[("reason", "spam")]), vec![]),
+            // the record's comment gone already (a retry): the queue's copy still goes
+            (
+                ItemKind::Complaint,
+                item(&[("reason", "spam")]),
+                vec![ItemScrub::RemoveFromQueueCopy(vec!["comment"])],
+            ),
             (
                 ItemKind::PrivacyRequest,
                 item(&[("details", "x"), ("response", "y")]),

@@ -16,6 +16,7 @@ pub mod posting;
 pub mod privacy;
 pub mod sessions;
 pub mod staff;
+pub mod uploads;
 
 /// What the store read for a decision: nothing yet (a write's first attempt may go
 /// blind, its conditions doing the checking), or the item as it was (absent: `None`).

@@ -47,6 +47,8 @@ pub struct ActionPlan {
     pub audit: AuditEntry,
     /// How many open complaints it settled.
     pub settled: u32,
+    /// What the thread's `message_count` moves by (only visible messages count).
+    pub thread_count_change: i64,
 }
 
 /// `action` on the message read, by the moderator the gate names, for `reason`. It
@@ -110,6 +112,7 @@ pub fn act_on_message(
     };
     Ok(ActionPlan {
         settled: seen.open_complaints,
+        thread_count_change: decided.thread_count() - seen.thread_count(),
         seen,
         decided,
         outcome,
@@ -178,6 +181,12 @@ mod tests {
                     assert_eq!(plan.decided.open_complaints, 0, "{why}");
                     assert_eq!(plan.decided.counted_complaints, 0, "{why}");
                     assert_eq!(plan.settled, 3, "{why}");
+                    let count_change = match (status, next) {
+                        (Visible, Hidden | Removed) => -1,
+                        (Hidden, Visible) => 1,
+                        _ => 0,
+                    };
+                    assert_eq!(plan.thread_count_change, count_change, "{why}");
                     assert_eq!(plan.seen, message, "{why}");
                     let outcome = plan.outcome.unwrap();
                     assert_eq!(outcome.round, 2, "{why}");

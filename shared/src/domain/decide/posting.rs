@@ -6,8 +6,8 @@ use time::OffsetDateTime;
 use super::Seen;
 use super::credits::{BalanceChange, BalanceRefusal, Knowing, LedgerPlan, change_balance};
 use crate::domain::{
-    Account, ActionCosts, LanguageTag, LedgerKind, Message, MessageId, MessageKind, MessageText,
-    Revision, Thread, ThreadId, ThreadTitle, Timestamp, UploadId, Viewer, Voice,
+    Account, ActionCosts, LanguageTag, LedgerKind, Message, MessageId, MessageKind, MessageStatus,
+    MessageText, Revision, Thread, ThreadId, ThreadTitle, Timestamp, UploadId, Viewer, Voice,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -241,6 +241,9 @@ pub enum EditRefusal {
     TooManyEdits,
     /// The message changed since it was first read (another edit): nothing was written.
     Changed,
+    /// Hidden (under review) or removed: its text stays as the moderator read it, so
+    /// an edit cannot clean it up for a restore and put the offence back afterwards.
+    Moderated(MessageStatus),
 }
 
 /// What an edit is decided on: the message and the caller's account, read together,
@@ -281,6 +284,9 @@ pub fn edit_message(
         .ok_or(EditRefusal::NoSuchMessage)?;
     if message.author_id != gate.account_id {
         return Err(EditRefusal::NotAuthor);
+    }
+    if message.status != MessageStatus::Visible {
+        return Err(EditRefusal::Moderated(message.status));
     }
     let Some(replaced) = message
         .text
@@ -323,8 +329,8 @@ pub fn edit_message(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::AccountCondition;
     use crate::domain::decide::tests::{account, gate_of, message_by};
-    use crate::domain::{AccountCondition, MessageStatus};
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2027-03-01 10:15:30 UTC);
@@ -502,5 +508,16 @@ mod tests {
             edit_message(&gate, state(hidden_from_others, None), &new_text, NOW).err(),
             Some(EditRefusal::NoSuchMessage)
         );
+        // the author's own message under review, or removed: not edited until decided
+        for status in [MessageStatus::Hidden, MessageStatus::Removed] {
+            let moderated = Message {
+                status,
+                ..message.clone()
+            };
+            assert_eq!(
+                edit_message(&gate, state(moderated, None), &new_text, NOW).err(),
+                Some(EditRefusal::Moderated(status))
+            );
+        }
     }
 }

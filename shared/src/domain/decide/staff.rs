@@ -29,6 +29,9 @@ pub enum StaffRefusal {
     OwnAdminRole,
     /// Moderators cannot block admins.
     TargetIsAdmin,
+    /// The account was erased: closed for good, it is never unblocked, blocked, given
+    /// roles or credits again.
+    Closed,
 }
 
 /// A staff change to an account: the write, its audit entry (written with it), the
@@ -95,8 +98,12 @@ pub fn block_account(
         write: AccountWrite {
             account_id: seen.id.clone(),
             update,
-            // Not an admin when it was read, and still not when it is written.
-            requires: vec![AccountCondition::RolesAsRead(seen.roles.clone())],
+            // Not an admin when it was read, and still not when it is written; not
+            // erased since.
+            requires: vec![
+                AccountCondition::RolesAsRead(seen.roles.clone()),
+                AccountCondition::StatusAsRead(seen.status),
+            ],
         },
         audit,
         actor: Some(AccountWrite::gate_check(gate)),
@@ -174,7 +181,7 @@ pub fn set_roles(
     if *target == gate.account_id && !roles.contains(&Role::Admin) {
         return Err(StaffRefusal::OwnAdminRole);
     }
-    let seen = state.target.ok_or(StaffRefusal::NoSuchAccount)?;
+    let seen = live_target(state.target)?;
     let mut plan = roles_plan(gate.account_id.clone().into(), seen, roles, now);
     if *target == gate.account_id {
         // The admin's own account: a transaction writes an item once, so its one write
@@ -199,7 +206,7 @@ pub fn set_roles_by_operator(
     requested: &[Role],
     now: OffsetDateTime,
 ) -> Result<AccountPlan, StaffRefusal> {
-    let seen = target.ok_or(StaffRefusal::NoSuchAccount)?;
+    let seen = live_target(target)?;
     let roles = roles_to_assign(requested);
     Ok(roles_plan(
         Actor::Operator(operator.to_owned()),
@@ -218,7 +225,7 @@ pub fn appoint_first_admin(
     account: Option<Account>,
     now: OffsetDateTime,
 ) -> Option<AccountPlan> {
-    let seen = account.filter(|a| !a.has_role(Role::Admin))?;
+    let seen = account.filter(|a| !a.has_role(Role::Admin) && a.status != AccountStatus::Closed)?;
     let seen_roles = seen.roles.clone();
     let mut roles = seen.roles.clone();
     roles.push(Role::Admin);
@@ -254,7 +261,8 @@ fn roles_plan(actor: Actor, seen: Account, roles: Vec<Role>, now: OffsetDateTime
         write: AccountWrite {
             account_id: changed.id.clone(),
             update,
-            requires: Vec::new(),
+            // Not erased since it was read: erased is final.
+            requires: vec![AccountCondition::StatusAsRead(changed.status)],
         },
         audit,
         actor: None,
@@ -274,7 +282,16 @@ fn other_account(
     if *target == gate.account_id {
         return Err(StaffRefusal::Own);
     }
-    state.target.ok_or(StaffRefusal::NoSuchAccount)
+    live_target(state.target)
+}
+
+/// The target, unless it is missing or erased (closed for good).
+fn live_target(target: Option<Account>) -> Result<Account, StaffRefusal> {
+    match target {
+        None => Err(StaffRefusal::NoSuchAccount),
+        Some(account) if account.status == AccountStatus::Closed => Err(StaffRefusal::Closed),
+        Some(account) => Ok(account),
+    }
 }
 
 fn audit(
@@ -331,7 +348,10 @@ mod tests {
         .unwrap();
         assert_eq!(
             plan.write.requires,
-            [AccountCondition::RolesAsRead(target.roles.clone())]
+            [
+                AccountCondition::RolesAsRead(target.roles.clone()),
+                AccountCondition::StatusAsRead(AccountStatus::Active),
+            ]
         );
         assert!(plan.write.update.end_every_session);
         assert_eq!(plan.write.update.count_on_record, Some(RecordCount::Blocks));
@@ -419,6 +439,80 @@ mod tests {
     }
 
     #[test]
+    fn erased_is_final_no_block_unblock_roles_or_first_admin() {
+        let moderator = account(&[Role::Moderator]);
+        let admin = account(&[Role::Admin]);
+        let mut erased = account(&[]);
+        erased.status = AccountStatus::Closed;
+        let state = |staff: &Account| StaffState {
+            staff: Some(staff.clone()),
+            target: Some(erased.clone()),
+        };
+        let admin_gate = Gate {
+            required_role: Some(Role::Admin),
+            ..gate_of(&admin)
+        };
+        let cases: [(&str, Result<(), StaffRefusal>); 4] = [
+            (
+                "unblock",
+                unblock_account(
+                    &moderator_gate(&moderator),
+                    state(&moderator),
+                    &erased.id,
+                    NOW,
+                )
+                .map(drop),
+            ),
+            (
+                "block",
+                block_account(
+                    &moderator_gate(&moderator),
+                    state(&moderator),
+                    &erased.id,
+                    None,
+                    "Spam.",
+                    NOW,
+                )
+                .map(drop),
+            ),
+            (
+                "roles",
+                set_roles(&admin_gate, state(&admin), &erased.id, &[Role::Admin], NOW).map(drop),
+            ),
+            (
+                "operator roles",
+                set_roles_by_operator("ops", Some(erased.clone()), &[Role::Admin], NOW).map(drop),
+            ),
+        ];
+        for (what, decided) in cases {
+            assert_eq!(decided, Err(StaffRefusal::Closed), "{what}");
+        }
+        assert_eq!(
+            appoint_first_admin("ops", "new stack", Some(erased.clone()), NOW),
+            None
+        );
+        // a role change is conditioned on the status it read: an erasure in between
+        // refuses the write
+        let live = account(&[]);
+        let plan = set_roles(
+            &admin_gate,
+            StaffState {
+                staff: Some(admin.clone()),
+                target: Some(live.clone()),
+            },
+            &live.id,
+            &[Role::Mentor],
+            NOW,
+        )
+        .unwrap();
+        assert!(
+            plan.write
+                .requires
+                .contains(&AccountCondition::StatusAsRead(AccountStatus::Active))
+        );
+    }
+
+    #[test]
     fn lifting_a_block_that_is_not_there_changes_nothing() {
         let moderator = account(&[Role::Moderator]);
         let mut blocked = account(&[]);
@@ -486,7 +580,13 @@ mod tests {
             kept.changed.roles,
             [Role::User, Role::Admin, Role::Moderator]
         );
-        assert_eq!(kept.write.requires, [AccountCondition::Gate(gate.clone())]);
+        assert_eq!(
+            kept.write.requires,
+            [
+                AccountCondition::StatusAsRead(AccountStatus::Active),
+                AccountCondition::Gate(gate.clone())
+            ]
+        );
         assert_eq!(kept.actor, None);
         let user = account(&[]);
         let plan = set_roles(
@@ -505,7 +605,10 @@ mod tests {
             plan.write.update.roles,
             Some(vec![Role::User, Role::Mentor])
         );
-        assert!(plan.write.requires.is_empty());
+        assert_eq!(
+            plan.write.requires,
+            [AccountCondition::StatusAsRead(AccountStatus::Active)]
+        );
         assert_eq!(plan.actor, Some(AccountWrite::gate_check(&gate)));
         assert_eq!(plan.audit.reason, "roles: user, mentor");
         assert_eq!(plan.audit.actor_id, admin.id);
@@ -518,7 +621,10 @@ mod tests {
         assert_eq!(plan.changed.roles, [Role::User, Role::Mentor, Role::Admin]);
         assert_eq!(
             plan.write.requires,
-            [AccountCondition::RolesAsRead(user.roles.clone())]
+            [
+                AccountCondition::StatusAsRead(AccountStatus::Active),
+                AccountCondition::RolesAsRead(user.roles.clone())
+            ]
         );
         assert_eq!(plan.audit.action, "roles.first_admin");
         assert_eq!(plan.audit.actor_id, Actor::Operator("Grace".into()));

@@ -66,6 +66,9 @@ pub struct VoiceView<'a> {
     content_type: &'a str,
     size_bytes: i64,
     sha256: &'a str,
+    /// Measured from the file when it was posted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration_seconds: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -113,6 +116,7 @@ impl<'a> MessageView<'a> {
                 content_type: &voice.content_type,
                 size_bytes: voice.size_bytes,
                 sha256: &voice.sha256,
+                duration_seconds: voice.duration_seconds(),
             }),
             reply_to: message.reply_to.as_ref().map(ToString::to_string),
             created_at: message.created_at,

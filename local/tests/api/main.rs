@@ -22,4 +22,5 @@ mod sessions;
 mod soak;
 mod stack;
 mod stripe_stub;
+mod voice;
 mod web_client;

@@ -156,7 +156,7 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         )
         .await;
     assert_eq!(edited.status(), StatusCode::OK, "a revision");
-    let recording = b"OggS my recording".to_vec();
+    let recording = crate::voice::fixture("sentence.ogg");
     let slot = app.upload_slot(&user, "audio/ogg", &recording).await;
     let put = put_upload(&slot, &slot["upload_headers"], recording.clone()).await;
     assert!(put.status().is_success());

@@ -35,8 +35,8 @@ pub use account_update::{
 pub use audit::{Actor, AuditEntry};
 pub use content_rules::{ContentRules, ContentViolation};
 pub use conversation::{
-    Author, MAX_VOICE_BYTES, Message, MessageKind, Revision, Sha256Base64, Thread,
-    VOICE_CONTENT_TYPES, Voice, VoiceContentType, parse_voice_size,
+    Author, MAX_VOICE_BYTES, MAX_VOICE_DURATION, Message, MessageKind, Revision, Sha256Base64,
+    Thread, VOICE_CONTENT_TYPES, Voice, VoiceContentType, parse_voice_size, voice_limits,
 };
 pub use country::CountryCode;
 pub use credits::{

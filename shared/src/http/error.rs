@@ -12,6 +12,7 @@ use crate::domain::decide::erasure::ErasureRefusal;
 use crate::domain::decide::moderation::ActionRefusal;
 use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
+use crate::domain::decide::recording::RecordingRefusal;
 use crate::domain::decide::sessions::LoginRefusal;
 use crate::domain::decide::staff::StaffRefusal;
 use crate::gate::Refusal;
@@ -482,6 +483,39 @@ impl From<PostRefusal> for ApiError {
                 detail: "This upload is already attached to a message.".into(),
             },
             PostRefusal::KeyUsed => Self::Internal("a used key is replayed, not refused".into()),
+        }
+    }
+}
+
+impl From<RecordingRefusal> for ApiError {
+    fn from(refusal: RecordingRefusal) -> Self {
+        let mismatch = |detail: &str| Self::Unprocessable {
+            code: "upload_mismatch",
+            detail: detail.to_owned(),
+        };
+        match refusal {
+            RecordingRefusal::NotAnAcceptedType => {
+                mismatch("The upload is not one of the accepted audio types.")
+            }
+            RecordingRefusal::Size => mismatch("The upload is empty or larger than 10 MiB."),
+            RecordingRefusal::NoChecksum => mismatch("The upload was not sent with its SHA-256."),
+            RecordingRefusal::ChecksumMismatch => {
+                mismatch("The upload's bytes do not match its SHA-256.")
+            }
+            RecordingRefusal::InvalidAudio(reason) => {
+                tracing::info!(%reason, "a voice upload is not audio in its declared container");
+                Self::Unprocessable {
+                    code: "invalid_audio",
+                    detail: "The upload is not an audio recording in the container its content type names (Ogg/Opus, WebM/Opus, MP3 or MP4/AAC).".into(),
+                }
+            }
+            RecordingRefusal::TooLong { limit } => Self::Unprocessable {
+                code: "recording_too_long",
+                detail: format!(
+                    "A recording may last at most {} minutes.",
+                    limit.as_secs() / 60
+                ),
+            },
         }
     }
 }

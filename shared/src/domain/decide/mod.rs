@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod outbox;
 pub mod posting;
 pub mod privacy;
+pub mod recording;
 pub mod sessions;
 pub mod staff;
 

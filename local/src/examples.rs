@@ -38,6 +38,7 @@ use natives_shared::archive::DeclaredObject;
 use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password};
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::decide::accounts::{NewAccount, register};
+use natives_shared::domain::decide::corrections::NewCorrection;
 use natives_shared::domain::decide::credits::CheckoutPayment;
 use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
 use natives_shared::domain::decide::recording::{StagedRecording, verify_recording};
@@ -135,6 +136,10 @@ pub async fn fill(
         )
         .await?;
         text = text.replace("REPLACE_WITH_OTHERS_MESSAGE_ID", &message.to_string());
+    }
+    if text.contains("REPLACE_WITH_CORRECTED_MESSAGE_ID") {
+        let message = corrected_message(app, keys).await?;
+        text = text.replace("REPLACE_WITH_CORRECTED_MESSAGE_ID", &message.to_string());
     }
     if text.contains("REPLACE_WITH_BLOCKED_ACCOUNT_ID") {
         let other = new_account(app, keys, &[]).await?;
@@ -437,6 +442,30 @@ async fn post(
         .await
         .map_err(|failure| format!("an example post was refused: {failure}"))?;
     Ok(plan.message.id)
+}
+
+/// Someone's message that a third account corrected.
+async fn corrected_message(app: &App, keys: &Ed25519KeyPair) -> Result<MessageId, BoxError> {
+    let rules = ContentRules::default();
+    let author = new_account(app, keys, &[]).await?;
+    let message = post(
+        app,
+        &author,
+        PostContent::Text(MessageText::parse("I have went home.", &rules).expect("sample text")),
+    )
+    .await?;
+    let corrector = new_account(app, keys, &[]).await?;
+    let correction = NewCorrection {
+        message_id: message.clone(),
+        revision: 0,
+        corrected_text: MessageText::parse("I went home.", &rules).expect("sample text"),
+        note: None,
+    };
+    app.store
+        .correct_message(&gate_of(&corrector), &correction, 0, None, app.now())
+        .await
+        .map_err(|failure| format!("an example correction was refused: {failure}"))?;
+    Ok(message)
 }
 
 /// A voice message by `account`: the recording uploaded to staging with a presigned

@@ -88,6 +88,9 @@ pub struct Message {
     pub open_complaints: u32,
     #[serde(default)]
     pub counted_complaints: u32,
+    /// Corrections others made of its texts.
+    #[serde(default)]
+    pub corrections_count: u32,
 }
 
 /// An earlier text of a message: revision `number` was its text from `created_at`

@@ -16,6 +16,7 @@ pub enum ItemKind {
     ThreadStarted,
     Message,
     Revision,
+    Correction,
     UploadClaim,
     Complaint,
     ComplaintOutcome,
@@ -32,7 +33,7 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 25] = [
         Self::Account,
         Self::EmailClaim,
         Self::SessionFamily,
@@ -45,6 +46,7 @@ impl ItemKind {
         Self::ThreadStarted,
         Self::Message,
         Self::Revision,
+        Self::Correction,
         Self::UploadClaim,
         Self::Complaint,
         Self::ComplaintOutcome,

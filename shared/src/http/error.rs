@@ -7,6 +7,7 @@ use serde_json::json;
 use crate::domain::FieldError;
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::complaints::ComplaintRefusal;
+use crate::domain::decide::corrections::CorrectionRefusal;
 use crate::domain::decide::credits::{CheckoutRefusal, GrantRefusal};
 use crate::domain::decide::erasure::ErasureRefusal;
 use crate::domain::decide::moderation::ActionRefusal;
@@ -483,6 +484,42 @@ impl From<PostRefusal> for ApiError {
                 detail: "This upload is already attached to a message.".into(),
             },
             PostRefusal::KeyUsed => Self::Internal("a used key is replayed, not refused".into()),
+        }
+    }
+}
+
+impl From<CorrectionRefusal> for ApiError {
+    fn from(refusal: CorrectionRefusal) -> Self {
+        match refusal {
+            CorrectionRefusal::Gate(refusal) => refusal.into(),
+            CorrectionRefusal::NoSuchMessage => Self::NotFound,
+            CorrectionRefusal::OwnMessage => {
+                Self::forbidden("Your own messages are edited, not corrected.")
+            }
+            CorrectionRefusal::Voice => Self::Unprocessable {
+                code: "voice_not_correctable",
+                detail: "A recording has no text to correct.".into(),
+            },
+            CorrectionRefusal::NoSuchRevision { current } => Self::Unprocessable {
+                code: "revision_not_found",
+                detail: format!(
+                    "`revision` names no text of this message: 0 (as posted) to {current}."
+                ),
+            },
+            CorrectionRefusal::Unchanged => Self::Unprocessable {
+                code: "correction_unchanged",
+                detail: "The corrected text is the text it corrects.".into(),
+            },
+            CorrectionRefusal::Insufficient {
+                required,
+                available,
+            } => Self::InsufficientCredits {
+                required,
+                available,
+            },
+            CorrectionRefusal::KeyUsed => {
+                Self::Internal("a used key is replayed, not refused".into())
+            }
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod complaints;
+pub mod corrections;
 pub mod credits;
 pub mod erasure;
 pub mod moderation;
@@ -109,6 +110,7 @@ pub(crate) mod tests {
             complaint_round: 0,
             open_complaints: 0,
             counted_complaints: 0,
+            corrections_count: 0,
         }
     }
 }

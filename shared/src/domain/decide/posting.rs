@@ -234,6 +234,7 @@ fn message(
         complaint_round: 0,
         open_complaints: 0,
         counted_complaints: 0,
+        corrections_count: 0,
     }
 }
 

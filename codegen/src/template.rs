@@ -27,6 +27,7 @@ pub fn secret_parameter(secret: Secret) -> &'static str {
         Secret::JwtPrivateKey => "JwtPrivateKeyParameter",
         Secret::StripeSecretKey => "StripeSecretKeyParameter",
         Secret::StripeWebhookSecret => "StripeWebhookSecretParameter",
+        Secret::EmailCodeKey => "EmailCodeKeyParameter",
     }
 }
 
@@ -82,7 +83,7 @@ pub fn permission_variables(resource: Resource) -> Vec<(&'static str, Setting)> 
             ("CHECKOUT_SUCCESS_URL", Parameter("CheckoutSuccessUrl")),
             ("CHECKOUT_CANCEL_URL", Parameter("CheckoutCancelUrl")),
         ]),
-        Secret::StripeWebhookSecret => {}
+        Secret::StripeWebhookSecret | Secret::EmailCodeKey => {}
     }
     variables
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 use natives_shared::archive::Archive;
 use natives_shared::auth::Ed25519KeyPair;
-use natives_shared::auth::{TokenSigner, TokenVerifier};
+use natives_shared::auth::{CodeKey, TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
 use natives_shared::config::{ConfigError, Settings};
 use natives_shared::http::ApiError;
@@ -32,6 +32,8 @@ pub struct App {
     signer: Option<TokenSigner>,
     /// Only functions whose row grants them a bucket build an S3 client.
     archive: Option<Archive>,
+    /// Only functions that send or check e-mailed codes are given the code key.
+    code_key: Option<CodeKey>,
 }
 
 /// Where checkouts are opened.
@@ -119,7 +121,14 @@ impl App {
         } else {
             Mailer::log()
         };
+        let code_key = settings
+            .email_code_key
+            .as_deref()
+            .map(CodeKey::new)
+            .transpose()
+            .map_err(|e| ConfigError(e.to_string()))?;
         Ok(Self {
+            code_key,
             store: Store::connect(sdk, &settings.table_name)
                 .with_index_settle(settings.index_settle),
             mailer,
@@ -155,6 +164,12 @@ impl App {
     pub fn signer(&self) -> Result<&TokenSigner, ApiError> {
         self.signer.as_ref().ok_or_else(|| {
             ApiError::Internal("JWT_PRIVATE_KEY is not configured for this function".into())
+        })
+    }
+
+    pub fn code_key(&self) -> Result<&CodeKey, ApiError> {
+        self.code_key.as_ref().ok_or_else(|| {
+            ApiError::Internal("EMAIL_CODE_KEY is not configured for this function".into())
         })
     }
 

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod addresses;
 pub mod app;
 pub mod binaries;
 pub mod conversations;
@@ -12,6 +13,7 @@ pub mod idempotency;
 pub mod lambda;
 pub mod me;
 pub mod moderation;
+pub mod passwords;
 pub mod privacy;
 pub mod routing;
 pub mod sessions;

@@ -9,6 +9,7 @@ pub mod examples;
 pub mod faults;
 pub mod gateway;
 pub mod invoke;
+pub mod outbox;
 pub mod seed;
 pub mod services;
 pub mod stack;

@@ -16,6 +16,7 @@ mod gate;
 mod helpers;
 mod idempotency;
 mod index_lag;
+mod lifecycle;
 mod me;
 mod moderation;
 mod privacy;

@@ -6,6 +6,8 @@
 pub enum ItemKind {
     Account,
     EmailClaim,
+    EmailCode,
+    EmailChange,
     SessionFamily,
     RefreshToken,
     LedgerEntry,
@@ -33,9 +35,11 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 25] = [
+    pub const ALL: [Self; 27] = [
         Self::Account,
         Self::EmailClaim,
+        Self::EmailCode,
+        Self::EmailChange,
         Self::SessionFamily,
         Self::RefreshToken,
         Self::LedgerEntry,

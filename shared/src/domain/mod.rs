@@ -11,6 +11,7 @@ mod credits;
 mod currency;
 pub mod decide;
 mod email;
+mod email_code;
 pub mod export;
 pub mod idempotency;
 mod ids;
@@ -47,6 +48,7 @@ pub use credits::{
 };
 pub use currency::Currency;
 pub use email::Email;
+pub use email_code::{CodePurpose, EmailChangeRecord, EmailCode};
 pub use ids::{
     AccountId, AuditEntryId, CorrectionId, MessageId, ParseId, SessionId, ThreadId, UploadId,
 };

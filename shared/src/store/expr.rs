@@ -104,6 +104,7 @@ macro_rules! with_placeholders {
 
 with_placeholders!(
     UpdateBuilder,
+    aws_sdk_dynamodb::types::builders::DeleteBuilder,
     ConditionCheckBuilder,
     PutBuilder,
     aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,

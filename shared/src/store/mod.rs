@@ -10,6 +10,7 @@ mod conversation_reads;
 mod conversations;
 mod corrections;
 mod credits;
+mod email_codes;
 mod erasure;
 mod export;
 pub(crate) mod expr;

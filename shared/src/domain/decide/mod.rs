@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod complaints;
 pub mod corrections;
 pub mod credits;
+pub mod email_codes;
 pub mod erasure;
 pub mod moderation;
 pub mod outbox;

@@ -323,6 +323,22 @@ crate::spec::function_table! {
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, QUERY, BATCH_GET]).on(&[THREADS, ACCOUNTS])],
         },
+        PostCorrection {
+            name: "post-correction",
+            binary: Core,
+            route: ("POST", "/v1/messages/{message_id}/corrections"),
+            handler: crate::conversations::post_correction::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, BATCH_GET, PUT, UPDATE]).on(&[THREADS, ACCOUNTS, IDEMPOTENCY])],
+        },
+        ListCorrections {
+            name: "list-corrections",
+            binary: Core,
+            route: ("GET", "/v1/messages/{message_id}/corrections"),
+            handler: crate::conversations::list_corrections::handle,
+            dynamodb_requests: 3,
+            permissions: &[dynamodb(&[GET, QUERY, BATCH_GET]).on(&[THREADS, ACCOUNTS])],
+        },
         GetVoice {
             name: "get-voice",
             binary: Voice,

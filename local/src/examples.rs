@@ -44,14 +44,16 @@ use natives_shared::auth::{
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::CodePurpose;
 use natives_shared::domain::decide::accounts::{NewAccount, register};
+use natives_shared::domain::decide::corrections::NewCorrection;
 use natives_shared::domain::decide::credits::CheckoutPayment;
 use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
 use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
+use natives_shared::domain::decide::recording::{StagedRecording, verify_recording};
 use natives_shared::domain::decide::sessions::login;
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, ContentRules, CountryCode, DisplayName, Email, EmailKind,
-    LanguageList, LanguageTag, MessageId, MessageText, PrivacyRequestKind, Purchase,
-    PurchaseStatus, Role, SessionId, ThreadTitle, Timestamp, UploadId,
+    LanguageList, LanguageTag, MAX_VOICE_BYTES, MessageId, MessageText, PrivacyRequestKind,
+    Purchase, PurchaseStatus, Role, SessionId, ThreadTitle, Timestamp, UploadId,
 };
 use natives_shared::gate::Gate;
 use natives_shared::payments::sign_payload;
@@ -68,8 +70,8 @@ pub const EXAMPLE_PASSWORD: &str = "correct horse battery";
 /// The language of example threads.
 pub const EXAMPLE_LANGUAGE: &str = "en-GB";
 
-/// An example recording: a few bytes that claim to be Ogg (S3 does not look inside).
-pub const EXAMPLE_RECORDING: &[u8] = b"OggS example recording";
+/// An example recording: a spoken sentence in Ogg/Opus (posting probes it).
+pub const EXAMPLE_RECORDING: &[u8] = include_bytes!("../../media/fixtures/sentence.ogg");
 
 /// Who makes the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +145,10 @@ pub async fn fill(
         )
         .await?;
         text = text.replace("REPLACE_WITH_OTHERS_MESSAGE_ID", &message.to_string());
+    }
+    if text.contains("REPLACE_WITH_CORRECTED_MESSAGE_ID") {
+        let message = corrected_message(app, keys).await?;
+        text = text.replace("REPLACE_WITH_CORRECTED_MESSAGE_ID", &message.to_string());
     }
     if text.contains("REPLACE_WITH_BLOCKED_ACCOUNT_ID") {
         let other = new_account(app, keys, &[]).await?;
@@ -493,6 +499,30 @@ async fn post(
     Ok(plan.message.id)
 }
 
+/// Someone's message that a third account corrected.
+async fn corrected_message(app: &App, keys: &Ed25519KeyPair) -> Result<MessageId, BoxError> {
+    let rules = ContentRules::default();
+    let author = new_account(app, keys, &[]).await?;
+    let message = post(
+        app,
+        &author,
+        PostContent::Text(MessageText::parse("I have went home.", &rules).expect("sample text")),
+    )
+    .await?;
+    let corrector = new_account(app, keys, &[]).await?;
+    let correction = NewCorrection {
+        message_id: message.clone(),
+        revision: 0,
+        corrected_text: MessageText::parse("I went home.", &rules).expect("sample text"),
+        note: None,
+    };
+    app.store
+        .correct_message(&gate_of(&corrector), &correction, 0, None, app.now())
+        .await
+        .map_err(|failure| format!("an example correction was refused: {failure}"))?;
+    Ok(message)
+}
+
 /// A voice message by `account`: the recording uploaded to staging with a presigned
 /// PUT, posted, and archived, as the routes do it.
 async fn voice_message(app: &App, account: &ExampleAccount) -> Result<MessageId, BoxError> {
@@ -523,18 +553,28 @@ async fn voice_message(app: &App, account: &ExampleAccount) -> Result<MessageId,
     if !response.status().is_success() {
         return Err(format!("uploading an example recording: {}", response.status()).into());
     }
-    let content = PostContent::Voice {
-        upload_id: upload_id.clone(),
-        content_type: "audio/ogg".into(),
-        size_bytes: EXAMPLE_RECORDING.len() as i64,
-        sha256,
-    };
+    let staged = archive
+        .staged_bytes(&account.id, &upload_id, MAX_VOICE_BYTES)
+        .await?
+        .ok_or("the example recording is not staged")?;
+    let content = verify_recording(
+        upload_id.clone(),
+        StagedRecording {
+            content_type: staged.object.content_type.as_deref(),
+            size_bytes: staged.object.size_bytes,
+            sha256: staged.object.sha256.as_deref(),
+            etag: &staged.etag,
+            bytes: staged.bytes.as_deref(),
+        },
+    )
+    .map_err(|refusal| format!("the example recording was refused: {refusal:?}"))?;
     let message_id = post(app, account, content).await?;
     archive
         .archive(
             &account.id,
             &upload_id,
             &objects::archived_voice(&message_id),
+            &staged.etag,
         )
         .await?;
     Ok(message_id)

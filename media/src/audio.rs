@@ -314,8 +314,18 @@ mod tests {
             VoiceContentType::parse(" Audio/OGG "),
             Ok(VoiceContentType::Ogg)
         );
+        // as browsers' MediaRecorder declares them: the parameters are not the type
+        assert_eq!(
+            VoiceContentType::parse("audio/webm;codecs=opus"),
+            Ok(VoiceContentType::WebM)
+        );
+        assert_eq!(
+            VoiceContentType::parse("audio/ogg; codecs=\"opus\""),
+            Ok(VoiceContentType::Ogg)
+        );
         assert!(VoiceContentType::parse("audio/wav").is_err());
         assert!(VoiceContentType::parse("video/mp4").is_err());
+        assert!(VoiceContentType::parse("audio/wav;x=audio/ogg").is_err());
     }
 
     #[test]

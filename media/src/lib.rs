@@ -13,14 +13,20 @@
 pub mod audio;
 pub mod photo;
 
-/// A declared media type as clients send it: its essence without parameters, any case,
-/// one of `known` (named by `name`).
+/// A declared media type as clients send it, any case, one of `known` (named by `name`).
+/// Parameters are dropped (browsers' MediaRecorder declares `audio/webm;codecs=opus`): the
+/// check of the file itself says what codec it holds.
 fn parse_declared<T: Copy>(
     raw: &str,
     known: &[T],
     name: impl Fn(&T) -> &'static str,
 ) -> Result<T, String> {
-    let essence = raw.trim().to_ascii_lowercase();
+    let essence = raw
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
     known
         .iter()
         .copied()

@@ -68,6 +68,17 @@ pub struct StoredObject {
     pub sha256: Option<String>,
 }
 
+/// A staged upload as read for checking: what S3 says of it, the version read, and its
+/// bytes.
+#[derive(Debug, Clone)]
+pub struct StagedBytes {
+    pub object: StoredObject,
+    /// The version read: archiving it on condition of this ETag archives these bytes.
+    pub etag: String,
+    /// `None` when the object is larger than the caller's limit (then it is not read).
+    pub bytes: Option<Vec<u8>>,
+}
+
 /// What an upload declares about its bytes; S3 enforces it through the signature.
 #[derive(Debug, Clone)]
 pub struct DeclaredObject<'a> {
@@ -133,17 +144,49 @@ impl Archive {
         })
     }
 
-    /// What the staging bucket holds of `owner`'s `upload`, with its verified SHA-256.
-    pub async fn staged(
+    /// `owner`'s staged `upload`, read whole when it is at most `max_bytes` (S3 checks
+    /// the stored SHA-256 as the bytes arrive).
+    pub async fn staged_bytes(
         &self,
         owner: &AccountId,
         upload: &UploadId,
-    ) -> Result<Option<StoredObject>, ArchiveError> {
-        self.head(
-            &self.settings.staging_bucket,
-            &objects::staged_upload(owner, upload),
-        )
-        .await
+        max_bytes: i64,
+    ) -> Result<Option<StagedBytes>, ArchiveError> {
+        let result = self
+            .client
+            .get_object()
+            .bucket(&self.settings.staging_bucket)
+            .key(objects::staged_upload(owner, upload))
+            .checksum_mode(ChecksumMode::Enabled)
+            .send()
+            .await;
+        let output = match result {
+            Ok(output) => output,
+            Err(error) if error.as_service_error().is_some_and(|e| e.is_no_such_key()) => {
+                return Ok(None);
+            }
+            Err(error) => return Err(ArchiveError::from_sdk(error)),
+        };
+        let object = StoredObject {
+            content_type: output.content_type().map(str::to_owned),
+            size_bytes: output.content_length().unwrap_or_default(),
+            sha256: output.checksum_sha256().map(str::to_owned),
+        };
+        let etag = output.e_tag().unwrap_or_default().to_owned();
+        let bytes = if object.size_bytes <= max_bytes {
+            let body = output.body.collect().await.map_err(|e| ArchiveError {
+                message: format!("s3: reading a staged upload: {e}"),
+                transient: true,
+            })?;
+            Some(body.to_vec())
+        } else {
+            None
+        };
+        Ok(Some(StagedBytes {
+            object,
+            etag,
+            bytes,
+        }))
     }
 
     /// What the archive bucket holds under `key`.
@@ -172,7 +215,8 @@ impl Archive {
     }
 
     /// Copies a verified upload into the archive bucket under a new key, with its
-    /// SHA-256 (S3 recomputes it over the copied bytes). The bucket's default Object
+    /// SHA-256 (S3 recomputes it over the copied bytes), only while the staged object is
+    /// the version `etag` names (the one that was checked). The bucket's default Object
     /// Lock retention (compliance mode) protects it from then on: no legal hold is sent,
     /// because setting one needs `s3:PutObjectLegalHold`, which would also let a
     /// function lift holds, and no function has it.
@@ -181,11 +225,13 @@ impl Archive {
         owner: &AccountId,
         upload: &UploadId,
         archive_key: &str,
+        etag: &str,
     ) -> Result<(), ArchiveError> {
         let staged_key = objects::staged_upload(owner, upload);
         self.client
             .copy_object()
             .copy_source(format!("{}/{staged_key}", self.settings.staging_bucket))
+            .copy_source_if_match(etag)
             .bucket(&self.settings.archive_bucket)
             .key(archive_key)
             .metadata_directive(MetadataDirective::Copy)

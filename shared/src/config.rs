@@ -175,6 +175,7 @@ impl ConversationSettings {
                 text_message: cost("ACTION_COST_TEXT_MESSAGE", defaults.text_message)?,
                 voice_message: cost("ACTION_COST_VOICE_MESSAGE", defaults.voice_message)?,
                 new_thread: cost("ACTION_COST_NEW_THREAD", defaults.new_thread)?,
+                correction: cost("ACTION_COST_CORRECTION", defaults.correction)?,
             },
             content_rules: ContentRules::from_blocklist_setting(
                 optional("CONTENT_BLOCKLIST").as_deref(),

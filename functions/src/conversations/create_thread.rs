@@ -95,16 +95,22 @@ pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult
             let thread = plan.thread.ok_or_else(|| {
                 ApiError::Internal("a new thread's post without its thread".into())
             })?;
-            if let PostContent::Voice { upload_id, .. } = &post.content {
-                posting::archive_recording(app, &caller, upload_id, &plan.message).await?;
+            if let PostContent::Voice {
+                upload_id, etag, ..
+            } = &post.content
+            {
+                posting::archive_recording(app, &caller, upload_id, etag, &plan.message).await?;
             }
             (thread, plan.message)
         }
         Err(Failure::Refused(PostRefusal::UploadAlreadyAttached)) => {
-            let PostContent::Voice { upload_id, .. } = &post.content else {
+            let PostContent::Voice {
+                upload_id, etag, ..
+            } = &post.content
+            else {
                 return Err(ApiError::Internal("a text post claimed an upload".into()));
             };
-            let message = posting::retry_archive(app, &caller, upload_id).await?;
+            let message = posting::retry_archive(app, &caller, upload_id, etag).await?;
             let thread = app
                 .store
                 .thread(&message.thread_id)
@@ -115,8 +121,11 @@ pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult
         Err(Failure::Refused(PostRefusal::KeyUsed)) => {
             let replayed =
                 idempotency::replay(app, &caller, key.as_ref().expect("a key was used")).await?;
-            if let PostContent::Voice { upload_id, .. } = &post.content {
-                posting::complete_archive(app, &caller, upload_id).await?;
+            if let PostContent::Voice {
+                upload_id, etag, ..
+            } = &post.content
+            {
+                posting::complete_archive(app, &caller, upload_id, etag).await?;
             }
             return Ok(replayed);
         }

@@ -65,22 +65,31 @@ pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult
         .await;
     let message = match posted {
         Ok(plan) => {
-            if let PostContent::Voice { upload_id, .. } = &post.content {
-                posting::archive_recording(app, &caller, upload_id, &plan.message).await?;
+            if let PostContent::Voice {
+                upload_id, etag, ..
+            } = &post.content
+            {
+                posting::archive_recording(app, &caller, upload_id, etag, &plan.message).await?;
             }
             plan.message
         }
         Err(Failure::Refused(PostRefusal::UploadAlreadyAttached)) => {
-            let PostContent::Voice { upload_id, .. } = &post.content else {
+            let PostContent::Voice {
+                upload_id, etag, ..
+            } = &post.content
+            else {
                 return Err(ApiError::Internal("a text post claimed an upload".into()));
             };
-            posting::retry_archive(app, &caller, upload_id).await?
+            posting::retry_archive(app, &caller, upload_id, etag).await?
         }
         Err(Failure::Refused(PostRefusal::KeyUsed)) => {
             let replayed =
                 idempotency::replay(app, &caller, key.as_ref().expect("a key was used")).await?;
-            if let PostContent::Voice { upload_id, .. } = &post.content {
-                posting::complete_archive(app, &caller, upload_id).await?;
+            if let PostContent::Voice {
+                upload_id, etag, ..
+            } = &post.content
+            {
+                posting::complete_archive(app, &caller, upload_id, etag).await?;
             }
             return Ok(replayed);
         }

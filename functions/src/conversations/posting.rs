@@ -3,9 +3,9 @@
 //! committed.
 
 use natives_shared::domain::decide::posting::PostContent;
+use natives_shared::domain::decide::recording::{StagedRecording, verify_recording};
 use natives_shared::domain::{
-    Author, MAX_VOICE_BYTES, Message, MessageId, MessageText, ParseId, UploadId,
-    VOICE_CONTENT_TYPES, Validator,
+    Author, MAX_VOICE_BYTES, Message, MessageId, MessageText, ParseId, UploadId, Validator,
 };
 use natives_shared::gate::Caller;
 use natives_shared::http::ApiError;
@@ -56,10 +56,11 @@ pub fn parse_reply_to(raw: Option<String>, v: &mut Validator) -> Option<MessageI
     parsed
 }
 
-/// The caller's upload as S3 holds it: only under the caller's own prefix (someone
-/// else's upload is not found), of an accepted type and size, with the SHA-256 S3
-/// verified when the bytes arrived. S3 holds nothing for an upload never PUT, or one
-/// whose PUT it refused.
+/// The caller's upload as S3 holds it, read and judged: only under the caller's own
+/// prefix (someone else's upload is not found), the declared bytes (S3 verified their
+/// SHA-256 when they arrived, and they are hashed again as read), and a recording in the
+/// container its type names. S3 holds nothing for an upload never PUT, or one whose PUT
+/// it refused.
 async fn verified_upload(
     app: &App,
     caller: &Caller,
@@ -67,7 +68,7 @@ async fn verified_upload(
 ) -> Result<PostContent, ApiError> {
     let staged = app
         .archive()?
-        .staged(&caller.account_id, &upload_id)
+        .staged_bytes(&caller.account_id, &upload_id, MAX_VOICE_BYTES)
         .await?
         .ok_or_else(|| {
             ApiError::NotFoundDetail(
@@ -75,42 +76,32 @@ async fn verified_upload(
                     .into(),
             )
         })?;
-    let mismatch = |detail: &str| ApiError::Unprocessable {
-        code: "upload_mismatch",
-        detail: detail.to_owned(),
+    let judged = StagedRecording {
+        content_type: staged.object.content_type.as_deref(),
+        size_bytes: staged.object.size_bytes,
+        sha256: staged.object.sha256.as_deref(),
+        etag: &staged.etag,
+        bytes: staged.bytes.as_deref(),
     };
-    let content_type = staged
-        .content_type
-        .filter(|t| VOICE_CONTENT_TYPES.contains(&t.as_str()))
-        .ok_or_else(|| mismatch("The upload is not one of the accepted audio types."))?;
-    if !(1..=MAX_VOICE_BYTES).contains(&staged.size_bytes) {
-        return Err(mismatch("The upload is empty or larger than 10 MiB."));
-    }
-    let sha256 = staged
-        .sha256
-        .ok_or_else(|| mismatch("The upload was not sent with its SHA-256."))?;
-    Ok(PostContent::Voice {
-        upload_id,
-        content_type,
-        size_bytes: staged.size_bytes,
-        sha256,
-    })
+    Ok(verify_recording(upload_id, judged)?)
 }
 
-/// Once a voice post is committed, its recording goes into the archive. Should that
+/// Once a voice post is committed, its recording goes into the archive: the staged
+/// version this request probed (`etag`), no other. Should that
 /// fail, the answer is 503 and the post stays; the same post sent again finds its upload
 /// attached to this message and completes the copy ([`retry_archive`]).
 pub async fn archive_recording(
     app: &App,
     caller: &Caller,
     upload_id: &UploadId,
+    etag: &str,
     message: &Message,
 ) -> Result<(), ApiError> {
     let Some(voice) = &message.voice else {
         return Ok(());
     };
     app.archive()?
-        .archive(&caller.account_id, upload_id, &voice.key)
+        .archive(&caller.account_id, upload_id, &voice.key, etag)
         .await
         .map_err(|error| {
             tracing::error!(%error, message_id = %message.id, "archiving a recording failed after its post committed");
@@ -128,10 +119,11 @@ pub async fn retry_archive(
     app: &App,
     caller: &Caller,
     upload_id: &UploadId,
+    etag: &str,
 ) -> Result<Message, ApiError> {
     match own_unarchived_post(app, caller, upload_id).await? {
         Some(message) => {
-            archive_recording(app, caller, upload_id, &message).await?;
+            archive_recording(app, caller, upload_id, etag, &message).await?;
             Ok(message)
         }
         None => Err(ApiError::Conflict {
@@ -147,9 +139,10 @@ pub async fn complete_archive(
     app: &App,
     caller: &Caller,
     upload_id: &UploadId,
+    etag: &str,
 ) -> Result<(), ApiError> {
     if let Some(message) = own_unarchived_post(app, caller, upload_id).await? {
-        archive_recording(app, caller, upload_id, &message).await?;
+        archive_recording(app, caller, upload_id, etag, &message).await?;
     }
     Ok(())
 }

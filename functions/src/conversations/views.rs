@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use natives_shared::domain::{
-    AccountId, Author, Message, MessageKind, MessageStatus, ModerationNote, Revision, Role, Thread,
-    Timestamp, Viewer,
+    AccountId, Author, Correction, DiffSpan, Message, MessageKind, MessageStatus, ModerationNote,
+    Revision, Role, Thread, Timestamp, Viewer,
 };
 use serde::Serialize;
 
@@ -66,6 +66,9 @@ pub struct VoiceView<'a> {
     content_type: &'a str,
     size_bytes: i64,
     sha256: &'a str,
+    /// Measured from the file when it was posted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duration_seconds: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -89,6 +92,7 @@ pub struct MessageView<'a> {
     /// message is not public (so they see why).
     #[serde(skip_serializing_if = "Option::is_none")]
     moderation: Option<&'a ModerationNote>,
+    corrections_count: u32,
 }
 
 impl<'a> MessageView<'a> {
@@ -113,6 +117,7 @@ impl<'a> MessageView<'a> {
                 content_type: &voice.content_type,
                 size_bytes: voice.size_bytes,
                 sha256: &voice.sha256,
+                duration_seconds: voice.duration_seconds(),
             }),
             reply_to: message.reply_to.as_ref().map(ToString::to_string),
             created_at: message.created_at,
@@ -120,6 +125,7 @@ impl<'a> MessageView<'a> {
             revision: message.revision,
             status: message.status,
             moderation: message.moderation.as_ref().filter(|_| show_moderation),
+            corrections_count: message.corrections_count,
         }
     }
 }
@@ -148,6 +154,35 @@ impl<'a> From<&'a Revision> for RevisionView<'a> {
             text: revision.text.as_ref(),
             created_at: revision.created_at,
             replaced_at: revision.replaced_at,
+        }
+    }
+}
+
+/// A correction as everyone sees it: by its author's current name, with the word-level
+/// diff against the text it corrects.
+#[derive(Serialize)]
+pub struct CorrectionView<'a> {
+    id: &'a str,
+    message_id: String,
+    revision: u32,
+    author: AuthorView<'a>,
+    corrected_text: &'a str,
+    note: Option<&'a str>,
+    diff: Vec<DiffSpan>,
+    created_at: Timestamp,
+}
+
+impl<'a> CorrectionView<'a> {
+    pub fn new(correction: &'a Correction, authors: &'a HashMap<AccountId, Author>) -> Self {
+        Self {
+            id: correction.id.as_str(),
+            message_id: correction.message_id.to_string(),
+            revision: correction.revision,
+            author: author_view(&correction.author_id, authors),
+            corrected_text: correction.corrected_text.as_ref(),
+            note: correction.note.as_ref().map(AsRef::as_ref),
+            diff: correction.diff(),
+            created_at: correction.created_at,
         }
     }
 }

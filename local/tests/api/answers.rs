@@ -15,7 +15,7 @@ async fn a_voice_upload_s3_never_kept_is_said_to_be_missing() {
     app.fund(&ada, 20).await;
     let thread = app.thread(&ada, "Wie sagt man das?").await;
     let thread_id = thread["id"].as_str().unwrap();
-    let recording = b"OggS a recording".to_vec();
+    let recording = crate::voice::fixture("sentence.ogg");
     let post = |upload_id: String| {
         let (app, ada) = (&app, &ada);
         async move {

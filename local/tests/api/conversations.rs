@@ -97,7 +97,7 @@ async fn a_voice_message_goes_from_the_client_through_s3_into_the_archive_and_ba
     app.fund(&ada, 20).await;
     let thread = app.thread(&ada, "Wie sagt man das?").await;
     let thread_id = thread["id"].as_str().unwrap();
-    let recording = b"OggS\x00\x02 a real enough recording".to_vec();
+    let recording = crate::voice::fixture("sentence.ogg");
 
     let slot = app.upload_slot(&ada, "audio/ogg", &recording).await;
     assert_eq!(slot["upload_method"], "PUT");

@@ -95,7 +95,7 @@ async fn anyone_reads_the_tariffs_and_action_costs() {
     assert_eq!(body["items"][0]["credits"], 100);
     assert_eq!(
         body["action_costs"],
-        json!({ "text_message": 1, "voice_message": 3, "new_thread": 5 })
+        json!({ "text_message": 1, "voice_message": 3, "new_thread": 5, "correction": 1 })
     );
 }
 

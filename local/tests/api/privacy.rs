@@ -44,7 +44,7 @@ impl TestApp {
     }
 
     /// `POST /v1/me/erasure` with `password`.
-    async fn erase(&self, token: &str, password: &str) -> reqwest::Response {
+    pub(crate) async fn erase(&self, token: &str, password: &str) -> reqwest::Response {
         self.send(
             Method::POST,
             "/v1/me/erasure",
@@ -158,7 +158,7 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         )
         .await;
     assert_eq!(edited.status(), StatusCode::OK, "a revision");
-    let recording = b"OggS my recording".to_vec();
+    let recording = crate::voice::fixture("sentence.ogg");
     let slot = app.upload_slot(&user, "audio/ogg", &recording).await;
     let put = put_upload(&slot, &slot["upload_headers"], recording.clone()).await;
     assert!(put.status().is_success());
@@ -187,6 +187,18 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         )
         .await;
     assert_eq!(complained.status(), StatusCode::CREATED, "a complaint");
+    let corrected = app
+        .send(
+            Method::POST,
+            &format!(
+                "/v1/messages/{}/corrections",
+                theirs["first_message"]["id"].as_str().unwrap()
+            ),
+            Some(&user.access_token),
+            Some(&json!({ "revision": 0, "corrected_text": "Etwas ganz anderes" })),
+        )
+        .await;
+    assert_eq!(corrected.status(), StatusCode::CREATED, "a correction");
     let keyed = app
         .client
         .post(app.url(&format!("/v1/threads/{thread_id}/messages")))

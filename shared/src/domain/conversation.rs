@@ -40,6 +40,17 @@ pub struct Voice {
     pub size_bytes: i64,
     /// Base64 SHA-256 of the recording.
     pub sha256: String,
+    /// Measured from the file when it was posted (absent on recordings posted before
+    /// recordings were measured).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+}
+
+impl Voice {
+    /// The measured duration in seconds, to the millisecond (`voice.duration_seconds`).
+    pub fn duration_seconds(&self) -> Option<f64> {
+        self.duration_ms.map(|ms| ms as f64 / 1000.0)
+    }
 }
 
 /// A published message. Never deleted; its author may edit a text, never a recording.
@@ -77,6 +88,9 @@ pub struct Message {
     pub open_complaints: u32,
     #[serde(default)]
     pub counted_complaints: u32,
+    /// Corrections others made of its texts.
+    #[serde(default)]
+    pub corrections_count: u32,
 }
 
 /// An earlier text of a message: revision `number` was its text from `created_at`
@@ -121,6 +135,15 @@ pub use natives_media::{VOICE_CONTENT_TYPES, VoiceContentType};
 
 /// The largest recording accepted.
 pub const MAX_VOICE_BYTES: i64 = 10 * 1024 * 1024;
+
+/// The longest recording accepted (`recording_too_long` beyond it).
+pub const MAX_VOICE_DURATION: std::time::Duration = std::time::Duration::from_secs(5 * 60);
+
+/// What probing one staged recording may cost: the upload limit and the longest
+/// recording, fixed before the file is read.
+pub fn voice_limits() -> natives_media::AudioLimits {
+    natives_media::AudioLimits::new(MAX_VOICE_BYTES as usize, MAX_VOICE_DURATION)
+}
 
 /// A recording's declared length: 1 byte to [`MAX_VOICE_BYTES`].
 pub fn parse_voice_size(raw: i64) -> Result<i64, String> {

@@ -139,6 +139,7 @@ pub struct ActionCosts {
     pub text_message: i64,
     pub voice_message: i64,
     pub new_thread: i64,
+    pub correction: i64,
 }
 
 impl Default for ActionCosts {
@@ -147,6 +148,7 @@ impl Default for ActionCosts {
             text_message: 1,
             voice_message: 3,
             new_thread: 5,
+            correction: 1,
         }
     }
 }

@@ -14,9 +14,8 @@ use time::OffsetDateTime;
 use super::{
     Account, AccountId, AccountStatus, AuditEntry, AuditEntryId, BirthDate, City, CodePurpose,
     Consents, CountryCode, DisplayName, Email, EmailCode, FullName, Gender, Guardian, ItemKind,
-    LanguageList, Message,
-    MessageId, MessageKind, ModerationRecord, RefreshRecord, Role, SessionFamily, SessionId,
-    ThreadId, Timestamp,
+    LanguageList, Message, MessageId, MessageKind, ModerationRecord, RefreshRecord, Role,
+    SessionFamily, SessionId, ThreadId, Timestamp,
 };
 
 /// The export's format name and version; a change of the format bumps the version and
@@ -52,6 +51,7 @@ impl ItemKind {
             ItemKind::ThreadStarted => "threads_started",
             ItemKind::Message => "messages",
             ItemKind::Revision => "message_revisions",
+            ItemKind::Correction => "corrections",
             ItemKind::UploadClaim => "voice_uploads",
             ItemKind::TermsAcceptance => "terms_acceptances",
             ItemKind::ConsentChange => "consent_history",
@@ -148,6 +148,7 @@ fn export_record(
         | ItemKind::Thread
         | ItemKind::ThreadStarted
         | ItemKind::Revision
+        | ItemKind::Correction
         | ItemKind::UploadClaim
         | ItemKind::TermsAcceptance
         | ItemKind::ConsentChange
@@ -326,6 +327,7 @@ struct MessageExport<'a> {
     created_at: Timestamp,
     edited_at: Option<Timestamp>,
     revision: u32,
+    corrections_count: u32,
 }
 
 #[derive(Serialize)]
@@ -334,6 +336,7 @@ struct VoiceExport<'a> {
     content_type: &'a str,
     size_bytes: i64,
     sha256: &'a str,
+    duration_seconds: Option<f64>,
 }
 
 impl<'a> MessageExport<'a> {
@@ -351,11 +354,13 @@ impl<'a> MessageExport<'a> {
                 content_type: &voice.content_type,
                 size_bytes: voice.size_bytes,
                 sha256: &voice.sha256,
+                duration_seconds: voice.duration_seconds(),
             }),
             reply_to: message.reply_to.as_ref(),
             created_at: message.created_at,
             edited_at: message.edited_at,
             revision: message.revision,
+            corrections_count: message.corrections_count,
         }
     }
 }

@@ -96,6 +96,8 @@ ulid_id! {
     UploadId;
     /// An entry of the audit log.
     AuditEntryId;
+    /// A correction of a message.
+    CorrectionId;
 }
 
 /// A message: its thread's id and its own, which sorts by time within the thread. The

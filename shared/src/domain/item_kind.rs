@@ -18,6 +18,7 @@ pub enum ItemKind {
     ThreadStarted,
     Message,
     Revision,
+    Correction,
     UploadClaim,
     Complaint,
     ComplaintOutcome,
@@ -34,7 +35,7 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 27] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -49,6 +50,7 @@ impl ItemKind {
         Self::ThreadStarted,
         Self::Message,
         Self::Revision,
+        Self::Correction,
         Self::UploadClaim,
         Self::Complaint,
         Self::ComplaintOutcome,

@@ -5,6 +5,7 @@ mod account_update;
 mod audit;
 mod content_rules;
 mod conversation;
+mod correction;
 mod country;
 mod credits;
 mod currency;
@@ -36,9 +37,10 @@ pub use account_update::{
 pub use audit::{Actor, AuditEntry};
 pub use content_rules::{ContentRules, ContentViolation};
 pub use conversation::{
-    Author, MAX_VOICE_BYTES, Message, MessageKind, Revision, Sha256Base64, Thread,
-    VOICE_CONTENT_TYPES, Voice, VoiceContentType, parse_voice_size,
+    Author, MAX_VOICE_BYTES, MAX_VOICE_DURATION, Message, MessageKind, Revision, Sha256Base64,
+    Thread, VOICE_CONTENT_TYPES, Voice, VoiceContentType, parse_voice_size, voice_limits,
 };
+pub use correction::{Correction, DiffOp, DiffSpan, word_diff};
 pub use country::CountryCode;
 pub use credits::{
     ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, MAX_CREDITS_PER_UNIT,
@@ -47,7 +49,9 @@ pub use credits::{
 pub use currency::Currency;
 pub use email::Email;
 pub use email_code::{CodePurpose, EmailChangeRecord, EmailCode};
-pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
+pub use ids::{
+    AccountId, AuditEntryId, CorrectionId, MessageId, ParseId, SessionId, ThreadId, UploadId,
+};
 pub use item_kind::ItemKind;
 pub use language::{LanguageList, LanguageTag};
 pub use login_throttle::{
@@ -67,7 +71,7 @@ pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
 pub use session::{RefreshRecord, SessionFamily};
 pub use text::{
-    BirthDate, City, ComplaintComment, DisplayName, FullName, Gender, MessageText,
+    BirthDate, City, ComplaintComment, CorrectionNote, DisplayName, FullName, Gender, MessageText,
     NoticeDescription, NoticeTitle, PersonName, PrivacyRequestDetails, PrivacyResponse,
     StaffReason, TariffName, TextRefusal, ThreadTitle,
 };

@@ -157,6 +157,11 @@ published_text_type!(
     TextLimits::multi_line(4000, 50)
 );
 published_text_type!(
+    /// What a corrector adds to a correction: why, in a few sentences.
+    CorrectionNote,
+    TextLimits::multi_line(1000, 20)
+);
+published_text_type!(
     /// A tariff's name, as everyone sees it in the price list.
     TariffName,
     TextLimits::single_line(80)

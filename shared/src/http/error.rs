@@ -7,12 +7,14 @@ use serde_json::json;
 use crate::domain::FieldError;
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::complaints::ComplaintRefusal;
+use crate::domain::decide::corrections::CorrectionRefusal;
 use crate::domain::decide::credits::{CheckoutRefusal, GrantRefusal};
 use crate::domain::decide::email_codes::{ChangeRefusal, CodeRefusal, SendRefusal};
 use crate::domain::decide::erasure::ErasureRefusal;
 use crate::domain::decide::moderation::ActionRefusal;
 use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
+use crate::domain::decide::recording::RecordingRefusal;
 use crate::domain::decide::sessions::LoginRefusal;
 use crate::domain::decide::staff::StaffRefusal;
 use crate::gate::Refusal;
@@ -484,6 +486,75 @@ impl From<PostRefusal> for ApiError {
                 detail: "This upload is already attached to a message.".into(),
             },
             PostRefusal::KeyUsed => Self::Internal("a used key is replayed, not refused".into()),
+        }
+    }
+}
+
+impl From<CorrectionRefusal> for ApiError {
+    fn from(refusal: CorrectionRefusal) -> Self {
+        match refusal {
+            CorrectionRefusal::Gate(refusal) => refusal.into(),
+            CorrectionRefusal::NoSuchMessage => Self::NotFound,
+            CorrectionRefusal::OwnMessage => {
+                Self::forbidden("Your own messages are edited, not corrected.")
+            }
+            CorrectionRefusal::Voice => Self::Unprocessable {
+                code: "voice_not_correctable",
+                detail: "A recording has no text to correct.".into(),
+            },
+            CorrectionRefusal::NoSuchRevision { current } => Self::Unprocessable {
+                code: "revision_not_found",
+                detail: format!(
+                    "`revision` names no text of this message: 0 (as posted) to {current}."
+                ),
+            },
+            CorrectionRefusal::Unchanged => Self::Unprocessable {
+                code: "correction_unchanged",
+                detail: "The corrected text is the text it corrects.".into(),
+            },
+            CorrectionRefusal::Insufficient {
+                required,
+                available,
+            } => Self::InsufficientCredits {
+                required,
+                available,
+            },
+            CorrectionRefusal::KeyUsed => {
+                Self::Internal("a used key is replayed, not refused".into())
+            }
+        }
+    }
+}
+
+impl From<RecordingRefusal> for ApiError {
+    fn from(refusal: RecordingRefusal) -> Self {
+        let mismatch = |detail: &str| Self::Unprocessable {
+            code: "upload_mismatch",
+            detail: detail.to_owned(),
+        };
+        match refusal {
+            RecordingRefusal::NotAnAcceptedType => {
+                mismatch("The upload is not one of the accepted audio types.")
+            }
+            RecordingRefusal::Size => mismatch("The upload is empty or larger than 10 MiB."),
+            RecordingRefusal::NoChecksum => mismatch("The upload was not sent with its SHA-256."),
+            RecordingRefusal::ChecksumMismatch => {
+                mismatch("The upload's bytes do not match its SHA-256.")
+            }
+            RecordingRefusal::InvalidAudio(reason) => {
+                tracing::info!(%reason, "a voice upload is not audio in its declared container");
+                Self::Unprocessable {
+                    code: "invalid_audio",
+                    detail: "The upload is not an audio recording in the container its content type names (Ogg/Opus, WebM/Opus, MP3 or MP4/AAC).".into(),
+                }
+            }
+            RecordingRefusal::TooLong { limit } => Self::Unprocessable {
+                code: "recording_too_long",
+                detail: format!(
+                    "A recording may last at most {} minutes.",
+                    limit.as_secs() / 60
+                ),
+            },
         }
     }
 }

@@ -145,8 +145,19 @@ impl Store {
 
     /// Earlier texts of a message, oldest first.
     pub async fn revisions(&self, message_id: &MessageId) -> Result<Vec<Revision>, StoreError> {
+        self.under_message(message_id, keys::revisions_prefix(message_id))
+            .await
+    }
+
+    /// Every item of `message_id`'s thread partition whose sort key starts with
+    /// `prefix`, in sort-key order.
+    pub(crate) async fn under_message<T: serde::de::DeserializeOwned>(
+        &self,
+        message_id: &MessageId,
+        prefix: String,
+    ) -> Result<Vec<T>, StoreError> {
         let pk = keys::message(message_id).pk;
-        let mut revisions = Vec::new();
+        let mut found = Vec::new();
         let mut start = None;
         loop {
             let page = self
@@ -155,17 +166,17 @@ impl Store {
                 .table_name(&self.table)
                 .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
                 .expression_attribute_values(":pk", s(&pk))
-                .expression_attribute_values(":prefix", s(keys::revisions_prefix(message_id)))
+                .expression_attribute_values(":prefix", s(&prefix))
                 .set_exclusive_start_key(start)
                 .send()
                 .await
                 .map_err(StoreError::backend)?;
             for item in page.items.unwrap_or_default() {
-                revisions.push(from_item(item)?);
+                found.push(from_item(item)?);
             }
             match page.last_evaluated_key {
                 Some(key) => start = Some(key),
-                None => return Ok(revisions),
+                None => return Ok(found),
             }
         }
     }

@@ -3,8 +3,8 @@
 
 use super::ownership::ItemKind;
 use crate::domain::{
-    AccountId, AuditEntryId, CodePurpose, Email, MessageId, PrivacyRequestId, SessionId, ThreadId,
-    Timestamp, UploadId,
+    AccountId, AuditEntryId, CodePurpose, CorrectionId, Email, MessageId, PrivacyRequestId,
+    SessionId, ThreadId, Timestamp, UploadId,
 };
 
 /// The primary key of an item.
@@ -215,6 +215,31 @@ pub fn revision(message_id: &MessageId, number: u32) -> Key {
 
 pub fn revisions_prefix(message_id: &MessageId) -> String {
     format!("{REVISION_PREFIX}{}#", message_id.local())
+}
+
+/// Corrections of a message, in its thread's partition. The prefix sorts after every
+/// message (`~`), so a page of messages never meets one.
+pub const CORRECTION_PREFIX: &str = "~CORRECTION#";
+
+pub fn correction(message_id: &MessageId, correction_id: &CorrectionId) -> Key {
+    key(
+        thread_partition(message_id.thread()),
+        format!("{}{correction_id}", corrections_prefix(message_id)),
+    )
+}
+
+pub fn corrections_prefix(message_id: &MessageId) -> String {
+    format!("{CORRECTION_PREFIX}{}#", message_id.local())
+}
+
+pub const CORRECTION_INDEX_PREFIX: &str = "CORRECTION#";
+
+/// Where an account finds the corrections it made.
+pub fn correction_by_author_index(author_id: &AccountId, correction_id: &CorrectionId) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(author_id),
+        gsi1sk: format!("{CORRECTION_INDEX_PREFIX}{correction_id}"),
+    }
 }
 
 /// The thread list of one language, most recently active first, written across
@@ -501,6 +526,7 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("THREAD", THREAD_SK) => ItemKind::Thread,
         ("THREAD", sk) if sk.starts_with(MESSAGE_PREFIX) => ItemKind::Message,
         ("THREAD", sk) if sk.starts_with(REVISION_PREFIX) => ItemKind::Revision,
+        ("THREAD", sk) if sk.starts_with(CORRECTION_PREFIX) => ItemKind::Correction,
         ("UPLOAD", "UPLOAD") => ItemKind::UploadClaim,
         ("COMPLAINTS", sk) if sk.starts_with(ROUND_PREFIX) => ItemKind::Complaint,
         ("COMPLAINTS", sk) if sk.starts_with(OUTCOME_PREFIX) => ItemKind::ComplaintOutcome,

@@ -564,7 +564,7 @@ impl Store {
         Ok((entries, next))
     }
 
-    async fn message_and_account(
+    pub(super) async fn message_and_account(
         &self,
         message_id: &MessageId,
         account_id: &AccountId,

@@ -100,6 +100,10 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ToAccount(AccountIndex(keys::REVISION_INDEX_PREFIX)),
     ),
     spec(
+        ItemKind::Correction,
+        ToAccount(AccountIndex(keys::CORRECTION_INDEX_PREFIX)),
+    ),
+    spec(
         ItemKind::UploadClaim,
         ToAccount(AccountIndex(keys::UPLOAD_INDEX_PREFIX)),
     ),
@@ -264,6 +268,10 @@ mod tests {
             (keys::thread_started(&id, &thread), ItemKind::ThreadStarted),
             (keys::message(&message), ItemKind::Message),
             (keys::revision(&message, 3), ItemKind::Revision),
+            (
+                keys::correction(&message, &crate::domain::CorrectionId::new()),
+                ItemKind::Correction,
+            ),
             (
                 keys::upload_claim(&crate::domain::UploadId::new()),
                 ItemKind::UploadClaim,

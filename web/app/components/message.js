@@ -11,15 +11,17 @@ export const COMPLAINT_REASONS = ['spam', 'offensive', 'illegal', 'minors', 'cop
 
 export function MessageBody({ message }) {
   if (message.kind === 'voice' && message.voice) {
+    const seconds = message.voice.duration_seconds;
     return html`
       <audio controls preload="none" src=${message.voice.url}
-        aria-label=${t('message.voiceOf', { author: message.author.display_name })}></audio>`;
+        aria-label=${t('message.voiceOf', { author: message.author.display_name })}></audio>
+      ${seconds != null && html`<span class="meta">${t('message.duration', { seconds: Math.round(seconds) })}</span>`}`;
   }
   return html`<p class="text">${message.text}</p>`;
 }
 
 export function MessageItem({ message, onChanged }) {
-  const [mode, setMode] = useState(null); // 'edit' | 'revisions' | 'complain'
+  const [mode, setMode] = useState(null); // 'edit' | 'revisions' | 'corrections' | 'complain'
   const mine = session.me && session.me.id === message.author.id;
   const toggle = (next) => setMode(mode === next ? null : next);
   return html`
@@ -40,6 +42,10 @@ export function MessageItem({ message, onChanged }) {
           <button type="button" class="link" aria-expanded=${mode === 'revisions'} onClick=${() => toggle('revisions')}>
             ${t('message.revisions')}
           </button>`}
+        ${(message.corrections_count > 0 || (session.me && !mine && message.kind === 'text')) && html`
+          <button type="button" class="link" aria-expanded=${mode === 'corrections'} onClick=${() => toggle('corrections')}>
+            ${t('message.corrections', { count: message.corrections_count || 0 })}
+          </button>`}
         ${session.me && !mine && html`
           <button type="button" class="link" aria-expanded=${mode === 'complain'} onClick=${() => toggle('complain')}>
             ${t('message.complain')}
@@ -48,6 +54,8 @@ export function MessageItem({ message, onChanged }) {
       ${mode === 'edit' && html`
         <${EditForm} message=${message} onDone=${(updated) => { setMode(null); onChanged(updated); }} />`}
       ${mode === 'revisions' && html`<${Revisions} message=${message} />`}
+      ${mode === 'corrections' && html`
+        <${Corrections} message=${message} canCorrect=${Boolean(session.me && !mine && message.kind === 'text')} />`}
       ${mode === 'complain' && html`<${ComplaintForm} message=${message} />`}
     </article>`;
 }
@@ -87,6 +95,58 @@ function Revisions({ message }) {
               })}</span>
             </li>`)}
         </ol>`}
+    </section>`;
+}
+
+// A correction's diff: deleted words struck through, inserted ones marked.
+function Diff({ diff }) {
+  return html`<p class="text diff">${diff.map((span, i) => span.op === 'equal'
+    ? span.text
+    : span.op === 'delete'
+      ? html`<del key=${i}>${span.text}</del>`
+      : html`<ins key=${i}>${span.text}</ins>`)}</p>`;
+}
+
+function Corrections({ message, canCorrect }) {
+  const [corrections, setCorrections] = useState(null);
+  const [text, setText] = useState(message.text || '');
+  const [note, setNote] = useState('');
+  const { error, run } = useAction();
+  const sending = useAction();
+  const load = () => run(async () => setCorrections((await api('GET', `/messages/${message.id}/corrections`)).items));
+  useEffect(() => { load(); }, [message.id]);
+  const submit = (event) => {
+    event.preventDefault();
+    const body = { revision: message.revision, corrected_text: text };
+    if (note.trim()) body.note = note.trim();
+    sending.run(async () => {
+      const made = await api('POST', `/messages/${message.id}/corrections`, { body });
+      setCorrections([...(corrections || []), made]);
+      setNote('');
+    });
+  };
+  return html`
+    <section class="corrections" aria-label=${t('correction.title')}>
+      <${ErrorMessage} error=${error} />
+      ${corrections === null && !error && html`<p role="status">${t('common.loading')}</p>`}
+      ${corrections && html`
+        <ol>
+          ${corrections.map((c) => html`
+            <li key=${c.id}>
+              <${Diff} diff=${c.diff} />
+              ${c.note && html`<p class="note">${c.note}</p>`}
+              <span class="meta">${t('correction.meta', {
+                author: c.author.display_name, at: formatDateTime(c.created_at),
+              })}</span>
+            </li>`)}
+        </ol>`}
+      ${canCorrect && html`
+        <form class="inline" onSubmit=${submit}>
+          <${TextArea} label=${t('correction.text')} value=${text} onInput=${setText} required maxlength="4000" />
+          <${TextArea} label=${t('correction.note')} value=${note} onInput=${setNote} maxlength="1000" />
+          <${ErrorMessage} error=${sending.error} />
+          <button type="submit" disabled=${sending.busy}>${t('correction.send')}</button>
+        </form>`}
     </section>`;
 }
 

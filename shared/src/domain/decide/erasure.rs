@@ -64,6 +64,7 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::ThreadStarted
         | ItemKind::Message
         | ItemKind::Revision
+        | ItemKind::Correction
         | ItemKind::UploadClaim
         | ItemKind::Purchase
         | ItemKind::TermsAcceptance

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod complaints;
+pub mod corrections;
 pub mod credits;
 pub mod email_codes;
 pub mod erasure;
@@ -14,6 +15,7 @@ pub mod moderation;
 pub mod outbox;
 pub mod posting;
 pub mod privacy;
+pub mod recording;
 pub mod sessions;
 pub mod staff;
 pub mod uploads;
@@ -110,6 +112,7 @@ pub(crate) mod tests {
             complaint_round: 0,
             open_complaints: 0,
             counted_complaints: 0,
+            corrections_count: 0,
         }
     }
 }

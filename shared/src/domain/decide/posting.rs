@@ -1,6 +1,8 @@
 //! Posting as decisions: what a post costs, the thread and message it makes, what it
 //! pays and on which conditions, and which edits of a message are allowed.
 
+use std::time::Duration;
+
 use time::OffsetDateTime;
 
 use super::Seen;
@@ -8,6 +10,7 @@ use super::credits::{BalanceChange, BalanceRefusal, Knowing, LedgerPlan, change_
 use crate::domain::{
     Account, ActionCosts, LanguageTag, LedgerKind, Message, MessageId, MessageKind, MessageStatus,
     MessageText, Revision, Thread, ThreadId, ThreadTitle, Timestamp, UploadId, Viewer, Voice,
+    VoiceContentType,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -25,12 +28,16 @@ pub struct NewPost {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PostContent {
     Text(MessageText),
-    /// An upload the staging bucket holds, checked: its type, size and SHA-256.
+    /// An upload the staging bucket holds, checked: its type, size and SHA-256, and the
+    /// recording probed (audio in that container, its duration measured).
     Voice {
         upload_id: UploadId,
-        content_type: String,
+        content_type: VoiceContentType,
         size_bytes: i64,
         sha256: String,
+        duration: Duration,
+        /// The staged object's ETag as probed: the archive copies that version only.
+        etag: String,
     },
 }
 
@@ -198,15 +205,17 @@ fn message(
             content_type,
             size_bytes,
             sha256,
+            duration,
             ..
         } => (
             MessageKind::Voice,
             None,
             Some(Voice {
                 key: archive_key(&id),
-                content_type: content_type.clone(),
+                content_type: content_type.as_str().to_owned(),
                 size_bytes: *size_bytes,
                 sha256: sha256.clone(),
+                duration_ms: Some(duration.as_millis() as u64),
             }),
         ),
     };
@@ -226,6 +235,7 @@ fn message(
         complaint_round: 0,
         open_complaints: 0,
         counted_complaints: 0,
+        corrections_count: 0,
     }
 }
 
@@ -348,9 +358,11 @@ mod tests {
         let costs = ActionCosts::default();
         let voice = PostContent::Voice {
             upload_id: UploadId::new(),
-            content_type: "audio/ogg".into(),
+            content_type: VoiceContentType::Ogg,
             size_bytes: 10,
             sha256: "x".into(),
+            duration: Duration::from_secs(2),
+            etag: "\"e\"".into(),
         };
         assert_eq!(cost(&text("Hi"), &costs), costs.text_message);
         assert_eq!(cost(&voice, &costs), costs.voice_message);

@@ -7,8 +7,8 @@
 
 use super::{IndexKey, Key};
 use crate::domain::{
-    AccountId, AuditEntryId, Email, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp,
-    UploadId,
+    AccountId, AuditEntryId, CorrectionId, Email, MessageId, PrivacyRequestId, SessionId, ThreadId,
+    Timestamp, UploadId,
 };
 use crate::store::ownership::{ITEM_KINDS, ItemKind};
 
@@ -34,6 +34,7 @@ const SAMPLES: &[(&str, &str)] = &[
     (THREAD, "<thread_id>"),
     (UPLOAD, "<upload_id>"),
     (AUDIT_ENTRY, "<entry_id>"),
+    (CORRECTION, "<correction_id>"),
     (MESSAGE_LOCAL, "<message's own id>"),
     (REQUEST_LOCAL, "<request's own id>"),
     ("<language>#0", "<language, lower case>#<shard>"),
@@ -61,6 +62,7 @@ const SESSION: &str = "01AAAAAAAAAAAAAAAAAAAAAAA2";
 const THREAD: &str = "01AAAAAAAAAAAAAAAAAAAAAAA3";
 const UPLOAD: &str = "01AAAAAAAAAAAAAAAAAAAAAAA4";
 const AUDIT_ENTRY: &str = "01AAAAAAAAAAAAAAAAAAAAAAA5";
+const CORRECTION: &str = "01AAAAAAAAAAAAAAAAAAAAAAA8";
 const MESSAGE_LOCAL: &str = "01BBBBBBBBBBBBBBBBBBBBBBB6";
 const REQUEST_LOCAL: &str = "01BBBBBBBBBBBBBBBBBBBBBBB7";
 const MESSAGE: &str = "01AAAAAAAAAAAAAAAAAAAAAAA301BBBBBBBBBBBBBBBBBBBBBBB6";
@@ -79,6 +81,7 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
     let entry = AuditEntryId::parse(AUDIT_ENTRY).expect("a sample id");
     let message = MessageId::parse(MESSAGE).expect("a sample id");
     let request = PrivacyRequestId::parse(REQUEST).expect("a sample id");
+    let correction = CorrectionId::parse(CORRECTION).expect("a sample id");
     let (key, index): (Key, Vec<IndexKey>) = match kind {
         ItemKind::Account => (super::account(&account), vec![]),
         ItemKind::EmailClaim => (
@@ -126,6 +129,10 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
         ItemKind::Revision => (
             super::revision(&message, 7),
             vec![super::revision_by_author_index(&account, &message, 7)],
+        ),
+        ItemKind::Correction => (
+            super::correction(&message, &correction),
+            vec![super::correction_by_author_index(&account, &correction)],
         ),
         ItemKind::UploadClaim => (
             super::upload_claim(&upload),

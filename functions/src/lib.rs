@@ -9,12 +9,14 @@ pub mod conversations;
 pub mod credits;
 pub mod idempotency;
 pub mod lambda;
+pub mod live;
 pub mod me;
 pub mod moderation;
 pub mod privacy;
 pub mod routing;
 pub mod sessions;
 pub mod spec;
+pub mod stream_filter;
 mod table;
 mod views;
 

@@ -16,7 +16,12 @@ use natives_shared::store::keys::leading::{
     UPLOAD_CLAIMS,
 };
 
-use crate::spec::{Access, Bucket, GSI1, Trigger, dynamodb, email, index, objects, secret, stream};
+use natives_shared::store::keys::{MESSAGE_PREFIX, NOTIFICATION_PREFIX, THREAD_SK};
+
+use crate::spec::{
+    Access, Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, connections, dynamodb,
+    email, index, objects, secret, stream,
+};
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item
 /// action: `TransactWriteItems` needs the actions of its parts, `TransactGetItems`
@@ -483,7 +488,9 @@ crate::spec::function_table! {
         SendOutbox {
             name: "send-outbox",
             binary: Outbox,
-            trigger: Trigger::TableStream { new_items: &[OUTBOX, BREACH_NOTICES] },
+            trigger: Trigger::TableStream {
+                filters: &[StreamFilter::inserted(OUTBOX), StreamFilter::inserted(BREACH_NOTICES)],
+            },
             handler: crate::privacy::send_outbox::handle,
             dynamodb_requests: 3,
             permissions: &[
@@ -495,5 +502,54 @@ crate::spec::function_table! {
             ],
             deploy: crate::spec::Deploy::OUTBOX,
         },
+        // The WebSocket API: a connection opens (and is the account's when it brings a
+        // token), sends frames, and closes.
+        LiveConnect {
+            name: "live-connect",
+            binary: Core,
+            trigger: Trigger::WebSocket { route: "$connect" },
+            handler: crate::live::connect::handle,
+            dynamodb_requests: 0,
+            permissions: &[],
+        },
+        LiveFrame {
+            name: "live-frame",
+            binary: Live,
+            trigger: Trigger::WebSocket { route: "$default" },
+            handler: crate::live::frame::handle,
+            dynamodb_requests: 0,
+            permissions: &[connections()],
+        },
+        LiveDisconnect {
+            name: "live-disconnect",
+            binary: Core,
+            trigger: Trigger::WebSocket { route: "$disconnect" },
+            handler: crate::live::disconnect::handle,
+            dynamodb_requests: 0,
+            permissions: &[],
+        },
+        // What clients may see change, pushed to the connections that listen: messages
+        // posted, edited, hidden or removed; threads opened; notifications; and an
+        // account's connections closed when it is blocked or closed.
+        LiveFanOut {
+            name: "live-fan-out",
+            binary: Live,
+            trigger: Trigger::TableStream { filters: LIVE_CHANGES },
+            handler: crate::live::fan_out::handle,
+            dynamodb_requests: 0,
+            permissions: &[stream(STREAM_READ), connections()],
+            deploy: crate::spec::Deploy::FAN_OUT,
+        },
     }
 }
+
+/// The changes the live fan-out takes from the table's stream.
+const LIVE_CHANGES: &[StreamFilter] = &[
+    StreamFilter::changes(&[StreamEvent::Insert, StreamEvent::Modify], THREADS)
+        .sorted(SortKey::StartsWith(MESSAGE_PREFIX)),
+    StreamFilter::inserted(THREADS).sorted(SortKey::Exactly(THREAD_SK)),
+    StreamFilter::inserted(ACCOUNTS).sorted(SortKey::StartsWith(NOTIFICATION_PREFIX)),
+    StreamFilter::changes(&[StreamEvent::Modify], ACCOUNTS)
+        .sorted(SortKey::Exactly("ACCOUNT"))
+        .with_status(&["blocked", "closed"]),
+];

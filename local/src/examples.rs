@@ -4,7 +4,7 @@
 //!
 //! | placeholder | becomes |
 //! |---|---|
-//! | `REPLACE_WITH_ACCESS_TOKEN` | the caller's access token (for a visitor the `authorization` header goes) |
+//! | `REPLACE_WITH_ACCESS_TOKEN` | the caller's access token (for a visitor the `authorization` header goes); in a WebSocket event's query too |
 //! | `REPLACE_WITH_REFRESH_TOKEN` | a refresh token of the caller's session |
 //! | `REPLACE_WITH_EMAIL` | the caller's e-mail (password [`EXAMPLE_PASSWORD`]) |
 //! | `REPLACE_WITH_NEW_EMAIL` | an address no account uses yet |
@@ -236,7 +236,14 @@ pub async fn fill(
             text = text.replace("REPLACE_WITH_OUTBOX_EMAIL_ID", &email.id);
         }
     }
+    if let Some(account) = &caller {
+        text = text.replace("REPLACE_WITH_ACCESS_TOKEN", &account.access_token);
+    }
     let mut event: Value = serde_json::from_str(&text)?;
+    if event["requestContext"]["connectionId"].is_string() {
+        // A WebSocket event: its token, if any, is in the query (filled above).
+        return Ok(event);
+    }
     let Some(headers) = event["headers"].as_object_mut() else {
         // Not an HTTP event: nothing to sign or authorise.
         return Ok(event);

@@ -71,14 +71,7 @@ impl StreamPump {
             for spec in FUNCTIONS {
                 let taken: Vec<&Value> = records
                     .iter()
-                    .filter(|record| {
-                        spec.trigger.takes_stream_record(
-                            record["eventName"].as_str().unwrap_or_default(),
-                            record["dynamodb"]["Keys"]["pk"]["S"]
-                                .as_str()
-                                .unwrap_or_default(),
-                        )
-                    })
+                    .filter(|record| spec.trigger.takes_stream_record(record))
                     .collect();
                 if taken.is_empty() {
                     continue;

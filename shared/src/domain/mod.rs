@@ -9,6 +9,7 @@ mod currency;
 mod email;
 mod ids;
 mod language;
+pub mod live;
 mod login_throttle;
 mod moderation;
 mod password;

@@ -1,0 +1,16 @@
+//! `$disconnect`: the connection is gone (closed by the client, by us, or by API Gateway
+//! after two hours or ten idle minutes); its items go with it.
+
+use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
+
+use super::{LiveAnswer, LiveEvent};
+use crate::App;
+
+pub async fn handle(
+    _app: &App,
+    event: ApiGatewayWebsocketProxyRequest,
+) -> Result<LiveAnswer, lambda_http::Error> {
+    let event = LiveEvent::try_from(event)?;
+    tracing::info!(connection = %event.connection, "disconnected");
+    Ok(LiveAnswer::ok())
+}

@@ -1,0 +1,496 @@
+//! Live conversations: what a client may say on its WebSocket and what it is answered,
+//! the limits of a connection, and what a change of the table pushes to whom. Pure: the
+//! functions in `functions/src/live` read and write, and these decide.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{AccountId, LanguageTag, Message, MessageStatus, ThreadId};
+
+/// Subscriptions one connection may hold at once.
+pub const MAX_SUBSCRIPTIONS: usize = 20;
+
+/// The largest frame a client may send (API Gateway's frame size; a longer message is
+/// answered `bad_frame`).
+pub const MAX_FRAME_BYTES: usize = 32 * 1024;
+
+/// Frames a client may send in one second; the next one is answered `rate_limited` and
+/// the connection is closed.
+pub const MAX_FRAMES_PER_SECOND: u32 = 10;
+
+/// How long a connection lives at most: API Gateway closes every WebSocket after two
+/// hours, so a connection's items expire then (DynamoDB's TTL).
+pub const CONNECTION_LIFETIME_SECONDS: i64 = 2 * 60 * 60;
+
+/// A WebSocket connection, by the id API Gateway gave it (`L0SM9cOFvHcCIhw=`): 1 to 128
+/// characters of the base64 alphabets and `=`. Parsed where an event hands it in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ConnectionId(String);
+
+impl ConnectionId {
+    pub const MAX_LEN: usize = 128;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let allowed = |c: char| c.is_ascii_alphanumeric() || "+/=-_".contains(c);
+        if raw.is_empty() || raw.len() > Self::MAX_LEN || !raw.chars().all(allowed) {
+            return Err("is not a WebSocket connection id".into());
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ConnectionId {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<ConnectionId> for String {
+    fn from(id: ConnectionId) -> String {
+        id.0
+    }
+}
+
+impl std::fmt::Display for ConnectionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// What a client listens to: one thread's messages, or the new threads of a language.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Topic {
+    Thread(ThreadId),
+    /// A language, lower case: `en-GB` and `en-gb` are one language.
+    Language(String),
+}
+
+impl Topic {
+    /// The language topic of `tag` (`en-GB` → `en-gb`).
+    pub fn language(tag: &LanguageTag) -> Self {
+        Topic::Language(tag.as_ref().to_ascii_lowercase())
+    }
+
+    /// The field that names this topic in a frame: `{"thread_id": …}` or
+    /// `{"language": …}`.
+    fn fields(&self) -> Map<String, Value> {
+        let mut fields = Map::new();
+        match self {
+            Topic::Thread(id) => fields.insert("thread_id".into(), Value::from(id.as_str())),
+            Topic::Language(language) => fields.insert("language".into(), language.clone().into()),
+        };
+        fields
+    }
+}
+
+/// A frame a client sent, parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ClientFrame {
+    Subscribe(Topic),
+    Unsubscribe(Topic),
+    Ping,
+}
+
+/// A frame that is none of the above: answered `bad_frame`, and the connection stays.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadFrame(pub &'static str);
+
+/// Parses a frame's text: `{"action":"subscribe","thread_id":…}` (or `"language"`),
+/// `{"action":"unsubscribe",…}`, `{"action":"ping"}`. Anything else, more than
+/// [`MAX_FRAME_BYTES`] included, is a [`BadFrame`].
+pub fn parse_frame(text: &str) -> Result<ClientFrame, BadFrame> {
+    if text.len() > MAX_FRAME_BYTES {
+        return Err(BadFrame("longer than 32 KB"));
+    }
+    let Ok(Value::Object(fields)) = serde_json::from_str::<Value>(text) else {
+        return Err(BadFrame("not a JSON object"));
+    };
+    let action = match fields.get("action") {
+        Some(Value::String(action)) => action.as_str(),
+        _ => return Err(BadFrame("no action")),
+    };
+    let only = |allowed: &[&str]| {
+        fields
+            .keys()
+            .all(|name| name == "action" || allowed.contains(&name.as_str()))
+    };
+    match action {
+        "ping" if only(&[]) => Ok(ClientFrame::Ping),
+        "subscribe" if only(&["thread_id", "language"]) => {
+            topic(&fields).map(ClientFrame::Subscribe)
+        }
+        "unsubscribe" if only(&["thread_id", "language"]) => {
+            topic(&fields).map(ClientFrame::Unsubscribe)
+        }
+        "ping" | "subscribe" | "unsubscribe" => Err(BadFrame("a field the action does not take")),
+        _ => Err(BadFrame("an unknown action")),
+    }
+}
+
+/// The one topic a (un)subscribe names.
+fn topic(fields: &Map<String, Value>) -> Result<Topic, BadFrame> {
+    match (fields.get("thread_id"), fields.get("language")) {
+        (Some(Value::String(id)), None) => ThreadId::parse(id)
+            .map(Topic::Thread)
+            .map_err(|_| BadFrame("not a thread id")),
+        (None, Some(Value::String(tag))) => LanguageTag::parse(tag)
+            .map(|tag| Topic::language(&tag))
+            .map_err(|_| BadFrame("not a language tag")),
+        _ => Err(BadFrame("neither one thread_id nor one language")),
+    }
+}
+
+/// Why a frame was not done, as the `code` of its error answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FrameError {
+    BadFrame,
+    /// The thread does not exist (or may not be shown).
+    NotFound,
+    TooManySubscriptions,
+    /// Too many frames: the connection is closed after this answer.
+    RateLimited,
+}
+
+/// What the server answers a frame with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    Subscribed(Topic),
+    Unsubscribed(Topic),
+    Pong,
+    Error {
+        code: FrameError,
+        /// The thread the refusal is about, if it is about one.
+        thread_id: Option<ThreadId>,
+    },
+}
+
+impl Answer {
+    pub fn error(code: FrameError) -> Self {
+        Answer::Error {
+            code,
+            thread_id: None,
+        }
+    }
+
+    /// The frame's JSON text, as the contract writes it.
+    pub fn to_json(&self) -> String {
+        let mut frame = Map::new();
+        let (kind, fields) = match self {
+            Answer::Subscribed(topic) => ("subscribed", topic.fields()),
+            Answer::Unsubscribed(topic) => ("unsubscribed", topic.fields()),
+            Answer::Pong => ("pong", Map::new()),
+            Answer::Error { code, thread_id } => {
+                let mut fields = Map::new();
+                fields.insert("code".into(), serde_json::to_value(code).expect("a code"));
+                if let Some(id) = thread_id {
+                    fields.insert("thread_id".into(), Value::from(id.as_str()));
+                }
+                ("error", fields)
+            }
+        };
+        frame.insert("type".into(), kind.into());
+        frame.extend(fields);
+        Value::Object(frame).to_string()
+    }
+}
+
+/// The frames a connection sent in its current second: what the rate limit counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FrameWindow {
+    /// Unix second the window is of.
+    pub second: i64,
+    pub frames: u32,
+}
+
+/// A frame one too many: answered `rate_limited`, then the connection is closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimited;
+
+/// Counts a frame that arrived in `now_second` against the connection's `window` (none
+/// before its first frame): the window that counts it, or [`RateLimited`] for the frame
+/// after the [`MAX_FRAMES_PER_SECOND`]th of one second.
+pub fn count_frame(window: Option<FrameWindow>, now_second: i64) -> Result<FrameWindow, RateLimited> {
+    match window {
+        Some(window) if window.second == now_second => {
+            if window.frames >= MAX_FRAMES_PER_SECOND {
+                Err(RateLimited)
+            } else {
+                Ok(FrameWindow {
+                    frames: window.frames + 1,
+                    ..window
+                })
+            }
+        }
+        _ => Ok(FrameWindow {
+            second: now_second,
+            frames: 1,
+        }),
+    }
+}
+
+/// What subscribing to a topic changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subscribing {
+    /// The connection listens to it from now on.
+    Add(Topic),
+    /// It listens already: nothing changes.
+    Already,
+}
+
+/// Subscribing a connection that listens to `current` to `topic`: at most
+/// [`MAX_SUBSCRIPTIONS`] at once.
+pub fn subscribe(current: &[Topic], topic: Topic) -> Result<Subscribing, FrameError> {
+    if current.contains(&topic) {
+        Ok(Subscribing::Already)
+    } else if current.len() >= MAX_SUBSCRIPTIONS {
+        Err(FrameError::TooManySubscriptions)
+    } else {
+        Ok(Subscribing::Add(topic))
+    }
+}
+
+/// What a change of a message pushes to the connections that listen to its thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessagePush {
+    /// `message_posted`, with the message.
+    Posted,
+    /// `message_edited`, with the message (a message a moderator shows again is pushed
+    /// this way too: clients replace what they hold, or add it).
+    Edited,
+    /// `message_hidden`, with the message's id only: its text is never pushed again.
+    Hidden,
+}
+
+/// What a message's change from `before` (none: it is new) to `after` pushes, if
+/// anything. A message out of public view pushes its id only, once, and nothing after
+/// that; a change nobody sees (a complaint counted) pushes nothing.
+pub fn message_push(before: Option<&Message>, after: &Message) -> Option<MessagePush> {
+    let visible = |message: &Message| message.status == MessageStatus::Visible;
+    match (before, visible(after)) {
+        (None, true) => Some(MessagePush::Posted),
+        (None, false) => None,
+        (Some(before), false) => visible(before).then_some(MessagePush::Hidden),
+        (Some(before), true) if !visible(before) => Some(MessagePush::Edited),
+        (Some(before), true) => {
+            (before.revision != after.revision || before.text != after.text)
+                .then_some(MessagePush::Edited)
+        }
+    }
+}
+
+/// Who a push goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// The connections subscribed to a topic.
+    Topic(Topic),
+    /// Every connection of an account.
+    Account(AccountId),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const THREAD: &str = "01JB8ZZZZZZZZZZZZZZZZZZZZZ";
+
+    fn thread() -> ThreadId {
+        ThreadId::parse(THREAD).unwrap()
+    }
+
+    #[test]
+    fn connection_ids_are_api_gateways() {
+        for id in ["L0SM9cOFvHcCIhw=", "a", "ab+/_-=", &"x".repeat(128)] {
+            assert!(ConnectionId::parse(id).is_ok(), "{id}");
+        }
+        for id in ["", "a#b", "a b", "é", &"x".repeat(129)] {
+            assert!(ConnectionId::parse(id).is_err(), "{id:?}");
+        }
+    }
+
+    #[test]
+    fn frames_of_the_contract_parse() {
+        let subscribe_thread = format!(r#"{{"action":"subscribe","thread_id":"{THREAD}"}}"#);
+        assert_eq!(
+            parse_frame(&subscribe_thread),
+            Ok(ClientFrame::Subscribe(Topic::Thread(thread())))
+        );
+        assert_eq!(
+            parse_frame(r#"{"action":"subscribe","language":"en-GB"}"#),
+            Ok(ClientFrame::Subscribe(Topic::Language("en-gb".into())))
+        );
+        assert_eq!(
+            parse_frame(&format!(r#"{{"thread_id":"{THREAD}","action":"unsubscribe"}}"#)),
+            Ok(ClientFrame::Unsubscribe(Topic::Thread(thread())))
+        );
+        assert_eq!(
+            parse_frame(r#"{"action":"unsubscribe","language":"de"}"#),
+            Ok(ClientFrame::Unsubscribe(Topic::Language("de".into())))
+        );
+        assert_eq!(parse_frame(r#" {"action":"ping"} "#), Ok(ClientFrame::Ping));
+    }
+
+    #[test]
+    fn anything_else_is_a_bad_frame() {
+        let too_long = format!(
+            r#"{{"action":"ping","pad":"{}"}}"#,
+            "x".repeat(MAX_FRAME_BYTES)
+        );
+        for (frame, why) in [
+            ("", "empty"),
+            ("ping", "not JSON"),
+            ("[1,2]", "an array"),
+            ("\"ping\"", "a string"),
+            ("{}", "no action"),
+            (r#"{"action":7}"#, "an action that is no string"),
+            (r#"{"action":"PING"}"#, "another case"),
+            (r#"{"action":"shout"}"#, "an unknown action"),
+            (r#"{"action":"ping","extra":1}"#, "a field ping does not take"),
+            (r#"{"action":"subscribe"}"#, "no topic"),
+            (
+                r#"{"action":"subscribe","thread_id":"01JB8ZZZZZZZZZZZZZZZZZZZZZ","language":"de"}"#,
+                "two topics",
+            ),
+            (r#"{"action":"subscribe","thread_id":"nope"}"#, "not a thread id"),
+            (r#"{"action":"subscribe","thread_id":42}"#, "a number"),
+            (r#"{"action":"subscribe","language":"en_GB"}"#, "not a tag"),
+            (r#"{"action":"unsubscribe","thread_id":null}"#, "null"),
+            (too_long.as_str(), "longer than 32 KB"),
+        ] {
+            assert!(parse_frame(frame).is_err(), "{why}: {frame:.60} was accepted");
+        }
+        let unknown_field = format!(
+            r#"{{"action":"subscribe","language":"de","x":"{}"}}"#,
+            "x".repeat(10)
+        );
+        assert!(parse_frame(&unknown_field).is_err(), "a field subscribe does not take");
+    }
+
+    #[test]
+    fn answers_are_the_contracts_json() {
+        let json = |answer: Answer| serde_json::from_str::<Value>(&answer.to_json()).unwrap();
+        assert_eq!(
+            json(Answer::Subscribed(Topic::Thread(thread()))),
+            serde_json::json!({"type": "subscribed", "thread_id": THREAD})
+        );
+        assert_eq!(
+            json(Answer::Unsubscribed(Topic::Language("de".into()))),
+            serde_json::json!({"type": "unsubscribed", "language": "de"})
+        );
+        assert_eq!(json(Answer::Pong), serde_json::json!({"type": "pong"}));
+        assert_eq!(
+            json(Answer::Error {
+                code: FrameError::NotFound,
+                thread_id: Some(thread())
+            }),
+            serde_json::json!({"type": "error", "code": "not_found", "thread_id": THREAD})
+        );
+        assert_eq!(
+            json(Answer::error(FrameError::TooManySubscriptions)),
+            serde_json::json!({"type": "error", "code": "too_many_subscriptions"})
+        );
+        assert_eq!(
+            json(Answer::error(FrameError::RateLimited)),
+            serde_json::json!({"type": "error", "code": "rate_limited"})
+        );
+    }
+
+    #[test]
+    fn ten_frames_a_second_pass_and_the_eleventh_is_refused() {
+        let mut window = None;
+        for n in 1..=MAX_FRAMES_PER_SECOND {
+            let counted = count_frame(window, 100).unwrap();
+            assert_eq!(counted.frames, n);
+            window = Some(counted);
+        }
+        assert_eq!(count_frame(window, 100), Err(RateLimited));
+        assert_eq!(
+            count_frame(window, 101),
+            Ok(FrameWindow {
+                second: 101,
+                frames: 1
+            }),
+            "a new second starts a new count"
+        );
+        assert_eq!(
+            count_frame(window, 99).map(|w| w.frames),
+            Ok(1),
+            "a clock that went back starts a new count too"
+        );
+    }
+
+    #[test]
+    fn a_connection_holds_twenty_subscriptions() {
+        let topics: Vec<Topic> = (0..MAX_SUBSCRIPTIONS)
+            .map(|i| Topic::Language(format!("x-{i:03}")))
+            .collect();
+        let new = Topic::Language("de".into());
+        assert_eq!(
+            subscribe(&topics[..19], new.clone()),
+            Ok(Subscribing::Add(new.clone()))
+        );
+        assert_eq!(
+            subscribe(&topics, new),
+            Err(FrameError::TooManySubscriptions)
+        );
+        assert_eq!(
+            subscribe(&topics, topics[3].clone()),
+            Ok(Subscribing::Already),
+            "subscribing again changes nothing, even when full"
+        );
+    }
+
+    fn message(status: MessageStatus, revision: u32, text: &str) -> Message {
+        Message {
+            id: crate::domain::MessageId::parse(&format!("{THREAD}01JB8ZZZZZZZZZZZZZZZZZZZZY")).unwrap(),
+            thread_id: thread(),
+            author_id: AccountId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZX").unwrap(),
+            kind: crate::domain::MessageKind::Text,
+            text: Some(text.into()),
+            voice: None,
+            reply_to: None,
+            created_at: "2026-12-10T12:00:00.000Z".into(),
+            edited_at: None,
+            revision,
+            status,
+            moderation: None,
+            complaint_round: 0,
+            open_complaints: 0,
+            counted_complaints: 0,
+        }
+    }
+
+    #[test]
+    fn a_message_pushes_what_its_readers_may_see() {
+        use MessageStatus::{Hidden, Removed, Visible};
+        let visible = message(Visible, 0, "Hallo");
+        let edited = message(Visible, 1, "Hallo!");
+        let complained = Message {
+            open_complaints: 1,
+            ..visible.clone()
+        };
+        let hidden = message(Hidden, 0, "Hallo");
+        let removed = message(Removed, 0, "Hallo");
+        let hidden_edited = message(Hidden, 1, "Hallo!");
+        for (before, after, push, why) in [
+            (None, &visible, Some(MessagePush::Posted), "posted"),
+            (None, &hidden, None, "never shown"),
+            (Some(&visible), &edited, Some(MessagePush::Edited), "edited"),
+            (Some(&visible), &complained, None, "a complaint changes nothing seen"),
+            (Some(&visible), &visible, None, "written again unchanged"),
+            (Some(&visible), &hidden, Some(MessagePush::Hidden), "hidden"),
+            (Some(&visible), &removed, Some(MessagePush::Hidden), "removed"),
+            (Some(&hidden), &removed, None, "hidden already"),
+            (Some(&hidden), &hidden_edited, None, "nothing of a hidden message"),
+            (Some(&hidden), &visible, Some(MessagePush::Edited), "shown again"),
+        ] {
+            assert_eq!(message_push(before, after), push, "{why}");
+        }
+    }
+}

@@ -1,6 +1,8 @@
 //! The WebSocket API's events as its routes' functions take them (API Gateway's Lambda
 //! proxy integration, `aws_lambda_events`' WebSocket request), and what they answer.
 
+use std::collections::BTreeMap;
+
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use natives_shared::domain::live::ConnectionId;
 use natives_shared::http::ApiError;
@@ -54,6 +56,8 @@ impl TryFrom<ApiGatewayWebsocketProxyRequest> for LiveEvent {
 #[serde(rename_all = "camelCase")]
 pub struct LiveAnswer {
     pub status_code: u16,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
@@ -62,6 +66,7 @@ impl LiveAnswer {
     pub fn ok() -> Self {
         Self {
             status_code: 200,
+            headers: BTreeMap::new(),
             body: None,
         }
     }
@@ -70,6 +75,7 @@ impl LiveAnswer {
     pub fn frame(frame: String) -> Self {
         Self {
             status_code: 200,
+            headers: BTreeMap::new(),
             body: Some(frame),
         }
     }
@@ -78,10 +84,20 @@ impl LiveAnswer {
     pub fn refused(error: ApiError, request_id: &str) -> Self {
         let response = error.into_response(request_id);
         let status_code = response.status().as_u16();
+        let headers = response
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| BTreeMap::from([("Content-Type", value.to_owned())]))
+            .unwrap_or_default();
         let body = match response.into_body() {
             lambda_http::Body::Text(text) => Some(text),
             _ => None,
         };
-        Self { status_code, body }
+        Self {
+            status_code,
+            headers,
+            body,
+        }
     }
 }

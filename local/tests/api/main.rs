@@ -12,6 +12,7 @@ mod credits;
 mod gate;
 mod helpers;
 mod idempotency;
+mod live;
 mod me;
 mod moderation;
 mod privacy;

@@ -171,7 +171,10 @@ fn stream_filter(filter: &StreamFilter) -> String {
         SortKey::StartsWith(prefix) => text.push_str(&format!(" (sort key `{prefix}…`)")),
     }
     if !filter.new_status.is_empty() {
-        text.push_str(&format!(" whose status becomes {}", filter.new_status.join(" or ")));
+        text.push_str(&format!(
+            " whose status becomes {}",
+            filter.new_status.join(" or ")
+        ));
     }
     text
 }

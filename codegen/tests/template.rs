@@ -183,13 +183,21 @@ fn assert_websocket_route(id: &str, spec: &FunctionSpec, route: &str, template: 
     assert_eq!(properties["RouteKey"].as_str(), Some(route), "{id}");
     assert_eq!(
         properties["Target"],
-        yaml(&format!("Fn::Sub: \"integrations/${{{prefix}Integration}}\"")),
+        yaml(&format!(
+            "Fn::Sub: \"integrations/${{{prefix}Integration}}\""
+        )),
         "{id}"
     );
     let integration = &resources[format!("{prefix}Integration").as_str()];
-    assert_eq!(integration["Type"], "AWS::ApiGatewayV2::Integration", "{id}");
+    assert_eq!(
+        integration["Type"], "AWS::ApiGatewayV2::Integration",
+        "{id}"
+    );
     assert_eq!(integration["Properties"]["ApiId"], api, "{id}");
-    assert_eq!(integration["Properties"]["IntegrationType"], "AWS_PROXY", "{id}");
+    assert_eq!(
+        integration["Properties"]["IntegrationType"], "AWS_PROXY",
+        "{id}"
+    );
     let uri = integration["Properties"]["IntegrationUri"]["Fn::Sub"]
         .as_str()
         .unwrap_or_default();
@@ -198,7 +206,11 @@ fn assert_websocket_route(id: &str, spec: &FunctionSpec, route: &str, template: 
         "{id}: {uri}"
     );
     let permission = &resources[format!("{prefix}Permission").as_str()]["Properties"];
-    assert_eq!(permission["FunctionName"], yaml(&format!("Ref: {id}")), "{id}");
+    assert_eq!(
+        permission["FunctionName"],
+        yaml(&format!("Ref: {id}")),
+        "{id}"
+    );
     assert_eq!(permission["Principal"], "apigateway.amazonaws.com", "{id}");
     assert!(
         permission["SourceArn"]["Fn::Sub"]
@@ -208,9 +220,15 @@ fn assert_websocket_route(id: &str, spec: &FunctionSpec, route: &str, template: 
     );
     let response = &resources[format!("{prefix}RouteResponse").as_str()];
     if route == "$default" {
-        assert_eq!(properties["RouteResponseSelectionExpression"], "$default", "{id}");
+        assert_eq!(
+            properties["RouteResponseSelectionExpression"], "$default",
+            "{id}"
+        );
         assert_eq!(response["Type"], "AWS::ApiGatewayV2::RouteResponse", "{id}");
-        assert_eq!(response["Properties"]["RouteId"], yaml(&format!("Ref: {prefix}Route")));
+        assert_eq!(
+            response["Properties"]["RouteId"],
+            yaml(&format!("Ref: {prefix}Route"))
+        );
         assert_eq!(response["Properties"]["RouteResponseKey"], "$default");
     } else {
         assert!(response.is_null(), "{id}: one-way");
@@ -568,15 +586,22 @@ fn the_websocket_api_serves_exactly_the_tables_routes() {
     let stage = &stages[0]["Properties"];
     assert_eq!(stage["ApiId"], yaml(&format!("Ref: {LIVE_API}")));
     assert_eq!(stage["StageName"].as_str(), Some(LIVE_STAGE));
-    assert_eq!(stage["AutoDeploy"], Value::Bool(true), "route changes deploy");
+    assert_eq!(
+        stage["AutoDeploy"],
+        Value::Bool(true),
+        "route changes deploy"
+    );
     let url = template["Outputs"]["LiveUrl"]["Value"]["Fn::Sub"]
         .as_str()
         .unwrap();
-    assert!(url.starts_with(&format!("wss://${{{LIVE_API}}}.execute-api.")), "{url}");
+    assert!(
+        url.starts_with(&format!("wss://${{{LIVE_API}}}.execute-api.")),
+        "{url}"
+    );
     assert!(url.ends_with(&format!("/{LIVE_STAGE}")), "{url}");
     for spec in FUNCTIONS {
-        let variables = &template["Resources"][spec.logical_id().as_str()]["Properties"]
-            ["Environment"]["Variables"];
+        let variables = &template["Resources"][spec.logical_id().as_str()]["Properties"]["Environment"]
+            ["Variables"];
         let endpoint = variables[LIVE_ENDPOINT_VARIABLE]["Fn::Sub"].as_str();
         if spec.manages_connections() {
             let endpoint = endpoint.unwrap_or_else(|| panic!("{}: no endpoint", spec.name));

@@ -65,7 +65,9 @@ impl Trigger {
     /// the local pump delivers.
     pub fn takes_stream_record(&self, record: &serde_json::Value) -> bool {
         match self {
-            Trigger::TableStream { filters } => filters.iter().any(|filter| filter.lets_through(record)),
+            Trigger::TableStream { filters } => {
+                filters.iter().any(|filter| filter.lets_through(record))
+            }
             _ => false,
         }
     }

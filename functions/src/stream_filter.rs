@@ -114,9 +114,9 @@ pub fn pattern_matches(pattern: &Value, record: &Value) -> bool {
         }),
         Value::Array(alternatives) => alternatives.iter().any(|alternative| match alternative {
             Value::Object(rule) => match rule.get("prefix") {
-                Some(Value::String(prefix)) => {
-                    record.as_str().is_some_and(|value| value.starts_with(prefix.as_str()))
-                }
+                Some(Value::String(prefix)) => record
+                    .as_str()
+                    .is_some_and(|value| value.starts_with(prefix.as_str())),
                 _ => false,
             },
             literal => literal == record,
@@ -169,8 +169,9 @@ pub(crate) mod tests {
 
     #[test]
     fn a_filter_lets_through_exactly_the_changes_it_names() {
-        let messages = StreamFilter::changes(&[StreamEvent::Insert, StreamEvent::Modify], "THREAD#*")
-            .sorted(SortKey::StartsWith("MESSAGE#"));
+        let messages =
+            StreamFilter::changes(&[StreamEvent::Insert, StreamEvent::Modify], "THREAD#*")
+                .sorted(SortKey::StartsWith("MESSAGE#"));
         assert!(messages.lets_through(&record("INSERT", "THREAD#1", "MESSAGE#2", None)));
         assert!(messages.lets_through(&record("MODIFY", "THREAD#1", "MESSAGE#2", None)));
         assert!(!messages.lets_through(&record("REMOVE", "THREAD#1", "MESSAGE#2", None)));

@@ -168,8 +168,16 @@ pub async fn upgrade(
                 user_agent: client.user_agent.clone(),
             },
         );
-        let (code, reason) =
-            serve_socket(&app, &sockets, &connection, &client, connected_at, socket, inbox).await;
+        let (code, reason) = serve_socket(
+            &app,
+            &sockets,
+            &connection,
+            &client,
+            connected_at,
+            socket,
+            inbox,
+        )
+        .await;
         sockets.remove(&connection);
         let event = disconnect_event(&connection, &client, connected_at, code, &reason);
         if let Err(error) = run(&app, "$disconnect", event).await {
@@ -179,8 +187,14 @@ pub async fn upgrade(
     let mut response = hyper::Response::new(Full::new(Bytes::new()));
     *response.status_mut() = hyper::StatusCode::SWITCHING_PROTOCOLS;
     let headers = response.headers_mut();
-    headers.insert(http::header::CONNECTION, http::HeaderValue::from_static("Upgrade"));
-    headers.insert(http::header::UPGRADE, http::HeaderValue::from_static("websocket"));
+    headers.insert(
+        http::header::CONNECTION,
+        http::HeaderValue::from_static("Upgrade"),
+    );
+    headers.insert(
+        http::header::UPGRADE,
+        http::HeaderValue::from_static("websocket"),
+    );
     if let Ok(accept) = http::HeaderValue::from_str(
         &tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes()),
     ) {
@@ -338,8 +352,12 @@ async fn run(app: &App, route: &str, event: Value) -> Result<Answer, crate::BoxE
     let answer = answered.map_err(|e| format!("{}: {e}", spec.name))?;
     let status = answer["statusCode"].as_u64().unwrap_or(200) as u16;
     tracing::info!(
-        route, function = spec.name, status, dynamodb_requests = sent.count(),
-        micros = started.elapsed().as_micros() as u64, "websocket"
+        route,
+        function = spec.name,
+        status,
+        dynamodb_requests = sent.count(),
+        micros = started.elapsed().as_micros() as u64,
+        "websocket"
     );
     Ok(Answer {
         status,
@@ -416,7 +434,10 @@ fn connect_event(
     let mut query = serde_json::Map::new();
     let mut multi_query: HashMap<String, Vec<String>> = HashMap::new();
     for (key, value) in form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes()) {
-        query.insert(key.clone().into_owned(), Value::from(value.clone().into_owned()));
+        query.insert(
+            key.clone().into_owned(),
+            Value::from(value.clone().into_owned()),
+        );
         multi_query
             .entry(key.into_owned())
             .or_default()
@@ -459,8 +480,13 @@ fn disconnect_event(
     code: u16,
     reason: &str,
 ) -> Value {
-    let mut context =
-        request_context("$disconnect", "DISCONNECT", connection, client, connected_at);
+    let mut context = request_context(
+        "$disconnect",
+        "DISCONNECT",
+        connection,
+        client,
+        connected_at,
+    );
     context["disconnectStatusCode"] = Value::from(code);
     context["disconnectReason"] = Value::from(reason);
     json!({ "headers": { "Host": client.host }, "requestContext": context, "isBase64Encoded": false })

@@ -42,7 +42,10 @@ pub async fn handle(
     let method = request.method().clone();
     match method {
         hyper::Method::POST => {
-            let body = match Limited::new(request.into_body(), MAX_DATA_BYTES).collect().await {
+            let body = match Limited::new(request.into_body(), MAX_DATA_BYTES)
+                .collect()
+                .await
+            {
                 Ok(body) => body.to_bytes(),
                 Err(_) => return error(413, "PayloadTooLargeException", "Message too long"),
             };
@@ -87,7 +90,9 @@ fn signed(request: &hyper::Request<Incoming>) -> bool {
         .headers()
         .get(http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("AWS4-HMAC-SHA256") && value.contains("/execute-api/"))
+        .is_some_and(|value| {
+            value.starts_with("AWS4-HMAC-SHA256") && value.contains("/execute-api/")
+        })
 }
 
 fn gone() -> hyper::Response<Full<Bytes>> {
@@ -95,7 +100,11 @@ fn gone() -> hyper::Response<Full<Bytes>> {
 }
 
 fn error(status: u16, kind: &'static str, message: &str) -> hyper::Response<Full<Bytes>> {
-    respond(status, Some(kind), json!({ "message": message }).to_string())
+    respond(
+        status,
+        Some(kind),
+        json!({ "message": message }).to_string(),
+    )
 }
 
 fn empty(status: u16) -> hyper::Response<Full<Bytes>> {

@@ -73,9 +73,9 @@ impl Connections {
             {
                 Ok(())
             }
-            Err(error) => Err(
-                aws_sdk_apigatewaymanagement::error::DisplayErrorContext(error).to_string(),
-            ),
+            Err(error) => {
+                Err(aws_sdk_apigatewaymanagement::error::DisplayErrorContext(error).to_string())
+            }
         }
     }
 }

@@ -101,13 +101,19 @@ impl LiveClient {
 async fn a_visitor_connects_and_is_answered_pong() {
     let app = spawn_app().await;
     let mut live = app.live(None).await;
-    assert_eq!(live.ask(&json!({"action": "ping"})).await, json!({"type": "pong"}));
+    assert_eq!(
+        live.ask(&json!({"action": "ping"})).await,
+        json!({"type": "pong"})
+    );
 }
 
 #[tokio::test]
 async fn a_bad_token_refuses_the_upgrade_with_401() {
     let app = spawn_app().await;
-    let request = app.live_url(Some("not-a-token")).into_client_request().unwrap();
+    let request = app
+        .live_url(Some("not-a-token"))
+        .into_client_request()
+        .unwrap();
     match connect_async(request).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
             assert_eq!(response.status(), 401);
@@ -146,8 +152,14 @@ async fn a_bad_frame_is_answered_and_the_connection_kept() {
         .send(Message::binary(vec![0u8, 159, 146, 150]))
         .await
         .unwrap();
-    assert_eq!(live.next().await, json!({"type": "error", "code": "bad_frame"}));
-    assert_eq!(live.ask(&json!({"action": "ping"})).await, json!({"type": "pong"}));
+    assert_eq!(
+        live.next().await,
+        json!({"type": "error", "code": "bad_frame"})
+    );
+    assert_eq!(
+        live.ask(&json!({"action": "ping"})).await,
+        json!({"type": "pong"})
+    );
 }
 
 /// As API Gateway: a frame over 32 KB closes the connection with 1009 (too big).

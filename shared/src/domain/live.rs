@@ -216,7 +216,10 @@ pub struct RateLimited;
 /// Counts a frame that arrived in `now_second` against the connection's `window` (none
 /// before its first frame): the window that counts it, or [`RateLimited`] for the frame
 /// after the [`MAX_FRAMES_PER_SECOND`]th of one second.
-pub fn count_frame(window: Option<FrameWindow>, now_second: i64) -> Result<FrameWindow, RateLimited> {
+pub fn count_frame(
+    window: Option<FrameWindow>,
+    now_second: i64,
+) -> Result<FrameWindow, RateLimited> {
     match window {
         Some(window) if window.second == now_second => {
             if window.frames >= MAX_FRAMES_PER_SECOND {
@@ -278,10 +281,8 @@ pub fn message_push(before: Option<&Message>, after: &Message) -> Option<Message
         (None, false) => None,
         (Some(before), false) => visible(before).then_some(MessagePush::Hidden),
         (Some(before), true) if !visible(before) => Some(MessagePush::Edited),
-        (Some(before), true) => {
-            (before.revision != after.revision || before.text != after.text)
-                .then_some(MessagePush::Edited)
-        }
+        (Some(before), true) => (before.revision != after.revision || before.text != after.text)
+            .then_some(MessagePush::Edited),
     }
 }
 
@@ -326,7 +327,9 @@ mod tests {
             Ok(ClientFrame::Subscribe(Topic::Language("en-gb".into())))
         );
         assert_eq!(
-            parse_frame(&format!(r#"{{"thread_id":"{THREAD}","action":"unsubscribe"}}"#)),
+            parse_frame(&format!(
+                r#"{{"thread_id":"{THREAD}","action":"unsubscribe"}}"#
+            )),
             Ok(ClientFrame::Unsubscribe(Topic::Thread(thread())))
         );
         assert_eq!(
@@ -351,25 +354,37 @@ mod tests {
             (r#"{"action":7}"#, "an action that is no string"),
             (r#"{"action":"PING"}"#, "another case"),
             (r#"{"action":"shout"}"#, "an unknown action"),
-            (r#"{"action":"ping","extra":1}"#, "a field ping does not take"),
+            (
+                r#"{"action":"ping","extra":1}"#,
+                "a field ping does not take",
+            ),
             (r#"{"action":"subscribe"}"#, "no topic"),
             (
                 r#"{"action":"subscribe","thread_id":"01JB8ZZZZZZZZZZZZZZZZZZZZZ","language":"de"}"#,
                 "two topics",
             ),
-            (r#"{"action":"subscribe","thread_id":"nope"}"#, "not a thread id"),
+            (
+                r#"{"action":"subscribe","thread_id":"nope"}"#,
+                "not a thread id",
+            ),
             (r#"{"action":"subscribe","thread_id":42}"#, "a number"),
             (r#"{"action":"subscribe","language":"en_GB"}"#, "not a tag"),
             (r#"{"action":"unsubscribe","thread_id":null}"#, "null"),
             (too_long.as_str(), "longer than 32 KB"),
         ] {
-            assert!(parse_frame(frame).is_err(), "{why}: {frame:.60} was accepted");
+            assert!(
+                parse_frame(frame).is_err(),
+                "{why}: {frame:.60} was accepted"
+            );
         }
         let unknown_field = format!(
             r#"{{"action":"subscribe","language":"de","x":"{}"}}"#,
             "x".repeat(10)
         );
-        assert!(parse_frame(&unknown_field).is_err(), "a field subscribe does not take");
+        assert!(
+            parse_frame(&unknown_field).is_err(),
+            "a field subscribe does not take"
+        );
     }
 
     #[test]
@@ -448,7 +463,8 @@ mod tests {
 
     fn message(status: MessageStatus, revision: u32, text: &str) -> Message {
         Message {
-            id: crate::domain::MessageId::parse(&format!("{THREAD}01JB8ZZZZZZZZZZZZZZZZZZZZY")).unwrap(),
+            id: crate::domain::MessageId::parse(&format!("{THREAD}01JB8ZZZZZZZZZZZZZZZZZZZZY"))
+                .unwrap(),
             thread_id: thread(),
             author_id: AccountId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZX").unwrap(),
             kind: crate::domain::MessageKind::Text,
@@ -482,13 +498,33 @@ mod tests {
             (None, &visible, Some(MessagePush::Posted), "posted"),
             (None, &hidden, None, "never shown"),
             (Some(&visible), &edited, Some(MessagePush::Edited), "edited"),
-            (Some(&visible), &complained, None, "a complaint changes nothing seen"),
+            (
+                Some(&visible),
+                &complained,
+                None,
+                "a complaint changes nothing seen",
+            ),
             (Some(&visible), &visible, None, "written again unchanged"),
             (Some(&visible), &hidden, Some(MessagePush::Hidden), "hidden"),
-            (Some(&visible), &removed, Some(MessagePush::Hidden), "removed"),
+            (
+                Some(&visible),
+                &removed,
+                Some(MessagePush::Hidden),
+                "removed",
+            ),
             (Some(&hidden), &removed, None, "hidden already"),
-            (Some(&hidden), &hidden_edited, None, "nothing of a hidden message"),
-            (Some(&hidden), &visible, Some(MessagePush::Edited), "shown again"),
+            (
+                Some(&hidden),
+                &hidden_edited,
+                None,
+                "nothing of a hidden message",
+            ),
+            (
+                Some(&hidden),
+                &visible,
+                Some(MessagePush::Edited),
+                "shown again",
+            ),
         ] {
             assert_eq!(message_push(before, after), push, "{why}");
         }

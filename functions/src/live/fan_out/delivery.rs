@@ -50,7 +50,10 @@ pub async fn push_to_all(
 ) -> Delivery {
     let results: Vec<(ConnectionId, Pushed)> = futures_util::stream::iter(targets)
         .map(|connection| async move {
-            (connection.clone(), connections.push(connection, frame).await)
+            (
+                connection.clone(),
+                connections.push(connection, frame).await,
+            )
         })
         .buffer_unordered(PARALLEL_PUSHES)
         .collect()

@@ -4,8 +4,9 @@ use lambda_http::{Body, Request, Response};
 use natives_shared::auth::hash_password;
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
-    Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
-    FieldError, FullName, Gender, Guardian, LanguageList, Password, PersonName, Role, Validator,
+    Account, AccountId, AccountStatus, BirthDate, City, Consents, ContentRules, CountryCode,
+    DisplayName, Email, FullName, Gender, Guardian, Invalid, LanguageList, Password, PersonName,
+    Role, Validator,
 };
 use natives_shared::http::{ApiError, json, json_body, not_null};
 use natives_shared::store::CreateAccountError;
@@ -74,7 +75,7 @@ struct Registration {
 }
 
 impl Registration {
-    fn parse(request: RegisterRequest, today: Date) -> Result<Self, Vec<FieldError>> {
+    fn parse(request: RegisterRequest, today: Date, rules: &ContentRules) -> Result<Self, Invalid> {
         let mut v = Validator::new();
         let email = v.check("email", Email::parse(&request.email));
         let password = v.check("password", Password::parse(request.password));
@@ -86,7 +87,10 @@ impl Registration {
         {
             v.fail("password", "must not be the e-mail address");
         }
-        let display_name = v.check("display_name", DisplayName::parse(&request.display_name));
+        let display_name = v.check_published(
+            "display_name",
+            DisplayName::parse(&request.display_name, rules),
+        );
         let full_name = v.check_optional(
             "full_name",
             request.full_name.as_deref().map(FullName::parse),
@@ -144,7 +148,8 @@ impl Registration {
 pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     let body: RegisterRequest = json_body(&request)?;
     let now = app.now();
-    let registration = Registration::parse(body, now.date())?;
+    let registration =
+        Registration::parse(body, now.date(), &app.settings.conversations.content_rules)?;
 
     if registration.accepted_terms_version != app.settings.terms_version {
         return Err(ApiError::Unprocessable {

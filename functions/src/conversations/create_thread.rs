@@ -36,7 +36,8 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     let body: CreateThreadRequest = json_body(&request)?;
     let mut v = Validator::new();
     let language = v.check("language", LanguageTag::parse(&body.language));
-    let title = v.check("title", ThreadTitle::parse(&body.title));
+    let rules = &app.settings.conversations.content_rules;
+    let title = v.check_published("title", ThreadTitle::parse(&body.title, rules));
     let raw = RawContent {
         text: body.text,
         voice_upload_id: body.voice_upload_id,
@@ -49,7 +50,6 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
             content.expect("checked"),
         )
     })?;
-    posting::check_rules(app, "title", title.as_ref())?;
     let settings = &app.settings.conversations;
     let cost = settings.action_costs.new_thread;
     let new = NewThread {

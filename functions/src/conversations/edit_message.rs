@@ -27,9 +27,9 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     let message_id: MessageId = path_id(&request, "message_id")?;
     let body: EditRequest = json_body(&request)?;
     let mut v = Validator::new();
-    let text = v.check("text", MessageText::parse(&body.text));
+    let rules = &app.settings.conversations.content_rules;
+    let text = v.check_published("text", MessageText::parse(&body.text, rules));
     let text = v.finish(|| text.expect("checked"))?;
-    posting::check_rules(app, "text", text.as_ref())?;
     // The caller's account comes with the message (one read): the gate speaks first.
     let (message, seen_by) = app
         .store

@@ -20,7 +20,7 @@ pub struct RawContent {
 }
 
 /// The content parsed, with a voice upload checked against the staging bucket; text
-/// through the content rules.
+/// through the content rules (the parse runs them).
 pub async fn content(
     app: &App,
     caller: &Caller,
@@ -29,14 +29,10 @@ pub async fn content(
 ) -> Result<Option<PostContent>, ApiError> {
     match (raw.text, raw.voice_upload_id) {
         (Some(text), None) => {
-            let Some(text) = v.check("text", MessageText::parse(&text)) else {
+            let rules = &app.settings.conversations.content_rules;
+            let Some(text) = v.check_published("text", MessageText::parse(&text, rules)) else {
                 return Ok(None);
             };
-            app.settings
-                .conversations
-                .content_rules
-                .check(text.as_ref())
-                .map_err(|violation| ApiError::content_rule("text", violation))?;
             Ok(Some(PostContent::Text(text.as_ref().to_owned())))
         }
         (None, Some(raw_id)) => {
@@ -50,15 +46,6 @@ pub async fn content(
             Ok(None)
         }
     }
-}
-
-/// A title or other public single-line text through the content rules.
-pub fn check_rules(app: &App, field: &'static str, text: &str) -> Result<(), ApiError> {
-    app.settings
-        .conversations
-        .content_rules
-        .check(text)
-        .map_err(|violation| ApiError::content_rule(field, violation))
 }
 
 pub fn parse_reply_to(raw: Option<String>, v: &mut Validator) -> Option<MessageId> {

@@ -35,7 +35,8 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let raw_id = path_param(&request, "tariff_id")?;
     let mut v = Validator::new();
     let id = v.check("tariff_id", TariffId::parse(raw_id));
-    let name = v.check("name", TariffName::parse(&body.name));
+    let rules = &app.settings.conversations.content_rules;
+    let name = v.check_published("name", TariffName::parse(&body.name, rules));
     let credits = v.check("credits", parse_credits(body.credits));
     let price = v.check(
         "price",

@@ -2,10 +2,11 @@
 //! status, e-mail…) is refused with 422 and nothing is applied.
 
 use natives_shared::domain::{
-    City, CountryCode, DisplayName, FieldError, FullName, Gender, LanguageList, Validator,
+    City, ContentRules, CountryCode, DisplayName, FullName, Gender, Invalid, LanguageList,
+    Validator,
 };
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body};
+use natives_shared::http::{json, json_body};
 use natives_shared::store::ProfileChanges;
 use serde::{Deserialize, Deserializer};
 
@@ -43,7 +44,7 @@ struct UpdateMeRequest {
 const REQUIRED: &str = "must not be null";
 
 impl UpdateMeRequest {
-    fn parse(self) -> Result<ProfileChanges, Vec<FieldError>> {
+    fn parse(self, rules: &ContentRules) -> Result<ProfileChanges, Invalid> {
         let mut v = Validator::new();
         let required = |v: &mut Validator, field: &str, value: Option<Option<String>>| match value {
             Some(None) => {
@@ -53,7 +54,7 @@ impl UpdateMeRequest {
             other => other.flatten(),
         };
         let display_name = required(&mut v, "display_name", self.display_name)
-            .and_then(|raw| v.check("display_name", DisplayName::parse(&raw)));
+            .and_then(|raw| v.check_published("display_name", DisplayName::parse(&raw, rules)));
         let country = required(&mut v, "country", self.country)
             .and_then(|raw| v.check("country", CountryCode::parse(&raw)));
         let full_name = nullable(&mut v, "full_name", self.full_name, FullName::parse);
@@ -107,7 +108,7 @@ fn nullable<T>(
 
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let body: UpdateMeRequest = json_body(&request)?;
-    let changes = body.parse().map_err(ApiError::Validation)?;
+    let changes = body.parse(&app.settings.conversations.content_rules)?;
     let account = app
         .store
         .update_profile(&caller, &changes, app.now())

@@ -3,9 +3,7 @@
 //! until a moderator decides.
 
 use lambda_http::Request;
-use natives_shared::domain::{
-    ComplaintReason, MessageId, TextLimits, Validator, parse_public_text,
-};
+use natives_shared::domain::{ComplaintComment, ComplaintReason, MessageId, Validator};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body, not_null, path_id};
 use natives_shared::store::{ComplaintFiled, NewComplaint};
@@ -13,9 +11,6 @@ use serde::Deserialize;
 
 use super::views::ComplaintView;
 use crate::{App, HandlerResult};
-
-/// A comment is a few sentences.
-const COMMENT: TextLimits = TextLimits::multi_line(1000, 20);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -33,7 +28,7 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         "comment",
         body.comment
             .as_deref()
-            .map(|c| parse_public_text(c, COMMENT)),
+            .map(|raw| ComplaintComment::parse(raw).map(String::from)),
     );
     let comment = v.finish(|| comment.expect("checked"))?;
     let new = NewComplaint {

@@ -2,9 +2,7 @@
 //! requester sees the answer and is notified.
 
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{
-    AuditEntryId, PrivacyRequestId, TextLimits, Validator, parse_public_text,
-};
+use natives_shared::domain::{AuditEntryId, PrivacyRequestId, PrivacyResponse, Validator};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body, path_id};
 use natives_shared::store::{AuditEntry, RequestStep, RequestStepOutcome};
@@ -13,8 +11,6 @@ use serde_json::Value;
 
 use super::views::request_view;
 use crate::{App, HandlerResult};
-
-const RESPONSE_LIMITS: TextLimits = TextLimits::multi_line(4000, 100);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -28,7 +24,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let mut v = Validator::new();
     let response = v.check(
         "response",
-        parse_public_text(&body.response, RESPONSE_LIMITS),
+        PrivacyResponse::parse(&body.response).map(String::from),
     );
     let response = v.finish(|| response.expect("checked"))?;
     let view = step(

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
-    AccountId, AuditEntryId, BreachNotice, TextLimits, ThreadTitle, Validator, parse_public_text,
+    AccountId, AuditEntryId, BreachNotice, NoticeDescription, NoticeTitle, Validator,
 };
 use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, not_null};
@@ -18,7 +18,6 @@ use serde_json::json;
 
 use crate::{App, HandlerResult};
 
-const DESCRIPTION_LIMITS: TextLimits = TextLimits::multi_line(4000, 100);
 /// At most this many accounts named in one notice (more: notify everyone).
 const MAX_ACCOUNTS: usize = 1000;
 
@@ -34,10 +33,10 @@ struct NoticeRequest {
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let body: NoticeRequest = json_body(&request)?;
     let mut v = Validator::new();
-    let title = v.check("title", ThreadTitle::parse(&body.title));
+    let title = v.check("title", NoticeTitle::parse(&body.title));
     let description = v.check(
         "description",
-        parse_public_text(&body.description, DESCRIPTION_LIMITS),
+        NoticeDescription::parse(&body.description).map(String::from),
     );
     let account_ids = match body.account_ids {
         None => Some(None),

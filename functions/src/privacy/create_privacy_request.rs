@@ -2,16 +2,13 @@
 //! `received_at` and `due_at` (one calendar month later); a withdrawal of consent, an
 //! objection or a restriction takes effect at once, in the same transaction.
 
-use natives_shared::domain::{PrivacyRequestKind, TextLimits, Validator, parse_public_text};
+use natives_shared::domain::{PrivacyRequestDetails, PrivacyRequestKind, Validator};
 use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, not_null};
 use serde::Deserialize;
 
 use super::views::request_view;
 use crate::{App, HandlerResult};
-
-/// The longest `details` a request may carry.
-const DETAILS_LIMITS: TextLimits = TextLimits::multi_line(2000, 50);
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -29,7 +26,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         "details",
         body.details
             .as_deref()
-            .map(|raw| parse_public_text(raw, DETAILS_LIMITS)),
+            .map(|raw| PrivacyRequestDetails::parse(raw).map(String::from)),
     );
     let (kind, details) = v.finish(|| (kind.expect("checked"), details.expect("checked")))?;
     let now = app.now();

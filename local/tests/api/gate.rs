@@ -3,7 +3,7 @@
 
 use natives_local::examples::new_account;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{AccountStatus, DisplayName, Role, SessionId};
+use natives_shared::domain::{AccountStatus, ContentRules, DisplayName, Role, SessionId};
 use natives_shared::gate::{Caller, Refusal};
 use natives_shared::store::ProfileChanges;
 use reqwest::{Method, StatusCode};
@@ -117,7 +117,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             "read form: {name}"
         );
         let changes = ProfileChanges {
-            display_name: Some(DisplayName::parse("Renamed").unwrap()),
+            display_name: Some(DisplayName::parse("Renamed", &ContentRules::default()).unwrap()),
             ..Default::default()
         };
         let written = store.update_profile(&caller, &changes, now).await.unwrap();

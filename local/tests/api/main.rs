@@ -7,6 +7,7 @@ mod authorization;
 mod browser_sessions;
 mod budget;
 mod cli;
+mod content_rules;
 mod conversations;
 mod credits;
 mod gate;

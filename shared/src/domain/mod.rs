@@ -49,10 +49,11 @@ pub use privacy::{
     NotificationKind, OutboxEmail, PrivacyRequest, PrivacyRequestId, PrivacyRequestKind,
     PrivacyRequestStatus, Purpose, TermsAcceptance, add_calendar_months, privacy_request_due,
 };
-pub use public_text::{TextKind, TextLimits, parse_public_text};
+pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
 pub use text::{
-    BirthDate, City, DisplayName, FullName, Gender, MessageText, PersonName, StaffReason,
-    TariffName, ThreadTitle,
+    BirthDate, City, ComplaintComment, DisplayName, FullName, Gender, MessageText,
+    NoticeDescription, NoticeTitle, PersonName, PrivacyRequestDetails, PrivacyResponse,
+    StaffReason, TariffName, TextRefusal, ThreadTitle,
 };
-pub use validation::{FieldError, Validator};
+pub use validation::{FieldError, Invalid, Validator};

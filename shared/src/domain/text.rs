@@ -1,24 +1,55 @@
-//! Public free text (names, titles, reasons, messages), and the date of birth.
+//! Free text (names, titles, reasons, messages), and the date of birth.
+//!
+//! Every free text has a type here, and a type is the only way to accept one: the
+//! character rules of [`public_text`](super::public_text) run in its one constructor.
+//! There are two kinds, and the kind is chosen where the type is declared:
+//!
+//! - **Published** ([`published_text_type!`]): text that people other than its writer and
+//!   the staff read (display names, thread titles, messages, tariff names, and every
+//!   public text to come: corrections, notes, company names shown publicly). Its only
+//!   constructor is `parse(raw, &ContentRules)`, which runs the character rules and then
+//!   every content rule, so a published text without them cannot be built: the type has
+//!   no `Deserialize`, no `From<String>` and no other constructor.
+//! - **Private** ([`private_text_type!`]): text only its writer and the staff read (the
+//!   profile's full name, gender and city, a guardian's name, staff reasons, complaint
+//!   comments, privacy requests and notices). The content rules do not apply: a complaint
+//!   or a request may have to quote the phone number it is about, and a notice must name
+//!   the controller's contact address.
 
 use serde::{Deserialize, Serialize};
 use time::{Date, macros::format_description};
 
+use super::content_rules::{ContentRules, ContentViolation};
 use super::public_text::{TextLimits, parse_public_text};
 
-macro_rules! public_text_type {
-    ($(#[$doc:meta])* $name:ident, $limits:expr) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-        #[serde(transparent)]
-        pub struct $name(String);
+/// Why a published text was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextRefusal {
+    /// Malformed (empty, too long, invisible characters…): the message says which rule,
+    /// in words a client can show next to the field.
+    Invalid(String),
+    /// It breaks a content rule (a link, an e-mail address, a phone number, a listed word).
+    Breaks(ContentViolation),
+}
 
+/// `raw` as a published text: the character rules, then every content rule on what they
+/// accepted.
+fn parse_published(
+    raw: &str,
+    limits: TextLimits,
+    rules: &ContentRules,
+) -> Result<String, TextRefusal> {
+    let text = parse_public_text(raw, limits).map_err(TextRefusal::Invalid)?;
+    rules.check(&text).map_err(TextRefusal::Breaks)?;
+    Ok(text)
+}
+
+/// A text type's shared parts: its limits, reading it, turning it back into a string.
+macro_rules! text_type_common {
+    ($name:ident, $limits:expr) => {
         impl $name {
             pub const LIMITS: TextLimits = $limits;
             pub const MAX_CHARS: usize = Self::LIMITS.max_chars;
-
-            pub fn parse(raw: &str) -> Result<Self, String> {
-                parse_public_text(raw, Self::LIMITS).map(Self)
-            }
         }
 
         impl AsRef<str> for $name {
@@ -35,39 +66,103 @@ macro_rules! public_text_type {
     };
 }
 
-public_text_type!(
-    /// The public name shown next to every message.
+/// A text others read: built only through the content rules.
+macro_rules! published_text_type {
+    ($(#[$doc:meta])* $name:ident, $limits:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        text_type_common!($name, $limits);
+
+        impl $name {
+            /// `raw` if it passes the character rules and every content rule.
+            pub fn parse(raw: &str, rules: &ContentRules) -> Result<Self, TextRefusal> {
+                parse_published(raw, Self::LIMITS, rules).map(Self)
+            }
+        }
+    };
+}
+
+/// A text only its writer and the staff read.
+macro_rules! private_text_type {
+    ($(#[$doc:meta])* $name:ident, $limits:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        text_type_common!($name, $limits);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                parse_public_text(raw, Self::LIMITS).map(Self)
+            }
+        }
+    };
+}
+
+published_text_type!(
+    /// The public name shown next to every message, in thread lists and on the profile.
     DisplayName,
     TextLimits::single_line(50)
 );
-public_text_type!(FullName, TextLimits::single_line(100));
-public_text_type!(Gender, TextLimits::single_line(30));
-public_text_type!(City, TextLimits::single_line(100));
-public_text_type!(
-    /// A guardian's name.
-    PersonName,
-    TextLimits::single_line(100)
-);
-public_text_type!(
+published_text_type!(
     /// The title of a conversation thread.
     ThreadTitle,
     TextLimits::single_line(120)
 );
-public_text_type!(
+published_text_type!(
     /// The text of a chat message: lines broken by `\n`, anything visible (an emoji alone
     /// is a message).
     MessageText,
     TextLimits::multi_line(4000, 50)
 );
-public_text_type!(
-    /// A tariff's name, as buyers see it.
+published_text_type!(
+    /// A tariff's name, as everyone sees it in the price list.
     TariffName,
     TextLimits::single_line(80)
 );
-public_text_type!(
-    /// Why a moderator or an admin acted (a grant, a block); users may be shown it.
+
+private_text_type!(FullName, TextLimits::single_line(100));
+private_text_type!(Gender, TextLimits::single_line(30));
+private_text_type!(City, TextLimits::single_line(100));
+private_text_type!(
+    /// A guardian's name.
+    PersonName,
+    TextLimits::single_line(100)
+);
+private_text_type!(
+    /// Why a moderator or an admin acted (a grant, a block); the user concerned may be
+    /// shown it.
     StaffReason,
     TextLimits::single_line(500)
+);
+private_text_type!(
+    /// What a complainant adds to a complaint, for the moderators: a few sentences.
+    ComplaintComment,
+    TextLimits::multi_line(1000, 20)
+);
+private_text_type!(
+    /// What a user adds to a privacy request.
+    PrivacyRequestDetails,
+    TextLimits::multi_line(2000, 50)
+);
+private_text_type!(
+    /// The staff's answer to a privacy request, sent to the requester.
+    PrivacyResponse,
+    TextLimits::multi_line(4000, 100)
+);
+private_text_type!(
+    /// A breach notice's title, to the affected accounts.
+    NoticeTitle,
+    TextLimits::single_line(120)
+);
+private_text_type!(
+    /// A breach notice's description: what happened and whom to contact.
+    NoticeDescription,
+    TextLimits::multi_line(4000, 100)
 );
 
 /// A date of birth: a real calendar date, not in the future, not before 1900.
@@ -109,44 +204,143 @@ mod tests {
     use super::*;
     use time::macros::date;
 
+    fn rules() -> ContentRules {
+        ContentRules::default()
+    }
+
     #[test]
     fn text_is_trimmed_and_bounded() {
-        assert_eq!(DisplayName::parse("  Ada ").unwrap().as_ref(), "Ada");
-        assert!(DisplayName::parse("   ").is_err());
-        assert!(DisplayName::parse(&"x".repeat(50)).is_ok());
-        assert!(DisplayName::parse(&"x".repeat(51)).is_err());
-        assert!(DisplayName::parse("a\u{0}b").is_err());
+        let name = |raw: &str| DisplayName::parse(raw, &rules());
+        assert_eq!(name("  Ada ").unwrap().as_ref(), "Ada");
+        assert!(name("   ").is_err());
+        assert!(name(&"x".repeat(50)).is_ok());
+        assert!(name(&"x".repeat(51)).is_err());
+        assert!(name("a\u{0}b").is_err());
+    }
+
+    type Parses = fn(&str) -> bool;
+
+    /// Every text type, with its maximum length and whether it is published.
+    fn text_types() -> [(&'static str, Parses, usize, bool); 14] {
+        [
+            (
+                "DisplayName",
+                |s| DisplayName::parse(s, &rules()).is_ok(),
+                50,
+                true,
+            ),
+            (
+                "ThreadTitle",
+                |s| ThreadTitle::parse(s, &rules()).is_ok(),
+                120,
+                true,
+            ),
+            (
+                "MessageText",
+                |s| MessageText::parse(s, &rules()).is_ok(),
+                4000,
+                true,
+            ),
+            (
+                "TariffName",
+                |s| TariffName::parse(s, &rules()).is_ok(),
+                80,
+                true,
+            ),
+            ("FullName", |s| FullName::parse(s).is_ok(), 100, false),
+            ("Gender", |s| Gender::parse(s).is_ok(), 30, false),
+            ("City", |s| City::parse(s).is_ok(), 100, false),
+            ("PersonName", |s| PersonName::parse(s).is_ok(), 100, false),
+            ("StaffReason", |s| StaffReason::parse(s).is_ok(), 500, false),
+            (
+                "ComplaintComment",
+                |s| ComplaintComment::parse(s).is_ok(),
+                1000,
+                false,
+            ),
+            (
+                "PrivacyRequestDetails",
+                |s| PrivacyRequestDetails::parse(s).is_ok(),
+                2000,
+                false,
+            ),
+            (
+                "PrivacyResponse",
+                |s| PrivacyResponse::parse(s).is_ok(),
+                4000,
+                false,
+            ),
+            ("NoticeTitle", |s| NoticeTitle::parse(s).is_ok(), 120, false),
+            (
+                "NoticeDescription",
+                |s| NoticeDescription::parse(s).is_ok(),
+                4000,
+                false,
+            ),
+        ]
     }
 
     #[test]
     fn each_text_type_has_its_limits() {
-        type Parses = fn(&str) -> bool;
-        let types: [(&str, Parses, usize); 9] = [
-            ("DisplayName", |s| DisplayName::parse(s).is_ok(), 50),
-            ("FullName", |s| FullName::parse(s).is_ok(), 100),
-            ("Gender", |s| Gender::parse(s).is_ok(), 30),
-            ("City", |s| City::parse(s).is_ok(), 100),
-            ("PersonName", |s| PersonName::parse(s).is_ok(), 100),
-            ("ThreadTitle", |s| ThreadTitle::parse(s).is_ok(), 120),
-            ("MessageText", |s| MessageText::parse(s).is_ok(), 4000),
-            ("TariffName", |s| TariffName::parse(s).is_ok(), 80),
-            ("StaffReason", |s| StaffReason::parse(s).is_ok(), 500),
+        let multi_line = [
+            "MessageText",
+            "ComplaintComment",
+            "PrivacyRequestDetails",
+            "PrivacyResponse",
+            "NoticeDescription",
         ];
-        for (name, parses, max) in types {
+        for (name, parses, max, _) in text_types() {
             assert!(parses(&"x".repeat(max)), "{name} at {max}");
             assert!(!parses(&"x".repeat(max + 1)), "{name} over {max}");
             assert!(!parses("x\u{202E}y"), "{name} with an override");
-            let multi_line = name == "MessageText";
+            let multi_line = multi_line.contains(&name);
             assert_eq!(parses("two\nlines"), multi_line, "{name} with a newline");
             assert_eq!(parses("🎉"), multi_line, "{name} without a letter");
         }
     }
 
     #[test]
+    fn published_texts_pass_every_content_rule_and_private_ones_none() {
+        for contact in [
+            "WhatsApp 07700900123",
+            "ada@example.com",
+            "spamsite.com",
+            "you idiot",
+            "𝐞𝐱𝐚𝐦𝐩𝐥𝐞.𝐜𝐨𝐦",
+        ] {
+            for (name, parses, _, published) in text_types() {
+                assert_eq!(parses(contact), !published, "{name}: {contact:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_refusal_says_which_rule_or_which_form() {
+        assert_eq!(
+            DisplayName::parse("WhatsApp 07700900123", &rules()).map_err(|refusal| match refusal {
+                TextRefusal::Breaks(violation) => violation.rule(),
+                TextRefusal::Invalid(_) => "invalid",
+            }),
+            Err("phone_number")
+        );
+        assert_eq!(
+            DisplayName::parse("a\u{202E}b", &rules()),
+            Err(TextRefusal::Invalid(
+                "must not contain invisible or direction-changing characters".into()
+            ))
+        );
+        let listed = ContentRules::new(["Ada"]);
+        assert!(matches!(
+            DisplayName::parse("Ada", &listed),
+            Err(TextRefusal::Breaks(ContentViolation::Blocklisted { .. }))
+        ));
+    }
+
+    #[test]
     fn text_types_are_plain_strings_in_json() {
-        let name = DisplayName::parse("Zoe\u{308}").unwrap();
+        let name = DisplayName::parse("Zoe\u{308}", &rules()).unwrap();
         assert_eq!(serde_json::to_string(&name).unwrap(), "\"Zo\u{EB}\"");
-        let message = MessageText::parse("hi\r\nthere").unwrap();
+        let message = MessageText::parse("hi\r\nthere", &rules()).unwrap();
         assert_eq!(String::from(message), "hi\nthere");
     }
 

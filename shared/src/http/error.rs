@@ -296,6 +296,17 @@ impl From<Vec<FieldError>> for ApiError {
     }
 }
 
+impl From<crate::domain::Invalid> for ApiError {
+    fn from(invalid: crate::domain::Invalid) -> Self {
+        match invalid {
+            crate::domain::Invalid::Fields(errors) => Self::Validation(errors),
+            crate::domain::Invalid::ContentRule { field, violation } => {
+                Self::content_rule(field, violation)
+            }
+        }
+    }
+}
+
 impl From<Refusal> for ApiError {
     fn from(refusal: Refusal) -> Self {
         match refusal {

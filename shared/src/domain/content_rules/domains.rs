@@ -78,7 +78,7 @@ fn domain(unmasked: &Unmasked, labels: &[Range<usize>]) -> Option<Domain> {
     let tld_end = last.start + ascii_ending_len(&text[last.clone()]);
     let range = labels[0].start..tld_end;
     let www = first.eq_ignore_ascii_case("www") && labels.len() >= 3;
-    if !www && !ends_in_a_tld(unmasked, range.clone(), &text[last.start..tld_end]) {
+    if !www && !ends_in_a_tld(unmasked, range.clone(), first, &text[last.start..tld_end]) {
         return None;
     }
     Some(Domain {
@@ -100,20 +100,30 @@ fn ascii_ending_len(label: &str) -> usize {
     }
 }
 
-fn ends_in_a_tld(unmasked: &Unmasked, range: Range<usize>, tld: &str) -> bool {
+fn ends_in_a_tld(unmasked: &Unmasked, range: Range<usize>, first: &str, tld: &str) -> bool {
     if !tlds::is_tld(tld) {
         return false;
     }
-    // `done . it`, `the dot at`: a spaced or spelled dot before an everyday word is prose.
+    // `done . it`, `the dot at`: a spaced or spelled dot before an everyday word is prose,
+    // and so is a dot before a name in capitals after a word that is not (`I use .NET`).
     let loosely_joined = unmasked
         .stand_ins_in(range.clone())
         .any(|written| written != Written::Bracketed);
-    if loosely_joined && tlds::is_word_like(tld) {
+    let shouted_alone = is_all_capitals(tld) && !is_all_capitals(first);
+    if loosely_joined && (tlds::is_word_like(tld) || shouted_alone) {
         return false;
     }
-    // `finished.It was`: a capitalised word after a dot starts a sentence; domains are
-    // written in lower case or capitals, unless a path follows (`Example.Com/shop`).
-    !is_capitalised(tld) || starts_a_path(&unmasked.text[range.end..])
+    // `finished.It was`: a capitalised everyday word after a dot starts a sentence, and a
+    // capitalised ending after one letter is an abbreviation (`600 f.Kr.`), unless a path
+    // follows (`Spamsite.Shop/deals`); other endings are a domain however they are
+    // capitalised (`Spamsite.Com`).
+    let not_a_domain =
+        is_capitalised(tld) && (tlds::is_word_like(tld) || first.chars().count() == 1);
+    !not_a_domain || starts_a_path(&unmasked.text[range.end..])
+}
+
+fn is_all_capitals(word: &str) -> bool {
+    word.chars().count() >= 2 && word.chars().all(char::is_uppercase)
 }
 
 fn is_capitalised(word: &str) -> bool {
@@ -123,7 +133,8 @@ fn is_capitalised(word: &str) -> bool {
         && chars.all(char::is_lowercase)
 }
 
-fn starts_a_path(after: &str) -> bool {
+/// A path or a port right after a host (`/deals`, `:8080`).
+pub(super) fn starts_a_path(after: &str) -> bool {
     let mut chars = after.chars();
     match chars.next() {
         Some('/') => true,
@@ -168,6 +179,14 @@ mod tests {
             ("t.me/channel", "t.me"),
             ("EXAMPLE.COM", "EXAMPLE.COM"),
             ("Example.Com/shop", "Example.Com"),
+            ("Spamsite.Com", "Spamsite.Com"),
+            ("EXAMPLE .COM", "EXAMPLE.COM"),
+            ("example .com", "example.com"),
+            ("Visit Example.Org today", "Example.Org"),
+            ("Spamsite.It/deals", "Spamsite.It"),
+            ("example.sbs", "example.sbs"),
+            ("example.xn--p1ai", "example.xn--p1ai"),
+            ("xn--e1afmkfd.xn--p1ai", "xn--e1afmkfd.xn--p1ai"),
             ("163.com", "163.com"),
             ("finished.it was great", "finished.it"),
         ] {
@@ -194,7 +213,10 @@ mod tests {
             "I'm done . it was long",
             "on the dot at five",
             "www.example",
-            "Example.Com",
+            "Hello.World is my first program",
+            "Hi.My name is Ada",
+            "I love .NET and C#",
+            "ca 600-400 f.Kr.",
         ] {
             assert!(domains(raw).is_empty(), "{raw:?}: {:?}", domains(raw));
         }

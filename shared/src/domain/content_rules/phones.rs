@@ -4,7 +4,37 @@
 
 use std::ops::Range;
 
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
 use super::calling_codes::national_lengths;
+use super::confusables::prototype;
+use super::fold::{fold, rewrite_words};
+
+/// The (folded) text with the letters written for digits read as digits: inside a word
+/// that holds a digit and otherwise only letters that look like `0` or `1` (`O`, `o`,
+/// Cyrillic `О`, `l`, `I`), those letters are `0` and `1` (`O77OO 9OO l23`). A word
+/// without a digit stays as it is (`I`, `lOl`).
+pub(super) fn digit_reading(text: &str) -> String {
+    let read = |word: &str| {
+        let all_digits = word.bytes().all(|b| b.is_ascii_digit());
+        let digits: Option<String> = word.chars().map(digit_look_alike).collect();
+        digits.filter(|_| !all_digits)
+    };
+    rewrite_words(text, |b| b.is_ascii_digit(), char::is_alphanumeric, read)
+}
+
+/// A digit, or the digit a letter looks like: the letters whose UTS #39 prototype is
+/// `O` or `l` (the prototypes of `0` and `1`), and a lower-case `o`.
+fn digit_look_alike(c: char) -> Option<char> {
+    if c.is_ascii_digit() {
+        return Some(c);
+    }
+    match prototype(c).unwrap_or(c) {
+        'O' | 'o' => Some('0'),
+        'l' => Some('1'),
+        _ => None,
+    }
+}
 
 /// The first phone number of the (folded) text.
 pub(super) fn find_phone_number(text: &str) -> Option<&str> {
@@ -53,9 +83,13 @@ fn is_cased_letter(c: char) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mark {
     Space,
+    /// Any dash (`-`, `–`, `—`, `〜`), a minus, a tilde or an underscore.
     Dash,
+    /// A dot, or anything that reads as one (`·`, `‧`: see `fold`).
     Dot,
     Slash,
+    /// A comma right before a digit (`555,123,4567`, `1,299,000`).
+    Comma,
     Bracket,
 }
 
@@ -104,7 +138,12 @@ impl<'t> Candidate<'t> {
 
     fn is_phone_number(&self, text: &str) -> bool {
         let after = &text[self.range.end..];
-        if after.starts_with(is_cased_letter) || starts_with_digit_after(after, ',') {
+        // `2000000km`, `65535 32-bit words`: a number glued to a word is a unit or a code.
+        let glued_to_a_word = after.starts_with(is_cased_letter)
+            || after
+                .strip_prefix('-')
+                .is_some_and(|rest| rest.starts_with(is_cased_letter));
+        if glued_to_a_word || starts_with_digit_after(after, ',') {
             return false;
         }
         // `2026-11-28 10:30`: the hour belongs to the time, not to the number.
@@ -139,12 +178,16 @@ fn reads_as_something_else(groups: &[Group], digits: &str) -> bool {
         || is_ipv4(groups)
         || is_year_list_or_range(groups)
         || is_amount(groups)
+        || is_indian_amount(groups)
         || is_amount_range(groups)
         || is_isbn13(digits)
         // `1 2 3 4 5 6 7`, `978-3-16-148410-0`: counting or a code, not a phone.
         || single_digit_groups >= 2
         // `10.30 11.45`: times or scores.
         || (groups.len() <= 4 && groups.iter().all(|group| group.digits.len() <= 2))
+        // `10,20,30,40,50`: a list (phone numbers are not written in pairs with commas).
+        || (groups.iter().any(|group| group.mark == Some(Mark::Comma))
+            && groups.iter().all(|group| group.digits.len() <= 2))
 }
 
 fn starts_with_digit_after(text: &str, punctuation: char) -> bool {
@@ -153,22 +196,23 @@ fn starts_with_digit_after(text: &str, punctuation: char) -> bool {
 }
 
 /// The separator at the start of `s`: up to three spaces, brackets and at most one dash,
-/// dot or slash (`-`, ` - `, `) `, ` (`, `.`, `/`).
+/// dot, slash or comma (`-`, ` — `, `) `, ` (`, `.`, `/`, `_`, `~`). A comma separates
+/// only right before a digit: `1, 2, 3` is a list.
 fn separator(s: &str) -> (usize, Option<Mark>) {
     let mut len = 0;
     let mut punctuation = None;
     let mut bracket = false;
     let mut space = false;
-    for c in s.chars().take(3) {
+    let mut chars = s.chars().peekable();
+    for _ in 0..3 {
+        let Some(c) = chars.next() else { break };
+        let before_digit = chars.peek().is_some_and(char::is_ascii_digit);
         match c {
             ' ' | '\u{A0}' | '\u{2007}' | '\u{2009}' | '\u{202F}' => space = true,
             '(' | ')' => bracket = true,
-            '-' | '\u{2010}'..='\u{2013}' | '.' | '/' if punctuation.is_none() => {
-                punctuation = Some(match c {
-                    '.' => Mark::Dot,
-                    '/' => Mark::Slash,
-                    _ => Mark::Dash,
-                });
+            ',' if punctuation.is_none() && before_digit => punctuation = Some(Mark::Comma),
+            c if punctuation.is_none() && punctuation_mark(c).is_some() => {
+                punctuation = punctuation_mark(c);
             }
             _ => break,
         }
@@ -180,6 +224,16 @@ fn separator(s: &str) -> (usize, Option<Mark>) {
         punctuation.or(space.then_some(Mark::Space))
     };
     (len, mark)
+}
+
+fn punctuation_mark(c: char) -> Option<Mark> {
+    match c {
+        '.' => Some(Mark::Dot),
+        '/' => Some(Mark::Slash),
+        '\u{2212}' | '~' | '_' => Some(Mark::Dash),
+        c if c.general_category() == GeneralCategory::DashPunctuation => Some(Mark::Dash),
+        _ => None,
+    }
 }
 
 /// A calling code followed by a national number of a length that code has. A trunk
@@ -231,9 +285,9 @@ fn is_day(digits: &str) -> bool {
             .is_ok_and(|day| (1..=31).contains(&day))
 }
 
-/// `3.14159265`: phone numbers written with dots have two of them or more.
+/// `3.14159265`, `3,14159265`: phone numbers written with dots have two of them or more.
 fn is_decimal(groups: &[Group]) -> bool {
-    groups.len() == 2 && groups[1].mark == Some(Mark::Dot)
+    groups.len() == 2 && matches!(groups[1].mark, Some(Mark::Dot | Mark::Comma))
 }
 
 fn is_ipv4(groups: &[Group]) -> bool {
@@ -261,8 +315,8 @@ fn is_year_list_or_range(groups: &[Group]) -> bool {
     years || range
 }
 
-/// Thousands written in groups of three (`1 299 000`, `12.500.000`, `100 000 000`), and
-/// round numbers (`150000000`). A nine-digit `612 345 678` is a phone number: amounts
+/// Thousands written in groups of three (`1 299 000`, `12.500.000`, `100 000 000`,
+/// `123,456,789`), and round numbers (`150000000`). A nine-digit `612 345 678` is a phone number: amounts
 /// that large are rare in a chat, Spanish mobile numbers are written that way.
 fn is_amount(groups: &[Group]) -> bool {
     let [first, rest @ ..] = groups else {
@@ -273,11 +327,31 @@ fn is_amount(groups: &[Group]) -> bool {
     }
     let mark = rest[0].mark;
     let thousands = first.digits.len() <= 3
-        && matches!(mark, Some(Mark::Space | Mark::Dot))
+        && matches!(mark, Some(Mark::Space | Mark::Dot | Mark::Comma))
         && rest
             .iter()
             .all(|group| group.digits.len() == 3 && group.mark == mark);
-    thousands && (first.digits.len() < 3 || rest.iter().all(|group| group.digits == "000"))
+    // Commas group nothing but thousands (`123,456,789`); spaces and dots group phone
+    // numbers too.
+    thousands
+        && (first.digits.len() < 3
+            || mark == Some(Mark::Comma)
+            || rest.iter().all(|group| group.digits == "000"))
+}
+
+/// `12,50,000`, `1,20,00,000`: lakhs and crores, the Indian way of grouping amounts (two
+/// digits a group, the last three).
+fn is_indian_amount(groups: &[Group]) -> bool {
+    let [first, middle @ .., last] = groups else {
+        return false;
+    };
+    !middle.is_empty()
+        && first.digits.len() <= 2
+        && middle.iter().all(|group| group.digits.len() == 2)
+        && last.digits.len() == 3
+        && groups[1..]
+            .iter()
+            .all(|group| group.mark == Some(Mark::Comma))
 }
 
 /// `10 000 - 20 000`: two amounts joined by a dash.
@@ -304,31 +378,68 @@ fn is_isbn13(digits: &str) -> bool {
         && weighted.is_multiple_of(10)
 }
 
-/// Words that make a number next to them an amount.
+/// Words that make a number next to them an amount, written as people do (they are
+/// folded as the text is before they are compared).
 const CURRENCY_WORDS: &[&str] = &[
-    "руб", "₽", "грн", "usd", "eur", "euro", "dollar", "gbp", "pound", "yuan", "rmb", "yen",
-    "peso", "lira", "rupee",
+    "руб",
+    "₽",
+    "грн",
+    "лв",
+    "usd",
+    "eur",
+    "euro",
+    "dollar",
+    "gbp",
+    "pound",
+    "yuan",
+    "rmb",
+    "yen",
+    "won",
+    "peso",
+    "lira",
+    "rupee",
+    "rs",
+    "inr",
+    "lakh",
+    "crore",
+    "रुपये",
+    "रुपए",
+    "लाख",
+    "करोड़",
+    "zł",
+    "kč",
+    "tl",
+    "vnd",
+    "đồng",
+    "บาท",
+    "تومان",
+    "ريال",
+    "درهم",
+    "دينار",
+    "جنيه",
+    "ليرة",
 ];
 
+/// A currency sign or word next to the number, or the Japanese postal mark before it
+/// (`〒100-0001` is a postal code).
 fn is_next_to_a_currency(text: &str, number: Range<usize>) -> bool {
     let before = text[..number.start].trim_end().chars().next_back();
     let after = text[number.end..].trim_start();
-    before.is_some_and(is_currency_sign)
+    let after_lower = after.to_lowercase();
+    before.is_some_and(|c| is_currency_sign(c) || c == '〒')
         || after.starts_with(is_currency_sign)
-        || CURRENCY_WORDS.iter().any(|word| {
-            after
-                .get(..word.len())
-                .is_some_and(|start| start.to_lowercase() == *word)
-        })
+        || CURRENCY_WORDS
+            .iter()
+            .any(|word| after_lower.starts_with(&fold(word).to_lowercase()))
 }
 
-/// Currency signs, and the Chinese and Japanese characters written after amounts
-/// (yuan, yen, ten thousand, hundred million).
+/// Currency signs, and the Chinese, Japanese and Korean characters written after amounts
+/// (yuan, yen, won, ten thousand, hundred million).
 fn is_currency_sign(c: char) -> bool {
     matches!(
         c,
         '$' | '¢' | '£' | '¤' | '¥' | '֏' | '؋' | '৳' | '฿' | '៛' | '﷼' | '\u{20A0}'..='\u{20C0}'
-    ) || "元円圆块万萬亿億".contains(c)
+    ) || "元円圆块万萬亿億원만억".contains(c)
 }
 
 #[cfg(test)]
@@ -352,9 +463,32 @@ mod tests {
             ("tel:+4915112345678", "+4915112345678"),
             ("8 (916) 123-45-67", "8 (916) 123-45-67"),
             ("030/1234567", "030/1234567"),
+            ("07700—900—123", "07700—900—123"),
+            ("07700 — 900 — 123", "07700 — 900 — 123"),
+            ("07700_900_123", "07700_900_123"),
+            ("07700~900~123", "07700~900~123"),
+            ("07700〜900〜123", "07700〜900〜123"),
+            ("555,123,4567", "555,123,4567"),
+            ("+44,20,7946,0958", "+44,20,7946,0958"),
+            ("555−123−4567", "555−123−4567"),
         ] {
             assert_eq!(find_phone_number(raw), Some(expected), "{raw:?}");
         }
+    }
+
+    #[test]
+    fn reads_letters_written_for_digits() {
+        for (raw, read) in [
+            ("O77OO 9OO l23", "07700 900 123"),
+            ("call 0770O900l23", "call 07700900123"),
+            ("o7700 9oo I23", "07700 900 123"),
+            ("Ο77ΟΟ 9ΟΟ", "07700 900"),
+            ("I am lOl 1st Zoo 2", "I am lOl 1st Zoo 2"),
+        ] {
+            assert_eq!(digit_reading(raw), read, "{raw:?}");
+        }
+        let read = digit_reading("ring O77OO 9OO l23 now");
+        assert_eq!(find_phone_number(&read), Some("07700 900 123"));
     }
 
     #[test]
@@ -391,6 +525,21 @@ mod tests {
             "1234567",
             "¥123456789",
             "123456789元",
+            "123,456,789",
+            "1,299,000 people",
+            "3,14159265",
+            "55,7558, 37,6173",
+            "1, 2, 3, 4, 5, 6, 7",
+            "2000~3000 words",
+            "1990—2000",
+            "10 — 20 words",
+            "10,20,30,40,50",
+            "12,50,000 रुपये",
+            "₹1,20,00,000",
+            "〒100-0001 東京都",
+            "1,500,000원",
+            "1234567 ₩",
+            "65535 32-bit words",
         ] {
             assert_eq!(find_phone_number(raw), None, "{raw:?}");
         }

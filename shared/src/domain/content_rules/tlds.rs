@@ -1,353 +1,42 @@
-//! The top-level domains a bare domain must end in.
+//! The top-level domains a bare domain must end in: the whole IANA root zone list.
 //!
-//! Every country code (ISO 3166-1 two-letter ccTLDs in the root zone), the classic
-//! generic ones, the new generic ones most seen in links, and the country and script
-//! domains of the languages our users write (Cyrillic, Chinese, Korean, Arabic, Persian,
-//! Hindi, Thai). A word after a dot that is not here (`end.Then`, `file.pdf`) is not a
-//! domain; links with a scheme or `www.` are caught whatever their ending.
+//! `tlds-alpha-by-domain.txt` beside this file is a copy of IANA's list (its first lines
+//! say which and when); `tld_list.rs` is generated from it: every name in lower case, and
+//! each internationalised one both as IANA writes it (`xn--p1ai`) and as people do (`рф`),
+//! folded as the rules fold text. Tests hold the table to the copy and the copy to the
+//! `tld` crate's list, so a new crate version says when the copy is out of date. To
+//! refresh both: replace the copy's names with the new list (and its first lines), then
+//! `UPDATE_GENERATED=1 cargo test -p natives-shared content_rules` rewrites the table.
 
-/// Lower-case, sorted by bytes (binary search).
-const TLDS: &[&str] = &[
-    "ac",
-    "ad",
-    "ae",
-    "aero",
-    "af",
-    "ag",
-    "ai",
-    "al",
-    "am",
-    "ao",
-    "app",
-    "aq",
-    "ar",
-    "art",
-    "as",
-    "asia",
-    "at",
-    "au",
-    "aw",
-    "ax",
-    "az",
-    "ba",
-    "bb",
-    "bd",
-    "be",
-    "bf",
-    "bg",
-    "bh",
-    "bi",
-    "biz",
-    "bj",
-    "blog",
-    "bm",
-    "bn",
-    "bo",
-    "br",
-    "bs",
-    "bt",
-    "bv",
-    "bw",
-    "by",
-    "bz",
-    "ca",
-    "cat",
-    "cc",
-    "cd",
-    "cf",
-    "cg",
-    "ch",
-    "ci",
-    "ck",
-    "cl",
-    "cloud",
-    "club",
-    "cm",
-    "cn",
-    "co",
-    "com",
-    "coop",
-    "cr",
-    "cu",
-    "cv",
-    "cw",
-    "cx",
-    "cy",
-    "cz",
-    "de",
-    "dev",
-    "dj",
-    "dk",
-    "dm",
-    "do",
-    "dz",
-    "ec",
-    "edu",
-    "ee",
-    "eg",
-    "email",
-    "er",
-    "es",
-    "et",
-    "eu",
-    "fi",
-    "fj",
-    "fk",
-    "fm",
-    "fo",
-    "fr",
-    "ga",
-    "gb",
-    "gd",
-    "ge",
-    "gf",
-    "gg",
-    "gh",
-    "gi",
-    "gl",
-    "gm",
-    "gn",
-    "gov",
-    "gp",
-    "gq",
-    "gr",
-    "gs",
-    "gt",
-    "gu",
-    "gw",
-    "gy",
-    "hk",
-    "hm",
-    "hn",
-    "hr",
-    "ht",
-    "hu",
-    "icu",
-    "id",
-    "ie",
-    "il",
-    "im",
-    "in",
-    "info",
-    "int",
-    "io",
-    "iq",
-    "ir",
-    "is",
-    "it",
-    "je",
-    "jm",
-    "jo",
-    "jobs",
-    "jp",
-    "ke",
-    "kg",
-    "kh",
-    "ki",
-    "km",
-    "kn",
-    "kp",
-    "kr",
-    "kw",
-    "ky",
-    "kz",
-    "la",
-    "lb",
-    "lc",
-    "li",
-    "link",
-    "live",
-    "lk",
-    "lr",
-    "ls",
-    "lt",
-    "lu",
-    "lv",
-    "ly",
-    "ma",
-    "mc",
-    "md",
-    "me",
-    "mg",
-    "mh",
-    "mil",
-    "mk",
-    "ml",
-    "mm",
-    "mn",
-    "mo",
-    "mobi",
-    "mp",
-    "mq",
-    "mr",
-    "ms",
-    "mt",
-    "mu",
-    "museum",
-    "mv",
-    "mw",
-    "mx",
-    "my",
-    "mz",
-    "na",
-    "name",
-    "nc",
-    "ne",
-    "net",
-    "news",
-    "nf",
-    "ng",
-    "ni",
-    "nl",
-    "no",
-    "np",
-    "nr",
-    "nu",
-    "nz",
-    "om",
-    "online",
-    "org",
-    "pa",
-    "pe",
-    "pf",
-    "pg",
-    "ph",
-    "pk",
-    "pl",
-    "pm",
-    "pn",
-    "post",
-    "pr",
-    "pro",
-    "ps",
-    "pt",
-    "pw",
-    "py",
-    "qa",
-    "re",
-    "ro",
-    "rs",
-    "ru",
-    "rw",
-    "sa",
-    "sb",
-    "sc",
-    "sd",
-    "se",
-    "sg",
-    "sh",
-    "shop",
-    "si",
-    "site",
-    "sj",
-    "sk",
-    "sl",
-    "sm",
-    "sn",
-    "so",
-    "space",
-    "sr",
-    "ss",
-    "st",
-    "store",
-    "su",
-    "sv",
-    "sx",
-    "sy",
-    "sz",
-    "tc",
-    "td",
-    "tech",
-    "tel",
-    "tf",
-    "tg",
-    "th",
-    "tj",
-    "tk",
-    "tl",
-    "tm",
-    "tn",
-    "to",
-    "top",
-    "tr",
-    "travel",
-    "tt",
-    "tv",
-    "tw",
-    "tz",
-    "ua",
-    "ug",
-    "uk",
-    "us",
-    "uy",
-    "uz",
-    "va",
-    "vc",
-    "ve",
-    "vg",
-    "vi",
-    "vip",
-    "vn",
-    "vu",
-    "website",
-    "wf",
-    "wiki",
-    "ws",
-    "xxx",
-    "xyz",
-    "ye",
-    "yt",
-    "za",
-    "zm",
-    "zw",
-    "бел",
-    "мкд",
-    "москва",
-    "онлайн",
-    "рус",
-    "рф",
-    "сайт",
-    "срб",
-    "укр",
-    "қаз",
-    "الاردن",
-    "الجزائر",
-    "السعودية",
-    "المغرب",
-    "امارات",
-    "ایران",
-    "تونس",
-    "قطر",
-    "مصر",
-    "भारत",
-    "ไทย",
-    "中国",
-    "中國",
-    "公司",
-    "台湾",
-    "台灣",
-    "新加坡",
-    "网络",
-    "香港",
-    "한국",
-];
+use super::tld_list::TLDS;
 
-/// Endings that are also everyday words (`at`, `in`, `it`, `de`, `es`, `top`, `news`…).
-/// Joined to the previous word only by a spaced or spelled-out dot (`done . it`,
-/// `the dot at`), they are prose, not a domain.
+/// Endings that are also everyday words in the languages of our users (`it`, `in`, `at`,
+/// `de`, `la`, `now`, `you`, `love`…). Written with a spaced or spelled-out dot
+/// (`done . it`, `the dot at five`) or capitalised after a dot (`finished.It was`), they
+/// are prose, not a domain. The commercial endings most used for spam (`shop`, `site`,
+/// `online`, `top`, `live`, `click`, `xyz`…) are left out on purpose: `spamsite.Shop` and
+/// `spamsite dot shop` are links.
 const WORD_LIKE: &[&str] = &[
-    "ad", "am", "art", "as", "at", "be", "blog", "by", "cat", "cloud", "club", "de", "do", "email",
-    "es", "et", "id", "il", "in", "is", "it", "je", "la", "link", "live", "me", "my", "na", "name",
-    "ne", "news", "no", "online", "post", "pro", "se", "shop", "si", "site", "so", "space",
-    "store", "tech", "to", "top", "us",
+    "able", "ad", "am", "art", "as", "at", "baby", "bar", "be", "best", "bike", "black", "blue",
+    "bom", "book", "by", "ca", "call", "car", "care", "casa", "cat", "city", "coffee", "cool",
+    "dad", "date", "day", "de", "do", "dog", "eat", "es", "et", "family", "fast", "film", "final",
+    "fish", "fly", "food", "game", "games", "got", "green", "hair", "haus", "help", "here", "hot",
+    "house", "how", "ice", "id", "il", "im", "in", "is", "ist", "it", "je", "jetzt", "joy", "kids",
+    "la", "life", "like", "love", "ma", "man", "map", "me", "meet", "men", "moda", "moi", "mom",
+    "money", "movie", "music", "my", "na", "name", "ne", "new", "next", "no", "now", "one", "open",
+    "page", "pay", "photo", "pink", "pizza", "place", "play", "post", "pro", "read", "red", "rest",
+    "rich", "room", "run", "sa", "safe", "save", "school", "se", "show", "si", "sky", "smart",
+    "smile", "so", "song", "soy", "sport", "star", "study", "style", "talk", "team", "tips", "to",
+    "today", "town", "toys", "uno", "us", "vin", "viva", "vivo", "voto", "watch", "weather", "wed",
+    "wine", "work", "world", "wow", "yoga", "you", "zero",
 ];
 
-/// Whether `label` is a known top-level domain (any case).
+/// Whether `label` (folded, any case) is a top-level domain.
 pub(super) fn is_tld(label: &str) -> bool {
     TLDS.binary_search(&label.to_lowercase().as_str()).is_ok()
 }
 
-/// Whether the known top-level domain `label` is also an everyday word.
+/// Whether the top-level domain `label` is also an everyday word.
 pub(super) fn is_word_like(label: &str) -> bool {
     WORD_LIKE
         .binary_search(&label.to_lowercase().as_str())
@@ -356,7 +45,87 @@ pub(super) fn is_word_like(label: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use super::super::fold::fold_label;
+    use super::super::generated::assert_in_step;
+    use super::super::tld_list::SOURCE;
     use super::*;
+
+    const COPY: &str = include_str!("tlds-alpha-by-domain.txt");
+    const GENERATED: &str = "src/domain/content_rules/tld_list.rs";
+
+    /// The names of the committed copy, as IANA writes them (upper case, `XN--…`).
+    fn copied_names() -> Vec<&'static str> {
+        COPY.lines()
+            .filter(|line| !line.starts_with('#') && !line.trim().is_empty())
+            .map(str::trim)
+            .collect()
+    }
+
+    /// The copy's first lines: which list it is and when it was taken.
+    fn copied_source() -> String {
+        COPY.lines()
+            .take_while(|line| line.starts_with('#'))
+            .map(|line| line.trim_start_matches('#').trim())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// `tld_list.rs` as the copy makes it.
+    fn generated_source() -> String {
+        let mut names = BTreeSet::new();
+        for name in copied_names() {
+            let ascii = name.to_ascii_lowercase();
+            if let Some(encoded) = ascii.strip_prefix("xn--") {
+                let written = idna::punycode::decode_to_string(encoded)
+                    .unwrap_or_else(|| panic!("{name} is not punycode"));
+                names.insert(fold_label(&written));
+            }
+            names.insert(ascii);
+        }
+        let entries: String = names
+            .iter()
+            .map(|name| format!("    {name:?},\n"))
+            .collect();
+        format!(
+            "//! @generated by `tlds::tests::tld_list_is_generated_from_the_committed_copy` from\n\
+             //! `tlds-alpha-by-domain.txt`: do not edit (see `tlds.rs` to refresh it).\n\
+             \n\
+             /// The list this table was generated from.\n\
+             #[cfg(test)]\n\
+             pub(super) const SOURCE: &str = {source:?};\n\
+             \n\
+             /// Every top-level domain in lower case; an internationalised one both as IANA writes\n\
+             /// it and as people do, folded. Sorted by bytes.\n\
+             #[rustfmt::skip]\n\
+             pub(super) const TLDS: &[&str] = &[\n{entries}];\n",
+            source = copied_source(),
+        )
+    }
+
+    #[test]
+    fn tld_list_is_generated_from_the_committed_copy() {
+        assert_in_step(GENERATED, &generated_source());
+        assert_eq!(SOURCE, copied_source());
+    }
+
+    #[test]
+    fn the_committed_copy_is_the_tld_crates_list() {
+        let copied: BTreeSet<String> = copied_names()
+            .iter()
+            .map(|name| name.to_ascii_lowercase())
+            .collect();
+        let shipped: BTreeSet<String> = tld::TLD.iter().map(|name| name.to_string()).collect();
+        assert!(
+            copied == shipped,
+            "the tld crate ships another list: copy it into tlds-alpha-by-domain.txt (with its \
+             version and date) and regenerate tld_list.rs. Added: {:?}; gone: {:?}",
+            shipped.difference(&copied).collect::<Vec<_>>(),
+            copied.difference(&shipped).collect::<Vec<_>>(),
+        );
+        assert!(SOURCE.contains("tld crate 2.45.0"));
+    }
 
     #[test]
     fn lists_are_sorted_lower_case_and_unique() {
@@ -364,13 +133,43 @@ mod tests {
             assert!(list.windows(2).all(|pair| pair[0] < pair[1]));
             assert!(list.iter().all(|tld| *tld == tld.to_lowercase()));
         }
-        assert!(WORD_LIKE.iter().all(|tld| is_tld(tld)));
+        assert!(
+            WORD_LIKE.iter().all(|tld| is_tld(tld)),
+            "a word that is no TLD"
+        );
     }
 
     #[test]
-    fn knows_country_generic_and_script_endings() {
-        for tld in ["com", "COM", "uk", "de", "io", "рф", "中国", "xyz"] {
-            assert!(is_tld(tld), "{tld}");
+    fn knows_every_ending_in_any_case_and_script() {
+        for tld in [
+            "com",
+            "COM",
+            "uk",
+            "de",
+            "io",
+            "xyz",
+            "sbs",
+            "cfd",
+            "cyou",
+            "bond",
+            "lol",
+            "zip",
+            "mov",
+            "quest",
+            "chat",
+            "рф",
+            "xn--p1ai",
+            "XN--P1AI",
+            "中国",
+            "我爱你",
+            "한국",
+            "السعودية",
+            "भारत",
+            "コム",
+            "グーグル",
+            "संगठन",
+        ] {
+            assert!(is_tld(&fold_label(tld)), "{tld}");
         }
         for word in ["then", "pdf", "jpg", "txt", "coming", "smith", "g", ""] {
             assert!(!is_tld(word), "{word}");

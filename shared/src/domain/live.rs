@@ -259,6 +259,88 @@ pub fn subscribe(current: &[Topic], topic: Topic) -> Result<Subscribing, FrameEr
     }
 }
 
+/// What the store read of a connection when a frame arrives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectionState {
+    /// The frames counted in its latest second (none before its first frame).
+    pub window: Option<FrameWindow>,
+    /// What it listens to.
+    pub topics: Vec<Topic>,
+}
+
+/// A change of a connection's subscriptions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubscriptionChange {
+    Add(Topic),
+    Remove(Topic),
+}
+
+/// What a frame does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FramePlan {
+    /// One frame too many: answer `rate_limited` and close the connection; nothing is
+    /// written.
+    Close,
+    /// Count the frame (the connection's new window), change its subscriptions, answer.
+    Answer {
+        window: FrameWindow,
+        change: Option<SubscriptionChange>,
+        answer: Answer,
+    },
+}
+
+impl FramePlan {
+    /// The answer to a frame over the rate limit.
+    pub fn rate_limited() -> Answer {
+        Answer::error(FrameError::RateLimited)
+    }
+}
+
+/// What `frame` (as parsed) does on a connection in `state` at `now_second`.
+/// `thread_exists` says whether the thread a subscription names exists (what the store
+/// read with the connection); other frames ignore it.
+pub fn decide_frame(
+    state: &ConnectionState,
+    frame: &Result<ClientFrame, BadFrame>,
+    thread_exists: bool,
+    now_second: i64,
+) -> FramePlan {
+    let Ok(window) = count_frame(state.window, now_second) else {
+        return FramePlan::Close;
+    };
+    let (change, answer) = match frame {
+        Err(_) => (None, Answer::error(FrameError::BadFrame)),
+        Ok(ClientFrame::Ping) => (None, Answer::Pong),
+        Ok(ClientFrame::Subscribe(Topic::Thread(id))) if !thread_exists => (
+            None,
+            Answer::Error {
+                code: FrameError::NotFound,
+                thread_id: Some(id.clone()),
+            },
+        ),
+        Ok(ClientFrame::Subscribe(topic)) => match subscribe(&state.topics, topic.clone()) {
+            Ok(Subscribing::Add(topic)) => (
+                Some(SubscriptionChange::Add(topic.clone())),
+                Answer::Subscribed(topic),
+            ),
+            Ok(Subscribing::Already) => (None, Answer::Subscribed(topic.clone())),
+            Err(code) => (None, Answer::error(code)),
+        },
+        Ok(ClientFrame::Unsubscribe(topic)) => (
+            state
+                .topics
+                .contains(topic)
+                .then(|| SubscriptionChange::Remove(topic.clone())),
+            Answer::Unsubscribed(topic.clone()),
+        ),
+    };
+    FramePlan::Answer {
+        window,
+        change,
+        answer,
+    }
+}
+
 /// What a change of a message pushes to the connections that listen to its thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessagePush {
@@ -458,6 +540,87 @@ mod tests {
             subscribe(&topics, topics[3].clone()),
             Ok(Subscribing::Already),
             "subscribing again changes nothing, even when full"
+        );
+    }
+
+    #[test]
+    fn a_frame_is_counted_then_done() {
+        let thread_topic = Topic::Thread(thread());
+        let state = ConnectionState::default();
+        let subscribe = Ok(ClientFrame::Subscribe(thread_topic.clone()));
+        let first = FrameWindow {
+            second: 7,
+            frames: 1,
+        };
+        assert_eq!(
+            decide_frame(&state, &subscribe, true, 7),
+            FramePlan::Answer {
+                window: first,
+                change: Some(SubscriptionChange::Add(thread_topic.clone())),
+                answer: Answer::Subscribed(thread_topic.clone()),
+            }
+        );
+        assert_eq!(
+            decide_frame(&state, &subscribe, false, 7),
+            FramePlan::Answer {
+                window: first,
+                change: None,
+                answer: Answer::Error {
+                    code: FrameError::NotFound,
+                    thread_id: Some(thread()),
+                },
+            },
+            "an unknown thread"
+        );
+        let listening = ConnectionState {
+            window: Some(first),
+            topics: vec![thread_topic.clone()],
+        };
+        let counted = |frames| FrameWindow { second: 7, frames };
+        for (frame, change, answer, why) in [
+            (
+                subscribe.clone(),
+                None,
+                Answer::Subscribed(thread_topic.clone()),
+                "again",
+            ),
+            (
+                Ok(ClientFrame::Unsubscribe(thread_topic.clone())),
+                Some(SubscriptionChange::Remove(thread_topic.clone())),
+                Answer::Unsubscribed(thread_topic.clone()),
+                "unsubscribe",
+            ),
+            (
+                Ok(ClientFrame::Unsubscribe(Topic::Language("de".into()))),
+                None,
+                Answer::Unsubscribed(Topic::Language("de".into())),
+                "not subscribed: answered all the same",
+            ),
+            (Ok(ClientFrame::Ping), None, Answer::Pong, "ping"),
+            (
+                Err(BadFrame("x")),
+                None,
+                Answer::error(FrameError::BadFrame),
+                "bad",
+            ),
+        ] {
+            assert_eq!(
+                decide_frame(&listening, &frame, true, 7),
+                FramePlan::Answer {
+                    window: counted(2),
+                    change,
+                    answer,
+                },
+                "{why}"
+            );
+        }
+        let full = ConnectionState {
+            window: Some(counted(MAX_FRAMES_PER_SECOND)),
+            topics: vec![],
+        };
+        assert_eq!(
+            decide_frame(&full, &Ok(ClientFrame::Ping), true, 7),
+            FramePlan::Close
         );
     }
 

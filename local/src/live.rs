@@ -110,9 +110,10 @@ impl Sockets {
     }
 }
 
-/// Whether `request` is the WebSocket upgrade of the live API.
+/// Whether `request` is for the live API (a `GET` of its path: other methods are the
+/// HTTP API's, which has no such route).
 pub fn serves(request: &hyper::Request<Incoming>) -> bool {
-    request.uri().path() == PATH
+    request.method() == hyper::Method::GET && request.uri().path() == PATH
 }
 
 /// The upgrade: `$connect` decides, then the socket lives in a task of its own.

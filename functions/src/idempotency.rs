@@ -3,9 +3,9 @@
 //! another body is 422 `idempotency_key_reused`.
 
 use lambda_http::{Body, Request, Response};
+use natives_shared::domain::idempotency::{IdempotentRequest, Replay, StoredAnswer};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, body_bytes};
-use natives_shared::store::{IdempotentRequest, Replay, StoredAnswer};
 
 use crate::{App, HandlerResult};
 

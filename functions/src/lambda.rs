@@ -10,6 +10,7 @@ use lambda_http::{Body, Request, RequestExt, Response, service_fn};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, authenticate};
 
+use crate::access::FromGate;
 use crate::binaries::{Binary, Deployment};
 use crate::spec::Access;
 use crate::{App, Function};
@@ -26,34 +27,6 @@ pub type HttpFuture<'a> = Pin<Box<dyn Future<Output = Response<Body>> + Send + '
 pub type EventEntry = for<'a> fn(&'a App, serde_json::Value) -> EventFuture<'a>;
 pub type EventFuture<'a> =
     Pin<Box<dyn Future<Output = Result<serde_json::Value, lambda_http::Error>> + Send + 'a>>;
-
-/// What a handler of a public route receives instead of a caller.
-pub struct Visitor;
-
-/// What the gate hands a handler, by the type the handler asks for: [`Caller`] on
-/// routes that need an account, `Option<Caller>` on [`Access::Viewer`] routes,
-/// [`Visitor`] on public ones.
-pub trait FromGate: Sized + Send {
-    fn from_gate(caller: Option<Caller>) -> Result<Self, ApiError>;
-}
-
-impl FromGate for Caller {
-    fn from_gate(caller: Option<Caller>) -> Result<Self, ApiError> {
-        caller.ok_or_else(|| ApiError::unauthorized("An access token is required."))
-    }
-}
-
-impl FromGate for Option<Caller> {
-    fn from_gate(caller: Option<Caller>) -> Result<Self, ApiError> {
-        Ok(caller)
-    }
-}
-
-impl FromGate for Visitor {
-    fn from_gate(_: Option<Caller>) -> Result<Self, ApiError> {
-        Ok(Visitor)
-    }
-}
 
 /// The gate's first step, from the route's access and the request's token alone (no
 /// DynamoDB request): a missing or invalid token where one is needed is a 401 here.
@@ -163,20 +136,16 @@ where
     })
 }
 
-/// Runs the gate's token step and `handler`, and turns an error into a problem response.
-pub async fn respond<'a, F, Fut, C>(
-    app: &'a App,
-    request: Request,
-    access: Access,
-    handler: F,
-) -> Response<Body>
+/// Runs the gate's token step (for the access `handler`'s caller type stands for) and
+/// `handler`, and turns an error into a problem response.
+pub async fn respond<'a, F, Fut, C>(app: &'a App, request: Request, handler: F) -> Response<Body>
 where
     F: FnOnce(&'a App, Request, C) -> Fut,
     Fut: Future<Output = HandlerResult>,
     C: FromGate,
 {
     let request_id = request_id(&request);
-    let caller = gate_token(app, &request, access).and_then(C::from_gate);
+    let caller = gate_token(app, &request, C::ACCESS).and_then(C::from_gate);
     let result = match caller {
         Ok(caller) => handler(app, request, caller).await,
         Err(error) => Err(error),

@@ -2,6 +2,7 @@
 //! `main` of the binaries they deploy (`lambda::main`, `binaries`). Every deployment (SAM
 //! template, local stack) is checked against the table.
 
+pub mod access;
 pub mod accounts;
 pub mod app;
 pub mod binaries;
@@ -20,6 +21,7 @@ pub mod stream_filter;
 mod table;
 mod views;
 
+pub use access::Visitor;
 pub use app::App;
-pub use lambda::{HandlerResult, Visitor};
+pub use lambda::HandlerResult;
 pub use table::{FUNCTIONS, Function};

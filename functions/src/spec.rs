@@ -301,6 +301,7 @@ pub struct FunctionSpec {
     /// The handler's path in this crate, as the table writes it (`crate::me::get::handle`).
     pub handler: &'static str,
     pub trigger: Trigger,
+    /// Who may call it: read off the type its handler takes (`crate::access`).
     pub access: Access,
     /// DynamoDB requests on the successful path: a test holds every function to it.
     pub dynamodb_requests: u32,
@@ -428,7 +429,6 @@ macro_rules! function_table {
                 name: $http_name:literal,
                 binary: $http_binary:ident,
                 route: ($method:literal, $path:literal),
-                access: $access:expr,
                 handler: $http_handler:path,
                 dynamodb_requests: $http_budget:expr,
                 permissions: $http_permissions:expr
@@ -460,7 +460,7 @@ macro_rules! function_table {
                 binary: $crate::binaries::Binary::$http_binary,
                 handler: stringify!($http_handler),
                 trigger: $crate::spec::Trigger::Http { method: $method, path: $path },
-                access: $access,
+                access: $crate::access::of(&$http_handler),
                 dynamodb_requests: $http_budget,
                 permissions: $http_permissions,
                 // The row's profile if it names one, else the default.
@@ -496,7 +496,7 @@ macro_rules! function_table {
                 match self {
                     $(Self::$http if const { $crate::binaries::serves(D::BINARY, Self::$http) } => {
                         Some(|app, request| {
-                            Box::pin($crate::lambda::respond(app, request, $access, $http_handler))
+                            Box::pin($crate::lambda::respond(app, request, $http_handler))
                         })
                     })*
                     _ => None,

@@ -1,59 +1,74 @@
 //! What clients see of our records.
 
 use natives_shared::domain::{
-    Account, AccountStatus, Consents, Guardian, LedgerKind, LedgerLine, Money, Role, Tariff,
+    Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
+    FullName, Gender, Guardian, LanguageList, LedgerKind, LedgerLine, Money, Role, Tariff,
+    Timestamp,
 };
 use serde::Serialize;
 
 /// An account as its owner sees it: never the password hash or token generation.
 #[derive(Serialize)]
 pub struct AccountView<'a> {
-    id: &'a str,
-    email: &'a str,
-    display_name: &'a str,
-    full_name: Option<&'a str>,
-    gender: Option<&'a str>,
-    date_of_birth: &'a str,
-    country: &'a str,
-    city: Option<&'a str>,
-    native_languages: &'a [String],
-    learning_languages: &'a [String],
+    id: &'a AccountId,
+    email: &'a Email,
+    display_name: &'a DisplayName,
+    full_name: Option<&'a FullName>,
+    gender: Option<&'a Gender>,
+    date_of_birth: Option<BirthDate>,
+    country: Option<&'a CountryCode>,
+    city: Option<&'a City>,
+    native_languages: &'a LanguageList,
+    learning_languages: &'a LanguageList,
     guardian: Option<&'a Guardian>,
     consents: Consents,
     accepted_terms_version: &'a str,
-    terms_accepted_at: &'a str,
+    terms_accepted_at: Timestamp,
     roles: &'a [Role],
     status: AccountStatus,
-    blocked_until: Option<&'a str>,
+    blocked_until: Option<Timestamp>,
     balance_credits: i64,
-    created_at: &'a str,
-    updated_at: &'a str,
+    created_at: Timestamp,
+    updated_at: Timestamp,
 }
 
 impl<'a> From<&'a Account> for AccountView<'a> {
     fn from(a: &'a Account) -> Self {
         Self {
-            id: a.id.as_str(),
+            id: &a.id,
             email: &a.email,
             display_name: &a.display_name,
-            full_name: a.full_name.as_deref(),
-            gender: a.gender.as_deref(),
-            date_of_birth: &a.date_of_birth,
-            country: &a.country,
-            city: a.city.as_deref(),
+            full_name: a.full_name.as_ref(),
+            gender: a.gender.as_ref(),
+            date_of_birth: a.date_of_birth,
+            country: a.country.as_ref(),
+            city: a.city.as_ref(),
             native_languages: &a.native_languages,
             learning_languages: &a.learning_languages,
             guardian: a.guardian.as_ref(),
             consents: a.consents,
             accepted_terms_version: &a.accepted_terms_version,
-            terms_accepted_at: &a.terms_accepted_at,
+            terms_accepted_at: a.terms_accepted_at,
             roles: &a.roles,
             status: a.status,
-            blocked_until: a.blocked_until.as_deref(),
+            blocked_until: a.blocked_until,
             balance_credits: a.balance_credits,
-            created_at: &a.created_at,
-            updated_at: &a.updated_at,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
         }
+    }
+}
+
+/// A page of a list: its items, and where the next page starts (`null`: no more).
+#[derive(Serialize)]
+pub struct Page<T> {
+    items: Vec<T>,
+    next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, next_cursor: Option<String>) -> Self {
+        Self { items, next_cursor }
     }
 }
 
@@ -79,8 +94,8 @@ pub struct TariffView<'a> {
 impl<'a> From<&'a Tariff> for TariffView<'a> {
     fn from(t: &'a Tariff) -> Self {
         Self {
-            id: &t.id,
-            name: &t.name,
+            id: t.id.as_ref(),
+            name: t.name.as_ref(),
             credits: t.credits,
             price: &t.price,
             active: t.active,
@@ -95,7 +110,7 @@ pub struct LedgerEntryView<'a> {
     kind: LedgerKind,
     credits: i64,
     balance_after: i64,
-    created_at: &'a str,
+    created_at: Timestamp,
     reference: &'a str,
     reason: Option<&'a str>,
 }
@@ -108,7 +123,7 @@ impl<'a> From<&'a LedgerLine> for LedgerEntryView<'a> {
             kind: e.kind,
             credits: e.credits,
             balance_after: line.balance_after,
-            created_at: &e.created_at,
+            created_at: e.created_at,
             reference: &e.reference,
             reason: e.reason.as_deref(),
         }

@@ -187,8 +187,8 @@ impl StringSchema {
 fn stated_patterns_accept_exactly_what_the_code_accepts() {
     use natives_functions::conversations::list_messages;
     use natives_functions::idempotency;
-    use natives_functions::moderation::list_my_complaints;
     use natives_shared::domain::{AccountId, LanguageTag, MessageId, Sha256Base64, UploadId};
+    use natives_shared::http::is_position;
 
     let openapi = openapi();
     let schemas = ["components", "schemas"];
@@ -297,7 +297,7 @@ fn stated_patterns_accept_exactly_what_the_code_accepts() {
             "[A-Za-z0-9#:.-]{78,82}",
             ".{0,8}",
         ],
-        list_my_complaints::is_position,
+        is_position,
     );
     at(&[&parameters[..], &["MessageListCursor", "schema"]].concat()).agrees_with(
         &["[0-9A-Za-z]{0,28}", "[0-9A-Z]{26}"],

@@ -115,7 +115,7 @@ fn show(purchase: &Purchase) -> hyper::Response<Full<Bytes>> {
         "Local checkout",
         &format!(
             "<p>Tariff <b>{}</b>: {} credits for {price}.</p>{action}{BACK}<p><small>Local stack: no money moves; paying sends a signed checkout.session.completed webhook to this stack.</small></p>",
-            escape(&purchase.tariff_id),
+            escape(purchase.tariff_id.as_ref()),
             purchase.credits
         ),
     )

@@ -37,16 +37,18 @@ use natives_functions::spec::{Access, FunctionSpec};
 use natives_shared::archive::DeclaredObject;
 use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password};
 use natives_shared::clock::rfc3339;
+use natives_shared::domain::decide::accounts::{NewAccount, register};
+use natives_shared::domain::decide::credits::CheckoutPayment;
+use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
+use natives_shared::domain::decide::sessions::login;
 use natives_shared::domain::{
-    Account, AccountId, AccountStatus, Consents, Purchase, PurchaseStatus, Role, SessionId,
+    AccountId, BirthDate, Consents, ContentRules, CountryCode, DisplayName, Email, EmailKind,
+    LanguageList, LanguageTag, MessageId, MessageText, PrivacyRequestKind, Purchase,
+    PurchaseStatus, Role, SessionId, ThreadTitle, Timestamp, UploadId,
 };
-use natives_shared::domain::{EmailKind, MessageId, PrivacyRequestKind, UploadId};
-use natives_shared::gate::Caller;
+use natives_shared::gate::Gate;
 use natives_shared::payments::sign_payload;
 use natives_shared::store::keys::objects;
-use natives_shared::store::{
-    CheckoutPayment, NewPost, NewThread, PostContent, PostOutcome, RefreshRecord, SessionFamily,
-};
 use serde_json::Value;
 use std::time::{Duration as StdDuration, SystemTime};
 use time::Duration;
@@ -106,15 +108,9 @@ pub async fn fill(
         Who::Account(roles) => Some(new_account(app, keys, roles).await?),
         Who::Blocked => {
             let account = new_account(app, keys, &[]).await?;
-            let caller = Caller {
-                account_id: account.id.clone(),
-                session_id: account.session_id.clone(),
-                generation: 0,
-                required_role: None,
-                display_name: None,
-                required_terms: None,
-            };
-            app.store.block_own_account(&caller, app.now()).await??;
+            app.store
+                .block_own_account(&gate_of(&account), app.now())
+                .await?;
             Some(account)
         }
     };
@@ -131,7 +127,10 @@ pub async fn fill(
         let message = post(
             app,
             &other,
-            PostContent::Text("Buy cheap credits now!".into()),
+            PostContent::Text(
+                MessageText::parse("Buy cheap credits now!", &ContentRules::default())
+                    .expect("sample text passes the content rules"),
+            ),
         )
         .await?;
         text = text.replace("REPLACE_WITH_OTHERS_MESSAGE_ID", &message.to_string());
@@ -139,8 +138,8 @@ pub async fn fill(
     if text.contains("REPLACE_WITH_BLOCKED_ACCOUNT_ID") {
         let other = new_account(app, keys, &[]).await?;
         app.store
-            .block_own_account(&caller_of(&other), app.now())
-            .await??;
+            .block_own_account(&gate_of(&other), app.now())
+            .await?;
         text = text.replace("REPLACE_WITH_BLOCKED_ACCOUNT_ID", other.id.as_str());
     }
     if text.contains("REPLACE_WITH_TOMORROW") {
@@ -192,7 +191,10 @@ pub async fn fill(
             let message = post(
                 app,
                 account,
-                PostContent::Text("Hello! How do you say this?".into()),
+                PostContent::Text(
+                    MessageText::parse("Hello! How do you say this?", &ContentRules::default())
+                        .expect("sample text passes the content rules"),
+                ),
             )
             .await?;
             text = text
@@ -208,12 +210,12 @@ pub async fn fill(
             let request = app
                 .store
                 .file_privacy_request(
-                    &caller_of(account),
+                    &gate_of(account),
                     PrivacyRequestKind::Access,
                     None,
                     app.now(),
                 )
-                .await??;
+                .await?;
             text = text.replace("REPLACE_WITH_PRIVACY_REQUEST_ID", &request.id.to_string());
         }
         if text.contains("REPLACE_WITH_OUTBOX_EMAIL_ID") {
@@ -231,8 +233,8 @@ pub async fn fill(
                     "What happened, and what we did about it.",
                     app.now(),
                 )
-                .await?
-                .map_err(|refusal| format!("an example e-mail was refused: {refusal:?}"))?;
+                .await
+                .map_err(|failure| format!("an example e-mail was not queued: {failure}"))?;
             text = text.replace("REPLACE_WITH_OUTBOX_EMAIL_ID", &email.id);
         }
     }
@@ -296,46 +298,29 @@ pub async fn new_account(
     roles: &[Role],
 ) -> Result<ExampleAccount, BoxError> {
     let now = app.now();
-    let id = AccountId::new();
     let email = unique_email();
-    let mut all_roles = vec![Role::User];
-    all_roles.extend_from_slice(roles);
-    let account = Account {
-        id: id.clone(),
-        email: email.clone(),
-        password_hash: shared_password_hash().to_owned(),
-        display_name: "Ada".into(),
+    let today = now.date();
+    let new = NewAccount {
+        email: Email::parse(&email)?,
+        display_name: DisplayName::parse("Ada", &ContentRules::default())
+            .expect("sample text passes the content rules"),
         full_name: None,
         gender: None,
-        date_of_birth: "1990-12-10".into(),
-        country: "GB".into(),
+        date_of_birth: BirthDate::parse("1990-12-10", today)?,
+        country: CountryCode::parse("GB")?,
         city: None,
-        native_languages: vec!["en-GB".into()],
-        learning_languages: vec!["de".into()],
+        native_languages: LanguageList::parse(&["en-GB".to_owned()], 1)?,
+        learning_languages: LanguageList::parse(&["de".to_owned()], 0)?,
         guardian: None,
         consents: Consents::default(),
         accepted_terms_version: app.settings.terms_version.clone(),
-        terms_accepted_at: rfc3339::format(now),
-        roles: all_roles.clone(),
-        status: AccountStatus::Active,
-        blocked_until: None,
-        balance_credits: 0,
-        ledger_head: None,
-        token_generation: 0,
-        ended_sessions: Default::default(),
-        moderation_record: Default::default(),
-        complaint_window: None,
-        complaints_in_window: 0,
-        failed_logins: 0,
-        login_locked_until: None,
-        created_at: rfc3339::format(now),
-        updated_at: rfc3339::format(now),
-        restricted_at: None,
-        objected_at: None,
-        erased_at: None,
     };
+    let mut registration = register(new, shared_password_hash().to_owned(), now);
+    // Staff roles straight away: examples stand for accounts an admin appointed.
+    registration.account.roles.extend_from_slice(roles);
+    let id = registration.account.id.clone();
     app.store
-        .create_account(&account)
+        .create_account(&registration)
         .await
         .map_err(|e| format!("creating an example account: {e}"))?;
     // Every example account has bought the starter tariff: paid routes can be paid
@@ -359,7 +344,7 @@ pub async fn new_account(
     let access_token = signer.issue(
         &AuthUser {
             account_id: id.clone(),
-            roles: all_roles,
+            roles: registration.account.roles,
             token_generation: 0,
             session_id: session_id.clone(),
             display_name: Some("Ada".into()),
@@ -386,27 +371,15 @@ async fn refresh_token(
         .get_account(account_id)
         .await?
         .ok_or("the example account is gone")?;
-    let expires = (now + Duration::days(app.settings.refresh_token_days)).unix_timestamp();
-    let family = SessionFamily {
-        account_id: account_id.clone(),
-        family_id: session_id.clone(),
-        token_generation: account.token_generation,
-        created_at: rfc3339::format(now),
-        last_used_at: rfc3339::format(now),
-        revoked_at: None,
-        expires_at_epoch: expires,
-    };
+    let lifetime = Duration::days(app.settings.refresh_token_days);
+    let mut plan = login(&account, lifetime, now)
+        .map_err(|refusal| format!("the example account cannot log in: {refusal:?}"))?;
+    // The session its access token names.
+    plan.family.family_id = session_id.clone();
+    plan.token.family_id = session_id.clone();
     let token = RefreshToken::generate();
-    let record = RefreshRecord {
-        account_id: account_id.clone(),
-        family_id: session_id.clone(),
-        token_generation: account.token_generation,
-        created_at: rfc3339::format(now),
-        used_at: None,
-        expires_at_epoch: expires,
-    };
     app.store
-        .start_session(&account, &family, &token.digest_hex(), &record, now)
+        .start_session(&plan, &token.digest_hex(), now)
         .await?;
     Ok(token.expose().to_owned())
 }
@@ -421,11 +394,11 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
             &Purchase {
                 checkout_session_id: session.clone(),
                 account_id: account_id.clone(),
-                tariff_id: "starter".into(),
+                tariff_id: natives_shared::domain::TariffId::parse("starter")?,
                 credits: 100,
                 price: natives_shared::domain::Money::parse(990, "EUR")?,
                 status: PurchaseStatus::Pending,
-                created_at: rfc3339::format(now),
+                created_at: Timestamp::at(now),
                 settled_at: None,
             },
             None,
@@ -435,13 +408,12 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
     Ok(session)
 }
 
-fn caller_of(account: &ExampleAccount) -> Caller {
-    Caller {
+fn gate_of(account: &ExampleAccount) -> Gate {
+    Gate {
         account_id: account.id.clone(),
         session_id: account.session_id.clone(),
         generation: 0,
         required_role: None,
-        display_name: None,
         required_terms: None,
     }
 }
@@ -453,25 +425,24 @@ async fn post(
     content: PostContent,
 ) -> Result<MessageId, BoxError> {
     let new = NewThread {
-        language: EXAMPLE_LANGUAGE.into(),
-        title: "How do you say this?".into(),
-        list_shards: app
-            .settings
-            .conversations
-            .thread_list_shards(EXAMPLE_LANGUAGE),
+        language: LanguageTag::parse(EXAMPLE_LANGUAGE)?,
+        title: ThreadTitle::parse("How do you say this?", &ContentRules::default())
+            .expect("sample text passes the content rules"),
     };
     let post = NewPost {
         content,
         reply_to: None,
     };
-    match app
+    let shards = app
+        .settings
+        .conversations
+        .thread_list_shards(EXAMPLE_LANGUAGE);
+    let plan = app
         .store
-        .start_thread(&caller_of(account), 0, &new, &post, None, app.now())
-        .await?
-    {
-        PostOutcome::Posted(posted) => Ok(posted.message.id),
-        other => Err(format!("an example post was refused: {other:?}").into()),
-    }
+        .start_thread(&gate_of(account), &new, &post, 0, shards, None, app.now())
+        .await
+        .map_err(|failure| format!("an example post was refused: {failure}"))?;
+    Ok(plan.message.id)
 }
 
 /// A voice message by `account`: the recording uploaded to staging with a presigned
@@ -480,7 +451,6 @@ async fn voice_message(app: &App, account: &ExampleAccount) -> Result<MessageId,
     use base64::Engine;
     let archive = app.archive().map_err(|e| format!("{e}"))?;
     let upload_id = UploadId::new();
-    let staged = objects::staged_upload(&account.id, &upload_id);
     let sha256 = base64::engine::general_purpose::STANDARD
         .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, EXAMPLE_RECORDING).as_ref());
     let declared = DeclaredObject {
@@ -490,7 +460,8 @@ async fn voice_message(app: &App, account: &ExampleAccount) -> Result<MessageId,
     };
     let upload = archive
         .presign_upload(
-            &staged,
+            &account.id,
+            &upload_id,
             &declared,
             SystemTime::from(app.now()),
             StdDuration::from_secs(60),
@@ -505,14 +476,18 @@ async fn voice_message(app: &App, account: &ExampleAccount) -> Result<MessageId,
         return Err(format!("uploading an example recording: {}", response.status()).into());
     }
     let content = PostContent::Voice {
-        upload_id,
+        upload_id: upload_id.clone(),
         content_type: "audio/ogg".into(),
         size_bytes: EXAMPLE_RECORDING.len() as i64,
         sha256,
     };
     let message_id = post(app, account, content).await?;
     archive
-        .archive(&staged, &objects::archived_voice(&message_id))
+        .archive(
+            &account.id,
+            &upload_id,
+            &objects::archived_voice(&message_id),
+        )
         .await?;
     Ok(message_id)
 }

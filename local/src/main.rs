@@ -13,6 +13,7 @@ use natives_local::stack::{Stack, StackOptions, StartError, attach};
 use natives_local::{BoxError, examples, invoke};
 use natives_shared::clock::SystemClock;
 use natives_shared::domain::{Email, Role};
+use natives_shared::store::Failure;
 
 #[derive(Parser)]
 #[command(name = "natives-local", about = "The Natives.Chat local stack")]
@@ -420,8 +421,16 @@ async fn set_roles(data: &Path, email: &str, roles: &str) -> CliResult {
         return Err(no_account(&email, data));
     };
     let before = app.store.get_account(&account_id).await?;
-    if !app.store.set_roles(&account_id, &parsed, app.now()).await? {
-        return Err(no_account(&email, data));
+    // Audited as the local operator's change, like an admin's through the API.
+    if let Err(failure) = app
+        .store
+        .set_roles_by_operator(&account_id, &parsed, app.now())
+        .await
+    {
+        return Err(match failure {
+            Failure::Refused(_) => no_account(&email, data),
+            Failure::Store(error) => error.into(),
+        });
     }
     // What the account holds now, read back: the effect, not the request.
     let Some(after) = app.store.get_account(&account_id).await? else {
@@ -444,7 +453,7 @@ async fn list_outbox(data: &Path) -> CliResult {
     }
     for email in emails {
         let to = match app.store.get_account(&email.account_id).await? {
-            Some(account) => account.email,
+            Some(account) => account.email.to_string(),
             None => "(no such account)".into(),
         };
         let state = serde_json::to_value(email.status)?;
@@ -480,9 +489,7 @@ async fn first_admin(
     operator: &str,
     reason: &str,
 ) -> CliResult {
-    use natives_shared::clock::rfc3339;
-    use natives_shared::domain::AuditEntryId;
-    use natives_shared::store::{AuditEntry, FirstAdminOutcome};
+    use natives_shared::store::FirstAdminOutcome;
 
     let email = email_argument(email)?;
     let (operator, reason) = (operator.trim(), reason.trim());
@@ -501,21 +508,14 @@ async fn first_admin(
             ))
         })?;
     let now = time::OffsetDateTime::now_utc();
-    let audit = AuditEntry {
-        id: AuditEntryId::new(),
-        actor_id: account_id.clone(),
-        action: "roles.first_admin".into(),
-        target: format!("account:{account_id}"),
-        target_account_id: Some(account_id.clone()),
-        reason: format!("first admin, appointed by operator {operator}: {reason}"),
-        created_at: rfc3339::format(now),
-    };
-    match store.appoint_first_admin(&account_id, &audit, now).await? {
-        FirstAdminOutcome::Appointed => {
+    match store
+        .appoint_first_admin(&account_id, operator, reason, now)
+        .await?
+    {
+        FirstAdminOutcome::Appointed { audit_entry_id } => {
             println!(
-                "{} ({account_id}) is the first admin (audit entry {}); log in again to use it",
+                "{} ({account_id}) is the first admin (audit entry {audit_entry_id}); log in again to use it",
                 email.as_ref(),
-                audit.id
             );
             Ok(())
         }

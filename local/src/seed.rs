@@ -1,8 +1,8 @@
 //! The default catalogue a new local stack starts with. A deployed stack gets its
 //! tariffs through `PUT /v1/admin/tariffs/{tariff_id}` (see README).
 
-use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Money, Tariff};
+use natives_shared::domain::Timestamp;
+use natives_shared::domain::{ContentRules, Money, Tariff, TariffId, TariffName};
 use time::OffsetDateTime;
 
 pub fn default_tariffs(now: OffsetDateTime) -> Vec<Tariff> {
@@ -13,12 +13,12 @@ pub fn default_tariffs(now: OffsetDateTime) -> Vec<Tariff> {
     ]
     .into_iter()
     .map(|(id, name, credits, cents)| Tariff {
-        id: id.into(),
-        name: name.into(),
+        id: TariffId::parse(id).expect("a valid id"),
+        name: TariffName::parse(name, &ContentRules::default()).expect("a valid name"),
         credits,
         price: Money::parse(cents, "EUR").expect("a valid price"),
         active: true,
-        updated_at: rfc3339::format(now),
+        updated_at: Timestamp::at(now),
     })
     .collect()
 }

@@ -53,13 +53,13 @@ impl StreamPump {
                 return Ok(delivered);
             };
             let database = self.database.clone();
-            let response = tokio::task::spawn_blocking(move || {
+            let response = blocking(move || {
                 database.get_records(GetRecordsRequest {
                     shard_iterator: current,
                     limit: Some(STREAM_BATCH_SIZE as usize),
                 })
             })
-            .await??;
+            .await?;
             if response.records.is_empty() {
                 return Ok(delivered);
             }
@@ -91,7 +91,7 @@ impl StreamPump {
     async fn first_iterator(&self) -> Result<Option<String>, BoxError> {
         let database = self.database.clone();
         let table = self.table.clone();
-        let iterator = tokio::task::spawn_blocking(move || -> Result<Option<String>, BoxError> {
+        let iterator = blocking(move || -> Result<Option<String>, BoxError> {
             let streams = database.list_streams(ListStreamsRequest {
                 table_name: Some(table),
                 ..Default::default()
@@ -114,7 +114,7 @@ impl StreamPump {
             })?;
             Ok(iterator.shard_iterator)
         })
-        .await??;
+        .await?;
         Ok(iterator)
     }
 
@@ -148,4 +148,13 @@ pub fn inserted(pk: &str, sk: &str) -> Value {
             "StreamViewType": "NEW_IMAGE",
         },
     })
+}
+
+/// `work` on a thread that may block (the embedded database's calls), and its result.
+async fn blocking<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> Result<T, BoxError>
+where
+    T: Send + 'static,
+    E: Into<BoxError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work).await?.map_err(Into::into)
 }

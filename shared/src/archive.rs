@@ -11,6 +11,8 @@ use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, MetadataDirective};
 
 use crate::config::ArchiveSettings;
+use crate::domain::{AccountId, UploadId};
+use crate::store::keys::objects;
 
 /// The longest an upload or download URL stays valid.
 pub const MAX_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
@@ -104,7 +106,8 @@ impl Archive {
     /// declared type, length and SHA-256, until `lifetime` (at most 15 minutes) passes.
     pub async fn presign_upload(
         &self,
-        key: &str,
+        owner: &AccountId,
+        upload: &UploadId,
         declared: &DeclaredObject<'_>,
         issued_at: SystemTime,
         lifetime: Duration,
@@ -113,7 +116,7 @@ impl Archive {
             .client
             .put_object()
             .bucket(&self.settings.staging_bucket)
-            .key(key)
+            .key(objects::staged_upload(owner, upload))
             .content_type(declared.content_type)
             .content_length(declared.size_bytes)
             .checksum_sha256(declared.sha256)
@@ -130,9 +133,17 @@ impl Archive {
         })
     }
 
-    /// What the staging bucket holds under `key`, with its verified SHA-256.
-    pub async fn staged(&self, key: &str) -> Result<Option<StoredObject>, ArchiveError> {
-        self.head(&self.settings.staging_bucket, key).await
+    /// What the staging bucket holds of `owner`'s `upload`, with its verified SHA-256.
+    pub async fn staged(
+        &self,
+        owner: &AccountId,
+        upload: &UploadId,
+    ) -> Result<Option<StoredObject>, ArchiveError> {
+        self.head(
+            &self.settings.staging_bucket,
+            &objects::staged_upload(owner, upload),
+        )
+        .await
     }
 
     /// What the archive bucket holds under `key`.
@@ -165,7 +176,13 @@ impl Archive {
     /// Lock retention (compliance mode) protects it from then on: no legal hold is sent,
     /// because setting one needs `s3:PutObjectLegalHold`, which would also let a
     /// function lift holds, and no function has it.
-    pub async fn archive(&self, staged_key: &str, archive_key: &str) -> Result<(), ArchiveError> {
+    pub async fn archive(
+        &self,
+        owner: &AccountId,
+        upload: &UploadId,
+        archive_key: &str,
+    ) -> Result<(), ArchiveError> {
+        let staged_key = objects::staged_upload(owner, upload);
         self.client
             .copy_object()
             .copy_source(format!("{}/{staged_key}", self.settings.staging_bucket))

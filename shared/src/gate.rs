@@ -1,8 +1,8 @@
 //! The caller gate: the one rule for who may act, in its two forms. A route either
-//! reads the caller's account anyway (then [`Caller::admit`] judges the item it read) or
-//! writes to it anyway (then [`Caller::condition`] is part of that write, and a refused
-//! write is explained by reading the account and judging it with `admit`). Either way
-//! the gate costs no DynamoDB request of its own.
+//! reads the caller's account anyway (then [`Gate::admit`], a pure rule, judges the
+//! item it read, usually inside the route's decision) or writes to it anyway (then the
+//! store puts the same rule in that write's condition, and a refused write is read again
+//! and judged by `admit`). Either way the gate costs no DynamoDB request of its own.
 //!
 //! The rule, for a caller whose access token verified:
 //! - the account exists, its `token_generation` is the token's (revoke-all and blocks
@@ -18,27 +18,41 @@
 //! A blocked account never reaches the second step with a token: blocking ends every
 //! session, so its tokens are 401, and logging in answers 403 `account_blocked`.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
 use crate::auth::AuthUser;
-use crate::clock::rfc3339;
-use crate::domain::{Account, AccountId, Role, SessionId};
-use crate::store::expr::Condition;
+use crate::domain::{Account, AccountId, Role, SessionId, Standing};
 
-/// A caller who presented a valid access token, with the role the route needs (from
-/// the route's row in the function table). Not yet checked against the account.
+/// What the gate requires of the account a verified access token names: the acting
+/// account, and what its item must say for this request (the token's generation and
+/// session, the role the route needs, the terms version a paid route needs). The store
+/// takes this, not the whole caller: it is what it checks in its conditions.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
+pub struct Gate {
     pub account_id: AccountId,
     pub session_id: SessionId,
     pub generation: u64,
     pub required_role: Option<Role>,
+    /// The terms version the account must have accepted (paid routes: the current one).
+    pub required_terms: Option<String>,
+}
+
+/// A caller who presented a valid access token: the gate on its account (what it
+/// dereferences to, so a caller is passed wherever a gate is asked for) and the name
+/// the token was issued with. Not yet checked against the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub gate: Gate,
     /// The name the token was issued with (for answers that show the caller as an
     /// author without reading the account). Never used to decide anything.
     pub display_name: Option<String>,
-    /// The terms version the account must have accepted (paid routes: the current one).
-    pub required_terms: Option<String>,
+}
+
+impl std::ops::Deref for Caller {
+    type Target = Gate;
+    fn deref(&self) -> &Gate {
+        &self.gate
+    }
 }
 
 /// Why the gate refused.
@@ -61,7 +75,7 @@ pub enum Refusal {
 
 /// What the gate reads of an account: the whole item, or only these attributes of it
 /// (a batch read that fetches the viewer with the authors of a page).
-pub trait Standing {
+pub trait GatedAccount {
     fn account_id(&self) -> &AccountId;
     fn token_generation(&self) -> u64;
     fn session_ended(&self, session: &SessionId) -> bool;
@@ -75,7 +89,7 @@ pub trait Standing {
     }
 }
 
-impl Standing for Account {
+impl GatedAccount for Account {
     fn account_id(&self) -> &AccountId {
         &self.id
     }
@@ -86,7 +100,7 @@ impl Standing for Account {
         Account::session_ended(self, session)
     }
     fn active(&self, now: OffsetDateTime) -> bool {
-        self.standing(now) == crate::domain::Standing::Active
+        self.standing(now) == Standing::Active
     }
     fn has_role(&self, role: Role) -> bool {
         Account::has_role(self, role)
@@ -99,28 +113,11 @@ impl Standing for Account {
     }
 }
 
-impl Caller {
-    pub fn new(token: AuthUser, required_role: Option<Role>) -> Self {
-        Self {
-            account_id: token.account_id,
-            session_id: token.session_id,
-            generation: token.token_generation,
-            required_role,
-            display_name: token.display_name,
-            required_terms: None,
-        }
-    }
-
-    /// The caller of a paid route: the account must have accepted `version`.
-    pub fn with_required_terms(mut self, version: &str) -> Self {
-        self.required_terms = Some(version.to_owned());
-        self
-    }
-
-    /// The rule, judged on the account item the route read.
+impl Gate {
+    /// The rule, judged on the account item a request read.
     pub fn admit(
         &self,
-        account: Option<&impl Standing>,
+        account: Option<&impl GatedAccount>,
         now: OffsetDateTime,
     ) -> Result<(), Refusal> {
         let account = account.ok_or(Refusal::Unauthenticated)?;
@@ -148,39 +145,25 @@ impl Caller {
             _ => Ok(()),
         }
     }
-
-    /// The rule, as a condition on the caller's account item (placeholders `#gate_*`
-    /// and `:gate_*`, so it combines with any other condition on that item).
-    pub(crate) fn condition(&self, now: OffsetDateTime) -> Condition {
-        let condition = accepts_generation(self.generation, now)
-            .and("attribute_not_exists(#gate_ended.#gate_session)")
-            .name("#gate_ended", "ended_sessions")
-            .name("#gate_session", self.session_id.as_str());
-        let condition = match self.required_role {
-            None => condition,
-            Some(role) => condition
-                .and("contains(#gate_roles, :gate_role)")
-                .name("#gate_roles", "roles")
-                .value(":gate_role", AttributeValue::S(role.as_str().into())),
-        };
-        match &self.required_terms {
-            None => condition,
-            Some(version) => condition
-                .and("accepted_terms_version = :gate_terms")
-                .value(":gate_terms", AttributeValue::S(version.clone())),
-        }
-    }
 }
 
-/// The first half of the rule (exists, active, this generation), for refresh: there the
-/// refresh-token family stands for the session, and its own condition checks it.
-pub(crate) fn accepts_generation(generation: u64, now: OffsetDateTime) -> Condition {
-    Condition::new("attribute_exists(pk)")
-        .and("token_generation = :gate_generation")
-        .and("#gate_status = :gate_active OR (#gate_status = :gate_blocked AND blocked_until < :gate_now)")
-        .name("#gate_status", "status")
-        .value(":gate_generation", AttributeValue::N(generation.to_string()))
-        .value(":gate_active", AttributeValue::S("active".into()))
-        .value(":gate_blocked", AttributeValue::S("blocked".into()))
-        .value(":gate_now", AttributeValue::S(rfc3339::format(now)))
+impl Caller {
+    pub fn new(token: AuthUser, required_role: Option<Role>) -> Self {
+        Self {
+            gate: Gate {
+                account_id: token.account_id,
+                session_id: token.session_id,
+                generation: token.token_generation,
+                required_role,
+                required_terms: None,
+            },
+            display_name: token.display_name,
+        }
+    }
+
+    /// The caller of a paid route: the account must have accepted `version`.
+    pub fn with_required_terms(mut self, version: &str) -> Self {
+        self.gate.required_terms = Some(version.to_owned());
+        self
+    }
 }

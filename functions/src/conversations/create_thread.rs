@@ -4,14 +4,15 @@
 use std::collections::HashMap;
 
 use lambda_http::Request;
+use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent, PostRefusal};
 use natives_shared::domain::{LanguageTag, Message, Thread, ThreadTitle, Validator};
-use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json_body, not_null};
-use natives_shared::store::{NewPost, NewThread, PostAnswer, PostContent, PostOutcome};
+use natives_shared::store::{Failure, PostAnswer};
 use serde::{Deserialize, Serialize};
 
 use super::posting::{self, RawContent};
 use super::views::{MessageView, ThreadView};
+use crate::access::Payer;
 use crate::{App, HandlerResult, idempotency};
 
 #[derive(Deserialize)]
@@ -32,7 +33,7 @@ struct CreatedThread<'a> {
     first_message: MessageView<'a>,
 }
 
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult {
     let body: CreateThreadRequest = json_body(&request)?;
     let mut v = Validator::new();
     let language = v.check("language", LanguageTag::parse(&body.language));
@@ -52,11 +53,8 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     })?;
     let settings = &app.settings.conversations;
     let cost = settings.action_costs.new_thread;
-    let new = NewThread {
-        list_shards: settings.thread_list_shards(language.as_ref()),
-        language: language.as_ref().to_owned(),
-        title: title.as_ref().to_owned(),
-    };
+    let list_shards = settings.thread_list_shards(language.as_ref());
+    let new = NewThread { language, title };
     let post = NewPost {
         content,
         reply_to: None,
@@ -80,21 +78,29 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         request,
         answer: &render,
     });
-    let (thread, message) = match app
+    let posted = app
         .store
-        .start_thread(&caller, cost, &new, &post, remember.as_ref(), app.now())
-        .await?
-    {
-        PostOutcome::Posted(posted) => {
-            let thread = posted.thread.ok_or_else(|| {
+        .start_thread(
+            &caller,
+            &new,
+            &post,
+            cost,
+            list_shards,
+            remember.as_ref(),
+            app.now(),
+        )
+        .await;
+    let (thread, message) = match posted {
+        Ok(plan) => {
+            let thread = plan.thread.ok_or_else(|| {
                 ApiError::Internal("a new thread's post without its thread".into())
             })?;
             if let PostContent::Voice { upload_id, .. } = &post.content {
-                posting::archive_recording(app, &caller, upload_id, &posted.message).await?;
+                posting::archive_recording(app, &caller, upload_id, &plan.message).await?;
             }
-            (thread, posted.message)
+            (thread, plan.message)
         }
-        PostOutcome::UploadAlreadyAttached => {
+        Err(Failure::Refused(PostRefusal::UploadAlreadyAttached)) => {
             let PostContent::Voice { upload_id, .. } = &post.content else {
                 return Err(ApiError::Internal("a text post claimed an upload".into()));
             };
@@ -106,13 +112,13 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
                 .ok_or(ApiError::NotFound)?;
             (thread, message)
         }
-        PostOutcome::KeyUsed => {
+        Err(Failure::Refused(PostRefusal::KeyUsed)) => {
             if let PostContent::Voice { upload_id, .. } = &post.content {
                 posting::complete_archive(app, &caller, upload_id).await?;
             }
             return idempotency::replay(app, key.as_ref().expect("a key was used")).await;
         }
-        other => return Err(posting::refused(other, cost)),
+        Err(failure) => return Err(failure.into()),
     };
     let mut response = idempotency::respond(&render(&message, Some(&thread)), false);
     response.headers_mut().insert(

@@ -2,21 +2,30 @@
 //! type, length and SHA-256 signed in, so S3 itself refuses other bytes. No DynamoDB
 //! request: the upload is checked (owner, type, size, checksum) when it is posted.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use lambda_http::Request;
 use natives_shared::archive::DeclaredObject;
-use natives_shared::clock::rfc3339;
 use natives_shared::domain::{
-    Sha256Base64, UploadId, Validator, VoiceContentType, parse_voice_size,
+    Sha256Base64, Timestamp, UploadId, Validator, VoiceContentType, parse_voice_size,
 };
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body};
-use natives_shared::store::keys::objects;
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde::{Deserialize, Serialize};
 
+use crate::access::Bearer;
 use crate::{App, HandlerResult};
+
+/// Where and how the client uploads the recording.
+#[derive(Serialize)]
+struct UploadTicket<'a> {
+    upload_id: &'a UploadId,
+    upload_url: &'a str,
+    upload_method: &'a str,
+    /// The headers the signature covers, to send exactly.
+    upload_headers: BTreeMap<String, String>,
+    expires_at: Timestamp,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,7 +35,7 @@ struct UploadRequest {
     sha256: String,
 }
 
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, caller: Bearer) -> HandlerResult {
     let body: UploadRequest = json_body(&request)?;
     let mut v = Validator::new();
     let content_type = v.check("content_type", VoiceContentType::parse(&body.content_type));
@@ -45,7 +54,8 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     let presigned = app
         .archive()?
         .presign_upload(
-            &objects::staged_upload(&caller.account_id, &upload_id),
+            &caller.account_id,
+            &upload_id,
             &DeclaredObject {
                 content_type: content_type.as_str(),
                 size_bytes: size,
@@ -55,20 +65,15 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
             lifetime,
         )
         .await?;
-    let headers: Map<String, Value> = presigned
-        .headers
-        .into_iter()
-        .map(|(name, value)| (name, Value::from(value)))
-        .collect();
     let expires_at = now + time::Duration::seconds(lifetime.as_secs() as i64);
     Ok(json(
         201,
-        &json!({
-            "upload_id": upload_id,
-            "upload_url": presigned.url,
-            "upload_method": presigned.method,
-            "upload_headers": headers,
-            "expires_at": rfc3339::format(expires_at),
-        }),
+        &UploadTicket {
+            upload_id: &upload_id,
+            upload_url: &presigned.url,
+            upload_method: &presigned.method,
+            upload_headers: presigned.headers.iter().cloned().collect(),
+            expires_at: Timestamp::at(expires_at),
+        },
     ))
 }

@@ -5,7 +5,7 @@ use natives_shared::domain::MessageId;
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, cached, json, path_id};
 
-use super::list_messages::audience;
+use super::audience;
 use super::views::MessageView;
 use crate::{App, HandlerResult};
 
@@ -18,8 +18,8 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
         .ok_or(ApiError::NotFound)?;
     let (authors, seen_by) = app
         .store
-        .authors([&message.author_id], viewer.as_ref(), app.now())
-        .await??;
+        .authors([&message.author_id], viewer.as_deref(), app.now())
+        .await?;
     if !message.visible_to(seen_by.as_ref()) {
         return Err(ApiError::NotFound);
     }

@@ -17,7 +17,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     let (authors, _) = app
         .store
         .authors([&thread.author_id], None, app.now())
-        .await??;
+        .await?;
     let response = json(200, &ThreadView::new(&thread, &authors));
     Ok(cached(&request, response, Audience::Public { max_age: 5 }))
 }

@@ -14,8 +14,8 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
     let message_id: MessageId = path_id(&request, "message_id")?;
     let (message, seen_by) = app
         .store
-        .message_for(&message_id, viewer.as_ref(), app.now())
-        .await??;
+        .message_for(&message_id, viewer.as_deref(), app.now())
+        .await?;
     let message = message
         .filter(|m| m.visible_to(seen_by.as_ref()))
         .ok_or(ApiError::NotFound)?;

@@ -6,18 +6,14 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use lambda_http::{Request, RequestExt};
 use natives_shared::domain::{FieldError, LanguageTag};
 use natives_shared::http::{ApiError, Audience, Pagination, cached, json};
-use serde_json::json;
 
 use super::views::ThreadView;
+use crate::views::Page;
 use crate::{App, HandlerResult, Visitor};
 
 pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     let query = request.query_string_parameters();
-    let parameters = query
-        .iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    let page = Pagination::parse(&parameters)?;
+    let page = Pagination::from_request(&request)?;
     let language = query
         .first("language")
         .ok_or_else(|| {
@@ -50,16 +46,18 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
             None,
             app.now(),
         )
-        .await??;
+        .await?;
     let items: Vec<ThreadView> = threads
         .threads
         .iter()
         .map(|t| ThreadView::new(t, &authors))
         .collect();
-    let body = json!({
-        "items": items,
-        "next_cursor": threads.next.map(|position| URL_SAFE_NO_PAD.encode(position)),
-    });
+    let body = Page::new(
+        items,
+        threads
+            .next
+            .map(|position| URL_SAFE_NO_PAD.encode(position)),
+    );
     Ok(cached(
         &request,
         json(200, &body),

@@ -13,3 +13,15 @@ pub mod list_threads;
 pub mod post_message;
 mod posting;
 pub(crate) mod views;
+
+use natives_shared::gate::Caller;
+use natives_shared::http::Audience;
+
+/// Who may keep a copy of a public read: visitors all see the same; a caller with a
+/// token may see more (their own hidden messages), so their answer is theirs alone.
+fn audience(viewer: &Option<Caller>) -> Audience {
+    match viewer {
+        None => Audience::Public { max_age: 5 },
+        Some(_) => Audience::Private,
+    }
+}

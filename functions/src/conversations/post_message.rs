@@ -5,14 +5,15 @@
 use std::collections::HashMap;
 
 use lambda_http::Request;
+use natives_shared::domain::decide::posting::{NewPost, PostContent, PostRefusal, cost};
 use natives_shared::domain::{Message, Thread, ThreadId, Validator};
-use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json_body, not_null, path_id};
-use natives_shared::store::{NewPost, PostAnswer, PostContent, PostOutcome};
+use natives_shared::store::{Failure, PostAnswer};
 use serde::Deserialize;
 
 use super::posting::{self, RawContent};
 use super::views::MessageView;
+use crate::access::Payer;
 use crate::{App, HandlerResult, idempotency};
 
 #[derive(Deserialize)]
@@ -26,7 +27,7 @@ struct PostMessageRequest {
     reply_to: Option<String>,
 }
 
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
+pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult {
     let thread_id: ThreadId = path_id(&request, "thread_id")?;
     let body: PostMessageRequest = json_body(&request)?;
     let mut v = Validator::new();
@@ -37,7 +38,7 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     };
     let content = posting::content(app, &caller, raw, &mut v).await?;
     let content = v.finish(|| content.expect("checked"))?;
-    let cost = posting::cost_of(app, &content);
+    let cost = cost(&content, &app.settings.conversations.action_costs);
     let post = NewPost { content, reply_to };
     let key = idempotency::request_under_key(&request, &caller)?;
     let authors = HashMap::from([(
@@ -51,37 +52,37 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         request,
         answer: &render,
     });
-    let message = match app
+    let posted = app
         .store
         .reply(
             &caller,
-            cost,
             &thread_id,
             &post,
+            cost,
             remember.as_ref(),
             app.now(),
         )
-        .await?
-    {
-        PostOutcome::Posted(posted) => {
+        .await;
+    let message = match posted {
+        Ok(plan) => {
             if let PostContent::Voice { upload_id, .. } = &post.content {
-                posting::archive_recording(app, &caller, upload_id, &posted.message).await?;
+                posting::archive_recording(app, &caller, upload_id, &plan.message).await?;
             }
-            posted.message
+            plan.message
         }
-        PostOutcome::UploadAlreadyAttached => {
+        Err(Failure::Refused(PostRefusal::UploadAlreadyAttached)) => {
             let PostContent::Voice { upload_id, .. } = &post.content else {
                 return Err(ApiError::Internal("a text post claimed an upload".into()));
             };
             posting::retry_archive(app, &caller, upload_id).await?
         }
-        PostOutcome::KeyUsed => {
+        Err(Failure::Refused(PostRefusal::KeyUsed)) => {
             if let PostContent::Voice { upload_id, .. } = &post.content {
                 posting::complete_archive(app, &caller, upload_id).await?;
             }
             return idempotency::replay(app, key.as_ref().expect("a key was used")).await;
         }
-        other => return Err(posting::refused(other, cost)),
+        Err(failure) => return Err(failure.into()),
     };
     let mut response = idempotency::respond(&render(&message, None), false);
     response.headers_mut().insert(

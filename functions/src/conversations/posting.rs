@@ -2,14 +2,13 @@
 //! voice upload against what S3 holds, and archive the recording once the post is
 //! committed.
 
+use natives_shared::domain::decide::posting::PostContent;
 use natives_shared::domain::{
     Author, MAX_VOICE_BYTES, Message, MessageId, MessageText, ParseId, UploadId,
     VOICE_CONTENT_TYPES, Validator,
 };
 use natives_shared::gate::Caller;
 use natives_shared::http::ApiError;
-use natives_shared::store::keys::objects;
-use natives_shared::store::{PostContent, PostOutcome};
 
 use crate::App;
 
@@ -33,7 +32,7 @@ pub async fn content(
             let Some(text) = v.check_published("text", MessageText::parse(&text, rules)) else {
                 return Ok(None);
             };
-            Ok(Some(PostContent::Text(text.as_ref().to_owned())))
+            Ok(Some(PostContent::Text(text)))
         }
         (None, Some(raw_id)) => {
             let Some(upload_id) = v.check("voice_upload_id", UploadId::parse(&raw_id)) else {
@@ -66,10 +65,9 @@ async fn verified_upload(
     caller: &Caller,
     upload_id: UploadId,
 ) -> Result<PostContent, ApiError> {
-    let key = objects::staged_upload(&caller.account_id, &upload_id);
     let staged = app
         .archive()?
-        .staged(&key)
+        .staged(&caller.account_id, &upload_id)
         .await?
         .ok_or_else(|| {
             ApiError::NotFoundDetail(
@@ -111,9 +109,8 @@ pub async fn archive_recording(
     let Some(voice) = &message.voice else {
         return Ok(());
     };
-    let staged = objects::staged_upload(&caller.account_id, upload_id);
     app.archive()?
-        .archive(&staged, &voice.key)
+        .archive(&caller.account_id, upload_id, &voice.key)
         .await
         .map_err(|error| {
             tracing::error!(%error, message_id = %message.id, "archiving a recording failed after its post committed");
@@ -179,36 +176,6 @@ async fn own_unarchived_post(
         return Ok(None);
     }
     Ok(Some(message))
-}
-
-/// What a refused post answers.
-pub fn refused(outcome: PostOutcome, cost: i64) -> ApiError {
-    match outcome {
-        PostOutcome::Insufficient { available } => ApiError::InsufficientCredits {
-            required: cost,
-            available,
-        },
-        PostOutcome::Refused(refusal) => refusal.into(),
-        PostOutcome::NoSuchThread => ApiError::NotFound,
-        PostOutcome::NoSuchReplyTarget => ApiError::Unprocessable {
-            code: "reply_target_not_found",
-            detail: "`reply_to` names no message of this thread.".into(),
-        },
-        PostOutcome::UploadAlreadyAttached => ApiError::Conflict {
-            code: "upload_already_attached",
-            detail: "This upload is already attached to a message.".into(),
-        },
-        PostOutcome::KeyUsed => ApiError::Internal("a used key is replayed, not refused".into()),
-        PostOutcome::Posted(_) => ApiError::Internal("a posted outcome is not a refusal".into()),
-    }
-}
-
-pub fn cost_of(app: &App, content: &PostContent) -> i64 {
-    let costs = app.settings.conversations.action_costs;
-    match content {
-        PostContent::Text(_) => costs.text_message,
-        PostContent::Voice { .. } => costs.voice_message,
-    }
 }
 
 /// The caller as the author of what they just posted, named as their token says (the

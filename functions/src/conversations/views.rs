@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use natives_shared::domain::{
     AccountId, Author, Message, MessageKind, MessageStatus, ModerationNote, Revision, Role, Thread,
-    Viewer,
+    Timestamp, Viewer,
 };
 use serde::Serialize;
 
@@ -41,8 +41,8 @@ pub struct ThreadView<'a> {
     language: &'a str,
     title: &'a str,
     author: AuthorView<'a>,
-    created_at: &'a str,
-    last_activity_at: &'a str,
+    created_at: Timestamp,
+    last_activity_at: Timestamp,
     message_count: u64,
 }
 
@@ -50,11 +50,11 @@ impl<'a> ThreadView<'a> {
     pub fn new(thread: &'a Thread, authors: &'a HashMap<AccountId, Author>) -> Self {
         Self {
             id: thread.id.as_str(),
-            language: &thread.language,
-            title: &thread.title,
+            language: thread.language.as_ref(),
+            title: thread.title.as_ref(),
             author: author_view(&thread.author_id, authors),
-            created_at: &thread.created_at,
-            last_activity_at: &thread.last_activity_at,
+            created_at: thread.created_at,
+            last_activity_at: thread.last_activity_at,
             message_count: thread.message_count,
         }
     }
@@ -80,9 +80,9 @@ pub struct MessageView<'a> {
     voice: Option<VoiceView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     reply_to: Option<String>,
-    created_at: &'a str,
+    created_at: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
-    edited_at: Option<&'a str>,
+    edited_at: Option<Timestamp>,
     revision: u32,
     status: MessageStatus,
     /// The last moderation decision: shown to moderators, and to the author while the
@@ -107,7 +107,7 @@ impl<'a> MessageView<'a> {
             thread_id: message.thread_id.as_str(),
             author: author_view(&message.author_id, authors),
             kind: message.kind,
-            text: message.text.as_deref(),
+            text: message.text.as_ref().map(AsRef::as_ref),
             voice: message.voice.as_ref().map(|voice| VoiceView {
                 url: voice_url(app, message),
                 content_type: &voice.content_type,
@@ -115,8 +115,8 @@ impl<'a> MessageView<'a> {
                 sha256: &voice.sha256,
             }),
             reply_to: message.reply_to.as_ref().map(ToString::to_string),
-            created_at: &message.created_at,
-            edited_at: message.edited_at.as_deref(),
+            created_at: message.created_at,
+            edited_at: message.edited_at,
             revision: message.revision,
             status: message.status,
             moderation: message.moderation.as_ref().filter(|_| show_moderation),
@@ -137,17 +137,17 @@ fn voice_url(app: &App, message: &Message) -> String {
 pub struct RevisionView<'a> {
     revision: u32,
     text: &'a str,
-    created_at: &'a str,
-    replaced_at: &'a str,
+    created_at: Timestamp,
+    replaced_at: Timestamp,
 }
 
 impl<'a> From<&'a Revision> for RevisionView<'a> {
     fn from(revision: &'a Revision) -> Self {
         Self {
             revision: revision.number,
-            text: &revision.text,
-            created_at: &revision.created_at,
-            replaced_at: &revision.replaced_at,
+            text: revision.text.as_ref(),
+            created_at: revision.created_at,
+            replaced_at: revision.replaced_at,
         }
     }
 }

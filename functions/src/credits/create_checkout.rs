@@ -1,16 +1,15 @@
 //! `POST /v1/checkout`: open a Stripe Checkout Session for a tariff at its current
 //! price, and record the purchase as pending with that price.
 
-use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Purchase, PurchaseStatus, TariffId};
-use natives_shared::gate::Caller;
+use natives_shared::domain::TariffId;
+use natives_shared::domain::decide::credits::{self, CheckoutRefusal};
 use natives_shared::http::{ApiError, json_body};
 use natives_shared::ids::new_id;
 use natives_shared::payments::{CheckoutOrder, CheckoutSession};
 use natives_shared::store::CheckoutRecorded;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
+use crate::access::Payer;
 use crate::app::CheckoutProvider;
 use crate::{App, HandlerResult, idempotency};
 
@@ -20,22 +19,25 @@ struct CheckoutRequest {
     tariff_id: String,
 }
 
-fn unknown_tariff() -> ApiError {
-    ApiError::Unprocessable {
-        code: "unknown_tariff",
-        detail: "There is no active tariff with this id.".into(),
-    }
+/// Where the buyer pays.
+#[derive(Serialize)]
+struct CheckoutOpened<'a> {
+    checkout_session_id: &'a str,
+    checkout_url: &'a str,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+fn unknown_tariff() -> ApiError {
+    CheckoutRefusal::UnknownTariff.into()
+}
+
+pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> HandlerResult {
     let body: CheckoutRequest = json_body(&request)?;
     let tariff_id = TariffId::parse(&body.tariff_id).map_err(|_| unknown_tariff())?;
     let now = app.now();
     let (account, tariff) = app
         .store
-        .caller_account_and_tariff(&caller, tariff_id.as_ref(), now)
-        .await??;
-    let tariff = tariff.filter(|t| t.active).ok_or_else(unknown_tariff)?;
+        .checkout_of(&caller, tariff_id.as_ref(), now)
+        .await?;
 
     let key = idempotency::request_under_key(&request, &caller)?;
     let purchase_id = new_id();
@@ -49,7 +51,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
             .create_session(&CheckoutOrder {
                 idempotency_key: &stripe_key,
                 account_id: account.id.as_str(),
-                customer_email: &account.email,
+                customer_email: account.email.as_ref(),
                 tariff: &tariff,
                 success_url: &app.settings.payments.success_url,
                 cancel_url: &app.settings.payments.cancel_url,
@@ -75,18 +77,12 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     };
     let answer = idempotency::answer(
         201,
-        &json!({ "checkout_session_id": session.id, "checkout_url": session.url }),
+        &CheckoutOpened {
+            checkout_session_id: &session.id,
+            checkout_url: &session.url,
+        },
     );
-    let purchase = Purchase {
-        checkout_session_id: session.id.clone(),
-        account_id: account.id.clone(),
-        tariff_id: tariff.id.clone(),
-        credits: tariff.credits,
-        price: tariff.price.clone(),
-        status: PurchaseStatus::Pending,
-        created_at: rfc3339::format(now),
-        settled_at: None,
-    };
+    let purchase = credits::purchase(&account.id, &tariff, &session.id, now);
     let remember = key.as_ref().map(|request| (request, answer.clone()));
     match app.store.record_checkout(&purchase, remember, now).await? {
         CheckoutRecorded::Recorded => Ok(idempotency::respond(&answer, false)),

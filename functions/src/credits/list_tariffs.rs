@@ -1,9 +1,17 @@
 //! `GET /v1/tariffs`: the active tariffs and what each paid action costs. Public.
 
+use natives_shared::domain::ActionCosts;
 use natives_shared::http::json;
-use serde_json::json;
+use serde::Serialize;
 
 use crate::views::TariffView;
+
+/// The tariffs on sale, and what each paid action costs.
+#[derive(Serialize)]
+struct PriceList<'a> {
+    items: Vec<TariffView<'a>>,
+    action_costs: ActionCosts,
+}
 use crate::{App, HandlerResult, Visitor};
 
 pub async fn handle(app: &App, _request: lambda_http::Request, _: Visitor) -> HandlerResult {
@@ -13,6 +21,9 @@ pub async fn handle(app: &App, _request: lambda_http::Request, _: Visitor) -> Ha
     let items: Vec<TariffView> = tariffs.iter().map(TariffView::from).collect();
     Ok(json(
         200,
-        &json!({ "items": items, "action_costs": app.settings.conversations.action_costs }),
+        &PriceList {
+            items,
+            action_costs: app.settings.conversations.action_costs,
+        },
     ))
 }

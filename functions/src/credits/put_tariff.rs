@@ -1,16 +1,14 @@
 //! `PUT /v1/admin/tariffs/{tariff_id}`: create or change a tariff (admins). Purchases
 //! already made keep the price they were made at: they carry their own copy.
 
-use natives_shared::clock::rfc3339;
+use natives_shared::domain::decide::credits::TariffInput;
 use natives_shared::domain::{
-    AuditEntryId, Money, Tariff, TariffId, TariffName, Validator, check_credits_per_unit,
-    parse_credits,
+    Money, TariffId, TariffName, Validator, check_credits_per_unit, parse_credits,
 };
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, path_param};
-use natives_shared::store::AuditEntry;
 use serde::Deserialize;
 
+use crate::access::{Admin, Staff};
 use crate::views::TariffView;
 use crate::{App, HandlerResult};
 
@@ -30,7 +28,11 @@ struct PriceRequest {
     currency: String,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: Staff<Admin>,
+) -> HandlerResult {
     let body: PutTariffRequest = json_body(&request)?;
     let raw_id = path_param(&request, "tariff_id")?;
     let mut v = Validator::new();
@@ -45,33 +47,13 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     if let (Some(credits), Some(price)) = (credits, &price) {
         v.check("credits", check_credits_per_unit(credits, price));
     }
-    let now = app.now();
-    let tariff = v.finish(|| Tariff {
-        id: id.expect("checked").as_ref().to_owned(),
-        name: name.expect("checked").into(),
+    let input = v.finish(|| TariffInput {
+        id: id.expect("checked"),
+        name: name.expect("checked"),
         credits: credits.expect("checked"),
         price: price.expect("checked"),
         active: body.active,
-        updated_at: rfc3339::format(now),
     })?;
-    let audit = AuditEntry {
-        id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone(),
-        action: "tariff.put".into(),
-        target: format!("tariff:{}", tariff.id),
-        target_account_id: None,
-        reason: format!(
-            "{}: {} credits for {} {} (minor units), {}",
-            tariff.name,
-            tariff.credits,
-            tariff.price.amount_minor,
-            tariff.price.currency,
-            if tariff.active { "active" } else { "inactive" }
-        ),
-        created_at: rfc3339::format(now),
-    };
-    app.store
-        .put_tariff(&caller, &tariff, &audit, now)
-        .await??;
+    let tariff = app.store.put_tariff(&caller, &input, app.now()).await?;
     Ok(json(200, &TariffView::from(&tariff)))
 }

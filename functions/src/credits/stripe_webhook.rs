@@ -4,10 +4,16 @@
 //! deliveries.
 
 use natives_shared::domain::AccountId;
+use natives_shared::domain::decide::credits::{CheckoutPayment, CheckoutSettlement};
 use natives_shared::http::{ApiError, json};
 use natives_shared::payments::{PaymentEvent, parse_event, verify_signature};
-use natives_shared::store::{CheckoutPayment, CheckoutSettlement};
-use serde_json::json;
+use serde::Serialize;
+
+/// The acknowledgement Stripe waits for.
+#[derive(Serialize)]
+struct Received {
+    received: bool,
+}
 
 use crate::{App, HandlerResult, Visitor};
 
@@ -88,7 +94,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
 }
 
 fn received() -> lambda_http::Response<lambda_http::Body> {
-    json(200, &json!({ "received": true }))
+    json(200, &Received { received: true })
 }
 
 /// A signed payment for one of our purchases that is not what the purchase recorded

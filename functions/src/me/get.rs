@@ -7,6 +7,6 @@ use crate::views::AccountView;
 use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
-    let account = app.store.caller_account(&caller, app.now()).await??;
+    let account = app.store.caller_account(&caller, app.now()).await?;
     Ok(json(200, &AccountView::from(&account)))
 }

@@ -1,13 +1,13 @@
 //! `PATCH /v1/me`: rectify profile fields. Anything else in the body (roles, balance,
 //! status, e-mail…) is refused with 422 and nothing is applied.
 
+use natives_shared::domain::ProfileChanges;
 use natives_shared::domain::{
     City, ContentRules, CountryCode, DisplayName, FullName, Gender, Invalid, LanguageList,
     Validator,
 };
 use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body};
-use natives_shared::store::ProfileChanges;
 use serde::{Deserialize, Deserializer};
 
 use crate::views::AccountView;
@@ -112,6 +112,6 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let account = app
         .store
         .update_profile(&caller, &changes, app.now())
-        .await??;
+        .await?;
     Ok(json(200, &AccountView::from(&account)))
 }

@@ -3,10 +3,10 @@
 //! until a moderator decides.
 
 use lambda_http::Request;
+use natives_shared::domain::decide::complaints::NewComplaint;
 use natives_shared::domain::{ComplaintComment, ComplaintReason, MessageId, Validator};
 use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json, json_body, not_null, path_id};
-use natives_shared::store::{ComplaintFiled, NewComplaint};
+use natives_shared::http::{json, json_body, not_null, path_id};
 use serde::Deserialize;
 
 use super::views::ComplaintView;
@@ -35,7 +35,7 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         reason: body.reason,
         comment,
     };
-    match app
+    let filed = app
         .store
         .file_complaint(
             &caller,
@@ -44,29 +44,9 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
             &app.settings.moderation,
             app.now(),
         )
-        .await?
-    {
-        ComplaintFiled::Filed {
-            complaint,
-            hid_message,
-        } => {
-            if hid_message {
-                tracing::info!(message_id = %message_id, "complaints hid a message until review");
-            }
-            Ok(json(201, &ComplaintView::new(&complaint, None)))
-        }
-        ComplaintFiled::AlreadyOpen => Err(ApiError::Conflict {
-            code: "complaint_exists",
-            detail: "You already have an open complaint about this message.".into(),
-        }),
-        ComplaintFiled::RateLimited {
-            retry_after_seconds,
-        } => Err(ApiError::TooManyRequests {
-            code: "too_many_complaints",
-            detail: "You have filed many complaints in the last hour; please wait.".into(),
-            retry_after_seconds,
-        }),
-        ComplaintFiled::Refused(refusal) => Err(refusal.into()),
-        ComplaintFiled::NoSuchMessage => Err(ApiError::NotFound),
+        .await?;
+    if filed.hides {
+        tracing::info!(message_id = %message_id, "complaints hid a message until review");
     }
+    Ok(json(201, &ComplaintView::new(&filed.complaint, None)))
 }

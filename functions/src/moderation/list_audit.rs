@@ -4,16 +4,14 @@
 
 use lambda_http::{Request, RequestExt};
 use natives_shared::domain::{AccountId, FieldError};
-use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json};
-use serde_json::json;
 
-use super::list_my_complaints::pagination;
-use super::views::AuditView;
+use super::views::{AuditView, Page};
+use crate::access::{Moderator, Staff};
 use crate::{App, HandlerResult};
 
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
-    let page = pagination(&request)?;
+pub async fn handle(app: &App, request: Request, moderator: Staff<Moderator>) -> HandlerResult {
+    let page = super::pagination(&request)?;
     let about = request
         .query_string_parameters_ref()
         .and_then(|q| q.first("account_id"))
@@ -27,11 +25,11 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         })
         .transpose()?;
     // The moderator's standing and role first (one read), then the log (one query).
-    app.store.caller_account(&caller, app.now()).await??;
+    app.store.caller_account(&moderator, app.now()).await?;
     let (entries, next) = app
         .store
         .audit_page(about.as_ref(), page.limit, page.cursor.as_deref())
         .await?;
     let items: Vec<AuditView> = entries.iter().map(AuditView::from).collect();
-    Ok(json(200, &json!({ "items": items, "next_cursor": next })))
+    Ok(json(200, &Page::new(items, next)))
 }

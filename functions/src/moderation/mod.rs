@@ -11,28 +11,10 @@ pub mod set_roles;
 pub mod unblock_account;
 mod views;
 
-use natives_shared::clock::rfc3339;
-use natives_shared::domain::{AccountId, AuditEntryId};
-use natives_shared::gate::Caller;
-use natives_shared::store::AuditEntry;
-use time::OffsetDateTime;
+use lambda_http::Request;
+use natives_shared::http::{ApiError, Pagination, is_position};
 
-/// The audit entry of a staff action by `caller` on `target` (about `account`).
-fn audit(
-    caller: &Caller,
-    action: &str,
-    target: String,
-    account: Option<&AccountId>,
-    reason: String,
-    now: OffsetDateTime,
-) -> AuditEntry {
-    AuditEntry {
-        id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone(),
-        action: action.into(),
-        target,
-        target_account_id: account.cloned(),
-        reason,
-        created_at: rfc3339::format(now),
-    }
+/// `?limit=&cursor=` of the moderation lists, whose cursors are positions.
+fn pagination(request: &Request) -> Result<Pagination, ApiError> {
+    Pagination::from_request(request)?.with_cursor_from(is_position)
 }

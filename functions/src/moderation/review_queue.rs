@@ -4,33 +4,21 @@
 use std::collections::HashMap;
 
 use lambda_http::Request;
-use natives_shared::domain::{Author, ModerationRecord, Viewer};
-use natives_shared::gate::Caller;
+use natives_shared::domain::{Author, Viewer};
 use natives_shared::http::json;
-use serde::Serialize;
-use serde_json::json;
 
-use super::list_my_complaints::pagination;
-use super::views::ReportView;
-use crate::conversations::views::MessageView;
+use super::views::{Page, ReviewEntryView};
+use crate::access::{Moderator, Staff};
 use crate::{App, HandlerResult};
 
-#[derive(Serialize)]
-struct AuthorRecord<'a> {
-    id: &'a str,
-    display_name: &'a str,
-    status: natives_shared::domain::AccountStatus,
-    moderation_record: ModerationRecord,
-}
-
-pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
-    let page = pagination(&request)?;
+pub async fn handle(app: &App, request: Request, moderator: Staff<Moderator>) -> HandlerResult {
+    let page = super::pagination(&request)?;
     let (items, next) = app
         .store
-        .review_queue(&caller, page.limit, page.cursor.as_deref(), app.now())
-        .await??;
-    let moderator = Viewer {
-        account_id: caller.account_id.clone(),
+        .review_queue(&moderator, page.limit, page.cursor.as_deref(), app.now())
+        .await?;
+    let viewer = Viewer {
+        account_id: moderator.account_id.clone(),
         moderator: true,
     };
     let authors: HashMap<_, _> = items
@@ -41,30 +29,15 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
                 a.id.clone(),
                 Author {
                     id: a.id.clone(),
-                    display_name: a.display_name.clone(),
+                    display_name: a.display_name.to_string(),
                     badges: Vec::new(),
                 },
             )
         })
         .collect();
-    let entries: Vec<_> = items
+    let entries: Vec<ReviewEntryView> = items
         .iter()
-        .map(|item| {
-            json!({
-                "message_id": item.entry.message_id.to_string(),
-                "thread_id": item.entry.thread_id.as_str(),
-                "open_complaints": item.entry.open_complaints,
-                "first_complaint_at": item.entry.first_complaint_at,
-                "message": item.message.as_ref().map(|m| MessageView::new(app, m, &authors, Some(&moderator))),
-                "complaints": item.entry.complaints.iter().map(ReportView::from).collect::<Vec<_>>(),
-                "author": item.author.as_ref().map(|a| AuthorRecord {
-                    id: a.id.as_str(),
-                    display_name: &a.display_name,
-                    status: a.status,
-                    moderation_record: a.moderation_record,
-                }),
-            })
-        })
+        .map(|item| ReviewEntryView::new(app, item, &authors, &viewer))
         .collect();
-    Ok(json(200, &json!({ "items": entries, "next_cursor": next })))
+    Ok(json(200, &Page::new(entries, next)))
 }

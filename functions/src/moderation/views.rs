@@ -1,8 +1,18 @@
 //! What reporters and moderators see.
 
-use natives_shared::domain::{Complaint, ComplaintOutcome, ComplaintReason};
-use natives_shared::store::AuditEntry;
+use std::collections::HashMap;
+
+use natives_shared::domain::decide::moderation::ActionPlan;
+use natives_shared::domain::{
+    Account, AccountId, AccountStatus, AuditEntry, Author, Complaint, ComplaintOutcome,
+    ComplaintReason, MessageStatus, ModerationNote, ModerationRecord, Role, Timestamp, Viewer,
+};
+use natives_shared::store::ReviewItem;
 use serde::Serialize;
+
+use crate::App;
+use crate::conversations::views::MessageView;
+pub use crate::views::Page;
 
 /// A complaint as its reporter follows it.
 #[derive(Serialize)]
@@ -17,8 +27,8 @@ pub struct ComplaintView<'a> {
     status: &'static str,
     /// What became of it: `hidden`, `restored`, `removed` or `dismissed`.
     outcome: Option<&'a str>,
-    created_at: &'a str,
-    decided_at: Option<&'a str>,
+    created_at: Timestamp,
+    decided_at: Option<Timestamp>,
 }
 
 impl<'a> ComplaintView<'a> {
@@ -31,8 +41,8 @@ impl<'a> ComplaintView<'a> {
             revision: complaint.revision,
             status: if outcome.is_some() { "settled" } else { "open" },
             outcome: outcome.map(|o| o.outcome.as_str()),
-            created_at: &complaint.created_at,
-            decided_at: outcome.map(|o| o.decided_at.as_str()),
+            created_at: complaint.created_at,
+            decided_at: outcome.map(|o| o.decided_at),
         }
     }
 }
@@ -47,7 +57,7 @@ pub struct ReportView<'a> {
     revision: u32,
     reported_text: &'a str,
     counted: bool,
-    created_at: &'a str,
+    created_at: Timestamp,
 }
 
 impl<'a> From<&'a Complaint> for ReportView<'a> {
@@ -59,7 +69,112 @@ impl<'a> From<&'a Complaint> for ReportView<'a> {
             revision: c.revision,
             reported_text: &c.reported_text,
             counted: c.counted,
-            created_at: &c.created_at,
+            created_at: c.created_at,
+        }
+    }
+}
+
+/// A queued message as a moderator reviews it.
+#[derive(Serialize)]
+pub struct ReviewEntryView<'a> {
+    message_id: String,
+    thread_id: &'a str,
+    open_complaints: u32,
+    first_complaint_at: Timestamp,
+    message: Option<MessageView<'a>>,
+    complaints: Vec<ReportView<'a>>,
+    author: Option<AuthorRecord<'a>>,
+}
+
+/// A reported message's author, with their history on the receiving end of moderation.
+#[derive(Serialize)]
+struct AuthorRecord<'a> {
+    id: &'a str,
+    display_name: &'a str,
+    status: AccountStatus,
+    moderation_record: ModerationRecord,
+}
+
+impl<'a> ReviewEntryView<'a> {
+    pub fn new(
+        app: &App,
+        item: &'a ReviewItem,
+        authors: &'a HashMap<AccountId, Author>,
+        moderator: &Viewer,
+    ) -> Self {
+        let entry = &item.entry;
+        Self {
+            message_id: entry.message_id.to_string(),
+            thread_id: entry.thread_id.as_str(),
+            open_complaints: entry.open_complaints,
+            first_complaint_at: entry.first_complaint_at,
+            message: item
+                .message
+                .as_ref()
+                .map(|m| MessageView::new(app, m, authors, Some(moderator))),
+            complaints: entry.complaints.iter().map(ReportView::from).collect(),
+            author: item.author.as_ref().map(|a| AuthorRecord {
+                id: a.id.as_str(),
+                display_name: a.display_name.as_ref(),
+                status: a.status,
+                moderation_record: a.moderation_record,
+            }),
+        }
+    }
+}
+
+/// A moderator's decision as it was taken.
+#[derive(Serialize)]
+pub struct DecisionView<'a> {
+    message_id: String,
+    status: MessageStatus,
+    moderation: Option<&'a ModerationNote>,
+    settled_complaints: u32,
+}
+
+impl<'a> From<&'a ActionPlan> for DecisionView<'a> {
+    fn from(plan: &'a ActionPlan) -> Self {
+        Self {
+            message_id: plan.decided.id.to_string(),
+            status: plan.decided.status,
+            moderation: plan.decided.moderation.as_ref(),
+            settled_complaints: plan.settled,
+        }
+    }
+}
+
+/// A blocked account, and why.
+#[derive(Serialize)]
+pub struct BlockView<'a> {
+    account_id: &'a str,
+    status: AccountStatus,
+    blocked_until: Option<Timestamp>,
+    reason: &'a str,
+}
+
+impl<'a> BlockView<'a> {
+    pub fn new(account: &'a Account, reason: &'a str) -> Self {
+        Self {
+            account_id: account.id.as_str(),
+            status: account.status,
+            blocked_until: account.blocked_until,
+            reason,
+        }
+    }
+}
+
+/// An account's roles, as set.
+#[derive(Serialize)]
+pub struct RolesView<'a> {
+    account_id: &'a str,
+    roles: &'a [Role],
+}
+
+impl<'a> From<&'a Account> for RolesView<'a> {
+    fn from(account: &'a Account) -> Self {
+        Self {
+            account_id: account.id.as_str(),
+            roles: &account.roles,
         }
     }
 }
@@ -67,25 +182,25 @@ impl<'a> From<&'a Complaint> for ReportView<'a> {
 #[derive(Serialize)]
 pub struct AuditView<'a> {
     id: &'a str,
-    actor_id: &'a str,
+    actor_id: String,
     action: &'a str,
     target: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     target_account_id: Option<&'a str>,
     reason: &'a str,
-    created_at: &'a str,
+    created_at: Timestamp,
 }
 
 impl<'a> From<&'a AuditEntry> for AuditView<'a> {
     fn from(e: &'a AuditEntry) -> Self {
         Self {
             id: e.id.as_str(),
-            actor_id: e.actor_id.as_str(),
+            actor_id: e.actor_id.to_string(),
             action: &e.action,
             target: &e.target,
             target_account_id: e.target_account_id.as_ref().map(|a| a.as_str()),
             reason: &e.reason,
-            created_at: &e.created_at,
+            created_at: e.created_at,
         }
     }
 }

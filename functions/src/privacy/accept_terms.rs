@@ -2,11 +2,10 @@
 //! accepted version moves to it and the acceptance is kept with its time (one
 //! transaction); paid actions work again after a terms change.
 
-use natives_shared::domain::FieldError;
+use natives_shared::domain::{FieldError, Timestamp};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::{App, HandlerResult};
 
@@ -14,6 +13,12 @@ use crate::{App, HandlerResult};
 #[serde(deny_unknown_fields)]
 struct AcceptRequest {
     version: String,
+}
+
+#[derive(Serialize)]
+struct Accepted<'a> {
+    version: &'a str,
+    accepted_at: Timestamp,
 }
 
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
@@ -24,19 +29,20 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
             message: "must be at most 32 characters".into(),
         }]));
     }
-    let current = &app.settings.terms_version;
-    if &body.version != current {
-        return Err(ApiError::Unprocessable {
-            code: "terms_version_not_current",
-            detail: format!("The current terms version is {current}; accept that one."),
-        });
-    }
     let acceptance = app
         .store
-        .accept_terms(&caller, current, app.now())
-        .await??;
+        .accept_terms(
+            &caller,
+            &body.version,
+            &app.settings.terms_version,
+            app.now(),
+        )
+        .await?;
     Ok(json(
         201,
-        &json!({ "version": acceptance.version, "accepted_at": acceptance.accepted_at }),
+        &Accepted {
+            version: &acceptance.version,
+            accepted_at: acceptance.accepted_at,
+        },
     ))
 }

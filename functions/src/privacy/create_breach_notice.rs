@@ -5,17 +5,14 @@
 
 use std::collections::BTreeSet;
 
-use natives_shared::clock::rfc3339;
+use natives_shared::domain::decide::outbox::NewBreachNotice;
 use natives_shared::domain::{
-    AccountId, AuditEntryId, BreachNotice, NoticeDescription, NoticeTitle, Validator,
+    AccountId, BreachNotice, NoticeDescription, NoticeTitle, Timestamp, Validator,
 };
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, not_null};
-use natives_shared::ids::new_id;
-use natives_shared::store::AuditEntry;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
+use crate::access::{Admin, Staff};
 use crate::{App, HandlerResult};
 
 /// At most this many accounts named in one notice (more: notify everyone).
@@ -30,7 +27,11 @@ struct NoticeRequest {
     account_ids: Option<Vec<String>>,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: Staff<Admin>,
+) -> HandlerResult {
     let body: NoticeRequest = json_body(&request)?;
     let mut v = Validator::new();
     let title = v.check("title", NoticeTitle::parse(&body.title));
@@ -61,35 +62,36 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
             account_ids.expect("checked"),
         )
     })?;
-    let now = app.now();
-    let notice = BreachNotice {
-        id: new_id(),
+    let new = NewBreachNotice {
         title: title.as_ref().to_owned(),
         description,
         account_ids,
-        recorded_by: caller.account_id.clone(),
-        created_at: rfc3339::format(now),
     };
-    let audit = AuditEntry {
-        id: AuditEntryId::new(),
-        actor_id: caller.account_id.clone(),
-        action: "breach_notice.record".into(),
-        target: format!("breach_notice:{}", notice.id),
-        target_account_id: None,
-        reason: notice.title.clone(),
-        created_at: notice.created_at.clone(),
-    };
-    app.store
-        .record_breach_notice(&caller, &notice, &audit, now)
-        .await??;
-    Ok(json(
-        201,
-        &json!({
-            "id": notice.id,
-            "title": notice.title,
-            "description": notice.description,
-            "account_ids": notice.account_ids,
-            "created_at": notice.created_at,
-        }),
-    ))
+    let plan = app
+        .store
+        .record_breach_notice(&caller, &new, app.now())
+        .await?;
+    Ok(json(201, &NoticeView::from(&plan.notice)))
+}
+
+/// A breach notice as recorded.
+#[derive(Serialize)]
+struct NoticeView<'a> {
+    id: &'a str,
+    title: &'a str,
+    description: &'a str,
+    account_ids: Option<&'a [AccountId]>,
+    created_at: Timestamp,
+}
+
+impl<'a> From<&'a BreachNotice> for NoticeView<'a> {
+    fn from(notice: &'a BreachNotice) -> Self {
+        Self {
+            id: &notice.id,
+            title: &notice.title,
+            description: &notice.description,
+            account_ids: notice.account_ids.as_deref(),
+            created_at: notice.created_at,
+        }
+    }
 }

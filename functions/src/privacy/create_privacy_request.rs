@@ -7,7 +7,7 @@ use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, not_null};
 use serde::Deserialize;
 
-use super::views::request_view;
+use super::views::RequestView;
 use crate::{App, HandlerResult};
 
 #[derive(Deserialize)]
@@ -33,8 +33,8 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let filed = app
         .store
         .file_privacy_request(&caller, kind, details, now)
-        .await??;
-    let mut response = json(201, &request_view(&filed, now, false));
+        .await?;
+    let mut response = json(201, &RequestView::own(&filed, now));
     response.headers_mut().insert(
         "location",
         http::HeaderValue::from_static("/v1/me/privacy-requests"),

@@ -3,12 +3,12 @@
 //! account is closed for good; published messages stay, under an anonymous name.
 
 use natives_shared::auth::verify_password;
-use natives_shared::domain::FieldError;
-use natives_shared::gate::Caller;
+use natives_shared::domain::decide::erasure::ErasureRefusal;
+use natives_shared::domain::{AccountId, AccountStatus, FieldError, Timestamp};
+use natives_shared::gate::{Caller, Refusal};
 use natives_shared::http::{ApiError, json, json_body};
 use natives_shared::store::ErasureOutcome;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::{App, HandlerResult};
 
@@ -30,28 +30,34 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         }]));
     }
     let now = app.now();
-    let plan = app.store.caller_items(&caller, now).await??;
-    let hash = plan.account.password_hash.clone();
+    let found = app.store.caller_items(&caller, now).await?;
+    let hash = found.account.password_hash.clone();
     let password = body.password;
     let password_ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(|e| ApiError::internal("password verification", e))?;
     if !password_ok {
-        return Err(ApiError::Forbidden {
-            code: "wrong_password",
-            detail: "The password is wrong; erasure needs the account's password.".into(),
-            blocked_until: None,
-        });
+        return Err(ErasureRefusal::WrongPassword.into());
     }
-    match app.store.erase(plan, now).await? {
+    match app.store.erase(found, now).await? {
         ErasureOutcome::Erased { erased_at } | ErasureOutcome::AlreadyErased { erased_at } => {
             Ok(json(
                 200,
-                &json!({ "account_id": caller.account_id, "status": "closed", "erased_at": erased_at }),
+                &Erased {
+                    account_id: &caller.account_id,
+                    status: AccountStatus::Closed,
+                    erased_at,
+                },
             ))
         }
-        ErasureOutcome::NoSuchAccount => Err(ApiError::unauthorized(
-            "The access token has been revoked or its session has ended; log in again.",
-        )),
+        ErasureOutcome::NoSuchAccount => Err(Refusal::Unauthenticated.into()),
     }
+}
+
+/// An erased account: closed for good.
+#[derive(Serialize)]
+struct Erased<'a> {
+    account_id: &'a AccountId,
+    status: AccountStatus,
+    erased_at: Timestamp,
 }

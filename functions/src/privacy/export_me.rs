@@ -2,15 +2,16 @@
 //! (access and portability; schema in `docs/export-format.md`). Built from the
 //! ownership list's walk of the account's items; secrets never leave.
 
+use natives_shared::domain::export::ExportContext;
 use natives_shared::gate::Caller;
 use natives_shared::http::json;
-use natives_shared::store::{ExportContext, export_document};
+use natives_shared::store::export_document;
 
 use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let now = app.now();
-    let plan = app.store.caller_items(&caller, now).await??;
+    let plan = app.store.caller_items(&caller, now).await?;
     let context = ExportContext {
         voice_base_url: app.settings.archive.public_base_url.as_deref(),
     };

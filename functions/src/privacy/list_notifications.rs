@@ -2,18 +2,18 @@
 //! breach notices), newest first.
 
 use natives_shared::gate::Caller;
-use natives_shared::http::json;
-use serde_json::{Value, json};
+use natives_shared::http::{Pagination, json};
 
-use super::views::notification_view;
+use super::views::NotificationView;
+use crate::views::Page;
 use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
-    let page = super::pagination(&request)?;
+    let page = Pagination::from_request(&request)?;
     let (notifications, next) = app
         .store
         .notifications(&caller, page.limit, page.cursor.as_deref(), app.now())
-        .await??;
-    let items: Vec<Value> = notifications.iter().map(notification_view).collect();
-    Ok(json(200, &json!({ "items": items, "next_cursor": next })))
+        .await?;
+    let items: Vec<NotificationView> = notifications.iter().map(NotificationView::from).collect();
+    Ok(json(200, &Page::new(items, next)))
 }

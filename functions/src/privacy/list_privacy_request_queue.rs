@@ -3,15 +3,19 @@
 
 use lambda_http::RequestExt;
 use natives_shared::domain::FieldError;
-use natives_shared::gate::Caller;
-use natives_shared::http::{ApiError, json};
-use serde_json::{Value, json};
+use natives_shared::http::{ApiError, Pagination, json};
 
-use super::views::request_view;
+use super::views::RequestView;
+use crate::access::{Admin, Staff};
+use crate::views::Page;
 use crate::{App, HandlerResult};
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
-    let page = super::pagination(&request)?;
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    admin: Staff<Admin>,
+) -> HandlerResult {
+    let page = Pagination::from_request(&request)?;
     let open = match request.query_string_parameters().first("status") {
         None | Some("open") => true,
         Some("completed") => false,
@@ -25,11 +29,11 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
     let now = app.now();
     let (requests, next) = app
         .store
-        .privacy_request_queue(&caller, open, page.limit, page.cursor.as_deref(), now)
-        .await??;
-    let items: Vec<Value> = requests
+        .privacy_request_queue(&admin, open, page.limit, page.cursor.as_deref(), now)
+        .await?;
+    let items: Vec<RequestView> = requests
         .iter()
-        .map(|r| request_view(r, now, true))
+        .map(|r| RequestView::for_admins(r, now))
         .collect();
-    Ok(json(200, &json!({ "items": items, "next_cursor": next })))
+    Ok(json(200, &Page::new(items, next)))
 }

@@ -3,17 +3,14 @@
 
 use natives_shared::gate::Caller;
 use natives_shared::http::json;
-use serde_json::{Value, json};
 
-use super::views::request_view;
+use super::views::RequestView;
+use crate::views::Page;
 use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let now = app.now();
-    let requests = app.store.own_privacy_requests(&caller, now).await??;
-    let items: Vec<Value> = requests
-        .iter()
-        .map(|r| request_view(r, now, false))
-        .collect();
-    Ok(json(200, &json!({ "items": items, "next_cursor": null })))
+    let requests = app.store.own_privacy_requests(&caller, now).await?;
+    let items: Vec<RequestView> = requests.iter().map(|r| RequestView::own(r, now)).collect();
+    Ok(json(200, &Page::new(items, None)))
 }

@@ -17,15 +17,26 @@ pub mod put_consents;
 pub mod send_outbox;
 pub(crate) mod views;
 
-use lambda_http::RequestExt;
-use natives_shared::http::{ApiError, Pagination};
+use natives_shared::domain::PrivacyRequestId;
+use natives_shared::domain::decide::privacy::RequestStep;
+use natives_shared::http::{json, path_id};
 
-/// `?limit=&cursor=` of a list route.
-fn pagination(request: &lambda_http::Request) -> Result<Pagination, ApiError> {
-    let parameters = request
-        .query_string_parameters()
-        .iter()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect();
-    Pagination::parse(&parameters)
+use crate::access::{Admin, Staff};
+use crate::{App, HandlerResult};
+use views::RequestView;
+
+/// An admin's step on the request the path names: the request as it is after it.
+async fn step(
+    app: &App,
+    request: &lambda_http::Request,
+    admin: &Staff<Admin>,
+    step: RequestStep,
+) -> HandlerResult {
+    let id: PrivacyRequestId = path_id(request, "request_id")?;
+    let now = app.now();
+    let changed = app
+        .store
+        .step_privacy_request(admin, &id, &step, now)
+        .await?;
+    Ok(json(200, &RequestView::for_admins(&changed, now)))
 }

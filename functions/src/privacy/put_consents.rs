@@ -2,11 +2,10 @@
 //! change is kept with its time; a withdrawal takes effect at once (the outbox checks
 //! consent when it queues and again when it sends).
 
-use natives_shared::domain::Consents;
+use natives_shared::domain::{Consents, Timestamp};
 use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::{App, HandlerResult};
 
@@ -17,22 +16,26 @@ struct ConsentsRequest {
     notification_emails: bool,
 }
 
+#[derive(Serialize)]
+struct ConsentsView {
+    marketing_emails: bool,
+    notification_emails: bool,
+    changed_at: Timestamp,
+}
+
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let body: ConsentsRequest = json_body(&request)?;
     let consents = Consents {
         marketing_emails: body.marketing_emails,
         notification_emails: body.notification_emails,
     };
-    let change = app
-        .store
-        .set_consents(&caller, consents, app.now())
-        .await??;
+    let change = app.store.set_consents(&caller, consents, app.now()).await?;
     Ok(json(
         200,
-        &json!({
-            "marketing_emails": change.marketing_emails,
-            "notification_emails": change.notification_emails,
-            "changed_at": change.changed_at,
-        }),
+        &ConsentsView {
+            marketing_emails: change.marketing_emails,
+            notification_emails: change.notification_emails,
+            changed_at: change.changed_at,
+        },
     ))
 }

@@ -5,10 +5,9 @@
 //! stream delivers it again, and what was done already is not done twice.
 
 use aws_lambda_events::event::dynamodb::Event;
-use natives_shared::domain::{AccountStatus, Purpose};
-use natives_shared::store::Delivery;
-use natives_shared::store::keys::{BREACH_PREFIX, OUTBOX_PREFIX};
-use serde::{Deserialize, Serialize};
+use natives_shared::domain::decide::outbox::{self, Delivery};
+use natives_shared::store::{StreamedItem, streamed_item};
+use serde::Serialize;
 
 use crate::App;
 
@@ -20,28 +19,23 @@ pub struct Report {
     pub accounts_told_of_breaches: usize,
 }
 
-/// The table's primary key, as a stream record names it.
-#[derive(Debug, Deserialize)]
-struct TableKey {
-    pk: String,
-}
-
 pub async fn handle(app: &App, event: Event) -> Result<Report, lambda_http::Error> {
     let mut report = Report::default();
     for record in event.records {
         if record.event_name != "INSERT" {
             continue;
         }
-        let TableKey { pk } = serde_dynamo::from_item(record.change.keys)?;
-        if let Some(id) = pk.strip_prefix(OUTBOX_PREFIX) {
-            match send_one(app, id).await? {
+        match streamed_item(record.change.keys) {
+            Some(StreamedItem::OutboxEmail(id)) => match send_one(app, &id).await? {
                 Some(Delivery::Sent { .. }) => report.sent += 1,
                 Some(Delivery::Skipped { .. }) => report.skipped += 1,
                 None => {}
+            },
+            Some(StreamedItem::BreachNotice(id)) => {
+                report.accounts_told_of_breaches +=
+                    app.store.fan_out_breach_notice(&id, app.now()).await?;
             }
-        } else if let Some(id) = pk.strip_prefix(BREACH_PREFIX) {
-            report.accounts_told_of_breaches +=
-                app.store.fan_out_breach_notice(id, app.now()).await?;
+            None => {}
         }
     }
     Ok(report)
@@ -55,23 +49,11 @@ async fn send_one(app: &App, id: &str) -> Result<Option<Delivery>, lambda_http::
         return Ok(None);
     };
     let account = app.store.get_account(&email.account_id).await?;
-    let delivery = match account {
-        None => Delivery::Skipped {
-            reason: "no such account".into(),
-        },
-        Some(account) if account.status == AccountStatus::Closed => Delivery::Skipped {
-            reason: "account closed".into(),
-        },
-        Some(account) if !account.may_process_for(email.kind.purpose()) => Delivery::Skipped {
-            reason: match email.kind.purpose() {
-                Purpose::Marketing => "no marketing consent, or restricted or objected to",
-                _ => "no consent to notification e-mails",
-            }
-            .into(),
-        },
-        Some(account) => match app
+    let delivery = match outbox::delivery(account.as_ref(), &email) {
+        Err(reason) => Delivery::Skipped { reason },
+        Ok(address) => match app
             .mailer
-            .send(&account.email, &email.subject, &email.body)
+            .send(address.as_ref(), &email.subject, &email.body)
             .await
         {
             Ok(provider_message_id) => Delivery::Sent {
@@ -79,7 +61,7 @@ async fn send_one(app: &App, id: &str) -> Result<Option<Delivery>, lambda_http::
             },
             Err(error) => {
                 // Back to the queue: the batch fails and is delivered again.
-                app.store.release_email(id).await?;
+                app.store.release_email(id, app.now()).await?;
                 return Err(error.into());
             }
         },

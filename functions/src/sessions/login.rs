@@ -1,16 +1,13 @@
 //! `POST /v1/sessions`: log in with e-mail and password.
 
-use natives_shared::auth::{verify_against_dummy, verify_password};
-use natives_shared::clock::rfc3339;
-use natives_shared::domain::{Email, FieldError, SessionId, Standing};
+use natives_shared::auth::{RefreshToken, verify_against_dummy, verify_password};
+use natives_shared::domain::decide::sessions::{self, LoginRefusal};
+use natives_shared::domain::{Email, FieldError};
 use natives_shared::http::cookies::from_browser;
 use natives_shared::http::{ApiError, json_body};
-use natives_shared::store::SessionFamily;
 use serde::Deserialize;
 
-use super::{
-    Delivery, account_blocked, new_refresh_token, refresh_expiry, token_pair, tokens_response,
-};
+use super::{Delivery, session_lifetime, token_pair, tokens_response};
 use crate::{App, HandlerResult, Visitor};
 
 /// Longer inputs are refused before any hashing work is spent on them (characters, as
@@ -22,24 +19,6 @@ const MAX_PASSWORD_CHARS: usize = 1024;
 struct LoginRequest {
     email: String,
     password: String,
-}
-
-fn invalid_credentials() -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_credentials",
-        detail: "The e-mail address or the password is wrong.".into(),
-    }
-}
-
-fn too_many_attempts(retry_after_seconds: u64) -> ApiError {
-    ApiError::TooManyRequests {
-        code: "too_many_attempts",
-        detail: format!(
-            "Too many failed logins in a row for this account; try again in {retry_after_seconds} s."
-        ),
-        // At most MAX_BACKOFF_SECONDS (15 minutes), so it fits.
-        retry_after_seconds: u32::try_from(retry_after_seconds).unwrap_or(u32::MAX),
-    }
 }
 
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
@@ -58,9 +37,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
     };
     let now = app.now();
     // A throttled account is refused before any hashing: the guess is not even tried.
-    if let Some(wait) = account.as_ref().and_then(|a| a.login_retry_after(now)) {
-        return Err(too_many_attempts(wait));
-    }
+    sessions::may_try_password(account.as_ref(), now)?;
     // Unknown e-mail and wrong password cost the same time, the same DynamoDB requests
     // (two reads, one conditional update) and get the same answer.
     let password = body.password;
@@ -82,27 +59,13 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
             if email.is_some() {
                 app.store.record_failed_login(account.as_ref(), now).await?;
             }
-            return Err(invalid_credentials());
+            return Err(LoginRefusal::InvalidCredentials.into());
         }
     };
-
-    match account.standing(now) {
-        Standing::Active => {}
-        Standing::Blocked { until } => return Err(account_blocked(until)),
-        Standing::Closed => return Err(invalid_credentials()),
-    }
-    let family = SessionFamily {
-        account_id: account.id.clone(),
-        family_id: SessionId::new(),
-        token_generation: account.token_generation,
-        created_at: rfc3339::format(now),
-        last_used_at: rfc3339::format(now),
-        revoked_at: None,
-        expires_at_epoch: refresh_expiry(app, now).unix_timestamp(),
-    };
-    let (refresh, record) = new_refresh_token(app, &account, &family.family_id, now);
+    let plan = sessions::login(&account, session_lifetime(app), now)?;
+    let refresh = RefreshToken::generate();
     app.store
-        .start_session(&account, &family, &refresh.digest_hex(), &record, now)
+        .start_session(&plan, &refresh.digest_hex(), now)
         .await?;
     let delivery = if from_browser(&request) {
         Delivery::Cookie
@@ -112,7 +75,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
     Ok(tokens_response(
         app,
         &request,
-        token_pair(app, &account, &family.family_id, &refresh, now)?,
+        token_pair(app, &account, &plan.family.family_id, &refresh, now)?,
         delivery,
     ))
 }

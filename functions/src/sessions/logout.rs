@@ -6,11 +6,11 @@ use natives_shared::auth::RefreshToken;
 use natives_shared::http::cookies::clear_refresh_cookie;
 use natives_shared::http::no_content;
 
-use super::{Delivery, Presented};
+use super::{Delivery, RefreshSource};
 use crate::{App, HandlerResult, Visitor};
 
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
-    let source = Presented::from_request(&request)?;
+    let source = RefreshSource::from_request(&request)?;
     if let Some(token) = source.token().and_then(RefreshToken::parse)
         && let Some(record) = app.store.refresh_record(&token.digest_hex()).await?
     {

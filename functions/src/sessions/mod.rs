@@ -7,11 +7,10 @@ pub mod revoke_all;
 
 use lambda_http::{Body, Response};
 use natives_shared::auth::{AuthUser, RefreshToken};
-use natives_shared::clock::rfc3339;
+use natives_shared::domain::decide::sessions::LoginRefusal;
 use natives_shared::domain::{Account, FieldError, SessionId};
 use natives_shared::http::cookies::{self, set_refresh_cookie};
 use natives_shared::http::{ApiError, body_bytes, json, json_body};
-use natives_shared::store::RefreshRecord;
 use serde::Deserialize;
 use time::{Duration, OffsetDateTime};
 
@@ -43,7 +42,7 @@ impl RefreshRequest {
 }
 
 /// Where a refresh or a logout found its refresh token; the answer goes back the same way.
-enum Presented {
+enum RefreshSource {
     /// `{refresh_token}` in the JSON body: clients other than browsers.
     Body(String),
     /// A browser's cookie, with the browser header.
@@ -52,7 +51,7 @@ enum Presented {
     Nothing { browser: bool },
 }
 
-impl Presented {
+impl RefreshSource {
     fn from_request(request: &lambda_http::Request) -> Result<Self, ApiError> {
         if !body_bytes(request).is_empty() {
             return RefreshRequest::from_request(request)
@@ -101,12 +100,7 @@ fn tokens_response(
     }
     let refresh = pair.refresh_token.take().unwrap_or_default();
     let mut response = json(200, &pair);
-    set_refresh_cookie(
-        &mut response,
-        request,
-        &refresh,
-        Duration::days(app.settings.refresh_token_days),
-    );
+    set_refresh_cookie(&mut response, request, &refresh, session_lifetime(app));
     response
 }
 
@@ -121,27 +115,9 @@ fn browser_header_required() -> ApiError {
     }
 }
 
-/// A new refresh token of `family_id` for `account`, and the record that stores it.
-fn new_refresh_token(
-    app: &App,
-    account: &Account,
-    family_id: &SessionId,
-    now: OffsetDateTime,
-) -> (RefreshToken, RefreshRecord) {
-    let token = RefreshToken::generate();
-    let record = RefreshRecord {
-        account_id: account.id.clone(),
-        family_id: family_id.clone(),
-        token_generation: account.token_generation,
-        created_at: rfc3339::format(now),
-        used_at: None,
-        expires_at_epoch: refresh_expiry(app, now).unix_timestamp(),
-    };
-    (token, record)
-}
-
-fn refresh_expiry(app: &App, now: OffsetDateTime) -> OffsetDateTime {
-    now + Duration::days(app.settings.refresh_token_days)
+/// How long a session (and each of its refresh tokens) lives.
+fn session_lifetime(app: &App) -> Duration {
+    Duration::days(app.settings.refresh_token_days)
 }
 
 /// The token pair a login or a refresh answers with.
@@ -158,7 +134,7 @@ fn token_pair(
         roles: account.roles.clone(),
         token_generation: account.token_generation,
         session_id: family_id.clone(),
-        display_name: Some(account.display_name.clone()),
+        display_name: Some(account.display_name.to_string()),
     };
     Ok(TokenPair {
         access_token: signer.issue(&user, now),
@@ -169,19 +145,5 @@ fn token_pair(
 }
 
 fn invalid_refresh_token() -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_refresh_token",
-        detail: "The refresh token is invalid, expired or revoked; log in again.".into(),
-    }
-}
-
-fn account_blocked(blocked_until: Option<String>) -> ApiError {
-    ApiError::Forbidden {
-        code: "account_blocked",
-        detail: match &blocked_until {
-            Some(until) => format!("This account is blocked until {until}."),
-            None => "This account is blocked.".into(),
-        },
-        blocked_until,
-    }
+    LoginRefusal::InvalidRefreshToken.into()
 }

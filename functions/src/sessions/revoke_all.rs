@@ -7,6 +7,6 @@ use natives_shared::http::no_content;
 use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
-    app.store.revoke_all_tokens(&caller, app.now()).await??;
+    app.store.revoke_all_tokens(&caller, app.now()).await?;
     Ok(no_content())
 }

@@ -500,12 +500,24 @@ async fn admins_grant_credits_into_the_ledger_and_the_audit_log() {
         .send()
         .await
         .unwrap();
-    let items = audit.items();
-    assert_eq!(items.len(), 1);
-    let text = format!("{:?}", items[0]);
+    // The admin's role, set by the local operator, is audited too.
+    let entries: Vec<String> = audit.items().iter().map(|i| format!("{i:?}")).collect();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    let grants: Vec<&String> = entries
+        .iter()
+        .filter(|text| text.contains("credits.grant"))
+        .collect();
+    assert_eq!(grants.len(), 1, "{entries:?}");
     assert!(
-        text.contains(&admin.id) && text.contains("credits.grant") && text.contains("free month"),
-        "{text}"
+        grants[0].contains(&admin.id) && grants[0].contains("free month"),
+        "{}",
+        grants[0]
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|text| text.contains("account.roles") && text.contains("operator:local operator")),
+        "{entries:?}"
     );
 
     let missing = app

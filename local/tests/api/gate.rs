@@ -4,8 +4,8 @@
 use natives_local::examples::new_account;
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::{AccountStatus, ContentRules, DisplayName, Role, SessionId};
-use natives_shared::gate::{Caller, Refusal};
-use natives_shared::store::ProfileChanges;
+use natives_shared::domain::{ProfileChanges, Timestamp};
+use natives_shared::gate::{Gate, Refusal};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
@@ -59,7 +59,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             "blocked until later",
             |a, _, later, _| {
                 a.status = AccountStatus::Blocked;
-                a.blocked_until = Some(later.into());
+                a.blocked_until = Some(Timestamp::parse(later).unwrap());
             },
             None,
             Err(Refusal::Unauthenticated),
@@ -68,7 +68,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             "block ran out",
             |a, _, _, earlier| {
                 a.status = AccountStatus::Blocked;
-                a.blocked_until = Some(earlier.into());
+                a.blocked_until = Some(Timestamp::parse(earlier).unwrap());
             },
             None,
             Ok(()),
@@ -103,12 +103,11 @@ async fn the_gates_read_form_and_write_form_agree() {
         let mut account = store.get_account(&example.id).await.unwrap().unwrap();
         change(&mut account, &example.session_id, &later, &earlier);
         overwrite_account(&app, &account).await;
-        let caller = Caller {
+        let caller = Gate {
             account_id: example.id.clone(),
             session_id: example.session_id.clone(),
             generation: 0,
             required_role: *role,
-            display_name: None,
             required_terms: None,
         };
         assert_eq!(
@@ -120,15 +119,20 @@ async fn the_gates_read_form_and_write_form_agree() {
             display_name: Some(DisplayName::parse("Renamed", &ContentRules::default()).unwrap()),
             ..Default::default()
         };
-        let written = store.update_profile(&caller, &changes, now).await.unwrap();
-        assert_eq!(written.map(|_| ()), *expected, "write form: {name}");
+        let written = store.update_profile(&caller, &changes, now).await;
+        assert_eq!(
+            written
+                .map(drop)
+                .map_err(|f| f.refusal().expect("a refusal")),
+            *expected,
+            "write form: {name}"
+        );
     }
-    let nobody = Caller {
+    let nobody = Gate {
         account_id: natives_shared::domain::AccountId::new(),
         session_id: SessionId::new(),
         generation: 0,
         required_role: None,
-        display_name: None,
         required_terms: None,
     };
     assert_eq!(
@@ -137,10 +141,11 @@ async fn the_gates_read_form_and_write_form_agree() {
     );
     let written = store
         .update_profile(&nobody, &ProfileChanges::default(), now)
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
-        written.map(|_| ()),
+        written
+            .map(drop)
+            .map_err(|f| f.refusal().expect("a refusal")),
         Err(Refusal::Unauthenticated),
         "no account"
     );

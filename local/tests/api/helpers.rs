@@ -237,16 +237,14 @@ impl TestApp {
     pub async fn admin_user(&self, email: &str) -> TestUser {
         let user = self.registered_user(email).await;
         let store = &self.stack.app.store;
-        assert!(
-            store
-                .set_roles(
-                    &user.account_id(),
-                    &[Role::User, Role::Admin],
-                    self.stack.app.now(),
-                )
-                .await
-                .unwrap()
-        );
+        store
+            .set_roles_by_operator(
+                &user.account_id(),
+                &[Role::User, Role::Admin],
+                self.stack.app.now(),
+            )
+            .await
+            .unwrap();
         // a fresh login carries the role in its token
         let tokens = self.logged_in(email, &user.password).await;
         TestUser {
@@ -320,14 +318,12 @@ impl TestApp {
         let user = self.registered_user(email).await;
         let mut all = vec![Role::User];
         all.extend_from_slice(roles);
-        assert!(
-            self.stack
-                .app
-                .store
-                .set_roles(&user.account_id(), &all, self.stack.app.now())
-                .await
-                .unwrap()
-        );
+        self.stack
+            .app
+            .store
+            .set_roles_by_operator(&user.account_id(), &all, self.stack.app.now())
+            .await
+            .unwrap();
         user
     }
 

@@ -650,3 +650,38 @@ async fn every_staff_action_is_audited_once_and_the_log_only_grows() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn the_review_queue_answers_every_time_when_queued_messages_share_an_author() {
+    let app = spawn_app().await;
+    let author = app.funded("author@example.com", 20).await;
+    let first = app.message_by(&author, "First contested message").await;
+    let second = app.message_by(&author, "Second contested message").await;
+    let moderator = app.staff("mod@example.com", &[Role::Moderator]).await;
+    app.fund(&moderator, 10).await;
+    let own = app
+        .message_by(&moderator, "A moderator's own message")
+        .await;
+    let reporter = app.registered_user("reporter@example.com").await;
+    for message in [&first, &second, &own] {
+        assert_eq!(
+            app.complain(&reporter, message, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    // The page's messages share an author, and the moderator reading it wrote one of
+    // them: one batch read names each account once.
+    for call in 0..50 {
+        let queue = app
+            .send(
+                Method::GET,
+                "/v1/moderation/queue",
+                Some(&moderator.access_token),
+                None,
+            )
+            .await;
+        assert_eq!(queue.status(), StatusCode::OK, "call {call}");
+        let body: Value = queue.json().await.unwrap();
+        assert_eq!(body["items"].as_array().unwrap().len(), 3, "call {call}");
+    }
+}

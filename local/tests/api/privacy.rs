@@ -5,10 +5,12 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use natives_shared::domain::decide::erasure::FORMER_MEMBER;
+use natives_shared::domain::decide::outbox::QueueRefusal;
 use natives_shared::domain::{AccountStatus, Consents, EmailKind, EmailStatus};
-use natives_shared::gate::Caller;
+use natives_shared::gate::Gate;
+use natives_shared::store::ErasureOutcome;
 use natives_shared::store::ownership::{Belongs, ITEM_KINDS};
-use natives_shared::store::{ErasureOutcome, FORMER_MEMBER, QueueRefusal};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use time::Duration;
@@ -728,8 +730,8 @@ async fn consents_keep_their_history_and_withdrawal_objection_and_restriction_ac
     let refused = store
         .queue_email(&account().await, EmailKind::Marketing, "Offer", "Buy", now)
         .await
-        .unwrap();
-    assert_eq!(refused, Err(QueueRefusal::NotAllowed));
+        .map_err(|f| f.refusal());
+    assert_eq!(refused.err(), Some(Some(QueueRefusal::NotAllowed)));
     assert!(store.outbox().await.unwrap().is_empty());
 
     let set = app
@@ -745,8 +747,7 @@ async fn consents_keep_their_history_and_withdrawal_objection_and_restriction_ac
     assert_eq!(me["consents"]["marketing_emails"], true);
     let queued = store
         .queue_email(&account().await, EmailKind::Marketing, "Offer", "Buy", now)
-        .await
-        .unwrap();
+        .await;
     assert!(queued.is_ok(), "queued with consent");
 
     // Withdrawn before the queued e-mail went out: it is not sent.
@@ -776,8 +777,8 @@ async fn consents_keep_their_history_and_withdrawal_objection_and_restriction_ac
     let refused = store
         .queue_email(&restricted, EmailKind::Marketing, "Offer", "Buy", now)
         .await
-        .unwrap();
-    assert_eq!(refused, Err(QueueRefusal::NotAllowed));
+        .map_err(|f| f.refusal());
+    assert_eq!(refused.err(), Some(Some(QueueRefusal::NotAllowed)));
     // An objection (another account) leaves it out of marketing and statistics too.
     let bob = app.registered_user("bob@example.com").await;
     app.send(
@@ -932,7 +933,6 @@ async fn the_outbox_sender_run_twice_on_one_batch_sends_each_email_once() {
                 app.stack.app.now(),
             )
             .await
-            .unwrap()
             .unwrap();
         let record = outbox_record(&email.id);
         records.push(record.clone());
@@ -1019,7 +1019,6 @@ async fn the_outbox_sends_through_ses() {
             ses_app.now(),
         )
         .await
-        .unwrap()
         .unwrap();
     let batch = json!({ "Records": [outbox_record(&email.id)] });
     let function = natives_functions::Function::SendOutbox;
@@ -1064,7 +1063,6 @@ async fn the_outbox_sends_through_ses() {
             ses_app.now(),
         )
         .await
-        .unwrap()
         .unwrap();
     let batch = json!({ "Records": [outbox_record(&email.id)] });
     assert!(function.handle_event(&ses_app, batch).await.is_err());
@@ -1095,20 +1093,22 @@ async fn the_gates_terms_check_agrees_in_both_forms() {
             }),
         ),
     ] {
-        let caller = Caller {
+        let caller = Gate {
             account_id: example.id.clone(),
             session_id: example.session_id.clone(),
             generation: 0,
             required_role: None,
-            display_name: None,
             required_terms: required,
         };
         assert_eq!(caller.admit(Some(&account), now), expected, "read form");
-        let written = store
-            .set_consents(&caller, Consents::default(), now)
-            .await
-            .unwrap();
-        assert_eq!(written.map(|_| ()), expected, "write form");
+        let written = store.set_consents(&caller, Consents::default(), now).await;
+        assert_eq!(
+            written
+                .map(drop)
+                .map_err(|f| f.refusal().expect("a refusal")),
+            expected,
+            "write form"
+        );
     }
 }
 

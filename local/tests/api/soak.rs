@@ -296,7 +296,7 @@ async fn at_a_twenty_percent_fault_rate_nothing_is_lost_or_doubled_and_nothing_a
     let admin = register(&app, &tally, "soak-admin@example.com").await;
     let clean = clean_store(&app).await;
     clean
-        .set_roles(
+        .set_roles_by_operator(
             &admin.account_id(),
             &[
                 natives_shared::domain::Role::User,

@@ -172,6 +172,17 @@ async fn set_roles_works_beside_a_running_stack_and_without_one() {
     );
     let me: Value = app.get_me(&user.access_token).await.json().await.unwrap();
     assert_eq!(me["roles"], json!(["user", "moderator"]));
+    // audited like an admin's change, with the operator as the actor
+    let audit = app
+        .list_items(
+            &format!("/v1/moderation/audit?account_id={}", user.id),
+            &user.access_token,
+        )
+        .await;
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    assert_eq!(audit[0]["action"], "account.roles");
+    assert_eq!(audit[0]["actor_id"], "operator:local operator");
+    assert_eq!(audit[0]["reason"], "roles: user, moderator");
 
     let output = set_roles(app.data_dir.path(), "nobody@example.com", "admin");
     assert!(!output.status.success());

@@ -3,8 +3,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use super::{AccountId, Role, SessionId};
-use crate::clock::rfc3339;
+use super::{
+    AccountId, BirthDate, City, CountryCode, DisplayName, Email, FullName, Gender, LanguageList,
+    PersonName, Role, SessionId, Timestamp,
+};
 
 /// How long an ended session is remembered on its account: as long as an access token
 /// issued for it could still verify (the longest lifetime plus the clock leeway), plus
@@ -23,8 +25,8 @@ pub enum AccountStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guardian {
-    pub name: String,
-    pub email: String,
+    pub name: PersonName,
+    pub email: Email,
     pub consent: bool,
 }
 
@@ -35,27 +37,35 @@ pub struct Consents {
 }
 
 /// An account as stored. The password hash and token generation never leave the backend.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
     pub id: AccountId,
     /// Trimmed and lower-cased; unique across accounts.
-    pub email: String,
+    pub email: Email,
     pub password_hash: String,
-    pub display_name: String,
-    pub full_name: Option<String>,
-    pub gender: Option<String>,
-    pub date_of_birth: String,
-    pub country: String,
-    pub city: Option<String>,
-    pub native_languages: Vec<String>,
-    pub learning_languages: Vec<String>,
+    #[serde(deserialize_with = "super::text::stored")]
+    pub display_name: DisplayName,
+    pub full_name: Option<FullName>,
+    pub gender: Option<Gender>,
+    /// Absent once the account's personal data is erased.
+    #[serde(default, deserialize_with = "absent_if_empty")]
+    pub date_of_birth: Option<BirthDate>,
+    /// Absent once the account's personal data is erased.
+    #[serde(default, deserialize_with = "absent_if_empty")]
+    pub country: Option<CountryCode>,
+    pub city: Option<City>,
+    pub native_languages: LanguageList,
+    pub learning_languages: LanguageList,
     pub guardian: Option<Guardian>,
     pub consents: Consents,
     pub accepted_terms_version: String,
-    pub terms_accepted_at: String,
+    pub terms_accepted_at: Timestamp,
     pub roles: Vec<Role>,
     pub status: AccountStatus,
-    pub blocked_until: Option<String>,
+    pub blocked_until: Option<Timestamp>,
+    /// Why staff blocked it (or the owner's own request).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_reason: Option<String>,
     pub balance_credits: i64,
     /// The id of the newest ledger entry counted in `balance_credits`. Every balance
     /// change sets it, on condition that it grows, so entries commit in id order and a
@@ -86,25 +96,25 @@ pub struct Account {
     /// (`login_throttle`); absent when none is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub login_locked_until: Option<i64>,
-    pub created_at: String,
-    pub updated_at: String,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
     /// When the owner asked that their data be processed no further than storage
     /// (restriction): left out of marketing and statistics from that moment.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub restricted_at: Option<String>,
+    pub restricted_at: Option<Timestamp>,
     /// When the owner objected to processing for marketing and profiling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub objected_at: Option<String>,
+    pub objected_at: Option<Timestamp>,
     /// When the personal data was erased (the account is `closed` from then on).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub erased_at: Option<String>,
+    pub erased_at: Option<Timestamp>,
 }
 
 /// Whether an account may act right now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Standing {
     Active,
-    Blocked { until: Option<String> },
+    Blocked { until: Option<Timestamp> },
     Closed,
 }
 
@@ -112,21 +122,19 @@ pub enum Standing {
 /// block ends by itself when its time passes.
 pub fn standing_of(
     status: AccountStatus,
-    blocked_until: Option<&str>,
+    blocked_until: Option<Timestamp>,
     now: OffsetDateTime,
 ) -> Standing {
     match status {
         AccountStatus::Active => Standing::Active,
         AccountStatus::Closed => Standing::Closed,
         AccountStatus::Blocked => {
-            let expired = blocked_until
-                .and_then(rfc3339::parse)
-                .is_some_and(|until| until <= now);
+            let expired = blocked_until.is_some_and(|until| until <= now);
             if expired {
                 Standing::Active
             } else {
                 Standing::Blocked {
-                    until: blocked_until.map(str::to_owned),
+                    until: blocked_until,
                 }
             }
         }
@@ -135,7 +143,13 @@ pub fn standing_of(
 
 impl Account {
     pub fn standing(&self, now: OffsetDateTime) -> Standing {
-        standing_of(self.status, self.blocked_until.as_deref(), now)
+        standing_of(self.status, self.blocked_until, now)
+    }
+
+    /// Whether it can be logged in to: a closed (erased) account opens to nothing, as an
+    /// address no one has.
+    pub fn can_log_in(&self) -> bool {
+        self.status != AccountStatus::Closed
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -154,5 +168,20 @@ impl Account {
             .filter(|(_, ended)| **ended < horizon)
             .map(|(session, _)| session.clone())
             .collect()
+    }
+}
+
+/// An optional value that accounts erased before it was stored as null kept as an empty
+/// string: read as absent.
+fn absent_if_empty<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned,
+{
+    use serde::de::IntoDeserializer;
+    match Option::<String>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(raw) if raw.is_empty() => Ok(None),
+        Some(raw) => T::deserialize(raw.into_deserializer()).map(Some),
     }
 }

@@ -2,19 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, MessageId, ThreadId};
+use super::{AccountId, MessageId, ThreadId, Timestamp};
 
 /// A conversation in one language: its title and the activity that orders thread lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Thread {
     pub id: ThreadId,
     /// BCP 47, as the author wrote it.
-    pub language: String,
-    pub title: String,
+    pub language: super::LanguageTag,
+    #[serde(deserialize_with = "super::text::stored")]
+    pub title: super::ThreadTitle,
     pub author_id: AccountId,
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// When its newest message was posted: thread lists are ordered by it.
-    pub last_activity_at: String,
+    pub last_activity_at: Timestamp,
     pub message_count: u64,
     /// The newest message's id within the thread. Every post sets it, on condition that
     /// it grows, so messages commit in id order and a reader paging forward never
@@ -48,15 +49,19 @@ pub struct Message {
     pub thread_id: ThreadId,
     pub author_id: AccountId,
     pub kind: MessageKind,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::text::stored_optional"
+    )]
+    pub text: Option<super::MessageText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<Voice>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<MessageId>,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub edited_at: Option<String>,
+    pub edited_at: Option<Timestamp>,
     /// 0 as posted; each edit adds one and keeps the text it replaced as a revision.
     pub revision: u32,
     #[serde(default)]
@@ -80,9 +85,10 @@ pub struct Message {
 pub struct Revision {
     pub message_id: MessageId,
     pub number: u32,
-    pub text: String,
-    pub created_at: String,
-    pub replaced_at: String,
+    #[serde(deserialize_with = "super::text::stored")]
+    pub text: super::MessageText,
+    pub created_at: Timestamp,
+    pub replaced_at: Timestamp,
 }
 
 /// What one account shows next to its messages, read at the time of reading, so a
@@ -93,6 +99,20 @@ pub struct Author {
     pub display_name: String,
     /// The roles shown as badges (consultant, mentor).
     pub badges: Vec<super::Role>,
+}
+
+/// The roles shown next to a name.
+const BADGES: &[super::Role] = &[super::Role::Consultant, super::Role::Mentor];
+
+impl Author {
+    /// An account with these roles as an author: the roles it shows as badges.
+    pub fn new(id: AccountId, display_name: String, roles: Vec<super::Role>) -> Self {
+        Self {
+            id,
+            display_name,
+            badges: roles.into_iter().filter(|r| BADGES.contains(r)).collect(),
+        }
+    }
 }
 
 /// The media types a voice message may have.
@@ -155,6 +175,23 @@ impl AsRef<str> for Sha256Base64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authors_show_consultant_and_mentor_as_badges_only() {
+        use super::super::Role;
+        let author = Author::new(
+            AccountId::new(),
+            "Ada".into(),
+            vec![
+                Role::User,
+                Role::Mentor,
+                Role::Moderator,
+                Role::Consultant,
+                Role::Admin,
+            ],
+        );
+        assert_eq!(author.badges, [Role::Mentor, Role::Consultant]);
+    }
 
     #[test]
     fn voice_declarations_parse_once() {

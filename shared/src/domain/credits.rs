@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, Currency};
+use super::{AccountId, Currency, Timestamp};
 
 /// An amount in the minor unit Stripe counts for the currency (cents for EUR, yen for
 /// JPY, see [`Currency`]), of a currency Stripe accepts, upper case.
@@ -99,6 +99,12 @@ impl TariffId {
     }
 }
 
+impl std::fmt::Display for TariffId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 impl AsRef<str> for TariffId {
     fn as_ref(&self) -> &str {
         &self.0
@@ -118,12 +124,13 @@ pub fn parse_credits(raw: i64) -> Result<i64, String> {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tariff {
-    pub id: String,
-    pub name: String,
+    pub id: TariffId,
+    #[serde(deserialize_with = "super::text::stored")]
+    pub name: super::TariffName,
     pub credits: i64,
     pub price: Money,
     pub active: bool,
-    pub updated_at: String,
+    pub updated_at: Timestamp,
 }
 
 /// What each paid action costs, in credits.
@@ -162,7 +169,7 @@ pub struct LedgerEntry {
     pub kind: LedgerKind,
     /// Positive for purchases and grants, negative for spending.
     pub credits: i64,
-    pub created_at: String,
+    pub created_at: Timestamp,
     /// What the change was for: a Checkout Session, a message, a grant.
     pub reference: String,
     #[serde(default)]
@@ -174,6 +181,27 @@ pub struct LedgerEntry {
 pub struct LedgerLine {
     pub entry: LedgerEntry,
     pub balance_after: i64,
+}
+
+impl LedgerLine {
+    /// `entries`, newest first, each with the balance it left, from the balance after
+    /// the newest (the balance is not stored with each entry: each older one's is the
+    /// newer one's minus the newer one's credits); and the balance before the oldest.
+    pub fn newest_first(balance_after_newest: i64, entries: Vec<LedgerEntry>) -> (Vec<Self>, i64) {
+        let mut balance = balance_after_newest;
+        let lines = entries
+            .into_iter()
+            .map(|entry| {
+                let balance_after = balance;
+                balance -= entry.credits;
+                Self {
+                    entry,
+                    balance_after,
+                }
+            })
+            .collect();
+        (lines, balance)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,13 +217,13 @@ pub enum PurchaseStatus {
 pub struct Purchase {
     pub checkout_session_id: String,
     pub account_id: AccountId,
-    pub tariff_id: String,
+    pub tariff_id: TariffId,
     pub credits: i64,
     pub price: Money,
     pub status: PurchaseStatus,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default)]
-    pub settled_at: Option<String>,
+    pub settled_at: Option<Timestamp>,
 }
 
 #[cfg(test)]
@@ -219,6 +247,23 @@ mod tests {
             assert!(TariffId::parse(bad).is_err(), "{bad:?}");
         }
         assert!(parse_credits(0).is_err() && parse_credits(1_000_001).is_err());
+    }
+
+    #[test]
+    fn each_entry_shows_the_balance_it_left() {
+        let entry = |credits| LedgerEntry {
+            id: crate::ids::new_id(),
+            account_id: crate::domain::AccountId::new(),
+            kind: LedgerKind::Spend,
+            credits,
+            created_at: crate::domain::Timestamp::at(time::OffsetDateTime::UNIX_EPOCH),
+            reference: "x".into(),
+            reason: None,
+        };
+        let (lines, before) = LedgerLine::newest_first(96, vec![entry(-1), entry(-3), entry(100)]);
+        let after: Vec<i64> = lines.iter().map(|l| l.balance_after).collect();
+        assert_eq!(after, [96, 97, 100]);
+        assert_eq!(before, 0);
     }
 
     #[test]

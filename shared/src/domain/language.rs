@@ -52,6 +52,11 @@ impl LanguageList {
         Ok(Self(tags))
     }
 
+    /// No languages (what an erased account is left with).
+    pub fn none() -> Self {
+        Self(Vec::new())
+    }
+
     pub fn to_strings(&self) -> Vec<String> {
         self.0.iter().map(|tag| tag.0.clone()).collect()
     }

@@ -625,23 +625,13 @@ mod tests {
     }
 
     fn message(status: MessageStatus, revision: u32, text: &str) -> Message {
+        use crate::domain::decide::tests::{account, message_by};
+        let text = crate::domain::MessageText::parse(text, &Default::default()).unwrap();
         Message {
-            id: crate::domain::MessageId::parse(&format!("{THREAD}01JB8ZZZZZZZZZZZZZZZZZZZZY"))
-                .unwrap(),
-            thread_id: thread(),
-            author_id: AccountId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZX").unwrap(),
-            kind: crate::domain::MessageKind::Text,
-            text: Some(text.into()),
-            voice: None,
-            reply_to: None,
-            created_at: "2026-12-10T12:00:00.000Z".into(),
-            edited_at: None,
+            text: Some(text),
             revision,
             status,
-            moderation: None,
-            complaint_round: 0,
-            open_complaints: 0,
-            counted_complaints: 0,
+            ..message_by(&account(&[]))
         }
     }
 

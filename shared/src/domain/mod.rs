@@ -1,13 +1,19 @@
 //! Domain types. Each newtype can only hold a valid value: input is parsed once, at the edge.
 
 mod account;
+mod account_update;
+mod audit;
 mod content_rules;
 mod conversation;
 mod country;
 mod credits;
 mod currency;
+pub mod decide;
 mod email;
+pub mod export;
+pub mod idempotency;
 mod ids;
+mod item_kind;
 mod language;
 pub mod live;
 mod login_throttle;
@@ -16,12 +22,18 @@ mod password;
 mod privacy;
 mod public_text;
 mod role;
+mod session;
 mod text;
+mod timestamp;
 mod validation;
 
 pub use account::{
     Account, AccountStatus, Consents, ENDED_SESSION_MEMORY_SECONDS, Guardian, Standing, standing_of,
 };
+pub use account_update::{
+    AccountCondition, AccountUpdate, AccountWrite, PersonalData, ProfileChanges, RecordCount,
+};
+pub use audit::{Actor, AuditEntry};
 pub use content_rules::{ContentRules, ContentViolation};
 pub use conversation::{
     Author, MAX_VOICE_BYTES, Message, MessageKind, Revision, Sha256Base64, Thread,
@@ -35,6 +47,7 @@ pub use credits::{
 pub use currency::Currency;
 pub use email::Email;
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
+pub use item_kind::ItemKind;
 pub use language::{LanguageList, LanguageTag};
 pub use login_throttle::{
     FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after,
@@ -51,9 +64,11 @@ pub use privacy::{
 };
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
+pub use session::{RefreshRecord, SessionFamily};
 pub use text::{
     BirthDate, City, ComplaintComment, DisplayName, FullName, Gender, MessageText,
     NoticeDescription, NoticeTitle, PersonName, PrivacyRequestDetails, PrivacyResponse,
     StaffReason, TariffName, TextRefusal, ThreadTitle,
 };
+pub use timestamp::Timestamp;
 pub use validation::{FieldError, Invalid, Validator};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, MessageId, ThreadId};
+use super::{AccountId, MessageId, ThreadId, Timestamp};
 
 /// Whether the public sees a message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,7 +71,7 @@ pub struct ModerationNote {
     /// `hide`, `restore`, `remove`, `dismiss`, or `auto_hide` when complaints hid it.
     pub action: String,
     pub reason: String,
-    pub decided_at: String,
+    pub decided_at: Timestamp,
 }
 
 /// A complaint about one message, made against the revision it names.
@@ -94,7 +94,7 @@ pub struct Complaint {
     /// Whether it counted towards hiding the message (an author's complaint about their
     /// own message does not).
     pub counted: bool,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// The decision that settled a round of complaints about a message: what every
@@ -105,10 +105,20 @@ pub struct ComplaintOutcome {
     pub round: u32,
     /// `hidden`, `restored`, `removed` or `dismissed`.
     pub outcome: String,
-    pub decided_at: String,
+    pub decided_at: Timestamp,
 }
 
 impl ModerationAction {
+    /// Where the author's moderation record counts it.
+    pub fn record(self) -> super::RecordCount {
+        match self {
+            Self::Hide => super::RecordCount::Hidden,
+            Self::Restore => super::RecordCount::Restored,
+            Self::Remove => super::RecordCount::Removed,
+            Self::Dismiss => super::RecordCount::Dismissed,
+        }
+    }
+
     /// What reporters are told.
     pub fn outcome(self) -> &'static str {
         match self {
@@ -143,6 +153,16 @@ pub struct Viewer {
     pub moderator: bool,
 }
 
+impl Viewer {
+    /// The account with these roles, reading.
+    pub fn new(account_id: AccountId, roles: &[super::Role]) -> Self {
+        Self {
+            moderator: roles.contains(&super::Role::Moderator),
+            account_id,
+        }
+    }
+}
+
 impl super::Message {
     /// Everyone sees a visible message; its author and moderators see it whatever its
     /// status (its author sees why it is not public).
@@ -159,7 +179,7 @@ pub struct QueueEntry {
     pub thread_id: ThreadId,
     pub author_id: AccountId,
     pub open_complaints: u32,
-    pub first_complaint_at: String,
+    pub first_complaint_at: Timestamp,
     pub complaints: Vec<Complaint>,
 }
 

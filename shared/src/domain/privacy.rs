@@ -4,8 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime};
 
-use super::{Account, AccountId, AccountStatus};
-use crate::clock::rfc3339;
+use super::{Account, AccountId, AccountStatus, Timestamp};
 
 /// What a data subject asks for (the privacy policy's rights).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,23 +73,27 @@ pub struct PrivacyRequest {
     pub status: PrivacyRequestStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<String>,
-    pub received_at: String,
-    pub due_at: String,
+    pub received_at: Timestamp,
+    pub due_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extended_at: Option<String>,
+    pub extended_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub completed_at: Option<String>,
+    pub completed_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
 }
 
 impl PrivacyRequest {
+    /// Not answered yet: in the admins' open queue.
+    pub fn is_open(&self) -> bool {
+        self.status != PrivacyRequestStatus::Completed
+    }
+
     /// Open past its deadline.
     pub fn overdue(&self, now: OffsetDateTime) -> bool {
-        self.status != PrivacyRequestStatus::Completed
-            && rfc3339::parse(&self.due_at).is_some_and(|due| now > due)
+        self.status != PrivacyRequestStatus::Completed && now > self.due_at.time()
     }
 }
 
@@ -184,7 +187,7 @@ pub struct TermsAcceptance {
     pub id: String,
     pub account_id: AccountId,
     pub version: String,
-    pub accepted_at: String,
+    pub accepted_at: Timestamp,
 }
 
 /// What changed a consent.
@@ -206,7 +209,7 @@ pub struct ConsentChange {
     pub marketing_emails: bool,
     pub notification_emails: bool,
     pub source: ConsentSource,
-    pub changed_at: String,
+    pub changed_at: Timestamp,
 }
 
 /// Why the platform may (not) use an account's data.
@@ -251,7 +254,7 @@ pub struct Notification {
     pub body: String,
     /// What it is about (a privacy request id, a breach notice id).
     pub reference: String,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -271,7 +274,7 @@ pub struct BreachNotice {
     /// The accounts affected; `None`: every account.
     pub account_ids: Option<Vec<AccountId>>,
     pub recorded_by: AccountId,
-    pub created_at: String,
+    pub created_at: Timestamp,
 }
 
 /// What an e-mail is, which decides whether it may be sent.
@@ -319,16 +322,43 @@ pub struct OutboxEmail {
     pub subject: String,
     pub body: String,
     pub status: EmailStatus,
-    pub created_at: String,
+    pub created_at: Timestamp,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claimed_at: Option<String>,
+    pub claimed_at: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sent_at: Option<String>,
+    pub sent_at: Option<Timestamp>,
     /// The provider's message id (SES), or `log` locally.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_message_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_reason: Option<String>,
+}
+
+impl OutboxEmail {
+    /// A new e-mail to `account_id`, queued at `at`; its id is its key, so an e-mail
+    /// whose id follows from what it is about is queued once.
+    pub fn queued(
+        account_id: &AccountId,
+        id: String,
+        kind: EmailKind,
+        subject: String,
+        body: String,
+        at: Timestamp,
+    ) -> Self {
+        Self {
+            id,
+            account_id: account_id.clone(),
+            kind,
+            subject,
+            body,
+            status: EmailStatus::Queued,
+            created_at: at,
+            claimed_at: None,
+            sent_at: None,
+            provider_message_id: None,
+            skipped_reason: None,
+        }
+    }
 }
 
 #[cfg(test)]

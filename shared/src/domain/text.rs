@@ -58,6 +58,12 @@ macro_rules! text_type_common {
             }
         }
 
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
         impl From<$name> for String {
             fn from(text: $name) -> String {
                 text.0
@@ -82,7 +88,38 @@ macro_rules! published_text_type {
                 parse_published(raw, Self::LIMITS, rules).map(Self)
             }
         }
+
+        impl Stored for $name {
+            fn stored(text: String) -> Self {
+                Self(text)
+            }
+        }
     };
+}
+
+/// A published text as the store reads it back (it passed the rules when it was written)
+/// or as the platform itself writes it: crate-private, so input from outside the crate
+/// still has `parse` as its only way in.
+pub(crate) trait Stored: Sized {
+    fn stored(text: String) -> Self;
+}
+
+/// `#[serde(deserialize_with = "…")]` for a stored published text.
+pub(crate) fn stored<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Stored,
+{
+    String::deserialize(deserializer).map(T::stored)
+}
+
+/// The same, for an optional stored published text.
+pub(crate) fn stored_optional<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Stored,
+{
+    Option::<String>::deserialize(deserializer).map(|text| text.map(T::stored))
 }
 
 /// A text only its writer and the staff read.
@@ -165,9 +202,27 @@ private_text_type!(
     TextLimits::multi_line(4000, 100)
 );
 
-/// A date of birth: a real calendar date, not in the future, not before 1900.
+/// A date of birth: a real calendar date, not in the future, not before 1900. Written
+/// `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BirthDate(Date);
+
+impl Serialize for BirthDate {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_iso())
+    }
+}
+
+/// As stored: a calendar date (checked against the day it was given when it was parsed
+/// at the edge).
+impl<'de> Deserialize<'de> for BirthDate {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = String::deserialize(deserializer)?;
+        Date::parse(&raw, format_description!("[year]-[month]-[day]"))
+            .map(Self)
+            .map_err(serde::de::Error::custom)
+    }
+}
 
 impl BirthDate {
     pub fn parse(raw: &str, today: Date) -> Result<Self, String> {

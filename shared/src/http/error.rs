@@ -5,8 +5,17 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::domain::FieldError;
+use crate::domain::decide::accounts::RegisterRefusal;
+use crate::domain::decide::complaints::ComplaintRefusal;
+use crate::domain::decide::credits::{CheckoutRefusal, GrantRefusal};
+use crate::domain::decide::erasure::ErasureRefusal;
+use crate::domain::decide::moderation::ActionRefusal;
+use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
+use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
+use crate::domain::decide::sessions::LoginRefusal;
+use crate::domain::decide::staff::StaffRefusal;
 use crate::gate::Refusal;
-use crate::store::StoreError;
+use crate::store::{Failure, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -20,7 +29,7 @@ pub enum ApiError {
     Forbidden {
         code: &'static str,
         detail: String,
-        blocked_until: Option<String>,
+        blocked_until: Option<crate::domain::Timestamp>,
     },
     #[error("not found")]
     NotFound,
@@ -351,6 +360,238 @@ impl From<StoreError> for ApiError {
                 cause,
             },
             other => Self::internal("store", other),
+        }
+    }
+}
+
+/// An operation's refusal, or the store's failure, by the refusal's own mapping.
+impl<R> From<Failure<R>> for ApiError
+where
+    ApiError: From<R>,
+{
+    fn from(failure: Failure<R>) -> Self {
+        match failure {
+            Failure::Refused(refusal) => refusal.into(),
+            Failure::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<ComplaintRefusal> for ApiError {
+    fn from(refusal: ComplaintRefusal) -> Self {
+        match refusal {
+            ComplaintRefusal::Gate(refusal) => refusal.into(),
+            ComplaintRefusal::NoSuchMessage => Self::NotFound,
+            ComplaintRefusal::AlreadyOpen => Self::Conflict {
+                code: "complaint_exists",
+                detail: "You already have an open complaint about this message.".into(),
+            },
+            ComplaintRefusal::TooMany {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_complaints",
+                detail: "You have filed many complaints in the last hour; please wait.".into(),
+                retry_after_seconds,
+            },
+        }
+    }
+}
+
+impl From<ActionRefusal> for ApiError {
+    fn from(refusal: ActionRefusal) -> Self {
+        match refusal {
+            ActionRefusal::Gate(refusal) => refusal.into(),
+            ActionRefusal::NoSuchMessage => Self::NotFound,
+            ActionRefusal::OwnMessage => {
+                Self::forbidden("Moderators do not decide about their own messages.")
+            }
+            ActionRefusal::NotApplicable { status, action } => Self::Conflict {
+                code: "action_not_applicable",
+                detail: format!(
+                    "The message is {}: {} does not apply.",
+                    serde_json::to_value(status).unwrap_or_default(),
+                    action.as_str()
+                ),
+            },
+        }
+    }
+}
+
+impl From<RegisterRefusal> for ApiError {
+    fn from(refusal: RegisterRefusal) -> Self {
+        match refusal {
+            RegisterRefusal::TermsNotAccepted { current } => Self::Unprocessable {
+                code: "terms_not_accepted",
+                detail: format!("Registration requires accepting the Terms of Use version {current}."),
+            },
+            RegisterRefusal::GuardianRequired => Self::Unprocessable {
+                code: "guardian_required",
+                detail: "Users under 18 register with a parent or guardian who consents: send `guardian` with `consent: true`.".into(),
+            },
+            RegisterRefusal::EmailTaken => Self::Conflict {
+                code: "email_taken",
+                detail: "An account with this e-mail address already exists.".into(),
+            },
+        }
+    }
+}
+
+impl From<CheckoutRefusal> for ApiError {
+    fn from(refusal: CheckoutRefusal) -> Self {
+        match refusal {
+            CheckoutRefusal::Gate(refusal) => refusal.into(),
+            CheckoutRefusal::UnknownTariff => Self::Unprocessable {
+                code: "unknown_tariff",
+                detail: "There is no active tariff with this id.".into(),
+            },
+        }
+    }
+}
+
+impl From<GrantRefusal> for ApiError {
+    fn from(refusal: GrantRefusal) -> Self {
+        match refusal {
+            GrantRefusal::Gate(refusal) => refusal.into(),
+            GrantRefusal::NoSuchAccount => Self::NotFound,
+            GrantRefusal::OwnAccount => {
+                Self::forbidden("Admins cannot grant credits to their own account.")
+            }
+            GrantRefusal::KeyUsed => Self::Internal("a used key is replayed, not refused".into()),
+        }
+    }
+}
+
+impl From<PostRefusal> for ApiError {
+    fn from(refusal: PostRefusal) -> Self {
+        match refusal {
+            PostRefusal::Gate(refusal) => refusal.into(),
+            PostRefusal::Insufficient {
+                required,
+                available,
+            } => Self::InsufficientCredits {
+                required,
+                available,
+            },
+            PostRefusal::NoSuchThread => Self::NotFound,
+            PostRefusal::NoSuchReplyTarget => Self::Unprocessable {
+                code: "reply_target_not_found",
+                detail: "`reply_to` names no message of this thread.".into(),
+            },
+            PostRefusal::UploadAlreadyAttached => Self::Conflict {
+                code: "upload_already_attached",
+                detail: "This upload is already attached to a message.".into(),
+            },
+            PostRefusal::KeyUsed => Self::Internal("a used key is replayed, not refused".into()),
+        }
+    }
+}
+
+impl From<EditRefusal> for ApiError {
+    fn from(refusal: EditRefusal) -> Self {
+        match refusal {
+            EditRefusal::Gate(refusal) => refusal.into(),
+            EditRefusal::NoSuchMessage => Self::NotFound,
+            EditRefusal::NotAuthor => Self::forbidden("Only its author edits a message."),
+            EditRefusal::Voice => Self::Unprocessable {
+                code: "voice_not_editable",
+                detail: "A recording is never replaced; post a new message instead.".into(),
+            },
+            EditRefusal::TooManyEdits => Self::Unprocessable {
+                code: "too_many_edits",
+                detail: format!("A message can be edited at most {MAX_REVISIONS} times."),
+            },
+            EditRefusal::Changed => Self::Conflict {
+                code: "edit_conflict",
+                detail: "The message was edited at the same time; read it and try again.".into(),
+            },
+        }
+    }
+}
+
+impl From<ErasureRefusal> for ApiError {
+    fn from(refusal: ErasureRefusal) -> Self {
+        match refusal {
+            ErasureRefusal::WrongPassword => Self::Forbidden {
+                code: "wrong_password",
+                detail: "The password is wrong; erasure needs the account's password.".into(),
+                blocked_until: None,
+            },
+        }
+    }
+}
+
+impl From<LoginRefusal> for ApiError {
+    fn from(refusal: LoginRefusal) -> Self {
+        match refusal {
+            LoginRefusal::TooManyAttempts {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_attempts",
+                detail: format!(
+                    "Too many failed logins in a row for this account; try again in {retry_after_seconds} s."
+                ),
+                // At most the longest backoff (15 minutes), so it fits.
+                retry_after_seconds: u32::try_from(retry_after_seconds).unwrap_or(u32::MAX),
+            },
+            LoginRefusal::InvalidCredentials => Self::Unauthorized {
+                code: "invalid_credentials",
+                detail: "The e-mail address or the password is wrong.".into(),
+            },
+            LoginRefusal::Blocked { until } => Self::Forbidden {
+                code: "account_blocked",
+                detail: match until {
+                    Some(until) => format!("This account is blocked until {until}."),
+                    None => "This account is blocked.".into(),
+                },
+                blocked_until: until,
+            },
+            LoginRefusal::InvalidRefreshToken => Self::Unauthorized {
+                code: "invalid_refresh_token",
+                detail: "The refresh token is invalid, expired or revoked; log in again.".into(),
+            },
+        }
+    }
+}
+
+impl From<TermsRefusal> for ApiError {
+    fn from(refusal: TermsRefusal) -> Self {
+        match refusal {
+            TermsRefusal::Gate(refusal) => refusal.into(),
+            TermsRefusal::NotCurrent { current } => Self::Unprocessable {
+                code: "terms_version_not_current",
+                detail: format!("The current terms version is {current}; accept that one."),
+            },
+        }
+    }
+}
+
+impl From<StepRefusal> for ApiError {
+    fn from(refusal: StepRefusal) -> Self {
+        match refusal {
+            StepRefusal::Gate(refusal) => refusal.into(),
+            StepRefusal::NotFound => Self::NotFound,
+            StepRefusal::AlreadyExtended => Self::Conflict {
+                code: "already_extended",
+                detail: "This request's deadline has been extended once already.".into(),
+            },
+            StepRefusal::AlreadyCompleted => Self::Conflict {
+                code: "already_completed",
+                detail: "This request has been answered already.".into(),
+            },
+        }
+    }
+}
+
+impl From<StaffRefusal> for ApiError {
+    fn from(refusal: StaffRefusal) -> Self {
+        match refusal {
+            StaffRefusal::Gate(refusal) => refusal.into(),
+            StaffRefusal::NoSuchAccount => Self::NotFound,
+            StaffRefusal::Own => Self::forbidden("Staff cannot do this to their own account."),
+            StaffRefusal::OwnAdminRole => {
+                Self::forbidden("Admins cannot remove their own admin role; another admin can.")
+            }
+            StaffRefusal::TargetIsAdmin => Self::forbidden("Moderators cannot block an admin."),
         }
     }
 }

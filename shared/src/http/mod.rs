@@ -15,5 +15,5 @@ pub use body::{MAX_BODY_BYTES, body_bytes, json_body, not_null};
 pub use cache::{Audience, cached};
 pub use error::ApiError;
 pub use path::{path_id, path_param};
-pub use query::Pagination;
+pub use query::{Pagination, is_position};
 pub use response::{json, no_content};

@@ -103,7 +103,7 @@ impl<'a> SessionParams<'a> {
             customer_email: order.customer_email,
             metadata: Metadata {
                 account_id: order.account_id,
-                tariff_id: &tariff.id,
+                tariff_id: tariff.id.as_ref(),
                 credits: tariff.credits.to_string(),
             },
             success_url: order.success_url,

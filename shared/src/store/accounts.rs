@@ -1,31 +1,28 @@
 //! Accounts and their e-mail claims.
 
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
-use super::audit::AuditEntry;
-use super::expr::{Condition, WithPlaceholders};
-use super::transaction::{Transaction, TransactionError, put_new, update};
-use super::{
-    Store, StoreError, condition_failed, done_unless_failed, from_item, key_item, keys, n, s,
-    to_item,
-};
-use crate::clock::rfc3339;
+use super::account_writes::account_part;
+use super::audit::audit_put;
+use super::retry::{Attempt, retrying};
+use super::transaction::{Transaction, TransactionError, put_new};
+use super::{Failure, Store, StoreError, keys, to_item};
+use crate::domain::decide::accounts::RegisterRefusal;
+use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountStatus, City, ConsentChange, ConsentSource, CountryCode,
-    DisplayName, Email, FullName, Gender, LanguageList, Role, Tariff, TermsAcceptance,
+    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, Timestamp,
 };
-use crate::gate::{Caller, Refusal};
-use crate::ids::new_id;
+use crate::gate::{Gate, Refusal};
 
 /// What appointing a stack's first admin did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FirstAdminOutcome {
     /// The account is now an admin; the claim and the audit entry are written.
-    Appointed,
+    Appointed { audit_entry_id: AuditEntryId },
     /// A first admin was appointed before (nothing was written): further admins are
     /// appointed by admins, not by this one-off.
-    AlreadyAppointed { account_id: String, at: String },
+    AlreadyAppointed { account_id: String, at: Timestamp },
     /// No such account, or it is an admin already (nothing was written).
     NotAppointable,
 }
@@ -37,70 +34,6 @@ enum FirstAdmin {
     Audit,
 }
 
-/// The outcome of a change the gate may refuse.
-pub type AccountChange<T> = Result<T, Refusal>;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CreateAccountError {
-    #[error("e-mail already registered")]
-    EmailTaken,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// A rectification of profile fields. `Some(None)` clears an optional field.
-#[derive(Debug, Default)]
-pub struct ProfileChanges {
-    pub display_name: Option<DisplayName>,
-    pub full_name: Option<Option<FullName>>,
-    pub gender: Option<Option<Gender>>,
-    pub country: Option<CountryCode>,
-    pub city: Option<Option<City>>,
-    pub native_languages: Option<LanguageList>,
-    pub learning_languages: Option<LanguageList>,
-}
-
-impl ProfileChanges {
-    fn assignments(&self) -> Vec<(&'static str, AttributeValue)> {
-        fn text(value: &impl AsRef<str>) -> AttributeValue {
-            s(value.as_ref())
-        }
-        fn optional<T: AsRef<str>>(value: &Option<T>) -> AttributeValue {
-            value.as_ref().map_or(AttributeValue::Null(true), text)
-        }
-        fn list(value: &LanguageList) -> AttributeValue {
-            serde_dynamo::to_attribute_value(value).expect("language lists serialise")
-        }
-        let mut out = Vec::new();
-        if let Some(v) = &self.display_name {
-            out.push(("display_name", text(v)));
-        }
-        if let Some(v) = &self.full_name {
-            out.push(("full_name", optional(v)));
-        }
-        if let Some(v) = &self.gender {
-            out.push(("gender", optional(v)));
-        }
-        if let Some(v) = &self.country {
-            out.push(("country", text(v)));
-        }
-        if let Some(v) = &self.city {
-            out.push(("city", optional(v)));
-        }
-        if let Some(v) = &self.native_languages {
-            out.push(("native_languages", list(v)));
-        }
-        if let Some(v) = &self.learning_languages {
-            out.push(("learning_languages", list(v)));
-        }
-        out
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.assignments().is_empty()
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Registration {
     Account,
@@ -109,33 +42,39 @@ enum Registration {
     Consents,
 }
 
+/// The item that makes an e-mail address unique: whose it is.
+#[derive(serde::Serialize)]
+struct EmailClaim<'a> {
+    account_id: &'a AccountId,
+    created_at: Timestamp,
+}
+
 impl Store {
-    /// The account and its e-mail claim in one transaction: the claim's condition makes
-    /// two concurrent registrations of one address end in exactly one account. The
-    /// terms acceptance and the consents given are the first entries of their
-    /// histories, written with it.
-    pub async fn create_account(&self, account: &Account) -> Result<(), CreateAccountError> {
+    /// A registration ([`decide::accounts::register`]): the account and its e-mail claim
+    /// in one transaction, whose claim's condition makes two concurrent registrations of
+    /// one address end in exactly one account, with the first entries of its terms and
+    /// consent histories.
+    pub async fn create_account(
+        &self,
+        registration: &decide::accounts::Registration,
+    ) -> Result<(), Failure<RegisterRefusal>> {
+        let account = &registration.account;
         let claim = to_item(
-            &serde_json::json!({ "account_id": account.id, "created_at": account.created_at }),
+            &EmailClaim {
+                account_id: &account.id,
+                created_at: account.created_at,
+            },
             keys::email_claim(&account.email),
         );
-        let terms = TermsAcceptance {
-            id: new_id(),
-            account_id: account.id.clone(),
-            version: account.accepted_terms_version.clone(),
-            accepted_at: account.terms_accepted_at.clone(),
-        };
-        let consents = ConsentChange {
-            id: new_id(),
-            account_id: account.id.clone(),
-            marketing_emails: account.consents.marketing_emails,
-            notification_emails: account.consents.notification_emails,
-            source: ConsentSource::Registration,
-            changed_at: account.created_at.clone(),
-        };
         let result = Transaction::new()
-            .part(Registration::Terms, self.terms_acceptance_put(&terms))
-            .part(Registration::Consents, self.consent_change_put(&consents))
+            .part(
+                Registration::Terms,
+                self.terms_acceptance_put(&registration.terms),
+            )
+            .part(
+                Registration::Consents,
+                self.consent_change_put(&registration.consents),
+            )
             .part(
                 Registration::Account,
                 put_new(&self.table, to_item(account, keys::account(&account.id))),
@@ -146,7 +85,7 @@ impl Store {
         match result {
             Ok(()) => Ok(()),
             Err(refusal) if refusal.refused(Registration::EmailClaim) => {
-                Err(CreateAccountError::EmailTaken)
+                Err(Failure::Refused(RegisterRefusal::EmailTaken))
             }
             Err(TransactionError::Store(error)) => Err(error.into()),
             Err(other) => Err(StoreError::Backend(format!("registration: {other:?}")).into()),
@@ -160,54 +99,21 @@ impl Store {
     /// The caller's account, if the gate admits the caller.
     pub async fn caller_account(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<Account>, StoreError> {
+    ) -> Result<Account, Failure<Refusal>> {
         let account = self.get_account(&caller.account_id).await?;
-        Ok(caller
+        caller
             .admit(account.as_ref(), now)
-            .map(|()| account.expect("admitted")))
-    }
-
-    /// Why the gate refuses `caller` now: the account read after a write conditioned on
-    /// the gate was refused.
-    pub(crate) async fn explain_refusal(
-        &self,
-        caller: &Caller,
-        now: OffsetDateTime,
-    ) -> Result<Refusal, StoreError> {
-        let account = self.get_account(&caller.account_id).await?;
-        Ok(match caller.admit(account.as_ref(), now) {
-            Err(refusal) => refusal,
-            // The account changed between the write and this read (it was refused, so it
-            // did not accept the caller then): the caller cannot act on what it was.
-            Ok(()) => Refusal::Unauthenticated,
-        })
-    }
-
-    /// The caller's account (judged by the gate) and a tariff, in one consistent read.
-    pub async fn caller_account_and_tariff(
-        &self,
-        caller: &Caller,
-        tariff_id: &str,
-        now: OffsetDateTime,
-    ) -> Result<AccountChange<(Account, Option<Tariff>)>, StoreError> {
-        let (account, tariff) = self
-            .get_two(keys::account(&caller.account_id), keys::tariff(tariff_id))
-            .await?;
-        let account: Option<Account> = account.map(from_item).transpose()?;
-        let tariff = tariff.map(from_item).transpose()?;
-        if let Err(refusal) = caller.admit(account.as_ref(), now) {
-            return Ok(Err(refusal));
-        }
-        Ok(Ok((account.expect("admitted"), tariff)))
+            .map_err(Failure::Refused)?;
+        Ok(account.expect("admitted"))
     }
 
     pub async fn account_id_for_email(
         &self,
         email: &Email,
     ) -> Result<Option<AccountId>, StoreError> {
-        let Some(item) = self.get(keys::email_claim(email.as_ref())).await? else {
+        let Some(item) = self.get(keys::email_claim(email)).await? else {
             return Ok(None);
         };
         match item.get("account_id") {
@@ -230,225 +136,119 @@ impl Store {
             None => keys::no_account(),
         };
         let account: Option<Account> = self.get_as(key).await?;
-        Ok(account.filter(|account| account.status != AccountStatus::Closed))
+        Ok(account.filter(Account::can_log_in))
     }
 
-    /// Counts a failed login against `account` (as it was read), starting its backoff
-    /// when this failure is one too many. Conditioned on the count not having been reset
-    /// since the read, so a failure that raced a successful login never counts against
-    /// the fresh start (never locks out whoever just proved the password). With no
-    /// account (an unknown e-mail) the same update is sent to a key no account has and
-    /// its condition writes nothing: the same request either way.
+    /// Counts a failed login against `account` (as it was read;
+    /// [`decide::sessions::failed_login`]). Refused, writing nothing, when there is no
+    /// such account, or a login succeeded since the read: then there is nothing to count.
     pub async fn record_failed_login(
         &self,
         account: Option<&Account>,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let (key, seen, lock) = match account {
-            Some(account) => (
-                keys::account(&account.id),
-                account.failed_logins,
-                account.lock_after_one_more_failure(now),
-            ),
-            None => (keys::no_account(), 0, None),
-        };
-        let mut update =
-            "SET failed_logins = if_not_exists(failed_logins, :zero) + :one".to_owned();
-        let mut condition = Condition::new("attribute_exists(pk)")
-            .and("attribute_not_exists(failed_logins) OR failed_logins >= :seen")
-            .value(":zero", n(0))
-            .value(":one", n(1))
-            .value(":seen", n(seen));
-        if let Some(until) = lock {
-            update.push_str(", login_locked_until = :until");
-            condition = condition.value(":until", n(until));
-        }
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&key)))
-            .update_expression(update)
-            .condition_expression(condition.text())
-            .placeholders(&condition.placeholders)
-            .send()
-            .await;
-        // Refused: no such account, or a login succeeded since the read: nothing to count.
-        done_unless_failed(result)
+        let write = decide::sessions::failed_login(account, &keys::no_account_id(), now);
+        self.write_account(&write, now).await.map(drop)
     }
 
-    /// Applies `changes` if the gate admits the caller.
+    /// The caller rectifies profile fields ([`decide::accounts::update_profile`]): the
+    /// account as written.
     pub async fn update_profile(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         changes: &ProfileChanges,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<Account>, StoreError> {
-        let mut sets = vec!["updated_at = :updated_at".to_owned()];
-        let mut condition = caller
-            .condition(now)
-            .value(":updated_at", s(rfc3339::format(now)));
-        for (attribute, value) in changes.assignments() {
-            sets.push(format!("#{attribute} = :{attribute}"));
-            condition = condition
-                .name(&format!("#{attribute}"), attribute)
-                .value(&format!(":{attribute}"), value);
-        }
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::account(&caller.account_id))))
-            .update_expression(format!("SET {}", sets.join(", ")))
-            .condition_expression(condition.text())
-            .placeholders(&condition.placeholders)
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                let item = output
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("an update returned nothing".into()))?;
-                Ok(Ok(from_item(item)?))
-            }
-            Err(error) if condition_failed(&error) => {
-                Ok(Err(self.explain_refusal(caller, now).await?))
-            }
-            Err(error) => Err(StoreError::backend(error)),
-        }
+    ) -> Result<Account, Failure<Refusal>> {
+        self.write_own_account(caller, now, |seen| {
+            decide::accounts::update_profile(caller, seen, changes, now)
+        })
+        .await
     }
 
     /// Makes every token issued so far fail ("someone else used my account").
     pub async fn revoke_all_tokens(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<()>, StoreError> {
-        self.update_caller_account(caller, now, "", Condition::default())
-            .await
+    ) -> Result<(), Failure<Refusal>> {
+        self.write_own_account(caller, now, |seen| {
+            decide::accounts::revoke_all_sessions(caller, seen, now)
+        })
+        .await
+        .map(drop)
     }
 
     /// Blocks the caller's own account at their request, permanently, and ends every
     /// session.
     pub async fn block_own_account(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<()>, StoreError> {
-        self.update_caller_account(
-            caller,
-            now,
-            ", #status = :blocked, blocked_until = :null, block_reason = :reason",
-            Condition::default()
-                .name("#status", "status")
-                .value(":blocked", s("blocked"))
-                .value(":null", AttributeValue::Null(true))
-                .value(":reason", s("own request")),
-        )
+    ) -> Result<(), Failure<Refusal>> {
+        self.write_own_account(caller, now, |seen| {
+            decide::accounts::block_own_account(caller, seen, now)
+        })
+        .await
+        .map(drop)
+    }
+
+    /// One write of the caller's account, as `decide` decides it: blind first (the
+    /// gate is its condition), and if that is refused, once more on the account as read
+    /// (whose decision says why, or writes again if it changed in between).
+    pub(crate) async fn write_own_account<R>(
+        &self,
+        caller: &Gate,
+        now: OffsetDateTime,
+        decide: impl Fn(Seen<Account>) -> Result<AccountWrite, R>,
+    ) -> Result<Account, Failure<R>> {
+        let decide = &decide;
+        retrying(move |attempt| async move {
+            let seen = match attempt {
+                0 => Seen::Unread,
+                _ => Seen::Read(self.get_account(&caller.account_id).await?),
+            };
+            let write = decide(seen).map_err(Attempt::Refused)?;
+            self.write_account(&write, now).await?.ok_or(Attempt::Raced)
+        })
         .await
     }
 
-    /// Ends every session of the caller's account (a new token generation; the ended
-    /// sessions remembered so far are covered by it and forgotten) plus `more_sets`.
-    async fn update_caller_account(
-        &self,
-        caller: &Caller,
-        now: OffsetDateTime,
-        more_sets: &str,
-        more_placeholders: Condition,
-    ) -> Result<AccountChange<()>, StoreError> {
-        let condition = caller
-            .condition(now)
-            .and_all(more_placeholders)
-            .value(":one", n(1))
-            .value(":now_at", s(rfc3339::format(now)))
-            .value(":no_sessions", AttributeValue::M(Default::default()));
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::account(&caller.account_id))))
-            .update_expression(format!(
-                "SET token_generation = token_generation + :one, ended_sessions = :no_sessions, updated_at = :now_at{more_sets}"
-            ))
-            .condition_expression(condition.text())
-            .placeholders(&condition.placeholders)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(Ok(())),
-            Err(error) if condition_failed(&error) => {
-                Ok(Err(self.explain_refusal(caller, now).await?))
-            }
-            Err(error) => Err(StoreError::backend(error)),
-        }
-    }
-
-    /// Operator command: replace an account's roles. `false` if there is no such account.
-    pub async fn set_roles(
-        &self,
-        account_id: &AccountId,
-        roles: &[Role],
-        now: OffsetDateTime,
-    ) -> Result<bool, StoreError> {
-        let roles = serde_dynamo::to_attribute_value(roles).expect("roles serialise");
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::account(account_id))))
-            .update_expression("SET #roles = :roles, updated_at = :now")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#roles", "roles")
-            .expression_attribute_values(":roles", roles)
-            .expression_attribute_values(":now", s(rfc3339::format(now)))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(error) if condition_failed(&error) => Ok(false),
-            Err(error) => Err(StoreError::backend(error)),
-        }
-    }
-
-    /// The operator's one-off for a new stack: makes `account_id` an admin, in one
-    /// transaction with the claim that a first admin exists (so it can happen once per
-    /// table) and `audit`, the record of who did it and why.
+    /// The operator's one-off for a new stack ([`decide::staff::appoint_first_admin`]):
+    /// makes `account_id` an admin, in one transaction with the claim that a first admin
+    /// exists (so it happens once per table) and the audit entry that says who did it
+    /// and why.
     pub async fn appoint_first_admin(
         &self,
         account_id: &AccountId,
-        audit: &AuditEntry,
+        operator: &str,
+        reason: &str,
         now: OffsetDateTime,
     ) -> Result<FirstAdminOutcome, StoreError> {
-        let claim = super::to_item(
+        let account = self.get_account(account_id).await?;
+        let Some(plan) = decide::staff::appoint_first_admin(operator, reason, account, now) else {
+            return Ok(FirstAdminOutcome::NotAppointable);
+        };
+        let claim = to_item(
             &FirstAdminClaim {
                 account_id: account_id.to_string(),
-                audit_entry_id: audit.id.to_string(),
-                created_at: rfc3339::format(now),
+                audit_entry_id: plan.audit.id.to_string(),
+                created_at: Timestamp::at(now),
             },
             keys::first_admin(),
         );
-        let admin = AttributeValue::S(Role::Admin.as_str().to_owned());
-        let appoint = update(
-            &self.table,
-            key_item(&keys::account(account_id)),
-            "SET #roles = list_append(#roles, :admin_list), updated_at = :now",
-            Condition::new("attribute_exists(pk)")
-                .and("NOT contains(#roles, :admin)")
-                .name("#roles", "roles")
-                .value(":admin", admin.clone())
-                .value(":admin_list", AttributeValue::L(vec![admin]))
-                .value(":now", s(rfc3339::format(now))),
-        );
         let result = Transaction::new()
             .part(FirstAdmin::Claim, put_new(&self.table, claim))
-            .part(FirstAdmin::Account, appoint)
-            .part(FirstAdmin::Audit, audit.put(&self.table))
+            .part(
+                FirstAdmin::Account,
+                account_part(&self.table, &plan.write, now),
+            )
+            .part(FirstAdmin::Audit, audit_put(&self.table, &plan.audit))
             .commit(self)
             .await;
         match result {
-            Ok(()) => Ok(FirstAdminOutcome::Appointed),
+            Ok(()) => Ok(FirstAdminOutcome::Appointed {
+                audit_entry_id: plan.audit.id,
+            }),
             Err(error) if error.refused(FirstAdmin::Claim) => {
                 let claim: FirstAdminClaim = self
                     .get_as(keys::first_admin())
@@ -459,6 +259,7 @@ impl Store {
                     at: claim.created_at,
                 })
             }
+            // Made an admin (or gone) since it was read.
             Err(error) if error.refused(FirstAdmin::Account) => {
                 Ok(FirstAdminOutcome::NotAppointable)
             }
@@ -473,5 +274,5 @@ impl Store {
 struct FirstAdminClaim {
     account_id: String,
     audit_entry_id: String,
-    created_at: String,
+    created_at: Timestamp,
 }

@@ -1,17 +1,18 @@
 //! Reading threads, messages, revisions and their authors: public, so every read here
 //! serves many readers (and a CDN in front of them).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
-use super::{Item, Store, StoreError, from_item, key_item, keys, s};
+use super::{Failure, Item, Projection, Store, StoreError, from_item, keys, s};
+use crate::domain::Timestamp;
 use crate::domain::{
     AccountId, AccountStatus, Author, Message, MessageId, Revision, Role, SessionId, Thread,
     ThreadId, Viewer,
 };
-use crate::gate::{Caller, Refusal, Standing};
+use crate::gate::{Gate, GatedAccount, Refusal};
 
 /// A thread's first page, or a later one.
 pub struct MessagePage {
@@ -28,9 +29,6 @@ pub struct ThreadPage {
     /// The list position of the last thread, if there may be more.
     pub next: Option<String>,
 }
-
-/// The roles shown next to a name.
-const BADGES: &[Role] = &[Role::Consultant, Role::Mentor];
 
 impl Store {
     pub async fn thread(&self, thread_id: &ThreadId) -> Result<Option<Thread>, StoreError> {
@@ -178,25 +176,23 @@ impl Store {
     pub async fn authors(
         &self,
         ids: impl IntoIterator<Item = &AccountId>,
-        viewer: Option<&Caller>,
+        viewer: Option<&Gate>,
         now: OffsetDateTime,
-    ) -> Result<Result<(HashMap<AccountId, Author>, Option<Viewer>), Refusal>, StoreError> {
-        let mut ids: BTreeSet<&AccountId> = ids.into_iter().collect();
-        if let Some(viewer) = viewer {
-            ids.insert(&viewer.account_id);
-        }
-        let keys = ids.iter().map(|id| key_item(&keys::account(id))).collect();
+    ) -> Result<(HashMap<AccountId, Author>, Option<Viewer>), Failure<Refusal>> {
+        let keys: Vec<keys::Key> = ids
+            .into_iter()
+            .map(keys::account)
+            .chain(viewer.map(|v| keys::account(&v.account_id)))
+            .collect();
         let mut rows = HashMap::new();
-        for item in self.batch_get(keys, ACCOUNT_ROW_ATTRIBUTES, false).await? {
+        for item in self.batch_get(keys, Some(&ACCOUNT_ROW), false).await? {
             let row: AccountRow = from_item(item)?;
             rows.insert(row.id.clone(), row);
         }
         let mut seen_by = None;
         if let Some(viewer) = viewer {
             let row = rows.get(&viewer.account_id);
-            if let Err(refusal) = viewer.admit(row, now) {
-                return Ok(Err(refusal));
-            }
+            viewer.admit(row, now).map_err(Failure::Refused)?;
             seen_by = row.map(AccountRow::viewer);
         }
         let authors = rows
@@ -206,98 +202,50 @@ impl Store {
                 (author.id.clone(), author)
             })
             .collect();
-        Ok(Ok((authors, seen_by)))
+        Ok((authors, seen_by))
     }
 
     /// A message, and the viewer judged by the gate, in one read.
     pub async fn message_for(
         &self,
         message_id: &MessageId,
-        viewer: Option<&Caller>,
+        viewer: Option<&Gate>,
         now: OffsetDateTime,
-    ) -> Result<Result<(Option<Message>, Option<Viewer>), Refusal>, StoreError> {
+    ) -> Result<(Option<Message>, Option<Viewer>), Failure<Refusal>> {
         let Some(viewer) = viewer else {
-            return Ok(Ok((self.message(message_id).await?, None)));
+            return Ok((self.message(message_id).await?, None));
         };
         let message_key = keys::message(message_id);
         let items = self
             .batch_get(
-                vec![
-                    key_item(&message_key),
-                    key_item(&keys::account(&viewer.account_id)),
-                ],
-                "",
+                [message_key.clone(), keys::account(&viewer.account_id)],
+                None,
                 true,
             )
             .await?;
         let mut message = None;
         let mut account: Option<crate::domain::Account> = None;
         for item in items {
-            if item.get("pk") == Some(&AttributeValue::S(message_key.pk.clone())) {
+            if keys::key_of(&item).as_ref() == Some(&message_key) {
                 message = Some(from_item(item)?);
             } else {
                 account = Some(from_item(item)?);
             }
         }
-        Ok(viewer.admit(account.as_ref(), now).map(|()| {
-            let seen_by = account.map(|a| Viewer {
-                moderator: a.has_role(Role::Moderator),
-                account_id: a.id,
-            });
-            (message, seen_by)
-        }))
-    }
-
-    /// The items at `keys` (any order), every key asked again until DynamoDB has
-    /// answered it; `projection` empty for whole items.
-    pub(crate) async fn batch_get(
-        &self,
-        mut pending: Vec<Item>,
-        projection: &str,
-        consistent: bool,
-    ) -> Result<Vec<Item>, StoreError> {
-        let mut found = Vec::new();
-        // BatchGetItem takes at most 100 keys; a page of a list has at most 100 authors.
-        while !pending.is_empty() {
-            let batch: Vec<Item> = pending.drain(..pending.len().min(100)).collect();
-            let mut request = KeysAndAttributes::builder()
-                .set_keys(Some(batch))
-                .consistent_read(consistent);
-            if !projection.is_empty() {
-                request = request
-                    .projection_expression(projection)
-                    .expression_attribute_names("#roles", "roles")
-                    .expression_attribute_names("#status", "status");
-            }
-            let output = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request.build().expect("keys"))
-                .send()
-                .await
-                .map_err(StoreError::backend)?;
-            found.extend(
-                output
-                    .responses
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default(),
-            );
-            // Keys DynamoDB did not get to this time: ask again.
-            if let Some(unprocessed) = output
-                .unprocessed_keys
-                .and_then(|mut u| u.remove(&self.table))
-            {
-                pending.extend(unprocessed.keys().iter().cloned());
-            }
-        }
-        Ok(found)
+        viewer
+            .admit(account.as_ref(), now)
+            .map_err(Failure::Refused)?;
+        let seen_by = account.map(|a| Viewer::new(a.id, &a.roles));
+        Ok((message, seen_by))
     }
 }
 
 /// What a list needs of an account: the name and badges it shows, and what the gate
 /// reads when the account is the viewer's.
-const ACCOUNT_ROW_ATTRIBUTES: &str = "id, display_name, #roles, #status, blocked_until, token_generation, ended_sessions, accepted_terms_version";
+const ACCOUNT_ROW: Projection = Projection {
+    expression: "id, display_name, #roles, #status, blocked_until, token_generation, ended_sessions, accepted_terms_version",
+    names: &[("#roles", "roles"), ("#status", "status")],
+};
 
 #[derive(serde::Deserialize)]
 struct AccountRow {
@@ -307,7 +255,7 @@ struct AccountRow {
     roles: Vec<Role>,
     status: AccountStatus,
     #[serde(default)]
-    blocked_until: Option<String>,
+    blocked_until: Option<Timestamp>,
     token_generation: u64,
     #[serde(default)]
     ended_sessions: BTreeMap<SessionId, i64>,
@@ -317,26 +265,15 @@ struct AccountRow {
 
 impl AccountRow {
     fn viewer(&self) -> Viewer {
-        Viewer {
-            account_id: self.id.clone(),
-            moderator: self.roles.contains(&Role::Moderator),
-        }
+        Viewer::new(self.id.clone(), &self.roles)
     }
 
     fn author(self) -> Author {
-        Author {
-            id: self.id,
-            display_name: self.display_name,
-            badges: self
-                .roles
-                .into_iter()
-                .filter(|r| BADGES.contains(r))
-                .collect(),
-        }
+        Author::new(self.id, self.display_name, self.roles)
     }
 }
 
-impl Standing for AccountRow {
+impl GatedAccount for AccountRow {
     fn account_id(&self) -> &AccountId {
         &self.id
     }
@@ -347,7 +284,7 @@ impl Standing for AccountRow {
         self.ended_sessions.contains_key(session)
     }
     fn active(&self, now: OffsetDateTime) -> bool {
-        crate::domain::standing_of(self.status, self.blocked_until.as_deref(), now)
+        crate::domain::standing_of(self.status, self.blocked_until, now)
             == crate::domain::Standing::Active
     }
     fn has_role(&self, role: Role) -> bool {

@@ -1,78 +1,28 @@
 //! Tariffs, purchases, and the ways a balance changes: a paid Checkout Session and an
 //! admin's grant (each one ledger transaction, see [`super::ledger`]); spending for a
-//! purpose lives with what it pays for.
+//! purpose lives with what it pays for. What each writes is decided in
+//! [`crate::domain::decide::credits`].
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use time::OffsetDateTime;
 
-use super::expr::Condition;
-use super::ledger::{BalanceChange, BalanceOutcome, EntryWrite};
-use super::transaction::{Transaction, TransactionError, check, put_if, put_new, update};
+use super::account_writes::account_part;
+use super::audit::audit_put;
+use super::expr::{Condition, WithPlaceholders};
+use super::retry::{Attempt, retrying};
+use super::transaction::{Transaction, TransactionError, put_new, update};
 use super::{
-    AuditEntry, IdempotentRequest, Item, Remembered, Store, StoreError, StoredAnswer,
-    condition_failed, done_unless_failed, from_item, indexed, key_item, keys, n, s, to_item,
+    Failure, Item, Remembered, Store, StoreError, condition_failed, done_unless_failed, from_item,
+    indexed, key_item, keys, n, s, to_item, value,
 };
-use crate::clock::rfc3339;
-use crate::domain::{
-    Account, AccountId, LedgerEntry, LedgerKind, LedgerLine, Purchase, PurchaseStatus, Tariff,
+use crate::domain::decide::Seen;
+use crate::domain::decide::credits::{
+    self, BalanceRefusal, CheckoutPayment, CheckoutRefusal, CheckoutSettlement, GrantPlan,
+    GrantRefusal, GrantState, Knowing, PurchaseStep, TariffInput, TariffPlan,
 };
-use crate::gate::{Caller, Refusal};
-
-pub enum CheckoutSettlement {
-    Credited(LedgerEntry),
-    AlreadySettled,
-    UnknownSession,
-    /// The payment names a purchase of ours but not what it recorded: these fields
-    /// differ. Nothing was written.
-    Mismatch(Vec<&'static str>),
-}
-
-/// What a verified payment event says was paid for one Checkout Session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CheckoutPayment {
-    pub checkout_session_id: String,
-    pub account_id: AccountId,
-    pub credits: i64,
-    pub amount_minor: i64,
-    /// Upper case, as purchases store it.
-    pub currency: String,
-}
-
-impl CheckoutPayment {
-    /// The fields in which this payment differs from `purchase`.
-    fn differences(&self, purchase: &Purchase) -> Vec<&'static str> {
-        [
-            ("account_id", purchase.account_id == self.account_id),
-            ("credits", purchase.credits == self.credits),
-            ("amount", purchase.price.amount_minor == self.amount_minor),
-            ("currency", purchase.price.currency == self.currency),
-        ]
-        .into_iter()
-        .filter(|(_, same)| !same)
-        .map(|(field, _)| field)
-        .collect()
-    }
-}
-
-#[derive(Debug)]
-pub enum GrantOutcome {
-    Granted(LedgerLine),
-    /// The gate refused the admin.
-    Refused(Refusal),
-    NoSuchAccount,
-    /// An admin asked to grant to their own account: refused (separation of duties).
-    OwnAccount,
-    /// The idempotency key was used before: its first answer is to be replayed.
-    KeyUsed,
-}
-
-/// Credits an admin gives an account, and why.
-#[derive(Debug, Clone, Copy)]
-pub struct CreditGrant<'a> {
-    pub target: &'a AccountId,
-    pub credits: i64,
-    pub reason: &'a str,
-}
+use crate::domain::idempotency::{IdempotentRequest, StoredAnswer};
+use crate::domain::{Account, AccountId, LedgerLine, Purchase, Tariff};
+use crate::gate::{Gate, Refusal};
 
 /// How a grant under an idempotency key renders the answer to remember.
 pub type GrantAnswer<'a> = Remembered<'a, dyn Fn(&LedgerLine) -> StoredAnswer + Sync + 'a>;
@@ -86,22 +36,15 @@ pub enum CheckoutRecorded {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum TariffChange {
-    Tariff,
-    Audit,
-    Admin,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
 enum Settlement {
     Purchase,
+    Balance,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum GrantPart {
     Idempotency,
-    Admin,
-    Audit,
+    Other,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -123,46 +66,39 @@ impl Store {
         Ok(tariffs)
     }
 
-    /// Creates or replaces a tariff, with its audit entry, in one transaction that also
-    /// requires the gate to admit `admin` (its condition carries the role).
+    /// Creates or replaces a tariff ([`credits::put_tariff`]), with its audit entry, in
+    /// one transaction that also requires the gate to admit `admin`.
     pub async fn put_tariff(
         &self,
-        admin: &Caller,
-        tariff: &Tariff,
-        audit: &AuditEntry,
+        admin: &Gate,
+        input: &TariffInput,
         now: OffsetDateTime,
-    ) -> Result<Result<(), Refusal>, StoreError> {
-        let result = Transaction::new()
-            .part(
-                TariffChange::Tariff,
-                put_if(&self.table, to_item(tariff, keys::tariff(&tariff.id)), None),
+    ) -> Result<Tariff, Failure<Refusal>> {
+        let plan = self
+            .commit_with_own_account(
+                admin,
+                |seen| credits::put_tariff(admin, seen, input, now),
+                |plan: &TariffPlan| {
+                    vec![
+                        super::transaction::put_if(
+                            &self.table,
+                            to_item(&plan.tariff, keys::tariff(plan.tariff.id.as_ref())),
+                            None,
+                        ),
+                        audit_put(&self.table, &plan.audit),
+                        account_part(&self.table, &plan.admin, now),
+                    ]
+                },
             )
-            .part(TariffChange::Audit, audit.put(&self.table))
-            .part(
-                TariffChange::Admin,
-                check(
-                    &self.table,
-                    key_item(&keys::account(&admin.account_id)),
-                    admin.condition(now),
-                ),
-            )
-            .commit_retrying_conflicts(self)
-            .await;
-        match result {
-            Ok(()) => Ok(Ok(())),
-            Err(error) if error.refused(TariffChange::Admin) => {
-                Ok(Err(self.explain_refusal(admin, now).await?))
-            }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!("tariff change: {other:?}"))),
-        }
+            .await?;
+        Ok(plan.tariff)
     }
 
     /// Writes the default tariffs where the catalogue has none of them yet (a new stack).
     pub async fn seed_catalog(&self, tariffs: &[Tariff]) -> Result<(), StoreError> {
         let items: Vec<Item> = tariffs
             .iter()
-            .map(|t| to_item(t, keys::tariff(&t.id)))
+            .map(|t| to_item(t, keys::tariff(t.id.as_ref())))
             .collect();
         for item in items {
             let result = self
@@ -182,6 +118,24 @@ impl Store {
         Ok(())
     }
 
+    /// The caller's account and a tariff, in one consistent read, and whether the caller
+    /// may check it out ([`credits::may_check_out`]).
+    pub async fn checkout_of(
+        &self,
+        caller: &Gate,
+        tariff_id: &str,
+        now: OffsetDateTime,
+    ) -> Result<(Account, Tariff), Failure<CheckoutRefusal>> {
+        let (account, tariff) = self
+            .get_two(keys::account(&caller.account_id), keys::tariff(tariff_id))
+            .await?;
+        let account: Option<Account> = account.map(from_item).transpose()?;
+        let tariff = tariff.map(from_item).transpose()?;
+        let tariff = credits::may_check_out(caller, account.as_ref(), tariff, now)
+            .map_err(Failure::Refused)?;
+        Ok((account.expect("admitted"), tariff))
+    }
+
     /// Records a pending purchase at the price it was made at (and, under an
     /// idempotency key, the answer to remember), in one transaction.
     pub async fn record_checkout(
@@ -192,29 +146,35 @@ impl Store {
     ) -> Result<CheckoutRecorded, StoreError> {
         let item = indexed(
             to_item(purchase, keys::checkout(&purchase.checkout_session_id)),
-            keys::purchase_index(&purchase.account_id, &purchase.created_at),
+            keys::purchase_index(&purchase.account_id, purchase.created_at),
         );
-        let mut transaction = Transaction::new();
-        if let Some((request, answer)) = remember {
-            transaction = transaction.part(
-                Checkout::Idempotency,
-                self.idempotency_record(request, answer, now),
-            );
-        }
-        let result = transaction
-            .part(Checkout::Purchase, put_new(&self.table, item))
-            .commit_retrying_conflicts(self)
-            .await;
-        match result {
-            Ok(()) => Ok(CheckoutRecorded::Recorded),
-            Err(error) if error.refused(Checkout::Idempotency) => Ok(CheckoutRecorded::KeyUsed),
-            // The same Checkout Session recorded before (Stripe answered a retry with it).
-            Err(TransactionError::Refused(_)) => Ok(CheckoutRecorded::Recorded),
-            Err(TransactionError::Conflict) => Err(StoreError::Unavailable(
-                "recording a checkout kept conflicting".into(),
-            )),
-            Err(TransactionError::Store(error)) => Err(error),
-        }
+        let (item, remember) = (&item, &remember);
+        let result = retrying(move |_| async move {
+            let mut transaction = Transaction::new();
+            if let Some((request, answer)) = remember {
+                transaction = transaction.part(
+                    Checkout::Idempotency,
+                    self.idempotency_record(request, answer.clone(), now),
+                );
+            }
+            match transaction
+                .part(Checkout::Purchase, put_new(&self.table, item.clone()))
+                .commit(self)
+                .await
+            {
+                Ok(()) => Ok(CheckoutRecorded::Recorded),
+                Err(error) if error.refused(Checkout::Idempotency) => Ok(CheckoutRecorded::KeyUsed),
+                // The same Checkout Session recorded before (Stripe answered a retry
+                // with it).
+                Err(TransactionError::Refused(_)) => Ok(CheckoutRecorded::Recorded),
+                Err(error) => Err(Attempt::<()>::from(error)),
+            }
+        })
+        .await;
+        result.map_err(|failure| match failure {
+            Failure::Store(error) => error,
+            Failure::Refused(()) => unreachable!("recording is never refused"),
+        })
     }
 
     pub async fn get_checkout(
@@ -224,23 +184,22 @@ impl Store {
         self.get_as(keys::checkout(checkout_session_id)).await
     }
 
-    /// Marks a pending purchase failed (expired, async payment failed). A paid one stays paid.
+    /// Marks a pending purchase failed (expired, async payment failed;
+    /// [`credits::fail_checkout`]); a refused step changes nothing.
     pub async fn fail_checkout(
         &self,
         checkout_session_id: &str,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        let step = credits::fail_checkout(now);
         let result = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_item(&keys::checkout(checkout_session_id))))
-            .update_expression("SET #status = :failed, settled_at = :now")
-            .condition_expression("#status = :pending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":failed", s("failed"))
-            .expression_attribute_values(":pending", s("pending"))
-            .expression_attribute_values(":now", s(rfc3339::format(now)))
+            .update_expression("SET #status = :to, settled_at = :at")
+            .condition_expression(purchase_step_condition(&step, None).text())
+            .placeholders(&purchase_step_condition(&step, None).placeholders)
             .send()
             .await;
         done_unless_failed(result)
@@ -248,167 +207,156 @@ impl Store {
 
     /// Credits a paid Checkout Session exactly once: the purchase turns paid in the same
     /// transaction as the balance change and its ledger entry (one request), on
-    /// condition that the payment is for the purchase's account, credits, amount and
-    /// currency. A refused purchase condition is explained by reading the purchase: a
-    /// payment that does not match it is a [`CheckoutSettlement::Mismatch`], never
-    /// taken for a duplicate.
+    /// condition that it is unpaid and that the payment is for its account, credits,
+    /// amount and currency. A refused purchase is explained by reading it
+    /// ([`credits::unsettled`]).
     pub async fn credit_checkout(
         &self,
         payment: &CheckoutPayment,
         now: OffsetDateTime,
     ) -> Result<CheckoutSettlement, StoreError> {
-        let session = &payment.checkout_session_id;
-        let mark_paid = update(
-            &self.table,
-            key_item(&keys::checkout(session)),
-            "SET #status = :paid, settled_at = :now",
-            Condition::new("attribute_exists(pk)")
-                .and("#status <> :paid")
-                .and("account_id = :account")
-                .and("credits = :credits")
-                .and("price.amount_minor = :amount")
-                .and("price.currency = :currency")
-                .name("#status", "status")
-                .value(":paid", s("paid"))
-                .value(":now", s(rfc3339::format(now)))
-                .value(":account", s(payment.account_id.as_str()))
-                .value(":credits", n(payment.credits))
-                .value(":amount", n(payment.amount_minor))
-                .value(":currency", s(&payment.currency)),
-        );
-        let change = BalanceChange {
-            account_id: payment.account_id.clone(),
-            delta: payment.credits,
-            kind: LedgerKind::Purchase,
-            reference: session.clone(),
-            reason: None,
-            gate: None,
-            with: vec![(Settlement::Purchase, mark_paid)],
-            with_entry: None,
-        };
-        let refused = match self.change_balance(change, None, now).await? {
-            BalanceOutcome::Applied { entry, .. } => {
-                return Ok(CheckoutSettlement::Credited(entry));
-            }
-            BalanceOutcome::PartRefused(Settlement::Purchase) | BalanceOutcome::NoAccount => {
-                self.get_checkout(session).await?
-            }
-            BalanceOutcome::Refused(_) | BalanceOutcome::Insufficient { .. } => {
-                return Err(StoreError::Corrupt(
-                    "a credit cannot be refused for lack of balance".into(),
-                ));
-            }
-        };
-        Ok(match refused {
-            None => CheckoutSettlement::UnknownSession,
-            Some(purchase) => {
-                let differences = payment.differences(&purchase);
-                if !differences.is_empty() {
-                    CheckoutSettlement::Mismatch(differences)
-                } else if purchase.status == PurchaseStatus::Paid {
-                    CheckoutSettlement::AlreadySettled
-                } else {
-                    // The purchase matches and is unpaid, so its account is gone.
-                    CheckoutSettlement::UnknownSession
+        let change = &payment.credit();
+        let credited = retrying(move |attempt| async move {
+            let seen = match attempt {
+                0 => Seen::Unread,
+                _ => Seen::Read(self.get_account(&payment.account_id).await?),
+            };
+            let plan = credits::change_balance(change, seen, None, Knowing::Blind, now)
+                .map_err(Attempt::Refused)?;
+            let [balance, entry] = self.ledger_parts(&plan, now);
+            let result = Transaction::new()
+                .part(Settlement::Purchase, self.mark_paid(payment, now))
+                .part(Settlement::Balance, balance)
+                .part(Settlement::Balance, entry)
+                .commit(self)
+                .await;
+            match result {
+                Ok(()) => Ok(plan.entry),
+                Err(error) if error.refused(Settlement::Purchase) => {
+                    Err(Attempt::Refused(BalanceRefusal::NoAccount))
                 }
+                Err(error) => Err(error.into()),
             }
         })
+        .await;
+        match credited {
+            Ok(entry) => Ok(CheckoutSettlement::Credited(entry)),
+            // The purchase is not an unpaid one of this payment, or its account is gone.
+            Err(Failure::Refused(_)) => {
+                let purchase = self.get_checkout(&payment.checkout_session_id).await?;
+                Ok(credits::unsettled(payment, purchase.as_ref()))
+            }
+            Err(Failure::Store(error)) => Err(error),
+        }
     }
 
-    /// An admin's grant of credits (the Terms' "special conditions"), audited. The
-    /// admin and the target are read together first: the gate judges the admin before
-    /// anything is said about the target, and the answer shows the exact balance the
-    /// grant left. The write is conditioned on the admin still passing the gate and on
-    /// the target's ledger not having moved.
+    /// The purchase turns paid ([`credits::settle_checkout`]), on condition that it is
+    /// what `payment` paid for.
+    fn mark_paid(
+        &self,
+        payment: &CheckoutPayment,
+        now: OffsetDateTime,
+    ) -> aws_sdk_dynamodb::types::TransactWriteItem {
+        let step = credits::settle_checkout(now);
+        update(
+            &self.table,
+            key_item(&keys::checkout(&payment.checkout_session_id)),
+            "SET #status = :to, settled_at = :at",
+            purchase_step_condition(&step, Some(payment)),
+        )
+    }
+
+    /// An admin's grant of credits ([`credits::grant_credits`]), audited. The admin and
+    /// the target are read together first: the gate judges the admin before anything is
+    /// said about the target, and the answer shows the exact balance the grant left.
+    /// The write is conditioned on the admin still passing the gate and on the target's
+    /// ledger not having moved.
     pub async fn grant_credits(
         &self,
-        admin: &Caller,
-        grant: &CreditGrant<'_>,
-        audit: &AuditEntry,
+        admin: &Gate,
+        target: &AccountId,
+        amount: i64,
+        reason: &str,
         remember: Option<&GrantAnswer<'_>>,
         now: OffsetDateTime,
-    ) -> Result<GrantOutcome, StoreError> {
-        let CreditGrant {
-            target,
-            credits,
-            reason,
-        } = *grant;
-        if *target == admin.account_id {
-            let account = self.get_account(target).await?;
-            return Ok(match admin.admit(account.as_ref(), now) {
-                Err(refusal) => GrantOutcome::Refused(refusal),
-                Ok(()) => GrantOutcome::OwnAccount,
-            });
-        }
-        let (admin_account, target_account) = self.two_accounts(&admin.account_id, target).await?;
-        if let Err(refusal) = admin.admit(admin_account.as_ref(), now) {
-            return Ok(GrantOutcome::Refused(refusal));
-        }
-        let Some(target_account) = target_account else {
-            return Ok(GrantOutcome::NoSuchAccount);
-        };
-        let record = |entry: &LedgerEntry, balance_after: Option<i64>| {
-            let r = remember.expect("only with a key");
-            let line = LedgerLine {
-                entry: entry.clone(),
-                balance_after: balance_after.unwrap_or_default(),
+    ) -> Result<GrantPlan, Failure<GrantRefusal>> {
+        retrying(move |_| async move {
+            let state = if *target == admin.account_id {
+                let account = self.get_account(target).await?;
+                GrantState {
+                    admin: account.clone(),
+                    target: account,
+                }
+            } else {
+                let (admin_item, target_item) = self
+                    .get_two(keys::account(&admin.account_id), keys::account(target))
+                    .await?;
+                GrantState {
+                    admin: admin_item.map(from_item).transpose()?,
+                    target: target_item.map(from_item).transpose()?,
+                }
             };
-            self.idempotency_record(r.request, (r.answer)(&line), now)
-        };
-        let change = BalanceChange {
-            account_id: target.clone(),
-            delta: credits,
-            kind: LedgerKind::Grant,
-            reference: audit.id.to_string(),
-            reason: Some(reason.to_owned()),
-            gate: None,
-            with: vec![
-                (
-                    GrantPart::Admin,
-                    check(
-                        &self.table,
-                        key_item(&keys::account(&admin.account_id)),
-                        admin.condition(now),
-                    ),
-                ),
-                (GrantPart::Audit, audit.put(&self.table)),
-            ],
-            with_entry: remember.map(|_| (GrantPart::Idempotency, &record as &EntryWrite)),
-        };
-        match self
-            .change_balance(change, Some(target_account), now)
-            .await?
-        {
-            BalanceOutcome::Applied {
-                entry,
-                balance_after: Some(balance_after),
-            } => Ok(GrantOutcome::Granted(LedgerLine {
-                entry,
-                balance_after,
-            })),
-            BalanceOutcome::PartRefused(GrantPart::Idempotency) => Ok(GrantOutcome::KeyUsed),
-            BalanceOutcome::PartRefused(GrantPart::Admin) => Ok(GrantOutcome::Refused(
-                self.explain_refusal(admin, now).await?,
-            )),
-            BalanceOutcome::NoAccount => Ok(GrantOutcome::NoSuchAccount),
-            other => Err(StoreError::Backend(format!(
-                "a grant was refused: {other:?}"
-            ))),
-        }
+            let plan = credits::grant_credits(admin, state, target, amount, reason, now)
+                .map_err(Attempt::Refused)?;
+            let mut transaction = Transaction::new();
+            if let Some(remember) = remember {
+                let line = LedgerLine {
+                    entry: plan.ledger.entry.clone(),
+                    balance_after: plan.ledger.balance_after.unwrap_or_default(),
+                };
+                transaction = transaction.part(
+                    GrantPart::Idempotency,
+                    self.idempotency_record(remember.request, (remember.answer)(&line), now),
+                );
+            }
+            let result = transaction
+                .parts(
+                    self.ledger_parts(&plan.ledger, now)
+                        .map(|part| (GrantPart::Other, part)),
+                )
+                .part(
+                    GrantPart::Other,
+                    account_part(&self.table, &plan.admin, now),
+                )
+                .part(GrantPart::Other, audit_put(&self.table, &plan.audit))
+                .commit(self)
+                .await;
+            match result {
+                Ok(()) => Ok(plan),
+                Err(error) if error.refused(GrantPart::Idempotency) => {
+                    Err(Attempt::Refused(GrantRefusal::KeyUsed))
+                }
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
     }
+}
 
-    /// Two accounts in one consistent read.
-    async fn two_accounts(
-        &self,
-        first: &AccountId,
-        second: &AccountId,
-    ) -> Result<(Option<Account>, Option<Account>), StoreError> {
-        let (first, second) = self
-            .get_two(keys::account(first), keys::account(second))
-            .await?;
-        Ok((
-            first.map(from_item).transpose()?,
-            second.map(from_item).transpose()?,
-        ))
+/// The condition of a purchase's step (it exists and is in one of the step's `from`
+/// statuses; when `paid_by` is given, the purchase is what that payment paid for), with
+/// the step's new status and time.
+fn purchase_step_condition(step: &PurchaseStep, paid_by: Option<&CheckoutPayment>) -> Condition {
+    let mut condition = Condition::new("attribute_exists(pk)")
+        .name("#status", "status")
+        .value(":to", value(&step.to))
+        .value(":at", s(step.at));
+    let mut alternatives = Vec::new();
+    for (i, status) in step.from.iter().enumerate() {
+        alternatives.push(format!("#status = :from{i}"));
+        condition = condition.value(&format!(":from{i}"), value(status));
+    }
+    condition = condition.and(alternatives.join(" OR "));
+    match paid_by {
+        None => condition,
+        Some(payment) => condition
+            .and("account_id = :account")
+            .and("credits = :credits")
+            .and("price.amount_minor = :amount")
+            .and("price.currency = :currency")
+            .value(":account", s(payment.account_id.as_str()))
+            .value(":credits", n(payment.credits))
+            .value(":amount", n(payment.amount_minor))
+            .value(":currency", s(&payment.currency)),
     }
 }

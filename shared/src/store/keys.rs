@@ -1,12 +1,14 @@
 //! Every partition, sort and index key of the single table, and every S3 object key, is
 //! built here and only here. Nothing outside this module writes a key string.
 
+use super::ownership::ItemKind;
 use crate::domain::{
-    AccountId, AuditEntryId, MessageId, PrivacyRequestId, SessionId, ThreadId, UploadId,
+    AccountId, AuditEntryId, Email, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp,
+    UploadId,
 };
 
 /// The primary key of an item.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Key {
     pub pk: String,
     pub sk: String,
@@ -32,20 +34,35 @@ fn account_partition(account_id: &AccountId) -> String {
     format!("{ACCOUNT_PREFIX}{account_id}")
 }
 
+/// The sort key of an account item (and the head of its partition key).
+pub const ACCOUNT_SK: &str = "ACCOUNT";
+
 pub fn account(account_id: &AccountId) -> Key {
-    key(account_partition(account_id), "ACCOUNT")
+    key(account_partition(account_id), ACCOUNT_SK)
 }
 
 /// The key of an account no one has: the id of the Unix epoch with no randomness, which
 /// no ULID made now can be. A login to an unknown e-mail reads and conditionally
 /// updates it, so it makes the same requests as a login to a real account.
 pub fn no_account() -> Key {
-    key(format!("{ACCOUNT_PREFIX}{}", "0".repeat(26)), "ACCOUNT")
+    account(&no_account_id())
 }
 
+/// The id of [`no_account`].
+pub fn no_account_id() -> AccountId {
+    AccountId::parse(&"0".repeat(26)).expect("the id of the Unix epoch")
+}
+
+const EMAIL_CLAIM_PREFIX: &str = "EMAIL#";
+
 /// The claim that makes an e-mail address unique.
-pub fn email_claim(normalized_email: &str) -> Key {
-    key(format!("EMAIL#{normalized_email}"), "EMAIL")
+pub fn email_claim(email: &Email) -> Key {
+    key(format!("{EMAIL_CLAIM_PREFIX}{email}"), "EMAIL")
+}
+
+/// The address an e-mail claim's partition key names.
+pub fn email_of_claim(pk: &str) -> Option<&str> {
+    pk.strip_prefix(EMAIL_CLAIM_PREFIX)
 }
 
 pub const SESSION_PREFIX: &str = "SESSION#";
@@ -66,7 +83,7 @@ pub fn refresh_token(digest_hex: &str) -> Key {
 pub const REFRESH_INDEX_PREFIX: &str = "REFRESH#";
 
 /// Where an account finds its refresh tokens (their own key is the token's hash).
-pub fn refresh_token_index(account_id: &AccountId, created_at: &str) -> IndexKey {
+pub fn refresh_token_index(account_id: &AccountId, created_at: Timestamp) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
         gsi1sk: format!("{REFRESH_INDEX_PREFIX}{created_at}"),
@@ -97,7 +114,7 @@ pub fn checkout(checkout_session_id: &str) -> Key {
 pub const PURCHASE_INDEX_PREFIX: &str = "PURCHASE#";
 
 /// Where an account finds its purchases.
-pub fn purchase_index(account_id: &AccountId, created_at: &str) -> IndexKey {
+pub fn purchase_index(account_id: &AccountId, created_at: Timestamp) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
         gsi1sk: format!("{PURCHASE_INDEX_PREFIX}{created_at}"),
@@ -117,8 +134,14 @@ pub fn ledger_entry(account_id: &AccountId, entry_id: &str) -> Key {
 /// The audit log of moderation and admin actions, oldest first.
 pub const AUDIT: &str = "AUDIT";
 
-pub fn audit_entry(created_at: &str, entry_id: &AuditEntryId) -> Key {
-    key(AUDIT, format!("{created_at}#{entry_id}"))
+pub fn audit_entry(created_at: Timestamp, entry_id: &AuditEntryId) -> Key {
+    key(AUDIT, audit_position(created_at, entry_id))
+}
+
+/// Where an audit entry sorts: its sort key in the log, and (after the prefix) under the
+/// account it is about; a page of the log continues from it.
+pub fn audit_position(created_at: Timestamp, entry_id: &AuditEntryId) -> String {
+    format!("{created_at}#{entry_id}")
 }
 
 pub const AUDIT_INDEX_PREFIX: &str = "AUDIT#";
@@ -126,12 +149,15 @@ pub const AUDIT_INDEX_PREFIX: &str = "AUDIT#";
 /// Where the audit entries about one account are found (its moderators' history of it).
 pub fn audit_by_target_index(
     account_id: &AccountId,
-    created_at: &str,
+    created_at: Timestamp,
     entry_id: &AuditEntryId,
 ) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
-        gsi1sk: format!("{AUDIT_INDEX_PREFIX}{created_at}#{entry_id}"),
+        gsi1sk: format!(
+            "{AUDIT_INDEX_PREFIX}{}",
+            audit_position(created_at, entry_id)
+        ),
     }
 }
 
@@ -182,7 +208,7 @@ pub fn thread_list_index(
     language: &str,
     shards: u32,
     thread_id: &ThreadId,
-    last_activity_at: &str,
+    last_activity_at: Timestamp,
 ) -> IndexKey {
     IndexKey {
         gsi1pk: thread_list_partition(language, shard_of(thread_id, shards)),
@@ -191,7 +217,7 @@ pub fn thread_list_index(
 }
 
 /// Where a thread sorts in its language's list.
-pub fn thread_list_position(last_activity_at: &str, thread_id: &ThreadId) -> String {
+pub fn thread_list_position(last_activity_at: Timestamp, thread_id: &ThreadId) -> String {
     format!("{last_activity_at}#{thread_id}")
 }
 
@@ -285,13 +311,22 @@ pub const COMPLAINT_INDEX_PREFIX: &str = "COMPLAINT#";
 /// Where a reporter finds their complaints, newest last.
 pub fn complaint_by_reporter_index(
     reporter_id: &AccountId,
-    created_at: &str,
+    created_at: Timestamp,
     complaint_id: &str,
 ) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(reporter_id),
-        gsi1sk: format!("{COMPLAINT_INDEX_PREFIX}{created_at}#{complaint_id}"),
+        gsi1sk: format!(
+            "{COMPLAINT_INDEX_PREFIX}{}",
+            complaint_position(created_at, complaint_id)
+        ),
     }
+}
+
+/// Where a complaint sorts among its reporter's (after the index prefix); a page of them
+/// continues from it.
+pub fn complaint_position(created_at: Timestamp, complaint_id: &str) -> String {
+    format!("{created_at}#{complaint_id}")
 }
 
 /// A message's entry in the review queue.
@@ -307,7 +342,7 @@ pub const REVIEW_QUEUE: &str = "REVIEW_QUEUE";
 
 pub fn review_queue_index(
     open_complaints: u32,
-    first_complaint_at: &str,
+    first_complaint_at: Timestamp,
     message_id: &MessageId,
 ) -> IndexKey {
     IndexKey {
@@ -375,7 +410,7 @@ pub fn privacy_request_queue_partition(open: bool) -> String {
     )
 }
 
-pub fn privacy_request_queue(open: bool, due_at: &str, id: &PrivacyRequestId) -> IndexKey {
+pub fn privacy_request_queue(open: bool, due_at: Timestamp, id: &PrivacyRequestId) -> IndexKey {
     IndexKey {
         gsi1pk: privacy_request_queue_partition(open),
         gsi1sk: format!("{due_at}#{id}"),
@@ -416,6 +451,81 @@ pub fn outbox_email_index(account_id: &AccountId, id: &str) -> IndexKey {
     IndexKey {
         gsi1pk: account_partition(account_id),
         gsi1sk: format!("{OUTBOX_INDEX_PREFIX}{id}"),
+    }
+}
+
+/// The key of a stored item, as its attributes carry it.
+pub fn key_of(item: &super::Item) -> Option<Key> {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    match (item.get("pk"), item.get("sk")) {
+        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => Some(key(pk, sk)),
+        _ => None,
+    }
+}
+
+/// The kind of the item with these keys, if the ownership list names it.
+pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
+    let kind = match (pk.split_once('#').map_or(pk, |(head, _)| head), sk) {
+        (ACCOUNT_SK, ACCOUNT_SK) => ItemKind::Account,
+        (ACCOUNT_SK, sk) if sk.starts_with(SESSION_PREFIX) => ItemKind::SessionFamily,
+        (ACCOUNT_SK, sk) if sk.starts_with(LEDGER_PREFIX) => ItemKind::LedgerEntry,
+        (ACCOUNT_SK, sk) if sk.starts_with(THREAD_STARTED_PREFIX) => ItemKind::ThreadStarted,
+        (ACCOUNT_SK, sk) if sk.starts_with(TERMS_PREFIX) => ItemKind::TermsAcceptance,
+        (ACCOUNT_SK, sk) if sk.starts_with(CONSENT_PREFIX) => ItemKind::ConsentChange,
+        (ACCOUNT_SK, sk) if sk.starts_with(PRIVACY_REQUEST_PREFIX) => ItemKind::PrivacyRequest,
+        (ACCOUNT_SK, sk) if sk.starts_with(NOTIFICATION_PREFIX) => ItemKind::Notification,
+        ("BREACH", "BREACH") => ItemKind::BreachNotice,
+        ("OUTBOX", "OUTBOX") => ItemKind::OutboxEmail,
+        ("THREAD", THREAD_SK) => ItemKind::Thread,
+        ("THREAD", sk) if sk.starts_with(MESSAGE_PREFIX) => ItemKind::Message,
+        ("THREAD", sk) if sk.starts_with(REVISION_PREFIX) => ItemKind::Revision,
+        ("UPLOAD", "UPLOAD") => ItemKind::UploadClaim,
+        ("COMPLAINTS", sk) if sk.starts_with(ROUND_PREFIX) => ItemKind::Complaint,
+        ("COMPLAINTS", sk) if sk.starts_with(OUTCOME_PREFIX) => ItemKind::ComplaintOutcome,
+        ("QUEUE", "QUEUE") => ItemKind::QueueEntry,
+        ("IDEMPOTENCY", "IDEMPOTENCY") => ItemKind::IdempotencyRecord,
+        ("EMAIL", "EMAIL") => ItemKind::EmailClaim,
+        ("REFRESH", "REFRESH") => ItemKind::RefreshToken,
+        ("CHECKOUT", "CHECKOUT") => ItemKind::Purchase,
+        (CATALOG, sk) if sk.starts_with(TARIFF_PREFIX) => ItemKind::Tariff,
+        (CATALOG, FIRST_ADMIN) => ItemKind::FirstAdminClaim,
+        (AUDIT, _) => ItemKind::AuditEntry,
+        _ => return None,
+    };
+    Some(kind)
+}
+
+/// The kind of a stored item, by its keys.
+pub fn kind_of(item: &super::Item) -> Option<ItemKind> {
+    let key = key_of(item)?;
+    classify(&key.pk, &key.sk)
+}
+
+/// A new item the table's stream delivers that a stream consumer acts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamedItem {
+    /// An e-mail queued in the outbox, by its id.
+    OutboxEmail(String),
+    /// A breach notice to fan out, by its id.
+    BreachNotice(String),
+}
+
+/// What the item a stream record names by its keys is, for a stream consumer.
+pub fn streamed_item(keys: serde_dynamo::Item) -> Option<StreamedItem> {
+    #[derive(serde::Deserialize)]
+    struct TableKey {
+        pk: String,
+    }
+    let TableKey { pk } = serde_dynamo::from_item(keys).ok()?;
+    item_of_partition(&pk)
+}
+
+fn item_of_partition(pk: &str) -> Option<StreamedItem> {
+    if let Some(id) = pk.strip_prefix(OUTBOX_PREFIX) {
+        Some(StreamedItem::OutboxEmail(id.to_owned()))
+    } else {
+        pk.strip_prefix(BREACH_PREFIX)
+            .map(|id| StreamedItem::BreachNotice(id.to_owned()))
     }
 }
 

@@ -2,7 +2,9 @@
 //! expressions, not in read-then-write code; transactions name their parts
 //! ([`transaction`]) so a refusal becomes a named outcome.
 
+mod account_writes;
 mod accounts;
+pub(crate) mod admission;
 mod audit;
 mod conversation_reads;
 mod conversations;
@@ -18,33 +20,28 @@ mod moderation;
 mod outbox;
 pub mod ownership;
 mod privacy;
+pub(crate) mod retry;
 mod schema;
 mod sessions;
 pub(crate) mod transaction;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{AttributeValue, Get, TransactGetItem};
-use std::collections::HashMap;
+use aws_sdk_dynamodb::types::{AttributeValue, Get, KeysAndAttributes, TransactGetItem};
+use std::collections::{BTreeSet, HashMap};
 
-pub use accounts::{AccountChange, CreateAccountError, FirstAdminOutcome, ProfileChanges};
-pub use audit::AuditEntry;
+pub use accounts::FirstAdminOutcome;
 pub use conversation_reads::{MessagePage, ThreadPage};
-pub use conversations::{
-    EditOutcome, NewPost, NewThread, PostAnswer, PostContent, PostOutcome, Posted, UploadClaim,
-};
-pub use credits::{
-    CheckoutPayment, CheckoutRecorded, CheckoutSettlement, CreditGrant, GrantAnswer, GrantOutcome,
-};
-pub use erasure::{ErasureOutcome, ErasurePlan, FORMER_MEMBER, erased_email};
-pub use export::{EXPORT_FORMAT, EXPORT_FORMAT_VERSION, ExportContext, export_document};
-pub use idempotency::{IDEMPOTENCY_SECONDS, IdempotentRequest, Remembered, Replay, StoredAnswer};
+pub use conversations::{PostAnswer, UploadClaim};
+pub use credits::{CheckoutRecorded, GrantAnswer};
+pub use erasure::{AccountItems, ErasureOutcome};
+pub use export::export_document;
+pub use idempotency::Remembered;
+pub use keys::{StreamedItem, streamed_item};
 pub use ledger::LedgerCursor;
 pub use metering::{KeyAccess, Requests, count_requests};
-pub use moderation::{AccountAction, ActionTaken, ComplaintFiled, NewComplaint, ReviewItem};
-pub use outbox::{CLAIM_TIMEOUT_SECONDS, Delivery, QueueRefusal};
-pub use privacy::{RequestStep, RequestStepOutcome};
+pub use moderation::ReviewItem;
 pub use schema::ensure_table;
-pub use sessions::{RefreshRecord, RotateError, SessionFamily};
+pub use sessions::RotateError;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use keys::{IndexKey, Key};
@@ -61,6 +58,42 @@ pub enum StoreError {
     Unavailable(String),
     #[error("stored item does not parse: {0}")]
     Corrupt(String),
+}
+
+/// How an operation of the store ends when it does not do what was asked: the refusal
+/// its decision (or the gate) came to, or a failure of the store itself. Each operation
+/// names its refusal type; `crate::http::ApiError` maps every one, in one place.
+#[derive(Debug)]
+pub enum Failure<R> {
+    Refused(R),
+    Store(StoreError),
+}
+
+impl<R> From<StoreError> for Failure<R> {
+    fn from(error: StoreError) -> Self {
+        Self::Store(error)
+    }
+}
+
+impl<R: std::fmt::Debug> std::fmt::Display for Failure<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Refused(refusal) => write!(f, "refused: {refusal:?}"),
+            Self::Store(error) => error.fmt(f),
+        }
+    }
+}
+
+impl<R: std::fmt::Debug> std::error::Error for Failure<R> {}
+
+impl<R> Failure<R> {
+    /// The refusal, if it was one (tests).
+    pub fn refusal(self) -> Option<R> {
+        match self {
+            Self::Refused(refusal) => Some(refusal),
+            Self::Store(_) => None,
+        }
+    }
 }
 
 impl StoreError {
@@ -224,6 +257,89 @@ impl Store {
         }
     }
 
+    /// The items at `keys`, in any order, in as few `BatchGetItem` requests as there are
+    /// hundreds of distinct keys: a key named twice is asked once (DynamoDB refuses a
+    /// batch that names one key twice), and every key DynamoDB did not get to is asked
+    /// again until it has answered.
+    pub(crate) async fn batch_get(
+        &self,
+        keys: impl IntoIterator<Item = Key>,
+        projection: Option<&Projection>,
+        consistent: bool,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut pending: Vec<Item> = distinct(keys).iter().map(key_item).collect();
+        let mut found = Vec::new();
+        while !pending.is_empty() {
+            let batch: Vec<Item> = pending
+                .drain(..pending.len().min(BATCH_GET_LIMIT))
+                .collect();
+            let mut request = KeysAndAttributes::builder()
+                .set_keys(Some(batch))
+                .consistent_read(consistent);
+            if let Some(projection) = projection {
+                request = request.projection_expression(projection.expression);
+                for (placeholder, attribute) in projection.names {
+                    request = request.expression_attribute_names(*placeholder, *attribute);
+                }
+            }
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request.build().expect("keys"))
+                .send()
+                .await
+                .map_err(StoreError::backend)?;
+            found.extend(
+                output
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default(),
+            );
+            // Keys DynamoDB did not get to this time: ask again.
+            if let Some(unprocessed) = output
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+            {
+                pending.extend(unprocessed.keys().iter().cloned());
+            }
+        }
+        Ok(found)
+    }
+
+    /// One `UpdateItem` of the item at `key` on `condition` (which carries the
+    /// expression's placeholders too): the item as written, or `None` when the condition
+    /// refused it (nothing was written).
+    pub(crate) async fn update_returning<T: serde::de::DeserializeOwned>(
+        &self,
+        key: Key,
+        expression: &str,
+        condition: expr::Condition,
+    ) -> Result<Option<T>, StoreError> {
+        use expr::WithPlaceholders;
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key_item(&key)))
+            .update_expression(expression)
+            .condition_expression(condition.text())
+            .placeholders(&condition.placeholders)
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(output) => {
+                let item = output
+                    .attributes
+                    .ok_or_else(|| StoreError::Corrupt("an update returned nothing".into()))?;
+                Ok(Some(from_item(item)?))
+            }
+            Err(error) if condition_failed(&error) => Ok(None),
+            Err(error) => Err(StoreError::backend(error)),
+        }
+    }
+
     async fn get(&self, key: Key) -> Result<Option<Item>, StoreError> {
         let output = self
             .client
@@ -236,6 +352,23 @@ impl Store {
             .map_err(StoreError::backend)?;
         Ok(output.item)
     }
+}
+
+/// The most keys one `BatchGetItem` may name.
+const BATCH_GET_LIMIT: usize = 100;
+
+/// `keys` without repeats, compared by value.
+fn distinct(keys: impl IntoIterator<Item = Key>) -> Vec<Key> {
+    keys.into_iter()
+        .collect::<BTreeSet<Key>>()
+        .into_iter()
+        .collect()
+}
+
+/// Which attributes a batch read returns, and the attribute names its expression uses.
+pub(crate) struct Projection {
+    pub expression: &'static str,
+    pub names: &'static [(&'static str, &'static str)],
 }
 
 /// The key attributes of `key`, as a request names an item.
@@ -269,6 +402,11 @@ pub(crate) fn n(value: impl ToString) -> AttributeValue {
     AttributeValue::N(value.to_string())
 }
 
+/// A domain value (a status, a list, a record) as an attribute value.
+pub(crate) fn value(value: &impl serde::Serialize) -> AttributeValue {
+    serde_dynamo::to_attribute_value(value).expect("domain values serialise")
+}
+
 /// A single-item write whose refused condition means there was nothing to do.
 pub(crate) fn done_unless_failed<T, E>(
     result: Result<T, aws_sdk_dynamodb::error::SdkError<E, HttpResponse>>,
@@ -292,4 +430,24 @@ where
         .as_service_error()
         .and_then(|e| e.code())
         .is_some_and(|code| code == "ConditionalCheckFailedException")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_batch_names_each_key_once_however_often_it_is_asked_for() {
+        let ada = crate::domain::AccountId::new();
+        let bob = crate::domain::AccountId::new();
+        let asked = [
+            keys::account(&ada),
+            keys::account(&bob),
+            keys::account(&ada),
+            keys::account(&ada),
+        ];
+        let keys = distinct(asked);
+        assert_eq!(keys.len(), 2);
+        assert!(keys.contains(&keys::account(&ada)) && keys.contains(&keys::account(&bob)));
+    }
 }

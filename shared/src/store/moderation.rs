@@ -1,72 +1,32 @@
-//! Complaints, the review queue, moderators' decisions, account blocks and roles. Every
-//! staff action writes its audit entry in the transaction that makes it.
+//! Complaints, the review queue, moderators' decisions, account blocks and roles, as
+//! the store commits them: each write reads what its decision
+//! ([`crate::domain::decide`]) needs, and commits the plan in one transaction whose
+//! conditions are what was read. Every staff action writes its audit entry in the
+//! transaction that makes it.
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use time::OffsetDateTime;
 
+use super::account_writes::account_part;
+use super::audit::audit_put;
 use super::expr::Condition;
-use super::transaction::{Transaction, TransactionError, backoff, check, delete, put_new, update};
+use super::retry::{Attempt, retrying};
+use super::transaction::{Transaction, delete, put_new, update};
 use super::{
-    AuditEntry, Item, Store, StoreError, from_item, indexed, key_item, keys, n, s, to_item,
+    Failure, Item, Store, StoreError, from_item, indexed, key_item, keys, n, s, to_item, value,
 };
-use crate::clock::rfc3339;
 use crate::config::ModerationSettings;
-use crate::domain::{
-    Account, AccountId, Complaint, ComplaintOutcome, ComplaintReason, Message, MessageId,
-    MessageStatus, ModerationAction, ModerationNote, QueueEntry, Role, Viewer,
+use crate::domain::decide::complaints::{
+    ComplaintPlan, ComplaintRefusal, ComplaintState, NewComplaint, file_complaint,
 };
-use crate::gate::{Caller, Refusal};
-
-/// What a reporter sends.
-#[derive(Debug, Clone)]
-pub struct NewComplaint {
-    pub reason: ComplaintReason,
-    pub comment: Option<String>,
-}
-
-#[derive(Debug)]
-pub enum ComplaintFiled {
-    Filed {
-        complaint: Box<Complaint>,
-        /// This complaint was the one that hid the message.
-        hid_message: bool,
-    },
-    AlreadyOpen,
-    RateLimited {
-        retry_after_seconds: u32,
-    },
-    Refused(Refusal),
-    NoSuchMessage,
-}
-
-#[derive(Debug)]
-pub enum ActionTaken {
-    /// The message as decided, and how many open complaints the decision settled.
-    Done {
-        message: Box<Message>,
-        settled: u32,
-    },
-    Refused(Refusal),
-    NoSuchMessage,
-    /// The action does not apply to a message in this status (a removed message is
-    /// final; a visible one cannot be restored).
-    NotApplicable(MessageStatus),
-    /// Moderators do not decide about their own messages.
-    OwnMessage,
-}
-
-#[derive(Debug)]
-pub enum AccountAction {
-    Done(Box<Account>),
-    Refused(Refusal),
-    NoSuchAccount,
-    /// Staff cannot do this to their own account.
-    Own,
-    /// Moderators cannot block admins.
-    TargetIsAdmin,
-    /// Nothing to do (e.g. unblocking an account that is not blocked).
-    Unchanged(Box<Account>),
-}
+use crate::domain::decide::moderation::{ActionPlan, ActionRefusal, ActionState, act_on_message};
+use crate::domain::decide::staff::{self, AccountPlan, LOCAL_OPERATOR, StaffRefusal, StaffState};
+use crate::domain::{
+    Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, Message, MessageId,
+    ModerationAction, QueueEntry, Role, Timestamp,
+};
+use crate::gate::{Gate, Refusal};
+use crate::store::ownership::ItemKind;
 
 /// A page of the review queue, each entry with its message and its author.
 pub struct ReviewItem {
@@ -74,9 +34,6 @@ pub struct ReviewItem {
     pub message: Option<Message>,
     pub author: Option<Account>,
 }
-
-/// Retries of an optimistic write that lost a race.
-const MAX_ATTEMPTS: u32 = 50;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Filing {
@@ -104,322 +61,199 @@ enum Staff {
 }
 
 impl Store {
-    /// Files a complaint about a message the caller can see: one per reporter and open
-    /// round, within the reporter's hourly limit. Counting is exact under concurrency:
-    /// the message's counters are written on condition that they are what was read, so
-    /// of racing complaints one wins each count and the others count again; the one
-    /// that reaches the threshold hides the message, once.
+    /// Files a complaint about a message the caller can see ([`file_complaint`]).
+    /// Counting is exact under concurrency: the message's counters are written on
+    /// condition that they are what was read, so of racing complaints one wins each
+    /// count and the others count again; the one that reaches the threshold hides the
+    /// message, once.
     pub async fn file_complaint(
         &self,
-        caller: &Caller,
+        gate: &Gate,
         message_id: &MessageId,
         new: &NewComplaint,
         settings: &ModerationSettings,
         now: OffsetDateTime,
-    ) -> Result<ComplaintFiled, StoreError> {
-        for attempt in 0..MAX_ATTEMPTS {
-            let (message, account) = self
-                .message_and_account(message_id, &caller.account_id)
+    ) -> Result<ComplaintPlan, Failure<ComplaintRefusal>> {
+        retrying(move |_| async move {
+            let (message, reporter) = self
+                .message_and_account(message_id, &gate.account_id)
                 .await?;
-            if let Err(refusal) = caller.admit(account.as_ref(), now) {
-                return Ok(ComplaintFiled::Refused(refusal));
-            }
-            let account = account.expect("admitted");
-            let viewer = Viewer {
-                account_id: account.id.clone(),
-                moderator: account.has_role(Role::Moderator),
-            };
-            let Some(message) = message.filter(|m| m.visible_to(Some(&viewer))) else {
-                return Ok(ComplaintFiled::NoSuchMessage);
-            };
-            let window = rfc3339::format(now)[..13].to_owned(); // the hour: YYYY-MM-DDTHH
-            let filed_this_hour = match &account.complaint_window {
-                Some(w) if *w == window => account.complaints_in_window,
-                _ => 0,
-            };
-            if filed_this_hour >= settings.complaints_per_hour {
-                let next_hour = 3600 - (now.minute() as u32 * 60 + now.second() as u32);
-                return Ok(ComplaintFiled::RateLimited {
-                    retry_after_seconds: next_hour.max(1),
-                });
-            }
-            let counted = message.author_id != caller.account_id;
-            let open = message.open_complaints + 1;
-            let counted_total = message.counted_complaints + u32::from(counted);
-            let hides = counted
-                && message.status == MessageStatus::Visible
-                && counted_total == settings.hide_threshold;
-            let complaint = Complaint {
-                id: crate::ids::new_id(),
-                message_id: message.id.clone(),
-                thread_id: message.thread_id.clone(),
-                reporter_id: caller.account_id.clone(),
-                reason: new.reason,
-                comment: new.comment.clone(),
-                revision: message.revision,
-                reported_text: reported_text(&message),
-                round: message.complaint_round,
-                counted,
-                created_at: rfc3339::format(now),
-            };
+            let state = ComplaintState { message, reporter };
+            let plan = file_complaint(gate, state, new, settings, now).map_err(Attempt::Refused)?;
             let result = Transaction::new()
-                .part(Filing::Complaint, put_new(&self.table, complaint_item(&complaint)))
-                .part(Filing::Message, self.count_complaint(&message, open, counted_total, hides, now))
-                .part(Filing::Queue, self.enqueue(&message, open, &complaint))
+                .part(
+                    Filing::Complaint,
+                    put_new(&self.table, complaint_item(&plan.complaint)),
+                )
+                .part(Filing::Message, self.count_complaint(&plan))
+                .part(Filing::Queue, self.enqueue(&plan))
                 .part(
                     Filing::Reporter,
-                    update(
-                        &self.table,
-                        key_item(&keys::account(&caller.account_id)),
-                        "SET complaint_window = :window, complaints_in_window = :filed",
-                        caller
-                            .condition(now)
-                            .and("attribute_not_exists(complaints_in_window) OR complaints_in_window = :seen_filed")
-                            .value(":window", s(&window))
-                            .value(":filed", n(filed_this_hour + 1))
-                            .value(":seen_filed", n(account.complaints_in_window)),
-                    ),
+                    account_part(&self.table, &plan.reporter, now),
                 )
                 .commit(self)
                 .await;
             match result {
-                Ok(()) => {
-                    return Ok(ComplaintFiled::Filed {
-                        complaint: Box::new(complaint),
-                        hid_message: hides,
-                    });
-                }
+                Ok(()) => Ok(plan),
+                // The key is the reporter's in this round: one open complaint each.
                 Err(error) if error.refused(Filing::Complaint) => {
-                    return Ok(ComplaintFiled::AlreadyOpen);
+                    Err(Attempt::Refused(ComplaintRefusal::AlreadyOpen))
                 }
-                // Another complaint, decision or change came first: count again.
-                Err(TransactionError::Refused(_) | TransactionError::Conflict) => {
-                    backoff(attempt).await
-                }
-                Err(TransactionError::Store(error)) => return Err(error),
+                Err(error) => Err(error.into()),
             }
-        }
-        Err(StoreError::Backend(
-            "a complaint kept losing races; giving up".into(),
-        ))
+        })
+        .await
     }
 
-    fn count_complaint(
-        &self,
-        message: &Message,
-        open: u32,
-        counted: u32,
-        hides: bool,
-        now: OffsetDateTime,
-    ) -> aws_sdk_dynamodb::types::TransactWriteItem {
+    /// The message's counters as the plan writes them, on condition that its round,
+    /// open complaints and status are as read.
+    fn count_complaint(&self, plan: &ComplaintPlan) -> TransactWriteItem {
+        let counts = &plan.message;
         let mut set = "SET open_complaints = :open, counted_complaints = :counted".to_owned();
         let mut condition = Condition::new("complaint_round = :round")
             .and("open_complaints = :seen_open")
             .and("#status = :seen_status")
             .name("#status", "status")
-            .value(":open", n(open))
-            .value(":counted", n(counted))
-            .value(":round", n(message.complaint_round))
-            .value(":seen_open", n(message.open_complaints))
-            .value(":seen_status", status_value(message.status));
-        if hides {
+            .value(":open", n(counts.open))
+            .value(":counted", n(counts.counted))
+            .value(":round", n(counts.round))
+            .value(":seen_open", n(counts.seen_open))
+            .value(":seen_status", value(&counts.seen_status));
+        if let Some((status, note)) = &counts.hide {
             set.push_str(", #status = :hidden, moderation = :note");
-            let note = ModerationNote {
-                action: "auto_hide".into(),
-                reason: "Hidden after complaints from several people, until a moderator decides."
-                    .into(),
-                decided_at: rfc3339::format(now),
-            };
             condition = condition
-                .value(":hidden", status_value(MessageStatus::Hidden))
-                .value(
-                    ":note",
-                    serde_dynamo::to_attribute_value(&note).expect("a note serialises"),
-                );
+                .value(":hidden", value(status))
+                .value(":note", value(note));
         }
         update(
             &self.table,
-            key_item(&keys::message(&message.id)),
+            key_item(&keys::message(&plan.complaint.message_id)),
             &set,
             condition,
         )
     }
 
     /// The message's queue entry with one more complaint, at its new place in the queue.
-    fn enqueue(
-        &self,
-        message: &Message,
-        open: u32,
-        complaint: &Complaint,
-    ) -> aws_sdk_dynamodb::types::TransactWriteItem {
-        let place = keys::review_queue_index(open, &complaint.created_at, &message.id);
-        let complaint_value =
-            serde_dynamo::to_attribute_value(complaint).expect("a complaint serialises");
+    fn enqueue(&self, plan: &ComplaintPlan) -> TransactWriteItem {
+        let complaint = &plan.complaint;
+        let place = keys::review_queue_index(
+            plan.queued_complaints,
+            complaint.created_at,
+            &complaint.message_id,
+        );
         update(
             &self.table,
-            key_item(&keys::queue_entry(&message.id)),
+            key_item(&keys::queue_entry(&complaint.message_id)),
             "SET message_id = :message, thread_id = :thread, author_id = :author, open_complaints = :open, \
              first_complaint_at = if_not_exists(first_complaint_at, :at), gsi1pk = :queue, gsi1sk = :place, \
              complaints = list_append(if_not_exists(complaints, :none), :complaint)",
             Condition::new("attribute_not_exists(pk) OR open_complaints = :seen_open")
-                .value(":message", s(message.id.to_string()))
-                .value(":thread", s(message.thread_id.as_str()))
-                .value(":author", s(message.author_id.as_str()))
-                .value(":open", n(open))
-                .value(":seen_open", n(message.open_complaints))
-                .value(":at", s(&complaint.created_at))
+                .value(":message", s(complaint.message_id.to_string()))
+                .value(":thread", s(complaint.thread_id.as_str()))
+                .value(":author", s(plan.author_id.as_str()))
+                .value(":open", n(plan.queued_complaints))
+                .value(":seen_open", n(plan.message.seen_open))
+                .value(":at", s(complaint.created_at))
                 .value(":queue", s(place.gsi1pk))
                 .value(":place", s(place.gsi1sk))
                 .value(":none", AttributeValue::L(Vec::new()))
-                .value(":complaint", AttributeValue::L(vec![complaint_value])),
+                .value(":complaint", AttributeValue::L(vec![value(complaint)])),
         )
     }
 
-    /// A moderator's decision about a message. It settles the open round of complaints
-    /// in the same transaction: every reporter of the round learns the outcome, the
-    /// queue entry goes, the author's record counts it, the audit log records it.
+    /// A moderator's decision about a message ([`act_on_message`]). It settles the open
+    /// round of complaints in the same transaction: every reporter of the round learns
+    /// the outcome, the queue entry goes, the author's record counts it, the audit log
+    /// records it.
     pub async fn act_on_message(
         &self,
-        moderator: &Caller,
+        moderator: &Gate,
         message_id: &MessageId,
         action: ModerationAction,
-        audit: &AuditEntry,
+        reason: &str,
         now: OffsetDateTime,
-    ) -> Result<ActionTaken, StoreError> {
-        for attempt in 0..MAX_ATTEMPTS {
-            let mut audit = audit.clone();
+    ) -> Result<ActionPlan, Failure<ActionRefusal>> {
+        retrying(move |_| async move {
             let (message, account) = self
                 .message_and_account(message_id, &moderator.account_id)
                 .await?;
-            if let Err(refusal) = moderator.admit(account.as_ref(), now) {
-                return Ok(ActionTaken::Refused(refusal));
-            }
-            let Some(message) = message else {
-                return Ok(ActionTaken::NoSuchMessage);
+            let state = ActionState {
+                message,
+                moderator: account,
             };
-            if message.author_id == moderator.account_id {
-                return Ok(ActionTaken::OwnMessage);
-            }
-            let Some(status) = action.next_status(message.status) else {
-                return Ok(ActionTaken::NotApplicable(message.status));
-            };
-            // The decision is about the author too: their history lists it.
-            audit.target_account_id = Some(message.author_id.clone());
-            let note = ModerationNote {
-                action: action.as_str().into(),
-                reason: audit.reason.clone(),
-                decided_at: rfc3339::format(now),
-            };
+            let plan =
+                act_on_message(moderator, state, action, reason, now).map_err(Attempt::Refused)?;
             let mut transaction = Transaction::new()
-                .part(
-                    Deciding::Message,
-                    update(
-                        &self.table,
-                        key_item(&keys::message(&message.id)),
-                        "SET #status = :status, moderation = :note, complaint_round = :next_round, \
-                         open_complaints = :zero, counted_complaints = :zero",
-                        Condition::new("complaint_round = :round")
-                            .and("open_complaints = :seen_open")
-                            .and("#status = :seen_status")
-                            .name("#status", "status")
-                            .value(":status", status_value(status))
-                            .value(
-                                ":note",
-                                serde_dynamo::to_attribute_value(&note).expect("a note"),
-                            )
-                            .value(":next_round", n(message.complaint_round + 1))
-                            .value(":zero", n(0))
-                            .value(":round", n(message.complaint_round))
-                            .value(":seen_open", n(message.open_complaints))
-                            .value(":seen_status", status_value(message.status)),
-                    ),
-                )
-                .part(Deciding::Audit, audit.put(&self.table))
+                .part(Deciding::Message, self.decide_message(&plan))
+                .part(Deciding::Audit, audit_put(&self.table, &plan.audit))
                 .part(
                     Deciding::Author,
-                    update(
-                        &self.table,
-                        key_item(&keys::account(&message.author_id)),
-                        "ADD moderation_record.#outcome :one",
-                        Condition::new("attribute_exists(pk)")
-                            .name("#outcome", action.outcome())
-                            .value(":one", n(1)),
-                    ),
+                    account_part(&self.table, &plan.author_record, now),
                 )
                 .part(
                     Deciding::Moderator,
-                    check(
-                        &self.table,
-                        key_item(&keys::account(&moderator.account_id)),
-                        moderator.condition(now),
-                    ),
+                    account_part(&self.table, &plan.moderator, now),
                 );
-            if message.open_complaints > 0 {
-                let outcome = ComplaintOutcome {
-                    message_id: message.id.clone(),
-                    round: message.complaint_round,
-                    outcome: action.outcome().into(),
-                    decided_at: rfc3339::format(now),
-                };
+            if let Some(outcome) = &plan.outcome {
                 transaction = transaction
                     .part(
                         Deciding::Outcome,
                         put_new(
                             &self.table,
                             to_item(
-                                &outcome,
-                                keys::complaint_outcome(&message.id, message.complaint_round),
+                                outcome,
+                                keys::complaint_outcome(&outcome.message_id, outcome.round),
                             ),
                         ),
                     )
                     .part(
                         Deciding::Queue,
-                        delete(&self.table, key_item(&keys::queue_entry(&message.id))),
+                        delete(
+                            &self.table,
+                            key_item(&keys::queue_entry(&outcome.message_id)),
+                        ),
                     );
             }
-            match transaction.commit(self).await {
-                Ok(()) => {
-                    let settled = message.open_complaints;
-                    return Ok(ActionTaken::Done {
-                        message: Box::new(Message {
-                            status,
-                            moderation: Some(note),
-                            complaint_round: message.complaint_round + 1,
-                            open_complaints: 0,
-                            counted_complaints: 0,
-                            ..message
-                        }),
-                        settled,
-                    });
-                }
-                Err(error) if error.refused(Deciding::Moderator) => {
-                    return Ok(ActionTaken::Refused(
-                        self.explain_refusal(moderator, now).await?,
-                    ));
-                }
-                Err(TransactionError::Refused(_) | TransactionError::Conflict) => {
-                    backoff(attempt).await
-                }
-                Err(TransactionError::Store(error)) => return Err(error),
-            }
-        }
-        Err(StoreError::Backend(
-            "a decision kept losing races; giving up".into(),
-        ))
+            transaction.commit(self).await?;
+            Ok(plan)
+        })
+        .await
+    }
+
+    /// The message as decided, on condition that its round, open complaints and status
+    /// are as read.
+    fn decide_message(&self, plan: &ActionPlan) -> TransactWriteItem {
+        let (seen, decided) = (&plan.seen, &plan.decided);
+        update(
+            &self.table,
+            key_item(&keys::message(&seen.id)),
+            "SET #status = :status, moderation = :note, complaint_round = :next_round, \
+             open_complaints = :open, counted_complaints = :counted",
+            Condition::new("complaint_round = :round")
+                .and("open_complaints = :seen_open")
+                .and("#status = :seen_status")
+                .name("#status", "status")
+                .value(":status", value(&decided.status))
+                .value(":note", value(&decided.moderation))
+                .value(":next_round", n(decided.complaint_round))
+                .value(":open", n(decided.open_complaints))
+                .value(":counted", n(decided.counted_complaints))
+                .value(":round", n(seen.complaint_round))
+                .value(":seen_open", n(seen.open_complaints))
+                .value(":seen_status", value(&seen.status)),
+        )
     }
 
     /// The caller's complaints, newest first, each with the outcome of its round once
     /// decided; the caller's account comes in the same batch read, for the gate.
     pub async fn complaints_of(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         limit: u16,
         before: Option<&str>,
         now: OffsetDateTime,
-    ) -> Result<
-        Result<(Vec<(Complaint, Option<ComplaintOutcome>)>, Option<String>), Refusal>,
-        StoreError,
-    > {
+    ) -> Result<(Vec<(Complaint, Option<ComplaintOutcome>)>, Option<String>), Failure<Refusal>>
+    {
         let partition = keys::account(&caller.account_id).pk;
         let mut query = self
             .client
@@ -443,24 +277,21 @@ impl Store {
         };
         let page = query.send().await.map_err(StoreError::backend)?;
         let complaints: Vec<Complaint> = after_cursor(page.items, before, complaint_position)?;
-        let mut wanted: Vec<Item> = complaints
+        let wanted = complaints
             .iter()
-            .map(|c| key_item(&keys::complaint_outcome(&c.message_id, c.round)))
-            .collect();
-        wanted.sort_by_key(|k| format!("{k:?}"));
-        wanted.dedup();
-        wanted.push(key_item(&keys::account(&caller.account_id)));
+            .map(|c| keys::complaint_outcome(&c.message_id, c.round))
+            .chain([keys::account(&caller.account_id)]);
         let mut account: Option<Account> = None;
         let mut outcomes: Vec<ComplaintOutcome> = Vec::new();
-        for item in self.batch_get(wanted, "", true).await? {
-            match item.get("sk") {
-                Some(AttributeValue::S(sk)) if sk == "ACCOUNT" => account = Some(from_item(item)?),
+        for item in self.batch_get(wanted, None, true).await? {
+            match keys::kind_of(&item) {
+                Some(ItemKind::Account) => account = Some(from_item(item)?),
                 _ => outcomes.push(from_item(item)?),
             }
         }
-        if let Err(refusal) = caller.admit(account.as_ref(), now) {
-            return Ok(Err(refusal));
-        }
+        caller
+            .admit(account.as_ref(), now)
+            .map_err(Failure::Refused)?;
         let next = page
             .last_evaluated_key
             .and(complaints.last().map(complaint_position));
@@ -474,7 +305,7 @@ impl Store {
                 (c, outcome)
             })
             .collect();
-        Ok(Ok((listed, next)))
+        Ok((listed, next))
     }
 
     /// The review queue, most complained first, each entry with its message and its
@@ -482,11 +313,11 @@ impl Store {
     /// in the same batch read, for the gate.
     pub async fn review_queue(
         &self,
-        moderator: &Caller,
+        moderator: &Gate,
         limit: u16,
         after: Option<&str>,
         now: OffsetDateTime,
-    ) -> Result<Result<(Vec<ReviewItem>, Option<String>), Refusal>, StoreError> {
+    ) -> Result<(Vec<ReviewItem>, Option<String>), Failure<Refusal>> {
         let mut query = self
             .client
             .query()
@@ -509,27 +340,28 @@ impl Store {
             };
             entries.push((place, from_item(item)?));
         }
-        let mut wanted: Vec<Item> = Vec::new();
-        for (_, entry) in &entries {
-            wanted.push(key_item(&keys::message(&entry.message_id)));
-            wanted.push(key_item(&keys::account(&entry.author_id)));
-        }
-        wanted.push(key_item(&keys::account(&moderator.account_id)));
-        wanted.sort_by_key(|k| format!("{k:?}"));
-        wanted.dedup();
+        // Queued messages may share an author, or be the moderator's own: the batch read
+        // asks for each account once.
+        let wanted = entries
+            .iter()
+            .flat_map(|(_, entry)| {
+                [
+                    keys::message(&entry.message_id),
+                    keys::account(&entry.author_id),
+                ]
+            })
+            .chain([keys::account(&moderator.account_id)]);
         let mut messages: Vec<Message> = Vec::new();
         let mut accounts: Vec<Account> = Vec::new();
-        for item in self.batch_get(wanted, "", true).await? {
-            match item.get("sk") {
-                Some(AttributeValue::S(sk)) if sk == "ACCOUNT" => accounts.push(from_item(item)?),
+        for item in self.batch_get(wanted, None, true).await? {
+            match keys::kind_of(&item) {
+                Some(ItemKind::Account) => accounts.push(from_item(item)?),
                 _ => messages.push(from_item(item)?),
             }
         }
-        if let Err(refusal) =
-            moderator.admit(accounts.iter().find(|a| a.id == moderator.account_id), now)
-        {
-            return Ok(Err(refusal));
-        }
+        moderator
+            .admit(accounts.iter().find(|a| a.id == moderator.account_id), now)
+            .map_err(Failure::Refused)?;
         let next = page
             .last_evaluated_key
             .and(entries.last().map(|(place, _)| place.clone()));
@@ -541,236 +373,124 @@ impl Store {
                 entry,
             })
             .collect();
-        Ok(Ok((items, next)))
+        Ok((items, next))
     }
 
-    /// A moderator blocks an account, for good (`until` absent) or until a moment:
-    /// every session ends at once (a new token generation). Not an admin, not oneself.
+    /// A moderator blocks an account, for good (`until` absent) or until a moment
+    /// ([`staff::block_account`]): every session ends at once.
     pub async fn block_account(
         &self,
-        moderator: &Caller,
+        moderator: &Gate,
         target: &AccountId,
-        until: Option<&str>,
-        audit: &AuditEntry,
+        until: Option<Timestamp>,
+        reason: &str,
         now: OffsetDateTime,
-    ) -> Result<AccountAction, StoreError> {
-        let (actor, account) = match self.staff_and_target(moderator, target, now).await? {
-            Ok(both) => both,
-            Err(outcome) => return Ok(outcome),
-        };
-        drop(actor);
-        if account.has_role(Role::Admin) {
-            return Ok(AccountAction::TargetIsAdmin);
-        }
-        let until_value = until.map_or(AttributeValue::Null(true), s);
-        let change = update(
-            &self.table,
-            key_item(&keys::account(target)),
-            "SET #status = :blocked, blocked_until = :until, block_reason = :reason, \
-             token_generation = token_generation + :one, ended_sessions = :none, updated_at = :now \
-             ADD moderation_record.blocks :one",
-            Condition::new("attribute_exists(pk)")
-                .and("NOT contains(#roles, :admin)")
-                .name("#status", "status")
-                .name("#roles", "roles")
-                .value(":blocked", s("blocked"))
-                .value(":until", until_value.clone())
-                .value(":reason", s(&audit.reason))
-                .value(":one", n(1))
-                .value(":none", AttributeValue::M(Default::default()))
-                .value(":now", s(rfc3339::format(now)))
-                .value(":admin", s(Role::Admin.as_str())),
-        );
-        self.staff_write(moderator, change, audit, now)
-            .await?
-            .map_or_else(
-                |refusal| Ok(AccountAction::Refused(refusal)),
-                |()| {
-                    Ok(AccountAction::Done(Box::new(Account {
-                        status: crate::domain::AccountStatus::Blocked,
-                        blocked_until: until.map(str::to_owned),
-                        token_generation: account.token_generation + 1,
-                        ..account
-                    })))
-                },
-            )
+    ) -> Result<Account, Failure<StaffRefusal>> {
+        retrying(move |_| async move {
+            let state = self.staff_and_target(moderator, target).await?;
+            let plan = staff::block_account(moderator, state, target, until, reason, now)
+                .map_err(Attempt::Refused)?;
+            self.commit_staff_change(&plan, now).await?;
+            Ok(plan.changed)
+        })
+        .await
     }
 
-    /// A moderator lifts a block. Unblocking an account that is not blocked changes
-    /// nothing.
+    /// A moderator lifts a block ([`staff::unblock_account`]); the account as it is
+    /// after (unchanged when it was not blocked).
     pub async fn unblock_account(
         &self,
-        moderator: &Caller,
+        moderator: &Gate,
         target: &AccountId,
-        audit: &AuditEntry,
         now: OffsetDateTime,
-    ) -> Result<AccountAction, StoreError> {
-        let (_, account) = match self.staff_and_target(moderator, target, now).await? {
-            Ok(both) => both,
-            Err(outcome) => return Ok(outcome),
-        };
-        if account.status != crate::domain::AccountStatus::Blocked {
-            return Ok(AccountAction::Unchanged(Box::new(account)));
-        }
-        let change = update(
-            &self.table,
-            key_item(&keys::account(target)),
-            "SET #status = :active, blocked_until = :null, block_reason = :null, updated_at = :now",
-            Condition::new("#status = :blocked")
-                .name("#status", "status")
-                .value(":active", s("active"))
-                .value(":blocked", s("blocked"))
-                .value(":null", AttributeValue::Null(true))
-                .value(":now", s(rfc3339::format(now))),
-        );
-        self.staff_write(moderator, change, audit, now)
-            .await?
-            .map_or_else(
-                |refusal| Ok(AccountAction::Refused(refusal)),
-                |()| {
-                    Ok(AccountAction::Done(Box::new(Account {
-                        status: crate::domain::AccountStatus::Active,
-                        blocked_until: None,
-                        ..account
-                    })))
-                },
-            )
+    ) -> Result<Account, Failure<StaffRefusal>> {
+        retrying(move |_| async move {
+            let state = self.staff_and_target(moderator, target).await?;
+            let unchanged = state.target.clone();
+            match staff::unblock_account(moderator, state, target, now).map_err(Attempt::Refused)? {
+                Some(plan) => {
+                    self.commit_staff_change(&plan, now).await?;
+                    Ok(plan.changed)
+                }
+                None => Ok(unchanged.expect("decided on an account")),
+            }
+        })
+        .await
     }
 
-    /// An admin replaces an account's roles; the change applies from the next request
-    /// (the gate reads roles from the account). An admin cannot drop their own admin
-    /// role, so the last admin cannot lock everyone out.
-    pub async fn set_roles_by_admin(
+    /// An admin replaces an account's roles ([`staff::set_roles`]).
+    pub async fn set_roles(
         &self,
-        admin: &Caller,
+        admin: &Gate,
         target: &AccountId,
         roles: &[Role],
-        audit: &AuditEntry,
         now: OffsetDateTime,
-    ) -> Result<AccountAction, StoreError> {
-        let account = if *target == admin.account_id {
-            let account = self.get_account(target).await?;
-            if let Err(refusal) = admin.admit(account.as_ref(), now) {
-                return Ok(AccountAction::Refused(refusal));
-            }
-            if !roles.contains(&Role::Admin) {
-                return Ok(AccountAction::Own);
-            }
-            account.expect("admitted")
-        } else {
-            match self.staff_and_target(admin, target, now).await? {
-                Ok((_, account)) => account,
-                Err(outcome) => return Ok(outcome),
-            }
-        };
-        let value = serde_dynamo::to_attribute_value(roles).expect("roles serialise");
-        let mut condition = Condition::new("attribute_exists(pk)")
-            .name("#roles", "roles")
-            .value(":roles", value)
-            .value(":now", s(rfc3339::format(now)));
-        // One item is written once in a transaction: the admin's own account carries
-        // the gate in its own update.
-        let own = *target == admin.account_id;
-        if own {
-            condition = condition.and_all(admin.condition(now));
-        }
-        let change = update(
-            &self.table,
-            key_item(&keys::account(target)),
-            "SET #roles = :roles, updated_at = :now",
-            condition,
-        );
-        let mut transaction = Transaction::new()
-            .part(Staff::Target, change)
-            .part(Staff::Audit, audit.put(&self.table));
-        if !own {
-            transaction = transaction.part(
-                Staff::Actor,
-                check(
-                    &self.table,
-                    key_item(&keys::account(&admin.account_id)),
-                    admin.condition(now),
-                ),
-            );
-        }
-        match transaction.commit_retrying_conflicts(self).await {
-            Ok(()) => Ok(AccountAction::Done(Box::new(Account {
-                roles: roles.to_vec(),
-                ..account
-            }))),
-            Err(error) if error.refused(Staff::Actor) || (own && error.refused(Staff::Target)) => {
-                Ok(AccountAction::Refused(
-                    self.explain_refusal(admin, now).await?,
-                ))
-            }
-            Err(TransactionError::Refused(_)) => Ok(AccountAction::NoSuchAccount),
-            Err(TransactionError::Conflict) => Err(StoreError::Backend("roles: conflict".into())),
-            Err(TransactionError::Store(error)) => Err(error),
-        }
+    ) -> Result<Account, Failure<StaffRefusal>> {
+        retrying(move |_| async move {
+            let state = self.staff_and_target(admin, target).await?;
+            let plan =
+                staff::set_roles(admin, state, target, roles, now).map_err(Attempt::Refused)?;
+            self.commit_staff_change(&plan, now).await?;
+            Ok(plan.changed)
+        })
+        .await
     }
 
-    /// The staff member (judged by the gate) and the target account, in one read.
+    /// The local operator replaces an account's roles, audited under
+    /// [`LOCAL_OPERATOR`] ([`staff::set_roles_by_operator`]).
+    pub async fn set_roles_by_operator(
+        &self,
+        target: &AccountId,
+        roles: &[Role],
+        now: OffsetDateTime,
+    ) -> Result<Account, Failure<StaffRefusal>> {
+        retrying(move |_| async move {
+            let account = self.get_account(target).await?;
+            let plan = staff::set_roles_by_operator(LOCAL_OPERATOR, account, roles, now)
+                .map_err(Attempt::Refused)?;
+            self.commit_staff_change(&plan, now).await?;
+            Ok(plan.changed)
+        })
+        .await
+    }
+
+    /// The staff member and the target account, in one read (one item when they are
+    /// the same account).
     async fn staff_and_target(
         &self,
-        staff: &Caller,
+        staff: &Gate,
         target: &AccountId,
-        now: OffsetDateTime,
-    ) -> Result<Result<(Account, Account), AccountAction>, StoreError> {
+    ) -> Result<StaffState, StoreError> {
         if *target == staff.account_id {
             let account = self.get_account(target).await?;
-            return Ok(Err(match staff.admit(account.as_ref(), now) {
-                Err(refusal) => AccountAction::Refused(refusal),
-                Ok(()) => AccountAction::Own,
-            }));
+            return Ok(StaffState {
+                staff: account.clone(),
+                target: account,
+            });
         }
         let (actor, account) = self
             .get_two(keys::account(&staff.account_id), keys::account(target))
             .await?;
-        let actor: Option<Account> = actor.map(from_item).transpose()?;
-        let account: Option<Account> = account.map(from_item).transpose()?;
-        if let Err(refusal) = staff.admit(actor.as_ref(), now) {
-            return Ok(Err(AccountAction::Refused(refusal)));
-        }
-        match account {
-            None => Ok(Err(AccountAction::NoSuchAccount)),
-            Some(account) => Ok(Ok((actor.expect("admitted"), account))),
-        }
+        Ok(StaffState {
+            staff: actor.map(from_item).transpose()?,
+            target: account.map(from_item).transpose()?,
+        })
     }
 
-    /// A change to another account, its audit entry, and the gate on the staff member.
-    async fn staff_write(
+    /// A staff change: the target's write, its audit entry, and the gate on the staff
+    /// member, in one transaction.
+    async fn commit_staff_change<R>(
         &self,
-        staff: &Caller,
-        change: aws_sdk_dynamodb::types::TransactWriteItem,
-        audit: &AuditEntry,
+        plan: &AccountPlan,
         now: OffsetDateTime,
-    ) -> Result<Result<(), Refusal>, StoreError> {
-        let result = Transaction::new()
-            .part(Staff::Target, change)
-            .part(Staff::Audit, audit.put(&self.table))
-            .part(
-                Staff::Actor,
-                check(
-                    &self.table,
-                    key_item(&keys::account(&staff.account_id)),
-                    staff.condition(now),
-                ),
-            )
-            .commit_retrying_conflicts(self)
-            .await;
-        match result {
-            Ok(()) => Ok(Ok(())),
-            Err(error) if error.refused(Staff::Actor) => {
-                Ok(Err(self.explain_refusal(staff, now).await?))
-            }
-            Err(TransactionError::Refused(parts)) => Err(StoreError::Backend(format!(
-                "a staff change was refused by {parts:?}: the target changed meanwhile"
-            ))),
-            Err(TransactionError::Conflict) => {
-                Err(StoreError::Backend("a staff change conflicted".into()))
-            }
-            Err(TransactionError::Store(error)) => Err(error),
+    ) -> Result<(), Attempt<R>> {
+        let mut transaction = Transaction::new()
+            .part(Staff::Target, account_part(&self.table, &plan.write, now))
+            .part(Staff::Audit, audit_put(&self.table, &plan.audit));
+        if let Some(actor) = &plan.actor {
+            transaction = transaction.part(Staff::Actor, account_part(&self.table, actor, now));
         }
+        Ok(transaction.commit(self).await?)
     }
 
     /// The audit log, newest first: all of it, or the entries about one account.
@@ -853,12 +573,12 @@ fn after_cursor<T: serde::de::DeserializeOwned>(
 
 /// Where an audit entry sorts (its sort key, without the index prefix).
 fn audit_position(entry: &AuditEntry) -> String {
-    format!("{}#{}", entry.created_at, entry.id)
+    keys::audit_position(entry.created_at, &entry.id)
 }
 
 /// Where a complaint sorts among its reporter's (without the index prefix).
 fn complaint_position(complaint: &Complaint) -> String {
-    format!("{}#{}", complaint.created_at, complaint.id)
+    keys::complaint_position(complaint.created_at, &complaint.id)
 }
 
 fn complaint_item(complaint: &Complaint) -> Item {
@@ -873,21 +593,8 @@ fn complaint_item(complaint: &Complaint) -> Item {
         ),
         keys::complaint_by_reporter_index(
             &complaint.reporter_id,
-            &complaint.created_at,
+            complaint.created_at,
             &complaint.id,
         ),
     )
-}
-
-/// What a moderator reads as the reported content: the text, or the recording's digest.
-fn reported_text(message: &Message) -> String {
-    match (&message.text, &message.voice) {
-        (Some(text), _) => text.clone(),
-        (None, Some(voice)) => format!("voice recording, SHA-256 {}", voice.sha256),
-        (None, None) => String::new(),
-    }
-}
-
-fn status_value(status: MessageStatus) -> AttributeValue {
-    serde_dynamo::to_attribute_value(status).expect("a status serialises")
 }

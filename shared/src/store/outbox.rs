@@ -3,77 +3,25 @@
 //! before sending, so a redelivered batch sends nothing twice. A breach notice is
 //! recorded in one request; the same stream fans it out to the accounts it affects
 //! (a notification and a queued e-mail each, written once however often it is
-//! delivered).
+//! delivered). What is sent to whom is decided in [`crate::domain::decide::outbox`].
 
 use aws_sdk_dynamodb::operation::scan::builders::ScanFluentBuilder;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem};
-use time::{Duration, OffsetDateTime};
+use aws_sdk_dynamodb::types::TransactWriteItem;
+use time::OffsetDateTime;
 
-use super::accounts::AccountChange;
+use super::account_writes::account_part;
+use super::audit::audit_put;
 use super::expr::Condition;
-use super::transaction::{Transaction, TransactionError, check, put_new};
-use super::{
-    AuditEntry, Store, StoreError, condition_failed, from_item, indexed, key_item, keys, s, to_item,
+use super::retry::{Attempt, retrying};
+use super::transaction::{Transaction, TransactionError, put_new};
+use super::{Failure, Store, StoreError, from_item, indexed, keys, s, to_item, value};
+use crate::domain::decide::outbox::{
+    self, Delivery, EmailStep, NewBreachNotice, NoticePlan, QueueRefusal,
 };
-use crate::clock::rfc3339;
 use crate::domain::{
-    Account, AccountId, BreachNotice, EmailKind, EmailStatus, Notification, NotificationKind,
-    OutboxEmail,
+    Account, AccountId, AccountStatus, BreachNotice, EmailKind, EmailStatus, OutboxEmail,
 };
-use crate::gate::Caller;
-
-/// A claim older than this is taken to be abandoned (its sender died between claiming
-/// and recording the result) and may be taken again.
-pub const CLAIM_TIMEOUT_SECONDS: i64 = 300;
-
-/// Why an e-mail was not queued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum QueueRefusal {
-    /// The account may not be written to for this kind of e-mail (no consent, restricted,
-    /// objected to, closed): nothing was written.
-    NotAllowed,
-}
-
-/// How one e-mail's sending ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Delivery {
-    Sent { provider_message_id: String },
-    Skipped { reason: String },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Part {
-    Notice,
-    Admin,
-    Audit,
-    Account,
-    Notification,
-    Email,
-}
-
-/// A new queued e-mail to `account_id`.
-pub(crate) fn new_email(
-    account_id: &AccountId,
-    id: String,
-    kind: EmailKind,
-    subject: String,
-    body: String,
-    now: OffsetDateTime,
-) -> OutboxEmail {
-    OutboxEmail {
-        id,
-        account_id: account_id.clone(),
-        kind,
-        subject,
-        body,
-        status: EmailStatus::Queued,
-        created_at: rfc3339::format(now),
-        claimed_at: None,
-        sent_at: None,
-        provider_message_id: None,
-        skipped_reason: None,
-    }
-}
+use crate::gate::{Gate, Refusal};
 
 impl Store {
     /// The write that queues `email` (once: its id is its key).
@@ -87,10 +35,8 @@ impl Store {
         )
     }
 
-    /// Queues an e-mail of `kind` to `account` (as read): refused, with nothing written,
-    /// when the account may not be written to for that kind now (marketing without
-    /// consent, or while restricted or objected to). The sender checks again when it
-    /// sends.
+    /// Queues an e-mail of `kind` to `account` (as read), if
+    /// [`outbox::queue_email`] allows it.
     pub async fn queue_email(
         &self,
         account: &Account,
@@ -98,65 +44,44 @@ impl Store {
         subject: &str,
         body: &str,
         now: OffsetDateTime,
-    ) -> Result<Result<OutboxEmail, QueueRefusal>, StoreError> {
-        if !account.may_process_for(kind.purpose()) {
-            return Ok(Err(QueueRefusal::NotAllowed));
-        }
-        let email = new_email(
-            &account.id,
-            crate::ids::new_id(),
-            kind,
-            subject.to_owned(),
-            body.to_owned(),
-            now,
-        );
+    ) -> Result<OutboxEmail, Failure<QueueRefusal>> {
+        let email =
+            outbox::queue_email(account, kind, subject, body, now).map_err(Failure::Refused)?;
         Transaction::new()
-            .part(Part::Email, self.outbox_put(&email))
+            .part((), self.outbox_put(&email))
             .commit(self)
             .await
             .map_err(|error| match error {
                 TransactionError::Store(error) => error,
                 other => StoreError::Backend(format!("queueing an e-mail: {other:?}")),
             })?;
-        Ok(Ok(email))
+        Ok(email)
     }
 
-    /// Records a breach notice, with its audit entry, in one transaction that requires
-    /// the gate to admit the admin. The stream fans it out ([`Self::fan_out_breach_notice`]).
+    /// Records a breach notice with its audit entry, in one transaction that requires
+    /// the gate to admit the admin ([`outbox::record_breach_notice`]).
+    /// The stream fans it out ([`Self::fan_out_breach_notice`]).
     pub async fn record_breach_notice(
         &self,
-        admin: &Caller,
-        notice: &BreachNotice,
-        audit: &AuditEntry,
+        admin: &Gate,
+        new: &NewBreachNotice,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<()>, StoreError> {
-        let result = Transaction::new()
-            .part(
-                Part::Notice,
-                put_new(
-                    &self.table,
-                    to_item(notice, keys::breach_notice(&notice.id)),
-                ),
-            )
-            .part(
-                Part::Admin,
-                check(
-                    &self.table,
-                    key_item(&keys::account(&admin.account_id)),
-                    admin.condition(now),
-                ),
-            )
-            .part(Part::Audit, audit.put(&self.table))
-            .commit_retrying_conflicts(self)
-            .await;
-        match result {
-            Ok(()) => Ok(Ok(())),
-            Err(error) if error.refused(Part::Admin) => {
-                Ok(Err(self.explain_refusal(admin, now).await?))
-            }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!("breach notice: {other:?}"))),
-        }
+    ) -> Result<NoticePlan, Failure<Refusal>> {
+        self.commit_with_own_account(
+            admin,
+            |seen| outbox::record_breach_notice(admin, seen, new, now),
+            |plan| {
+                vec![
+                    put_new(
+                        &self.table,
+                        to_item(&plan.notice, keys::breach_notice(&plan.notice.id)),
+                    ),
+                    account_part(&self.table, &plan.admin, now),
+                    audit_put(&self.table, &plan.audit),
+                ]
+            },
+        )
+        .await
     }
 
     /// Tells every account a breach notice affects (the listed ones, or every account
@@ -176,80 +101,58 @@ impl Store {
         };
         let targets = match &notice.account_ids {
             Some(ids) => ids.clone(),
-            None => self.open_account_ids().await?,
+            None => outbox::everyone_told(self.account_statuses().await?),
         };
         let mut told = 0;
         for account_id in targets {
-            let notification = Notification {
-                id: notice.id.clone(),
-                account_id: account_id.clone(),
-                kind: NotificationKind::BreachNotice,
-                title: notice.title.clone(),
-                body: notice.description.clone(),
-                reference: format!("breach_notice:{}", notice.id),
-                created_at: rfc3339::format(now),
-            };
-            let email = new_email(
-                &account_id,
-                format!("breach-{}-{account_id}", notice.id),
-                EmailKind::BreachNotice,
-                notice.title.clone(),
-                notice.description.clone(),
-                now,
-            );
-            let result = Transaction::new()
-                .part(
-                    Part::Account,
-                    check(
-                        &self.table,
-                        key_item(&keys::account(&account_id)),
-                        Condition::new("attribute_exists(pk)")
-                            .and("#status <> :closed")
-                            .name("#status", "status")
-                            .value(":closed", s("closed")),
-                    ),
-                )
-                .part(
-                    Part::Notification,
-                    put_new(&self.table, self.notification_item(&notification)),
-                )
-                .part(Part::Email, self.outbox_put(&email))
-                .commit_retrying_conflicts(self)
-                .await;
-            match result {
-                Ok(()) => told += 1,
-                // No such (open) account, or told already.
-                Err(TransactionError::Refused(_)) => {}
-                Err(TransactionError::Store(error)) => return Err(error),
-                Err(TransactionError::Conflict) => {
-                    return Err(StoreError::Backend(
-                        "telling an account of a breach kept conflicting".into(),
-                    ));
+            let plan = &outbox::tell_of_breach(&notice, &account_id, now);
+            let result = retrying(move |_| async move {
+                let committed = Transaction::new()
+                    .part((), account_part(&self.table, &plan.account, now))
+                    .part(
+                        (),
+                        put_new(&self.table, self.notification_item(&plan.notification)),
+                    )
+                    .part((), self.outbox_put(&plan.email))
+                    .commit(self)
+                    .await;
+                match committed {
+                    Ok(()) => Ok(true),
+                    // No such (open) account, or told already.
+                    Err(TransactionError::Refused(_)) => Ok(false),
+                    Err(error) => Err(Attempt::<()>::from(error)),
                 }
-            }
+            })
+            .await
+            .map_err(|failure| match failure {
+                Failure::Store(error) => error,
+                Failure::Refused(()) => unreachable!("telling is never refused"),
+            })?;
+            told += usize::from(result);
         }
         Ok(told)
     }
 
-    /// Every account that is not closed: a scan of the table (a breach notice to
-    /// everyone is rare; the scan reads only account items' ids past the filter).
-    async fn open_account_ids(&self) -> Result<Vec<AccountId>, StoreError> {
+    /// Every account's id and status: a scan of the table (a breach notice to everyone
+    /// is rare; the scan reads only account items' ids and statuses past the filter).
+    async fn account_statuses(&self) -> Result<Vec<(AccountId, AccountStatus)>, StoreError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            id: AccountId,
+            status: AccountStatus,
+        }
         let items = self
             .scan_all(|scan| {
-                scan.filter_expression("sk = :account AND #status <> :closed")
-                    .projection_expression("id")
+                scan.filter_expression("sk = :account")
+                    .projection_expression("id, #status")
                     .expression_attribute_names("#status", "status")
-                    .expression_attribute_values(":account", s("ACCOUNT"))
-                    .expression_attribute_values(":closed", s("closed"))
+                    .expression_attribute_values(":account", s(keys::ACCOUNT_SK))
             })
             .await?;
-        Ok(items
-            .iter()
-            .filter_map(|item| match item.get("id") {
-                Some(AttributeValue::S(id)) => AccountId::parse(id).ok(),
-                _ => None,
-            })
-            .collect())
+        items
+            .into_iter()
+            .map(|item| from_item::<Row>(item).map(|row| (row.id, row.status)))
+            .collect()
     }
 
     /// Every item a scan shaped by `shape` finds, every page.
@@ -273,103 +176,82 @@ impl Store {
         }
     }
 
-    /// Claims a queued e-mail for sending (or one whose claim was abandoned): `None`
-    /// when it is sent, skipped, being sent, or not there. The claim is the conditional
-    /// write that makes a redelivered e-mail go out once.
+    /// Claims a queued e-mail for sending ([`outbox::claim`]): `None` when it is sent,
+    /// skipped, being sent, or not there.
     pub async fn claim_email(
         &self,
         id: &str,
         now: OffsetDateTime,
     ) -> Result<Option<OutboxEmail>, StoreError> {
-        let stale = rfc3339::format(now - Duration::seconds(CLAIM_TIMEOUT_SECONDS));
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::outbox_email(id))))
-            .update_expression("SET #status = :sending, claimed_at = :now")
-            .condition_expression(
-                "attribute_exists(pk) AND (#status = :queued OR (#status = :sending AND claimed_at < :stale))",
-            )
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":queued", s("queued"))
-            .expression_attribute_values(":now", s(rfc3339::format(now)))
-            .expression_attribute_values(":stale", s(stale))
-            .return_values(ReturnValue::AllNew)
-            .send()
-            .await;
-        match result {
-            Ok(output) => {
-                let item = output
-                    .attributes
-                    .ok_or_else(|| StoreError::Corrupt("a claim returned nothing".into()))?;
-                Ok(Some(from_item(item)?))
-            }
-            Err(error) if condition_failed(&error) => Ok(None),
-            Err(error) => Err(StoreError::backend(error)),
-        }
+        self.step_email(id, &outbox::claim(now)).await
     }
 
-    /// Records how a claimed e-mail's sending ended.
+    /// Records how a claimed e-mail's sending ended ([`outbox::finish`]).
     pub async fn finish_email(
         &self,
         id: &str,
         delivery: &Delivery,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let mut request = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::outbox_email(id))))
-            .condition_expression("#status = :sending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":now", s(rfc3339::format(now)));
-        request = match delivery {
-            Delivery::Sent {
-                provider_message_id,
-            } => request
-                .update_expression(
-                    "SET #status = :sent, sent_at = :now, provider_message_id = :provider",
-                )
-                .expression_attribute_values(":sent", s("sent"))
-                .expression_attribute_values(":provider", s(provider_message_id)),
-            Delivery::Skipped { reason } => request
-                .update_expression(
-                    "SET #status = :skipped, sent_at = :now, skipped_reason = :reason",
-                )
-                .expression_attribute_values(":skipped", s("skipped"))
-                .expression_attribute_values(":reason", s(reason)),
-        };
-        match request.send().await {
-            Ok(_) => Ok(()),
-            // Erased in the meantime (the outbox item went with the account's data).
-            Err(error) if condition_failed(&error) => Ok(()),
-            Err(error) => Err(StoreError::backend(error)),
-        }
+        // Refused: erased in the meantime (the outbox item went with the account's data).
+        self.step_email(id, &outbox::finish(delivery.clone(), now))
+            .await
+            .map(drop)
     }
 
-    /// Gives a claimed e-mail back to the queue (sending failed; the stream retries).
-    pub async fn release_email(&self, id: &str) -> Result<(), StoreError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&keys::outbox_email(id))))
-            .update_expression("SET #status = :queued REMOVE claimed_at")
-            .condition_expression("#status = :sending")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sending", s("sending"))
-            .expression_attribute_values(":queued", s("queued"))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(error) if condition_failed(&error) => Ok(()),
-            Err(error) => Err(StoreError::backend(error)),
+    /// Gives a claimed e-mail back to the queue ([`outbox::release`]).
+    pub async fn release_email(&self, id: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+        self.step_email(id, &outbox::release(now)).await.map(drop)
+    }
+
+    /// One step of an e-mail's status, on condition that it is in one of the step's
+    /// `from` statuses: the e-mail as it is after, or `None` when it was not.
+    async fn step_email(
+        &self,
+        id: &str,
+        step: &EmailStep,
+    ) -> Result<Option<OutboxEmail>, StoreError> {
+        let mut condition = Condition::default().name("#status", "status");
+        let mut alternatives = Vec::new();
+        for (i, (status, claimed_before)) in step.from.iter().enumerate() {
+            condition = condition.value(&format!(":from{i}"), value(status));
+            alternatives.push(match claimed_before {
+                None => format!("#status = :from{i}"),
+                Some(before) => {
+                    condition = condition.value(&format!(":before{i}"), s(before));
+                    format!("(#status = :from{i} AND claimed_at < :before{i})")
+                }
+            });
         }
+        let condition = condition
+            .and("attribute_exists(pk)")
+            .and(alternatives.join(" OR "))
+            .value(":to", value(&step.to));
+        let at = s(step.at);
+        let (expression, condition) = match (&step.to, &step.delivery) {
+            (EmailStatus::Queued, _) => ("SET #status = :to REMOVE claimed_at", condition),
+            (
+                _,
+                Some(Delivery::Sent {
+                    provider_message_id,
+                }),
+            ) => (
+                "SET #status = :to, sent_at = :at, provider_message_id = :provider",
+                condition
+                    .value(":at", at)
+                    .value(":provider", s(provider_message_id)),
+            ),
+            (_, Some(Delivery::Skipped { reason })) => (
+                "SET #status = :to, sent_at = :at, skipped_reason = :reason",
+                condition.value(":at", at).value(":reason", s(reason)),
+            ),
+            (_, None) => (
+                "SET #status = :to, claimed_at = :at",
+                condition.value(":at", at),
+            ),
+        };
+        self.update_returning(keys::outbox_email(id), expression, condition)
+            .await
     }
 
     /// Operator view: every e-mail in the outbox, oldest first (a scan; local use).
@@ -382,7 +264,7 @@ impl Store {
             .await?;
         let mut emails: Vec<OutboxEmail> =
             items.into_iter().map(from_item).collect::<Result<_, _>>()?;
-        emails.sort_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)));
+        emails.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
         Ok(emails)
     }
 }

@@ -5,35 +5,9 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::{Item, Store, StoreError, keys};
-use crate::domain::{AccountId, ThreadId};
+use crate::domain::{AccountId, Email, ThreadId};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemKind {
-    Account,
-    EmailClaim,
-    SessionFamily,
-    RefreshToken,
-    LedgerEntry,
-    Purchase,
-    Tariff,
-    AuditEntry,
-    Thread,
-    ThreadStarted,
-    Message,
-    Revision,
-    UploadClaim,
-    Complaint,
-    ComplaintOutcome,
-    QueueEntry,
-    IdempotencyRecord,
-    TermsAcceptance,
-    ConsentChange,
-    PrivacyRequest,
-    Notification,
-    BreachNotice,
-    OutboxEmail,
-    FirstAdminClaim,
-}
+pub use crate::domain::ItemKind;
 
 /// Whose an item is, and where an account's items of that kind are found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -169,37 +143,7 @@ impl ItemKind {
     }
 }
 
-/// The kind of the item with these keys, if the list names it.
-pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
-    let kind = match (pk.split_once('#').map_or(pk, |(head, _)| head), sk) {
-        ("ACCOUNT", "ACCOUNT") => ItemKind::Account,
-        ("ACCOUNT", sk) if sk.starts_with(keys::SESSION_PREFIX) => ItemKind::SessionFamily,
-        ("ACCOUNT", sk) if sk.starts_with(keys::LEDGER_PREFIX) => ItemKind::LedgerEntry,
-        ("ACCOUNT", sk) if sk.starts_with(keys::THREAD_STARTED_PREFIX) => ItemKind::ThreadStarted,
-        ("ACCOUNT", sk) if sk.starts_with(keys::TERMS_PREFIX) => ItemKind::TermsAcceptance,
-        ("ACCOUNT", sk) if sk.starts_with(keys::CONSENT_PREFIX) => ItemKind::ConsentChange,
-        ("ACCOUNT", sk) if sk.starts_with(keys::PRIVACY_REQUEST_PREFIX) => ItemKind::PrivacyRequest,
-        ("ACCOUNT", sk) if sk.starts_with(keys::NOTIFICATION_PREFIX) => ItemKind::Notification,
-        ("BREACH", "BREACH") => ItemKind::BreachNotice,
-        ("OUTBOX", "OUTBOX") => ItemKind::OutboxEmail,
-        ("THREAD", keys::THREAD_SK) => ItemKind::Thread,
-        ("THREAD", sk) if sk.starts_with(keys::MESSAGE_PREFIX) => ItemKind::Message,
-        ("THREAD", sk) if sk.starts_with(keys::REVISION_PREFIX) => ItemKind::Revision,
-        ("UPLOAD", "UPLOAD") => ItemKind::UploadClaim,
-        ("COMPLAINTS", sk) if sk.starts_with(keys::ROUND_PREFIX) => ItemKind::Complaint,
-        ("COMPLAINTS", sk) if sk.starts_with(keys::OUTCOME_PREFIX) => ItemKind::ComplaintOutcome,
-        ("QUEUE", "QUEUE") => ItemKind::QueueEntry,
-        ("IDEMPOTENCY", "IDEMPOTENCY") => ItemKind::IdempotencyRecord,
-        ("EMAIL", "EMAIL") => ItemKind::EmailClaim,
-        ("REFRESH", "REFRESH") => ItemKind::RefreshToken,
-        ("CHECKOUT", "CHECKOUT") => ItemKind::Purchase,
-        (keys::CATALOG, sk) if sk.starts_with(keys::TARIFF_PREFIX) => ItemKind::Tariff,
-        (keys::CATALOG, keys::FIRST_ADMIN) => ItemKind::FirstAdminClaim,
-        (keys::AUDIT, _) => ItemKind::AuditEntry,
-        _ => return None,
-    };
-    Some(kind)
-}
+pub use keys::classify;
 
 /// The account an item belongs to or is about, by where the list says it is found.
 pub fn account_of(kind: ItemKind, item: &Item) -> Option<AccountId> {
@@ -233,35 +177,32 @@ impl Store {
         items.extend(self.query_all("gsi1pk", &partition, Some("gsi1")).await?);
         // What the account's items point at, in one batch read: the e-mail claim (by
         // the account's address) and the threads it started.
-        let mut pointed: Vec<Item> = Vec::new();
+        let mut pointed: Vec<keys::Key> = Vec::new();
         for item in &items {
-            match (item.get("sk"), item.get("email"), item.get("thread_id")) {
-                (Some(AttributeValue::S(sk)), Some(AttributeValue::S(email)), _)
-                    if sk == "ACCOUNT" =>
-                {
-                    pointed.push(super::key_item(&keys::email_claim(email)));
+            match (
+                keys::kind_of(item),
+                item.get("email"),
+                item.get("thread_id"),
+            ) {
+                (Some(ItemKind::Account), Some(AttributeValue::S(email)), _) => {
+                    if let Ok(email) = Email::parse(email) {
+                        pointed.push(keys::email_claim(&email));
+                    }
                 }
-                (Some(AttributeValue::S(sk)), _, Some(AttributeValue::S(thread)))
-                    if sk.starts_with(keys::THREAD_STARTED_PREFIX) =>
-                {
+                (Some(ItemKind::ThreadStarted), _, Some(AttributeValue::S(thread))) => {
                     if let Ok(thread) = ThreadId::parse(thread) {
-                        pointed.push(super::key_item(&keys::thread(&thread)));
+                        pointed.push(keys::thread(&thread));
                     }
                 }
                 _ => {}
             }
         }
         if !pointed.is_empty() {
-            items.extend(self.batch_get(pointed, "", true).await?);
+            items.extend(self.batch_get(pointed, None, true).await?);
         }
         let mut found = Vec::new();
         for item in items {
-            let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) =
-                (item.get("pk"), item.get("sk"))
-            else {
-                continue;
-            };
-            if let Some(kind) = classify(pk, sk)
+            if let Some(kind) = keys::kind_of(&item)
                 && account_of(kind, &item).as_ref() == Some(account_id)
             {
                 found.push((kind, item));
@@ -283,7 +224,10 @@ mod tests {
         let message = crate::domain::MessageId::new_in(&thread, None);
         let cases = [
             (keys::account(&id), ItemKind::Account),
-            (keys::email_claim("ada@example.com"), ItemKind::EmailClaim),
+            (
+                keys::email_claim(&Email::parse("ada@example.com").unwrap()),
+                ItemKind::EmailClaim,
+            ),
             (
                 keys::session_family(&id, &crate::domain::SessionId::new()),
                 ItemKind::SessionFamily,
@@ -295,7 +239,7 @@ mod tests {
             (keys::first_admin(), ItemKind::FirstAdminClaim),
             (
                 keys::audit_entry(
-                    "2026-11-28T00:00:00.000Z",
+                    crate::domain::Timestamp::parse("2026-11-28T00:00:00.000Z").unwrap(),
                     &crate::domain::AuditEntryId::new(),
                 ),
                 ItemKind::AuditEntry,
@@ -341,6 +285,9 @@ mod tests {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");
         }
         assert_eq!(cases.len(), ITEM_KINDS.len(), "a case per listed kind");
+        for kind in ItemKind::ALL {
+            assert!(cases.iter().any(|(_, k)| *k == kind), "{kind:?} is listed");
+        }
         for spec in ITEM_KINDS {
             assert_eq!(ITEM_KINDS.iter().filter(|s| s.kind == spec.kind).count(), 1);
         }

@@ -1,86 +1,52 @@
 //! Privacy rights in the store: terms acceptances and consent changes with their
-//! history, privacy requests and their deadlines, notifications. Every change is one
-//! transaction that carries the gate (the caller's, or the admin's) in its condition.
+//! history, privacy requests and their deadlines, notifications. Each change is decided
+//! in [`crate::domain::decide::privacy`] and committed as one transaction that carries
+//! the gate (the caller's, or the admin's) in its condition.
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::OffsetDateTime;
 
-use super::accounts::AccountChange;
+use super::account_writes::account_part;
+use super::audit::audit_put;
 use super::expr::Condition;
-use super::transaction::{Transaction, TransactionError, check, put_new, update};
-use super::{AuditEntry, Item, Store, StoreError, from_item, indexed, key_item, keys, s, to_item};
-use crate::clock::rfc3339;
-use crate::domain::{
-    Account, ConsentChange, ConsentSource, Consents, Notification, NotificationKind,
-    PrivacyRequest, PrivacyRequestId, PrivacyRequestKind, PrivacyRequestStatus, TermsAcceptance,
-    privacy_request_due,
+use super::retry::{Attempt, retrying};
+use super::transaction::{Transaction, put_if, put_new};
+use super::{Failure, Item, Store, StoreError, from_item, indexed, keys, s, to_item, value};
+use crate::domain::decide::Seen;
+use crate::domain::decide::privacy::{
+    self, RequestPlan, RequestStep, StepRefusal, StepState, TermsRefusal,
 };
-use crate::gate::{Caller, Refusal};
-use crate::ids::new_id;
-
-/// An admin's step on a privacy request.
-#[derive(Debug, Clone)]
-pub enum RequestStep {
-    /// Move the deadline one more month (once), saying why.
-    Extend { reason: String },
-    /// Answer it.
-    Complete { response: String },
-}
-
-#[derive(Debug)]
-pub enum RequestStepOutcome {
-    Done(Box<PrivacyRequest>),
-    Refused(Refusal),
-    NotFound,
-    /// Already extended once (or completed): the deadline moves only once.
-    AlreadyExtended,
-    AlreadyCompleted,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Part {
-    Account,
-    Record,
-    Request,
-    Admin,
-    Notification,
-    Audit,
-    Email,
-}
+use crate::domain::{
+    Account, ConsentChange, Consents, Notification, PrivacyRequest, PrivacyRequestId,
+    PrivacyRequestKind, TermsAcceptance,
+};
+use crate::gate::{Gate, Refusal};
 
 impl Store {
-    /// The caller accepts terms `version`: the account's accepted version moves to it and
-    /// the acceptance is kept, in one transaction conditioned on the gate.
+    /// The caller accepts terms `version` (which must be `current`): the account's
+    /// accepted version moves to it and the acceptance is kept, in one transaction.
     pub async fn accept_terms(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         version: &str,
+        current: &str,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<TermsAcceptance>, StoreError> {
-        let acceptance = TermsAcceptance {
-            id: new_id(),
-            account_id: caller.account_id.clone(),
-            version: version.to_owned(),
-            accepted_at: rfc3339::format(now),
-        };
-        let account = update(
-            &self.table,
-            key_item(&keys::account(&caller.account_id)),
-            "SET accepted_terms_version = :version, terms_accepted_at = :at, updated_at = :at",
-            caller
-                .condition(now)
-                .value(":version", s(version))
-                .value(":at", s(&acceptance.accepted_at)),
-        );
-        let parts = vec![
-            (Part::Account, account),
-            (Part::Record, self.terms_acceptance_put(&acceptance)),
-        ];
-        self.commit_for_caller(caller, parts, now)
-            .await
-            .map(|r| r.map(|()| acceptance))
+    ) -> Result<TermsAcceptance, Failure<TermsRefusal>> {
+        let plan = self
+            .commit_with_own_account(
+                caller,
+                |seen| privacy::accept_terms(caller, seen, version, current, now),
+                |plan| {
+                    vec![
+                        account_part(&self.table, &plan.account, now),
+                        self.terms_acceptance_put(&plan.acceptance),
+                    ]
+                },
+            )
+            .await?;
+        Ok(plan.acceptance)
     }
 
     pub(crate) fn terms_acceptance_put(&self, acceptance: &TermsAcceptance) -> TransactWriteItem {
@@ -103,126 +69,85 @@ impl Store {
     /// Sets the caller's consents and keeps the change, in one transaction.
     pub async fn set_consents(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         consents: Consents,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<ConsentChange>, StoreError> {
-        let change = ConsentChange {
-            id: new_id(),
-            account_id: caller.account_id.clone(),
-            marketing_emails: consents.marketing_emails,
-            notification_emails: consents.notification_emails,
-            source: ConsentSource::Settings,
-            changed_at: rfc3339::format(now),
-        };
-        let account = update(
-            &self.table,
-            key_item(&keys::account(&caller.account_id)),
-            "SET consents = :consents, updated_at = :at",
-            caller
-                .condition(now)
-                .value(":consents", consents_value(consents))
-                .value(":at", s(&change.changed_at)),
-        );
-        let parts = vec![
-            (Part::Account, account),
-            (Part::Record, self.consent_change_put(&change)),
-        ];
-        self.commit_for_caller(caller, parts, now)
-            .await
-            .map(|r| r.map(|()| change))
+    ) -> Result<ConsentChange, Failure<Refusal>> {
+        let plan = self
+            .commit_with_own_account(
+                caller,
+                |seen| privacy::set_consents(caller, seen, consents, now),
+                |plan| {
+                    vec![
+                        account_part(&self.table, &plan.account, now),
+                        self.consent_change_put(&plan.change),
+                    ]
+                },
+            )
+            .await?;
+        Ok(plan.change)
     }
 
-    /// Records a privacy request, due one calendar month after receipt. Withdrawal of
-    /// consent, objection and restriction take effect in the same transaction: consents
-    /// off (and the change kept), or the account marked restricted or objected to.
+    /// Records a privacy request ([`privacy::file_privacy_request`]); what it changes of
+    /// the account at once goes in the same transaction.
     pub async fn file_privacy_request(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         kind: PrivacyRequestKind,
         details: Option<String>,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<PrivacyRequest>, StoreError> {
-        let at = rfc3339::format(now);
-        let request = PrivacyRequest {
-            id: PrivacyRequestId::new_for(&caller.account_id),
-            account_id: caller.account_id.clone(),
-            kind,
-            status: PrivacyRequestStatus::Received,
-            details,
-            received_at: at.clone(),
-            due_at: rfc3339::format(privacy_request_due(now, false)),
-            extended_at: None,
-            extension_reason: None,
-            completed_at: None,
-            response: None,
-        };
-        let mut parts = vec![(
-            Part::Request,
-            put_new(&self.table, self.request_item(&request)),
-        )];
-        let account_key = key_item(&keys::account(&caller.account_id));
-        let condition = caller.condition(now).value(":at", s(&at));
-        let account = match kind {
-            PrivacyRequestKind::WithdrawConsent => {
-                let change = ConsentChange {
-                    id: new_id(),
-                    account_id: caller.account_id.clone(),
-                    marketing_emails: false,
-                    notification_emails: false,
-                    source: ConsentSource::PrivacyRequest,
-                    changed_at: at.clone(),
-                };
-                parts.push((Part::Record, self.consent_change_put(&change)));
-                update(
-                    &self.table,
-                    account_key,
-                    "SET consents = :consents, updated_at = :at",
-                    condition.value(
-                        ":consents",
-                        consents_value(Consents {
-                            marketing_emails: false,
-                            notification_emails: false,
-                        }),
-                    ),
-                )
-            }
-            // An objection is not a change of consent: from now on the account is left
-            // out of marketing and statistics whatever its consents say.
-            PrivacyRequestKind::Objection => update(
-                &self.table,
-                account_key,
-                "SET objected_at = if_not_exists(objected_at, :at), updated_at = :at",
-                condition,
-            ),
-            PrivacyRequestKind::Restriction => update(
-                &self.table,
-                account_key,
-                "SET restricted_at = if_not_exists(restricted_at, :at), updated_at = :at",
-                condition,
-            ),
-            PrivacyRequestKind::Access
-            | PrivacyRequestKind::Rectification
-            | PrivacyRequestKind::Erasure
-            | PrivacyRequestKind::Portability => {
-                check(&self.table, account_key, caller.condition(now))
-            }
-        };
-        parts.insert(0, (Part::Account, account));
-        Ok(self
-            .commit_for_caller(caller, parts, now)
-            .await?
-            .map(|()| request))
+    ) -> Result<PrivacyRequest, Failure<Refusal>> {
+        let plan = self
+            .commit_with_own_account(
+                caller,
+                |seen| privacy::file_privacy_request(caller, seen, kind, details.clone(), now),
+                |plan: &RequestPlan| {
+                    let mut parts = vec![
+                        account_part(&self.table, &plan.account, now),
+                        put_new(&self.table, self.request_item(&plan.request)),
+                    ];
+                    parts.extend(
+                        plan.consent_change
+                            .as_ref()
+                            .map(|c| self.consent_change_put(c)),
+                    );
+                    parts
+                },
+            )
+            .await?;
+        Ok(plan.request)
+    }
+
+    /// One transaction that writes (or checks) the caller's own account, on the gate's
+    /// condition, and what goes with it, as `decide` decides it: blind first, and after
+    /// a refusal on the account as read (whose decision says why, or writes again if the
+    /// account changed in between).
+    pub(crate) async fn commit_with_own_account<P, R>(
+        &self,
+        caller: &Gate,
+        decide: impl Fn(Seen<Account>) -> Result<P, R>,
+        parts: impl Fn(&P) -> Vec<TransactWriteItem>,
+    ) -> Result<P, Failure<R>> {
+        let (decide, parts) = (&decide, &parts);
+        retrying(move |attempt| async move {
+            let seen = match attempt {
+                0 => Seen::Unread,
+                _ => Seen::Read(self.get_account(&caller.account_id).await?),
+            };
+            let plan = decide(seen).map_err(Attempt::Refused)?;
+            Transaction::new()
+                .parts(parts(&plan).into_iter().map(|part| ((), part)))
+                .commit(self)
+                .await?;
+            Ok(plan)
+        })
+        .await
     }
 
     fn request_item(&self, request: &PrivacyRequest) -> Item {
         indexed(
             to_item(request, keys::privacy_request(&request.id)),
-            keys::privacy_request_queue(
-                request.status != PrivacyRequestStatus::Completed,
-                &request.due_at,
-                &request.id,
-            ),
+            keys::privacy_request_queue(request.is_open(), request.due_at, &request.id),
         )
     }
 
@@ -230,12 +155,10 @@ impl Store {
     /// query.
     pub async fn own_privacy_requests(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<Vec<PrivacyRequest>>, StoreError> {
-        if let Err(refusal) = self.caller_account(caller, now).await? {
-            return Ok(Err(refusal));
-        }
+    ) -> Result<Vec<PrivacyRequest>, Failure<Refusal>> {
+        self.caller_account(caller, now).await?;
         let items = self
             .query_prefix(
                 &keys::account(&caller.account_id).pk,
@@ -250,22 +173,20 @@ impl Store {
             .into_iter()
             .map(from_item)
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Ok(requests))
+        Ok(requests)
     }
 
     /// The admins' queue: open (or completed) requests, earliest due first, a page at a
     /// time. The admin is judged on their account, read first.
     pub async fn privacy_request_queue(
         &self,
-        admin: &Caller,
+        admin: &Gate,
         open: bool,
         limit: u16,
         cursor: Option<&str>,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<(Vec<PrivacyRequest>, Option<String>)>, StoreError> {
-        if let Err(refusal) = self.caller_account(admin, now).await? {
-            return Ok(Err(refusal));
-        }
+    ) -> Result<(Vec<PrivacyRequest>, Option<String>), Failure<Refusal>> {
+        self.caller_account(admin, now).await?;
         let after = cursor.and_then(|c| {
             String::from_utf8(URL_SAFE_NO_PAD.decode(c).ok()?)
                 .ok()
@@ -297,145 +218,57 @@ impl Store {
             .last_evaluated_key
             .and(last_position)
             .map(|p| URL_SAFE_NO_PAD.encode(p));
-        Ok(Ok((requests, next)))
+        Ok((requests, next))
     }
 
-    /// An admin extends or completes a request: the request changes (on condition that
-    /// it is still as read), its owner is notified (in-app, and an e-mail is queued),
-    /// and the step is audited, in one transaction that also requires the gate to admit
-    /// the admin. Two requests: the admin and the request read together, then the write.
+    /// An admin extends or completes a request ([`privacy::step_privacy_request`]): the
+    /// request changes (on condition that its status is still the one read), its owner
+    /// is notified (in-app, and an e-mail is queued), and the step is audited, in one
+    /// transaction that also requires the gate to admit the admin. Two requests: the
+    /// admin and the request read together, then the write.
     pub async fn step_privacy_request(
         &self,
-        admin: &Caller,
+        admin: &Gate,
         id: &PrivacyRequestId,
         step: &RequestStep,
-        audit: &mut AuditEntry,
         now: OffsetDateTime,
-    ) -> Result<RequestStepOutcome, StoreError> {
-        let (admin_item, request_item) = self
-            .get_two(keys::account(&admin.account_id), keys::privacy_request(id))
-            .await?;
-        let admin_account: Option<Account> = admin_item.map(from_item).transpose()?;
-        if let Err(refusal) = admin.admit(admin_account.as_ref(), now) {
-            return Ok(RequestStepOutcome::Refused(refusal));
-        }
-        let Some(request) = request_item.map(from_item::<PrivacyRequest>).transpose()? else {
-            return Ok(RequestStepOutcome::NotFound);
-        };
-        let at = rfc3339::format(now);
-        let mut changed = request.clone();
-        let (notification_kind, title, body) = match (step, request.status) {
-            (_, PrivacyRequestStatus::Completed) => {
-                return Ok(RequestStepOutcome::AlreadyCompleted);
-            }
-            (RequestStep::Extend { .. }, PrivacyRequestStatus::Extended) => {
-                return Ok(RequestStepOutcome::AlreadyExtended);
-            }
-            (RequestStep::Extend { reason }, PrivacyRequestStatus::Received) => {
-                let received = rfc3339::parse(&request.received_at).ok_or_else(|| {
-                    StoreError::Corrupt("a privacy request without a receipt time".into())
-                })?;
-                changed.status = PrivacyRequestStatus::Extended;
-                changed.due_at = rfc3339::format(privacy_request_due(received, true));
-                changed.extended_at = Some(at.clone());
-                changed.extension_reason = Some(reason.clone());
-                (
-                    NotificationKind::PrivacyRequestExtended,
-                    format!(
-                        "Your {} request will be answered by {}",
-                        label(request.kind),
-                        changed.due_at
+    ) -> Result<PrivacyRequest, Failure<StepRefusal>> {
+        retrying(move |_| async move {
+            let (admin_item, request_item) = self
+                .get_two(keys::account(&admin.account_id), keys::privacy_request(id))
+                .await?;
+            let state = StepState {
+                admin: admin_item.map(from_item).transpose()?,
+                request: request_item.map(from_item).transpose()?,
+            };
+            let plan =
+                privacy::step_privacy_request(admin, state, step, now).map_err(Attempt::Refused)?;
+            Transaction::new()
+                .part(
+                    (),
+                    put_if(
+                        &self.table,
+                        self.request_item(&plan.changed),
+                        Some(
+                            Condition::new("attribute_exists(pk)")
+                                .and("#status = :seen")
+                                .name("#status", "status")
+                                .value(":seen", value(&plan.seen_status)),
+                        ),
                     ),
-                    format!("We need one more month: {reason}"),
                 )
-            }
-            (RequestStep::Complete { response }, _) => {
-                changed.status = PrivacyRequestStatus::Completed;
-                changed.completed_at = Some(at.clone());
-                changed.response = Some(response.clone());
-                (
-                    NotificationKind::PrivacyRequestCompleted,
-                    format!("Your {} request has been answered", label(request.kind)),
-                    response.clone(),
+                .part((), account_part(&self.table, &plan.admin, now))
+                .part(
+                    (),
+                    put_new(&self.table, self.notification_item(&plan.notification)),
                 )
-            }
-        };
-        audit.target = format!("privacy_request:{id}");
-        audit.target_account_id = Some(request.account_id.clone());
-        let notification = Notification {
-            id: new_id(),
-            account_id: request.account_id.clone(),
-            kind: notification_kind,
-            title: title.clone(),
-            body: body.clone(),
-            reference: id.to_string(),
-            created_at: at.clone(),
-        };
-        let email = super::outbox::new_email(
-            &request.account_id,
-            format!("notification-{}", notification.id),
-            crate::domain::EmailKind::Notification,
-            title,
-            body,
-            now,
-        );
-        let result = Transaction::new()
-            .part(
-                Part::Request,
-                super::transaction::put_if(
-                    &self.table,
-                    self.request_item(&changed),
-                    Some(
-                        Condition::new("attribute_exists(pk)")
-                            .and("#status = :seen")
-                            .name("#status", "status")
-                            .value(
-                                ":seen",
-                                serde_dynamo::to_attribute_value(request.status)
-                                    .expect("a status serialises"),
-                            ),
-                    ),
-                ),
-            )
-            .part(
-                Part::Admin,
-                check(
-                    &self.table,
-                    key_item(&keys::account(&admin.account_id)),
-                    admin.condition(now),
-                ),
-            )
-            .part(
-                Part::Notification,
-                put_new(&self.table, self.notification_item(&notification)),
-            )
-            .part(Part::Audit, audit.put(&self.table))
-            .part(Part::Email, self.outbox_put(&email))
-            .commit_retrying_conflicts(self)
-            .await;
-        match result {
-            Ok(()) => Ok(RequestStepOutcome::Done(Box::new(changed))),
-            Err(error) if error.refused(Part::Admin) => Ok(RequestStepOutcome::Refused(
-                self.explain_refusal(admin, now).await?,
-            )),
-            // Another admin stepped first: say what it is now.
-            Err(error) if error.refused(Part::Request) => {
-                match self
-                    .get_as::<PrivacyRequest>(keys::privacy_request(id))
-                    .await?
-                {
-                    Some(now_request) if now_request.status == PrivacyRequestStatus::Completed => {
-                        Ok(RequestStepOutcome::AlreadyCompleted)
-                    }
-                    Some(_) => Ok(RequestStepOutcome::AlreadyExtended),
-                    None => Ok(RequestStepOutcome::NotFound),
-                }
-            }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!(
-                "privacy request step: {other:?}"
-            ))),
-        }
+                .part((), audit_put(&self.table, &plan.audit))
+                .part((), self.outbox_put(&plan.email))
+                .commit(self)
+                .await?;
+            Ok(plan.changed)
+        })
+        .await
     }
 
     pub(crate) fn notification_item(&self, notification: &Notification) -> Item {
@@ -449,14 +282,12 @@ impl Store {
     /// gate) and one query.
     pub async fn notifications(
         &self,
-        caller: &Caller,
+        caller: &Gate,
         limit: u16,
         cursor: Option<&str>,
         now: OffsetDateTime,
-    ) -> Result<AccountChange<(Vec<Notification>, Option<String>)>, StoreError> {
-        if let Err(refusal) = self.caller_account(caller, now).await? {
-            return Ok(Err(refusal));
-        }
+    ) -> Result<(Vec<Notification>, Option<String>), Failure<Refusal>> {
+        self.caller_account(caller, now).await?;
         let before = cursor
             .filter(|c| c.len() <= 40 && c.bytes().all(|b| b.is_ascii_alphanumeric()))
             .map(|c| keys::notification(&caller.account_id, c).sk);
@@ -474,7 +305,7 @@ impl Store {
         let next = more
             .then(|| notifications.last().map(|n| n.id.clone()))
             .flatten();
-        Ok(Ok((notifications, next)))
+        Ok((notifications, next))
     }
 
     /// Items of `pk` whose sort key starts with `prefix`: newest first unless
@@ -526,43 +357,5 @@ impl Store {
                 (None, _) => return Ok((items, false)),
             }
         }
-    }
-
-    /// Commits `parts` (one of them the caller's account, conditioned on the gate); a
-    /// refused account part is explained by reading the account.
-    async fn commit_for_caller(
-        &self,
-        caller: &Caller,
-        parts: Vec<(Part, TransactWriteItem)>,
-        now: OffsetDateTime,
-    ) -> Result<AccountChange<()>, StoreError> {
-        match Transaction::new()
-            .parts(parts)
-            .commit_retrying_conflicts(self)
-            .await
-        {
-            Ok(()) => Ok(Ok(())),
-            Err(error) if error.refused(Part::Account) => {
-                Ok(Err(self.explain_refusal(caller, now).await?))
-            }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!("privacy change: {other:?}"))),
-        }
-    }
-}
-
-fn consents_value(consents: Consents) -> AttributeValue {
-    serde_dynamo::to_attribute_value(consents).expect("consents serialise")
-}
-
-fn label(kind: PrivacyRequestKind) -> &'static str {
-    match kind {
-        PrivacyRequestKind::Access => "access",
-        PrivacyRequestKind::Rectification => "rectification",
-        PrivacyRequestKind::Erasure => "erasure",
-        PrivacyRequestKind::Restriction => "restriction",
-        PrivacyRequestKind::Objection => "objection",
-        PrivacyRequestKind::Portability => "portability",
-        PrivacyRequestKind::WithdrawConsent => "consent withdrawal",
     }
 }

@@ -1,42 +1,15 @@
-//! Logins: refresh-token families, their rotation, and ending them.
+//! Logins: refresh-token families, their rotation, and ending them, as
+//! [`crate::domain::decide::sessions`] decides them.
 
-use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
+use super::account_writes::account_part;
 use super::expr::Condition;
+use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError, put_new, update};
-use super::{Store, StoreError, indexed, key_item, keys, n, s, to_item};
-use crate::clock::rfc3339;
-use crate::domain::{Account, AccountId, SessionId};
-use crate::gate::accepts_generation;
-
-/// One login: every refresh token rotated from it belongs to this family, and every
-/// access token issued for it names it (`sid`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SessionFamily {
-    pub account_id: AccountId,
-    pub family_id: SessionId,
-    pub token_generation: u64,
-    pub created_at: String,
-    pub last_used_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<String>,
-    /// The end of the session's lifetime (30 days after login by default): refresh
-    /// refuses after it, and DynamoDB's TTL deletes the item some time later.
-    pub expires_at_epoch: i64,
-}
-
-/// A refresh token, stored under the SHA-256 of its value (never the value itself).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RefreshRecord {
-    pub account_id: AccountId,
-    pub family_id: SessionId,
-    pub token_generation: u64,
-    pub created_at: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub used_at: Option<String>,
-    pub expires_at_epoch: i64,
-}
+use super::{Failure, Store, StoreError, indexed, key_item, keys, n, s, to_item};
+use crate::domain::decide::sessions::{EndPlan, LoginPlan, RotationPlan, end_session};
+use crate::domain::{AccountId, RefreshRecord, SessionId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum RotateError {
@@ -59,111 +32,46 @@ enum Rotation {
     Account,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Login {
-    Family,
-    Token,
-    Account,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Ending {
-    Family,
-    Account,
-}
-
 impl Store {
-    /// A new login: its family and first refresh token. The account's failed-login count
-    /// is reset and its memory of ended sessions pruned in the same write (the account
-    /// was just read), so a login stays one transaction.
+    /// A new login ([`crate::domain::decide::sessions::login`]): its family, its first
+    /// refresh token (by `token_digest`) and what it writes to the account, in one
+    /// transaction.
     pub async fn start_session(
         &self,
-        account: &Account,
-        family: &SessionFamily,
+        plan: &LoginPlan,
         token_digest: &str,
-        token: &RefreshRecord,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let mut transaction = Transaction::new()
-            .part(
-                Login::Family,
-                put_new(
-                    &self.table,
-                    to_item(
-                        family,
-                        keys::session_family(&family.account_id, &family.family_id),
+        let family = &plan.family;
+        self.commit_unrefused(move || {
+            let mut transaction = Transaction::new()
+                .part(
+                    (),
+                    put_new(
+                        &self.table,
+                        to_item(
+                            family,
+                            keys::session_family(&family.account_id, &family.family_id),
+                        ),
                     ),
-                ),
-            )
-            .part(
-                Login::Token,
-                put_new(&self.table, self.refresh_item(token_digest, token)),
-            );
-        if let Some(account_update) = self.login_account_update(account, now) {
-            transaction = transaction.part(Login::Account, account_update);
-        }
-        transaction
-            .commit_retrying_conflicts(self)
-            .await
-            .map_err(|error| match error {
-                TransactionError::Store(error) => error,
-                other => StoreError::Backend(format!("starting a session: {other:?}")),
-            })
+                )
+                .part(
+                    (),
+                    put_new(&self.table, self.refresh_item(token_digest, &plan.token)),
+                );
+            if let Some(account) = &plan.account {
+                transaction = transaction.part((), account_part(&self.table, account, now));
+            }
+            transaction
+        })
+        .await
     }
 
     fn refresh_item(&self, digest: &str, token: &RefreshRecord) -> super::Item {
         indexed(
             to_item(token, keys::refresh_token(digest)),
-            keys::refresh_token_index(&token.account_id, &token.created_at),
+            keys::refresh_token_index(&token.account_id, token.created_at),
         )
-    }
-
-    /// An update of `account` that forgets the ended sessions no token can name any
-    /// more, on `condition`; `None` when there is nothing to forget.
-    fn prune_ended_sessions(
-        &self,
-        account: &Account,
-        condition: Condition,
-        now: OffsetDateTime,
-    ) -> Option<aws_sdk_dynamodb::types::TransactWriteItem> {
-        let (removals, condition) = forget_ended_sessions(account, condition, now);
-        (!removals.is_empty()).then(|| {
-            update(
-                &self.table,
-                key_item(&keys::account(&account.id)),
-                &format!("REMOVE {}", removals.join(", ")),
-                condition,
-            )
-        })
-    }
-
-    /// What a login writes to the account it opens: the failed-login count back to 0
-    /// and any backoff removed (unconditionally: whoever proved the password is never
-    /// locked out by failures that raced them), and the stale ended sessions forgotten.
-    /// `None` when there is nothing to change.
-    fn login_account_update(
-        &self,
-        account: &Account,
-        now: OffsetDateTime,
-    ) -> Option<aws_sdk_dynamodb::types::TransactWriteItem> {
-        let (mut removals, mut condition) =
-            forget_ended_sessions(account, Condition::new("attribute_exists(pk)"), now);
-        let mut expression = String::new();
-        if account.failed_logins > 0 || account.login_locked_until.is_some() {
-            expression.push_str("SET failed_logins = :no_failures ");
-            condition = condition.value(":no_failures", n(0));
-            removals.push("login_locked_until".to_owned());
-        }
-        if removals.is_empty() {
-            return None;
-        }
-        expression.push_str(&format!("REMOVE {}", removals.join(", ")));
-        Some(update(
-            &self.table,
-            key_item(&keys::account(&account.id)),
-            &expression,
-            condition,
-        ))
     }
 
     pub async fn refresh_record(
@@ -173,48 +81,37 @@ impl Store {
         self.get_as(keys::refresh_token(token_digest)).await
     }
 
-    /// Marks the old token used and stores its successor, in one transaction that also
-    /// requires a live, unexpired family and an account that may act with the family's
-    /// generation (and forgets its stale ended sessions, having read it).
+    /// Marks the old token used and stores its successor
+    /// ([`crate::domain::decide::sessions::rotate`]), in one transaction that also
+    /// requires a live, unexpired family (its lifetime is enforced here, not left to
+    /// TTL, which deletes expired items only eventually) and an account that may act
+    /// with the family's generation.
     pub async fn rotate_refresh_token(
         &self,
-        account: &Account,
+        plan: &RotationPlan,
         old_digest: &str,
         new_digest: &str,
-        new: &RefreshRecord,
         now: OffsetDateTime,
     ) -> Result<(), RotateError> {
-        let now_text = rfc3339::format(now);
+        let new = &plan.successor;
         let mark_used = update(
             &self.table,
             key_item(&keys::refresh_token(old_digest)),
-            "SET used_at = :now",
+            "SET used_at = :used_at",
             Condition::new("attribute_exists(pk)")
                 .and("attribute_not_exists(used_at)")
-                .value(":now", s(&now_text)),
+                .value(":used_at", s(plan.used_at)),
         );
         let touch_family = update(
             &self.table,
             key_item(&keys::session_family(&new.account_id, &new.family_id)),
-            "SET last_used_at = :now",
+            "SET last_used_at = :used_at",
             Condition::new("attribute_exists(pk)")
                 .and("attribute_not_exists(revoked_at)")
-                // The session's lifetime, enforced here and not left to TTL, which
-                // deletes expired items only eventually.
-                .and("expires_at_epoch > :now_epoch")
-                .value(":now", s(&now_text))
-                .value(":now_epoch", n(now.unix_timestamp())),
+                .and("expires_at_epoch > :used_epoch")
+                .value(":used_at", s(plan.used_at))
+                .value(":used_epoch", n(plan.used_at.unix_timestamp())),
         );
-        let account_accepts = accepts_generation(new.token_generation, now);
-        let account_part = self
-            .prune_ended_sessions(account, account_accepts.clone(), now)
-            .unwrap_or_else(|| {
-                super::transaction::check(
-                    &self.table,
-                    key_item(&keys::account(&new.account_id)),
-                    account_accepts,
-                )
-            });
         let result = Transaction::new()
             .part(Rotation::OldToken, mark_used)
             .part(
@@ -222,7 +119,10 @@ impl Store {
                 put_new(&self.table, self.refresh_item(new_digest, new)),
             )
             .part(Rotation::Family, touch_family)
-            .part(Rotation::Account, account_part)
+            .part(
+                Rotation::Account,
+                account_part(&self.table, &plan.account, now),
+            )
             .commit(self)
             .await;
         match result {
@@ -235,64 +135,48 @@ impl Store {
         }
     }
 
-    /// Ends a login (logout, or reuse of a rotated refresh token): no token of the
-    /// family refreshes again, and its access tokens are refused at once because the
-    /// account remembers the session as ended. Idempotent; a family that does not
-    /// exist (any more) ends nothing.
+    /// Ends a login ([`end_session`]: logout, or reuse of a rotated refresh token): no
+    /// token of the family refreshes again, and its access tokens are refused at once.
+    /// Idempotent; a family or an account that does not exist (any more) ends nothing.
     pub async fn end_session(
         &self,
         account_id: &AccountId,
         family_id: &SessionId,
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        let now_text = rfc3339::format(now);
+        let plan: &EndPlan = &end_session(account_id, family_id, now);
         let family = update(
             &self.table,
-            key_item(&keys::session_family(account_id, family_id)),
-            "SET revoked_at = if_not_exists(revoked_at, :now)",
-            Condition::new("attribute_exists(pk)").value(":now", s(&now_text)),
+            key_item(&keys::session_family(account_id, &plan.family_id)),
+            "SET revoked_at = if_not_exists(revoked_at, :revoked_at)",
+            Condition::new("attribute_exists(pk)").value(":revoked_at", s(plan.revoked_at)),
         );
-        let account = update(
-            &self.table,
-            key_item(&keys::account(account_id)),
-            "SET #ended.#session = :ended",
-            Condition::new("attribute_exists(pk)")
-                .name("#ended", "ended_sessions")
-                .name("#session", family_id.as_str())
-                .value(":ended", n(now.unix_timestamp())),
-        );
-        let result = Transaction::new()
-            .part(Ending::Family, family)
-            .part(Ending::Account, account)
-            .commit_retrying_conflicts(self)
-            .await;
-        match result {
-            Ok(()) | Err(TransactionError::Refused(_)) => Ok(()),
-            Err(TransactionError::Conflict) => Err(StoreError::Backend(
-                "ending a session conflicted with another write; try again".into(),
-            )),
-            Err(TransactionError::Store(error)) => Err(error),
-        }
+        let family = &family;
+        self.commit_unrefused(move || {
+            Transaction::new()
+                .part((), family.clone())
+                .part((), account_part(&self.table, &plan.account, now))
+        })
+        .await
     }
-}
 
-/// The paths of `account`'s ended sessions no token can name any more, for a `REMOVE`,
-/// and `condition` with their placeholders.
-fn forget_ended_sessions(
-    account: &Account,
-    condition: Condition,
-    now: OffsetDateTime,
-) -> (Vec<String>, Condition) {
-    let forgettable = account.forgettable_ended_sessions(now);
-    if forgettable.is_empty() {
-        return (Vec::new(), condition);
+    /// Commits the transaction `build` makes, again after a short pause while another
+    /// transaction is in the way; a refused condition means there was nothing to do.
+    async fn commit_unrefused(
+        &self,
+        build: impl Fn() -> Transaction<()>,
+    ) -> Result<(), StoreError> {
+        let build = &build;
+        retrying(move |_| async move {
+            match build().commit(self).await {
+                Ok(()) | Err(TransactionError::Refused(_)) => Ok(()),
+                Err(error) => Err(Attempt::<()>::from(error)),
+            }
+        })
+        .await
+        .map_err(|failure| match failure {
+            Failure::Store(error) => error,
+            Failure::Refused(()) => unreachable!("nothing refuses these writes"),
+        })
     }
-    let mut condition = condition.name("#ended", "ended_sessions");
-    let mut paths = Vec::new();
-    for (i, session) in forgettable.iter().enumerate() {
-        let placeholder = format!("#forget{i}");
-        paths.push(format!("#ended.{placeholder}"));
-        condition = condition.name(&placeholder, session.as_str());
-    }
-    (paths, condition)
 }

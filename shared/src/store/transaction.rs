@@ -43,25 +43,6 @@ impl<P: Copy + PartialEq + std::fmt::Debug> Transaction<P> {
         self
     }
 
-    /// Commits, trying again (a few times, after a short random pause) while another
-    /// transaction on the same items is in the way.
-    pub(crate) async fn commit_retrying_conflicts(
-        self,
-        store: &Store,
-    ) -> Result<(), TransactionError<P>> {
-        const ATTEMPTS: u32 = 8;
-        for attempt in 0.. {
-            let this = Self {
-                parts: self.parts.clone(),
-            };
-            match this.commit(store).await {
-                Err(TransactionError::Conflict) if attempt + 1 < ATTEMPTS => backoff(attempt).await,
-                other => return other,
-            }
-        }
-        unreachable!("the loop returns")
-    }
-
     pub(crate) async fn commit(self, store: &Store) -> Result<(), TransactionError<P>> {
         let names: Vec<P> = self.parts.iter().map(|(name, _)| *name).collect();
         // The SDK sends the same token when it retries this call (a timeout, a lost
@@ -104,6 +85,17 @@ impl<P: Copy + PartialEq + std::fmt::Debug> Transaction<P> {
                 Err(TransactionError::Conflict)
             }
             _ => Err(TransactionError::Store(StoreError::backend(error))),
+        }
+    }
+}
+
+/// A transaction that did not commit, as an attempt of a write sees it: a refused
+/// condition or a conflict lost a race (read and decide again); a store failure stops.
+impl<P, R> From<TransactionError<P>> for super::retry::Attempt<R> {
+    fn from(error: TransactionError<P>) -> Self {
+        match error {
+            TransactionError::Refused(_) | TransactionError::Conflict => Self::Raced,
+            TransactionError::Store(error) => Self::Store(error),
         }
     }
 }
@@ -174,11 +166,4 @@ pub(crate) fn check(table: &str, key: Item, condition: Condition) -> TransactWri
         .build()
         .expect("a condition check with table, key and expression");
     TransactWriteItem::builder().condition_check(built).build()
-}
-
-/// A short random pause before trying a conflicting write again, growing with `attempt`.
-pub(crate) async fn backoff(attempt: u32) {
-    let [byte] = crate::random::random_bytes::<1>();
-    let millis = 1 + u64::from(byte) % u64::from(2 + attempt.min(20));
-    tokio::time::sleep(std::time::Duration::from_millis(millis)).await;
 }

@@ -6,11 +6,10 @@ use std::collections::HashMap;
 use natives_shared::domain::live::MessagePush;
 use natives_shared::domain::{AccountId, Author, Message, Notification, Thread};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::App;
 use crate::conversations::views::{MessageView, ThreadView};
-use crate::privacy::views::notification_view;
+use crate::privacy::views::NotificationView;
 
 #[derive(Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -32,7 +31,7 @@ enum Frame<'a> {
         thread: ThreadView<'a>,
     },
     Notification {
-        notification: Value,
+        notification: NotificationView<'a>,
     },
 }
 
@@ -77,7 +76,7 @@ fn hidden(message: &Message) -> String {
 /// The frame of a new thread, for the connections of its language.
 pub fn thread_created(thread: &Thread, authors: &HashMap<AccountId, Author>) -> String {
     Frame::ThreadCreated {
-        language: &thread.language,
+        language: thread.language.as_ref(),
         thread: ThreadView::new(thread, authors),
     }
     .text()
@@ -86,15 +85,17 @@ pub fn thread_created(thread: &Thread, authors: &HashMap<AccountId, Author>) -> 
 /// The frame of a notification, for its account's connections.
 pub fn notification(notification: &Notification) -> String {
     Frame::Notification {
-        notification: notification_view(notification),
+        notification: NotificationView::from(notification),
     }
     .text()
 }
 
 #[cfg(test)]
 mod tests {
-    use natives_shared::domain::{MessageId, MessageKind, MessageStatus, ThreadId};
-    use serde_json::json;
+    use natives_shared::domain::{
+        MessageId, MessageKind, MessageStatus, MessageText, ThreadId, Timestamp,
+    };
+    use serde_json::{Value, json};
 
     use super::*;
 
@@ -107,10 +108,10 @@ mod tests {
             thread_id: thread_id.clone(),
             author_id: AccountId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZX").unwrap(),
             kind: MessageKind::Text,
-            text: Some("a secret".into()),
+            text: Some(MessageText::parse("a secret", &Default::default()).unwrap()),
             voice: None,
             reply_to: None,
-            created_at: "2026-12-10T12:00:00.000Z".into(),
+            created_at: Timestamp::parse("2026-12-10T12:00:00.000Z").unwrap(),
             edited_at: None,
             revision: 0,
             status: MessageStatus::Hidden,

@@ -7,7 +7,8 @@
 
 use super::{IndexKey, Key};
 use crate::domain::{
-    AccountId, AuditEntryId, MessageId, PrivacyRequestId, SessionId, ThreadId, UploadId,
+    AccountId, AuditEntryId, Email, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp,
+    UploadId,
 };
 use crate::store::ownership::{ITEM_KINDS, ItemKind};
 
@@ -25,6 +26,7 @@ pub struct ItemKeys {
 /// Sample values and the names the tables show for them, longest first (a message id
 /// holds its thread's id, a privacy request's id its account's).
 const SAMPLES: &[(&str, &str)] = &[
+    (EMAIL, "<normalized e-mail>"),
     (MESSAGE, "<message_id>"),
     (REQUEST, "<request_id>"),
     (ACCOUNT, "<account_id>"),
@@ -39,6 +41,20 @@ const SAMPLES: &[(&str, &str)] = &[
     ("000007", "<number, 6 digits>"),
     ("999989", "<999999 − open_complaints, 6 digits>"),
 ];
+
+/// Sample moments, each standing for one kind of time, and their names.
+const MOMENTS: &[(&str, &str)] = &[
+    (CREATED_AT, "<created_at>"),
+    (LAST_ACTIVITY_AT, "<last_activity_at>"),
+    (FIRST_COMPLAINT_AT, "<first_complaint_at>"),
+    (DUE_AT, "<due_at>"),
+];
+
+const CREATED_AT: &str = "2001-01-01T00:00:01Z";
+const LAST_ACTIVITY_AT: &str = "2001-01-01T00:00:02Z";
+const FIRST_COMPLAINT_AT: &str = "2001-01-01T00:00:03Z";
+const DUE_AT: &str = "2001-01-01T00:00:04Z";
+const EMAIL: &str = "normalized@example.com";
 
 const ACCOUNT: &str = "01AAAAAAAAAAAAAAAAAAAAAAA1";
 const SESSION: &str = "01AAAAAAAAAAAAAAAAAAAAAAA2";
@@ -65,23 +81,26 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
     let request = PrivacyRequestId::parse(REQUEST).expect("a sample id");
     let (key, index): (Key, Vec<IndexKey>) = match kind {
         ItemKind::Account => (super::account(&account), vec![]),
-        ItemKind::EmailClaim => (super::email_claim("<normalized e-mail>"), vec![]),
+        ItemKind::EmailClaim => (
+            super::email_claim(&Email::parse(EMAIL).expect("a sample address")),
+            vec![],
+        ),
         ItemKind::SessionFamily => (super::session_family(&account, &session), vec![]),
         ItemKind::RefreshToken => (
             super::refresh_token("<hex SHA-256 of the token>"),
-            vec![super::refresh_token_index(&account, "<created_at>")],
+            vec![super::refresh_token_index(&account, at(CREATED_AT))],
         ),
         ItemKind::LedgerEntry => (super::ledger_entry(&account, "<entry_id>"), vec![]),
         ItemKind::Purchase => (
             super::checkout("<checkout_session_id>"),
-            vec![super::purchase_index(&account, "<created_at>")],
+            vec![super::purchase_index(&account, at(CREATED_AT))],
         ),
         ItemKind::Tariff => (super::tariff("<tariff_id>"), vec![]),
         ItemKind::AuditEntry => (
-            super::audit_entry("<created_at>", &entry),
+            super::audit_entry(at(CREATED_AT), &entry),
             vec![super::audit_by_target_index(
                 &account,
-                "<created_at>",
+                at(CREATED_AT),
                 &entry,
             )],
         ),
@@ -91,7 +110,7 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
                 "<language>",
                 1,
                 &thread,
-                "<last_activity_at>",
+                at(LAST_ACTIVITY_AT),
             )],
         ),
         ItemKind::ThreadStarted => (super::thread_started(&account, &thread), vec![]),
@@ -111,7 +130,7 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
             super::complaint(&message, 42, &account),
             vec![super::complaint_by_reporter_index(
                 &account,
-                "<created_at>",
+                at(CREATED_AT),
                 "<complaint_id>",
             )],
         ),
@@ -120,7 +139,7 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
             super::queue_entry(&message),
             vec![super::review_queue_index(
                 10,
-                "<first_complaint_at>",
+                at(FIRST_COMPLAINT_AT),
                 &message,
             )],
         ),
@@ -136,8 +155,8 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
         ItemKind::PrivacyRequest => (
             super::privacy_request(&request),
             vec![
-                super::privacy_request_queue(true, "<due_at>", &request),
-                super::privacy_request_queue(false, "<due_at>", &request),
+                super::privacy_request_queue(true, at(DUE_AT), &request),
+                super::privacy_request_queue(false, at(DUE_AT), &request),
             ],
         ),
         ItemKind::Notification => (super::notification(&account, "<id>"), vec![]),
@@ -161,9 +180,17 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
 
 /// `key` with every sample replaced by its name.
 fn named(key: &str) -> String {
-    SAMPLES.iter().fold(key.to_owned(), |key, (sample, name)| {
+    let key = SAMPLES.iter().fold(key.to_owned(), |key, (sample, name)| {
         key.replace(sample, name)
+    });
+    MOMENTS.iter().fold(key, |key, (sample, name)| {
+        key.replace(&at(sample).to_string(), name)
     })
+}
+
+/// A sample moment.
+fn at(sample: &str) -> Timestamp {
+    Timestamp::parse(sample).expect("a sample moment")
 }
 
 #[cfg(test)]

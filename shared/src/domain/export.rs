@@ -1,0 +1,301 @@
+//! The export of everything held about an account (access and portability): the
+//! account's records grouped by kind, each kind mapped explicitly. The mapping is a
+//! `match` on [`ItemKind`] with no wildcard, so a kind added later does not compile until
+//! it says how it is exported. Secrets never leave: the password hash, refresh tokens'
+//! hashes (their keys), token generations and the ended sessions are dropped here. The
+//! document's schema is `docs/export-format.md`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+use super::{
+    Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
+    FullName, Gender, Guardian, ItemKind, LanguageList, Message, MessageId, MessageKind,
+    ModerationRecord, RefreshRecord, Role, SessionFamily, SessionId, ThreadId, Timestamp,
+};
+
+/// The export's format name and version; a change of the format bumps the version and
+/// `docs/export-format.md` says what changed.
+pub const EXPORT_FORMAT: &str = "natives.chat/personal-data-export";
+pub const EXPORT_FORMAT_VERSION: u32 = 1;
+
+/// What the export needs beyond the records.
+pub struct ExportContext<'a> {
+    /// Where archived recordings are served (the CDN); `None`: the API's own
+    /// `/v1/messages/{id}/voice`, which redirects to the recording.
+    pub voice_base_url: Option<&'a str>,
+}
+
+impl ItemKind {
+    /// The section of the export that holds this kind's records; `None` for the
+    /// platform's own records, which are never found under an account.
+    pub fn export_section(self) -> Option<&'static str> {
+        Some(match self {
+            ItemKind::Account => "account",
+            ItemKind::EmailClaim => "email_addresses",
+            ItemKind::SessionFamily => "sessions",
+            ItemKind::RefreshToken => "refresh_tokens",
+            ItemKind::LedgerEntry => "ledger_entries",
+            ItemKind::Purchase => "purchases",
+            ItemKind::AuditEntry => "staff_actions_about_me",
+            ItemKind::Thread => "threads",
+            ItemKind::ThreadStarted => "threads_started",
+            ItemKind::Message => "messages",
+            ItemKind::Revision => "message_revisions",
+            ItemKind::UploadClaim => "voice_uploads",
+            ItemKind::TermsAcceptance => "terms_acceptances",
+            ItemKind::ConsentChange => "consent_history",
+            ItemKind::PrivacyRequest => "privacy_requests",
+            ItemKind::Notification => "notifications",
+            ItemKind::OutboxEmail => "emails",
+            ItemKind::Complaint => "complaints_filed",
+            ItemKind::IdempotencyRecord => "remembered_answers",
+            ItemKind::Tariff
+            | ItemKind::FirstAdminClaim
+            | ItemKind::BreachNotice
+            | ItemKind::ComplaintOutcome
+            | ItemKind::QueueEntry => return None,
+        })
+    }
+}
+
+/// The whole export.
+#[derive(Debug, Serialize)]
+pub struct ExportDocument {
+    format: &'static str,
+    format_version: u32,
+    generated_at: Timestamp,
+    account_id: AccountId,
+    /// Every section, empty or not.
+    sections: BTreeMap<&'static str, Vec<Value>>,
+}
+
+/// The whole export of `account_id` from its records (each kind with its attributes,
+/// the table's keys left out).
+pub fn export_document(
+    account_id: &AccountId,
+    records: Vec<(ItemKind, Map<String, Value>)>,
+    context: &ExportContext<'_>,
+    now: OffsetDateTime,
+) -> Result<ExportDocument, serde_json::Error> {
+    let mut sections: BTreeMap<&'static str, Vec<Value>> = ItemKind::ALL
+        .iter()
+        .filter_map(|kind| kind.export_section())
+        .map(|section| (section, Vec::new()))
+        .collect();
+    for (kind, record) in records {
+        let (Some(section), Some(value)) =
+            (kind.export_section(), export_record(kind, record, context)?)
+        else {
+            continue;
+        };
+        sections.entry(section).or_default().push(value);
+    }
+    Ok(ExportDocument {
+        format: EXPORT_FORMAT,
+        format_version: EXPORT_FORMAT_VERSION,
+        generated_at: Timestamp::at(now),
+        account_id: account_id.clone(),
+        sections,
+    })
+}
+
+/// One record as exported, by its kind's mapping.
+fn export_record(
+    kind: ItemKind,
+    record: Map<String, Value>,
+    context: &ExportContext<'_>,
+) -> Result<Option<Value>, serde_json::Error> {
+    let value = match kind {
+        ItemKind::Account => serde_json::to_value(AccountExport::from(typed::<Account>(record)?))?,
+        ItemKind::SessionFamily => {
+            serde_json::to_value(SessionExport::from(typed::<SessionFamily>(record)?))?
+        }
+        // The token's hash is its key: only when it was made and used is exported.
+        ItemKind::RefreshToken => {
+            serde_json::to_value(RefreshTokenExport::from(typed::<RefreshRecord>(record)?))?
+        }
+        ItemKind::Message => {
+            let message: Message = typed(record)?;
+            serde_json::to_value(MessageExport::new(&message, context))?
+        }
+        ItemKind::EmailClaim
+        | ItemKind::LedgerEntry
+        | ItemKind::Purchase
+        | ItemKind::AuditEntry
+        | ItemKind::Thread
+        | ItemKind::ThreadStarted
+        | ItemKind::Revision
+        | ItemKind::UploadClaim
+        | ItemKind::TermsAcceptance
+        | ItemKind::ConsentChange
+        | ItemKind::PrivacyRequest
+        | ItemKind::Notification
+        | ItemKind::OutboxEmail
+        | ItemKind::Complaint
+        | ItemKind::IdempotencyRecord => Value::Object(record),
+        ItemKind::Tariff
+        | ItemKind::FirstAdminClaim
+        | ItemKind::BreachNotice
+        | ItemKind::ComplaintOutcome
+        | ItemKind::QueueEntry => return Ok(None),
+    };
+    Ok(Some(value))
+}
+
+/// The account without its secrets (password hash, token generation, ended sessions)
+/// and its bookkeeping.
+#[derive(Serialize)]
+struct AccountExport {
+    id: AccountId,
+    email: Email,
+    display_name: DisplayName,
+    full_name: Option<FullName>,
+    gender: Option<Gender>,
+    date_of_birth: Option<BirthDate>,
+    country: Option<CountryCode>,
+    city: Option<City>,
+    native_languages: LanguageList,
+    learning_languages: LanguageList,
+    guardian: Option<Guardian>,
+    consents: Consents,
+    accepted_terms_version: String,
+    terms_accepted_at: Timestamp,
+    roles: Vec<Role>,
+    status: AccountStatus,
+    blocked_until: Option<Timestamp>,
+    balance_credits: i64,
+    moderation_record: ModerationRecord,
+    restricted_at: Option<Timestamp>,
+    objected_at: Option<Timestamp>,
+    created_at: Timestamp,
+    updated_at: Timestamp,
+}
+
+impl From<Account> for AccountExport {
+    fn from(a: Account) -> Self {
+        Self {
+            id: a.id,
+            email: a.email,
+            display_name: a.display_name,
+            full_name: a.full_name,
+            gender: a.gender,
+            date_of_birth: a.date_of_birth,
+            country: a.country,
+            city: a.city,
+            native_languages: a.native_languages,
+            learning_languages: a.learning_languages,
+            guardian: a.guardian,
+            consents: a.consents,
+            accepted_terms_version: a.accepted_terms_version,
+            terms_accepted_at: a.terms_accepted_at,
+            roles: a.roles,
+            status: a.status,
+            blocked_until: a.blocked_until,
+            balance_credits: a.balance_credits,
+            moderation_record: a.moderation_record,
+            restricted_at: a.restricted_at,
+            objected_at: a.objected_at,
+            created_at: a.created_at,
+            updated_at: a.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SessionExport {
+    session_id: SessionId,
+    created_at: Timestamp,
+    last_used_at: Timestamp,
+    revoked_at: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
+}
+
+impl From<SessionFamily> for SessionExport {
+    fn from(f: SessionFamily) -> Self {
+        Self {
+            session_id: f.family_id,
+            created_at: f.created_at,
+            last_used_at: f.last_used_at,
+            revoked_at: f.revoked_at,
+            expires_at: epoch_time(f.expires_at_epoch),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RefreshTokenExport {
+    session_id: SessionId,
+    created_at: Timestamp,
+    used_at: Option<Timestamp>,
+    expires_at: Option<Timestamp>,
+}
+
+impl From<RefreshRecord> for RefreshTokenExport {
+    fn from(r: RefreshRecord) -> Self {
+        Self {
+            session_id: r.family_id,
+            created_at: r.created_at,
+            used_at: r.used_at,
+            expires_at: epoch_time(r.expires_at_epoch),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct MessageExport<'a> {
+    id: &'a MessageId,
+    thread_id: &'a ThreadId,
+    kind: MessageKind,
+    text: Option<&'a str>,
+    voice: Option<VoiceExport<'a>>,
+    reply_to: Option<&'a MessageId>,
+    created_at: Timestamp,
+    edited_at: Option<Timestamp>,
+    revision: u32,
+}
+
+#[derive(Serialize)]
+struct VoiceExport<'a> {
+    url: String,
+    content_type: &'a str,
+    size_bytes: i64,
+    sha256: &'a str,
+}
+
+impl<'a> MessageExport<'a> {
+    fn new(message: &'a Message, context: &ExportContext<'_>) -> Self {
+        Self {
+            id: &message.id,
+            thread_id: &message.thread_id,
+            kind: message.kind,
+            text: message.text.as_ref().map(AsRef::as_ref),
+            voice: message.voice.as_ref().map(|voice| VoiceExport {
+                url: match context.voice_base_url {
+                    Some(base) => format!("{}/{}", base.trim_end_matches('/'), voice.key),
+                    None => format!("/v1/messages/{}/voice", message.id),
+                },
+                content_type: &voice.content_type,
+                size_bytes: voice.size_bytes,
+                sha256: &voice.sha256,
+            }),
+            reply_to: message.reply_to.as_ref(),
+            created_at: message.created_at,
+            edited_at: message.edited_at,
+            revision: message.revision,
+        }
+    }
+}
+
+fn typed<T: serde::de::DeserializeOwned>(record: Map<String, Value>) -> serde_json::Result<T> {
+    serde_json::from_value(Value::Object(record))
+}
+
+fn epoch_time(epoch: i64) -> Option<Timestamp> {
+    OffsetDateTime::from_unix_timestamp(epoch)
+        .ok()
+        .map(Timestamp::at)
+}

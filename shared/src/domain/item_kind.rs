@@ -28,11 +28,13 @@ pub enum ItemKind {
     BreachNotice,
     OutboxEmail,
     FirstAdminClaim,
+    LiveConnection,
+    LiveSubscription,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 26] = [
         Self::Account,
         Self::EmailClaim,
         Self::SessionFamily,
@@ -57,5 +59,7 @@ impl ItemKind {
         Self::BreachNotice,
         Self::OutboxEmail,
         Self::FirstAdminClaim,
+        Self::LiveConnection,
+        Self::LiveSubscription,
     ];
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{AccountId, LanguageTag, Message, MessageStatus, ThreadId};
+use super::{AccountId, LanguageTag, Message, Notification, Thread, ThreadId};
 
 /// Subscriptions one connection may hold at once.
 pub const MAX_SUBSCRIPTIONS: usize = 20;
@@ -64,10 +64,13 @@ impl std::fmt::Display for ConnectionId {
 }
 
 /// What a client listens to: one thread's messages, or the new threads of a language.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Stored as the frames name it: `{"thread_id": …}` or `{"language": …}`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Topic {
+    #[serde(rename = "thread_id")]
     Thread(ThreadId),
     /// A language, lower case: `en-GB` and `en-gb` are one language.
+    #[serde(rename = "language")]
     Language(String),
 }
 
@@ -209,56 +212,6 @@ pub struct FrameWindow {
     pub frames: u32,
 }
 
-/// A frame one too many: answered `rate_limited`, then the connection is closed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimited;
-
-/// Counts a frame that arrived in `now_second` against the connection's `window` (none
-/// before its first frame): the window that counts it, or [`RateLimited`] for the frame
-/// after the [`MAX_FRAMES_PER_SECOND`]th of one second.
-pub fn count_frame(
-    window: Option<FrameWindow>,
-    now_second: i64,
-) -> Result<FrameWindow, RateLimited> {
-    match window {
-        Some(window) if window.second == now_second => {
-            if window.frames >= MAX_FRAMES_PER_SECOND {
-                Err(RateLimited)
-            } else {
-                Ok(FrameWindow {
-                    frames: window.frames + 1,
-                    ..window
-                })
-            }
-        }
-        _ => Ok(FrameWindow {
-            second: now_second,
-            frames: 1,
-        }),
-    }
-}
-
-/// What subscribing to a topic changes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Subscribing {
-    /// The connection listens to it from now on.
-    Add(Topic),
-    /// It listens already: nothing changes.
-    Already,
-}
-
-/// Subscribing a connection that listens to `current` to `topic`: at most
-/// [`MAX_SUBSCRIPTIONS`] at once.
-pub fn subscribe(current: &[Topic], topic: Topic) -> Result<Subscribing, FrameError> {
-    if current.contains(&topic) {
-        Ok(Subscribing::Already)
-    } else if current.len() >= MAX_SUBSCRIPTIONS {
-        Err(FrameError::TooManySubscriptions)
-    } else {
-        Ok(Subscribing::Add(topic))
-    }
-}
-
 /// What the store read of a connection when a frame arrives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConnectionState {
@@ -296,51 +249,6 @@ impl FramePlan {
     }
 }
 
-/// What `frame` (as parsed) does on a connection in `state` at `now_second`.
-/// `thread_exists` says whether the thread a subscription names exists (what the store
-/// read with the connection); other frames ignore it.
-pub fn decide_frame(
-    state: &ConnectionState,
-    frame: &Result<ClientFrame, BadFrame>,
-    thread_exists: bool,
-    now_second: i64,
-) -> FramePlan {
-    let Ok(window) = count_frame(state.window, now_second) else {
-        return FramePlan::Close;
-    };
-    let (change, answer) = match frame {
-        Err(_) => (None, Answer::error(FrameError::BadFrame)),
-        Ok(ClientFrame::Ping) => (None, Answer::Pong),
-        Ok(ClientFrame::Subscribe(Topic::Thread(id))) if !thread_exists => (
-            None,
-            Answer::Error {
-                code: FrameError::NotFound,
-                thread_id: Some(id.clone()),
-            },
-        ),
-        Ok(ClientFrame::Subscribe(topic)) => match subscribe(&state.topics, topic.clone()) {
-            Ok(Subscribing::Add(topic)) => (
-                Some(SubscriptionChange::Add(topic.clone())),
-                Answer::Subscribed(topic),
-            ),
-            Ok(Subscribing::Already) => (None, Answer::Subscribed(topic.clone())),
-            Err(code) => (None, Answer::error(code)),
-        },
-        Ok(ClientFrame::Unsubscribe(topic)) => (
-            state
-                .topics
-                .contains(topic)
-                .then(|| SubscriptionChange::Remove(topic.clone())),
-            Answer::Unsubscribed(topic.clone()),
-        ),
-    };
-    FramePlan::Answer {
-        window,
-        change,
-        answer,
-    }
-}
-
 /// What a change of a message pushes to the connections that listen to its thread.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MessagePush {
@@ -353,28 +261,21 @@ pub enum MessagePush {
     Hidden,
 }
 
-/// What a message's change from `before` (none: it is new) to `after` pushes, if
-/// anything. A message out of public view pushes its id only, once, and nothing after
-/// that; a change nobody sees (a complaint counted) pushes nothing.
-pub fn message_push(before: Option<&Message>, after: &Message) -> Option<MessagePush> {
-    let visible = |message: &Message| message.status == MessageStatus::Visible;
-    match (before, visible(after)) {
-        (None, true) => Some(MessagePush::Posted),
-        (None, false) => None,
-        (Some(before), false) => visible(before).then_some(MessagePush::Hidden),
-        (Some(before), true) if !visible(before) => Some(MessagePush::Edited),
-        (Some(before), true) => (before.revision != after.revision || before.text != after.text)
-            .then_some(MessagePush::Edited),
-    }
-}
-
-/// Who a push goes to.
+/// A change of the table that someone with a connection may see, as the stream
+/// delivers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Audience {
-    /// The connections subscribed to a topic.
-    Topic(Topic),
-    /// Every connection of an account.
-    Account(AccountId),
+pub enum LiveChange {
+    /// A message posted (no `before`), edited, hidden, removed or shown again.
+    Message {
+        before: Option<Box<Message>>,
+        after: Box<Message>,
+    },
+    /// A thread opened.
+    ThreadOpened(Box<Thread>),
+    /// A notification to an account.
+    Notification(Box<Notification>),
+    /// An account blocked or closed: its connections are closed.
+    AccountShut(AccountId),
 }
 
 #[cfg(test)]
@@ -496,190 +397,5 @@ mod tests {
             json(Answer::error(FrameError::RateLimited)),
             serde_json::json!({"type": "error", "code": "rate_limited"})
         );
-    }
-
-    #[test]
-    fn ten_frames_a_second_pass_and_the_eleventh_is_refused() {
-        let mut window = None;
-        for n in 1..=MAX_FRAMES_PER_SECOND {
-            let counted = count_frame(window, 100).unwrap();
-            assert_eq!(counted.frames, n);
-            window = Some(counted);
-        }
-        assert_eq!(count_frame(window, 100), Err(RateLimited));
-        assert_eq!(
-            count_frame(window, 101),
-            Ok(FrameWindow {
-                second: 101,
-                frames: 1
-            }),
-            "a new second starts a new count"
-        );
-        assert_eq!(
-            count_frame(window, 99).map(|w| w.frames),
-            Ok(1),
-            "a clock that went back starts a new count too"
-        );
-    }
-
-    #[test]
-    fn a_connection_holds_twenty_subscriptions() {
-        let topics: Vec<Topic> = (0..MAX_SUBSCRIPTIONS)
-            .map(|i| Topic::Language(format!("x-{i:03}")))
-            .collect();
-        let new = Topic::Language("de".into());
-        assert_eq!(
-            subscribe(&topics[..19], new.clone()),
-            Ok(Subscribing::Add(new.clone()))
-        );
-        assert_eq!(
-            subscribe(&topics, new),
-            Err(FrameError::TooManySubscriptions)
-        );
-        assert_eq!(
-            subscribe(&topics, topics[3].clone()),
-            Ok(Subscribing::Already),
-            "subscribing again changes nothing, even when full"
-        );
-    }
-
-    #[test]
-    fn a_frame_is_counted_then_done() {
-        let thread_topic = Topic::Thread(thread());
-        let state = ConnectionState::default();
-        let subscribe = Ok(ClientFrame::Subscribe(thread_topic.clone()));
-        let first = FrameWindow {
-            second: 7,
-            frames: 1,
-        };
-        assert_eq!(
-            decide_frame(&state, &subscribe, true, 7),
-            FramePlan::Answer {
-                window: first,
-                change: Some(SubscriptionChange::Add(thread_topic.clone())),
-                answer: Answer::Subscribed(thread_topic.clone()),
-            }
-        );
-        assert_eq!(
-            decide_frame(&state, &subscribe, false, 7),
-            FramePlan::Answer {
-                window: first,
-                change: None,
-                answer: Answer::Error {
-                    code: FrameError::NotFound,
-                    thread_id: Some(thread()),
-                },
-            },
-            "an unknown thread"
-        );
-        let listening = ConnectionState {
-            window: Some(first),
-            topics: vec![thread_topic.clone()],
-        };
-        let counted = |frames| FrameWindow { second: 7, frames };
-        for (frame, change, answer, why) in [
-            (
-                subscribe.clone(),
-                None,
-                Answer::Subscribed(thread_topic.clone()),
-                "again",
-            ),
-            (
-                Ok(ClientFrame::Unsubscribe(thread_topic.clone())),
-                Some(SubscriptionChange::Remove(thread_topic.clone())),
-                Answer::Unsubscribed(thread_topic.clone()),
-                "unsubscribe",
-            ),
-            (
-                Ok(ClientFrame::Unsubscribe(Topic::Language("de".into()))),
-                None,
-                Answer::Unsubscribed(Topic::Language("de".into())),
-                "not subscribed: answered all the same",
-            ),
-            (Ok(ClientFrame::Ping), None, Answer::Pong, "ping"),
-            (
-                Err(BadFrame("x")),
-                None,
-                Answer::error(FrameError::BadFrame),
-                "bad",
-            ),
-        ] {
-            assert_eq!(
-                decide_frame(&listening, &frame, true, 7),
-                FramePlan::Answer {
-                    window: counted(2),
-                    change,
-                    answer,
-                },
-                "{why}"
-            );
-        }
-        let full = ConnectionState {
-            window: Some(counted(MAX_FRAMES_PER_SECOND)),
-            topics: vec![],
-        };
-        assert_eq!(
-            decide_frame(&full, &Ok(ClientFrame::Ping), true, 7),
-            FramePlan::Close
-        );
-    }
-
-    fn message(status: MessageStatus, revision: u32, text: &str) -> Message {
-        use crate::domain::decide::tests::{account, message_by};
-        let text = crate::domain::MessageText::parse(text, &Default::default()).unwrap();
-        Message {
-            text: Some(text),
-            revision,
-            status,
-            ..message_by(&account(&[]))
-        }
-    }
-
-    #[test]
-    fn a_message_pushes_what_its_readers_may_see() {
-        use MessageStatus::{Hidden, Removed, Visible};
-        let visible = message(Visible, 0, "Hallo");
-        let edited = message(Visible, 1, "Hallo!");
-        let complained = Message {
-            open_complaints: 1,
-            ..visible.clone()
-        };
-        let hidden = message(Hidden, 0, "Hallo");
-        let removed = message(Removed, 0, "Hallo");
-        let hidden_edited = message(Hidden, 1, "Hallo!");
-        for (before, after, push, why) in [
-            (None, &visible, Some(MessagePush::Posted), "posted"),
-            (None, &hidden, None, "never shown"),
-            (Some(&visible), &edited, Some(MessagePush::Edited), "edited"),
-            (
-                Some(&visible),
-                &complained,
-                None,
-                "a complaint changes nothing seen",
-            ),
-            (Some(&visible), &visible, None, "written again unchanged"),
-            (Some(&visible), &hidden, Some(MessagePush::Hidden), "hidden"),
-            (
-                Some(&visible),
-                &removed,
-                Some(MessagePush::Hidden),
-                "removed",
-            ),
-            (Some(&hidden), &removed, None, "hidden already"),
-            (
-                Some(&hidden),
-                &hidden_edited,
-                None,
-                "nothing of a hidden message",
-            ),
-            (
-                Some(&hidden),
-                &visible,
-                Some(MessagePush::Edited),
-                "shown again",
-            ),
-        ] {
-            assert_eq!(message_push(before, after), push, "{why}");
-        }
     }
 }

@@ -132,6 +132,16 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ItemKind::OutboxEmail,
         ToAccount(AccountIndex(keys::OUTBOX_INDEX_PREFIX)),
     ),
+    // An account's open WebSockets (a visitor's are nobody's) and what they listen to,
+    // for two hours at most (TTL).
+    spec(
+        ItemKind::LiveConnection,
+        ToAccount(AccountIndex(keys::LIVE_INDEX_PREFIX)),
+    ),
+    spec(
+        ItemKind::LiveSubscription,
+        ToAccount(AccountIndex(keys::LIVE_SUBSCRIPTION_INDEX_PREFIX)),
+    ),
 ];
 
 impl ItemKind {

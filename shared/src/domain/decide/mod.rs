@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod complaints;
 pub mod credits;
 pub mod erasure;
+pub mod live;
 pub mod moderation;
 pub mod outbox;
 pub mod posting;

@@ -33,7 +33,9 @@ mib() { python3 -c "print(f'{$1/1048576:.2f}')"; }
 echo "| function | binary (MiB) | zip (MiB) | zip < 6 MB |"
 echo "|---|---:|---:|---|"
 binaries=()
-[ -x "$bench/target/release/hello" ] && binaries+=("hello:$bench/target/release/hello")
+for floor in hello hello-probe hello-photo; do
+    [ -x "$bench/target/release/$floor" ] && binaries+=("$floor:$bench/target/release/$floor")
+done
 release=${1:-$repo/target/release}
 deployed=$(grep -ho 'Binary: natives-[a-z]*' "$repo/infra/template.yaml" | sort | uniq -c | awk '{print $3 ":" $1}')
 if [ -x "$release/natives-core" ]; then

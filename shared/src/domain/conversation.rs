@@ -115,30 +115,12 @@ impl Author {
     }
 }
 
-/// The media types a voice message may have.
-pub const VOICE_CONTENT_TYPES: &[&str] = &["audio/ogg", "audio/webm", "audio/mpeg", "audio/mp4"];
+// The declared media type of a recording lives with the probe that checks the file
+// against it (natives-media).
+pub use natives_media::{VOICE_CONTENT_TYPES, VoiceContentType};
 
 /// The largest recording accepted.
 pub const MAX_VOICE_BYTES: i64 = 10 * 1024 * 1024;
-
-/// A recording's declared media type, one of [`VOICE_CONTENT_TYPES`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VoiceContentType(&'static str);
-
-impl VoiceContentType {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let essence = raw.trim().to_ascii_lowercase();
-        VOICE_CONTENT_TYPES
-            .iter()
-            .find(|t| **t == essence)
-            .map(|t| Self(t))
-            .ok_or_else(|| format!("must be one of {}", VOICE_CONTENT_TYPES.join(", ")))
-    }
-
-    pub fn as_str(&self) -> &'static str {
-        self.0
-    }
-}
 
 /// A recording's declared length: 1 byte to [`MAX_VOICE_BYTES`].
 pub fn parse_voice_size(raw: i64) -> Result<i64, String> {

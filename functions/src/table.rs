@@ -10,7 +10,7 @@
 use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
-    OUTBOX, PRIVACY_QUEUES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, THREAD_LISTS, THREADS,
+    LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, THREAD_LISTS, THREADS,
     UPLOAD_CLAIMS,
 };
 
@@ -382,6 +382,7 @@ crate::spec::function_table! {
             dynamodb_requests: 4,
             permissions: &[
                 dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT]),
+                dynamodb(&[DELETE]).on(&[LIVE_CONNECTIONS, LISTENERS]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
             ],
             deploy: crate::spec::Deploy::PASSWORD_HASHING,
@@ -462,24 +463,35 @@ crate::spec::function_table! {
             binary: Core,
             trigger: Trigger::WebSocket { route: "$connect" },
             handler: crate::live::connect::handle,
-            dynamodb_requests: 0,
-            permissions: &[],
+            dynamodb_requests: 1,
+            permissions: &[
+                dynamodb(&[GET, CHECK]).on(&[ACCOUNTS]),
+                dynamodb(&[PUT]).on(&[LIVE_CONNECTIONS]),
+            ],
         },
         LiveFrame {
             name: "live-frame",
             binary: Live,
             trigger: Trigger::WebSocket { route: "$default" },
             handler: crate::live::frame::handle,
-            dynamodb_requests: 0,
-            permissions: &[connections()],
+            dynamodb_requests: 2,
+            permissions: &[
+                dynamodb(&[BATCH_GET]).on(&[LIVE_CONNECTIONS, THREADS]),
+                dynamodb(&[UPDATE]).on(&[LIVE_CONNECTIONS]),
+                dynamodb(&[PUT, DELETE]).on(&[LISTENERS]),
+                connections(),
+            ],
         },
         LiveDisconnect {
             name: "live-disconnect",
             binary: Core,
             trigger: Trigger::WebSocket { route: "$disconnect" },
             handler: crate::live::disconnect::handle,
-            dynamodb_requests: 0,
-            permissions: &[],
+            dynamodb_requests: 2,
+            permissions: &[
+                dynamodb(&[GET, DELETE]).on(&[LIVE_CONNECTIONS]),
+                dynamodb(&[DELETE]).on(&[LISTENERS]),
+            ],
         },
         // What clients may see change, pushed to the connections that listen: messages
         // posted, edited, hidden or removed; threads opened; notifications; and an
@@ -489,8 +501,16 @@ crate::spec::function_table! {
             binary: Live,
             trigger: Trigger::TableStream { filters: LIVE_CHANGES },
             handler: crate::live::fan_out::handle,
-            dynamodb_requests: 0,
-            permissions: &[stream(STREAM_READ), connections()],
+            dynamodb_requests: 1,
+            permissions: &[
+                stream(STREAM_READ),
+                dynamodb(&[QUERY]).on(&[LISTENERS]),
+                index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
+                dynamodb(&[BATCH_GET]).on(&[ACCOUNTS]),
+                dynamodb(&[GET, DELETE]).on(&[LIVE_CONNECTIONS]),
+                dynamodb(&[DELETE]).on(&[LISTENERS]),
+                connections(),
+            ],
             deploy: crate::spec::Deploy::FAN_OUT,
         },
     }

@@ -22,6 +22,7 @@
 //! | `REPLACE_WITH_TERMS_VERSION` | the terms version the stack is configured with (`TERMS_VERSION`) |
 //! | `REPLACE_WITH_PRIVACY_REQUEST_ID` | an access request the caller filed |
 //! | `REPLACE_WITH_OUTBOX_EMAIL_ID` | an e-mail (a breach notice) queued to the caller |
+//! | `REPLACE_WITH_CONNECTION_ID` | a live connection of the caller, kept as `$connect` keeps it (no socket is open) |
 //!
 //! Events of functions that are not routes (the table's stream) have no headers; their
 //! placeholders are filled the same way.
@@ -39,6 +40,8 @@ use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, 
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::decide::accounts::{NewAccount, register};
 use natives_shared::domain::decide::credits::CheckoutPayment;
+use natives_shared::domain::decide::live::open_connection;
+use natives_shared::domain::live::ConnectionId;
 use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
 use natives_shared::domain::decide::sessions::login;
 use natives_shared::domain::{
@@ -237,6 +240,16 @@ pub async fn fill(
                 .map_err(|failure| format!("an example e-mail was not queued: {failure}"))?;
             text = text.replace("REPLACE_WITH_OUTBOX_EMAIL_ID", &email.id);
         }
+    }
+    if text.contains("REPLACE_WITH_CONNECTION_ID") {
+        let id = ConnectionId::parse(&ulid::Ulid::new().to_string())?;
+        let gate = caller.as_ref().map(gate_of);
+        let connection = open_connection(id.clone(), gate.as_ref().map(|g| g.account_id.clone()), app.now());
+        app.store
+            .open_live_connection(gate.as_ref(), &connection, app.now())
+            .await
+            .map_err(|failure| format!("an example connection was not kept: {failure}"))?;
+        text = text.replace("REPLACE_WITH_CONNECTION_ID", id.as_str());
     }
     if let Some(account) = &caller {
         text = text.replace("REPLACE_WITH_ACCESS_TOKEN", &account.access_token);

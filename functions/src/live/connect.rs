@@ -1,8 +1,11 @@
 //! `$connect`: the WebSocket upgrade. An optional `?token=` (a browser cannot set headers
 //! on a WebSocket) makes the connection the account's, through the same gate as the HTTP
-//! routes; a bad token refuses the upgrade (401). Visitors connect without one.
+//! routes (the token verified, then the gate's condition on the account with the
+//! connection's write); a bad token refuses the upgrade (401). Visitors connect without
+//! one. The connection is kept in the table for two hours at most.
 
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
+use natives_shared::domain::decide::live::open_connection;
 use natives_shared::gate::Caller;
 use natives_shared::http::ApiError;
 
@@ -18,6 +21,16 @@ pub async fn handle(
         Ok(caller) => caller,
         Err(error) => return Ok(LiveAnswer::refused(error, &event.request_id)),
     };
+    let now = app.now();
+    let gate = caller.as_ref().map(|caller| &caller.gate);
+    let connection = open_connection(
+        event.connection.clone(),
+        gate.map(|gate| gate.account_id.clone()),
+        now,
+    );
+    if let Err(failure) = app.store.open_live_connection(gate, &connection, now).await {
+        return Ok(LiveAnswer::refused(failure.into(), &event.request_id));
+    }
     tracing::info!(
         connection = %event.connection,
         account = caller.as_ref().map(|c| c.account_id.to_string()),

@@ -7,10 +7,11 @@ use super::{LiveAnswer, LiveEvent};
 use crate::App;
 
 pub async fn handle(
-    _app: &App,
+    app: &App,
     event: ApiGatewayWebsocketProxyRequest,
 ) -> Result<LiveAnswer, lambda_http::Error> {
     let event = LiveEvent::try_from(event)?;
+    app.store.close_live_connection(&event.connection).await?;
     tracing::info!(connection = %event.connection, "disconnected");
     Ok(LiveAnswer::ok())
 }

@@ -1,26 +1,37 @@
-//! `$default`: every frame a client sends. Parsed by the domain; answered with the
-//! contract's frame (sent back by the route's response). A client over the rate limit is
-//! told `rate_limited` and its connection closed.
+//! `$default`: every frame a client sends. Parsed by the domain, counted and answered
+//! as the domain decides (`decide::live::decide_frame`), the subscription it asks for
+//! kept by the store; the answer is the route's response. A client over the rate limit
+//! is told `rate_limited` through the Management API and its connection closed.
 
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
-use natives_shared::domain::live::{Answer, ClientFrame, FrameError, parse_frame};
+use natives_shared::domain::live::{FramePlan, parse_frame};
 
 use super::{LiveAnswer, LiveEvent};
 use crate::App;
 
 pub async fn handle(
-    _app: &App,
+    app: &App,
     event: ApiGatewayWebsocketProxyRequest,
 ) -> Result<LiveAnswer, lambda_http::Error> {
     let event = LiveEvent::try_from(event)?;
-    let answer = match parse_frame(event.body.as_deref().unwrap_or_default()) {
-        Err(bad) => {
-            tracing::info!(connection = %event.connection, why = bad.0, "bad frame");
-            Answer::error(FrameError::BadFrame)
+    let frame = parse_frame(event.body.as_deref().unwrap_or_default());
+    if let Err(bad) = &frame {
+        tracing::info!(connection = %event.connection, why = bad.0, "bad frame");
+    }
+    let plan = app
+        .store
+        .take_live_frame(&event.connection, &frame, app.now())
+        .await?;
+    match plan {
+        FramePlan::Answer { answer, .. } => Ok(LiveAnswer::frame(answer.to_json())),
+        FramePlan::Close => {
+            let connections = app.connections()?;
+            tracing::info!(connection = %event.connection, "rate limited: closing");
+            let _ = connections
+                .push(&event.connection, &FramePlan::rate_limited().to_json())
+                .await;
+            connections.close(&event.connection).await?;
+            Ok(LiveAnswer::ok())
         }
-        Ok(ClientFrame::Ping) => Answer::Pong,
-        Ok(ClientFrame::Subscribe(topic)) => Answer::Subscribed(topic),
-        Ok(ClientFrame::Unsubscribe(topic)) => Answer::Unsubscribed(topic),
-    };
-    Ok(LiveAnswer::frame(answer.to_json()))
+    }
 }

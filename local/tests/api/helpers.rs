@@ -37,17 +37,26 @@ pub async fn spawn_app() -> TestApp {
 
 /// A stack whose settings `configure` changes first.
 pub async fn spawn_app_with(configure: Option<SettingsHook>) -> TestApp {
-    spawn(configure, None).await
+    spawn(configure, None, false).await
+}
+
+/// A stack that reads the table's stream by itself, as `serve` does (live pushes).
+pub async fn spawn_serving_app() -> TestApp {
+    spawn(None, None, true).await
 }
 
 /// A stack whose functions reach DynamoDB and S3 through fault proxies at `rate`.
 pub async fn spawn_app_with_faults(rate: f64) -> TestApp {
-    spawn(None, Some(rate)).await
+    spawn(None, Some(rate), false).await
 }
 
-async fn spawn(configure: Option<SettingsHook>, fault_rate: Option<f64>) -> TestApp {
+async fn spawn(
+    configure: Option<SettingsHook>,
+    fault_rate: Option<f64>,
+    poll_stream: bool,
+) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (stack, clock) = start_stack_with(&data_dir, configure, fault_rate).await;
+    let (stack, clock) = start_stack_with(&data_dir, configure, fault_rate, poll_stream).await;
     TestApp {
         address: stack.endpoints.api.clone(),
         // Redirects are answers to check, not to follow (the voice route's 302).
@@ -62,13 +71,14 @@ async fn spawn(configure: Option<SettingsHook>, fault_rate: Option<f64>) -> Test
 }
 
 pub async fn start_stack(data_dir: &TempDir) -> (Stack, Arc<ShiftedClock>) {
-    start_stack_with(data_dir, None, None).await
+    start_stack_with(data_dir, None, None, false).await
 }
 
 async fn start_stack_with(
     data_dir: &TempDir,
     configure: Option<SettingsHook>,
     fault_rate: Option<f64>,
+    poll_stream: bool,
 ) -> (Stack, Arc<ShiftedClock>) {
     let clock = Arc::new(ShiftedClock::default());
     let stack = Stack::start(StackOptions {
@@ -77,7 +87,7 @@ async fn start_stack_with(
         clock: clock.clone(),
         configure,
         fault_rate,
-        poll_stream: false,
+        poll_stream,
     })
     .await
     .expect("the local stack starts");
@@ -123,7 +133,7 @@ impl TestApp {
             ..
         } = self;
         stack.stop().await;
-        let (stack, clock) = start_stack_with(&data_dir, configure, None).await;
+        let (stack, clock) = start_stack_with(&data_dir, configure, None, false).await;
         TestApp {
             address: stack.endpoints.api.clone(),
             client,

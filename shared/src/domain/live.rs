@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{AccountId, LanguageTag, Message, Notification, Thread, ThreadId};
+use super::{AccountId, LanguageTag, Message, Notification, Thread, ThreadId, Timestamp};
 
 /// Subscriptions one connection may hold at once.
 pub const MAX_SUBSCRIPTIONS: usize = 20;
@@ -205,7 +205,7 @@ impl Answer {
 }
 
 /// The frames a connection sent in its current second: what the rate limit counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrameWindow {
     /// Unix second the window is of.
     pub second: i64,
@@ -226,6 +226,71 @@ pub struct ConnectionState {
 pub enum SubscriptionChange {
     Add(Topic),
     Remove(Topic),
+}
+
+impl SubscriptionChange {
+    /// What a connection listening to `topics` listens to after this change.
+    pub fn applied_to(&self, topics: &[Topic]) -> Vec<Topic> {
+        match self {
+            SubscriptionChange::Add(topic) => {
+                let mut after = topics.to_vec();
+                after.push(topic.clone());
+                after
+            }
+            SubscriptionChange::Remove(topic) => {
+                topics.iter().filter(|t| *t != topic).cloned().collect()
+            }
+        }
+    }
+}
+
+/// An open WebSocket, as the table keeps it: whose it is (none: a visitor's), what it
+/// listens to and its frames counted this second. It expires with the longest
+/// connection API Gateway keeps ([`CONNECTION_LIFETIME_SECONDS`], DynamoDB's TTL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveConnection {
+    pub connection_id: ConnectionId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<AccountId>,
+    pub connected_at: Timestamp,
+    #[serde(default)]
+    pub topics: Vec<Topic>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<FrameWindow>,
+    /// Grows with every frame counted: the condition of the next write.
+    pub version: u64,
+    pub expires_at_epoch: i64,
+}
+
+impl LiveConnection {
+    /// What a frame's decision reads of it.
+    pub fn state(&self) -> ConnectionState {
+        ConnectionState {
+            window: self.window,
+            topics: self.topics.clone(),
+        }
+    }
+
+    /// It listening to `topic`, as the topic's listeners hold it (it expires with the
+    /// connection).
+    pub fn subscription(&self, topic: &Topic) -> LiveSubscription {
+        LiveSubscription {
+            connection_id: self.connection_id.clone(),
+            account_id: self.account_id.clone(),
+            topic: topic.clone(),
+            expires_at_epoch: self.expires_at_epoch,
+        }
+    }
+}
+
+/// A connection among the listeners of a topic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveSubscription {
+    pub connection_id: ConnectionId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<AccountId>,
+    pub topic: Topic,
+    pub expires_at_epoch: i64,
 }
 
 /// What a frame does.

@@ -4,7 +4,9 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, PutBuilder, UpdateBuilder};
+use aws_sdk_dynamodb::types::builders::{
+    ConditionCheckBuilder, DeleteBuilder, PutBuilder, UpdateBuilder,
+};
 
 /// A condition: clauses joined with AND, and the placeholders they use (DynamoDB
 /// refuses unused placeholders, so a clause brings exactly its own).
@@ -105,6 +107,7 @@ macro_rules! with_placeholders {
 with_placeholders!(
     UpdateBuilder,
     ConditionCheckBuilder,
+    DeleteBuilder,
     PutBuilder,
     aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
     aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder,

@@ -15,6 +15,7 @@ pub(crate) mod expr;
 mod idempotency;
 pub mod keys;
 mod ledger;
+mod live;
 mod metering;
 mod moderation;
 mod outbox;
@@ -38,6 +39,7 @@ pub use export::export_document;
 pub use idempotency::Remembered;
 pub use keys::{StreamedItem, streamed_item};
 pub use ledger::LedgerCursor;
+pub use live::live_change;
 pub use metering::{KeyAccess, Requests, count_requests};
 pub use moderation::ReviewItem;
 pub use schema::ensure_table;
@@ -85,6 +87,16 @@ impl<R: std::fmt::Debug> std::fmt::Display for Failure<R> {
 }
 
 impl<R: std::fmt::Debug> std::error::Error for Failure<R> {}
+
+/// A write no decision refuses fails only as the store does.
+impl From<Failure<std::convert::Infallible>> for StoreError {
+    fn from(failure: Failure<std::convert::Infallible>) -> Self {
+        match failure {
+            Failure::Store(error) => error,
+            Failure::Refused(never) => match never {},
+        }
+    }
+}
 
 impl<R> Failure<R> {
     /// The refusal, if it was one (tests).

@@ -156,6 +156,18 @@ pub(crate) fn delete(table: &str, key: Item) -> TransactWriteItem {
     TransactWriteItem::builder().delete(built).build()
 }
 
+/// A delete of the item at `key`, on `condition`.
+pub(crate) fn delete_if(table: &str, key: Item, condition: Condition) -> TransactWriteItem {
+    let built = Delete::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .condition_expression(condition.text())
+        .placeholders(&condition.placeholders)
+        .build()
+        .expect("a delete with table and key");
+    TransactWriteItem::builder().delete(built).build()
+}
+
 /// A check that `condition` holds on the item at `key`, writing nothing.
 pub(crate) fn check(table: &str, key: Item, condition: Condition) -> TransactWriteItem {
     let built = ConditionCheck::builder()

@@ -48,17 +48,28 @@ pub async fn push_to_all(
     targets: &[ConnectionId],
     frame: &str,
 ) -> Delivery {
-    let results: Vec<(ConnectionId, Pushed)> = futures_util::stream::iter(targets)
-        .map(|connection| async move {
-            (
-                connection.clone(),
-                connections.push(connection, frame).await,
-            )
-        })
+    // The pushes made first, then run: a stream combinator's closure over borrowed
+    // targets makes the handler's future not `Send` for every lifetime.
+    let pushes: Vec<_> = targets
+        .iter()
+        .map(|connection| push_one(connections, connection, frame))
+        .collect();
+    let results: Vec<(ConnectionId, Pushed)> = futures_util::stream::iter(pushes)
         .buffer_unordered(PARALLEL_PUSHES)
         .collect()
         .await;
     Delivery::of(results)
+}
+
+async fn push_one(
+    connections: &Connections,
+    connection: &ConnectionId,
+    frame: &str,
+) -> (ConnectionId, Pushed) {
+    (
+        connection.clone(),
+        connections.push(connection, frame).await,
+    )
 }
 
 #[cfg(test)]

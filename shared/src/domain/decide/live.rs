@@ -1,12 +1,33 @@
-//! Live conversations: what a frame does to a connection (counted against the rate
-//! limit, then answered, with the subscription change it makes) and what a message's
-//! change pushes to its readers.
+//! Live conversations: a connection opened, what a frame does to it (counted against
+//! the rate limit, then answered, with the subscription change it makes), and what a
+//! change of the table pushes to whom.
+
+use time::OffsetDateTime;
 
 use crate::domain::live::{
-    Answer, BadFrame, ClientFrame, ConnectionState, FrameError, FramePlan, FrameWindow,
-    MAX_FRAMES_PER_SECOND, MAX_SUBSCRIPTIONS, MessagePush, SubscriptionChange, Topic,
+    Answer, BadFrame, CONNECTION_LIFETIME_SECONDS, ClientFrame, ConnectionId, ConnectionState,
+    FrameError, FramePlan, FrameWindow, LiveChange, LiveConnection, MAX_FRAMES_PER_SECOND,
+    MAX_SUBSCRIPTIONS, MessagePush, SubscriptionChange, Topic,
 };
-use crate::domain::{Message, MessageStatus};
+use crate::domain::{AccountId, Message, MessageStatus, Notification, Thread, Timestamp};
+
+/// A connection just opened (an account's when its token passed the gate), listening to
+/// nothing yet, kept as long as API Gateway keeps a connection.
+pub fn open_connection(
+    connection: ConnectionId,
+    account: Option<AccountId>,
+    now: OffsetDateTime,
+) -> LiveConnection {
+    LiveConnection {
+        connection_id: connection,
+        account_id: account,
+        connected_at: Timestamp::at(now),
+        topics: Vec::new(),
+        window: None,
+        version: 0,
+        expires_at_epoch: now.unix_timestamp() + CONNECTION_LIFETIME_SECONDS,
+    }
+}
 
 /// A frame one too many: answered `rate_limited`, then the connection is closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,15 +79,19 @@ pub fn subscribe(current: &[Topic], topic: Topic) -> Result<Subscribing, FrameEr
     }
 }
 
-/// What `frame` (as parsed) does on a connection in `state` at `now_second`.
+/// What `frame` (as parsed) does on a connection in `state` at `now_second`: none is a
+/// connection the table no longer holds (expired, or pruned as gone), which is closed.
 /// `thread_exists` says whether the thread a subscription names exists (what the store
 /// read with the connection); other frames ignore it.
 pub fn decide_frame(
-    state: &ConnectionState,
+    state: Option<&ConnectionState>,
     frame: &Result<ClientFrame, BadFrame>,
     thread_exists: bool,
     now_second: i64,
 ) -> FramePlan {
+    let Some(state) = state else {
+        return FramePlan::Close;
+    };
     let Ok(window) = count_frame(state.window, now_second) else {
         return FramePlan::Close;
     };
@@ -118,6 +143,48 @@ pub fn message_push(before: Option<&Message>, after: &Message) -> Option<Message
     }
 }
 
+/// Who a push goes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// The connections listening to a topic.
+    Topic(Topic),
+    /// Every connection of an account.
+    Account(AccountId),
+}
+
+/// What is done to an audience's connections.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Push {
+    Message(MessagePush, Box<Message>),
+    ThreadCreated(Box<Thread>),
+    Notification(Box<Notification>),
+    /// Closed: the account was blocked or closed.
+    Close,
+}
+
+/// What a change of the table pushes, and to whom: a message's change to its thread's
+/// listeners ([`message_push`]), a new thread to its language's, a notification to its
+/// account's connections; an account shut has its connections closed.
+pub fn push_of(change: LiveChange) -> Option<(Audience, Push)> {
+    match change {
+        LiveChange::Message { before, after } => {
+            let push = message_push(before.as_deref(), &after)?;
+            Some((
+                Audience::Topic(Topic::Thread(after.thread_id.clone())),
+                Push::Message(push, after),
+            ))
+        }
+        LiveChange::ThreadOpened(thread) => Some((
+            Audience::Topic(Topic::language(&thread.language)),
+            Push::ThreadCreated(thread),
+        )),
+        LiveChange::Notification(notification) => Some((
+            Audience::Account(notification.account_id.clone()),
+            Push::Notification(notification),
+        )),
+        LiveChange::AccountShut(account) => Some((Audience::Account(account), Push::Close)),
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -186,7 +253,7 @@ mod tests {
             frames: 1,
         };
         assert_eq!(
-            decide_frame(&state, &subscribe, true, 7),
+            decide_frame(Some(&state), &subscribe, true, 7),
             FramePlan::Answer {
                 window: first,
                 change: Some(SubscriptionChange::Add(thread_topic.clone())),
@@ -194,7 +261,7 @@ mod tests {
             }
         );
         assert_eq!(
-            decide_frame(&state, &subscribe, false, 7),
+            decide_frame(Some(&state), &subscribe, false, 7),
             FramePlan::Answer {
                 window: first,
                 change: None,
@@ -238,7 +305,7 @@ mod tests {
             ),
         ] {
             assert_eq!(
-                decide_frame(&listening, &frame, true, 7),
+                decide_frame(Some(&listening), &frame, true, 7),
                 FramePlan::Answer {
                     window: counted(2),
                     change,
@@ -252,8 +319,13 @@ mod tests {
             topics: vec![],
         };
         assert_eq!(
-            decide_frame(&full, &Ok(ClientFrame::Ping), true, 7),
+            decide_frame(Some(&full), &Ok(ClientFrame::Ping), true, 7),
             FramePlan::Close
+        );
+        assert_eq!(
+            decide_frame(None, &Ok(ClientFrame::Ping), true, 7),
+            FramePlan::Close,
+            "a connection the table no longer holds"
         );
     }
 
@@ -314,5 +386,47 @@ mod tests {
         ] {
             assert_eq!(message_push(before, after), push, "{why}");
         }
+    }
+
+    #[test]
+    fn each_change_goes_to_its_audience() {
+        use crate::domain::decide::tests::{account, message_by};
+        let author = account(&[]);
+        let message = message(MessageStatus::Visible, 0, "Hallo");
+        let (audience, push) = push_of(LiveChange::Message {
+            before: None,
+            after: Box::new(message.clone()),
+        })
+        .unwrap();
+        assert_eq!(audience, Audience::Topic(Topic::Thread(message.thread_id.clone())));
+        assert_eq!(push, Push::Message(MessagePush::Posted, Box::new(message.clone())));
+        let hidden_again = Message {
+            status: MessageStatus::Removed,
+            ..message_by(&author)
+        };
+        assert_eq!(
+            push_of(LiveChange::Message {
+                before: Some(Box::new(Message {
+                    status: MessageStatus::Hidden,
+                    ..hidden_again.clone()
+                })),
+                after: Box::new(hidden_again),
+            }),
+            None,
+            "a message out of view pushes nothing more"
+        );
+        assert_eq!(
+            push_of(LiveChange::AccountShut(author.id.clone())),
+            Some((Audience::Account(author.id.clone()), Push::Close))
+        );
+    }
+
+    #[test]
+    fn a_connection_lives_two_hours() {
+        let now = OffsetDateTime::from_unix_timestamp(1_000_000).unwrap();
+        let opened = open_connection(ConnectionId::parse("abc=").unwrap(), None, now);
+        assert_eq!(opened.expires_at_epoch, 1_000_000 + 7_200);
+        assert_eq!(opened.topics, Vec::<Topic>::new());
+        assert_eq!(opened.window, None);
     }
 }

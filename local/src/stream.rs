@@ -145,7 +145,7 @@ pub fn inserted(pk: &str, sk: &str) -> Value {
             "Keys": { "pk": { "S": pk }, "sk": { "S": sk } },
             "SequenceNumber": "0",
             "SizeBytes": 0,
-            "StreamViewType": "NEW_IMAGE",
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
         },
     })
 }

@@ -207,6 +207,8 @@ impl TestApp {
         let ada = self.registered_user(email).await;
         self.fund(&ada, 100).await;
         let thread = self.thread(&ada, "Wie sagt man das?").await;
+        // What was written so far is pushed before anyone listens.
+        self.stack.process_stream().await.unwrap();
         (
             ada,
             thread["id"].as_str().unwrap().to_owned(),

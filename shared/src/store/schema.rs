@@ -62,16 +62,20 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
     Ok(())
 }
 
-/// The table's stream (new images): the outbox sender reads it.
+/// The table's stream, with each item as it was and as it is (the live fan-out tells
+/// an edit or a hide from a post by the item before): the stream consumers read it.
 fn stream() -> StreamSpecification {
     StreamSpecification::builder()
         .stream_enabled(true)
-        .stream_view_type(StreamViewType::NewImage)
+        .stream_view_type(VIEW)
         .build()
         .expect("a stream specification")
 }
 
-/// A table made before it had a stream gets one.
+const VIEW: StreamViewType = StreamViewType::NewAndOldImages;
+
+/// A table made before it had a stream gets one; one whose stream has another view gets
+/// this one (a stream's view changes only by disabling it and enabling it again).
 async fn ensure_stream(client: &Client, table: &str) -> Result<(), StoreError> {
     let described = client
         .describe_table()
@@ -79,11 +83,25 @@ async fn ensure_stream(client: &Client, table: &str) -> Result<(), StoreError> {
         .send()
         .await
         .map_err(StoreError::backend)?;
-    let enabled = described
+    let current = described
         .table()
         .and_then(|t| t.stream_specification())
-        .is_some_and(|s| s.stream_enabled());
-    if !enabled {
+        .filter(|s| s.stream_enabled());
+    if current.is_some_and(|s| s.stream_view_type() != Some(&VIEW)) {
+        client
+            .update_table()
+            .table_name(table)
+            .stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(false)
+                    .build()
+                    .expect("a stream specification"),
+            )
+            .send()
+            .await
+            .map_err(StoreError::backend)?;
+    }
+    if current.is_none_or(|s| s.stream_view_type() != Some(&VIEW)) {
         client
             .update_table()
             .table_name(table)

@@ -381,8 +381,7 @@ crate::spec::function_table! {
             handler: crate::privacy::erase_me::handle,
             dynamodb_requests: 4,
             permissions: &[
-                dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT]),
-                dynamodb(&[DELETE]).on(&[LIVE_CONNECTIONS, LISTENERS]),
+                dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, LIVE_CONNECTIONS, LISTENERS]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
             ],
             deploy: crate::spec::Deploy::PASSWORD_HASHING,
@@ -465,8 +464,7 @@ crate::spec::function_table! {
             handler: crate::live::connect::handle,
             dynamodb_requests: 1,
             permissions: &[
-                dynamodb(&[GET, CHECK]).on(&[ACCOUNTS]),
-                dynamodb(&[PUT]).on(&[LIVE_CONNECTIONS]),
+                dynamodb(&[GET, CHECK, PUT]).on(&[ACCOUNTS, LIVE_CONNECTIONS]),
             ],
         },
         LiveFrame {
@@ -476,9 +474,7 @@ crate::spec::function_table! {
             handler: crate::live::frame::handle,
             dynamodb_requests: 2,
             permissions: &[
-                dynamodb(&[BATCH_GET]).on(&[LIVE_CONNECTIONS, THREADS]),
-                dynamodb(&[UPDATE]).on(&[LIVE_CONNECTIONS]),
-                dynamodb(&[PUT, DELETE]).on(&[LISTENERS]),
+                dynamodb(&[BATCH_GET, UPDATE, PUT, DELETE]).on(&[LIVE_CONNECTIONS, THREADS, LISTENERS]),
                 connections(),
             ],
         },
@@ -489,8 +485,7 @@ crate::spec::function_table! {
             handler: crate::live::disconnect::handle,
             dynamodb_requests: 2,
             permissions: &[
-                dynamodb(&[GET, DELETE]).on(&[LIVE_CONNECTIONS]),
-                dynamodb(&[DELETE]).on(&[LISTENERS]),
+                dynamodb(&[GET, DELETE]).on(&[LIVE_CONNECTIONS, LISTENERS]),
             ],
         },
         // What clients may see change, pushed to the connections that listen: messages
@@ -504,11 +499,8 @@ crate::spec::function_table! {
             dynamodb_requests: 1,
             permissions: &[
                 stream(STREAM_READ),
-                dynamodb(&[QUERY]).on(&[LISTENERS]),
+                dynamodb(&[QUERY, BATCH_GET, GET, DELETE]).on(&[LISTENERS, ACCOUNTS, LIVE_CONNECTIONS]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
-                dynamodb(&[BATCH_GET]).on(&[ACCOUNTS]),
-                dynamodb(&[GET, DELETE]).on(&[LIVE_CONNECTIONS]),
-                dynamodb(&[DELETE]).on(&[LISTENERS]),
                 connections(),
             ],
             deploy: crate::spec::Deploy::FAN_OUT,

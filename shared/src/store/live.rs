@@ -180,15 +180,17 @@ impl Store {
         outcome.map_err(StoreError::from)
     }
 
-    /// The connections listening to `topic`: one query per shard of its listeners.
+    /// The connections listening to `topic`: one query per shard of its listeners,
+    /// eventually consistent (a subscription a moment old may miss one push; half the
+    /// read units, docs/scaling.md).
     pub async fn live_listeners(&self, topic: &Topic) -> Result<Vec<ConnectionId>, StoreError> {
         let mut listeners = Vec::new();
         for shard in 0..keys::LISTENER_SHARDS {
             let partition = keys::listeners_partition(topic, shard);
-            for item in self.query_all("pk", &partition, None).await? {
-                let subscription: LiveSubscription = from_item(item)?;
-                listeners.push(subscription.connection_id);
-            }
+            listeners.extend(
+                self.connection_ids(None, "pk = :key", &partition, None)
+                    .await?,
+            );
         }
         Ok(listeners)
     }
@@ -198,7 +200,28 @@ impl Store {
         &self,
         account: &AccountId,
     ) -> Result<Vec<ConnectionId>, StoreError> {
-        let index = keys::live_connection_index(account, &ConnectionId::parse("x").expect("an id"));
+        let partition = keys::account(account).pk;
+        self.connection_ids(
+            Some("gsi1"),
+            "gsi1pk = :key AND begins_with(gsi1sk, :prefix)",
+            &partition,
+            Some(keys::LIVE_INDEX_PREFIX),
+        )
+        .await
+    }
+
+    /// The `connection_id` of every item a query finds, every page.
+    async fn connection_ids(
+        &self,
+        index: Option<&str>,
+        key_condition: &str,
+        key: &str,
+        prefix: Option<&str>,
+    ) -> Result<Vec<ConnectionId>, StoreError> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            connection_id: ConnectionId,
+        }
         let mut connections = Vec::new();
         let mut start = None;
         loop {
@@ -206,17 +229,21 @@ impl Store {
                 .client
                 .query()
                 .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :account AND begins_with(gsi1sk, :prefix)")
-                .expression_attribute_values(":account", s(index.gsi1pk.clone()))
-                .expression_attribute_values(":prefix", s(keys::LIVE_INDEX_PREFIX))
+                .set_index_name(index.map(str::to_owned))
+                .key_condition_expression(key_condition)
+                .expression_attribute_values(":key", s(key))
                 .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::backend)?;
+                .projection_expression("connection_id");
+            let page = match prefix {
+                Some(prefix) => page.expression_attribute_values(":prefix", s(prefix)),
+                None => page,
+            }
+            .send()
+            .await
+            .map_err(StoreError::backend)?;
             for item in page.items.unwrap_or_default() {
-                let stored: LiveConnection = from_item(item)?;
-                connections.push(stored.connection_id);
+                let row: Row = from_item(item)?;
+                connections.push(row.connection_id);
             }
             match page.last_evaluated_key {
                 Some(key) => start = Some(key),

@@ -10,15 +10,15 @@
 use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
-    LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, THREAD_LISTS, THREADS,
-    UPLOAD_CLAIMS,
+    LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, QUEUE_ENTRIES, REFRESH_TOKENS,
+    REVIEW_QUEUE, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
 use natives_shared::store::keys::{MESSAGE_PREFIX, NOTIFICATION_PREFIX, THREAD_SK};
 
 use crate::spec::{
-    Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, connections, dynamodb, email,
-    index, objects, secret, stream,
+    Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, connections, dynamodb, email, index,
+    objects, secret, stream,
 };
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item

@@ -41,9 +41,9 @@ use natives_shared::clock::rfc3339;
 use natives_shared::domain::decide::accounts::{NewAccount, register};
 use natives_shared::domain::decide::credits::CheckoutPayment;
 use natives_shared::domain::decide::live::open_connection;
-use natives_shared::domain::live::ConnectionId;
 use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
 use natives_shared::domain::decide::sessions::login;
+use natives_shared::domain::live::ConnectionId;
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, ContentRules, CountryCode, DisplayName, Email, EmailKind,
     LanguageList, LanguageTag, MessageId, MessageText, PrivacyRequestKind, Purchase,
@@ -244,7 +244,11 @@ pub async fn fill(
     if text.contains("REPLACE_WITH_CONNECTION_ID") {
         let id = ConnectionId::parse(&ulid::Ulid::new().to_string())?;
         let gate = caller.as_ref().map(gate_of);
-        let connection = open_connection(id.clone(), gate.as_ref().map(|g| g.account_id.clone()), app.now());
+        let connection = open_connection(
+            id.clone(),
+            gate.as_ref().map(|g| g.account_id.clone()),
+            app.now(),
+        );
         app.store
             .open_live_connection(gate.as_ref(), &connection, app.now())
             .await

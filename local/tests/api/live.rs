@@ -4,12 +4,12 @@
 
 use std::time::{Duration, Instant};
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use futures::{SinkExt, StreamExt};
 use natives_functions::live::connections::Pushed;
-use natives_shared::domain::{Role, ThreadId};
 use natives_shared::domain::decide::live::open_connection;
 use natives_shared::domain::live::{ClientFrame, ConnectionId, FramePlan, Topic};
-use aws_sdk_dynamodb::types::AttributeValue;
+use natives_shared::domain::{Role, ThreadId};
 use natives_shared::store::{Item, keys};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -272,7 +272,10 @@ async fn a_visitor_subscribed_to_a_thread_receives_a_reply_within_a_second() {
     assert_eq!(frame["message"]["id"], reply["id"]);
     assert_eq!(frame["message"]["text"], "Feierabend!");
     assert_eq!(frame["message"]["author"]["id"], ada.id.as_str());
-    assert!(took < Duration::from_secs(1), "the post arrived after {took:?}");
+    assert!(
+        took < Duration::from_secs(1),
+        "the post arrived after {took:?}"
+    );
 }
 
 #[tokio::test]
@@ -375,7 +378,13 @@ async fn unsubscribing_stops_the_frames_and_a_closed_socket_leaves_nothing() {
 
     let topic = Topic::Thread(ThreadId::parse(&thread_id).unwrap());
     assert!(
-        app.stack.app.store.live_listeners(&topic).await.unwrap().is_empty(),
+        app.stack
+            .app
+            .store
+            .live_listeners(&topic)
+            .await
+            .unwrap()
+            .is_empty(),
         "no listener is left"
     );
     live.socket.close(None).await.unwrap();
@@ -490,7 +499,10 @@ async fn more_than_ten_frames_a_second_is_told_rate_limited_then_closed() {
         assert_eq!(frame, json!({"type": "error", "code": "rate_limited"}));
         break;
     }
-    assert!(pongs >= 10, "at least one second's ten frames answered: {pongs}");
+    assert!(
+        pongs >= 10,
+        "at least one second's ten frames answered: {pongs}"
+    );
     assert_eq!(live.closed_with().await, Some(1000));
 }
 
@@ -541,7 +553,10 @@ async fn a_blocked_accounts_connections_are_closed() {
         .unwrap()
         .is_empty()
     {
-        assert!(Instant::now() < deadline, "the closed connections are still held");
+        assert!(
+            Instant::now() < deadline,
+            "the closed connections are still held"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     // And the blocked account cannot connect again with its token.
@@ -574,7 +589,10 @@ async fn a_gone_connection_is_pruned_at_the_first_push() {
         .await
         .unwrap();
     assert!(matches!(plan, FramePlan::Answer { .. }));
-    assert_eq!(store.live_listeners(&topic).await.unwrap(), vec![gone.clone()]);
+    assert_eq!(
+        store.live_listeners(&topic).await.unwrap(),
+        vec![gone.clone()]
+    );
     let mut visitor = app.live(None).await;
     visitor.listen_to_thread(&thread_id).await;
 
@@ -582,10 +600,17 @@ async fn a_gone_connection_is_pruned_at_the_first_push() {
     assert_eq!(visitor.next().await["type"], "message_posted");
     let deadline = Instant::now() + FRAME_WAIT;
     while store.live_listeners(&topic).await.unwrap().contains(&gone) {
-        assert!(Instant::now() < deadline, "the gone connection is still listening");
+        assert!(
+            Instant::now() < deadline,
+            "the gone connection is still listening"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(app.connection_item(&gone).await, None, "its connection item is gone too");
+    assert_eq!(
+        app.connection_item(&gone).await,
+        None,
+        "its connection item is gone too"
+    );
 }
 
 #[tokio::test]

@@ -214,6 +214,13 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         "a notification, an e-mail"
     );
 
+    // a live connection, listening to the thread
+    let mut live = app.live(Some(&user.access_token)).await;
+    let subscribed = live
+        .ask(&json!({ "action": "subscribe", "thread_id": thread_id }))
+        .await;
+    assert_eq!(subscribed["type"], "subscribed", "a live subscription");
+
     let export = app.export(&user).await;
     assert_eq!(export["format"], "natives.chat/personal-data-export");
     assert_eq!(export["format_version"], 1);

@@ -515,11 +515,9 @@ pub fn listeners_partition(topic: &Topic, shard: u32) -> String {
 /// A connection's subscription to a topic, among the topic's listeners (sort key: the
 /// connection, so a topic's listeners are one query per shard).
 pub fn listener(topic: &Topic, connection: &ConnectionId) -> Key {
-    let shard = connection
-        .as_str()
-        .bytes()
-        .fold(0u32, |acc, b| acc.wrapping_mul(31).wrapping_add(u32::from(b)))
-        % LISTENER_SHARDS;
+    let shard = connection.as_str().bytes().fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    }) % LISTENER_SHARDS;
     key(listeners_partition(topic, shard), connection.as_str())
 }
 

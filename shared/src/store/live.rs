@@ -19,7 +19,7 @@ use crate::domain::live::{
     SubscriptionChange, Topic,
 };
 use crate::domain::{
-    Account, AccountId, AccountStatus, AccountWrite, Message, Notification, Thread, ItemKind,
+    Account, AccountId, AccountStatus, AccountWrite, ItemKind, Message, Notification, Thread,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -105,8 +105,7 @@ impl Store {
                     }
                 }
                 let state = stored.as_ref().map(LiveConnection::state);
-                let plan =
-                    decide_frame(state.as_ref(), frame, thread_exists, now.unix_timestamp());
+                let plan = decide_frame(state.as_ref(), frame, thread_exists, now.unix_timestamp());
                 let (FramePlan::Answer { window, change, .. }, Some(stored)) = (&plan, stored)
                 else {
                     return Ok(plan);
@@ -150,33 +149,37 @@ impl Store {
     /// in one read and one transaction; one the table no longer holds is forgotten
     /// already.
     pub async fn close_live_connection(&self, connection: &ConnectionId) -> Result<(), StoreError> {
-        let outcome: Result<(), Failure<std::convert::Infallible>> = retrying(move |_| async move {
-            let connection_key = keys::live_connection(connection);
-            let Some(stored): Option<LiveConnection> = self.get_as(connection_key.clone()).await?
-            else {
-                return Ok(());
-            };
-            let listeners = stored
-                .topics
-                .iter()
-                .map(|topic| ((), delete(&self.table, key_item(&keys::listener(topic, connection)))));
-            Transaction::new()
-                .part(
-                    (),
-                    delete_if(
-                        &self.table,
-                        key_item(&connection_key),
-                        Condition::new("#version = :seen")
-                            .name("#version", "version")
-                            .value(":seen", n(stored.version)),
-                    ),
-                )
-                .parts(listeners)
-                .commit(self)
-                .await?;
-            Ok(())
-        })
-        .await;
+        let outcome: Result<(), Failure<std::convert::Infallible>> =
+            retrying(move |_| async move {
+                let connection_key = keys::live_connection(connection);
+                let Some(stored): Option<LiveConnection> =
+                    self.get_as(connection_key.clone()).await?
+                else {
+                    return Ok(());
+                };
+                let listeners = stored.topics.iter().map(|topic| {
+                    (
+                        (),
+                        delete(&self.table, key_item(&keys::listener(topic, connection))),
+                    )
+                });
+                Transaction::new()
+                    .part(
+                        (),
+                        delete_if(
+                            &self.table,
+                            key_item(&connection_key),
+                            Condition::new("#version = :seen")
+                                .name("#version", "version")
+                                .value(":seen", n(stored.version)),
+                        ),
+                    )
+                    .parts(listeners)
+                    .commit(self)
+                    .await?;
+                Ok(())
+            })
+            .await;
         outcome.map_err(StoreError::from)
     }
 

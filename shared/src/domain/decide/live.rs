@@ -398,8 +398,14 @@ mod tests {
             after: Box::new(message.clone()),
         })
         .unwrap();
-        assert_eq!(audience, Audience::Topic(Topic::Thread(message.thread_id.clone())));
-        assert_eq!(push, Push::Message(MessagePush::Posted, Box::new(message.clone())));
+        assert_eq!(
+            audience,
+            Audience::Topic(Topic::Thread(message.thread_id.clone()))
+        );
+        assert_eq!(
+            push,
+            Push::Message(MessagePush::Posted, Box::new(message.clone()))
+        );
         let hidden_again = Message {
             status: MessageStatus::Removed,
             ..message_by(&author)

@@ -224,13 +224,14 @@ pub fn thread_list_position(last_activity_at: Timestamp, thread_id: &ThreadId) -
 
 fn shard_of(thread_id: &ThreadId, shards: u32) -> u32 {
     // The last characters of a ULID are random: a fair spread.
-    let tail = thread_id
-        .as_str()
-        .bytes()
-        .rev()
-        .take(4)
-        .fold(0u32, |acc, b| acc * 31 + u32::from(b));
-    tail % shards.max(1)
+    spread(thread_id.as_str().bytes().rev().take(4), shards)
+}
+
+/// One of `shards`, by a stable hash of `bytes`.
+fn spread(bytes: impl Iterator<Item = u8>, shards: u32) -> u32 {
+    bytes.fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    }) % shards.max(1)
 }
 
 pub const THREAD_STARTED_PREFIX: &str = "THREAD#";
@@ -515,9 +516,7 @@ pub fn listeners_partition(topic: &Topic, shard: u32) -> String {
 /// A connection's subscription to a topic, among the topic's listeners (sort key: the
 /// connection, so a topic's listeners are one query per shard).
 pub fn listener(topic: &Topic, connection: &ConnectionId) -> Key {
-    let shard = connection.as_str().bytes().fold(0u32, |acc, b| {
-        acc.wrapping_mul(31).wrapping_add(u32::from(b))
-    }) % LISTENER_SHARDS;
+    let shard = spread(connection.as_str().bytes(), LISTENER_SHARDS);
     key(listeners_partition(topic, shard), connection.as_str())
 }
 

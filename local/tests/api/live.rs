@@ -434,28 +434,8 @@ async fn an_accounts_own_connection_gets_its_notification_and_nobody_else() {
         assert_eq!(live.ask(&json!({"action": "ping"})).await["type"], "pong");
     }
 
-    let filed = app
-        .send(
-            Method::POST,
-            "/v1/me/privacy-requests",
-            Some(&user.access_token),
-            Some(&json!({ "kind": "access", "details": "Please." })),
-        )
-        .await;
-    assert_eq!(filed.status(), StatusCode::CREATED);
-    let request: Value = filed.json().await.unwrap();
-    let completed = app
-        .send(
-            Method::POST,
-            &format!(
-                "/v1/admin/privacy-requests/{}/complete",
-                request["id"].as_str().unwrap()
-            ),
-            Some(&admin.access_token),
-            Some(&json!({ "response": "Here is everything." })),
-        )
-        .await;
-    assert_eq!(completed.status(), StatusCode::OK);
+    let request = app.file_request(&user, "access").await;
+    app.complete_request(&admin, &request).await;
     let frame = own.next().await;
     assert_eq!(frame["type"], "notification", "{frame}");
     assert_eq!(frame["notification"]["kind"], "privacy_request_completed");

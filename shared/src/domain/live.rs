@@ -344,12 +344,12 @@ pub enum LiveChange {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     const THREAD: &str = "01JB8ZZZZZZZZZZZZZZZZZZZZZ";
 
-    fn thread() -> ThreadId {
+    pub(crate) fn thread() -> ThreadId {
         ThreadId::parse(THREAD).unwrap()
     }
 

@@ -225,34 +225,23 @@ impl Store {
         struct Row {
             connection_id: ConnectionId,
         }
-        let mut connections = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(index.map(str::to_owned))
-                .key_condition_expression(key_condition)
-                .expression_attribute_values(":key", s(key))
-                .set_exclusive_start_key(start)
-                .projection_expression("connection_id");
-            let page = match prefix {
-                Some(prefix) => page.expression_attribute_values(":prefix", s(prefix)),
-                None => page,
-            }
-            .send()
-            .await
-            .map_err(StoreError::backend)?;
-            for item in page.items.unwrap_or_default() {
-                let row: Row = from_item(item)?;
-                connections.push(row.connection_id);
-            }
-            match page.last_evaluated_key {
-                Some(key) => start = Some(key),
-                None => return Ok(connections),
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(index.map(str::to_owned))
+            .key_condition_expression(key_condition)
+            .expression_attribute_values(":key", s(key))
+            .projection_expression("connection_id");
+        let query = match prefix {
+            Some(prefix) => query.expression_attribute_values(":prefix", s(prefix)),
+            None => query,
+        };
+        self.every_page(query)
+            .await?
+            .into_iter()
+            .map(|item| from_item::<Row>(item).map(|row| row.connection_id))
+            .collect()
     }
 }
 

@@ -244,19 +244,29 @@ impl Store {
         value: &str,
         index: Option<&str>,
     ) -> Result<Vec<Item>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(index.map(str::to_owned))
+            // The table's own key reads consistently (an index cannot).
+            .set_consistent_read(index.is_none().then_some(true))
+            .key_condition_expression("#key = :value")
+            .expression_attribute_names("#key", key_attribute)
+            .expression_attribute_values(":value", s(value));
+        self.every_page(query).await
+    }
+
+    /// Every item `query` finds, page after page.
+    pub(crate) async fn every_page(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(index.map(str::to_owned))
-                // The table's own key reads consistently (an index cannot).
-                .set_consistent_read(index.is_none().then_some(true))
-                .key_condition_expression("#key = :value")
-                .expression_attribute_names("#key", key_attribute)
-                .expression_attribute_values(":value", s(value))
+            let page = query
+                .clone()
                 .set_exclusive_start_key(start)
                 .send()
                 .await

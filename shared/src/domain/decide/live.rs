@@ -189,14 +189,8 @@ pub fn push_of(change: LiveChange) -> Option<(Audience, Push)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ThreadId;
     use crate::domain::live::ClientFrame;
-
-    const THREAD: &str = "01JB8ZZZZZZZZZZZZZZZZZZZZZ";
-
-    fn thread() -> ThreadId {
-        ThreadId::parse(THREAD).unwrap()
-    }
+    use crate::domain::live::tests::thread;
 
     #[test]
     fn ten_frames_a_second_pass_and_the_eleventh_is_refused() {

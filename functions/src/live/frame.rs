@@ -33,5 +33,10 @@ pub async fn handle(
             connections.close(&event.connection).await?;
             Ok(LiveAnswer::ok())
         }
+        FramePlan::Forgotten => {
+            tracing::info!(connection = %event.connection, "not held: closing");
+            app.connections()?.close(&event.connection).await?;
+            Ok(LiveAnswer::ok())
+        }
     }
 }

@@ -610,3 +610,18 @@ async fn a_connection_is_kept_for_two_hours_at_most() {
         "expires at {expires}, now {now}"
     );
 }
+
+#[tokio::test]
+async fn a_frame_on_a_connection_the_table_no_longer_holds_closes_it() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let mut live = app.live(Some(&user.access_token)).await;
+    assert_eq!(live.ask(&json!({"action": "ping"})).await["type"], "pong");
+    let store = &app.stack.app.store;
+    let held = store.live_connections_of(&user.account_id()).await.unwrap();
+    assert_eq!(held.len(), 1);
+    // Forgotten (as when its TTL ran out), the socket still open.
+    store.close_live_connection(&held[0]).await.unwrap();
+    live.send(&json!({"action": "ping"})).await;
+    assert_eq!(live.closed_with().await, Some(1000), "closed");
+}

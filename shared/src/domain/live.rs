@@ -299,6 +299,9 @@ pub enum FramePlan {
     /// One frame too many: answer `rate_limited` and close the connection; nothing is
     /// written.
     Close,
+    /// A connection the table no longer holds (expired, or pruned as gone): nothing can
+    /// be pushed to it, so it is closed without an answer.
+    Forgotten,
     /// Count the frame (the connection's new window), change its subscriptions, answer.
     Answer {
         window: FrameWindow,

@@ -90,7 +90,7 @@ pub fn decide_frame(
     now_second: i64,
 ) -> FramePlan {
     let Some(state) = state else {
-        return FramePlan::Close;
+        return FramePlan::Forgotten;
     };
     let Ok(window) = count_frame(state.window, now_second) else {
         return FramePlan::Close;
@@ -318,7 +318,7 @@ mod tests {
         );
         assert_eq!(
             decide_frame(None, &Ok(ClientFrame::Ping), true, 7),
-            FramePlan::Close,
+            FramePlan::Forgotten,
             "a connection the table no longer holds"
         );
     }

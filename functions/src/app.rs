@@ -128,7 +128,8 @@ impl App {
             Mailer::log()
         };
         Ok(Self {
-            store: Store::connect(sdk, &settings.table_name),
+            store: Store::connect(sdk, &settings.table_name)
+                .with_index_settle(settings.index_settle),
             mailer,
             settings,
             clock,

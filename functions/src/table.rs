@@ -379,7 +379,7 @@ crate::spec::function_table! {
             binary: Core,
             route: ("POST", "/v1/me/erasure"),
             handler: crate::privacy::erase_me::handle,
-            dynamodb_requests: 4,
+            dynamodb_requests: 7,
             permissions: &[
                 dynamodb(&[QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, LIVE_CONNECTIONS, LISTENERS]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),

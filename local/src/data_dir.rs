@@ -20,9 +20,14 @@ pub fn s3_root(data_dir: &Path) -> PathBuf {
     data_dir.join("s3")
 }
 
-/// Whether `data_dir` holds a local stack's data (what `serve` makes on first start).
+fn signing_keys_file(data_dir: &Path) -> PathBuf {
+    data_dir.join("jwt-ed25519.json")
+}
+
+/// Whether `data_dir` holds a local stack's data (what `serve` makes on first start: the
+/// signing keys, and the embedded DynamoDB's file unless it ran on another DynamoDB).
 pub fn is_data_folder(data_dir: &Path) -> bool {
-    dynamodb_file(data_dir).is_file()
+    dynamodb_file(data_dir).is_file() || signing_keys_file(data_dir).is_file()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -33,7 +38,7 @@ struct StoredKeys {
 
 /// The JWT signing keys of this data folder, made on first use, so tokens survive restarts.
 pub fn signing_keys(data_dir: &Path) -> Result<Ed25519KeyPair, BoxError> {
-    let path = data_dir.join("jwt-ed25519.json");
+    let path = signing_keys_file(data_dir);
     let text = read_or_create_secret(&path, || {
         let keys = Ed25519KeyPair::generate();
         let stored = StoredKeys {
@@ -125,6 +130,28 @@ pub struct Endpoints {
     pub api: String,
     pub dynamodb: String,
     pub s3: String,
+    /// The DynamoDB table.
+    #[serde(default = "default_table")]
+    pub table: String,
+}
+
+fn default_table() -> String {
+    crate::TABLE_NAME.to_owned()
+}
+
+impl Endpoints {
+    /// Whether these are the services `services` names (where it names an endpoint).
+    pub fn named_by(&self, services: &crate::services::Services) -> bool {
+        services
+            .dynamodb_endpoint
+            .as_ref()
+            .is_none_or(|endpoint| *endpoint == self.dynamodb)
+            && services
+                .s3_endpoint
+                .as_ref()
+                .is_none_or(|endpoint| *endpoint == self.s3)
+            && services.table == self.table
+    }
 }
 
 fn endpoints_file(data_dir: &Path) -> PathBuf {
@@ -143,13 +170,13 @@ pub fn remove_endpoints(data_dir: &Path) {
     let _ = std::fs::remove_file(endpoints_file(data_dir));
 }
 
-/// The endpoints of a `serve` that is running on this folder now, if any. Read only
-/// while another process holds the folder's lock (`stack::attach`): whoever takes the
-/// lock removes the file a killed `serve` left.
+/// The endpoints of a `serve` that is running on this folder now (its API answers), if
+/// any. Read only while another process holds the folder's lock (`stack::attach`):
+/// whoever takes the lock removes the file a killed `serve` left.
 pub fn running_endpoints(data_dir: &Path) -> Option<Endpoints> {
     let endpoints: Endpoints =
         serde_json::from_str(&std::fs::read_to_string(endpoints_file(data_dir)).ok()?).ok()?;
-    let address = endpoints.dynamodb.strip_prefix("http://")?.parse().ok()?;
+    let address = endpoints.api.strip_prefix("http://")?.parse().ok()?;
     std::net::TcpStream::connect_timeout(&address, std::time::Duration::from_millis(300))
         .ok()
         .map(|_| endpoints)

@@ -17,17 +17,16 @@ use crate::{BoxError, data_dir, web};
 const ACCESS_KEY: &str = "natives-local";
 const SECRET_KEY: &str = "natives-local-secret";
 
-/// Starts the embedded DynamoDB on a free loopback port; it stops when `shutdown` says so.
-/// Returns its URL and the database itself (whose stream the local stack reads).
+/// Starts the embedded DynamoDB (with its Streams API) on a free loopback port; it stops
+/// when `shutdown` says so. Returns its URL.
 pub async fn start_dynamodb(
     data_dir: &Path,
     shutdown: watch::Receiver<bool>,
-) -> Result<(String, dynoxide::Database), BoxError> {
+) -> Result<String, BoxError> {
     let file = data_dir::dynamodb_file(data_dir);
     let database = dynoxide::Database::new(file.to_str().ok_or("data folder path is not UTF-8")?)?;
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
-    let handle = database.clone();
     tokio::spawn(async move {
         if let Err(error) =
             dynoxide::server::serve_with_shutdown(listener, database, stopped(shutdown)).await
@@ -35,7 +34,7 @@ pub async fn start_dynamodb(
             tracing::error!(%error, "embedded DynamoDB stopped");
         }
     });
-    Ok((url, handle))
+    Ok(url)
 }
 
 /// Starts the embedded S3 (files under `<data dir>/s3`) with SigV4 authentication on,
@@ -176,9 +175,9 @@ pub async fn sdk_config(endpoint: &str) -> SdkConfig {
         .await
 }
 
-/// Creates the archive bucket, versioned, if it is not there yet.
+/// Creates a bucket if it is not there yet.
 pub async fn ensure_bucket(s3_endpoint: &str, bucket: &str) -> Result<(), BoxError> {
-    let sdk = sdk_config(s3_endpoint).await;
+    let sdk = crate::services::sdk_config(s3_endpoint).await;
     let client = aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(&sdk)
             .force_path_style(true)

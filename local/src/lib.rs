@@ -1,6 +1,6 @@
 //! The local stack: every route of the route table on loopback, with the real AWS SDK
-//! code talking to an embedded DynamoDB (dynoxide, SQLite) and an embedded S3 (s3s-fs).
-//! Never deployed.
+//! code talking to an embedded DynamoDB (dynoxide, SQLite) and an embedded S3 (s3s-fs),
+//! or to another DynamoDB and S3 (`services`). Never deployed.
 
 pub mod checkout_page;
 pub mod data_dir;
@@ -12,6 +12,7 @@ pub mod invoke;
 pub mod live;
 pub mod management;
 pub mod seed;
+pub mod services;
 pub mod stack;
 pub mod stream;
 pub mod web;
@@ -22,5 +23,5 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// in the archive.
 pub const STAGING_BUCKET: &str = "natives-voice-staging";
 pub const ARCHIVE_BUCKET: &str = "natives-voice-archive";
-/// The DynamoDB table the local stack creates.
+/// The DynamoDB table the local stack creates unless told another (`--table`).
 pub const TABLE_NAME: &str = "natives";

@@ -9,8 +9,10 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use natives_functions::{FUNCTIONS, Function};
 use natives_local::data_dir::{self, Held};
+use natives_local::faults::FaultPlan;
+use natives_local::services::{Services, endpoint_argument};
 use natives_local::stack::{Stack, StackOptions, StartError, attach};
-use natives_local::{BoxError, examples, invoke};
+use natives_local::{BoxError, TABLE_NAME, examples, invoke};
 use natives_shared::clock::SystemClock;
 use natives_shared::domain::{Email, Role};
 use natives_shared::store::Failure;
@@ -21,6 +23,17 @@ struct Cli {
     /// Where DynamoDB, S3 and the signing keys keep their data.
     #[arg(long, global = true, default_value = ".local")]
     data_dir: PathBuf,
+    /// Use the DynamoDB at this URL instead of the embedded one: DynamoDB Local or moto's
+    /// server on this machine (signed with fixed local credentials), or AWS, e.g.
+    /// https://dynamodb.eu-central-1.amazonaws.com (the default credential chain).
+    #[arg(long, global = true, value_name = "URL", value_parser = endpoint_argument)]
+    dynamodb_endpoint: Option<String>,
+    /// The DynamoDB table (made, with its index, stream and TTL, where it is missing).
+    #[arg(long, global = true, value_name = "NAME", default_value = TABLE_NAME, value_parser = table_name)]
+    table: String,
+    /// Use the S3 at this URL instead of the embedded one (an emulator on this machine).
+    #[arg(long, global = true, value_name = "URL", value_parser = endpoint_argument)]
+    s3_endpoint: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -32,9 +45,14 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:3000")]
         addr: SocketAddr,
         /// Inject faults between the functions and DynamoDB and S3 at this rate (0 to
-        /// 1): throttling, 5xx, late answers, resets, lost answers of applied writes.
+        /// 1): throttling, 5xx, late answers, resets, lost answers of applied writes,
+        /// transaction conflicts. Services on this machine only.
         #[arg(long, value_name = "RATE", value_parser = fault_rate)]
         inject_faults: Option<f64>,
+        /// Play an index that lags, as AWS's do: a query on an index does not see the
+        /// items written in the last MS milliseconds.
+        #[arg(long, value_name = "MS")]
+        index_lag: Option<u64>,
     },
     /// Run one function once with an API Gateway event file and print its response.
     /// `REPLACE_WITH_*` placeholders in the event are filled with fresh local data
@@ -82,12 +100,10 @@ enum AccountsCommand {
         /// Why, for the audit entry.
         #[arg(long)]
         reason: String,
-        /// On the deployed stack's table instead of the local data.
+        /// On the deployed stack's table (`--table`, the stack's `TableName` output)
+        /// instead of the local data.
         #[arg(long)]
         aws: bool,
-        /// The deployed table's name (the stack's `TableName` output).
-        #[arg(long, default_value = "natives")]
-        table: String,
     },
 }
 
@@ -172,18 +188,37 @@ fn log_filter() -> tracing_subscriber::EnvFilter {
 
 async fn run(cli: Cli) -> CliResult {
     let data = cli.data_dir;
+    let services = Services {
+        dynamodb_endpoint: cli.dynamodb_endpoint,
+        table: cli.table,
+        s3_endpoint: cli.s3_endpoint,
+    };
     match cli.command.unwrap_or(Command::Serve {
         addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
         inject_faults: None,
+        index_lag: None,
     }) {
         Command::Serve {
             addr,
             inject_faults,
-        } => serve(addr, data, inject_faults).await,
+            index_lag,
+        } => {
+            let faults = (inject_faults.is_some() || index_lag.is_some()).then(|| FaultPlan {
+                index_lag: index_lag.map(std::time::Duration::from_millis),
+                ..FaultPlan::at_rate(inject_faults.unwrap_or(0.0))
+            });
+            if faults.is_some() && !services.all_on_this_machine() {
+                return Err(CliError::Usage(
+                    "--inject-faults and --index-lag stand in front of services on this machine only: leave them out, or use an emulator".into(),
+                ));
+            }
+            serve(addr, data, faults, services).await
+        }
         Command::Invoke { function, event } => {
             let function = function_named(&function)?;
             let event = read_event(function, event.as_deref())?;
-            let (app, _attached) = attach(&local_data(&data)?, "invoke").await?;
+            let (app, _attached) =
+                attach(&local_data(&data, &services)?, "invoke", &services).await?;
             let event = fill(&app, &data, function, &event).await?;
             let response = invoke::invoke(&app, function, &event.to_string()).await?;
             println!("{}", serde_json::to_string_pretty(&response)?);
@@ -192,17 +227,18 @@ async fn run(cli: Cli) -> CliResult {
         Command::ExampleEvent { function } => {
             let function = function_named(&function)?;
             let event = read_event(function, None)?;
-            let (app, _attached) = attach(&local_data(&data)?, "example-event").await?;
+            let (app, _attached) =
+                attach(&local_data(&data, &services)?, "example-event", &services).await?;
             let event = fill(&app, &data, function, &event).await?;
             println!("{}", serde_json::to_string_pretty(&event)?);
             Ok(())
         }
         Command::Accounts {
             command: AccountsCommand::SetRoles { email, roles },
-        } => set_roles(&data, &email, &roles).await,
+        } => set_roles(&data, &services, &email, &roles).await,
         Command::Outbox {
             command: OutboxCommand::List,
-        } => list_outbox(&data).await,
+        } => list_outbox(&data, &services).await,
         Command::Accounts {
             command:
                 AccountsCommand::FirstAdmin {
@@ -210,14 +246,21 @@ async fn run(cli: Cli) -> CliResult {
                     operator,
                     reason,
                     aws,
-                    table,
                 },
         } => {
             let (store, _attached) = if aws {
                 let sdk = natives_shared::aws::load_sdk_config().await;
-                (natives_shared::store::Store::connect(&sdk, &table), None)
+                (
+                    natives_shared::store::Store::connect(&sdk, &services.table),
+                    None,
+                )
             } else {
-                let (app, attached) = attach(&local_data(&data)?, "accounts first-admin").await?;
+                let (app, attached) = attach(
+                    &local_data(&data, &services)?,
+                    "accounts first-admin",
+                    &services,
+                )
+                .await?;
                 (app.store, Some(attached))
             };
             first_admin(&store, &email, &operator, &reason).await
@@ -227,15 +270,18 @@ async fn run(cli: Cli) -> CliResult {
 
 /// The data folder an operator command works on: one `serve` has made (a command does
 /// not make one by itself, so a mistyped `--data-dir` is said, not quietly filled).
-fn local_data(data: &Path) -> Result<PathBuf, CliError> {
+fn local_data(data: &Path, services: &Services) -> Result<PathBuf, CliError> {
     if data_dir::is_data_folder(data) {
-        Ok(data.to_owned())
-    } else {
-        Err(CliError::Usage(format!(
-            "{} holds no local stack data: start the stack on it first (`natives-local serve --data-dir {0}`), or pass the --data-dir your stack uses",
-            data.display()
-        )))
+        return Ok(data.to_owned());
     }
+    let mut serve = format!("natives-local serve --data-dir {}", data.display());
+    if let Some(endpoint) = &services.dynamodb_endpoint {
+        serve.push_str(&format!(" --dynamodb-endpoint {endpoint}"));
+    }
+    Err(CliError::Usage(format!(
+        "{} holds no local stack data: start the stack on it first (`{serve}`), or pass the --data-dir your stack uses",
+        data.display()
+    )))
 }
 
 fn function_named(name: &str) -> Result<Function, CliError> {
@@ -283,6 +329,16 @@ async fn fill(
     .await
 }
 
+/// DynamoDB's rule for table names: 3 to 255 of `a-z A-Z 0-9 _ - .`.
+fn table_name(raw: &str) -> Result<String, String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if (3..=255).contains(&raw.len()) && raw.chars().all(allowed) {
+        Ok(raw.to_owned())
+    } else {
+        Err("3 to 255 letters, digits, '_', '-' or '.' (DynamoDB's rule)".into())
+    }
+}
+
 fn fault_rate(raw: &str) -> Result<f64, String> {
     match raw.parse::<f64>() {
         Ok(rate) if (0.0..=1.0).contains(&rate) => Ok(rate),
@@ -294,7 +350,12 @@ fn fault_rate(raw: &str) -> Result<f64, String> {
 /// by itself), before it says so.
 const COMMAND_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-async fn serve(addr: SocketAddr, data: PathBuf, fault_rate: Option<f64>) -> CliResult {
+async fn serve(
+    addr: SocketAddr,
+    data: PathBuf,
+    faults: Option<FaultPlan>,
+    services: Services,
+) -> CliResult {
     let waited = std::time::Instant::now();
     let stack = loop {
         let started = Stack::start(StackOptions {
@@ -302,7 +363,8 @@ async fn serve(addr: SocketAddr, data: PathBuf, fault_rate: Option<f64>) -> CliR
             data_dir: data.clone(),
             clock: Arc::new(SystemClock),
             configure: None,
-            fault_rate,
+            faults,
+            services: services.clone(),
             poll_stream: true,
         })
         .await;
@@ -335,23 +397,28 @@ async fn serve(addr: SocketAddr, data: PathBuf, fault_rate: Option<f64>) -> CliR
             Err(StartError::Other(error)) => return Err(error.into()),
         }
     };
-    if let Some(rate) = fault_rate {
+    if let Some(plan) = faults {
         eprintln!(
-            "injecting faults into {:.0}% of DynamoDB and S3 requests",
-            rate * 100.0
+            "injecting faults into {:.0}% of DynamoDB and S3 requests{}",
+            plan.rate * 100.0,
+            plan.index_lag.map_or_else(String::new, |lag| format!(
+                "; index queries miss what was written in the last {} ms",
+                lag.as_millis()
+            ))
         );
     }
     data_dir::write_endpoints(&data, &stack.endpoints)?;
     eprintln!(
-        "Natives.Chat local stack on {} ({} routes; data in {}; DynamoDB {}, S3 {})",
+        "Natives.Chat local stack on {} ({} routes; data in {}; DynamoDB {} table {}, S3 {})",
         stack.endpoints.api,
         FUNCTIONS.iter().filter(|f| f.route().is_some()).count(),
         data.display(),
         stack.endpoints.dynamodb,
+        stack.endpoints.table,
         stack.endpoints.s3
     );
     shutdown_signal().await;
-    if fault_rate.is_some() {
+    if faults.is_some() {
         eprintln!("faults: {}", stack.faults.summary());
     }
     eprintln!("stopping");
@@ -401,7 +468,7 @@ fn role_names(roles: &[Role]) -> String {
         .join(", ")
 }
 
-async fn set_roles(data: &Path, email: &str, roles: &str) -> CliResult {
+async fn set_roles(data: &Path, services: &Services, email: &str, roles: &str) -> CliResult {
     let email = email_argument(email)?;
     let mut parsed = roles
         .split(',')
@@ -416,7 +483,8 @@ async fn set_roles(data: &Path, email: &str, roles: &str) -> CliResult {
         parsed.insert(0, Role::User); // every registered account is a user
     }
     parsed.dedup();
-    let (app, _attached) = attach(&local_data(data)?, "accounts set-roles").await?;
+    let (app, _attached) =
+        attach(&local_data(data, services)?, "accounts set-roles", services).await?;
     let Some(account_id) = app.store.account_id_for_email(&email).await? else {
         return Err(no_account(&email, data));
     };
@@ -445,8 +513,8 @@ async fn set_roles(data: &Path, email: &str, roles: &str) -> CliResult {
     Ok(())
 }
 
-async fn list_outbox(data: &Path) -> CliResult {
-    let (app, _attached) = attach(&local_data(data)?, "outbox list").await?;
+async fn list_outbox(data: &Path, services: &Services) -> CliResult {
+    let (app, _attached) = attach(&local_data(data, services)?, "outbox list", services).await?;
     let emails = app.store.outbox().await?;
     if emails.is_empty() {
         println!("The outbox is empty.");

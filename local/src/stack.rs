@@ -1,4 +1,5 @@
-//! Starting the whole local stack: embedded services, table and bucket, the gateway.
+//! Starting the whole local stack: its services (embedded, or other endpoints), table
+//! and buckets, the gateway.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -13,9 +14,10 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::data_dir::{self, Endpoints, FolderLock, Held, Holder, LockError};
-use crate::faults::{self, FaultCounts, Service};
+use crate::faults::{self, FaultCounts, FaultPlan, Service};
+use crate::services::{self, Services};
 use crate::stream::StreamPump;
-use crate::{ARCHIVE_BUCKET, BoxError, STAGING_BUCKET, TABLE_NAME, embedded, gateway, seed};
+use crate::{ARCHIVE_BUCKET, BoxError, STAGING_BUCKET, embedded, gateway, seed};
 
 /// A change to the settings before the `App` is built.
 pub type SettingsHook = Box<dyn FnOnce(&mut Settings) + Send>;
@@ -26,8 +28,11 @@ pub struct StackOptions {
     pub clock: Arc<dyn Clock>,
     /// Changes to the settings (tests point Stripe at a stub this way).
     pub configure: Option<SettingsHook>,
-    /// Inject faults between the functions and DynamoDB and S3 at this rate (0 to 1).
-    pub fault_rate: Option<f64>,
+    /// Faults injected between the functions and DynamoDB and S3 (services on this
+    /// machine only).
+    pub faults: Option<FaultPlan>,
+    /// The embedded DynamoDB and S3, or other endpoints, and the table.
+    pub services: Services,
     /// Whether the stack reads the table's stream by itself, every
     /// [`crate::stream::POLL_INTERVAL`] (`serve`); tests deliver it when they choose,
     /// with [`Stack::process_stream`].
@@ -106,39 +111,58 @@ impl Stack {
         api: String,
         lock: FolderLock,
     ) -> Result<Self, BoxError> {
+        if options.faults.is_some() && !options.services.all_on_this_machine() {
+            return Err("faults are injected only in front of services on this machine".into());
+        }
         let (shutdown, stopped) = watch::channel(false);
-        let (dynamodb, database) =
-            embedded::start_dynamodb(&options.data_dir, stopped.clone()).await?;
-        let s3 = embedded::start_s3(&options.data_dir, stopped.clone()).await?;
-        prepare_data(&dynamodb, &s3, options.clock.now()).await?;
+        let endpoints =
+            start_services(&options.data_dir, &options.services, api, stopped.clone()).await?;
+        prepare_data(&endpoints, options.clock.now()).await?;
         let faults = Arc::new(FaultCounts::default());
         // The functions reach the services through the fault proxies, if any; operator
         // commands and tests that check the data use the services themselves.
-        let (functions_dynamodb, functions_s3) = match options.fault_rate {
-            Some(rate) => (
-                faults::start(
-                    &dynamodb,
+        let functions = match options.faults {
+            Some(plan) => Endpoints {
+                dynamodb: faults::start(
+                    &endpoints.dynamodb,
                     Service::DynamoDb,
-                    rate,
+                    plan,
                     faults.clone(),
                     stopped.clone(),
                 )
                 .await?,
-                faults::start(&s3, Service::S3, rate, faults.clone(), stopped.clone()).await?,
-            ),
-            None => (dynamodb.clone(), s3.clone()),
+                s3: faults::start(
+                    &endpoints.s3,
+                    Service::S3,
+                    plan,
+                    faults.clone(),
+                    stopped.clone(),
+                )
+                .await?,
+                ..endpoints.clone()
+            },
+            None => endpoints.clone(),
+        };
+        // The embedded DynamoDB updates its index with the write; the fault proxy's lag
+        // is what there is to wait for; another DynamoDB's (AWS's) as configured.
+        let index_settle = match (
+            options.faults.and_then(|plan| plan.index_lag),
+            options.services.dynamodb_endpoint.is_none(),
+        ) {
+            (Some(lag), _) => Some(lag),
+            (None, true) => Some(std::time::Duration::ZERO),
+            (None, false) => None,
         };
         let app = local_app(
             &options.data_dir,
-            &functions_dynamodb,
-            &functions_s3,
-            &api,
+            &functions,
             options.clock,
+            index_settle,
             options.configure,
         )
         .await?;
         let app = Arc::new(app);
-        let stream = Arc::new(StreamPump::new(database, TABLE_NAME));
+        let stream = Arc::new(StreamPump::connect(&endpoints.dynamodb, &endpoints.table).await);
         let pump = {
             let (app, stream, stopped) = (app.clone(), stream.clone(), stopped.clone());
             let poll = options.poll_stream;
@@ -150,7 +174,7 @@ impl Stack {
         };
         let gateway = tokio::spawn(gateway::serve(listener, app.clone(), stopped));
         Ok(Self {
-            endpoints: Endpoints { api, dynamodb, s3 },
+            endpoints,
             app,
             faults,
             stream,
@@ -175,54 +199,89 @@ impl Stack {
     }
 }
 
-/// The `App` every function gets, configured for a local data folder whose DynamoDB
-/// and S3 answer at `dynamodb` and `s3` and whose API is `api`. Creates the table and
-/// the default catalogue if they are missing.
+/// The services `services` names, the embedded ones started (on `data_dir`'s files)
+/// where it names none; they stop when `stopped` says so.
+async fn start_services(
+    data_dir: &Path,
+    services: &Services,
+    api: String,
+    stopped: watch::Receiver<bool>,
+) -> Result<Endpoints, BoxError> {
+    let dynamodb = match &services.dynamodb_endpoint {
+        Some(endpoint) => endpoint.clone(),
+        None => embedded::start_dynamodb(data_dir, stopped.clone()).await?,
+    };
+    let s3 = match &services.s3_endpoint {
+        Some(endpoint) => endpoint.clone(),
+        None => embedded::start_s3(data_dir, stopped).await?,
+    };
+    Ok(Endpoints {
+        api,
+        dynamodb,
+        s3,
+        table: services.table.clone(),
+    })
+}
+
+/// The `App` every function gets, configured for a local data folder whose table, S3
+/// and API are at `endpoints`.
 pub async fn local_app(
     data_dir: &Path,
-    dynamodb: &str,
-    s3: &str,
-    api: &str,
+    endpoints: &Endpoints,
     clock: Arc<dyn Clock>,
+    index_settle: Option<std::time::Duration>,
     configure: Option<SettingsHook>,
 ) -> Result<App, BoxError> {
-    let sdk = embedded::sdk_config(dynamodb).await;
+    let sdk = services::sdk_config(&endpoints.dynamodb).await;
     let keys = data_dir::signing_keys(data_dir)?;
     // The same environment settings as the functions read (TERMS_VERSION, token
     // lifetimes, prices…), with this folder's keys; Stripe's test mode when
     // STRIPE_SECRET_KEY is set, the local checkout page otherwise.
-    let mut settings = Settings::with_keys_from_env(TABLE_NAME, &keys)?;
+    let mut settings = Settings::with_keys_from_env(&endpoints.table, &keys)?;
     if settings.payments.stripe_webhook_secret.is_none() {
         settings.payments.stripe_webhook_secret = Some(data_dir::webhook_secret(data_dir)?);
     }
-    settings.payments.local_checkout_base = Some(api.to_owned());
+    settings.payments.local_checkout_base = Some(endpoints.api.clone());
     settings.archive.staging_bucket = STAGING_BUCKET.into();
     settings.archive.archive_bucket = ARCHIVE_BUCKET.into();
     settings.archive.force_path_style = true;
+    if let Some(settle) = index_settle {
+        settings.index_settle = settle;
+    }
     if let Some(configure) = configure {
         configure(&mut settings);
     }
-    let s3_sdk = embedded::sdk_config(s3).await;
+    let s3_sdk = services::sdk_config(&endpoints.s3).await;
     // The Management API of the live WebSocket API is the stack's own address.
-    let live_sdk = embedded::sdk_config(api).await;
+    let live_sdk = services::sdk_config(&endpoints.api).await;
     Ok(App::new(&sdk, settings, clock, Some(&s3_sdk))?.with_connections(&live_sdk))
 }
 
-/// Makes what a data folder's services must hold where it is missing: the table, the
-/// default catalogue and the buckets, on the services themselves (not through a fault
-/// proxy). `serve` and every operator command that opens a folder run it.
+/// Makes what a data folder's services must hold where it is missing: the table (and
+/// waits until it is active), the default catalogue and the buckets, on the services
+/// themselves (not through a fault proxy). `serve` and every operator command that
+/// opens a folder run it.
 pub async fn prepare_data(
-    dynamodb: &str,
-    s3: &str,
+    endpoints: &Endpoints,
     now: time::OffsetDateTime,
 ) -> Result<(), BoxError> {
-    let sdk = embedded::sdk_config(dynamodb).await;
-    ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), TABLE_NAME).await?;
-    natives_shared::store::Store::connect(&sdk, TABLE_NAME)
+    let dynamodb = |error: BoxError| -> BoxError {
+        format!("DynamoDB at {}: {error}", endpoints.dynamodb).into()
+    };
+    let sdk = services::sdk_config(&endpoints.dynamodb).await;
+    ensure_table(&aws_sdk_dynamodb::Client::new(&sdk), &endpoints.table)
+        .await
+        .map_err(|e| dynamodb(e.into()))?;
+    natives_shared::store::Store::connect(&sdk, &endpoints.table)
         .seed_catalog(&seed::default_tariffs(now))
-        .await?;
-    embedded::ensure_bucket(s3, STAGING_BUCKET).await?;
-    embedded::ensure_bucket(s3, ARCHIVE_BUCKET).await?;
+        .await
+        .map_err(|e| dynamodb(e.into()))?;
+    let s3 = |error: BoxError| -> BoxError { format!("S3 at {}: {error}", endpoints.s3).into() };
+    for bucket in [STAGING_BUCKET, ARCHIVE_BUCKET] {
+        embedded::ensure_bucket(&endpoints.s3, bucket)
+            .await
+            .map_err(s3)?;
+    }
     Ok(())
 }
 
@@ -239,26 +298,37 @@ pub struct Attachment {
 
 /// For commands that run beside `serve` (`command` names the command, for whoever finds
 /// the folder locked): an `App` on the running stack's services if a `serve` runs this
-/// folder, otherwise on embedded services of its own on the same files, prepared as
-/// `serve` prepares them, the folder locked meanwhile. Keep the [`Attachment`] alive
-/// while the `App` is used.
-pub async fn attach(data_dir: &Path, command: &str) -> Result<(App, Attachment), BoxError> {
+/// folder, otherwise on the services `services` names (embedded ones of its own on the
+/// same files where it names none), prepared as `serve` prepares them, the folder
+/// locked meanwhile. Keep the [`Attachment`] alive while the `App` is used.
+pub async fn attach(
+    data_dir: &Path,
+    command: &str,
+    services: &Services,
+) -> Result<(App, Attachment), BoxError> {
     let (shutdown, stopped) = watch::channel(false);
     let waited = std::time::Instant::now();
     let (endpoints, lock) = loop {
         match FolderLock::try_acquire(data_dir, &Holder::this(command)) {
             Ok(lock) => {
                 data_dir::remove_endpoints(data_dir);
-                let endpoints = Endpoints {
-                    dynamodb: embedded::start_dynamodb(data_dir, stopped.clone()).await?.0,
-                    s3: embedded::start_s3(data_dir, stopped.clone()).await?,
-                    api: "http://127.0.0.1:3000".to_owned(),
-                };
-                prepare_data(&endpoints.dynamodb, &endpoints.s3, SystemClock.now()).await?;
+                let api = "http://127.0.0.1:3000".to_owned();
+                let endpoints = start_services(data_dir, services, api, stopped.clone()).await?;
+                prepare_data(&endpoints, SystemClock.now()).await?;
                 break (endpoints, Some(lock));
             }
             Err(LockError::Held(held)) => {
                 if let Some(endpoints) = data_dir::running_endpoints(data_dir) {
+                    if *services != Services::default() && !endpoints.named_by(services) {
+                        return Err(format!(
+                            "the data folder {} is served by {held} on DynamoDB {} (table {}) and S3 {}: leave out --dynamodb-endpoint, --table and --s3-endpoint to use them, or stop it",
+                            data_dir.display(),
+                            endpoints.dynamodb,
+                            endpoints.table,
+                            endpoints.s3
+                        )
+                        .into());
+                    }
                     break (endpoints, None);
                 }
                 if waited.elapsed() > ATTACH_WAIT {
@@ -273,15 +343,7 @@ pub async fn attach(data_dir: &Path, command: &str) -> Result<(App, Attachment),
             Err(error) => return Err(error.into()),
         }
     };
-    let app = local_app(
-        data_dir,
-        &endpoints.dynamodb,
-        &endpoints.s3,
-        &endpoints.api,
-        Arc::new(SystemClock),
-        None,
-    )
-    .await?;
+    let app = local_app(data_dir, &endpoints, Arc::new(SystemClock), None, None).await?;
     Ok((
         app,
         Attachment {

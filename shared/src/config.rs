@@ -38,6 +38,11 @@ pub struct Settings {
     pub conversations: ConversationSettings,
     pub moderation: ModerationSettings,
     pub email: EmailSettings,
+    /// How long a write may take to reach the table's global secondary index
+    /// (`INDEX_SETTLE_MS`, default 1,000): AWS reads an index only eventually
+    /// consistently. Erasure walks the account's items again this long after closing it;
+    /// an export is complete up to this long before it was made.
+    pub index_settle: std::time::Duration,
 }
 
 /// How complaints work.
@@ -371,6 +376,12 @@ impl Settings {
             conversations: ConversationSettings::from_env(optional)?,
             moderation: ModerationSettings::from_env(optional)?,
             email: EmailSettings::from_env(optional)?,
+            index_settle: std::time::Duration::from_millis(
+                u64::try_from(number("INDEX_SETTLE_MS", 1000)?)
+                    .ok()
+                    .filter(|ms| *ms <= 5000)
+                    .ok_or_else(|| ConfigError("INDEX_SETTLE_MS must be 0 to 5000".into()))?,
+            ),
         };
         for secret in Secret::ALL {
             if let Some(name) = optional(secret.parameter_variable())

@@ -14,6 +14,7 @@ pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -
     let plan = app.store.caller_items(&caller, now).await?;
     let context = ExportContext {
         voice_base_url: app.settings.archive.public_base_url.as_deref(),
+        index_settle: app.store.index_settle(),
     };
     let document = export_document(&caller.account_id, plan.into_items(), &context, now)?;
     let mut response = json(200, &document);

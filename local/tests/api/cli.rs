@@ -227,3 +227,71 @@ fn operator_commands_prepare_a_folder_as_serve_does() {
         stderr(&output)
     );
 }
+
+#[test]
+fn another_dynamodb_that_cannot_be_used_is_named_with_what_to_do() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path().join("data");
+    // clap's own refusals (status 2): not a URL, a table name DynamoDB refuses
+    for (args, says) in [
+        (
+            &["serve", "--dynamodb-endpoint", "127.0.0.1:8000"][..],
+            "an http:// or https:// URL",
+        ),
+        (&["serve", "--table", "ab"][..], "3 to 255 letters"),
+    ] {
+        let output = natives_local(&data, args);
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        assert!(stderr(&output).contains(says), "{}", stderr(&output));
+    }
+    let message = refusal(
+        &natives_local(
+            &data,
+            &[
+                "serve",
+                "--inject-faults",
+                "0.1",
+                "--dynamodb-endpoint",
+                "https://dynamodb.eu-west-1.amazonaws.com",
+            ],
+        ),
+        2,
+    );
+    assert!(message.contains("on this machine only"), "{message}");
+
+    // nothing answers there: one line naming the endpoint
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let message = refusal(
+        &natives_local(
+            &data,
+            &[
+                "serve",
+                "--addr",
+                "127.0.0.1:0",
+                "--dynamodb-endpoint",
+                &endpoint,
+            ],
+        ),
+        1,
+    );
+    assert!(
+        message.contains(&format!("DynamoDB at {endpoint}")),
+        "{message}"
+    );
+
+    // beside a running serve, a command naming other services is refused, naming the serve's
+    let _serve = serve(&data);
+    let message = refusal(
+        &natives_local(&data, &["outbox", "list", "--dynamodb-endpoint", &endpoint]),
+        1,
+    );
+    assert!(
+        message.contains("table natives") && message.contains("leave out --dynamodb-endpoint"),
+        "{message}"
+    );
+}

@@ -1,6 +1,8 @@
 use std::sync::Arc;
 
 use natives_local::data_dir::signing_keys;
+use natives_local::faults::FaultPlan;
+use natives_local::services::Services;
 use natives_local::stack::{SettingsHook, Stack, StackOptions};
 use natives_shared::auth::Ed25519KeyPair;
 use natives_shared::clock::ShiftedClock;
@@ -37,26 +39,32 @@ pub async fn spawn_app() -> TestApp {
 
 /// A stack whose settings `configure` changes first.
 pub async fn spawn_app_with(configure: Option<SettingsHook>) -> TestApp {
-    spawn(configure, None, false).await
+    spawn(configure, None, Services::default(), false).await
 }
 
 /// A stack that reads the table's stream by itself, as `serve` does (live pushes).
 pub async fn spawn_serving_app() -> TestApp {
-    spawn(None, None, true).await
+    spawn(None, None, Services::default(), true).await
 }
 
-/// A stack whose functions reach DynamoDB and S3 through fault proxies at `rate`.
-pub async fn spawn_app_with_faults(rate: f64) -> TestApp {
-    spawn(None, Some(rate), false).await
+/// A stack whose functions reach DynamoDB and S3 through fault proxies doing `plan`.
+pub async fn spawn_app_with_faults(plan: FaultPlan) -> TestApp {
+    spawn(None, Some(plan), Services::default(), false).await
+}
+
+/// A stack on the services `services` names (another DynamoDB, another table).
+pub async fn spawn_app_on(services: Services) -> TestApp {
+    spawn(None, None, services, false).await
 }
 
 async fn spawn(
     configure: Option<SettingsHook>,
-    fault_rate: Option<f64>,
+    faults: Option<FaultPlan>,
+    services: Services,
     poll_stream: bool,
 ) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (stack, clock) = start_stack_with(&data_dir, configure, fault_rate, poll_stream).await;
+    let (stack, clock) = start_stack_on(&data_dir, configure, faults, services, poll_stream).await;
     TestApp {
         address: stack.endpoints.api.clone(),
         // Redirects are answers to check, not to follow (the voice route's 302).
@@ -71,13 +79,22 @@ async fn spawn(
 }
 
 pub async fn start_stack(data_dir: &TempDir) -> (Stack, Arc<ShiftedClock>) {
-    start_stack_with(data_dir, None, None, false).await
+    start_stack_with(data_dir, None, None).await
 }
 
 async fn start_stack_with(
     data_dir: &TempDir,
     configure: Option<SettingsHook>,
-    fault_rate: Option<f64>,
+    faults: Option<FaultPlan>,
+) -> (Stack, Arc<ShiftedClock>) {
+    start_stack_on(data_dir, configure, faults, Services::default(), false).await
+}
+
+async fn start_stack_on(
+    data_dir: &TempDir,
+    configure: Option<SettingsHook>,
+    faults: Option<FaultPlan>,
+    services: Services,
     poll_stream: bool,
 ) -> (Stack, Arc<ShiftedClock>) {
     let clock = Arc::new(ShiftedClock::default());
@@ -86,7 +103,8 @@ async fn start_stack_with(
         data_dir: data_dir.path().to_owned(),
         clock: clock.clone(),
         configure,
-        fault_rate,
+        faults,
+        services,
         poll_stream,
     })
     .await
@@ -133,7 +151,7 @@ impl TestApp {
             ..
         } = self;
         stack.stop().await;
-        let (stack, clock) = start_stack_with(&data_dir, configure, None, false).await;
+        let (stack, clock) = start_stack_with(&data_dir, configure, None).await;
         TestApp {
             address: stack.endpoints.api.clone(),
             client,
@@ -393,21 +411,94 @@ impl TestApp {
 
     /// Every item in the table but the seeded catalogue: proves what was (not) written.
     pub async fn item_count(&self) -> usize {
+        self.count_where("pk <> :value", natives_shared::store::keys::CATALOG)
+            .await
+    }
+
+    /// How many items of the table have a partition key starting with `prefix`.
+    pub async fn stored_under(&self, prefix: &str) -> usize {
+        self.count_where("begins_with(pk, :value)", prefix).await
+    }
+
+    /// How many items of the table `filter` (naming `:value`) lets through.
+    async fn count_where(&self, filter: &str, value: &str) -> usize {
         let store = &self.stack.app.store;
         let output = store
             .client()
             .scan()
             .table_name(store.table())
-            .filter_expression("pk <> :catalog")
+            .filter_expression(filter)
             .expression_attribute_values(
-                ":catalog",
-                aws_sdk_dynamodb::types::AttributeValue::S(
-                    natives_shared::store::keys::CATALOG.into(),
-                ),
+                ":value",
+                aws_sdk_dynamodb::types::AttributeValue::S(value.into()),
             )
             .send()
             .await
             .expect("scan");
         output.count() as usize
+    }
+}
+
+/// moto's server (from scripts/test-requirements.txt, in `.venv`) on a free port,
+/// stopped when dropped.
+pub struct Moto {
+    process: std::process::Child,
+    pub url: String,
+}
+
+impl Moto {
+    /// `None` when moto is not installed and the run does not require it (a plain
+    /// `cargo test` before `scripts/test` made `.venv`); `scripts/test` requires it.
+    pub fn start() -> Option<Self> {
+        let program = std::env::var("NATIVES_MOTO_SERVER")
+            .unwrap_or_else(|_| format!("{}/../.venv/bin/moto_server", env!("CARGO_MANIFEST_DIR")));
+        if !std::path::Path::new(&program).exists() {
+            assert!(
+                std::env::var_os("NATIVES_REQUIRE_MOTO").is_none(),
+                "moto_server is required but not at {program}"
+            );
+            eprintln!("skipped: no moto_server at {program} (scripts/test installs it)");
+            return None;
+        }
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let process = std::process::Command::new(&program)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("moto_server starts");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "moto_server did not listen"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Some(Self {
+            process,
+            url: format!("http://127.0.0.1:{port}"),
+        })
+    }
+}
+
+impl Moto {
+    /// The stack's services with moto as its DynamoDB.
+    pub fn dynamodb(&self) -> Services {
+        Services {
+            dynamodb_endpoint: Some(self.url.clone()),
+            ..Services::default()
+        }
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
     }
 }

@@ -179,3 +179,35 @@ async fn assert_one_created_answer(answers: Vec<reqwest::Response>, message: &st
     bodies.dedup();
     assert_eq!(bodies.len(), 1, "{message}");
 }
+
+/// DynamoDB's TTL deletes an expired item late (typically within days of its time): a
+/// key's record past its day is still in the table meanwhile, and the key starts a new
+/// request all the same (another body is not `idempotency_key_reused`, the same body is
+/// charged again).
+#[tokio::test]
+async fn a_key_whose_record_has_expired_but_is_still_stored_starts_a_new_request() {
+    let app = spawn_app().await;
+    let (ada, _) = app.granted("ada@example.com", 20).await;
+    let open = json!({ "language": "de", "title": "Hallo", "text": "Erste Frage" });
+    let first = app
+        .send_keyed(Method::POST, "/v1/threads", &ada, "k-day-old", &open)
+        .await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+
+    app.clock.advance(time::Duration::seconds(
+        natives_shared::domain::idempotency::IDEMPOTENCY_SECONDS + 1,
+    ));
+    assert_eq!(app.stored_under("IDEMPOTENCY#").await, 1, "still stored");
+    let tokens = app.logged_in(&ada.email, &ada.password).await;
+    let ada = TestUser {
+        access_token: tokens["access_token"].as_str().unwrap().to_owned(),
+        ..ada
+    };
+    let other = json!({ "language": "de", "title": "Hallo", "text": "Zweite Frage" });
+    let again = app
+        .send_keyed(Method::POST, "/v1/threads", &ada, "k-day-old", &other)
+        .await;
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert!(again.headers().get("idempotent-replayed").is_none());
+    assert_eq!(app.balance(&ada.access_token).await.0, 10, "charged twice");
+}

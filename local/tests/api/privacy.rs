@@ -16,7 +16,9 @@ use serde_json::{Value, json};
 use time::Duration;
 
 use crate::conversations::{put_upload, sha256};
-use crate::helpers::{TestApp, TestUser, assert_problem, registration, spawn_app};
+use crate::helpers::{
+    Moto, TestApp, TestUser, assert_problem, registration, spawn_app, spawn_app_on,
+};
 
 impl TestApp {
     async fn export(&self, user: &TestUser) -> Value {
@@ -834,7 +836,20 @@ async fn consents_keep_their_history_and_withdrawal_objection_and_restriction_ac
 
 #[tokio::test]
 async fn a_breach_notice_reaches_the_accounts_it_affects_once() {
-    let app = spawn_app().await;
+    breach_notice_journey(spawn_app().await).await;
+}
+
+/// The same on moto's DynamoDB: the stack reads the table's stream through moto's
+/// Streams API.
+#[tokio::test]
+async fn on_motos_dynamodb_a_breach_notice_reaches_the_accounts_it_affects_once() {
+    let Some(moto) = Moto::start() else {
+        return;
+    };
+    breach_notice_journey(spawn_app_on(moto.dynamodb()).await).await;
+}
+
+async fn breach_notice_journey(app: TestApp) {
     let ada = app.registered_user("ada@example.com").await;
     let bob = app.registered_user("bob@example.com").await;
     let admin = app.admin_user("admin@example.com").await;

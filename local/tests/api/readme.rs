@@ -7,6 +7,10 @@
 //! reads a curlrc of the test's own with `fail-with-body`, so every request the README
 //! makes must succeed. Needs bash, curl and python3, which the README needs. No warning
 //! may be logged on the way, by the stack or by the operator commands.
+//!
+//! It runs twice: on the embedded DynamoDB, and on moto's server (`serve
+//! --dynamodb-endpoint`), a second DynamoDB implementation, so that a request only the
+//! embedded one accepts fails (docs/reliability.md, "A second DynamoDB").
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -53,12 +57,14 @@ impl Drop for Running {
     }
 }
 
-/// `natives-local serve` on a free port and `data`, logging to `log`; its API address.
-fn serve(data: &Path, log: &Path) -> (Running, String) {
+/// `natives-local serve` on a free port and `data` with `options`, logging to `log`; its
+/// API address.
+fn serve(data: &Path, options: &[&str], log: &Path) -> (Running, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_natives-local"));
     command
         .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
         .arg(data)
+        .args(options)
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(log).unwrap());
     // The README's defaults: the local checkout page, the default terms, the log filter.
@@ -101,6 +107,25 @@ fn warnings(log: &str) -> Vec<&str> {
 
 #[test]
 fn the_walk_through_runs_as_written() {
+    walk_through(&[]);
+}
+
+/// The same on moto's DynamoDB (the stack's S3 stays the embedded one, which checks
+/// presigned uploads as S3 does).
+#[test]
+fn the_walk_through_runs_as_written_on_motos_dynamodb() {
+    let Some(moto) = crate::helpers::Moto::start() else {
+        return;
+    };
+    let log = walk_through(&["--dynamodb-endpoint", &moto.url]);
+    assert!(
+        log.contains(&format!("DynamoDB {} table natives", moto.url)),
+        "the stack ran on moto: {log}"
+    );
+}
+
+/// The walk-through against a `serve` started with `options`; returns the stack's log.
+fn walk_through(options: &[&str]) -> String {
     let readme = std::fs::read_to_string(repository().join("README.md")).unwrap();
     let blocks = shell_blocks(&readme, "## A first walk-through");
     assert!(blocks.len() >= 6, "the walk-through's blocks: {blocks:?}");
@@ -110,7 +135,7 @@ fn the_walk_through_runs_as_written() {
     let scratch = tempfile::tempdir().unwrap();
     let data = scratch.path().join("data");
     let serve_log = scratch.path().join("serve.log");
-    let (_stack, api) = serve(&data, &serve_log);
+    let (_stack, api) = serve(&data, options, &serve_log);
 
     let binary = format!(
         "'{}' --data-dir '{}' ",
@@ -180,7 +205,7 @@ fn the_walk_through_runs_as_written() {
                 .collect::<String>()
         };
         panic!(
-            "README.md's walk-through failed ({status}) in its block {} of {}:\n{}\n--- its output (end):\n{}\n--- its errors (end):\n{}\n--- the stack's log (end):\n{}",
+            "README.md's walk-through (serve {options:?}) failed ({status}) in its block {} of {}:\n{}\n--- its output (end):\n{}\n--- its errors (end):\n{}\n--- the stack's log (end):\n{}",
             failed + 1,
             blocks.len(),
             blocks[failed],
@@ -199,6 +224,7 @@ fn the_walk_through_runs_as_written() {
         Vec::<&str>::new(),
         "the stack warned"
     );
+    read(&serve_log)
 }
 
 #[test]

@@ -13,7 +13,7 @@ use reqwest::{Method, Response};
 use serde_json::{Value, json};
 use time::Duration;
 
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app, spawn_app_with};
+use crate::helpers::{Moto, TestApp, TestUser, assert_problem, spawn_app, spawn_app_with};
 
 fn retry_after(response: &Response) -> i64 {
     response
@@ -382,7 +382,8 @@ async fn the_signing_key_rotates_without_logging_anyone_out() {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.path().to_owned(),
         clock: Arc::new(natives_shared::clock::SystemClock),
-        fault_rate: None,
+        faults: None,
+        services: Default::default(),
         poll_stream: false,
         configure: Some(Box::new(move |settings| {
             settings.jwt_public_keys = vec![VerificationKey::named("next", &next_public).unwrap()];
@@ -428,7 +429,8 @@ async fn a_signing_key_the_verifiers_do_not_hold_is_refused_at_start() {
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.path().to_owned(),
         clock: Arc::new(natives_shared::clock::SystemClock),
-        fault_rate: None,
+        faults: None,
+        services: Default::default(),
         poll_stream: false,
         configure: Some(Box::new(|settings| {
             settings.jwt_private_key = Some(Ed25519KeyPair::generate().private_pkcs8_base64);
@@ -475,60 +477,6 @@ async fn the_data_folder_writes_its_key_and_secret_files_with_mode_0600() {
 }
 
 // Secrets: read from SSM SecureString parameters at cold start (against moto).
-
-/// moto's server (`moto[ssm]` from scripts/test-requirements.txt, in `.venv`) on a free
-/// port, stopped when dropped.
-struct Moto {
-    process: std::process::Child,
-    url: String,
-}
-
-impl Moto {
-    /// `None` when moto is not installed and the run does not require it (a plain
-    /// `cargo test` before `scripts/test` made `.venv`); `scripts/test` requires it.
-    fn start() -> Option<Self> {
-        let program = std::env::var("NATIVES_MOTO_SERVER")
-            .unwrap_or_else(|_| format!("{}/../.venv/bin/moto_server", env!("CARGO_MANIFEST_DIR")));
-        if !std::path::Path::new(&program).exists() {
-            assert!(
-                std::env::var_os("NATIVES_REQUIRE_MOTO").is_none(),
-                "moto_server is required but not at {program}"
-            );
-            eprintln!("skipped: no moto_server at {program} (scripts/test installs it)");
-            return None;
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let process = std::process::Command::new(&program)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("moto_server starts");
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                std::time::Instant::now() < deadline,
-                "moto_server did not listen"
-            );
-            std::thread::sleep(std::time::Duration::from_millis(50));
-        }
-        Some(Self {
-            process,
-            url: format!("http://127.0.0.1:{port}"),
-        })
-    }
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
 
 #[tokio::test]
 async fn secrets_are_read_from_ssm_securestring_parameters_at_cold_start() {

@@ -406,3 +406,23 @@ async fn refresh_and_logout_refuse_bad_bodies() {
     )
     .await;
 }
+
+/// DynamoDB's TTL deletes an expired item late (typically within days of its time): a
+/// refresh token past its lifetime is still in the table meanwhile, and refused all the
+/// same.
+#[tokio::test]
+async fn a_refresh_token_past_its_lifetime_is_refused_while_ttl_has_not_deleted_it() {
+    let app = spawn_app().await;
+    let user = app.registered_user("ada@example.com").await;
+    let rotated: Value = app.refresh(&user.refresh_token).await.json().await.unwrap();
+    let refresh = rotated["refresh_token"]
+        .as_str()
+        .expect("the control case rotates");
+    let lifetime = Duration::days(app.stack.app.settings.refresh_token_days);
+    app.clock.advance(lifetime + Duration::minutes(1));
+    assert!(
+        app.stored_under("REFRESH#").await >= 2,
+        "the expired tokens are still stored"
+    );
+    assert_problem(app.refresh(refresh).await, 401, "invalid_refresh_token").await;
+}

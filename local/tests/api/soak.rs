@@ -1,5 +1,6 @@
 //! A soak at a 20% fault rate between the functions and DynamoDB and S3 (throttling,
-//! 5xx, late answers, resets, lost answers of applied writes): many accounts post, buy,
+//! 5xx, late answers, resets, lost answers of applied writes, and the transaction
+//! conflicts AWS answers while another transaction holds an item): many accounts post, buy,
 //! get grants and read at once, each client retrying with the same idempotency key on
 //! 5xx and on answers it "loses" itself. Afterwards nothing is lost or doubled: every
 //! balance is its ledger's sum, every paid message exists once with one debit, every
@@ -19,6 +20,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, TestUser, registration, spawn_app_with_faults};
+use natives_local::faults::{Fault, FaultPlan};
 
 const FAULT_RATE: f64 = 0.2;
 const WORKERS: usize = 6;
@@ -290,7 +292,11 @@ fn text(item: &BTreeMap<String, AttributeValue>, name: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_a_twenty_percent_fault_rate_nothing_is_lost_or_doubled_and_nothing_answers_500() {
-    let app = spawn_app_with_faults(FAULT_RATE).await;
+    let app = spawn_app_with_faults(FaultPlan {
+        kinds: Fault::ALL,
+        ..FaultPlan::at_rate(FAULT_RATE)
+    })
+    .await;
     let tally = Tally::default();
     let started = Instant::now();
     let admin = register(&app, &tally, "soak-admin@example.com").await;
@@ -391,6 +397,10 @@ async fn at_a_twenty_percent_fault_rate_nothing_is_lost_or_doubled_and_nothing_a
 
     let faults = &app.stack.faults;
     assert!(faults.faults() > 0, "faults were injected");
+    assert!(
+        faults.conflicts.load(Ordering::Relaxed) > 0,
+        "transaction conflicts were among them"
+    );
     println!(
         "soak: {:.0} s, {WORKERS} clients; {} calls in {} attempts ({} answers dropped by the clients); statuses {:?}; {} paid messages, {} paid sessions, {} grants; faults: {}",
         ran.as_secs_f64(),
@@ -415,7 +425,7 @@ async fn clean_store(app: &TestApp) -> Store {
 /// too, so Stripe delivers again.
 #[tokio::test]
 async fn a_fault_that_outlasts_the_retries_is_a_503_with_retry_after_in_bounded_time() {
-    let app = spawn_app_with_faults(1.0).await;
+    let app = spawn_app_with_faults(FaultPlan::at_rate(1.0)).await;
     let started = Instant::now();
     let response = app.client.get(app.url("/v1/tariffs")).send().await.unwrap();
     let took = started.elapsed();

@@ -9,7 +9,9 @@ use natives_local::stack::attach;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use crate::helpers::{assert_problem, registration, spawn_app, start_stack};
+use natives_local::services::Services;
+
+use crate::helpers::{assert_problem, registration, spawn_app, spawn_app_on, start_stack};
 
 #[tokio::test]
 async fn data_and_sessions_survive_a_restart() {
@@ -199,7 +201,9 @@ async fn set_roles_works_beside_a_running_stack_and_without_one() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let (app, _attached) = attach(data.path(), "test").await.unwrap();
+    let (app, _attached) = attach(data.path(), "test", &Default::default())
+        .await
+        .unwrap();
     let account_id = app
         .store
         .account_id_for_email(&natives_shared::domain::Email::parse("ada@example.com").unwrap())
@@ -222,4 +226,53 @@ impl From<crate::helpers::TestApp> for TestAppParts {
             stack: app.stack,
         }
     }
+}
+
+/// `--table` names the table the whole stack uses: made where missing, written by the
+/// functions, found by the operator commands beside it; the default table is never made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stack_on_a_named_table_uses_that_table_alone() {
+    let app = spawn_app_on(Services {
+        table: "natives-elsewhere".into(),
+        ..Services::default()
+    })
+    .await;
+    assert_eq!(app.stack.endpoints.table, "natives-elsewhere");
+    let ada = app.registered_user("ada@example.com").await;
+    data_dir::write_endpoints(app.data_dir.path(), &app.stack.endpoints).unwrap();
+    let output = set_roles(app.data_dir.path(), "ada@example.com", "moderator");
+    assert!(
+        output.status.success(),
+        "the command found the account in the serve's table: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let me: Value = app.get_me(&ada.access_token).await.json().await.unwrap();
+    assert_eq!(me["roles"], json!(["user", "moderator"]));
+    let store = &app.stack.app.store;
+    let tables = store.client().list_tables().send().await.unwrap();
+    assert_eq!(tables.table_names(), ["natives-elsewhere"]);
+}
+
+/// The stream pump reads through the Streams API; when its iterator is gone (they expire
+/// after 15 minutes on AWS) it goes on after the last record it delivered.
+#[tokio::test]
+async fn the_stream_pump_goes_on_after_the_last_record_when_its_iterator_is_gone() {
+    let app = spawn_app().await;
+    app.registered_user("ada@example.com").await;
+    let first = app.stack.process_stream().await.unwrap();
+    assert!(first > 0, "registering wrote to the stream");
+    assert_eq!(app.stack.process_stream().await.unwrap(), 0);
+    app.stack.stream.expire_iterators().await;
+    assert_eq!(
+        app.stack.process_stream().await.unwrap(),
+        0,
+        "nothing delivered twice"
+    );
+    app.registered_user("bob@example.com").await;
+    app.stack.stream.expire_iterators().await;
+    let second = app.stack.process_stream().await.unwrap();
+    assert!(
+        second > 0 && second <= first,
+        "{second} new records of {first}"
+    );
 }

@@ -27,6 +27,9 @@ pub struct ExportContext<'a> {
     /// Where archived recordings are served (the CDN); `None`: the API's own
     /// `/v1/messages/{id}/voice`, which redirects to the recording.
     pub voice_base_url: Option<&'a str>,
+    /// How long a write may take to reach the index the account's items are found
+    /// through: what was written that recently may be missing.
+    pub index_settle: std::time::Duration,
 }
 
 impl ItemKind {
@@ -70,6 +73,9 @@ pub struct ExportDocument {
     format: &'static str,
     format_version: u32,
     generated_at: Timestamp,
+    /// Everything written before this moment is in the export; what was written after
+    /// it may be missing (the index is read eventually consistently).
+    complete_up_to: Timestamp,
     account_id: AccountId,
     /// Every section, empty or not.
     sections: BTreeMap<&'static str, Vec<Value>>,
@@ -100,6 +106,7 @@ pub fn export_document(
         format: EXPORT_FORMAT,
         format_version: EXPORT_FORMAT_VERSION,
         generated_at: Timestamp::at(now),
+        complete_up_to: Timestamp::at(now - context.index_settle),
         account_id: account_id.clone(),
         sections,
     })

@@ -355,7 +355,7 @@ impl From<crate::archive::ArchiveError> for ApiError {
 impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
-            StoreError::Unavailable(cause) => Self::Unavailable {
+            StoreError::Unavailable(cause) | StoreError::Conflict(cause) => Self::Unavailable {
                 retry_after_seconds: 1,
                 cause,
             },

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 use super::account_writes::account_part;
 use super::audit::audit_put;
 use super::retry::{Attempt, retrying};
-use super::transaction::{Transaction, TransactionError, put_new};
+use super::transaction::{Transaction, put_new};
 use super::{Failure, Store, StoreError, keys, to_item};
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::{self, Seen};
@@ -87,8 +87,7 @@ impl Store {
             Err(refusal) if refusal.refused(Registration::EmailClaim) => {
                 Err(Failure::Refused(RegisterRefusal::EmailTaken))
             }
-            Err(TransactionError::Store(error)) => Err(error.into()),
-            Err(other) => Err(StoreError::Backend(format!("registration: {other:?}")).into()),
+            Err(other) => Err(StoreError::from(other).into()),
         }
     }
 
@@ -263,8 +262,7 @@ impl Store {
             Err(error) if error.refused(FirstAdmin::Account) => {
                 Ok(FirstAdminOutcome::NotAppointable)
             }
-            Err(TransactionError::Store(error)) => Err(error),
-            Err(other) => Err(StoreError::Backend(format!("first admin: {other:?}"))),
+            Err(other) => Err(other.into()),
         }
     }
 }

@@ -12,7 +12,12 @@
 //!    and consents cleared), closes it for good, ends every session (a new token
 //!    generation) and deletes the e-mail claim, so the address is free again.
 //!
-//! The account keeps its personal data until the very last step, so a crash half way
+//! 3. Once a write has had time to reach the index (`Store::index_settle`), the items
+//!    are walked again and what the first walk missed is treated as in step 1, until a
+//!    walk finds nothing to do. Nothing new can be written for the account after step 2
+//!    (the gate refuses a closed account), so the walks end.
+//!
+//! The account keeps its personal data until step 2, so a crash half way
 //! leaves the account as it was (still able to log in and ask again) with some of step
 //! 1 done; the retry redoes step 1 (what is done already changes nothing) and finishes.
 //! Once step 2 has committed, there is nothing personal left to find, and running the
@@ -128,8 +133,10 @@ impl Store {
             }
             Erasure::Erase(plan) => *plan,
         };
+        let account_id = found.account.id.clone();
         self.scrub(found.items, &plan.personal, None).await?;
         self.close_and_erase_account(&plan, now).await?;
+        self.sweep(&account_id, &plan.personal).await?;
         Ok(ErasureOutcome::Erased {
             erased_at: plan.erased_at,
         })
@@ -181,7 +188,25 @@ impl Store {
         Ok(writes)
     }
 
-    /// The last step: the account's write ([`ErasurePlan::account`]) and the e-mail
+    /// Step 3: after the index has settled, the walk again, treating what step 1 did not
+    /// find, until a walk has nothing to do.
+    async fn sweep(&self, account_id: &AccountId, personal: &[String]) -> Result<(), StoreError> {
+        /// A walk after the account closed treats what the index had not shown yet; the
+        /// next finds nothing more. More walks than this mean a rule that never settles.
+        const MAX_WALKS: usize = 4;
+        tokio::time::sleep(self.index_settle()).await;
+        for _ in 0..MAX_WALKS {
+            let items = self.items_of_account(account_id).await?;
+            if self.scrub(items, personal, None).await? == 0 {
+                return Ok(());
+            }
+        }
+        Err(StoreError::Backend(format!(
+            "erasure: items still to treat after {MAX_WALKS} walks"
+        )))
+    }
+
+    /// Step 2: the account's write ([`ErasurePlan::account`]) and the e-mail
     /// claim's deletion, in one transaction; the claim goes only if it is still this
     /// account's (the address may have been registered again after an earlier,
     /// interrupted run deleted it), else the account is erased without touching it.

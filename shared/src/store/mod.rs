@@ -46,6 +46,7 @@ pub use schema::ensure_table;
 pub use sessions::RotateError;
 
 use aws_sdk_dynamodb::config::http::HttpResponse;
+use aws_sdk_dynamodb::operation::transact_get_items::TransactGetItemsError;
 use keys::{IndexKey, Key};
 
 pub type Item = HashMap<String, AttributeValue>;
@@ -58,6 +59,12 @@ pub enum StoreError {
     /// nothing was (knowingly) written, and trying again later may succeed.
     #[error("dynamodb unavailable: {0}")]
     Unavailable(String),
+    /// Another transaction was writing the same items (DynamoDB's
+    /// `TransactionConflictException`, or a transaction cancelled for a
+    /// `TransactionConflict`): nothing was written. A write reads and decides again; what
+    /// still conflicts is answered like an unavailable store.
+    #[error("dynamodb transaction conflict: {0}")]
+    Conflict(String),
     #[error("stored item does not parse: {0}")]
     Corrupt(String),
 }
@@ -114,12 +121,45 @@ impl StoreError {
     where
         E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
     {
-        if is_transient(&error) {
+        if is_conflict(&error) {
+            Self::Conflict(error_chain(&error))
+        } else if is_transient(&error) {
             Self::Unavailable(error_chain(&error))
         } else {
             Self::Backend(error_chain(&error))
         }
     }
+}
+
+/// A `TransactGetItems` that failed: cancelled because a transaction was writing one of
+/// its items is a conflict (read again), anything else as [`StoreError::backend`].
+fn transact_get_failure(
+    error: aws_sdk_dynamodb::error::SdkError<TransactGetItemsError, HttpResponse>,
+) -> StoreError {
+    let cancelled_by_conflict = matches!(
+        error.as_service_error(),
+        Some(TransactGetItemsError::TransactionCanceledException(cancelled))
+            if cancelled.cancellation_reasons().iter()
+                .any(|reason| reason.code() == Some("TransactionConflict"))
+    );
+    if cancelled_by_conflict {
+        StoreError::Conflict(error_chain(&error))
+    } else {
+        StoreError::backend(error)
+    }
+}
+
+/// Whether DynamoDB refused a single-item write because a transaction was writing the
+/// same item. Neither the SDK's standard retry nor [`is_transient`] counts it: the store
+/// decides again instead ([`retry::Attempt::Raced`]).
+pub(crate) fn is_conflict<E>(error: &aws_sdk_dynamodb::error::SdkError<E, HttpResponse>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    error
+        .as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|code| code == "TransactionConflictException")
 }
 
 /// Whether an SDK error is one a retry may fix: the request did not get a clear answer
@@ -170,6 +210,8 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
 pub struct Store {
     client: Client,
     table: String,
+    /// How long a write may take to reach the index ([`crate::config::Settings::index_settle`]).
+    index_settle: std::time::Duration,
 }
 
 impl Store {
@@ -177,7 +219,18 @@ impl Store {
         Self {
             client,
             table: table.into(),
+            index_settle: std::time::Duration::from_secs(1),
         }
+    }
+
+    /// This store, trusting a write to reach the index within `settle`.
+    pub fn with_index_settle(mut self, settle: std::time::Duration) -> Self {
+        self.index_settle = settle;
+        self
+    }
+
+    pub fn index_settle(&self) -> std::time::Duration {
+        self.index_settle
     }
 
     /// A store on the DynamoDB endpoint `sdk` points at.
@@ -228,7 +281,7 @@ impl Store {
             .transact_items(get(&second))
             .send()
             .await
-            .map_err(StoreError::backend)?;
+            .map_err(transact_get_failure)?;
         let mut items = output
             .responses
             .unwrap_or_default()
@@ -457,6 +510,70 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_dynamodb::error::{ErrorMetadata, SdkError};
+    use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+    use aws_sdk_dynamodb::types::CancellationReason;
+    use aws_sdk_dynamodb::types::error::TransactionCanceledException;
+    use aws_smithy_types::body::SdkBody;
+
+    fn answered<E>(error: E) -> SdkError<E, HttpResponse> {
+        let status = aws_smithy_runtime_api::http::StatusCode::try_from(400).unwrap();
+        SdkError::service_error(error, HttpResponse::new(status, SdkBody::empty()))
+    }
+
+    fn single_write_refused(code: &str) -> SdkError<UpdateItemError, HttpResponse> {
+        answered(UpdateItemError::generic(
+            ErrorMetadata::builder().code(code).build(),
+        ))
+    }
+
+    fn transact_get_cancelled(reasons: &[&str]) -> SdkError<TransactGetItemsError, HttpResponse> {
+        let mut cancelled = TransactionCanceledException::builder();
+        for code in reasons {
+            cancelled =
+                cancelled.cancellation_reasons(CancellationReason::builder().code(*code).build());
+        }
+        answered(TransactGetItemsError::TransactionCanceledException(
+            cancelled.build(),
+        ))
+    }
+
+    #[test]
+    fn a_single_item_write_refused_for_a_transaction_in_flight_is_a_conflict_a_write_retries() {
+        let error = StoreError::backend(single_write_refused("TransactionConflictException"));
+        assert!(matches!(error, StoreError::Conflict(_)), "{error:?}");
+        assert!(matches!(
+            retry::Attempt::<()>::from(error),
+            retry::Attempt::Raced
+        ));
+    }
+
+    #[test]
+    fn a_transactional_read_cancelled_by_a_conflict_is_a_conflict_and_other_cancellations_are_not()
+    {
+        let conflict =
+            transact_get_failure(transact_get_cancelled(&["None", "TransactionConflict"]));
+        assert!(matches!(conflict, StoreError::Conflict(_)), "{conflict:?}");
+        let other = transact_get_failure(transact_get_cancelled(&["None", "ValidationError"]));
+        assert!(matches!(other, StoreError::Backend(_)), "{other:?}");
+    }
+
+    #[test]
+    fn throttling_is_unavailable_and_a_refused_condition_neither_conflict_nor_unavailable() {
+        let throttled = StoreError::backend(single_write_refused("ThrottlingException"));
+        assert!(
+            matches!(throttled, StoreError::Unavailable(_)),
+            "{throttled:?}"
+        );
+        let refused = StoreError::backend(single_write_refused("ConditionalCheckFailedException"));
+        assert!(matches!(refused, StoreError::Backend(_)), "{refused:?}");
+    }
+
+    #[test]
+    fn a_conflict_that_outlasts_the_retries_is_answered_503_with_retry_after() {
+        let answer = crate::http::ApiError::from(StoreError::Conflict("in flight".into()));
+        assert_eq!(answer.status(), 503);
+    }
 
     #[test]
     fn a_batch_names_each_key_once_however_often_it_is_asked_for() {

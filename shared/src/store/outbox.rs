@@ -51,10 +51,7 @@ impl Store {
             .part((), self.outbox_put(&email))
             .commit(self)
             .await
-            .map_err(|error| match error {
-                TransactionError::Store(error) => error,
-                other => StoreError::Backend(format!("queueing an e-mail: {other:?}")),
-            })?;
+            .map_err(StoreError::from)?;
         Ok(email)
     }
 

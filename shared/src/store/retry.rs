@@ -25,8 +25,12 @@ pub(crate) enum Attempt<R> {
 }
 
 impl<R> From<StoreError> for Attempt<R> {
+    /// A conflict wrote nothing: it is a lost race, whichever request met it.
     fn from(error: StoreError) -> Self {
-        Self::Store(error)
+        match error {
+            StoreError::Conflict(_) => Self::Raced,
+            error => Self::Store(error),
+        }
     }
 }
 

@@ -112,26 +112,37 @@ impl Store {
                 .value(":used_at", s(plan.used_at))
                 .value(":used_epoch", n(plan.used_at.unix_timestamp())),
         );
-        let result = Transaction::new()
-            .part(Rotation::OldToken, mark_used)
-            .part(
-                Rotation::NewToken,
-                put_new(&self.table, self.refresh_item(new_digest, new)),
-            )
-            .part(Rotation::Family, touch_family)
-            .part(
-                Rotation::Account,
-                account_part(&self.table, &plan.account, now),
-            )
-            .commit(self)
-            .await;
+        let new_token = put_new(&self.table, self.refresh_item(new_digest, new));
+        let account = account_part(&self.table, &plan.account, now);
+        let (mark_used, new_token, touch_family, account) =
+            (&mark_used, &new_token, &touch_family, &account);
+        // Another transaction on the account or the family (or a rotation of the same
+        // token) wrote nothing of this one: commit it again. A rotation that won in the
+        // meantime makes the token's own condition refuse — the reuse it is.
+        let result = retrying(move |_| async move {
+            let committed = Transaction::new()
+                .part(Rotation::OldToken, mark_used.clone())
+                .part(Rotation::NewToken, new_token.clone())
+                .part(Rotation::Family, touch_family.clone())
+                .part(Rotation::Account, account.clone())
+                .commit(self)
+                .await;
+            match committed {
+                Err(TransactionError::Conflict) => Err(Attempt::<()>::Raced),
+                Err(TransactionError::Store(error)) => Err(Attempt::from(error)),
+                Err(TransactionError::Refused(parts)) => Ok(Err(parts)),
+                Ok(()) => Ok(Ok(())),
+            }
+        })
+        .await;
         match result {
-            Ok(()) => Ok(()),
-            Err(error) if error.refused(Rotation::OldToken) => Err(RotateError::AlreadyUsed),
-            Err(TransactionError::Refused(_)) => Err(RotateError::Refused),
-            // A concurrent rotation of the same token: the reuse it is.
-            Err(TransactionError::Conflict) => Err(RotateError::AlreadyUsed),
-            Err(TransactionError::Store(error)) => Err(error.into()),
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(refused)) if refused.contains(&Rotation::OldToken) => {
+                Err(RotateError::AlreadyUsed)
+            }
+            Ok(Err(_)) => Err(RotateError::Refused),
+            Err(Failure::Store(error)) => Err(error.into()),
+            Err(Failure::Refused(())) => unreachable!("a rotation's refusal is its answer"),
         }
     }
 

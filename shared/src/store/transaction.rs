@@ -100,6 +100,22 @@ impl<P, R> From<TransactionError<P>> for super::retry::Attempt<R> {
     }
 }
 
+/// A transaction that was not expected to be refused, as a store failure: a conflict stays
+/// a conflict (answered as unavailable), an unexpected refusal is a fault of ours.
+impl<P: std::fmt::Debug> From<TransactionError<P>> for StoreError {
+    fn from(error: TransactionError<P>) -> Self {
+        match error {
+            TransactionError::Store(error) => error,
+            TransactionError::Conflict => {
+                Self::Conflict("another transaction was writing the same items".into())
+            }
+            TransactionError::Refused(parts) => {
+                Self::Backend(format!("a transaction was refused unexpectedly: {parts:?}"))
+            }
+        }
+    }
+}
+
 impl<P> From<StoreError> for TransactionError<P> {
     fn from(error: StoreError) -> Self {
         Self::Store(error)

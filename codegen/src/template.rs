@@ -29,6 +29,7 @@ pub fn secret_parameter(secret: Secret) -> &'static str {
         Secret::JwtPrivateKey => "JwtPrivateKeyParameter",
         Secret::StripeSecretKey => "StripeSecretKeyParameter",
         Secret::StripeWebhookSecret => "StripeWebhookSecretParameter",
+        Secret::EmailCodeKey => "EmailCodeKeyParameter",
     }
 }
 
@@ -97,7 +98,7 @@ pub fn permission_variables(resource: Resource) -> Vec<(&'static str, Setting)> 
             ("CHECKOUT_SUCCESS_URL", Parameter("CheckoutSuccessUrl")),
             ("CHECKOUT_CANCEL_URL", Parameter("CheckoutCancelUrl")),
         ]),
-        Secret::StripeWebhookSecret => {}
+        Secret::StripeWebhookSecret | Secret::EmailCodeKey => {}
     }
     variables
 }

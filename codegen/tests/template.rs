@@ -388,15 +388,23 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
     assert_eq!(
         readers,
         BTreeSet::from([
+            "confirm-email-change",
+            "confirm-email-verification",
+            "confirm-password-reset",
             "create-checkout",
             "login",
             "refresh-session",
+            "register",
+            "request-email-change",
+            "request-email-verification",
+            "request-password-reset",
             "stripe-webhook"
         ])
     );
 }
 
-/// The functions that hash passwords for anyone who asks (login, registration) are
+/// The functions that hash passwords for anyone who asks (login, registration, a
+/// password reset's confirmation) are
 /// limited: the gateway throttles their routes and each has reserved concurrency, both
 /// template parameters, so a flood of guesses or sign-ups is refused with 429 before it
 /// costs CPU, and what it can cost is bounded.
@@ -407,7 +415,10 @@ fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
         .filter(|spec| spec.deploy.limited)
         .map(|spec| spec.name)
         .collect();
-    assert_eq!(limited, BTreeSet::from(["login", "register"]));
+    assert_eq!(
+        limited,
+        BTreeSet::from(["confirm-password-reset", "login", "register"])
+    );
     let template = template();
     let number_parameter = |name: &str| {
         let parameter = &template["Parameters"][name];

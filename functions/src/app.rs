@@ -7,7 +7,7 @@ use std::sync::Arc;
 use aws_config::SdkConfig;
 use natives_shared::archive::Archive;
 use natives_shared::auth::Ed25519KeyPair;
-use natives_shared::auth::{TokenSigner, TokenVerifier};
+use natives_shared::auth::{CodeKey, TokenSigner, TokenVerifier};
 use natives_shared::clock::{Clock, SystemClock};
 use natives_shared::config::{ConfigError, Settings};
 use natives_shared::http::ApiError;
@@ -36,6 +36,8 @@ pub struct App {
     /// Only functions whose row grants them the WebSocket API's connections build a
     /// Management API client.
     connections: Option<Connections>,
+    /// Only functions that send or check e-mailed codes are given the code key.
+    code_key: Option<CodeKey>,
 }
 
 /// Where checkouts are opened.
@@ -127,7 +129,14 @@ impl App {
         } else {
             Mailer::log()
         };
+        let code_key = settings
+            .email_code_key
+            .as_deref()
+            .map(CodeKey::new)
+            .transpose()
+            .map_err(|e| ConfigError(e.to_string()))?;
         Ok(Self {
+            code_key,
             store: Store::connect(sdk, &settings.table_name)
                 .with_index_settle(settings.index_settle),
             mailer,
@@ -180,6 +189,12 @@ impl App {
                 "this function's row grants it no WebSocket connections: no Management API client"
                     .into(),
             )
+        })
+    }
+
+    pub fn code_key(&self) -> Result<&CodeKey, ApiError> {
+        self.code_key.as_ref().ok_or_else(|| {
+            ApiError::Internal("EMAIL_CODE_KEY is not configured for this function".into())
         })
     }
 

@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod addresses;
 pub mod app;
 pub mod binaries;
 pub mod conversations;
@@ -13,6 +14,7 @@ pub mod lambda;
 pub mod live;
 pub mod me;
 pub mod moderation;
+pub mod passwords;
 pub mod privacy;
 pub mod routing;
 pub mod sessions;

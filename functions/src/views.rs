@@ -12,6 +12,7 @@ use serde::Serialize;
 pub struct AccountView<'a> {
     id: &'a AccountId,
     email: &'a Email,
+    email_verified: bool,
     display_name: &'a DisplayName,
     full_name: Option<&'a FullName>,
     gender: Option<&'a Gender>,
@@ -37,6 +38,7 @@ impl<'a> From<&'a Account> for AccountView<'a> {
         Self {
             id: &a.id,
             email: &a.email,
+            email_verified: a.email_verified_at.is_some(),
             display_name: &a.display_name,
             full_name: a.full_name.as_ref(),
             gender: a.gender.as_ref(),

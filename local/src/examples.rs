@@ -23,6 +23,9 @@
 //! | `REPLACE_WITH_PRIVACY_REQUEST_ID` | an access request the caller filed |
 //! | `REPLACE_WITH_OUTBOX_EMAIL_ID` | an e-mail (a breach notice) queued to the caller |
 //! | `REPLACE_WITH_CONNECTION_ID` | a live connection of the caller, kept as `$connect` keeps it (no socket is open) |
+//! | `REPLACE_WITH_VERIFICATION_CODE` | the code registration sent to verify the caller's address |
+//! | `REPLACE_WITH_RESET_CODE` | a password-reset code sent to the caller's address |
+//! | `REPLACE_WITH_EMAIL_CHANGE_CODE` | a code sent to a new address the caller asked to move to |
 //!
 //! Events of functions that are not routes (the table's stream) have no headers; their
 //! placeholders are filled the same way.
@@ -36,10 +39,14 @@ use std::sync::OnceLock;
 use natives_functions::App;
 use natives_functions::spec::{Access, FunctionSpec};
 use natives_shared::archive::DeclaredObject;
-use natives_shared::auth::{AuthUser, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password};
+use natives_shared::auth::{
+    AuthUser, Code, Ed25519KeyPair, RefreshToken, TokenSigner, hash_password,
+};
 use natives_shared::clock::rfc3339;
+use natives_shared::domain::CodePurpose;
 use natives_shared::domain::decide::accounts::{NewAccount, register};
 use natives_shared::domain::decide::credits::CheckoutPayment;
+use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
 use natives_shared::domain::decide::live::open_connection;
 use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
 use natives_shared::domain::decide::sessions::login;
@@ -96,6 +103,8 @@ pub struct ExampleAccount {
     pub email: String,
     pub access_token: String,
     pub session_id: SessionId,
+    /// The code registration sent to verify its address.
+    pub verification_code: String,
 }
 
 /// Fills `event` (the text of `events/<function>.json`) for a call by `who`.
@@ -162,6 +171,9 @@ pub async fn fill(
         "VOICE_MESSAGE_ID",
         "PRIVACY_REQUEST_ID",
         "OUTBOX_EMAIL_ID",
+        "VERIFICATION_CODE",
+        "RESET_CODE",
+        "EMAIL_CHANGE_CODE",
     ]
     .iter()
     .any(|p| text.contains(&format!("REPLACE_WITH_{p}")));
@@ -175,6 +187,39 @@ pub async fn fill(
         .filter(|_| caller_acts)
         .or(fallback.as_ref());
     if let Some(account) = someone {
+        text = text.replace("REPLACE_WITH_VERIFICATION_CODE", &account.verification_code);
+        if text.contains("REPLACE_WITH_RESET_CODE") {
+            let code = Code::generate();
+            app.store
+                .request_password_reset(
+                    &Email::parse(&account.email)?,
+                    app.code_key()?,
+                    &code,
+                    app.now(),
+                )
+                .await?;
+            text = text.replace("REPLACE_WITH_RESET_CODE", code.expose());
+        }
+        if text.contains("REPLACE_WITH_EMAIL_CHANGE_CODE") {
+            let code = Code::generate();
+            let stored = app
+                .store
+                .get_account(&account.id)
+                .await?
+                .ok_or("the example account is gone")?;
+            app.store
+                .request_email_change(
+                    &gate_of(account),
+                    &stored,
+                    &Email::parse(&unique_email())?,
+                    app.code_key()?,
+                    &code,
+                    app.now(),
+                )
+                .await
+                .map_err(|failure| format!("no example address change: {failure:?}"))?;
+            text = text.replace("REPLACE_WITH_EMAIL_CHANGE_CODE", code.expose());
+        }
         text = text
             .replace("REPLACE_WITH_EMAIL", &account.email)
             .replace("REPLACE_WITH_CALLER_ID", account.id.as_str());
@@ -336,8 +381,17 @@ pub async fn new_account(
     // Staff roles straight away: examples stand for accounts an admin appointed.
     registration.account.roles.extend_from_slice(roles);
     let id = registration.account.id.clone();
+    let code = Code::generate();
+    let fresh = FreshCode {
+        digits: code.expose(),
+        digest: app
+            .code_key()?
+            .digest(&id, CodePurpose::EmailVerification, &code),
+    };
+    let verification = verification_for(&registration.account, None, &fresh, now)
+        .map_err(|refusal| format!("no example verification code: {refusal:?}"))?;
     app.store
-        .create_account(&registration)
+        .create_account(&registration, &verification)
         .await
         .map_err(|e| format!("creating an example account: {e}"))?;
     // Every example account has bought the starter tariff: paid routes can be paid
@@ -373,6 +427,7 @@ pub async fn new_account(
         email,
         access_token,
         session_id,
+        verification_code: code.expose().to_owned(),
     })
 }
 

@@ -11,6 +11,7 @@ pub mod gateway;
 pub mod invoke;
 pub mod live;
 pub mod management;
+pub mod outbox;
 pub mod seed;
 pub mod services;
 pub mod stack;

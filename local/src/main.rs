@@ -81,7 +81,11 @@ enum Command {
 #[derive(Subcommand)]
 enum OutboxCommand {
     /// Every e-mail in the outbox, oldest first, with its state.
-    List,
+    List {
+        /// One JSON object a line: `id, kind, to, subject, text, status, created_at`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -237,8 +241,8 @@ async fn run(cli: Cli) -> CliResult {
             command: AccountsCommand::SetRoles { email, roles },
         } => set_roles(&data, &services, &email, &roles).await,
         Command::Outbox {
-            command: OutboxCommand::List,
-        } => list_outbox(&data, &services).await,
+            command: OutboxCommand::List { json },
+        } => list_outbox(&data, &services, json).await,
         Command::Accounts {
             command:
                 AccountsCommand::FirstAdmin {
@@ -513,17 +517,21 @@ async fn set_roles(data: &Path, services: &Services, email: &str, roles: &str) -
     Ok(())
 }
 
-async fn list_outbox(data: &Path, services: &Services) -> CliResult {
+async fn list_outbox(data: &Path, services: &Services, json: bool) -> CliResult {
     let (app, _attached) = attach(&local_data(data, services)?, "outbox list", services).await?;
-    let emails = app.store.outbox().await?;
-    if emails.is_empty() {
+    let rows = natives_local::outbox::rows(&app.store).await?;
+    if json {
+        for row in &rows {
+            println!("{}", serde_json::to_string(row)?);
+        }
+        return Ok(());
+    }
+    if rows.is_empty() {
         println!("The outbox is empty.");
     }
-    for email in emails {
-        let to = match app.store.get_account(&email.account_id).await? {
-            Some(account) => account.email.to_string(),
-            None => "(no such account)".into(),
-        };
+    for row in rows {
+        let email = row.email;
+        let to = row.to.unwrap_or_else(|| "(no such account)".into());
         let state = serde_json::to_value(email.status)?;
         let kind = serde_json::to_value(email.kind)?;
         println!(

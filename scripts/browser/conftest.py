@@ -74,6 +74,19 @@ class Stack:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read().decode() or "null")
 
+    def code_sent(self, to, about):
+        """The newest code e-mailed to `to` whose subject says `about`, as a developer
+        reads it (`natives-local outbox list --json`)."""
+        listed = subprocess.run(
+            [str(LOCAL_BIN), "--data-dir", str(self.data_dir), "outbox", "list", "--json"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        emails = [json.loads(line) for line in listed.splitlines() if line.strip()]
+        text = [e["text"] for e in emails if e["to"] == to and about in e["subject"]][-1]
+        return next(line for line in text.splitlines() if len(line) == 6 and line.isdigit())
+
     def operator(self, *args):
         """A `natives-local` operator command on this stack's data (e.g. set-roles)."""
         subprocess.run(

@@ -210,7 +210,7 @@ def test_d_a_user_exports_their_data_and_files_a_privacy_request(pages, world):
     # A reload loses the in-memory access token; the cookie brings the session back.
     page.reload()
     expect(page.get_by_role("heading", name="My account", level=1)).to_be_visible()
-    expect(page.get_by_text("ada@example.com")).to_be_visible()
+    expect(page.get_by_text("ada@example.com", exact=True)).to_be_visible()
 
     with page.expect_download() as download:
         page.get_by_role("button", name="Download my data").click()
@@ -239,3 +239,53 @@ def test_d_a_user_exports_their_data_and_files_a_privacy_request(pages, world):
     page.reload()
     expect(menu.get_by_role("link", name="Log in")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Conversations with native speakers")
+
+
+def test_e_a_user_verifies_and_moves_their_address_and_resets_a_forgotten_password(pages, stack):
+    register_by_api(stack, "eve@example.com", "Eve")
+    page = pages.new()
+    log_in(page, "eve@example.com", "/account")
+    address = page.get_by_role("region", name="E-mail address")
+    expect(address.get_by_text("eve@example.com is not verified yet", exact=False)).to_be_visible()
+    address.get_by_label("Code to verify the address").fill(stack.code_sent("eve@example.com", "Verify"))
+    address.get_by_role("button", name="Confirm").click()
+    expect(address.get_by_text("eve@example.com is verified.")).to_be_visible()
+
+    address.get_by_label("New e-mail address").fill("eve@new.example")
+    address.get_by_label("Current password").fill(PASSWORD)
+    address.get_by_role("button", name="Send a code to the new address").click()
+    expect(address.get_by_text("A code is on its way to eve@new.example.")).to_be_visible()
+    address.get_by_label("Code sent to the new address").fill(
+        stack.code_sent("eve@new.example", "new e-mail address"))
+    address.get_by_role("button", name="Confirm").click()
+    expect(address.get_by_text("Your account now uses eve@new.example", exact=False)).to_be_visible()
+
+    password = page.get_by_role("region", name="Password")
+    password.get_by_label("Current password").fill(PASSWORD)
+    password.get_by_label("New password").fill("a brand new horse staple")
+    password.get_by_role("button", name="Change the password").click()
+    expect(password.get_by_text("Your password is changed.")).to_be_visible()
+    pages.check(page, "account-address-and-password")
+
+    menu = page.get_by_role("navigation", name="Main")
+    menu.get_by_role("button", name="Log out").click()
+    expect(menu.get_by_role("link", name="Log in")).to_be_visible()
+
+    page.goto("/#/login")
+    page.get_by_role("link", name="Forgot your password?").click()
+    expect(page.get_by_role("heading", name="Reset your password", level=1)).to_be_visible()
+    page.get_by_label("E-mail address").fill("eve@new.example")
+    page.get_by_role("button", name="Send me a code").click()
+    expect(page.get_by_text("a 6-digit code is on its way", exact=False)).to_be_visible()
+    page.get_by_label("Code from the e-mail").fill(stack.code_sent("eve@new.example", "password reset"))
+    page.get_by_label("New password").fill("the third horse battery")
+    page.get_by_role("button", name="Set the new password").click()
+    expect(page.get_by_text("Your password is reset", exact=False)).to_be_visible()
+    pages.check(page, "password-reset")
+
+    page.goto("/#/login?next=/account")
+    page.get_by_label("E-mail address").fill("eve@new.example")
+    page.get_by_label("Password").fill("the third horse battery")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="My account", level=1)).to_be_visible()
+

@@ -22,6 +22,9 @@ pub struct Settings {
     pub jwt_private_key: Option<String>,
     /// The key id tokens are signed under; default: the signing key's thumbprint.
     pub jwt_signing_kid: Option<String>,
+    /// The key e-mailed codes are hashed under (at least 32 characters); only the
+    /// functions that send or check codes.
+    pub email_code_key: Option<String>,
     /// Secrets still to be read from SSM Parameter Store at cold start (deployed
     /// functions get parameter names, never secret values, in their environment).
     pub secret_parameters: Vec<(Secret, String)>,
@@ -245,13 +248,15 @@ pub enum Secret {
     JwtPrivateKey,
     StripeSecretKey,
     StripeWebhookSecret,
+    EmailCodeKey,
 }
 
 impl Secret {
-    pub const ALL: [Secret; 3] = [
+    pub const ALL: [Secret; 4] = [
         Secret::JwtPrivateKey,
         Secret::StripeSecretKey,
         Secret::StripeWebhookSecret,
+        Secret::EmailCodeKey,
     ];
 
     /// The variable that holds the value itself.
@@ -260,6 +265,7 @@ impl Secret {
             Self::JwtPrivateKey => "JWT_PRIVATE_KEY",
             Self::StripeSecretKey => "STRIPE_SECRET_KEY",
             Self::StripeWebhookSecret => "STRIPE_WEBHOOK_SECRET",
+            Self::EmailCodeKey => "EMAIL_CODE_KEY",
         }
     }
 
@@ -269,6 +275,7 @@ impl Secret {
             Self::JwtPrivateKey => "JWT_PRIVATE_KEY_PARAMETER",
             Self::StripeSecretKey => "STRIPE_SECRET_KEY_PARAMETER",
             Self::StripeWebhookSecret => "STRIPE_WEBHOOK_SECRET_PARAMETER",
+            Self::EmailCodeKey => "EMAIL_CODE_KEY_PARAMETER",
         }
     }
 
@@ -277,6 +284,7 @@ impl Secret {
             Self::JwtPrivateKey => &mut settings.jwt_private_key,
             Self::StripeSecretKey => &mut settings.payments.stripe_secret_key,
             Self::StripeWebhookSecret => &mut settings.payments.stripe_webhook_secret,
+            Self::EmailCodeKey => &mut settings.email_code_key,
         }
     }
 }
@@ -284,6 +292,15 @@ impl Secret {
 pub const DEFAULT_TERMS_VERSION: &str = "2026-11-01";
 pub const DEFAULT_TERMS_EFFECTIVE_AT: &str = "2026-11-01T00:00:00.000Z";
 pub const DEFAULT_TERMS_URL: &str = "https://natives.chat/terms";
+
+/// A local stack's code key: the hex SHA-256 of its signing key, labelled.
+fn local_code_key(keys: &Ed25519KeyPair) -> String {
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        format!("natives email codes\n{}", keys.private_pkcs8_base64).as_bytes(),
+    );
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
 
 fn process_env(name: &str) -> Option<String> {
     env::var(name).ok().filter(|v| !v.trim().is_empty())
@@ -315,6 +332,8 @@ impl Settings {
             "JWT_PUBLIC_KEYS" => None,
             "JWT_PUBLIC_KEY" => Some(keys.public_base64url.clone()),
             "JWT_PRIVATE_KEY" => Some(keys.private_pkcs8_base64.clone()),
+            // The stack's own code key, made from its own signing key (never deployed).
+            "EMAIL_CODE_KEY" => optional("EMAIL_CODE_KEY").or_else(|| Some(local_code_key(keys))),
             other => optional(other),
         })
     }
@@ -359,6 +378,7 @@ impl Settings {
             jwt_public_keys,
             jwt_private_key,
             jwt_signing_kid: optional("JWT_SIGNING_KID"),
+            email_code_key: optional(Secret::EmailCodeKey.variable()),
             secret_parameters: Vec::new(),
             terms_version: optional("TERMS_VERSION")
                 .unwrap_or_else(|| DEFAULT_TERMS_VERSION.into()),

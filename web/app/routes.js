@@ -9,6 +9,7 @@ import { ThreadPage } from './pages/thread.js';
 import { NewThreadPage } from './pages/new-thread.js';
 import { LoginPage } from './pages/login.js';
 import { RegisterPage } from './pages/register.js';
+import { PasswordResetPage } from './pages/password-reset.js';
 import { CreditsPage } from './pages/credits.js';
 import { ModerationPage } from './pages/moderation.js';
 import { AccountPage } from './pages/account.js';
@@ -20,6 +21,7 @@ export const ROUTES = [
   { path: '/new-thread', page: NewThreadPage, needs: 'user' },
   { path: '/login', page: LoginPage },
   { path: '/register', page: RegisterPage },
+  { path: '/password-reset', page: PasswordResetPage },
   { path: '/credits', page: CreditsPage, needs: 'user' },
   { path: '/moderation', page: ModerationPage, needs: 'moderator' },
   { path: '/account', page: AccountPage, needs: 'user' },

@@ -1,8 +1,10 @@
 //! `POST /v1/accounts`: register a new account.
 
 use lambda_http::{Body, Request, Response};
-use natives_shared::auth::hash_password;
+use natives_shared::auth::{Code, hash_password};
+use natives_shared::domain::CodePurpose;
 use natives_shared::domain::decide::accounts::{NewAccount, may_register, register};
+use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
 use natives_shared::domain::{
     Account, BirthDate, City, Consents, ContentRules, CountryCode, DisplayName, Email, FullName,
     Gender, Guardian, Invalid, LanguageList, Password, PersonName, Validator,
@@ -141,7 +143,18 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         .await
         .map_err(|e| ApiError::internal("password hashing", e))?;
     let registration = register(new, password_hash, now);
-    app.store.create_account(&registration).await?;
+    let account = &registration.account;
+    let code = Code::generate();
+    let purpose = CodePurpose::EmailVerification;
+    let fresh = FreshCode {
+        digits: code.expose(),
+        digest: app.code_key()?.digest(&account.id, purpose, &code),
+    };
+    let verification =
+        verification_for(account, None, &fresh, now).expect("a new account has sent no code");
+    app.store
+        .create_account(&registration, &verification)
+        .await?;
     Ok(created(&registration.account))
 }
 

@@ -42,9 +42,9 @@ async fn registration_answers_201_with_the_account_and_no_secrets() {
     for secret in ["password", "argon2", "token_generation"] {
         assert!(!text.contains(secret), "{secret} leaked: {text}");
     }
-    // the account item, the e-mail claim, and the first terms acceptance and consent
-    // record of their histories
-    assert_eq!(app.item_count().await, 4);
+    // the account item, the e-mail claim, the first terms acceptance and consent
+    // record of their histories, and the code that verifies the address with its e-mail
+    assert_eq!(app.item_count().await, 6);
 }
 
 #[tokio::test]
@@ -61,7 +61,7 @@ async fn an_email_is_taken_whatever_its_case_or_spacing() {
         let response = app.register(&registration(variant)).await;
         assert_problem(response, 409, "email_taken").await;
     }
-    assert_eq!(app.item_count().await, 4, "nothing more was written");
+    assert_eq!(app.item_count().await, 6, "nothing more was written");
 }
 
 #[tokio::test]
@@ -83,8 +83,8 @@ async fn concurrent_registrations_of_one_email_create_exactly_one_account() {
     );
     assert_eq!(
         app.item_count().await,
-        4,
-        "one account, its claim and histories"
+        6,
+        "one account, its claim, histories and verification code"
     );
 }
 

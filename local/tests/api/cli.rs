@@ -228,6 +228,58 @@ fn operator_commands_prepare_a_folder_as_serve_does() {
     );
 }
 
+/// `outbox list --json` prints one JSON object per e-mail, with the fields a script
+/// reads: the code a new account was sent stands on a line of its own in `text`.
+#[tokio::test]
+async fn the_outbox_lists_as_json_lines_with_the_code_a_person_would_read() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path().join("data");
+    let running = serve(&data);
+    let created = reqwest::Client::new()
+        .post(format!("{}/v1/accounts", running.api))
+        .json(&crate::helpers::registration("ada@example.com"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    let data_for_command = data.clone();
+    let listed = tokio::task::spawn_blocking(move || {
+        natives_local(&data_for_command, &["outbox", "list", "--json"])
+    })
+    .await
+    .unwrap();
+    assert!(listed.status.success(), "{}", stderr(&listed));
+    let stdout = String::from_utf8(listed.stdout).unwrap();
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object a line"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let email = lines[0].as_object().unwrap();
+    let mut fields: Vec<&str> = email.keys().map(String::as_str).collect();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "created_at",
+            "id",
+            "kind",
+            "status",
+            "subject",
+            "text",
+            "to"
+        ]
+    );
+    assert_eq!(email["to"], "ada@example.com");
+    assert_eq!(email["kind"], "security");
+    let text = email["text"].as_str().unwrap();
+    assert!(
+        text.lines()
+            .any(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit())),
+        "{text}"
+    );
+}
+
 #[test]
 fn another_dynamodb_that_cannot_be_used_is_named_with_what_to_do() {
     let folder = tempfile::tempdir().unwrap();

@@ -126,6 +126,14 @@ pub fn registration(email: &str) -> Value {
     })
 }
 
+/// The code on a line of its own in an e-mail's text.
+pub fn code_in(text: &str) -> String {
+    text.lines()
+        .find(|line| line.len() == 6 && line.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or_else(|| panic!("no code line in {text}"))
+        .to_owned()
+}
+
 pub async fn assert_problem(response: Response, status: u16, code: &str) -> Value {
     assert_eq!(response.status().as_u16(), status, "status");
     assert_eq!(
@@ -436,6 +444,70 @@ impl TestApp {
             .await
             .expect("scan");
         output.count() as usize
+    }
+
+    /// The outbox but the codes and security notices (every registration queues a code
+    /// that verifies the address).
+    pub async fn outbox_but_codes(&self) -> Vec<natives_shared::domain::OutboxEmail> {
+        self.stack
+            .app
+            .store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind != natives_shared::domain::EmailKind::Security)
+            .collect()
+    }
+
+    /// What the log mailer sent, but the codes and security notices.
+    pub async fn sent_but_codes(&self) -> Vec<natives_shared::mail::SentEmail> {
+        let security: Vec<String> = self
+            .stack
+            .app
+            .store
+            .outbox()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.kind == natives_shared::domain::EmailKind::Security)
+            .filter_map(|e| e.provider_message_id)
+            .collect();
+        self.stack
+            .app
+            .mailer
+            .logged()
+            .into_iter()
+            .filter(|e| !security.contains(&e.provider_message_id))
+            .collect()
+    }
+
+    /// The newest code e-mailed to `to` whose subject says `about`.
+    pub async fn code_sent(&self, to: &str, about: &str) -> String {
+        let rows = natives_local::outbox::rows(&self.stack.app.store)
+            .await
+            .unwrap();
+        let email = rows
+            .iter()
+            .rev()
+            .find(|row| row.to.as_deref() == Some(to) && row.subject.contains(about))
+            .unwrap_or_else(|| panic!("no e-mail about {about} to {to}"));
+        assert_eq!(email.kind, natives_shared::domain::EmailKind::Security);
+        code_in(&email.text)
+    }
+
+    /// `user` confirms the code registration sent: their address is verified.
+    pub async fn verify(&self, user: &TestUser) {
+        let code = self.code_sent(&user.email, "Verify").await;
+        let confirmed = self
+            .send(
+                reqwest::Method::POST,
+                "/v1/me/email-verification/confirm",
+                Some(&user.access_token),
+                Some(&json!({ "code": code })),
+            )
+            .await;
+        assert_eq!(confirmed.status(), StatusCode::OK);
     }
 }
 

@@ -15,6 +15,7 @@ mod gate;
 mod helpers;
 mod idempotency;
 mod index_lag;
+mod lifecycle;
 mod live;
 mod me;
 mod moderation;

@@ -224,6 +224,27 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         .await;
     assert_eq!(subscribed["type"], "subscribed", "a live subscription");
 
+    // the address moved (an entry of the e-mail history; the code that proved it)
+    let asked = app
+        .send(
+            Method::POST,
+            "/v1/me/email-change",
+            Some(&user.access_token),
+            Some(&json!({ "new_email": "ada@new.example", "password": user.password })),
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::ACCEPTED);
+    let code = app.code_sent("ada@new.example", "new e-mail address").await;
+    let moved = app
+        .send(
+            Method::POST,
+            "/v1/me/email-change/confirm",
+            Some(&user.access_token),
+            Some(&json!({ "code": code })),
+        )
+        .await;
+    assert_eq!(moved.status(), StatusCode::OK, "an e-mail history entry");
+
     let export = app.export(&user).await;
     assert_eq!(export["format"], "natives.chat/personal-data-export");
     assert_eq!(export["format_version"], 1);
@@ -247,7 +268,11 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         }
     }
     let account = &sections["account"][0];
-    assert_eq!(account["email"], "ada@example.com");
+    assert_eq!(account["email"], "ada@new.example");
+    assert!(
+        account["email_verified_at"].is_string(),
+        "proved by the code"
+    );
     assert_eq!(account["display_name"], "Ada");
     let exported_voice = sections["messages"]
         .as_array()
@@ -467,7 +492,7 @@ async fn requests_are_due_a_month_later_and_extended_once_and_the_requester_sees
     assert!(told.iter().all(|n| n["reference"] == first_id));
     // Each step also queued an e-mail; without notification consent it is not sent.
     app.stack.process_stream().await.unwrap();
-    let outbox = app.stack.app.store.outbox().await.unwrap();
+    let outbox = app.outbox_but_codes().await;
     assert_eq!(outbox.len(), 2);
     assert!(outbox.iter().all(|e| e.status == EmailStatus::Skipped));
 }
@@ -742,7 +767,7 @@ async fn consents_keep_their_history_and_withdrawal_objection_and_restriction_ac
         .await
         .map_err(|f| f.refusal());
     assert_eq!(refused.err(), Some(Some(QueueRefusal::NotAllowed)));
-    assert!(store.outbox().await.unwrap().is_empty());
+    assert!(app.outbox_but_codes().await.is_empty());
 
     let set = app
         .send(
@@ -755,10 +780,20 @@ async fn consents_keep_their_history_and_withdrawal_objection_and_restriction_ac
     assert_eq!(set.status(), StatusCode::OK);
     let me: Value = app.get_me(&user.access_token).await.json().await.unwrap();
     assert_eq!(me["consents"]["marketing_emails"], true);
+    let unverified = store
+        .queue_email(&account().await, EmailKind::Marketing, "Offer", "Buy", now)
+        .await
+        .map_err(|f| f.refusal());
+    assert_eq!(
+        unverified.err(),
+        Some(Some(QueueRefusal::NotAllowed)),
+        "not before the address is verified"
+    );
+    app.verify(&user).await;
     let queued = store
         .queue_email(&account().await, EmailKind::Marketing, "Offer", "Buy", now)
         .await;
-    assert!(queued.is_ok(), "queued with consent");
+    assert!(queued.is_ok(), "queued with consent, to a verified address");
 
     // Withdrawn before the queued e-mail went out: it is not sent.
     app.file_request(&user, "withdraw_consent").await;
@@ -768,9 +803,9 @@ async fn consents_keep_their_history_and_withdrawal_objection_and_restriction_ac
         json!({ "marketing_emails": false, "notification_emails": false })
     );
     app.stack.process_stream().await.unwrap();
-    let outbox = store.outbox().await.unwrap();
+    let outbox = app.outbox_but_codes().await;
     assert_eq!(outbox[0].status, EmailStatus::Skipped);
-    assert!(app.stack.app.mailer.logged().is_empty());
+    assert!(app.sent_but_codes().await.is_empty());
 
     // Consent again, then restriction: marketing is refused while restricted.
     app.send(
@@ -895,7 +930,7 @@ async fn breach_notice_journey(app: TestApp) {
     assert_eq!(told[0]["kind"], "breach_notice");
     assert_eq!(told[0]["title"], "A backup was exposed");
     assert!(app.notifications(&bob).await.is_empty());
-    let sent = app.stack.app.mailer.logged();
+    let sent = app.sent_but_codes().await;
     assert_eq!(sent.len(), 1, "{sent:?}");
     assert_eq!(sent[0].to, "ada@example.com");
 
@@ -930,7 +965,7 @@ async fn breach_notice_journey(app: TestApp) {
             .collect();
         assert_eq!(kinds.len(), 1, "{}", user.email);
     }
-    assert_eq!(app.stack.app.mailer.logged().len(), 4);
+    assert_eq!(app.sent_but_codes().await.len(), 4);
 }
 
 /// The sender handed the same stream batch twice (Lambda retries a batch; a record can
@@ -979,10 +1014,8 @@ async fn the_outbox_sender_run_twice_on_one_batch_sends_each_email_once() {
     assert_eq!(sent.len(), 3);
     assert_eq!(subjects.len(), 3);
     assert!(
-        store
-            .outbox()
+        app.outbox_but_codes()
             .await
-            .unwrap()
             .iter()
             .all(|e| e.status == EmailStatus::Sent && e.provider_message_id.is_some())
     );

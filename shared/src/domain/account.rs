@@ -42,6 +42,10 @@ pub struct Account {
     pub id: AccountId,
     /// Trimmed and lower-cased; unique across accounts.
     pub email: Email,
+    /// When the owner proved `email` is theirs (a code sent there); absent: not yet.
+    /// Notification and marketing e-mails wait for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_verified_at: Option<Timestamp>,
     pub password_hash: String,
     #[serde(deserialize_with = "super::text::stored")]
     pub display_name: DisplayName,

@@ -59,6 +59,10 @@ pub enum AccountCondition {
     LedgerHeadBelow(String),
     /// Its balance covers a debit of this many credits.
     Covers(i64),
+    /// Its password is still the one proved (its hash as read).
+    PasswordHashAsRead(String),
+    /// Its address is still this one.
+    EmailAsRead(Email),
 }
 
 /// Attributes of the account item that change; `None`: unchanged.
@@ -74,6 +78,14 @@ pub struct AccountUpdate {
     pub end_every_session: bool,
     /// One session ends: remembered as ended at this Unix time.
     pub end_session: Option<(SessionId, i64)>,
+    /// These sessions end, each remembered as ended at its Unix time.
+    pub end_sessions: Vec<(SessionId, i64)>,
+    /// A new password (its argon2id hash).
+    pub password_hash: Option<String>,
+    /// A new address (its claim is moved in the same transaction).
+    pub email: Option<Email>,
+    /// When the address was proved to be the owner's.
+    pub email_verified_at: Option<Timestamp>,
     /// Ended sessions no access token can name any more: forgotten.
     pub forget_ended_sessions: Vec<SessionId>,
     /// One more failed login in a row, and the Unix time until which logins are then

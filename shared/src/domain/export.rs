@@ -12,9 +12,10 @@ use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
 use super::{
-    Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
-    FullName, Gender, Guardian, ItemKind, LanguageList, Message, MessageId, MessageKind,
-    ModerationRecord, RefreshRecord, Role, SessionFamily, SessionId, ThreadId, Timestamp,
+    Account, AccountId, AccountStatus, BirthDate, City, CodePurpose, Consents, CountryCode,
+    DisplayName, Email, EmailCode, FullName, Gender, Guardian, ItemKind, LanguageList, Message,
+    MessageId, MessageKind, ModerationRecord, RefreshRecord, Role, SessionFamily, SessionId,
+    ThreadId, Timestamp,
 };
 
 /// The export's format name and version; a change of the format bumps the version and
@@ -39,6 +40,8 @@ impl ItemKind {
         Some(match self {
             ItemKind::Account => "account",
             ItemKind::EmailClaim => "email_addresses",
+            ItemKind::EmailCode => "email_codes",
+            ItemKind::EmailChange => "email_history",
             ItemKind::SessionFamily => "sessions",
             ItemKind::RefreshToken => "refresh_tokens",
             ItemKind::LedgerEntry => "ledger_entries",
@@ -123,6 +126,10 @@ fn export_record(
         ItemKind::SessionFamily => {
             serde_json::to_value(SessionExport::from(typed::<SessionFamily>(record)?))?
         }
+        // A code's hash stays: what it was for, when it was sent and how it was tried.
+        ItemKind::EmailCode => {
+            serde_json::to_value(EmailCodeExport::from(typed::<EmailCode>(record)?))?
+        }
         // The token's hash is its key: only when it was made and used is exported.
         ItemKind::RefreshToken => {
             serde_json::to_value(RefreshTokenExport::from(typed::<RefreshRecord>(record)?))?
@@ -132,6 +139,7 @@ fn export_record(
             serde_json::to_value(MessageExport::new(&message, context))?
         }
         ItemKind::EmailClaim
+        | ItemKind::EmailChange
         | ItemKind::LedgerEntry
         | ItemKind::Purchase
         | ItemKind::AuditEntry
@@ -163,6 +171,7 @@ fn export_record(
 struct AccountExport {
     id: AccountId,
     email: Email,
+    email_verified_at: Option<Timestamp>,
     display_name: DisplayName,
     full_name: Option<FullName>,
     gender: Option<Gender>,
@@ -191,6 +200,7 @@ impl From<Account> for AccountExport {
         Self {
             id: a.id,
             email: a.email,
+            email_verified_at: a.email_verified_at,
             display_name: a.display_name,
             full_name: a.full_name,
             gender: a.gender,
@@ -212,6 +222,31 @@ impl From<Account> for AccountExport {
             objected_at: a.objected_at,
             created_at: a.created_at,
             updated_at: a.updated_at,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct EmailCodeExport {
+    purpose: CodePurpose,
+    live: bool,
+    new_email: Option<Email>,
+    wrong_tries: u32,
+    expires_at: Timestamp,
+    sent_on: String,
+    sent_that_day: u32,
+}
+
+impl From<EmailCode> for EmailCodeExport {
+    fn from(c: EmailCode) -> Self {
+        Self {
+            purpose: c.purpose,
+            live: c.code_hash.is_some(),
+            new_email: c.new_email,
+            wrong_tries: c.wrong_tries,
+            expires_at: c.expires_at,
+            sent_on: c.sent_on,
+            sent_that_day: c.sent_that_day,
         }
     }
 }

@@ -6,6 +6,8 @@
 pub enum ItemKind {
     Account,
     EmailClaim,
+    EmailCode,
+    EmailChange,
     SessionFamily,
     RefreshToken,
     LedgerEntry,
@@ -34,9 +36,11 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 26] = [
+    pub const ALL: [Self; 28] = [
         Self::Account,
         Self::EmailClaim,
+        Self::EmailCode,
+        Self::EmailChange,
         Self::SessionFamily,
         Self::RefreshToken,
         Self::LedgerEntry,

@@ -10,6 +10,7 @@ mod credits;
 mod currency;
 pub mod decide;
 mod email;
+mod email_code;
 pub mod export;
 pub mod idempotency;
 mod ids;
@@ -46,6 +47,7 @@ pub use credits::{
 };
 pub use currency::Currency;
 pub use email::Email;
+pub use email_code::{CodePurpose, EmailChangeRecord, EmailCode};
 pub use ids::{AccountId, AuditEntryId, MessageId, ParseId, SessionId, ThreadId, UploadId};
 pub use item_kind::ItemKind;
 pub use language::{LanguageList, LanguageTag};

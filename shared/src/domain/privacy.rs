@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use time::{Date, Month, OffsetDateTime};
 
-use super::{Account, AccountId, AccountStatus, Timestamp};
+use super::{Account, AccountId, AccountStatus, Email, Timestamp};
 
 /// What a data subject asks for (the privacy policy's rights).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -224,6 +224,9 @@ pub enum Purpose {
     /// What the law requires us to tell the person (a data breach): always, while the
     /// account exists.
     LegalNotice,
+    /// Keeping the account in its owner's hands (codes, notices of changes): always,
+    /// while the account exists.
+    AccountSecurity,
 }
 
 impl Account {
@@ -239,7 +242,7 @@ impl Account {
             Purpose::Marketing => !limited && self.consents.marketing_emails,
             Purpose::Statistics => !limited,
             Purpose::NotificationEmails => self.consents.notification_emails,
-            Purpose::LegalNotice => true,
+            Purpose::LegalNotice | Purpose::AccountSecurity => true,
         }
     }
 }
@@ -287,6 +290,9 @@ pub enum EmailKind {
     Notification,
     /// Marketing: with marketing consent, never while restricted or objected to.
     Marketing,
+    /// A password-reset or address code, or a notice of a change to the account's
+    /// password or address: always, while the account exists.
+    Security,
 }
 
 impl EmailKind {
@@ -295,6 +301,7 @@ impl EmailKind {
             Self::BreachNotice => Purpose::LegalNotice,
             Self::Notification => Purpose::NotificationEmails,
             Self::Marketing => Purpose::Marketing,
+            Self::Security => Purpose::AccountSecurity,
         }
     }
 }
@@ -313,11 +320,14 @@ pub enum EmailStatus {
 
 /// An e-mail in the outbox. The recipient is the account: its address is read when the
 /// e-mail is sent (so an erased account's queued e-mails go nowhere, and the outbox
-/// keeps no address).
+/// keeps no address), unless the e-mail is to an address the account does not hold yet
+/// (`to`: the code that proves a new address).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutboxEmail {
     pub id: String,
     pub account_id: AccountId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Email>,
     pub kind: EmailKind,
     pub subject: String,
     pub body: String,
@@ -332,6 +342,10 @@ pub struct OutboxEmail {
     pub provider_message_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub skipped_reason: Option<String>,
+    /// When the table forgets it (TTL, Unix time): an e-mail that carries a code goes
+    /// when the code expires, so its text does not outlive it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at_epoch: Option<i64>,
 }
 
 impl OutboxEmail {
@@ -348,6 +362,7 @@ impl OutboxEmail {
         Self {
             id,
             account_id: account_id.clone(),
+            to: None,
             kind,
             subject,
             body,
@@ -357,6 +372,7 @@ impl OutboxEmail {
             sent_at: None,
             provider_message_id: None,
             skipped_reason: None,
+            expires_at_epoch: None,
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::domain::FieldError;
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::complaints::ComplaintRefusal;
 use crate::domain::decide::credits::{CheckoutRefusal, GrantRefusal};
+use crate::domain::decide::email_codes::{ChangeRefusal, CodeRefusal, SendRefusal};
 use crate::domain::decide::erasure::ErasureRefusal;
 use crate::domain::decide::moderation::ActionRefusal;
 use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
@@ -592,6 +593,64 @@ impl From<StaffRefusal> for ApiError {
                 Self::forbidden("Admins cannot remove their own admin role; another admin can.")
             }
             StaffRefusal::TargetIsAdmin => Self::forbidden("Moderators cannot block an admin."),
+        }
+    }
+}
+
+impl ApiError {
+    /// 403 `wrong_password`: the current password given is not the account's.
+    pub fn wrong_password() -> Self {
+        Self::Forbidden {
+            code: "wrong_password",
+            detail: "The current password is wrong.".into(),
+            blocked_until: None,
+        }
+    }
+}
+
+impl From<CodeRefusal> for ApiError {
+    fn from(refusal: CodeRefusal) -> Self {
+        match refusal {
+            CodeRefusal::Gate(refusal) => refusal.into(),
+            CodeRefusal::InvalidCode => Self::BadRequest {
+                code: "invalid_code",
+                detail: "The code is wrong, used or expired; ask for a new one.".into(),
+            },
+            CodeRefusal::EmailTaken => Self::Conflict {
+                code: "email_taken",
+                detail: "Another account has this e-mail address.".into(),
+            },
+        }
+    }
+}
+
+impl From<SendRefusal> for ApiError {
+    fn from(refusal: SendRefusal) -> Self {
+        match refusal {
+            SendRefusal::Gate(refusal) => refusal.into(),
+            SendRefusal::TooMany {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_codes",
+                detail: "Today's codes for this were sent; try again tomorrow (UTC).".into(),
+                retry_after_seconds,
+            },
+            SendRefusal::AlreadyVerified => Self::Conflict {
+                code: "already_verified",
+                detail: "This account's e-mail address is verified already.".into(),
+            },
+        }
+    }
+}
+
+impl From<ChangeRefusal> for ApiError {
+    fn from(refusal: ChangeRefusal) -> Self {
+        match refusal {
+            ChangeRefusal::Send(refusal) => refusal.into(),
+            ChangeRefusal::SameAddress => Self::Validation(vec![FieldError {
+                field: "new_email".into(),
+                message: "is the account's address already".into(),
+            }]),
         }
     }
 }

@@ -80,6 +80,14 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
                 .and("#status <> :closed")
                 .name("#status", "status")
                 .value(":closed", value(&AccountStatus::Closed)),
+            AccountCondition::PasswordHashAsRead(hash) => condition
+                .and("#password_hash = :seen_password")
+                .name("#password_hash", "password_hash")
+                .value(":seen_password", s(hash)),
+            AccountCondition::EmailAsRead(email) => condition
+                .and("#email = :seen_email")
+                .name("#email", "email")
+                .value(":seen_email", value(email)),
             AccountCondition::ComplaintsInWindowAsRead(count) => condition
                 .and("attribute_not_exists(complaints_in_window) OR complaints_in_window = :seen_filed")
                 .value(":seen_filed", n(count)),
@@ -127,6 +135,22 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
             .name("#ended", "ended_sessions")
             .name("#ended_session", session.as_str())
             .value(":ended_at", n(ended));
+    }
+    for (i, (session, ended)) in update.end_sessions.iter().enumerate() {
+        sets.push(format!("#ended.#end{i} = :end{i}"));
+        placeholders = placeholders
+            .name("#ended", "ended_sessions")
+            .name(&format!("#end{i}"), session.as_str())
+            .value(&format!(":end{i}"), n(ended));
+    }
+    if let Some(hash) = &update.password_hash {
+        placeholders = set(&mut sets, placeholders, "password_hash", s(hash));
+    }
+    if let Some(email) = &update.email {
+        placeholders = set(&mut sets, placeholders, "email", value(email));
+    }
+    if let Some(at) = &update.email_verified_at {
+        placeholders = set(&mut sets, placeholders, "email_verified_at", s(at));
     }
     if !update.forget_ended_sessions.is_empty() {
         placeholders = placeholders.name("#ended", "ended_sessions");

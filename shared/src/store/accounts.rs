@@ -9,6 +9,7 @@ use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, put_new};
 use super::{Failure, Store, StoreError, keys, to_item};
 use crate::domain::decide::accounts::RegisterRefusal;
+use crate::domain::decide::email_codes::SendPlan;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
     Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, Timestamp,
@@ -40,6 +41,7 @@ enum Registration {
     EmailClaim,
     Terms,
     Consents,
+    Verification,
 }
 
 /// The item that makes an e-mail address unique: whose it is.
@@ -53,10 +55,12 @@ impl Store {
     /// A registration ([`decide::accounts::register`]): the account and its e-mail claim
     /// in one transaction, whose claim's condition makes two concurrent registrations of
     /// one address end in exactly one account, with the first entries of its terms and
-    /// consent histories.
+    /// consent histories, and the code that verifies its address with the e-mail that
+    /// carries it.
     pub async fn create_account(
         &self,
         registration: &decide::accounts::Registration,
+        verification: &SendPlan,
     ) -> Result<(), Failure<RegisterRefusal>> {
         let account = &registration.account;
         let claim = to_item(
@@ -80,6 +84,14 @@ impl Store {
                 put_new(&self.table, to_item(account, keys::account(&account.id))),
             )
             .part(Registration::EmailClaim, put_new(&self.table, claim))
+            .part(
+                Registration::Verification,
+                self.code_put(&verification.code),
+            )
+            .part(
+                Registration::Verification,
+                self.outbox_put(&verification.email),
+            )
             .commit(self)
             .await;
         match result {

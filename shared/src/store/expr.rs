@@ -4,9 +4,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
-use aws_sdk_dynamodb::types::builders::{
-    ConditionCheckBuilder, DeleteBuilder, PutBuilder, UpdateBuilder,
-};
+use aws_sdk_dynamodb::types::builders::{ConditionCheckBuilder, PutBuilder, UpdateBuilder};
 
 /// A condition: clauses joined with AND, and the placeholders they use (DynamoDB
 /// refuses unused placeholders, so a clause brings exactly its own).
@@ -106,8 +104,8 @@ macro_rules! with_placeholders {
 
 with_placeholders!(
     UpdateBuilder,
+    aws_sdk_dynamodb::types::builders::DeleteBuilder,
     ConditionCheckBuilder,
-    DeleteBuilder,
     PutBuilder,
     aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder,
     aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder,

@@ -4,8 +4,8 @@
 use super::ownership::ItemKind;
 use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::{
-    AccountId, AuditEntryId, Email, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp,
-    UploadId,
+    AccountId, AuditEntryId, CodePurpose, Email, MessageId, PrivacyRequestId, SessionId, ThreadId,
+    Timestamp, UploadId,
 };
 
 /// The primary key of an item.
@@ -64,6 +64,26 @@ pub fn email_claim(email: &Email) -> Key {
 /// The address an e-mail claim's partition key names.
 pub fn email_of_claim(pk: &str) -> Option<&str> {
     pk.strip_prefix(EMAIL_CLAIM_PREFIX)
+}
+
+pub const CODE_PREFIX: &str = "CODE#";
+
+/// An account's e-mailed code of one purpose.
+pub fn email_code(account_id: &AccountId, purpose: CodePurpose) -> Key {
+    key(
+        account_partition(account_id),
+        format!("{CODE_PREFIX}{}", purpose.as_str()),
+    )
+}
+
+pub const EMAIL_CHANGE_PREFIX: &str = "EMAIL_CHANGE#";
+
+/// One entry of an account's e-mail history.
+pub fn email_change(account_id: &AccountId, id: &str) -> Key {
+    key(
+        account_partition(account_id),
+        format!("{EMAIL_CHANGE_PREFIX}{id}"),
+    )
 }
 
 pub const SESSION_PREFIX: &str = "SESSION#";
@@ -534,6 +554,8 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
     let kind = match (pk.split_once('#').map_or(pk, |(head, _)| head), sk) {
         (ACCOUNT_SK, ACCOUNT_SK) => ItemKind::Account,
         (ACCOUNT_SK, sk) if sk.starts_with(SESSION_PREFIX) => ItemKind::SessionFamily,
+        (ACCOUNT_SK, sk) if sk.starts_with(CODE_PREFIX) => ItemKind::EmailCode,
+        (ACCOUNT_SK, sk) if sk.starts_with(EMAIL_CHANGE_PREFIX) => ItemKind::EmailChange,
         (ACCOUNT_SK, sk) if sk.starts_with(LEDGER_PREFIX) => ItemKind::LedgerEntry,
         (ACCOUNT_SK, sk) if sk.starts_with(THREAD_STARTED_PREFIX) => ItemKind::ThreadStarted,
         (ACCOUNT_SK, sk) if sk.starts_with(TERMS_PREFIX) => ItemKind::TermsAcceptance,

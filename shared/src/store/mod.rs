@@ -9,6 +9,7 @@ mod audit;
 mod conversation_reads;
 mod conversations;
 mod credits;
+mod email_codes;
 mod erasure;
 mod export;
 pub(crate) mod expr;

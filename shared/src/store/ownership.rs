@@ -53,6 +53,14 @@ pub const ITEM_KINDS: &[KindSpec] = &[
     spec(ItemKind::Account, ToAccount(AccountItem)),
     spec(ItemKind::EmailClaim, ToAccount(FromAccountItem)),
     spec(
+        ItemKind::EmailCode,
+        ToAccount(AccountPartition(keys::CODE_PREFIX)),
+    ),
+    spec(
+        ItemKind::EmailChange,
+        ToAccount(AccountPartition(keys::EMAIL_CHANGE_PREFIX)),
+    ),
+    spec(
         ItemKind::SessionFamily,
         ToAccount(AccountPartition(keys::SESSION_PREFIX)),
     ),
@@ -239,6 +247,14 @@ mod tests {
             (
                 keys::email_claim(&Email::parse("ada@example.com").unwrap()),
                 ItemKind::EmailClaim,
+            ),
+            (
+                keys::email_code(&id, crate::domain::CodePurpose::PasswordReset),
+                ItemKind::EmailCode,
+            ),
+            (
+                keys::email_change(&id, "01J0000000000000000000000A"),
+                ItemKind::EmailChange,
             ),
             (
                 keys::session_family(&id, &crate::domain::SessionId::new()),

@@ -311,7 +311,7 @@ impl Store {
     /// Items of `pk` whose sort key starts with `prefix`: newest first unless
     /// `oldest_first`; at most `limit` (every page when `None`); below `before` (a sort
     /// key) when given. Consistent. Tells whether there may be more.
-    async fn query_prefix(
+    pub(super) async fn query_prefix(
         &self,
         pk: &str,
         prefix: &str,

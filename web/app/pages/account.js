@@ -1,4 +1,5 @@
-// One's own account: the profile, e-mail consents, the data export, privacy requests and
+// One's own account: the profile, the e-mail address (verified, changed), the password,
+// e-mail consents, the data export, privacy requests and
 // their deadlines, notifications, complaints filed, ending every session, and erasure.
 // Each section is its own component: a new account feature is a new section here.
 import { html, useState } from '../html.js';
@@ -11,6 +12,8 @@ import { Field, TextArea, Select, Checkbox, CheckboxGroup } from '../components/
 
 const SECTIONS = [
   ['profile', Profile],
+  ['address', Address],
+  ['password', PasswordChange],
   ['consents', Consents],
   ['export', Export],
   ['privacy', PrivacyRequests],
@@ -199,6 +202,105 @@ function MyComplaints() {
         ${t(`complaint.reason.${c.reason}`)} — ${c.outcome ? t(`complaints.outcome.${c.outcome}`) : t('complaints.open')}${' '}
         <span class="meta">${formatDateTime(c.created_at)}</span>
       </li>`} />`;
+}
+
+/** Enter the code an e-mail carried; `confirm(code)` sends it. */
+function CodeForm({ label, confirm }) {
+  const [code, setCode] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    run(() => confirm(code.trim()));
+  };
+  return html`
+    <form onSubmit=${submit}>
+      <${Field} label=${label} inputmode="numeric" autocomplete="one-time-code" value=${code} onInput=${setCode}
+        required maxlength="32" />
+      <${ErrorMessage} error=${error} />
+      <button type="submit" disabled=${busy}>${t('code.confirm')}</button>
+    </form>`;
+}
+
+/** The address: verified or not (a code to it proves it), and a move to a new one. */
+function Address() {
+  const me = session.me;
+  const [codeSent, setCodeSent] = useState(false);
+  const [newEmail, setNewEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [changeSent, setChangeSent] = useState(false);
+  const [notice, setNotice] = useState('');
+  const sending = useAction();
+  const changing = useAction();
+  const sendCode = () => sending.run(async () => {
+    await api('POST', '/me/email-verification');
+    setCodeSent(true);
+  });
+  const verify = async (code) => {
+    await api('POST', '/me/email-verification/confirm', { body: { code } });
+    await reloadMe();
+    setNotice(t('address.verified'));
+  };
+  const askChange = (event) => {
+    event.preventDefault();
+    changing.run(async () => {
+      await api('POST', '/me/email-change', { body: { new_email: newEmail.trim(), password } });
+      setPassword('');
+      setChangeSent(true);
+    });
+  };
+  const moveTo = async (code) => {
+    await api('POST', '/me/email-change/confirm', { body: { code } });
+    await reloadMe();
+    setChangeSent(false);
+    setNotice(t('address.changed', { email: session.me.email }));
+  };
+  return html`
+    <p>${me.email_verified ? t('address.isVerified', { email: me.email }) : t('address.notVerified', { email: me.email })}</p>
+    ${notice && html`<${Notice}>${notice}</${Notice}>`}
+    ${!me.email_verified && html`
+      <${ErrorMessage} error=${sending.error} />
+      <button type="button" class="secondary" disabled=${sending.busy} onClick=${sendCode}>${t('address.sendCode')}</button>
+      ${codeSent && html`<${Notice}>${t('address.codeSent')}</${Notice}>`}
+      <${CodeForm} label=${t('address.verifyCode')} confirm=${verify} />`}
+    <h3>${t('address.change')}</h3>
+    <form onSubmit=${askChange}>
+      <${Field} label=${t('address.newEmail')} type="email" autocomplete="email" value=${newEmail} onInput=${setNewEmail} required />
+      <${Field} label=${t('field.currentPassword')} type="password" autocomplete="current-password" value=${password}
+        onInput=${setPassword} required />
+      <${ErrorMessage} error=${changing.error} />
+      <button type="submit" disabled=${changing.busy}>${t('address.sendChangeCode')}</button>
+    </form>
+    ${changeSent && html`
+      <${Notice}>${t('address.changeCodeSent', { email: newEmail.trim() })}</${Notice}>
+      <${CodeForm} label=${t('address.changeCode')} confirm=${moveTo} />`}`;
+}
+
+/** A new password with the current one; every other session ends, this one stays. */
+function PasswordChange() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    run(async () => {
+      await api('POST', '/me/password', { body: { current_password: current, new_password: next } });
+      setCurrent('');
+      setNext('');
+      setSaved(true);
+    });
+  };
+  return html`
+    <p>${t('password.text')}</p>
+    <form onSubmit=${submit}>
+      <${Field} label=${t('field.currentPassword')} type="password" autocomplete="current-password" value=${current}
+        onInput=${(v) => { setSaved(false); setCurrent(v); }} required />
+      <${Field} label=${t('field.newPassword')} hint=${t('register.passwordHint')} type="password" autocomplete="new-password"
+        value=${next} onInput=${setNext} required minlength="10" maxlength="128" />
+      <${ErrorMessage} error=${error} />
+      ${saved && html`<${Notice}>${t('password.changed')}</${Notice}>`}
+      <button type="submit" disabled=${busy}>${t('password.submit')}</button>
+    </form>`;
 }
 
 function Sessions() {

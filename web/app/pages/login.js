@@ -26,5 +26,6 @@ export function LoginPage({ query }) {
       <${ErrorMessage} error=${error} />
       <button type="submit" disabled=${busy}>${busy ? t('login.busy') : t('login.submit')}</button>
     </form>
+    <p><a href=${href('/password-reset')}>${t('login.forgot')}</a></p>
     <p>${t('login.noAccount')} <a href=${href('/register')}>${t('nav.register')}</a></p>`;
 }

@@ -95,6 +95,7 @@ pub fn register(new: NewAccount, password_hash: String, now: OffsetDateTime) -> 
     let account = Account {
         id,
         email: new.email,
+        email_verified_at: None,
         password_hash,
         display_name: new.display_name,
         full_name: new.full_name,

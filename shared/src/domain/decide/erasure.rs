@@ -44,6 +44,10 @@ pub fn rule(kind: ItemKind) -> Rule {
         ItemKind::Account | ItemKind::EmailClaim => Rule::Last,
         ItemKind::SessionFamily
         | ItemKind::RefreshToken
+        // Codes and the addresses the account moved between: personal data, kept for
+        // nothing once the account is erased.
+        | ItemKind::EmailCode
+        | ItemKind::EmailChange
         | ItemKind::Notification
         | ItemKind::OutboxEmail
         // A live connection and what it listens to: gone with the socket anyway.

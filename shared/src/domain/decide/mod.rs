@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod complaints;
 pub mod credits;
+pub mod email_codes;
 pub mod erasure;
 pub mod live;
 pub mod moderation;

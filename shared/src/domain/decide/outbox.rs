@@ -134,7 +134,7 @@ pub fn queue_email(
     body: &str,
     now: OffsetDateTime,
 ) -> Result<OutboxEmail, QueueRefusal> {
-    if !account.may_process_for(kind.purpose()) {
+    if !account.may_process_for(kind.purpose()) || !address_proved_for(account, kind) {
         return Err(QueueRefusal::NotAllowed);
     }
     Ok(OutboxEmail::queued(
@@ -226,7 +226,25 @@ pub fn delivery(account: Option<&Account>, email: &OutboxEmail) -> Result<Email,
         }
         .into());
     }
-    Ok(account.email.clone())
+    if !address_proved_for(account, email.kind) {
+        return Err("e-mail address not verified".into());
+    }
+    Ok(recipient(account, email))
+}
+
+/// Notifications and marketing go only to an address its owner proved is theirs;
+/// what keeps the account in its owner's hands (codes, notices of changes) and what the
+/// law requires (breach notices) go to the address on file either way.
+fn address_proved_for(account: &Account, kind: EmailKind) -> bool {
+    match kind {
+        EmailKind::Notification | EmailKind::Marketing => account.email_verified_at.is_some(),
+        EmailKind::BreachNotice | EmailKind::Security => true,
+    }
+}
+
+/// The address an e-mail is for: its own (an address being proved), else the account's.
+pub fn recipient(account: &Account, email: &OutboxEmail) -> Email {
+    email.to.clone().unwrap_or_else(|| account.email.clone())
 }
 
 #[cfg(test)]
@@ -275,6 +293,15 @@ mod tests {
             marketing_emails: false,
             notification_emails: true,
         };
+        let unverified = ada.clone();
+        ada.email_verified_at = Some(Timestamp::at(NOW));
+        assert_eq!(
+            queue_email(&unverified, EmailKind::Notification, "Hello", "Text", NOW),
+            Err(QueueRefusal::NotAllowed),
+            "notifications wait for a verified address"
+        );
+        assert!(queue_email(&unverified, EmailKind::BreachNotice, "B", "T", NOW).is_ok());
+        assert!(queue_email(&unverified, EmailKind::Security, "Code", "T", NOW).is_ok());
         let email = |kind| queue_email(&ada, kind, "Hello", "Text", NOW);
         assert!(email(EmailKind::Notification).is_ok());
         assert!(

@@ -89,6 +89,11 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
             super::email_claim(&Email::parse(EMAIL).expect("a sample address")),
             vec![],
         ),
+        ItemKind::EmailCode => (
+            super::email_code(&account, crate::domain::CodePurpose::PasswordReset),
+            vec![],
+        ),
+        ItemKind::EmailChange => (super::email_change(&account, "<ulid>"), vec![]),
         ItemKind::SessionFamily => (super::session_family(&account, &session), vec![]),
         ItemKind::RefreshToken => (
             super::refresh_token("<hex SHA-256 of the token>"),

@@ -5,7 +5,9 @@
 use std::collections::BTreeSet;
 
 use natives_functions::FUNCTIONS;
-use natives_functions::spec::{FunctionSpec, Permission, Resource, Trigger, string_like};
+use natives_functions::spec::{
+    FunctionSpec, Permission, Resource, SortKey, StreamEvent, StreamFilter, Trigger, string_like,
+};
 use natives_shared::store::keys::layout::{ItemKeys, item_keys};
 use natives_shared::store::ownership::{Belongs, ItemKind};
 
@@ -68,11 +70,13 @@ pub fn partitions() -> String {
         .iter()
         .flat_map(|spec| {
             let granted = spec.permissions.iter().flat_map(|p| p.leading_keys);
-            let streamed = match spec.trigger {
-                Trigger::TableStream { new_items } => new_items,
+            let streamed: &[StreamFilter] = match spec.trigger {
+                Trigger::TableStream { filters } => filters,
                 _ => &[],
             };
-            granted.chain(streamed).copied()
+            granted
+                .copied()
+                .chain(streamed.iter().map(|filter| filter.partition))
         })
         .collect();
     let items = item_keys();
@@ -132,19 +136,47 @@ pub fn key_layout() -> String {
 fn trigger(spec: &FunctionSpec) -> String {
     match spec.trigger {
         Trigger::Http { method, path } => format!("`{method} {path}`"),
-        Trigger::TableStream { new_items } => format!(
-            "the table's stream: new {}",
-            new_items
+        Trigger::TableStream { filters } => format!(
+            "the table's stream: {}",
+            filters
                 .iter()
-                .map(|pattern| format!("`{pattern}`"))
+                .map(stream_filter)
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join("; ")
         ),
+        Trigger::WebSocket { route } => format!("WebSocket route `{route}`"),
         Trigger::Schedule { expression } => format!("schedule `{expression}`"),
         Trigger::ObjectCreated { bucket, prefix } => {
             format!("objects created in the {bucket:?} bucket under `{prefix}`")
         }
     }
+}
+
+/// What a stream filter lets through, in words: `inserted or modified \`THREAD#*\` (sort
+/// key \`MESSAGE#…\`)`.
+fn stream_filter(filter: &StreamFilter) -> String {
+    let events: Vec<&str> = filter
+        .events
+        .iter()
+        .map(|event| match event {
+            StreamEvent::Insert => "inserted",
+            StreamEvent::Modify => "modified",
+            StreamEvent::Remove => "removed",
+        })
+        .collect();
+    let mut text = format!("{} `{}`", events.join(" or "), filter.partition);
+    match filter.sort {
+        SortKey::Any => {}
+        SortKey::Exactly(sk) => text.push_str(&format!(" (sort key `{sk}`)")),
+        SortKey::StartsWith(prefix) => text.push_str(&format!(" (sort key `{prefix}…`)")),
+    }
+    if !filter.new_status.is_empty() {
+        text.push_str(&format!(
+            " whose status becomes {}",
+            filter.new_status.join(" or ")
+        ));
+    }
+    text
 }
 
 /// The item actions a row grants on `resource`, by partition key.

@@ -2,13 +2,15 @@
 //! row of the function table: its binary's build, its `Handler:` (the row's name, which
 //! selects the row in the binary), its trigger, its profile (`Deploy`: memory, timeout,
 //! throttling, its own variables), the variables its permissions bring, and one IAM
-//! statement per permission. Everything else in the template is written by hand.
+//! statement per permission; for a route of the WebSocket API, its route, integration and
+//! the permission that lets API Gateway invoke it. Everything else in the template is
+//! written by hand.
 
 use std::fmt::Write;
 
 use natives_functions::FUNCTIONS;
 use natives_functions::spec::{
-    Bucket, Deploy, FunctionSpec, Permission, Resource, STREAM_BATCH_SIZE, Trigger, stream_prefix,
+    Bucket, Deploy, FunctionSpec, Permission, Resource, STREAM_BATCH_SIZE, Trigger,
 };
 use natives_shared::config::Secret;
 
@@ -53,7 +55,19 @@ pub enum Setting {
     /// A template parameter (`Ref:`).
     Parameter(&'static str),
     Text(&'static str),
+    /// A string with references (`Fn::Sub:`).
+    Sub(&'static str),
 }
+
+/// The WebSocket API (hand-written in the template) and the stage its connections are
+/// on: the Management API's endpoint and the connections' ARNs name both.
+pub const LIVE_API: &str = "LiveApi";
+pub const LIVE_STAGE: &str = "live";
+
+/// The Management API's endpoint for the WebSocket API's connections: what the SDK's
+/// client posts to (`aws-config` reads `AWS_ENDPOINT_URL_<service>`).
+pub const LIVE_ENDPOINT_VARIABLE: &str = "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI";
+const LIVE_ENDPOINT: &str = "https://${LiveApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/live";
 
 /// The variables a permission brings: a secret, the name of its SSM parameter and the
 /// settings that go with using it; the e-mail identity, delivery through SES from the
@@ -66,6 +80,7 @@ pub fn permission_variables(resource: Resource) -> Vec<(&'static str, Setting)> 
                 ("EMAIL_DELIVERY", Text("ses")),
                 ("EMAIL_SENDER", Parameter("EmailSender")),
             ],
+            Resource::Connections => vec![(LIVE_ENDPOINT_VARIABLE, Setting::Sub(LIVE_ENDPOINT))],
             _ => vec![],
         };
     };
@@ -117,10 +132,23 @@ pub fn resource_arn(resource: Resource) -> String {
             "Fn::Sub: \"arn:${{AWS::Partition}}:ssm:${{AWS::Region}}:${{AWS::AccountId}}:parameter${{{}}}\"",
             secret_parameter(secret)
         ),
+        Resource::Connections => format!(
+            "Fn::Sub: \"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{LIVE_API}}}/{LIVE_STAGE}/*/@connections/*\""
+        ),
     }
 }
 
 fn function_resource(spec: &FunctionSpec) -> String {
+    let mut text = function(spec);
+    if let Trigger::WebSocket { route } = spec.trigger {
+        text.push('\n');
+        text.push_str(&websocket_route(spec, route));
+    }
+    text
+}
+
+/// The function's own resource.
+fn function(spec: &FunctionSpec) -> String {
     let mut yaml = Yaml::default();
     yaml.line(2, format!("{}:", spec.logical_id()));
     yaml.line(4, "Type: AWS::Serverless::Function");
@@ -154,11 +182,19 @@ fn function_resource(spec: &FunctionSpec) -> String {
                     yaml.line(12, format!("Ref: {parameter}"));
                 }
                 Setting::Text(text) => yaml.line(10, format!("{name}: {}", quoted(text))),
+                Setting::Sub(text) => {
+                    yaml.line(10, format!("{name}:"));
+                    yaml.line(12, format!("Fn::Sub: {}", quoted(text)));
+                }
             }
         }
     }
-    yaml.line(6, "Events:");
-    event(&mut yaml, spec, &prefix);
+    // A WebSocket route invokes its function through an integration of its own (below),
+    // not through an event SAM knows.
+    if spec.websocket_route().is_none() {
+        yaml.line(6, "Events:");
+        event(&mut yaml, spec, &prefix);
+    }
     if spec.permissions.is_empty() {
         yaml.line(6, "Policies: []");
     } else {
@@ -191,7 +227,7 @@ fn event(yaml: &mut Yaml, spec: &FunctionSpec, prefix: &str) {
                 yaml.line(16, format!("Ref: {prefix}BurstLimit"));
             }
         }
-        Trigger::TableStream { new_items } => {
+        Trigger::TableStream { filters } => {
             yaml.line(8, "Stream:");
             yaml.line(10, "Type: DynamoDB");
             yaml.line(10, "Properties:");
@@ -202,14 +238,11 @@ fn event(yaml: &mut Yaml, spec: &FunctionSpec, prefix: &str) {
             yaml.line(12, "MaximumBatchingWindowInSeconds: 1");
             yaml.line(12, "FilterCriteria:");
             yaml.line(14, "Filters:");
-            for pattern in new_items {
-                yaml.line(16, format!(
-                        "- Pattern: '{{\"eventName\": [\"INSERT\"], \"dynamodb\": {{\"Keys\": {{\"pk\": {{\"S\": [{{\"prefix\": \"{}\"}}]}}}}}}}}'",
-                        stream_prefix(pattern)
-                    ),
-                );
+            for filter in filters {
+                yaml.line(16, format!("- Pattern: '{}'", filter.pattern()));
             }
         }
+        Trigger::WebSocket { .. } => {}
         Trigger::Schedule { expression } => {
             yaml.line(8, "Schedule:");
             yaml.line(10, "Type: ScheduleV2");
@@ -230,6 +263,59 @@ fn event(yaml: &mut Yaml, spec: &FunctionSpec, prefix: &str) {
             yaml.line(20, format!("Value: {}", quoted(prefix)));
         }
     }
+}
+
+/// The WebSocket API's route of a function: the route, its Lambda proxy integration, the
+/// permission that lets API Gateway invoke the function for this route only, and, for
+/// `$default` (the frames), the route response that sends the function's answer back to
+/// the client.
+pub fn websocket_route(spec: &FunctionSpec, route: &str) -> String {
+    let id = parameter_prefix(spec);
+    let function = spec.logical_id();
+    let mut yaml = Yaml::default();
+    yaml.line(2, format!("{id}Route:"));
+    yaml.line(4, "Type: AWS::ApiGatewayV2::Route");
+    yaml.line(4, "Properties:");
+    yaml.line(6, "ApiId:");
+    yaml.line(8, format!("Ref: {LIVE_API}"));
+    yaml.line(6, format!("RouteKey: {}", quoted(route)));
+    yaml.line(6, "AuthorizationType: NONE");
+    yaml.line(6, "Target:");
+    yaml.line(8, format!("Fn::Sub: \"integrations/${{{id}Integration}}\""));
+    if route == "$default" {
+        yaml.line(6, "RouteResponseSelectionExpression: \"$default\"");
+    }
+    yaml.line(0, "");
+    yaml.line(2, format!("{id}Integration:"));
+    yaml.line(4, "Type: AWS::ApiGatewayV2::Integration");
+    yaml.line(4, "Properties:");
+    yaml.line(6, "ApiId:");
+    yaml.line(8, format!("Ref: {LIVE_API}"));
+    yaml.line(6, "IntegrationType: AWS_PROXY");
+    yaml.line(6, "IntegrationUri:");
+    yaml.line(8, format!("Fn::Sub: \"arn:${{AWS::Partition}}:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{{function}.Arn}}/invocations\""));
+    yaml.line(0, "");
+    yaml.line(2, format!("{id}Permission:"));
+    yaml.line(4, "Type: AWS::Lambda::Permission");
+    yaml.line(4, "Properties:");
+    yaml.line(6, "Action: lambda:InvokeFunction");
+    yaml.line(6, "FunctionName:");
+    yaml.line(8, format!("Ref: {function}"));
+    yaml.line(6, "Principal: apigateway.amazonaws.com");
+    yaml.line(6, "SourceArn:");
+    yaml.line(8, format!("Fn::Sub: \"arn:${{AWS::Partition}}:execute-api:${{AWS::Region}}:${{AWS::AccountId}}:${{{LIVE_API}}}/*/{route}\""));
+    if route == "$default" {
+        yaml.line(0, "");
+        yaml.line(2, format!("{id}RouteResponse:"));
+        yaml.line(4, "Type: AWS::ApiGatewayV2::RouteResponse");
+        yaml.line(4, "Properties:");
+        yaml.line(6, "ApiId:");
+        yaml.line(8, format!("Ref: {LIVE_API}"));
+        yaml.line(6, "RouteId:");
+        yaml.line(8, format!("Ref: {id}Route"));
+        yaml.line(6, "RouteResponseKey: \"$default\"");
+    }
+    yaml.text
 }
 
 /// One statement: these actions on this resource, on a table or an index only for the

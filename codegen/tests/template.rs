@@ -7,7 +7,8 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use natives_codegen::template::{
-    bucket_resource, parameter_prefix, resource_arn, secret_parameter,
+    LIVE_API, LIVE_ENDPOINT_VARIABLE, LIVE_STAGE, bucket_resource, parameter_prefix, resource_arn,
+    secret_parameter,
 };
 use natives_functions::FUNCTIONS;
 use natives_functions::binaries::Binary;
@@ -119,7 +120,17 @@ fn the_one_event(id: &str, function: &Value) -> Value {
     events.values().next().unwrap().clone()
 }
 
-fn assert_trigger(id: &str, spec: &FunctionSpec, event: &Value) {
+fn assert_trigger(id: &str, spec: &FunctionSpec, template: &Value) {
+    if let Trigger::WebSocket { route } = spec.trigger {
+        let function = &template["Resources"][id];
+        assert!(
+            function["Properties"]["Events"].is_null(),
+            "{id}: a WebSocket route invokes it through its integration, not an event"
+        );
+        assert_websocket_route(id, spec, route, template);
+        return;
+    }
+    let event = the_one_event(id, &template["Resources"][id]);
     let properties = &event["Properties"];
     match spec.trigger {
         Trigger::Http { method, path } => {
@@ -154,6 +165,73 @@ fn assert_trigger(id: &str, spec: &FunctionSpec, event: &Value) {
             assert_eq!(rules[0]["Name"], "prefix", "{id}");
             assert_eq!(rules[0]["Value"].as_str(), Some(prefix), "{id}");
         }
+        Trigger::WebSocket { .. } => unreachable!("checked above"),
+    }
+}
+
+/// A WebSocket route of the table, as API Gateway reads it: the route of the API with its
+/// route key, targeting an integration that proxies to the row's function, which only this
+/// route of this API may invoke; `$default` (the frames) sends the function's answer back.
+fn assert_websocket_route(id: &str, spec: &FunctionSpec, route: &str, template: &Value) {
+    let prefix = parameter_prefix(spec);
+    let resources = &template["Resources"];
+    let api = yaml(&format!("Ref: {LIVE_API}"));
+    let route_resource = &resources[format!("{prefix}Route").as_str()];
+    assert_eq!(route_resource["Type"], "AWS::ApiGatewayV2::Route", "{id}");
+    let properties = &route_resource["Properties"];
+    assert_eq!(properties["ApiId"], api, "{id}");
+    assert_eq!(properties["RouteKey"].as_str(), Some(route), "{id}");
+    assert_eq!(
+        properties["Target"],
+        yaml(&format!(
+            "Fn::Sub: \"integrations/${{{prefix}Integration}}\""
+        )),
+        "{id}"
+    );
+    let integration = &resources[format!("{prefix}Integration").as_str()];
+    assert_eq!(
+        integration["Type"], "AWS::ApiGatewayV2::Integration",
+        "{id}"
+    );
+    assert_eq!(integration["Properties"]["ApiId"], api, "{id}");
+    assert_eq!(
+        integration["Properties"]["IntegrationType"], "AWS_PROXY",
+        "{id}"
+    );
+    let uri = integration["Properties"]["IntegrationUri"]["Fn::Sub"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        uri.contains(&format!("/functions/${{{id}.Arn}}/invocations")),
+        "{id}: {uri}"
+    );
+    let permission = &resources[format!("{prefix}Permission").as_str()]["Properties"];
+    assert_eq!(
+        permission["FunctionName"],
+        yaml(&format!("Ref: {id}")),
+        "{id}"
+    );
+    assert_eq!(permission["Principal"], "apigateway.amazonaws.com", "{id}");
+    assert!(
+        permission["SourceArn"]["Fn::Sub"]
+            .as_str()
+            .is_some_and(|arn| arn.ends_with(&format!(":${{{LIVE_API}}}/*/{route}"))),
+        "{id}: only its route of the WebSocket API invokes it"
+    );
+    let response = &resources[format!("{prefix}RouteResponse").as_str()];
+    if route == "$default" {
+        assert_eq!(
+            properties["RouteResponseSelectionExpression"], "$default",
+            "{id}"
+        );
+        assert_eq!(response["Type"], "AWS::ApiGatewayV2::RouteResponse", "{id}");
+        assert_eq!(
+            response["Properties"]["RouteId"],
+            yaml(&format!("Ref: {prefix}Route"))
+        );
+        assert_eq!(response["Properties"]["RouteResponseKey"], "$default");
+    } else {
+        assert!(response.is_null(), "{id}: one-way");
     }
 }
 
@@ -179,7 +257,7 @@ fn template_declares_exactly_the_function_table() {
             Some(spec.name),
             "{id}'s Handler is its function's name, which selects its row"
         );
-        assert_trigger(&id, spec, &the_one_event(&id, function));
+        assert_trigger(&id, spec, &template);
     }
 }
 
@@ -197,11 +275,13 @@ fn every_function_has_exactly_the_permissions_of_its_row() {
     }
 }
 
+/// The stream carries each change's old and new image: the outbox sender takes new
+/// items, the live fan-out tells an edit or a hide from a change nobody sees.
 #[test]
-fn the_table_streams_new_items_to_the_outbox_sender() {
+fn the_table_streams_old_and_new_images() {
     let template = template();
     let stream = &template["Resources"]["Table"]["Properties"]["StreamSpecification"];
-    assert_eq!(stream["StreamViewType"], "NEW_IMAGE");
+    assert_eq!(stream["StreamViewType"], "NEW_AND_OLD_IMAGES");
 }
 
 #[test]
@@ -453,30 +533,97 @@ fn every_reference_of_a_function_resource_is_declared() {
     }
 }
 
-/// The stream function's filter lets through exactly the new items its trigger names.
+/// A stream function's event source mapping filters with exactly its trigger's patterns
+/// (the ones the local pump runs: `StreamFilter::pattern`).
 #[test]
 fn the_stream_filter_is_the_triggers() {
     let template = template();
     for spec in FUNCTIONS {
-        let Trigger::TableStream { new_items } = spec.trigger else {
+        let Trigger::TableStream { filters } = spec.trigger else {
             continue;
         };
         let id = spec.logical_id();
         let event = the_one_event(&id, &template["Resources"][id.as_str()]);
-        let filters = event["Properties"]["FilterCriteria"]["Filters"]
+        let patterns: Vec<serde_json::Value> = event["Properties"]["FilterCriteria"]["Filters"]
             .as_sequence()
-            .unwrap();
-        assert_eq!(filters.len(), new_items.len(), "{id}");
-        for (filter, pattern) in filters.iter().zip(new_items) {
-            let filter: serde_json::Value =
-                serde_json::from_str(filter["Pattern"].as_str().unwrap()).unwrap();
-            assert_eq!(filter["eventName"], serde_json::json!(["INSERT"]), "{id}");
-            let prefix = &filter["dynamodb"]["Keys"]["pk"]["S"][0]["prefix"];
+            .unwrap()
+            .iter()
+            .map(|filter| serde_json::from_str(filter["Pattern"].as_str().unwrap()).unwrap())
+            .collect();
+        let expected: Vec<serde_json::Value> = filters.iter().map(|f| f.pattern()).collect();
+        assert_eq!(patterns, expected, "{id}");
+        assert!(
+            patterns.len() <= 5,
+            "{id}: an event source mapping takes at most 5 filters"
+        );
+    }
+}
+
+/// The WebSocket API: routed by the frames' `action` (every frame goes to `$default`,
+/// the one frame function), its routes exactly the table's, deployed to the stage the
+/// functions' Management API endpoint names, its URL an output; a function that pushes or
+/// closes connections gets that endpoint and may manage only this API's connections.
+#[test]
+fn the_websocket_api_serves_exactly_the_tables_routes() {
+    let template = template();
+    let resources = template["Resources"].as_mapping().unwrap();
+    let api = &template["Resources"][LIVE_API];
+    assert_eq!(api["Type"], "AWS::ApiGatewayV2::Api");
+    assert_eq!(api["Properties"]["ProtocolType"], "WEBSOCKET");
+    assert_eq!(
+        api["Properties"]["RouteSelectionExpression"],
+        "$request.body.action"
+    );
+    let declared: BTreeSet<String> = resources
+        .values()
+        .filter(|resource| resource["Type"] == "AWS::ApiGatewayV2::Route")
+        .map(|route| route["Properties"]["RouteKey"].as_str().unwrap().to_owned())
+        .collect();
+    let routes: BTreeSet<String> = FUNCTIONS
+        .iter()
+        .filter_map(|spec| spec.websocket_route())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(declared, routes);
+    assert_eq!(
+        routes,
+        BTreeSet::from(["$connect", "$default", "$disconnect"].map(String::from))
+    );
+    let stages: Vec<&Value> = resources
+        .values()
+        .filter(|resource| resource["Type"] == "AWS::ApiGatewayV2::Stage")
+        .collect();
+    assert_eq!(stages.len(), 1);
+    let stage = &stages[0]["Properties"];
+    assert_eq!(stage["ApiId"], yaml(&format!("Ref: {LIVE_API}")));
+    assert_eq!(stage["StageName"].as_str(), Some(LIVE_STAGE));
+    assert_eq!(
+        stage["AutoDeploy"],
+        Value::Bool(true),
+        "route changes deploy"
+    );
+    let url = template["Outputs"]["LiveUrl"]["Value"]["Fn::Sub"]
+        .as_str()
+        .unwrap();
+    assert!(
+        url.starts_with(&format!("wss://${{{LIVE_API}}}.execute-api.")),
+        "{url}"
+    );
+    assert!(url.ends_with(&format!("/{LIVE_STAGE}")), "{url}");
+    for spec in FUNCTIONS {
+        let variables = &template["Resources"][spec.logical_id().as_str()]["Properties"]["Environment"]
+            ["Variables"];
+        let endpoint = variables[LIVE_ENDPOINT_VARIABLE]["Fn::Sub"].as_str();
+        if spec.manages_connections() {
+            let endpoint = endpoint.unwrap_or_else(|| panic!("{}: no endpoint", spec.name));
             assert_eq!(
-                prefix.as_str(),
-                pattern.strip_suffix('*'),
-                "{id}: {pattern}"
+                endpoint.strip_prefix("https://"),
+                url.strip_prefix("wss://"),
+                "{}: the Management API of the same stage",
+                spec.name
             );
+        } else {
+            assert!(endpoint.is_none(), "{}", spec.name);
         }
     }
 }
@@ -494,11 +641,10 @@ fn requests_no_route_matches_reach_the_default_route_as_deployed() {
         if resource["Type"] != "AWS::Serverless::Function" {
             continue;
         }
-        for event in resource["Properties"]["Events"]
-            .as_mapping()
-            .unwrap()
-            .values()
-        {
+        let Some(events) = resource["Properties"]["Events"].as_mapping() else {
+            continue; // a WebSocket route's
+        };
+        for event in events.values() {
             if event["Type"] != "HttpApi" {
                 continue;
             }

@@ -17,6 +17,7 @@ use natives_shared::store::Store;
 use time::OffsetDateTime;
 
 use crate::binaries::{Deployment, Whole};
+use crate::live::connections::Connections;
 use crate::spec::FunctionSpec;
 
 pub struct App {
@@ -32,6 +33,9 @@ pub struct App {
     signer: Option<TokenSigner>,
     /// Only functions whose row grants them a bucket build an S3 client.
     archive: Option<Archive>,
+    /// Only functions whose row grants them the WebSocket API's connections build a
+    /// Management API client.
+    connections: Option<Connections>,
     /// Only functions that send or check e-mailed codes are given the code key.
     code_key: Option<CodeKey>,
 }
@@ -67,7 +71,11 @@ impl App {
             reading.await?;
         }
         let archive_sdk = spec.uses_s3().then_some(&sdk);
-        Self::build::<D>(&sdk, settings, Arc::new(SystemClock), archive_sdk)
+        let mut app = Self::build::<D>(&sdk, settings, Arc::new(SystemClock), archive_sdk)?;
+        if const { D::CLIENTS.connections } && spec.manages_connections() {
+            app.connections = Some(Connections::new(&sdk));
+        }
+        Ok(app)
     }
 
     /// An `App` with every client the table uses (the local stack, tests).
@@ -138,7 +146,15 @@ impl App {
             verifier,
             signer,
             archive,
+            connections: None,
         })
+    }
+
+    /// This `App` reaching the WebSocket API's connections through the Management API at
+    /// the endpoint `sdk` names (the local stack, tests).
+    pub fn with_connections(mut self, sdk: &SdkConfig) -> Self {
+        self.connections = Some(Connections::new(sdk));
+        self
     }
 
     /// A deployed function's settings are complete only once the secrets named by
@@ -164,6 +180,15 @@ impl App {
     pub fn signer(&self) -> Result<&TokenSigner, ApiError> {
         self.signer.as_ref().ok_or_else(|| {
             ApiError::Internal("JWT_PRIVATE_KEY is not configured for this function".into())
+        })
+    }
+
+    pub fn connections(&self) -> Result<&Connections, ApiError> {
+        self.connections.as_ref().ok_or_else(|| {
+            ApiError::Internal(
+                "this function's row grants it no WebSocket connections: no Management API client"
+                    .into(),
+            )
         })
     }
 

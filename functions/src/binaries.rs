@@ -26,15 +26,19 @@ pub enum Binary {
     Voice,
     /// The outbox's e-mail (SES).
     Outbox,
+    /// The WebSocket API's connections (the API Gateway Management API): the functions
+    /// that push frames to them or close them.
+    Live,
 }
 
 impl Binary {
-    pub const ALL: [Binary; 5] = [
+    pub const ALL: [Binary; 6] = [
         Binary::Core,
         Binary::Sessions,
         Binary::Payments,
         Binary::Voice,
         Binary::Outbox,
+        Binary::Live,
     ];
 
     /// The cargo binary, and the template's `BuildProperties: Binary:`.
@@ -45,6 +49,7 @@ impl Binary {
             Binary::Payments => "natives-payments",
             Binary::Voice => "natives-voice",
             Binary::Outbox => "natives-outbox",
+            Binary::Live => "natives-live",
         }
     }
 
@@ -67,6 +72,8 @@ pub struct Clients {
     pub ssm: bool,
     pub ses: bool,
     pub stripe: bool,
+    /// The API Gateway Management API (the WebSocket API's connections).
+    pub connections: bool,
 }
 
 impl Clients {
@@ -75,16 +82,19 @@ impl Clients {
         ssm: true,
         ses: true,
         stripe: true,
+        connections: true,
     };
 
     /// What the rows of `binary` (every row: `None`) use, read from their permissions:
-    /// a bucket needs S3, a secret SSM, the e-mail identity SES, the Stripe key Stripe.
+    /// a bucket needs S3, a secret SSM, the e-mail identity SES, the Stripe key Stripe,
+    /// the WebSocket API's connections the Management API.
     pub const fn of(binary: Option<Binary>) -> Clients {
         let mut clients = Clients {
             s3: false,
             ssm: false,
             ses: false,
             stripe: false,
+            connections: false,
         };
         let mut row = 0;
         while row < crate::FUNCTIONS.len() {
@@ -95,6 +105,7 @@ impl Clients {
                     match spec.permissions[p].resource {
                         Resource::Objects { .. } => clients.s3 = true,
                         Resource::EmailIdentity => clients.ses = true,
+                        Resource::Connections => clients.connections = true,
                         Resource::Parameter(secret) => {
                             clients.ssm = true;
                             if matches!(secret, Secret::StripeSecretKey) {
@@ -181,6 +192,13 @@ mod tests {
             Binary::Outbox.clients(),
             Clients {
                 ses: true,
+                ..Clients::default()
+            }
+        );
+        assert_eq!(
+            Binary::Live.clients(),
+            Clients {
+                connections: true,
                 ..Clients::default()
             }
         );

@@ -11,6 +11,7 @@ pub mod conversations;
 pub mod credits;
 pub mod idempotency;
 pub mod lambda;
+pub mod live;
 pub mod me;
 pub mod moderation;
 pub mod passwords;
@@ -18,6 +19,7 @@ pub mod privacy;
 pub mod routing;
 pub mod sessions;
 pub mod spec;
+pub mod stream_filter;
 mod table;
 mod views;
 

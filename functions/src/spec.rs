@@ -17,11 +17,14 @@ pub enum Trigger {
         /// (method `ANY`), the route of every request no other route matches.
         path: &'static str,
     },
-    /// The table's DynamoDB stream: the items inserted whose partition key matches one of
-    /// `new_items` (IAM `StringLike` patterns of `natives_shared::store::keys::leading`,
-    /// a prefix and `*`). The event source mapping filters on them on AWS, the local pump
-    /// the same way; the handler takes `aws_lambda_events`' DynamoDB event.
-    TableStream { new_items: &'static [&'static str] },
+    /// The table's DynamoDB stream: the changes one of `filters` lets through. The event
+    /// source mapping filters with their patterns on AWS, the local pump with the same
+    /// patterns; the handler takes `aws_lambda_events`' DynamoDB event.
+    TableStream { filters: &'static [StreamFilter] },
+    /// A route of the WebSocket API (`$connect`, `$disconnect` or `$default`, the route of
+    /// every frame): the handler takes API Gateway's WebSocket event and answers
+    /// `{statusCode, body}` (for `$default`, the body is the frame sent back).
+    WebSocket { route: &'static str },
     /// An EventBridge schedule (`rate(...)` or `cron(...)`).
     Schedule { expression: &'static str },
     /// Objects created in a bucket under a prefix.
@@ -57,27 +60,20 @@ pub enum Access {
 }
 
 impl Trigger {
-    /// Whether the table's stream hands this function a record: what its event source
-    /// mapping's filter lets through on AWS, and what the local pump delivers.
-    pub fn takes_stream_record(&self, event_name: &str, partition_key: &str) -> bool {
+    /// Whether the table's stream hands this function `record` (a stream record as Lambda
+    /// delivers it): what its event source mapping's filter lets through on AWS, and what
+    /// the local pump delivers.
+    pub fn takes_stream_record(&self, record: &serde_json::Value) -> bool {
         match self {
-            Trigger::TableStream { new_items } => {
-                event_name == "INSERT"
-                    && new_items
-                        .iter()
-                        .any(|pattern| partition_key.starts_with(stream_prefix(pattern)))
+            Trigger::TableStream { filters } => {
+                filters.iter().any(|filter| filter.lets_through(record))
             }
             _ => false,
         }
     }
 }
 
-/// A stream trigger's pattern as the key prefix its filter matches (`OUTBOX#*` →
-/// `OUTBOX#`): an event filter matches prefixes, not IAM patterns, so a pattern is a
-/// prefix and one trailing `*` (a unit test holds every row to it).
-pub fn stream_prefix(pattern: &str) -> &str {
-    pattern.strip_suffix('*').unwrap_or(pattern)
-}
+pub use crate::stream_filter::{SortKey, StreamEvent, StreamFilter, stream_prefix};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bucket {
@@ -104,6 +100,10 @@ pub enum Resource {
     /// The SSM SecureString parameter that holds a secret (its name is a template
     /// parameter; the function's environment names it in `<SECRET>_PARAMETER`).
     Parameter(Secret),
+    /// The connections of the WebSocket API (`execute-api:ManageConnections` on its
+    /// `@connections`): pushing frames to them and closing them, with the API Gateway
+    /// Management API. The function's environment names the API's endpoint.
+    Connections,
 }
 
 /// One IAM statement of a function's policy: these actions on this resource.
@@ -214,6 +214,16 @@ pub fn string_like(pattern: &str, value: &str) -> bool {
     }
 }
 
+/// `execute-api:ManageConnections` on the WebSocket API's connections (`PostToConnection`,
+/// `DeleteConnection`, `GetConnection`: IAM has one action for the three).
+pub const fn connections() -> Permission {
+    Permission {
+        actions: &["execute-api:ManageConnections"],
+        resource: Resource::Connections,
+        leading_keys: &[],
+    }
+}
+
 /// Records a stream function gets at most per invocation (the event source mapping's
 /// `BatchSize`; the local pump's batches too).
 pub const STREAM_BATCH_SIZE: u32 = 25;
@@ -264,6 +274,15 @@ impl Deploy {
 
     /// The outbox sender: a batch of e-mails sent one after another.
     pub const OUTBOX: Deploy = Deploy {
+        timeout_seconds: 60,
+        ..Deploy::DEFAULT
+    };
+
+    /// The live fan-out: a batch of changes, each pushed to every connection that listens,
+    /// many pushes in flight at once (docs/scaling.md, "Live updates"). More memory is
+    /// more CPU and network for the TLS of those pushes.
+    pub const FAN_OUT: Deploy = Deploy {
+        memory_mb: 512,
         timeout_seconds: 60,
         ..Deploy::DEFAULT
     };
@@ -349,6 +368,23 @@ impl FunctionSpec {
             }
             _ => None,
         }
+    }
+
+    /// The WebSocket API's route this function serves (`$connect`, `$disconnect`,
+    /// `$default`), if it serves one.
+    pub fn websocket_route(&self) -> Option<&'static str> {
+        match self.trigger {
+            Trigger::WebSocket { route } => Some(route),
+            _ => None,
+        }
+    }
+
+    /// Whether this function pushes to, or closes, the WebSocket API's connections (and
+    /// so builds an API Gateway Management API client).
+    pub fn manages_connections(&self) -> bool {
+        self.permissions
+            .iter()
+            .any(|p| matches!(p.resource, Resource::Connections))
     }
 
     /// Whether API Gateway invokes this function over HTTP: a route, or the `$default`
@@ -547,34 +583,39 @@ mod tests {
     #[test]
     fn stream_triggers_name_key_prefixes() {
         for spec in crate::FUNCTIONS {
-            if let Trigger::TableStream { new_items } = spec.trigger {
-                assert!(!new_items.is_empty(), "{}", spec.name);
-                for pattern in new_items {
+            if let Trigger::TableStream { filters } = spec.trigger {
+                assert!(!filters.is_empty(), "{}", spec.name);
+                for filter in filters {
+                    let pattern = filter.partition;
                     let prefix = pattern.strip_suffix('*');
                     assert!(
                         prefix.is_some_and(|p| !p.is_empty() && !p.contains(['*', '?'])),
                         "{}: {pattern} is not a prefix and one trailing *",
                         spec.name
                     );
+                    assert!(!filter.events.is_empty(), "{}", spec.name);
                 }
             }
         }
     }
 
     #[test]
-    fn a_stream_trigger_takes_new_items_under_its_prefixes_only() {
-        let trigger = Trigger::TableStream {
-            new_items: &["OUTBOX#*", "BREACH#*"],
-        };
-        assert!(trigger.takes_stream_record("INSERT", "OUTBOX#01J"));
-        assert!(trigger.takes_stream_record("INSERT", "BREACH#x"));
-        assert!(!trigger.takes_stream_record("MODIFY", "OUTBOX#01J"));
-        assert!(!trigger.takes_stream_record("INSERT", "ACCOUNT#01J"));
-        assert!(!trigger.takes_stream_record("INSERT", "OUTBOX"));
+    fn a_stream_trigger_takes_the_changes_its_filters_let_through_only() {
+        use crate::stream_filter::tests::record;
+        const FILTERS: &[StreamFilter] = &[
+            StreamFilter::inserted("OUTBOX#*"),
+            StreamFilter::inserted("BREACH#*"),
+        ];
+        let trigger = Trigger::TableStream { filters: FILTERS };
+        assert!(trigger.takes_stream_record(&record("INSERT", "OUTBOX#01J", "OUTBOX", None)));
+        assert!(trigger.takes_stream_record(&record("INSERT", "BREACH#x", "BREACH", None)));
+        assert!(!trigger.takes_stream_record(&record("MODIFY", "OUTBOX#01J", "OUTBOX", None)));
+        assert!(!trigger.takes_stream_record(&record("INSERT", "ACCOUNT#01J", "ACCOUNT", None)));
+        assert!(!trigger.takes_stream_record(&record("INSERT", "OUTBOX", "OUTBOX", None)));
         let route = Trigger::Http {
             method: "GET",
             path: "/v1/me",
         };
-        assert!(!route.takes_stream_record("INSERT", "OUTBOX#01J"));
+        assert!(!route.takes_stream_record(&record("INSERT", "OUTBOX#01J", "OUTBOX", None)));
     }
 }

@@ -10,11 +10,16 @@
 use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
-    OUTBOX, PRIVACY_QUEUES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, THREAD_LISTS, THREADS,
-    UPLOAD_CLAIMS,
+    LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, QUEUE_ENTRIES, REFRESH_TOKENS,
+    REVIEW_QUEUE, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
-use crate::spec::{Bucket, GSI1, Trigger, dynamodb, email, index, objects, secret, stream};
+use natives_shared::store::keys::{MESSAGE_PREFIX, NOTIFICATION_PREFIX, THREAD_SK};
+
+use crate::spec::{
+    Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, connections, dynamodb, email, index,
+    objects, secret, stream,
+};
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item
 /// action: `TransactWriteItems` needs the actions of its parts, `TransactGetItems`
@@ -469,7 +474,7 @@ crate::spec::function_table! {
             handler: crate::privacy::erase_me::handle,
             dynamodb_requests: 9,
             permissions: &[
-                dynamodb(&[GET, QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, QUEUE_ENTRIES]),
+                dynamodb(&[GET, QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, QUEUE_ENTRIES, LIVE_CONNECTIONS, LISTENERS]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
             ],
             deploy: crate::spec::Deploy::PASSWORD_HASHING,
@@ -529,7 +534,9 @@ crate::spec::function_table! {
         SendOutbox {
             name: "send-outbox",
             binary: Outbox,
-            trigger: Trigger::TableStream { new_items: &[OUTBOX, BREACH_NOTICES] },
+            trigger: Trigger::TableStream {
+                filters: &[StreamFilter::inserted(OUTBOX), StreamFilter::inserted(BREACH_NOTICES)],
+            },
             handler: crate::privacy::send_outbox::handle,
             dynamodb_requests: 3,
             permissions: &[
@@ -541,5 +548,66 @@ crate::spec::function_table! {
             ],
             deploy: crate::spec::Deploy::OUTBOX,
         },
+        // The WebSocket API: a connection opens (and is the account's when it brings a
+        // token), sends frames, and closes.
+        LiveConnect {
+            name: "live-connect",
+            binary: Core,
+            trigger: Trigger::WebSocket { route: "$connect" },
+            handler: crate::live::connect::handle,
+            dynamodb_requests: 1,
+            permissions: &[
+                dynamodb(&[GET, CHECK, PUT]).on(&[ACCOUNTS, LIVE_CONNECTIONS]),
+            ],
+        },
+        LiveFrame {
+            name: "live-frame",
+            binary: Live,
+            trigger: Trigger::WebSocket { route: "$default" },
+            handler: crate::live::frame::handle,
+            dynamodb_requests: 2,
+            permissions: &[
+                dynamodb(&[BATCH_GET, UPDATE, PUT, DELETE]).on(&[LIVE_CONNECTIONS, THREADS, LISTENERS]),
+                connections(),
+            ],
+        },
+        LiveDisconnect {
+            name: "live-disconnect",
+            binary: Core,
+            trigger: Trigger::WebSocket { route: "$disconnect" },
+            handler: crate::live::disconnect::handle,
+            dynamodb_requests: 2,
+            permissions: &[
+                dynamodb(&[GET, DELETE]).on(&[LIVE_CONNECTIONS, LISTENERS]),
+            ],
+        },
+        // What clients may see change, pushed to the connections that listen: messages
+        // posted, edited, hidden or removed; threads opened; notifications; and an
+        // account's connections closed when it is blocked or closed.
+        LiveFanOut {
+            name: "live-fan-out",
+            binary: Live,
+            trigger: Trigger::TableStream { filters: LIVE_CHANGES },
+            handler: crate::live::fan_out::handle,
+            dynamodb_requests: 1,
+            permissions: &[
+                stream(STREAM_READ),
+                dynamodb(&[QUERY, BATCH_GET, GET, DELETE]).on(&[LISTENERS, ACCOUNTS, LIVE_CONNECTIONS]),
+                index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
+                connections(),
+            ],
+            deploy: crate::spec::Deploy::FAN_OUT,
+        },
     }
 }
+
+/// The changes the live fan-out takes from the table's stream.
+const LIVE_CHANGES: &[StreamFilter] = &[
+    StreamFilter::changes(&[StreamEvent::Insert, StreamEvent::Modify], THREADS)
+        .sorted(SortKey::StartsWith(MESSAGE_PREFIX)),
+    StreamFilter::inserted(THREADS).sorted(SortKey::Exactly(THREAD_SK)),
+    StreamFilter::inserted(ACCOUNTS).sorted(SortKey::StartsWith(NOTIFICATION_PREFIX)),
+    StreamFilter::changes(&[StreamEvent::Modify], ACCOUNTS)
+        .sorted(SortKey::Exactly("ACCOUNT"))
+        .with_status(&["blocked", "closed"]),
+];

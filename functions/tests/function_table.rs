@@ -39,6 +39,20 @@ fn every_function_has_an_event_for_its_trigger() {
                     path.display(),
                 );
             }
+            // What API Gateway sends the route's integration, for its route.
+            Trigger::WebSocket { route } => {
+                let event: aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest =
+                    serde_json::from_str(&text).unwrap_or_else(|e| {
+                        panic!("{} is not a WebSocket event: {e}", path.display())
+                    });
+                assert_eq!(
+                    event.request_context.route_key.as_deref(),
+                    Some(route),
+                    "{}",
+                    path.display()
+                );
+                assert!(event.request_context.connection_id.is_some());
+            }
             // What the handler takes: the event the stream delivers.
             Trigger::TableStream { .. } => {
                 let event: aws_lambda_events::event::dynamodb::Event = serde_json::from_str(&text)
@@ -127,6 +141,7 @@ fn debug_binary(binary: Binary) -> &'static str {
         Binary::Payments => env!("CARGO_BIN_EXE_natives-payments"),
         Binary::Voice => env!("CARGO_BIN_EXE_natives-voice"),
         Binary::Outbox => env!("CARGO_BIN_EXE_natives-outbox"),
+        Binary::Live => env!("CARGO_BIN_EXE_natives-live"),
     }
 }
 
@@ -176,11 +191,12 @@ fn a_binary_refuses_a_function_it_does_not_serve() {
 fn each_binary_links_only_the_clients_its_functions_use() {
     use natives_functions::binaries::Clients;
     type Uses = fn(Clients) -> bool;
-    let crates: [(&str, Uses); 4] = [
+    let crates: [(&str, Uses); 5] = [
         ("aws_sdk_s3", |c| c.s3),
         ("aws_sdk_ssm", |c| c.ssm),
         ("aws_sdk_sesv2", |c| c.ses),
         ("stripe", |c| c.stripe), // async-stripe's client
+        ("aws_sdk_apigatewaymanagement", |c| c.connections),
     ];
     // Our crate's symbol paths, e.g. `17natives_functions2me3get6handle`.
     let ours = regex::bytes::Regex::new(r"17natives_functions(?:[0-9]{1,2}[a-z_]+)+").unwrap();

@@ -4,7 +4,7 @@
 //!
 //! | placeholder | becomes |
 //! |---|---|
-//! | `REPLACE_WITH_ACCESS_TOKEN` | the caller's access token (for a visitor the `authorization` header goes) |
+//! | `REPLACE_WITH_ACCESS_TOKEN` | the caller's access token (for a visitor the `authorization` header goes); in a WebSocket event's query too |
 //! | `REPLACE_WITH_REFRESH_TOKEN` | a refresh token of the caller's session |
 //! | `REPLACE_WITH_EMAIL` | the caller's e-mail (password [`EXAMPLE_PASSWORD`]) |
 //! | `REPLACE_WITH_NEW_EMAIL` | an address no account uses yet |
@@ -22,6 +22,7 @@
 //! | `REPLACE_WITH_TERMS_VERSION` | the terms version the stack is configured with (`TERMS_VERSION`) |
 //! | `REPLACE_WITH_PRIVACY_REQUEST_ID` | an access request the caller filed |
 //! | `REPLACE_WITH_OUTBOX_EMAIL_ID` | an e-mail (a breach notice) queued to the caller |
+//! | `REPLACE_WITH_CONNECTION_ID` | a live connection of the caller, kept as `$connect` keeps it (no socket is open) |
 //! | `REPLACE_WITH_VERIFICATION_CODE` | the code registration sent to verify the caller's address |
 //! | `REPLACE_WITH_RESET_CODE` | a password-reset code sent to the caller's address |
 //! | `REPLACE_WITH_EMAIL_CHANGE_CODE` | a code sent to a new address the caller asked to move to |
@@ -47,9 +48,11 @@ use natives_shared::domain::decide::accounts::{NewAccount, register};
 use natives_shared::domain::decide::corrections::NewCorrection;
 use natives_shared::domain::decide::credits::CheckoutPayment;
 use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
+use natives_shared::domain::decide::live::open_connection;
 use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
 use natives_shared::domain::decide::recording::{StagedRecording, verify_recording};
 use natives_shared::domain::decide::sessions::login;
+use natives_shared::domain::live::ConnectionId;
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, ContentRules, CountryCode, DisplayName, Email, EmailKind,
     LanguageList, LanguageTag, MAX_VOICE_BYTES, MessageId, MessageText, PrivacyRequestKind,
@@ -289,7 +292,28 @@ pub async fn fill(
             text = text.replace("REPLACE_WITH_OUTBOX_EMAIL_ID", &email.id);
         }
     }
+    if text.contains("REPLACE_WITH_CONNECTION_ID") {
+        let id = ConnectionId::parse(&ulid::Ulid::new().to_string())?;
+        let gate = caller.as_ref().map(gate_of);
+        let connection = open_connection(
+            id.clone(),
+            gate.as_ref().map(|g| g.account_id.clone()),
+            app.now(),
+        );
+        app.store
+            .open_live_connection(gate.as_ref(), &connection, app.now())
+            .await
+            .map_err(|failure| format!("an example connection was not kept: {failure}"))?;
+        text = text.replace("REPLACE_WITH_CONNECTION_ID", id.as_str());
+    }
+    if let Some(account) = &caller {
+        text = text.replace("REPLACE_WITH_ACCESS_TOKEN", &account.access_token);
+    }
     let mut event: Value = serde_json::from_str(&text)?;
+    if event["requestContext"]["connectionId"].is_string() {
+        // A WebSocket event: its token, if any, is in the query (filled above).
+        return Ok(event);
+    }
     let Some(headers) = event["headers"].as_object_mut() else {
         // Not an HTTP event: nothing to sign or authorise.
         return Ok(event);

@@ -23,7 +23,7 @@ use natives_shared::store::{Requests, count_requests};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use crate::{checkout_page, web};
+use crate::{checkout_page, live, management, web};
 use tokio::sync::watch;
 
 /// The number of DynamoDB requests the function made for this request.
@@ -41,6 +41,7 @@ pub const DYNAMODB_KEYS_HEADER: &str = "x-local-dynamodb-keys";
 const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
 pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Receiver<bool>) {
+    let sockets = Arc::new(live::Sockets::new(shutdown.clone()));
     loop {
         let (socket, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -52,14 +53,24 @@ pub async fn serve(listener: TcpListener, app: Arc<App>, mut shutdown: watch::Re
             },
             _ = shutdown.changed() => return,
         };
-        let app = app.clone();
+        let (app, sockets) = (app.clone(), sockets.clone());
         tokio::spawn(async move {
-            let service = service_fn(move |request| {
-                let app = app.clone();
-                async move { Ok::<_, Infallible>(handle(&app, request, peer).await) }
+            let service = service_fn(move |request: hyper::Request<Incoming>| {
+                let (app, sockets) = (app.clone(), sockets.clone());
+                async move {
+                    // The live API's upgrade and the Management API: the WebSocket API's.
+                    if live::serves(&request) {
+                        return Ok(live::upgrade(app, sockets, request, peer).await);
+                    }
+                    if management::serves(request.uri().path()) {
+                        return Ok(management::handle(sockets, request).await);
+                    }
+                    Ok::<_, Infallible>(handle(&app, request, peer).await)
+                }
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(socket), service)
+                .with_upgrades()
                 .await;
         });
     }

@@ -9,6 +9,8 @@ pub mod examples;
 pub mod faults;
 pub mod gateway;
 pub mod invoke;
+pub mod live;
+pub mod management;
 pub mod outbox;
 pub mod seed;
 pub mod services;

@@ -252,7 +252,9 @@ pub async fn local_app(
         configure(&mut settings);
     }
     let s3_sdk = services::sdk_config(&endpoints.s3).await;
-    App::new(&sdk, settings, clock, Some(&s3_sdk))
+    // The Management API of the live WebSocket API is the stack's own address.
+    let live_sdk = services::sdk_config(&endpoints.api).await;
+    Ok(App::new(&sdk, settings, clock, Some(&s3_sdk))?.with_connections(&live_sdk))
 }
 
 /// Makes what a data folder's services must hold where it is missing: the table (and

@@ -317,14 +317,7 @@ async fn deliver(
     for spec in FUNCTIONS {
         let taken: Vec<&Value> = records
             .iter()
-            .filter(|record| {
-                spec.trigger.takes_stream_record(
-                    record["eventName"].as_str().unwrap_or_default(),
-                    record["dynamodb"]["Keys"]["pk"]["S"]
-                        .as_str()
-                        .unwrap_or_default(),
-                )
-            })
+            .filter(|record| spec.trigger.takes_stream_record(record))
             .collect();
         if taken.is_empty() {
             continue;
@@ -386,7 +379,7 @@ pub fn inserted(pk: &str, sk: &str) -> Value {
             "Keys": { "pk": { "S": pk }, "sk": { "S": sk } },
             "SequenceNumber": "0",
             "SizeBytes": 0,
-            "StreamViewType": "NEW_IMAGE",
+            "StreamViewType": "NEW_AND_OLD_IMAGES",
         },
     })
 }

@@ -68,7 +68,10 @@ pub async fn handle<B>(app: &App, request: &hyper::Request<B>) -> hyper::Respons
         .header(header::REFERRER_POLICY, "same-origin")
         .header(
             header::CONTENT_SECURITY_POLICY,
-            content_security_policy(archive_origin(app).await.as_deref()),
+            content_security_policy(
+                archive_origin(app).await.as_deref(),
+                live_origin(request).as_deref(),
+            ),
         );
     let body = if not_modified {
         builder = builder.status(StatusCode::NOT_MODIFIED);
@@ -84,17 +87,27 @@ pub async fn handle<B>(app: &App, request: &hyper::Request<B>) -> hyper::Respons
     builder.body(Full::new(body)).expect("a file response")
 }
 
-/// The page may load and reach only its own origin, and the archive for recordings
-/// (played from it, uploaded to its staging bucket); `blob:` media is the page's own
-/// recording, played back before it is sent. The deployed distribution sends the
-/// same policy with the archive's CDN and the staging bucket (infra/template.yaml).
-pub fn content_security_policy(archive_origin: Option<&str>) -> String {
+/// The page may load and reach only its own origin, the archive for recordings (played
+/// from it, uploaded to its staging bucket) and the live WebSocket; `blob:` media is the
+/// page's own recording, played back before it is sent. The deployed distribution sends
+/// the same policy with the archive's CDN, the staging bucket and the WebSocket API
+/// (infra/template.yaml).
+pub fn content_security_policy(archive_origin: Option<&str>, live_origin: Option<&str>) -> String {
     let archive = archive_origin.map(|o| format!(" {o}")).unwrap_or_default();
+    let live = live_origin.map(|o| format!(" {o}")).unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'{archive}; \
-         media-src 'self' blob:{archive}; connect-src 'self'{archive}; object-src 'none'; \
+         media-src 'self' blob:{archive}; connect-src 'self'{archive}{live}; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
+}
+
+/// The live WebSocket of the stack the page was loaded from (`ws://` and the page's own
+/// host: the upgrade is on the stack's own port, `crate::live`).
+fn live_origin<B>(request: &hyper::Request<B>) -> Option<String> {
+    let host = request.headers().get(header::HOST)?.to_str().ok()?;
+    let authority: http::uri::Authority = host.parse().ok()?;
+    Some(format!("ws://{authority}"))
 }
 
 /// Where the archive's recordings and upload links point: locally the embedded S3's own
@@ -183,11 +196,13 @@ mod tests {
     }
 
     #[test]
-    fn the_policy_adds_the_archive_to_media_images_and_connections_only() {
-        let policy = content_security_policy(Some("http://127.0.0.1:4567"));
+    fn the_policy_adds_the_archive_to_media_images_and_connections_and_the_live_socket_to_connections()
+     {
+        let policy =
+            content_security_policy(Some("http://127.0.0.1:4567"), Some("ws://127.0.0.1:3000"));
         for directive in [
             "media-src 'self' blob: http://127.0.0.1:4567",
-            "connect-src 'self' http://127.0.0.1:4567",
+            "connect-src 'self' http://127.0.0.1:4567 ws://127.0.0.1:3000;",
             "img-src 'self' http://127.0.0.1:4567",
             "script-src 'self';",
             "default-src 'self';",

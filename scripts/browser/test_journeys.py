@@ -81,12 +81,20 @@ def test_a_new_user_registers_buys_credits_replies_and_speaks(pages, stack, worl
     expect(page.get_by_role("heading", level=1)).to_have_text("Feierabend")
     world["thread_url"] = page.url
 
+    # A visitor in another browser has the thread open: what Ada does arrives there live.
+    reader = pages.new()
+    reader.goto(world["thread_url"])
+    expect(reader.locator("article.message")).to_have_count(1)
+    expect(reader.locator("[data-live=on]")).to_be_visible()
+
     # A text reply.
     page.get_by_label("Your reply").fill("Man sagt: quitting time.")
     page.get_by_role("button", name="Send reply").click()
     messages = page.locator("article.message")
     expect(messages).to_have_count(2)
     expect(messages.nth(1)).to_contain_text("Man sagt: quitting time.")
+    expect(reader.locator("article.message")).to_have_count(2)
+    expect(reader.locator("article.message").nth(1)).to_contain_text("Man sagt: quitting time.")
 
     # A voice message from the (fake) microphone.
     page.get_by_role("button", name="Record a voice message").click()
@@ -105,6 +113,9 @@ def test_a_new_user_registers_buys_credits_replies_and_speaks(pages, stack, worl
     expect(first).to_contain_text("edited")
     first.get_by_role("button", name="Earlier versions").click()
     expect(first.get_by_role("region", name="Earlier versions")).to_contain_text("Wie sagt man das auf Englisch?")
+    expect(reader.locator("article.message")).to_have_count(3)
+    expect(reader.locator("article.message").nth(0)).to_contain_text("Wie sagt man „Feierabend“ auf Englisch?")
+    pages.check(reader, "thread-live")
     expect(page.get_by_text("Signed in as Ada")).to_be_visible()
     expect(page.get_by_role("link", name="91 credits")).to_be_visible()  # 100 − 5 − 1 − 3
     pages.check(page, "thread")
@@ -160,6 +171,13 @@ def test_c_a_moderator_hides_a_reported_message(pages, stack, world):
     log_in(page, "mod@example.com", world["thread_url"].split("#", 1)[1])
     expect(page.get_by_text("Signed in as Moritz")).to_be_visible()
 
+    # A visitor has the thread open while the moderator decides.
+    reader = pages.new()
+    reader.goto(world["thread_url"])
+    expect(reader.locator("[data-live=on]")).to_be_visible()
+    watched = reader.locator("article.message").nth(1)
+    expect(watched).to_contain_text("Man sagt: quitting time.")
+
     reply = page.locator("article.message").nth(1)
     reply.get_by_role("button", name="Report").click()
     reply.get_by_label("What is wrong with it?").select_option("spam")
@@ -178,9 +196,11 @@ def test_c_a_moderator_hides_a_reported_message(pages, stack, world):
     expect(page.get_by_text("Decided: the message is hidden; reports settled: 1.")).to_be_visible()
     expect(page.get_by_text("No message waits for a decision.")).to_be_visible()
 
-    # Readers no longer see it.
+    # Readers no longer see it: the open page was told, without its text.
     status, _ = stack.api("GET", f"/v1/messages/{world['text_message_id']}")
     assert status == 404
+    expect(watched).to_have_class(re.compile("muted"))
+    expect(watched).not_to_contain_text("Man sagt: quitting time.")
 
 
 def test_d_a_user_exports_their_data_and_files_a_privacy_request(pages, world):

@@ -15,7 +15,7 @@ pub mod list_privacy_request_queue;
 pub mod list_privacy_requests;
 pub mod put_consents;
 pub mod send_outbox;
-mod views;
+pub(crate) mod views;
 
 use natives_shared::domain::PrivacyRequestId;
 use natives_shared::domain::decide::privacy::RequestStep;

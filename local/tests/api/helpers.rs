@@ -39,26 +39,32 @@ pub async fn spawn_app() -> TestApp {
 
 /// A stack whose settings `configure` changes first.
 pub async fn spawn_app_with(configure: Option<SettingsHook>) -> TestApp {
-    spawn(configure, None, Services::default()).await
+    spawn(configure, None, Services::default(), false).await
+}
+
+/// A stack that reads the table's stream by itself, as `serve` does (live pushes).
+pub async fn spawn_serving_app() -> TestApp {
+    spawn(None, None, Services::default(), true).await
 }
 
 /// A stack whose functions reach DynamoDB and S3 through fault proxies doing `plan`.
 pub async fn spawn_app_with_faults(plan: FaultPlan) -> TestApp {
-    spawn(None, Some(plan), Services::default()).await
+    spawn(None, Some(plan), Services::default(), false).await
 }
 
 /// A stack on the services `services` names (another DynamoDB, another table).
 pub async fn spawn_app_on(services: Services) -> TestApp {
-    spawn(None, None, services).await
+    spawn(None, None, services, false).await
 }
 
 async fn spawn(
     configure: Option<SettingsHook>,
     faults: Option<FaultPlan>,
     services: Services,
+    poll_stream: bool,
 ) -> TestApp {
     let data_dir = tempfile::tempdir().expect("temp dir");
-    let (stack, clock) = start_stack_on(&data_dir, configure, faults, services).await;
+    let (stack, clock) = start_stack_on(&data_dir, configure, faults, services, poll_stream).await;
     TestApp {
         address: stack.endpoints.api.clone(),
         // Redirects are answers to check, not to follow (the voice route's 302).
@@ -81,7 +87,7 @@ async fn start_stack_with(
     configure: Option<SettingsHook>,
     faults: Option<FaultPlan>,
 ) -> (Stack, Arc<ShiftedClock>) {
-    start_stack_on(data_dir, configure, faults, Services::default()).await
+    start_stack_on(data_dir, configure, faults, Services::default(), false).await
 }
 
 async fn start_stack_on(
@@ -89,6 +95,7 @@ async fn start_stack_on(
     configure: Option<SettingsHook>,
     faults: Option<FaultPlan>,
     services: Services,
+    poll_stream: bool,
 ) -> (Stack, Arc<ShiftedClock>) {
     let clock = Arc::new(ShiftedClock::default());
     let stack = Stack::start(StackOptions {
@@ -98,7 +105,7 @@ async fn start_stack_on(
         configure,
         faults,
         services,
-        poll_stream: false,
+        poll_stream,
     })
     .await
     .expect("the local stack starts");

@@ -17,6 +17,7 @@ mod helpers;
 mod idempotency;
 mod index_lag;
 mod lifecycle;
+mod live;
 mod me;
 mod moderation;
 mod privacy;

@@ -30,7 +30,7 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
-    async fn file_request(&self, user: &TestUser, kind: &str) -> Value {
+    pub(crate) async fn file_request(&self, user: &TestUser, kind: &str) -> Value {
         let response = self
             .send(
                 Method::POST,
@@ -41,6 +41,22 @@ impl TestApp {
             .await;
         assert_eq!(response.status(), StatusCode::CREATED);
         response.json().await.unwrap()
+    }
+
+    /// An admin completes `request`: its account is notified (and e-mailed).
+    pub(crate) async fn complete_request(&self, admin: &TestUser, request: &Value) {
+        let completed = self
+            .send(
+                Method::POST,
+                &format!(
+                    "/v1/admin/privacy-requests/{}/complete",
+                    request["id"].as_str().unwrap()
+                ),
+                Some(&admin.access_token),
+                Some(&json!({ "response": "Here is everything." })),
+            )
+            .await;
+        assert_eq!(completed.status(), StatusCode::OK);
     }
 
     /// `POST /v1/me/erasure` with `password`.
@@ -211,22 +227,14 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
     assert_eq!(keyed.status(), StatusCode::CREATED, "a remembered answer");
     let request = app.file_request(&user, "access").await;
     let admin = app.admin_user("admin@example.com").await;
-    let completed = app
-        .send(
-            Method::POST,
-            &format!(
-                "/v1/admin/privacy-requests/{}/complete",
-                request["id"].as_str().unwrap()
-            ),
-            Some(&admin.access_token),
-            Some(&json!({ "response": "Here is everything." })),
-        )
+    app.complete_request(&admin, &request).await; // a notification, an e-mail
+
+    // a live connection, listening to the thread
+    let mut live = app.live(Some(&user.access_token)).await;
+    let subscribed = live
+        .ask(&json!({ "action": "subscribe", "thread_id": thread_id }))
         .await;
-    assert_eq!(
-        completed.status(),
-        StatusCode::OK,
-        "a notification, an e-mail"
-    );
+    assert_eq!(subscribed["type"], "subscribed", "a live subscription");
 
     // the address moved (an entry of the e-mail history; the code that proved it)
     let asked = app

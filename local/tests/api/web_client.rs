@@ -19,13 +19,15 @@ async fn the_client_is_served_at_the_root_under_a_policy_of_its_own_origin_and_t
     assert_eq!(header(&index, "content-type"), "text/html");
     assert_eq!(header(&index, "cache-control"), "no-cache");
     let policy = header(&index, "content-security-policy").to_owned();
-    // Recordings are played from and uploaded to the embedded S3, on its own port.
+    // Recordings are played from and uploaded to the embedded S3, on its own port; live
+    // updates come over the stack's WebSocket (`ws://` and the page's own host).
     let s3 = &app.stack.endpoints.s3;
+    let live = app.address.replacen("http://", "ws://", 1);
     for directive in [
         "default-src 'self'".to_owned(),
         "script-src 'self';".to_owned(),
         format!("media-src 'self' blob: {s3};"),
-        format!("connect-src 'self' {s3};"),
+        format!("connect-src 'self' {s3} {live};"),
         "frame-ancestors 'none'".to_owned(),
     ] {
         assert!(policy.contains(&directive), "{directive} in {policy}");

@@ -60,6 +60,8 @@ impl ItemKind {
             ItemKind::OutboxEmail => "emails",
             ItemKind::Complaint => "complaints_filed",
             ItemKind::IdempotencyRecord => "remembered_answers",
+            ItemKind::LiveConnection => "live_connections",
+            ItemKind::LiveSubscription => "live_subscriptions",
             ItemKind::Tariff
             | ItemKind::FirstAdminClaim
             | ItemKind::BreachNotice
@@ -156,7 +158,9 @@ fn export_record(
         | ItemKind::Notification
         | ItemKind::OutboxEmail
         | ItemKind::Complaint
-        | ItemKind::IdempotencyRecord => Value::Object(record),
+        | ItemKind::IdempotencyRecord
+        | ItemKind::LiveConnection
+        | ItemKind::LiveSubscription => Value::Object(record),
         ItemKind::Tariff
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice

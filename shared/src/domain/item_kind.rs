@@ -31,11 +31,13 @@ pub enum ItemKind {
     BreachNotice,
     OutboxEmail,
     FirstAdminClaim,
+    LiveConnection,
+    LiveSubscription,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 27] = [
+    pub const ALL: [Self; 29] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -63,5 +65,7 @@ impl ItemKind {
         Self::BreachNotice,
         Self::OutboxEmail,
         Self::FirstAdminClaim,
+        Self::LiveConnection,
+        Self::LiveSubscription,
     ];
 }

@@ -17,6 +17,7 @@ pub mod idempotency;
 mod ids;
 mod item_kind;
 mod language;
+pub mod live;
 mod login_throttle;
 mod moderation;
 mod password;

@@ -2,6 +2,7 @@
 //! built here and only here. Nothing outside this module writes a key string.
 
 use super::ownership::ItemKind;
+use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::{
     AccountId, AuditEntryId, CodePurpose, CorrectionId, Email, MessageId, PrivacyRequestId,
     SessionId, ThreadId, Timestamp, UploadId,
@@ -268,13 +269,14 @@ pub fn thread_list_position(last_activity_at: Timestamp, thread_id: &ThreadId) -
 
 fn shard_of(thread_id: &ThreadId, shards: u32) -> u32 {
     // The last characters of a ULID are random: a fair spread.
-    let tail = thread_id
-        .as_str()
-        .bytes()
-        .rev()
-        .take(4)
-        .fold(0u32, |acc, b| acc * 31 + u32::from(b));
-    tail % shards.max(1)
+    spread(thread_id.as_str().bytes().rev().take(4), shards)
+}
+
+/// One of `shards`, by a stable hash of `bytes`.
+fn spread(bytes: impl Iterator<Item = u8>, shards: u32) -> u32 {
+    bytes.fold(0u32, |acc, b| {
+        acc.wrapping_mul(31).wrapping_add(u32::from(b))
+    }) % shards.max(1)
 }
 
 pub const THREAD_STARTED_PREFIX: &str = "THREAD#";
@@ -499,6 +501,70 @@ pub fn outbox_email_index(account_id: &AccountId, id: &str) -> IndexKey {
     }
 }
 
+pub const LIVE_PREFIX: &str = "LIVE#";
+pub const LIVE_CONNECTION_SK: &str = "CONNECTION";
+
+/// A live WebSocket connection: an account's, or a visitor's.
+pub fn live_connection(connection: &ConnectionId) -> Key {
+    key(format!("{LIVE_PREFIX}{connection}"), LIVE_CONNECTION_SK)
+}
+
+pub const LIVE_INDEX_PREFIX: &str = "LIVE#";
+
+/// Where an account finds its live connections (its notifications are pushed to them;
+/// they are closed when it is blocked; export, erasure).
+pub fn live_connection_index(account_id: &AccountId, connection: &ConnectionId) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(account_id),
+        gsi1sk: format!("{LIVE_INDEX_PREFIX}{connection}"),
+    }
+}
+
+pub const LIVE_SUBSCRIPTION_INDEX_PREFIX: &str = "LISTENING#";
+
+/// Where an account finds what its live connections listen to (export, erasure).
+pub fn live_subscription_index(
+    account_id: &AccountId,
+    connection: &ConnectionId,
+    topic: &Topic,
+) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(account_id),
+        gsi1sk: format!(
+            "{LIVE_SUBSCRIPTION_INDEX_PREFIX}{connection}#{}",
+            topic_name(topic)
+        ),
+    }
+}
+
+/// A topic as keys name it: `THREAD#<thread_id>` or `LANGUAGE#<language>`.
+fn topic_name(topic: &Topic) -> String {
+    match topic {
+        Topic::Thread(thread) => format!("THREAD#{thread}"),
+        Topic::Language(language) => format!("LANGUAGE#{language}"),
+    }
+}
+
+pub const LISTENERS_PREFIX: &str = "LISTENERS#";
+
+/// The partitions a topic's listeners are written across: one, until a topic's
+/// listeners outgrow a partition's reads or one invocation's pushes (docs/scaling.md,
+/// "Live updates"); the fan-out reads every shard.
+pub const LISTENER_SHARDS: u32 = 1;
+
+/// One shard of the listeners of a topic: `LISTENERS#THREAD#<thread_id>#<shard>` or
+/// `LISTENERS#LANGUAGE#<language>#<shard>`.
+pub fn listeners_partition(topic: &Topic, shard: u32) -> String {
+    format!("{LISTENERS_PREFIX}{}#{shard}", topic_name(topic))
+}
+
+/// A connection's subscription to a topic, among the topic's listeners (sort key: the
+/// connection, so a topic's listeners are one query per shard).
+pub fn listener(topic: &Topic, connection: &ConnectionId) -> Key {
+    let shard = spread(connection.as_str().bytes(), LISTENER_SHARDS);
+    key(listeners_partition(topic, shard), connection.as_str())
+}
+
 /// The key of a stored item, as its attributes carry it.
 pub fn key_of(item: &super::Item) -> Option<Key> {
     use aws_sdk_dynamodb::types::AttributeValue;
@@ -538,6 +604,8 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         (CATALOG, sk) if sk.starts_with(TARIFF_PREFIX) => ItemKind::Tariff,
         (CATALOG, FIRST_ADMIN) => ItemKind::FirstAdminClaim,
         (AUDIT, _) => ItemKind::AuditEntry,
+        ("LIVE", LIVE_CONNECTION_SK) => ItemKind::LiveConnection,
+        ("LISTENERS", _) => ItemKind::LiveSubscription,
         _ => return None,
     };
     Some(kind)
@@ -604,6 +672,10 @@ pub mod leading {
     pub const PRIVACY_QUEUES: &str = "PRIVACY_REQUESTS#*";
     pub const BREACH_NOTICES: &str = "BREACH#*";
     pub const OUTBOX: &str = "OUTBOX#*";
+    /// Live WebSocket connections.
+    pub const LIVE_CONNECTIONS: &str = "LIVE#*";
+    /// The listeners of each topic (a thread, a language), by connection.
+    pub const LISTENERS: &str = "LISTENERS#*";
 }
 
 /// S3 object keys.

@@ -17,6 +17,7 @@ pub(crate) mod expr;
 mod idempotency;
 pub mod keys;
 mod ledger;
+mod live;
 mod metering;
 mod moderation;
 mod outbox;
@@ -41,6 +42,7 @@ pub use export::export_document;
 pub use idempotency::Remembered;
 pub use keys::{StreamedItem, streamed_item};
 pub use ledger::LedgerCursor;
+pub use live::live_change;
 pub use metering::{KeyAccess, Requests, count_requests};
 pub use moderation::ReviewItem;
 pub use privacy::{is_notification_cursor, is_privacy_queue_cursor};
@@ -96,6 +98,16 @@ impl<R: std::fmt::Debug> std::fmt::Display for Failure<R> {
 }
 
 impl<R: std::fmt::Debug> std::error::Error for Failure<R> {}
+
+/// A write no decision refuses fails only as the store does.
+impl From<Failure<std::convert::Infallible>> for StoreError {
+    fn from(failure: Failure<std::convert::Infallible>) -> Self {
+        match failure {
+            Failure::Store(error) => error,
+            Failure::Refused(never) => match never {},
+        }
+    }
+}
 
 impl<R> Failure<R> {
     /// The refusal, if it was one (tests).
@@ -289,19 +301,29 @@ impl Store {
         value: &str,
         index: Option<&str>,
     ) -> Result<Vec<Item>, StoreError> {
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .set_index_name(index.map(str::to_owned))
+            // The table's own key reads consistently (an index cannot).
+            .set_consistent_read(index.is_none().then_some(true))
+            .key_condition_expression("#key = :value")
+            .expression_attribute_names("#key", key_attribute)
+            .expression_attribute_values(":value", s(value));
+        self.every_page(query).await
+    }
+
+    /// Every item `query` finds, page after page.
+    pub(crate) async fn every_page(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .set_index_name(index.map(str::to_owned))
-                // The table's own key reads consistently (an index cannot).
-                .set_consistent_read(index.is_none().then_some(true))
-                .key_condition_expression("#key = :value")
-                .expression_attribute_names("#key", key_attribute)
-                .expression_attribute_values(":value", s(value))
+            let page = query
+                .clone()
                 .set_exclusive_start_key(start)
                 .send()
                 .await

@@ -144,6 +144,16 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ItemKind::OutboxEmail,
         ToAccount(AccountIndex(keys::OUTBOX_INDEX_PREFIX)),
     ),
+    // An account's open WebSockets (a visitor's are nobody's) and what they listen to,
+    // for two hours at most (TTL).
+    spec(
+        ItemKind::LiveConnection,
+        ToAccount(AccountIndex(keys::LIVE_INDEX_PREFIX)),
+    ),
+    spec(
+        ItemKind::LiveSubscription,
+        ToAccount(AccountIndex(keys::LIVE_SUBSCRIPTION_INDEX_PREFIX)),
+    ),
 ];
 
 impl ItemKind {
@@ -234,6 +244,8 @@ mod tests {
         let ledger = keys::ledger_entry(&id, "01J0000000000000000000000A");
         let thread = ThreadId::new();
         let message = crate::domain::MessageId::new_in(&thread, None);
+        let connection = crate::domain::live::ConnectionId::parse("L0SM9cOFvHcCIhw=").unwrap();
+        let german = crate::domain::live::Topic::Language("de".into());
         let cases = [
             (keys::account(&id), ItemKind::Account),
             (
@@ -304,6 +316,11 @@ mod tests {
                 ItemKind::BreachNotice,
             ),
             (keys::outbox_email("x-1"), ItemKind::OutboxEmail),
+            (keys::live_connection(&connection), ItemKind::LiveConnection),
+            (
+                keys::listener(&german, &connection),
+                ItemKind::LiveSubscription,
+            ),
         ];
         for (key, kind) in &cases {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");

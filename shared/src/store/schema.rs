@@ -1,6 +1,6 @@
 //! The table's shape, for stacks that create it themselves (local stack, tests, a stack
 //! run against another DynamoDB). A deployed stack gets the same shape from
-//! `infra/template.yaml`: keys, the `gsi1` index, the stream of new images, TTL on
+//! `infra/template.yaml`: keys, the `gsi1` index, the stream of old and new images, TTL on
 //! `expires_at_epoch`.
 
 use std::time::Duration;
@@ -21,7 +21,7 @@ const TTL_ATTRIBUTE: &str = "expires_at_epoch";
 /// of seconds); the emulators at once.
 const READY_WITHIN: Duration = Duration::from_secs(300);
 
-/// Makes `table` where it is missing, gives a table without a stream its stream and a
+/// Makes `table` where it is missing, gives a table without this stream its stream and a
 /// table without TTL its TTL, and returns once the table, its index and its stream are
 /// active.
 pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError> {
@@ -30,10 +30,31 @@ pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError
         None => create(client, table).await?,
     };
     let described = ready(client, table, described).await?;
-    if !described
+    let current = described
         .stream_specification()
-        .is_some_and(|s| s.stream_enabled())
+        .filter(|s| s.stream_enabled())
+        .map(|s| s.stream_view_type().cloned());
+    if current
+        .as_ref()
+        .is_some_and(|view| view.as_ref() != Some(&VIEW))
     {
+        // A stream's view changes only by disabling it and enabling it again.
+        client
+            .update_table()
+            .table_name(table)
+            .stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(false)
+                    .build()
+                    .expect("a stream specification"),
+            )
+            .send()
+            .await
+            .map_err(StoreError::backend)?;
+        let described = describe(client, table).await?.ok_or_else(vanished)?;
+        ready(client, table, described).await?;
+    }
+    if current.is_none_or(|view| view.as_ref() != Some(&VIEW)) {
         client
             .update_table()
             .table_name(table)
@@ -102,11 +123,14 @@ async fn create(client: &Client, table: &str) -> Result<TableDescription, StoreE
     }
 }
 
-/// The table's stream (new images): the outbox sender reads it.
+/// The table's stream, with each item as it was and as it is (the live fan-out tells
+/// an edit or a hide from a post by the item before): the stream consumers read it.
+const VIEW: StreamViewType = StreamViewType::NewAndOldImages;
+
 fn stream() -> StreamSpecification {
     StreamSpecification::builder()
         .stream_enabled(true)
-        .stream_view_type(StreamViewType::NewImage)
+        .stream_view_type(VIEW)
         .build()
         .expect("a stream specification")
 }

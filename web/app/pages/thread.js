@@ -1,6 +1,7 @@
 // A thread: its messages, oldest first, each playable and (for its author) editable; a
-// signed-in reader replies in text or records a voice message.
-import { html, useState, useEffect } from '../html.js';
+// signed-in reader replies in text or records a voice message. While the page is open,
+// replies, edits and hides arrive live.
+import { html, useState, useEffect, useRef } from '../html.js';
 import { api, newIdempotencyKey } from '../api.js';
 import { t, languageName } from '../i18n.js';
 import { href } from '../router.js';
@@ -10,6 +11,27 @@ import { Loading, ErrorMessage, useLoad, useAction } from '../components/status.
 import { TextArea } from '../components/fields.js';
 import { MessageItem } from '../components/message.js';
 import { VoiceRecorder } from '../components/recorder.js';
+import { watchThread } from '../live.js';
+
+/** What a live frame does to the messages shown (`complete`: the last page is loaded). */
+function applyFrame(messages, frame, complete) {
+  switch (frame.type) {
+    case 'message_posted':
+      if (messages.some((m) => m.id === frame.message.id)) {
+        return messages.map((m) => (m.id === frame.message.id ? frame.message : m));
+      }
+      // Newer than what is loaded: it shows when the reader loads the rest.
+      return complete ? [...messages, frame.message] : messages;
+    case 'message_edited':
+      return messages.map((m) => (m.id === frame.message.id ? frame.message : m));
+    case 'message_hidden':
+      return messages.map((m) => (m.id === frame.message_id
+        ? { ...m, status: 'hidden', text: undefined, voice: undefined }
+        : m));
+    default:
+      return messages;
+  }
+}
 
 export function ThreadPage({ threadId }) {
   const thread = useLoad(() => api('GET', `/threads/${threadId}`), [threadId]);
@@ -28,6 +50,16 @@ export function ThreadPage({ threadId }) {
     setLoaded(false);
     load(null);
   }, [threadId]);
+  const [live, setLive] = useState(false);
+  const complete = useRef(false);
+  complete.current = loaded && !cursor;
+  useEffect(() => {
+    setLive(false);
+    return watchThread(threadId, (frame) => {
+      if (frame.type === 'subscribed') setLive(true);
+      else setMessages((all) => applyFrame(all, frame, complete.current));
+    });
+  }, [threadId]);
 
   const replaced = (updated) => setMessages((all) => all.map((m) => (m.id === updated.id ? updated : m)));
   const added = async (message) => {
@@ -42,6 +74,7 @@ export function ThreadPage({ threadId }) {
       <p class="meta">
         <a href=${href('/languages/:language', { language: data.language })}>${languageName(data.language)}</a>
         ${' · '}${t('thread.started', { author: data.author.display_name })}
+        ${live && html`${' · '}<span class="live" data-live="on">${t('thread.live')}</span>`}
       </p>`}
     <${ErrorMessage} error=${thread.error || error} />
     ${!loaded && busy && html`<${Loading} />`}

@@ -45,6 +45,7 @@ export default {
   'thread.loading': 'Thread',
   'thread.started': 'started by {author}',
   'thread.messages': 'Messages',
+  'thread.live': 'live: replies appear as they are posted',
   'thread.loginToReply': 'Log in to reply or to speak',
   'thread.reply': 'Reply',
   'thread.replyLabel': 'Your reply',

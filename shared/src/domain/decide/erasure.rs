@@ -50,6 +50,9 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::EmailChange
         | ItemKind::Notification
         | ItemKind::OutboxEmail
+        // A live connection and what it listens to: gone with the socket anyway.
+        | ItemKind::LiveConnection
+        | ItemKind::LiveSubscription
         // An answer remembered for a retry (a day at most): nothing to keep.
         | ItemKind::IdempotencyRecord => Rule::Delete,
         // The reporter's own words go; the complaint (its reason, what it was about)

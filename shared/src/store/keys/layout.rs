@@ -6,6 +6,7 @@
 //! fails on a key function of [`super`] that no kind uses.
 
 use super::{IndexKey, Key};
+use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::{
     AccountId, AuditEntryId, CorrectionId, Email, MessageId, PrivacyRequestId, SessionId, ThreadId,
     Timestamp, UploadId,
@@ -33,6 +34,7 @@ const SAMPLES: &[(&str, &str)] = &[
     (SESSION, "<family_id>"),
     (THREAD, "<thread_id>"),
     (UPLOAD, "<upload_id>"),
+    (CONNECTION, "<connection_id>"),
     (AUDIT_ENTRY, "<entry_id>"),
     (CORRECTION, "<correction_id>"),
     (MESSAGE_LOCAL, "<message's own id>"),
@@ -65,6 +67,7 @@ const AUDIT_ENTRY: &str = "01AAAAAAAAAAAAAAAAAAAAAAA5";
 const CORRECTION: &str = "01AAAAAAAAAAAAAAAAAAAAAAA8";
 const MESSAGE_LOCAL: &str = "01BBBBBBBBBBBBBBBBBBBBBBB6";
 const REQUEST_LOCAL: &str = "01BBBBBBBBBBBBBBBBBBBBBBB7";
+const CONNECTION: &str = "L0SM9cOFvHcCIhw=";
 const MESSAGE: &str = "01AAAAAAAAAAAAAAAAAAAAAAA301BBBBBBBBBBBBBBBBBBBBBBB6";
 const REQUEST: &str = "01AAAAAAAAAAAAAAAAAAAAAAA101BBBBBBBBBBBBBBBBBBBBBBB7";
 
@@ -82,6 +85,7 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
     let message = MessageId::parse(MESSAGE).expect("a sample id");
     let request = PrivacyRequestId::parse(REQUEST).expect("a sample id");
     let correction = CorrectionId::parse(CORRECTION).expect("a sample id");
+    let connection = ConnectionId::parse(CONNECTION).expect("a sample id");
     let (key, index): (Key, Vec<IndexKey>) = match kind {
         ItemKind::Account => (super::account(&account), vec![]),
         ItemKind::EmailClaim => (
@@ -178,6 +182,21 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
             vec![super::outbox_email_index(&account, "<id>")],
         ),
         ItemKind::FirstAdminClaim => (super::first_admin(), vec![]),
+        ItemKind::LiveConnection => (
+            super::live_connection(&connection),
+            vec![super::live_connection_index(&account, &connection)],
+        ),
+        ItemKind::LiveSubscription => {
+            let topic = Topic::Thread(thread.clone());
+            (
+                super::listener(&topic, &connection),
+                vec![super::live_subscription_index(
+                    &account,
+                    &connection,
+                    &topic,
+                )],
+            )
+        }
     };
     ItemKeys {
         kind,

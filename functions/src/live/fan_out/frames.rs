@@ -1,0 +1,134 @@
+//! The frames the fan-out pushes, as the contract writes them. A message is shaped as
+//! `GET /v1/messages/{id}` answers a visitor; a hidden or removed message is its id only.
+
+use std::collections::HashMap;
+
+use natives_shared::domain::live::MessagePush;
+use natives_shared::domain::{AccountId, Author, Message, Notification, Thread};
+use serde::Serialize;
+
+use crate::App;
+use crate::conversations::views::{MessageView, ThreadView};
+use crate::privacy::views::NotificationView;
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Frame<'a> {
+    MessagePosted {
+        thread_id: &'a str,
+        message: MessageView<'a>,
+    },
+    MessageEdited {
+        thread_id: &'a str,
+        message: MessageView<'a>,
+    },
+    MessageHidden {
+        thread_id: &'a str,
+        message_id: String,
+    },
+    ThreadCreated {
+        language: &'a str,
+        thread: ThreadView<'a>,
+    },
+    Notification {
+        notification: NotificationView<'a>,
+    },
+}
+
+impl Frame<'_> {
+    fn text(&self) -> String {
+        serde_json::to_string(self).expect("frames serialise")
+    }
+}
+
+/// The frame of a message's change, for every connection of its thread.
+pub fn message(
+    app: &App,
+    push: MessagePush,
+    message: &Message,
+    authors: &HashMap<AccountId, Author>,
+) -> String {
+    let thread_id = message.thread_id.as_str();
+    let view = || MessageView::new(app, message, authors, None);
+    match push {
+        MessagePush::Posted => Frame::MessagePosted {
+            thread_id,
+            message: view(),
+        },
+        MessagePush::Edited => Frame::MessageEdited {
+            thread_id,
+            message: view(),
+        },
+        MessagePush::Hidden => return hidden(message),
+    }
+    .text()
+}
+
+/// A message out of public view: its id only.
+fn hidden(message: &Message) -> String {
+    Frame::MessageHidden {
+        thread_id: message.thread_id.as_str(),
+        message_id: message.id.to_string(),
+    }
+    .text()
+}
+
+/// The frame of a new thread, for the connections of its language.
+pub fn thread_created(thread: &Thread, authors: &HashMap<AccountId, Author>) -> String {
+    Frame::ThreadCreated {
+        language: thread.language.as_ref(),
+        thread: ThreadView::new(thread, authors),
+    }
+    .text()
+}
+
+/// The frame of a notification, for its account's connections.
+pub fn notification(notification: &Notification) -> String {
+    Frame::Notification {
+        notification: NotificationView::from(notification),
+    }
+    .text()
+}
+
+#[cfg(test)]
+mod tests {
+    use natives_shared::domain::{
+        MessageId, MessageKind, MessageStatus, MessageText, ThreadId, Timestamp,
+    };
+    use serde_json::{Value, json};
+
+    use super::*;
+
+    #[test]
+    fn a_hidden_message_is_pushed_as_its_id_alone() {
+        let thread_id = ThreadId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZZ").unwrap();
+        let id = MessageId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZZ01JB8ZZZZZZZZZZZZZZZZZZZZY").unwrap();
+        let message = Message {
+            id: id.clone(),
+            thread_id: thread_id.clone(),
+            author_id: AccountId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZX").unwrap(),
+            kind: MessageKind::Text,
+            text: Some(MessageText::parse("a secret", &Default::default()).unwrap()),
+            voice: None,
+            reply_to: None,
+            created_at: Timestamp::parse("2026-12-10T12:00:00.000Z").unwrap(),
+            edited_at: None,
+            revision: 0,
+            status: MessageStatus::Hidden,
+            moderation: None,
+            complaint_round: 1,
+            open_complaints: 0,
+            counted_complaints: 0,
+            corrections_count: 0,
+        };
+        let frame: Value = serde_json::from_str(&hidden(&message)).unwrap();
+        assert_eq!(
+            frame,
+            json!({
+                "type": "message_hidden",
+                "thread_id": thread_id.as_str(),
+                "message_id": id.to_string(),
+            })
+        );
+    }
+}

@@ -42,11 +42,14 @@ struct Args {
 impl Args {
     fn parse() -> Result<Self> {
         let mut args = Args {
-            local_bin: ["../target/release/natives-local", "../target/debug/natives-local"]
-                .into_iter()
-                .map(PathBuf::from)
-                .find(|path| path.exists())
-                .unwrap_or_else(|| PathBuf::from("../target/release/natives-local")),
+            local_bin: [
+                "../target/release/natives-local",
+                "../target/debug/natives-local",
+            ]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|path| path.exists())
+            .unwrap_or_else(|| PathBuf::from("../target/release/natives-local")),
             listeners: vec![1, 100, 1000],
             posts: 10,
         };
@@ -93,14 +96,22 @@ async fn main() -> Result<()> {
 async fn run(args: &Args, api: &str) -> Result<()> {
     let http = reqwest::Client::new();
     let token = funded_user(&http, api).await?;
-    let thread: Value = post(&http, api, "/v1/threads", &token, &json!({
-        "language": "de", "title": "Feierabend", "text": "Wie sagt man das auf Englisch?"
-    }))
+    let thread: Value = post(
+        &http,
+        api,
+        "/v1/threads",
+        &token,
+        &json!({
+            "language": "de", "title": "Feierabend", "text": "Wie sagt man das auf Englisch?"
+        }),
+    )
     .await?;
     let thread_id = thread["id"].as_str().ok_or("no thread id")?.to_owned();
     let live = format!("{}/v1/live", api.replacen("http://", "ws://", 1));
 
-    println!("| listeners | posts | post answered p50 (ms) | first listener p50 (ms) | last listener p50 (ms) | last listener max (ms) |");
+    println!(
+        "| listeners | posts | post answered p50 (ms) | first listener p50 (ms) | last listener p50 (ms) | last listener max (ms) |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|");
     for &n in &args.listeners {
         let (arrivals, tasks) = listen(&live, &thread_id, n).await?;
@@ -156,7 +167,10 @@ async fn listen(
     live: &str,
     thread_id: &str,
     n: usize,
-) -> Result<(mpsc::UnboundedReceiver<(String, Instant)>, Vec<tokio::task::JoinHandle<()>>)> {
+) -> Result<(
+    mpsc::UnboundedReceiver<(String, Instant)>,
+    Vec<tokio::task::JoinHandle<()>>,
+)> {
     let (arrived, arrivals) = mpsc::unbounded_channel();
     let mut tasks = Vec::with_capacity(n);
     for _ in 0..n {
@@ -173,10 +187,17 @@ async fn listen(
         let arrived = arrived.clone();
         tasks.push(tokio::spawn(async move {
             while let Some(Ok(message)) = socket.next().await {
-                let Message::Text(text) = message else { continue };
-                let Ok(frame) = serde_json::from_str::<Value>(&text) else { continue };
+                let Message::Text(text) = message else {
+                    continue;
+                };
+                let Ok(frame) = serde_json::from_str::<Value>(&text) else {
+                    continue;
+                };
                 if frame["type"] == "message_posted" {
-                    let id = frame["message"]["id"].as_str().unwrap_or_default().to_owned();
+                    let id = frame["message"]["id"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned();
                     if arrived.send((id, Instant::now())).is_err() {
                         return;
                     }
@@ -189,7 +210,12 @@ async fn listen(
 
 /// A registered user with the starter tariff bought through the local checkout page.
 async fn funded_user(http: &reqwest::Client, api: &str) -> Result<String> {
-    let terms: Value = http.get(format!("{api}/v1/terms")).send().await?.json().await?;
+    let terms: Value = http
+        .get(format!("{api}/v1/terms"))
+        .send()
+        .await?
+        .json()
+        .await?;
     let email = format!("fanout-{}@example.com", std::process::id());
     let registered = http
         .post(format!("{api}/v1/accounts"))
@@ -210,14 +236,33 @@ async fn funded_user(http: &reqwest::Client, api: &str) -> Result<String> {
         .await?
         .json()
         .await?;
-    let token = session["access_token"].as_str().ok_or("no token")?.to_owned();
-    let checkout: Value = post(http, api, "/v1/checkout", &token, &json!({"tariff_id": "starter"})).await?;
+    let token = session["access_token"]
+        .as_str()
+        .ok_or("no token")?
+        .to_owned();
+    let checkout: Value = post(
+        http,
+        api,
+        "/v1/checkout",
+        &token,
+        &json!({"tariff_id": "starter"}),
+    )
+    .await?;
     let url = checkout["checkout_url"].as_str().ok_or("no checkout url")?;
-    http.post(format!("{url}/pay")).send().await?.error_for_status()?;
+    http.post(format!("{url}/pay"))
+        .send()
+        .await?
+        .error_for_status()?;
     Ok(token)
 }
 
-async fn post(http: &reqwest::Client, api: &str, path: &str, token: &str, body: &Value) -> Result<Value> {
+async fn post(
+    http: &reqwest::Client,
+    api: &str,
+    path: &str,
+    token: &str,
+    body: &Value,
+) -> Result<Value> {
     let response = http
         .post(format!("{api}{path}"))
         .bearer_auth(token)

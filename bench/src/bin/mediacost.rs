@@ -59,9 +59,7 @@ fn audio(content_type: &str, files: &[String], iterations: usize) {
         }
         // Posting also hashes the bytes it read against the SHA-256 S3 verified.
         let mut hashing: Vec<Duration> = (0..iterations)
-            .map(|_| {
-                on_cpu(|| aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes)).0
-            })
+            .map(|_| on_cpu(|| aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes)).0)
             .collect();
         cpu.sort();
         wall.sort();

@@ -1124,9 +1124,11 @@ async fn the_outbox_sends_through_ses() {
         (first["sent"].as_i64(), second["sent"].as_i64()),
         (Some(1), Some(0))
     );
+    // The registration's verification code is in the outbox too: find the notice.
     let stored = ses_app.store.outbox().await.unwrap();
-    assert_eq!(stored[0].status, EmailStatus::Sent);
-    let message_id = stored[0].provider_message_id.clone().unwrap();
+    let notice = stored.iter().find(|e| e.id == email.id).unwrap();
+    assert_eq!(notice.status, EmailStatus::Sent);
+    let message_id = notice.provider_message_id.clone().unwrap();
     assert!(!message_id.is_empty() && !message_id.starts_with("log-"));
     // The server kept exactly one message from us.
     let sent: Value = reqwest::get(format!("{endpoint}/moto-api/data.json"))

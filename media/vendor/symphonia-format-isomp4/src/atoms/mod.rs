@@ -22,7 +22,6 @@ pub mod limits {
 pub(crate) mod alac;
 pub(crate) mod avcc;
 pub(crate) mod co64;
-pub(crate) mod ctts;
 pub(crate) mod dac3;
 pub(crate) mod dec3;
 pub(crate) mod dovi;
@@ -51,7 +50,6 @@ pub(crate) mod stbl;
 pub(crate) mod stco;
 pub(crate) mod stsc;
 pub(crate) mod stsd;
-pub(crate) mod stss;
 pub(crate) mod stsz;
 pub(crate) mod stts;
 pub(crate) mod tfhd;
@@ -70,7 +68,6 @@ pub use alac::AlacAtom;
 pub use avcc::AvcCAtom;
 pub use co64::Co64Atom;
 #[allow(unused_imports)]
-pub use ctts::CttsAtom;
 pub use dac3::Dac3Atom;
 pub use dec3::Dec3Atom;
 pub use dovi::DoviAtom;
@@ -99,7 +96,6 @@ pub use stco::StcoAtom;
 pub use stsc::StscAtom;
 pub use stsd::StsdAtom;
 #[allow(unused_imports)]
-pub use stss::StssAtom;
 pub use stsz::StszAtom;
 pub use stts::SttsAtom;
 pub use tfhd::TfhdAtom;

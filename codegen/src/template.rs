@@ -38,6 +38,7 @@ pub fn bucket_resource(bucket: Bucket) -> &'static str {
     match bucket {
         Bucket::Staging => "StagingBucket",
         Bucket::Archive => "ArchiveBucket",
+        Bucket::Photos => "PhotosBucket",
     }
 }
 

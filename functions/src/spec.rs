@@ -81,6 +81,8 @@ pub enum Bucket {
     Staging,
     /// Published recordings; never overwritten or deleted.
     Archive,
+    /// Profile photos, re-encoded; deleted with their replacement, removal or erasure.
+    Photos,
 }
 
 /// What a permission's actions apply to.

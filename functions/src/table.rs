@@ -48,6 +48,7 @@ const S3_GET: &str = "s3:GetObject";
 const S3_PUT: &str = "s3:PutObject";
 const UPLOADS: &str = "uploads/";
 const VOICE: &str = "voice/";
+const PHOTOS: &str = "photos/";
 
 crate::spec::function_table! {
     http {
@@ -188,6 +189,14 @@ crate::spec::function_table! {
             handler: crate::me::update::handle,
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS])],
+        },
+        GetProfile {
+            name: "get-profile",
+            binary: Voice,
+            route: ("GET", "/v1/accounts/{account_id}"),
+            handler: crate::accounts::get_profile::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[GET]).on(&[ACCOUNTS]), objects(Bucket::Photos, PHOTOS, &[S3_GET])],
         },
         BlockMe {
             name: "block-me",

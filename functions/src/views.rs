@@ -2,8 +2,8 @@
 
 use natives_shared::domain::{
     Account, AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email,
-    FullName, Gender, Guardian, LanguageList, LedgerKind, LedgerLine, Money, Role, Tariff,
-    Timestamp,
+    FullName, Gender, Guardian, LanguageList, LearningLevels, LedgerKind, LedgerLine, Money, Role,
+    SkypeName, Tariff, Timestamp,
 };
 use serde::Serialize;
 
@@ -21,6 +21,8 @@ pub struct AccountView<'a> {
     city: Option<&'a City>,
     native_languages: &'a LanguageList,
     learning_languages: &'a LanguageList,
+    learning_levels: &'a LearningLevels,
+    skype: Option<&'a SkypeName>,
     guardian: Option<&'a Guardian>,
     consents: Consents,
     accepted_terms_version: &'a str,
@@ -47,6 +49,8 @@ impl<'a> From<&'a Account> for AccountView<'a> {
             city: a.city.as_ref(),
             native_languages: &a.native_languages,
             learning_languages: &a.learning_languages,
+            learning_levels: &a.learning_levels,
+            skype: a.skype.as_ref(),
             guardian: a.guardian.as_ref(),
             consents: a.consents,
             accepted_terms_version: &a.accepted_terms_version,

@@ -24,5 +24,6 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// in the archive.
 pub const STAGING_BUCKET: &str = "natives-voice-staging";
 pub const ARCHIVE_BUCKET: &str = "natives-voice-archive";
+pub const PHOTOS_BUCKET: &str = "natives-profile-photos";
 /// The DynamoDB table the local stack creates unless told another (`--table`).
 pub const TABLE_NAME: &str = "natives";

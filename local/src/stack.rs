@@ -17,7 +17,7 @@ use crate::data_dir::{self, Endpoints, FolderLock, Held, Holder, LockError};
 use crate::faults::{self, FaultCounts, FaultPlan, Service};
 use crate::services::{self, Services};
 use crate::stream::StreamPump;
-use crate::{ARCHIVE_BUCKET, BoxError, STAGING_BUCKET, embedded, gateway, seed};
+use crate::{ARCHIVE_BUCKET, BoxError, PHOTOS_BUCKET, STAGING_BUCKET, embedded, gateway, seed};
 
 /// A change to the settings before the `App` is built.
 pub type SettingsHook = Box<dyn FnOnce(&mut Settings) + Send>;
@@ -244,6 +244,7 @@ pub async fn local_app(
     settings.payments.local_checkout_base = Some(endpoints.api.clone());
     settings.archive.staging_bucket = STAGING_BUCKET.into();
     settings.archive.archive_bucket = ARCHIVE_BUCKET.into();
+    settings.archive.photos_bucket = PHOTOS_BUCKET.into();
     settings.archive.force_path_style = true;
     if let Some(settle) = index_settle {
         settings.index_settle = settle;
@@ -277,7 +278,7 @@ pub async fn prepare_data(
         .await
         .map_err(|e| dynamodb(e.into()))?;
     let s3 = |error: BoxError| -> BoxError { format!("S3 at {}: {error}", endpoints.s3).into() };
-    for bucket in [STAGING_BUCKET, ARCHIVE_BUCKET] {
+    for bucket in [STAGING_BUCKET, ARCHIVE_BUCKET, PHOTOS_BUCKET] {
         embedded::ensure_bucket(&endpoints.s3, bucket)
             .await
             .map_err(s3)?;

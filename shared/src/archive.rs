@@ -14,6 +14,9 @@ use crate::config::ArchiveSettings;
 use crate::domain::{AccountId, UploadId};
 use crate::store::keys::objects;
 
+mod photos;
+pub use photos::{PhotoFiles, PhotoUrls};
+
 /// The longest an upload or download URL stays valid.
 pub const MAX_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
 

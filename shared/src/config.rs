@@ -200,6 +200,8 @@ pub struct ArchiveSettings {
     pub staging_bucket: String,
     /// Published recordings, kept for ever.
     pub archive_bucket: String,
+    /// Profile photos (personal data: deletable, outside the archive).
+    pub photos_bucket: String,
     /// The CDN in front of the archive bucket; unset: listeners get presigned GETs.
     pub public_base_url: Option<String>,
     /// Path-style URLs (`host/bucket/key`): the local stack's S3 needs them.
@@ -213,6 +215,8 @@ impl ArchiveSettings {
                 .unwrap_or_else(|| "natives-voice-staging".into()),
             archive_bucket: optional("ARCHIVE_BUCKET")
                 .unwrap_or_else(|| "natives-voice-archive".into()),
+            photos_bucket: optional("PHOTOS_BUCKET")
+                .unwrap_or_else(|| "natives-profile-photos".into()),
             public_base_url: optional("ARCHIVE_PUBLIC_BASE_URL"),
             force_path_style: optional("S3_FORCE_PATH_STYLE").is_some_and(|v| v == "true"),
         }

@@ -1,1 +1,2 @@
+pub mod get_profile;
 pub mod register;

@@ -1,10 +1,12 @@
 //! `PATCH /v1/me`: rectify profile fields. Anything else in the body (roles, balance,
 //! status, e-mail…) is refused with 422 and nothing is applied.
 
+use std::collections::BTreeMap;
+
 use natives_shared::domain::ProfileChanges;
 use natives_shared::domain::{
     City, ContentRules, CountryCode, DisplayName, FullName, Gender, Invalid, LanguageList,
-    Validator,
+    LearningLevels, SkypeName, Validator,
 };
 use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body};
@@ -39,6 +41,10 @@ struct UpdateMeRequest {
     native_languages: Option<Option<Vec<String>>>,
     #[serde(default, deserialize_with = "present")]
     learning_languages: Option<Option<Vec<String>>>,
+    #[serde(default, deserialize_with = "present")]
+    learning_levels: Option<Option<BTreeMap<String, String>>>,
+    #[serde(default, deserialize_with = "present")]
+    skype: Option<Option<String>>,
 }
 
 const REQUIRED: &str = "must not be null";
@@ -76,6 +82,13 @@ impl UpdateMeRequest {
             Some(Some(list)) => v.check("learning_languages", LanguageList::parse(&list, 0)),
             None => None,
         };
+        let learning_levels = match self.learning_levels {
+            // null: no levels.
+            Some(None) => Some(LearningLevels::none()),
+            Some(Some(levels)) => v.check("learning_levels", LearningLevels::parse(&levels)),
+            None => None,
+        };
+        let skype = nullable(&mut v, "skype", self.skype, SkypeName::parse);
         let changes = ProfileChanges {
             display_name,
             full_name,
@@ -84,6 +97,8 @@ impl UpdateMeRequest {
             city,
             native_languages,
             learning_languages,
+            learning_levels,
+            skype,
         };
         if v.is_empty() && changes.is_empty() {
             v.fail("body", "name at least one field to change");

@@ -21,6 +21,7 @@ mod live;
 mod me;
 mod moderation;
 mod privacy;
+mod profiles;
 mod readme;
 mod security;
 mod sessions;

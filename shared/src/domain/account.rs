@@ -5,7 +5,7 @@ use time::OffsetDateTime;
 
 use super::{
     AccountId, BirthDate, City, CountryCode, DisplayName, Email, FullName, Gender, LanguageList,
-    PersonName, Role, SessionId, Timestamp,
+    LearningLevels, PersonName, ProfilePhoto, Role, SessionId, SkypeName, Timestamp,
 };
 
 /// How long an ended session is remembered on its account: as long as an access token
@@ -60,6 +60,15 @@ pub struct Account {
     pub city: Option<City>,
     pub native_languages: LanguageList,
     pub learning_languages: LanguageList,
+    /// The owner's CEFR level in languages they learn (shown on the public profile).
+    #[serde(default)]
+    pub learning_levels: LearningLevels,
+    /// Private: shown only to the owner and in their export.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skype: Option<SkypeName>,
+    /// The current profile photo, whose files are in the photos bucket.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub photo: Option<ProfilePhoto>,
     pub guardian: Option<Guardian>,
     pub consents: Consents,
     pub accepted_terms_version: String,

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     AccountId, AccountStatus, BirthDate, City, Consents, CountryCode, DisplayName, Email, FullName,
-    Gender, Guardian, LanguageList, Role, SessionId, Timestamp,
+    Gender, Guardian, LanguageList, LearningLevels, ProfilePhoto, Role, SessionId, SkypeName,
+    Timestamp,
 };
 use crate::gate::Gate;
 
@@ -120,6 +121,8 @@ pub struct AccountUpdate {
     /// The window voice upload URLs are counted in, and the count in it.
     pub upload_window: Option<(String, u32)>,
     pub profile: ProfileChanges,
+    /// A new profile photo, or (`Some(None)`) none.
+    pub photo: Option<Option<ProfilePhoto>>,
     pub updated_at: Option<Timestamp>,
 }
 
@@ -147,6 +150,9 @@ pub struct PersonalData {
     pub guardian: Option<Guardian>,
     pub native_languages: LanguageList,
     pub learning_languages: LanguageList,
+    pub learning_levels: LearningLevels,
+    pub skype: Option<SkypeName>,
+    pub photo: Option<ProfilePhoto>,
     pub consents: Consents,
     pub password_hash: String,
 }
@@ -161,6 +167,9 @@ pub struct ProfileChanges {
     pub city: Option<Option<City>>,
     pub native_languages: Option<LanguageList>,
     pub learning_languages: Option<LanguageList>,
+    /// Replaces every level named before.
+    pub learning_levels: Option<LearningLevels>,
+    pub skype: Option<Option<SkypeName>>,
 }
 
 impl ProfileChanges {

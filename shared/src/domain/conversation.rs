@@ -116,7 +116,7 @@ pub struct Author {
 }
 
 /// The roles shown next to a name.
-const BADGES: &[super::Role] = &[super::Role::Consultant, super::Role::Mentor];
+pub(crate) const BADGES: &[super::Role] = &[super::Role::Consultant, super::Role::Mentor];
 
 impl Author {
     /// An account with these roles as an author: the roles it shows as badges.

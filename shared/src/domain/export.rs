@@ -14,8 +14,8 @@ use time::OffsetDateTime;
 use super::{
     Account, AccountId, AccountStatus, AuditEntry, AuditEntryId, BirthDate, City, CodePurpose,
     Consents, CountryCode, DisplayName, Email, EmailCode, FullName, Gender, Guardian, ItemKind,
-    LanguageList, Message, MessageId, MessageKind, ModerationRecord, RefreshRecord, Role,
-    SessionFamily, SessionId, ThreadId, Timestamp,
+    LanguageList, LearningLevels, Message, MessageId, MessageKind, ModerationRecord, ProfilePhoto,
+    RefreshRecord, Role, SessionFamily, SessionId, SkypeName, ThreadId, Timestamp,
 };
 
 /// The export's format name and version; a change of the format bumps the version and
@@ -185,6 +185,9 @@ struct AccountExport {
     city: Option<City>,
     native_languages: LanguageList,
     learning_languages: LanguageList,
+    learning_levels: LearningLevels,
+    skype: Option<SkypeName>,
+    photo: Option<ProfilePhoto>,
     guardian: Option<Guardian>,
     consents: Consents,
     accepted_terms_version: String,
@@ -214,6 +217,9 @@ impl From<Account> for AccountExport {
             city: a.city,
             native_languages: a.native_languages,
             learning_languages: a.learning_languages,
+            learning_levels: a.learning_levels,
+            skype: a.skype,
+            photo: a.photo,
             guardian: a.guardian,
             consents: a.consents,
             accepted_terms_version: a.accepted_terms_version,

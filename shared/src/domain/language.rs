@@ -57,6 +57,10 @@ impl LanguageList {
         Self(Vec::new())
     }
 
+    pub fn tags(&self) -> &[LanguageTag] {
+        &self.0
+    }
+
     pub fn to_strings(&self) -> Vec<String> {
         self.0.iter().map(|tag| tag.0.clone()).collect()
     }

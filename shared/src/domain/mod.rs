@@ -22,6 +22,7 @@ mod login_throttle;
 mod moderation;
 mod password;
 mod privacy;
+mod profile;
 mod public_text;
 mod role;
 mod session;
@@ -67,6 +68,11 @@ pub use privacy::{
     BreachNotice, ConsentChange, ConsentSource, EmailKind, EmailStatus, Notification,
     NotificationKind, OutboxEmail, PrivacyRequest, PrivacyRequestId, PrivacyRequestKind,
     PrivacyRequestStatus, Purpose, TermsAcceptance, add_calendar_months, privacy_request_due,
+};
+pub use profile::{
+    CefrLevel, LearningLanguage, LearningLevels, PHOTO_URL_LIFETIME_SECONDS,
+    PHOTO_URL_WINDOW_SECONDS, ProfilePhoto, PublicAccount, PublicProfile, SkypeName,
+    photo_urls_signed_at, public_profile,
 };
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;

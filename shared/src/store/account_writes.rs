@@ -226,6 +226,9 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
             ("guardian", value(&personal.guardian)),
             ("native_languages", value(&personal.native_languages)),
             ("learning_languages", value(&personal.learning_languages)),
+            ("learning_levels", value(&personal.learning_levels)),
+            ("skype", value(&personal.skype)),
+            ("photo", value(&personal.photo)),
             ("consents", value(&personal.consents)),
             ("password_hash", s(&personal.password_hash)),
         ] {
@@ -250,6 +253,9 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
     if let Some((window, count)) = &update.upload_window {
         placeholders = set(&mut sets, placeholders, "upload_window", s(window));
         placeholders = set(&mut sets, placeholders, "uploads_in_window", n(count));
+    }
+    if let Some(photo) = &update.photo {
+        placeholders = set(&mut sets, placeholders, "photo", value(photo));
     }
     for (attribute, v) in profile_assignments(&update.profile) {
         placeholders = set(&mut sets, placeholders, attribute, v);
@@ -300,6 +306,12 @@ fn profile_assignments(changes: &ProfileChanges) -> Vec<(&'static str, Attribute
     }
     if let Some(v) = &changes.learning_languages {
         out.push(("learning_languages", list(v)));
+    }
+    if let Some(v) = &changes.learning_levels {
+        out.push(("learning_levels", value(v)));
+    }
+    if let Some(v) = &changes.skype {
+        out.push(("skype", optional(v)));
     }
     out
 }

@@ -7,12 +7,12 @@ use super::account_writes::account_part;
 use super::audit::audit_put;
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, put_new};
-use super::{Failure, Store, StoreError, keys, to_item};
+use super::{Failure, Projection, Store, StoreError, from_item, keys, to_item};
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::email_codes::SendPlan;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, Timestamp,
+    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, PublicAccount, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -101,6 +101,17 @@ impl Store {
             }
             Err(other) => Err(StoreError::from(other).into()),
         }
+    }
+
+    /// What anyone may see of an account: only its public attributes are read.
+    pub async fn public_account(
+        &self,
+        account_id: &AccountId,
+    ) -> Result<Option<PublicAccount>, StoreError> {
+        self.get_projected(keys::account(account_id), &PUBLIC_ACCOUNT)
+            .await?
+            .map(from_item)
+            .transpose()
     }
 
     pub async fn get_account(&self, account_id: &AccountId) -> Result<Option<Account>, StoreError> {
@@ -298,6 +309,12 @@ impl Store {
         }
     }
 }
+
+/// The account item's public attributes ([`PublicAccount`]).
+const PUBLIC_ACCOUNT: Projection = Projection {
+    expression: "id, display_name, #roles, #status, erased_at, native_languages, learning_languages, learning_levels, photo, created_at",
+    names: &[("#roles", "roles"), ("#status", "status")],
+};
 
 /// The item that says a table's first admin was appointed, by whom and when.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]

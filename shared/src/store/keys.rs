@@ -697,6 +697,19 @@ pub mod objects {
     }
 
     pub const ARCHIVE_PREFIX: &str = "voice/";
+
+    /// A profile photo in the photos bucket, under its owner and the upload it was made
+    /// from: a new photo is a new key (so a new URL), and erasure finds it by the account.
+    pub fn profile_photo(account_id: &AccountId, photo: &UploadId) -> String {
+        format!("photos/{account_id}/{photo}/photo.jpg")
+    }
+
+    /// Its thumbnail.
+    pub fn profile_thumbnail(account_id: &AccountId, photo: &UploadId) -> String {
+        format!("photos/{account_id}/{photo}/thumbnail.jpg")
+    }
+
+    pub const PHOTOS_PREFIX: &str = "photos/";
 }
 
 /// The layout above as data, for the generated tables of `docs/data-model.md`.

@@ -210,6 +210,9 @@ fn erased_personal_data(account_id: &AccountId) -> PersonalData {
         guardian: None,
         native_languages: LanguageList::none(),
         learning_languages: LanguageList::none(),
+        learning_levels: crate::domain::LearningLevels::none(),
+        skype: None,
+        photo: None,
         consents: Consents::default(),
         password_hash: String::new(),
     }

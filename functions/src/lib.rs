@@ -15,12 +15,14 @@ pub mod live;
 pub mod me;
 pub mod moderation;
 pub mod passwords;
+pub mod photos;
 pub mod privacy;
 pub mod routing;
 pub mod sessions;
 pub mod spec;
 pub mod stream_filter;
 mod table;
+mod uploads;
 mod views;
 
 pub use access::Visitor;

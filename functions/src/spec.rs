@@ -266,6 +266,14 @@ impl Deploy {
         ..Deploy::DEFAULT
     };
 
+    /// Decoding a photo of up to 40 megapixels (160 MB of pixels at most, by the limits
+    /// set before decoding) and scaling it: room for that buffer, and the CPU of 0.58 vCPU
+    /// (docs/performance.md measures it).
+    pub const PHOTO_PROCESSING: Deploy = Deploy {
+        memory_mb: 1024,
+        ..Deploy::DEFAULT
+    };
+
     /// Password hashing that anyone may start (login, registration): also throttled and
     /// reserved, which bounds what a flood of guesses or sign-ups can cost
     /// (docs/security.md).

@@ -46,6 +46,7 @@ const SES_SEND: &str = "ses:SendEmail";
 /// presigned PUTs and the destination of a copy (whose source needs `GetObject`).
 const S3_GET: &str = "s3:GetObject";
 const S3_PUT: &str = "s3:PutObject";
+const S3_DELETE: &str = "s3:DeleteObject";
 const UPLOADS: &str = "uploads/";
 const VOICE: &str = "voice/";
 const PHOTOS: &str = "photos/";
@@ -197,6 +198,35 @@ crate::spec::function_table! {
             handler: crate::accounts::get_profile::handle,
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET]).on(&[ACCOUNTS]), objects(Bucket::Photos, PHOTOS, &[S3_GET])],
+        },
+        CreatePhotoUpload {
+            name: "create-photo-upload",
+            binary: Voice,
+            route: ("POST", "/v1/me/photo-uploads"),
+            handler: crate::photos::create_photo_upload::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]), objects(Bucket::Staging, UPLOADS, &[S3_PUT])],
+        },
+        SetPhoto {
+            name: "set-photo",
+            binary: Voice,
+            route: ("PUT", "/v1/me/photo"),
+            handler: crate::photos::set_photo::handle,
+            dynamodb_requests: 2,
+            permissions: &[
+                dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]),
+                objects(Bucket::Staging, UPLOADS, &[S3_GET]),
+                objects(Bucket::Photos, PHOTOS, &[S3_GET, S3_PUT, S3_DELETE]),
+            ],
+            deploy: crate::spec::Deploy::PHOTO_PROCESSING,
+        },
+        DeletePhoto {
+            name: "delete-photo",
+            binary: Voice,
+            route: ("DELETE", "/v1/me/photo"),
+            handler: crate::photos::delete_photo::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]), objects(Bucket::Photos, PHOTOS, &[S3_DELETE])],
         },
         BlockMe {
             name: "block-me",
@@ -478,13 +508,14 @@ crate::spec::function_table! {
         },
         EraseMe {
             name: "erase-me",
-            binary: Core,
+            binary: Voice,
             route: ("POST", "/v1/me/erasure"),
             handler: crate::privacy::erase_me::handle,
             dynamodb_requests: 9,
             permissions: &[
                 dynamodb(&[GET, QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, QUEUE_ENTRIES, LIVE_CONNECTIONS, LISTENERS]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
+                objects(Bucket::Photos, PHOTOS, &[S3_DELETE]),
             ],
             deploy: crate::spec::Deploy::PASSWORD_HASHING,
         },

@@ -5,7 +5,12 @@ use natives_shared::domain::{
     FullName, Gender, Guardian, LanguageList, LearningLevels, LedgerKind, LedgerLine, Money, Role,
     SkypeName, Tariff, Timestamp,
 };
+use natives_shared::domain::{PHOTO_URL_LIFETIME_SECONDS, ProfilePhoto, photo_urls_signed_at};
+use natives_shared::http::ApiError;
 use serde::Serialize;
+use std::time::{Duration, SystemTime};
+
+use crate::App;
 
 /// An account as its owner sees it: never the password hash or token generation.
 #[derive(Serialize)]
@@ -63,6 +68,35 @@ impl<'a> From<&'a Account> for AccountView<'a> {
             updated_at: a.updated_at,
         }
     }
+}
+
+/// Where a profile photo and its thumbnail are fetched.
+#[derive(Serialize)]
+pub struct PhotoView {
+    pub url: String,
+    pub thumbnail_url: String,
+}
+
+/// Where `owner`'s `photo` is fetched right now: presigned GETs of the photos bucket,
+/// signed as of the current window's start so readers in one window get the same URLs.
+pub async fn photo_view(
+    app: &App,
+    owner: &AccountId,
+    photo: &ProfilePhoto,
+) -> Result<PhotoView, ApiError> {
+    let urls = app
+        .archive()?
+        .photo_urls(
+            owner,
+            &photo.id,
+            SystemTime::from(photo_urls_signed_at(app.now())),
+            Duration::from_secs(PHOTO_URL_LIFETIME_SECONDS),
+        )
+        .await?;
+    Ok(PhotoView {
+        url: urls.url,
+        thumbnail_url: urls.thumbnail_url,
+    })
 }
 
 /// A page of a list: its items, and where the next page starts (`null`: no more).

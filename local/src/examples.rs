@@ -16,6 +16,7 @@
 //! | `REPLACE_WITH_THREAD_LANGUAGE` | that thread's language |
 //! | `REPLACE_WITH_MESSAGE_ID` | that thread's first message, a text by the caller |
 //! | `REPLACE_WITH_VOICE_MESSAGE_ID` | a voice message by the caller, its recording archived |
+//! | `REPLACE_WITH_PHOTO_UPLOAD_ID` | a photo (JPEG) the caller uploaded to staging, not yet made their profile photo |
 //! | `REPLACE_WITH_OTHERS_MESSAGE_ID` | a text message by another account (one a moderator may act on) |
 //! | `REPLACE_WITH_BLOCKED_ACCOUNT_ID` | another account, blocked by a moderator |
 //! | `REPLACE_WITH_TOMORROW` | this time tomorrow (RFC 3339) |
@@ -75,6 +76,9 @@ pub const EXAMPLE_LANGUAGE: &str = "en-GB";
 
 /// An example recording: a spoken sentence in Ogg/Opus (posting probes it).
 pub const EXAMPLE_RECORDING: &[u8] = include_bytes!("../../media/fixtures/sentence.ogg");
+
+/// The photo example photo uploads carry (a JPEG with EXIF GPS).
+pub const EXAMPLE_PHOTO: &[u8] = include_bytes!("../../media/fixtures/photo-exif-gps.jpg");
 
 /// Who makes the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,6 +179,7 @@ pub async fn fill(
         "THREAD",
         "MESSAGE_ID",
         "VOICE_MESSAGE_ID",
+        "PHOTO_UPLOAD_ID",
         "PRIVACY_REQUEST_ID",
         "OUTBOX_EMAIL_ID",
         "VERIFICATION_CODE",
@@ -259,6 +264,10 @@ pub async fn fill(
         if text.contains("REPLACE_WITH_VOICE_MESSAGE_ID") {
             let message = voice_message(app, account).await?;
             text = text.replace("REPLACE_WITH_VOICE_MESSAGE_ID", &message.to_string());
+        }
+        if text.contains("REPLACE_WITH_PHOTO_UPLOAD_ID") {
+            let upload = staged_upload(app, account, "image/jpeg", EXAMPLE_PHOTO).await?;
+            text = text.replace("REPLACE_WITH_PHOTO_UPLOAD_ID", upload.as_str());
         }
         if text.contains("REPLACE_WITH_PRIVACY_REQUEST_ID") {
             let request = app
@@ -550,33 +559,8 @@ async fn corrected_message(app: &App, keys: &Ed25519KeyPair) -> Result<MessageId
 /// A voice message by `account`: the recording uploaded to staging with a presigned
 /// PUT, posted, and archived, as the routes do it.
 async fn voice_message(app: &App, account: &ExampleAccount) -> Result<MessageId, BoxError> {
-    use base64::Engine;
     let archive = app.archive().map_err(|e| format!("{e}"))?;
-    let upload_id = UploadId::new();
-    let sha256 = base64::engine::general_purpose::STANDARD
-        .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, EXAMPLE_RECORDING).as_ref());
-    let declared = DeclaredObject {
-        content_type: "audio/ogg",
-        size_bytes: EXAMPLE_RECORDING.len() as i64,
-        sha256: &sha256,
-    };
-    let upload = archive
-        .presign_upload(
-            &account.id,
-            &upload_id,
-            &declared,
-            SystemTime::from(app.now()),
-            StdDuration::from_secs(60),
-        )
-        .await?;
-    let mut request = reqwest::Client::new().put(&upload.url);
-    for (name, value) in &upload.headers {
-        request = request.header(name, value);
-    }
-    let response = request.body(EXAMPLE_RECORDING).send().await?;
-    if !response.status().is_success() {
-        return Err(format!("uploading an example recording: {}", response.status()).into());
-    }
+    let upload_id = staged_upload(app, account, "audio/ogg", EXAMPLE_RECORDING).await?;
     let staged = archive
         .staged_bytes(&account.id, &upload_id, MAX_VOICE_BYTES)
         .await?
@@ -602,6 +586,43 @@ async fn voice_message(app: &App, account: &ExampleAccount) -> Result<MessageId,
         )
         .await?;
     Ok(message_id)
+}
+
+/// `bytes` uploaded by `account` to staging with a presigned PUT, as a client does.
+async fn staged_upload(
+    app: &App,
+    account: &ExampleAccount,
+    content_type: &str,
+    bytes: &'static [u8],
+) -> Result<UploadId, BoxError> {
+    use base64::Engine;
+    let archive = app.archive().map_err(|e| format!("{e}"))?;
+    let upload_id = UploadId::new();
+    let sha256 = base64::engine::general_purpose::STANDARD
+        .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref());
+    let declared = DeclaredObject {
+        content_type,
+        size_bytes: bytes.len() as i64,
+        sha256: &sha256,
+    };
+    let upload = archive
+        .presign_upload(
+            &account.id,
+            &upload_id,
+            &declared,
+            SystemTime::from(app.now()),
+            StdDuration::from_secs(60),
+        )
+        .await?;
+    let mut request = reqwest::Client::new().put(&upload.url);
+    for (name, value) in &upload.headers {
+        request = request.header(name, value);
+    }
+    let response = request.body(bytes).send().await?;
+    if !response.status().is_success() {
+        return Err(format!("uploading an example {content_type}: {}", response.status()).into());
+    }
+    Ok(upload_id)
 }
 
 fn unique_email() -> String {

@@ -1,23 +1,13 @@
 //! `GET /v1/accounts/{account_id}`: a person's public profile. Public and cacheable; only
 //! the account item's public attributes are read, so nothing private can appear.
 
-use std::time::{Duration, SystemTime};
-
 use lambda_http::Request;
-use natives_shared::domain::{
-    AccountId, LearningLanguage, PHOTO_URL_LIFETIME_SECONDS, ProfilePhoto, PublicProfile,
-    photo_urls_signed_at, public_profile,
-};
+use natives_shared::domain::{AccountId, LearningLanguage, PublicProfile, public_profile};
 use natives_shared::http::{ApiError, Audience, cached, json, path_id};
 use serde::Serialize;
 
+use crate::views::{PhotoView, photo_view};
 use crate::{App, HandlerResult, Visitor};
-
-#[derive(Serialize)]
-pub struct PhotoView {
-    pub url: String,
-    pub thumbnail_url: String,
-}
 
 #[derive(Serialize)]
 struct ProfileView<'a> {
@@ -31,27 +21,6 @@ struct ProfileView<'a> {
     /// `YYYY-MM-DD`; absent for a former member.
     #[serde(skip_serializing_if = "Option::is_none")]
     member_since: Option<String>,
-}
-
-/// Where `owner`'s `photo` is fetched right now (presigned GETs of the photos bucket).
-pub async fn photo_view(
-    app: &App,
-    owner: &AccountId,
-    photo: &ProfilePhoto,
-) -> Result<PhotoView, ApiError> {
-    let urls = app
-        .archive()?
-        .photo_urls(
-            owner,
-            &photo.id,
-            SystemTime::from(photo_urls_signed_at(app.now())),
-            Duration::from_secs(PHOTO_URL_LIFETIME_SECONDS),
-        )
-        .await?;
-    Ok(PhotoView {
-        url: urls.url,
-        thumbnail_url: urls.thumbnail_url,
-    })
 }
 
 pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {

@@ -1,33 +1,14 @@
-//! `POST /v1/voice-uploads`: a presigned PUT into the staging bucket with the declared
-//! type, length and SHA-256 signed in, so S3 itself refuses other bytes. Issued only to
-//! an account the gate admits, at most `UPLOADS_PER_HOUR` an hour (counted on the
-//! account); the upload is checked (owner, type, size, checksum) when it is posted.
-
-use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime};
+//! `POST /v1/voice-uploads`: an upload ticket (`crate::uploads`) for a recording; the
+//! upload is checked (owner, type, size, checksum, audio) when it is posted.
 
 use lambda_http::Request;
 use natives_shared::archive::DeclaredObject;
-use natives_shared::domain::{
-    Sha256Base64, Timestamp, UploadId, Validator, VoiceContentType, parse_voice_size,
-};
-use natives_shared::http::{json, json_body};
-use serde::{Deserialize, Serialize};
-
+use natives_shared::domain::{Sha256Base64, Validator, VoiceContentType, parse_voice_size};
 use natives_shared::gate::Caller;
+use natives_shared::http::json_body;
+use serde::Deserialize;
 
 use crate::{App, HandlerResult};
-
-/// Where and how the client uploads the recording.
-#[derive(Serialize)]
-struct UploadTicket<'a> {
-    upload_id: &'a UploadId,
-    upload_url: &'a str,
-    upload_method: &'a str,
-    /// The headers the signature covers, to send exactly.
-    upload_headers: BTreeMap<String, String>,
-    expires_at: Timestamp,
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,35 +31,10 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
             sha256.expect("checked"),
         )
     })?;
-    let now = app.now();
-    app.store
-        .count_upload(&caller, app.settings.conversations.uploads_per_hour, now)
-        .await?;
-    let upload_id = UploadId::new();
-    let lifetime = Duration::from_secs(app.settings.conversations.upload_url_seconds);
-    let presigned = app
-        .archive()?
-        .presign_upload(
-            &caller.account_id,
-            &upload_id,
-            &DeclaredObject {
-                content_type: content_type.as_str(),
-                size_bytes: size,
-                sha256: sha256.as_ref(),
-            },
-            SystemTime::from(now),
-            lifetime,
-        )
-        .await?;
-    let expires_at = now + time::Duration::seconds(lifetime.as_secs() as i64);
-    Ok(json(
-        201,
-        &UploadTicket {
-            upload_id: &upload_id,
-            upload_url: &presigned.url,
-            upload_method: &presigned.method,
-            upload_headers: presigned.headers.iter().cloned().collect(),
-            expires_at: Timestamp::at(expires_at),
-        },
-    ))
+    let declared = DeclaredObject {
+        content_type: content_type.as_str(),
+        size_bytes: size,
+        sha256: sha256.as_ref(),
+    };
+    crate::uploads::issue(app, &caller, &declared).await
 }

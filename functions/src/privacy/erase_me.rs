@@ -1,6 +1,7 @@
 //! `POST /v1/me/erasure`: after the password is entered again, the caller's personal
 //! data is erased or replaced, every session ends, the e-mail is free again and the
-//! account is closed for good; published messages stay, under an anonymous name.
+//! account is closed for good, and its profile photo's files are deleted; published
+//! messages stay, under an anonymous name.
 
 use natives_shared::auth::verify_password;
 use natives_shared::domain::decide::erasure::ErasureRefusal;
@@ -45,6 +46,12 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
             .record_failed_login(Some(&found.account), now)
             .await?;
         return Err(ErasureRefusal::WrongPassword.into());
+    }
+    // The photo's files first: once the account is erased nothing names them.
+    if let Some(photo) = &found.account.photo {
+        app.archive()?
+            .delete_photo(&caller.account_id, &photo.id)
+            .await?;
     }
     match app.store.erase(found, now).await? {
         ErasureOutcome::Erased { erased_at } | ErasureOutcome::AlreadyErased { erased_at } => {

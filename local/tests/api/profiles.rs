@@ -166,3 +166,239 @@ async fn a_blocked_accounts_profile_stays_readable_and_an_erased_one_is_a_former
     let unknown = app.profile("01JZZZZZZZZZZZZZZZZZZZZZZZ").await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
 }
+
+const PHOTO_JPEG: &[u8] = include_bytes!("../../../media/fixtures/photo-exif-gps.jpg");
+const PHOTO_PNG: &[u8] = include_bytes!("../../../media/fixtures/photo-text.png");
+const DRAWING_SVG: &[u8] = include_bytes!("../../../media/fixtures/drawing.svg");
+
+fn sha256(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .encode(aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes).as_ref())
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The segments of a JPEG before its scan: only JFIF, tables and a baseline frame (no
+/// EXIF, XMP, ICC, IPTC or comment can be there); returns the frame's width and height.
+fn bare_jpeg_size(bytes: &[u8]) -> (u16, u16) {
+    assert_eq!(&bytes[..2], [0xFF, 0xD8], "not a JPEG");
+    let mut at = 2;
+    let mut size = None;
+    loop {
+        assert_eq!(bytes[at], 0xFF, "no marker at {at}");
+        let marker = bytes[at + 1];
+        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        match marker {
+            0xE0 => assert_eq!(&bytes[at + 4..at + 9], b"JFIF\0"),
+            0xDB | 0xC4 => {}
+            0xC0 => {
+                let height = u16::from_be_bytes([bytes[at + 5], bytes[at + 6]]);
+                let width = u16::from_be_bytes([bytes[at + 7], bytes[at + 8]]);
+                size = Some((width, height));
+            }
+            0xDA => break,
+            other => panic!("segment {other:#04X} in the published JPEG"),
+        }
+        at += 2 + length;
+    }
+    size.expect("a baseline frame")
+}
+
+impl TestApp {
+    /// Declares `bytes` as `content_type`, and PUTs them to the ticket's URL.
+    pub(crate) async fn upload_photo(
+        &self,
+        user: &TestUser,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> String {
+        let response = self
+            .send(
+                Method::POST,
+                "/v1/me/photo-uploads",
+                Some(&user.access_token),
+                Some(&json!({
+                    "content_type": content_type,
+                    "size_bytes": bytes.len(),
+                    "sha256": sha256(bytes),
+                })),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let ticket: Value = response.json().await.unwrap();
+        let mut put = self
+            .client
+            .put(ticket["upload_url"].as_str().unwrap())
+            .body(bytes.to_vec());
+        for (name, value) in ticket["upload_headers"].as_object().unwrap() {
+            put = put.header(name, value.as_str().unwrap());
+        }
+        let stored = put.send().await.unwrap();
+        assert!(stored.status().is_success(), "{}", stored.status());
+        ticket["upload_id"].as_str().unwrap().to_owned()
+    }
+
+    pub(crate) async fn set_photo(&self, user: &TestUser, upload_id: &str) -> reqwest::Response {
+        self.send(
+            Method::PUT,
+            "/v1/me/photo",
+            Some(&user.access_token),
+            Some(&json!({ "upload_id": upload_id })),
+        )
+        .await
+    }
+
+    async fn fetch(&self, url: &str) -> reqwest::Response {
+        self.client.get(url).send().await.unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_jpeg_with_gps_and_a_png_with_text_come_back_stripped_and_scaled() {
+    let app = spawn_app().await;
+    let user = app.registered_user("photo@example.com").await;
+    // What the uploads carry, checked here so the test cannot pass on clean fixtures.
+    for (fixture, needles) in [
+        (PHOTO_JPEG, &[&b"Exif"[..], b"Ann Example", b"xmpmeta"][..]),
+        (
+            PHOTO_PNG,
+            &[&b"tEXt"[..], b"secret note", b"Ann Example"][..],
+        ),
+    ] {
+        for needle in needles {
+            assert!(contains(fixture, needle));
+        }
+    }
+
+    for (content_type, bytes, photo_size, thumbnail_size) in [
+        // 800x600 stored sideways (EXIF orientation 6): a portrait once upright.
+        ("image/jpeg", PHOTO_JPEG, (384, 512), (72, 96)),
+        ("image/png", PHOTO_PNG, (512, 341), (96, 64)),
+    ] {
+        let upload = app.upload_photo(&user, content_type, bytes).await;
+        let response = app.set_photo(&user, &upload).await;
+        assert_eq!(response.status(), StatusCode::OK, "{content_type}");
+        let urls: Value = response.json().await.unwrap();
+        let profile: Value = app.profile(&user.id).await.json().await.unwrap();
+        assert_eq!(profile["photo"], urls, "the profile shows the new photo");
+
+        for (url, size) in [
+            (&urls["url"], photo_size),
+            (&urls["thumbnail_url"], thumbnail_size),
+        ] {
+            let fetched = app.fetch(url.as_str().unwrap()).await;
+            assert_eq!(fetched.status(), StatusCode::OK);
+            let published = fetched.bytes().await.unwrap();
+            assert_eq!(bare_jpeg_size(&published), size, "{content_type}");
+            for needle in [
+                &b"Exif"[..],
+                b"Ann Example",
+                b"xmpmeta",
+                b"tEXt",
+                b"secret note",
+                b"taken at home",
+            ] {
+                assert!(!contains(&published, needle), "{needle:?} survived");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn what_is_not_an_image_of_its_declared_type_is_refused() {
+    let app = spawn_app().await;
+    let user = app.registered_user("photo@example.com").await;
+
+    let random: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    let upload = app.upload_photo(&user, "image/png", &random).await;
+    assert_problem(app.set_photo(&user, &upload).await, 422, "invalid_image").await;
+
+    // A JPEG declared as PNG.
+    let upload = app.upload_photo(&user, "image/png", PHOTO_JPEG).await;
+    assert_problem(app.set_photo(&user, &upload).await, 422, "invalid_image").await;
+
+    for (content_type, size) in [
+        ("image/svg+xml", DRAWING_SVG.len()),
+        ("image/jpeg", 5 * 1024 * 1024 + 1),
+    ] {
+        let response = app
+            .send(
+                Method::POST,
+                "/v1/me/photo-uploads",
+                Some(&user.access_token),
+                Some(&json!({
+                    "content_type": content_type,
+                    "size_bytes": size,
+                    "sha256": sha256(DRAWING_SVG),
+                })),
+            )
+            .await;
+        assert_problem(response, 422, "validation_failed").await;
+    }
+    let profile: Value = app.profile(&user.id).await.json().await.unwrap();
+    assert!(profile.get("photo").is_none(), "nothing was published");
+    // Another account's upload is not found under the caller's.
+    let other = app.registered_user("other@example.com").await;
+    let theirs = app.upload_photo(&other, "image/jpeg", PHOTO_JPEG).await;
+    assert_eq!(
+        app.set_photo(&user, &theirs).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn a_replaced_deleted_or_erased_photos_urls_stop_working() {
+    let app = spawn_app().await;
+    let user = app.registered_user("photo@example.com").await;
+    let first = app.upload_photo(&user, "image/jpeg", PHOTO_JPEG).await;
+    let first: Value = app.set_photo(&user, &first).await.json().await.unwrap();
+    let second = app.upload_photo(&user, "image/png", PHOTO_PNG).await;
+    let second: Value = app.set_photo(&user, &second).await.json().await.unwrap();
+    for url in [&first["url"], &first["thumbnail_url"]] {
+        let gone = app.fetch(url.as_str().unwrap()).await;
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND, "the replaced photo");
+    }
+    assert_eq!(
+        app.fetch(second["url"].as_str().unwrap()).await.status(),
+        StatusCode::OK
+    );
+
+    let response = app
+        .send(
+            Method::DELETE,
+            "/v1/me/photo",
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    for url in [&second["url"], &second["thumbnail_url"]] {
+        let gone = app.fetch(url.as_str().unwrap()).await;
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND, "the deleted photo");
+    }
+    let profile: Value = app.profile(&user.id).await.json().await.unwrap();
+    assert!(profile.get("photo").is_none());
+    let again = app
+        .send(
+            Method::DELETE,
+            "/v1/me/photo",
+            Some(&user.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(again.status(), StatusCode::NO_CONTENT);
+
+    let third = app.upload_photo(&user, "image/jpeg", PHOTO_JPEG).await;
+    let third: Value = app.set_photo(&user, &third).await.json().await.unwrap();
+    let response = app.erase(&user.access_token, &user.password).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    for url in [&third["url"], &third["thumbnail_url"]] {
+        let gone = app.fetch(url.as_str().unwrap()).await;
+        assert_eq!(gone.status(), StatusCode::NOT_FOUND, "the erased photo");
+    }
+}

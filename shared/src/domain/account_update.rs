@@ -67,6 +67,8 @@ pub enum AccountCondition {
     PasswordHashAsRead(String),
     /// Its address is still this one.
     EmailAsRead(Email),
+    /// Its profile photo is still the one made from this upload (`None`: none).
+    PhotoAsRead(Option<super::UploadId>),
 }
 
 /// Attributes of the account item that change; `None`: unchanged.

@@ -70,9 +70,10 @@ pub use privacy::{
     PrivacyRequestStatus, Purpose, TermsAcceptance, add_calendar_months, privacy_request_due,
 };
 pub use profile::{
-    CefrLevel, LearningLanguage, LearningLevels, PHOTO_URL_LIFETIME_SECONDS,
-    PHOTO_URL_WINDOW_SECONDS, ProfilePhoto, PublicAccount, PublicProfile, SkypeName,
-    photo_urls_signed_at, public_profile,
+    CefrLevel, LearningLanguage, LearningLevels, MAX_PHOTO_BYTES, PHOTO_CONTENT_TYPES,
+    PHOTO_URL_LIFETIME_SECONDS, PHOTO_URL_WINDOW_SECONDS, PhotoContentType, ProfilePhoto,
+    PublicAccount, PublicProfile, SkypeName, parse_photo_size, photo_limits, photo_urls_signed_at,
+    public_profile,
 };
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;

@@ -8,6 +8,28 @@ use serde::{Deserialize, Serialize};
 
 use super::{AccountId, AccountStatus, LanguageList, LanguageTag, Role, Timestamp, UploadId};
 
+/// The largest photo upload accepted.
+pub const MAX_PHOTO_BYTES: i64 = 5 * 1024 * 1024;
+
+/// What decoding one photo may cost, fixed before it is read: the upload limit, 40
+/// megapixels (`natives_media::PhotoLimits`).
+pub fn photo_limits() -> natives_media::PhotoLimits {
+    natives_media::PhotoLimits::new(MAX_PHOTO_BYTES as usize)
+}
+
+/// A photo's declared length: 1 byte to [`MAX_PHOTO_BYTES`].
+pub fn parse_photo_size(raw: i64) -> Result<i64, String> {
+    if (1..=MAX_PHOTO_BYTES).contains(&raw) {
+        Ok(raw)
+    } else {
+        Err(format!("must be from 1 to {MAX_PHOTO_BYTES} bytes"))
+    }
+}
+
+// The declared media type of a photo lives with the decoder that checks the file
+// against it (natives-media).
+pub use natives_media::{PHOTO_CONTENT_TYPES, PhotoContentType};
+
 /// What an erased account is called on its public profile (and everywhere else).
 pub use super::decide::erasure::FORMER_MEMBER;
 

@@ -559,6 +559,33 @@ impl From<RecordingRefusal> for ApiError {
     }
 }
 
+impl From<crate::domain::decide::photos::PhotoUploadRefusal> for ApiError {
+    fn from(refusal: crate::domain::decide::photos::PhotoUploadRefusal) -> Self {
+        use crate::domain::decide::photos::PhotoUploadRefusal;
+        let mismatch = |detail: &str| Self::Unprocessable {
+            code: "upload_mismatch",
+            detail: detail.to_owned(),
+        };
+        match refusal {
+            PhotoUploadRefusal::NotAnAcceptedType => {
+                mismatch("The upload is not one of the accepted image types (JPEG, PNG, WebP).")
+            }
+            PhotoUploadRefusal::Size => mismatch("The upload is empty or larger than 5 MiB."),
+            PhotoUploadRefusal::NoChecksum => mismatch("The upload was not sent with its SHA-256."),
+            PhotoUploadRefusal::ChecksumMismatch => {
+                mismatch("The upload's bytes do not match its SHA-256.")
+            }
+            PhotoUploadRefusal::InvalidImage(reason) => {
+                tracing::info!(%reason, "a photo upload is not a usable image of its declared type");
+                Self::Unprocessable {
+                    code: "invalid_image",
+                    detail: "The upload is not an image of its declared type (JPEG, PNG or WebP) of at most 40 megapixels.".into(),
+                }
+            }
+        }
+    }
+}
+
 impl From<EditRefusal> for ApiError {
     fn from(refusal: EditRefusal) -> Self {
         match refusal {

@@ -84,6 +84,12 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
                 .and("#password_hash = :seen_password")
                 .name("#password_hash", "password_hash")
                 .value(":seen_password", s(hash)),
+            AccountCondition::PhotoAsRead(None) => condition
+                .and("attribute_not_exists(photo) OR photo = :no_photo")
+                .value(":no_photo", AttributeValue::Null(true)),
+            AccountCondition::PhotoAsRead(Some(id)) => condition
+                .and("photo.id = :seen_photo")
+                .value(":seen_photo", s(id.as_str())),
             AccountCondition::EmailAsRead(email) => condition
                 .and("#email = :seen_email")
                 .name("#email", "email")

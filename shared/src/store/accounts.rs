@@ -10,9 +10,11 @@ use super::transaction::{Transaction, put_new};
 use super::{Failure, Projection, Store, StoreError, from_item, keys, to_item};
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::email_codes::SendPlan;
+use crate::domain::decide::photos::PhotoSet;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, PublicAccount, Timestamp,
+    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, ProfilePhoto,
+    PublicAccount, Timestamp, UploadId,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -230,6 +232,67 @@ impl Store {
                 .await?
                 .map(drop)
                 .ok_or(Attempt::Raced)
+        })
+        .await
+    }
+
+    /// The photo made from `upload` becomes the caller's ([`decide::photos::set_photo`]):
+    /// decided first on `read` (the account the caller read before the work), then on the
+    /// account read again if it changed since; written on condition that its photo is still the one read.
+    /// Returns the photo replaced (its files are the caller's to delete); `None` also when
+    /// this upload was the photo already.
+    pub async fn set_photo(
+        &self,
+        caller: &Gate,
+        read: &Account,
+        upload: &UploadId,
+        size: (u32, u32),
+        now: OffsetDateTime,
+    ) -> Result<Option<ProfilePhoto>, Failure<Refusal>> {
+        retrying(move |attempt| async move {
+            let account = match attempt {
+                0 => Some(read.clone()),
+                _ => self.get_account(&caller.account_id).await?,
+            };
+            match decide::photos::set_photo(caller, account.as_ref(), upload, size, now)
+                .map_err(Attempt::Refused)?
+            {
+                PhotoSet::AlreadyCurrent => Ok(None),
+                PhotoSet::Replaced { write, replaced } => self
+                    .write_account(&write, now)
+                    .await?
+                    .map(|_| replaced)
+                    .ok_or(Attempt::Raced),
+            }
+        })
+        .await
+    }
+
+    /// The photo `removed` (`None`: none), whose files are deleted, leaves the caller's account
+    /// ([`decide::photos::remove_photo`]); decided first on `read` (the account the caller
+    /// read to find the photo), then on the account read again if it changed since.
+    pub async fn remove_photo(
+        &self,
+        caller: &Gate,
+        read: &Account,
+        removed: Option<&UploadId>,
+        now: OffsetDateTime,
+    ) -> Result<(), Failure<Refusal>> {
+        retrying(move |attempt| async move {
+            let account = match attempt {
+                0 => Some(read.clone()),
+                _ => self.get_account(&caller.account_id).await?,
+            };
+            match decide::photos::remove_photo(caller, account.as_ref(), removed, now)
+                .map_err(Attempt::Refused)?
+            {
+                None => Ok(()),
+                Some(write) => self
+                    .write_account(&write, now)
+                    .await?
+                    .map(drop)
+                    .ok_or(Attempt::Raced),
+            }
         })
         .await
     }

@@ -14,6 +14,7 @@ pub mod erasure;
 pub mod live;
 pub mod moderation;
 pub mod outbox;
+pub mod photos;
 pub mod posting;
 pub mod privacy;
 pub mod recording;

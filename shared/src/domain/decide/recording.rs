@@ -70,7 +70,8 @@ pub fn verify_recording(
     })
 }
 
-fn sha256_base64(bytes: &[u8]) -> String {
+/// Base64 SHA-256, as S3's `x-amz-checksum-sha256` carries it.
+pub(crate) fn sha256_base64(bytes: &[u8]) -> String {
     use base64::Engine;
     let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
     base64::engine::general_purpose::STANDARD.encode(digest.as_ref())

@@ -1,0 +1,25 @@
+//! `DELETE /v1/me/photo`: the caller's profile photo is deleted: its files first (a photo
+//! is personal data: once this answers, the bytes are gone and its URLs answer 404), then
+//! the account's pointer to it, on condition that it is still the one read. No photo:
+//! 204 all the same.
+
+use lambda_http::Request;
+use natives_shared::gate::Caller;
+use natives_shared::http::no_content;
+
+use crate::{App, HandlerResult};
+
+pub async fn handle(app: &App, _request: Request, caller: Caller) -> HandlerResult {
+    let now = app.now();
+    let account = app.store.caller_account(&caller, now).await?;
+    let photo = account.photo.as_ref().map(|p| &p.id);
+    if let Some(photo) = photo {
+        app.archive()?
+            .delete_photo(&caller.account_id, photo)
+            .await?;
+    }
+    app.store
+        .remove_photo(&caller, &account, photo, now)
+        .await?;
+    Ok(no_content())
+}

@@ -1,0 +1,3 @@
+pub mod create_photo_upload;
+pub mod delete_photo;
+pub mod set_photo;

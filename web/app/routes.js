@@ -13,6 +13,7 @@ import { PasswordResetPage } from './pages/password-reset.js';
 import { CreditsPage } from './pages/credits.js';
 import { ModerationPage } from './pages/moderation.js';
 import { AccountPage } from './pages/account.js';
+import { ProfilePage } from './pages/profile.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -25,6 +26,7 @@ export const ROUTES = [
   { path: '/credits', page: CreditsPage, needs: 'user' },
   { path: '/moderation', page: ModerationPage, needs: 'moderator' },
   { path: '/account', page: AccountPage, needs: 'user' },
+  { path: '/accounts/:accountId', page: ProfilePage },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */

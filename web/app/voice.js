@@ -48,9 +48,15 @@ export async function sha256Base64(blob) {
 const BROWSER_SET = new Set(['content-length', 'host']);
 
 /** Uploads the recording; resolves to its upload id. */
-export async function uploadRecording(blob) {
+export function uploadRecording(blob) {
+  return uploadFile('/voice-uploads', blob);
+}
+
+/** Declares `blob` at `path` (a voice or photo upload route) and PUTs it to the presigned
+ * URL with exactly the headers it was signed with; resolves to its upload id. */
+export async function uploadFile(path, blob) {
   const contentType = blob.type.split(';')[0].trim();
-  const upload = await api('POST', '/voice-uploads', {
+  const upload = await api('POST', path, {
     body: { content_type: contentType, size_bytes: blob.size, sha256: await sha256Base64(blob) },
   });
   const headers = Object.fromEntries(

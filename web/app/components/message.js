@@ -27,7 +27,7 @@ export function MessageItem({ message, onChanged }) {
   return html`
     <article class=${`message ${message.status !== 'visible' ? 'muted' : ''}`} aria-labelledby=${`m-${message.id}`}>
       <header>
-        <strong id=${`m-${message.id}`}>${message.author.display_name}</strong>
+        <strong id=${`m-${message.id}`}><a href=${`#/accounts/${message.author.id}`}>${message.author.display_name}</a></strong>
         <time datetime=${message.created_at}>${formatDateTime(message.created_at)}</time>
         ${message.edited_at && html`<span class="edited">${t('message.edited')}</span>`}
         ${message.status !== 'visible' && html`<span class="badge">${t(`message.status.${message.status}`)}</span>`}

@@ -9,9 +9,12 @@ import { session, reloadMe, forget } from '../session.js';
 import { languageOptions, countryOptions } from '../languages.js';
 import { Loading, ErrorMessage, Notice, useLoad, useAction } from '../components/status.js';
 import { Field, TextArea, Select, Checkbox, CheckboxGroup } from '../components/fields.js';
+import { uploadFile } from '../voice.js';
 
 const SECTIONS = [
   ['profile', Profile],
+  ['photo', Photo],
+  ['levels', Levels],
   ['address', Address],
   ['password', PasswordChange],
   ['consents', Consents],
@@ -48,7 +51,7 @@ function Profile() {
   const me = session.me;
   const [form, setForm] = useState({
     display_name: me.display_name, full_name: me.full_name || '', city: me.city || '', country: me.country,
-    native_languages: me.native_languages, learning_languages: me.learning_languages,
+    native_languages: me.native_languages, learning_languages: me.learning_languages, skype: me.skype || '',
   });
   const [saved, setSaved] = useState(false);
   const set = (name) => (value) => { setSaved(false); setForm((f) => ({ ...f, [name]: value })); };
@@ -57,6 +60,8 @@ function Profile() {
     event.preventDefault();
     const body = { ...form };
     for (const name of ['full_name', 'city']) if (!body[name].trim()) delete body[name];
+    // Skype is private; an empty field clears it.
+    body.skype = body.skype.trim() || null;
     run(async () => {
       await api('PATCH', '/me', { body });
       await reloadMe();
@@ -75,6 +80,7 @@ function Profile() {
       <${Field} label=${t('field.fullName')} value=${form.full_name} onInput=${set('full_name')} maxlength="100" />
       <${Select} label=${t('field.country')} value=${form.country} onChange=${set('country')} options=${countryOptions()} />
       <${Field} label=${t('field.city')} value=${form.city} onInput=${set('city')} maxlength="100" />
+      <${Field} label=${t('field.skype')} value=${form.skype} onInput=${set('skype')} maxlength="70" hint=${t('field.skypeHint')} />
       <${CheckboxGroup} legend=${t('field.nativeLanguages')} options=${languageOptionsWith(form.native_languages)}
         values=${form.native_languages} onChange=${set('native_languages')} />
       <${CheckboxGroup} legend=${t('field.learningLanguages')} options=${languageOptionsWith(form.learning_languages)}
@@ -83,6 +89,83 @@ function Profile() {
       ${saved && html`<${Notice}>${t('common.saved')}</${Notice}>`}
       <button type="submit" disabled=${busy}>${busy ? t('common.saving') : t('common.save')}</button>
     </form>`;
+}
+
+const LEVELS = ['A1', 'A2', 'B1', 'B2', 'C1', 'C2'];
+
+/** The CEFR level of each language learned (shown on the public profile). */
+function Levels() {
+  const me = session.me;
+  const [levels, setLevels] = useState({ ...(me.learning_levels || {}) });
+  const [saved, setSaved] = useState(false);
+  const { busy, error, run } = useAction();
+  if (!me.learning_languages.length) return html`<p>${t('levels.none')}</p>`;
+  const set = (tag) => (value) => {
+    setSaved(false);
+    setLevels((l) => {
+      const next = { ...l };
+      if (value) next[tag.toLowerCase()] = value; else delete next[tag.toLowerCase()];
+      return next;
+    });
+  };
+  const submit = (event) => {
+    event.preventDefault();
+    run(async () => {
+      await api('PATCH', '/me', { body: { learning_levels: levels } });
+      await reloadMe();
+      setSaved(true);
+    });
+  };
+  const options = [{ value: '', label: t('levels.unset') }, ...LEVELS.map((l) => ({ value: l, label: l }))];
+  return html`
+    <form onSubmit=${submit}>
+      ${me.learning_languages.map((tag) => html`
+        <${Select} key=${tag} label=${languageName(tag)} value=${levels[tag.toLowerCase()] || ''}
+          onChange=${set(tag)} options=${options} />`)}
+      <${ErrorMessage} error=${error} />
+      ${saved && html`<${Notice}>${t('common.saved')}</${Notice}>`}
+      <button type="submit" disabled=${busy}>${busy ? t('common.saving') : t('common.save')}</button>
+    </form>`;
+}
+
+/** The profile photo: shown from the public profile, replaced by a file, deleted. */
+function Photo() {
+  const me = session.me;
+  const [version, setVersion] = useState(0);
+  const profile = useLoad(() => api('GET', `/accounts/${me.id}`), [version]);
+  const [file, setFile] = useState(null);
+  const { busy, error, run } = useAction();
+  const upload = (event) => {
+    event.preventDefault();
+    if (!file) return;
+    run(async () => {
+      const uploadId = await uploadFile('/me/photo-uploads', file);
+      await api('PUT', '/me/photo', { body: { upload_id: uploadId } });
+      setFile(null);
+      setVersion((v) => v + 1);
+    });
+  };
+  const remove = () => run(async () => {
+    await api('DELETE', '/me/photo');
+    setVersion((v) => v + 1);
+  });
+  if (profile.loading) return html`<${Loading} />`;
+  if (profile.error) return html`<${ErrorMessage} error=${profile.error} />`;
+  const photo = profile.data.photo;
+  return html`
+    ${photo
+      ? html`<img class="photo" src=${photo.url} alt=${t('photo.alt', { name: me.display_name })} />`
+      : html`<p>${t('photo.none')}</p>`}
+    <form onSubmit=${upload}>
+      <label>${t('photo.file')}
+        <input type="file" accept="image/jpeg,image/png,image/webp"
+          onChange=${(e) => setFile(e.currentTarget.files[0] || null)} /></label>
+      <p class="hint">${t('photo.hint')}</p>
+      <${ErrorMessage} error=${error} />
+      <button type="submit" disabled=${busy || !file}>${busy ? t('common.saving') : t('photo.upload')}</button>
+      ${photo && html` <button type="button" onClick=${remove} disabled=${busy}>${t('photo.delete')}</button>`}
+    </form>
+    <p><a href=${`#/accounts/${me.id}`}>${t('profile.public')}</a></p>`;
 }
 
 /** The offered languages, plus any the account already has that the list lacks. */

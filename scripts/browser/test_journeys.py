@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import PHONE
+from conftest import PHONE, ROOT
 
 PASSWORD = "correct horse battery"
 
@@ -289,3 +289,38 @@ def test_e_a_user_verifies_and_moves_their_address_and_resets_a_forgotten_passwo
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", name="My account", level=1)).to_be_visible()
 
+
+
+def test_f_a_user_gives_a_photo_and_levels_and_a_visitor_sees_the_public_profile(pages, stack):
+    register_by_api(stack, "pia@example.com", "Pia")
+    page = pages.new()
+    log_in(page, "pia@example.com", "/account")
+    expect(page.get_by_role("heading", name="My account", level=1)).to_be_visible()
+
+    levels = page.get_by_role("region", name="Language levels")
+    levels.get_by_label("English").select_option("B2")
+    levels.get_by_role("button", name="Save").click()
+    expect(levels.get_by_text("Saved")).to_be_visible()
+
+    photo = page.get_by_role("region", name="Photo")
+    expect(photo.get_by_text("No photo yet.")).to_be_visible()
+    photo.get_by_label(re.compile("^A photo")).set_input_files(ROOT / "media/fixtures/photo-exif-gps.jpg")
+    photo.get_by_role("button", name="Upload photo").click()
+    shown = photo.get_by_role("img", name="Photo of Pia")
+    expect(shown).to_be_visible()
+    # The browser loaded it from the photos bucket: the published, re-encoded JPEG.
+    expect(shown).to_have_js_property("naturalHeight", 512)
+    pages.check(page, "account-photo")
+
+    profile = page.get_by_role("link", name="Your public profile")
+    profile.click()
+    expect(page.get_by_role("heading", name="Pia", level=1)).to_be_visible()
+    expect(page.get_by_text("English (B2)")).to_be_visible()
+    expect(page.get_by_role("img", name="Photo of Pia")).to_be_visible()
+    assert "pia@example.com" not in page.content()
+    pages.check(page, "profile")
+
+    page.goto("/#/account")
+    photo = page.get_by_role("region", name="Photo")
+    photo.get_by_role("button", name="Delete photo").click()
+    expect(photo.get_by_text("No photo yet.")).to_be_visible()

@@ -20,7 +20,7 @@ export class ApiError extends Error {
  * Response, for downloads). A 401 on a signed-in call refreshes the session once and
  * retries.
  */
-export async function api(method, path, { body, query, idempotencyKey, raw = false, retried = false } = {}) {
+export async function api(method, path, { body, query, idempotencyKey, raw = false, retried = false, fresh = false } = {}) {
   const url = new URL(`/v1${path}`, location.origin);
   for (const [name, value] of Object.entries(query || {})) {
     if (value !== undefined && value !== null && value !== '') url.searchParams.set(name, value);
@@ -37,12 +37,14 @@ export async function api(method, path, { body, query, idempotencyKey, raw = fal
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
       credentials: 'same-origin',
+      // `fresh`: ask again (a 304 when unchanged) rather than trust a cached public answer.
+      cache: fresh ? 'no-cache' : 'default',
     });
   } catch {
     throw new ApiError(t('error.network'));
   }
   if (response.status === 401 && token && !retried && (await refresh())) {
-    return api(method, path, { body, query, idempotencyKey, raw, retried: true });
+    return api(method, path, { body, query, idempotencyKey, raw, fresh, retried: true });
   }
   if (!response.ok) throw await problemOf(response);
   if (raw) return response;

@@ -131,8 +131,10 @@ function Levels() {
 /** The profile photo: shown from the public profile, replaced by a file, deleted. */
 function Photo() {
   const me = session.me;
-  const [version, setVersion] = useState(0);
-  const profile = useLoad(() => api('GET', `/accounts/${me.id}`), [version]);
+  const profile = useLoad(() => api('GET', `/accounts/${me.id}`, { fresh: true }), []);
+  // What this page changed (the profile is cached for a few seconds): the URLs the
+  // upload answered, or null once deleted.
+  const [changed, setChanged] = useState(undefined);
   const [file, setFile] = useState(null);
   const { busy, error, run } = useAction();
   const upload = (event) => {
@@ -140,18 +142,17 @@ function Photo() {
     if (!file) return;
     run(async () => {
       const uploadId = await uploadFile('/me/photo-uploads', file);
-      await api('PUT', '/me/photo', { body: { upload_id: uploadId } });
+      setChanged(await api('PUT', '/me/photo', { body: { upload_id: uploadId } }));
       setFile(null);
-      setVersion((v) => v + 1);
     });
   };
   const remove = () => run(async () => {
     await api('DELETE', '/me/photo');
-    setVersion((v) => v + 1);
+    setChanged(null);
   });
   if (profile.loading) return html`<${Loading} />`;
   if (profile.error) return html`<${ErrorMessage} error=${profile.error} />`;
-  const photo = profile.data.photo;
+  const photo = changed === undefined ? profile.data.photo : changed;
   return html`
     ${photo
       ? html`<img class="photo" src=${photo.url} alt=${t('photo.alt', { name: me.display_name })} />`

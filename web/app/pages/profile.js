@@ -2,11 +2,14 @@
 // when they are a member. Public (no token); nothing private is in the answer to show.
 import { html } from '../html.js';
 import { api } from '../api.js';
+import { session } from '../session.js';
 import { t, formatDate, languageName } from '../i18n.js';
 import { Loading, ErrorMessage, useLoad } from '../components/status.js';
 
 export function ProfilePage({ accountId }) {
-  const profile = useLoad(() => api('GET', `/accounts/${accountId}`), [accountId]);
+  // One's own profile fresh (just changed, perhaps); others' as cached.
+  const own = session.me && session.me.id === accountId;
+  const profile = useLoad(() => api('GET', `/accounts/${accountId}`, { fresh: own }), [accountId]);
   if (profile.loading) return html`<h1>${t('profile.title')}</h1><${Loading} />`;
   if (profile.error) return html`<h1>${t('profile.title')}</h1><${ErrorMessage} error=${profile.error} />`;
   const p = profile.data;

@@ -6,11 +6,12 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
+use lambda_http::Request;
 use natives_shared::archive::DeclaredObject;
-use natives_shared::domain::{Timestamp, UploadId};
+use natives_shared::domain::{Sha256Base64, Timestamp, UploadId, Validator};
 use natives_shared::gate::Caller;
-use natives_shared::http::json;
-use serde::Serialize;
+use natives_shared::http::{json, json_body};
+use serde::{Deserialize, Serialize};
 
 use crate::{App, HandlerResult};
 
@@ -25,8 +26,52 @@ struct UploadTicket<'a> {
     expires_at: Timestamp,
 }
 
+/// What a client declares about the file it will upload.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UploadRequest {
+    content_type: String,
+    size_bytes: i64,
+    sha256: String,
+}
+
+/// The rules of one kind of upload: its accepted types (the media type to sign in) and
+/// sizes.
+pub struct UploadKind {
+    pub content_type: fn(&str) -> Result<&'static str, String>,
+    pub size_bytes: fn(i64) -> Result<i64, String>,
+}
+
+/// Parses the declaration in `request` by `kind`'s rules (422 naming each bad field)
+/// and answers its ticket.
+pub async fn declared(
+    app: &App,
+    request: &Request,
+    caller: &Caller,
+    kind: UploadKind,
+) -> HandlerResult {
+    let body: UploadRequest = json_body(request)?;
+    let mut v = Validator::new();
+    let content_type = v.check("content_type", (kind.content_type)(&body.content_type));
+    let size = v.check("size_bytes", (kind.size_bytes)(body.size_bytes));
+    let sha256 = v.check("sha256", Sha256Base64::parse(&body.sha256));
+    let (content_type, size, sha256) = v.finish(|| {
+        (
+            content_type.expect("checked"),
+            size.expect("checked"),
+            sha256.expect("checked"),
+        )
+    })?;
+    let declared = DeclaredObject {
+        content_type,
+        size_bytes: size,
+        sha256: sha256.as_ref(),
+    };
+    issue(app, caller, &declared).await
+}
+
 /// 201 with a ticket for `declared`, counted against the caller's hourly uploads.
-pub async fn issue(app: &App, caller: &Caller, declared: &DeclaredObject<'_>) -> HandlerResult {
+async fn issue(app: &App, caller: &Caller, declared: &DeclaredObject<'_>) -> HandlerResult {
     let now = app.now();
     app.store
         .count_upload(caller, app.settings.conversations.uploads_per_hour, now)

@@ -2,39 +2,16 @@
 //! JPEG, PNG or WebP, at most 5 MiB. The image itself is judged by `PUT /v1/me/photo`.
 
 use lambda_http::Request;
-use natives_shared::archive::DeclaredObject;
-use natives_shared::domain::{PhotoContentType, Sha256Base64, Validator, parse_photo_size};
+use natives_shared::domain::{PhotoContentType, parse_photo_size};
 use natives_shared::gate::Caller;
-use natives_shared::http::json_body;
-use serde::Deserialize;
 
+use crate::uploads::{UploadKind, declared};
 use crate::{App, HandlerResult};
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PhotoUploadRequest {
-    content_type: String,
-    size_bytes: i64,
-    sha256: String,
-}
-
 pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResult {
-    let body: PhotoUploadRequest = json_body(&request)?;
-    let mut v = Validator::new();
-    let content_type = v.check("content_type", PhotoContentType::parse(&body.content_type));
-    let size = v.check("size_bytes", parse_photo_size(body.size_bytes));
-    let sha256 = v.check("sha256", Sha256Base64::parse(&body.sha256));
-    let (content_type, size, sha256) = v.finish(|| {
-        (
-            content_type.expect("checked"),
-            size.expect("checked"),
-            sha256.expect("checked"),
-        )
-    })?;
-    let declared = DeclaredObject {
-        content_type: content_type.as_str(),
-        size_bytes: size,
-        sha256: sha256.as_ref(),
+    let kind = UploadKind {
+        content_type: |raw| PhotoContentType::parse(raw).map(|t| t.as_str()),
+        size_bytes: parse_photo_size,
     };
-    crate::uploads::issue(app, &caller, &declared).await
+    declared(app, &request, &caller, kind).await
 }

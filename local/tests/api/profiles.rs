@@ -254,6 +254,14 @@ impl TestApp {
     async fn fetch(&self, url: &str) -> reqwest::Response {
         self.client.get(url).send().await.unwrap()
     }
+
+    /// Both URLs of a photo answer 404.
+    async fn assert_photo_gone(&self, urls: &Value, what: &str) {
+        for url in [&urls["url"], &urls["thumbnail_url"]] {
+            let gone = self.fetch(url.as_str().unwrap()).await;
+            assert_eq!(gone.status(), StatusCode::NOT_FOUND, "{what}");
+        }
+    }
 }
 
 #[tokio::test]
@@ -359,10 +367,7 @@ async fn a_replaced_deleted_or_erased_photos_urls_stop_working() {
     let first: Value = app.set_photo(&user, &first).await.json().await.unwrap();
     let second = app.upload_photo(&user, "image/png", PHOTO_PNG).await;
     let second: Value = app.set_photo(&user, &second).await.json().await.unwrap();
-    for url in [&first["url"], &first["thumbnail_url"]] {
-        let gone = app.fetch(url.as_str().unwrap()).await;
-        assert_eq!(gone.status(), StatusCode::NOT_FOUND, "the replaced photo");
-    }
+    app.assert_photo_gone(&first, "the replaced photo").await;
     assert_eq!(
         app.fetch(second["url"].as_str().unwrap()).await.status(),
         StatusCode::OK
@@ -377,10 +382,7 @@ async fn a_replaced_deleted_or_erased_photos_urls_stop_working() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::NO_CONTENT);
-    for url in [&second["url"], &second["thumbnail_url"]] {
-        let gone = app.fetch(url.as_str().unwrap()).await;
-        assert_eq!(gone.status(), StatusCode::NOT_FOUND, "the deleted photo");
-    }
+    app.assert_photo_gone(&second, "the deleted photo").await;
     let profile: Value = app.profile(&user.id).await.json().await.unwrap();
     assert!(profile.get("photo").is_none());
     let again = app
@@ -397,8 +399,5 @@ async fn a_replaced_deleted_or_erased_photos_urls_stop_working() {
     let third: Value = app.set_photo(&user, &third).await.json().await.unwrap();
     let response = app.erase(&user.access_token, &user.password).await;
     assert_eq!(response.status(), StatusCode::OK);
-    for url in [&third["url"], &third["thumbnail_url"]] {
-        let gone = app.fetch(url.as_str().unwrap()).await;
-        assert_eq!(gone.status(), StatusCode::NOT_FOUND, "the erased photo");
-    }
+    app.assert_photo_gone(&third, "the erased photo").await;
 }

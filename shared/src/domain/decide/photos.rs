@@ -62,7 +62,7 @@ pub fn verify_photo(staged: StagedPhoto<'_>) -> Result<ProcessedPhoto, PhotoUplo
 pub enum PhotoSet {
     /// Written; the photo it replaced (whose files are to be deleted), if any.
     Replaced {
-        write: AccountWrite,
+        write: Box<AccountWrite>,
         replaced: Option<ProfilePhoto>,
     },
     /// This upload is the current photo already (the same request again): no write.
@@ -89,7 +89,7 @@ pub fn set_photo(
         set_at: Timestamp::at(now),
     };
     Ok(PhotoSet::Replaced {
-        write: photo_write(gate, account, Some(photo), now),
+        write: Box::new(photo_write(gate, account, Some(photo), now)),
         replaced: account.photo.clone(),
     })
 }

@@ -23,7 +23,7 @@ use crate::domain::decide::complaints::{
 use crate::domain::decide::moderation::{ActionPlan, ActionRefusal, ActionState, act_on_message};
 use crate::domain::decide::staff::{self, AccountPlan, LOCAL_OPERATOR, StaffRefusal, StaffState};
 use crate::domain::{
-    Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, Message, MessageId,
+    Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, Message, MessageId, MessageStatus,
     ModerationAction, QueueEntry, Role, ThreadId, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
@@ -126,16 +126,10 @@ impl Store {
     /// open complaints and status are as read.
     fn count_complaint(&self, plan: &ComplaintPlan) -> TransactWriteItem {
         let counts = &plan.message;
-        let mut set = "SET open_complaints = :open, counted_complaints = :counted".to_owned();
-        let mut condition = Condition::new("complaint_round = :round")
-            .and("open_complaints = :seen_open")
-            .and("#status = :seen_status")
-            .name("#status", "status")
-            .value(":open", n(counts.open))
-            .value(":counted", n(counts.counted))
-            .value(":round", n(counts.round))
-            .value(":seen_open", n(counts.seen_open))
-            .value(":seen_status", value(&counts.seen_status));
+        let (mut set, mut condition) = set_counters(
+            (counts.round, counts.seen_open, counts.seen_status),
+            (counts.open, counts.counted),
+        );
         if let Some((status, note)) = &counts.hide {
             set.push_str(", #status = :hidden, moderation = :note");
             condition = condition
@@ -510,17 +504,10 @@ impl Store {
     ) -> Result<(), Attempt<R>> {
         let complaint = &plan.complaint;
         let (seen, decided) = (&plan.seen, &plan.decided);
-        let mut message_update =
-            "SET open_complaints = :open, counted_complaints = :counted".to_owned();
-        let mut message_condition = Condition::new("complaint_round = :round")
-            .and("open_complaints = :seen_open")
-            .and("#status = :seen_status")
-            .name("#status", "status")
-            .value(":open", n(decided.open_complaints))
-            .value(":counted", n(decided.counted_complaints))
-            .value(":round", n(seen.complaint_round))
-            .value(":seen_open", n(seen.open_complaints))
-            .value(":seen_status", value(&seen.status));
+        let (mut message_update, mut message_condition) = set_counters(
+            (seen.complaint_round, seen.open_complaints, seen.status),
+            (decided.open_complaints, decided.counted_complaints),
+        );
         if decided.status != seen.status {
             message_update.push_str(", #status = :status REMOVE moderation");
             message_condition = message_condition.value(":status", value(&decided.status));
@@ -740,6 +727,25 @@ impl Store {
             account.map(from_item).transpose()?,
         ))
     }
+}
+
+/// A message's complaint counters set to `(open, counted)`, on condition that its round,
+/// open complaints and status are as read: the update's `SET` and its condition.
+fn set_counters(
+    (round, seen_open, seen_status): (u32, u32, MessageStatus),
+    (open, counted): (u32, u32),
+) -> (String, Condition) {
+    let set = "SET open_complaints = :open, counted_complaints = :counted".to_owned();
+    let condition = Condition::new("complaint_round = :round")
+        .and("open_complaints = :seen_open")
+        .and("#status = :seen_status")
+        .name("#status", "status")
+        .value(":open", n(open))
+        .value(":counted", n(counted))
+        .value(":round", n(round))
+        .value(":seen_open", n(seen_open))
+        .value(":seen_status", value(&seen_status));
+    (set, condition)
 }
 
 /// A page's items without the one its cursor names (the `BETWEEN` of the query that

@@ -431,8 +431,11 @@ crate::spec::function_table! {
             binary: Core,
             route: ("POST", "/v1/moderation/accounts/{account_id}/blocks"),
             handler: crate::moderation::block_account::handle,
-            dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT])],
+            dynamodb_requests: 3,
+            permissions: &[
+                dynamodb(&[GET, UPDATE, PUT, DELETE, CHECK]).on(&[ACCOUNTS, AUDIT, THREADS, COMPLAINTS, QUEUE_ENTRIES]),
+                index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
+            ],
         },
         UnblockAccount {
             name: "unblock-account",

@@ -1,5 +1,8 @@
 //! `POST /v1/moderation/accounts/{account_id}/blocks`: block an account for good or
 //! until a moment, with a reason; every session ends at once. Not an admin, not oneself.
+//! The account's open complaints are dismissed once it is blocked (it can file no more
+//! then): they stop counting towards hiding and leave the review queue. A crash between
+//! the two leaves some open; blocking again dismisses them.
 
 use lambda_http::Request;
 use natives_shared::domain::{AccountId, StaffReason, Timestamp, Validator};
@@ -45,5 +48,12 @@ pub async fn handle(app: &App, request: Request, moderator: Staff<Moderator>) ->
         .store
         .block_account(&moderator, &target, until, reason.as_ref(), now)
         .await?;
+    let dismissed = app
+        .store
+        .dismiss_complaints_of(&target, &app.settings.moderation, now)
+        .await?;
+    if dismissed > 0 {
+        tracing::info!(account_id = %target, dismissed, "a blocked reporter's complaints dismissed");
+    }
     Ok(json(201, &BlockView::new(&account, reason.as_ref())))
 }

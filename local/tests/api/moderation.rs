@@ -11,10 +11,24 @@ use time::Duration;
 use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
 
 impl TestApp {
+    /// A user with a verified address and `credits`: a trusted reporter.
     async fn funded(&self, email: &str, credits: i64) -> TestUser {
         let user = self.registered_user(email).await;
+        self.verify(&user).await;
         self.fund(&user, credits).await;
         user
+    }
+
+    async fn block(&self, moderator: &TestUser, user: &TestUser) {
+        let response = self
+            .send(
+                Method::POST,
+                &format!("/v1/moderation/accounts/{}/blocks", user.id),
+                Some(&moderator.access_token),
+                Some(&json!({ "reason": "Complaints in bad faith." })),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
     }
 
     /// A thread by `author`; returns its first message's id.
@@ -836,6 +850,98 @@ async fn fresh_free_accounts_do_not_hide_messages_and_complaints_per_author_are_
         "too_many_complaints",
     )
     .await;
+}
+
+/// A complaint counts towards hiding only from a verified address, and blocking a
+/// reporter dismisses their open complaints: they stop counting (a message they helped
+/// hide is public again below the threshold) and leave the review queue.
+#[tokio::test]
+async fn unverified_reporters_hide_nothing_and_a_blocked_reporters_complaints_are_dismissed() {
+    let app = spawn_app().await;
+    let author = app.funded("author@example.com", 10).await;
+    let moderator = app.staff("moderator@example.com", &[Role::Moderator]).await;
+    let message = app.message_by(&author, "An ordinary question").await;
+    // paying but unverified: queued, never counted
+    for n in 0..3 {
+        let unverified = app
+            .registered_user(&format!("unverified{n}@example.com"))
+            .await;
+        app.fund(&unverified, 1).await;
+        assert_eq!(
+            app.complain(&unverified, &message, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(app.public_status(&message).await, 200, "still public");
+
+    let other = app.message_by(&author, "Another ordinary question").await;
+    let reporters = [
+        app.funded("r1@example.com", 1).await,
+        app.funded("r2@example.com", 1).await,
+        app.funded("r3@example.com", 1).await,
+    ];
+    for reporter in &reporters {
+        assert_eq!(
+            app.complain(reporter, &other, "spam").await.status(),
+            StatusCode::CREATED
+        );
+    }
+    assert_eq!(
+        app.public_status(&other).await,
+        404,
+        "three trusted hide it"
+    );
+
+    app.block(&moderator, &reporters[0]).await;
+    assert_eq!(
+        app.public_status(&other).await,
+        200,
+        "two counted complaints are below the threshold"
+    );
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    let entry = queue
+        .iter()
+        .find(|e| e["message_id"] == other.as_str())
+        .unwrap();
+    assert_eq!(entry["open_complaints"], 2);
+    let reporters_left: Vec<&Value> = entry["complaints"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["reporter_id"])
+        .collect();
+    assert_eq!(reporters_left.len(), 2);
+    assert!(!reporters_left.contains(&&json!(reporters[0].id)));
+    // blocking again changes nothing more
+    app.block(&moderator, &reporters[0]).await;
+    // the other two blocked: the message leaves the queue
+    app.block(&moderator, &reporters[1]).await;
+    app.block(&moderator, &reporters[2]).await;
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    assert!(
+        queue.iter().all(|e| e["message_id"] != other.as_str()),
+        "no open complaint left"
+    );
+    assert_eq!(app.public_status(&other).await, 200);
+    // a new trusted reporter's complaint counts from zero
+    let fresh = app.funded("r4@example.com", 1).await;
+    assert_eq!(
+        app.complain(&fresh, &other, "spam").await.status(),
+        StatusCode::CREATED
+    );
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    let entry = queue
+        .iter()
+        .find(|e| e["message_id"] == other.as_str())
+        .unwrap();
+    assert_eq!(entry["open_complaints"], 1);
+    assert_eq!(app.public_status(&other).await, 200);
 }
 
 /// A message under review keeps the text the moderator reads: its author cannot clean

@@ -95,6 +95,10 @@ pub struct Complaint {
     /// own message does not).
     pub counted: bool,
     pub created_at: Timestamp,
+    /// Set when its reporter was blocked while it was open: from then on it counts
+    /// towards nothing and is out of the review queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dismissed_at: Option<Timestamp>,
 }
 
 /// The decision that settled a round of complaints about a message: what every

@@ -65,12 +65,25 @@ enum Part {
     Claim,
 }
 
+/// An attribute by its path (`reason`, or `moderation.reason` for a map's attribute).
+fn at_path<'a>(item: &'a Item, path: &str) -> Option<&'a AttributeValue> {
+    let mut parts = path.split('.');
+    let mut found = item.get(parts.next()?)?;
+    for part in parts {
+        match found {
+            AttributeValue::M(map) => found = map.get(part)?,
+            _ => return None,
+        }
+    }
+    Some(found)
+}
+
 impl ItemText for Item {
     fn has(&self, attribute: &str) -> bool {
-        self.contains_key(attribute)
+        at_path(self, attribute).is_some()
     }
     fn text(&self, attribute: &str) -> Option<&str> {
-        match self.get(attribute) {
+        match at_path(self, attribute) {
             Some(AttributeValue::S(text)) => Some(text),
             _ => None,
         }
@@ -375,15 +388,21 @@ impl Store {
         attribute: &str,
         text: &str,
     ) -> Result<(), StoreError> {
-        let result = self
+        let mut request = self
             .client
             .update_item()
             .table_name(&self.table)
             .set_key(Some(key_item(key)))
             .condition_expression("attribute_exists(pk)")
-            .update_expression("SET #a = :text")
-            .expression_attribute_names("#a", attribute)
-            .expression_attribute_values(":text", s(text))
+            .expression_attribute_values(":text", s(text));
+        let mut path = Vec::new();
+        for (i, part) in attribute.split('.').enumerate() {
+            let placeholder = format!("#a{i}");
+            path.push(placeholder.clone());
+            request = request.expression_attribute_names(placeholder, part);
+        }
+        let result = request
+            .update_expression(format!("SET {} = :text", path.join(".")))
             .send()
             .await;
         match result {

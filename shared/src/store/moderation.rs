@@ -17,12 +17,13 @@ use super::{
 };
 use crate::config::ModerationSettings;
 use crate::domain::decide::complaints::{
-    ComplaintPlan, ComplaintRefusal, ComplaintState, NewComplaint, file_complaint,
+    ComplaintPlan, ComplaintRefusal, ComplaintState, DismissalPlan, NewComplaint, QueueChange,
+    dismiss_blocked_reporters_complaint, file_complaint,
 };
 use crate::domain::decide::moderation::{ActionPlan, ActionRefusal, ActionState, act_on_message};
 use crate::domain::decide::staff::{self, AccountPlan, LOCAL_OPERATOR, StaffRefusal, StaffState};
 use crate::domain::{
-    Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, Message, MessageId,
+    Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, Message, MessageId, MessageStatus,
     ModerationAction, QueueEntry, Role, ThreadId, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
@@ -53,6 +54,14 @@ enum Deciding {
     Audit,
     Author,
     Moderator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Dismissing {
+    Complaint,
+    Message,
+    Thread,
+    Queue,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -117,16 +126,10 @@ impl Store {
     /// open complaints and status are as read.
     fn count_complaint(&self, plan: &ComplaintPlan) -> TransactWriteItem {
         let counts = &plan.message;
-        let mut set = "SET open_complaints = :open, counted_complaints = :counted".to_owned();
-        let mut condition = Condition::new("complaint_round = :round")
-            .and("open_complaints = :seen_open")
-            .and("#status = :seen_status")
-            .name("#status", "status")
-            .value(":open", n(counts.open))
-            .value(":counted", n(counts.counted))
-            .value(":round", n(counts.round))
-            .value(":seen_open", n(counts.seen_open))
-            .value(":seen_status", value(&counts.seen_status));
+        let (mut set, mut condition) = set_counters(
+            (counts.round, counts.seen_open, counts.seen_status),
+            (counts.open, counts.counted),
+        );
         if let Some((status, note)) = &counts.hide {
             set.push_str(", #status = :hidden, moderation = :note");
             condition = condition
@@ -421,6 +424,153 @@ impl Store {
         .await
     }
 
+    /// Dismisses every open complaint `reporter` filed (they were blocked:
+    /// [`dismiss_blocked_reporters_complaint`]), each in a transaction of its own whose
+    /// conditions are the message's counters as read, so a complaint or a decision racing
+    /// it makes it read and decide again. Repeating it changes nothing more. Returns how
+    /// many it dismissed.
+    pub async fn dismiss_complaints_of(
+        &self,
+        reporter: &AccountId,
+        settings: &ModerationSettings,
+        now: OffsetDateTime,
+    ) -> Result<u32, StoreError> {
+        let mut dismissed = 0;
+        for complaint in self.open_complaints_by(reporter).await? {
+            let complaint = &complaint;
+            let done = retrying(move |_| async move {
+                let (message, entry) = self
+                    .get_two(
+                        keys::message(&complaint.message_id),
+                        keys::queue_entry(&complaint.message_id),
+                    )
+                    .await?;
+                let message: Option<Message> = message.map(from_item).transpose()?;
+                let Some(plan) =
+                    dismiss_blocked_reporters_complaint(complaint, message.as_ref(), settings, now)
+                else {
+                    return Ok(false);
+                };
+                let entry: Option<QueueEntry> = entry.map(from_item).transpose()?;
+                self.commit_dismissal(&plan, entry.as_ref()).await?;
+                Ok(true)
+            })
+            .await;
+            match done {
+                Ok(done) => dismissed += u32::from(done),
+                Err(Failure::Store(error)) => return Err(error),
+                Err(Failure::Refused(())) => unreachable!("a dismissal is never refused"),
+            }
+        }
+        Ok(dismissed)
+    }
+
+    /// `reporter`'s complaints not dismissed yet (through the reporter's index, every
+    /// page); whether each is still open is decided on its message.
+    async fn open_complaints_by(&self, reporter: &AccountId) -> Result<Vec<Complaint>, StoreError> {
+        let mut found = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .index_name("gsi1")
+                .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
+                .filter_expression("attribute_not_exists(dismissed_at)")
+                .expression_attribute_values(":pk", s(keys::account(reporter).pk))
+                .expression_attribute_values(":prefix", s(keys::COMPLAINT_INDEX_PREFIX))
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(StoreError::backend)?;
+            for item in page.items.unwrap_or_default() {
+                found.push(from_item(item)?);
+            }
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(found);
+            }
+        }
+    }
+
+    /// A dismissal's writes in one transaction: the complaint marked, the message's
+    /// counters (and status) on condition that they are as read, the thread's count, and
+    /// the queue entry without its copy of the complaint (gone when none is left open).
+    async fn commit_dismissal<R>(
+        &self,
+        plan: &DismissalPlan,
+        entry: Option<&QueueEntry>,
+    ) -> Result<(), Attempt<R>> {
+        let complaint = &plan.complaint;
+        let (seen, decided) = (&plan.seen, &plan.decided);
+        let (mut message_update, mut message_condition) = set_counters(
+            (seen.complaint_round, seen.open_complaints, seen.status),
+            (decided.open_complaints, decided.counted_complaints),
+        );
+        if decided.status != seen.status {
+            message_update.push_str(", #status = :status REMOVE moderation");
+            message_condition = message_condition.value(":status", value(&decided.status));
+        }
+        let queue_key = key_item(&keys::queue_entry(&complaint.message_id));
+        let queue = match (plan.queue, entry) {
+            (QueueChange::Remove, _) => Some(delete(&self.table, queue_key)),
+            (QueueChange::Keep { .. }, None) => None,
+            (QueueChange::Keep { open }, Some(entry)) => {
+                let place =
+                    keys::review_queue_index(open, entry.first_complaint_at, &complaint.message_id);
+                let copy = entry.complaints.iter().position(|c| c.id == complaint.id);
+                let mut set = "SET open_complaints = :open, gsi1sk = :place".to_owned();
+                let mut condition = Condition::new("attribute_exists(pk)")
+                    .value(":open", n(open))
+                    .value(":place", s(place.gsi1sk));
+                if let Some(copy) = copy {
+                    set.push_str(&format!(" REMOVE complaints[{copy}]"));
+                    condition = condition
+                        .and(format!("complaints[{copy}].id = :id"))
+                        .value(":id", s(&complaint.id));
+                }
+                Some(update(&self.table, queue_key, &set, condition))
+            }
+        };
+        Transaction::new()
+            .part(
+                Dismissing::Complaint,
+                update(
+                    &self.table,
+                    key_item(&keys::complaint(
+                        &complaint.message_id,
+                        complaint.round,
+                        &complaint.reporter_id,
+                    )),
+                    "SET counted = :false, dismissed_at = :at",
+                    Condition::new("attribute_exists(pk)")
+                        .and("attribute_not_exists(dismissed_at)")
+                        .value(":false", AttributeValue::Bool(false))
+                        .value(":at", value(&complaint.dismissed_at)),
+                ),
+            )
+            .part(
+                Dismissing::Message,
+                update(
+                    &self.table,
+                    key_item(&keys::message(&seen.id)),
+                    &message_update,
+                    message_condition,
+                ),
+            )
+            .parts((plan.thread_count_change != 0).then(|| {
+                (
+                    Dismissing::Thread,
+                    self.count_in_thread(&seen.thread_id, plan.thread_count_change),
+                )
+            }))
+            .parts(queue.map(|queue| (Dismissing::Queue, queue)))
+            .commit(self)
+            .await?;
+        Ok(())
+    }
+
     /// A moderator lifts a block ([`staff::unblock_account`]); the account as it is
     /// after (unchanged when it was not blocked).
     pub async fn unblock_account(
@@ -577,6 +727,25 @@ impl Store {
             account.map(from_item).transpose()?,
         ))
     }
+}
+
+/// A message's complaint counters set to `(open, counted)`, on condition that its round,
+/// open complaints and status are as read: the update's `SET` and its condition.
+fn set_counters(
+    (round, seen_open, seen_status): (u32, u32, MessageStatus),
+    (open, counted): (u32, u32),
+) -> (String, Condition) {
+    let set = "SET open_complaints = :open, counted_complaints = :counted".to_owned();
+    let condition = Condition::new("complaint_round = :round")
+        .and("open_complaints = :seen_open")
+        .and("#status = :seen_status")
+        .name("#status", "status")
+        .value(":open", n(open))
+        .value(":counted", n(counted))
+        .value(":round", n(round))
+        .value(":seen_open", n(seen_open))
+        .value(":seen_status", value(&seen_status));
+    (set, condition)
 }
 
 /// A page's items without the one its cursor names (the `BETWEEN` of the query that

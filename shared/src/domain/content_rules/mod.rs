@@ -211,6 +211,24 @@ impl ContentRules {
     }
 }
 
+/// The first contact detail in `text`, an e-mail address or a phone number, read as the
+/// content rules read them (every disguise they undo): what staff text may not hold
+/// ([`StaffReason`](super::StaffReason)).
+pub fn find_contact_detail(text: &str) -> Option<ContentViolation> {
+    let folded = fold::fold(text);
+    let unmasked = separators::unmask(&folded);
+    let domains = domains::find_domains(&unmasked);
+    if let Some(found) = links::find_email(&unmasked, &domains) {
+        return Some(ContentViolation::Email {
+            fragment: found.to_owned(),
+        });
+    }
+    let digits = phones::digit_reading(&folded);
+    phones::find_phone_number(&digits).map(|found| ContentViolation::Phone {
+        fragment: found.to_owned(),
+    })
+}
+
 impl Default for ContentRules {
     /// Rules with the default blocklist.
     fn default() -> Self {

@@ -2,11 +2,13 @@
 //! hiding the message, and when it hides it.
 //!
 //! Only a trusted reporter's complaint counts towards hiding a message on its own
-//! ([`trusted_reporter`]): an account at least [`TRUSTED_AFTER_HOURS`] hours old, or one
-//! that holds or has held credits (a purchase or a staff grant, in its ledger). Fresh
-//! free accounts still complain (moderators see every complaint in the queue), but cannot
-//! hide anyone's messages. Complaints are limited per account per hour, and per account
-//! against one author per hour.
+//! ([`trusted_reporter`]): an account with a verified e-mail address that is at least
+//! [`TRUSTED_AFTER_HOURS`] hours old or holds or has held credits (a purchase or a staff
+//! grant, in its ledger). Fresh free accounts and unverified addresses still complain
+//! (moderators see every complaint in the queue), but cannot hide anyone's messages.
+//! Complaints are limited per account per hour, and per account against one author per
+//! hour. Blocking a reporter dismisses their open complaints
+//! ([`dismiss_blocked_reporters_complaint`]): they stop counting and leave the queue.
 
 use time::OffsetDateTime;
 
@@ -27,10 +29,13 @@ pub const AUTO_HIDE_REASON: &str =
 /// had credits.
 pub const TRUSTED_AFTER_HOURS: i64 = 24;
 
-/// Whether `reporter`'s complaints count towards hiding a message (see the module).
+/// Whether `reporter`'s complaints count towards hiding a message: a verified address,
+/// and a day old or credits had (see the module). A blocked account files nothing (the
+/// gate refuses it) and its open complaints are dismissed when it is blocked.
 pub fn trusted_reporter(reporter: &Account, now: OffsetDateTime) -> bool {
     let age = now - reporter.created_at.time();
-    age >= time::Duration::hours(TRUSTED_AFTER_HOURS) || reporter.ledger_head.is_some()
+    reporter.email_verified_at.is_some()
+        && (age >= time::Duration::hours(TRUSTED_AFTER_HOURS) || reporter.ledger_head.is_some())
 }
 
 /// What a complaint is decided on: the message and the reporter's account, read
@@ -149,6 +154,7 @@ pub fn file_complaint(
         round: message.complaint_round,
         counted,
         created_at: at,
+        dismissed_at: None,
     };
     Ok(ComplaintPlan {
         complaint,
@@ -185,6 +191,85 @@ pub fn file_complaint(
     })
 }
 
+/// What dismissing one open complaint of a blocked reporter writes, with what it read as
+/// conditions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DismissalPlan {
+    /// The complaint as dismissed (it no longer counts).
+    pub complaint: Complaint,
+    /// The message as read (its round, open complaints and status are the conditions).
+    pub seen: Message,
+    /// The message with one open complaint fewer.
+    pub decided: Message,
+    /// The queue entry loses its copy of the complaint; it goes when none is left open.
+    pub queue: QueueChange,
+    /// What the thread's `message_count` moves by (a message complaints hid, visible
+    /// again).
+    pub thread_count_change: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueChange {
+    /// No open complaint is left: the entry goes.
+    Remove,
+    /// The entry keeps the others, `open` of them, at the place that count gives it.
+    Keep { open: u32 },
+}
+
+/// Dismisses `complaint`, whose reporter was blocked, about `message` as read: it leaves
+/// the message's open complaints (and its counted ones when it counted), and a message
+/// that complaints hid is visible again once the counted complaints left are below the
+/// threshold (a moderator's own hide is a decision, and settles the round, so it is
+/// never undone here). `None` when there is nothing to do: dismissed before, its round
+/// decided, or the message gone.
+pub fn dismiss_blocked_reporters_complaint(
+    complaint: &Complaint,
+    message: Option<&Message>,
+    settings: &ModerationSettings,
+    now: OffsetDateTime,
+) -> Option<DismissalPlan> {
+    let seen = message?;
+    if complaint.dismissed_at.is_some()
+        || seen.complaint_round != complaint.round
+        || seen.open_complaints == 0
+    {
+        return None;
+    }
+    let counted = seen
+        .counted_complaints
+        .saturating_sub(u32::from(complaint.counted));
+    let open = seen.open_complaints - 1;
+    let hidden_by_complaints = seen.status == MessageStatus::Hidden
+        && seen
+            .moderation
+            .as_ref()
+            .is_some_and(|note| note.action == AUTO_HIDE_ACTION);
+    let mut decided = Message {
+        open_complaints: open,
+        counted_complaints: counted,
+        ..seen.clone()
+    };
+    if hidden_by_complaints && counted < settings.hide_threshold {
+        decided.status = MessageStatus::Visible;
+        decided.moderation = None;
+    }
+    Some(DismissalPlan {
+        complaint: Complaint {
+            counted: false,
+            dismissed_at: Some(Timestamp::at(now)),
+            ..complaint.clone()
+        },
+        queue: if open == 0 {
+            QueueChange::Remove
+        } else {
+            QueueChange::Keep { open }
+        },
+        thread_count_change: decided.thread_count() - seen.thread_count(),
+        seen: seen.clone(),
+        decided,
+    })
+}
+
 /// The hour `now` falls in, as the reporter's count window names it: `YYYY-MM-DDTHH`.
 pub(crate) fn hour_of(now: OffsetDateTime) -> String {
     rfc3339::format(now)[..13].to_owned()
@@ -208,10 +293,17 @@ fn reported_text(message: &Message) -> String {
 mod tests {
     use super::*;
     use crate::domain::Role;
-    use crate::domain::decide::tests::{account, gate_of, message_by};
+    use crate::domain::decide::tests::{account as any_account, gate_of, message_by};
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2027-03-01 10:15:30 UTC);
+
+    /// An account a year old with a verified address: a trusted reporter.
+    fn account(roles: &[Role]) -> Account {
+        let mut account = any_account(roles);
+        account.email_verified_at = Some(account.created_at);
+        account
+    }
 
     fn settings() -> ModerationSettings {
         ModerationSettings {
@@ -301,21 +393,31 @@ mod tests {
         let author = account(&[]);
         let message = message_by(&author);
         let hours = |h: i64| Timestamp::at(NOW - time::Duration::hours(h));
-        // (account age, has had credits) → counted
+        // (account age, has had credits, verified address) → counted
         let cases = [
-            (hours(25), false, true, "a day old"),
-            (hours(24), false, true, "exactly a day old"),
-            (hours(23), false, false, "a fresh free account"),
+            (hours(25), false, true, true, "a day old"),
+            (hours(24), false, true, true, "exactly a day old"),
+            (hours(23), false, true, false, "a fresh free account"),
             (
                 hours(0),
                 true,
                 true,
+                true,
                 "fresh, but bought or was granted credits",
             ),
+            (
+                hours(9000),
+                true,
+                false,
+                false,
+                "old and paying, unverified",
+            ),
+            (hours(0), true, false, false, "credits, unverified"),
         ];
-        for (created_at, credits, counted, why) in cases {
+        for (created_at, credits, verified, counted, why) in cases {
             let mut reporter = account(&[]);
             reporter.created_at = created_at;
+            reporter.email_verified_at = verified.then_some(created_at);
             reporter.ledger_head = credits.then(|| "01JABCDEFGHJKMNPQRSTVWXYZ0".to_owned());
             assert_eq!(trusted_reporter(&reporter, NOW), counted, "{why}");
             let mut seen = message.clone();
@@ -506,5 +608,178 @@ mod tests {
             );
             assert_eq!(decided.map(|_| ()), expected, "{why}");
         }
+    }
+
+    fn filed(reporter: &Account, message: &Message) -> Complaint {
+        file_complaint(
+            &gate_of(reporter),
+            ComplaintState {
+                message: Some(message.clone()),
+                reporter: Some(reporter.clone()),
+            },
+            &complaint(),
+            &settings(),
+            NOW,
+        )
+        .unwrap()
+        .complaint
+    }
+
+    #[test]
+    fn a_blocked_reporters_open_complaint_stops_counting_and_leaves_the_queue() {
+        let author = any_account(&[]);
+        let reporter = account(&[]);
+        let later = NOW + time::Duration::minutes(5);
+        let auto_hide = ModerationNote {
+            action: AUTO_HIDE_ACTION.into(),
+            reason: AUTO_HIDE_REASON.into(),
+            decided_at: Timestamp::at(NOW),
+        };
+        let moderator_hide = ModerationNote {
+            action: "hide".into(),
+            ..auto_hide.clone()
+        };
+        // (status, note, open, counted, complaint counted) →
+        //   (status after, open after, counted after, queue, thread count change)
+        let cases = [
+            (
+                MessageStatus::Visible,
+                None,
+                2,
+                2,
+                true,
+                (
+                    MessageStatus::Visible,
+                    1,
+                    1,
+                    QueueChange::Keep { open: 1 },
+                    0,
+                ),
+                "one of two",
+            ),
+            (
+                MessageStatus::Visible,
+                None,
+                1,
+                0,
+                false,
+                (MessageStatus::Visible, 0, 0, QueueChange::Remove, 0),
+                "the last, uncounted",
+            ),
+            (
+                MessageStatus::Hidden,
+                Some(auto_hide.clone()),
+                3,
+                3,
+                true,
+                (
+                    MessageStatus::Visible,
+                    2,
+                    2,
+                    QueueChange::Keep { open: 2 },
+                    1,
+                ),
+                "the hiding falls below the threshold: visible again",
+            ),
+            (
+                MessageStatus::Hidden,
+                Some(auto_hide.clone()),
+                4,
+                4,
+                true,
+                (
+                    MessageStatus::Hidden,
+                    3,
+                    3,
+                    QueueChange::Keep { open: 3 },
+                    0,
+                ),
+                "still three counted: still hidden",
+            ),
+            (
+                MessageStatus::Hidden,
+                Some(auto_hide),
+                4,
+                3,
+                false,
+                (
+                    MessageStatus::Hidden,
+                    3,
+                    3,
+                    QueueChange::Keep { open: 3 },
+                    0,
+                ),
+                "an uncounted one changes no count",
+            ),
+            (
+                MessageStatus::Hidden,
+                Some(moderator_hide),
+                1,
+                0,
+                true,
+                (MessageStatus::Hidden, 0, 0, QueueChange::Remove, 0),
+                "a moderator's hide is not undone",
+            ),
+        ];
+        for (status, note, open, counted, complaint_counted, expected, why) in cases {
+            let mut message = message_by(&author);
+            message.complaint_round = 2;
+            let mut complaint = filed(&reporter, &message);
+            complaint.counted = complaint_counted;
+            message.status = status;
+            message.moderation = note.clone();
+            message.open_complaints = open;
+            message.counted_complaints = counted;
+            let plan =
+                dismiss_blocked_reporters_complaint(&complaint, Some(&message), &settings(), later)
+                    .unwrap();
+            let (status_after, open_after, counted_after, queue, count_change) = expected;
+            assert_eq!(plan.decided.status, status_after, "{why}");
+            assert_eq!(plan.decided.open_complaints, open_after, "{why}");
+            assert_eq!(plan.decided.counted_complaints, counted_after, "{why}");
+            assert_eq!(plan.queue, queue, "{why}");
+            assert_eq!(plan.thread_count_change, count_change, "{why}");
+            assert_eq!(plan.seen, message, "{why}");
+            assert_eq!(plan.decided.complaint_round, 2, "{why}: the round goes on");
+            assert_eq!(
+                plan.decided.moderation.is_none(),
+                status_after == MessageStatus::Visible && status == MessageStatus::Hidden
+                    || note.is_none(),
+                "{why}"
+            );
+            assert!(!plan.complaint.counted, "{why}");
+            assert_eq!(plan.complaint.dismissed_at, Some(Timestamp::at(later)));
+        }
+    }
+
+    #[test]
+    fn a_decided_or_dismissed_complaint_is_left_as_it_is() {
+        let reporter = account(&[]);
+        let mut message = message_by(&any_account(&[]));
+        message.open_complaints = 1;
+        message.counted_complaints = 1;
+        let complaint = filed(&reporter, &message);
+        let dismiss = |complaint: &Complaint, message: Option<&Message>| {
+            dismiss_blocked_reporters_complaint(complaint, message, &settings(), NOW)
+        };
+        assert!(dismiss(&complaint, Some(&message)).is_some(), "open");
+        assert_eq!(dismiss(&complaint, None), None, "the message is gone");
+        let mut decided = message.clone();
+        decided.complaint_round += 1;
+        decided.open_complaints = 0;
+        assert_eq!(
+            dismiss(&complaint, Some(&decided)),
+            None,
+            "its round decided"
+        );
+        let dismissed = Complaint {
+            dismissed_at: Some(Timestamp::at(NOW)),
+            ..complaint
+        };
+        assert_eq!(
+            dismiss(&dismissed, Some(&message)),
+            None,
+            "dismissed before"
+        );
     }
 }

@@ -31,7 +31,7 @@ pub enum Rule {
     /// Remove these attributes (free text the person wrote or was written to them).
     Remove(&'static [&'static str]),
     /// Keep the record, but remove the account's names and addresses from these text
-    /// attributes (reasons staff wrote).
+    /// attributes (reasons staff wrote; a dotted path names an attribute of a map).
     Redact(&'static [&'static str]),
     /// Changed by the last step (the account, the e-mail claim).
     Last,
@@ -60,12 +60,13 @@ pub fn rule(kind: ItemKind) -> Rule {
         ItemKind::Complaint => Rule::Remove(&["comment"]),
         ItemKind::LedgerEntry => Rule::Redact(&["reason"]),
         ItemKind::AuditEntry => Rule::Redact(&["reason"]),
+        // A published message stays, but the moderator's note on it is staff text.
+        ItemKind::Message => Rule::Redact(&["moderation.reason"]),
         ItemKind::PrivacyRequest => Rule::Remove(&["details", "response", "extension_reason"]),
         // Published content stays public (attributed to the erased account, whose name
         // is read when shown), and records without personal data stay as they are.
         ItemKind::Thread
         | ItemKind::ThreadStarted
-        | ItemKind::Message
         | ItemKind::Revision
         | ItemKind::Correction
         | ItemKind::UploadClaim
@@ -228,16 +229,43 @@ pub fn erased_email(account_id: &AccountId) -> Email {
     .expect("an address of letters and digits")
 }
 
-/// The account's names and addresses, as they may appear in text others wrote.
+/// The account's names, place and addresses, as they may appear in text others wrote
+/// (staff reasons, moderation notes): each whole, and each word of them on its own (a
+/// first name, a surname, the parts of an address's local part: staff write "Zebulon"
+/// more often than "Zebulon Quixote"), longest first so a whole name is redacted as one.
+/// A word of a name can be an everyday word too ("Rose"): redacting it in text about
+/// this account is the price of not leaving the person's name behind.
 pub fn personal_strings(account: &Account) -> Vec<String> {
-    let mut strings = vec![account.email.to_string(), account.display_name.to_string()];
-    strings.extend(account.full_name.as_ref().map(ToString::to_string));
+    let mut names = vec![account.display_name.to_string()];
+    names.extend(account.full_name.as_ref().map(ToString::to_string));
+    let mut addresses = vec![account.email.to_string()];
     if let Some(guardian) = &account.guardian {
-        strings.push(guardian.name.to_string());
-        strings.push(guardian.email.to_string());
+        names.push(guardian.name.to_string());
+        addresses.push(guardian.email.to_string());
     }
+    let mut strings: Vec<String> = names.iter().chain(&addresses).cloned().collect();
+    // A city is found whole: its words ("on", "Sea") are everyday words.
+    strings.extend(account.city.as_ref().map(ToString::to_string));
+    strings.extend(words(&names, 2));
+    let locals: Vec<String> = addresses
+        .iter()
+        .map(|a| a.split('@').next().unwrap_or_default().to_owned())
+        .collect();
+    strings.extend(locals.iter().cloned());
+    strings.extend(words(&locals, 3));
     strings.retain(|s| !s.trim().is_empty() && s != FORMER_MEMBER);
+    strings.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    strings.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     strings
+}
+
+/// The words of `texts` of at least `min` characters.
+fn words(texts: &[String], min: usize) -> impl Iterator<Item = String> + '_ {
+    texts.iter().flat_map(move |text| {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(move |word| word.chars().count() >= min)
+            .map(str::to_owned)
+    })
 }
 
 /// `text` with every whole-word occurrence of the personal strings (ignoring case)
@@ -315,6 +343,45 @@ mod tests {
     }
 
     #[test]
+    fn every_name_place_and_address_is_found_whole_and_word_by_word() {
+        let mut zeb = account(&[]);
+        zeb.email = Email::parse("zebulon.quixote@example.com").unwrap();
+        zeb.full_name = Some(FullName::parse("Zebulon Quixote").unwrap());
+        zeb.city = Some(crate::domain::City::parse("Xanthorp").unwrap());
+        zeb.guardian = Some(Guardian {
+            name: PersonName::parse("Yolanda Q").unwrap(),
+            email: Email::parse("yo@example.com").unwrap(),
+            consent: true,
+        });
+        let personal = personal_strings(&zeb);
+        for reason in [
+            "Zebulon asked for a refund",
+            "Mr Quixote of Xanthorp called",
+            "Lives in Xanthorp",
+            "Guardian Yolanda agreed",
+            "zebulon.quixote wrote again",
+        ] {
+            let redacted = redact(reason, &personal).unwrap();
+            for word in ["zebulon", "quixote", "xanthorp", "yolanda"] {
+                assert!(
+                    !redacted.to_lowercase().contains(word),
+                    "{reason} → {redacted}"
+                );
+            }
+        }
+        assert_eq!(
+            redact("Zebulon Quixote asked", &personal).as_deref(),
+            Some("[erased] asked"),
+            "the whole name first"
+        );
+        assert_eq!(
+            redact("Quixotic behaviour", &personal),
+            None,
+            "whole words only"
+        );
+    }
+
+    #[test]
     fn each_kind_is_deleted_stripped_redacted_or_kept() {
         let personal = vec!["Ada".to_owned()];
         let cases = [
@@ -358,6 +425,14 @@ mod tests {
             ),
             (ItemKind::Message, item(&[("text", "I am Ada")]), vec![]),
             (
+                ItemKind::Message,
+                item(&[("text", "I am Ada"), ("moderation.reason", "Ada's spam")]),
+                vec![ItemScrub::SetText {
+                    attribute: "moderation.reason",
+                    text: "[erased]'s spam".into(),
+                }],
+            ),
+            (
                 ItemKind::Account,
                 item(&[("email", "ada@example.com")]),
                 vec![],
@@ -383,12 +458,14 @@ mod tests {
         assert_eq!(
             plan.personal,
             [
+                "anne@example.com",
                 "ada@example.com",
-                "Ada",
                 "Ada Lovelace",
+                "Lovelace",
                 "Anne",
-                "anne@example.com"
-            ]
+                "Ada"
+            ],
+            "whole and word by word, longest first, each once"
         );
         assert_eq!(plan.email, ada.email);
         assert_eq!(plan.account.requires, [AccountCondition::NotErased]);

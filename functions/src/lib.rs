@@ -16,6 +16,7 @@ pub mod me;
 pub mod moderation;
 pub mod passwords;
 pub mod privacy;
+pub mod progress;
 pub mod routing;
 pub mod sessions;
 pub mod spec;

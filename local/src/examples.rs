@@ -254,7 +254,8 @@ pub async fn fill(
             text = text
                 .replace("REPLACE_WITH_THREAD_ID", message.thread().as_str())
                 .replace("REPLACE_WITH_THREAD_LANGUAGE", EXAMPLE_LANGUAGE)
-                .replace("REPLACE_WITH_MESSAGE_ID", &message.to_string());
+                .replace("REPLACE_WITH_MESSAGE_ID", &message.to_string())
+                .replace("REPLACE_WITH_MESSAGE_LOCAL_ID", message.local());
         }
         if text.contains("REPLACE_WITH_VOICE_MESSAGE_ID") {
             let message = voice_message(app, account).await?;

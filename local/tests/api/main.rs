@@ -21,6 +21,7 @@ mod live;
 mod me;
 mod moderation;
 mod privacy;
+mod progress;
 mod readme;
 mod security;
 mod sessions;

@@ -62,11 +62,13 @@ impl ItemKind {
             ItemKind::IdempotencyRecord => "remembered_answers",
             ItemKind::LiveConnection => "live_connections",
             ItemKind::LiveSubscription => "live_subscriptions",
+            ItemKind::Progress => "progress",
             ItemKind::Tariff
             | ItemKind::FirstAdminClaim
             | ItemKind::BreachNotice
             | ItemKind::ComplaintOutcome
-            | ItemKind::QueueEntry => return None,
+            | ItemKind::QueueEntry
+            | ItemKind::ProgressMark => return None,
         })
     }
 }
@@ -160,12 +162,14 @@ fn export_record(
         | ItemKind::Complaint
         | ItemKind::IdempotencyRecord
         | ItemKind::LiveConnection
-        | ItemKind::LiveSubscription => Value::Object(record),
+        | ItemKind::LiveSubscription
+        | ItemKind::Progress => Value::Object(record),
         ItemKind::Tariff
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
-        | ItemKind::QueueEntry => return Ok(None),
+        | ItemKind::QueueEntry
+        | ItemKind::ProgressMark => return Ok(None),
     };
     Ok(Some(value))
 }

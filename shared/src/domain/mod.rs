@@ -22,6 +22,7 @@ mod login_throttle;
 mod moderation;
 mod password;
 mod privacy;
+pub mod progress;
 mod public_text;
 mod role;
 mod session;
@@ -68,6 +69,7 @@ pub use privacy::{
     NotificationKind, OutboxEmail, PrivacyRequest, PrivacyRequestId, PrivacyRequestKind,
     PrivacyRequestStatus, Purpose, TermsAcceptance, add_calendar_months, privacy_request_due,
 };
+pub use progress::{Day, LanguageProgress, ProgressCounters, ProgressSummary};
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
 pub use session::{RefreshRecord, SessionFamily};

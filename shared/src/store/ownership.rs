@@ -154,6 +154,13 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ItemKind::LiveSubscription,
         ToAccount(AccountIndex(keys::LIVE_SUBSCRIPTION_INDEX_PREFIX)),
     ),
+    // The counters of an account's activity, per language (personal data: exported,
+    // erased); the marks that posts were counted name only the post, for two days (TTL).
+    spec(
+        ItemKind::Progress,
+        ToAccount(AccountPartition(keys::PROGRESS_PREFIX)),
+    ),
+    spec(ItemKind::ProgressMark, ToPlatform),
 ];
 
 impl ItemKind {
@@ -320,6 +327,16 @@ mod tests {
             (
                 keys::listener(&german, &connection),
                 ItemKind::LiveSubscription,
+            ),
+            (
+                keys::progress(&id, &crate::domain::LanguageTag::parse("pt-BR").unwrap()),
+                ItemKind::Progress,
+            ),
+            (
+                keys::progress_mark(&crate::domain::decide::progress::Counted::Message(
+                    message.clone(),
+                )),
+                ItemKind::ProgressMark,
             ),
         ];
         for (key, kind) in &cases {

@@ -54,7 +54,9 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::LiveConnection
         | ItemKind::LiveSubscription
         // An answer remembered for a retry (a day at most): nothing to keep.
-        | ItemKind::IdempotencyRecord => Rule::Delete,
+        | ItemKind::IdempotencyRecord
+        // Statistics of the person's activity: theirs, gone with them.
+        | ItemKind::Progress => Rule::Delete,
         // The reporter's own words go; the complaint (its reason, what it was about)
         // stays with the decision it was part of.
         ItemKind::Complaint => Rule::Remove(&["comment"]),
@@ -76,7 +78,8 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
-        | ItemKind::QueueEntry => Rule::Keep,
+        | ItemKind::QueueEntry
+        | ItemKind::ProgressMark => Rule::Keep,
     }
 }
 

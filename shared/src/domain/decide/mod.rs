@@ -16,6 +16,7 @@ pub mod moderation;
 pub mod outbox;
 pub mod posting;
 pub mod privacy;
+pub mod progress;
 pub mod recording;
 pub mod sessions;
 pub mod staff;

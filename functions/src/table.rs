@@ -338,6 +338,14 @@ crate::spec::function_table! {
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, BATCH_GET, PUT, UPDATE]).on(&[THREADS, ACCOUNTS, IDEMPOTENCY])],
         },
+        EditCorrection {
+            name: "edit-correction",
+            binary: Core,
+            route: ("PATCH", "/v1/messages/{message_id}/corrections/{correction_id}"),
+            handler: crate::conversations::edit_correction::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, THREADS])],
+        },
         ListCorrections {
             name: "list-corrections",
             binary: Core,

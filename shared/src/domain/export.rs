@@ -52,6 +52,7 @@ impl ItemKind {
             ItemKind::Message => "messages",
             ItemKind::Revision => "message_revisions",
             ItemKind::Correction => "corrections",
+            ItemKind::CorrectionRevision => "correction_revisions",
             ItemKind::UploadClaim => "voice_uploads",
             ItemKind::TermsAcceptance => "terms_acceptances",
             ItemKind::ConsentChange => "consent_history",
@@ -153,6 +154,7 @@ fn export_record(
         | ItemKind::ThreadStarted
         | ItemKind::Revision
         | ItemKind::Correction
+        | ItemKind::CorrectionRevision
         | ItemKind::UploadClaim
         | ItemKind::TermsAcceptance
         | ItemKind::ConsentChange

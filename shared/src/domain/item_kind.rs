@@ -19,6 +19,7 @@ pub enum ItemKind {
     Message,
     Revision,
     Correction,
+    CorrectionRevision,
     UploadClaim,
     Complaint,
     ComplaintOutcome,
@@ -39,7 +40,7 @@ pub enum ItemKind {
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -55,6 +56,7 @@ impl ItemKind {
         Self::Message,
         Self::Revision,
         Self::Correction,
+        Self::CorrectionRevision,
         Self::UploadClaim,
         Self::Complaint,
         Self::ComplaintOutcome,

@@ -42,7 +42,7 @@ pub use conversation::{
     Author, MAX_VOICE_BYTES, MAX_VOICE_DURATION, Message, MessageKind, Revision, Sha256Base64,
     Thread, VOICE_CONTENT_TYPES, Voice, VoiceContentType, parse_voice_size, voice_limits,
 };
-pub use correction::{Correction, DiffOp, DiffSpan, word_diff};
+pub use correction::{Correction, CorrectionRevision, DiffOp, DiffSpan, word_diff};
 pub use country::CountryCode;
 pub use credits::{
     ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, MAX_CREDITS_PER_UNIT,

@@ -234,6 +234,38 @@ pub fn corrections_prefix(message_id: &MessageId) -> String {
     format!("{CORRECTION_PREFIX}{}#", message_id.local())
 }
 
+/// Earlier versions of a correction, by edit number (zero-padded so they sort). The
+/// prefix is not one of a message's corrections, so listing those never meets one.
+pub const CORRECTION_REVISION_PREFIX: &str = "~CORRECTION_REVISION#";
+
+pub fn correction_revision(
+    message_id: &MessageId,
+    correction_id: &CorrectionId,
+    number: u32,
+) -> Key {
+    key(
+        thread_partition(message_id.thread()),
+        format!(
+            "{CORRECTION_REVISION_PREFIX}{}#{correction_id}#{number:06}",
+            message_id.local()
+        ),
+    )
+}
+
+pub const CORRECTION_REVISION_INDEX_PREFIX: &str = "CORRECTION_REVISION#";
+
+/// Where an account finds the earlier versions of its corrections.
+pub fn correction_revision_by_author_index(
+    author_id: &AccountId,
+    correction_id: &CorrectionId,
+    number: u32,
+) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(author_id),
+        gsi1sk: format!("{CORRECTION_REVISION_INDEX_PREFIX}{correction_id}#{number:06}"),
+    }
+}
+
 pub const CORRECTION_INDEX_PREFIX: &str = "CORRECTION#";
 
 /// Where an account finds the corrections it made.
@@ -625,6 +657,9 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("THREAD", sk) if sk.starts_with(MESSAGE_PREFIX) => ItemKind::Message,
         ("THREAD", sk) if sk.starts_with(REVISION_PREFIX) => ItemKind::Revision,
         ("THREAD", sk) if sk.starts_with(CORRECTION_PREFIX) => ItemKind::Correction,
+        ("THREAD", sk) if sk.starts_with(CORRECTION_REVISION_PREFIX) => {
+            ItemKind::CorrectionRevision
+        }
         ("UPLOAD", "UPLOAD") => ItemKind::UploadClaim,
         ("COMPLAINTS", sk) if sk.starts_with(ROUND_PREFIX) => ItemKind::Complaint,
         ("COMPLAINTS", sk) if sk.starts_with(OUTCOME_PREFIX) => ItemKind::ComplaintOutcome,

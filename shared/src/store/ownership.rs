@@ -104,6 +104,10 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ToAccount(AccountIndex(keys::CORRECTION_INDEX_PREFIX)),
     ),
     spec(
+        ItemKind::CorrectionRevision,
+        ToAccount(AccountIndex(keys::CORRECTION_REVISION_INDEX_PREFIX)),
+    ),
+    spec(
         ItemKind::UploadClaim,
         ToAccount(AccountIndex(keys::UPLOAD_INDEX_PREFIX)),
     ),
@@ -290,6 +294,10 @@ mod tests {
             (
                 keys::correction(&message, &crate::domain::CorrectionId::new()),
                 ItemKind::Correction,
+            ),
+            (
+                keys::correction_revision(&message, &crate::domain::CorrectionId::new(), 2),
+                ItemKind::CorrectionRevision,
             ),
             (
                 keys::upload_claim(&crate::domain::UploadId::new()),

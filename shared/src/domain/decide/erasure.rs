@@ -70,6 +70,7 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::Message
         | ItemKind::Revision
         | ItemKind::Correction
+        | ItemKind::CorrectionRevision
         | ItemKind::UploadClaim
         | ItemKind::Purchase
         | ItemKind::TermsAcceptance

@@ -141,6 +141,14 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
             super::correction(&message, &correction),
             vec![super::correction_by_author_index(&account, &correction)],
         ),
+        ItemKind::CorrectionRevision => (
+            super::correction_revision(&message, &correction, 7),
+            vec![super::correction_revision_by_author_index(
+                &account,
+                &correction,
+                7,
+            )],
+        ),
         ItemKind::UploadClaim => (
             super::upload_claim(&upload),
             vec![super::upload_claim_index(&account, &upload)],

@@ -13,6 +13,7 @@ import { PasswordResetPage } from './pages/password-reset.js';
 import { CreditsPage } from './pages/credits.js';
 import { ModerationPage } from './pages/moderation.js';
 import { AccountPage } from './pages/account.js';
+import { ProgressPage } from './pages/progress.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -25,6 +26,7 @@ export const ROUTES = [
   { path: '/credits', page: CreditsPage, needs: 'user' },
   { path: '/moderation', page: ModerationPage, needs: 'moderator' },
   { path: '/account', page: AccountPage, needs: 'user' },
+  { path: '/progress', page: ProgressPage, needs: 'user' },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */
@@ -32,6 +34,7 @@ export const NAV = [
   { label: 'nav.languages', path: '/' },
   { label: 'nav.credits', path: '/credits', needs: 'user' },
   { label: 'nav.moderation', path: '/moderation', needs: 'moderator' },
+  { label: 'nav.progress', path: '/progress', needs: 'user' },
   { label: 'nav.account', path: '/account', needs: 'user' },
   { label: 'nav.login', path: '/login', needs: 'visitor' },
   { label: 'nav.register', path: '/register', needs: 'visitor' },

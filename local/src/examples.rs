@@ -259,7 +259,7 @@ pub async fn fill(
                 .replace("REPLACE_WITH_MESSAGE_LOCAL_ID", message.local());
         }
         if text.contains("REPLACE_WITH_OWN_CORRECTION_ID") {
-            let (message, correction) = own_correction(app, keys, account).await?;
+            let (message, correction) = correction_by(app, keys, account).await?;
             text = text
                 .replace(
                     "REPLACE_WITH_OWN_CORRECTED_MESSAGE_ID",
@@ -536,30 +536,12 @@ async fn post(
 
 /// Someone's message that a third account corrected.
 async fn corrected_message(app: &App, keys: &Ed25519KeyPair) -> Result<MessageId, BoxError> {
-    let rules = ContentRules::default();
-    let author = new_account(app, keys, &[]).await?;
-    let message = post(
-        app,
-        &author,
-        PostContent::Text(MessageText::parse("I have went home.", &rules).expect("sample text")),
-    )
-    .await?;
     let corrector = new_account(app, keys, &[]).await?;
-    let correction = NewCorrection {
-        message_id: message.clone(),
-        revision: 0,
-        corrected_text: MessageText::parse("I went home.", &rules).expect("sample text"),
-        note: None,
-    };
-    app.store
-        .correct_message(&gate_of(&corrector), &correction, 0, None, app.now())
-        .await
-        .map_err(|failure| format!("an example correction was refused: {failure}"))?;
-    Ok(message)
+    Ok(correction_by(app, keys, &corrector).await?.0)
 }
 
 /// A correction `account` made of another account's message.
-async fn own_correction(
+async fn correction_by(
     app: &App,
     keys: &Ed25519KeyPair,
     account: &ExampleAccount,

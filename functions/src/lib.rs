@@ -17,6 +17,7 @@ pub mod moderation;
 pub mod passwords;
 pub mod photos;
 pub mod privacy;
+pub mod progress;
 pub mod routing;
 pub mod sessions;
 pub mod spec;

@@ -288,6 +288,12 @@ impl Deploy {
         ..Deploy::DEFAULT
     };
 
+    /// The progress counters: a batch of posts, one transaction each.
+    pub const COUNTERS: Deploy = Deploy {
+        timeout_seconds: 60,
+        ..Deploy::DEFAULT
+    };
+
     /// The live fan-out: a batch of changes, each pushed to every connection that listens,
     /// many pushes in flight at once (docs/scaling.md, "Live updates"). More memory is
     /// more CPU and network for the TLS of those pushes.

@@ -10,11 +10,13 @@
 use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
-    LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, QUEUE_ENTRIES, REFRESH_TOKENS,
-    REVIEW_QUEUE, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
+    LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, PROGRESS_MARKS, QUEUE_ENTRIES,
+    REFRESH_TOKENS, REVIEW_QUEUE, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
-use natives_shared::store::keys::{MESSAGE_PREFIX, NOTIFICATION_PREFIX, THREAD_SK};
+use natives_shared::store::keys::{
+    CORRECTION_PREFIX, MESSAGE_PREFIX, NOTIFICATION_PREFIX, THREAD_SK,
+};
 
 use crate::spec::{
     Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, connections, dynamodb, email, index,
@@ -375,6 +377,14 @@ crate::spec::function_table! {
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, BATCH_GET, PUT, UPDATE]).on(&[THREADS, ACCOUNTS, IDEMPOTENCY])],
         },
+        EditCorrection {
+            name: "edit-correction",
+            binary: Core,
+            route: ("PATCH", "/v1/messages/{message_id}/corrections/{correction_id}"),
+            handler: crate::conversations::edit_correction::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, THREADS])],
+        },
         ListCorrections {
             name: "list-corrections",
             binary: Core,
@@ -562,6 +572,14 @@ crate::spec::function_table! {
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET, PUT, CHECK]).on(&[ACCOUNTS, AUDIT, BREACH_NOTICES, OUTBOX])],
         },
+        GetProgress {
+            name: "get-progress",
+            binary: Core,
+            route: ("GET", "/v1/me/progress"),
+            handler: crate::progress::get::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[QUERY]).on(&[ACCOUNTS])],
+        },
         // API Gateway's catch-all: every request no route above matches gets the same
         // problem answer deployed as locally (404, or 405 with `Allow`).
         UnmatchedRoute {
@@ -641,8 +659,28 @@ crate::spec::function_table! {
             ],
             deploy: crate::spec::Deploy::FAN_OUT,
         },
+        // The progress statistics' counters: each new message and correction counted
+        // once for the accounts it concerns.
+        CountProgress {
+            name: "count-progress",
+            binary: Core,
+            trigger: Trigger::TableStream { filters: COUNTED_POSTS },
+            handler: crate::progress::count::handle,
+            dynamodb_requests: 2,
+            permissions: &[
+                stream(STREAM_READ),
+                dynamodb(&[BATCH_GET, PUT, UPDATE]).on(&[THREADS, ACCOUNTS, PROGRESS_MARKS]),
+            ],
+            deploy: crate::spec::Deploy::COUNTERS,
+        },
     }
 }
+
+/// The posts the progress counters count: new messages and corrections.
+const COUNTED_POSTS: &[StreamFilter] = &[
+    StreamFilter::inserted(THREADS).sorted(SortKey::StartsWith(MESSAGE_PREFIX)),
+    StreamFilter::inserted(THREADS).sorted(SortKey::StartsWith(CORRECTION_PREFIX)),
+];
 
 /// The changes the live fan-out takes from the table's stream.
 const LIVE_CHANGES: &[StreamFilter] = &[

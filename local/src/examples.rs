@@ -185,6 +185,7 @@ pub async fn fill(
         "VERIFICATION_CODE",
         "RESET_CODE",
         "EMAIL_CHANGE_CODE",
+        "OWN_CORRECTION_ID",
     ]
     .iter()
     .any(|p| text.contains(&format!("REPLACE_WITH_{p}")));
@@ -259,7 +260,17 @@ pub async fn fill(
             text = text
                 .replace("REPLACE_WITH_THREAD_ID", message.thread().as_str())
                 .replace("REPLACE_WITH_THREAD_LANGUAGE", EXAMPLE_LANGUAGE)
-                .replace("REPLACE_WITH_MESSAGE_ID", &message.to_string());
+                .replace("REPLACE_WITH_MESSAGE_ID", &message.to_string())
+                .replace("REPLACE_WITH_MESSAGE_LOCAL_ID", message.local());
+        }
+        if text.contains("REPLACE_WITH_OWN_CORRECTION_ID") {
+            let (message, correction) = correction_by(app, keys, account).await?;
+            text = text
+                .replace(
+                    "REPLACE_WITH_OWN_CORRECTED_MESSAGE_ID",
+                    &message.to_string(),
+                )
+                .replace("REPLACE_WITH_OWN_CORRECTION_ID", correction.as_str());
         }
         if text.contains("REPLACE_WITH_VOICE_MESSAGE_ID") {
             let message = voice_message(app, account).await?;
@@ -534,6 +545,16 @@ async fn post(
 
 /// Someone's message that a third account corrected.
 async fn corrected_message(app: &App, keys: &Ed25519KeyPair) -> Result<MessageId, BoxError> {
+    let corrector = new_account(app, keys, &[]).await?;
+    Ok(correction_by(app, keys, &corrector).await?.0)
+}
+
+/// A correction `account` made of another account's message.
+async fn correction_by(
+    app: &App,
+    keys: &Ed25519KeyPair,
+    account: &ExampleAccount,
+) -> Result<(MessageId, natives_shared::domain::CorrectionId), BoxError> {
     let rules = ContentRules::default();
     let author = new_account(app, keys, &[]).await?;
     let message = post(
@@ -542,18 +563,18 @@ async fn corrected_message(app: &App, keys: &Ed25519KeyPair) -> Result<MessageId
         PostContent::Text(MessageText::parse("I have went home.", &rules).expect("sample text")),
     )
     .await?;
-    let corrector = new_account(app, keys, &[]).await?;
     let correction = NewCorrection {
         message_id: message.clone(),
         revision: 0,
         corrected_text: MessageText::parse("I went home.", &rules).expect("sample text"),
         note: None,
     };
-    app.store
-        .correct_message(&gate_of(&corrector), &correction, 0, None, app.now())
+    let plan = app
+        .store
+        .correct_message(&gate_of(account), &correction, 0, None, app.now())
         .await
         .map_err(|failure| format!("an example correction was refused: {failure}"))?;
-    Ok(message)
+    Ok((message, plan.correction.id))
 }
 
 /// A voice message by `account`: the recording uploaded to staging with a presigned

@@ -384,6 +384,28 @@ pub fn inserted(pk: &str, sk: &str) -> Value {
     })
 }
 
+/// One stream record of an inserted item (its keys and its new image, as stored), shaped
+/// as Lambda's event source mapping delivers it.
+pub fn inserted_item(
+    item: std::collections::HashMap<String, aws_sdk_dynamodb::types::AttributeValue>,
+) -> Value {
+    let keys: std::collections::HashMap<_, _> = item
+        .iter()
+        .filter(|(name, _)| *name == "pk" || *name == "sk")
+        .map(|(name, value)| (name.clone(), value.clone()))
+        .collect();
+    let mut change = StreamRecord::default();
+    change.keys = serde_dynamo::Item::from(keys);
+    change.new_image = serde_dynamo::Item::from(item);
+    change.stream_view_type = Some(StreamViewType::NewAndOldImages);
+    let mut record = EventRecord::default();
+    record.event_id = ulid::Ulid::new().to_string();
+    record.event_name = "INSERT".into();
+    record.event_source = Some("aws:dynamodb".into());
+    record.change = change;
+    serde_json::to_value(record).expect("a record serialises")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,6 +133,11 @@ def test_a_new_user_registers_buys_credits_replies_and_speaks(pages, stack, worl
     expect(phone.locator("article.message")).to_have_count(3)
     pages.screenshot(phone, "thread-phone")
 
+    # Her progress: this journey's posts, counted from the table's stream.
+    page.get_by_role("link", name="My progress").click()
+    expect(page.get_by_role("heading", name="German")).to_be_visible()
+    pages.check(page, "progress")
+
 
 def test_b_a_visitor_reads_a_thread_and_plays_its_voice_message(pages, world):
     page = pages.new()

@@ -53,6 +53,11 @@ export function formatDate(iso) {
   return new Intl.DateTimeFormat(current, { dateStyle: 'medium' }).format(new Date(iso));
 }
 
+/** A UTC calendar day (`YYYY-MM-DD`), written out as that day wherever the reader is. */
+export function formatDay(day) {
+  return new Intl.DateTimeFormat(current, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+}
+
 /** An amount in a currency's minor unit (`{amount_minor, currency}`), written out. */
 export function formatMoney({ amount_minor, currency }) {
   const format = new Intl.NumberFormat(current, { style: 'currency', currency });

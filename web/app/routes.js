@@ -14,6 +14,7 @@ import { CreditsPage } from './pages/credits.js';
 import { ModerationPage } from './pages/moderation.js';
 import { AccountPage } from './pages/account.js';
 import { ProfilePage } from './pages/profile.js';
+import { ProgressPage } from './pages/progress.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -27,6 +28,7 @@ export const ROUTES = [
   { path: '/moderation', page: ModerationPage, needs: 'moderator' },
   { path: '/account', page: AccountPage, needs: 'user' },
   { path: '/accounts/:accountId', page: ProfilePage },
+  { path: '/progress', page: ProgressPage, needs: 'user' },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */
@@ -34,6 +36,7 @@ export const NAV = [
   { label: 'nav.languages', path: '/' },
   { label: 'nav.credits', path: '/credits', needs: 'user' },
   { label: 'nav.moderation', path: '/moderation', needs: 'moderator' },
+  { label: 'nav.progress', path: '/progress', needs: 'user' },
   { label: 'nav.account', path: '/account', needs: 'user' },
   { label: 'nav.login', path: '/login', needs: 'visitor' },
   { label: 'nav.register', path: '/register', needs: 'visitor' },

@@ -3,6 +3,7 @@
 
 pub mod create_thread;
 pub mod create_voice_upload;
+pub mod edit_correction;
 pub mod edit_message;
 pub mod get_message;
 pub mod get_thread;

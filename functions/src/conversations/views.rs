@@ -170,6 +170,8 @@ pub struct CorrectionView<'a> {
     note: Option<&'a str>,
     diff: Vec<DiffSpan>,
     created_at: Timestamp,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edited_at: Option<Timestamp>,
 }
 
 impl<'a> CorrectionView<'a> {
@@ -183,6 +185,7 @@ impl<'a> CorrectionView<'a> {
             note: correction.note.as_ref().map(AsRef::as_ref),
             diff: correction.diff(),
             created_at: correction.created_at,
+            edited_at: correction.edited_at,
         }
     }
 }

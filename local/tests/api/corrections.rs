@@ -274,3 +274,135 @@ async fn concurrent_corrections_spend_exactly_the_balance_there_is() {
     assert_eq!(app.corrections_of(&message_id).await.len(), 3);
     assert_eq!(app.message_json(&message_id).await["corrections_count"], 3);
 }
+
+#[tokio::test]
+async fn its_author_edits_a_correction_which_keeps_what_it_replaced_and_its_diff_base() {
+    let app = spawn_app().await;
+    let (ada, bob, message_id) = a_learner_and_a_native(&app, 10).await;
+    let made = app
+        .correct(
+            &bob,
+            &message_id,
+            &json!({
+                "revision": 0,
+                "corrected_text": "Ich bin gestern nach Hause gegangen",
+                "note": "sein"
+            }),
+            None,
+        )
+        .await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    let path = format!(
+        "/v1/messages/{message_id}/corrections/{}",
+        made["id"].as_str().unwrap()
+    );
+    let patch = |user: &TestUser, body: Value| {
+        let token = user.access_token.clone();
+        let app = &app;
+        let path = path.clone();
+        async move {
+            app.send(Method::PATCH, &path, Some(&token), Some(&body))
+                .await
+        }
+    };
+
+    // the note stays when not named; the diff is against the same text as before
+    let edited = patch(
+        &bob,
+        json!({ "corrected_text": "Ich bin gestern nach Hause gegangen." }),
+    )
+    .await;
+    let status = edited.status();
+    let edited: Value = edited.json().await.unwrap();
+    assert_eq!(status, StatusCode::OK, "{edited}");
+    assert_eq!(edited["id"], made["id"]);
+    assert_eq!(edited["revision"], 0);
+    assert_eq!(edited["note"], "sein");
+    assert!(edited["edited_at"].is_string());
+    assert_eq!(
+        edited["diff"],
+        json!([
+            { "op": "equal", "text": "Ich " },
+            { "op": "delete", "text": "habe" },
+            { "op": "insert", "text": "bin" },
+            { "op": "equal", "text": " gestern nach Hause gegangen." },
+        ])
+    );
+    // `null` removes the note
+    let second = patch(
+        &bob,
+        json!({ "corrected_text": "Ich bin gestern heimgegangen.", "note": null }),
+    )
+    .await;
+    assert_eq!(second.status(), StatusCode::OK);
+    let listed = app.corrections_of(&message_id).await;
+    assert_eq!(listed.len(), 1, "an edit is no new correction");
+    assert_eq!(listed[0]["corrected_text"], "Ich bin gestern heimgegangen.");
+    assert_eq!(listed[0]["note"], Value::Null);
+    assert_eq!(app.message_json(&message_id).await["corrections_count"], 1);
+    assert_eq!(app.balance(&bob.access_token).await.0, 9, "editing is free");
+
+    // both versions it replaced are kept, in its author's export
+    let export: Value = app
+        .send(Method::GET, "/v1/me/export", Some(&bob.access_token), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let kept = export["sections"]["correction_revisions"]
+        .as_array()
+        .unwrap();
+    let texts: Vec<(&Value, &Value, &Value)> = kept
+        .iter()
+        .map(|r| (&r["number"], &r["corrected_text"], &r["note"]))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            (
+                &json!(0),
+                &json!("Ich bin gestern nach Hause gegangen"),
+                &json!("sein")
+            ),
+            (
+                &json!(1),
+                &json!("Ich bin gestern nach Hause gegangen."),
+                &json!("sein")
+            ),
+        ]
+    );
+
+    // not someone else's, not back to the text it corrects, the content rules, no such one
+    let theirs = patch(&ada, json!({ "corrected_text": "Ich ging." })).await;
+    assert_problem(theirs, 403, "forbidden").await;
+    let unchanged = patch(
+        &bob,
+        json!({ "corrected_text": "Ich habe gestern nach Hause gegangen." }),
+    )
+    .await;
+    assert_problem(unchanged, 422, "correction_unchanged").await;
+    let link = patch(
+        &bob,
+        json!({ "corrected_text": "Ich bin gegangen, see example.com" }),
+    )
+    .await;
+    assert_problem(link, 422, "content_rule_violation").await;
+    let noted = patch(
+        &bob,
+        json!({ "corrected_text": "Ich bin gegangen.", "note": "mail me: bob@example.com" }),
+    )
+    .await;
+    assert_problem(noted, 422, "content_rule_violation").await;
+    let listed = app.corrections_of(&message_id).await;
+    assert_eq!(listed[0]["corrected_text"], "Ich bin gestern heimgegangen.");
+    let missing = app
+        .send(
+            Method::PATCH,
+            &format!("/v1/messages/{message_id}/corrections/01ARZ3NDEKTSV4RRFFQ69G5FAV"),
+            Some(&bob.access_token),
+            Some(&json!({ "corrected_text": "Ich ging." })),
+        )
+        .await;
+    assert_problem(missing, 404, "not_found").await;
+}

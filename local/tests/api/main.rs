@@ -22,6 +22,7 @@ mod me;
 mod moderation;
 mod privacy;
 mod profiles;
+mod progress;
 mod readme;
 mod security;
 mod sessions;

@@ -215,6 +215,24 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         )
         .await;
     assert_eq!(corrected.status(), StatusCode::CREATED, "a correction");
+    let corrected: Value = corrected.json().await.unwrap();
+    let recorrected = app
+        .send(
+            Method::PATCH,
+            &format!(
+                "/v1/messages/{}/corrections/{}",
+                theirs["first_message"]["id"].as_str().unwrap(),
+                corrected["id"].as_str().unwrap()
+            ),
+            Some(&user.access_token),
+            Some(&json!({ "corrected_text": "Etwas völlig anderes" })),
+        )
+        .await;
+    assert_eq!(
+        recorrected.status(),
+        StatusCode::OK,
+        "a correction's revision"
+    );
     let keyed = app
         .client
         .post(app.url(&format!("/v1/threads/{thread_id}/messages")))
@@ -256,6 +274,9 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         )
         .await;
     assert_eq!(moved.status(), StatusCode::OK, "an e-mail history entry");
+
+    // the progress counters of those posts, kept from the table's stream
+    app.stack.process_stream().await.unwrap();
 
     let export = app.export(&user).await;
     assert_eq!(export["format"], "natives.chat/personal-data-export");

@@ -49,7 +49,7 @@ fn archived_files(app: &TestApp) -> usize {
 
 impl TestApp {
     /// Declares, uploads and posts `bytes` as `content_type` in `thread_id`.
-    async fn post_recording(
+    pub(crate) async fn post_recording(
         &self,
         user: &TestUser,
         thread_id: &str,

@@ -26,6 +26,34 @@ pub struct Correction {
     #[serde(deserialize_with = "super::text::stored")]
     pub original_text: MessageText,
     pub created_at: Timestamp,
+    /// 0 as made; each edit by its author adds one and keeps what it replaced as a
+    /// [`CorrectionRevision`].
+    #[serde(default)]
+    pub edits: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<Timestamp>,
+}
+
+/// An earlier version of a correction: edit `number` replaced it at `replaced_at`.
+/// Public content like the correction, kept when its author is erased.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CorrectionRevision {
+    pub correction_id: CorrectionId,
+    pub message_id: MessageId,
+    pub author_id: AccountId,
+    /// 0: the correction as made.
+    pub number: u32,
+    #[serde(deserialize_with = "super::text::stored")]
+    pub corrected_text: MessageText,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::text::stored_optional"
+    )]
+    pub note: Option<CorrectionNote>,
+    /// When this version was written, and when an edit replaced it.
+    pub written_at: Timestamp,
+    pub replaced_at: Timestamp,
 }
 
 impl Correction {

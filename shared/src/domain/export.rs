@@ -52,6 +52,7 @@ impl ItemKind {
             ItemKind::Message => "messages",
             ItemKind::Revision => "message_revisions",
             ItemKind::Correction => "corrections",
+            ItemKind::CorrectionRevision => "correction_revisions",
             ItemKind::UploadClaim => "voice_uploads",
             ItemKind::TermsAcceptance => "terms_acceptances",
             ItemKind::ConsentChange => "consent_history",
@@ -62,11 +63,13 @@ impl ItemKind {
             ItemKind::IdempotencyRecord => "remembered_answers",
             ItemKind::LiveConnection => "live_connections",
             ItemKind::LiveSubscription => "live_subscriptions",
+            ItemKind::Progress => "progress",
             ItemKind::Tariff
             | ItemKind::FirstAdminClaim
             | ItemKind::BreachNotice
             | ItemKind::ComplaintOutcome
-            | ItemKind::QueueEntry => return None,
+            | ItemKind::QueueEntry
+            | ItemKind::ProgressMark => return None,
         })
     }
 }
@@ -151,6 +154,7 @@ fn export_record(
         | ItemKind::ThreadStarted
         | ItemKind::Revision
         | ItemKind::Correction
+        | ItemKind::CorrectionRevision
         | ItemKind::UploadClaim
         | ItemKind::TermsAcceptance
         | ItemKind::ConsentChange
@@ -160,12 +164,14 @@ fn export_record(
         | ItemKind::Complaint
         | ItemKind::IdempotencyRecord
         | ItemKind::LiveConnection
-        | ItemKind::LiveSubscription => Value::Object(record),
+        | ItemKind::LiveSubscription
+        | ItemKind::Progress => Value::Object(record),
         ItemKind::Tariff
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
-        | ItemKind::QueueEntry => return Ok(None),
+        | ItemKind::QueueEntry
+        | ItemKind::ProgressMark => return Ok(None),
     };
     Ok(Some(value))
 }

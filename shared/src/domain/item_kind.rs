@@ -19,6 +19,7 @@ pub enum ItemKind {
     Message,
     Revision,
     Correction,
+    CorrectionRevision,
     UploadClaim,
     Complaint,
     ComplaintOutcome,
@@ -33,11 +34,13 @@ pub enum ItemKind {
     FirstAdminClaim,
     LiveConnection,
     LiveSubscription,
+    Progress,
+    ProgressMark,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 32] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -53,6 +56,7 @@ impl ItemKind {
         Self::Message,
         Self::Revision,
         Self::Correction,
+        Self::CorrectionRevision,
         Self::UploadClaim,
         Self::Complaint,
         Self::ComplaintOutcome,
@@ -67,5 +71,7 @@ impl ItemKind {
         Self::FirstAdminClaim,
         Self::LiveConnection,
         Self::LiveSubscription,
+        Self::Progress,
+        Self::ProgressMark,
     ];
 }

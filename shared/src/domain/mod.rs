@@ -23,6 +23,7 @@ mod moderation;
 mod password;
 mod privacy;
 mod profile;
+pub mod progress;
 mod public_text;
 mod role;
 mod session;
@@ -42,7 +43,7 @@ pub use conversation::{
     Author, MAX_VOICE_BYTES, MAX_VOICE_DURATION, Message, MessageKind, Revision, Sha256Base64,
     Thread, VOICE_CONTENT_TYPES, Voice, VoiceContentType, parse_voice_size, voice_limits,
 };
-pub use correction::{Correction, DiffOp, DiffSpan, word_diff};
+pub use correction::{Correction, CorrectionRevision, DiffOp, DiffSpan, word_diff};
 pub use country::CountryCode;
 pub use credits::{
     ActionCosts, LedgerEntry, LedgerKind, LedgerLine, MAX_CREDITS_PER_ENTRY, MAX_CREDITS_PER_UNIT,
@@ -75,6 +76,7 @@ pub use profile::{
     PublicAccount, PublicProfile, SkypeName, parse_photo_size, photo_limits, photo_urls_signed_at,
     public_profile,
 };
+pub use progress::{Day, LanguageProgress, ProgressCounters, ProgressSummary};
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
 pub use session::{RefreshRecord, SessionFamily};

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::domain::FieldError;
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::complaints::ComplaintRefusal;
-use crate::domain::decide::corrections::CorrectionRefusal;
+use crate::domain::decide::corrections::{CorrectionEditRefusal, CorrectionRefusal};
 use crate::domain::decide::credits::{CheckoutRefusal, GrantRefusal};
 use crate::domain::decide::email_codes::{ChangeRefusal, CodeRefusal, SendRefusal};
 use crate::domain::decide::erasure::ErasureRefusal;
@@ -522,6 +522,30 @@ impl From<CorrectionRefusal> for ApiError {
             CorrectionRefusal::KeyUsed => {
                 Self::Internal("a used key is replayed, not refused".into())
             }
+        }
+    }
+}
+
+impl From<CorrectionEditRefusal> for ApiError {
+    fn from(refusal: CorrectionEditRefusal) -> Self {
+        match refusal {
+            CorrectionEditRefusal::Gate(refusal) => refusal.into(),
+            CorrectionEditRefusal::NoSuchCorrection => Self::NotFound,
+            CorrectionEditRefusal::NotAuthor => {
+                Self::forbidden("Only its author edits a correction.")
+            }
+            CorrectionEditRefusal::Unchanged => Self::Unprocessable {
+                code: "correction_unchanged",
+                detail: "The corrected text is the text it corrects.".into(),
+            },
+            CorrectionEditRefusal::TooManyEdits => Self::Unprocessable {
+                code: "too_many_edits",
+                detail: format!("A correction can be edited at most {MAX_REVISIONS} times."),
+            },
+            CorrectionEditRefusal::Changed => Self::Conflict {
+                code: "edit_conflict",
+                detail: "The correction was edited at the same time; read it and try again.".into(),
+            },
         }
     }
 }

@@ -3,15 +3,20 @@
 
 use time::OffsetDateTime;
 
+use super::account_writes::account_part;
 use super::expr::Condition;
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, put_new, update};
-use super::{Failure, Remembered, Store, StoreError, indexed, key_item, keys, n, s, to_item};
+use super::{
+    Failure, Remembered, Store, StoreError, from_item, indexed, key_item, keys, n, s, to_item,
+    value,
+};
 use crate::domain::decide::corrections::{
-    self, CorrectionPlan, CorrectionRefusal, CorrectionState, NewCorrection,
+    self, CorrectionEdit, CorrectionEditPlan, CorrectionEditRefusal, CorrectionEditState,
+    CorrectionPlan, CorrectionRefusal, CorrectionState, NewCorrection,
 };
 use crate::domain::idempotency::StoredAnswer;
-use crate::domain::{Correction, MessageId};
+use crate::domain::{AccountWrite, Correction, CorrectionId, MessageId};
 use crate::gate::Gate;
 
 /// How a correction under an idempotency key renders the answer to remember.
@@ -113,6 +118,91 @@ impl Store {
                 .await?;
         }
         Ok(state)
+    }
+
+    /// Its author edits a correction ([`corrections::edit_correction`]): the correction
+    /// and the account read together, then one transaction: the correction rewritten on
+    /// condition that it is as read, the version it replaces kept, the gate's check.
+    pub async fn edit_correction(
+        &self,
+        caller: &Gate,
+        message_id: &MessageId,
+        correction_id: &CorrectionId,
+        edit: &CorrectionEdit,
+        now: OffsetDateTime,
+    ) -> Result<CorrectionEditPlan, Failure<CorrectionEditRefusal>> {
+        let first_seen = &std::sync::OnceLock::new();
+        retrying(move |_| async move {
+            let correction_key = keys::correction(message_id, correction_id);
+            let (correction, account) = self
+                .get_two(correction_key.clone(), keys::account(&caller.account_id))
+                .await?;
+            let state = CorrectionEditState {
+                correction: correction.map(from_item).transpose()?,
+                account: account.map(from_item).transpose()?,
+            };
+            let plan =
+                corrections::edit_correction(caller, state, edit, now).map_err(Attempt::Refused)?;
+            // A later attempt must find what the first one was decided on.
+            if *first_seen.get_or_init(|| plan.seen_edits) != plan.seen_edits {
+                return Err(Attempt::Refused(CorrectionEditRefusal::Changed));
+            }
+            let edited = &plan.edited;
+            let revision = indexed(
+                to_item(
+                    &plan.revision,
+                    keys::correction_revision(message_id, correction_id, plan.revision.number),
+                ),
+                keys::correction_revision_by_author_index(
+                    &edited.author_id,
+                    correction_id,
+                    plan.revision.number,
+                ),
+            );
+            let (note_update, note) = match &edited.note {
+                Some(note) => (", note = :note", Some(value(note))),
+                None => (" REMOVE note", None),
+            };
+            let mut condition = Condition::new("attribute_exists(pk)")
+                .and("author_id = :author")
+                .and("attribute_not_exists(edits) OR edits = :seen")
+                .value(":author", s(caller.account_id.as_str()))
+                .value(":seen", n(plan.seen_edits))
+                .value(":text", value(&edited.corrected_text))
+                .value(":edits", n(edited.edits))
+                .value(":edited_at", s(edited.edited_at.expect("edited")));
+            if let Some(note) = note {
+                condition = condition.value(":note", note);
+            }
+            let expression = format!(
+                "SET corrected_text = :text, edits = :edits, edited_at = :edited_at{note_update}"
+            );
+            let result = Transaction::new()
+                .part(
+                    CorrectionPart::Message,
+                    update(
+                        &self.table,
+                        key_item(&correction_key),
+                        &expression,
+                        condition,
+                    ),
+                )
+                .part(CorrectionPart::Other, put_new(&self.table, revision))
+                .part(
+                    CorrectionPart::Other,
+                    account_part(&self.table, &AccountWrite::gate_check(caller), now),
+                )
+                .commit(self)
+                .await;
+            match result {
+                Ok(()) => Ok(plan),
+                Err(error) if error.refused(CorrectionPart::Message) => {
+                    Err(Attempt::Refused(CorrectionEditRefusal::Changed))
+                }
+                Err(error) => Err(error.into()),
+            }
+        })
+        .await
     }
 
     /// A message's corrections, oldest first.

@@ -2,10 +2,11 @@
 //! built here and only here. Nothing outside this module writes a key string.
 
 use super::ownership::ItemKind;
+use crate::domain::decide::progress::Counted;
 use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::{
-    AccountId, AuditEntryId, CodePurpose, CorrectionId, Email, MessageId, PrivacyRequestId,
-    SessionId, ThreadId, Timestamp, UploadId,
+    AccountId, AuditEntryId, CodePurpose, CorrectionId, Email, LanguageTag, MessageId,
+    PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
 };
 
 /// The primary key of an item.
@@ -231,6 +232,38 @@ pub fn correction(message_id: &MessageId, correction_id: &CorrectionId) -> Key {
 
 pub fn corrections_prefix(message_id: &MessageId) -> String {
     format!("{CORRECTION_PREFIX}{}#", message_id.local())
+}
+
+/// Earlier versions of a correction, by edit number (zero-padded so they sort). The
+/// prefix is not one of a message's corrections, so listing those never meets one.
+pub const CORRECTION_REVISION_PREFIX: &str = "~CORRECTION_REVISION#";
+
+pub fn correction_revision(
+    message_id: &MessageId,
+    correction_id: &CorrectionId,
+    number: u32,
+) -> Key {
+    key(
+        thread_partition(message_id.thread()),
+        format!(
+            "{CORRECTION_REVISION_PREFIX}{}#{correction_id}#{number:06}",
+            message_id.local()
+        ),
+    )
+}
+
+pub const CORRECTION_REVISION_INDEX_PREFIX: &str = "CORRECTION_REVISION#";
+
+/// Where an account finds the earlier versions of its corrections.
+pub fn correction_revision_by_author_index(
+    author_id: &AccountId,
+    correction_id: &CorrectionId,
+    number: u32,
+) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(author_id),
+        gsi1sk: format!("{CORRECTION_REVISION_INDEX_PREFIX}{correction_id}#{number:06}"),
+    }
 }
 
 pub const CORRECTION_INDEX_PREFIX: &str = "CORRECTION#";
@@ -565,6 +598,35 @@ pub fn listener(topic: &Topic, connection: &ConnectionId) -> Key {
     key(listeners_partition(topic, shard), connection.as_str())
 }
 
+/// An account's progress counters in one language, next to the account item (their
+/// sort keys start with [`ACCOUNT_SK`]), so the account and its counters are one query:
+/// the caller's standing and its statistics in one read. Keyed by the tag in lower case.
+pub const PROGRESS_PREFIX: &str = "ACCOUNT#PROGRESS#";
+
+pub fn progress(account_id: &AccountId, language: &LanguageTag) -> Key {
+    key(
+        account_partition(account_id),
+        format!(
+            "{PROGRESS_PREFIX}{}",
+            language.as_ref().to_ascii_lowercase()
+        ),
+    )
+}
+
+/// The sort-key prefix of the account item and its progress counters, read together.
+pub const ACCOUNT_WITH_PROGRESS: &str = ACCOUNT_SK;
+
+pub const PROGRESS_MARK_PREFIX: &str = "COUNTED#";
+
+/// The mark that a post was counted in the progress statistics (kept a while, TTL).
+pub fn progress_mark(counted: &Counted) -> Key {
+    let post = match counted {
+        Counted::Message(id) => format!("MESSAGE#{id}"),
+        Counted::Correction(id) => format!("CORRECTION#{id}"),
+    };
+    key(format!("{PROGRESS_MARK_PREFIX}{post}"), "COUNTED")
+}
+
 /// The key of a stored item, as its attributes carry it.
 pub fn key_of(item: &super::Item) -> Option<Key> {
     use aws_sdk_dynamodb::types::AttributeValue;
@@ -587,12 +649,17 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         (ACCOUNT_SK, sk) if sk.starts_with(CONSENT_PREFIX) => ItemKind::ConsentChange,
         (ACCOUNT_SK, sk) if sk.starts_with(PRIVACY_REQUEST_PREFIX) => ItemKind::PrivacyRequest,
         (ACCOUNT_SK, sk) if sk.starts_with(NOTIFICATION_PREFIX) => ItemKind::Notification,
+        (ACCOUNT_SK, sk) if sk.starts_with(PROGRESS_PREFIX) => ItemKind::Progress,
+        ("COUNTED", "COUNTED") => ItemKind::ProgressMark,
         ("BREACH", "BREACH") => ItemKind::BreachNotice,
         ("OUTBOX", "OUTBOX") => ItemKind::OutboxEmail,
         ("THREAD", THREAD_SK) => ItemKind::Thread,
         ("THREAD", sk) if sk.starts_with(MESSAGE_PREFIX) => ItemKind::Message,
         ("THREAD", sk) if sk.starts_with(REVISION_PREFIX) => ItemKind::Revision,
         ("THREAD", sk) if sk.starts_with(CORRECTION_PREFIX) => ItemKind::Correction,
+        ("THREAD", sk) if sk.starts_with(CORRECTION_REVISION_PREFIX) => {
+            ItemKind::CorrectionRevision
+        }
         ("UPLOAD", "UPLOAD") => ItemKind::UploadClaim,
         ("COMPLAINTS", sk) if sk.starts_with(ROUND_PREFIX) => ItemKind::Complaint,
         ("COMPLAINTS", sk) if sk.starts_with(OUTCOME_PREFIX) => ItemKind::ComplaintOutcome,
@@ -676,6 +743,8 @@ pub mod leading {
     pub const LIVE_CONNECTIONS: &str = "LIVE#*";
     /// The listeners of each topic (a thread, a language), by connection.
     pub const LISTENERS: &str = "LISTENERS#*";
+    /// The marks that posts were counted in the progress statistics.
+    pub const PROGRESS_MARKS: &str = "COUNTED#*";
 }
 
 /// S3 object keys.

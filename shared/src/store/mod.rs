@@ -23,6 +23,7 @@ mod moderation;
 mod outbox;
 pub mod ownership;
 mod privacy;
+mod progress;
 pub(crate) mod retry;
 mod schema;
 mod sessions;
@@ -46,6 +47,7 @@ pub use live::live_change;
 pub use metering::{KeyAccess, Requests, count_requests};
 pub use moderation::ReviewItem;
 pub use privacy::{is_notification_cursor, is_privacy_queue_cursor};
+pub use progress::{CountReport, CountedPost, counted_post};
 pub use schema::ensure_table;
 pub use sessions::RotateError;
 

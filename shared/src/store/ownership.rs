@@ -104,6 +104,10 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ToAccount(AccountIndex(keys::CORRECTION_INDEX_PREFIX)),
     ),
     spec(
+        ItemKind::CorrectionRevision,
+        ToAccount(AccountIndex(keys::CORRECTION_REVISION_INDEX_PREFIX)),
+    ),
+    spec(
         ItemKind::UploadClaim,
         ToAccount(AccountIndex(keys::UPLOAD_INDEX_PREFIX)),
     ),
@@ -154,6 +158,13 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ItemKind::LiveSubscription,
         ToAccount(AccountIndex(keys::LIVE_SUBSCRIPTION_INDEX_PREFIX)),
     ),
+    // The counters of an account's activity, per language (personal data: exported,
+    // erased); the marks that posts were counted name only the post, for two days (TTL).
+    spec(
+        ItemKind::Progress,
+        ToAccount(AccountPartition(keys::PROGRESS_PREFIX)),
+    ),
+    spec(ItemKind::ProgressMark, ToPlatform),
 ];
 
 impl ItemKind {
@@ -285,6 +296,10 @@ mod tests {
                 ItemKind::Correction,
             ),
             (
+                keys::correction_revision(&message, &crate::domain::CorrectionId::new(), 2),
+                ItemKind::CorrectionRevision,
+            ),
+            (
                 keys::upload_claim(&crate::domain::UploadId::new()),
                 ItemKind::UploadClaim,
             ),
@@ -320,6 +335,16 @@ mod tests {
             (
                 keys::listener(&german, &connection),
                 ItemKind::LiveSubscription,
+            ),
+            (
+                keys::progress(&id, &crate::domain::LanguageTag::parse("pt-BR").unwrap()),
+                ItemKind::Progress,
+            ),
+            (
+                keys::progress_mark(&crate::domain::decide::progress::Counted::Message(
+                    message.clone(),
+                )),
+                ItemKind::ProgressMark,
             ),
         ];
         for (key, kind) in &cases {

@@ -162,6 +162,24 @@ pub(crate) fn update(
     TransactWriteItem::builder().update(built).build()
 }
 
+/// An update of the item at `key` (made when missing) on no condition: `update` with
+/// `placeholders`.
+pub(crate) fn update_any(
+    table: &str,
+    key: Item,
+    update: &str,
+    placeholders: &super::expr::Placeholders,
+) -> TransactWriteItem {
+    let built = Update::builder()
+        .table_name(table)
+        .set_key(Some(key))
+        .update_expression(update)
+        .placeholders(placeholders)
+        .build()
+        .expect("an update with table, key and expression");
+    TransactWriteItem::builder().update(built).build()
+}
+
 /// A delete of the item at `key`, whether or not it exists.
 pub(crate) fn delete(table: &str, key: Item) -> TransactWriteItem {
     let built = Delete::builder()

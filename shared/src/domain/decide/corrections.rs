@@ -5,9 +5,10 @@ use time::OffsetDateTime;
 
 use super::Seen;
 use super::credits::{BalanceChange, BalanceRefusal, Knowing, LedgerPlan, change_balance};
+use super::posting::MAX_REVISIONS;
 use crate::domain::{
-    Account, Correction, CorrectionId, CorrectionNote, LedgerKind, Message, MessageId, MessageKind,
-    MessageStatus, MessageText, Revision, Timestamp,
+    Account, Correction, CorrectionId, CorrectionNote, CorrectionRevision, LedgerKind, Message,
+    MessageId, MessageKind, MessageStatus, MessageText, Revision, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -107,6 +108,8 @@ pub fn correct(
         note: new.note.clone(),
         original_text,
         created_at: Timestamp::at(now),
+        edits: 0,
+        edited_at: None,
     };
     let change = BalanceChange {
         account_id: gate.account_id.clone(),
@@ -131,6 +134,104 @@ pub fn correct(
         },
     })?;
     Ok(CorrectionPlan { correction, ledger })
+}
+
+/// What an edit of a correction says: the new corrected text, and its note kept,
+/// replaced or removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionEdit {
+    pub corrected_text: MessageText,
+    pub note: NoteChange,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteChange {
+    Keep,
+    Set(CorrectionNote),
+    Remove,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CorrectionEditRefusal {
+    Gate(Refusal),
+    /// No such correction of this message.
+    NoSuchCorrection,
+    /// Only its author edits a correction.
+    NotAuthor,
+    /// The corrected text is the text it corrects.
+    Unchanged,
+    /// Edited [`MAX_REVISIONS`] times already.
+    TooManyEdits,
+    /// Edited by another request since it was read: nothing was written.
+    Changed,
+}
+
+/// What an edit of a correction is decided on: the correction and the caller's
+/// account, read together.
+#[derive(Debug, Clone)]
+pub struct CorrectionEditState {
+    pub correction: Option<Correction>,
+    pub account: Option<Account>,
+}
+
+/// An edit: the correction as read (its `edits` is the condition) and as edited, and
+/// the version it replaces, kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CorrectionEditPlan {
+    pub seen_edits: u32,
+    pub edited: Correction,
+    pub revision: CorrectionRevision,
+}
+
+/// The author replaces the text (and the note, as `edit` says) of their correction; the
+/// diff stays against the text it corrects, and what it replaces is kept. Free.
+pub fn edit_correction(
+    gate: &Gate,
+    state: CorrectionEditState,
+    edit: &CorrectionEdit,
+    now: OffsetDateTime,
+) -> Result<CorrectionEditPlan, CorrectionEditRefusal> {
+    gate.admit(state.account.as_ref(), now)
+        .map_err(CorrectionEditRefusal::Gate)?;
+    let correction = state
+        .correction
+        .ok_or(CorrectionEditRefusal::NoSuchCorrection)?;
+    if correction.author_id != gate.account_id {
+        return Err(CorrectionEditRefusal::NotAuthor);
+    }
+    if correction.edits >= MAX_REVISIONS {
+        return Err(CorrectionEditRefusal::TooManyEdits);
+    }
+    if edit.corrected_text == correction.original_text {
+        return Err(CorrectionEditRefusal::Unchanged);
+    }
+    let revision = CorrectionRevision {
+        correction_id: correction.id.clone(),
+        message_id: correction.message_id.clone(),
+        author_id: correction.author_id.clone(),
+        number: correction.edits,
+        corrected_text: correction.corrected_text.clone(),
+        note: correction.note.clone(),
+        written_at: correction.edited_at.unwrap_or(correction.created_at),
+        replaced_at: Timestamp::at(now),
+    };
+    let note = match &edit.note {
+        NoteChange::Keep => correction.note.clone(),
+        NoteChange::Set(note) => Some(note.clone()),
+        NoteChange::Remove => None,
+    };
+    let edited = Correction {
+        corrected_text: edit.corrected_text.clone(),
+        note,
+        edits: correction.edits + 1,
+        edited_at: Some(Timestamp::at(now)),
+        ..correction.clone()
+    };
+    Ok(CorrectionEditPlan {
+        seen_edits: correction.edits,
+        edited,
+        revision,
+    })
 }
 
 #[cfg(test)]
@@ -286,6 +387,126 @@ mod tests {
                 correct(&gate, state, &input, 1, NOW),
                 Err(expected),
                 "{why}"
+            );
+        }
+    }
+
+    #[test]
+    fn its_author_edits_a_correction_keeping_what_it_replaces_and_the_text_it_corrects() {
+        let corrector = account(&[]);
+        let author = account(&[]);
+        let message = message_by(&author, "Ich habe gegangen.");
+        let mut made = {
+            let mut rich = corrector.clone();
+            rich.balance_credits = 5;
+            let state = CorrectionState {
+                message: Some(message.clone()),
+                account: Some(rich.clone()),
+                revision: None,
+            };
+            correct(
+                &gate_of(&rich),
+                state,
+                &new(&message, 0, "Ich bin gegangen."),
+                1,
+                NOW,
+            )
+            .unwrap()
+            .correction
+        };
+        made.note = Some(CorrectionNote::parse("sein", &ContentRules::default()).unwrap());
+        let later = NOW + time::Duration::hours(1);
+        let state = |correction: Option<Correction>, account: &Account| CorrectionEditState {
+            correction,
+            account: Some(account.clone()),
+        };
+        let edit = |raw: &str, note: NoteChange| CorrectionEdit {
+            corrected_text: text(raw),
+            note,
+        };
+        // (edit, the note after it)
+        for (note, after) in [
+            (NoteChange::Keep, Some("sein")),
+            (
+                NoteChange::Set(
+                    CorrectionNote::parse("Perfekt", &ContentRules::default()).unwrap(),
+                ),
+                Some("Perfekt"),
+            ),
+            (NoteChange::Remove, None),
+        ] {
+            let plan = edit_correction(
+                &gate_of(&corrector),
+                state(Some(made.clone()), &corrector),
+                &edit("Ich bin gestern gegangen.", note),
+                later,
+            )
+            .unwrap();
+            assert_eq!(plan.seen_edits, 0);
+            assert_eq!(plan.edited.edits, 1);
+            assert_eq!(plan.edited.edited_at, Some(Timestamp::at(later)));
+            assert_eq!(plan.edited.note.as_ref().map(AsRef::as_ref), after);
+            assert_eq!(plan.edited.original_text, made.original_text);
+            assert_eq!(plan.edited.revision, made.revision);
+            assert_eq!(
+                plan.edited.diff(),
+                crate::domain::word_diff("Ich habe gegangen.", "Ich bin gestern gegangen.")
+            );
+            assert_eq!(plan.revision.number, 0);
+            assert_eq!(plan.revision.corrected_text, made.corrected_text);
+            assert_eq!(plan.revision.note, made.note);
+            assert_eq!(plan.revision.written_at, made.created_at);
+            assert_eq!(plan.revision.replaced_at, Timestamp::at(later));
+        }
+
+        let mut worn = made.clone();
+        worn.edits = MAX_REVISIONS;
+        let cases: Vec<(
+            &str,
+            Option<Correction>,
+            &Account,
+            &str,
+            CorrectionEditRefusal,
+        )> = vec![
+            (
+                "no correction",
+                None,
+                &corrector,
+                "Ich bin gegangen!",
+                CorrectionEditRefusal::NoSuchCorrection,
+            ),
+            (
+                "someone else's",
+                Some(made.clone()),
+                &author,
+                "Ich bin gegangen!",
+                CorrectionEditRefusal::NotAuthor,
+            ),
+            (
+                "back to the text it corrects",
+                Some(made.clone()),
+                &corrector,
+                "Ich habe gegangen.",
+                CorrectionEditRefusal::Unchanged,
+            ),
+            (
+                "edited too often",
+                Some(worn),
+                &corrector,
+                "Ich bin gegangen!",
+                CorrectionEditRefusal::TooManyEdits,
+            ),
+        ];
+        for (name, correction, who, raw, refusal) in cases {
+            assert_eq!(
+                edit_correction(
+                    &gate_of(who),
+                    state(correction, who),
+                    &edit(raw, NoteChange::Keep),
+                    later
+                ),
+                Err(refusal),
+                "{name}"
             );
         }
     }

@@ -54,7 +54,9 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::LiveConnection
         | ItemKind::LiveSubscription
         // An answer remembered for a retry (a day at most): nothing to keep.
-        | ItemKind::IdempotencyRecord => Rule::Delete,
+        | ItemKind::IdempotencyRecord
+        // Statistics of the person's activity: theirs, gone with them.
+        | ItemKind::Progress => Rule::Delete,
         // The reporter's own words go; the complaint (its reason, what it was about)
         // stays with the decision it was part of.
         ItemKind::Complaint => Rule::Remove(&["comment"]),
@@ -69,6 +71,7 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::ThreadStarted
         | ItemKind::Revision
         | ItemKind::Correction
+        | ItemKind::CorrectionRevision
         | ItemKind::UploadClaim
         | ItemKind::Purchase
         | ItemKind::TermsAcceptance
@@ -77,7 +80,8 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
-        | ItemKind::QueueEntry => Rule::Keep,
+        | ItemKind::QueueEntry
+        | ItemKind::ProgressMark => Rule::Keep,
     }
 }
 

@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod photos;
 pub mod posting;
 pub mod privacy;
+pub mod progress;
 pub mod recording;
 pub mod sessions;
 pub mod staff;

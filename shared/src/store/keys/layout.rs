@@ -6,10 +6,11 @@
 //! fails on a key function of [`super`] that no kind uses.
 
 use super::{IndexKey, Key};
+use crate::domain::decide::progress::Counted;
 use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::{
-    AccountId, AuditEntryId, CorrectionId, Email, MessageId, PrivacyRequestId, SessionId, ThreadId,
-    Timestamp, UploadId,
+    AccountId, AuditEntryId, CorrectionId, Email, LanguageTag, MessageId, PrivacyRequestId,
+    SessionId, ThreadId, Timestamp, UploadId,
 };
 use crate::store::ownership::{ITEM_KINDS, ItemKind};
 
@@ -40,6 +41,7 @@ const SAMPLES: &[(&str, &str)] = &[
     (MESSAGE_LOCAL, "<message's own id>"),
     (REQUEST_LOCAL, "<request's own id>"),
     ("<language>#0", "<language, lower case>#<shard>"),
+    (PROGRESS_LANGUAGE, "PROGRESS#<language, lower case>"),
     ("000042", "<round, 6 digits>"),
     ("000007", "<number, 6 digits>"),
     ("999989", "<999999 − open_complaints, 6 digits>"),
@@ -58,6 +60,7 @@ const LAST_ACTIVITY_AT: &str = "2001-01-01T00:00:02Z";
 const FIRST_COMPLAINT_AT: &str = "2001-01-01T00:00:03Z";
 const DUE_AT: &str = "2001-01-01T00:00:04Z";
 const EMAIL: &str = "normalized@example.com";
+const PROGRESS_LANGUAGE: &str = "PROGRESS#x-sample";
 
 const ACCOUNT: &str = "01AAAAAAAAAAAAAAAAAAAAAAA1";
 const SESSION: &str = "01AAAAAAAAAAAAAAAAAAAAAAA2";
@@ -138,6 +141,14 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
             super::correction(&message, &correction),
             vec![super::correction_by_author_index(&account, &correction)],
         ),
+        ItemKind::CorrectionRevision => (
+            super::correction_revision(&message, &correction, 7),
+            vec![super::correction_revision_by_author_index(
+                &account,
+                &correction,
+                7,
+            )],
+        ),
         ItemKind::UploadClaim => (
             super::upload_claim(&upload),
             vec![super::upload_claim_index(&account, &upload)],
@@ -197,6 +208,14 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
                 )],
             )
         }
+        ItemKind::Progress => (
+            super::progress(&account, &LanguageTag::parse("x-sample").expect("a tag")),
+            vec![],
+        ),
+        ItemKind::ProgressMark => (
+            super::progress_mark(&Counted::Message(message.clone())),
+            vec![],
+        ),
     };
     ItemKeys {
         kind,

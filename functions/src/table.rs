@@ -199,7 +199,7 @@ crate::spec::function_table! {
             route: ("GET", "/v1/accounts/{account_id}"),
             handler: crate::accounts::get_profile::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[GET]).on(&[ACCOUNTS]), objects(Bucket::Photos, PHOTOS, &[S3_GET])],
+            permissions: &[dynamodb(&[QUERY]).on(&[ACCOUNTS]), objects(Bucket::Photos, PHOTOS, &[S3_GET])],
         },
         CreatePhotoUpload {
             name: "create-photo-upload",

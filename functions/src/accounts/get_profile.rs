@@ -1,8 +1,11 @@
 //! `GET /v1/accounts/{account_id}`: a person's public profile. Public and cacheable; only
-//! the account item's public attributes are read, so nothing private can appear.
+//! the account item's public attributes and the progress counters' totals are read, so
+//! nothing private can appear.
 
 use lambda_http::Request;
-use natives_shared::domain::{AccountId, LearningLanguage, PublicProfile, public_profile};
+use natives_shared::domain::{
+    AccountId, LearningLanguage, ProgressSummary, PublicProfile, public_profile,
+};
 use natives_shared::http::{ApiError, Audience, cached, json, path_id};
 use serde::Serialize;
 
@@ -21,16 +24,18 @@ struct ProfileView<'a> {
     /// `YYYY-MM-DD`; absent for a former member.
     #[serde(skip_serializing_if = "Option::is_none")]
     member_since: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    progress: Option<ProgressSummary>,
 }
 
 pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     let account_id: AccountId = path_id(&request, "account_id")?;
-    let account = app
+    let (account, progress) = app
         .store
-        .public_account(&account_id)
+        .public_account_with_progress(&account_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let profile: PublicProfile = public_profile(account);
+    let profile: PublicProfile = public_profile(account, progress);
     let photo = match &profile.photo {
         Some(photo) => Some(photo_view(app, &profile.id, photo).await?),
         None => None,
@@ -43,6 +48,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         learning_languages: &profile.learning_languages,
         roles: &profile.roles,
         member_since: profile.member_since.map(|d| d.to_string()),
+        progress: profile.progress,
     };
     Ok(cached(
         &request,

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, AccountStatus, LanguageList, LanguageTag, Role, Timestamp, UploadId};
+use super::{
+    AccountId, AccountStatus, LanguageList, LanguageTag, ProgressSummary, Role, Timestamp, UploadId,
+};
 
 /// The largest photo upload accepted.
 pub const MAX_PHOTO_BYTES: i64 = 5 * 1024 * 1024;
@@ -195,7 +197,7 @@ pub struct LearningLanguage {
 /// What anyone may see of an account. Nothing private has a field here: e-mail, birth
 /// date, full name, gender, country, city, guardian, Skype, consents and the balance
 /// cannot be shown because they are never read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PublicProfile {
     pub id: AccountId,
     pub display_name: String,
@@ -206,11 +208,13 @@ pub struct PublicProfile {
     pub roles: Vec<Role>,
     /// The day the account was registered; absent for a former member.
     pub member_since: Option<time::Date>,
+    /// Totals of the progress statistics; absent for a former member.
+    pub progress: Option<ProgressSummary>,
 }
 
 /// The public profile of `account`: a blocked account's stays readable (as its messages
 /// do); an erased one is "Former member" and nothing more.
-pub fn public_profile(account: PublicAccount) -> PublicProfile {
+pub fn public_profile(account: PublicAccount, progress: ProgressSummary) -> PublicProfile {
     let erased = account.erased_at.is_some() || account.status == AccountStatus::Closed;
     if erased {
         return PublicProfile {
@@ -221,6 +225,7 @@ pub fn public_profile(account: PublicAccount) -> PublicProfile {
             learning_languages: Vec::new(),
             roles: Vec::new(),
             member_since: None,
+            progress: None,
         };
     }
     let learning_languages = account
@@ -244,6 +249,7 @@ pub fn public_profile(account: PublicAccount) -> PublicProfile {
             .filter(|r| super::conversation::BADGES.contains(r))
             .collect(),
         member_since: Some(account.created_at.time().date()),
+        progress: Some(progress),
     }
 }
 
@@ -347,9 +353,16 @@ mod tests {
         }
     }
 
+    fn summary() -> ProgressSummary {
+        ProgressSummary {
+            messages: 12,
+            voice_minutes: 3.5,
+        }
+    }
+
     #[test]
     fn a_profile_shows_levels_only_beside_languages_learned() {
-        let profile = public_profile(account(AccountStatus::Active, false));
+        let profile = public_profile(account(AccountStatus::Active, false), summary());
         assert_eq!(profile.display_name, "Ana");
         assert_eq!(
             profile.learning_languages,
@@ -366,11 +379,12 @@ mod tests {
         );
         assert_eq!(profile.member_since.unwrap().to_string(), "2026-01-15");
         assert!(profile.photo.is_some());
+        assert_eq!(profile.progress, Some(summary()));
     }
 
     #[test]
     fn a_blocked_account_keeps_its_profile() {
-        let profile = public_profile(account(AccountStatus::Blocked, false));
+        let profile = public_profile(account(AccountStatus::Blocked, false), summary());
         assert_eq!(profile.display_name, "Ana");
         assert_eq!(profile.roles, vec![Role::Mentor]);
     }
@@ -382,13 +396,14 @@ mod tests {
             (AccountStatus::Closed, false),
             (AccountStatus::Active, true),
         ] {
-            let profile = public_profile(account(status, erased));
+            let profile = public_profile(account(status, erased), summary());
             assert_eq!(profile.display_name, FORMER_MEMBER);
             assert_eq!(profile.photo, None);
             assert!(profile.native_languages.is_empty());
             assert!(profile.learning_languages.is_empty());
             assert!(profile.roles.is_empty());
             assert_eq!(profile.member_since, None);
+            assert_eq!(profile.progress, None, "their statistics went with them");
         }
     }
 }

@@ -7,14 +7,14 @@ use super::account_writes::account_part;
 use super::audit::audit_put;
 use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, put_new};
-use super::{Failure, Projection, Store, StoreError, from_item, keys, to_item};
+use super::{Failure, Projection, Store, StoreError, keys, to_item};
 use crate::domain::decide::accounts::RegisterRefusal;
 use crate::domain::decide::email_codes::SendPlan;
 use crate::domain::decide::photos::PhotoSet;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, ProfilePhoto,
-    PublicAccount, Timestamp, UploadId,
+    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, ProfilePhoto, Timestamp,
+    UploadId,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -106,16 +106,6 @@ impl Store {
     }
 
     /// What anyone may see of an account: only its public attributes are read.
-    pub async fn public_account(
-        &self,
-        account_id: &AccountId,
-    ) -> Result<Option<PublicAccount>, StoreError> {
-        self.get_projected(keys::account(account_id), &PUBLIC_ACCOUNT)
-            .await?
-            .map(from_item)
-            .transpose()
-    }
-
     pub async fn get_account(&self, account_id: &AccountId) -> Result<Option<Account>, StoreError> {
         self.get_as(keys::account(account_id)).await
     }
@@ -373,10 +363,16 @@ impl Store {
     }
 }
 
-/// The account item's public attributes ([`PublicAccount`]).
-const PUBLIC_ACCOUNT: Projection = Projection {
-    expression: "id, display_name, #roles, #status, erased_at, native_languages, learning_languages, learning_levels, photo, created_at",
-    names: &[("#roles", "roles"), ("#status", "status")],
+/// The account item's public attributes ([`PublicAccount`]), and what a profile shows of the
+/// progress counters beside it in the account's partition (their keys, to tell the two
+/// apart; language, messages, voice time).
+pub(crate) const PUBLIC_ACCOUNT_WITH_PROGRESS: Projection = Projection {
+    expression: "pk, sk, id, display_name, #roles, #status, erased_at, native_languages, learning_languages, learning_levels, photo, created_at, #language, messages, voice_ms",
+    names: &[
+        ("#roles", "roles"),
+        ("#status", "status"),
+        ("#language", "language"),
+    ],
 };
 
 /// The item that says a table's first admin was appointed, by whom and when.

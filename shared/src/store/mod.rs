@@ -421,26 +421,6 @@ impl Store {
         }
     }
 
-    /// Only `projection`'s attributes of the item at `key` (eventually consistent: a
-    /// public read).
-    pub(crate) async fn get_projected(
-        &self,
-        key: Key,
-        projection: &Projection,
-    ) -> Result<Option<Item>, StoreError> {
-        let mut request = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .set_key(Some(key_item(&key)))
-            .projection_expression(projection.expression);
-        for (placeholder, attribute) in projection.names {
-            request = request.expression_attribute_names(*placeholder, *attribute);
-        }
-        let output = request.send().await.map_err(StoreError::backend)?;
-        Ok(output.item)
-    }
-
     async fn get(&self, key: Key) -> Result<Option<Item>, StoreError> {
         let output = self
             .client

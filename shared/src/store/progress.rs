@@ -15,7 +15,8 @@ use super::transaction::{Transaction, put_new, update_any};
 use super::{Failure, Store, StoreError, from_item, key_item, keys, n, s, to_item};
 use crate::domain::decide::progress::{self, Activity, CountPlan, CounterDelta};
 use crate::domain::{
-    Account, AccountId, Correction, ItemKind, Message, ProgressCounters, ProgressSummary, Thread,
+    Account, AccountId, Correction, ItemKind, Message, ProgressCounters, ProgressSummary,
+    PublicAccount, Thread,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -258,13 +259,34 @@ impl Store {
         Ok(counters)
     }
 
-    /// What a public profile shows of an account's progress (messages, voice minutes),
-    /// with the account item, in one query: `None` for an account there is not.
-    pub async fn account_with_progress_summary(
+    /// A public profile's account attributes and what it shows of the account's progress
+    /// (messages, voice minutes), in one query that reads nothing private: `None` for an
+    /// account there is not.
+    pub async fn public_account_with_progress(
         &self,
         account_id: &AccountId,
-    ) -> Result<Option<(Account, ProgressSummary)>, StoreError> {
-        let (account, counters) = self.account_and_progress(account_id).await?;
+    ) -> Result<Option<(PublicAccount, ProgressSummary)>, StoreError> {
+        let projection = &super::accounts::PUBLIC_ACCOUNT_WITH_PROGRESS;
+        let mut query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", s(keys::account(account_id).pk))
+            .expression_attribute_values(":prefix", s(keys::ACCOUNT_WITH_PROGRESS))
+            .projection_expression(projection.expression);
+        for (placeholder, attribute) in projection.names {
+            query = query.expression_attribute_names(*placeholder, *attribute);
+        }
+        let mut account = None;
+        let mut counters = Vec::new();
+        for item in self.every_page(query).await? {
+            match keys::kind_of(&item) {
+                Some(ItemKind::Account) => account = Some(from_item::<PublicAccount>(item)?),
+                Some(ItemKind::Progress) => counters.push(from_item::<ProgressCounters>(item)?),
+                _ => {}
+            }
+        }
         Ok(account.map(|account| (account, progress::summary(&counters))))
     }
 }

@@ -66,6 +66,8 @@ pub enum AccountCondition {
     PasswordHashAsRead(String),
     /// Its address is still this one.
     EmailAsRead(Email),
+    /// Its linked identities are still these.
+    IdentitiesAsRead(std::collections::BTreeMap<super::social::Provider, super::social::Subject>),
 }
 
 /// Attributes of the account item that change; `None`: unchanged.
@@ -120,6 +122,9 @@ pub struct AccountUpdate {
     /// The window voice upload URLs are counted in, and the count in it.
     pub upload_window: Option<(String, u32)>,
     pub profile: ProfileChanges,
+    /// Its linked identities, the whole list.
+    pub identities:
+        Option<std::collections::BTreeMap<super::social::Provider, super::social::Subject>>,
     pub updated_at: Option<Timestamp>,
 }
 

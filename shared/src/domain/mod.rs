@@ -25,6 +25,7 @@ mod privacy;
 mod public_text;
 mod role;
 mod session;
+pub mod social;
 mod text;
 mod timestamp;
 mod validation;

@@ -97,6 +97,7 @@ pub fn register(new: NewAccount, password_hash: String, now: OffsetDateTime) -> 
         email: new.email,
         email_verified_at: None,
         password_hash,
+        identities: Default::default(),
         display_name: new.display_name,
         full_name: new.full_name,
         gender: new.gender,

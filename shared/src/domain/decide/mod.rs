@@ -18,6 +18,7 @@ pub mod posting;
 pub mod privacy;
 pub mod recording;
 pub mod sessions;
+pub mod social;
 pub mod staff;
 pub mod uploads;
 

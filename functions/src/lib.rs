@@ -18,6 +18,7 @@ pub mod passwords;
 pub mod privacy;
 pub mod routing;
 pub mod sessions;
+pub mod social;
 pub mod spec;
 pub mod stream_filter;
 mod table;

@@ -62,7 +62,9 @@ impl ItemKind {
             ItemKind::IdempotencyRecord => "remembered_answers",
             ItemKind::LiveConnection => "live_connections",
             ItemKind::LiveSubscription => "live_subscriptions",
-            ItemKind::Tariff
+            ItemKind::SocialIdentity => "linked_identities",
+            ItemKind::SocialAuthorization
+            | ItemKind::Tariff
             | ItemKind::FirstAdminClaim
             | ItemKind::BreachNotice
             | ItemKind::ComplaintOutcome
@@ -160,8 +162,10 @@ fn export_record(
         | ItemKind::Complaint
         | ItemKind::IdempotencyRecord
         | ItemKind::LiveConnection
-        | ItemKind::LiveSubscription => Value::Object(record),
-        ItemKind::Tariff
+        | ItemKind::LiveSubscription
+        | ItemKind::SocialIdentity => Value::Object(record),
+        ItemKind::SocialAuthorization
+        | ItemKind::Tariff
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome

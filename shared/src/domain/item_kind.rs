@@ -33,11 +33,13 @@ pub enum ItemKind {
     FirstAdminClaim,
     LiveConnection,
     LiveSubscription,
+    SocialAuthorization,
+    SocialIdentity,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 29] = [
+    pub const ALL: [Self; 31] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -67,5 +69,7 @@ impl ItemKind {
         Self::FirstAdminClaim,
         Self::LiveConnection,
         Self::LiveSubscription,
+        Self::SocialAuthorization,
+        Self::SocialIdentity,
     ];
 }

@@ -5,6 +5,10 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client as HyperClient;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
 use jsonwebtoken::jwk::JwkSet;
 use oauth2::basic::{
     BasicErrorResponse, BasicRevocationErrorResponse, BasicTokenIntrospectionResponse,
@@ -72,9 +76,19 @@ type Client = oauth2::Client<
     EndpointSet,
 >;
 
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+
+/// The most bytes of a provider's answer we read.
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
+
+/// A transport failure, as oauth2 reports its client's.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct TransportError(String);
+
 /// The HTTP client and the providers' key sets, made once per cold start.
 pub struct SocialClient {
-    http: reqwest::Client,
+    http: HyperClient<Connector, Full<bytes::Bytes>>,
     /// JWKS by URL, fetched when first needed and again when a token names a key the
     /// cached set lacks (the provider rotated its keys).
     key_sets: RwLock<HashMap<String, JwkSet>>,
@@ -88,18 +102,61 @@ impl Default for SocialClient {
 
 impl SocialClient {
     pub fn new() -> Self {
-        // rustls is built without a default provider: use AWS-LC, as the SDK does.
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            // The token endpoint must not redirect us elsewhere (oauth2's own advice).
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(10))
-            .build()
-            .expect("a client with a crypto provider builds");
+        // AWS-LC, as the SDK's TLS; webpki's roots; no redirects are followed (the
+        // token endpoint must not send us elsewhere: oauth2's own advice).
+        let connector = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(rustls_provider())
+            .expect("AWS-LC supports TLS 1.2 and 1.3")
+            .https_or_http()
+            .enable_http1()
+            .build();
         Self {
-            http,
+            http: HyperClient::builder(TokioExecutor::new()).build(connector),
             key_sets: RwLock::new(HashMap::new()),
         }
+    }
+
+    /// One request, its answer read whole (at most [`MAX_ANSWER_BYTES`]), in 10 s.
+    async fn send(
+        &self,
+        request: oauth2::HttpRequest,
+    ) -> Result<oauth2::HttpResponse, TransportError> {
+        let failed = |e: &dyn std::fmt::Display| TransportError(e.to_string());
+        let (parts, body) = request.into_parts();
+        let request = http::Request::from_parts(parts, Full::new(bytes::Bytes::from(body)));
+        let exchange = async {
+            let response = self.http.request(request).await.map_err(|e| failed(&e))?;
+            let (parts, body) = response.into_parts();
+            let body = http_body_util::Limited::new(body, MAX_ANSWER_BYTES)
+                .collect()
+                .await
+                .map_err(|e| failed(&e))?
+                .to_bytes();
+            Ok(http::Response::from_parts(parts, body.to_vec()))
+        };
+        tokio::time::timeout(Duration::from_secs(10), exchange)
+            .await
+            .map_err(|_| TransportError("no answer in 10 s".into()))?
+    }
+
+    /// A GET of `url` as JSON, with a bearer token if given.
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        bearer: Option<&str>,
+    ) -> Result<T, SocialError> {
+        let unavailable =
+            |e: &dyn std::fmt::Display| SocialError::Unavailable(format!("{url}: {e}"));
+        let mut request = http::Request::get(url).header(http::header::ACCEPT, "application/json");
+        if let Some(token) = bearer {
+            request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let request = request.body(Vec::new()).map_err(|e| unavailable(&e))?;
+        let response = self.send(request).await.map_err(|e| unavailable(&e))?;
+        if !response.status().is_success() {
+            return Err(unavailable(&response.status()));
+        }
+        serde_json::from_slice(response.body()).map_err(|e| unavailable(&e))
     }
 
     fn oauth(config: &ProviderConfig, redirect_uri: &str) -> Result<Client, SocialError> {
@@ -147,7 +204,7 @@ impl SocialClient {
         let answer = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .set_pkce_verifier(PkceCodeVerifier::new(state.pkce_verifier.clone()))
-            .request_async(&self.http)
+            .request_async(&Transport(self))
             .await
             .map_err(|e| match e {
                 oauth2::RequestTokenError::ServerResponse(refusal) => {
@@ -213,32 +270,35 @@ impl SocialClient {
     }
 
     async fn fetch_keys(&self, jwks_url: &str) -> Result<JwkSet, SocialError> {
-        let unavailable = |e: reqwest::Error| SocialError::Unavailable(format!("JWKS: {e}"));
-        self.http
-            .get(jwks_url)
-            .send()
-            .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(unavailable)?
-            .json::<JwkSet>()
-            .await
-            .map_err(unavailable)
+        self.get_json(jwks_url, None).await
     }
 
     async fn graph_me(&self, url: &str, access_token: &str) -> Result<GraphMe, SocialError> {
-        let unavailable = |e: reqwest::Error| SocialError::Unavailable(format!("Graph me: {e}"));
-        self.http
-            .get(url)
-            .query(&[("fields", "id,name,email")])
-            .bearer_auth(access_token)
-            .send()
+        self.get_json(&format!("{url}?fields=id,name,email"), Some(access_token))
             .await
-            .and_then(reqwest::Response::error_for_status)
-            .map_err(unavailable)?
-            .json::<GraphMe>()
-            .await
-            .map_err(unavailable)
     }
+}
+
+/// oauth2's view of [`SocialClient::send`].
+struct Transport<'a>(&'a SocialClient);
+
+impl<'c> oauth2::AsyncHttpClient<'c> for Transport<'_> {
+    type Error = TransportError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<oauth2::HttpResponse, TransportError>>
+                + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(self.0.send(request))
+    }
+}
+
+fn rustls_provider() -> rustls::crypto::CryptoProvider {
+    rustls::crypto::aws_lc_rs::default_provider()
 }
 
 #[derive(Deserialize)]

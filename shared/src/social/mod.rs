@@ -9,4 +9,6 @@ mod providers;
 
 pub use client::{Authorization, SocialClient, SocialError};
 pub use id_token::{IdTokenCheck, IdTokenError, verify_id_token};
-pub use providers::{IdentitySource, ProviderConfig, SocialSettings, local_client_secret};
+pub use providers::{
+    IdentitySource, LocalIdp, ProviderConfig, SocialSettings, local_client_secret,
+};

@@ -136,10 +136,20 @@ pub struct SocialSettings {
     pub vk_client_secret: Option<String>,
     /// `SOCIAL_REDIRECT_URIS`: the exact redirect URIs accepted.
     pub redirect_uris: Vec<String>,
-    /// The local stack's stand-ins (`LOCAL_IDP_BASE_URL`), with their own client
-    /// secrets: providers without credentials are played there, and only loopback
-    /// redirect URIs are accepted.
-    pub local_idp: Option<(String, String)>,
+    /// The local stack's stand-ins: providers without credentials are played there,
+    /// and only loopback redirect URIs are accepted.
+    pub local_idp: Option<LocalIdp>,
+}
+
+/// The local stack's provider stand-ins (never deployed).
+#[derive(Clone, Debug)]
+pub struct LocalIdp {
+    /// Where they answer: `{base_url}/{provider}/authorize`, `…/token`, `…/jwks`, `…/me`.
+    pub base_url: String,
+    /// What their client secrets and codes are derived from.
+    pub secret: String,
+    /// Base64 PKCS#8 of their P-256 signing key (the data folder's).
+    pub signing_key: String,
 }
 
 impl SocialSettings {
@@ -184,11 +194,11 @@ impl SocialSettings {
             &self.local_idp,
         ) {
             (Some(id), Some(secret), _) => Some(row(provider, None, id.clone(), secret.clone())),
-            (_, _, Some((base, stack_secret))) => Some(row(
+            (_, _, Some(local)) => Some(row(
                 provider,
-                Some(base),
+                Some(&local.base_url),
                 format!("local-{provider}"),
-                local_client_secret(stack_secret, provider),
+                local_client_secret(&local.secret, provider),
             )),
             _ => None,
         }
@@ -231,7 +241,11 @@ mod tests {
     #[test]
     fn the_local_stack_plays_every_provider_without_credentials() {
         let mut settings = SocialSettings::from_env(|_| None);
-        settings.local_idp = Some(("http://127.0.0.1:3000/local-idp".into(), "k".repeat(32)));
+        settings.local_idp = Some(LocalIdp {
+            base_url: "http://127.0.0.1:3000/local-idp".into(),
+            secret: "k".repeat(32),
+            signing_key: String::new(),
+        });
         assert_eq!(settings.offered(), Provider::ALL.to_vec());
         let vk = settings.provider(Provider::Vk).unwrap();
         assert_eq!(vk.token_url, "http://127.0.0.1:3000/local-idp/vk/token");

@@ -26,6 +26,7 @@ mod privacy;
 pub(crate) mod retry;
 mod schema;
 mod sessions;
+mod social;
 pub(crate) mod transaction;
 
 use aws_sdk_dynamodb::Client;

@@ -54,7 +54,9 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::LiveConnection
         | ItemKind::LiveSubscription
         // An answer remembered for a retry (a day at most): nothing to keep.
-        | ItemKind::IdempotencyRecord => Rule::Delete,
+        | ItemKind::IdempotencyRecord
+        // What a provider shared; deleting the claim frees the identity.
+        | ItemKind::SocialIdentity => Rule::Delete,
         // The reporter's own words go; the complaint (its reason, what it was about)
         // stays with the decision it was part of.
         ItemKind::Complaint => Rule::Remove(&["comment"]),
@@ -76,7 +78,8 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
-        | ItemKind::QueueEntry => Rule::Keep,
+        | ItemKind::QueueEntry
+        | ItemKind::SocialAuthorization => Rule::Keep,
     }
 }
 
@@ -180,6 +183,8 @@ pub fn erase(account: &Account, now: OffsetDateTime) -> Erasure {
         blocked_until: Some(None),
         block_reason: Some(None),
         end_every_session: true,
+        // The providers' ids of the person go with the claims erasure deletes.
+        identities: Some(Default::default()),
         erased_at: Some(erased_at),
         updated_at: Some(erased_at),
         ..Default::default()

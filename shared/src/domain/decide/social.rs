@@ -10,6 +10,7 @@ use time::{Duration, OffsetDateTime};
 use super::sessions::{self, LoginPlan, LoginRefusal};
 use crate::domain::social::{AuthorizationState, Identity, Provider, ProviderProfile, Subject};
 use crate::domain::{Account, AccountCondition, AccountUpdate, AccountWrite, Email, Timestamp};
+use crate::gate::Gate;
 
 /// How long an authorization (state, PKCE verifier, nonce) waits for its callback.
 pub const STATE_LIFETIME: Duration = Duration::minutes(10);
@@ -38,12 +39,43 @@ pub enum SocialRefusal {
     /// Linking needs the account's password, and this one is wrong (or the account has
     /// none yet).
     WrongPassword,
+    /// The caller's own account does not admit the request.
+    Gate(crate::gate::Refusal),
 }
 
 impl From<LoginRefusal> for SocialRefusal {
     fn from(refusal: LoginRefusal) -> Self {
         Self::Login(refusal)
     }
+}
+
+/// Whether a client may have the provider send the person back to `uri`: one of the
+/// configured URIs exactly; on the local stack (`loopback_only`), any `http` address on
+/// the loopback interface (127.0.0.1 or localhost, any port), and nothing else.
+pub fn redirect_uri_allowed(uri: &str, configured: &[String], loopback_only: bool) -> bool {
+    if !loopback_only {
+        return configured.iter().any(|allowed| allowed == uri);
+    }
+    let Some(rest) = uri.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let Some((host, port)) = authority.rsplit_once(':') else {
+        return false;
+    };
+    matches!(host, "127.0.0.1" | "localhost")
+        && !port.is_empty()
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && !uri.contains('#')
+}
+
+/// Whether `raw` can be a state this backend made (URL-safe base64, at most 128
+/// characters): anything else is refused before it is looked up.
+pub fn is_state_token(raw: &str) -> bool {
+    (1..=128).contains(&raw.len())
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The state kept for one authorization of `provider`, until `now` + [`STATE_LIFETIME`].
@@ -160,17 +192,19 @@ pub struct IdentityPlan {
     pub account: AccountWrite,
 }
 
-/// Links `profile` to `account` (as read), whose owner presented a password
-/// (`password_ok`: it verified against the hash read); `claimed` is the identity's claim
-/// as read.
+/// Links `profile` to the caller's `account` (as read), whose owner proved the password
+/// whose hash was `proved_hash`; `claimed` is the identity's claim as read.
 pub fn link(
-    account: &Account,
-    password_ok: bool,
+    gate: &Gate,
+    account: Option<&Account>,
+    proved_hash: &str,
     profile: &ProviderProfile,
     claimed: Option<&Identity>,
     now: OffsetDateTime,
 ) -> Result<IdentityPlan, SocialRefusal> {
-    if !account.has_password() || !password_ok {
+    gate.admit(account, now).map_err(SocialRefusal::Gate)?;
+    let account = account.expect("admitted");
+    if !account.has_password() || account.password_hash != proved_hash {
         return Err(SocialRefusal::WrongPassword);
     }
     if let Some(claim) = claimed {
@@ -187,18 +221,21 @@ pub fn link(
     identities.insert(profile.provider, profile.subject.clone());
     Ok(IdentityPlan {
         identity: identity_of(profile, account, now),
-        account: identities_write(account, identities, now),
+        account: identities_write(gate, account, identities, now),
     })
 }
 
-/// Unlinks `account`'s identity of `provider` (its claim as read), unless the account
+/// Unlinks the caller's identity of `provider` (its claim as read), unless the account
 /// would be left with no password and no other identity.
 pub fn unlink(
-    account: &Account,
+    gate: &Gate,
+    account: Option<&Account>,
     provider: Provider,
     claim: Option<&Identity>,
     now: OffsetDateTime,
 ) -> Result<IdentityPlan, SocialRefusal> {
+    gate.admit(account, now).map_err(SocialRefusal::Gate)?;
+    let account = account.expect("admitted");
     let identity = claim
         .filter(|claim| {
             claim.account_id == account.id
@@ -212,7 +249,7 @@ pub fn unlink(
     }
     Ok(IdentityPlan {
         identity: identity.clone(),
-        account: identities_write(account, identities, now),
+        account: identities_write(gate, account, identities, now),
     })
 }
 
@@ -225,6 +262,7 @@ pub fn linked_subject(account: &Account, provider: Provider) -> Result<&Subject,
 }
 
 fn identities_write(
+    gate: &Gate,
     account: &Account,
     identities: BTreeMap<Provider, Subject>,
     now: OffsetDateTime,
@@ -237,7 +275,7 @@ fn identities_write(
             ..Default::default()
         },
         requires: vec![
-            AccountCondition::NotClosed,
+            AccountCondition::Gate(gate.clone()),
             AccountCondition::IdentitiesAsRead(account.identities.clone()),
             // A password set or changed meanwhile changes what "last method" means.
             AccountCondition::PasswordHashAsRead(account.password_hash.clone()),
@@ -248,7 +286,7 @@ fn identities_write(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::decide::tests::account;
+    use crate::domain::decide::tests::{account, gate_of};
     use crate::domain::{AccountStatus, Role};
 
     fn now() -> OffsetDateTime {
@@ -280,6 +318,36 @@ mod tests {
             "n".into(),
             now(),
         )
+    }
+
+    #[test]
+    fn only_configured_or_local_loopback_redirect_uris_are_accepted() {
+        let configured = vec!["https://natives.chat/auth/callback".to_owned()];
+        let cases = [
+            ("https://natives.chat/auth/callback", false, true),
+            ("https://natives.chat/auth/callback/", false, false),
+            ("https://evil.example/auth/callback", false, false),
+            ("http://127.0.0.1:3000/auth/callback", false, false),
+            ("http://127.0.0.1:3000/auth/callback", true, true),
+            ("http://localhost:8080/cb", true, true),
+            ("http://127.0.0.1:3000@evil.example/cb", true, false),
+            ("http://127.0.0.1.evil.example:80/cb", true, false),
+            ("https://127.0.0.1:3000/cb", true, false),
+            ("http://127.0.0.1/cb", true, false),
+            ("http://localhost:3000/cb#fragment", true, false),
+            ("https://natives.chat/auth/callback", true, false),
+        ];
+        for (uri, local, allowed) in cases {
+            assert_eq!(
+                redirect_uri_allowed(uri, &configured, local),
+                allowed,
+                "{uri} local={local}"
+            );
+        }
+        assert!(is_state_token("Q2xpZW50U3RhdGU-_x"));
+        for bad in ["", "a b", "x#", &"a".repeat(129), "ÿ"] {
+            assert!(!is_state_token(bad), "{bad:?}");
+        }
     }
 
     #[test]
@@ -479,7 +547,19 @@ mod tests {
             ),
         ];
         for (case, account, password_ok, claimed, expected) in cases {
-            let plan = link(account, password_ok, &facebook, claimed, now());
+            let proved = if password_ok {
+                account.password_hash.clone()
+            } else {
+                "$argon2id$another".into()
+            };
+            let plan = link(
+                &gate_of(account),
+                Some(account),
+                &proved,
+                &facebook,
+                claimed,
+                now(),
+            );
             assert_eq!(
                 plan.as_ref().map(|_| ()).map_err(Clone::clone),
                 expected,
@@ -523,7 +603,13 @@ mod tests {
         ];
         for (case, account, expected) in cases {
             let claim = identity_of(&google, account, now());
-            let plan = unlink(account, Provider::Google, Some(&claim), now());
+            let plan = unlink(
+                &gate_of(account),
+                Some(account),
+                Provider::Google,
+                Some(&claim),
+                now(),
+            );
             assert_eq!(
                 plan.as_ref().map(|_| ()).map_err(Clone::clone),
                 expected,
@@ -533,13 +619,20 @@ mod tests {
         let not_linked = with_password();
         let claim = identity_of(&google, &not_linked, now());
         assert_eq!(
-            unlink(&not_linked, Provider::Google, Some(&claim), now()),
+            unlink(
+                &gate_of(&not_linked),
+                Some(&not_linked),
+                Provider::Google,
+                Some(&claim),
+                now()
+            ),
             Err(SocialRefusal::NotLinked(Provider::Google))
         );
         let foreign_claim = identity_of(&google, &with_password(), now());
         assert_eq!(
             unlink(
-                &google_and_password,
+                &gate_of(&google_and_password),
+                Some(&google_and_password),
                 Provider::Google,
                 Some(&foreign_claim),
                 now()

@@ -197,6 +197,17 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
                 )],
             )
         }
+        ItemKind::SocialAuthorization => (super::social_authorization("<state>"), vec![]),
+        ItemKind::SocialIdentity => {
+            let provider = crate::domain::social::Provider::Google;
+            (
+                super::social_identity(
+                    provider,
+                    &crate::domain::social::Subject::parse("<subject>").expect("a sample"),
+                ),
+                vec![super::social_identity_index(&account, provider)],
+            )
+        }
     };
     ItemKeys {
         kind,

@@ -180,8 +180,7 @@ crate::spec::function_table! {
             handler: crate::sessions::social::handle,
             dynamodb_requests: 4,
             permissions: &[
-                dynamodb(&[DELETE]).on(&[SOCIAL_AUTHORIZATIONS]),
-                dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, SOCIAL_IDENTITIES]),
+                dynamodb(&[GET, PUT, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, SOCIAL_IDENTITIES, SOCIAL_AUTHORIZATIONS]),
                 secret(Secret::JwtPrivateKey),
                 secret(Secret::EmailCodeKey),
                 secret(Secret::GoogleClientSecret),
@@ -232,8 +231,7 @@ crate::spec::function_table! {
             handler: crate::social::link_identity::handle,
             dynamodb_requests: 4,
             permissions: &[
-                dynamodb(&[DELETE]).on(&[SOCIAL_AUTHORIZATIONS]),
-                dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, SOCIAL_IDENTITIES]),
+                dynamodb(&[GET, PUT, UPDATE, DELETE]).on(&[ACCOUNTS, SOCIAL_IDENTITIES, SOCIAL_AUTHORIZATIONS]),
                 secret(Secret::GoogleClientSecret),
                 secret(Secret::FacebookClientSecret),
                 secret(Secret::VkClientSecret),

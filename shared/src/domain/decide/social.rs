@@ -293,6 +293,25 @@ mod tests {
         time::macros::datetime!(2027-02-01 12:00 UTC)
     }
 
+    /// A case, the profile, the claim read (with its account), the holder of the
+    /// address, and the outcome expected.
+    type SignInCase<'a> = (
+        &'a str,
+        ProviderProfile,
+        Option<(&'a Identity, Option<&'a Account>)>,
+        Option<&'a Account>,
+        &'a str,
+    );
+
+    /// A case, the account, whether the password is right, the claim read, the outcome.
+    type LinkCase<'a> = (
+        &'a str,
+        &'a Account,
+        bool,
+        Option<&'a Identity>,
+        Result<(), SocialRefusal>,
+    );
+
     fn profile(provider: Provider, email: &str, verified: bool) -> ProviderProfile {
         ProviderProfile {
             provider,
@@ -388,13 +407,7 @@ mod tests {
         let other = account(&[Role::Moderator]);
         let lifetime = Duration::days(30);
         let google = |verified| profile(Provider::Google, "ada@example.com", verified);
-        let cases: [(
-            &str,
-            ProviderProfile,
-            Option<(&Identity, Option<&Account>)>,
-            Option<&Account>,
-            &str,
-        ); 8] = [
+        let cases: [SignInCase<'_>; 8] = [
             (
                 "known identity",
                 google(true),
@@ -502,13 +515,7 @@ mod tests {
             .identities
             .insert(Provider::Facebook, Subject::parse("other").unwrap());
         let no_password = account(&[]);
-        let cases: [(
-            &str,
-            &Account,
-            bool,
-            Option<&Identity>,
-            Result<(), SocialRefusal>,
-        ); 6] = [
+        let cases: [LinkCase<'_>; 6] = [
             ("right password", &owner, true, None, Ok(())),
             (
                 "wrong password",

@@ -30,6 +30,9 @@ pub fn secret_parameter(secret: Secret) -> &'static str {
         Secret::StripeSecretKey => "StripeSecretKeyParameter",
         Secret::StripeWebhookSecret => "StripeWebhookSecretParameter",
         Secret::EmailCodeKey => "EmailCodeKeyParameter",
+        Secret::GoogleClientSecret => "GoogleClientSecretParameter",
+        Secret::FacebookClientSecret => "FacebookClientSecretParameter",
+        Secret::VkClientSecret => "VkClientSecretParameter",
     }
 }
 
@@ -100,6 +103,20 @@ pub fn permission_variables(resource: Resource) -> Vec<(&'static str, Setting)> 
             ("CHECKOUT_CANCEL_URL", Parameter("CheckoutCancelUrl")),
         ]),
         Secret::StripeWebhookSecret | Secret::EmailCodeKey => {}
+        // A provider's secret goes with its client id and the redirect URIs clients may
+        // use; a provider whose parameters are empty is not offered.
+        Secret::GoogleClientSecret => variables.extend([
+            ("GOOGLE_CLIENT_ID", Parameter("GoogleClientId")),
+            ("SOCIAL_REDIRECT_URIS", Parameter("SocialRedirectUris")),
+        ]),
+        Secret::FacebookClientSecret => variables.extend([
+            ("FACEBOOK_CLIENT_ID", Parameter("FacebookClientId")),
+            ("SOCIAL_REDIRECT_URIS", Parameter("SocialRedirectUris")),
+        ]),
+        Secret::VkClientSecret => variables.extend([
+            ("VK_CLIENT_ID", Parameter("VkClientId")),
+            ("SOCIAL_REDIRECT_URIS", Parameter("SocialRedirectUris")),
+        ]),
     }
     variables
 }
@@ -115,7 +132,13 @@ pub fn environment(spec: &FunctionSpec) -> Vec<(&'static str, Setting)> {
                 .iter()
                 .flat_map(|permission| permission_variables(permission.resource)),
         )
-        .collect()
+        .fold(Vec::new(), |mut variables, (name, value)| {
+            // Settings shared by several permissions (the social redirect URIs) once.
+            if !variables.iter().any(|(seen, _)| *seen == name) {
+                variables.push((name, value));
+            }
+            variables
+        })
 }
 
 /// How the template names a permission's resource (a line after `- `).

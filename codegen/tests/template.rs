@@ -341,7 +341,8 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
         assert!(
             parameter["AllowedPattern"]
                 .as_str()
-                .is_some_and(|p| p.starts_with("^/")),
+                // (A provider's secret may be left empty: that provider is not offered.)
+                .is_some_and(|p| p.starts_with("^/") || p.starts_with("^(/[")),
             "{}: a parameter name with a leading slash, so the ARN is parameter<name>",
             secret_parameter(secret)
         );
@@ -392,19 +393,24 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
             "confirm-email-verification",
             "confirm-password-reset",
             "create-checkout",
+            "link-identity",
+            "list-auth-providers",
             "login",
             "refresh-session",
             "register",
             "request-email-change",
             "request-email-verification",
             "request-password-reset",
+            "social-login",
+            "start-social-authorization",
             "stripe-webhook"
         ])
     );
 }
 
 /// The functions that hash passwords for anyone who asks (login, registration, a
-/// password reset's confirmation) are
+/// password reset's confirmation), and those that start and finish a provider sign-in
+/// for anyone who asks, are
 /// limited: the gateway throttles their routes and each has reserved concurrency, both
 /// template parameters, so a flood of guesses or sign-ups is refused with 429 before it
 /// costs CPU, and what it can cost is bounded.
@@ -417,7 +423,13 @@ fn password_hashing_routes_are_throttled_and_their_functions_reserved() {
         .collect();
     assert_eq!(
         limited,
-        BTreeSet::from(["confirm-password-reset", "login", "register"])
+        BTreeSet::from([
+            "confirm-password-reset",
+            "login",
+            "register",
+            "social-login",
+            "start-social-authorization"
+        ])
     );
     let template = template();
     let number_parameter = |name: &str| {

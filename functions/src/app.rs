@@ -13,6 +13,7 @@ use natives_shared::config::{ConfigError, Settings};
 use natives_shared::http::ApiError;
 use natives_shared::mail::Mailer;
 use natives_shared::payments::StripeCheckout;
+use natives_shared::social::{ProviderConfig, SocialClient};
 use natives_shared::store::Store;
 use time::OffsetDateTime;
 
@@ -38,6 +39,9 @@ pub struct App {
     connections: Option<Connections>,
     /// Only functions that send or check e-mailed codes are given the code key.
     code_key: Option<CodeKey>,
+    /// Social login's HTTP client and the providers' key sets, made by the first social
+    /// request of a cold start (so binaries without social routes do not link it).
+    social: std::sync::OnceLock<SocialClient>,
 }
 
 /// Where checkouts are opened.
@@ -147,6 +151,7 @@ impl App {
             signer,
             archive,
             connections: None,
+            social: std::sync::OnceLock::new(),
         })
     }
 
@@ -196,6 +201,35 @@ impl App {
         self.code_key.as_ref().ok_or_else(|| {
             ApiError::Internal("EMAIL_CODE_KEY is not configured for this function".into())
         })
+    }
+
+    pub fn social(&self) -> &SocialClient {
+        self.social.get_or_init(SocialClient::new)
+    }
+
+    /// `provider` as configured here; a provider without credentials is not offered
+    /// (404).
+    pub fn provider(
+        &self,
+        provider: natives_shared::domain::social::Provider,
+    ) -> Result<ProviderConfig, ApiError> {
+        self.settings.social.provider(provider).ok_or_else(|| {
+            ApiError::NotFoundDetail(format!(
+                "{} sign-in is not offered here.",
+                provider.display_name()
+            ))
+        })
+    }
+
+    /// The signer and verifier of registration tokens, under the code key.
+    pub fn registration_tokens(
+        &self,
+    ) -> Result<natives_shared::auth::RegistrationTokens, ApiError> {
+        let secret = self.settings.email_code_key.as_deref().ok_or_else(|| {
+            ApiError::Internal("EMAIL_CODE_KEY is not configured for this function".into())
+        })?;
+        natives_shared::auth::RegistrationTokens::new(secret)
+            .map_err(|e| ApiError::Internal(e.to_string()))
     }
 
     pub fn archive(&self) -> Result<&Archive, ApiError> {

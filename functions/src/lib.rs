@@ -20,6 +20,7 @@ pub mod privacy;
 pub mod progress;
 pub mod routing;
 pub mod sessions;
+pub mod social;
 pub mod spec;
 pub mod stream_filter;
 mod table;

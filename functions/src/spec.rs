@@ -282,6 +282,14 @@ impl Deploy {
         ..Deploy::PASSWORD_HASHING
     };
 
+    /// A sign-in through a provider, which anyone may start and which calls the
+    /// provider: throttled and reserved like the password routes (docs/security.md),
+    /// without the hashing's memory.
+    pub const SIGN_IN: Deploy = Deploy {
+        limited: true,
+        ..Deploy::DEFAULT
+    };
+
     /// The outbox sender: a batch of e-mails sent one after another.
     pub const OUTBOX: Deploy = Deploy {
         timeout_seconds: 60,

@@ -11,7 +11,8 @@ use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
     LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, PROGRESS_MARKS, QUEUE_ENTRIES,
-    REFRESH_TOKENS, REVIEW_QUEUE, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
+    REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS, SOCIAL_IDENTITIES, THREAD_LISTS, THREADS,
+    UPLOAD_CLAIMS,
 };
 
 use natives_shared::store::keys::{
@@ -61,7 +62,7 @@ crate::spec::function_table! {
             route: ("POST", "/v1/accounts"),
             handler: crate::accounts::register::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[PUT]).on(&[ACCOUNTS, EMAIL_CLAIMS, OUTBOX]), secret(Secret::EmailCodeKey)],
+            permissions: &[dynamodb(&[PUT]).on(&[ACCOUNTS, EMAIL_CLAIMS, OUTBOX, SOCIAL_IDENTITIES]), secret(Secret::EmailCodeKey)],
             deploy: crate::spec::Deploy::PASSWORD_GUESSES,
         },
         RequestPasswordReset {
@@ -150,6 +151,49 @@ crate::spec::function_table! {
             permissions: &[dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS]), secret(Secret::JwtPrivateKey)],
             deploy: crate::spec::Deploy::PASSWORD_GUESSES,
         },
+        ListAuthProviders {
+            name: "list-auth-providers",
+            binary: Sessions,
+            route: ("GET", "/v1/auth/providers"),
+            handler: crate::social::list_providers::handle,
+            dynamodb_requests: 0,
+            // A provider is offered when its secret is configured.
+            permissions: &[
+                secret(Secret::GoogleClientSecret),
+                secret(Secret::FacebookClientSecret),
+                secret(Secret::VkClientSecret),
+            ],
+        },
+        StartSocialAuthorization {
+            name: "start-social-authorization",
+            binary: Sessions,
+            route: ("POST", "/v1/auth/providers/{provider}/authorizations"),
+            handler: crate::social::start_authorization::handle,
+            dynamodb_requests: 1,
+            permissions: &[
+                dynamodb(&[PUT]).on(&[SOCIAL_AUTHORIZATIONS]),
+                secret(Secret::GoogleClientSecret),
+                secret(Secret::FacebookClientSecret),
+                secret(Secret::VkClientSecret),
+            ],
+            deploy: crate::spec::Deploy::SIGN_IN,
+        },
+        SocialLogin {
+            name: "social-login",
+            binary: Sessions,
+            route: ("POST", "/v1/sessions/social"),
+            handler: crate::sessions::social::handle,
+            dynamodb_requests: 4,
+            permissions: &[
+                dynamodb(&[GET, PUT, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, SOCIAL_IDENTITIES, SOCIAL_AUTHORIZATIONS]),
+                secret(Secret::JwtPrivateKey),
+                secret(Secret::EmailCodeKey),
+                secret(Secret::GoogleClientSecret),
+                secret(Secret::FacebookClientSecret),
+                secret(Secret::VkClientSecret),
+            ],
+            deploy: crate::spec::Deploy::SIGN_IN,
+        },
         RefreshSession {
             name: "refresh-session",
             binary: Sessions,
@@ -176,6 +220,36 @@ crate::spec::function_table! {
             handler: crate::sessions::revoke_all::handle,
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS])],
+        },
+        ListIdentities {
+            name: "list-identities",
+            binary: Core,
+            route: ("GET", "/v1/me/identities"),
+            handler: crate::social::list_identities::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[GET, BATCH_GET]).on(&[ACCOUNTS, SOCIAL_IDENTITIES])],
+        },
+        LinkIdentity {
+            name: "link-identity",
+            binary: Sessions,
+            route: ("POST", "/v1/me/identities"),
+            handler: crate::social::link_identity::handle,
+            dynamodb_requests: 4,
+            permissions: &[
+                dynamodb(&[GET, PUT, UPDATE, DELETE]).on(&[ACCOUNTS, SOCIAL_IDENTITIES, SOCIAL_AUTHORIZATIONS]),
+                secret(Secret::GoogleClientSecret),
+                secret(Secret::FacebookClientSecret),
+                secret(Secret::VkClientSecret),
+            ],
+            deploy: crate::spec::Deploy::PASSWORD_HASHING,
+        },
+        UnlinkIdentity {
+            name: "unlink-identity",
+            binary: Core,
+            route: ("DELETE", "/v1/me/identities/{provider}"),
+            handler: crate::social::unlink_identity::handle,
+            dynamodb_requests: 3,
+            permissions: &[dynamodb(&[GET, UPDATE, DELETE]).on(&[ACCOUNTS, SOCIAL_IDENTITIES])],
         },
         GetMe {
             name: "get-me",
@@ -526,7 +600,7 @@ crate::spec::function_table! {
             handler: crate::privacy::erase_me::handle,
             dynamodb_requests: 9,
             permissions: &[
-                dynamodb(&[GET, QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, QUEUE_ENTRIES, LIVE_CONNECTIONS, LISTENERS]),
+                dynamodb(&[GET, QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, QUEUE_ENTRIES, LIVE_CONNECTIONS, LISTENERS, SOCIAL_IDENTITIES]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
                 objects(Bucket::Photos, PHOTOS, &[S3_DELETE]),
             ],

@@ -67,6 +67,22 @@ pub fn webhook_secret(data_dir: &Path) -> Result<String, BoxError> {
     Ok(secret.trim().to_owned())
 }
 
+/// The local provider stand-ins' P-256 signing key (base64 PKCS#8), made on first use.
+pub fn local_idp_key(data_dir: &Path) -> Result<String, BoxError> {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair};
+    use base64::Engine;
+    let path = data_dir.join("local-idp-key");
+    let key = read_or_create_secret(&path, || {
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(
+            &ECDSA_P256_SHA256_FIXED_SIGNING,
+            &aws_lc_rs::rand::SystemRandom::new(),
+        )
+        .map_err(|_| "no P-256 key could be made")?;
+        Ok(base64::engine::general_purpose::STANDARD.encode(pkcs8.as_ref()))
+    })?;
+    Ok(key.trim().to_owned())
+}
+
 /// The text of the secret file at `path`, made by `make` if there is none. The file is
 /// written whole under a temporary name with mode 0600 and then linked into place, so
 /// no reader ever sees it partly written or readable by others, and of two processes

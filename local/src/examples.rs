@@ -54,6 +54,7 @@ use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
 use natives_shared::domain::decide::recording::{StagedRecording, verify_recording};
 use natives_shared::domain::decide::sessions::login;
 use natives_shared::domain::live::ConnectionId;
+use natives_shared::domain::social::Provider;
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, ContentRules, CountryCode, DisplayName, Email, EmailKind,
     LanguageList, LanguageTag, MAX_VOICE_BYTES, MessageId, MessageText, PrivacyRequestKind,
@@ -164,6 +165,44 @@ pub async fn fill(
             .await?;
         text = text.replace("REPLACE_WITH_BLOCKED_ACCOUNT_ID", other.id.as_str());
     }
+    if text.contains("REPLACE_WITH_SOCIAL_STATE") {
+        let (state, code) = social_callback(app, Provider::Google, &unique_email()).await?;
+        text = text
+            .replace("REPLACE_WITH_SOCIAL_STATE", &state)
+            .replace("REPLACE_WITH_SOCIAL_CODE", &code);
+    }
+    // (A blocked caller links nothing: the route refuses it before the identity matters.)
+    if text.contains("REPLACE_WITH_LINKED_PROVIDER")
+        && let Some(account) = caller.as_ref().filter(|_| matches!(who, Who::Account(_)))
+    {
+        let (state, code) = social_callback(app, Provider::Vk, &unique_email()).await?;
+        let config = app.provider(Provider::Vk).map_err(|e| format!("{e:?}"))?;
+        let taken = app
+            .store
+            .take_social_authorization(&state)
+            .await?
+            .ok_or("the example's state is gone")?;
+        let profile = app
+            .social()
+            .profile(&config, &taken, &code, app.now())
+            .await?;
+        let stored = app
+            .store
+            .get_account(&account.id)
+            .await?
+            .ok_or("the example account is gone")?;
+        app.store
+            .link_social_identity(
+                &gate_of(account),
+                &stored.password_hash,
+                &profile,
+                app.now(),
+            )
+            .await
+            .map_err(|failure| format!("no example identity: {failure:?}"))?;
+        text = text.replace("REPLACE_WITH_LINKED_PROVIDER", Provider::Vk.as_str());
+    }
+    text = text.replace("REPLACE_WITH_LINKED_PROVIDER", Provider::Vk.as_str());
     if text.contains("REPLACE_WITH_TOMORROW") {
         let tomorrow = rfc3339::format(app.now() + Duration::days(1));
         text = text.replace("REPLACE_WITH_TOMORROW", &tomorrow);
@@ -656,4 +695,44 @@ fn unique_email() -> String {
 fn shared_password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| hash_password(EXAMPLE_PASSWORD))
+}
+
+/// A finished provider redirect of the local stand-in for `provider` (the person
+/// `email`, verified): the state kept for it and the code it sent back.
+pub async fn social_callback(
+    app: &App,
+    provider: Provider,
+    email: &str,
+) -> Result<(String, String), BoxError> {
+    let config = app.provider(provider).map_err(|e| format!("{e:?}"))?;
+    let local = app
+        .settings
+        .social
+        .local_idp
+        .clone()
+        .ok_or("no local providers")?;
+    let redirect_uri = "http://127.0.0.1:3000/auth/callback";
+    let authorization = app.social().authorize(&config, redirect_uri)?;
+    let state = natives_shared::domain::decide::social::authorization(
+        provider,
+        redirect_uri.to_owned(),
+        authorization.state.clone(),
+        authorization.pkce_verifier,
+        authorization.nonce,
+        app.now(),
+    );
+    app.store.put_social_authorization(&state).await?;
+    let url = reqwest::Url::parse(&authorization.url)?;
+    let query: std::collections::BTreeMap<String, String> =
+        url.query_pairs().into_owned().collect();
+    let code = crate::local_idp::issue_code(
+        &local,
+        provider,
+        &query,
+        email,
+        "Example Person",
+        true,
+        app.now().unix_timestamp(),
+    )?;
+    Ok((authorization.state, code))
 }

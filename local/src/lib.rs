@@ -10,6 +10,7 @@ pub mod faults;
 pub mod gateway;
 pub mod invoke;
 pub mod live;
+pub mod local_idp;
 pub mod management;
 pub mod outbox;
 pub mod seed;

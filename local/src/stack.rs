@@ -242,6 +242,16 @@ pub async fn local_app(
         settings.payments.stripe_webhook_secret = Some(data_dir::webhook_secret(data_dir)?);
     }
     settings.payments.local_checkout_base = Some(endpoints.api.clone());
+    // Providers without credentials are played by the stack itself, with its own key.
+    settings.social.local_idp = Some(natives_shared::social::LocalIdp {
+        base_url: format!(
+            "{}{}",
+            endpoints.api,
+            crate::local_idp::PREFIX.trim_end_matches('/')
+        ),
+        secret: settings.email_code_key.clone().unwrap_or_default(),
+        signing_key: data_dir::local_idp_key(data_dir)?,
+    });
     settings.archive.staging_bucket = STAGING_BUCKET.into();
     settings.archive.archive_bucket = ARCHIVE_BUCKET.into();
     settings.archive.photos_bucket = PHOTOS_BUCKET.into();

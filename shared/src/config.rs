@@ -41,6 +41,7 @@ pub struct Settings {
     pub conversations: ConversationSettings,
     pub moderation: ModerationSettings,
     pub email: EmailSettings,
+    pub social: crate::social::SocialSettings,
     /// How long a write may take to reach the table's global secondary index
     /// (`INDEX_SETTLE_MS`, default 1,000): AWS reads an index only eventually
     /// consistently. Erasure walks the account's items again this long after closing it;
@@ -266,14 +267,20 @@ pub enum Secret {
     StripeSecretKey,
     StripeWebhookSecret,
     EmailCodeKey,
+    GoogleClientSecret,
+    FacebookClientSecret,
+    VkClientSecret,
 }
 
 impl Secret {
-    pub const ALL: [Secret; 4] = [
+    pub const ALL: [Secret; 7] = [
         Secret::JwtPrivateKey,
         Secret::StripeSecretKey,
         Secret::StripeWebhookSecret,
         Secret::EmailCodeKey,
+        Secret::GoogleClientSecret,
+        Secret::FacebookClientSecret,
+        Secret::VkClientSecret,
     ];
 
     /// The variable that holds the value itself.
@@ -283,6 +290,9 @@ impl Secret {
             Self::StripeSecretKey => "STRIPE_SECRET_KEY",
             Self::StripeWebhookSecret => "STRIPE_WEBHOOK_SECRET",
             Self::EmailCodeKey => "EMAIL_CODE_KEY",
+            Self::GoogleClientSecret => "GOOGLE_CLIENT_SECRET",
+            Self::FacebookClientSecret => "FACEBOOK_CLIENT_SECRET",
+            Self::VkClientSecret => "VK_CLIENT_SECRET",
         }
     }
 
@@ -293,6 +303,9 @@ impl Secret {
             Self::StripeSecretKey => "STRIPE_SECRET_KEY_PARAMETER",
             Self::StripeWebhookSecret => "STRIPE_WEBHOOK_SECRET_PARAMETER",
             Self::EmailCodeKey => "EMAIL_CODE_KEY_PARAMETER",
+            Self::GoogleClientSecret => "GOOGLE_CLIENT_SECRET_PARAMETER",
+            Self::FacebookClientSecret => "FACEBOOK_CLIENT_SECRET_PARAMETER",
+            Self::VkClientSecret => "VK_CLIENT_SECRET_PARAMETER",
         }
     }
 
@@ -302,6 +315,9 @@ impl Secret {
             Self::StripeSecretKey => &mut settings.payments.stripe_secret_key,
             Self::StripeWebhookSecret => &mut settings.payments.stripe_webhook_secret,
             Self::EmailCodeKey => &mut settings.email_code_key,
+            Self::GoogleClientSecret => &mut settings.social.google_client_secret,
+            Self::FacebookClientSecret => &mut settings.social.facebook_client_secret,
+            Self::VkClientSecret => &mut settings.social.vk_client_secret,
         }
     }
 }
@@ -413,6 +429,7 @@ impl Settings {
             conversations: ConversationSettings::from_env(optional)?,
             moderation: ModerationSettings::from_env(optional)?,
             email: EmailSettings::from_env(optional)?,
+            social: crate::social::SocialSettings::from_env(optional),
             index_settle: std::time::Duration::from_millis(
                 u64::try_from(number("INDEX_SETTLE_MS", 1000)?)
                     .ok()

@@ -14,4 +14,5 @@ pub mod mail;
 pub mod payments;
 pub mod random;
 pub mod secrets;
+pub mod social;
 pub mod store;

@@ -3,8 +3,12 @@
 use lambda_http::{Body, Request, Response};
 use natives_shared::auth::{Code, hash_password};
 use natives_shared::domain::CodePurpose;
-use natives_shared::domain::decide::accounts::{NewAccount, may_register, register};
+use natives_shared::domain::decide::accounts::{
+    NewAccount, RegisterRefusal, may_register, register,
+};
 use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
+use natives_shared::domain::decide::social::{registered_identity, registration_email};
+use natives_shared::domain::social::ProviderProfile;
 use natives_shared::domain::{
     Account, BirthDate, City, Consents, ContentRules, CountryCode, DisplayName, Email, FullName,
     Gender, Guardian, Invalid, LanguageList, Password, PersonName, Validator,
@@ -19,8 +23,14 @@ use crate::{App, HandlerResult, Visitor};
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RegisterRequest {
-    email: String,
-    password: String,
+    /// With a registration token, optional: the provider's address by default.
+    #[serde(default, deserialize_with = "not_null")]
+    email: Option<String>,
+    /// Or `registration_token`: exactly one of the two.
+    #[serde(default, deserialize_with = "not_null")]
+    password: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    registration_token: Option<String>,
     display_name: String,
     date_of_birth: String,
     country: String,
@@ -54,16 +64,54 @@ struct ConsentsRequest {
     notification_emails: bool,
 }
 
-/// The request's every field parsed, and the password.
+/// How the new account will sign in.
+enum Credential {
+    Password(Password),
+    /// The provider identity a registration token carried (verified).
+    Provider(ProviderProfile),
+}
+
+/// The request's every field parsed, and the credential (`provider`: the profile of the
+/// registration token, verified, if one was sent).
 fn parse(
     request: RegisterRequest,
+    provider: Option<ProviderProfile>,
     today: Date,
     rules: &ContentRules,
-) -> Result<(NewAccount, Password), Invalid> {
+) -> Result<(NewAccount, Credential), Invalid> {
     let mut v = Validator::new();
-    let email = v.check("email", Email::parse(&request.email));
-    let password = v.check("password", Password::parse(request.password));
-    if let (Some(email), Some(password)) = (&email, &password)
+    let email = match (&request.email, &provider) {
+        (Some(email), _) => v.check("email", Email::parse(email)),
+        (None, Some(profile)) => match registration_email(None, profile) {
+            Some(email) => Some(email),
+            None => {
+                v.fail(
+                    "email",
+                    "is required: the provider shared no e-mail address",
+                );
+                None
+            }
+        },
+        (None, None) => {
+            v.fail("email", "is required");
+            None
+        }
+    };
+    let credential = match (request.password, provider) {
+        (Some(_), Some(_)) => {
+            v.fail("password", "must not be sent with a registration_token");
+            None
+        }
+        (Some(password), None) => v
+            .check("password", Password::parse(password))
+            .map(Credential::Password),
+        (None, Some(profile)) => Some(Credential::Provider(profile)),
+        (None, None) => {
+            v.fail("password", "is required (or a registration_token)");
+            None
+        }
+    };
+    if let (Some(email), Some(Credential::Password(password))) = (&email, &credential)
         && password
             .expose()
             .trim()
@@ -127,7 +175,7 @@ fn parse(
                     }),
                 accepted_terms_version: request.accepted_terms_version,
             },
-            password.expect("checked"),
+            credential.expect("checked"),
         )
     })
 }
@@ -135,25 +183,57 @@ fn parse(
 pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     let body: RegisterRequest = json_body(&request)?;
     let now = app.now();
-    let (new, password) = parse(body, now.date(), &app.settings.conversations.content_rules)?;
+    let provider = match &body.registration_token {
+        Some(token) => Some(
+            app.registration_tokens()?
+                .verify(token, now)
+                .ok_or(RegisterRefusal::InvalidRegistrationToken)?,
+        ),
+        None => None,
+    };
+    let (new, credential) = parse(
+        body,
+        provider,
+        now.date(),
+        &app.settings.conversations.content_rules,
+    )?;
     // Refused before any hashing work is spent.
     may_register(&new, &app.settings.terms_version, now).map_err(ApiError::from)?;
-    let password = password.expose().to_owned();
-    let password_hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::internal("password hashing", e))?;
-    let registration = register(new, password_hash, now);
-    let account = &registration.account;
-    let code = Code::generate();
-    let purpose = CodePurpose::EmailVerification;
-    let fresh = FreshCode {
-        digits: code.expose(),
-        digest: app.code_key()?.digest(&account.id, purpose, &code),
+    let (password_hash, profile) = match credential {
+        Credential::Password(password) => {
+            let password = password.expose().to_owned();
+            let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(|e| ApiError::internal("password hashing", e))?;
+            (hash, None)
+        }
+        // No password until the owner sets one (password reset).
+        Credential::Provider(profile) => (String::new(), Some(profile)),
     };
-    let verification =
-        verification_for(account, None, &fresh, now).expect("a new account has sent no code");
+    let mut registration = register(new, password_hash, now);
+    let identity = profile.map(|profile| {
+        let (identity, verified_at) = registered_identity(&profile, &registration.account, now);
+        registration.account.email_verified_at = verified_at;
+        registration
+            .account
+            .identities
+            .insert(identity.provider, identity.subject.clone());
+        identity
+    });
+    let account = &registration.account;
+    let verification = if account.email_verified_at.is_some() {
+        None
+    } else {
+        let code = Code::generate();
+        let purpose = CodePurpose::EmailVerification;
+        let fresh = FreshCode {
+            digits: code.expose(),
+            digest: app.code_key()?.digest(&account.id, purpose, &code),
+        };
+        Some(verification_for(account, None, &fresh, now).expect("a new account has sent no code"))
+    };
     app.store
-        .create_account(&registration, &verification)
+        .create_account_with(&registration, verification.as_ref(), identity.as_ref())
         .await?;
     Ok(created(&registration.account))
 }

@@ -42,13 +42,14 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
     // (two reads, one conditional update) and get the same answer.
     let password = body.password;
     let (account, password_ok) = tokio::task::spawn_blocking(move || match account {
-        Some(account) => {
+        Some(account) if account.has_password() => {
             let ok = verify_password(&password, &account.password_hash);
             (Some(account), ok)
         }
-        None => {
+        // No password yet (opened through a provider): the same work as a wrong one.
+        account => {
             verify_against_dummy(&password);
-            (None, false)
+            (account, false)
         }
     })
     .await

@@ -4,6 +4,7 @@ pub mod login;
 pub mod logout;
 pub mod refresh;
 pub mod revoke_all;
+pub mod social;
 
 use lambda_http::{Body, Response};
 use natives_shared::auth::{AuthUser, RefreshToken};

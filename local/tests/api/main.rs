@@ -27,6 +27,7 @@ mod readme;
 mod security;
 mod sessions;
 mod soak;
+mod social;
 mod stack;
 mod stripe_stub;
 mod voice;

@@ -46,7 +46,12 @@ pub struct Account {
     /// Notification and marketing e-mails wait for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_verified_at: Option<Timestamp>,
+    /// Empty for an account opened through a provider until a password is set (the
+    /// password-reset flow sets one).
     pub password_hash: String,
+    /// The provider identities linked to it (each also a claim item that makes it unique).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub identities: BTreeMap<super::social::Provider, super::social::Subject>,
     #[serde(deserialize_with = "super::text::stored")]
     pub display_name: DisplayName,
     pub full_name: Option<FullName>,
@@ -171,6 +176,12 @@ impl Account {
     /// address no one has.
     pub fn can_log_in(&self) -> bool {
         self.status != AccountStatus::Closed
+    }
+
+    /// Whether a password can sign in to it (an account opened through a provider has
+    /// none until one is set).
+    pub fn has_password(&self) -> bool {
+        !self.password_hash.is_empty()
     }
 
     pub fn has_role(&self, role: Role) -> bool {

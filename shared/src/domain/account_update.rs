@@ -69,6 +69,8 @@ pub enum AccountCondition {
     EmailAsRead(Email),
     /// Its profile photo is still the one made from this upload (`None`: none).
     PhotoAsRead(Option<super::UploadId>),
+    /// Its linked identities are still these.
+    IdentitiesAsRead(std::collections::BTreeMap<super::social::Provider, super::social::Subject>),
 }
 
 /// Attributes of the account item that change; `None`: unchanged.
@@ -125,6 +127,9 @@ pub struct AccountUpdate {
     pub profile: ProfileChanges,
     /// A new profile photo, or (`Some(None)`) none.
     pub photo: Option<Option<ProfilePhoto>>,
+    /// Its linked identities, the whole list.
+    pub identities:
+        Option<std::collections::BTreeMap<super::social::Provider, super::social::Subject>>,
     pub updated_at: Option<Timestamp>,
 }
 

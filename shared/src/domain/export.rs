@@ -64,7 +64,9 @@ impl ItemKind {
             ItemKind::LiveConnection => "live_connections",
             ItemKind::LiveSubscription => "live_subscriptions",
             ItemKind::Progress => "progress",
-            ItemKind::Tariff
+            ItemKind::SocialIdentity => "linked_identities",
+            ItemKind::SocialAuthorization
+            | ItemKind::Tariff
             | ItemKind::FirstAdminClaim
             | ItemKind::BreachNotice
             | ItemKind::ComplaintOutcome
@@ -165,8 +167,10 @@ fn export_record(
         | ItemKind::IdempotencyRecord
         | ItemKind::LiveConnection
         | ItemKind::LiveSubscription
-        | ItemKind::Progress => Value::Object(record),
-        ItemKind::Tariff
+        | ItemKind::Progress
+        | ItemKind::SocialIdentity => Value::Object(record),
+        ItemKind::SocialAuthorization
+        | ItemKind::Tariff
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome

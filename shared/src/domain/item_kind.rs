@@ -36,11 +36,13 @@ pub enum ItemKind {
     LiveSubscription,
     Progress,
     ProgressMark,
+    SocialAuthorization,
+    SocialIdentity,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 34] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -73,5 +75,7 @@ impl ItemKind {
         Self::LiveSubscription,
         Self::Progress,
         Self::ProgressMark,
+        Self::SocialAuthorization,
+        Self::SocialIdentity,
     ];
 }

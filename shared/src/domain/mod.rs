@@ -27,6 +27,7 @@ pub mod progress;
 mod public_text;
 mod role;
 mod session;
+pub mod social;
 mod text;
 mod timestamp;
 mod validation;

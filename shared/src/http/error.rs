@@ -16,6 +16,7 @@ use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
 use crate::domain::decide::recording::RecordingRefusal;
 use crate::domain::decide::sessions::LoginRefusal;
+use crate::domain::decide::social::SocialRefusal;
 use crate::domain::decide::staff::StaffRefusal;
 use crate::gate::Refusal;
 use crate::store::{Failure, StoreError};
@@ -435,6 +436,14 @@ impl From<RegisterRefusal> for ApiError {
                 code: "email_taken",
                 detail: "An account with this e-mail address already exists.".into(),
             },
+            RegisterRefusal::InvalidRegistrationToken => Self::BadRequest {
+                code: "invalid_registration_token",
+                detail: "The registration token is invalid or expired; sign in with the provider again.".into(),
+            },
+            RegisterRefusal::IdentityTaken => Self::Conflict {
+                code: "identity_taken",
+                detail: "This sign-in is linked to an account already; sign in with it.".into(),
+            },
         }
     }
 }
@@ -682,6 +691,68 @@ impl From<LoginRefusal> for ApiError {
                 code: "invalid_refresh_token",
                 detail: "The refresh token is invalid, expired or revoked; log in again.".into(),
             },
+        }
+    }
+}
+
+impl From<SocialRefusal> for ApiError {
+    fn from(refusal: SocialRefusal) -> Self {
+        match refusal {
+            SocialRefusal::InvalidState => Self::BadRequest {
+                code: "invalid_state",
+                detail: "The sign-in's state is unknown, used or expired; start the sign-in again.".into(),
+            },
+            SocialRefusal::LinkRequired => Self::Conflict {
+                code: "link_required",
+                detail: "An account already has this verified e-mail address: log in with its password, then link this sign-in on the account page.".into(),
+            },
+            SocialRefusal::Login(refusal) => refusal.into(),
+            SocialRefusal::IdentityTaken => Self::Conflict {
+                code: "identity_taken",
+                detail: "This sign-in is linked to another account.".into(),
+            },
+            SocialRefusal::AlreadyLinked(provider) => Self::Conflict {
+                code: "already_linked",
+                detail: format!("A {} sign-in is linked to this account already; unlink it first.", provider.display_name()),
+            },
+            SocialRefusal::NotLinked(provider) => Self::NotFoundDetail(format!(
+                "No {} sign-in is linked to this account.",
+                provider.display_name()
+            )),
+            SocialRefusal::LastSignInMethod => Self::Conflict {
+                code: "last_sign_in_method",
+                detail: "This is the account's only way to sign in: set a password (password reset) or link another sign-in first.".into(),
+            },
+            SocialRefusal::WrongPassword => Self::Forbidden {
+                code: "wrong_password",
+                detail: "The password is wrong; linking a sign-in needs the account's password.".into(),
+                blocked_until: None,
+            },
+            SocialRefusal::Gate(refusal) => refusal.into(),
+        }
+    }
+}
+
+impl From<crate::social::SocialError> for ApiError {
+    fn from(error: crate::social::SocialError) -> Self {
+        use crate::social::SocialError;
+        match error {
+            SocialError::CodeRefused(cause) => Self::BadRequest {
+                code: "invalid_code",
+                detail: format!(
+                    "The provider refused the authorization code ({cause}); start the sign-in again."
+                ),
+            },
+            SocialError::Unacceptable(cause) => Self::Unauthorized {
+                code: "identity_not_verified",
+                detail: format!("The provider's answer does not prove who signed in ({cause})."),
+            },
+            SocialError::Unavailable(cause) => Self::BadGateway {
+                code: "provider_unavailable",
+                detail: "The sign-in provider could not be reached; try again.".into(),
+                cause,
+            },
+            SocialError::Configuration(cause) => Self::Internal(format!("social login: {cause}")),
         }
     }
 }

@@ -94,6 +94,14 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
                 .and("#email = :seen_email")
                 .name("#email", "email")
                 .value(":seen_email", value(email)),
+            AccountCondition::IdentitiesAsRead(identities) if identities.is_empty() => condition
+                .and("attribute_not_exists(#identities) OR size(#identities) = :no_identities")
+                .name("#identities", "identities")
+                .value(":no_identities", n(0)),
+            AccountCondition::IdentitiesAsRead(identities) => condition
+                .and("#identities = :seen_identities")
+                .name("#identities", "identities")
+                .value(":seen_identities", value(identities)),
             AccountCondition::ComplaintsInWindowAsRead(count) => condition
                 .and("attribute_not_exists(complaints_in_window) OR complaints_in_window = :seen_filed")
                 .value(":seen_filed", n(count)),
@@ -262,6 +270,9 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
     }
     if let Some(photo) = &update.photo {
         placeholders = set(&mut sets, placeholders, "photo", value(photo));
+    }
+    if let Some(identities) = &update.identities {
+        placeholders = set(&mut sets, placeholders, "identities", value(identities));
     }
     for (attribute, v) in profile_assignments(&update.profile) {
         placeholders = set(&mut sets, placeholders, attribute, v);

@@ -44,6 +44,7 @@ enum Registration {
     Terms,
     Consents,
     Verification,
+    Identity,
 }
 
 /// The item that makes an e-mail address unique: whose it is.
@@ -63,6 +64,20 @@ impl Store {
         &self,
         registration: &decide::accounts::Registration,
         verification: &SendPlan,
+    ) -> Result<(), Failure<RegisterRefusal>> {
+        self.create_account_with(registration, Some(verification), None)
+            .await
+    }
+
+    /// A registration as [`Store::create_account`] writes it, with a provider identity's
+    /// claim when the account is opened through a provider (refused as
+    /// `IdentityTaken` when someone holds it), and without a verification code when the
+    /// provider verified the address already.
+    pub async fn create_account_with(
+        &self,
+        registration: &decide::accounts::Registration,
+        verification: Option<&SendPlan>,
+        identity: Option<&crate::domain::social::Identity>,
     ) -> Result<(), Failure<RegisterRefusal>> {
         let account = &registration.account;
         let claim = to_item(
@@ -86,20 +101,33 @@ impl Store {
                 put_new(&self.table, to_item(account, keys::account(&account.id))),
             )
             .part(Registration::EmailClaim, put_new(&self.table, claim))
-            .part(
-                Registration::Verification,
-                self.code_put(&verification.code),
-            )
-            .part(
-                Registration::Verification,
-                self.outbox_put(&verification.email),
-            )
+            .parts(verification.into_iter().flat_map(|verification| {
+                [
+                    (
+                        Registration::Verification,
+                        self.code_put(&verification.code),
+                    ),
+                    (
+                        Registration::Verification,
+                        self.outbox_put(&verification.email),
+                    ),
+                ]
+            }))
+            .parts(identity.map(|identity| {
+                (
+                    Registration::Identity,
+                    put_new(&self.table, super::social::identity_item(identity)),
+                )
+            }))
             .commit(self)
             .await;
         match result {
             Ok(()) => Ok(()),
             Err(refusal) if refusal.refused(Registration::EmailClaim) => {
                 Err(Failure::Refused(RegisterRefusal::EmailTaken))
+            }
+            Err(refusal) if refusal.refused(Registration::Identity) => {
+                Err(Failure::Refused(RegisterRefusal::IdentityTaken))
             }
             Err(other) => Err(StoreError::from(other).into()),
         }

@@ -4,6 +4,7 @@
 use super::ownership::ItemKind;
 use crate::domain::decide::progress::Counted;
 use crate::domain::live::{ConnectionId, Topic};
+use crate::domain::social::{Provider, Subject};
 use crate::domain::{
     AccountId, AuditEntryId, CodePurpose, CorrectionId, Email, LanguageTag, MessageId,
     PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
@@ -627,6 +628,29 @@ pub fn progress_mark(counted: &Counted) -> Key {
     key(format!("{PROGRESS_MARK_PREFIX}{post}"), "COUNTED")
 }
 
+/// A social sign-in's state between the redirect and the callback (TTL), by its `state`.
+pub fn social_authorization(state: &str) -> Key {
+    key(format!("OAUTH_STATE#{state}"), "OAUTH_STATE")
+}
+
+/// The claim that makes a provider identity unique: one account per (provider, subject).
+pub fn social_identity(provider: Provider, subject: &Subject) -> Key {
+    key(
+        format!("IDENTITY#{provider}#{}", subject.as_str()),
+        "IDENTITY",
+    )
+}
+
+pub const IDENTITY_INDEX_PREFIX: &str = "IDENTITY#";
+
+/// Where an account finds its identities (export, erasure).
+pub fn social_identity_index(account_id: &AccountId, provider: Provider) -> IndexKey {
+    IndexKey {
+        gsi1pk: account_partition(account_id),
+        gsi1sk: format!("{IDENTITY_INDEX_PREFIX}{provider}"),
+    }
+}
+
 /// The key of a stored item, as its attributes carry it.
 pub fn key_of(item: &super::Item) -> Option<Key> {
     use aws_sdk_dynamodb::types::AttributeValue;
@@ -673,6 +697,8 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         (AUDIT, _) => ItemKind::AuditEntry,
         ("LIVE", LIVE_CONNECTION_SK) => ItemKind::LiveConnection,
         ("LISTENERS", _) => ItemKind::LiveSubscription,
+        ("OAUTH_STATE", "OAUTH_STATE") => ItemKind::SocialAuthorization,
+        ("IDENTITY", "IDENTITY") => ItemKind::SocialIdentity,
         _ => return None,
     };
     Some(kind)
@@ -745,6 +771,10 @@ pub mod leading {
     pub const LISTENERS: &str = "LISTENERS#*";
     /// The marks that posts were counted in the progress statistics.
     pub const PROGRESS_MARKS: &str = "COUNTED#*";
+    /// Social sign-ins in progress, by state.
+    pub const SOCIAL_AUTHORIZATIONS: &str = "OAUTH_STATE#*";
+    /// Provider identities' claims.
+    pub const SOCIAL_IDENTITIES: &str = "IDENTITY#*";
 }
 
 /// S3 object keys.

@@ -27,6 +27,7 @@ mod progress;
 pub(crate) mod retry;
 mod schema;
 mod sessions;
+mod social;
 pub(crate) mod transaction;
 
 use aws_sdk_dynamodb::Client;

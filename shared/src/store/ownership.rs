@@ -165,6 +165,14 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ToAccount(AccountPartition(keys::PROGRESS_PREFIX)),
     ),
     spec(ItemKind::ProgressMark, ToPlatform),
+    // A sign-in in progress is nobody's yet (a visitor's), holds no personal data and
+    // lives ten minutes (TTL).
+    spec(ItemKind::SocialAuthorization, ToPlatform),
+    // What the provider shared (its id of the person, name, e-mail), linked to the account.
+    spec(
+        ItemKind::SocialIdentity,
+        ToAccount(AccountIndex(keys::IDENTITY_INDEX_PREFIX)),
+    ),
 ];
 
 impl ItemKind {
@@ -345,6 +353,17 @@ mod tests {
                     message.clone(),
                 )),
                 ItemKind::ProgressMark,
+            ),
+            (
+                keys::social_authorization("Q2xpZW50U3RhdGU"),
+                ItemKind::SocialAuthorization,
+            ),
+            (
+                keys::social_identity(
+                    crate::domain::social::Provider::Vk,
+                    &crate::domain::social::Subject::parse("1234").unwrap(),
+                ),
+                ItemKind::SocialIdentity,
             ),
         ];
         for (key, kind) in &cases {

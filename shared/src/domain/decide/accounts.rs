@@ -42,6 +42,11 @@ pub enum RegisterRefusal {
     GuardianRequired,
     /// Another account has this e-mail address.
     EmailTaken,
+    /// The provider identity registering is linked to an account already (registered
+    /// twice with one registration token, or linked meanwhile).
+    IdentityTaken,
+    /// The registration token is not ours, or has expired.
+    InvalidRegistrationToken,
 }
 
 /// Whether `new` may register at `now`: it accepts the `current` terms version, and
@@ -97,6 +102,7 @@ pub fn register(new: NewAccount, password_hash: String, now: OffsetDateTime) -> 
         email: new.email,
         email_verified_at: None,
         password_hash,
+        identities: Default::default(),
         display_name: new.display_name,
         full_name: new.full_name,
         gender: new.gender,

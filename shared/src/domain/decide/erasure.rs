@@ -56,7 +56,9 @@ pub fn rule(kind: ItemKind) -> Rule {
         // An answer remembered for a retry (a day at most): nothing to keep.
         | ItemKind::IdempotencyRecord
         // Statistics of the person's activity: theirs, gone with them.
-        | ItemKind::Progress => Rule::Delete,
+        | ItemKind::Progress
+        // What a provider shared; deleting the claim frees the identity.
+        | ItemKind::SocialIdentity => Rule::Delete,
         // The reporter's own words go; the complaint (its reason, what it was about)
         // stays with the decision it was part of.
         ItemKind::Complaint => Rule::Remove(&["comment"]),
@@ -81,7 +83,8 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
         | ItemKind::QueueEntry
-        | ItemKind::ProgressMark => Rule::Keep,
+        | ItemKind::ProgressMark
+        | ItemKind::SocialAuthorization => Rule::Keep,
     }
 }
 
@@ -185,6 +188,8 @@ pub fn erase(account: &Account, now: OffsetDateTime) -> Erasure {
         blocked_until: Some(None),
         block_reason: Some(None),
         end_every_session: true,
+        // The providers' ids of the person go with the claims erasure deletes.
+        identities: Some(Default::default()),
         erased_at: Some(erased_at),
         updated_at: Some(erased_at),
         ..Default::default()

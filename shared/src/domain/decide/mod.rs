@@ -20,6 +20,7 @@ pub mod privacy;
 pub mod progress;
 pub mod recording;
 pub mod sessions;
+pub mod social;
 pub mod staff;
 pub mod uploads;
 

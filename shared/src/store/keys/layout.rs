@@ -216,6 +216,17 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
             super::progress_mark(&Counted::Message(message.clone())),
             vec![],
         ),
+        ItemKind::SocialAuthorization => (super::social_authorization("<state>"), vec![]),
+        ItemKind::SocialIdentity => {
+            let provider = crate::domain::social::Provider::Google;
+            (
+                super::social_identity(
+                    provider,
+                    &crate::domain::social::Subject::parse("<subject>").expect("a sample"),
+                ),
+                vec![super::social_identity_index(&account, provider)],
+            )
+        }
     };
     ItemKeys {
         kind,

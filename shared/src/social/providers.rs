@@ -1,0 +1,264 @@
+//! The providers as data: endpoints, scopes, how the identity is read. Adding a provider
+//! is a row here, not a module.
+
+use std::collections::BTreeMap;
+
+use jsonwebtoken::Algorithm;
+use oauth2::AuthType;
+
+use crate::domain::social::Provider;
+
+/// How a provider tells who signed in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IdentitySource {
+    /// An OpenID Connect ID token in the token response, signed with a key of `jwks_url`
+    /// by one of `algorithms` (pinned: a token naming any other is refused).
+    IdToken {
+        issuer: String,
+        jwks_url: String,
+        algorithms: Vec<Algorithm>,
+    },
+    /// No ID token (Facebook on the web): the Graph API's `me?fields=id,name,email`, read
+    /// with the access token. Graph says nothing of whether the address was verified, so
+    /// its address counts as unverified.
+    GraphMe { url: String },
+}
+
+/// One provider as configured for this deployment.
+#[derive(Debug, Clone)]
+pub struct ProviderConfig {
+    pub provider: Provider,
+    pub client_id: String,
+    pub client_secret: String,
+    pub authorize_url: String,
+    pub token_url: String,
+    /// What we ask for: id, name and e-mail, nothing more (the Privacy Policy's list).
+    pub scopes: Vec<&'static str>,
+    /// How the client secret is sent to the token endpoint.
+    pub client_auth: AuthType,
+    pub identity: IdentitySource,
+}
+
+/// A provider's public endpoints (rows), or the local stack's stand-in under `base`.
+fn row(
+    provider: Provider,
+    local_base: Option<&str>,
+    client_id: String,
+    client_secret: String,
+) -> ProviderConfig {
+    let local = |path: &str| format!("{}/{provider}/{path}", local_base.unwrap_or_default());
+    let (authorize_url, token_url, scopes, client_auth, identity) = match (provider, local_base) {
+        (Provider::Google, None) => (
+            "https://accounts.google.com/o/oauth2/v2/auth".to_owned(),
+            "https://oauth2.googleapis.com/token".to_owned(),
+            vec!["openid", "email", "profile"],
+            AuthType::BasicAuth,
+            IdentitySource::IdToken {
+                issuer: "https://accounts.google.com".into(),
+                jwks_url: "https://www.googleapis.com/oauth2/v3/certs".into(),
+                algorithms: vec![Algorithm::RS256],
+            },
+        ),
+        (Provider::Vk, None) => (
+            "https://id.vk.com/authorize".to_owned(),
+            "https://id.vk.com/oauth2/auth".to_owned(),
+            vec!["email"],
+            AuthType::RequestBody,
+            IdentitySource::IdToken {
+                issuer: "https://id.vk.com".into(),
+                jwks_url: "https://id.vk.com/.well-known/jwks.json".into(),
+                algorithms: vec![Algorithm::RS256],
+            },
+        ),
+        (Provider::Facebook, None) => (
+            "https://www.facebook.com/v19.0/dialog/oauth".to_owned(),
+            "https://graph.facebook.com/v19.0/oauth/access_token".to_owned(),
+            vec!["email", "public_profile"],
+            AuthType::RequestBody,
+            IdentitySource::GraphMe {
+                url: "https://graph.facebook.com/v19.0/me".into(),
+            },
+        ),
+        // The local stand-ins: the same shapes at the stack's own URLs, signing with
+        // the stack's own P-256 key (ES256).
+        (Provider::Facebook, Some(_)) => (
+            local("authorize"),
+            local("token"),
+            vec!["email", "public_profile"],
+            AuthType::RequestBody,
+            IdentitySource::GraphMe { url: local("me") },
+        ),
+        (provider, Some(base)) => (
+            local("authorize"),
+            local("token"),
+            if provider == Provider::Vk {
+                vec!["email"]
+            } else {
+                vec!["openid", "email", "profile"]
+            },
+            AuthType::RequestBody,
+            IdentitySource::IdToken {
+                issuer: format!("{base}/{provider}"),
+                jwks_url: local("jwks"),
+                algorithms: vec![Algorithm::ES256],
+            },
+        ),
+    };
+    ProviderConfig {
+        provider,
+        client_id,
+        client_secret,
+        authorize_url,
+        token_url,
+        scopes,
+        client_auth,
+        identity,
+    }
+}
+
+/// The local stand-in's client secret for `provider`: what the stack's token endpoint
+/// checks, made from the stack's own key material (never deployed).
+pub fn local_client_secret(stack_secret: &str, provider: Provider) -> String {
+    let digest = aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        format!("natives local idp\n{provider}\n{stack_secret}").as_bytes(),
+    );
+    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Social login's settings: client ids (template parameters), client secrets (SSM
+/// SecureString parameters, read at cold start), and the redirect URIs clients may use.
+#[derive(Clone, Debug, Default)]
+pub struct SocialSettings {
+    pub client_ids: BTreeMap<Provider, String>,
+    pub google_client_secret: Option<String>,
+    pub facebook_client_secret: Option<String>,
+    pub vk_client_secret: Option<String>,
+    /// `SOCIAL_REDIRECT_URIS`: the exact redirect URIs accepted.
+    pub redirect_uris: Vec<String>,
+    /// The local stack's stand-ins: providers without credentials are played there,
+    /// and only loopback redirect URIs are accepted.
+    pub local_idp: Option<LocalIdp>,
+}
+
+/// The local stack's provider stand-ins (never deployed).
+#[derive(Clone, Debug)]
+pub struct LocalIdp {
+    /// Where they answer: `{base_url}/{provider}/authorize`, `…/token`, `…/jwks`, `…/me`.
+    pub base_url: String,
+    /// What their client secrets and codes are derived from.
+    pub secret: String,
+    /// Base64 PKCS#8 of their P-256 signing key (the data folder's).
+    pub signing_key: String,
+}
+
+impl SocialSettings {
+    pub fn from_env(optional: impl Fn(&str) -> Option<String>) -> Self {
+        let client_ids = Provider::ALL
+            .into_iter()
+            .filter_map(|p| {
+                optional(&format!("{}_CLIENT_ID", p.as_str().to_uppercase())).map(|id| (p, id))
+            })
+            .collect();
+        Self {
+            client_ids,
+            google_client_secret: optional("GOOGLE_CLIENT_SECRET"),
+            facebook_client_secret: optional("FACEBOOK_CLIENT_SECRET"),
+            vk_client_secret: optional("VK_CLIENT_SECRET"),
+            redirect_uris: optional("SOCIAL_REDIRECT_URIS")
+                .map(|list| {
+                    list.split(',')
+                        .map(|uri| uri.trim().to_owned())
+                        .filter(|uri| !uri.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            local_idp: None,
+        }
+    }
+
+    fn secret(&self, provider: Provider) -> Option<&String> {
+        match provider {
+            Provider::Google => self.google_client_secret.as_ref(),
+            Provider::Facebook => self.facebook_client_secret.as_ref(),
+            Provider::Vk => self.vk_client_secret.as_ref(),
+        }
+    }
+
+    /// `provider` as this deployment can use it: with its credentials, or played by the
+    /// local stack; `None`: not offered.
+    pub fn provider(&self, provider: Provider) -> Option<ProviderConfig> {
+        match (
+            self.client_ids.get(&provider),
+            self.secret(provider),
+            &self.local_idp,
+        ) {
+            (Some(id), Some(secret), _) => Some(row(provider, None, id.clone(), secret.clone())),
+            (_, _, Some(local)) => Some(row(
+                provider,
+                Some(&local.base_url),
+                format!("local-{provider}"),
+                local_client_secret(&local.secret, provider),
+            )),
+            _ => None,
+        }
+    }
+
+    /// The providers offered, in the API's order.
+    pub fn offered(&self) -> Vec<Provider> {
+        Provider::ALL
+            .into_iter()
+            .filter(|p| self.provider(*p).is_some())
+            .collect()
+    }
+
+    /// Whether loopback redirect URIs are what is accepted (the local stack).
+    pub fn loopback_only(&self) -> bool {
+        self.local_idp.is_some()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_provider_without_credentials_is_not_offered() {
+        let settings = SocialSettings::from_env(|name| match name {
+            "GOOGLE_CLIENT_ID" => Some("g-id".into()),
+            "GOOGLE_CLIENT_SECRET" => Some("g-secret".into()),
+            // An id without its secret (or the reverse) is not a configured provider.
+            "VK_CLIENT_ID" => Some("vk-id".into()),
+            "FACEBOOK_CLIENT_SECRET" => Some("fb-secret".into()),
+            _ => None,
+        });
+        assert_eq!(settings.offered(), vec![Provider::Google]);
+        let google = settings.provider(Provider::Google).unwrap();
+        assert_eq!(google.client_id, "g-id");
+        assert_eq!(google.scopes, vec!["openid", "email", "profile"]);
+    }
+
+    #[test]
+    fn the_local_stack_plays_every_provider_without_credentials() {
+        let mut settings = SocialSettings::from_env(|_| None);
+        settings.local_idp = Some(LocalIdp {
+            base_url: "http://127.0.0.1:3000/local-idp".into(),
+            secret: "k".repeat(32),
+            signing_key: String::new(),
+        });
+        assert_eq!(settings.offered(), Provider::ALL.to_vec());
+        let vk = settings.provider(Provider::Vk).unwrap();
+        assert_eq!(vk.token_url, "http://127.0.0.1:3000/local-idp/vk/token");
+        assert!(matches!(
+            vk.identity,
+            IdentitySource::IdToken { ref issuer, .. } if issuer == "http://127.0.0.1:3000/local-idp/vk"
+        ));
+        let facebook = settings.provider(Provider::Facebook).unwrap();
+        assert_eq!(
+            facebook.identity,
+            IdentitySource::GraphMe {
+                url: "http://127.0.0.1:3000/local-idp/facebook/me".into()
+            }
+        );
+    }
+}

@@ -1,13 +1,12 @@
 //! `POST /v1/sessions`: log in with e-mail and password.
 
-use natives_shared::auth::{RefreshToken, verify_against_dummy, verify_password};
+use natives_shared::auth::{verify_against_dummy, verify_password};
 use natives_shared::domain::decide::sessions::{self, LoginRefusal};
 use natives_shared::domain::{Email, FieldError};
-use natives_shared::http::cookies::from_browser;
 use natives_shared::http::{ApiError, json_body};
 use serde::Deserialize;
 
-use super::{Delivery, session_lifetime, token_pair, tokens_response};
+use super::{session_lifetime, start_session};
 use crate::{App, HandlerResult, Visitor};
 
 /// Longer inputs are refused before any hashing work is spent on them (characters, as
@@ -64,19 +63,5 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
         }
     };
     let plan = sessions::login(&account, session_lifetime(app), now)?;
-    let refresh = RefreshToken::generate();
-    app.store
-        .start_session(&plan, &refresh.digest_hex(), now)
-        .await?;
-    let delivery = if from_browser(&request) {
-        Delivery::Cookie
-    } else {
-        Delivery::Body
-    };
-    Ok(tokens_response(
-        app,
-        &request,
-        token_pair(app, &account, &plan.family.family_id, &refresh, now)?,
-        delivery,
-    ))
+    start_session(app, &request, &account, &plan, now).await
 }

@@ -8,7 +8,7 @@ pub mod social;
 
 use lambda_http::{Body, Response};
 use natives_shared::auth::{AuthUser, RefreshToken};
-use natives_shared::domain::decide::sessions::LoginRefusal;
+use natives_shared::domain::decide::sessions::{LoginPlan, LoginRefusal};
 use natives_shared::domain::{Account, FieldError, SessionId};
 use natives_shared::http::cookies::{self, set_refresh_cookie};
 use natives_shared::http::{ApiError, body_bytes, json, json_body};
@@ -114,6 +114,32 @@ fn browser_header_required() -> ApiError {
         ),
         blocked_until: None,
     }
+}
+
+/// Starts the session `plan` describes (a login, by password or by a provider) and
+/// answers with its tokens, the refresh token in a cookie for a browser.
+async fn start_session(
+    app: &App,
+    request: &lambda_http::Request,
+    account: &Account,
+    plan: &LoginPlan,
+    now: OffsetDateTime,
+) -> Result<Response<Body>, ApiError> {
+    let refresh = RefreshToken::generate();
+    app.store
+        .start_session(plan, &refresh.digest_hex(), now)
+        .await?;
+    let delivery = if cookies::from_browser(request) {
+        Delivery::Cookie
+    } else {
+        Delivery::Body
+    };
+    Ok(tokens_response(
+        app,
+        request,
+        token_pair(app, account, &plan.family.family_id, &refresh, now)?,
+        delivery,
+    ))
 }
 
 /// How long a session (and each of its refresh tokens) lives.

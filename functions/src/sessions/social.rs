@@ -3,14 +3,12 @@
 //! e-mail belongs to an account is told to log in and link (409 `link_required`);
 //! anyone else gets a short-lived registration token for `POST /v1/accounts`.
 
-use natives_shared::auth::RefreshToken;
 use natives_shared::domain::decide::social::SignIn;
 use natives_shared::domain::social::ProviderProfile;
-use natives_shared::http::cookies::from_browser;
 use natives_shared::http::{json, json_body};
 use serde::{Deserialize, Serialize};
 
-use super::{Delivery, session_lifetime, token_pair, tokens_response};
+use super::{session_lifetime, start_session};
 use crate::social::{parse_callback, verified_profile};
 use crate::{App, HandlerResult, Visitor};
 
@@ -47,21 +45,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
     {
         SignIn::Session(session) => {
             let (account, plan) = *session;
-            let refresh = RefreshToken::generate();
-            app.store
-                .start_session(&plan, &refresh.digest_hex(), now)
-                .await?;
-            let delivery = if from_browser(&request) {
-                Delivery::Cookie
-            } else {
-                Delivery::Body
-            };
-            Ok(tokens_response(
-                app,
-                &request,
-                token_pair(app, &account, &plan.family.family_id, &refresh, now)?,
-                delivery,
-            ))
+            start_session(app, &request, &account, &plan, now).await
         }
         SignIn::Register(profile) => Ok(json(200, &registration_required(app, &profile, now)?)),
     }

@@ -468,30 +468,20 @@ impl Store {
     /// `reporter`'s complaints not dismissed yet (through the reporter's index, every
     /// page); whether each is still open is decided on its message.
     async fn open_complaints_by(&self, reporter: &AccountId) -> Result<Vec<Complaint>, StoreError> {
-        let mut found = Vec::new();
-        let mut start = None;
-        loop {
-            let page = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
-                .filter_expression("attribute_not_exists(dismissed_at)")
-                .expression_attribute_values(":pk", s(keys::account(reporter).pk))
-                .expression_attribute_values(":prefix", s(keys::COMPLAINT_INDEX_PREFIX))
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(StoreError::backend)?;
-            for item in page.items.unwrap_or_default() {
-                found.push(from_item(item)?);
-            }
-            start = page.last_evaluated_key;
-            if start.is_none() {
-                return Ok(found);
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name("gsi1")
+            .key_condition_expression("gsi1pk = :pk AND begins_with(gsi1sk, :prefix)")
+            .filter_expression("attribute_not_exists(dismissed_at)")
+            .expression_attribute_values(":pk", s(keys::account(reporter).pk))
+            .expression_attribute_values(":prefix", s(keys::COMPLAINT_INDEX_PREFIX));
+        self.every_page(query)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
     }
 
     /// A dismissal's writes in one transaction: the complaint marked, the message's

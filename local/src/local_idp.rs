@@ -236,7 +236,7 @@ fn authorize_page(
             .finish()
     );
     let page = format!(
-        r#"<!doctype html><html><head><meta charset="utf-8"><title>{name} (local)</title></head>
+        r#"<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="/favicon.svg"><title>{name} (local)</title></head>
 <body><h1>Sign in with {name}</h1><p>The local stack plays {name}: say who signs in.</p>
 <form method="post" action="{action}">
 <label>E-mail <input name="email" type="email" required></label><br>

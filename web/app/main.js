@@ -6,6 +6,7 @@ import { ROUTES } from './routes.js';
 import { match, useLocation, href } from './router.js';
 import { restore, subscribe } from './session.js';
 import { Layout, visibleTo } from './components/layout.js';
+import { takeProviderCallback } from './social.js';
 
 function useSessionVersion() {
   const [version, setVersion] = useState(0);
@@ -52,6 +53,7 @@ function App() {
   return html`<${Layout} path=${where.path}>${page}</${Layout}>`;
 }
 
+takeProviderCallback();
 await loadStrings();
 await restore();
 const root = document.getElementById('app');

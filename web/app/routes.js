@@ -15,6 +15,7 @@ import { ModerationPage } from './pages/moderation.js';
 import { AccountPage } from './pages/account.js';
 import { ProfilePage } from './pages/profile.js';
 import { ProgressPage } from './pages/progress.js';
+import { ProviderCallbackPage } from './pages/provider-callback.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -29,6 +30,7 @@ export const ROUTES = [
   { path: '/account', page: AccountPage, needs: 'user' },
   { path: '/accounts/:accountId', page: ProfilePage },
   { path: '/progress', page: ProgressPage, needs: 'user' },
+  { path: '/auth/callback', page: ProviderCallbackPage },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */

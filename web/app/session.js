@@ -112,3 +112,17 @@ export async function logout() {
 export function forget() {
   end();
 }
+
+/**
+ * Signs in with a provider's `code` and `state`: true once signed in, or the API's
+ * `{registration_required, registration_token, profile}` for a person it does not know.
+ * A 409 `link_required` is thrown like any refusal.
+ */
+export async function socialLogin(provider, code, state) {
+  const response = await postSession('/social', { provider, code, state });
+  if (!response.ok) throw await problemOf(response);
+  const answer = await response.json();
+  if (answer.registration_required) return answer;
+  await begin(answer);
+  return true;
+}

@@ -10,6 +10,7 @@ import { languageOptions, countryOptions } from '../languages.js';
 import { Loading, ErrorMessage, Notice, useLoad, useAction } from '../components/status.js';
 import { Field, TextArea, Select, Checkbox, CheckboxGroup } from '../components/fields.js';
 import { uploadFile } from '../voice.js';
+import { Identities } from '../components/identities.js';
 
 const SECTIONS = [
   ['profile', Profile],
@@ -17,6 +18,7 @@ const SECTIONS = [
   ['levels', Levels],
   ['address', Address],
   ['password', PasswordChange],
+  ['identities', Identities],
   ['consents', Consents],
   ['export', Export],
   ['privacy', PrivacyRequests],

@@ -5,6 +5,7 @@ import { href } from '../router.js';
 import { login } from '../session.js';
 import { ErrorMessage, useAction } from '../components/status.js';
 import { Field } from '../components/fields.js';
+import { ProviderButtons } from '../components/providers.js';
 
 export function LoginPage({ query }) {
   const [email, setEmail] = useState('');
@@ -26,6 +27,7 @@ export function LoginPage({ query }) {
       <${ErrorMessage} error=${error} />
       <button type="submit" disabled=${busy}>${busy ? t('login.busy') : t('login.submit')}</button>
     </form>
+    <${ProviderButtons} purpose="login" next=${query.get('next') || '/'} />
     <p><a href=${href('/password-reset')}>${t('login.forgot')}</a></p>
     <p>${t('login.noAccount')} <a href=${href('/register')}>${t('nav.register')}</a></p>`;
 }

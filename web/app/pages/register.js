@@ -1,5 +1,8 @@
 // Register: the terms version to accept (and where to read it), the birth date, and for
 // anyone under 18 the guardian's name, address and consent; then logged in at once.
+// After a provider's sign-in (`registration`: the API's registration_required answer)
+// the same form carries the registration token instead of a password, prefilled with
+// what the provider shared, and `onRegistered` signs in.
 import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
@@ -19,10 +22,11 @@ export function ageOn(birth, today = new Date()) {
 
 const ADULT_AGE = 18;
 
-export function RegisterPage() {
+export function RegisterPage({ registration, onRegistered }) {
   const terms = useLoad(() => api('GET', '/terms'), []);
+  const shared = (registration && registration.profile) || {};
   const [form, setForm] = useState({
-    email: '', password: '', display_name: '', date_of_birth: '', country: '',
+    email: shared.email || '', password: '', display_name: shared.display_name || '', date_of_birth: '', country: '',
     native: '', learning: [], accepted: false, marketing: false, notifications: true,
     guardian_name: '', guardian_email: '', guardian_consent: false,
   });
@@ -46,8 +50,17 @@ export function RegisterPage() {
     if (minor) {
       body.guardian = { name: form.guardian_name.trim(), email: form.guardian_email.trim(), consent: form.guardian_consent };
     }
+    if (registration) {
+      delete body.password;
+      body.registration_token = registration.registration_token;
+      if (!body.email) delete body.email;
+    }
     run(async () => {
       await api('POST', '/accounts', { body });
+      if (registration) {
+        await onRegistered();
+        return;
+      }
       await login(body.email, body.password);
       navigate('/credits', {}, { welcome: '1' });
     });
@@ -59,9 +72,11 @@ export function RegisterPage() {
   return html`
     <h1>${t('register.title')}</h1>
     <form onSubmit=${submit}>
-      <${Field} label=${t('field.email')} type="email" autocomplete="email" value=${form.email} onInput=${set('email')} required />
-      <${Field} label=${t('field.password')} type="password" autocomplete="new-password" value=${form.password}
-        onInput=${set('password')} required minlength="10" maxlength="128" hint=${t('register.passwordHint')} />
+      <${Field} label=${t('field.email')} type="email" autocomplete="email" value=${form.email} onInput=${set('email')}
+        required=${!shared.email} hint=${shared.email ? t('register.providerEmailHint') : undefined} />
+      ${!registration && html`
+        <${Field} label=${t('field.password')} type="password" autocomplete="new-password" value=${form.password}
+          onInput=${set('password')} required minlength="10" maxlength="128" hint=${t('register.passwordHint')} />`}
       <${Field} label=${t('field.displayName')} value=${form.display_name} onInput=${set('display_name')} required
         maxlength="50" hint=${t('register.displayNameHint')} />
       <${Field} label=${t('field.birthDate')} type="date" value=${form.date_of_birth} onInput=${set('date_of_birth')} required />

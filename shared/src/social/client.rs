@@ -214,7 +214,7 @@ impl SocialClient {
             })?;
         match &config.identity {
             IdentitySource::IdToken {
-                issuer,
+                issuers,
                 jwks_url,
                 algorithms,
             } => {
@@ -224,7 +224,7 @@ impl SocialClient {
                     .as_deref()
                     .ok_or_else(|| SocialError::Unacceptable("no ID token".into()))?;
                 let check = IdTokenCheck {
-                    issuer,
+                    issuers,
                     audience: &config.client_id,
                     nonce: &state.nonce,
                     algorithms,

@@ -11,7 +11,8 @@ use crate::auth::TOKEN_LEEWAY_SECONDS;
 
 /// What the token must say to be accepted.
 pub struct IdTokenCheck<'a> {
-    pub issuer: &'a str,
+    /// The issuer identifiers the provider's tokens may carry (one, or a legacy form too).
+    pub issuers: &'a [String],
     /// The client id: the token must be issued to us.
     pub audience: &'a str,
     pub nonce: &'a str,
@@ -83,7 +84,7 @@ pub fn verify_id_token(
     }
     let key = DecodingKey::from_jwk(jwk).map_err(|e| invalid(&e))?;
     let mut validation = Validation::new(header.alg);
-    validation.set_issuer(&[check.issuer]);
+    validation.set_issuer(check.issuers);
     validation.set_audience(&[check.audience]);
     validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
     // Expiry against the application clock, below.
@@ -117,6 +118,7 @@ mod tests {
     use serde_json::json;
 
     const ISSUER: &str = "https://idp.example";
+    const LEGACY_ISSUER: &str = "accounts.example.com";
     const CLIENT: &str = "our-client";
     const NONCE: &str = "n-0S6_WzA2Mj";
 
@@ -169,9 +171,15 @@ mod tests {
                "nonce": NONCE, "iat": iat, "exp": iat + 3600})
     }
 
+    fn issuers() -> &'static [String] {
+        static ISSUERS: std::sync::LazyLock<Vec<String>> =
+            std::sync::LazyLock::new(|| vec![ISSUER.to_owned(), LEGACY_ISSUER.to_owned()]);
+        &ISSUERS
+    }
+
     fn check() -> IdTokenCheck<'static> {
         IdTokenCheck {
-            issuer: ISSUER,
+            issuers: issuers(),
             audience: CLIENT,
             nonce: NONCE,
             algorithms: &[Algorithm::ES256],
@@ -198,6 +206,9 @@ mod tests {
         .unwrap();
         assert_eq!(claims.sub, "10769150350006150715113082367");
         assert!(claims.email_verified());
+        // Either issuer identifier the provider publishes (Google: with and without https).
+        let legacy = sign(&published, with(json!({"iss": LEGACY_ISSUER})));
+        assert!(verify_id_token(&legacy, &jwks(&[&published]), &check(), now()).is_ok());
         let string_flag = sign(&published, with(json!({"email_verified": "true"})));
         assert!(
             verify_id_token(&string_flag, &jwks(&[&published]), &check(), now())

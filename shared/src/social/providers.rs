@@ -14,7 +14,8 @@ pub enum IdentitySource {
     /// An OpenID Connect ID token in the token response, signed with a key of `jwks_url`
     /// by one of `algorithms` (pinned: a token naming any other is refused).
     IdToken {
-        issuer: String,
+        /// The `iss` values accepted (a provider may publish a legacy form beside it).
+        issuers: Vec<String>,
         jwks_url: String,
         algorithms: Vec<Algorithm>,
     },
@@ -48,35 +49,54 @@ fn row(
 ) -> ProviderConfig {
     let local = |path: &str| format!("{}/{provider}/{path}", local_base.unwrap_or_default());
     let (authorize_url, token_url, scopes, client_auth, identity) = match (provider, local_base) {
+        // Google: the endpoints, issuer and JWKS of its discovery document
+        // (https://accounts.google.com/.well-known/openid-configuration; reference:
+        // developers.google.com/identity/openid-connect/reference), whose `issuer` is
+        // "https://accounts.google.com", "however, accounts.google.com is also returned
+        // for legacy implementations": both are accepted.
         (Provider::Google, None) => (
             "https://accounts.google.com/o/oauth2/v2/auth".to_owned(),
             "https://oauth2.googleapis.com/token".to_owned(),
             vec!["openid", "email", "profile"],
             AuthType::BasicAuth,
             IdentitySource::IdToken {
-                issuer: "https://accounts.google.com".into(),
+                issuers: vec![
+                    "https://accounts.google.com".into(),
+                    "accounts.google.com".into(),
+                ],
                 jwks_url: "https://www.googleapis.com/oauth2/v3/certs".into(),
                 algorithms: vec![Algorithm::RS256],
             },
         ),
+        // VK ID (OAuth 2.1 with PKCE): the authorize and token endpoints are those of its
+        // API reference (id.vk.com/about/business/go/docs/ru/vkid/latest/vk-id/connection/
+        // api-integration/api-description). Unconfirmed: VK's documentation publishes no
+        // OpenID discovery document and no JWKS for its ID token; it documents reading
+        // the person through `POST https://id.vk.com/oauth2/user_info` (client_id and
+        // the access token) or `oauth2/public_info` (the ID token), and its token
+        // exchange takes the `device_id` the redirect carries, which this flow does not
+        // forward yet. The issuer and JWKS below stay an unverified guess until VK
+        // confirms them; the user_info route is the documented alternative.
         (Provider::Vk, None) => (
             "https://id.vk.com/authorize".to_owned(),
             "https://id.vk.com/oauth2/auth".to_owned(),
             vec!["email"],
             AuthType::RequestBody,
             IdentitySource::IdToken {
-                issuer: "https://id.vk.com".into(),
+                issuers: vec!["https://id.vk.com".into()],
                 jwks_url: "https://id.vk.com/.well-known/jwks.json".into(),
                 algorithms: vec![Algorithm::RS256],
             },
         ),
+        // Facebook: Graph API v25.0, available until 29 July 2028 (v19.0 and v20.0
+        // expired in 2026; developers.facebook.com/docs/graph-api/changelog/versions).
         (Provider::Facebook, None) => (
-            "https://www.facebook.com/v19.0/dialog/oauth".to_owned(),
-            "https://graph.facebook.com/v19.0/oauth/access_token".to_owned(),
+            "https://www.facebook.com/v25.0/dialog/oauth".to_owned(),
+            "https://graph.facebook.com/v25.0/oauth/access_token".to_owned(),
             vec!["email", "public_profile"],
             AuthType::RequestBody,
             IdentitySource::GraphMe {
-                url: "https://graph.facebook.com/v19.0/me".into(),
+                url: "https://graph.facebook.com/v25.0/me".into(),
             },
         ),
         // The local stand-ins: the same shapes at the stack's own URLs, signing with
@@ -98,7 +118,7 @@ fn row(
             },
             AuthType::RequestBody,
             IdentitySource::IdToken {
-                issuer: format!("{base}/{provider}"),
+                issuers: vec![format!("{base}/{provider}")],
                 jwks_url: local("jwks"),
                 algorithms: vec![Algorithm::ES256],
             },
@@ -251,7 +271,7 @@ mod tests {
         assert_eq!(vk.token_url, "http://127.0.0.1:3000/local-idp/vk/token");
         assert!(matches!(
             vk.identity,
-            IdentitySource::IdToken { ref issuer, .. } if issuer == "http://127.0.0.1:3000/local-idp/vk"
+            IdentitySource::IdToken { ref issuers, .. } if issuers == &["http://127.0.0.1:3000/local-idp/vk"]
         ));
         let facebook = settings.provider(Provider::Facebook).unwrap();
         assert_eq!(

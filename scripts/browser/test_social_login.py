@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from test_journeys import PASSWORD, log_in, register_by_api
+from test_journeys import PASSWORD, register_by_api
 
 
 def consent(page, provider, email, name):

@@ -62,10 +62,9 @@ crate::spec::function_table! {
             route: ("POST", "/v1/accounts"),
             handler: crate::accounts::register::handle,
             dynamodb_requests: 1,
+            // GetItem and UpdateItem: an invitation joined (read, then marked).
             permissions: &[
-                dynamodb(&[PUT]).on(&[ACCOUNTS, EMAIL_CLAIMS, OUTBOX, SOCIAL_IDENTITIES]),
-                // Joining an invitation: read it, mark it joined.
-                dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]),
+                dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, EMAIL_CLAIMS, OUTBOX, SOCIAL_IDENTITIES]),
                 secret(Secret::EmailCodeKey),
             ],
             deploy: crate::spec::Deploy::PASSWORD_GUESSES,
@@ -685,10 +684,7 @@ crate::spec::function_table! {
             route: ("POST", "/v1/invitations/opt-out"),
             handler: crate::invitations::opt_out::handle,
             dynamodb_requests: 2,
-            permissions: &[
-                dynamodb(&[GET]).on(&[ACCOUNTS]),
-                dynamodb(&[PUT]).on(&[INVITATION_OPT_OUTS]),
-            ],
+            permissions: &[dynamodb(&[GET, PUT]).on(&[ACCOUNTS, INVITATION_OPT_OUTS])],
         },
         // API Gateway's catch-all: every request no route above matches gets the same
         // problem answer deployed as locally (404, or 405 with `Allow`).

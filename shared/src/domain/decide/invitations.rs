@@ -63,11 +63,14 @@ fn day_of(now: OffsetDateTime) -> String {
     now.date().to_string()
 }
 
+/// Rounded up: a client that waits this long is in the next day.
 fn seconds_to_next_day(now: OffsetDateTime) -> u32 {
     let next = (now.date() + Duration::days(1))
         .with_time(Time::MIDNIGHT)
         .assume_utc();
-    u32::try_from((next - now).whole_seconds().max(1)).unwrap_or(u32::MAX)
+    let left = next - now;
+    let whole = left.whole_seconds() + i64::from(left.subsec_nanoseconds() > 0);
+    u32::try_from(whole.max(1)).unwrap_or(u32::MAX)
 }
 
 /// The caller (as read; the gate judges it) invites `friend`, whose address opted out or
@@ -308,6 +311,11 @@ mod tests {
                 "the eleventh today",
             ),
         ];
+        assert_eq!(
+            seconds_to_next_day(datetime!(2027-03-01 23:59:58.25 UTC)),
+            2,
+            "rounded up"
+        );
         for (window, sent, expected, why) in cases {
             let mut seen = ada.clone();
             seen.invitation_window = window.map(str::to_owned);

@@ -7,6 +7,9 @@ import { match, useLocation, href } from './router.js';
 import { restore, subscribe } from './session.js';
 import { Layout, visibleTo } from './components/layout.js';
 
+/** Paths the server answers with this page (local/src/web.rs; deployed, the distribution). */
+const LINKED_PATHS = ['/join', '/invitations/opt-out'];
+
 function useSessionVersion() {
   const [version, setVersion] = useState(0);
   useEffect(() => subscribe(() => setVersion((n) => n + 1)), []);
@@ -50,6 +53,12 @@ function App() {
     page = html`<${Page} ...${params} query=${where.query} />`;
   }
   return html`<${Layout} path=${where.path}>${page}</${Layout}>`;
+}
+
+// An invitation e-mail links `/join?…` and `/invitations/opt-out?…` (paths a mail client
+// keeps): the same page under the hash route.
+if (LINKED_PATHS.includes(location.pathname)) {
+  history.replaceState(null, '', `/#${location.pathname}${location.search}`);
 }
 
 await loadStrings();

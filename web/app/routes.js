@@ -15,6 +15,8 @@ import { ModerationPage } from './pages/moderation.js';
 import { AccountPage } from './pages/account.js';
 import { ProfilePage } from './pages/profile.js';
 import { ProgressPage } from './pages/progress.js';
+import { JoinPage } from './pages/join.js';
+import { InvitationOptOutPage } from './pages/invitation-opt-out.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -29,6 +31,9 @@ export const ROUTES = [
   { path: '/account', page: AccountPage, needs: 'user' },
   { path: '/accounts/:accountId', page: ProfilePage },
   { path: '/progress', page: ProgressPage, needs: 'user' },
+  // An invitation e-mail's links (their path form is moved into the hash at start: main.js).
+  { path: '/join', page: JoinPage },
+  { path: '/invitations/opt-out', page: InvitationOptOutPage },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */

@@ -10,6 +10,7 @@ import { languageOptions, countryOptions } from '../languages.js';
 import { Loading, ErrorMessage, Notice, useLoad, useAction } from '../components/status.js';
 import { Field, TextArea, Select, Checkbox, CheckboxGroup } from '../components/fields.js';
 import { uploadFile } from '../voice.js';
+import { Invitations } from '../components/invitations.js';
 
 const SECTIONS = [
   ['profile', Profile],
@@ -24,6 +25,7 @@ const SECTIONS = [
   ['complaints', MyComplaints],
   ['sessions', Sessions],
   ['erasure', Erasure],
+  ['invitations', Invitations],
 ];
 
 export function AccountPage() {

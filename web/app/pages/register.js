@@ -19,7 +19,8 @@ export function ageOn(birth, today = new Date()) {
 
 const ADULT_AGE = 18;
 
-export function RegisterPage() {
+/** `invitationCode`: the code of the invitation the registration joins (the join page). */
+export function RegisterPage({ invitationCode = '' } = {}) {
   const terms = useLoad(() => api('GET', '/terms'), []);
   const [form, setForm] = useState({
     email: '', password: '', display_name: '', date_of_birth: '', country: '',
@@ -43,6 +44,7 @@ export function RegisterPage() {
       accepted_terms_version: terms.data.version,
       consents: { marketing_emails: form.marketing, notification_emails: form.notifications },
     };
+    if (invitationCode) body.invitation_code = invitationCode;
     if (minor) {
       body.guardian = { name: form.guardian_name.trim(), email: form.guardian_email.trim(), consent: form.guardian_consent };
     }
@@ -58,6 +60,7 @@ export function RegisterPage() {
   const languages = languageOptions();
   return html`
     <h1>${t('register.title')}</h1>
+    ${invitationCode && html`<p class="notice">${t('register.invited')}</p>`}
     <form onSubmit=${submit}>
       <${Field} label=${t('field.email')} type="email" autocomplete="email" value=${form.email} onInput=${set('email')} required />
       <${Field} label=${t('field.password')} type="password" autocomplete="new-password" value=${form.password}

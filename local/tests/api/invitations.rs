@@ -38,6 +38,17 @@ impl TestApp {
             .collect()
     }
 
+    /// `user` invites `email` (201), and the code of the e-mail that went there.
+    async fn invited(&self, user: &TestUser, email: &str) -> String {
+        assert_eq!(
+            self.invite(user, email).await.status(),
+            StatusCode::CREATED,
+            "{email} invited"
+        );
+        let emails = self.invitations_to(email).await;
+        code_after(&emails.last().expect("an e-mail").text, "?code=")
+    }
+
     async fn opt_out(&self, code: &str) -> reqwest::Response {
         self.send(
             Method::POST,
@@ -218,14 +229,7 @@ async fn an_invitation_e_mails_both_links_and_joining_shows_the_friend_by_name_a
 async fn an_expired_invitation_cannot_be_joined() {
     let app = spawn_app().await;
     let ada = app.registered_user("ada@example.com").await;
-    assert_eq!(
-        app.invite(&ada, "bob@example.com").await.status(),
-        StatusCode::CREATED
-    );
-    let code = code_after(
-        &app.invitations_to("bob@example.com").await[0].text,
-        "invitation_code=",
-    );
+    let code = app.invited(&ada, "bob@example.com").await;
     app.clock.advance(Duration::days(90) + Duration::seconds(1));
     let mut body = registration("bob@example.com");
     body["invitation_code"] = json!(code);
@@ -351,14 +355,7 @@ async fn an_opted_out_address_gets_no_invitation_again_and_only_its_keyed_hash_i
     let app = spawn_app().await;
     let ada = app.registered_user("ada@example.com").await;
     let dan = app.registered_user("dan@example.com").await;
-    assert_eq!(
-        app.invite(&ada, "bob@example.com").await.status(),
-        StatusCode::CREATED
-    );
-    let code = code_after(
-        &app.invitations_to("bob@example.com").await[0].text,
-        "?code=",
-    );
+    let code = app.invited(&ada, "bob@example.com").await;
 
     assert_eq!(app.opt_out(&code).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(
@@ -424,14 +421,7 @@ async fn invited_addresses_are_in_the_inviters_export_and_gone_with_the_inviters
         app.invite(&ada, "zebedee@example.com").await.status(),
         StatusCode::CREATED
     );
-    assert_eq!(
-        app.invite(&ada, "yvette@example.com").await.status(),
-        StatusCode::CREATED
-    );
-    let yvette = code_after(
-        &app.invitations_to("yvette@example.com").await[0].text,
-        "?code=",
-    );
+    let yvette = app.invited(&ada, "yvette@example.com").await;
     assert_eq!(app.opt_out(&yvette).await.status(), StatusCode::NO_CONTENT);
 
     let export: Value = app

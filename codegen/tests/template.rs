@@ -401,6 +401,7 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
             "request-email-change",
             "request-email-verification",
             "request-password-reset",
+            "send-invitation",
             "social-login",
             "start-social-authorization",
             "stripe-webhook"

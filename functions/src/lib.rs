@@ -10,6 +10,7 @@ pub mod binaries;
 pub mod conversations;
 pub mod credits;
 pub mod idempotency;
+pub mod invitations;
 pub mod lambda;
 pub mod live;
 pub mod me;

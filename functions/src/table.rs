@@ -10,9 +10,9 @@
 use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
-    LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, PROGRESS_MARKS, QUEUE_ENTRIES,
-    REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS, SOCIAL_IDENTITIES, THREAD_LISTS, THREADS,
-    UPLOAD_CLAIMS,
+    INVITATION_OPT_OUTS, LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, PROGRESS_MARKS,
+    QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS, SOCIAL_IDENTITIES,
+    THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
 use natives_shared::store::keys::{
@@ -62,7 +62,11 @@ crate::spec::function_table! {
             route: ("POST", "/v1/accounts"),
             handler: crate::accounts::register::handle,
             dynamodb_requests: 1,
-            permissions: &[dynamodb(&[PUT]).on(&[ACCOUNTS, EMAIL_CLAIMS, OUTBOX, SOCIAL_IDENTITIES]), secret(Secret::EmailCodeKey)],
+            // GetItem and UpdateItem: an invitation joined (read, then marked).
+            permissions: &[
+                dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, EMAIL_CLAIMS, OUTBOX, SOCIAL_IDENTITIES]),
+                secret(Secret::EmailCodeKey),
+            ],
             deploy: crate::spec::Deploy::PASSWORD_GUESSES,
         },
         RequestPasswordReset {
@@ -653,6 +657,34 @@ crate::spec::function_table! {
             handler: crate::progress::get::handle,
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[QUERY]).on(&[ACCOUNTS])],
+        },
+        // The address's keyed hash needs the code key: the binary that holds it.
+        SendInvitation {
+            name: "send-invitation",
+            binary: Sessions,
+            route: ("POST", "/v1/me/invitations"),
+            handler: crate::invitations::send_invitation::handle,
+            dynamodb_requests: 2,
+            permissions: &[
+                dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, INVITATION_OPT_OUTS, OUTBOX]),
+                secret(Secret::EmailCodeKey),
+            ],
+        },
+        ListInvitations {
+            name: "list-invitations",
+            binary: Core,
+            route: ("GET", "/v1/me/invitations"),
+            handler: crate::invitations::list_invitations::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[QUERY, BATCH_GET]).on(&[ACCOUNTS])],
+        },
+        OptOutOfInvitations {
+            name: "opt-out-of-invitations",
+            binary: Core,
+            route: ("POST", "/v1/invitations/opt-out"),
+            handler: crate::invitations::opt_out::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, PUT]).on(&[ACCOUNTS, INVITATION_OPT_OUTS])],
         },
         // API Gateway's catch-all: every request no route above matches gets the same
         // problem answer deployed as locally (404, or 405 with `Allow`).

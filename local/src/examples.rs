@@ -27,6 +27,7 @@
 //! | `REPLACE_WITH_VERIFICATION_CODE` | the code registration sent to verify the caller's address |
 //! | `REPLACE_WITH_RESET_CODE` | a password-reset code sent to the caller's address |
 //! | `REPLACE_WITH_EMAIL_CHANGE_CODE` | a code sent to a new address the caller asked to move to |
+//! | `REPLACE_WITH_INVITATION_CODE` | the code of an invitation the caller sent to a new address |
 //!
 //! Events of functions that are not routes (the table's stream) have no headers; their
 //! placeholders are filled the same way.
@@ -225,6 +226,7 @@ pub async fn fill(
         "RESET_CODE",
         "EMAIL_CHANGE_CODE",
         "OWN_CORRECTION_ID",
+        "INVITATION_CODE",
     ]
     .iter()
     .any(|p| text.contains(&format!("REPLACE_WITH_{p}")));
@@ -250,6 +252,10 @@ pub async fn fill(
                 )
                 .await?;
             text = text.replace("REPLACE_WITH_RESET_CODE", code.expose());
+        }
+        if text.contains("REPLACE_WITH_INVITATION_CODE") {
+            let code = invitation_sent(app, account).await?;
+            text = text.replace("REPLACE_WITH_INVITATION_CODE", &code);
         }
         if text.contains("REPLACE_WITH_EMAIL_CHANGE_CODE") {
             let code = Code::generate();
@@ -683,6 +689,30 @@ async fn staged_upload(
         return Err(format!("uploading an example {content_type}: {}", response.status()).into());
     }
     Ok(upload_id)
+}
+
+/// An invitation `account` sent to a new address: the code its e-mail carries.
+async fn invitation_sent(app: &App, account: &ExampleAccount) -> Result<String, BoxError> {
+    let friend = Email::parse(&unique_email())?;
+    let id = natives_shared::domain::InvitationId::new();
+    let code = natives_shared::auth::InvitationCode::generate(&account.id, &id);
+    let fresh = natives_shared::domain::decide::invitations::FreshInvitation {
+        id,
+        code: code.expose(),
+        code_digest: code.digest_hex(),
+        address_digest: app.code_key()?.address_digest(&friend),
+    };
+    app.store
+        .invite(
+            &gate_of(account),
+            &friend,
+            &fresh,
+            &app.settings.invitations,
+            app.now(),
+        )
+        .await
+        .map_err(|failure| format!("no example invitation: {failure:?}"))?;
+    Ok(code.expose())
 }
 
 fn unique_email() -> String {

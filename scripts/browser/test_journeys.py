@@ -4,10 +4,11 @@ message for the others."""
 
 import json
 import re
+import subprocess
 
 from playwright.sync_api import expect
 
-from conftest import PHONE, ROOT
+from conftest import LOCAL_BIN, PHONE, ROOT
 
 PASSWORD = "correct horse battery"
 
@@ -329,3 +330,61 @@ def test_f_a_user_gives_a_photo_and_levels_and_a_visitor_sees_the_public_profile
     photo = page.get_by_role("region", name="Photo")
     photo.get_by_role("button", name="Delete photo").click()
     expect(photo.get_by_text("No photo yet.")).to_be_visible()
+
+
+def invitation_code_sent(stack, to):
+    """The code of the newest invitation e-mailed to `to` (its links carry it)."""
+    listed = subprocess.run(
+        [str(LOCAL_BIN), "--data-dir", str(stack.data_dir), "outbox", "list", "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    emails = [json.loads(line) for line in listed.splitlines() if line.strip()]
+    text = [e["text"] for e in emails if e["to"] == to and e["kind"] == "invitation"][-1]
+    return re.search(r"invitation_code=([A-Za-z0-9._-]+)", text).group(1)
+
+
+def test_g_a_user_invites_a_friend_who_joins_and_another_who_opts_out(pages, stack):
+    register_by_api(stack, "ines@example.com", "Ines")
+    page = pages.new()
+    log_in(page, "ines@example.com", "/account")
+    invite = page.get_by_role("region", name="Invite a friend")
+    expect(invite.get_by_text("You have not invited anyone yet.")).to_be_visible()
+    invite.get_by_label("Your friend’s e-mail address").fill("jon@example.com")
+    invite.get_by_role("button", name="Send the invitation").click()
+    expect(invite.get_by_text("An invitation is on its way to jon@example.com.")).to_be_visible()
+    expect(invite.get_by_role("list", name="My invitations").get_by_text("jon@example.com")).to_be_visible()
+    invite.get_by_label("Your friend’s e-mail address").fill("kim@example.com")
+    invite.get_by_role("button", name="Send the invitation").click()
+    expect(invite.get_by_text("An invitation is on its way to kim@example.com.")).to_be_visible()
+    pages.check(page, "account-invitations")
+
+    # Jon follows the e-mail's link (a path, as mail clients keep it) and registers.
+    friend = pages.new()
+    friend.goto(f"/join?invitation_code={invitation_code_sent(stack, 'jon@example.com')}")
+    expect(friend.get_by_role("heading", name="Register", level=1)).to_be_visible()
+    expect(friend.get_by_text("A friend invited you", exact=False)).to_be_visible()
+    pages.check(friend, "join")
+    friend.get_by_label("E-mail address").fill("jon@example.com")
+    friend.get_by_label("Password").fill(PASSWORD)
+    friend.get_by_label("Display name").fill("Jon")
+    friend.get_by_label("Date of birth").fill("1990-12-10")
+    friend.get_by_label("Country").select_option("GB")
+    friend.get_by_label("Your native language").select_option("en")
+    friend.get_by_label(re.compile("^I accept the Terms of Use")).check()
+    friend.get_by_role("button", name="Register").click()
+    expect(friend.get_by_role("heading", name="Credits", level=1)).to_be_visible()
+
+    # Kim wants no invitations: one button.
+    other = pages.new()
+    other.goto(f"/invitations/opt-out?code={invitation_code_sent(stack, 'kim@example.com')}")
+    expect(other.get_by_role("heading", name="No more invitations", level=1)).to_be_visible()
+    other.get_by_role("button", name="Never invite this address again").click()
+    expect(other.get_by_text("this address will not receive invitations", exact=False)).to_be_visible()
+    pages.check(other, "invitation-opt-out")
+
+    # Ines sees Jon by his name, never his address.
+    page.reload()
+    invite = page.get_by_role("region", name="Invite a friend")
+    invitations = invite.get_by_role("list", name="My invitations")
+    expect(invitations.get_by_role("link", name="Jon")).to_be_visible()
+    expect(invitations.get_by_text("jon@example.com")).to_have_count(0)

@@ -42,6 +42,10 @@ pub struct Settings {
     pub moderation: ModerationSettings,
     pub email: EmailSettings,
     pub social: crate::social::SocialSettings,
+    /// Invitations to friends: how many a day an account sends (`INVITATIONS_PER_DAY`,
+    /// default 10) and the web client's origin their links lead to (`WEB_ORIGIN`,
+    /// default `https://natives.chat`).
+    pub invitations: crate::domain::decide::invitations::InvitationSettings,
     /// How long a write may take to reach the table's global secondary index
     /// (`INDEX_SETTLE_MS`, default 1,000): AWS reads an index only eventually
     /// consistently. Erasure walks the account's items again this long after closing it;
@@ -430,6 +434,16 @@ impl Settings {
             moderation: ModerationSettings::from_env(optional)?,
             email: EmailSettings::from_env(optional)?,
             social: crate::social::SocialSettings::from_env(optional),
+            invitations: crate::domain::decide::invitations::InvitationSettings {
+                per_day: u32::try_from(number("INVITATIONS_PER_DAY", 10)?)
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| ConfigError("INVITATIONS_PER_DAY must be positive".into()))?,
+                web_origin: optional("WEB_ORIGIN")
+                    .unwrap_or_else(|| "https://natives.chat".into())
+                    .trim_end_matches('/')
+                    .to_owned(),
+            },
             index_settle: std::time::Duration::from_millis(
                 u64::try_from(number("INDEX_SETTLE_MS", 1000)?)
                     .ok()

@@ -8,6 +8,9 @@ import { restore, subscribe } from './session.js';
 import { Layout, visibleTo } from './components/layout.js';
 import { takeProviderCallback } from './social.js';
 
+/** Paths the server answers with this page (local/src/web.rs; deployed, the distribution). */
+const LINKED_PATHS = ['/join', '/invitations/opt-out'];
+
 function useSessionVersion() {
   const [version, setVersion] = useState(0);
   useEffect(() => subscribe(() => setVersion((n) => n + 1)), []);
@@ -54,6 +57,12 @@ function App() {
 }
 
 takeProviderCallback();
+// An invitation e-mail links `/join?…` and `/invitations/opt-out?…` (paths a mail client
+// keeps): the same page under the hash route.
+if (LINKED_PATHS.includes(location.pathname)) {
+  history.replaceState(null, '', `/#${location.pathname}${location.search}`);
+}
+
 await loadStrings();
 await restore();
 const root = document.getElementById('app');

@@ -16,6 +16,8 @@ import { AccountPage } from './pages/account.js';
 import { ProfilePage } from './pages/profile.js';
 import { ProgressPage } from './pages/progress.js';
 import { ProviderCallbackPage } from './pages/provider-callback.js';
+import { JoinPage } from './pages/join.js';
+import { InvitationOptOutPage } from './pages/invitation-opt-out.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -31,6 +33,9 @@ export const ROUTES = [
   { path: '/accounts/:accountId', page: ProfilePage },
   { path: '/progress', page: ProgressPage, needs: 'user' },
   { path: '/auth/callback', page: ProviderCallbackPage },
+  // An invitation e-mail's links (their path form is moved into the hash at start: main.js).
+  { path: '/join', page: JoinPage },
+  { path: '/invitations/opt-out', page: InvitationOptOutPage },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */

@@ -1,12 +1,13 @@
 //! `POST /v1/accounts`: register a new account.
 
 use lambda_http::{Body, Request, Response};
-use natives_shared::auth::{Code, hash_password};
+use natives_shared::auth::{Code, InvitationCode, hash_password};
 use natives_shared::domain::CodePurpose;
 use natives_shared::domain::decide::accounts::{
     NewAccount, RegisterRefusal, may_register, register,
 };
 use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
+use natives_shared::domain::decide::invitations::{join, joinable};
 use natives_shared::domain::decide::social::{registered_identity, registration_email};
 use natives_shared::domain::social::ProviderProfile;
 use natives_shared::domain::{
@@ -47,6 +48,9 @@ struct RegisterRequest {
     guardian: Option<GuardianRequest>,
     #[serde(default, deserialize_with = "not_null")]
     consents: Option<ConsentsRequest>,
+    /// The code of the invitation the new account joins (from the e-mail's link).
+    #[serde(default, deserialize_with = "not_null")]
+    invitation_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -71,15 +75,21 @@ enum Credential {
     Provider(ProviderProfile),
 }
 
-/// The request's every field parsed, and the credential (`provider`: the profile of the
-/// registration token, verified, if one was sent).
+/// The request's every field parsed, the credential (`provider`: the profile of the
+/// registration token, verified, if one was sent) and the invitation code, if any.
 fn parse(
     request: RegisterRequest,
     provider: Option<ProviderProfile>,
     today: Date,
     rules: &ContentRules,
-) -> Result<(NewAccount, Credential), Invalid> {
+) -> Result<(NewAccount, Credential, Option<InvitationCode>), Invalid> {
     let mut v = Validator::new();
+    let invitation_code = v.check_optional(
+        "invitation_code",
+        request.invitation_code.as_deref().map(|raw| {
+            InvitationCode::parse(raw).ok_or_else(|| "is not an invitation code".to_owned())
+        }),
+    );
     let email = match (&request.email, &provider) {
         (Some(email), _) => v.check("email", Email::parse(email)),
         (None, Some(profile)) => match registration_email(None, profile) {
@@ -176,6 +186,7 @@ fn parse(
                 accepted_terms_version: request.accepted_terms_version,
             },
             credential.expect("checked"),
+            invitation_code.expect("checked"),
         )
     })
 }
@@ -191,7 +202,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         ),
         None => None,
     };
-    let (new, credential) = parse(
+    let (new, credential, invitation_code) = parse(
         body,
         provider,
         now.date(),
@@ -199,6 +210,20 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
     )?;
     // Refused before any hashing work is spent.
     may_register(&new, &app.settings.terms_version, now).map_err(ApiError::from)?;
+    let invitation = match &invitation_code {
+        None => None,
+        Some(code) => {
+            let stored = app
+                .store
+                .invitation(&code.inviter_id, &code.invitation_id)
+                .await?;
+            Some(
+                joinable(stored.as_ref(), &code.digest_hex(), now)
+                    .cloned()
+                    .ok_or(RegisterRefusal::InvalidInvitationCode)?,
+            )
+        }
+    };
     let (password_hash, profile) = match credential {
         Credential::Password(password) => {
             let password = password.expose().to_owned();
@@ -221,6 +246,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         identity
     });
     let account = &registration.account;
+    let joined = invitation.map(|invitation| join(&invitation, &account.id, now));
     let verification = if account.email_verified_at.is_some() {
         None
     } else {
@@ -233,7 +259,12 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         Some(verification_for(account, None, &fresh, now).expect("a new account has sent no code"))
     };
     app.store
-        .create_account_with(&registration, verification.as_ref(), identity.as_ref())
+        .create_account_with(
+            &registration,
+            verification.as_ref(),
+            identity.as_ref(),
+            joined.as_ref(),
+        )
         .await?;
     Ok(created(&registration.account))
 }

@@ -16,6 +16,7 @@ mod gate;
 mod helpers;
 mod idempotency;
 mod index_lag;
+mod invitations;
 mod lifecycle;
 mod live;
 mod me;

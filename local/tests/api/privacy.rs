@@ -102,7 +102,7 @@ impl TestApp {
     }
 
     /// Every string in the table, every attribute of every item (keys included).
-    async fn every_string_in_the_table(&self) -> Vec<String> {
+    pub(crate) async fn every_string_in_the_table(&self) -> Vec<String> {
         fn collect(value: &AttributeValue, out: &mut Vec<String>) {
             match value {
                 AttributeValue::S(text) => out.push(text.clone()),
@@ -286,6 +286,17 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         )
         .await;
     assert_eq!(linked.status(), StatusCode::CREATED, "a linked identity");
+
+    // a friend invited (the invitation, and the claim on the address)
+    let invited = app
+        .send(
+            Method::POST,
+            "/v1/me/invitations",
+            Some(&user.access_token),
+            Some(&json!({ "email": "friend@example.com" })),
+        )
+        .await;
+    assert_eq!(invited.status(), StatusCode::CREATED, "an invitation");
 
     // the progress counters of those posts, kept from the table's stream
     app.stack.process_stream().await.unwrap();

@@ -71,6 +71,18 @@ impl CodeKey {
             .map(|b| format!("{b:02x}"))
             .collect()
     }
+
+    /// The keyed hash of an e-mail address that invitations are known by (hex): what an
+    /// opt-out keeps, so a copy of the table does not tell which addresses opted out or
+    /// were invited. Labelled apart from the codes' hashes under the same key.
+    pub fn address_digest(&self, email: &crate::domain::Email) -> String {
+        let message = format!("invitation-address\n{email}");
+        hmac::sign(&self.0, message.as_bytes())
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 impl fmt::Debug for CodeKey {
@@ -82,6 +94,27 @@ impl fmt::Debug for CodeKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_hash_is_keyed_and_depends_on_the_address_as_parsed() {
+        let key = CodeKey::new(&"k".repeat(32)).unwrap();
+        let other_key = CodeKey::new(&"j".repeat(32)).unwrap();
+        let ada = crate::domain::Email::parse("Ada@Example.com ").unwrap();
+        let same = crate::domain::Email::parse("ada@example.com").unwrap();
+        let bob = crate::domain::Email::parse("bob@example.com").unwrap();
+        let digest = key.address_digest(&ada);
+        assert_eq!(digest.len(), 64);
+        assert_eq!(digest, key.address_digest(&same), "one address, one hash");
+        assert_ne!(digest, key.address_digest(&bob));
+        assert_ne!(digest, other_key.address_digest(&ada), "keyed");
+        let plain: String =
+            aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, b"ada@example.com")
+                .as_ref()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+        assert_ne!(digest, plain, "not a plain hash");
+    }
 
     #[test]
     fn codes_are_six_digits_and_their_hash_depends_on_key_account_and_purpose() {

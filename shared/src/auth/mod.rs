@@ -2,6 +2,7 @@
 
 mod access_token;
 mod email_code;
+mod invitation_code;
 mod keys;
 mod password_hash;
 mod refresh_token;
@@ -12,6 +13,7 @@ pub use access_token::{
     TokenError, TokenSigner, TokenVerifier,
 };
 pub use email_code::{Code, CodeKey};
+pub use invitation_code::InvitationCode;
 pub use keys::{Ed25519KeyPair, KeyError, VerificationKey, key_id};
 pub use password_hash::{hash_password, verify_against_dummy, verify_password};
 pub use refresh_token::RefreshToken;

@@ -115,6 +115,11 @@ pub struct Account {
     pub upload_window: Option<String>,
     #[serde(default)]
     pub uploads_in_window: u32,
+    /// Invitations sent on the current day (a per-account limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_window: Option<String>,
+    #[serde(default)]
+    pub invitations_in_window: u32,
     /// Failed logins in a row (absent: none); a successful login sets it to 0.
     #[serde(default)]
     pub failed_logins: u32,

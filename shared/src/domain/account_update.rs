@@ -47,6 +47,9 @@ pub enum AccountCondition {
     /// Its count of upload URLs in the current window is still this (absent: never
     /// counted).
     UploadsInWindowAsRead(u32),
+    /// Its count of invitations in the current window is still this (absent: never
+    /// counted).
+    InvitationsInWindowAsRead(u32),
     /// It is not closed (its owner can still be told things).
     NotClosed,
     /// Its personal data has not been erased.
@@ -124,6 +127,8 @@ pub struct AccountUpdate {
     pub complained_authors: Option<std::collections::BTreeMap<super::AccountId, u32>>,
     /// The window voice upload URLs are counted in, and the count in it.
     pub upload_window: Option<(String, u32)>,
+    /// The window invitations are counted in, and the count in it.
+    pub invitation_window: Option<(String, u32)>,
     pub profile: ProfileChanges,
     /// A new profile photo, or (`Some(None)`) none.
     pub photo: Option<Option<ProfilePhoto>>,

@@ -65,13 +65,16 @@ impl ItemKind {
             ItemKind::LiveSubscription => "live_subscriptions",
             ItemKind::Progress => "progress",
             ItemKind::SocialIdentity => "linked_identities",
+            ItemKind::Invitation => "invitations",
+            ItemKind::InvitedAddress => "invited_addresses",
             ItemKind::SocialAuthorization
             | ItemKind::Tariff
             | ItemKind::FirstAdminClaim
             | ItemKind::BreachNotice
             | ItemKind::ComplaintOutcome
             | ItemKind::QueueEntry
-            | ItemKind::ProgressMark => return None,
+            | ItemKind::ProgressMark
+            | ItemKind::InvitationOptOut => return None,
         })
     }
 }
@@ -168,14 +171,24 @@ fn export_record(
         | ItemKind::LiveConnection
         | ItemKind::LiveSubscription
         | ItemKind::Progress
-        | ItemKind::SocialIdentity => Value::Object(record),
+        | ItemKind::SocialIdentity
+        | ItemKind::InvitedAddress => Value::Object(record),
+        // Whom the account invited and how it went; the code's and the address's hashes
+        // are how the platform finds it, nothing the account told us.
+        ItemKind::Invitation => {
+            let mut record = record;
+            record.remove("code_digest");
+            record.remove("address_digest");
+            Value::Object(record)
+        }
         ItemKind::SocialAuthorization
         | ItemKind::Tariff
         | ItemKind::FirstAdminClaim
         | ItemKind::BreachNotice
         | ItemKind::ComplaintOutcome
         | ItemKind::QueueEntry
-        | ItemKind::ProgressMark => return Ok(None),
+        | ItemKind::ProgressMark
+        | ItemKind::InvitationOptOut => return Ok(None),
     };
     Ok(Some(value))
 }

@@ -98,6 +98,8 @@ ulid_id! {
     AuditEntryId;
     /// A correction of a message.
     CorrectionId;
+    /// An invitation a member sent a friend.
+    InvitationId;
 }
 
 /// A message: its thread's id and its own, which sorts by time within the thread. The

@@ -38,11 +38,14 @@ pub enum ItemKind {
     ProgressMark,
     SocialAuthorization,
     SocialIdentity,
+    Invitation,
+    InvitedAddress,
+    InvitationOptOut,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 34] = [
+    pub const ALL: [Self; 37] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -77,5 +80,8 @@ impl ItemKind {
         Self::ProgressMark,
         Self::SocialAuthorization,
         Self::SocialIdentity,
+        Self::Invitation,
+        Self::InvitedAddress,
+        Self::InvitationOptOut,
     ];
 }

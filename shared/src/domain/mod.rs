@@ -15,6 +15,7 @@ mod email_code;
 pub mod export;
 pub mod idempotency;
 mod ids;
+pub mod invitation;
 mod item_kind;
 mod language;
 pub mod live;
@@ -54,7 +55,8 @@ pub use currency::Currency;
 pub use email::Email;
 pub use email_code::{CodePurpose, EmailChangeRecord, EmailCode};
 pub use ids::{
-    AccountId, AuditEntryId, CorrectionId, MessageId, ParseId, SessionId, ThreadId, UploadId,
+    AccountId, AuditEntryId, CorrectionId, InvitationId, MessageId, ParseId, SessionId, ThreadId,
+    UploadId,
 };
 pub use item_kind::ItemKind;
 pub use language::{LanguageList, LanguageTag};

@@ -227,6 +227,9 @@ pub enum Purpose {
     /// Keeping the account in its owner's hands (codes, notices of changes): always,
     /// while the account exists.
     AccountSecurity,
+    /// An invitation the owner sends a friend (their address is the owner's data): not
+    /// while processing is restricted.
+    Invitations,
 }
 
 impl Account {
@@ -243,6 +246,7 @@ impl Account {
             Purpose::Statistics => !limited,
             Purpose::NotificationEmails => self.consents.notification_emails,
             Purpose::LegalNotice | Purpose::AccountSecurity => true,
+            Purpose::Invitations => self.restricted_at.is_none(),
         }
     }
 }
@@ -266,6 +270,8 @@ pub enum NotificationKind {
     PrivacyRequestExtended,
     PrivacyRequestCompleted,
     BreachNotice,
+    /// A friend the account invited registered with the invitation.
+    InvitationJoined,
 }
 
 /// A personal-data breach an admin recorded, and whom it affects.
@@ -293,6 +299,9 @@ pub enum EmailKind {
     /// A password-reset or address code, or a notice of a change to the account's
     /// password or address: always, while the account exists.
     Security,
+    /// An invitation to a friend, to the friend's address (`to`): at the account's
+    /// request, while its processing is not restricted.
+    Invitation,
 }
 
 impl EmailKind {
@@ -302,6 +311,7 @@ impl EmailKind {
             Self::Notification => Purpose::NotificationEmails,
             Self::Marketing => Purpose::Marketing,
             Self::Security => Purpose::AccountSecurity,
+            Self::Invitation => Purpose::Invitations,
         }
     }
 }

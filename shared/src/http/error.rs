@@ -11,6 +11,7 @@ use crate::domain::decide::corrections::{CorrectionEditRefusal, CorrectionRefusa
 use crate::domain::decide::credits::{CheckoutRefusal, GrantRefusal};
 use crate::domain::decide::email_codes::{ChangeRefusal, CodeRefusal, SendRefusal};
 use crate::domain::decide::erasure::ErasureRefusal;
+use crate::domain::decide::invitations::{InviteRefusal, OptOutRefusal};
 use crate::domain::decide::moderation::ActionRefusal;
 use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
@@ -444,6 +445,39 @@ impl From<RegisterRefusal> for ApiError {
                 code: "identity_taken",
                 detail: "This sign-in is linked to an account already; sign in with it.".into(),
             },
+            RegisterRefusal::InvalidInvitationCode => Self::Unprocessable {
+                code: "invalid_invitation_code",
+                detail: "This invitation is unknown, was used already or has expired; register without it.".into(),
+            },
+        }
+    }
+}
+
+impl From<InviteRefusal> for ApiError {
+    fn from(refusal: InviteRefusal) -> Self {
+        match refusal {
+            InviteRefusal::Gate(refusal) => refusal.into(),
+            InviteRefusal::TooMany {
+                retry_after_seconds,
+            } => Self::TooManyRequests {
+                code: "too_many_invitations",
+                detail: "You have sent today's invitations; please wait until tomorrow.".into(),
+                retry_after_seconds,
+            },
+            InviteRefusal::AlreadyInvited => Self::Conflict {
+                code: "already_invited",
+                detail: "You have invited this address already.".into(),
+            },
+        }
+    }
+}
+
+impl From<OptOutRefusal> for ApiError {
+    fn from(refusal: OptOutRefusal) -> Self {
+        match refusal {
+            OptOutRefusal::UnknownCode => Self::NotFoundDetail(
+                "This opt-out link is unknown or its invitation has expired.".into(),
+            ),
         }
     }
 }

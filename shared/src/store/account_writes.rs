@@ -108,6 +108,9 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
             AccountCondition::UploadsInWindowAsRead(count) => condition
                 .and("attribute_not_exists(uploads_in_window) OR uploads_in_window = :seen_uploads")
                 .value(":seen_uploads", n(count)),
+            AccountCondition::InvitationsInWindowAsRead(count) => condition
+                .and("attribute_not_exists(invitations_in_window) OR invitations_in_window = :seen_invitations")
+                .value(":seen_invitations", n(count)),
         };
     }
     condition
@@ -267,6 +270,10 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
     if let Some((window, count)) = &update.upload_window {
         placeholders = set(&mut sets, placeholders, "upload_window", s(window));
         placeholders = set(&mut sets, placeholders, "uploads_in_window", n(count));
+    }
+    if let Some((window, count)) = &update.invitation_window {
+        placeholders = set(&mut sets, placeholders, "invitation_window", s(window));
+        placeholders = set(&mut sets, placeholders, "invitations_in_window", n(count));
     }
     if let Some(photo) = &update.photo {
         placeholders = set(&mut sets, placeholders, "photo", value(photo));

@@ -45,6 +45,7 @@ enum Registration {
     Consents,
     Verification,
     Identity,
+    Invitation,
 }
 
 /// The item that makes an e-mail address unique: whose it is.
@@ -65,19 +66,21 @@ impl Store {
         registration: &decide::accounts::Registration,
         verification: &SendPlan,
     ) -> Result<(), Failure<RegisterRefusal>> {
-        self.create_account_with(registration, Some(verification), None)
+        self.create_account_with(registration, Some(verification), None, None)
             .await
     }
 
     /// A registration as [`Store::create_account`] writes it, with a provider identity's
     /// claim when the account is opened through a provider (refused as
     /// `IdentityTaken` when someone holds it), and without a verification code when the
-    /// provider verified the address already.
+    /// provider verified the address already; with the invitation it joins, if any
+    /// (refused as `InvalidInvitationCode` when someone joined with it meanwhile).
     pub async fn create_account_with(
         &self,
         registration: &decide::accounts::Registration,
         verification: Option<&SendPlan>,
         identity: Option<&crate::domain::social::Identity>,
+        joined: Option<&decide::invitations::JoinPlan>,
     ) -> Result<(), Failure<RegisterRefusal>> {
         let account = &registration.account;
         let claim = to_item(
@@ -119,6 +122,10 @@ impl Store {
                     put_new(&self.table, super::social::identity_item(identity)),
                 )
             }))
+            .parts(joined.into_iter().flat_map(|plan| {
+                self.join_parts(plan)
+                    .map(|part| (Registration::Invitation, part))
+            }))
             .commit(self)
             .await;
         match result {
@@ -128,6 +135,9 @@ impl Store {
             }
             Err(refusal) if refusal.refused(Registration::Identity) => {
                 Err(Failure::Refused(RegisterRefusal::IdentityTaken))
+            }
+            Err(refusal) if refusal.refused(Registration::Invitation) => {
+                Err(Failure::Refused(RegisterRefusal::InvalidInvitationCode))
             }
             Err(other) => Err(StoreError::from(other).into()),
         }

@@ -6,8 +6,8 @@ use crate::domain::decide::progress::Counted;
 use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::social::{Provider, Subject};
 use crate::domain::{
-    AccountId, AuditEntryId, CodePurpose, CorrectionId, Email, LanguageTag, MessageId,
-    PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
+    AccountId, AuditEntryId, CodePurpose, CorrectionId, Email, InvitationId, LanguageTag,
+    MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
 };
 
 /// The primary key of an item.
@@ -651,6 +651,32 @@ pub fn social_identity_index(account_id: &AccountId, provider: Provider) -> Inde
     }
 }
 
+pub const INVITATION_PREFIX: &str = "INVITATION#";
+
+/// An invitation the account sent, in its partition (sorted by time: ids are ULIDs).
+pub fn invitation(inviter_id: &AccountId, id: &InvitationId) -> Key {
+    key(
+        account_partition(inviter_id),
+        format!("{INVITATION_PREFIX}{id}"),
+    )
+}
+
+pub const INVITED_PREFIX: &str = "INVITED#";
+
+/// The claim that the account invited an address, by the address's keyed hash: one
+/// invitation per inviter and address.
+pub fn invited_address(inviter_id: &AccountId, address_digest: &str) -> Key {
+    key(
+        account_partition(inviter_id),
+        format!("{INVITED_PREFIX}{address_digest}"),
+    )
+}
+
+/// An address that opted out of invitations, by its keyed hash.
+pub fn invitation_opt_out(address_digest: &str) -> Key {
+    key(format!("OPT_OUT#{address_digest}"), "OPT_OUT")
+}
+
 /// The key of a stored item, as its attributes carry it.
 pub fn key_of(item: &super::Item) -> Option<Key> {
     use aws_sdk_dynamodb::types::AttributeValue;
@@ -674,6 +700,8 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         (ACCOUNT_SK, sk) if sk.starts_with(PRIVACY_REQUEST_PREFIX) => ItemKind::PrivacyRequest,
         (ACCOUNT_SK, sk) if sk.starts_with(NOTIFICATION_PREFIX) => ItemKind::Notification,
         (ACCOUNT_SK, sk) if sk.starts_with(PROGRESS_PREFIX) => ItemKind::Progress,
+        (ACCOUNT_SK, sk) if sk.starts_with(INVITATION_PREFIX) => ItemKind::Invitation,
+        (ACCOUNT_SK, sk) if sk.starts_with(INVITED_PREFIX) => ItemKind::InvitedAddress,
         ("COUNTED", "COUNTED") => ItemKind::ProgressMark,
         ("BREACH", "BREACH") => ItemKind::BreachNotice,
         ("OUTBOX", "OUTBOX") => ItemKind::OutboxEmail,
@@ -699,6 +727,7 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("LISTENERS", _) => ItemKind::LiveSubscription,
         ("OAUTH_STATE", "OAUTH_STATE") => ItemKind::SocialAuthorization,
         ("IDENTITY", "IDENTITY") => ItemKind::SocialIdentity,
+        ("OPT_OUT", "OPT_OUT") => ItemKind::InvitationOptOut,
         _ => return None,
     };
     Some(kind)
@@ -775,6 +804,8 @@ pub mod leading {
     pub const SOCIAL_AUTHORIZATIONS: &str = "OAUTH_STATE#*";
     /// Provider identities' claims.
     pub const SOCIAL_IDENTITIES: &str = "IDENTITY#*";
+    /// Addresses that opted out of invitations, by keyed hash.
+    pub const INVITATION_OPT_OUTS: &str = "OPT_OUT#*";
 }
 
 /// S3 object keys.

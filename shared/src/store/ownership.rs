@@ -173,6 +173,19 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ItemKind::SocialIdentity,
         ToAccount(AccountIndex(keys::IDENTITY_INDEX_PREFIX)),
     ),
+    // The friends an account invited: their addresses are the inviter's data (exported,
+    // erased with the inviter); an unjoined invitation and its claim live 90 days (TTL).
+    spec(
+        ItemKind::Invitation,
+        ToAccount(AccountPartition(keys::INVITATION_PREFIX)),
+    ),
+    spec(
+        ItemKind::InvitedAddress,
+        ToAccount(AccountPartition(keys::INVITED_PREFIX)),
+    ),
+    // An address's wish never to be invited: a keyed hash that protects the friend, no
+    // account's data, kept when any account is erased.
+    spec(ItemKind::InvitationOptOut, ToPlatform),
 ];
 
 impl ItemKind {
@@ -365,6 +378,12 @@ mod tests {
                 ),
                 ItemKind::SocialIdentity,
             ),
+            (
+                keys::invitation(&id, &crate::domain::InvitationId::new()),
+                ItemKind::Invitation,
+            ),
+            (keys::invited_address(&id, "ab12"), ItemKind::InvitedAddress),
+            (keys::invitation_opt_out("ab12"), ItemKind::InvitationOptOut),
         ];
         for (key, kind) in &cases {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");

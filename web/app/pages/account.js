@@ -11,6 +11,7 @@ import { Loading, ErrorMessage, Notice, useLoad, useAction } from '../components
 import { Field, TextArea, Select, Checkbox, CheckboxGroup } from '../components/fields.js';
 import { uploadFile } from '../voice.js';
 import { Identities } from '../components/identities.js';
+import { Invitations } from '../components/invitations.js';
 
 const SECTIONS = [
   ['profile', Profile],
@@ -26,6 +27,7 @@ const SECTIONS = [
   ['complaints', MyComplaints],
   ['sessions', Sessions],
   ['erasure', Erasure],
+  ['invitations', Invitations],
 ];
 
 export function AccountPage() {

@@ -22,7 +22,11 @@ export function ageOn(birth, today = new Date()) {
 
 const ADULT_AGE = 18;
 
-export function RegisterPage({ registration, onRegistered }) {
+/**
+ * `registration`: a provider's `registration_required` answer (the callback page);
+ * `invitationCode`: the code of the invitation the registration joins (the join page).
+ */
+export function RegisterPage({ registration, onRegistered, invitationCode = '' } = {}) {
   const terms = useLoad(() => api('GET', '/terms'), []);
   const shared = (registration && registration.profile) || {};
   const [form, setForm] = useState({
@@ -47,6 +51,7 @@ export function RegisterPage({ registration, onRegistered }) {
       accepted_terms_version: terms.data.version,
       consents: { marketing_emails: form.marketing, notification_emails: form.notifications },
     };
+    if (invitationCode) body.invitation_code = invitationCode;
     if (minor) {
       body.guardian = { name: form.guardian_name.trim(), email: form.guardian_email.trim(), consent: form.guardian_consent };
     }
@@ -71,6 +76,7 @@ export function RegisterPage({ registration, onRegistered }) {
   const languages = languageOptions();
   return html`
     <h1>${t('register.title')}</h1>
+    ${invitationCode && html`<p class="notice">${t('register.invited')}</p>`}
     <form onSubmit=${submit}>
       <${Field} label=${t('field.email')} type="email" autocomplete="email" value=${form.email} onInput=${set('email')}
         required=${!shared.email} hint=${shared.email ? t('register.providerEmailHint') : undefined} />

@@ -47,6 +47,9 @@ pub enum RegisterRefusal {
     IdentityTaken,
     /// The registration token is not ours, or has expired.
     InvalidRegistrationToken,
+    /// The invitation code names no invitation that can be joined (unknown, joined
+    /// already, or expired).
+    InvalidInvitationCode,
 }
 
 /// Whether `new` may register at `now`: it accepts the `current` terms version, and
@@ -132,6 +135,8 @@ pub fn register(new: NewAccount, password_hash: String, now: OffsetDateTime) -> 
         complained_authors: Default::default(),
         upload_window: None,
         uploads_in_window: 0,
+        invitation_window: None,
+        invitations_in_window: 0,
         failed_logins: 0,
         login_locked_until: None,
         created_at: at,

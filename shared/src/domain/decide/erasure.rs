@@ -58,7 +58,10 @@ pub fn rule(kind: ItemKind) -> Rule {
         // Statistics of the person's activity: theirs, gone with them.
         | ItemKind::Progress
         // What a provider shared; deleting the claim frees the identity.
-        | ItemKind::SocialIdentity => Rule::Delete,
+        | ItemKind::SocialIdentity
+        // The friends the account invited: their addresses are its data.
+        | ItemKind::Invitation
+        | ItemKind::InvitedAddress => Rule::Delete,
         // The reporter's own words go; the complaint (its reason, what it was about)
         // stays with the decision it was part of.
         ItemKind::Complaint => Rule::Remove(&["comment"]),
@@ -84,7 +87,9 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::ComplaintOutcome
         | ItemKind::QueueEntry
         | ItemKind::ProgressMark
-        | ItemKind::SocialAuthorization => Rule::Keep,
+        | ItemKind::SocialAuthorization
+        // A friend's wish not to be invited: nobody's account's data (a keyed hash).
+        | ItemKind::InvitationOptOut => Rule::Keep,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod corrections;
 pub mod credits;
 pub mod email_codes;
 pub mod erasure;
+pub mod invitations;
 pub mod live;
 pub mod moderation;
 pub mod outbox;

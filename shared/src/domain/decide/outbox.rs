@@ -222,6 +222,7 @@ pub fn delivery(account: Option<&Account>, email: &OutboxEmail) -> Result<Email,
     if !account.may_process_for(email.kind.purpose()) {
         return Err(match email.kind.purpose() {
             Purpose::Marketing => "no marketing consent, or restricted or objected to",
+            Purpose::Invitations => "processing restricted",
             _ => "no consent to notification e-mails",
         }
         .into());
@@ -239,6 +240,8 @@ fn address_proved_for(account: &Account, kind: EmailKind) -> bool {
     match kind {
         EmailKind::Notification | EmailKind::Marketing => account.email_verified_at.is_some(),
         EmailKind::BreachNotice | EmailKind::Security => true,
+        // To the friend's address, not the account's.
+        EmailKind::Invitation => true,
     }
 }
 

@@ -227,6 +227,15 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
                 vec![super::social_identity_index(&account, provider)],
             )
         }
+        ItemKind::Invitation => (
+            super::invitation(
+                &account,
+                &crate::domain::InvitationId::parse(UPLOAD).expect("a sample id"),
+            ),
+            vec![],
+        ),
+        ItemKind::InvitedAddress => (super::invited_address(&account, "<address_hmac>"), vec![]),
+        ItemKind::InvitationOptOut => (super::invitation_opt_out("<address_hmac>"), vec![]),
     };
     ItemKeys {
         kind,

@@ -102,7 +102,7 @@ impl TestApp {
     }
 
     /// Every string in the table, every attribute of every item (keys included).
-    async fn every_string_in_the_table(&self) -> Vec<String> {
+    pub(crate) async fn every_string_in_the_table(&self) -> Vec<String> {
         fn collect(value: &AttributeValue, out: &mut Vec<String>) {
             match value {
                 AttributeValue::S(text) => out.push(text.clone()),

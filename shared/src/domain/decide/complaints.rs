@@ -778,4 +778,40 @@ mod tests {
             "dismissed before"
         );
     }
+
+    #[test]
+    fn a_correction_is_complained_about_only_where_its_message_is_seen() {
+        let reporter = account(&[]);
+        let corrector = account(&[]);
+        let mut message = message_by(&account(&[]));
+        let correction = crate::domain::decide::tests::correction_by(&corrector, &message);
+        let file = |message: &Message| {
+            file_complaint(
+                &gate_of(&reporter),
+                ComplaintState {
+                    target: Some(Moderated::of_correction(&correction, Some(message))),
+                    reporter: Some(reporter.clone()),
+                },
+                &complaint(),
+                &settings(),
+                NOW,
+            )
+        };
+        let plan = file(&message).unwrap();
+        assert_eq!(
+            plan.complaint.target,
+            Moderated::of_correction(&correction, None).target
+        );
+        assert_eq!(
+            plan.author_id, corrector.id,
+            "the queue names the corrector"
+        );
+        assert_eq!(plan.complaint.reported_text, "Buy my courses");
+        message.status = MessageStatus::Hidden;
+        assert_eq!(
+            file(&message).err(),
+            Some(ComplaintRefusal::NoSuchTarget),
+            "a correction of a message the reporter cannot see"
+        );
+    }
 }

@@ -18,6 +18,7 @@
 //! | `REPLACE_WITH_VOICE_MESSAGE_ID` | a voice message by the caller, its recording archived |
 //! | `REPLACE_WITH_PHOTO_UPLOAD_ID` | a photo (JPEG) the caller uploaded to staging, not yet made their profile photo |
 //! | `REPLACE_WITH_OTHERS_MESSAGE_ID` | a text message by another account (one a moderator may act on) |
+//! | `REPLACE_WITH_OTHERS_CORRECTION_ID`, `REPLACE_WITH_OTHERS_CORRECTED_MESSAGE_ID` | a correction by another account, of a third account's message (one a reporter or a moderator acts on) |
 //! | `REPLACE_WITH_BLOCKED_ACCOUNT_ID` | another account, blocked by a moderator |
 //! | `REPLACE_WITH_TOMORROW` | this time tomorrow (RFC 3339) |
 //! | `REPLACE_WITH_TERMS_VERSION` | the terms version the stack is configured with (`TERMS_VERSION`) |
@@ -154,6 +155,16 @@ pub async fn fill(
         )
         .await?;
         text = text.replace("REPLACE_WITH_OTHERS_MESSAGE_ID", &message.to_string());
+    }
+    if text.contains("REPLACE_WITH_OTHERS_CORRECTION_ID") {
+        let other = new_account(app, keys, &[]).await?;
+        let (message, correction) = correction_by(app, keys, &other).await?;
+        text = text
+            .replace(
+                "REPLACE_WITH_OTHERS_CORRECTED_MESSAGE_ID",
+                &message.to_string(),
+            )
+            .replace("REPLACE_WITH_OTHERS_CORRECTION_ID", correction.as_str());
     }
     if text.contains("REPLACE_WITH_CORRECTED_MESSAGE_ID") {
         let message = corrected_message(app, keys).await?;

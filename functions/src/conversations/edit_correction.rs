@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use lambda_http::Request;
 use natives_shared::domain::decide::corrections::{CorrectionEdit, NoteChange};
-use natives_shared::domain::{CorrectionId, CorrectionNote, MessageId, MessageText, Validator};
+use natives_shared::domain::{
+    CorrectionId, CorrectionNote, MessageId, MessageText, Validator, Viewer,
+};
 use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, path_id};
 use serde::{Deserialize, Deserializer};
@@ -58,5 +60,13 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         caller.account_id.clone(),
         posting::caller_as_author(&caller),
     )]);
-    Ok(json(200, &CorrectionView::new(&plan.edited, &authors)))
+    // Its author sees it, moderated or not.
+    let author = Viewer {
+        account_id: caller.account_id.clone(),
+        moderator: false,
+    };
+    Ok(json(
+        200,
+        &CorrectionView::new(&plan.edited, &authors, Some(&author)),
+    ))
 }

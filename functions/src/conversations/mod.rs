@@ -8,6 +8,7 @@ pub mod edit_message;
 pub mod get_message;
 pub mod get_thread;
 pub mod get_voice;
+pub mod list_correction_revisions;
 pub mod list_corrections;
 pub mod list_messages;
 pub mod list_revisions;
@@ -17,7 +18,7 @@ pub mod post_message;
 mod posting;
 pub(crate) mod views;
 
-use natives_shared::domain::MessageId;
+use natives_shared::domain::{MessageId, Viewer};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, Audience};
 
@@ -33,18 +34,19 @@ fn audience(viewer: &Option<Caller>) -> Audience {
 }
 
 /// What hangs off a message (its revisions, its corrections) is read only when the viewer
-/// sees the message: 404 otherwise, as for the message itself.
+/// sees the message: 404 otherwise, as for the message itself. Who is reading, as the
+/// gate admitted them (none for a visitor).
 async fn require_visible(
     app: &App,
     message_id: &MessageId,
     viewer: &Option<Caller>,
-) -> Result<(), ApiError> {
+) -> Result<Option<Viewer>, ApiError> {
     let (message, seen_by) = app
         .store
         .message_for(message_id, viewer.as_deref(), app.now())
         .await?;
     if message.is_some_and(|m| m.visible_to(seen_by.as_ref())) {
-        Ok(())
+        Ok(seen_by)
     } else {
         Err(ApiError::NotFound)
     }

@@ -51,7 +51,7 @@ pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult
         posting::caller_as_author(&caller),
     )]);
     let render = |correction: &Correction| {
-        idempotency::answer(201, &CorrectionView::new(correction, &authors))
+        idempotency::answer(201, &CorrectionView::new(correction, &authors, None))
     };
     let remember = key.as_ref().map(|request| CorrectionAnswer {
         request,

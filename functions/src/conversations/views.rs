@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use natives_shared::domain::{
-    AccountId, Author, Correction, DiffSpan, Message, MessageKind, MessageStatus, ModerationNote,
-    Revision, Role, Thread, Timestamp, Viewer,
+    AccountId, Author, Correction, CorrectionRevision, DiffSpan, Message, MessageKind,
+    MessageStatus, ModerationNote, Revision, Role, Thread, Timestamp, Viewer,
 };
 use serde::Serialize;
 
@@ -158,6 +158,28 @@ impl<'a> From<&'a Revision> for RevisionView<'a> {
     }
 }
 
+/// An earlier version of a correction: `revision` 0 is the correction as made.
+#[derive(Serialize)]
+pub struct CorrectionRevisionView<'a> {
+    revision: u32,
+    corrected_text: &'a str,
+    note: Option<&'a str>,
+    written_at: Timestamp,
+    replaced_at: Timestamp,
+}
+
+impl<'a> From<&'a CorrectionRevision> for CorrectionRevisionView<'a> {
+    fn from(revision: &'a CorrectionRevision) -> Self {
+        Self {
+            revision: revision.number,
+            corrected_text: revision.corrected_text.as_ref(),
+            note: revision.note.as_ref().map(AsRef::as_ref),
+            written_at: revision.written_at,
+            replaced_at: revision.replaced_at,
+        }
+    }
+}
+
 /// A correction as everyone sees it: by its author's current name, with the word-level
 /// diff against the text it corrects.
 #[derive(Serialize)]
@@ -172,10 +194,22 @@ pub struct CorrectionView<'a> {
     created_at: Timestamp,
     #[serde(skip_serializing_if = "Option::is_none")]
     edited_at: Option<Timestamp>,
+    /// Shown to its author and moderators only, once moderation took it out of view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<MessageStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation: Option<&'a ModerationNote>,
 }
 
 impl<'a> CorrectionView<'a> {
-    pub fn new(correction: &'a Correction, authors: &'a HashMap<AccountId, Author>) -> Self {
+    /// `viewer`: who reads it; its author and moderators see its moderation.
+    pub fn new(
+        correction: &'a Correction,
+        authors: &'a HashMap<AccountId, Author>,
+        viewer: Option<&Viewer>,
+    ) -> Self {
+        let insider = viewer.is_some_and(|v| v.moderator || v.account_id == correction.author_id);
+        let moderated = insider && correction.status != MessageStatus::Visible;
         Self {
             id: correction.id.as_str(),
             message_id: correction.message_id.to_string(),
@@ -186,6 +220,10 @@ impl<'a> CorrectionView<'a> {
             diff: correction.diff(),
             created_at: correction.created_at,
             edited_at: correction.edited_at,
+            status: moderated.then_some(correction.status),
+            moderation: moderated
+                .then_some(correction.moderation.as_ref())
+                .flatten(),
         }
     }
 }

@@ -5,20 +5,42 @@ use std::collections::HashMap;
 use natives_shared::domain::decide::moderation::ActionPlan;
 use natives_shared::domain::{
     Account, AccountId, AccountStatus, AuditEntry, Author, Complaint, ComplaintOutcome,
-    ComplaintReason, MessageStatus, ModerationNote, ModerationRecord, Role, Timestamp, Viewer,
+    ComplaintReason, ComplaintTarget, MessageStatus, ModerationNote, ModerationRecord, Role,
+    TargetKind, Timestamp, Viewer,
 };
 use natives_shared::store::ReviewItem;
 use serde::Serialize;
 
 use crate::App;
-use crate::conversations::views::MessageView;
+use crate::conversations::views::{CorrectionView, MessageView};
 pub use crate::views::Page;
+
+/// What a complaint or a decision is about: its kind, the message, and the correction
+/// for a correction.
+#[derive(Serialize)]
+pub struct TargetView<'a> {
+    kind: TargetKind,
+    message_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction_id: Option<&'a str>,
+}
+
+impl<'a> From<&'a ComplaintTarget> for TargetView<'a> {
+    fn from(target: &'a ComplaintTarget) -> Self {
+        Self {
+            kind: target.kind(),
+            message_id: target.message_id().to_string(),
+            correction_id: target.correction_id().map(|c| c.as_str()),
+        }
+    }
+}
 
 /// A complaint as its reporter follows it.
 #[derive(Serialize)]
 pub struct ComplaintView<'a> {
     id: &'a str,
-    message_id: String,
+    #[serde(flatten)]
+    target: TargetView<'a>,
     reason: ComplaintReason,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment: Option<&'a str>,
@@ -35,7 +57,7 @@ impl<'a> ComplaintView<'a> {
     pub fn new(complaint: &'a Complaint, outcome: Option<&'a ComplaintOutcome>) -> Self {
         Self {
             id: &complaint.id,
-            message_id: complaint.message_id.to_string(),
+            target: TargetView::from(&complaint.target),
             reason: complaint.reason,
             comment: complaint.comment.as_deref(),
             revision: complaint.revision,
@@ -74,14 +96,18 @@ impl<'a> From<&'a Complaint> for ReportView<'a> {
     }
 }
 
-/// A queued message as a moderator reviews it.
+/// Queued content as a moderator reviews it: a message, or a correction with the
+/// message it corrects.
 #[derive(Serialize)]
 pub struct ReviewEntryView<'a> {
-    message_id: String,
+    #[serde(flatten)]
+    target: TargetView<'a>,
     thread_id: &'a str,
     open_complaints: u32,
     first_complaint_at: Timestamp,
     message: Option<MessageView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction: Option<CorrectionView<'a>>,
     complaints: Vec<ReportView<'a>>,
     author: Option<AuthorRecord<'a>>,
 }
@@ -104,14 +130,21 @@ impl<'a> ReviewEntryView<'a> {
     ) -> Self {
         let entry = &item.entry;
         Self {
-            message_id: entry.message_id.to_string(),
+            target: TargetView::from(&entry.target),
             thread_id: entry.thread_id.as_str(),
             open_complaints: entry.open_complaints,
             first_complaint_at: entry.first_complaint_at,
+            // A correction shows its diff against the text it corrects: the message
+            // itself is the message's own business.
             message: item
                 .message
                 .as_ref()
+                .filter(|_| item.correction.is_none())
                 .map(|m| MessageView::new(app, m, authors, Some(moderator))),
+            correction: item
+                .correction
+                .as_ref()
+                .map(|c| CorrectionView::new(c, authors, Some(moderator))),
             complaints: entry.complaints.iter().map(ReportView::from).collect(),
             author: item.author.as_ref().map(|a| AuthorRecord {
                 id: a.id.as_str(),
@@ -126,7 +159,8 @@ impl<'a> ReviewEntryView<'a> {
 /// A moderator's decision as it was taken.
 #[derive(Serialize)]
 pub struct DecisionView<'a> {
-    message_id: String,
+    #[serde(flatten)]
+    target: TargetView<'a>,
     status: MessageStatus,
     moderation: Option<&'a ModerationNote>,
     settled_complaints: u32,
@@ -135,9 +169,9 @@ pub struct DecisionView<'a> {
 impl<'a> From<&'a ActionPlan> for DecisionView<'a> {
     fn from(plan: &'a ActionPlan) -> Self {
         Self {
-            message_id: plan.decided.id.to_string(),
-            status: plan.decided.status,
-            moderation: plan.decided.moderation.as_ref(),
+            target: TargetView::from(&plan.decided.target),
+            status: plan.decided.state.status,
+            moderation: plan.decided.state.moderation.as_ref(),
             settled_complaints: plan.settled,
         }
     }

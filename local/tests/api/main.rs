@@ -9,6 +9,7 @@ mod budget;
 mod cli;
 mod content_rules;
 mod conversations;
+mod correction_moderation;
 mod corrections;
 mod credits;
 mod faults;

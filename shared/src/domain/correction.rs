@@ -4,7 +4,10 @@
 use serde::{Deserialize, Serialize};
 use similar::{ChangeTag, TextDiff};
 
-use super::{AccountId, CorrectionId, CorrectionNote, MessageId, MessageText, Timestamp};
+use super::{
+    AccountId, CorrectionId, CorrectionNote, MessageId, MessageStatus, MessageText, ModerationNote,
+    ModerationState, Timestamp, Viewer,
+};
 
 /// A published correction. Never deleted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +35,17 @@ pub struct Correction {
     pub edits: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub edited_at: Option<Timestamp>,
+    /// Moderation, as on a message: hidden or removed corrections are out of public view.
+    #[serde(default)]
+    pub status: MessageStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<ModerationNote>,
+    #[serde(default)]
+    pub complaint_round: u32,
+    #[serde(default)]
+    pub open_complaints: u32,
+    #[serde(default)]
+    pub counted_complaints: u32,
 }
 
 /// An earlier version of a correction: edit `number` replaced it at `replaced_at`.
@@ -57,6 +71,23 @@ pub struct CorrectionRevision {
 }
 
 impl Correction {
+    pub fn moderation_state(&self) -> ModerationState {
+        ModerationState {
+            status: self.status,
+            moderation: self.moderation.clone(),
+            complaint_round: self.complaint_round,
+            open_complaints: self.open_complaints,
+            counted_complaints: self.counted_complaints,
+        }
+    }
+
+    /// Everyone sees a visible correction; its author and moderators see it whatever
+    /// its status.
+    pub fn visible_to(&self, viewer: Option<&Viewer>) -> bool {
+        self.status == MessageStatus::Visible
+            || viewer.is_some_and(|v| v.moderator || v.account_id == self.author_id)
+    }
+
     pub fn diff(&self) -> Vec<DiffSpan> {
         word_diff(self.original_text.as_ref(), self.corrected_text.as_ref())
     }

@@ -64,8 +64,9 @@ pub use login_throttle::{
     FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after,
 };
 pub use moderation::{
-    Complaint, ComplaintOutcome, ComplaintReason, MessageStatus, ModerationAction, ModerationNote,
-    ModerationRecord, QueueEntry, Viewer,
+    Complaint, ComplaintOutcome, ComplaintReason, ComplaintTarget, MessageStatus, Moderated,
+    ModerationAction, ModerationNote, ModerationRecord, ModerationState, QueueEntry, TargetKind,
+    Viewer,
 };
 pub use password::Password;
 pub use privacy::{

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{AccountId, MessageId, ThreadId, Timestamp};
+use super::{AccountId, Correction, CorrectionId, Message, MessageId, ThreadId, Timestamp};
 
 /// Whether the public sees a message.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,11 +74,216 @@ pub struct ModerationNote {
     pub decided_at: Timestamp,
 }
 
-/// A complaint about one message, made against the revision it names.
+/// What a complaint or a moderator's decision is about: one piece of public content.
+/// Stored as the ids that name it (`message_id`, and `correction_id` for a correction),
+/// next to the record's other fields.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(from = "TargetIds", into = "TargetIds")]
+pub enum ComplaintTarget {
+    Message(MessageId),
+    /// A correction of the message.
+    Correction(MessageId, CorrectionId),
+}
+
+#[derive(Serialize, Deserialize)]
+struct TargetIds {
+    message_id: MessageId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    correction_id: Option<CorrectionId>,
+}
+
+impl From<TargetIds> for ComplaintTarget {
+    fn from(ids: TargetIds) -> Self {
+        match ids.correction_id {
+            None => Self::Message(ids.message_id),
+            Some(correction) => Self::Correction(ids.message_id, correction),
+        }
+    }
+}
+
+impl From<ComplaintTarget> for TargetIds {
+    fn from(target: ComplaintTarget) -> Self {
+        match target {
+            ComplaintTarget::Message(message_id) => Self {
+                message_id,
+                correction_id: None,
+            },
+            ComplaintTarget::Correction(message_id, correction) => Self {
+                message_id,
+                correction_id: Some(correction),
+            },
+        }
+    }
+}
+
+/// The kind of content a target is, as clients and the audit log name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetKind {
+    Message,
+    Correction,
+}
+
+impl TargetKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Message => "message",
+            Self::Correction => "correction",
+        }
+    }
+}
+
+impl ComplaintTarget {
+    /// The target named by ids as a record stores them (`message_id`, and
+    /// `correction_id` for a correction).
+    pub fn from_ids(message_id: MessageId, correction_id: Option<CorrectionId>) -> Self {
+        TargetIds {
+            message_id,
+            correction_id,
+        }
+        .into()
+    }
+
+    pub fn kind(&self) -> TargetKind {
+        match self {
+            Self::Message(_) => TargetKind::Message,
+            Self::Correction(..) => TargetKind::Correction,
+        }
+    }
+
+    /// The thread the content is in.
+    pub fn thread_id(&self) -> &ThreadId {
+        match self {
+            Self::Message(message) | Self::Correction(message, _) => message.thread(),
+        }
+    }
+
+    /// The message, for a message; the message corrected, for a correction.
+    pub fn message_id(&self) -> &MessageId {
+        match self {
+            Self::Message(message) | Self::Correction(message, _) => message,
+        }
+    }
+
+    pub fn correction_id(&self) -> Option<&CorrectionId> {
+        match self {
+            Self::Message(_) => None,
+            Self::Correction(_, correction) => Some(correction),
+        }
+    }
+}
+
+/// The target's ids joined: a message's id, or `<message id>#<correction id>`.
+impl std::fmt::Display for ComplaintTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Message(message) => write!(f, "{message}"),
+            Self::Correction(message, correction) => write!(f, "{message}#{correction}"),
+        }
+    }
+}
+
+/// Where content stands with moderation: its status, the last decision, and the open
+/// round of complaints. Messages and corrections carry the same fields.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModerationState {
+    pub status: MessageStatus,
+    pub moderation: Option<ModerationNote>,
+    /// The current round of complaints (a decision closes it and opens the next).
+    pub complaint_round: u32,
+    /// Complaints in the current round, and how many of them count towards hiding.
+    pub open_complaints: u32,
+    pub counted_complaints: u32,
+}
+
+impl ModerationState {
+    /// How much of the count of visible content it is part of this is: only visible
+    /// content counts (a thread's `message_count`, a message's `corrections_count`).
+    pub fn visible_count(&self) -> i64 {
+        i64::from(self.status == MessageStatus::Visible)
+    }
+}
+
+/// Content complaints and moderators decide about, as read: what decisions need of a
+/// message or a correction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moderated {
+    pub target: ComplaintTarget,
+    pub author_id: AccountId,
+    /// The revision a reporter sees (a message's revision, a correction's edits), and
+    /// its text then (a recording's SHA-256), so a moderator sees exactly what was
+    /// reported.
+    pub revision: u32,
+    pub reported_text: String,
+    pub state: ModerationState,
+    /// For a correction, the message it corrects as read, when it was (a correction of
+    /// a message the reader cannot see is not there for them either).
+    pub within: Option<Box<Moderated>>,
+}
+
+impl Moderated {
+    pub fn of_message(message: &Message) -> Self {
+        let reported_text = match (&message.text, &message.voice) {
+            (Some(text), _) => text.to_string(),
+            (None, Some(voice)) => format!("voice recording, SHA-256 {}", voice.sha256),
+            (None, None) => String::new(),
+        };
+        Self {
+            target: ComplaintTarget::Message(message.id.clone()),
+            author_id: message.author_id.clone(),
+            revision: message.revision,
+            reported_text,
+            state: ModerationState {
+                status: message.status,
+                moderation: message.moderation.clone(),
+                complaint_round: message.complaint_round,
+                open_complaints: message.open_complaints,
+                counted_complaints: message.counted_complaints,
+            },
+            within: None,
+        }
+    }
+
+    /// A correction, and the message it corrects when that was read with it.
+    pub fn of_correction(correction: &Correction, message: Option<&Message>) -> Self {
+        Self {
+            target: ComplaintTarget::Correction(
+                correction.message_id.clone(),
+                correction.id.clone(),
+            ),
+            author_id: correction.author_id.clone(),
+            revision: correction.edits,
+            reported_text: match &correction.note {
+                Some(note) => format!("{}\n\n{}", correction.corrected_text, note),
+                None => correction.corrected_text.to_string(),
+            },
+            state: correction.moderation_state(),
+            within: message.map(|m| Box::new(Self::of_message(m))),
+        }
+    }
+
+    /// Everyone sees visible content in what they see; its author and moderators see
+    /// it whatever its status.
+    pub fn visible_to(&self, viewer: Option<&Viewer>) -> bool {
+        let own = self.state.status == MessageStatus::Visible
+            || viewer.is_some_and(|v| v.moderator || v.account_id == self.author_id);
+        own && self.within.as_ref().is_none_or(|m| m.visible_to(viewer))
+    }
+
+    pub fn with_state(&self, state: ModerationState) -> Self {
+        Self {
+            state,
+            ..self.clone()
+        }
+    }
+}
+
+/// A complaint about one piece of content, made against the revision it names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Complaint {
     pub id: String,
-    pub message_id: MessageId,
+    #[serde(flatten)]
+    pub target: ComplaintTarget,
     pub thread_id: ThreadId,
     pub reporter_id: AccountId,
     pub reason: ComplaintReason,
@@ -105,7 +310,8 @@ pub struct Complaint {
 /// reporter of that round learns.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ComplaintOutcome {
-    pub message_id: MessageId,
+    #[serde(flatten)]
+    pub target: ComplaintTarget,
     pub round: u32,
     /// `hidden`, `restored`, `removed` or `dismissed`.
     pub outcome: String,
@@ -182,10 +388,11 @@ impl super::Message {
     }
 }
 
-/// A message in the review queue: its open complaints, most complained first.
+/// Content in the review queue: its open complaints, most complained first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueEntry {
-    pub message_id: MessageId,
+    #[serde(flatten)]
+    pub target: ComplaintTarget,
     pub thread_id: ThreadId,
     pub author_id: AccountId,
     pub open_complaints: u32,

@@ -386,10 +386,10 @@ impl From<ComplaintRefusal> for ApiError {
     fn from(refusal: ComplaintRefusal) -> Self {
         match refusal {
             ComplaintRefusal::Gate(refusal) => refusal.into(),
-            ComplaintRefusal::NoSuchMessage => Self::NotFound,
+            ComplaintRefusal::NoSuchTarget => Self::NotFound,
             ComplaintRefusal::AlreadyOpen => Self::Conflict {
                 code: "complaint_exists",
-                detail: "You already have an open complaint about this message.".into(),
+                detail: "You already have an open complaint about this.".into(),
             },
             ComplaintRefusal::TooMany {
                 retry_after_seconds,
@@ -406,14 +406,14 @@ impl From<ActionRefusal> for ApiError {
     fn from(refusal: ActionRefusal) -> Self {
         match refusal {
             ActionRefusal::Gate(refusal) => refusal.into(),
-            ActionRefusal::NoSuchMessage => Self::NotFound,
-            ActionRefusal::OwnMessage => {
-                Self::forbidden("Moderators do not decide about their own messages.")
+            ActionRefusal::NoSuchTarget => Self::NotFound,
+            ActionRefusal::OwnContent => {
+                Self::forbidden("Moderators do not decide about their own content.")
             }
             ActionRefusal::NotApplicable { status, action } => Self::Conflict {
                 code: "action_not_applicable",
                 detail: format!(
-                    "The message is {}: {} does not apply.",
+                    "It is {}: {} does not apply.",
                     serde_json::to_value(status).unwrap_or_default(),
                     action.as_str()
                 ),

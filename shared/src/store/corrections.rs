@@ -16,7 +16,7 @@ use crate::domain::decide::corrections::{
     CorrectionPlan, CorrectionRefusal, CorrectionState, NewCorrection,
 };
 use crate::domain::idempotency::StoredAnswer;
-use crate::domain::{AccountWrite, Correction, CorrectionId, MessageId};
+use crate::domain::{AccountWrite, Correction, CorrectionId, CorrectionRevision, MessageId};
 use crate::gate::Gate;
 
 /// How a correction under an idempotency key renders the answer to remember.
@@ -209,5 +209,28 @@ impl Store {
     pub async fn corrections(&self, message_id: &MessageId) -> Result<Vec<Correction>, StoreError> {
         self.under_message(message_id, keys::corrections_prefix(message_id))
             .await
+    }
+
+    /// One correction of a message, if there is such.
+    pub async fn correction(
+        &self,
+        message_id: &MessageId,
+        correction_id: &CorrectionId,
+    ) -> Result<Option<Correction>, StoreError> {
+        self.get_as(keys::correction(message_id, correction_id))
+            .await
+    }
+
+    /// A correction's earlier versions, oldest first.
+    pub async fn correction_revisions(
+        &self,
+        message_id: &MessageId,
+        correction_id: &CorrectionId,
+    ) -> Result<Vec<CorrectionRevision>, StoreError> {
+        self.under_message(
+            message_id,
+            keys::correction_revisions_prefix(message_id, correction_id),
+        )
+        .await
     }
 }

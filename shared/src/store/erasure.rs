@@ -31,7 +31,9 @@ use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, TransactionError};
 use super::{Failure, Item, Store, StoreError, from_item, key_item, keys, s};
 use crate::domain::decide::erasure::{self, Erasure, ErasurePlan, ItemScrub, ItemText};
-use crate::domain::{Account, AccountId, ItemKind, MessageId, Timestamp};
+use crate::domain::{
+    Account, AccountId, ComplaintTarget, CorrectionId, ItemKind, MessageId, Timestamp,
+};
 use crate::gate::{Gate, Refusal};
 
 /// An account and every item of it (the ownership list's walk), each with its kind.
@@ -328,7 +330,14 @@ impl Store {
         };
         let message_id = MessageId::parse(message_id)
             .map_err(|e| StoreError::Corrupt(format!("a complaint's message id: {e}")))?;
-        let key = keys::queue_entry(&message_id);
+        let correction_id = record
+            .text("correction_id")
+            .map(|raw| {
+                CorrectionId::parse(raw)
+                    .map_err(|e| StoreError::Corrupt(format!("a complaint's correction id: {e}")))
+            })
+            .transpose()?;
+        let key = keys::queue_entry(&ComplaintTarget::from_ids(message_id, correction_id));
         for _ in 0..5 {
             let Some(entry) = self.get(key.clone()).await? else {
                 return Ok(false);

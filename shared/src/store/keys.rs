@@ -6,7 +6,8 @@ use crate::domain::decide::progress::Counted;
 use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::social::{Provider, Subject};
 use crate::domain::{
-    AccountId, AuditEntryId, CodePurpose, CorrectionId, Email, InvitationId, LanguageTag,
+    AccountId, AuditEntryId, CodePurpose, ComplaintTarget, CorrectionId, Email, InvitationId,
+    LanguageTag,
     MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
 };
 
@@ -253,6 +254,14 @@ pub fn correction_revision(
     )
 }
 
+/// Where a correction's earlier versions are, in edit order.
+pub fn correction_revisions_prefix(message_id: &MessageId, correction_id: &CorrectionId) -> String {
+    format!(
+        "{CORRECTION_REVISION_PREFIX}{}#{correction_id}#",
+        message_id.local()
+    )
+}
+
 pub const CORRECTION_REVISION_INDEX_PREFIX: &str = "CORRECTION_REVISION#";
 
 /// Where an account finds the earlier versions of its corrections.
@@ -361,28 +370,39 @@ pub fn upload_claim_index(account_id: &AccountId, upload_id: &UploadId) -> Index
     }
 }
 
-/// Complaints about a message and the decisions that settled them share a partition.
+/// Complaints about one piece of content and the decisions that settled them share a
+/// partition, named by the target (a message's id; `<message id>#<correction id>`).
 pub const COMPLAINTS_PREFIX: &str = "COMPLAINTS#";
 pub const ROUND_PREFIX: &str = "ROUND#";
 pub const OUTCOME_PREFIX: &str = "OUTCOME#";
 
-fn complaints_partition(message_id: &MessageId) -> String {
-    format!("{COMPLAINTS_PREFIX}{message_id}")
+fn complaints_partition(target: &ComplaintTarget) -> String {
+    format!("{COMPLAINTS_PREFIX}{target}")
+}
+
+/// The item a complaint or a decision is about: the message, or the correction.
+pub fn complaint_target(target: &ComplaintTarget) -> Key {
+    match target {
+        ComplaintTarget::Message(message_id) => message(message_id),
+        ComplaintTarget::Correction(message_id, correction_id) => {
+            correction(message_id, correction_id)
+        }
+    }
 }
 
 /// One reporter's complaint in one round: its key makes it one open complaint per
-/// reporter and message.
-pub fn complaint(message_id: &MessageId, round: u32, reporter_id: &AccountId) -> Key {
+/// reporter and target.
+pub fn complaint(target: &ComplaintTarget, round: u32, reporter_id: &AccountId) -> Key {
     key(
-        complaints_partition(message_id),
+        complaints_partition(target),
         format!("{ROUND_PREFIX}{round:06}#{reporter_id}"),
     )
 }
 
 /// The decision that settled a round of complaints.
-pub fn complaint_outcome(message_id: &MessageId, round: u32) -> Key {
+pub fn complaint_outcome(target: &ComplaintTarget, round: u32) -> Key {
     key(
-        complaints_partition(message_id),
+        complaints_partition(target),
         format!("{OUTCOME_PREFIX}{round:06}"),
     )
 }
@@ -410,11 +430,11 @@ pub fn complaint_position(created_at: Timestamp, complaint_id: &str) -> String {
     format!("{created_at}#{complaint_id}")
 }
 
-/// A message's entry in the review queue.
+/// A message's (or a correction's) entry in the review queue.
 pub const QUEUE_PREFIX: &str = "QUEUE#";
 
-pub fn queue_entry(message_id: &MessageId) -> Key {
-    key(format!("{QUEUE_PREFIX}{message_id}"), "QUEUE")
+pub fn queue_entry(target: &ComplaintTarget) -> Key {
+    key(format!("{QUEUE_PREFIX}{target}"), "QUEUE")
 }
 
 /// The review queue, most complained first (the count is stored inverted so an
@@ -424,12 +444,12 @@ pub const REVIEW_QUEUE: &str = "REVIEW_QUEUE";
 pub fn review_queue_index(
     open_complaints: u32,
     first_complaint_at: Timestamp,
-    message_id: &MessageId,
+    target: &ComplaintTarget,
 ) -> IndexKey {
     IndexKey {
         gsi1pk: REVIEW_QUEUE.into(),
         gsi1sk: format!(
-            "{:06}#{first_complaint_at}#{message_id}",
+            "{:06}#{first_complaint_at}#{target}",
             999_999u32.saturating_sub(open_complaints)
         ),
     }

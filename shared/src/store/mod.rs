@@ -272,6 +272,15 @@ impl Store {
         first: Key,
         second: Key,
     ) -> Result<(Option<Item>, Option<Item>), StoreError> {
+        let [first, second] = self.get_together([first, second]).await?;
+        Ok((first, second))
+    }
+
+    /// The items at `N` keys (up to 100), in one consistent read (`TransactGetItems`).
+    async fn get_together<const N: usize>(
+        &self,
+        keys: [Key; N],
+    ) -> Result<[Option<Item>; N], StoreError> {
         let get = |key: &Key| {
             TransactGetItem::builder()
                 .get(
@@ -286,8 +295,7 @@ impl Store {
         let output = self
             .client
             .transact_get_items()
-            .transact_items(get(&first))
-            .transact_items(get(&second))
+            .set_transact_items(Some(keys.iter().map(get).collect()))
             .send()
             .await
             .map_err(transact_get_failure)?;
@@ -296,7 +304,7 @@ impl Store {
             .unwrap_or_default()
             .into_iter()
             .map(|response| response.item);
-        Ok((items.next().flatten(), items.next().flatten()))
+        Ok(std::array::from_fn(|_| items.next().flatten()))
     }
 
     /// Every item of one key value (of the table, or of `index`), every page.

@@ -20,35 +20,37 @@ use crate::domain::decide::complaints::{
     ComplaintPlan, ComplaintRefusal, ComplaintState, DismissalPlan, NewComplaint, QueueChange,
     dismiss_blocked_reporters_complaint, file_complaint,
 };
-use crate::domain::decide::moderation::{ActionPlan, ActionRefusal, ActionState, act_on_message};
+use crate::domain::decide::moderation::{ActionPlan, ActionRefusal, ActionState, act_on};
 use crate::domain::decide::staff::{self, AccountPlan, LOCAL_OPERATOR, StaffRefusal, StaffState};
 use crate::domain::{
-    Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, Message, MessageId, MessageStatus,
-    ModerationAction, QueueEntry, Role, ThreadId, Timestamp,
+    Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, ComplaintTarget, Correction,
+    Message, MessageStatus, Moderated, ModerationAction, QueueEntry, Role, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::store::ownership::ItemKind;
 
-/// A page of the review queue, each entry with its message and its author.
+/// A page of the review queue, each entry with its content (the message; for a
+/// correction, the correction and the message it corrects) and its author.
 pub struct ReviewItem {
     pub entry: QueueEntry,
     pub message: Option<Message>,
+    pub correction: Option<Correction>,
     pub author: Option<Account>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Filing {
     Complaint,
-    Message,
-    Thread,
+    Target,
+    Count,
     Queue,
     Reporter,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Deciding {
-    Message,
-    Thread,
+    Target,
+    Count,
     Outcome,
     Queue,
     Audit,
@@ -59,8 +61,8 @@ enum Deciding {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Dismissing {
     Complaint,
-    Message,
-    Thread,
+    Target,
+    Count,
     Queue,
 }
 
@@ -72,35 +74,33 @@ enum Staff {
 }
 
 impl Store {
-    /// Files a complaint about a message the caller can see ([`file_complaint`]).
-    /// Counting is exact under concurrency: the message's counters are written on
+    /// Files a complaint about content the caller can see ([`file_complaint`]).
+    /// Counting is exact under concurrency: the content's counters are written on
     /// condition that they are what was read, so of racing complaints one wins each
     /// count and the others count again; the one that reaches the threshold hides the
-    /// message, once.
+    /// content, once.
     pub async fn file_complaint(
         &self,
         gate: &Gate,
-        message_id: &MessageId,
+        target: &ComplaintTarget,
         new: &NewComplaint,
         settings: &ModerationSettings,
         now: OffsetDateTime,
     ) -> Result<ComplaintPlan, Failure<ComplaintRefusal>> {
         retrying(move |_| async move {
-            let (message, reporter) = self
-                .message_and_account(message_id, &gate.account_id)
-                .await?;
-            let state = ComplaintState { message, reporter };
+            let (target, reporter) = self.moderated_and_account(target, &gate.account_id).await?;
+            let state = ComplaintState { target, reporter };
             let plan = file_complaint(gate, state, new, settings, now).map_err(Attempt::Refused)?;
             let result = Transaction::new()
                 .part(
                     Filing::Complaint,
                     put_new(&self.table, complaint_item(&plan.complaint)),
                 )
-                .part(Filing::Message, self.count_complaint(&plan))
+                .part(Filing::Target, self.count_complaint(&plan))
                 .parts(plan.hides.then(|| {
                     (
-                        Filing::Thread,
-                        self.count_in_thread(&plan.complaint.thread_id, -1),
+                        Filing::Count,
+                        self.count_visible(&plan.complaint.target, -1),
                     )
                 }))
                 .part(Filing::Queue, self.enqueue(&plan))
@@ -122,10 +122,10 @@ impl Store {
         .await
     }
 
-    /// The message's counters as the plan writes them, on condition that its round,
+    /// The content's counters as the plan writes them, on condition that its round,
     /// open complaints and status are as read.
     fn count_complaint(&self, plan: &ComplaintPlan) -> TransactWriteItem {
-        let counts = &plan.message;
+        let counts = &plan.counts;
         let (mut set, mut condition) = set_counters(
             (counts.round, counts.seen_open, counts.seen_status),
             (counts.open, counts.counted),
@@ -138,43 +138,65 @@ impl Store {
         }
         update(
             &self.table,
-            key_item(&keys::message(&plan.complaint.message_id)),
+            key_item(&keys::complaint_target(&plan.complaint.target)),
             &set,
             condition,
         )
     }
 
-    /// The thread's `message_count` moved by `change` (a message hidden, removed or
-    /// restored: only visible messages count).
-    fn count_in_thread(&self, thread_id: &ThreadId, change: i64) -> TransactWriteItem {
-        update(
-            &self.table,
-            key_item(&keys::thread(thread_id)),
-            "SET message_count = message_count + :change",
-            Condition::new("attribute_exists(pk)").value(":change", n(change)),
-        )
+    /// The count of visible content `target` is part of moved by `change` (content
+    /// hidden, removed or restored: only visible content counts): its thread's
+    /// `message_count` for a message, its message's `corrections_count` for a
+    /// correction.
+    fn count_visible(&self, target: &ComplaintTarget, change: i64) -> TransactWriteItem {
+        let (key, set) = match target {
+            ComplaintTarget::Message(message_id) => (
+                keys::thread(message_id.thread()),
+                "SET message_count = message_count + :change",
+            ),
+            ComplaintTarget::Correction(message_id, _) => (
+                keys::message(message_id),
+                "SET corrections_count = if_not_exists(corrections_count, :zero) + :change",
+            ),
+        };
+        let mut condition = Condition::new("attribute_exists(pk)").value(":change", n(change));
+        if matches!(target, ComplaintTarget::Correction(..)) {
+            condition = condition.value(":zero", n(0));
+        }
+        update(&self.table, key_item(&key), set, condition)
     }
 
-    /// The message's queue entry with one more complaint, at its new place in the queue.
+    /// The content's queue entry with one more complaint, at its new place in the queue.
     fn enqueue(&self, plan: &ComplaintPlan) -> TransactWriteItem {
         let complaint = &plan.complaint;
-        let place = keys::review_queue_index(
-            plan.queued_complaints,
-            complaint.created_at,
-            &complaint.message_id,
-        );
+        let target = &complaint.target;
+        let place = keys::review_queue_index(plan.queued_complaints, complaint.created_at, target);
+        // The entry names its target as the complaint does (its ids, flattened).
+        let (names, mut condition) = match target.correction_id() {
+            None => (
+                "message_id = :message",
+                Condition::new("attribute_not_exists(pk) OR open_complaints = :seen_open"),
+            ),
+            Some(correction) => (
+                "message_id = :message, correction_id = :correction",
+                Condition::new("attribute_not_exists(pk) OR open_complaints = :seen_open")
+                    .value(":correction", s(correction.as_str())),
+            ),
+        };
+        condition = condition.value(":message", s(target.message_id().to_string()));
         update(
             &self.table,
-            key_item(&keys::queue_entry(&complaint.message_id)),
-            "SET message_id = :message, thread_id = :thread, author_id = :author, open_complaints = :open, \
-             first_complaint_at = if_not_exists(first_complaint_at, :at), gsi1pk = :queue, gsi1sk = :place, \
-             complaints = list_append(if_not_exists(complaints, :none), :complaint)",
-            Condition::new("attribute_not_exists(pk) OR open_complaints = :seen_open")
-                .value(":message", s(complaint.message_id.to_string()))
+            key_item(&keys::queue_entry(target)),
+            &format!(
+                "SET {names}, thread_id = :thread, author_id = :author, open_complaints = :open, \
+                 first_complaint_at = if_not_exists(first_complaint_at, :at), gsi1pk = :queue, \
+                 gsi1sk = :place, complaints = list_append(if_not_exists(complaints, :none), :complaint)"
+            ),
+            condition
                 .value(":thread", s(complaint.thread_id.as_str()))
                 .value(":author", s(plan.author_id.as_str()))
                 .value(":open", n(plan.queued_complaints))
-                .value(":seen_open", n(plan.message.seen_open))
+                .value(":seen_open", n(plan.counts.seen_open))
                 .value(":at", s(complaint.created_at))
                 .value(":queue", s(place.gsi1pk))
                 .value(":place", s(place.gsi1sk))
@@ -183,34 +205,33 @@ impl Store {
         )
     }
 
-    /// A moderator's decision about a message ([`act_on_message`]). It settles the open
-    /// round of complaints in the same transaction: every reporter of the round learns
-    /// the outcome, the queue entry goes, the author's record counts it, the audit log
-    /// records it.
-    pub async fn act_on_message(
+    /// A moderator's decision about a message or a correction ([`act_on`]). It settles
+    /// the open round of complaints in the same transaction: every reporter of the round
+    /// learns the outcome, the queue entry goes, the author's record counts it, the
+    /// audit log records it.
+    pub async fn act_on(
         &self,
         moderator: &Gate,
-        message_id: &MessageId,
+        target: &ComplaintTarget,
         action: ModerationAction,
         reason: &str,
         now: OffsetDateTime,
     ) -> Result<ActionPlan, Failure<ActionRefusal>> {
         retrying(move |_| async move {
-            let (message, account) = self
-                .message_and_account(message_id, &moderator.account_id)
+            let (target, account) = self
+                .moderated_and_account(target, &moderator.account_id)
                 .await?;
             let state = ActionState {
-                message,
+                target,
                 moderator: account,
             };
-            let plan =
-                act_on_message(moderator, state, action, reason, now).map_err(Attempt::Refused)?;
+            let plan = act_on(moderator, state, action, reason, now).map_err(Attempt::Refused)?;
             let mut transaction = Transaction::new()
-                .part(Deciding::Message, self.decide_message(&plan))
-                .parts((plan.thread_count_change != 0).then(|| {
+                .part(Deciding::Target, self.decide_target(&plan))
+                .parts((plan.count_change != 0).then(|| {
                     (
-                        Deciding::Thread,
-                        self.count_in_thread(&plan.seen.thread_id, plan.thread_count_change),
+                        Deciding::Count,
+                        self.count_visible(&plan.seen.target, plan.count_change),
                     )
                 }))
                 .part(Deciding::Audit, audit_put(&self.table, &plan.audit))
@@ -230,16 +251,13 @@ impl Store {
                             &self.table,
                             to_item(
                                 outcome,
-                                keys::complaint_outcome(&outcome.message_id, outcome.round),
+                                keys::complaint_outcome(&outcome.target, outcome.round),
                             ),
                         ),
                     )
                     .part(
                         Deciding::Queue,
-                        delete(
-                            &self.table,
-                            key_item(&keys::queue_entry(&outcome.message_id)),
-                        ),
+                        delete(&self.table, key_item(&keys::queue_entry(&outcome.target))),
                     );
             }
             transaction.commit(self).await?;
@@ -248,27 +266,21 @@ impl Store {
         .await
     }
 
-    /// The message as decided, on condition that its round, open complaints and status
+    /// The content as decided, on condition that its round, open complaints and status
     /// are as read.
-    fn decide_message(&self, plan: &ActionPlan) -> TransactWriteItem {
-        let (seen, decided) = (&plan.seen, &plan.decided);
+    fn decide_target(&self, plan: &ActionPlan) -> TransactWriteItem {
+        let (seen, decided) = (&plan.seen.state, &plan.decided.state);
         update(
             &self.table,
-            key_item(&keys::message(&seen.id)),
+            key_item(&keys::complaint_target(&plan.seen.target)),
             "SET #status = :status, moderation = :note, complaint_round = :next_round, \
              open_complaints = :open, counted_complaints = :counted",
-            Condition::new("complaint_round = :round")
-                .and("open_complaints = :seen_open")
-                .and("#status = :seen_status")
-                .name("#status", "status")
+            as_read((seen.complaint_round, seen.open_complaints, seen.status))
                 .value(":status", value(&decided.status))
                 .value(":note", value(&decided.moderation))
                 .value(":next_round", n(decided.complaint_round))
                 .value(":open", n(decided.open_complaints))
-                .value(":counted", n(decided.counted_complaints))
-                .value(":round", n(seen.complaint_round))
-                .value(":seen_open", n(seen.open_complaints))
-                .value(":seen_status", value(&seen.status)),
+                .value(":counted", n(decided.counted_complaints)),
         )
     }
 
@@ -307,7 +319,7 @@ impl Store {
         let complaints: Vec<Complaint> = after_cursor(page.items, before, complaint_position)?;
         let wanted = complaints
             .iter()
-            .map(|c| keys::complaint_outcome(&c.message_id, c.round))
+            .map(|c| keys::complaint_outcome(&c.target, c.round))
             .chain([keys::account(&caller.account_id)]);
         let mut account: Option<Account> = None;
         let mut outcomes: Vec<ComplaintOutcome> = Vec::new();
@@ -328,7 +340,7 @@ impl Store {
             .map(|c| {
                 let outcome = outcomes
                     .iter()
-                    .find(|o| o.message_id == c.message_id && o.round == c.round)
+                    .find(|o| o.target == c.target && o.round == c.round)
                     .cloned();
                 (c, outcome)
             })
@@ -336,7 +348,7 @@ impl Store {
         Ok((listed, next))
     }
 
-    /// The review queue, most complained first, each entry with its message and its
+    /// The review queue, most complained first, each entry with its content and its
     /// author's account (for their moderation record); the moderator's account comes
     /// in the same batch read, for the gate.
     pub async fn review_queue(
@@ -368,22 +380,23 @@ impl Store {
             };
             entries.push((place, from_item(item)?));
         }
-        // Queued messages may share an author, or be the moderator's own: the batch read
-        // asks for each account once.
-        let wanted = entries
-            .iter()
-            .flat_map(|(_, entry)| {
-                [
-                    keys::message(&entry.message_id),
-                    keys::account(&entry.author_id),
-                ]
-            })
-            .chain([keys::account(&moderator.account_id)]);
+        // Queued content may share an author, or be the moderator's own: the batch read
+        // asks for each account once. A correction comes with the message it corrects.
+        let mut wanted = vec![keys::account(&moderator.account_id)];
+        for (_, entry) in &entries {
+            wanted.push(keys::message(entry.target.message_id()));
+            if entry.target.correction_id().is_some() {
+                wanted.push(keys::complaint_target(&entry.target));
+            }
+            wanted.push(keys::account(&entry.author_id));
+        }
         let mut messages: Vec<Message> = Vec::new();
+        let mut corrections: Vec<Correction> = Vec::new();
         let mut accounts: Vec<Account> = Vec::new();
         for item in self.batch_get(wanted, None, true).await? {
             match keys::kind_of(&item) {
                 Some(ItemKind::Account) => accounts.push(from_item(item)?),
+                Some(ItemKind::Correction) => corrections.push(from_item(item)?),
                 _ => messages.push(from_item(item)?),
             }
         }
@@ -396,7 +409,14 @@ impl Store {
         let items = entries
             .into_iter()
             .map(|(_, entry)| ReviewItem {
-                message: messages.iter().find(|m| m.id == entry.message_id).cloned(),
+                message: messages
+                    .iter()
+                    .find(|m| m.id == *entry.target.message_id())
+                    .cloned(),
+                correction: entry
+                    .target
+                    .correction_id()
+                    .and_then(|id| corrections.iter().find(|c| c.id == *id).cloned()),
                 author: accounts.iter().find(|a| a.id == entry.author_id).cloned(),
                 entry,
             })
@@ -425,8 +445,9 @@ impl Store {
     }
 
     /// Dismisses every open complaint `reporter` filed (they were blocked:
-    /// [`dismiss_blocked_reporters_complaint`]), each in a transaction of its own whose
-    /// conditions are the message's counters as read, so a complaint or a decision racing
+    /// [`dismiss_blocked_reporters_complaint`]), about messages and corrections alike,
+    /// each in a transaction of its own whose conditions are the content's counters as
+    /// read, so a complaint or a decision racing
     /// it makes it read and decide again. Repeating it changes nothing more. Returns how
     /// many it dismissed.
     pub async fn dismiss_complaints_of(
@@ -439,15 +460,15 @@ impl Store {
         for complaint in self.open_complaints_by(reporter).await? {
             let complaint = &complaint;
             let done = retrying(move |_| async move {
-                let (message, entry) = self
+                let (content, entry) = self
                     .get_two(
-                        keys::message(&complaint.message_id),
-                        keys::queue_entry(&complaint.message_id),
+                        keys::complaint_target(&complaint.target),
+                        keys::queue_entry(&complaint.target),
                     )
                     .await?;
-                let message: Option<Message> = message.map(from_item).transpose()?;
+                let content = moderated(&complaint.target, content, None)?;
                 let Some(plan) =
-                    dismiss_blocked_reporters_complaint(complaint, message.as_ref(), settings, now)
+                    dismiss_blocked_reporters_complaint(complaint, content.as_ref(), settings, now)
                 else {
                     return Ok(false);
                 };
@@ -466,7 +487,7 @@ impl Store {
     }
 
     /// `reporter`'s complaints not dismissed yet (through the reporter's index, every
-    /// page); whether each is still open is decided on its message.
+    /// page); whether each is still open is decided on its target.
     async fn open_complaints_by(&self, reporter: &AccountId) -> Result<Vec<Complaint>, StoreError> {
         let query = self
             .client
@@ -484,16 +505,18 @@ impl Store {
             .collect()
     }
 
-    /// A dismissal's writes in one transaction: the complaint marked, the message's
-    /// counters (and status) on condition that they are as read, the thread's count, and
-    /// the queue entry without its copy of the complaint (gone when none is left open).
+    /// A dismissal's writes in one transaction: the complaint marked, the content's
+    /// counters (and status) on condition that they are as read, the count of visible
+    /// content it is part of, and the queue entry without its copy of the complaint
+    /// (gone when none is left open).
     async fn commit_dismissal<R>(
         &self,
         plan: &DismissalPlan,
         entry: Option<&QueueEntry>,
     ) -> Result<(), Attempt<R>> {
         let complaint = &plan.complaint;
-        let (seen, decided) = (&plan.seen, &plan.decided);
+        let target = &complaint.target;
+        let (seen, decided) = (&plan.seen.state, &plan.decided.state);
         let (mut message_update, mut message_condition) = set_counters(
             (seen.complaint_round, seen.open_complaints, seen.status),
             (decided.open_complaints, decided.counted_complaints),
@@ -502,13 +525,12 @@ impl Store {
             message_update.push_str(", #status = :status REMOVE moderation");
             message_condition = message_condition.value(":status", value(&decided.status));
         }
-        let queue_key = key_item(&keys::queue_entry(&complaint.message_id));
+        let queue_key = key_item(&keys::queue_entry(target));
         let queue = match (plan.queue, entry) {
             (QueueChange::Remove, _) => Some(delete(&self.table, queue_key)),
             (QueueChange::Keep { .. }, None) => None,
             (QueueChange::Keep { open }, Some(entry)) => {
-                let place =
-                    keys::review_queue_index(open, entry.first_complaint_at, &complaint.message_id);
+                let place = keys::review_queue_index(open, entry.first_complaint_at, target);
                 let copy = entry.complaints.iter().position(|c| c.id == complaint.id);
                 let mut set = "SET open_complaints = :open, gsi1sk = :place".to_owned();
                 let mut condition = Condition::new("attribute_exists(pk)")
@@ -529,7 +551,7 @@ impl Store {
                 update(
                     &self.table,
                     key_item(&keys::complaint(
-                        &complaint.message_id,
+                        target,
                         complaint.round,
                         &complaint.reporter_id,
                     )),
@@ -541,18 +563,18 @@ impl Store {
                 ),
             )
             .part(
-                Dismissing::Message,
+                Dismissing::Target,
                 update(
                     &self.table,
-                    key_item(&keys::message(&seen.id)),
+                    key_item(&keys::complaint_target(target)),
                     &message_update,
                     message_condition,
                 ),
             )
-            .parts((plan.thread_count_change != 0).then(|| {
+            .parts((plan.count_change != 0).then(|| {
                 (
-                    Dismissing::Thread,
-                    self.count_in_thread(&seen.thread_id, plan.thread_count_change),
+                    Dismissing::Count,
+                    self.count_visible(target, plan.count_change),
                 )
             }))
             .parts(queue.map(|queue| (Dismissing::Queue, queue)))
@@ -704,9 +726,39 @@ impl Store {
         Ok((entries, next))
     }
 
+    /// The content a target names and an account, in one read; a correction comes with
+    /// the message it corrects.
+    async fn moderated_and_account(
+        &self,
+        target: &ComplaintTarget,
+        account_id: &AccountId,
+    ) -> Result<(Option<Moderated>, Option<Account>), StoreError> {
+        let account_key = keys::account(account_id);
+        match target {
+            ComplaintTarget::Message(message_id) => {
+                let (message, account) = self.message_and_account(message_id, account_id).await?;
+                Ok((message.as_ref().map(Moderated::of_message), account))
+            }
+            ComplaintTarget::Correction(message_id, _) => {
+                let [correction, message, account] = self
+                    .get_together([
+                        keys::complaint_target(target),
+                        keys::message(message_id),
+                        account_key,
+                    ])
+                    .await?;
+                let message: Option<Message> = message.map(from_item).transpose()?;
+                Ok((
+                    moderated(target, correction, message.as_ref())?,
+                    account.map(from_item).transpose()?,
+                ))
+            }
+        }
+    }
+
     pub(super) async fn message_and_account(
         &self,
-        message_id: &MessageId,
+        message_id: &crate::domain::MessageId,
         account_id: &AccountId,
     ) -> Result<(Option<Message>, Option<Account>), StoreError> {
         let (message, account) = self
@@ -719,23 +771,58 @@ impl Store {
     }
 }
 
-/// A message's complaint counters set to `(open, counted)`, on condition that its round,
+/// The content a target names, from its item (`within`: the message a correction
+/// corrects, when read with it).
+fn moderated(
+    target: &ComplaintTarget,
+    item: Option<Item>,
+    within: Option<&Message>,
+) -> Result<Option<Moderated>, StoreError> {
+    let Some(item) = item else {
+        return Ok(None);
+    };
+    Ok(Some(match target {
+        ComplaintTarget::Message(_) => Moderated::of_message(&from_item(item)?),
+        ComplaintTarget::Correction(..) => Moderated::of_correction(&from_item(item)?, within),
+    }))
+}
+
+/// Content's complaint counters set to `(open, counted)`, on condition that its round,
 /// open complaints and status are as read: the update's `SET` and its condition.
 fn set_counters(
     (round, seen_open, seen_status): (u32, u32, MessageStatus),
     (open, counted): (u32, u32),
 ) -> (String, Condition) {
     let set = "SET open_complaints = :open, counted_complaints = :counted".to_owned();
-    let condition = Condition::new("complaint_round = :round")
-        .and("open_complaints = :seen_open")
-        .and("#status = :seen_status")
-        .name("#status", "status")
+    let condition = as_read((round, seen_open, seen_status))
         .value(":open", n(open))
-        .value(":counted", n(counted))
+        .value(":counted", n(counted));
+    (set, condition)
+}
+
+/// The condition that content's round, open complaints and status are still as read.
+/// An item written before it carried them reads as their defaults (round 0, none open,
+/// visible): for a default, its absence is as read too.
+fn as_read((round, seen_open, seen_status): (u32, u32, MessageStatus)) -> Condition {
+    let still = |attribute: &str, placeholder: &str, default: bool| {
+        if default {
+            format!("{attribute} = {placeholder} OR attribute_not_exists({attribute})")
+        } else {
+            format!("{attribute} = {placeholder}")
+        }
+    };
+    Condition::new("attribute_exists(pk)")
+        .and(still("complaint_round", ":round", round == 0))
+        .and(still("open_complaints", ":seen_open", seen_open == 0))
+        .and(still(
+            "#status",
+            ":seen_status",
+            seen_status == MessageStatus::default(),
+        ))
+        .name("#status", "status")
         .value(":round", n(round))
         .value(":seen_open", n(seen_open))
-        .value(":seen_status", value(&seen_status));
-    (set, condition)
+        .value(":seen_status", value(&seen_status))
 }
 
 /// A page's items without the one its cursor names (the `BETWEEN` of the query that
@@ -769,11 +856,7 @@ fn complaint_item(complaint: &Complaint) -> Item {
     indexed(
         to_item(
             complaint,
-            keys::complaint(
-                &complaint.message_id,
-                complaint.round,
-                &complaint.reporter_id,
-            ),
+            keys::complaint(&complaint.target, complaint.round, &complaint.reporter_id),
         ),
         keys::complaint_by_reporter_index(
             &complaint.reporter_id,

@@ -276,6 +276,11 @@ mod tests {
         let ledger = keys::ledger_entry(&id, "01J0000000000000000000000A");
         let thread = ThreadId::new();
         let message = crate::domain::MessageId::new_in(&thread, None);
+        let target = crate::domain::ComplaintTarget::Message(message.clone());
+        let correction_target = crate::domain::ComplaintTarget::Correction(
+            message.clone(),
+            crate::domain::CorrectionId::new(),
+        );
         let connection = crate::domain::live::ConnectionId::parse("L0SM9cOFvHcCIhw=").unwrap();
         let german = crate::domain::live::Topic::Language("de".into());
         let cases = [
@@ -324,12 +329,12 @@ mod tests {
                 keys::upload_claim(&crate::domain::UploadId::new()),
                 ItemKind::UploadClaim,
             ),
-            (keys::complaint(&message, 0, &id), ItemKind::Complaint),
+            (keys::complaint(&target, 0, &id), ItemKind::Complaint),
             (
-                keys::complaint_outcome(&message, 0),
+                keys::complaint_outcome(&target, 0),
                 ItemKind::ComplaintOutcome,
             ),
-            (keys::queue_entry(&message), ItemKind::QueueEntry),
+            (keys::queue_entry(&target), ItemKind::QueueEntry),
             (keys::idempotency(&id, "ab12"), ItemKind::IdempotencyRecord),
             (
                 keys::terms_acceptance(&id, "01J0000000000000000000000A"),
@@ -387,6 +392,25 @@ mod tests {
         ];
         for (key, kind) in &cases {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");
+        }
+        // A complaint about a correction is classified as one about a message.
+        for (key, kind) in [
+            (
+                keys::complaint(&correction_target, 0, &id),
+                ItemKind::Complaint,
+            ),
+            (
+                keys::complaint_outcome(&correction_target, 0),
+                ItemKind::ComplaintOutcome,
+            ),
+            (keys::queue_entry(&correction_target), ItemKind::QueueEntry),
+            (
+                keys::complaint_target(&correction_target),
+                ItemKind::Correction,
+            ),
+            (keys::complaint_target(&target), ItemKind::Message),
+        ] {
+            assert_eq!(classify(&key.pk, &key.sk), Some(kind), "{key:?}");
         }
         assert_eq!(cases.len(), ITEM_KINDS.len(), "a case per listed kind");
         for kind in ItemKind::ALL {

@@ -1,5 +1,6 @@
-//! Filing a complaint about a message: who may, how often, whether it counts towards
-//! hiding the message, and when it hides it.
+//! Filing a complaint about public content (a message or a correction: a
+//! [`ComplaintTarget`]): who may, how often, whether it counts towards hiding it, and
+//! when it hides it. Every kind of target follows the same rules.
 //!
 //! Only a trusted reporter's complaint counts towards hiding a message on its own
 //! ([`trusted_reporter`]): an account with a verified e-mail address that is at least
@@ -16,7 +17,7 @@ use crate::clock::rfc3339;
 use crate::config::ModerationSettings;
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountUpdate, AccountWrite, Complaint, ComplaintReason,
-    Message, MessageStatus, ModerationNote, Timestamp, Viewer,
+    MessageStatus, Moderated, ModerationNote, ModerationState, Timestamp, Viewer,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -38,11 +39,11 @@ pub fn trusted_reporter(reporter: &Account, now: OffsetDateTime) -> bool {
         && (age >= time::Duration::hours(TRUSTED_AFTER_HOURS) || reporter.ledger_head.is_some())
 }
 
-/// What a complaint is decided on: the message and the reporter's account, read
-/// together.
+/// What a complaint is decided on: the content complained about and the reporter's
+/// account, read together.
 #[derive(Debug, Clone)]
 pub struct ComplaintState {
-    pub message: Option<Message>,
+    pub target: Option<Moderated>,
     pub reporter: Option<Account>,
 }
 
@@ -56,9 +57,9 @@ pub struct NewComplaint {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ComplaintRefusal {
     Gate(Refusal),
-    /// No such message, or one the reporter cannot see.
-    NoSuchMessage,
-    /// The reporter has an open complaint about this message already.
+    /// No such content, or content the reporter cannot see.
+    NoSuchTarget,
+    /// The reporter has an open complaint about this content already.
     AlreadyOpen,
     /// The reporter filed their hourly number of complaints.
     TooMany {
@@ -70,36 +71,36 @@ pub enum ComplaintRefusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ComplaintPlan {
     pub complaint: Complaint,
-    /// The message's author (the queue entry names them).
+    /// The content's author (the queue entry names them).
     pub author_id: AccountId,
-    pub message: MessageCount,
-    /// The message's open complaints once this one is queued (its place in the queue).
+    pub counts: ComplaintCount,
+    /// The content's open complaints once this one is queued (its place in the queue).
     pub queued_complaints: u32,
     /// The reporter's count in the hour's window, on condition that the count is still
     /// the one read and the gate still admits them.
     pub reporter: AccountWrite,
-    /// This complaint hides the message.
+    /// This complaint hides the content.
     pub hides: bool,
 }
 
-/// The message's counters: as read (the round, open count and status, which the write
+/// The content's counters: as read (the round, open count and status, which the write
 /// requires unchanged) and as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageCount {
+pub struct ComplaintCount {
     pub round: u32,
     pub seen_open: u32,
     pub seen_status: MessageStatus,
     pub open: u32,
     pub counted: u32,
-    /// Set when this complaint hides the message: its new status, and the note that
+    /// Set when this complaint hides the content: its new status, and the note that
     /// says why.
     pub hide: Option<(MessageStatus, ModerationNote)>,
 }
 
-/// Files `new` about the message read, for the reporter the gate names: one per
+/// Files `new` about the content read, for the reporter the gate names: one per
 /// reporter and open round (the complaint's key), within the hourly limit. The author's
 /// own complaint is kept but does not count; the complaint that makes the counted ones
-/// reach the threshold hides a visible message.
+/// reach the threshold hides visible content.
 pub fn file_complaint(
     gate: &Gate,
     state: ComplaintState,
@@ -111,10 +112,11 @@ pub fn file_complaint(
         .map_err(ComplaintRefusal::Gate)?;
     let reporter = state.reporter.expect("admitted");
     let viewer = Viewer::new(reporter.id.clone(), &reporter.roles);
-    let message = state
-        .message
+    let target = state
+        .target
         .filter(|m| m.visible_to(Some(&viewer)))
-        .ok_or(ComplaintRefusal::NoSuchMessage)?;
+        .ok_or(ComplaintRefusal::NoSuchTarget)?;
+    let seen = &target.state;
     let window = hour_of(now);
     let filed_this_hour = match &reporter.complaint_window {
         Some(w) if *w == window => reporter.complaints_in_window,
@@ -124,9 +126,7 @@ pub fn file_complaint(
         Some(w) if *w == window => reporter.complained_authors.clone(),
         _ => Default::default(),
     };
-    let against_author = against_authors
-        .entry(message.author_id.clone())
-        .or_insert(0);
+    let against_author = against_authors.entry(target.author_id.clone()).or_insert(0);
     if filed_this_hour >= settings.complaints_per_hour
         || *against_author >= settings.complaints_per_author_per_hour
     {
@@ -135,34 +135,34 @@ pub fn file_complaint(
         });
     }
     *against_author += 1;
-    let counted = message.author_id != reporter.id && trusted_reporter(&reporter, now);
-    let open = message.open_complaints + 1;
-    let counted_total = message.counted_complaints + u32::from(counted);
+    let counted = target.author_id != reporter.id && trusted_reporter(&reporter, now);
+    let open = seen.open_complaints + 1;
+    let counted_total = seen.counted_complaints + u32::from(counted);
     let hides = counted
-        && message.status == MessageStatus::Visible
+        && seen.status == MessageStatus::Visible
         && counted_total == settings.hide_threshold;
     let at = Timestamp::at(now);
     let complaint = Complaint {
         id: crate::ids::new_id(),
-        message_id: message.id.clone(),
-        thread_id: message.thread_id.clone(),
+        target: target.target.clone(),
+        thread_id: target.target.thread_id().clone(),
         reporter_id: reporter.id.clone(),
         reason: new.reason,
         comment: new.comment.clone(),
-        revision: message.revision,
-        reported_text: reported_text(&message),
-        round: message.complaint_round,
+        revision: target.revision,
+        reported_text: target.reported_text.clone(),
+        round: seen.complaint_round,
         counted,
         created_at: at,
         dismissed_at: None,
     };
     Ok(ComplaintPlan {
         complaint,
-        author_id: message.author_id.clone(),
-        message: MessageCount {
-            round: message.complaint_round,
-            seen_open: message.open_complaints,
-            seen_status: message.status,
+        author_id: target.author_id.clone(),
+        counts: ComplaintCount {
+            round: seen.complaint_round,
+            seen_open: seen.open_complaints,
+            seen_status: seen.status,
             open,
             counted: counted_total,
             hide: hides.then(|| {
@@ -197,15 +197,15 @@ pub fn file_complaint(
 pub struct DismissalPlan {
     /// The complaint as dismissed (it no longer counts).
     pub complaint: Complaint,
-    /// The message as read (its round, open complaints and status are the conditions).
-    pub seen: Message,
-    /// The message with one open complaint fewer.
-    pub decided: Message,
+    /// The content as read (its round, open complaints and status are the conditions).
+    pub seen: Moderated,
+    /// The content with one open complaint fewer.
+    pub decided: Moderated,
     /// The queue entry loses its copy of the complaint; it goes when none is left open.
     pub queue: QueueChange,
-    /// What the thread's `message_count` moves by (a message complaints hid, visible
-    /// again).
-    pub thread_count_change: i64,
+    /// What the count of visible content it is part of moves by (content complaints
+    /// hid, visible again).
+    pub count_change: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,20 +216,22 @@ pub enum QueueChange {
     Keep { open: u32 },
 }
 
-/// Dismisses `complaint`, whose reporter was blocked, about `message` as read: it leaves
-/// the message's open complaints (and its counted ones when it counted), and a message
+/// Dismisses `complaint`, whose reporter was blocked, about `target` as read: it leaves
+/// the content's open complaints (and its counted ones when it counted), and content
 /// that complaints hid is visible again once the counted complaints left are below the
 /// threshold (a moderator's own hide is a decision, and settles the round, so it is
 /// never undone here). `None` when there is nothing to do: dismissed before, its round
-/// decided, or the message gone.
+/// decided, or the content gone.
 pub fn dismiss_blocked_reporters_complaint(
     complaint: &Complaint,
-    message: Option<&Message>,
+    target: Option<&Moderated>,
     settings: &ModerationSettings,
     now: OffsetDateTime,
 ) -> Option<DismissalPlan> {
-    let seen = message?;
+    let read = target?;
+    let seen = &read.state;
     if complaint.dismissed_at.is_some()
+        || read.target != complaint.target
         || seen.complaint_round != complaint.round
         || seen.open_complaints == 0
     {
@@ -244,7 +246,7 @@ pub fn dismiss_blocked_reporters_complaint(
             .moderation
             .as_ref()
             .is_some_and(|note| note.action == AUTO_HIDE_ACTION);
-    let mut decided = Message {
+    let mut decided = ModerationState {
         open_complaints: open,
         counted_complaints: counted,
         ..seen.clone()
@@ -264,9 +266,9 @@ pub fn dismiss_blocked_reporters_complaint(
         } else {
             QueueChange::Keep { open }
         },
-        thread_count_change: decided.thread_count() - seen.thread_count(),
-        seen: seen.clone(),
-        decided,
+        count_change: decided.visible_count() - seen.visible_count(),
+        seen: read.clone(),
+        decided: read.with_state(decided),
     })
 }
 
@@ -280,20 +282,11 @@ pub(crate) fn seconds_to_next_hour(now: OffsetDateTime) -> u32 {
     (3600 - into_hour).max(1)
 }
 
-/// What a moderator reads as the reported content: the text, or the recording's digest.
-fn reported_text(message: &Message) -> String {
-    match (&message.text, &message.voice) {
-        (Some(text), _) => text.to_string(),
-        (None, Some(voice)) => format!("voice recording, SHA-256 {}", voice.sha256),
-        (None, None) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Role;
     use crate::domain::decide::tests::{account as any_account, gate_of, message_by};
+    use crate::domain::{Message, Role};
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2027-03-01 10:15:30 UTC);
@@ -362,7 +355,7 @@ mod tests {
             let plan = file_complaint(
                 &gate_of(&reporter),
                 ComplaintState {
-                    message: Some(message.clone()),
+                    target: Some(Moderated::of_message(&message)),
                     reporter: Some(reporter.clone()),
                 },
                 &complaint(),
@@ -372,19 +365,19 @@ mod tests {
             let plan = match (status, own) {
                 // a hidden message is not there for a reporter who is not its author
                 (MessageStatus::Hidden, false) => {
-                    assert_eq!(plan, Err(ComplaintRefusal::NoSuchMessage), "{why}");
+                    assert_eq!(plan, Err(ComplaintRefusal::NoSuchTarget), "{why}");
                     continue;
                 }
                 _ => plan.unwrap(),
             };
-            assert_eq!(plan.message.counted, counted_after, "{why}");
+            assert_eq!(plan.counts.counted, counted_after, "{why}");
             assert_eq!(plan.hides, hides, "{why}");
-            assert_eq!(plan.message.hide.is_some(), hides, "{why}");
+            assert_eq!(plan.counts.hide.is_some(), hides, "{why}");
             assert_eq!(plan.complaint.counted, !own, "{why}");
-            assert_eq!(plan.message.open, counted + 2, "{why}");
+            assert_eq!(plan.counts.open, counted + 2, "{why}");
             assert_eq!(plan.queued_complaints, counted + 2, "{why}");
-            assert_eq!(plan.message.seen_open, counted + 1, "{why}");
-            assert_eq!(plan.message.seen_status, status, "{why}");
+            assert_eq!(plan.counts.seen_open, counted + 1, "{why}");
+            assert_eq!(plan.counts.seen_status, status, "{why}");
         }
     }
 
@@ -425,7 +418,7 @@ mod tests {
             let plan = file_complaint(
                 &gate_of(&reporter),
                 ComplaintState {
-                    message: Some(seen),
+                    target: Some(Moderated::of_message(&seen)),
                     reporter: Some(reporter.clone()),
                 },
                 &complaint(),
@@ -454,7 +447,7 @@ mod tests {
             file_complaint(
                 &gate_of(reporter),
                 ComplaintState {
-                    message: Some(message),
+                    target: Some(Moderated::of_message(&message)),
                     reporter: Some(reporter.clone()),
                 },
                 &complaint(),
@@ -492,7 +485,7 @@ mod tests {
         let plan = file_complaint(
             &gate_of(&reporter),
             ComplaintState {
-                message: Some(message.clone()),
+                target: Some(Moderated::of_message(&message)),
                 reporter: Some(reporter.clone()),
             },
             &complaint(),
@@ -500,7 +493,7 @@ mod tests {
             NOW,
         )
         .unwrap();
-        let (status, note) = plan.message.hide.unwrap();
+        let (status, note) = plan.counts.hide.unwrap();
         assert_eq!(status, MessageStatus::Hidden);
         assert_eq!(note.action, "auto_hide");
         assert_eq!(note.reason, AUTO_HIDE_REASON);
@@ -529,7 +522,7 @@ mod tests {
             let decided = file_complaint(
                 &gate_of(&reporter),
                 ComplaintState {
-                    message: Some(message.clone()),
+                    target: Some(Moderated::of_message(&message)),
                     reporter: Some(reporter.clone()),
                 },
                 &complaint(),
@@ -578,13 +571,13 @@ mod tests {
             (
                 Some(reporter.clone()),
                 None,
-                Err(ComplaintRefusal::NoSuchMessage),
+                Err(ComplaintRefusal::NoSuchTarget),
                 "no message",
             ),
             (
                 Some(reporter.clone()),
                 Some(hidden.clone()),
-                Err(ComplaintRefusal::NoSuchMessage),
+                Err(ComplaintRefusal::NoSuchTarget),
                 "hidden from the reporter",
             ),
             (
@@ -599,7 +592,7 @@ mod tests {
             let decided = file_complaint(
                 &gate,
                 ComplaintState {
-                    message,
+                    target: message.as_ref().map(Moderated::of_message),
                     reporter: account,
                 },
                 &complaint(),
@@ -614,7 +607,7 @@ mod tests {
         file_complaint(
             &gate_of(reporter),
             ComplaintState {
-                message: Some(message.clone()),
+                target: Some(Moderated::of_message(message)),
                 reporter: Some(reporter.clone()),
             },
             &complaint(),
@@ -730,19 +723,21 @@ mod tests {
             message.moderation = note.clone();
             message.open_complaints = open;
             message.counted_complaints = counted;
+            let read = Moderated::of_message(&message);
             let plan =
-                dismiss_blocked_reporters_complaint(&complaint, Some(&message), &settings(), later)
+                dismiss_blocked_reporters_complaint(&complaint, Some(&read), &settings(), later)
                     .unwrap();
             let (status_after, open_after, counted_after, queue, count_change) = expected;
-            assert_eq!(plan.decided.status, status_after, "{why}");
-            assert_eq!(plan.decided.open_complaints, open_after, "{why}");
-            assert_eq!(plan.decided.counted_complaints, counted_after, "{why}");
+            let decided = &plan.decided.state;
+            assert_eq!(decided.status, status_after, "{why}");
+            assert_eq!(decided.open_complaints, open_after, "{why}");
+            assert_eq!(decided.counted_complaints, counted_after, "{why}");
             assert_eq!(plan.queue, queue, "{why}");
-            assert_eq!(plan.thread_count_change, count_change, "{why}");
-            assert_eq!(plan.seen, message, "{why}");
-            assert_eq!(plan.decided.complaint_round, 2, "{why}: the round goes on");
+            assert_eq!(plan.count_change, count_change, "{why}");
+            assert_eq!(plan.seen, read, "{why}");
+            assert_eq!(decided.complaint_round, 2, "{why}: the round goes on");
             assert_eq!(
-                plan.decided.moderation.is_none(),
+                decided.moderation.is_none(),
                 status_after == MessageStatus::Visible && status == MessageStatus::Hidden
                     || note.is_none(),
                 "{why}"
@@ -760,7 +755,8 @@ mod tests {
         message.counted_complaints = 1;
         let complaint = filed(&reporter, &message);
         let dismiss = |complaint: &Complaint, message: Option<&Message>| {
-            dismiss_blocked_reporters_complaint(complaint, message, &settings(), NOW)
+            let read = message.map(Moderated::of_message);
+            dismiss_blocked_reporters_complaint(complaint, read.as_ref(), &settings(), NOW)
         };
         assert!(dismiss(&complaint, Some(&message)).is_some(), "open");
         assert_eq!(dismiss(&complaint, None), None, "the message is gone");
@@ -780,6 +776,42 @@ mod tests {
             dismiss(&dismissed, Some(&message)),
             None,
             "dismissed before"
+        );
+    }
+
+    #[test]
+    fn a_correction_is_complained_about_only_where_its_message_is_seen() {
+        let reporter = account(&[]);
+        let corrector = account(&[]);
+        let mut message = message_by(&account(&[]));
+        let correction = crate::domain::decide::tests::correction_by(&corrector, &message);
+        let file = |message: &Message| {
+            file_complaint(
+                &gate_of(&reporter),
+                ComplaintState {
+                    target: Some(Moderated::of_correction(&correction, Some(message))),
+                    reporter: Some(reporter.clone()),
+                },
+                &complaint(),
+                &settings(),
+                NOW,
+            )
+        };
+        let plan = file(&message).unwrap();
+        assert_eq!(
+            plan.complaint.target,
+            Moderated::of_correction(&correction, None).target
+        );
+        assert_eq!(
+            plan.author_id, corrector.id,
+            "the queue names the corrector"
+        );
+        assert_eq!(plan.complaint.reported_text, "Buy my courses");
+        message.status = MessageStatus::Hidden;
+        assert_eq!(
+            file(&message).err(),
+            Some(ComplaintRefusal::NoSuchTarget),
+            "a correction of a message the reporter cannot see"
         );
     }
 }

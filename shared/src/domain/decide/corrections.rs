@@ -110,6 +110,11 @@ pub fn correct(
         created_at: Timestamp::at(now),
         edits: 0,
         edited_at: None,
+        status: MessageStatus::Visible,
+        moderation: None,
+        complaint_round: 0,
+        open_complaints: 0,
+        counted_complaints: 0,
     };
     let change = BalanceChange {
         account_id: gate.account_id.clone(),

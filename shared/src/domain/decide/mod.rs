@@ -120,4 +120,31 @@ pub(crate) mod tests {
             corrections_count: 0,
         }
     }
+
+    /// A visible correction by `author` of `message`'s text as posted.
+    pub fn correction_by(author: &Account, message: &Message) -> crate::domain::Correction {
+        let text = |raw: &str| {
+            crate::domain::MessageText::parse(raw, &crate::domain::ContentRules::default()).unwrap()
+        };
+        crate::domain::Correction {
+            id: crate::domain::CorrectionId::new(),
+            message_id: message.id.clone(),
+            revision: 0,
+            author_id: author.id.clone(),
+            corrected_text: text("Buy my courses"),
+            note: None,
+            original_text: message
+                .text
+                .clone()
+                .unwrap_or_else(|| text("Buy my course")),
+            created_at: long_ago(),
+            edits: 0,
+            edited_at: None,
+            status: Default::default(),
+            moderation: None,
+            complaint_round: 0,
+            open_complaints: 0,
+            counted_complaints: 0,
+        }
+    }
 }

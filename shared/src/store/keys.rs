@@ -7,8 +7,7 @@ use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::social::{Provider, Subject};
 use crate::domain::{
     AccountId, AuditEntryId, CodePurpose, ComplaintTarget, CorrectionId, Email, InvitationId,
-    LanguageTag,
-    MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
+    LanguageTag, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
 };
 
 /// The primary key of an item.

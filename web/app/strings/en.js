@@ -281,4 +281,16 @@ export default {
   'erasure.text': 'Your personal data is erased and the account closed. What you published stays, under "Former member". This cannot be undone.',
   'erasure.sure': 'I understand that this cannot be undone',
   'erasure.submit': 'Erase my account',
+
+  'correction.edit': 'Edit',
+  'correction.revisions': 'Versions',
+  'correction.noRevisions': 'Not edited: this is the only version.',
+  'correction.complain': 'Report',
+  'complaint.exists': 'You already reported this; the moderators have it.',
+  'moderation.itemCorrection': 'A correction by {author} (open reports: {count})',
+  'moderation.correctionAction.hide': 'Hide the correction',
+  'moderation.correctionAction.remove': 'Remove the correction',
+  'moderation.correctionAction.restore': 'Restore the correction',
+  'moderation.correctionAction.dismiss': 'Dismiss the reports',
+  'moderation.decidedCorrection': 'Decided: the correction is {status}; reports settled: {count}.',
 };

@@ -1,12 +1,13 @@
 // One correction of a message: its diff and note, and what the reader may do with it
 // (its author edits it and reads its earlier versions; another signed-in reader reports it).
-import { html, useState, useEffect } from '../html.js';
+import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
 import { session } from '../session.js';
 import { ErrorMessage, useAction } from './status.js';
 import { TextArea } from './fields.js';
 import { ComplaintForm } from './complaint.js';
+import { RevisionList } from './revisions.js';
 
 // A correction's diff: deleted words struck through, inserted ones marked.
 export function Diff({ diff }) {
@@ -75,26 +76,11 @@ function CorrectionEditForm({ correction, onDone }) {
 }
 
 function CorrectionRevisions({ correction }) {
-  const [revisions, setRevisions] = useState(null);
-  const { error, run } = useAction();
-  useEffect(() => {
-    run(async () => setRevisions((await api('GET', `${correctionPath(correction)}/revisions`)).items));
-  }, [correction.id, correction.edited_at]);
-  return html`
-    <section class="revisions" aria-label=${t('correction.revisions')}>
-      <${ErrorMessage} error=${error} />
-      ${revisions === null && !error && html`<p role="status">${t('common.loading')}</p>`}
-      ${revisions && revisions.length === 0 && html`<p>${t('correction.noRevisions')}</p>`}
-      ${revisions && revisions.length > 0 && html`
-        <ol>
-          ${revisions.map((r) => html`
-            <li key=${r.revision}>
-              <p class="text">${r.corrected_text}</p>
-              ${r.note && html`<p class="note">${r.note}</p>`}
-              <span class="meta">${t('message.revisionMeta', {
-                from: formatDateTime(r.written_at), until: formatDateTime(r.replaced_at),
-              })}</span>
-            </li>`)}
-        </ol>`}
-    </section>`;
+  return html`<${RevisionList} path=${`${correctionPath(correction)}/revisions`} version=${correction.edited_at}
+    label=${t('correction.revisions')} empty=${t('correction.noRevisions')} renderItem=${(r) => html`
+      <p class="text">${r.corrected_text}</p>
+      ${r.note && html`<p class="note">${r.note}</p>`}
+      <span class="meta">${t('message.revisionMeta', {
+        from: formatDateTime(r.written_at), until: formatDateTime(r.replaced_at),
+      })}</span>`} />`;
 }

@@ -8,6 +8,7 @@ import { ErrorMessage, useAction } from './status.js';
 import { TextArea } from './fields.js';
 import { ComplaintForm } from './complaint.js';
 import { CorrectionItem } from './correction.js';
+import { RevisionList } from './revisions.js';
 
 export { COMPLAINT_REASONS } from './complaint.js';
 
@@ -78,26 +79,12 @@ function EditForm({ message, onDone }) {
 }
 
 function Revisions({ message }) {
-  const [revisions, setRevisions] = useState(null);
-  const { error, run } = useAction();
-  useEffect(() => {
-    run(async () => setRevisions((await api('GET', `/messages/${message.id}/revisions`)).items));
-  }, [message.id, message.revision]);
-  return html`
-    <section class="revisions" aria-label=${t('message.revisions')}>
-      <${ErrorMessage} error=${error} />
-      ${revisions === null && !error && html`<p role="status">${t('common.loading')}</p>`}
-      ${revisions && html`
-        <ol>
-          ${revisions.map((r) => html`
-            <li key=${r.revision}>
-              <p class="text">${r.text}</p>
-              <span class="meta">${t('message.revisionMeta', {
-                revision: r.revision, from: formatDateTime(r.created_at), until: formatDateTime(r.replaced_at),
-              })}</span>
-            </li>`)}
-        </ol>`}
-    </section>`;
+  return html`<${RevisionList} path=${`/messages/${message.id}/revisions`} version=${message.revision}
+    label=${t('message.revisions')} renderItem=${(r) => html`
+      <p class="text">${r.text}</p>
+      <span class="meta">${t('message.revisionMeta', {
+        revision: r.revision, from: formatDateTime(r.created_at), until: formatDateTime(r.replaced_at),
+      })}</span>`} />`;
 }
 
 function Corrections({ message, canCorrect }) {

@@ -185,7 +185,7 @@ def test_c_a_moderator_hides_a_reported_message(pages, stack, world):
     expect(watched).to_contain_text("Man sagt: quitting time.")
 
     reply = page.locator("article.message").nth(1)
-    reply.get_by_role("button", name="Report").click()
+    reply.get_by_role("button", name="Report", exact=True).click()
     reply.get_by_label("What is wrong with it?").select_option("spam")
     reply.get_by_label("Comment (optional)").fill("Advertising")
     reply.get_by_role("button", name="Send the report").click()
@@ -388,3 +388,97 @@ def test_g_a_user_invites_a_friend_who_joins_and_another_who_opts_out(pages, sta
     invitations = invite.get_by_role("list", name="My invitations")
     expect(invitations.get_by_role("link", name="Jon")).to_be_visible()
     expect(invitations.get_by_text("jon@example.com")).to_have_count(0)
+
+
+def test_h_a_correction_is_edited_reported_and_hidden(pages, stack, world):
+    register_by_api(stack, "bea@example.com", "Bea")
+    register_by_api(stack, "carl@example.com", "Carl")
+    original = "Wie sagt man „Feierabend“ auf Englisch?"
+
+    # Bea buys credits (a correction is paid) and corrects Ada's first message.
+    author = pages.new()
+    log_in(author, "bea@example.com", "/credits")
+    expect(author.get_by_text("Signed in as Bea")).to_be_visible()
+    author.get_by_role("button", name="Buy Starter").click()
+    author.get_by_role("button", name=re.compile("^Pay")).click()
+    author.get_by_role("link", name="Back to Natives.Chat").click()
+    expect(author.get_by_text("Your balance: 100 credits")).to_be_visible()
+    author.goto(world["thread_url"])
+    first = author.locator("article.message").nth(0)
+    expect(first).to_contain_text(original)
+    first.get_by_role("button", name=re.compile("^Corrections")).click()
+    section = first.get_by_role("region", name="Corrections")
+    section.get_by_label("Corrected text").fill("Wie sagt man „Feierabend“ im Englischen?")
+    section.get_by_label("Note (optional)").fill("So klingt es natürlicher.")
+    section.get_by_role("button", name="Send the correction").click()
+    correction = section.locator("li.correction")
+    expect(correction).to_have_count(1)
+    expect(correction.locator("ins")).to_have_text(["im", "Englischen"])
+    expect(correction.get_by_role("button", name="Report")).to_have_count(0)
+
+    # She edits it: the diff is against the same text of the message, the first version is kept.
+    correction.get_by_role("button", name="Edit").click()
+    correction.get_by_label("Corrected text").fill("Wie sagt man „Feierabend“ auf gutem Englisch?")
+    correction.get_by_role("button", name="Save").click()
+    expect(correction).to_contain_text("edited")
+    expect(correction.locator("ins")).to_have_text([re.compile("gutem")])
+    correction.get_by_role("button", name="Versions").click()
+    versions = correction.get_by_role("region", name="Versions")
+    expect(versions.locator("li")).to_have_count(1)
+    expect(versions).to_contain_text("Wie sagt man „Feierabend“ im Englischen?")
+    expect(versions).to_contain_text("So klingt es natürlicher.")
+    pages.check(author, "thread-correction-versions")
+
+    # Carl reports it; a second report is refused and said so.
+    reader = pages.new()
+    log_in(reader, "carl@example.com", world["thread_url"].split("#", 1)[1])
+    expect(reader.get_by_text("Signed in as Carl")).to_be_visible()
+    first = reader.locator("article.message").nth(0)
+    first.get_by_role("button", name=re.compile("^Corrections")).click()
+    reported = first.locator("li.correction")
+    expect(reported).to_have_count(1)
+    expect(reported.get_by_role("button", name="Edit")).to_have_count(0)
+    expect(reported.get_by_role("button", name="Versions")).to_have_count(0)
+    reported.get_by_role("button", name="Report", exact=True).click()
+    reported.get_by_label("What is wrong with it?").select_option("offensive")
+    reported.get_by_label("Comment (optional)").fill("Mocks the learner")
+    reported.get_by_role("button", name="Send the report").click()
+    expect(reported.get_by_text("the report reached the moderators")).to_be_visible()
+    reported.get_by_role("button", name="Report", exact=True).click()  # closes the form
+    reported.get_by_role("button", name="Report", exact=True).click()  # a fresh one
+    reported.get_by_role("button", name="Send the report").click()
+    expect(reported.get_by_text("You already reported this")).to_be_visible()
+    # Chromium logs every refused request; this refusal is the expected one.
+    refused = [e for e in pages.errors if "status of 409 (Conflict)" in e]
+    assert len(refused) == 1, pages.errors
+    pages.errors.remove(refused[0])
+    pages.check(reader, "thread-correction-report")
+
+    # The moderator finds it in the queue as a correction, with its diff, and hides it.
+    moderator = pages.new()
+    log_in(moderator, "mod@example.com", "/moderation")
+    item = moderator.locator("article.queue-item")
+    expect(item).to_have_count(1)
+    expect(item).to_have_class(re.compile("correction"))
+    expect(item.get_by_role("heading", level=2)).to_have_text("A correction by Bea (open reports: 1)")
+    expect(item.locator("ins")).to_have_text([re.compile("gutem")])
+    expect(item).to_contain_text("Mocks the learner")
+    expect(item.get_by_role("link", name="Open the thread")).to_have_attribute(
+        "href", "#" + world["thread_url"].split("#", 1)[1]
+    )
+    pages.check(moderator, "moderation-correction")
+    item.get_by_label("Decision").select_option("hide")
+    item.get_by_label(re.compile("^Reason")).fill("Mocking is against the terms.")
+    item.get_by_role("button", name="Decide").click()
+    expect(moderator.get_by_text("Decided: the correction is hidden; reports settled: 1.")).to_be_visible()
+    expect(moderator.get_by_text("No message waits for a decision.")).to_be_visible()
+
+    # Readers no longer see it; its author still does, marked hidden.
+    thread_id = world["thread_url"].rsplit("/", 1)[1]
+    message_id = stack.api("GET", f"/v1/threads/{thread_id}/messages")[1]["items"][0]["id"]
+    listed = stack.api("GET", f"/v1/messages/{message_id}/corrections")[1]["items"]
+    assert listed == [], json.dumps(listed, indent=1)
+    author.reload()
+    first = author.locator("article.message").nth(0)
+    first.get_by_role("button", name=re.compile("^Corrections")).click()
+    expect(first.locator("li.correction")).to_contain_text("hidden")

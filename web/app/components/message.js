@@ -4,10 +4,13 @@ import { html, useState, useEffect } from '../html.js';
 import { api } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
 import { session } from '../session.js';
-import { ErrorMessage, Notice, useAction } from './status.js';
-import { TextArea, Select } from './fields.js';
+import { ErrorMessage, useAction } from './status.js';
+import { TextArea } from './fields.js';
+import { ComplaintForm } from './complaint.js';
+import { CorrectionItem } from './correction.js';
+import { RevisionList } from './revisions.js';
 
-export const COMPLAINT_REASONS = ['spam', 'offensive', 'illegal', 'minors', 'copyright', 'personal_data', 'other'];
+export { COMPLAINT_REASONS } from './complaint.js';
 
 export function MessageBody({ message }) {
   if (message.kind === 'voice' && message.voice) {
@@ -56,7 +59,7 @@ export function MessageItem({ message, onChanged }) {
       ${mode === 'revisions' && html`<${Revisions} message=${message} />`}
       ${mode === 'corrections' && html`
         <${Corrections} message=${message} canCorrect=${Boolean(session.me && !mine && message.kind === 'text')} />`}
-      ${mode === 'complain' && html`<${ComplaintForm} message=${message} />`}
+      ${mode === 'complain' && html`<${ComplaintForm} path=${`/messages/${message.id}/complaints`} />`}
     </article>`;
 }
 
@@ -76,35 +79,12 @@ function EditForm({ message, onDone }) {
 }
 
 function Revisions({ message }) {
-  const [revisions, setRevisions] = useState(null);
-  const { error, run } = useAction();
-  useEffect(() => {
-    run(async () => setRevisions((await api('GET', `/messages/${message.id}/revisions`)).items));
-  }, [message.id, message.revision]);
-  return html`
-    <section class="revisions" aria-label=${t('message.revisions')}>
-      <${ErrorMessage} error=${error} />
-      ${revisions === null && !error && html`<p role="status">${t('common.loading')}</p>`}
-      ${revisions && html`
-        <ol>
-          ${revisions.map((r) => html`
-            <li key=${r.revision}>
-              <p class="text">${r.text}</p>
-              <span class="meta">${t('message.revisionMeta', {
-                revision: r.revision, from: formatDateTime(r.created_at), until: formatDateTime(r.replaced_at),
-              })}</span>
-            </li>`)}
-        </ol>`}
-    </section>`;
-}
-
-// A correction's diff: deleted words struck through, inserted ones marked.
-function Diff({ diff }) {
-  return html`<p class="text diff">${diff.map((span, i) => span.op === 'equal'
-    ? span.text
-    : span.op === 'delete'
-      ? html`<del key=${i}>${span.text}</del>`
-      : html`<ins key=${i}>${span.text}</ins>`)}</p>`;
+  return html`<${RevisionList} path=${`/messages/${message.id}/revisions`} version=${message.revision}
+    label=${t('message.revisions')} renderItem=${(r) => html`
+      <p class="text">${r.text}</p>
+      <span class="meta">${t('message.revisionMeta', {
+        revision: r.revision, from: formatDateTime(r.created_at), until: formatDateTime(r.replaced_at),
+      })}</span>`} />`;
 }
 
 function Corrections({ message, canCorrect }) {
@@ -132,13 +112,8 @@ function Corrections({ message, canCorrect }) {
       ${corrections && html`
         <ol>
           ${corrections.map((c) => html`
-            <li key=${c.id}>
-              <${Diff} diff=${c.diff} />
-              ${c.note && html`<p class="note">${c.note}</p>`}
-              <span class="meta">${t('correction.meta', {
-                author: c.author.display_name, at: formatDateTime(c.created_at),
-              })}</span>
-            </li>`)}
+            <${CorrectionItem} key=${c.id} correction=${c}
+              onChanged=${(updated) => setCorrections((all) => all.map((x) => (x.id === updated.id ? updated : x)))} />`)}
         </ol>`}
       ${canCorrect && html`
         <form class="inline" onSubmit=${submit}>
@@ -148,28 +123,4 @@ function Corrections({ message, canCorrect }) {
           <button type="submit" disabled=${sending.busy}>${t('correction.send')}</button>
         </form>`}
     </section>`;
-}
-
-function ComplaintForm({ message }) {
-  const [reason, setReason] = useState('spam');
-  const [comment, setComment] = useState('');
-  const [filed, setFiled] = useState(false);
-  const { busy, error, run } = useAction();
-  const submit = (event) => {
-    event.preventDefault();
-    const body = comment.trim() ? { reason, comment: comment.trim() } : { reason };
-    run(async () => {
-      await api('POST', `/messages/${message.id}/complaints`, { body });
-      setFiled(true);
-    });
-  };
-  if (filed) return html`<${Notice}>${t('complaint.filed')}</${Notice}>`;
-  return html`
-    <form class="inline" onSubmit=${submit}>
-      <${Select} label=${t('complaint.reason')} value=${reason} onChange=${setReason}
-        options=${COMPLAINT_REASONS.map((r) => ({ value: r, label: t(`complaint.reason.${r}`) }))} />
-      <${TextArea} label=${t('complaint.comment')} value=${comment} onInput=${setComment} maxlength="1000" />
-      <${ErrorMessage} error=${error} />
-      <button type="submit" disabled=${busy}>${t('complaint.send')}</button>
-    </form>`;
 }

@@ -1,5 +1,5 @@
-// Moderators: messages with open complaints, most complained first, each with what was
-// reported and the decision (hide, restore, remove, dismiss) with its reason.
+// Moderators: messages and corrections with open complaints, most complained first, each
+// with what was reported and the decision (hide, restore, remove, dismiss) with its reason.
 import { html, useState } from '../html.js';
 import { api } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
@@ -7,8 +7,15 @@ import { href } from '../router.js';
 import { Loading, ErrorMessage, Notice, useLoad, useAction } from '../components/status.js';
 import { Field, Select } from '../components/fields.js';
 import { MessageBody } from '../components/message.js';
+import { Diff } from '../components/correction.js';
 
 const ACTIONS = ['hide', 'remove', 'restore', 'dismiss'];
+
+// A queue entry is about a message or one of its corrections (`kind`); each has its own route.
+const entryKey = (item) => (item.kind === 'correction' ? `${item.message_id}-${item.correction_id}` : item.message_id);
+const actionsPath = (item) => (item.kind === 'correction'
+  ? `/moderation/messages/${item.message_id}/corrections/${item.correction_id}/actions`
+  : `/moderation/messages/${item.message_id}/actions`);
 
 export function ModerationPage() {
   const queue = useLoad(() => api('GET', '/moderation/queue'), []);
@@ -17,10 +24,10 @@ export function ModerationPage() {
     <h1>${t('moderation.title')}</h1>
     <${ErrorMessage} error=${queue.error} />
     ${queue.loading && html`<${Loading} />`}
-    ${decided.map((d) => html`<${Notice} key=${d.message_id}>${t('moderation.decided', { status: t(`message.status.${d.status}`), count: d.settled_complaints })}</${Notice}>`)}
+    ${decided.map((d) => html`<${Notice} key=${entryKey(d)}>${t(d.kind === 'correction' ? 'moderation.decidedCorrection' : 'moderation.decided', { status: t(`message.status.${d.status}`), count: d.settled_complaints })}</${Notice}>`)}
     ${queue.data && queue.data.items.length === 0 && html`<p>${t('moderation.empty')}</p>`}
     ${queue.data && queue.data.items.map((item) => html`
-      <${QueueItem} key=${item.message_id} item=${item}
+      <${QueueItem} key=${entryKey(item)} item=${item}
         onDecided=${(decision) => { setDecided((all) => [...all, decision]); queue.reload(); }} />`)}`;
 }
 
@@ -30,20 +37,30 @@ function QueueItem({ item, onDecided }) {
   const { busy, error, run } = useAction();
   const submit = (event) => {
     event.preventDefault();
-    run(async () => onDecided(await api('POST', `/moderation/messages/${item.message_id}/actions`, {
+    run(async () => onDecided(await api('POST', actionsPath(item), {
       body: { action, reason: reason.trim() },
     })));
   };
-  const message = item.message;
+  const { message, correction } = item;
+  const isCorrection = item.kind === 'correction';
+  const reported = isCorrection ? correction : message;
+  const headingId = `q-${entryKey(item)}`;
   return html`
-    <article class="queue-item" aria-labelledby=${`q-${item.message_id}`}>
-      <h2 id=${`q-${item.message_id}`}>
-        ${t('moderation.item', { count: item.open_complaints, author: message ? message.author.display_name : '—' })}
+    <article class=${`queue-item ${item.kind}`} aria-labelledby=${headingId}>
+      <h2 id=${headingId}>
+        ${t(isCorrection ? 'moderation.itemCorrection' : 'moderation.item', {
+          count: item.open_complaints, author: reported ? reported.author.display_name : '—',
+        })}
       </h2>
       <p class="meta">
         ${t('moderation.since', { when: formatDateTime(item.first_complaint_at) })}${' · '}<a href=${href('/threads/:threadId', { threadId: item.thread_id })}>${t('moderation.openThread')}</a>
       </p>
-      ${message && html`<div class="reported"><${MessageBody} message=${message} /></div>`}
+      ${!isCorrection && message && html`<div class="reported"><${MessageBody} message=${message} /></div>`}
+      ${isCorrection && correction && html`
+        <div class="reported">
+          <${Diff} diff=${correction.diff} />
+          ${correction.note && html`<p class="note">${correction.note}</p>`}
+        </div>`}
       <h3>${t('moderation.complaints')}</h3>
       <ul>
         ${item.complaints.map((c, i) => html`
@@ -54,7 +71,7 @@ function QueueItem({ item, onDecided }) {
       </ul>
       <form class="inline" onSubmit=${submit}>
         <${Select} label=${t('moderation.action')} value=${action} onChange=${setAction}
-          options=${ACTIONS.map((a) => ({ value: a, label: t(`moderation.action.${a}`) }))} />
+          options=${ACTIONS.map((a) => ({ value: a, label: t(`moderation.${isCorrection ? 'correctionAction' : 'action'}.${a}`) }))} />
         <${Field} label=${t('moderation.reason')} value=${reason} onInput=${setReason} required maxlength="500" />
         <${ErrorMessage} error=${error} />
         <button type="submit" disabled=${busy}>${t('moderation.decide')}</button>

@@ -366,14 +366,17 @@ fn me(local: &LocalIdp, headers: &http::HeaderMap, now: i64) -> hyper::Response<
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let Some(claims) = token.and_then(|t| open::<serde_json::Value>(local, "access", t)) else {
+    let Some(claims) = token.and_then(|t| access_claims(local, t, now)) else {
         return oauth_error(401, "invalid_token");
     };
-    if claims["exp"].as_i64().is_none_or(|exp| exp <= now) {
-        return oauth_error(401, "invalid_token");
-    }
     let me = json!({"id": claims["sub"], "name": claims["name"], "email": claims["email"]});
     response(200, "application/json", me.to_string())
+}
+
+/// What an access token this stand-in issued says, while it has not expired.
+fn access_claims(local: &LocalIdp, token: &str, now: i64) -> Option<serde_json::Value> {
+    open::<serde_json::Value>(local, "access", token)
+        .filter(|claims| claims["exp"].as_i64().is_some_and(|exp| exp > now))
 }
 
 /// VK ID's `POST oauth2/user_info`: the form's `client_id` and `access_token`.
@@ -387,12 +390,9 @@ fn user_info(
         return oauth_error(401, "invalid_client");
     }
     let token = form.get("access_token").map_or("", String::as_str);
-    let Some(claims) = open::<serde_json::Value>(local, "access", token) else {
+    let Some(claims) = access_claims(local, token, now) else {
         return oauth_error(401, "invalid_token");
     };
-    if claims["exp"].as_i64().is_none_or(|exp| exp <= now) {
-        return oauth_error(401, "invalid_token");
-    }
     let name = claims["name"].as_str().unwrap_or_default();
     let (first_name, last_name) = name.split_once(' ').unwrap_or((name, ""));
     let user = json!({"user": {

@@ -56,7 +56,7 @@ use natives_shared::domain::decide::posting::{NewPost, NewThread, PostContent};
 use natives_shared::domain::decide::recording::{StagedRecording, verify_recording};
 use natives_shared::domain::decide::sessions::login;
 use natives_shared::domain::live::ConnectionId;
-use natives_shared::domain::social::Provider;
+use natives_shared::domain::social::{DeviceId, Provider};
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, ContentRules, CountryCode, DisplayName, Email, EmailKind,
     LanguageList, LanguageTag, MAX_VOICE_BYTES, MessageId, MessageText, PrivacyRequestKind,
@@ -178,7 +178,7 @@ pub async fn fill(
         text = text.replace("REPLACE_WITH_BLOCKED_ACCOUNT_ID", other.id.as_str());
     }
     if text.contains("REPLACE_WITH_SOCIAL_STATE") {
-        let (state, code) = social_callback(app, Provider::Google, &unique_email()).await?;
+        let (state, code, _) = social_callback(app, Provider::Google, &unique_email()).await?;
         text = text
             .replace("REPLACE_WITH_SOCIAL_STATE", &state)
             .replace("REPLACE_WITH_SOCIAL_CODE", &code);
@@ -187,7 +187,7 @@ pub async fn fill(
     if text.contains("REPLACE_WITH_LINKED_PROVIDER")
         && let Some(account) = caller.as_ref().filter(|_| matches!(who, Who::Account(_)))
     {
-        let (state, code) = social_callback(app, Provider::Vk, &unique_email()).await?;
+        let (state, code, device_id) = social_callback(app, Provider::Vk, &unique_email()).await?;
         let config = app.provider(Provider::Vk).map_err(|e| format!("{e:?}"))?;
         let taken = app
             .store
@@ -196,7 +196,7 @@ pub async fn fill(
             .ok_or("the example's state is gone")?;
         let profile = app
             .social()
-            .profile(&config, &taken, &code, app.now())
+            .profile(&config, &taken, &code, device_id.as_ref(), app.now())
             .await?;
         let stored = app
             .store
@@ -739,12 +739,13 @@ fn shared_password_hash() -> &'static str {
 }
 
 /// A finished provider redirect of the local stand-in for `provider` (the person
-/// `email`, verified): the state kept for it and the code it sent back.
+/// `email`, verified): the state kept for it, the code it sent back and the device id
+/// VK ID's redirect carries.
 pub async fn social_callback(
     app: &App,
     provider: Provider,
     email: &str,
-) -> Result<(String, String), BoxError> {
+) -> Result<(String, String, Option<DeviceId>), BoxError> {
     let config = app.provider(provider).map_err(|e| format!("{e:?}"))?;
     let local = app
         .settings
@@ -775,5 +776,8 @@ pub async fn social_callback(
         true,
         app.now().unix_timestamp(),
     )?;
-    Ok((authorization.state, code))
+    let device_id = crate::local_idp::device_id_of(&local, &code)
+        .map(|id| DeviceId::parse(&id))
+        .transpose()?;
+    Ok((authorization.state, code, device_id))
 }

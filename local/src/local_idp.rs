@@ -1,11 +1,12 @@
 //! The local stand-ins for Google, Facebook and VK ID (used for every provider without
 //! credentials): under `/local-idp/{provider}/` an authorize page (an HTML form of
-//! `email`, `name`, `email_verified` that redirects to `redirect_uri?code=…&state=…`), a
-//! token endpoint that checks the client, the redirect URI and the PKCE verifier and
-//! answers an ID token signed with the data folder's own P-256 key (Facebook: an access
-//! token only), the JWKS that publishes that key, and Facebook's Graph `me`. The
-//! functions verify what these answer with exactly the code that verifies the real
-//! providers. Codes are signed (HMAC) and good once, for ten minutes.
+//! `email`, `name`, `email_verified` that redirects to `redirect_uri?code=…&state=…`, VK
+//! ID's with `&device_id=…` too), a token endpoint that checks the client, the redirect
+//! URI and the PKCE verifier (VK ID's: the device id and the state as well) and answers an
+//! ID token signed with the data folder's own P-256 key (Facebook and VK ID: an access
+//! token only), the JWKS that publishes that key, Facebook's Graph `me` and VK ID's
+//! `oauth2/user_info`. The functions verify what these answer with exactly the code that
+//! verifies the real providers. Codes are signed (HMAC) and good once, for ten minutes.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Mutex, OnceLock};
@@ -38,6 +39,11 @@ struct Grant {
     redirect_uri: String,
     code_challenge: String,
     nonce: Option<String>,
+    /// VK ID's: the state and the device id its redirect carried, wanted back.
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    device_id: Option<String>,
     email: String,
     name: String,
     email_verified: bool,
@@ -141,6 +147,9 @@ pub fn issue_code(
         return Err("PKCE with S256 is required");
     }
     let jti = URL_SAFE_NO_PAD.encode(natives_shared::random::random_bytes::<12>());
+    // VK ID names the device the sign-in came from and wants it back with the state.
+    let device_id = (provider == Provider::Vk)
+        .then(|| URL_SAFE_NO_PAD.encode(natives_shared::random::random_bytes::<16>()));
     Ok(seal(
         local,
         "code",
@@ -150,6 +159,8 @@ pub fn issue_code(
             redirect_uri: field("redirect_uri"),
             code_challenge: field("code_challenge"),
             nonce: authorize.get("nonce").cloned(),
+            state: device_id.is_some().then(|| field("state")),
+            device_id,
             email: email.trim().to_owned(),
             name: name.trim().to_owned(),
             email_verified,
@@ -157,6 +168,11 @@ pub fn issue_code(
             jti,
         },
     ))
+}
+
+/// The device id VK ID's redirect carries beside `code` (none for the other providers).
+pub fn device_id_of(local: &LocalIdp, code: &str) -> Option<String> {
+    open::<Grant>(local, "code", code).and_then(|grant| grant.device_id)
 }
 
 /// One request under [`PREFIX`].
@@ -194,14 +210,13 @@ pub async fn handle(app: &App, request: hyper::Request<Incoming>) -> hyper::Resp
             );
             match code {
                 Ok(code) => {
-                    let redirect = format!(
-                        "{}?{}",
-                        query["redirect_uri"],
-                        form_urlencoded::Serializer::new(String::new())
-                            .append_pair("code", &code)
-                            .append_pair("state", query.get("state").map_or("", String::as_str))
-                            .finish()
-                    );
+                    let mut back = form_urlencoded::Serializer::new(String::new());
+                    back.append_pair("code", &code)
+                        .append_pair("state", query.get("state").map_or("", String::as_str));
+                    if let Some(device_id) = device_id_of(&local, &code) {
+                        back.append_pair("device_id", &device_id);
+                    }
+                    let redirect = format!("{}?{}", query["redirect_uri"], back.finish());
                     hyper::Response::builder()
                         .status(303)
                         .header("location", redirect)
@@ -214,6 +229,9 @@ pub async fn handle(app: &App, request: hyper::Request<Incoming>) -> hyper::Resp
         ("POST", "token") => token(&local, provider, &form(&body), now),
         ("GET", "jwks") => jwks(&local),
         ("GET", "me") if provider == Provider::Facebook => me(&local, &headers, now),
+        ("POST", "oauth2/user_info") if provider == Provider::Vk => {
+            user_info(&local, provider, &form(&body), now)
+        }
         _ => response(404, "text/plain", "not found".into()),
     }
 }
@@ -282,6 +300,14 @@ fn token(
         || grant.client_id != field("client_id")
         || grant.redirect_uri != field("redirect_uri")
         || grant.code_challenge != challenge
+        || grant
+            .device_id
+            .as_deref()
+            .is_some_and(|id| id != field("device_id"))
+        || grant
+            .state
+            .as_deref()
+            .is_some_and(|state| state != field("state"))
     {
         return oauth_error(400, "invalid_grant");
     }
@@ -293,7 +319,7 @@ fn token(
     );
     let mut answer =
         json!({"access_token": access_token, "token_type": "Bearer", "expires_in": 3600});
-    if provider != Provider::Facebook {
+    if provider == Provider::Google {
         let Some((pkcs8, _)) = signing_pair(local) else {
             return oauth_error(500, "server_error");
         };
@@ -340,12 +366,38 @@ fn me(local: &LocalIdp, headers: &http::HeaderMap, now: i64) -> hyper::Response<
         .get("authorization")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
-    let Some(claims) = token.and_then(|t| open::<serde_json::Value>(local, "access", t)) else {
+    let Some(claims) = token.and_then(|t| access_claims(local, t, now)) else {
         return oauth_error(401, "invalid_token");
     };
-    if claims["exp"].as_i64().is_none_or(|exp| exp <= now) {
-        return oauth_error(401, "invalid_token");
-    }
     let me = json!({"id": claims["sub"], "name": claims["name"], "email": claims["email"]});
     response(200, "application/json", me.to_string())
+}
+
+/// What an access token this stand-in issued says, while it has not expired.
+fn access_claims(local: &LocalIdp, token: &str, now: i64) -> Option<serde_json::Value> {
+    open::<serde_json::Value>(local, "access", token)
+        .filter(|claims| claims["exp"].as_i64().is_some_and(|exp| exp > now))
+}
+
+/// VK ID's `POST oauth2/user_info`: the form's `client_id` and `access_token`.
+fn user_info(
+    local: &LocalIdp,
+    provider: Provider,
+    form: &BTreeMap<String, String>,
+    now: i64,
+) -> hyper::Response<Full<Bytes>> {
+    if form.get("client_id").map(String::as_str) != Some(&format!("local-{provider}")) {
+        return oauth_error(401, "invalid_client");
+    }
+    let token = form.get("access_token").map_or("", String::as_str);
+    let Some(claims) = access_claims(local, token, now) else {
+        return oauth_error(401, "invalid_token");
+    };
+    let name = claims["name"].as_str().unwrap_or_default();
+    let (first_name, last_name) = name.split_once(' ').unwrap_or((name, ""));
+    let user = json!({"user": {
+        "user_id": claims["sub"], "first_name": first_name, "last_name": last_name,
+        "email": claims["email"],
+    }});
+    response(200, "application/json", user.to_string())
 }

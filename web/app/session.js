@@ -118,8 +118,10 @@ export function forget() {
  * `{registration_required, registration_token, profile}` for a person it does not know.
  * A 409 `link_required` is thrown like any refusal.
  */
-export async function socialLogin(provider, code, state) {
-  const response = await postSession('/social', { provider, code, state });
+export async function socialLogin(provider, code, state, deviceId) {
+  const body = { provider, code, state };
+  if (deviceId) body.device_id = deviceId;
+  const response = await postSession('/social', body);
   if (!response.ok) throw await problemOf(response);
   const answer = await response.json();
   if (answer.registration_required) return answer;

@@ -1,7 +1,8 @@
 // Signing in with a provider (Google, Facebook, VK ID). The backend makes the state, the
 // PKCE verifier and the nonce; this page only goes to the authorize URL it answers and
 // comes back. The provider redirects to this origin's `/` (the one path the bucket
-// serves, and a redirect URI may not carry a fragment) with `?code=…&state=…`; on load
+// serves, and a redirect URI may not carry a fragment) with `?code=…&state=…` (VK ID adds
+// `&device_id=…`, which its token exchange needs back); on load
 // that query is taken into memory and the location becomes the hash route
 // `/auth/callback`, so the code is neither shown nor kept in the history.
 // What the sign-in was for (a login or linking to the signed-in account) waits in
@@ -29,7 +30,7 @@ export async function startProviderSignIn(provider, purpose, next = '/') {
   location.assign(started.authorize_url);
 }
 
-/** What the provider's redirect brought (`{code, state, error}`), taken on page load. */
+/** What the provider's redirect brought (`{code, state, deviceId, error}`), taken on page load. */
 let arrived = null;
 
 /**
@@ -39,13 +40,18 @@ let arrived = null;
 export function takeProviderCallback() {
   const query = new URLSearchParams(location.search);
   if (!query.has('state') || !(query.has('code') || query.has('error'))) return;
-  arrived = { code: query.get('code'), state: query.get('state'), error: query.get('error') };
+  arrived = {
+    code: query.get('code'),
+    state: query.get('state'),
+    deviceId: query.get('device_id'),
+    error: query.get('error'),
+  };
   history.replaceState(null, '', `${location.pathname}#/auth/callback`);
 }
 
 /**
  * The redirect this page arrived with and the sign-in this tab started with its state
- * (`{provider, name, purpose, next, code, error}`), both used up; null when there is
+ * (`{provider, name, purpose, next, code, deviceId, error}`), both used up; null when there is
  * none, or the state is not the one this tab sent.
  */
 export function takeArrival() {
@@ -56,5 +62,5 @@ export function takeArrival() {
   const pending = JSON.parse(raw);
   if (pending.state !== came.state) return null;
   sessionStorage.removeItem(PENDING);
-  return { ...pending, code: came.code, error: came.error };
+  return { ...pending, code: came.code, deviceId: came.deviceId, error: came.error };
 }

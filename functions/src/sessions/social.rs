@@ -18,6 +18,9 @@ struct SocialLoginRequest {
     provider: String,
     code: String,
     state: String,
+    /// What VK ID appends to its redirect; its token exchange needs it back.
+    #[serde(default)]
+    device_id: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -35,8 +38,10 @@ struct ProfileView<'a> {
 
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
     let body: SocialLoginRequest = json_body(&request)?;
-    let provider = parse_callback(&body.provider, &body.code)?;
-    let profile = verified_profile(app, provider, &body.code, &body.state).await?;
+    let (provider, device_id) =
+        parse_callback(&body.provider, &body.code, body.device_id.as_deref())?;
+    let profile =
+        verified_profile(app, provider, &body.code, &body.state, device_id.as_ref()).await?;
     let now = app.now();
     match app
         .store

@@ -23,12 +23,16 @@ struct LinkRequest {
     provider: String,
     code: String,
     state: String,
+    /// What VK ID appends to its redirect; its token exchange needs it back.
+    #[serde(default)]
+    device_id: Option<String>,
     password: String,
 }
 
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
     let body: LinkRequest = json_body(&request)?;
-    let provider = parse_callback(&body.provider, &body.code)?;
+    let (provider, device_id) =
+        parse_callback(&body.provider, &body.code, body.device_id.as_deref())?;
     if body.password.chars().count() > MAX_PASSWORD_CHARS {
         return Err(ApiError::Validation(vec![FieldError {
             field: "password".into(),
@@ -58,7 +62,8 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) ->
         }
         return Err(SocialRefusal::WrongPassword.into());
     };
-    let profile = verified_profile(app, provider, &body.code, &body.state).await?;
+    let profile =
+        verified_profile(app, provider, &body.code, &body.state, device_id.as_ref()).await?;
     let identity = app
         .store
         .link_social_identity(&caller, &proved_hash, &profile, now)

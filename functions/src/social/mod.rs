@@ -10,7 +10,7 @@ pub mod unlink_identity;
 
 use natives_shared::domain::FieldError;
 use natives_shared::domain::decide::social::{SocialRefusal, is_state_token};
-use natives_shared::domain::social::{AuthorizationState, Provider, ProviderProfile};
+use natives_shared::domain::social::{AuthorizationState, DeviceId, Provider, ProviderProfile};
 use natives_shared::http::ApiError;
 
 use crate::App;
@@ -18,8 +18,12 @@ use crate::App;
 /// The most characters of an authorization code we pass on to a provider.
 const MAX_CODE_CHARS: usize = 2048;
 
-/// `provider`, `code` and `state` as a callback brings them, parsed.
-pub(crate) fn parse_callback(provider: &str, code: &str) -> Result<Provider, ApiError> {
+/// `provider`, `code` and `device_id` as a callback brings them, parsed.
+pub(crate) fn parse_callback(
+    provider: &str,
+    code: &str,
+    device_id: Option<&str>,
+) -> Result<(Provider, Option<DeviceId>), ApiError> {
     let mut errors = Vec::new();
     let provider = Provider::parse(provider).map_err(|message| FieldError {
         field: "provider".into(),
@@ -31,8 +35,18 @@ pub(crate) fn parse_callback(provider: &str, code: &str) -> Result<Provider, Api
             message: format!("must be 1-{MAX_CODE_CHARS} characters"),
         });
     }
+    let device_id = device_id
+        .map(DeviceId::parse)
+        .transpose()
+        .unwrap_or_else(|message| {
+            errors.push(FieldError {
+                field: "device_id".into(),
+                message,
+            });
+            None
+        });
     match provider {
-        Ok(provider) if errors.is_empty() => Ok(provider),
+        Ok(provider) if errors.is_empty() => Ok((provider, device_id)),
         Ok(_) => Err(ApiError::Validation(errors)),
         Err(error) => {
             errors.insert(0, error);
@@ -42,14 +56,25 @@ pub(crate) fn parse_callback(provider: &str, code: &str) -> Result<Provider, Api
 }
 
 /// Finishes a callback: the state used up (whatever happens next, a state opens one
-/// exchange), the code exchanged and the identity verified.
+/// exchange), the code exchanged and the identity verified. A provider whose exchange
+/// needs the redirect's `device_id` is refused without it before the state is touched.
 pub(crate) async fn verified_profile(
     app: &App,
     provider: Provider,
     code: &str,
     state: &str,
+    device_id: Option<&DeviceId>,
 ) -> Result<ProviderProfile, ApiError> {
     let config = app.provider(provider)?;
+    if config.exchange_needs_device_id && device_id.is_none() {
+        return Err(ApiError::Validation(vec![FieldError {
+            field: "device_id".into(),
+            message: format!(
+                "is required for {}: pass the device_id its redirect carried",
+                provider.display_name()
+            ),
+        }]));
+    }
     if !is_state_token(state) {
         return Err(SocialRefusal::InvalidState.into());
     }
@@ -58,6 +83,6 @@ pub(crate) async fn verified_profile(
     let authorization = natives_shared::domain::decide::social::use_state(taken, provider, now)?;
     Ok(app
         .social()
-        .profile(&config, &authorization, code, now)
+        .profile(&config, &authorization, code, device_id, now)
         .await?)
 }

@@ -276,13 +276,16 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
     assert_eq!(moved.status(), StatusCode::OK, "an e-mail history entry");
 
     // a provider identity, linked with the password (what the provider shared)
-    let (code, state) = crate::social::provider_callback(&app, "vk", "ada@new.example", true).await;
+    let mut link = crate::social::provider_callback(&app, "vk", "ada@new.example", true)
+        .await
+        .body("vk");
+    link["password"] = json!(user.password);
     let linked = app
         .send(
             Method::POST,
             "/v1/me/identities",
             Some(&user.access_token),
-            Some(&json!({ "provider": "vk", "code": code, "state": state, "password": user.password })),
+            Some(&link),
         )
         .await;
     assert_eq!(linked.status(), StatusCode::CREATED, "a linked identity");

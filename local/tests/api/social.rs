@@ -9,13 +9,32 @@ use crate::helpers::{TestApp, assert_problem, registration, spawn_app};
 const PROVIDERS: [&str; 3] = ["google", "facebook", "vk"];
 const REDIRECT_URI: &str = "http://127.0.0.1:9/auth/callback";
 
-/// The provider's redirect after `email` (named `name`) signed in: `(code, state)`.
+/// What a provider's redirect brings back: the code, the state and (VK ID) the device id.
+#[derive(Clone)]
+pub(crate) struct Callback {
+    pub code: String,
+    pub state: String,
+    pub device_id: Option<String>,
+}
+
+impl Callback {
+    /// The callback's fields of a request body for `provider`.
+    pub fn body(&self, provider: &str) -> Value {
+        let mut body = json!({ "provider": provider, "code": self.code, "state": self.state });
+        if let Some(device_id) = &self.device_id {
+            body["device_id"] = json!(device_id);
+        }
+        body
+    }
+}
+
+/// The provider's redirect after `email` (named `name`) signed in.
 pub(crate) async fn provider_callback(
     app: &TestApp,
     provider: &str,
     email: &str,
     verified: bool,
-) -> (String, String) {
+) -> Callback {
     let started = app
         .post_json(
             &format!("/v1/auth/providers/{provider}/authorizations"),
@@ -55,20 +74,27 @@ pub(crate) async fn provider_callback(
     assert!(location.as_str().starts_with(REDIRECT_URI));
     let back: std::collections::BTreeMap<String, String> =
         location.query_pairs().into_owned().collect();
-    (back["code"].clone(), back["state"].clone())
+    // VK ID names the device; the others do not.
+    assert_eq!(
+        back.contains_key("device_id"),
+        provider == "vk",
+        "{provider}"
+    );
+    Callback {
+        code: back["code"].clone(),
+        state: back["state"].clone(),
+        device_id: back.get("device_id").cloned(),
+    }
 }
 
-async fn social_login(app: &TestApp, provider: &str, code: &str, state: &str) -> reqwest::Response {
-    app.post_json(
-        "/v1/sessions/social",
-        &json!({ "provider": provider, "code": code, "state": state }),
-    )
-    .await
+async fn social_login(app: &TestApp, provider: &str, callback: &Callback) -> reqwest::Response {
+    app.post_json("/v1/sessions/social", &callback.body(provider))
+        .await
 }
 
 async fn sign_in(app: &TestApp, provider: &str, email: &str, verified: bool) -> reqwest::Response {
-    let (code, state) = provider_callback(app, provider, email, verified).await;
-    social_login(app, provider, &code, &state).await
+    let callback = provider_callback(app, provider, email, verified).await;
+    social_login(app, provider, &callback).await
 }
 
 /// Registration through a provider: the registration body without e-mail or password.
@@ -112,10 +138,10 @@ async fn each_provider_registers_a_new_identity_and_then_logs_it_in() {
         assert_eq!(created.status(), StatusCode::CREATED, "{provider}");
         let account: Value = created.json().await.unwrap();
         assert_eq!(account["email"], email.as_str());
-        // Google and VK ID vouch for the address; Facebook's Graph does not say.
+        // Google vouches for the address; Facebook's Graph and VK ID's user_info do not say.
         assert_eq!(
             account["email_verified"],
-            provider != "facebook",
+            provider == "google",
             "{provider}"
         );
         // The token registers once.
@@ -163,19 +189,23 @@ async fn each_provider_registers_a_new_identity_and_then_logs_it_in() {
 async fn a_state_is_used_once_and_a_code_is_good_only_for_its_own_sign_in() {
     let app = spawn_app().await;
     for provider in PROVIDERS {
-        let (code, state) = provider_callback(&app, provider, "eve@example.com", true).await;
+        let callback = provider_callback(&app, provider, "eve@example.com", true).await;
         assert_eq!(
-            social_login(&app, provider, &code, &state).await.status(),
+            social_login(&app, provider, &callback).await.status(),
             StatusCode::OK
         );
         assert_problem(
-            social_login(&app, provider, &code, &state).await,
+            social_login(&app, provider, &callback).await,
             400,
             "invalid_state",
         )
         .await;
+        let unmade = Callback {
+            state: "never-made".into(),
+            ..callback.clone()
+        };
         assert_problem(
-            social_login(&app, provider, &code, "never-made").await,
+            social_login(&app, provider, &unmade).await,
             400,
             "invalid_state",
         )
@@ -183,31 +213,37 @@ async fn a_state_is_used_once_and_a_code_is_good_only_for_its_own_sign_in() {
 
         // A forged code, and another sign-in's code (its own PKCE verifier and state):
         // the provider refuses both.
-        let (_, state) = provider_callback(&app, provider, "eve@example.com", true).await;
+        let fresh = provider_callback(&app, provider, "eve@example.com", true).await;
+        let forged = Callback {
+            code: format!("{}x", callback.code),
+            ..fresh
+        };
         assert_problem(
-            social_login(&app, provider, &format!("{code}x"), &state).await,
+            social_login(&app, provider, &forged).await,
             400,
             "invalid_code",
         )
         .await;
-        let (foreign_code, _) =
-            provider_callback(&app, provider, "mallory@example.com", true).await;
-        let (_, state) = provider_callback(&app, provider, "eve@example.com", true).await;
+        let foreign = provider_callback(&app, provider, "mallory@example.com", true).await;
+        let fresh = provider_callback(&app, provider, "eve@example.com", true).await;
+        let foreign = Callback {
+            code: foreign.code,
+            ..fresh
+        };
         assert_problem(
-            social_login(&app, provider, &foreign_code, &state).await,
+            social_login(&app, provider, &foreign).await,
             400,
             "invalid_code",
         )
         .await;
     }
     // A state made for one provider does not finish another's sign-in (mix-up).
-    let (code, state) = provider_callback(&app, "google", "eve@example.com", true).await;
-    assert_problem(
-        social_login(&app, "vk", &code, &state).await,
-        400,
-        "invalid_state",
-    )
-    .await;
+    let google = provider_callback(&app, "google", "eve@example.com", true).await;
+    let mixed = Callback {
+        device_id: Some("some-device".into()),
+        ..google
+    };
+    assert_problem(social_login(&app, "vk", &mixed).await, 400, "invalid_state").await;
     // Only loopback redirect URIs locally.
     let refused = app
         .post_json(
@@ -238,23 +274,27 @@ async fn an_identity_links_to_an_account_only_with_its_password_and_a_verified_a
     )
     .await;
 
-    let link = |code: String, state: String, password: &str| json!({"provider": "google", "code": code, "state": state, "password": password});
-    let (code, state) = provider_callback(&app, "google", "ada@example.com", true).await;
+    let link = |callback: Callback, password: &str| {
+        let mut body = callback.body("google");
+        body["password"] = json!(password);
+        body
+    };
+    let callback = provider_callback(&app, "google", "ada@example.com", true).await;
     let wrong = app
         .client
         .post(app.url("/v1/me/identities"))
         .bearer_auth(&ada.access_token)
-        .json(&link(code, state, "not the password at all"))
+        .json(&link(callback, "not the password at all"))
         .send()
         .await
         .unwrap();
     assert_problem(wrong, 403, "wrong_password").await;
-    let (code, state) = provider_callback(&app, "google", "ada@example.com", true).await;
+    let callback = provider_callback(&app, "google", "ada@example.com", true).await;
     let linked = app
         .client
         .post(app.url("/v1/me/identities"))
         .bearer_auth(&ada.access_token)
-        .json(&link(code, state, &ada.password))
+        .json(&link(callback, &ada.password))
         .send()
         .await
         .unwrap();
@@ -323,4 +363,73 @@ async fn the_last_way_to_sign_in_cannot_be_unlinked() {
         sign_in(&app, "vk", "olga@example.com", true).await.status(),
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn vk_id_needs_its_device_id_and_its_address_opens_no_existing_account() {
+    let app = spawn_app().await;
+    let ada = app.registered_user("ada@example.com").await;
+
+    // Without the redirect's device_id (or with a malformed one) the exchange is not
+    // attempted and the state is not used up: VK ID itself answers the request below.
+    let callback = provider_callback(&app, "vk", "ada@example.com", true).await;
+    let missing = Callback {
+        device_id: None,
+        ..callback.clone()
+    };
+    let refused = assert_problem(
+        social_login(&app, "vk", &missing).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "device_id", "{refused}");
+    let malformed = Callback {
+        device_id: Some("not a device; id".into()),
+        ..callback.clone()
+    };
+    let refused = assert_problem(
+        social_login(&app, "vk", &malformed).await,
+        422,
+        "validation_failed",
+    )
+    .await;
+    assert_eq!(refused["errors"][0]["field"], "device_id", "{refused}");
+    // Linking asks for it the same way.
+    let mut link = missing.body("vk");
+    link["password"] = json!(ada.password);
+    let refused = app
+        .client
+        .post(app.url("/v1/me/identities"))
+        .bearer_auth(&ada.access_token)
+        .json(&link)
+        .send()
+        .await
+        .unwrap();
+    let refused = assert_problem(refused, 422, "validation_failed").await;
+    assert_eq!(refused["errors"][0]["field"], "device_id", "{refused}");
+
+    // VK ID checks the device id it named: another one is refused there.
+    let other_device = Callback {
+        device_id: Some("another-device".into()),
+        ..callback.clone()
+    };
+    assert_problem(
+        social_login(&app, "vk", &other_device).await,
+        400,
+        "invalid_code",
+    )
+    .await;
+
+    // VK ID's address is never taken as verified: even one its form "verified" and
+    // that matches Ada's account leads to registration (which refuses the taken
+    // address), never to a link into her account.
+    let unverified = sign_in(&app, "vk", "ada@example.com", true).await;
+    assert_eq!(unverified.status(), StatusCode::OK);
+    let unverified: Value = unverified.json().await.unwrap();
+    assert_eq!(unverified["registration_required"], true, "{unverified}");
+    assert_eq!(unverified["profile"]["email"], "ada@example.com");
+    assert_eq!(unverified["profile"]["display_name"], "Ada L.");
+    let takeover = registration_with(unverified["registration_token"].as_str().unwrap());
+    assert_problem(app.register(&takeover).await, 409, "email_taken").await;
 }

@@ -69,6 +69,30 @@ impl Subject {
     }
 }
 
+/// The device id a provider appends to its redirect and wants back in the token exchange
+/// (VK ID): 1-256 characters of URL-safe and base64 letters (`A-Z a-z 0-9 - . _ ~ + / =`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceId(String);
+
+impl DeviceId {
+    pub const MAX_CHARS: usize = 256;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-._~+/=".contains(&b);
+        if raw.is_empty() || raw.len() > Self::MAX_CHARS || !raw.bytes().all(allowed) {
+            return Err(format!(
+                "must be 1-{} characters of A-Z, a-z, 0-9 and - . _ ~ + / =",
+                Self::MAX_CHARS
+            ));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// What a provider vouched for after a verified exchange: who (provider and subject) and
 /// the personal data the policy lets us ask for (name and e-mail), nothing more.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,4 +132,30 @@ pub struct Identity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub linked_at: Timestamp,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DeviceId;
+
+    #[test]
+    fn a_device_id_is_bounded_and_url_safe() {
+        for good in [
+            "abc-DEF_123.~",
+            "dGVzdA+/==",
+            &"a".repeat(DeviceId::MAX_CHARS),
+        ] {
+            assert_eq!(DeviceId::parse(good).unwrap().as_str(), good);
+        }
+        for bad in [
+            "",
+            "has space",
+            "semi;colon",
+            "amp&ersand",
+            "ünïcode",
+            &"a".repeat(DeviceId::MAX_CHARS + 1),
+        ] {
+            assert!(DeviceId::parse(bad).is_err(), "{bad:?}");
+        }
+    }
 }

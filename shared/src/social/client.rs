@@ -1,6 +1,6 @@
 //! The flow against a provider: the authorize URL (state, PKCE S256 challenge, nonce) and,
 //! at the callback, the code exchanged (with the verifier and the client secret) and the
-//! identity read: from the verified ID token, or from Graph `me`.
+//! identity read: from the verified ID token, from Graph `me`, or from VK ID's `user_info`.
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -26,7 +26,7 @@ use tokio::sync::RwLock;
 use super::id_token::{IdTokenCheck, IdTokenError, verify_id_token};
 use super::providers::{IdentitySource, ProviderConfig};
 use crate::domain::Email;
-use crate::domain::social::{AuthorizationState, ProviderProfile, Subject};
+use crate::domain::social::{AuthorizationState, DeviceId, ProviderProfile, Subject};
 
 /// Why a callback did not yield an identity.
 #[derive(Debug, thiserror::Error)]
@@ -145,13 +145,42 @@ impl SocialClient {
         url: &str,
         bearer: Option<&str>,
     ) -> Result<T, SocialError> {
-        let unavailable =
-            |e: &dyn std::fmt::Display| SocialError::Unavailable(format!("{url}: {e}"));
-        let mut request = http::Request::get(url).header(http::header::ACCEPT, "application/json");
+        let mut request = http::Request::get(url);
         if let Some(token) = bearer {
             request = request.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
         }
-        let request = request.body(Vec::new()).map_err(|e| unavailable(&e))?;
+        self.json_answer(url, request, Vec::new()).await
+    }
+
+    /// A POST of `form` (URL-encoded) to `url`, answered as JSON.
+    async fn post_form_json<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+    ) -> Result<T, SocialError> {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let request = http::Request::post(url).header(
+            http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        );
+        self.json_answer(url, request, body.into_bytes()).await
+    }
+
+    /// `request` with `body` sent, its successful answer read as JSON.
+    async fn json_answer<T: serde::de::DeserializeOwned>(
+        &self,
+        url: &str,
+        request: http::request::Builder,
+        body: Vec<u8>,
+    ) -> Result<T, SocialError> {
+        let unavailable =
+            |e: &dyn std::fmt::Display| SocialError::Unavailable(format!("{url}: {e}"));
+        let request = request
+            .header(http::header::ACCEPT, "application/json")
+            .body(body)
+            .map_err(|e| unavailable(&e))?;
         let response = self.send(request).await.map_err(|e| unavailable(&e))?;
         if !response.status().is_success() {
             return Err(unavailable(&response.status()));
@@ -192,18 +221,30 @@ impl SocialClient {
         })
     }
 
-    /// Exchanges `code` of the authorization `state` and reads who signed in.
+    /// Exchanges `code` of the authorization `state` and reads who signed in. A provider
+    /// whose row asks for it gets the redirect's `device_id` and the state in the
+    /// exchange; without a device id it is not asked at all.
     pub async fn profile(
         &self,
         config: &ProviderConfig,
         state: &AuthorizationState,
         code: &str,
+        device_id: Option<&DeviceId>,
         now: OffsetDateTime,
     ) -> Result<ProviderProfile, SocialError> {
         let client = Self::oauth(config, &state.redirect_uri)?;
-        let answer = client
+        let mut exchange = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
-            .set_pkce_verifier(PkceCodeVerifier::new(state.pkce_verifier.clone()))
+            .set_pkce_verifier(PkceCodeVerifier::new(state.pkce_verifier.clone()));
+        if config.exchange_needs_device_id {
+            let device_id = device_id.ok_or_else(|| {
+                SocialError::CodeRefused("the redirect's device_id is required".into())
+            })?;
+            exchange = exchange
+                .add_extra_param("device_id", device_id.as_str().to_owned())
+                .add_extra_param("state", state.state.clone());
+        }
+        let answer = exchange
             .request_async(&Transport(self))
             .await
             .map_err(|e| match e {
@@ -241,6 +282,27 @@ impl SocialClient {
             IdentitySource::GraphMe { url } => {
                 let me = self.graph_me(url, answer.access_token().secret()).await?;
                 profile_of(config, &me.id, me.email.as_deref(), false, me.name)
+            }
+            IdentitySource::UserInfoForm { url } => {
+                let form = [
+                    ("client_id", config.client_id.as_str()),
+                    ("access_token", answer.access_token().secret().as_str()),
+                ];
+                let UserInfo { user } = self.post_form_json(url, &form).await?;
+                let name = [user.first_name, user.last_name]
+                    .into_iter()
+                    .flatten()
+                    .map(|part| part.trim().to_owned())
+                    .filter(|part| !part.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                profile_of(
+                    config,
+                    &user.user_id.to_string(),
+                    user.email.as_deref(),
+                    false,
+                    Some(name),
+                )
             }
         }
     }
@@ -308,6 +370,40 @@ struct GraphMe {
     name: Option<String>,
     #[serde(default)]
     email: Option<String>,
+}
+
+/// VK ID's `oauth2/user_info` answer (the fields we ask for; the rest is ignored).
+#[derive(Deserialize)]
+struct UserInfo {
+    user: VkUser,
+}
+
+#[derive(Deserialize)]
+struct VkUser {
+    user_id: VkUserId,
+    #[serde(default)]
+    first_name: Option<String>,
+    #[serde(default)]
+    last_name: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+/// VK's user id: documented as a string, a number in older answers; both are read.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum VkUserId {
+    Text(String),
+    Number(u64),
+}
+
+impl std::fmt::Display for VkUserId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Text(id) => f.write_str(id),
+            Self::Number(id) => write!(f, "{id}"),
+        }
+    }
 }
 
 /// The identity as our types hold it: an unparseable address is as good as none (and so

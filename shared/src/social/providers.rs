@@ -23,6 +23,11 @@ pub enum IdentitySource {
     /// with the access token. Graph says nothing of whether the address was verified, so
     /// its address counts as unverified.
     GraphMe { url: String },
+    /// No ID token to verify against published keys (VK ID publishes no discovery
+    /// document and no JWKS): `POST url` with the form `client_id`, `access_token`,
+    /// answered `{"user": {"user_id", "first_name", "last_name", "email"}}`. VK does not
+    /// say it verified the address, so it counts as unverified.
+    UserInfoForm { url: String },
 }
 
 /// One provider as configured for this deployment.
@@ -38,6 +43,9 @@ pub struct ProviderConfig {
     /// How the client secret is sent to the token endpoint.
     pub client_auth: AuthType,
     pub identity: IdentitySource,
+    /// Whether the token exchange needs the `device_id` the provider appended to its
+    /// redirect, sent with the `state` beside the code (VK ID's exchange).
+    pub exchange_needs_device_id: bool,
 }
 
 /// A provider's public endpoints (rows), or the local stack's stand-in under `base`.
@@ -48,82 +56,89 @@ fn row(
     client_secret: String,
 ) -> ProviderConfig {
     let local = |path: &str| format!("{}/{provider}/{path}", local_base.unwrap_or_default());
-    let (authorize_url, token_url, scopes, client_auth, identity) = match (provider, local_base) {
-        // Google: the endpoints, issuer and JWKS of its discovery document
-        // (https://accounts.google.com/.well-known/openid-configuration; reference:
-        // developers.google.com/identity/openid-connect/reference), whose `issuer` is
-        // "https://accounts.google.com", "however, accounts.google.com is also returned
-        // for legacy implementations": both are accepted.
-        (Provider::Google, None) => (
-            "https://accounts.google.com/o/oauth2/v2/auth".to_owned(),
-            "https://oauth2.googleapis.com/token".to_owned(),
-            vec!["openid", "email", "profile"],
-            AuthType::BasicAuth,
-            IdentitySource::IdToken {
-                issuers: vec![
-                    "https://accounts.google.com".into(),
-                    "accounts.google.com".into(),
-                ],
-                jwks_url: "https://www.googleapis.com/oauth2/v3/certs".into(),
-                algorithms: vec![Algorithm::RS256],
-            },
-        ),
-        // VK ID (OAuth 2.1 with PKCE): the authorize and token endpoints are those of its
-        // API reference (id.vk.com/about/business/go/docs/ru/vkid/latest/vk-id/connection/
-        // api-integration/api-description). Unconfirmed: VK's documentation publishes no
-        // OpenID discovery document and no JWKS for its ID token; it documents reading
-        // the person through `POST https://id.vk.com/oauth2/user_info` (client_id and
-        // the access token) or `oauth2/public_info` (the ID token), and its token
-        // exchange takes the `device_id` the redirect carries, which this flow does not
-        // forward yet. The issuer and JWKS below stay an unverified guess until VK
-        // confirms them; the user_info route is the documented alternative.
-        (Provider::Vk, None) => (
-            "https://id.vk.com/authorize".to_owned(),
-            "https://id.vk.com/oauth2/auth".to_owned(),
-            vec!["email"],
-            AuthType::RequestBody,
-            IdentitySource::IdToken {
-                issuers: vec!["https://id.vk.com".into()],
-                jwks_url: "https://id.vk.com/.well-known/jwks.json".into(),
-                algorithms: vec![Algorithm::RS256],
-            },
-        ),
-        // Facebook: Graph API v25.0, available until 29 July 2028 (v19.0 and v20.0
-        // expired in 2026; developers.facebook.com/docs/graph-api/changelog/versions).
-        (Provider::Facebook, None) => (
-            "https://www.facebook.com/v25.0/dialog/oauth".to_owned(),
-            "https://graph.facebook.com/v25.0/oauth/access_token".to_owned(),
-            vec!["email", "public_profile"],
-            AuthType::RequestBody,
-            IdentitySource::GraphMe {
-                url: "https://graph.facebook.com/v25.0/me".into(),
-            },
-        ),
-        // The local stand-ins: the same shapes at the stack's own URLs, signing with
-        // the stack's own P-256 key (ES256).
-        (Provider::Facebook, Some(_)) => (
-            local("authorize"),
-            local("token"),
-            vec!["email", "public_profile"],
-            AuthType::RequestBody,
-            IdentitySource::GraphMe { url: local("me") },
-        ),
-        (provider, Some(base)) => (
-            local("authorize"),
-            local("token"),
-            if provider == Provider::Vk {
-                vec!["email"]
-            } else {
-                vec!["openid", "email", "profile"]
-            },
-            AuthType::RequestBody,
-            IdentitySource::IdToken {
-                issuers: vec![format!("{base}/{provider}")],
-                jwks_url: local("jwks"),
-                algorithms: vec![Algorithm::ES256],
-            },
-        ),
-    };
+    let (authorize_url, token_url, scopes, client_auth, identity, exchange_needs_device_id) =
+        match (provider, local_base) {
+            // Google: the endpoints, issuer and JWKS of its discovery document
+            // (https://accounts.google.com/.well-known/openid-configuration; reference:
+            // developers.google.com/identity/openid-connect/reference), whose `issuer` is
+            // "https://accounts.google.com", "however, accounts.google.com is also returned
+            // for legacy implementations": both are accepted.
+            (Provider::Google, None) => (
+                "https://accounts.google.com/o/oauth2/v2/auth".to_owned(),
+                "https://oauth2.googleapis.com/token".to_owned(),
+                vec!["openid", "email", "profile"],
+                AuthType::BasicAuth,
+                IdentitySource::IdToken {
+                    issuers: vec![
+                        "https://accounts.google.com".into(),
+                        "accounts.google.com".into(),
+                    ],
+                    jwks_url: "https://www.googleapis.com/oauth2/v3/certs".into(),
+                    algorithms: vec![Algorithm::RS256],
+                },
+                false,
+            ),
+            // VK ID (OAuth 2.1 with PKCE): the endpoints of its API reference
+            // (id.vk.com/about/business/go/docs/ru/vkid/latest/vk-id/connection/
+            // api-integration/api-description). VK publishes no OpenID discovery document and
+            // no JWKS for its ID token, so the person is read from `POST oauth2/user_info`
+            // with the access token; its token exchange takes the `device_id` the redirect
+            // carries, and the `state`.
+            (Provider::Vk, None) => (
+                "https://id.vk.com/authorize".to_owned(),
+                "https://id.vk.com/oauth2/auth".to_owned(),
+                vec!["email"],
+                AuthType::RequestBody,
+                IdentitySource::UserInfoForm {
+                    url: "https://id.vk.com/oauth2/user_info".into(),
+                },
+                true,
+            ),
+            // Facebook: Graph API v25.0, available until 29 July 2028 (v19.0 and v20.0
+            // expired in 2026; developers.facebook.com/docs/graph-api/changelog/versions).
+            (Provider::Facebook, None) => (
+                "https://www.facebook.com/v25.0/dialog/oauth".to_owned(),
+                "https://graph.facebook.com/v25.0/oauth/access_token".to_owned(),
+                vec!["email", "public_profile"],
+                AuthType::RequestBody,
+                IdentitySource::GraphMe {
+                    url: "https://graph.facebook.com/v25.0/me".into(),
+                },
+                false,
+            ),
+            // The local stand-ins: the same shapes at the stack's own URLs, signing with
+            // the stack's own P-256 key (ES256).
+            (Provider::Facebook, Some(_)) => (
+                local("authorize"),
+                local("token"),
+                vec!["email", "public_profile"],
+                AuthType::RequestBody,
+                IdentitySource::GraphMe { url: local("me") },
+                false,
+            ),
+            (Provider::Vk, Some(_)) => (
+                local("authorize"),
+                local("token"),
+                vec!["email"],
+                AuthType::RequestBody,
+                IdentitySource::UserInfoForm {
+                    url: local("oauth2/user_info"),
+                },
+                true,
+            ),
+            (Provider::Google, Some(base)) => (
+                local("authorize"),
+                local("token"),
+                vec!["openid", "email", "profile"],
+                AuthType::RequestBody,
+                IdentitySource::IdToken {
+                    issuers: vec![format!("{base}/{provider}")],
+                    jwks_url: local("jwks"),
+                    algorithms: vec![Algorithm::ES256],
+                },
+                false,
+            ),
+        };
     ProviderConfig {
         provider,
         client_id,
@@ -133,6 +148,7 @@ fn row(
         scopes,
         client_auth,
         identity,
+        exchange_needs_device_id,
     }
 }
 
@@ -164,7 +180,8 @@ pub struct SocialSettings {
 /// The local stack's provider stand-ins (never deployed).
 #[derive(Clone, Debug)]
 pub struct LocalIdp {
-    /// Where they answer: `{base_url}/{provider}/authorize`, `…/token`, `…/jwks`, `…/me`.
+    /// Where they answer: `{base_url}/{provider}/authorize`, `…/token`, `…/jwks`,
+    /// `…/me` (Facebook's Graph), `…/oauth2/user_info` (VK ID's).
     pub base_url: String,
     /// What their client secrets and codes are derived from.
     pub secret: String,
@@ -259,6 +276,24 @@ mod tests {
     }
 
     #[test]
+    fn vk_id_is_read_from_user_info_with_the_device_id_forwarded() {
+        let settings = SocialSettings::from_env(|name| match name {
+            "VK_CLIENT_ID" => Some("vk-id".into()),
+            "VK_CLIENT_SECRET" => Some("vk-secret".into()),
+            _ => None,
+        });
+        let vk = settings.provider(Provider::Vk).unwrap();
+        assert_eq!(
+            vk.identity,
+            IdentitySource::UserInfoForm {
+                url: "https://id.vk.com/oauth2/user_info".into()
+            }
+        );
+        assert!(vk.exchange_needs_device_id);
+        assert_eq!(vk.token_url, "https://id.vk.com/oauth2/auth");
+    }
+
+    #[test]
     fn the_local_stack_plays_every_provider_without_credentials() {
         let mut settings = SocialSettings::from_env(|_| None);
         settings.local_idp = Some(LocalIdp {
@@ -269,10 +304,19 @@ mod tests {
         assert_eq!(settings.offered(), Provider::ALL.to_vec());
         let vk = settings.provider(Provider::Vk).unwrap();
         assert_eq!(vk.token_url, "http://127.0.0.1:3000/local-idp/vk/token");
-        assert!(matches!(
+        assert_eq!(
             vk.identity,
-            IdentitySource::IdToken { ref issuers, .. } if issuers == &["http://127.0.0.1:3000/local-idp/vk"]
+            IdentitySource::UserInfoForm {
+                url: "http://127.0.0.1:3000/local-idp/vk/oauth2/user_info".into()
+            }
+        );
+        assert!(vk.exchange_needs_device_id);
+        let google = settings.provider(Provider::Google).unwrap();
+        assert!(matches!(
+            google.identity,
+            IdentitySource::IdToken { ref issuers, .. } if issuers == &["http://127.0.0.1:3000/local-idp/google"]
         ));
+        assert!(!google.exchange_needs_device_id);
         let facebook = settings.provider(Provider::Facebook).unwrap();
         assert_eq!(
             facebook.identity,

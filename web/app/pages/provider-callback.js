@@ -1,4 +1,4 @@
-// Where a provider sends the person back (`?code=…&state=…`, made into this route by
+// Where a provider sends the person back (`?code=…&state=…`, VK ID's with `&device_id=…`, made into this route by
 // social.js). A sign-in ends signed in, or with the registration form carrying the
 // registration token, or, when the provider's verified address already has an account,
 // with the way to link it (log in with the password, then link on the account page). A
@@ -29,6 +29,8 @@ export function ProviderCallbackPage() {
       <p><a href=${href(pending.purpose === 'link' ? '/account' : '/login')}>${t('social.back')}</a></p>`;
   }
   const callback = { provider: pending.provider, code: pending.code, state: pending.state };
+  // VK ID's exchange needs the device id its redirect named; the others send none.
+  if (pending.deviceId) callback.device_id = pending.deviceId;
   return pending.purpose === 'link'
     ? html`<${LinkIdentity} pending=${pending} callback=${callback} />`
     : html`<${SignIn} pending=${pending} callback=${callback} />`;
@@ -37,7 +39,7 @@ export function ProviderCallbackPage() {
 function SignIn({ pending, callback }) {
   const [registered, setRegistered] = useState(false);
   const outcome = useLoad(async () => {
-    const answer = await socialLogin(callback.provider, callback.code, callback.state);
+    const answer = await socialLogin(callback.provider, callback.code, callback.state, callback.device_id);
     if (answer === true) navigate(pending.next || '/');
     return answer;
   }, []);

@@ -36,11 +36,8 @@ echo "## Recording probe (about 1 MiB each)"
 "$cost" audio audio/mpeg "$out/1mib.mp3" | tail -n +3
 "$cost" audio audio/mp4 "$out/1mib.m4a" "$out/1mib-fragmented.m4a" | tail -n +3
 
-# A phone-like photo: 4000x3000 (12 MP), detailed enough to weigh ~4.9 MiB at quality 2,
-# stored sideways (EXIF orientation 6), baseline 4:2:0 as cameras write it.
-ff -f lavfi -i "mandelbrot=s=4000x3000:end_pts=1,noise=alls=50:allf=u" -frames:v 1 -q:v 2 \
-  -pix_fmt yuvj420p "$out/12mp.jpg"
-exiftool -q -overwrite_original -Orientation#=6 "$out/12mp.jpg"
+# A phone-like photo: 12 MP, ~4.9 MiB (photo-12mp.sh).
+"$bench/photo-12mp.sh" "$out/12mp.jpg"
 # The worst the limits admit: 7300x5474 (39.96 MP), 4:4:4, progressive (the decoder keeps
 # every coefficient of the image before the first pixel).
 ff -f lavfi -i "testsrc2=s=7300x5474" -frames:v 1 -q:v 4 -pix_fmt yuvj444p "$out/40mp-baseline.jpg"

@@ -123,6 +123,18 @@ pub async fn fill(
     event: &str,
     who: Who,
 ) -> Result<Value, BoxError> {
+    fill_with_photo(app, keys, event, who, EXAMPLE_PHOTO).await
+}
+
+/// [`fill`], with `photo` as the staged photo upload instead of [`EXAMPLE_PHOTO`] (the
+/// bench measures set-photo on a 12-megapixel photo this way).
+pub async fn fill_with_photo(
+    app: &App,
+    keys: &Ed25519KeyPair,
+    event: &str,
+    who: Who,
+    photo: &[u8],
+) -> Result<Value, BoxError> {
     let mut text = event.to_owned();
     let caller = match who {
         Who::Visitor => None,
@@ -333,7 +345,7 @@ pub async fn fill(
             text = text.replace("REPLACE_WITH_VOICE_MESSAGE_ID", &message.to_string());
         }
         if text.contains("REPLACE_WITH_PHOTO_UPLOAD_ID") {
-            let upload = staged_upload(app, account, "image/jpeg", EXAMPLE_PHOTO).await?;
+            let upload = staged_upload(app, account, "image/jpeg", photo).await?;
             text = text.replace("REPLACE_WITH_PHOTO_UPLOAD_ID", upload.as_str());
         }
         if text.contains("REPLACE_WITH_PRIVACY_REQUEST_ID") {
@@ -670,7 +682,7 @@ async fn staged_upload(
     app: &App,
     account: &ExampleAccount,
     content_type: &str,
-    bytes: &'static [u8],
+    bytes: &[u8],
 ) -> Result<UploadId, BoxError> {
     use base64::Engine;
     let archive = app.archive().map_err(|e| format!("{e}"))?;
@@ -695,7 +707,7 @@ async fn staged_upload(
     for (name, value) in &upload.headers {
         request = request.header(name, value);
     }
-    let response = request.body(bytes).send().await?;
+    let response = request.body(bytes.to_vec()).send().await?;
     if !response.status().is_success() {
         return Err(format!("uploading an example {content_type}: {}", response.status()).into());
     }

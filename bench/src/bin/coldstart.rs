@@ -693,6 +693,8 @@ struct Prep {
     repo: PathBuf,
     data_dir: PathBuf,
     local_bin: PathBuf,
+    /// `--photo`: the JPEG set-photo's event stages instead of the small example.
+    photo: Option<PathBuf>,
 }
 
 impl Prep {
@@ -701,6 +703,7 @@ impl Prep {
             repo: args.repo.clone(),
             data_dir: args.data_dir.clone(),
             local_bin: args.local_bin.clone(),
+            photo: args.photo.clone(),
         }
     }
 
@@ -710,11 +713,16 @@ impl Prep {
                 self.repo.join("events/get-me.json"),
             )?);
         }
-        let output = Command::new(&self.local_bin)
+        let mut command = Command::new(&self.local_bin);
+        command
             .current_dir(&self.repo)
             .arg("--data-dir")
             .arg(&self.data_dir)
-            .args(["example-event", function])
+            .args(["example-event", function]);
+        if let Some(photo) = &self.photo {
+            command.arg("--photo").arg(photo);
+        }
+        let output = command
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null())
             .output()
@@ -1017,6 +1025,8 @@ struct Args {
     smoke: bool,
     /// Every function (and the floor) also over HTTPS (`label+https`), side by side.
     tls: bool,
+    /// The JPEG to stage for set-photo's event (`--photo FILE`; default the example's).
+    photo: Option<PathBuf>,
 }
 
 /// The one binary every function deployed before the table named a binary per row (for
@@ -1055,6 +1065,7 @@ impl Args {
             local_bin: PathBuf::new(),
             smoke: false,
             tls: false,
+            photo: None,
         };
         let mut it = std::env::args().skip(1);
         while let Some(arg) = it.next() {
@@ -1080,6 +1091,7 @@ impl Args {
                 "--local-bin" => args.local_bin = value()?.into(),
                 "--smoke" => args.smoke = true,
                 "--tls" => args.tls = true,
+                "--photo" => args.photo = Some(std::fs::canonicalize(value()?)?),
                 _ if arg.starts_with("--") => return Err(format!("unknown flag {arg}").into()),
                 _ => args.functions.push(arg),
             }
@@ -1089,7 +1101,7 @@ impl Args {
                 "usage: coldstart --data-dir <local stack data dir> [--runs N] [--warm N] \
                         [--repo ..] [--bin-dir <repo>/target/release] [--env K=V]… \
                         [--env-for f1,f2 K=V]… [--local-bin <repo>/target/debug/natives-local] \
-                        [--smoke] [--tls] [function[+https]…]"
+                        [--smoke] [--tls] [--photo FILE.jpg] [function[+https]…]"
                     .into(),
             );
         }

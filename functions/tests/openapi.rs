@@ -268,6 +268,13 @@ fn stated_patterns_accept_exactly_what_the_code_accepts() {
     let near_ids = ["[0-9A-Za-z]{24,28}", "[0-9A-Z]{26}"];
     id.agrees_with(&near_ids, |raw| AccountId::parse(raw).is_ok());
     id.agrees_with(&near_ids, |raw| UploadId::parse(raw).is_ok());
+    at(&[&schemas[..], &["InvitationCode"]].concat()).agrees_with(
+        &[
+            "[0-9A-Z]{26}\\.[0-9A-Z]{26}\\.[A-Za-z0-9_-]{43}",
+            "[0-9A-Z]{26}\\.[0-9A-Z]{26}\\.[A-Za-z0-9+/_=-]{41,45}",
+        ],
+        |raw| natives_shared::auth::InvitationCode::parse(raw).is_some(),
+    );
     at(&[&schemas[..], &["MessageIdValue"]].concat())
         .agrees_with(&["[0-9A-Za-z]{50,54}", "[0-9A-Z]{52}"], |raw| {
             MessageId::parse(raw).is_ok()
@@ -299,11 +306,15 @@ fn stated_patterns_accept_exactly_what_the_code_accepts() {
         ],
         is_position,
     );
-    at(&[&parameters[..], &["MessageListCursor", "schema"]].concat()).agrees_with(
-        &["[0-9A-Za-z]{0,28}", "[0-9A-Z]{26}"],
-        // Empty is no cursor (the first page).
-        |raw| raw.is_empty() || list_messages::is_cursor(raw),
-    );
+    let ulid_cursor = at(&[&parameters[..], &["UlidCursor", "schema"]].concat());
+    let near_ulids = ["[0-9A-Za-z]{0,28}", "[0-9A-Z]{26}"];
+    // Empty is no cursor (the first page).
+    ulid_cursor.agrees_with(&near_ulids, |raw| {
+        raw.is_empty() || list_messages::is_cursor(raw)
+    });
+    ulid_cursor.agrees_with(&near_ulids, |raw| {
+        raw.is_empty() || natives_shared::store::is_invitation_cursor(raw)
+    });
 }
 
 /// Every operation of docs/openapi.yaml is a route of the function table and every route

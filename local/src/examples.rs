@@ -17,6 +17,7 @@
 //! | `REPLACE_WITH_MESSAGE_ID` | that thread's first message, a text by the caller |
 //! | `REPLACE_WITH_VOICE_MESSAGE_ID` | a voice message by the caller, its recording archived |
 //! | `REPLACE_WITH_PHOTO_UPLOAD_ID` | a photo (JPEG) the caller uploaded to staging, not yet made their profile photo |
+//! | `REPLACE_WITH_VOICE_UPLOAD_ID` | a recording the caller uploaded to staging, not yet posted ([`as_voice_post`] puts it in a text post's place) |
 //! | `REPLACE_WITH_OTHERS_MESSAGE_ID` | a text message by another account (one a moderator may act on) |
 //! | `REPLACE_WITH_OTHERS_CORRECTION_ID`, `REPLACE_WITH_OTHERS_CORRECTED_MESSAGE_ID` | a correction by another account, of a third account's message (one a reporter or a moderator acts on) |
 //! | `REPLACE_WITH_BLOCKED_ACCOUNT_ID` | another account, blocked by a moderator |
@@ -123,17 +124,52 @@ pub async fn fill(
     event: &str,
     who: Who,
 ) -> Result<Value, BoxError> {
-    fill_with_photo(app, keys, event, who, EXAMPLE_PHOTO).await
+    fill_with(app, keys, event, who, &Staged::default()).await
 }
 
-/// [`fill`], with `photo` as the staged photo upload instead of [`EXAMPLE_PHOTO`] (the
-/// bench measures set-photo on a 12-megapixel photo this way).
-pub async fn fill_with_photo(
+/// What the staged-upload placeholders upload (the bench measures set-photo on a
+/// 12-megapixel photo and post-message on a 1 MiB recording this way).
+pub struct Staged<'a> {
+    /// `REPLACE_WITH_PHOTO_UPLOAD_ID`'s JPEG.
+    pub photo: &'a [u8],
+    /// `REPLACE_WITH_VOICE_UPLOAD_ID`'s recording and its content type.
+    pub recording: (&'a str, &'a [u8]),
+}
+
+impl Default for Staged<'_> {
+    fn default() -> Self {
+        Self {
+            photo: EXAMPLE_PHOTO,
+            recording: ("audio/ogg", EXAMPLE_RECORDING),
+        }
+    }
+}
+
+/// `event` (an example event's text) with its body's `text` replaced by a staged
+/// recording (`REPLACE_WITH_VOICE_UPLOAD_ID`): the same post, as a voice message.
+pub fn as_voice_post(event: &str) -> Result<String, BoxError> {
+    let mut event: Value = serde_json::from_str(event)?;
+    let mut body: Value = serde_json::from_str(event["body"].as_str().unwrap_or("null"))?;
+    let fields = body
+        .as_object_mut()
+        .filter(|fields| fields.contains_key("text"))
+        .ok_or("the example event's body has no text to post as a recording")?;
+    fields.remove("text");
+    fields.insert(
+        "voice_upload_id".into(),
+        "REPLACE_WITH_VOICE_UPLOAD_ID".into(),
+    );
+    event["body"] = body.to_string().into();
+    Ok(event.to_string())
+}
+
+/// [`fill`], staging `staged`'s files for the upload placeholders.
+pub async fn fill_with(
     app: &App,
     keys: &Ed25519KeyPair,
     event: &str,
     who: Who,
-    photo: &[u8],
+    staged: &Staged<'_>,
 ) -> Result<Value, BoxError> {
     let mut text = event.to_owned();
     let caller = match who {
@@ -243,6 +279,7 @@ pub async fn fill_with_photo(
         "MESSAGE_ID",
         "VOICE_MESSAGE_ID",
         "PHOTO_UPLOAD_ID",
+        "VOICE_UPLOAD_ID",
         "PRIVACY_REQUEST_ID",
         "OUTBOX_EMAIL_ID",
         "VERIFICATION_CODE",
@@ -345,8 +382,13 @@ pub async fn fill_with_photo(
             text = text.replace("REPLACE_WITH_VOICE_MESSAGE_ID", &message.to_string());
         }
         if text.contains("REPLACE_WITH_PHOTO_UPLOAD_ID") {
-            let upload = staged_upload(app, account, "image/jpeg", photo).await?;
+            let upload = staged_upload(app, account, "image/jpeg", staged.photo).await?;
             text = text.replace("REPLACE_WITH_PHOTO_UPLOAD_ID", upload.as_str());
+        }
+        if text.contains("REPLACE_WITH_VOICE_UPLOAD_ID") {
+            let (content_type, bytes) = staged.recording;
+            let upload = staged_upload(app, account, content_type, bytes).await?;
+            text = text.replace("REPLACE_WITH_VOICE_UPLOAD_ID", upload.as_str());
         }
         if text.contains("REPLACE_WITH_PRIVACY_REQUEST_ID") {
             let request = app

@@ -695,6 +695,8 @@ struct Prep {
     local_bin: PathBuf,
     /// `--photo`: the JPEG set-photo's event stages instead of the small example.
     photo: Option<PathBuf>,
+    /// `--voice`: the recording post-message's event posts instead of its text.
+    voice: Option<PathBuf>,
 }
 
 impl Prep {
@@ -704,6 +706,7 @@ impl Prep {
             data_dir: args.data_dir.clone(),
             local_bin: args.local_bin.clone(),
             photo: args.photo.clone(),
+            voice: args.voice.clone(),
         }
     }
 
@@ -721,6 +724,9 @@ impl Prep {
             .args(["example-event", function]);
         if let Some(photo) = &self.photo {
             command.arg("--photo").arg(photo);
+        }
+        if let Some(voice) = self.voice.as_ref().filter(|_| function == VOICE_POST) {
+            command.arg("--voice").arg(voice);
         }
         let output = command
             .env("RUST_LOG", "warn")
@@ -1027,7 +1033,13 @@ struct Args {
     tls: bool,
     /// The JPEG to stage for set-photo's event (`--photo FILE`; default the example's).
     photo: Option<PathBuf>,
+    /// The recording post-message's events post as voice (`--voice FILE`; else they post text).
+    voice: Option<PathBuf>,
 }
+
+/// The function `--voice` applies to: each of its events stages its own copy of the
+/// recording (a voice post consumes its upload).
+const VOICE_POST: &str = "post-message";
 
 /// The one binary every function deployed before the table named a binary per row (for
 /// comparing older builds).
@@ -1066,6 +1078,7 @@ impl Args {
             smoke: false,
             tls: false,
             photo: None,
+            voice: None,
         };
         let mut it = std::env::args().skip(1);
         while let Some(arg) = it.next() {
@@ -1092,6 +1105,7 @@ impl Args {
                 "--smoke" => args.smoke = true,
                 "--tls" => args.tls = true,
                 "--photo" => args.photo = Some(std::fs::canonicalize(value()?)?),
+                "--voice" => args.voice = Some(std::fs::canonicalize(value()?)?),
                 _ if arg.starts_with("--") => return Err(format!("unknown flag {arg}").into()),
                 _ => args.functions.push(arg),
             }
@@ -1101,7 +1115,7 @@ impl Args {
                 "usage: coldstart --data-dir <local stack data dir> [--runs N] [--warm N] \
                         [--repo ..] [--bin-dir <repo>/target/release] [--env K=V]… \
                         [--env-for f1,f2 K=V]… [--local-bin <repo>/target/debug/natives-local] \
-                        [--smoke] [--tls] [--photo FILE.jpg] [function[+https]…]"
+                        [--smoke] [--tls] [--photo FILE.jpg] [--voice FILE.ogg] [function[+https]…]"
                     .into(),
             );
         }

@@ -347,3 +347,49 @@ fn another_dynamodb_that_cannot_be_used_is_named_with_what_to_do() {
         "{message}"
     );
 }
+
+/// `example-event post-message --voice FILE` (what the bench posts a 1 MiB recording
+/// with) is a voice post of that recording the running stack accepts; an event with no
+/// text to replace is refused on the command line.
+#[tokio::test]
+async fn an_example_event_posts_a_given_recording_as_voice() {
+    let folder = tempfile::tempdir().unwrap();
+    let data = folder.path().join("data");
+    let running = serve(&data);
+    let recording = Path::new(env!("CARGO_MANIFEST_DIR")).join("../media/fixtures/sentence.ogg");
+    let recording = recording.to_str().unwrap();
+    let output = natives_local(
+        &data,
+        &["example-event", "post-message", "--voice", recording],
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let event: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let body: Value = serde_json::from_str(event["body"].as_str().unwrap()).unwrap();
+    assert!(body.get("text").is_none(), "{body}");
+    assert!(body["voice_upload_id"].is_string(), "{body}");
+
+    let posted = reqwest::Client::new()
+        .post(format!(
+            "{}{}",
+            running.api,
+            event["rawPath"].as_str().unwrap()
+        ))
+        .header(
+            "authorization",
+            event["headers"]["authorization"].as_str().unwrap(),
+        )
+        .header("content-type", "application/json")
+        .body(event["body"].as_str().unwrap().to_owned())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), 201);
+    let message: Value = posted.json().await.unwrap();
+    let size = std::fs::metadata(recording).unwrap().len();
+    assert_eq!(message["voice"]["content_type"], "audio/ogg", "{message}");
+    assert_eq!(message["voice"]["size_bytes"], size, "{message}");
+
+    let output = natives_local(&data, &["example-event", "get-me", "--voice", recording]);
+    let message = refusal(&output, 2);
+    assert!(message.contains("no text"), "{message}");
+}

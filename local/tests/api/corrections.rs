@@ -344,12 +344,7 @@ async fn its_author_edits_a_correction_which_keeps_what_it_replaced_and_its_diff
     assert_eq!(app.balance(&bob.access_token).await.0, 9, "editing is free");
 
     // both versions it replaced are kept, in its author's export
-    let export: Value = app
-        .send(Method::GET, "/v1/me/export", Some(&bob.access_token), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let export = app.export(&bob).await;
     let kept = export["sections"]["correction_revisions"]
         .as_array()
         .unwrap();

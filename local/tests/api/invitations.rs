@@ -25,6 +25,21 @@ impl TestApp {
         .await
     }
 
+    /// The invitation as the table holds it (it must be there).
+    async fn stored_invitation(
+        &self,
+        inviter: &TestUser,
+        id: &InvitationId,
+    ) -> natives_shared::domain::invitation::Invitation {
+        self.stack
+            .app
+            .store
+            .invitation(&inviter.account_id(), id)
+            .await
+            .unwrap()
+            .expect("the invitation is stored")
+    }
+
     /// The invitation e-mails queued to `to`, oldest first.
     async fn invitations_to(&self, to: &str) -> Vec<natives_local::outbox::OutboxRow> {
         natives_local::outbox::rows(&self.stack.app.store)
@@ -117,14 +132,7 @@ async fn an_invitation_e_mails_both_links_and_joining_shows_the_friend_by_name_a
     // Unjoined, it expires after 90 days (the table's TTL attribute), and so does the
     // e-mail that carries its code.
     let id = InvitationId::parse(sent["id"].as_str().unwrap()).unwrap();
-    let stored = app
-        .stack
-        .app
-        .store
-        .invitation(&ada.account_id(), &id)
-        .await
-        .unwrap()
-        .expect("stored");
+    let stored = app.stored_invitation(&ada, &id).await;
     let ninety_days = (stored.created_at.time() + Duration::days(90)).unix_timestamp();
     assert_eq!(stored.expires_at_epoch, Some(ninety_days));
     assert_eq!(
@@ -170,14 +178,7 @@ async fn an_invitation_e_mails_both_links_and_joining_shows_the_friend_by_name_a
     assert_eq!(item["friend"]["display_name"], "Bob");
     assert_eq!(item["friend"]["id"], bob["id"]);
     assert!(item.get("email").is_none());
-    let stored = app
-        .stack
-        .app
-        .store
-        .invitation(&ada.account_id(), &id)
-        .await
-        .unwrap()
-        .unwrap();
+    let stored = app.stored_invitation(&ada, &id).await;
     assert_eq!(stored.status, InvitationStatus::Joined);
     assert_eq!(
         (stored.email, stored.expires_at_epoch),
@@ -424,12 +425,7 @@ async fn invited_addresses_are_in_the_inviters_export_and_gone_with_the_inviters
     let yvette = app.invited(&ada, "yvette@example.com").await;
     assert_eq!(app.opt_out(&yvette).await.status(), StatusCode::NO_CONTENT);
 
-    let export: Value = app
-        .send(Method::GET, "/v1/me/export", Some(&ada.access_token), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let export = app.export(&ada).await;
     let invitations = export["sections"]["invitations"].as_array().unwrap();
     assert!(
         invitations

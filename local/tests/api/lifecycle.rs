@@ -462,12 +462,7 @@ async fn an_address_change_moves_the_account_and_its_claim_and_tells_the_old_add
     )
     .await;
     assert_problem(confirm_change(&app, &ada, &code).await, 400, "invalid_code").await;
-    let export: Value = app
-        .send(Method::GET, "/v1/me/export", Some(&ada.access_token), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let export = app.export(&ada).await;
     let history = export["sections"]["email_history"].as_array().unwrap();
     assert_eq!(history.len(), 1);
     assert_eq!(history[0]["from"], "ada@example.com");

@@ -21,7 +21,7 @@ use crate::helpers::{
 };
 
 impl TestApp {
-    async fn export(&self, user: &TestUser) -> Value {
+    pub(crate) async fn export(&self, user: &TestUser) -> Value {
         let response = self
             .send(Method::GET, "/v1/me/export", Some(&user.access_token), None)
             .await;

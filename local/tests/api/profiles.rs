@@ -97,12 +97,7 @@ async fn skype_and_levels_are_the_owners_to_read_and_change() {
     let me: Value = app.get_me(&user.access_token).await.json().await.unwrap();
     assert_eq!(me["skype"], "ada.skype.login");
     assert_eq!(me["learning_levels"], json!({ "de": "B2" }));
-    let export: Value = app
-        .send(Method::GET, "/v1/me/export", Some(&user.access_token), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let export = app.export(&user).await;
     assert!(export.to_string().contains("ada.skype.login"));
 
     for (field, value) in [

@@ -323,12 +323,7 @@ async fn the_statistics_are_exported_and_erased_with_the_account() {
     let app = spawn_app().await;
     let (ada, _, _) = a_conversation(&app).await;
     app.stack.process_stream().await.unwrap();
-    let export: Value = app
-        .send(Method::GET, "/v1/me/export", Some(&ada.access_token), None)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let export = app.export(&ada).await;
     let progress = export["sections"]["progress"].as_array().unwrap();
     assert_eq!(progress.len(), 1);
     assert_eq!(progress[0]["language"], "de");

@@ -9,7 +9,7 @@ pub mod start_authorization;
 pub mod unlink_identity;
 
 use natives_shared::domain::FieldError;
-use natives_shared::domain::decide::social::{SocialRefusal, is_state_token};
+use natives_shared::domain::decide::social::{SocialRefusal, is_state_token, require_device_id};
 use natives_shared::domain::social::{AuthorizationState, DeviceId, Provider, ProviderProfile};
 use natives_shared::http::ApiError;
 
@@ -66,15 +66,7 @@ pub(crate) async fn verified_profile(
     device_id: Option<&DeviceId>,
 ) -> Result<ProviderProfile, ApiError> {
     let config = app.provider(provider)?;
-    if config.exchange_needs_device_id && device_id.is_none() {
-        return Err(ApiError::Validation(vec![FieldError {
-            field: "device_id".into(),
-            message: format!(
-                "is required for {}: pass the device_id its redirect carried",
-                provider.display_name()
-            ),
-        }]));
-    }
+    require_device_id(provider, config.exchange_needs_device_id, device_id)?;
     if !is_state_token(state) {
         return Err(SocialRefusal::InvalidState.into());
     }

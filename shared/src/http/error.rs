@@ -763,6 +763,13 @@ impl From<SocialRefusal> for ApiError {
                 blocked_until: None,
             },
             SocialRefusal::Gate(refusal) => refusal.into(),
+            SocialRefusal::DeviceIdRequired(provider) => Self::Validation(vec![FieldError {
+                field: "device_id".into(),
+                message: format!(
+                    "is required for {}: pass the device_id its redirect carried",
+                    provider.display_name()
+                ),
+            }]),
         }
     }
 }

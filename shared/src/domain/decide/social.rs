@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use time::{Duration, OffsetDateTime};
 
 use super::sessions::{self, LoginPlan, LoginRefusal};
-use crate::domain::social::{AuthorizationState, Identity, Provider, ProviderProfile, Subject};
+use crate::domain::social::{
+    AuthorizationState, DeviceId, Identity, Provider, ProviderProfile, Subject,
+};
 use crate::domain::{Account, AccountCondition, AccountUpdate, AccountWrite, Email, Timestamp};
 use crate::gate::Gate;
 
@@ -41,6 +43,9 @@ pub enum SocialRefusal {
     WrongPassword,
     /// The caller's own account does not admit the request.
     Gate(crate::gate::Refusal),
+    /// The provider's token exchange needs the `device_id` its redirect carried, and the
+    /// callback brought none.
+    DeviceIdRequired(Provider),
 }
 
 impl From<LoginRefusal> for SocialRefusal {
@@ -114,6 +119,20 @@ pub fn use_state(
         }
         _ => Err(SocialRefusal::InvalidState),
     }
+}
+
+/// Whether a callback brings what its provider's token exchange needs: a provider whose
+/// exchange takes the redirect's `device_id` (`needs_device_id`, from its row) is refused
+/// without one, before the state is used up, so the client can send it again.
+pub fn require_device_id(
+    provider: Provider,
+    needs_device_id: bool,
+    device_id: Option<&DeviceId>,
+) -> Result<(), SocialRefusal> {
+    if needs_device_id && device_id.is_none() {
+        return Err(SocialRefusal::DeviceIdRequired(provider));
+    }
+    Ok(())
 }
 
 /// What a verified provider identity leads to.
@@ -291,6 +310,28 @@ mod tests {
 
     fn now() -> OffsetDateTime {
         time::macros::datetime!(2027-02-01 12:00 UTC)
+    }
+
+    #[test]
+    fn a_provider_whose_exchange_takes_the_device_id_is_refused_without_one() {
+        let device = DeviceId::parse("dev-1").unwrap();
+        let cases = [
+            (
+                true,
+                None,
+                Err(SocialRefusal::DeviceIdRequired(Provider::Vk)),
+            ),
+            (true, Some(&device), Ok(())),
+            (false, None, Ok(())),
+            (false, Some(&device), Ok(())),
+        ];
+        for (needs, device_id, expected) in cases {
+            assert_eq!(
+                require_device_id(Provider::Vk, needs, device_id),
+                expected,
+                "{needs} {device_id:?}"
+            );
+        }
     }
 
     /// A case, the profile, the claim read (with its account), the holder of the

@@ -1,7 +1,7 @@
 //! The export of everything held about an account (access and portability): the
-//! account's records grouped by kind, each kind mapped explicitly. The mapping is a
-//! `match` on [`ItemKind`] with no wildcard, so a kind added later does not compile until
-//! it says how it is exported. Secrets never leave: the password hash, refresh tokens'
+//! account's records grouped by kind, each in the section and shape its kind declares
+//! (`ItemKind::rules`, which does not compile until a new kind says how it is exported).
+//! Secrets never leave: the password hash, refresh tokens'
 //! hashes (their keys), token generations and the ended sessions are dropped here. The
 //! document's schema is `docs/export-format.md`.
 
@@ -33,50 +33,25 @@ pub struct ExportContext<'a> {
     pub index_settle: std::time::Duration,
 }
 
-impl ItemKind {
-    /// The section of the export that holds this kind's records; `None` for the
-    /// platform's own records, which are never found under an account.
-    pub fn export_section(self) -> Option<&'static str> {
-        Some(match self {
-            ItemKind::Account => "account",
-            ItemKind::EmailClaim => "email_addresses",
-            ItemKind::EmailCode => "email_codes",
-            ItemKind::EmailChange => "email_history",
-            ItemKind::SessionFamily => "sessions",
-            ItemKind::RefreshToken => "refresh_tokens",
-            ItemKind::LedgerEntry => "ledger_entries",
-            ItemKind::Purchase => "purchases",
-            ItemKind::AuditEntry => "staff_actions_about_me",
-            ItemKind::Thread => "threads",
-            ItemKind::ThreadStarted => "threads_started",
-            ItemKind::Message => "messages",
-            ItemKind::Revision => "message_revisions",
-            ItemKind::Correction => "corrections",
-            ItemKind::CorrectionRevision => "correction_revisions",
-            ItemKind::UploadClaim => "voice_uploads",
-            ItemKind::TermsAcceptance => "terms_acceptances",
-            ItemKind::ConsentChange => "consent_history",
-            ItemKind::PrivacyRequest => "privacy_requests",
-            ItemKind::Notification => "notifications",
-            ItemKind::OutboxEmail => "emails",
-            ItemKind::Complaint => "complaints_filed",
-            ItemKind::IdempotencyRecord => "remembered_answers",
-            ItemKind::LiveConnection => "live_connections",
-            ItemKind::LiveSubscription => "live_subscriptions",
-            ItemKind::Progress => "progress",
-            ItemKind::SocialIdentity => "linked_identities",
-            ItemKind::Invitation => "invitations",
-            ItemKind::InvitedAddress => "invited_addresses",
-            ItemKind::SocialAuthorization
-            | ItemKind::Tariff
-            | ItemKind::FirstAdminClaim
-            | ItemKind::BreachNotice
-            | ItemKind::ComplaintOutcome
-            | ItemKind::QueueEntry
-            | ItemKind::ProgressMark
-            | ItemKind::InvitationOptOut => return None,
-        })
-    }
+/// Where the export shows a kind's records (each kind says which, `ItemKind::rules`).
+#[derive(Debug, Clone, Copy)]
+pub enum Export {
+    /// In this section, shaped so.
+    Section(&'static str, Shape),
+    /// The platform's own records, never found under an account.
+    NotPersonal,
+}
+
+/// How a record is shown in its section.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// Its attributes as stored (the table's keys left out).
+    AsStored,
+    /// Its attributes without these (how the platform finds it, nothing the person told
+    /// us).
+    Without(&'static [&'static str]),
+    /// Mapped to the exported form by this function (secrets and bookkeeping dropped).
+    Mapped(fn(Map<String, Value>, &ExportContext<'_>) -> serde_json::Result<Value>),
 }
 
 /// The whole export.
@@ -124,73 +99,71 @@ pub fn export_document(
     })
 }
 
-/// One record as exported, by its kind's mapping.
+/// One record as exported, by its kind's shape.
 fn export_record(
     kind: ItemKind,
     record: Map<String, Value>,
     context: &ExportContext<'_>,
 ) -> Result<Option<Value>, serde_json::Error> {
-    let value = match kind {
-        ItemKind::Account => serde_json::to_value(AccountExport::from(typed::<Account>(record)?))?,
-        ItemKind::SessionFamily => {
-            serde_json::to_value(SessionExport::from(typed::<SessionFamily>(record)?))?
-        }
-        // A code's hash stays: what it was for, when it was sent and how it was tried.
-        ItemKind::EmailCode => {
-            serde_json::to_value(EmailCodeExport::from(typed::<EmailCode>(record)?))?
-        }
-        // The token's hash is its key: only when it was made and used is exported.
-        ItemKind::RefreshToken => {
-            serde_json::to_value(RefreshTokenExport::from(typed::<RefreshRecord>(record)?))?
-        }
-        ItemKind::Message => {
-            let message: Message = typed(record)?;
-            serde_json::to_value(MessageExport::new(&message, context))?
-        }
-        // The role and the decision, not the staff member who acted.
-        ItemKind::AuditEntry => {
-            serde_json::to_value(StaffActionExport::from(typed::<AuditEntry>(record)?))?
-        }
-        ItemKind::EmailClaim
-        | ItemKind::EmailChange
-        | ItemKind::LedgerEntry
-        | ItemKind::Purchase
-        | ItemKind::Thread
-        | ItemKind::ThreadStarted
-        | ItemKind::Revision
-        | ItemKind::Correction
-        | ItemKind::CorrectionRevision
-        | ItemKind::UploadClaim
-        | ItemKind::TermsAcceptance
-        | ItemKind::ConsentChange
-        | ItemKind::PrivacyRequest
-        | ItemKind::Notification
-        | ItemKind::OutboxEmail
-        | ItemKind::Complaint
-        | ItemKind::IdempotencyRecord
-        | ItemKind::LiveConnection
-        | ItemKind::LiveSubscription
-        | ItemKind::Progress
-        | ItemKind::SocialIdentity
-        | ItemKind::InvitedAddress => Value::Object(record),
-        // Whom the account invited and how it went; the code's and the address's hashes
-        // are how the platform finds it, nothing the account told us.
-        ItemKind::Invitation => {
+    let Export::Section(_, shape) = kind.rules().export else {
+        return Ok(None);
+    };
+    let value = match shape {
+        Shape::AsStored => Value::Object(record),
+        Shape::Without(attributes) => {
             let mut record = record;
-            record.remove("code_digest");
-            record.remove("address_digest");
+            for attribute in attributes {
+                record.remove(*attribute);
+            }
             Value::Object(record)
         }
-        ItemKind::SocialAuthorization
-        | ItemKind::Tariff
-        | ItemKind::FirstAdminClaim
-        | ItemKind::BreachNotice
-        | ItemKind::ComplaintOutcome
-        | ItemKind::QueueEntry
-        | ItemKind::ProgressMark
-        | ItemKind::InvitationOptOut => return Ok(None),
+        Shape::Mapped(map) => map(record, context)?,
     };
     Ok(Some(value))
+}
+
+/// The exported forms of the kinds whose shape is [`Shape::Mapped`].
+pub(super) fn account(
+    record: Map<String, Value>,
+    _: &ExportContext<'_>,
+) -> serde_json::Result<Value> {
+    serde_json::to_value(AccountExport::from(typed::<Account>(record)?))
+}
+
+pub(super) fn session(
+    record: Map<String, Value>,
+    _: &ExportContext<'_>,
+) -> serde_json::Result<Value> {
+    serde_json::to_value(SessionExport::from(typed::<SessionFamily>(record)?))
+}
+
+pub(super) fn email_code(
+    record: Map<String, Value>,
+    _: &ExportContext<'_>,
+) -> serde_json::Result<Value> {
+    serde_json::to_value(EmailCodeExport::from(typed::<EmailCode>(record)?))
+}
+
+pub(super) fn refresh_token(
+    record: Map<String, Value>,
+    _: &ExportContext<'_>,
+) -> serde_json::Result<Value> {
+    serde_json::to_value(RefreshTokenExport::from(typed::<RefreshRecord>(record)?))
+}
+
+pub(super) fn message(
+    record: Map<String, Value>,
+    context: &ExportContext<'_>,
+) -> serde_json::Result<Value> {
+    let message: Message = typed(record)?;
+    serde_json::to_value(MessageExport::new(&message, context))
+}
+
+pub(super) fn staff_action(
+    record: Map<String, Value>,
+    _: &ExportContext<'_>,
+) -> serde_json::Result<Value> {
+    serde_json::to_value(StaffActionExport::from(typed::<AuditEntry>(record)?))
 }
 
 /// The account without its secrets (password hash, token generation, ended sessions)

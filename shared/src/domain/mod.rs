@@ -58,7 +58,7 @@ pub use ids::{
     AccountId, AuditEntryId, CorrectionId, InvitationId, MessageId, ParseId, SessionId, ThreadId,
     UploadId,
 };
-pub use item_kind::ItemKind;
+pub use item_kind::{ItemKind, KindRules};
 pub use language::{LanguageList, LanguageTag};
 pub use login_throttle::{
     FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after,

@@ -1,7 +1,7 @@
 //! Erasure of an account's personal data: one idempotent operation.
 //!
 //! 1. Every item of the account is found through the ownership list and treated by its
-//!    kind's rule ([`erasure::rule`]: a `match` on the kind with no wildcard): deleted (sessions,
+//!    kind's rule (the rule the kind declares, `ItemKind::rules`): deleted (sessions,
 //!    refresh tokens, notifications, e-mails), stripped of free text (a privacy
 //!    request's details and answer), redacted (staff-written reasons lose the account's
 //!    names and addresses), or kept (published threads, messages and revisions stay;

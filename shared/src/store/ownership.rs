@@ -4,7 +4,10 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use super::keys::layout::Samples;
 use super::{Item, Store, StoreError, keys};
+use crate::domain::decide::progress::Counted;
+use crate::domain::live::Topic;
 use crate::domain::{AccountId, Email, ThreadId};
 
 pub use crate::domain::ItemKind;
@@ -36,156 +39,344 @@ pub enum Locator {
     Pointed(&'static str),
 }
 
+/// The store's side of an item kind's declaration (its domain side, what the export
+/// and erasure do, is [`ItemKind::rules`]).
 pub struct KindSpec {
     pub kind: ItemKind,
     pub belongs: Belongs,
+    /// Its keys (and index entries) built from sample values: the docs' key tables show
+    /// them, and a test holds [`classify`] to them.
+    pub sample_keys: SampleKeys,
 }
 
-const fn spec(kind: ItemKind, belongs: Belongs) -> KindSpec {
-    KindSpec { kind, belongs }
+/// Builds a kind's keys from the samples.
+pub type SampleKeys = fn(&Samples) -> (keys::Key, Vec<keys::IndexKey>);
+
+const fn spec(kind: ItemKind, belongs: Belongs, sample_keys: SampleKeys) -> KindSpec {
+    KindSpec {
+        kind,
+        belongs,
+        sample_keys,
+    }
 }
 
 use Belongs::{ToAccount, ToPlatform, ToPlatformAbout};
 use Locator::{AccountIndex, AccountItem, AccountPartition, FromAccountItem, Pointed};
 
-/// The list. Adding an item kind means adding it here (and to [`classify`]).
+/// The list: every kind, where it is found and how its keys are built. Adding an item
+/// kind means adding it here (a test fails until it is), its key functions and its arm of
+/// [`classify`] to `keys`, and its rules to [`ItemKind::rules`].
 pub const ITEM_KINDS: &[KindSpec] = &[
-    spec(ItemKind::Account, ToAccount(AccountItem)),
-    spec(ItemKind::EmailClaim, ToAccount(FromAccountItem)),
+    spec(ItemKind::Account, ToAccount(AccountItem), |s| {
+        (keys::account(&s.account), vec![])
+    }),
+    spec(ItemKind::EmailClaim, ToAccount(FromAccountItem), |s| {
+        (keys::email_claim(&s.email), vec![])
+    }),
     spec(
         ItemKind::EmailCode,
         ToAccount(AccountPartition(keys::CODE_PREFIX)),
+        |s| {
+            (
+                keys::email_code(&s.account, crate::domain::CodePurpose::PasswordReset),
+                vec![],
+            )
+        },
     ),
     spec(
         ItemKind::EmailChange,
         ToAccount(AccountPartition(keys::EMAIL_CHANGE_PREFIX)),
+        |s| (keys::email_change(&s.account, "<ulid>"), vec![]),
     ),
     spec(
         ItemKind::SessionFamily,
         ToAccount(AccountPartition(keys::SESSION_PREFIX)),
+        |s| (keys::session_family(&s.account, &s.session), vec![]),
     ),
     spec(
         ItemKind::RefreshToken,
         ToAccount(AccountIndex(keys::REFRESH_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::refresh_token("<hex SHA-256 of the token>"),
+                vec![keys::refresh_token_index(&s.account, s.created_at)],
+            )
+        },
     ),
     spec(
         ItemKind::LedgerEntry,
         ToAccount(AccountPartition(keys::LEDGER_PREFIX)),
+        |s| (keys::ledger_entry(&s.account, "<entry_id>"), vec![]),
     ),
     spec(
         ItemKind::Purchase,
         ToAccount(AccountIndex(keys::PURCHASE_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::checkout("<checkout_session_id>"),
+                vec![keys::purchase_index(&s.account, s.created_at)],
+            )
+        },
     ),
-    spec(ItemKind::Tariff, ToPlatform),
-    spec(ItemKind::FirstAdminClaim, ToPlatform),
+    spec(ItemKind::Tariff, ToPlatform, |_| {
+        (keys::tariff("<tariff_id>"), vec![])
+    }),
+    spec(ItemKind::FirstAdminClaim, ToPlatform, |_| {
+        (keys::first_admin(), vec![])
+    }),
     spec(
         ItemKind::AuditEntry,
         ToPlatformAbout(AccountIndex(keys::AUDIT_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::audit_entry(s.created_at, &s.entry),
+                vec![keys::audit_by_target_index(
+                    &s.account,
+                    s.created_at,
+                    &s.entry,
+                )],
+            )
+        },
     ),
     // Published content: it stays public when its author's account is erased.
     spec(
         ItemKind::Thread,
         ToAccount(Pointed(keys::THREAD_STARTED_PREFIX)),
+        |s| {
+            (
+                keys::thread(&s.thread),
+                vec![keys::thread_list_index(
+                    "<language>",
+                    1,
+                    &s.thread,
+                    s.last_activity_at,
+                )],
+            )
+        },
     ),
     spec(
         ItemKind::ThreadStarted,
         ToAccount(AccountPartition(keys::THREAD_STARTED_PREFIX)),
+        |s| (keys::thread_started(&s.account, &s.thread), vec![]),
     ),
     spec(
         ItemKind::Message,
         ToAccount(AccountIndex(keys::MESSAGE_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::message(&s.message),
+                vec![keys::message_by_author_index(&s.account, &s.message)],
+            )
+        },
     ),
     spec(
         ItemKind::Revision,
         ToAccount(AccountIndex(keys::REVISION_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::revision(&s.message, 7),
+                vec![keys::revision_by_author_index(&s.account, &s.message, 7)],
+            )
+        },
     ),
     spec(
         ItemKind::Correction,
         ToAccount(AccountIndex(keys::CORRECTION_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::correction(&s.message, &s.correction),
+                vec![keys::correction_by_author_index(&s.account, &s.correction)],
+            )
+        },
     ),
     spec(
         ItemKind::CorrectionRevision,
         ToAccount(AccountIndex(keys::CORRECTION_REVISION_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::correction_revision(&s.message, &s.correction, 7),
+                vec![keys::correction_revision_by_author_index(
+                    &s.account,
+                    &s.correction,
+                    7,
+                )],
+            )
+        },
     ),
     spec(
         ItemKind::UploadClaim,
         ToAccount(AccountIndex(keys::UPLOAD_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::upload_claim(&s.upload),
+                vec![keys::upload_claim_index(&s.account, &s.upload)],
+            )
+        },
     ),
     // The reporter's.
     spec(
         ItemKind::Complaint,
         ToAccount(AccountIndex(keys::COMPLAINT_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::complaint(&s.target, 42, &s.account),
+                vec![keys::complaint_by_reporter_index(
+                    &s.account,
+                    s.created_at,
+                    "<complaint_id>",
+                )],
+            )
+        },
     ),
     // Decisions and the queue are the platform's; a queue entry lives only until the
     // message's complaints are decided.
-    spec(ItemKind::ComplaintOutcome, ToPlatform),
-    spec(ItemKind::QueueEntry, ToPlatform),
+    spec(ItemKind::ComplaintOutcome, ToPlatform, |s| {
+        (keys::complaint_outcome(&s.target, 42), vec![])
+    }),
+    spec(ItemKind::QueueEntry, ToPlatform, |s| {
+        (
+            keys::queue_entry(&s.target),
+            vec![keys::review_queue_index(
+                10,
+                s.first_complaint_at,
+                &s.target,
+            )],
+        )
+    }),
     // The first answer to a request, kept for a day (TTL).
     spec(
         ItemKind::IdempotencyRecord,
         ToAccount(AccountIndex(keys::IDEMPOTENCY_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::idempotency(&s.account, "<hex SHA-256 of the key>"),
+                vec![keys::idempotency_index(
+                    &s.account,
+                    "<hex SHA-256 of the key>",
+                )],
+            )
+        },
     ),
     spec(
         ItemKind::TermsAcceptance,
         ToAccount(AccountPartition(keys::TERMS_PREFIX)),
+        |s| (keys::terms_acceptance(&s.account, "<ulid>"), vec![]),
     ),
     spec(
         ItemKind::ConsentChange,
         ToAccount(AccountPartition(keys::CONSENT_PREFIX)),
+        |s| (keys::consent_change(&s.account, "<ulid>"), vec![]),
     ),
     spec(
         ItemKind::PrivacyRequest,
         ToAccount(AccountPartition(keys::PRIVACY_REQUEST_PREFIX)),
+        |s| {
+            (
+                keys::privacy_request(&s.request),
+                vec![
+                    keys::privacy_request_queue(true, s.due_at, &s.request),
+                    keys::privacy_request_queue(false, s.due_at, &s.request),
+                ],
+            )
+        },
     ),
     spec(
         ItemKind::Notification,
         ToAccount(AccountPartition(keys::NOTIFICATION_PREFIX)),
+        |s| (keys::notification(&s.account, "<id>"), vec![]),
     ),
     // The record of a breach names the accounts affected; what each of them is told is
     // its own notification and e-mail.
-    spec(ItemKind::BreachNotice, ToPlatform),
+    spec(ItemKind::BreachNotice, ToPlatform, |_| {
+        (keys::breach_notice("<id>"), vec![])
+    }),
     spec(
         ItemKind::OutboxEmail,
         ToAccount(AccountIndex(keys::OUTBOX_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::outbox_email("<id>"),
+                vec![keys::outbox_email_index(&s.account, "<id>")],
+            )
+        },
     ),
     // An account's open WebSockets (a visitor's are nobody's) and what they listen to,
     // for two hours at most (TTL).
     spec(
         ItemKind::LiveConnection,
         ToAccount(AccountIndex(keys::LIVE_INDEX_PREFIX)),
+        |s| {
+            (
+                keys::live_connection(&s.connection),
+                vec![keys::live_connection_index(&s.account, &s.connection)],
+            )
+        },
     ),
     spec(
         ItemKind::LiveSubscription,
         ToAccount(AccountIndex(keys::LIVE_SUBSCRIPTION_INDEX_PREFIX)),
+        |s| {
+            let topic = Topic::Thread(s.thread.clone());
+            (
+                keys::listener(&topic, &s.connection),
+                vec![keys::live_subscription_index(
+                    &s.account,
+                    &s.connection,
+                    &topic,
+                )],
+            )
+        },
     ),
     // The counters of an account's activity, per language (personal data: exported,
     // erased); the marks that posts were counted name only the post, for two days (TTL).
     spec(
         ItemKind::Progress,
         ToAccount(AccountPartition(keys::PROGRESS_PREFIX)),
+        |s| (keys::progress(&s.account, &s.language), vec![]),
     ),
-    spec(ItemKind::ProgressMark, ToPlatform),
+    spec(ItemKind::ProgressMark, ToPlatform, |s| {
+        (
+            keys::progress_mark(&Counted::Message(s.message.clone())),
+            vec![],
+        )
+    }),
     // A sign-in in progress is nobody's yet (a visitor's), holds no personal data and
     // lives ten minutes (TTL).
-    spec(ItemKind::SocialAuthorization, ToPlatform),
+    spec(ItemKind::SocialAuthorization, ToPlatform, |_| {
+        (keys::social_authorization("<state>"), vec![])
+    }),
     // What the provider shared (its id of the person, name, e-mail), linked to the account.
     spec(
         ItemKind::SocialIdentity,
         ToAccount(AccountIndex(keys::IDENTITY_INDEX_PREFIX)),
+        |s| {
+            let provider = crate::domain::social::Provider::Google;
+            (
+                keys::social_identity(
+                    provider,
+                    &crate::domain::social::Subject::parse("<subject>").expect("a sample"),
+                ),
+                vec![keys::social_identity_index(&s.account, provider)],
+            )
+        },
     ),
     // The friends an account invited: their addresses are the inviter's data (exported,
     // erased with the inviter); an unjoined invitation and its claim live 90 days (TTL).
     spec(
         ItemKind::Invitation,
         ToAccount(AccountPartition(keys::INVITATION_PREFIX)),
+        |s| (keys::invitation(&s.account, &s.invitation), vec![]),
     ),
     spec(
         ItemKind::InvitedAddress,
         ToAccount(AccountPartition(keys::INVITED_PREFIX)),
+        |s| (keys::invited_address(&s.account, "<address_hmac>"), vec![]),
     ),
     // An address's wish never to be invited: a keyed hash that protects the friend, no
     // account's data, kept when any account is erased.
-    spec(ItemKind::InvitationOptOut, ToPlatform),
+    spec(ItemKind::InvitationOptOut, ToPlatform, |_| {
+        (keys::invitation_opt_out("<address_hmac>"), vec![])
+    }),
 ];
 
 impl ItemKind {
@@ -272,8 +463,20 @@ mod tests {
 
     #[test]
     fn every_kind_is_listed_once_and_classified_from_its_keys() {
+        let samples = Samples::new();
+        for spec in ITEM_KINDS {
+            let (key, _) = (spec.sample_keys)(&samples);
+            assert_eq!(classify(&key.pk, &key.sk), Some(spec.kind), "{key:?}");
+        }
+        assert_eq!(ITEM_KINDS.len(), ItemKind::ALL.len(), "a spec per kind");
+        for kind in ItemKind::ALL {
+            assert_eq!(
+                ITEM_KINDS.iter().filter(|spec| spec.kind == *kind).count(),
+                1,
+                "{kind:?} is listed once"
+            );
+        }
         let id = AccountId::new();
-        let ledger = keys::ledger_entry(&id, "01J0000000000000000000000A");
         let thread = ThreadId::new();
         let message = crate::domain::MessageId::new_in(&thread, None);
         let target = crate::domain::ComplaintTarget::Message(message.clone());
@@ -281,118 +484,6 @@ mod tests {
             message.clone(),
             crate::domain::CorrectionId::new(),
         );
-        let connection = crate::domain::live::ConnectionId::parse("L0SM9cOFvHcCIhw=").unwrap();
-        let german = crate::domain::live::Topic::Language("de".into());
-        let cases = [
-            (keys::account(&id), ItemKind::Account),
-            (
-                keys::email_claim(&Email::parse("ada@example.com").unwrap()),
-                ItemKind::EmailClaim,
-            ),
-            (
-                keys::email_code(&id, crate::domain::CodePurpose::PasswordReset),
-                ItemKind::EmailCode,
-            ),
-            (
-                keys::email_change(&id, "01J0000000000000000000000A"),
-                ItemKind::EmailChange,
-            ),
-            (
-                keys::session_family(&id, &crate::domain::SessionId::new()),
-                ItemKind::SessionFamily,
-            ),
-            (keys::refresh_token("ab12"), ItemKind::RefreshToken),
-            (ledger, ItemKind::LedgerEntry),
-            (keys::checkout("cs_test_1"), ItemKind::Purchase),
-            (keys::tariff("starter"), ItemKind::Tariff),
-            (keys::first_admin(), ItemKind::FirstAdminClaim),
-            (
-                keys::audit_entry(
-                    crate::domain::Timestamp::parse("2026-11-28T00:00:00.000Z").unwrap(),
-                    &crate::domain::AuditEntryId::new(),
-                ),
-                ItemKind::AuditEntry,
-            ),
-            (keys::thread(&thread), ItemKind::Thread),
-            (keys::thread_started(&id, &thread), ItemKind::ThreadStarted),
-            (keys::message(&message), ItemKind::Message),
-            (keys::revision(&message, 3), ItemKind::Revision),
-            (
-                keys::correction(&message, &crate::domain::CorrectionId::new()),
-                ItemKind::Correction,
-            ),
-            (
-                keys::correction_revision(&message, &crate::domain::CorrectionId::new(), 2),
-                ItemKind::CorrectionRevision,
-            ),
-            (
-                keys::upload_claim(&crate::domain::UploadId::new()),
-                ItemKind::UploadClaim,
-            ),
-            (keys::complaint(&target, 0, &id), ItemKind::Complaint),
-            (
-                keys::complaint_outcome(&target, 0),
-                ItemKind::ComplaintOutcome,
-            ),
-            (keys::queue_entry(&target), ItemKind::QueueEntry),
-            (keys::idempotency(&id, "ab12"), ItemKind::IdempotencyRecord),
-            (
-                keys::terms_acceptance(&id, "01J0000000000000000000000A"),
-                ItemKind::TermsAcceptance,
-            ),
-            (
-                keys::consent_change(&id, "01J0000000000000000000000A"),
-                ItemKind::ConsentChange,
-            ),
-            (
-                keys::privacy_request(&crate::domain::PrivacyRequestId::new_for(&id)),
-                ItemKind::PrivacyRequest,
-            ),
-            (
-                keys::notification(&id, "01J0000000000000000000000A"),
-                ItemKind::Notification,
-            ),
-            (
-                keys::breach_notice("01J0000000000000000000000A"),
-                ItemKind::BreachNotice,
-            ),
-            (keys::outbox_email("x-1"), ItemKind::OutboxEmail),
-            (keys::live_connection(&connection), ItemKind::LiveConnection),
-            (
-                keys::listener(&german, &connection),
-                ItemKind::LiveSubscription,
-            ),
-            (
-                keys::progress(&id, &crate::domain::LanguageTag::parse("pt-BR").unwrap()),
-                ItemKind::Progress,
-            ),
-            (
-                keys::progress_mark(&crate::domain::decide::progress::Counted::Message(
-                    message.clone(),
-                )),
-                ItemKind::ProgressMark,
-            ),
-            (
-                keys::social_authorization("Q2xpZW50U3RhdGU"),
-                ItemKind::SocialAuthorization,
-            ),
-            (
-                keys::social_identity(
-                    crate::domain::social::Provider::Vk,
-                    &crate::domain::social::Subject::parse("1234").unwrap(),
-                ),
-                ItemKind::SocialIdentity,
-            ),
-            (
-                keys::invitation(&id, &crate::domain::InvitationId::new()),
-                ItemKind::Invitation,
-            ),
-            (keys::invited_address(&id, "ab12"), ItemKind::InvitedAddress),
-            (keys::invitation_opt_out("ab12"), ItemKind::InvitationOptOut),
-        ];
-        for (key, kind) in &cases {
-            assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");
-        }
         // A complaint about a correction is classified as one about a message.
         for (key, kind) in [
             (
@@ -411,13 +502,6 @@ mod tests {
             (keys::complaint_target(&target), ItemKind::Message),
         ] {
             assert_eq!(classify(&key.pk, &key.sk), Some(kind), "{key:?}");
-        }
-        assert_eq!(cases.len(), ITEM_KINDS.len(), "a case per listed kind");
-        for kind in ItemKind::ALL {
-            assert!(cases.iter().any(|(_, k)| *k == kind), "{kind:?} is listed");
-        }
-        for spec in ITEM_KINDS {
-            assert_eq!(ITEM_KINDS.iter().filter(|s| s.kind == spec.kind).count(), 1);
         }
         assert_eq!(classify("SOMETHING#x", "NEW"), None);
     }

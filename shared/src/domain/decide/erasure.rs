@@ -37,60 +37,10 @@ pub enum Rule {
     Last,
 }
 
-/// Each kind's rule: a `match` with no wildcard, so a kind added later does not compile
-/// until it says what erasure does to it.
+/// Each kind's rule, as the kind declares it (`ItemKind::rules`, which does not compile
+/// until a new kind says what erasure does to it).
 pub fn rule(kind: ItemKind) -> Rule {
-    match kind {
-        ItemKind::Account | ItemKind::EmailClaim => Rule::Last,
-        ItemKind::SessionFamily
-        | ItemKind::RefreshToken
-        // Codes and the addresses the account moved between: personal data, kept for
-        // nothing once the account is erased.
-        | ItemKind::EmailCode
-        | ItemKind::EmailChange
-        | ItemKind::Notification
-        | ItemKind::OutboxEmail
-        // A live connection and what it listens to: gone with the socket anyway.
-        | ItemKind::LiveConnection
-        | ItemKind::LiveSubscription
-        // An answer remembered for a retry (a day at most): nothing to keep.
-        | ItemKind::IdempotencyRecord
-        // Statistics of the person's activity: theirs, gone with them.
-        | ItemKind::Progress
-        // What a provider shared; deleting the claim frees the identity.
-        | ItemKind::SocialIdentity
-        // The friends the account invited: their addresses are its data.
-        | ItemKind::Invitation
-        | ItemKind::InvitedAddress => Rule::Delete,
-        // The reporter's own words go; the complaint (its reason, what it was about)
-        // stays with the decision it was part of.
-        ItemKind::Complaint => Rule::Remove(&["comment"]),
-        ItemKind::LedgerEntry => Rule::Redact(&["reason"]),
-        ItemKind::AuditEntry => Rule::Redact(&["reason"]),
-        // A published message stays, but the moderator's note on it is staff text.
-        ItemKind::Message => Rule::Redact(&["moderation.reason"]),
-        ItemKind::PrivacyRequest => Rule::Remove(&["details", "response", "extension_reason"]),
-        // Published content stays public (attributed to the erased account, whose name
-        // is read when shown), and records without personal data stay as they are.
-        ItemKind::Thread
-        | ItemKind::ThreadStarted
-        | ItemKind::Revision
-        | ItemKind::Correction
-        | ItemKind::CorrectionRevision
-        | ItemKind::UploadClaim
-        | ItemKind::Purchase
-        | ItemKind::TermsAcceptance
-        | ItemKind::ConsentChange
-        | ItemKind::Tariff
-        | ItemKind::FirstAdminClaim
-        | ItemKind::BreachNotice
-        | ItemKind::ComplaintOutcome
-        | ItemKind::QueueEntry
-        | ItemKind::ProgressMark
-        | ItemKind::SocialAuthorization
-        // A friend's wish not to be invited: nobody's account's data (a keyed hash).
-        | ItemKind::InvitationOptOut => Rule::Keep,
-    }
+    kind.rules().erasure
 }
 
 /// What an item holds, as far as erasure reads it.

@@ -1,16 +1,13 @@
 //! The key layout as data, for the generated tables of `docs/data-model.md`
-//! (`cargo run -p natives-codegen`): every item kind's keys, built by the functions of
-//! [`super`] from sample values, with each sample shown by the name of what it stands for
-//! (`ACCOUNT#<account_id>`). The `match` has no wildcard, so an item kind added to the
-//! ownership list does not compile until it says how its keys are built; a test below
-//! fails on a key function of [`super`] that no kind uses.
+//! (`cargo run -p natives-codegen`): every item kind's keys, built by its entry of the
+//! ownership list from sample values, with each sample shown by the name of what it stands
+//! for (`ACCOUNT#<account_id>`). A test below fails on a key function of [`super`] that no
+//! kind uses.
 
-use super::{IndexKey, Key};
-use crate::domain::decide::progress::Counted;
-use crate::domain::live::{ConnectionId, Topic};
+use crate::domain::live::ConnectionId;
 use crate::domain::{
-    AccountId, AuditEntryId, CorrectionId, Email, LanguageTag, MessageId, PrivacyRequestId,
-    SessionId, ThreadId, Timestamp, UploadId,
+    AccountId, AuditEntryId, ComplaintTarget, CorrectionId, Email, InvitationId, LanguageTag,
+    MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
 };
 use crate::store::ownership::{ITEM_KINDS, ItemKind};
 
@@ -61,11 +58,14 @@ const FIRST_COMPLAINT_AT: &str = "2001-01-01T00:00:03Z";
 const DUE_AT: &str = "2001-01-01T00:00:04Z";
 const EMAIL: &str = "normalized@example.com";
 const PROGRESS_LANGUAGE: &str = "PROGRESS#x-sample";
+const LANGUAGE: &str = "x-sample";
 
 const ACCOUNT: &str = "01AAAAAAAAAAAAAAAAAAAAAAA1";
 const SESSION: &str = "01AAAAAAAAAAAAAAAAAAAAAAA2";
 const THREAD: &str = "01AAAAAAAAAAAAAAAAAAAAAAA3";
 const UPLOAD: &str = "01AAAAAAAAAAAAAAAAAAAAAAA4";
+/// Shown as an upload id: an invitation has no key function reading it as its own.
+const INVITATION: &str = UPLOAD;
 const AUDIT_ENTRY: &str = "01AAAAAAAAAAAAAAAAAAAAAAA5";
 const CORRECTION: &str = "01AAAAAAAAAAAAAAAAAAAAAAA8";
 const MESSAGE_LOCAL: &str = "01BBBBBBBBBBBBBBBBBBBBBBB6";
@@ -74,181 +74,78 @@ const CONNECTION: &str = "L0SM9cOFvHcCIhw=";
 const MESSAGE: &str = "01AAAAAAAAAAAAAAAAAAAAAAA301BBBBBBBBBBBBBBBBBBBBBBB6";
 const REQUEST: &str = "01AAAAAAAAAAAAAAAAAAAAAAA101BBBBBBBBBBBBBBBBBBBBBBB7";
 
-/// Every item kind of the ownership list, in its order, with its keys.
-pub fn item_keys() -> Vec<ItemKeys> {
-    ITEM_KINDS.iter().map(|spec| keys_of(spec.kind)).collect()
+/// The sample values a kind's keys are built from ([`crate::store::ownership::KindSpec`]).
+pub struct Samples {
+    pub account: AccountId,
+    pub email: Email,
+    pub session: SessionId,
+    pub thread: ThreadId,
+    pub upload: UploadId,
+    pub entry: AuditEntryId,
+    pub message: MessageId,
+    /// Complaints name their target; a message's, as samples (a correction's target is
+    /// `<message_id>#<correction_id>` in the same places).
+    pub target: ComplaintTarget,
+    pub request: PrivacyRequestId,
+    pub correction: CorrectionId,
+    pub connection: ConnectionId,
+    pub language: LanguageTag,
+    pub invitation: InvitationId,
+    pub created_at: Timestamp,
+    pub last_activity_at: Timestamp,
+    pub first_complaint_at: Timestamp,
+    pub due_at: Timestamp,
 }
 
-fn keys_of(kind: ItemKind) -> ItemKeys {
-    let account = AccountId::parse(ACCOUNT).expect("a sample id");
-    let session = SessionId::parse(SESSION).expect("a sample id");
-    let thread = ThreadId::parse(THREAD).expect("a sample id");
-    let upload = UploadId::parse(UPLOAD).expect("a sample id");
-    let entry = AuditEntryId::parse(AUDIT_ENTRY).expect("a sample id");
-    let message = MessageId::parse(MESSAGE).expect("a sample id");
-    // Complaints name their target; a message's, as samples (a correction's target is
-    // `<message_id>#<correction_id>` in the same places).
-    let target = crate::domain::ComplaintTarget::Message(message.clone());
-    let request = PrivacyRequestId::parse(REQUEST).expect("a sample id");
-    let correction = CorrectionId::parse(CORRECTION).expect("a sample id");
-    let connection = ConnectionId::parse(CONNECTION).expect("a sample id");
-    let (key, index): (Key, Vec<IndexKey>) = match kind {
-        ItemKind::Account => (super::account(&account), vec![]),
-        ItemKind::EmailClaim => (
-            super::email_claim(&Email::parse(EMAIL).expect("a sample address")),
-            vec![],
-        ),
-        ItemKind::EmailCode => (
-            super::email_code(&account, crate::domain::CodePurpose::PasswordReset),
-            vec![],
-        ),
-        ItemKind::EmailChange => (super::email_change(&account, "<ulid>"), vec![]),
-        ItemKind::SessionFamily => (super::session_family(&account, &session), vec![]),
-        ItemKind::RefreshToken => (
-            super::refresh_token("<hex SHA-256 of the token>"),
-            vec![super::refresh_token_index(&account, at(CREATED_AT))],
-        ),
-        ItemKind::LedgerEntry => (super::ledger_entry(&account, "<entry_id>"), vec![]),
-        ItemKind::Purchase => (
-            super::checkout("<checkout_session_id>"),
-            vec![super::purchase_index(&account, at(CREATED_AT))],
-        ),
-        ItemKind::Tariff => (super::tariff("<tariff_id>"), vec![]),
-        ItemKind::AuditEntry => (
-            super::audit_entry(at(CREATED_AT), &entry),
-            vec![super::audit_by_target_index(
-                &account,
-                at(CREATED_AT),
-                &entry,
-            )],
-        ),
-        ItemKind::Thread => (
-            super::thread(&thread),
-            vec![super::thread_list_index(
-                "<language>",
-                1,
-                &thread,
-                at(LAST_ACTIVITY_AT),
-            )],
-        ),
-        ItemKind::ThreadStarted => (super::thread_started(&account, &thread), vec![]),
-        ItemKind::Message => (
-            super::message(&message),
-            vec![super::message_by_author_index(&account, &message)],
-        ),
-        ItemKind::Revision => (
-            super::revision(&message, 7),
-            vec![super::revision_by_author_index(&account, &message, 7)],
-        ),
-        ItemKind::Correction => (
-            super::correction(&message, &correction),
-            vec![super::correction_by_author_index(&account, &correction)],
-        ),
-        ItemKind::CorrectionRevision => (
-            super::correction_revision(&message, &correction, 7),
-            vec![super::correction_revision_by_author_index(
-                &account,
-                &correction,
-                7,
-            )],
-        ),
-        ItemKind::UploadClaim => (
-            super::upload_claim(&upload),
-            vec![super::upload_claim_index(&account, &upload)],
-        ),
-        ItemKind::Complaint => (
-            super::complaint(&target, 42, &account),
-            vec![super::complaint_by_reporter_index(
-                &account,
-                at(CREATED_AT),
-                "<complaint_id>",
-            )],
-        ),
-        ItemKind::ComplaintOutcome => (super::complaint_outcome(&target, 42), vec![]),
-        ItemKind::QueueEntry => (
-            super::queue_entry(&target),
-            vec![super::review_queue_index(
-                10,
-                at(FIRST_COMPLAINT_AT),
-                &target,
-            )],
-        ),
-        ItemKind::IdempotencyRecord => (
-            super::idempotency(&account, "<hex SHA-256 of the key>"),
-            vec![super::idempotency_index(
-                &account,
-                "<hex SHA-256 of the key>",
-            )],
-        ),
-        ItemKind::TermsAcceptance => (super::terms_acceptance(&account, "<ulid>"), vec![]),
-        ItemKind::ConsentChange => (super::consent_change(&account, "<ulid>"), vec![]),
-        ItemKind::PrivacyRequest => (
-            super::privacy_request(&request),
-            vec![
-                super::privacy_request_queue(true, at(DUE_AT), &request),
-                super::privacy_request_queue(false, at(DUE_AT), &request),
-            ],
-        ),
-        ItemKind::Notification => (super::notification(&account, "<id>"), vec![]),
-        ItemKind::BreachNotice => (super::breach_notice("<id>"), vec![]),
-        ItemKind::OutboxEmail => (
-            super::outbox_email("<id>"),
-            vec![super::outbox_email_index(&account, "<id>")],
-        ),
-        ItemKind::FirstAdminClaim => (super::first_admin(), vec![]),
-        ItemKind::LiveConnection => (
-            super::live_connection(&connection),
-            vec![super::live_connection_index(&account, &connection)],
-        ),
-        ItemKind::LiveSubscription => {
-            let topic = Topic::Thread(thread.clone());
-            (
-                super::listener(&topic, &connection),
-                vec![super::live_subscription_index(
-                    &account,
-                    &connection,
-                    &topic,
-                )],
-            )
+impl Samples {
+    pub fn new() -> Self {
+        let message = MessageId::parse(MESSAGE).expect("a sample id");
+        Self {
+            account: AccountId::parse(ACCOUNT).expect("a sample id"),
+            email: Email::parse(EMAIL).expect("a sample address"),
+            session: SessionId::parse(SESSION).expect("a sample id"),
+            thread: ThreadId::parse(THREAD).expect("a sample id"),
+            upload: UploadId::parse(UPLOAD).expect("a sample id"),
+            entry: AuditEntryId::parse(AUDIT_ENTRY).expect("a sample id"),
+            target: ComplaintTarget::Message(message.clone()),
+            message,
+            request: PrivacyRequestId::parse(REQUEST).expect("a sample id"),
+            correction: CorrectionId::parse(CORRECTION).expect("a sample id"),
+            connection: ConnectionId::parse(CONNECTION).expect("a sample id"),
+            language: LanguageTag::parse(LANGUAGE).expect("a sample tag"),
+            invitation: InvitationId::parse(INVITATION).expect("a sample id"),
+            created_at: at(CREATED_AT),
+            last_activity_at: at(LAST_ACTIVITY_AT),
+            first_complaint_at: at(FIRST_COMPLAINT_AT),
+            due_at: at(DUE_AT),
         }
-        ItemKind::Progress => (
-            super::progress(&account, &LanguageTag::parse("x-sample").expect("a tag")),
-            vec![],
-        ),
-        ItemKind::ProgressMark => (
-            super::progress_mark(&Counted::Message(message.clone())),
-            vec![],
-        ),
-        ItemKind::SocialAuthorization => (super::social_authorization("<state>"), vec![]),
-        ItemKind::SocialIdentity => {
-            let provider = crate::domain::social::Provider::Google;
-            (
-                super::social_identity(
-                    provider,
-                    &crate::domain::social::Subject::parse("<subject>").expect("a sample"),
-                ),
-                vec![super::social_identity_index(&account, provider)],
-            )
-        }
-        ItemKind::Invitation => (
-            super::invitation(
-                &account,
-                &crate::domain::InvitationId::parse(UPLOAD).expect("a sample id"),
-            ),
-            vec![],
-        ),
-        ItemKind::InvitedAddress => (super::invited_address(&account, "<address_hmac>"), vec![]),
-        ItemKind::InvitationOptOut => (super::invitation_opt_out("<address_hmac>"), vec![]),
-    };
-    ItemKeys {
-        kind,
-        pk: named(&key.pk),
-        sk: named(&key.sk),
-        index: index
-            .iter()
-            .map(|entry| (named(&entry.gsi1pk), named(&entry.gsi1sk)))
-            .collect(),
     }
+}
+
+impl Default for Samples {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Every item kind of the ownership list, in its order, with its keys.
+pub fn item_keys() -> Vec<ItemKeys> {
+    let samples = Samples::new();
+    ITEM_KINDS
+        .iter()
+        .map(|spec| {
+            let (key, index) = (spec.sample_keys)(&samples);
+            ItemKeys {
+                kind: spec.kind,
+                pk: named(&key.pk),
+                sk: named(&key.sk),
+                index: index
+                    .iter()
+                    .map(|entry| (named(&entry.gsi1pk), named(&entry.gsi1sk)))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 /// `key` with every sample replaced by its name.
@@ -277,7 +174,7 @@ mod tests {
     #[test]
     fn every_key_function_builds_some_kinds_keys() {
         let module = include_str!("../keys.rs");
-        let layout = include_str!("layout.rs");
+        let layout = include_str!("../ownership.rs");
         let mut unused = Vec::new();
         for (start, _) in module.match_indices("pub fn ") {
             let signature = &module[start..];
@@ -287,7 +184,7 @@ mod tests {
             // `complaint_target` names no key of its own: it picks a message's or a
             // correction's.
             let picks_another = ["no_account", "complaint_target"].contains(&name);
-            if builds_a_key && !picks_another && !layout.contains(&format!("super::{name}(")) {
+            if builds_a_key && !picks_another && !layout.contains(&format!("keys::{name}(")) {
                 unused.push(name);
             }
         }

@@ -1,7 +1,11 @@
 //! Every partition, sort and index key of the single table, and every S3 object key, is
 //! built here and only here. Nothing outside this module writes a key string.
 
-use super::ownership::ItemKind;
+use super::ownership::Belongs::{ToAccount, ToPlatform, ToPlatformAbout};
+use super::ownership::Locator::{
+    AccountIndex, AccountItem, AccountPartition, FromAccountItem, Pointed,
+};
+use super::ownership::{Belongs, ItemKind};
 use crate::domain::decide::progress::Counted;
 use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::social::{Provider, Subject};
@@ -9,6 +13,7 @@ use crate::domain::{
     AccountId, AuditEntryId, CodePurpose, ComplaintTarget, CorrectionId, Email, InvitationId,
     LanguageTag, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
 };
+use layout::Samples;
 
 /// The primary key of an item.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -752,6 +757,334 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
     Some(kind)
 }
 
+/// The store's side of an item kind's declaration (its domain side, what the export
+/// and erasure do, is [`ItemKind::rules`]).
+pub struct KindSpec {
+    pub kind: ItemKind,
+    pub belongs: Belongs,
+    /// Its keys (and index entries) built from sample values: the docs' key tables show
+    /// them, and a test holds [`classify`] to them.
+    pub sample_keys: SampleKeys,
+}
+
+/// Builds a kind's keys from the samples.
+pub type SampleKeys = fn(&Samples) -> (Key, Vec<IndexKey>);
+
+const fn spec(kind: ItemKind, belongs: Belongs, sample_keys: SampleKeys) -> KindSpec {
+    KindSpec {
+        kind,
+        belongs,
+        sample_keys,
+    }
+}
+
+/// The list: every kind, where it is found and how its keys are built. Adding an item
+/// kind means adding it here (a test fails until it is), its key functions and its arm of
+/// [`classify`] to `keys`, and its rules to [`ItemKind::rules`].
+pub const ITEM_KINDS: &[KindSpec] = &[
+    spec(ItemKind::Account, ToAccount(AccountItem), |s| {
+        (account(&s.account), vec![])
+    }),
+    spec(ItemKind::EmailClaim, ToAccount(FromAccountItem), |s| {
+        (email_claim(&s.email), vec![])
+    }),
+    spec(
+        ItemKind::EmailCode,
+        ToAccount(AccountPartition(CODE_PREFIX)),
+        |s| {
+            (
+                email_code(&s.account, crate::domain::CodePurpose::PasswordReset),
+                vec![],
+            )
+        },
+    ),
+    spec(
+        ItemKind::EmailChange,
+        ToAccount(AccountPartition(EMAIL_CHANGE_PREFIX)),
+        |s| (email_change(&s.account, "<ulid>"), vec![]),
+    ),
+    spec(
+        ItemKind::SessionFamily,
+        ToAccount(AccountPartition(SESSION_PREFIX)),
+        |s| (session_family(&s.account, &s.session), vec![]),
+    ),
+    spec(
+        ItemKind::RefreshToken,
+        ToAccount(AccountIndex(REFRESH_INDEX_PREFIX)),
+        |s| {
+            (
+                refresh_token("<hex SHA-256 of the token>"),
+                vec![refresh_token_index(&s.account, s.created_at)],
+            )
+        },
+    ),
+    spec(
+        ItemKind::LedgerEntry,
+        ToAccount(AccountPartition(LEDGER_PREFIX)),
+        |s| (ledger_entry(&s.account, "<entry_id>"), vec![]),
+    ),
+    spec(
+        ItemKind::Purchase,
+        ToAccount(AccountIndex(PURCHASE_INDEX_PREFIX)),
+        |s| {
+            (
+                checkout("<checkout_session_id>"),
+                vec![purchase_index(&s.account, s.created_at)],
+            )
+        },
+    ),
+    spec(ItemKind::Tariff, ToPlatform, |_| {
+        (tariff("<tariff_id>"), vec![])
+    }),
+    spec(ItemKind::FirstAdminClaim, ToPlatform, |_| {
+        (first_admin(), vec![])
+    }),
+    spec(
+        ItemKind::AuditEntry,
+        ToPlatformAbout(AccountIndex(AUDIT_INDEX_PREFIX)),
+        |s| {
+            (
+                audit_entry(s.created_at, &s.entry),
+                vec![audit_by_target_index(&s.account, s.created_at, &s.entry)],
+            )
+        },
+    ),
+    // Published content: it stays public when its author's account is erased.
+    spec(
+        ItemKind::Thread,
+        ToAccount(Pointed(THREAD_STARTED_PREFIX)),
+        |s| {
+            (
+                thread(&s.thread),
+                vec![thread_list_index(
+                    "<language>",
+                    1,
+                    &s.thread,
+                    s.last_activity_at,
+                )],
+            )
+        },
+    ),
+    spec(
+        ItemKind::ThreadStarted,
+        ToAccount(AccountPartition(THREAD_STARTED_PREFIX)),
+        |s| (thread_started(&s.account, &s.thread), vec![]),
+    ),
+    spec(
+        ItemKind::Message,
+        ToAccount(AccountIndex(MESSAGE_INDEX_PREFIX)),
+        |s| {
+            (
+                message(&s.message),
+                vec![message_by_author_index(&s.account, &s.message)],
+            )
+        },
+    ),
+    spec(
+        ItemKind::Revision,
+        ToAccount(AccountIndex(REVISION_INDEX_PREFIX)),
+        |s| {
+            (
+                revision(&s.message, 7),
+                vec![revision_by_author_index(&s.account, &s.message, 7)],
+            )
+        },
+    ),
+    spec(
+        ItemKind::Correction,
+        ToAccount(AccountIndex(CORRECTION_INDEX_PREFIX)),
+        |s| {
+            (
+                correction(&s.message, &s.correction),
+                vec![correction_by_author_index(&s.account, &s.correction)],
+            )
+        },
+    ),
+    spec(
+        ItemKind::CorrectionRevision,
+        ToAccount(AccountIndex(CORRECTION_REVISION_INDEX_PREFIX)),
+        |s| {
+            (
+                correction_revision(&s.message, &s.correction, 7),
+                vec![correction_revision_by_author_index(
+                    &s.account,
+                    &s.correction,
+                    7,
+                )],
+            )
+        },
+    ),
+    spec(
+        ItemKind::UploadClaim,
+        ToAccount(AccountIndex(UPLOAD_INDEX_PREFIX)),
+        |s| {
+            (
+                upload_claim(&s.upload),
+                vec![upload_claim_index(&s.account, &s.upload)],
+            )
+        },
+    ),
+    // The reporter's.
+    spec(
+        ItemKind::Complaint,
+        ToAccount(AccountIndex(COMPLAINT_INDEX_PREFIX)),
+        |s| {
+            (
+                complaint(&s.target, 42, &s.account),
+                vec![complaint_by_reporter_index(
+                    &s.account,
+                    s.created_at,
+                    "<complaint_id>",
+                )],
+            )
+        },
+    ),
+    // Decisions and the queue are the platform's; a queue entry lives only until the
+    // message's complaints are decided.
+    spec(ItemKind::ComplaintOutcome, ToPlatform, |s| {
+        (complaint_outcome(&s.target, 42), vec![])
+    }),
+    spec(ItemKind::QueueEntry, ToPlatform, |s| {
+        (
+            queue_entry(&s.target),
+            vec![review_queue_index(10, s.first_complaint_at, &s.target)],
+        )
+    }),
+    // The first answer to a request, kept for a day (TTL).
+    spec(
+        ItemKind::IdempotencyRecord,
+        ToAccount(AccountIndex(IDEMPOTENCY_INDEX_PREFIX)),
+        |s| {
+            (
+                idempotency(&s.account, "<hex SHA-256 of the key>"),
+                vec![idempotency_index(&s.account, "<hex SHA-256 of the key>")],
+            )
+        },
+    ),
+    spec(
+        ItemKind::TermsAcceptance,
+        ToAccount(AccountPartition(TERMS_PREFIX)),
+        |s| (terms_acceptance(&s.account, "<ulid>"), vec![]),
+    ),
+    spec(
+        ItemKind::ConsentChange,
+        ToAccount(AccountPartition(CONSENT_PREFIX)),
+        |s| (consent_change(&s.account, "<ulid>"), vec![]),
+    ),
+    spec(
+        ItemKind::PrivacyRequest,
+        ToAccount(AccountPartition(PRIVACY_REQUEST_PREFIX)),
+        |s| {
+            (
+                privacy_request(&s.request),
+                vec![
+                    privacy_request_queue(true, s.due_at, &s.request),
+                    privacy_request_queue(false, s.due_at, &s.request),
+                ],
+            )
+        },
+    ),
+    spec(
+        ItemKind::Notification,
+        ToAccount(AccountPartition(NOTIFICATION_PREFIX)),
+        |s| (notification(&s.account, "<id>"), vec![]),
+    ),
+    // The record of a breach names the accounts affected; what each of them is told is
+    // its own notification and e-mail.
+    spec(ItemKind::BreachNotice, ToPlatform, |_| {
+        (breach_notice("<id>"), vec![])
+    }),
+    spec(
+        ItemKind::OutboxEmail,
+        ToAccount(AccountIndex(OUTBOX_INDEX_PREFIX)),
+        |s| {
+            (
+                outbox_email("<id>"),
+                vec![outbox_email_index(&s.account, "<id>")],
+            )
+        },
+    ),
+    // An account's open WebSockets (a visitor's are nobody's) and what they listen to,
+    // for two hours at most (TTL).
+    spec(
+        ItemKind::LiveConnection,
+        ToAccount(AccountIndex(LIVE_INDEX_PREFIX)),
+        |s| {
+            (
+                live_connection(&s.connection),
+                vec![live_connection_index(&s.account, &s.connection)],
+            )
+        },
+    ),
+    spec(
+        ItemKind::LiveSubscription,
+        ToAccount(AccountIndex(LIVE_SUBSCRIPTION_INDEX_PREFIX)),
+        |s| {
+            let topic = Topic::Thread(s.thread.clone());
+            (
+                listener(&topic, &s.connection),
+                vec![live_subscription_index(&s.account, &s.connection, &topic)],
+            )
+        },
+    ),
+    // The counters of an account's activity, per language (personal data: exported,
+    // erased); the marks that posts were counted name only the post, for two days (TTL).
+    spec(
+        ItemKind::Progress,
+        ToAccount(AccountPartition(PROGRESS_PREFIX)),
+        |s| (progress(&s.account, &s.language), vec![]),
+    ),
+    spec(ItemKind::ProgressMark, ToPlatform, |s| {
+        (progress_mark(&Counted::Message(s.message.clone())), vec![])
+    }),
+    // A sign-in in progress is nobody's yet (a visitor's), holds no personal data and
+    // lives ten minutes (TTL).
+    spec(ItemKind::SocialAuthorization, ToPlatform, |_| {
+        (social_authorization("<state>"), vec![])
+    }),
+    // What the provider shared (its id of the person, name, e-mail), linked to the account.
+    spec(
+        ItemKind::SocialIdentity,
+        ToAccount(AccountIndex(IDENTITY_INDEX_PREFIX)),
+        |s| {
+            let provider = crate::domain::social::Provider::Google;
+            (
+                social_identity(
+                    provider,
+                    &crate::domain::social::Subject::parse("<subject>").expect("a sample"),
+                ),
+                vec![social_identity_index(&s.account, provider)],
+            )
+        },
+    ),
+    // The friends an account invited: their addresses are the inviter's data (exported,
+    // erased with the inviter); an unjoined invitation and its claim live 90 days (TTL).
+    spec(
+        ItemKind::Invitation,
+        ToAccount(AccountPartition(INVITATION_PREFIX)),
+        |s| (invitation(&s.account, &s.invitation), vec![]),
+    ),
+    spec(
+        ItemKind::InvitedAddress,
+        ToAccount(AccountPartition(INVITED_PREFIX)),
+        |s| (invited_address(&s.account, "<address_hmac>"), vec![]),
+    ),
+    // An address's wish never to be invited: a keyed hash that protects the friend, no
+    // account's data, kept when any account is erased.
+    spec(ItemKind::InvitationOptOut, ToPlatform, |_| {
+        (invitation_opt_out("<address_hmac>"), vec![])
+    }),
+];
+
+impl ItemKind {
+    pub fn spec(self) -> &'static KindSpec {
+        ITEM_KINDS
+            .iter()
+            .find(|spec| spec.kind == self)
+            .expect("every kind is in the list")
+    }
+}
+
 /// The kind of a stored item, by its keys.
 pub fn kind_of(item: &super::Item) -> Option<ItemKind> {
     let key = key_of(item)?;
@@ -863,3 +1196,48 @@ pub mod objects {
 
 /// The layout above as data, for the generated tables of `docs/data-model.md`.
 pub mod layout;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{AccountId, ThreadId};
+
+    #[test]
+    fn every_kind_is_listed_once_and_classified_from_its_keys() {
+        let samples = Samples::new();
+        for spec in ITEM_KINDS {
+            let (key, _) = (spec.sample_keys)(&samples);
+            assert_eq!(classify(&key.pk, &key.sk), Some(spec.kind), "{key:?}");
+        }
+        assert_eq!(ITEM_KINDS.len(), ItemKind::ALL.len(), "a spec per kind");
+        for kind in ItemKind::ALL {
+            assert_eq!(
+                ITEM_KINDS.iter().filter(|spec| spec.kind == *kind).count(),
+                1,
+                "{kind:?} is listed once"
+            );
+        }
+        let id = AccountId::new();
+        let thread = ThreadId::new();
+        let message = crate::domain::MessageId::new_in(&thread, None);
+        let target = crate::domain::ComplaintTarget::Message(message.clone());
+        let correction_target = crate::domain::ComplaintTarget::Correction(
+            message.clone(),
+            crate::domain::CorrectionId::new(),
+        );
+        // A complaint about a correction is classified as one about a message.
+        for (key, kind) in [
+            (complaint(&correction_target, 0, &id), ItemKind::Complaint),
+            (
+                complaint_outcome(&correction_target, 0),
+                ItemKind::ComplaintOutcome,
+            ),
+            (queue_entry(&correction_target), ItemKind::QueueEntry),
+            (complaint_target(&correction_target), ItemKind::Correction),
+            (complaint_target(&target), ItemKind::Message),
+        ] {
+            assert_eq!(classify(&key.pk, &key.sk), Some(kind), "{key:?}");
+        }
+        assert_eq!(classify("SOMETHING#x", "NEW"), None);
+    }
+}

@@ -1,11 +1,10 @@
 //! Every partition, sort and index key of the single table, and every S3 object key, is
-//! built here and only here. Nothing outside this module writes a key string.
+//! built here and only here. Nothing outside this module writes a key string. Here too,
+//! the store's side of every item kind's declaration ([`ITEM_KINDS`]): whose it is, where
+//! an account's items of it are found, and its keys built from samples, which
+//! [`classify`] must read back as that kind.
 
-use super::ownership::Belongs::{ToAccount, ToPlatform, ToPlatformAbout};
-use super::ownership::Locator::{
-    AccountIndex, AccountItem, AccountPartition, FromAccountItem, Pointed,
-};
-use super::ownership::{Belongs, ItemKind};
+use crate::domain::ItemKind;
 use crate::domain::decide::progress::Counted;
 use crate::domain::live::{ConnectionId, Topic};
 use crate::domain::social::{Provider, Subject};
@@ -13,7 +12,9 @@ use crate::domain::{
     AccountId, AuditEntryId, CodePurpose, ComplaintTarget, CorrectionId, Email, InvitationId,
     LanguageTag, MessageId, PrivacyRequestId, SessionId, ThreadId, Timestamp, UploadId,
 };
-use layout::Samples;
+use Belongs::{ToAccount, ToPlatform, ToPlatformAbout};
+use Locator::{AccountIndex, AccountItem, AccountPartition, FromAccountItem, Pointed};
+use samples::Samples;
 
 /// The primary key of an item.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -757,6 +758,33 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
     Some(kind)
 }
 
+/// Whose an item is, and where an account's items of that kind are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Belongs {
+    /// One account's data.
+    ToAccount(Locator),
+    /// The platform's record about an account (kept when the account is erased; found
+    /// under the account so it can be shown or reviewed).
+    ToPlatformAbout(Locator),
+    /// The platform's own (catalogue, configuration).
+    ToPlatform,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locator {
+    /// The account item itself.
+    AccountItem,
+    /// In the account's partition, sort keys starting with this prefix.
+    AccountPartition(&'static str),
+    /// In index `gsi1` under the account, index sort keys starting with this prefix.
+    AccountIndex(&'static str),
+    /// Keyed by a value of the account item (the e-mail claim, by the e-mail).
+    FromAccountItem,
+    /// Named by the account's records in its partition with this sort-key prefix (a
+    /// thread, by the record that the account started it); the item's `author_id`.
+    Pointed(&'static str),
+}
+
 /// The store's side of an item kind's declaration (its domain side, what the export
 /// and erasure do, is [`ItemKind::rules`]).
 pub struct KindSpec {
@@ -1196,6 +1224,7 @@ pub mod objects {
 
 /// The layout above as data, for the generated tables of `docs/data-model.md`.
 pub mod layout;
+pub mod samples;
 
 #[cfg(test)]
 mod tests {

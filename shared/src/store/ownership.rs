@@ -9,33 +9,7 @@ use super::{Item, Store, StoreError, keys};
 use crate::domain::{AccountId, Email, ThreadId};
 
 pub use crate::domain::ItemKind;
-
-/// Whose an item is, and where an account's items of that kind are found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Belongs {
-    /// One account's data.
-    ToAccount(Locator),
-    /// The platform's record about an account (kept when the account is erased; found
-    /// under the account so it can be shown or reviewed).
-    ToPlatformAbout(Locator),
-    /// The platform's own (catalogue, configuration).
-    ToPlatform,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Locator {
-    /// The account item itself.
-    AccountItem,
-    /// In the account's partition, sort keys starting with this prefix.
-    AccountPartition(&'static str),
-    /// In index `gsi1` under the account, index sort keys starting with this prefix.
-    AccountIndex(&'static str),
-    /// Keyed by a value of the account item (the e-mail claim, by the e-mail).
-    FromAccountItem,
-    /// Named by the account's records in its partition with this sort-key prefix (a
-    /// thread, by the record that the account started it); the item's `author_id`.
-    Pointed(&'static str),
-}
+pub use keys::{Belongs, Locator};
 
 use Belongs::{ToAccount, ToPlatform, ToPlatformAbout};
 use Locator::{AccountIndex, AccountItem, AccountPartition, FromAccountItem, Pointed};

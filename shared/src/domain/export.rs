@@ -67,6 +67,7 @@ impl ItemKind {
             ItemKind::SocialIdentity => "linked_identities",
             ItemKind::Invitation => "invitations",
             ItemKind::InvitedAddress => "invited_addresses",
+            ItemKind::Invoice => "invoices",
             ItemKind::SocialAuthorization
             | ItemKind::Tariff
             | ItemKind::FirstAdminClaim
@@ -74,7 +75,8 @@ impl ItemKind {
             | ItemKind::ComplaintOutcome
             | ItemKind::QueueEntry
             | ItemKind::ProgressMark
-            | ItemKind::InvitationOptOut => return None,
+            | ItemKind::InvitationOptOut
+            | ItemKind::PromotionCode => return None,
         })
     }
 }
@@ -181,6 +183,15 @@ fn export_record(
             record.remove("address_digest");
             Value::Object(record)
         }
+        // Said to be kept after erasure, and for how long.
+        ItemKind::Invoice => {
+            let mut record = record;
+            record.insert(
+                "retention".into(),
+                Value::String(super::INVOICE_RETENTION_NOTE.into()),
+            );
+            Value::Object(record)
+        }
         ItemKind::SocialAuthorization
         | ItemKind::Tariff
         | ItemKind::FirstAdminClaim
@@ -188,7 +199,8 @@ fn export_record(
         | ItemKind::ComplaintOutcome
         | ItemKind::QueueEntry
         | ItemKind::ProgressMark
-        | ItemKind::InvitationOptOut => return Ok(None),
+        | ItemKind::InvitationOptOut
+        | ItemKind::PromotionCode => return Ok(None),
     };
     Ok(Some(value))
 }

@@ -41,11 +41,13 @@ pub enum ItemKind {
     Invitation,
     InvitedAddress,
     InvitationOptOut,
+    Invoice,
+    PromotionCode,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 39] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -83,5 +85,7 @@ impl ItemKind {
         Self::Invitation,
         Self::InvitedAddress,
         Self::InvitationOptOut,
+        Self::Invoice,
+        Self::PromotionCode,
     ];
 }

@@ -16,6 +16,7 @@ pub mod export;
 pub mod idempotency;
 mod ids;
 pub mod invitation;
+mod invoice;
 mod item_kind;
 mod language;
 pub mod live;
@@ -24,6 +25,7 @@ mod moderation;
 mod password;
 mod privacy;
 mod profile;
+mod promotion;
 pub mod progress;
 mod public_text;
 mod role;
@@ -58,6 +60,9 @@ pub use ids::{
     AccountId, AuditEntryId, CorrectionId, InvitationId, MessageId, ParseId, SessionId, ThreadId,
     UploadId,
 };
+pub use invoice::{
+    BilledTo, INVOICE_RETENTION_NOTE, INVOICE_RETENTION_YEARS, Invoice, InvoiceStatus,
+};
 pub use item_kind::ItemKind;
 pub use language::{LanguageList, LanguageTag};
 pub use login_throttle::{
@@ -79,6 +84,9 @@ pub use profile::{
     PHOTO_URL_LIFETIME_SECONDS, PHOTO_URL_WINDOW_SECONDS, PhotoContentType, ProfilePhoto,
     PublicAccount, PublicProfile, SkypeName, parse_photo_size, photo_limits, photo_urls_signed_at,
     public_profile,
+};
+pub use promotion::{
+    AppliedPromotion, LocalPromotionCode, PromotionCodeText, StripePromotion, parse_percent_off,
 };
 pub use progress::{Day, LanguageProgress, ProgressCounters, ProgressSummary};
 pub use public_text::{TextKind, TextLimits};

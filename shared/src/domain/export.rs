@@ -159,6 +159,18 @@ pub(super) fn message(
     serde_json::to_value(MessageExport::new(&message, context))
 }
 
+/// An invoice as stored, said to be kept after erasure, and for how long.
+pub(super) fn invoice(
+    mut record: Map<String, Value>,
+    _: &ExportContext<'_>,
+) -> serde_json::Result<Value> {
+    record.insert(
+        "retention".into(),
+        Value::String(super::INVOICE_RETENTION_NOTE.into()),
+    );
+    Ok(Value::Object(record))
+}
+
 pub(super) fn staff_action(
     record: Map<String, Value>,
     _: &ExportContext<'_>,

@@ -61,6 +61,8 @@ item_kinds![
     Invitation,
     InvitedAddress,
     InvitationOptOut,
+    Invoice,
+    PromotionCode,
 ];
 
 /// What the platform does with one kind's records when a person asks for their data
@@ -172,6 +174,11 @@ impl ItemKind {
             Self::InvitedAddress => exported("invited_addresses", AsStored, Rule::Delete),
             // A friend's wish not to be invited: a keyed hash, nobody's account's data.
             Self::InvitationOptOut => PLATFORMS,
+            // Accounting records, kept for the legal retention period with the company
+            // details they were issued to; the export says so.
+            Self::Invoice => exported("invoices", Mapped(export::invoice), Rule::Keep),
+            // The platform's offers.
+            Self::PromotionCode => PLATFORMS,
         }
     }
 

@@ -109,6 +109,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             generation: 0,
             required_role: *role,
             required_terms: None,
+            scope: natives_shared::domain::SessionScope::Full,
         };
         assert_eq!(
             caller.admit(Some(&account), now),
@@ -134,6 +135,7 @@ async fn the_gates_read_form_and_write_form_agree() {
         generation: 0,
         required_role: None,
         required_terms: None,
+        scope: natives_shared::domain::SessionScope::Full,
     };
     assert_eq!(
         nobody.admit(None::<&natives_shared::domain::Account>, now),

@@ -83,7 +83,7 @@ pub use profile::{
 pub use progress::{Day, LanguageProgress, ProgressCounters, ProgressSummary};
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
-pub use session::{RefreshRecord, SessionFamily};
+pub use session::{RefreshRecord, SessionFamily, SessionScope};
 pub use text::{
     BirthDate, City, ComplaintComment, CorrectionNote, DisplayName, FullName, Gender, MessageText,
     NoticeDescription, NoticeTitle, PersonName, PrivacyRequestDetails, PrivacyResponse,

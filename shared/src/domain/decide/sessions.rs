@@ -371,6 +371,54 @@ mod tests {
     }
 
     #[test]
+    fn a_blocked_account_opens_only_a_privacy_session_and_its_refreshes_stay_privacy() {
+        let mut ada = account(&[]);
+        let restricted = login(&ada, SessionScope::Privacy, MONTH, NOW).unwrap();
+        assert_eq!(
+            restricted.family.scope,
+            SessionScope::Privacy,
+            "asked for, given"
+        );
+        ada.status = AccountStatus::Blocked;
+        let plan = login(&ada, SessionScope::Privacy, MONTH, NOW).unwrap();
+        assert_eq!(plan.family.scope, SessionScope::Privacy);
+        assert_eq!(plan.token.scope, SessionScope::Privacy);
+        let rotation = rotate(&plan.token, Some(&ada), MONTH, NOW).unwrap();
+        assert_eq!(rotation.successor.scope, SessionScope::Privacy);
+        assert_eq!(
+            rotation.account.requires,
+            [AccountCondition::AcceptsGeneration(
+                ada.token_generation,
+                SessionScope::Privacy
+            )]
+        );
+        let full = login(
+            &Account {
+                status: AccountStatus::Active,
+                ..ada.clone()
+            },
+            SessionScope::Full,
+            MONTH,
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(
+            rotate(&full.token, Some(&ada), MONTH, NOW),
+            Err(LoginRefusal::Blocked { until: None }),
+            "a full session's refresh token opens nothing once blocked"
+        );
+        ada.status = AccountStatus::Closed;
+        assert_eq!(
+            login(&ada, SessionScope::Privacy, MONTH, NOW),
+            Err(LoginRefusal::InvalidCredentials)
+        );
+        assert_eq!(
+            rotate(&plan.token, Some(&ada), MONTH, NOW),
+            Err(LoginRefusal::InvalidRefreshToken)
+        );
+    }
+
+    #[test]
     fn ending_a_session_remembers_it_on_the_account() {
         let (ada, family) = (AccountId::new(), SessionId::new());
         let plan = end_session(&ada, &family, NOW);

@@ -151,6 +151,22 @@ async fn a_blocked_account_reaches_its_privacy_rights_and_nothing_else() {
     }
     let me: Value = app.get_me(&access).await.json().await.unwrap();
     assert_eq!(me["status"], "blocked");
+    let export: Value = app
+        .send(Method::GET, "/v1/me/export", Some(&access), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let scopes: Vec<&str> = export["sections"]["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|session| session["scope"].as_str().unwrap())
+        .collect();
+    assert!(
+        scopes.contains(&"privacy") && scopes.contains(&"full"),
+        "{scopes:?}"
+    );
     let requests = app.list_items("/v1/me/privacy-requests", &access).await;
     assert_eq!(requests.len(), 1);
     assert_eq!(requests[0]["kind"], "access");

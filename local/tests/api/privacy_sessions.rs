@@ -9,7 +9,7 @@ use natives_shared::domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+use crate::helpers::{TestApp, assert_problem, spawn_app};
 
 impl TestApp {
     async fn privacy_login(&self, email: &str, password: &str) -> reqwest::Response {
@@ -18,18 +18,6 @@ impl TestApp {
             &json!({ "email": email, "password": password, "scope": "privacy" }),
         )
         .await
-    }
-
-    async fn block_by(&self, moderator: &TestUser, member: &TestUser) {
-        let response = self
-            .send(
-                Method::POST,
-                &format!("/v1/moderation/accounts/{}/blocks", member.id),
-                Some(&moderator.access_token),
-                Some(&json!({ "reason": "Spam in every thread." })),
-            )
-            .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
     }
 
     /// The status of each privacy route called with `token`.
@@ -116,7 +104,7 @@ async fn a_blocked_account_reaches_its_privacy_rights_and_nothing_else() {
     let app = spawn_app().await;
     let member = app.registered_user("blocked@example.com").await;
     let moderator = app.staff("mod@example.com", &[Role::Moderator]).await;
-    app.block_by(&moderator, &member).await;
+    app.block(&moderator, &member).await;
 
     // an ordinary login stays refused; a wrong password is a wrong password
     assert_problem(
@@ -237,7 +225,7 @@ async fn a_blocked_account_erases_itself_through_a_privacy_session() {
     let app = spawn_app().await;
     let member = app.registered_user("leaving@example.com").await;
     let moderator = app.staff("mod@example.com", &[Role::Moderator]).await;
-    app.block_by(&moderator, &member).await;
+    app.block(&moderator, &member).await;
     let tokens: Value = app
         .privacy_login(&member.email, &member.password)
         .await

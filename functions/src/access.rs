@@ -9,6 +9,7 @@
 //! | `Option<Caller>` | `Viewer` |
 //! | [`Bearer`] | `Bearer` |
 //! | `Caller` | `User` |
+//! | [`DataSubject`] | `DataSubject` |
 //! | [`Payer`] | `Paid` |
 //! | [`Staff<Moderator>`], [`Staff<Admin>`]… | `Role(…)` |
 
@@ -85,6 +86,13 @@ caller_wrapper!(
     /// is used).
     Bearer,
     Access::Bearer
+);
+caller_wrapper!(
+    /// A registered account exercising its privacy rights: a full session, or a privacy
+    /// session (`"scope": "privacy"` at login), which a blocked account may still open.
+    /// The only type a privacy session's token reaches (elsewhere 403 `account_blocked`).
+    DataSubject,
+    Access::DataSubject
 );
 caller_wrapper!(
     /// A registered account that must have accepted the current terms version: the paid

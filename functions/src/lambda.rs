@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response, service_fn};
-use natives_shared::gate::Caller;
+use natives_shared::gate::{Caller, scope_reaches};
 use natives_shared::http::{ApiError, authenticate};
 
 use crate::access::FromGate;
@@ -40,10 +40,11 @@ pub fn gate_token(
         Access::Viewer if !request.headers().contains_key(http::header::AUTHORIZATION) => {
             return Ok(None);
         }
-        Access::Viewer | Access::Bearer | Access::User | Access::Paid => None,
+        Access::Viewer | Access::Bearer | Access::User | Access::DataSubject | Access::Paid => None,
         Access::Role(role) => Some(role),
     };
     let token = authenticate(request, app.verifier(), app.now())?;
+    scope_reaches(token.scope, access.takes_privacy_scope())?;
     let claims_role = required_role.is_none_or(|role| token.roles.contains(&role));
     let caller = Caller::new(token, required_role);
     Ok(Some(TokenStep {

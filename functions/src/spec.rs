@@ -50,6 +50,10 @@ pub enum Access {
     Bearer,
     /// A registered account.
     User,
+    /// A registered account's privacy rights: what `User` admits, and also a privacy
+    /// session's token (a blocked account's included). Every other access refuses such a
+    /// token with 403 `account_blocked`.
+    DataSubject,
     /// A registered account that has accepted the current terms version: the paid
     /// actions (403 `terms_not_accepted` after a terms change until it accepts).
     Paid,
@@ -57,6 +61,13 @@ pub enum Access {
     Role(Role),
     /// Not called over HTTP (streams, schedules, bucket events).
     Internal,
+}
+
+impl Access {
+    /// Whether a privacy session's token reaches a route of this access.
+    pub fn takes_privacy_scope(self) -> bool {
+        self == Access::DataSubject
+    }
 }
 
 impl Trigger {

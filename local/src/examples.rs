@@ -61,7 +61,7 @@ use natives_shared::domain::social::{DeviceId, Provider};
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, ContentRules, CountryCode, DisplayName, Email, EmailKind,
     LanguageList, LanguageTag, MAX_VOICE_BYTES, MessageId, MessageText, PrivacyRequestKind,
-    Purchase, PurchaseStatus, Role, SessionId, ThreadTitle, Timestamp, UploadId,
+    Purchase, PurchaseStatus, Role, SessionId, SessionScope, ThreadTitle, Timestamp, UploadId,
 };
 use natives_shared::gate::Gate;
 use natives_shared::payments::sign_payload;
@@ -92,6 +92,9 @@ pub enum Who {
     Account(&'static [Role]),
     /// An account whose block ended its sessions (its token is one the block revoked).
     Blocked,
+    /// A blocked account logged in to a privacy session (`"scope": "privacy"`): its token
+    /// reaches only its privacy rights.
+    Privacy,
 }
 
 impl Who {
@@ -180,6 +183,14 @@ pub async fn fill_with(
             app.store
                 .block_own_account(&gate_of(&account), app.now())
                 .await?;
+            Some(account)
+        }
+        Who::Privacy => {
+            let mut account = new_account(app, keys, &[]).await?;
+            app.store
+                .block_own_account(&gate_of(&account), app.now())
+                .await?;
+            account.access_token = privacy_token(app, keys, &account).await?;
             Some(account)
         }
     };
@@ -542,19 +553,14 @@ pub async fn new_account(
     };
     app.store.credit_checkout(&payment, now).await?;
     let session_id = SessionId::new();
-    let signer = TokenSigner::new(
-        &keys.private_pkcs8_base64,
-        &app.settings.jwt_issuer,
-        &app.settings.jwt_audience,
-        app.settings.access_token_seconds,
-    )?;
-    let access_token = signer.issue(
+    let access_token = signer(app, keys)?.issue(
         &AuthUser {
             account_id: id.clone(),
             roles: registration.account.roles,
             token_generation: 0,
             session_id: session_id.clone(),
             display_name: Some("Ada".into()),
+            scope: SessionScope::Full,
         },
         now,
     );
@@ -565,6 +571,41 @@ pub async fn new_account(
         session_id,
         verification_code: code.expose().to_owned(),
     })
+}
+
+/// The signer of the stack's access tokens.
+fn signer(app: &App, keys: &Ed25519KeyPair) -> Result<TokenSigner, BoxError> {
+    Ok(TokenSigner::new(
+        &keys.private_pkcs8_base64,
+        &app.settings.jwt_issuer,
+        &app.settings.jwt_audience,
+        app.settings.access_token_seconds,
+    )?)
+}
+
+/// An access token of a new privacy session of `account` (as a privacy login issues:
+/// the account's current generation, whatever its standing).
+async fn privacy_token(
+    app: &App,
+    keys: &Ed25519KeyPair,
+    account: &ExampleAccount,
+) -> Result<String, BoxError> {
+    let stored = app
+        .store
+        .get_account(&account.id)
+        .await?
+        .ok_or("the example account is gone")?;
+    Ok(signer(app, keys)?.issue(
+        &AuthUser {
+            account_id: account.id.clone(),
+            roles: stored.roles,
+            token_generation: stored.token_generation,
+            session_id: SessionId::new(),
+            display_name: Some("Ada".into()),
+            scope: SessionScope::Privacy,
+        },
+        app.now(),
+    ))
 }
 
 /// A refresh token of the session `session_id` (its family is written now).
@@ -580,7 +621,7 @@ async fn refresh_token(
         .await?
         .ok_or("the example account is gone")?;
     let lifetime = Duration::days(app.settings.refresh_token_days);
-    let mut plan = login(&account, lifetime, now)
+    let mut plan = login(&account, SessionScope::Full, lifetime, now)
         .map_err(|refusal| format!("the example account cannot log in: {refusal:?}"))?;
     // The session its access token names.
     plan.family.family_id = session_id.clone();
@@ -623,6 +664,7 @@ fn gate_of(account: &ExampleAccount) -> Gate {
         generation: 0,
         required_role: None,
         required_terms: None,
+        scope: SessionScope::Full,
     }
 }
 

@@ -482,3 +482,45 @@ def test_h_a_correction_is_edited_reported_and_hidden(pages, stack, world):
     first = author.locator("article.message").nth(0)
     first.get_by_role("button", name=re.compile("^Corrections")).click()
     expect(first.locator("li.correction")).to_contain_text("hidden")
+
+
+def test_i_a_blocked_account_signs_in_to_its_privacy_rights_only(pages, stack):
+    register_by_api(stack, "blocked@example.com", "Bruno")
+    status, tokens = stack.api("POST", "/v1/sessions", {"email": "blocked@example.com", "password": PASSWORD})
+    assert status == 200
+    status, _ = stack.api("POST", "/v1/me/block", token=tokens["access_token"])
+    assert status == 204
+
+    # The ordinary login is refused; the page offers the privacy rights instead.
+    page = pages.new()
+    log_in(page, "blocked@example.com")
+    expect(page.get_by_text("This account is blocked.")).to_be_visible()
+    refused = [e for e in pages.errors if "status of 403 (Forbidden)" in e]
+    assert len(refused) == 1, pages.errors
+    pages.errors.remove(refused[0])
+    page.get_by_role("button", name="Sign in to use your privacy rights").click()
+    expect(page.get_by_role("heading", name="My privacy rights", level=1)).to_be_visible()
+    expect(page.get_by_text("This session reaches only your privacy rights.")).to_be_visible()
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("link", name="My account")).to_have_count(0)
+    expect(menu.get_by_role("link", name="Credits")).to_have_count(0)
+    pages.check(page, "privacy-rights")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download my data").click()
+    exported = json.loads(open(download.value.path()).read())
+    assert exported["sections"]["account"][0]["email"] == "blocked@example.com"
+
+    privacy = page.get_by_role("region", name="Privacy requests")
+    privacy.get_by_label("Request").select_option("objection")
+    privacy.get_by_label("Details (optional)").fill("I dispute the block.")
+    privacy.get_by_role("button", name="Send the request").click()
+    expect(privacy.get_by_text(re.compile("answer due"))).to_be_visible()
+
+    # Nothing else opens: the account page says so, and a reload keeps the restriction.
+    page.goto("/#/account")
+    expect(page.get_by_role("heading", level=1)).to_have_text("This session reaches only your privacy rights")
+    page.reload()
+    page.goto("/#/privacy-rights")
+    expect(page.get_by_role("heading", name="My privacy rights", level=1)).to_be_visible()
+

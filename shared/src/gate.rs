@@ -15,13 +15,18 @@
 //!   `terms_not_accepted` (a terms change takes effect at the next paid action, at no
 //!   extra request: the version is part of the same read or condition).
 //!
-//! A blocked account never reaches the second step with a token: blocking ends every
-//! session, so its tokens are 401, and logging in answers 403 `account_blocked`.
+//! A blocked account never reaches the second step with a full token: blocking ends
+//! every session, so its tokens are 401, and logging in answers 403 `account_blocked`.
+//! What it may still open is a privacy session (`SessionScope::Privacy`): for such a
+//! token "may act" means "is not closed" (active or blocked), and the token step admits
+//! it only to the routes that take it (the privacy rights; elsewhere 403
+//! `account_blocked`), so a block never takes away the account's privacy rights and a
+//! privacy token never opens anything else.
 
 use time::OffsetDateTime;
 
 use crate::auth::AuthUser;
-use crate::domain::{Account, AccountId, Role, SessionId, Standing};
+use crate::domain::{Account, AccountId, AccountStatus, Role, SessionId, SessionScope, Standing};
 
 /// What the gate requires of the account a verified access token names: the acting
 /// account, and what its item must say for this request (the token's generation and
@@ -35,6 +40,8 @@ pub struct Gate {
     pub required_role: Option<Role>,
     /// The terms version the account must have accepted (paid routes: the current one).
     pub required_terms: Option<String>,
+    /// The scope of the token's session: a privacy session's account may be blocked.
+    pub scope: SessionScope,
 }
 
 /// A caller who presented a valid access token: the gate on its account (what it
@@ -71,6 +78,18 @@ pub enum Refusal {
     /// A live account that has not accepted the current terms version (paid routes).
     #[error("the account has not accepted the terms version {version}")]
     TermsNotAccepted { version: String },
+    /// A privacy session's token on a route that is not one of the privacy rights.
+    #[error("a privacy session's token reaches only the privacy routes")]
+    PrivacyScopeOnly,
+}
+
+/// The token step's judgement of a token's scope, before anything else is read: a
+/// privacy session's token reaches only the routes that take one (`takes_privacy`).
+pub fn scope_reaches(scope: SessionScope, takes_privacy: bool) -> Result<(), Refusal> {
+    match scope {
+        SessionScope::Privacy if !takes_privacy => Err(Refusal::PrivacyScopeOnly),
+        _ => Ok(()),
+    }
 }
 
 /// What the gate reads of an account: the whole item, or only these attributes of it
@@ -80,6 +99,11 @@ pub trait GatedAccount {
     fn token_generation(&self) -> u64;
     fn session_ended(&self, session: &SessionId) -> bool;
     fn active(&self, now: OffsetDateTime) -> bool;
+    /// Whether the account is blocked (what a privacy session's account may be). What
+    /// reads only part of the item may not know: then it is judged as not.
+    fn blocked(&self) -> bool {
+        false
+    }
     fn has_role(&self, role: Role) -> bool;
     fn accepted_terms_version(&self) -> Option<&str>;
     /// Whether the account is closed for good (erased). What reads only part of the
@@ -102,6 +126,9 @@ impl GatedAccount for Account {
     fn active(&self, now: OffsetDateTime) -> bool {
         self.standing(now) == Standing::Active
     }
+    fn blocked(&self) -> bool {
+        self.status == AccountStatus::Blocked
+    }
     fn has_role(&self, role: Role) -> bool {
         Account::has_role(self, role)
     }
@@ -109,7 +136,7 @@ impl GatedAccount for Account {
         Some(&self.accepted_terms_version)
     }
     fn closed(&self) -> bool {
-        self.status == crate::domain::AccountStatus::Closed
+        self.status == AccountStatus::Closed
     }
 }
 
@@ -127,7 +154,7 @@ impl Gate {
         let accepted = *account.account_id() == self.account_id
             && account.token_generation() == self.generation
             && !account.session_ended(&self.session_id)
-            && account.active(now);
+            && (account.active(now) || (self.scope == SessionScope::Privacy && account.blocked()));
         if !accepted {
             return Err(Refusal::Unauthenticated);
         }
@@ -156,6 +183,7 @@ impl Caller {
                 generation: token.token_generation,
                 required_role,
                 required_terms: None,
+                scope: token.scope,
             },
             display_name: token.display_name,
         }

@@ -28,7 +28,9 @@ export async function api(method, path, { body, query, idempotencyKey, raw = fal
   const headers = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-  const token = session.accessToken;
+  // A privacy session's token opens only the account's own routes (`/me…`): elsewhere the
+  // page reads as a visitor does rather than be refused.
+  const token = session.scope === 'privacy' && !path.startsWith('/me') ? null : session.accessToken;
   if (token) headers.authorization = `Bearer ${token}`;
   let response;
   try {

@@ -58,7 +58,7 @@ async function connect() {
   if (socket) return;
   if (topics.size === 0 && accountHandlers.size === 0) return;
   base = base || await liveUrl();
-  token = session.accessToken;
+  token = liveToken();
   const url = token ? `${base}?token=${encodeURIComponent(token)}` : base;
   const current = new WebSocket(url);
   socket = current;
@@ -102,9 +102,14 @@ function deliver(frame) {
   if (topic) for (const handler of topic.handlers) handler(frame);
 }
 
+/** The token a socket connects with: a privacy session's reaches no live updates. */
+function liveToken() {
+  return session.scope === 'privacy' ? null : session.accessToken;
+}
+
 /** A new socket under the new session's token (or none). */
 function reconnect() {
-  if (session.accessToken === token) return;
+  if (liveToken() === token) return;
   const old = socket;
   socket = null;
   if (old) old.close();

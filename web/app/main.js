@@ -4,7 +4,7 @@ import { html, render, useEffect, useState } from './html.js';
 import { loadStrings, t } from './i18n.js';
 import { ROUTES } from './routes.js';
 import { match, useLocation, href } from './router.js';
-import { restore, subscribe } from './session.js';
+import { restore, session, subscribe } from './session.js';
 import { Layout, visibleTo } from './components/layout.js';
 import { takeProviderCallback } from './social.js';
 
@@ -45,7 +45,10 @@ function App() {
   if (!route) {
     page = html`<h1>${t('notFound.title')}</h1><p><a href="#/">${t('notFound.home')}</a></p>`;
   } else if (!visibleTo(route.needs)) {
-    page = route.needs === 'user' || !visibleTo('user')
+    page = session.scope === 'privacy'
+      ? html`<h1>${t('privacyRights.only')}</h1>
+          <p><a href=${href('/privacy-rights')}>${t('privacyRights.title')}</a></p>`
+      : route.needs === 'user' || !visibleTo('user')
       ? html`<h1>${t('login.needed')}</h1>
           <p><a href=${href('/login', {}, { next: where.path })}>${t('login.title')}</a></p>`
       : html`<h1>${t('forbidden.title')}</h1><p>${t('forbidden.text')}</p>`;

@@ -18,6 +18,7 @@ import { ProgressPage } from './pages/progress.js';
 import { ProviderCallbackPage } from './pages/provider-callback.js';
 import { JoinPage } from './pages/join.js';
 import { InvitationOptOutPage } from './pages/invitation-opt-out.js';
+import { PrivacyRightsPage } from './pages/privacy-rights.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -36,6 +37,8 @@ export const ROUTES = [
   // An invitation e-mail's links (their path form is moved into the hash at start: main.js).
   { path: '/join', page: JoinPage },
   { path: '/invitations/opt-out', page: InvitationOptOutPage },
+  // Any session, a privacy session (a blocked account's) included: `needs: 'subject'`.
+  { path: '/privacy-rights', page: PrivacyRightsPage, needs: 'subject' },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */
@@ -47,4 +50,5 @@ export const NAV = [
   { label: 'nav.account', path: '/account', needs: 'user' },
   { label: 'nav.login', path: '/login', needs: 'visitor' },
   { label: 'nav.register', path: '/register', needs: 'visitor' },
+  { label: 'nav.privacyRights', path: '/privacy-rights', needs: 'privacy' },
 ];

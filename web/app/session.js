@@ -12,6 +12,8 @@ const REFRESH_MARGIN_SECONDS = 60;
 
 export const session = {
   accessToken: null,
+  /** 'privacy' for a privacy session (only the privacy rights), else 'full'. */
+  scope: 'full',
   /** GET /v1/me of the signed-in account, or null. */
   me: null,
 };
@@ -44,8 +46,19 @@ async function postSession(path, body) {
   });
 }
 
+/** The `scope` claim of an access token (the API signs it; absent: a full session). */
+function scopeOf(accessToken) {
+  try {
+    const payload = accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    return JSON.parse(atob(payload)).scope || 'full';
+  } catch {
+    return 'full';
+  }
+}
+
 async function begin(tokens) {
   session.accessToken = tokens.access_token;
+  session.scope = scopeOf(tokens.access_token);
   localStorage.setItem(SIGNED_IN_FLAG, '1');
   clearTimeout(refreshTimer);
   const seconds = Math.max(tokens.expires_in - REFRESH_MARGIN_SECONDS, 5);
@@ -56,6 +69,7 @@ async function begin(tokens) {
 function end() {
   clearTimeout(refreshTimer);
   session.accessToken = null;
+  session.scope = 'full';
   session.me = null;
   localStorage.removeItem(SIGNED_IN_FLAG);
   changed();
@@ -67,9 +81,13 @@ export async function reloadMe() {
   changed();
 }
 
-/** Logs in; the answer's refresh token goes into the cookie, not to this script. */
-export async function login(email, password) {
-  const response = await postSession('', { email, password });
+/**
+ * Logs in; the answer's refresh token goes into the cookie, not to this script. `scope`
+ * 'privacy' asks for a privacy session (what a blocked account may still open).
+ */
+export async function login(email, password, scope = 'full') {
+  const body = scope === 'privacy' ? { email, password, scope } : { email, password };
+  const response = await postSession('', body);
   if (!response.ok) throw await problemOf(response);
   await begin(await response.json());
 }

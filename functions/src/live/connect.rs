@@ -6,7 +6,7 @@
 
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use natives_shared::domain::decide::live::open_connection;
-use natives_shared::gate::Caller;
+use natives_shared::gate::{Caller, scope_reaches};
 use natives_shared::http::ApiError;
 
 use super::{LiveAnswer, LiveEvent};
@@ -39,7 +39,8 @@ pub async fn handle(
     Ok(LiveAnswer::ok())
 }
 
-/// The gate's token step for a token in the query: none is a visitor, a bad one a 401.
+/// The gate's token step for a token in the query: none is a visitor, a bad one a 401, a
+/// privacy session's a 403 (live updates are not among its privacy rights).
 fn gate_token(app: &App, token: Option<&str>) -> Result<Option<Caller>, ApiError> {
     let Some(token) = token else {
         return Ok(None);
@@ -48,5 +49,6 @@ fn gate_token(app: &App, token: Option<&str>) -> Result<Option<Caller>, ApiError
         tracing::debug!(%error, "access token refused");
         ApiError::unauthorized("The access token is invalid or expired.")
     })?;
+    scope_reaches(token.scope, false)?;
     Ok(Some(Caller::new(token, None)))
 }

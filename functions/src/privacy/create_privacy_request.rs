@@ -3,11 +3,11 @@
 //! objection or a restriction takes effect at once, in the same transaction.
 
 use natives_shared::domain::{PrivacyRequestDetails, PrivacyRequestKind, Validator};
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body, not_null};
 use serde::Deserialize;
 
 use super::views::RequestView;
+use crate::access::DataSubject;
 use crate::{App, HandlerResult};
 
 #[derive(Deserialize)]
@@ -18,7 +18,11 @@ struct FileRequest {
     details: Option<String>,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: DataSubject,
+) -> HandlerResult {
     let body: FileRequest = json_body(&request)?;
     let mut v = Validator::new();
     let kind = v.check("kind", PrivacyRequestKind::parse(&body.kind));

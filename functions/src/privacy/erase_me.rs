@@ -7,11 +7,12 @@ use natives_shared::auth::verify_password;
 use natives_shared::domain::decide::erasure::ErasureRefusal;
 use natives_shared::domain::decide::sessions::may_try_password;
 use natives_shared::domain::{AccountId, AccountStatus, FieldError, Timestamp};
-use natives_shared::gate::{Caller, Refusal};
+use natives_shared::gate::Refusal;
 use natives_shared::http::{ApiError, json, json_body};
 use natives_shared::store::ErasureOutcome;
 use serde::{Deserialize, Serialize};
 
+use crate::access::DataSubject;
 use crate::{App, HandlerResult};
 
 /// Longer inputs are refused before any hashing work is spent on them.
@@ -23,7 +24,11 @@ struct EraseRequest {
     password: String,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: DataSubject,
+) -> HandlerResult {
     let body: EraseRequest = json_body(&request)?;
     if body.password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::Validation(vec![FieldError {

@@ -3,13 +3,17 @@
 //! ownership list's walk of the account's items; secrets never leave.
 
 use natives_shared::domain::export::ExportContext;
-use natives_shared::gate::Caller;
 use natives_shared::http::json;
 use natives_shared::store::export_document;
 
+use crate::access::DataSubject;
 use crate::{App, HandlerResult};
 
-pub async fn handle(app: &App, _request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    _request: lambda_http::Request,
+    caller: DataSubject,
+) -> HandlerResult {
     let now = app.now();
     let plan = app.store.caller_items(&caller, now).await?;
     let context = ExportContext {

@@ -3,10 +3,10 @@
 //! consent when it queues and again when it sends).
 
 use natives_shared::domain::{Consents, Timestamp};
-use natives_shared::gate::Caller;
 use natives_shared::http::{json, json_body};
 use serde::{Deserialize, Serialize};
 
+use crate::access::DataSubject;
 use crate::{App, HandlerResult};
 
 #[derive(Deserialize)]
@@ -23,7 +23,11 @@ struct ConsentsView {
     changed_at: Timestamp,
 }
 
-pub async fn handle(app: &App, request: lambda_http::Request, caller: Caller) -> HandlerResult {
+pub async fn handle(
+    app: &App,
+    request: lambda_http::Request,
+    caller: DataSubject,
+) -> HandlerResult {
     let body: ConsentsRequest = json_body(&request)?;
     let consents = Consents {
         marketing_emails: body.marketing_emails,

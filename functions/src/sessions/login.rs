@@ -2,7 +2,7 @@
 
 use natives_shared::auth::{verify_against_dummy, verify_password};
 use natives_shared::domain::decide::sessions::{self, LoginRefusal};
-use natives_shared::domain::{Email, FieldError};
+use natives_shared::domain::{Email, FieldError, SessionScope};
 use natives_shared::http::{ApiError, json_body};
 use serde::Deserialize;
 
@@ -18,6 +18,10 @@ const MAX_PASSWORD_CHARS: usize = 1024;
 struct LoginRequest {
     email: String,
     password: String,
+    /// `privacy`: a restricted session that reaches only the privacy rights (what a
+    /// blocked account may still open). Absent: a full session.
+    #[serde(default)]
+    scope: SessionScope,
 }
 
 pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> HandlerResult {
@@ -39,7 +43,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
     sessions::may_try_password(account.as_ref(), now)?;
     // Unknown e-mail and wrong password cost the same time, the same DynamoDB requests
     // (two reads, one conditional update) and get the same answer.
-    let password = body.password;
+    let password = body.password.clone();
     let (account, password_ok) = tokio::task::spawn_blocking(move || match account {
         Some(account) if account.has_password() => {
             let ok = verify_password(&password, &account.password_hash);
@@ -62,6 +66,6 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
             return Err(LoginRefusal::InvalidCredentials.into());
         }
     };
-    let plan = sessions::login(&account, session_lifetime(app), now)?;
+    let plan = sessions::login(&account, body.scope, session_lifetime(app), now)?;
     start_session(app, &request, &account, &plan, now).await
 }

@@ -9,7 +9,9 @@ pub mod social;
 use lambda_http::{Body, Response};
 use natives_shared::auth::{AuthUser, RefreshToken};
 use natives_shared::domain::decide::sessions::{LoginPlan, LoginRefusal};
-use natives_shared::domain::{Account, FieldError, SessionId};
+use natives_shared::domain::{
+    Account, FieldError, RefreshRecord, SessionFamily, SessionId, SessionScope,
+};
 use natives_shared::http::cookies::{self, set_refresh_cookie};
 use natives_shared::http::{ApiError, body_bytes, json, json_body};
 use serde::Deserialize;
@@ -137,7 +139,7 @@ async fn start_session(
     Ok(tokens_response(
         app,
         request,
-        token_pair(app, account, &plan.family.family_id, &refresh, now)?,
+        token_pair(app, account, &plan.family, &refresh, now)?,
         delivery,
     ))
 }
@@ -147,11 +149,12 @@ fn session_lifetime(app: &App) -> Duration {
     Duration::days(app.settings.refresh_token_days)
 }
 
-/// The token pair a login or a refresh answers with.
+/// The token pair a login or a refresh answers with, for the session `session` names
+/// (its id and scope).
 fn token_pair(
     app: &App,
     account: &Account,
-    family_id: &SessionId,
+    session: &impl SessionOf,
     refresh: &RefreshToken,
     now: OffsetDateTime,
 ) -> Result<TokenPair, ApiError> {
@@ -160,8 +163,9 @@ fn token_pair(
         account_id: account.id.clone(),
         roles: account.roles.clone(),
         token_generation: account.token_generation,
-        session_id: family_id.clone(),
+        session_id: session.session_id().clone(),
         display_name: Some(account.display_name.to_string()),
+        scope: session.scope(),
     };
     Ok(TokenPair {
         access_token: signer.issue(&user, now),
@@ -169,6 +173,31 @@ fn token_pair(
         expires_in: signer.lifetime_seconds(),
         refresh_token: Some(refresh.expose().to_owned()),
     })
+}
+
+/// What names a session a token pair is issued for: a login's family, a refresh token's
+/// record.
+trait SessionOf {
+    fn session_id(&self) -> &SessionId;
+    fn scope(&self) -> SessionScope;
+}
+
+impl SessionOf for SessionFamily {
+    fn session_id(&self) -> &SessionId {
+        &self.family_id
+    }
+    fn scope(&self) -> SessionScope {
+        self.scope
+    }
+}
+
+impl SessionOf for RefreshRecord {
+    fn session_id(&self) -> &SessionId {
+        &self.family_id
+    }
+    fn scope(&self) -> SessionScope {
+        self.scope
+    }
 }
 
 fn invalid_refresh_token() -> ApiError {

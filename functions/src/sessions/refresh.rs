@@ -39,7 +39,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
         Ok(()) => Ok(tokens_response(
             app,
             &request,
-            token_pair(app, &account, &record.family_id, &successor, now)?,
+            token_pair(app, &account, &plan.successor, &successor, now)?,
             source.delivery(),
         )),
         Err(RotateError::AlreadyUsed) => {

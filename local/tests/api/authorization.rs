@@ -1,5 +1,6 @@
 //! The authorization matrix, generated from the function table: every HTTP function is
-//! called by a visitor, a plain user, each role and a blocked account, each with the
+//! called by a visitor, a plain user, each role, a blocked account and a blocked
+//! account's privacy session, each with the
 //! function's example event, and the answer must be what the row's access allows. A
 //! function added later is covered by its row and its event.
 
@@ -19,6 +20,7 @@ const CALLERS: &[(&str, Who)] = &[
     ("moderator", Who::Account(&[Role::Moderator])),
     ("admin", Who::Account(&[Role::Admin])),
     ("blocked", Who::Blocked),
+    ("privacy session", Who::Privacy),
 ];
 
 #[derive(Debug, PartialEq)]
@@ -26,6 +28,8 @@ enum Expected {
     Served,
     Unauthorized,
     Forbidden,
+    /// 403 `account_blocked`: a privacy session's token outside the privacy rights.
+    PrivacyOnly,
 }
 
 fn expected(access: Access, who: Who) -> Expected {
@@ -35,11 +39,14 @@ fn expected(access: Access, who: Who) -> Expected {
         // A token alone: its account is checked when what it hands out is used.
         (Access::Bearer, _) => Expected::Served,
         (_, Who::Blocked) => Expected::Unauthorized,
+        // A privacy session reaches its privacy rights, and nothing else.
+        (Access::DataSubject, Who::Privacy) => Expected::Served,
+        (_, Who::Privacy) => Expected::PrivacyOnly,
         (Access::Viewer, _) => Expected::Served,
         (_, Who::Visitor) => Expected::Unauthorized,
         // Example accounts have accepted the current terms (a terms change is tested
         // with the paid routes).
-        (Access::User | Access::Paid, Who::Account(_)) => Expected::Served,
+        (Access::User | Access::DataSubject | Access::Paid, Who::Account(_)) => Expected::Served,
         (Access::Role(role), Who::Account(roles)) if roles.contains(&role) => Expected::Served,
         (Access::Role(_), Who::Account(_)) => Expected::Forbidden,
     }
@@ -76,6 +83,10 @@ async fn every_route_answers_each_kind_of_caller_as_its_row_says() {
                 Expected::Forbidden => {
                     assert_eq!(status, 403, "{context}");
                     assert_eq!(body["code"], "forbidden", "{context}");
+                }
+                Expected::PrivacyOnly => {
+                    assert_eq!(status, 403, "{context}");
+                    assert_eq!(body["code"], "account_blocked", "{context}");
                 }
             }
             checked += 1;

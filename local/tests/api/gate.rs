@@ -3,7 +3,9 @@
 
 use natives_local::examples::new_account;
 use natives_shared::clock::rfc3339;
-use natives_shared::domain::{AccountStatus, ContentRules, DisplayName, Role, SessionId};
+use natives_shared::domain::{
+    AccountStatus, ContentRules, DisplayName, Role, SessionId, SessionScope,
+};
 use natives_shared::domain::{ProfileChanges, Timestamp};
 use natives_shared::gate::{Gate, Refusal};
 use reqwest::{Method, StatusCode};
@@ -98,7 +100,56 @@ async fn the_gates_read_form_and_write_form_agree() {
             Err(Refusal::Unauthenticated),
         ),
     ];
-    for (name, change, role, expected) in cases {
+    // A privacy session's account may be blocked (for good or for a while), never
+    // closed; the rest of the rule is the same.
+    let privacy_cases: &[Case] = &[
+        ("privacy: active", |_, _, _, _| {}, None, Ok(())),
+        (
+            "privacy: blocked for good",
+            |a, _, _, _| a.status = AccountStatus::Blocked,
+            None,
+            Ok(()),
+        ),
+        (
+            "privacy: blocked until later",
+            |a, _, later, _| {
+                a.status = AccountStatus::Blocked;
+                a.blocked_until = Some(Timestamp::parse(later).unwrap());
+            },
+            None,
+            Ok(()),
+        ),
+        (
+            "privacy: blocked, newer generation",
+            |a, _, _, _| {
+                a.status = AccountStatus::Blocked;
+                a.token_generation = 1;
+            },
+            None,
+            Err(Refusal::Unauthenticated),
+        ),
+        (
+            "privacy: blocked, this session ended",
+            |a, s, _, _| {
+                a.status = AccountStatus::Blocked;
+                a.ended_sessions.insert(s.clone(), 1);
+            },
+            None,
+            Err(Refusal::Unauthenticated),
+        ),
+        (
+            "privacy: closed",
+            |a, _, _, _| a.status = AccountStatus::Closed,
+            None,
+            Err(Refusal::Closed),
+        ),
+    ];
+    let scoped = cases.iter().map(|case| (case, SessionScope::Full)).chain(
+        privacy_cases
+            .iter()
+            .map(|case| (case, SessionScope::Privacy)),
+    );
+    for ((name, change, role, expected), scope) in scoped {
         let example = new_account(&app.stack.app, &keys, &[]).await.unwrap();
         let mut account = store.get_account(&example.id).await.unwrap().unwrap();
         change(&mut account, &example.session_id, &later, &earlier);
@@ -109,6 +160,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             generation: 0,
             required_role: *role,
             required_terms: None,
+            scope,
         };
         assert_eq!(
             caller.admit(Some(&account), now),
@@ -134,6 +186,7 @@ async fn the_gates_read_form_and_write_form_agree() {
         generation: 0,
         required_role: None,
         required_terms: None,
+        scope: SessionScope::Full,
     };
     assert_eq!(
         nobody.admit(None::<&natives_shared::domain::Account>, now),

@@ -23,6 +23,7 @@ mod live;
 mod me;
 mod moderation;
 mod privacy;
+mod privacy_sessions;
 mod profiles;
 mod progress;
 mod readme;

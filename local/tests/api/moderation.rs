@@ -19,7 +19,7 @@ impl TestApp {
         user
     }
 
-    async fn block(&self, moderator: &TestUser, user: &TestUser) {
+    pub(crate) async fn block(&self, moderator: &TestUser, user: &TestUser) {
         let response = self
             .send(
                 Method::POST,

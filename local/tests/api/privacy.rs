@@ -1300,6 +1300,7 @@ async fn the_gates_terms_check_agrees_in_both_forms() {
             generation: 0,
             required_role: None,
             required_terms: required,
+            scope: natives_shared::domain::SessionScope::Full,
         };
         assert_eq!(caller.admit(Some(&account), now), expected, "read form");
         let written = store.set_consents(&caller, Consents::default(), now).await;

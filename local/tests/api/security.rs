@@ -319,6 +319,7 @@ fn token_of(user: &TestUser, session: &SessionId, signer: &TokenSigner) -> Strin
             token_generation: 0,
             session_id: session.clone(),
             display_name: None,
+            scope: Default::default(),
         },
         time::OffsetDateTime::now_utc(),
     )
@@ -554,6 +555,7 @@ async fn secrets_are_read_from_ssm_securestring_parameters_at_cold_start() {
         token_generation: 0,
         session_id: SessionId::new(),
         display_name: None,
+        scope: Default::default(),
     };
     let now = time::OffsetDateTime::now_utc();
     let token = app.signer().unwrap().issue(&user, now);

@@ -203,6 +203,7 @@ fn claims_of(user: &TestUser) -> AuthUser {
         token_generation: 0,
         session_id: natives_shared::domain::SessionId::new(),
         display_name: None,
+        scope: Default::default(),
     }
 }
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use super::keys::{Ed25519KeyPair, KeyError, VerificationKey, pkcs8_der, raw_public_key};
-use crate::domain::{AccountId, Role, SessionId};
+use crate::domain::{AccountId, Role, SessionId, SessionScope};
 
 /// Clock skew we tolerate between issuer and verifier.
 pub const TOKEN_LEEWAY_SECONDS: i64 = 30;
@@ -40,6 +40,10 @@ pub struct AccessClaims {
     /// without a read (reads show the current name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// The session's scope when it is not the full one (`privacy`): the gate lets such a
+    /// token reach only the routes that declare they take it.
+    #[serde(default, skip_serializing_if = "SessionScope::is_full")]
+    pub scope: SessionScope,
 }
 
 /// What a verified access token says. The gate (`crate::gate`) checks it against the
@@ -51,6 +55,8 @@ pub struct AuthUser {
     pub token_generation: u64,
     pub session_id: SessionId,
     pub display_name: Option<String>,
+    /// The session's scope (a privacy session's tokens reach only the privacy routes).
+    pub scope: SessionScope,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -122,6 +128,7 @@ impl TokenSigner {
             generation: user.token_generation,
             roles: user.roles.clone(),
             name: user.display_name.clone(),
+            scope: user.scope,
         };
         let mut header = Header::new(Algorithm::EdDSA);
         header.typ = Some(ACCESS_TOKEN_TYPE.to_owned());
@@ -223,6 +230,7 @@ impl TokenVerifier {
             token_generation: claims.generation,
             session_id,
             display_name: claims.name,
+            scope: claims.scope,
         })
     }
 }
@@ -241,6 +249,7 @@ mod tests {
             token_generation: 3,
             session_id: SessionId::parse("01JB0000000000000000000002").unwrap(),
             display_name: Some("Ada".into()),
+            scope: SessionScope::Full,
         }
     }
 
@@ -259,6 +268,15 @@ mod tests {
         assert_eq!(
             verifier.verify(&signer.issue(&user(), now), now),
             Ok(user())
+        );
+        let privacy = AuthUser {
+            scope: SessionScope::Privacy,
+            ..user()
+        };
+        assert_eq!(
+            verifier.verify(&signer.issue(&privacy, now), now),
+            Ok(privacy),
+            "a privacy session's token says so"
         );
     }
 

@@ -54,9 +54,10 @@ pub enum AccountCondition {
     NotClosed,
     /// Its personal data has not been erased.
     NotErased,
-    /// The first half of the gate: it exists, may act, and is of this token generation
-    /// (a refresh, whose session the refresh-token family stands for).
-    AcceptsGeneration(u64),
+    /// The first half of the gate: it exists, may act (for a session of this scope), and
+    /// is of this token generation (a refresh, whose session the refresh-token family
+    /// stands for).
+    AcceptsGeneration(u64, super::SessionScope),
     /// Its failed-login count was not reset since it was read at this count (absent:
     /// none counted yet).
     FailedLoginsNotResetSince(u32),

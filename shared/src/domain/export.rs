@@ -277,6 +277,8 @@ struct SessionExport {
     last_used_at: Timestamp,
     revoked_at: Option<Timestamp>,
     expires_at: Option<Timestamp>,
+    /// `full`, or `privacy` for a session that reached only the privacy rights.
+    scope: &'static str,
 }
 
 impl From<SessionFamily> for SessionExport {
@@ -287,6 +289,7 @@ impl From<SessionFamily> for SessionExport {
             last_used_at: f.last_used_at,
             revoked_at: f.revoked_at,
             expires_at: epoch_time(f.expires_at_epoch),
+            scope: f.scope.as_str(),
         }
     }
 }

@@ -91,7 +91,7 @@ pub use promotion::{
 };
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
-pub use session::{RefreshRecord, SessionFamily};
+pub use session::{RefreshRecord, SessionFamily, SessionScope};
 pub use text::{
     BirthDate, City, ComplaintComment, CorrectionNote, DisplayName, FullName, Gender, MessageText,
     NoticeDescription, NoticeTitle, PersonName, PrivacyRequestDetails, PrivacyResponse,

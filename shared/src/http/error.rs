@@ -340,6 +340,11 @@ impl From<Refusal> for ApiError {
                 ),
                 blocked_until: None,
             },
+            Refusal::PrivacyScopeOnly => Self::Forbidden {
+                code: "account_blocked",
+                detail: "This session reaches only the account's privacy rights (GET /v1/me, the export, consents, privacy requests and erasure); anything else needs an ordinary login, which a blocked account cannot open.".into(),
+                blocked_until: None,
+            },
         }
     }
 }

@@ -60,8 +60,8 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
                 .name("#status", "status")
                 .value(":seen_status", value(status)),
             AccountCondition::NotErased => condition.and("attribute_not_exists(erased_at)"),
-            AccountCondition::AcceptsGeneration(generation) => {
-                condition.and_all(admission::accepts_generation(*generation, now))
+            AccountCondition::AcceptsGeneration(generation, scope) => {
+                condition.and_all(admission::accepts_generation(*generation, *scope, now))
             }
             AccountCondition::LedgerHeadIs(None) => condition.and("attribute_not_exists(ledger_head)"),
             AccountCondition::LedgerHeadIs(Some(head)) => condition

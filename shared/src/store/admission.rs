@@ -8,13 +8,13 @@ use time::OffsetDateTime;
 use super::expr::Condition;
 use super::s;
 use crate::clock::rfc3339;
-use crate::domain::AccountStatus;
+use crate::domain::{AccountStatus, SessionScope};
 use crate::gate::Gate;
 
 /// The rule as a condition on the caller's account item (placeholders `#gate_*` and
 /// `:gate_*`, so it combines with any other condition on that item).
 pub(crate) fn condition(gate: &Gate, now: OffsetDateTime) -> Condition {
-    let condition = accepts_generation(gate.generation, now)
+    let condition = accepts_generation(gate.generation, gate.scope, now)
         .and("attribute_not_exists(#gate_ended.#gate_session)")
         .name("#gate_ended", "ended_sessions")
         .name("#gate_session", gate.session_id.as_str());
@@ -33,17 +33,29 @@ pub(crate) fn condition(gate: &Gate, now: OffsetDateTime) -> Condition {
     }
 }
 
-/// The first half of the rule (exists, active, this generation), for refresh: there the
-/// refresh-token family stands for the session, and its own condition checks it.
-pub(crate) fn accepts_generation(generation: u64, now: OffsetDateTime) -> Condition {
-    Condition::new("attribute_exists(pk)")
+/// The first half of the rule (exists, may act, this generation), for refresh: there the
+/// refresh-token family stands for the session, and its own condition checks it. A
+/// privacy session's account may act while it is blocked (not once it is closed).
+pub(crate) fn accepts_generation(
+    generation: u64,
+    scope: SessionScope,
+    now: OffsetDateTime,
+) -> Condition {
+    let condition = Condition::new("attribute_exists(pk)")
         .and("token_generation = :gate_generation")
-        .and("#gate_status = :gate_active OR (#gate_status = :gate_blocked AND blocked_until < :gate_now)")
         .name("#gate_status", "status")
-        .value(":gate_generation", AttributeValue::N(generation.to_string()))
+        .value(
+            ":gate_generation",
+            AttributeValue::N(generation.to_string()),
+        )
         .value(":gate_active", status_value(AccountStatus::Active))
-        .value(":gate_blocked", status_value(AccountStatus::Blocked))
-        .value(":gate_now", s(rfc3339::format(now)))
+        .value(":gate_blocked", status_value(AccountStatus::Blocked));
+    match scope {
+        SessionScope::Full => condition
+            .and("#gate_status = :gate_active OR (#gate_status = :gate_blocked AND blocked_until < :gate_now)")
+            .value(":gate_now", s(rfc3339::format(now))),
+        SessionScope::Privacy => condition.and("#gate_status IN (:gate_active, :gate_blocked)"),
+    }
 }
 
 /// An account status as the item stores it.

@@ -9,6 +9,10 @@ import { session, hasRole, logout } from '../session.js';
 export function visibleTo(needs) {
   if (!needs) return true;
   if (needs === 'visitor') return !session.me;
+  // A privacy session opens only the privacy rights page.
+  if (needs === 'subject') return Boolean(session.me);
+  if (needs === 'privacy') return Boolean(session.me) && session.scope === 'privacy';
+  if (session.scope === 'privacy') return false;
   if (needs === 'user') return Boolean(session.me);
   return hasRole(needs);
 }
@@ -33,7 +37,8 @@ export function Layout({ path, children }) {
           ${session.me && html`
             <li class="who">
               <span>${t('nav.signedInAs', { name: session.me.display_name })}</span>
-              <a href=${href('/credits')} class="balance">${t('nav.balance', { credits: session.me.balance_credits })}</a>
+              ${session.scope !== 'privacy' && html`
+                <a href=${href('/credits')} class="balance">${t('nav.balance', { credits: session.me.balance_credits })}</a>`}
             </li>
             <li><button type="button" class="link" onClick=${signOut}>${t('nav.logout')}</button></li>`}
         </ul>

@@ -182,7 +182,7 @@ function languageOptionsWith(tags) {
   return options;
 }
 
-function Consents() {
+export function Consents() {
   const [consents, setConsents] = useState(session.me.consents);
   const [saved, setSaved] = useState(null);
   const { busy, error, run } = useAction();
@@ -205,7 +205,7 @@ function Consents() {
     </form>`;
 }
 
-function Export() {
+export function Export() {
   const [ready, setReady] = useState(null);
   const { busy, error, run } = useAction();
   const download = () => run(async () => {
@@ -231,7 +231,7 @@ function Export() {
 
 const REQUEST_KINDS = ['access', 'rectification', 'erasure', 'restriction', 'objection', 'portability', 'withdraw_consent'];
 
-function PrivacyRequests() {
+export function PrivacyRequests() {
   const list = useLoad(() => api('GET', '/me/privacy-requests'), []);
   const [kind, setKind] = useState('access');
   const [details, setDetails] = useState('');
@@ -404,7 +404,7 @@ function Sessions() {
     <button type="button" class="secondary" disabled=${busy} onClick=${revoke}>${t('sessions.revokeAll')}</button>`;
 }
 
-function Erasure() {
+export function Erasure() {
   const [password, setPassword] = useState('');
   const [sure, setSure] = useState(false);
   const { busy, error, run } = useAction();

@@ -18,6 +18,12 @@ export function LoginPage({ query }) {
       location.hash = `#${query.get('next') || '/'}`;
     });
   };
+  // A blocked account keeps its privacy rights: a restricted session opens only them.
+  const privacy = () => run(async () => {
+    await login(email.trim(), password, 'privacy');
+    location.hash = '#/privacy-rights';
+  });
+  const blocked = error && error.code === 'account_blocked';
   return html`
     <h1>${t('login.title')}</h1>
     <form onSubmit=${submit} class="narrow">
@@ -26,6 +32,9 @@ export function LoginPage({ query }) {
         onInput=${setPassword} required />
       <${ErrorMessage} error=${error} />
       <button type="submit" disabled=${busy}>${busy ? t('login.busy') : t('login.submit')}</button>
+      ${blocked && html`
+        <p>${t('login.blockedPrivacy')}</p>
+        <button type="button" class="secondary" disabled=${busy} onClick=${privacy}>${t('login.privacySubmit')}</button>`}
     </form>
     <${ProviderButtons} purpose="login" next=${query.get('next') || '/'} />
     <p><a href=${href('/password-reset')}>${t('login.forgot')}</a></p>

@@ -13,6 +13,7 @@ export default {
   'nav.progress': 'My progress',
   'nav.login': 'Log in',
   'nav.register': 'Register',
+  'nav.privacyRights': 'My privacy rights',
   'nav.logout': 'Log out',
   'nav.signedInAs': 'Signed in as {name}',
   'nav.balance': '{credits} credits',
@@ -109,6 +110,12 @@ export default {
   'login.busy': 'Logging in…',
   'login.noAccount': 'No account yet?',
   'login.forgot': 'Forgot your password?',
+  'login.blockedPrivacy': 'A blocked account keeps its privacy rights: your data, your consents, your privacy requests and erasure.',
+  'login.privacySubmit': 'Sign in to use your privacy rights',
+
+  'privacyRights.title': 'My privacy rights',
+  'privacyRights.restricted': 'This session reaches only your privacy rights. Everything else needs an ordinary login.',
+  'privacyRights.only': 'This session reaches only your privacy rights',
 
   'reset.title': 'Reset your password',
   'reset.send': 'Send me a code',

@@ -703,6 +703,7 @@ mod tests {
                 last_used_at: Timestamp::at(NOW),
                 revoked_at: revoked.then(|| Timestamp::at(NOW)),
                 expires_at_epoch: NOW.unix_timestamp() + expires_in,
+                scope: Default::default(),
             };
         let other = SessionId::new();
         let sessions = [

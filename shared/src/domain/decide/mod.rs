@@ -89,6 +89,7 @@ pub(crate) mod tests {
             generation: account.token_generation,
             required_role: None,
             required_terms: None,
+            scope: crate::domain::SessionScope::Full,
         }
     }
 

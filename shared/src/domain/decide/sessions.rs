@@ -6,7 +6,7 @@ use time::{Duration, OffsetDateTime};
 
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountUpdate, AccountWrite, RefreshRecord,
-    SessionFamily, SessionId, Standing, Timestamp,
+    SessionFamily, SessionId, SessionScope, Standing, Timestamp,
 };
 
 /// Why a login or a refresh opens nothing.
@@ -75,21 +75,38 @@ pub struct LoginPlan {
     pub account: Option<AccountWrite>,
 }
 
-/// Whoever proved the password of `account` logs in, unless it is blocked (or closed:
-/// as a wrong password). The session lives `lifetime`; the login sets the failed-login
+/// Whether an account standing so may open a session of `scope`: an active one any; a
+/// blocked one only a privacy session (its privacy rights outlive a block); a closed one
+/// none (as a wrong password, or an unusable refresh token).
+fn may_open(
+    standing: Standing,
+    scope: SessionScope,
+    closed: LoginRefusal,
+) -> Result<(), LoginRefusal> {
+    match (standing, scope) {
+        (Standing::Active, _) | (Standing::Blocked { .. }, SessionScope::Privacy) => Ok(()),
+        (Standing::Blocked { until }, SessionScope::Full) => Err(LoginRefusal::Blocked { until }),
+        (Standing::Closed, _) => Err(closed),
+    }
+}
+
+/// Whoever proved the password of `account` logs in to a session of `scope`, unless it
+/// is blocked and asks for the full scope (or closed: as a wrong password). An active
+/// account asking for the privacy scope gets what it asked for: a restricted session. The session lives `lifetime`; the login sets the failed-login
 /// count back to 0 and lifts any backoff (unconditionally: whoever proved the password
 /// is never locked out by failures that raced them), and forgets the ended sessions no
 /// token can name any more.
 pub fn login(
     account: &Account,
+    scope: SessionScope,
     lifetime: Duration,
     now: OffsetDateTime,
 ) -> Result<LoginPlan, LoginRefusal> {
-    match account.standing(now) {
-        Standing::Active => {}
-        Standing::Blocked { until } => return Err(LoginRefusal::Blocked { until }),
-        Standing::Closed => return Err(LoginRefusal::InvalidCredentials),
-    }
+    may_open(
+        account.standing(now),
+        scope,
+        LoginRefusal::InvalidCredentials,
+    )?;
     let at = Timestamp::at(now);
     let expires_at_epoch = (now + lifetime).unix_timestamp();
     let family = SessionFamily {
@@ -100,8 +117,9 @@ pub fn login(
         last_used_at: at,
         revoked_at: None,
         expires_at_epoch,
+        scope,
     };
-    let token = refresh_record(account, &family.family_id, lifetime, now);
+    let token = refresh_record(account, &family.family_id, scope, lifetime, now);
     let update = AccountUpdate {
         reset_failed_logins: account.failed_logins > 0 || account.login_locked_until.is_some(),
         forget_ended_sessions: account.forgettable_ended_sessions(now),
@@ -123,6 +141,7 @@ pub fn login(
 fn refresh_record(
     account: &Account,
     family_id: &SessionId,
+    scope: SessionScope,
     lifetime: Duration,
     now: OffsetDateTime,
 ) -> RefreshRecord {
@@ -133,6 +152,7 @@ fn refresh_record(
         created_at: Timestamp::at(now),
         used_at: None,
         expires_at_epoch: (now + lifetime).unix_timestamp(),
+        scope,
     }
 }
 
@@ -171,7 +191,8 @@ pub struct RotationPlan {
 }
 
 /// Rotates `record` for the account it names (as read): refused when the account is
-/// gone, closed or of another generation (revoke-all, a block), or blocked.
+/// gone, closed or of another generation (revoke-all, a block), or blocked (unless the
+/// session is a privacy one). The successor keeps the session's scope.
 pub fn rotate(
     record: &RefreshRecord,
     account: Option<&Account>,
@@ -179,24 +200,27 @@ pub fn rotate(
     now: OffsetDateTime,
 ) -> Result<RotationPlan, LoginRefusal> {
     let account = account.ok_or(LoginRefusal::InvalidRefreshToken)?;
-    match account.standing(now) {
-        Standing::Active => {}
-        Standing::Blocked { until } => return Err(LoginRefusal::Blocked { until }),
-        Standing::Closed => return Err(LoginRefusal::InvalidRefreshToken),
-    }
+    may_open(
+        account.standing(now),
+        record.scope,
+        LoginRefusal::InvalidRefreshToken,
+    )?;
     if account.token_generation != record.token_generation {
         return Err(LoginRefusal::InvalidRefreshToken);
     }
     Ok(RotationPlan {
         used_at: Timestamp::at(now),
-        successor: refresh_record(account, &record.family_id, lifetime, now),
+        successor: refresh_record(account, &record.family_id, record.scope, lifetime, now),
         account: AccountWrite {
             account_id: account.id.clone(),
             update: AccountUpdate {
                 forget_ended_sessions: account.forgettable_ended_sessions(now),
                 ..Default::default()
             },
-            requires: vec![AccountCondition::AcceptsGeneration(record.token_generation)],
+            requires: vec![AccountCondition::AcceptsGeneration(
+                record.token_generation,
+                record.scope,
+            )],
         },
     })
 }
@@ -270,7 +294,7 @@ mod tests {
     #[test]
     fn a_login_resets_the_count_forgets_stale_sessions_and_refuses_blocked_accounts() {
         let mut ada = account(&[]);
-        let plan = login(&ada, MONTH, NOW).unwrap();
+        let plan = login(&ada, SessionScope::Full, MONTH, NOW).unwrap();
         assert_eq!(plan.account, None, "nothing to change");
         assert_eq!(plan.family.expires_at_epoch, (NOW + MONTH).unix_timestamp());
         assert_eq!(plan.token.family_id, plan.family.family_id);
@@ -281,17 +305,21 @@ mod tests {
         ada.ended_sessions
             .insert(stale.clone(), NOW.unix_timestamp() - 86_400);
         ada.ended_sessions.insert(recent, NOW.unix_timestamp() - 60);
-        let update = login(&ada, MONTH, NOW).unwrap().account.unwrap().update;
+        let update = login(&ada, SessionScope::Full, MONTH, NOW)
+            .unwrap()
+            .account
+            .unwrap()
+            .update;
         assert!(update.reset_failed_logins);
         assert_eq!(update.forget_ended_sessions, [stale]);
         ada.status = AccountStatus::Blocked;
         assert_eq!(
-            login(&ada, MONTH, NOW),
+            login(&ada, SessionScope::Full, MONTH, NOW),
             Err(LoginRefusal::Blocked { until: None })
         );
         ada.status = AccountStatus::Closed;
         assert_eq!(
-            login(&ada, MONTH, NOW),
+            login(&ada, SessionScope::Full, MONTH, NOW),
             Err(LoginRefusal::InvalidCredentials)
         );
     }
@@ -299,7 +327,7 @@ mod tests {
     #[test]
     fn a_refresh_token_rotates_once_and_only_for_its_generation() {
         let ada = account(&[]);
-        let plan = login(&ada, MONTH, NOW).unwrap();
+        let plan = login(&ada, SessionScope::Full, MONTH, NOW).unwrap();
         let token = plan.token;
         assert_eq!(
             presented(Some(token.clone()), NOW),
@@ -323,7 +351,10 @@ mod tests {
         assert_eq!(rotation.successor.family_id, token.family_id);
         assert_eq!(
             rotation.account.requires,
-            [AccountCondition::AcceptsGeneration(ada.token_generation)]
+            [AccountCondition::AcceptsGeneration(
+                ada.token_generation,
+                SessionScope::Full
+            )]
         );
         let revoked = Account {
             token_generation: ada.token_generation + 1,
@@ -335,6 +366,54 @@ mod tests {
         );
         assert_eq!(
             rotate(&token, None, MONTH, NOW),
+            Err(LoginRefusal::InvalidRefreshToken)
+        );
+    }
+
+    #[test]
+    fn a_blocked_account_opens_only_a_privacy_session_and_its_refreshes_stay_privacy() {
+        let mut ada = account(&[]);
+        let restricted = login(&ada, SessionScope::Privacy, MONTH, NOW).unwrap();
+        assert_eq!(
+            restricted.family.scope,
+            SessionScope::Privacy,
+            "asked for, given"
+        );
+        ada.status = AccountStatus::Blocked;
+        let plan = login(&ada, SessionScope::Privacy, MONTH, NOW).unwrap();
+        assert_eq!(plan.family.scope, SessionScope::Privacy);
+        assert_eq!(plan.token.scope, SessionScope::Privacy);
+        let rotation = rotate(&plan.token, Some(&ada), MONTH, NOW).unwrap();
+        assert_eq!(rotation.successor.scope, SessionScope::Privacy);
+        assert_eq!(
+            rotation.account.requires,
+            [AccountCondition::AcceptsGeneration(
+                ada.token_generation,
+                SessionScope::Privacy
+            )]
+        );
+        let full = login(
+            &Account {
+                status: AccountStatus::Active,
+                ..ada.clone()
+            },
+            SessionScope::Full,
+            MONTH,
+            NOW,
+        )
+        .unwrap();
+        assert_eq!(
+            rotate(&full.token, Some(&ada), MONTH, NOW),
+            Err(LoginRefusal::Blocked { until: None }),
+            "a full session's refresh token opens nothing once blocked"
+        );
+        ada.status = AccountStatus::Closed;
+        assert_eq!(
+            login(&ada, SessionScope::Privacy, MONTH, NOW),
+            Err(LoginRefusal::InvalidCredentials)
+        );
+        assert_eq!(
+            rotate(&plan.token, Some(&ada), MONTH, NOW),
             Err(LoginRefusal::InvalidRefreshToken)
         );
     }

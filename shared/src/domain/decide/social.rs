@@ -160,7 +160,7 @@ pub fn sign_in(
         let owner = owner
             .filter(|owner| owner.id == identity.account_id && owner.can_log_in())
             .ok_or(SocialRefusal::Login(LoginRefusal::InvalidCredentials))?;
-        let plan = sessions::login(owner, lifetime, now)?;
+        let plan = sessions::login(owner, crate::domain::SessionScope::Full, lifetime, now)?;
         return Ok(SignIn::Session(Box::new((owner.clone(), plan))));
     }
     let takes_over = profile.email_verified

@@ -67,6 +67,7 @@ impl ItemKind {
             ItemKind::SocialIdentity => "linked_identities",
             ItemKind::Invitation => "invitations",
             ItemKind::InvitedAddress => "invited_addresses",
+            ItemKind::Company => "company",
             ItemKind::SocialAuthorization
             | ItemKind::Tariff
             | ItemKind::FirstAdminClaim
@@ -179,6 +180,15 @@ fn export_record(
             let mut record = record;
             record.remove("code_digest");
             record.remove("address_digest");
+            Value::Object(record)
+        }
+        // The company, and how long its legal identity is kept.
+        ItemKind::Company => {
+            let mut record = record;
+            record.insert(
+                "retention".into(),
+                Value::String(super::company::COMPANY_RETENTION.into()),
+            );
             Value::Object(record)
         }
         ItemKind::SocialAuthorization

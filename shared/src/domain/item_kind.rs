@@ -41,11 +41,12 @@ pub enum ItemKind {
     Invitation,
     InvitedAddress,
     InvitationOptOut,
+    Company,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 37] = [
+    pub const ALL: [Self; 38] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -83,5 +84,6 @@ impl ItemKind {
         Self::Invitation,
         Self::InvitedAddress,
         Self::InvitationOptOut,
+        Self::Company,
     ];
 }

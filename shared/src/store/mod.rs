@@ -6,6 +6,7 @@ mod account_writes;
 mod accounts;
 pub(crate) mod admission;
 mod audit;
+mod company;
 mod conversation_reads;
 mod conversations;
 mod corrections;

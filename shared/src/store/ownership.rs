@@ -186,6 +186,11 @@ pub const ITEM_KINDS: &[KindSpec] = &[
     // An address's wish never to be invited: a keyed hash that protects the friend, no
     // account's data, kept when any account is erased.
     spec(ItemKind::InvitationOptOut, ToPlatform),
+    // A corporate client's company: the account's, its legal identity kept for invoices.
+    spec(
+        ItemKind::Company,
+        ToAccount(AccountPartition(keys::COMPANY_SK)),
+    ),
 ];
 
 impl ItemKind {
@@ -389,6 +394,7 @@ mod tests {
             ),
             (keys::invited_address(&id, "ab12"), ItemKind::InvitedAddress),
             (keys::invitation_opt_out("ab12"), ItemKind::InvitationOptOut),
+            (keys::company(&id), ItemKind::Company),
         ];
         for (key, kind) in &cases {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");

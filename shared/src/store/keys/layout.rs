@@ -239,6 +239,10 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
         ),
         ItemKind::InvitedAddress => (super::invited_address(&account, "<address_hmac>"), vec![]),
         ItemKind::InvitationOptOut => (super::invitation_opt_out("<address_hmac>"), vec![]),
+        ItemKind::Company => (
+            super::company(&account),
+            vec![super::company_index(&account)],
+        ),
     };
     ItemKeys {
         kind,

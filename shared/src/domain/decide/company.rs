@@ -5,7 +5,10 @@
 use time::OffsetDateTime;
 
 use crate::domain::decide::Seen;
-use crate::domain::{Account, AccountCondition, AccountUpdate, AccountWrite, Company, Timestamp};
+use crate::domain::{
+    Account, AccountCondition, AccountId, AccountUpdate, AccountWrite, AuditEntry, AuditEntryId,
+    Company, Timestamp,
+};
 use crate::gate::{Gate, Refusal};
 
 /// The company to store and the account's change.
@@ -43,9 +46,42 @@ pub fn set_company(
     })
 }
 
+/// Why a partner manager read a company: what its audit entry says.
+pub const READ_REASON: &str = "Company details read by a partner manager (GET /v1/admin/companies)";
+
+/// A partner manager read these companies (by account): the gate's judgement of the
+/// reader's account, then one audit entry per company read, each found under the account
+/// it is about (so the account's export shows that its company was read, and by which
+/// role).
+pub fn read_companies(
+    gate: &Gate,
+    reader: Option<&Account>,
+    read: &[AccountId],
+    now: OffsetDateTime,
+) -> Result<Vec<AuditEntry>, Refusal> {
+    gate.admit(reader, now)?;
+    let at = Timestamp::at(now);
+    Ok(read
+        .iter()
+        .map(|account_id| AuditEntry {
+            id: AuditEntryId::new(),
+            actor_id: gate.account_id.clone().into(),
+            action: READ_ACTION.into(),
+            target: format!("company:{account_id}"),
+            target_account_id: Some(account_id.clone()),
+            reason: READ_REASON.into(),
+            created_at: at,
+        })
+        .collect())
+}
+
+/// The audit action of a read of a company's details.
+pub const READ_ACTION: &str = "company.read";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Role;
     use crate::domain::company::tests::sample_company;
     use crate::domain::decide::tests::{account, gate_of};
     use time::macros::datetime;
@@ -84,6 +120,36 @@ mod tests {
         assert_eq!(
             set_company(&gone, Seen::Read(None), sample_company(), now),
             Err(Refusal::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn a_partner_managers_read_is_audited_per_company_and_nobody_else_reads() {
+        let now = datetime!(2027-01-02 03:04:05 UTC);
+        let (first, second) = (AccountId::new(), AccountId::new());
+        let manager = account(&[Role::PartnerManager]);
+        let gate = Gate {
+            required_role: Some(Role::PartnerManager),
+            ..gate_of(&manager)
+        };
+        let entries =
+            read_companies(&gate, Some(&manager), &[first.clone(), second.clone()], now).unwrap();
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[0].target_account_id, Some(first));
+        assert_eq!(entries[1].target, format!("company:{second}"));
+        assert_eq!(entries[0].acting_role(), "partner_manager");
+        assert!(entries.iter().all(|e| e.action == READ_ACTION
+            && e.actor_id == crate::domain::Actor::Account(manager.id.clone())));
+        let admin = account(&[Role::Admin]);
+        let gate = Gate {
+            required_role: Some(Role::PartnerManager),
+            ..gate_of(&admin)
+        };
+        assert_eq!(
+            read_companies(&gate, Some(&admin), &[AccountId::new()], now),
+            Err(Refusal::Forbidden {
+                role: Role::PartnerManager
+            })
         );
     }
 }

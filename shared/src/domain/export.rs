@@ -50,6 +50,9 @@ pub enum Shape {
     /// Its attributes without these (how the platform finds it, nothing the person told
     /// us).
     Without(&'static [&'static str]),
+    /// Its attributes as stored, with this attribute added saying this (how long a record
+    /// the platform must keep outlives the account's erasure).
+    Noting(&'static str, &'static str),
     /// Mapped to the exported form by this function (secrets and bookkeeping dropped).
     Mapped(fn(Map<String, Value>, &ExportContext<'_>) -> serde_json::Result<Value>),
 }
@@ -117,6 +120,11 @@ fn export_record(
             }
             Value::Object(record)
         }
+        Shape::Noting(attribute, note) => {
+            let mut record = record;
+            record.insert(attribute.into(), Value::String(note.into()));
+            Value::Object(record)
+        }
         Shape::Mapped(map) => map(record, context)?,
     };
     Ok(Some(value))
@@ -157,18 +165,6 @@ pub(super) fn message(
 ) -> serde_json::Result<Value> {
     let message: Message = typed(record)?;
     serde_json::to_value(MessageExport::new(&message, context))
-}
-
-/// An invoice as stored, said to be kept after erasure, and for how long.
-pub(super) fn invoice(
-    mut record: Map<String, Value>,
-    _: &ExportContext<'_>,
-) -> serde_json::Result<Value> {
-    record.insert(
-        "retention".into(),
-        Value::String(super::INVOICE_RETENTION_NOTE.into()),
-    );
-    Ok(Value::Object(record))
 }
 
 pub(super) fn staff_action(

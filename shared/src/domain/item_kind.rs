@@ -63,6 +63,7 @@ item_kinds![
     InvitationOptOut,
     Invoice,
     PromotionCode,
+    Company,
 ];
 
 /// What the platform does with one kind's records when a person asks for their data
@@ -91,7 +92,7 @@ impl ItemKind {
     /// This kind's rules: a `match` with no wildcard, so a kind is not declared until it
     /// says how it is exported and erased.
     pub const fn rules(self) -> KindRules {
-        use Shape::{AsStored, Mapped, Without};
+        use Shape::{AsStored, Mapped, Noting, Without};
         match self {
             // Changed by erasure's last step, with the account.
             Self::Account => exported("account", Mapped(export::account), Rule::Last),
@@ -176,9 +177,20 @@ impl ItemKind {
             Self::InvitationOptOut => PLATFORMS,
             // Accounting records, kept for the legal retention period with the company
             // details they were issued to; the export says so.
-            Self::Invoice => exported("invoices", Mapped(export::invoice), Rule::Keep),
+            Self::Invoice => exported(
+                "invoices",
+                Noting("retention", super::INVOICE_RETENTION_NOTE),
+                Rule::Keep,
+            ),
             // The platform's offers.
             Self::PromotionCode => PLATFORMS,
+            // A corporate client's company: the contact goes; the legal identity stays with
+            // the invoices that name it, for the legal retention period, as the export says.
+            Self::Company => exported(
+                "company",
+                Noting("retention", super::company::COMPANY_RETENTION),
+                Rule::Remove(super::company::COMPANY_CONTACT_ATTRIBUTES),
+            ),
         }
     }
 

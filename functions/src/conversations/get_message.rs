@@ -25,7 +25,7 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
     }
     let response = json(
         200,
-        &MessageView::new(app, &message, &authors, seen_by.as_ref()),
+        &MessageView::new(&message, &authors, seen_by.as_ref()),
     );
     Ok(cached(&request, response, audience(&viewer)))
 }

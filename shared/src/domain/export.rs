@@ -379,7 +379,7 @@ impl<'a> MessageExport<'a> {
             thread_id: &message.thread_id,
             kind: message.kind,
             text: message.text.as_ref().map(AsRef::as_ref),
-            voice: message.voice.as_ref().map(|voice| VoiceExport {
+            voice: message.voice.as_ref().filter(|v| v.is_kept()).map(|voice| VoiceExport {
                 url: match context.voice_base_url {
                     Some(base) => format!("{}/{}", base.trim_end_matches('/'), voice.key),
                     None => format!("/v1/messages/{}/voice", message.id),

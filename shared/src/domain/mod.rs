@@ -68,6 +68,7 @@ pub use moderation::{
     ModerationAction, ModerationNote, ModerationRecord, ModerationState, QueueEntry, TargetKind,
     Viewer,
 };
+pub use moderation::LegalBasis;
 pub use password::Password;
 pub use privacy::{
     BreachNotice, ConsentChange, ConsentSource, EmailKind, EmailStatus, Notification,

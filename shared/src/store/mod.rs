@@ -24,6 +24,7 @@ mod moderation;
 mod outbox;
 pub mod ownership;
 mod privacy;
+mod recording_destruction;
 mod progress;
 pub(crate) mod retry;
 mod schema;

@@ -79,7 +79,8 @@ pub use crate::stream_filter::{SortKey, StreamEvent, StreamFilter, stream_prefix
 pub enum Bucket {
     /// Uploads before they are published; expire after a day.
     Staging,
-    /// Published recordings; never overwritten or deleted.
+    /// Published recordings; never overwritten, deleted only by the break-glass function
+    /// (`destroy-recording`).
     Archive,
     /// Profile photos, re-encoded; deleted with their replacement, removal or erasure.
     Photos,

@@ -259,6 +259,8 @@ pub async fn local_app(
     settings.archive.archive_bucket = ARCHIVE_BUCKET.into();
     settings.archive.photos_bucket = PHOTOS_BUCKET.into();
     settings.archive.force_path_style = true;
+    // s3s-fs keeps one version of an object and has no Object Lock or legal holds.
+    settings.archive.versioned = false;
     // No CDN here: the voice route's presigned link lives a few seconds, so a link
     // handed out before a message was hidden stops working almost at once (the route
     // checks visibility on every request; S3 checks nothing but the signature).

@@ -272,32 +272,27 @@ impl Archive {
     /// Destroys every version of the archived `key`: lifts each version's legal hold and
     /// deletes it past its governance retention. Only the break-glass function's role may
     /// do either. Idempotent: once nothing is left it deletes nothing. Answers how many
-    /// versions it deleted. A bucket without versioning or Object Lock (the local S3)
-    /// answers `NotImplemented` to both listing versions and legal holds: there the
-    /// object is its one version.
+    /// versions it deleted. An unversioned archive (the local S3, without Object Lock)
+    /// holds the object as its one version.
     pub async fn destroy(&self, key: &str) -> Result<u32, ArchiveError> {
-        let bucket = &self.settings.archive_bucket;
+        if !self.settings.versioned {
+            let exists = self.archived(key).await?.is_some();
+            if exists {
+                self.delete_version(key, None).await?;
+            }
+            return Ok(u32::from(exists));
+        }
         let mut deleted = 0;
         loop {
-            let versions = match self.versions_of(key).await? {
-                Some(versions) => versions,
-                None => {
-                    let exists = self.archived(key).await?.is_some();
-                    if exists {
-                        self.delete_version(key, None).await?;
-                    }
-                    return Ok(deleted + u32::from(exists));
-                }
-            };
+            let versions = self.versions_of(key).await?;
             if versions.is_empty() {
                 return Ok(deleted);
             }
             for (version, is_marker) in versions {
                 if !is_marker {
-                    let lifted = self
-                        .client
+                    self.client
                         .put_object_legal_hold()
-                        .bucket(bucket)
+                        .bucket(&self.settings.archive_bucket)
                         .key(key)
                         .version_id(&version)
                         .legal_hold(
@@ -306,12 +301,8 @@ impl Archive {
                                 .build(),
                         )
                         .send()
-                        .await;
-                    if let Err(error) = lifted {
-                        if !is_not_implemented(&error) {
-                            return Err(ArchiveError::from_sdk(error));
-                        }
-                    }
+                        .await
+                        .map_err(ArchiveError::from_sdk)?;
                 }
                 self.delete_version(key, Some(&version)).await?;
                 deleted += 1;
@@ -319,21 +310,16 @@ impl Archive {
         }
     }
 
-    /// The versions (and delete markers: `true`) of exactly `key`, or `None` when the
-    /// bucket keeps no versions (the local S3).
-    async fn versions_of(&self, key: &str) -> Result<Option<Vec<(String, bool)>>, ArchiveError> {
+    /// The versions (and delete markers: `true`) of exactly `key`.
+    async fn versions_of(&self, key: &str) -> Result<Vec<(String, bool)>, ArchiveError> {
         let listed = self
             .client
             .list_object_versions()
             .bucket(&self.settings.archive_bucket)
             .prefix(key)
             .send()
-            .await;
-        let listed = match listed {
-            Ok(listed) => listed,
-            Err(error) if is_not_implemented(&error) => return Ok(None),
-            Err(error) => return Err(ArchiveError::from_sdk(error)),
-        };
+            .await
+            .map_err(ArchiveError::from_sdk)?;
         let versions = listed
             .versions()
             .iter()
@@ -344,7 +330,7 @@ impl Archive {
             .iter()
             .filter(|m| m.key() == Some(key))
             .filter_map(|m| m.version_id().map(|id| (id.to_owned(), true)));
-        Ok(Some(versions.chain(markers).collect()))
+        Ok(versions.chain(markers).collect())
     }
 
     async fn delete_version(&self, key: &str, version: Option<&str>) -> Result<(), ArchiveError> {
@@ -396,18 +382,6 @@ impl Archive {
             .map_err(ArchiveError::from_sdk)?;
         Ok((presigned.uri().to_owned(), lifetime))
     }
-}
-
-/// S3's answer for an operation the bucket's server does not have (the local S3's legal
-/// holds and versions).
-fn is_not_implemented<E, R>(error: &aws_sdk_s3::error::SdkError<E, R>) -> bool
-where
-    E: aws_sdk_s3::error::ProvideErrorMetadata,
-{
-    error
-        .as_service_error()
-        .and_then(|e| e.code())
-        .is_some_and(|code| code == "NotImplemented")
 }
 
 /// Signed as of `issued_at` (the application's clock, so tests can move it), valid for

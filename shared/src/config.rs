@@ -218,6 +218,9 @@ pub struct ArchiveSettings {
     pub cdn_signing_key: Option<String>,
     /// Path-style URLs (`host/bucket/key`): the local stack's S3 needs them.
     pub force_path_style: bool,
+    /// The archive keeps versions under Object Lock (`ARCHIVE_VERSIONED`, default true:
+    /// the deployed bucket); the local S3 keeps one version and has no Object Lock.
+    pub versioned: bool,
 }
 
 impl ArchiveSettings {
@@ -233,6 +236,7 @@ impl ArchiveSettings {
             cdn_key_pair_id: optional("CDN_KEY_PAIR_ID"),
             cdn_signing_key: optional("CDN_SIGNING_KEY"),
             force_path_style: optional("S3_FORCE_PATH_STYLE").is_some_and(|v| v == "true"),
+            versioned: optional("ARCHIVE_VERSIONED").is_none_or(|v| v != "false"),
         }
     }
 }

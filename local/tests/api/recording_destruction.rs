@@ -280,6 +280,7 @@ async fn the_archive_lock_refuses_a_plain_delete_and_the_break_glass_code_destro
             cdn_key_pair_id: None,
             cdn_signing_key: None,
             force_path_style: true,
+            versioned: true,
         },
     )
     .unwrap();

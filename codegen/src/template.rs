@@ -119,7 +119,9 @@ pub fn permission_variables(resource: Resource) -> Vec<(&'static str, Setting)> 
             ("SOCIAL_REDIRECT_URIS", Parameter("SocialRedirectUris")),
         ]),
         // The signing key goes with the id of its public half in the trusted key group.
-        Secret::CdnSigningKey => variables.push(("CDN_KEY_PAIR_ID", Parameter("ArchiveSigningPublicKey"))),
+        Secret::CdnSigningKey => {
+            variables.push(("CDN_KEY_PAIR_ID", Parameter("ArchiveSigningPublicKey")))
+        }
     }
     variables
 }

@@ -20,9 +20,8 @@ use natives_shared::store::keys::{
 };
 
 use crate::spec::{
-    Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, bucket, connections, dynamodb, email,
-    index,
-    objects, secret, stream,
+    Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, bucket, connections, dynamodb,
+    email, index, objects, secret, stream,
 };
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item

@@ -392,7 +392,10 @@ fn only_the_break_glass_function_may_delete_from_the_archive() {
         for permission in spec.permissions {
             let on_archive = matches!(
                 permission.resource,
-                Resource::Objects { bucket: Bucket::Archive, .. } | Resource::Bucket(Bucket::Archive)
+                Resource::Objects {
+                    bucket: Bucket::Archive,
+                    ..
+                } | Resource::Bucket(Bucket::Archive)
             );
             if !on_archive {
                 continue;
@@ -420,7 +423,9 @@ fn only_the_break_glass_function_may_delete_from_the_archive() {
         "OnlyTheBreakGlassFunctionDeletes",
         "OnlyTheBreakGlassFunctionLiftsHolds",
     ] {
-        let at = template.find(sid).unwrap_or_else(|| panic!("{sid} in the bucket policy"));
+        let at = template
+            .find(sid)
+            .unwrap_or_else(|| panic!("{sid} in the bucket policy"));
         assert!(
             template[at..at + 600].contains("DestroyRecordingFunctionRole"),
             "{sid} excepts only the break-glass function's role"

@@ -219,7 +219,10 @@ pub async fn fill_with(
             )
             .await
             .map_err(|failure| format!("the example removal was refused: {failure}"))?;
-        text = text.replace("REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID", &message.to_string());
+        text = text.replace(
+            "REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID",
+            &message.to_string(),
+        );
     }
     if text.contains("REPLACE_WITH_OTHERS_CORRECTION_ID") {
         let other = new_account(app, keys, &[]).await?;

@@ -8,7 +8,6 @@ use natives_shared::domain::{
 };
 use serde::Serialize;
 
-
 /// The name shown for an author whose account cannot be read any more.
 const UNKNOWN_AUTHOR: &str = "Former member";
 
@@ -110,13 +109,17 @@ impl<'a> MessageView<'a> {
             author: author_view(&message.author_id, authors),
             kind: message.kind,
             text: message.text.as_ref().map(AsRef::as_ref),
-            voice: message.voice.as_ref().filter(|v| v.is_kept()).map(|voice| VoiceView {
-                url: voice_url(&message.id),
-                content_type: &voice.content_type,
-                size_bytes: voice.size_bytes,
-                sha256: &voice.sha256,
-                duration_seconds: voice.duration_seconds(),
-            }),
+            voice: message
+                .voice
+                .as_ref()
+                .filter(|v| v.is_kept())
+                .map(|voice| VoiceView {
+                    url: voice_url(&message.id),
+                    content_type: &voice.content_type,
+                    size_bytes: voice.size_bytes,
+                    sha256: &voice.sha256,
+                    duration_seconds: voice.duration_seconds(),
+                }),
             reply_to: message.reply_to.as_ref().map(ToString::to_string),
             created_at: message.created_at,
             edited_at: message.edited_at,

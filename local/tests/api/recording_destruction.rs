@@ -56,7 +56,12 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::OK, "{action}");
     }
 
-    async fn destroy(&self, caller: &TestUser, message_id: &str, body: &Value) -> reqwest::Response {
+    async fn destroy(
+        &self,
+        caller: &TestUser,
+        message_id: &str,
+        body: &Value,
+    ) -> reqwest::Response {
         self.send(
             Method::POST,
             &format!("/v1/admin/messages/{message_id}/recording-destruction"),
@@ -112,7 +117,11 @@ async fn a_hidden_recording_is_served_only_to_its_author_and_moderators_and_old_
     // the link handed out while the message was visible dies within its lifetime
     tokio::time::sleep(Duration::from_secs(LINK_SECONDS + 1)).await;
     let late = reqwest::get(&early_link).await.unwrap();
-    assert_eq!(late.status(), StatusCode::FORBIDDEN, "an expired link serves nothing");
+    assert_eq!(
+        late.status(),
+        StatusCode::FORBIDDEN,
+        "an expired link serves nothing"
+    );
 }
 
 #[tokio::test]
@@ -132,7 +141,12 @@ async fn an_admin_destroys_a_removed_recording_once_audited_and_a_retry_finishes
         ("not-an-id", json!({})),
     ] {
         assert_problem(app.destroy(&user, path_id, &body).await, 403, "forbidden").await;
-        assert_problem(app.destroy(&moderator, path_id, &body).await, 403, "forbidden").await;
+        assert_problem(
+            app.destroy(&moderator, path_id, &body).await,
+            403,
+            "forbidden",
+        )
+        .await;
     }
     // only a removed message's recording
     assert_problem(
@@ -266,7 +280,10 @@ async fn the_archive_lock_refuses_a_plain_delete_and_the_break_glass_code_destro
                 .bypass_governance_retention(bypass)
                 .send()
                 .await;
-            assert!(refused.is_err(), "a held version is not deleted (bypass: {bypass})");
+            assert!(
+                refused.is_err(),
+                "a held version is not deleted (bypass: {bypass})"
+            );
         }
     }
 
@@ -293,5 +310,9 @@ async fn the_archive_lock_refuses_a_plain_delete_and_the_break_glass_code_destro
         .await
         .unwrap();
     assert!(left.versions().is_empty() && left.delete_markers().is_empty());
-    assert_eq!(archive.destroy(key).await.unwrap(), 0, "a retry finds nothing");
+    assert_eq!(
+        archive.destroy(key).await.unwrap(),
+        0,
+        "a retry finds nothing"
+    );
 }

@@ -116,7 +116,8 @@ mod tests {
             "-----BEGIN PRIVATE KEY-----\n{}\n-----END PRIVATE KEY-----\n",
             base64
         );
-        let signer = CdnSigner::new("https://d111.cloudfront.net/", "K2JCJMDEHXQW5F", &pem).unwrap();
+        let signer =
+            CdnSigner::new("https://d111.cloudfront.net/", "K2JCJMDEHXQW5F", &pem).unwrap();
         let url = signer.sign("voice/abc", 1_767_290_400).unwrap();
         let (resource, query) = url.split_once('?').unwrap();
         assert_eq!(resource, "https://d111.cloudfront.net/voice/abc");

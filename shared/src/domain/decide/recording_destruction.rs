@@ -6,8 +6,8 @@
 use time::OffsetDateTime;
 
 use crate::domain::{
-    Account, AccountWrite, AuditEntry, AuditEntryId, LegalBasis, Message, MessageId,
-    MessageStatus, StaffReason, Timestamp,
+    Account, AccountWrite, AuditEntry, AuditEntryId, LegalBasis, Message, MessageId, MessageStatus,
+    StaffReason, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -26,7 +26,9 @@ pub enum DestructionRefusal {
     NotVoice,
     /// Only a removed message's recording may be destroyed: removal is the moderation
     /// decision, destruction its legal consequence.
-    NotRemoved { status: MessageStatus },
+    NotRemoved {
+        status: MessageStatus,
+    },
 }
 
 /// What destroying a recording does.
@@ -147,8 +149,14 @@ mod tests {
     fn only_a_removed_voice_message_has_its_recording_destroyed() {
         use MessageStatus::*;
         let cases = [
-            (Visible, Err(DestructionRefusal::NotRemoved { status: Visible })),
-            (Hidden, Err(DestructionRefusal::NotRemoved { status: Hidden })),
+            (
+                Visible,
+                Err(DestructionRefusal::NotRemoved { status: Visible }),
+            ),
+            (
+                Hidden,
+                Err(DestructionRefusal::NotRemoved { status: Hidden }),
+            ),
             (Removed, Ok(())),
         ];
         for (status, expected) in cases {

@@ -185,6 +185,8 @@ mod tests {
             Binary::Voice.clients(),
             Clients {
                 s3: true,
+                // the voice route signs CDN URLs with a key from SSM
+                ssm: true,
                 ..Clients::default()
             }
         );

@@ -33,6 +33,7 @@ pub fn secret_parameter(secret: Secret) -> &'static str {
         Secret::GoogleClientSecret => "GoogleClientSecretParameter",
         Secret::FacebookClientSecret => "FacebookClientSecretParameter",
         Secret::VkClientSecret => "VkClientSecretParameter",
+        Secret::CdnSigningKey => "CdnSigningKeyParameter",
     }
 }
 
@@ -117,6 +118,10 @@ pub fn permission_variables(resource: Resource) -> Vec<(&'static str, Setting)> 
             ("VK_CLIENT_ID", Parameter("VkClientId")),
             ("SOCIAL_REDIRECT_URIS", Parameter("SocialRedirectUris")),
         ]),
+        // The signing key goes with the id of its public half in the trusted key group.
+        Secret::CdnSigningKey => {
+            variables.push(("CDN_KEY_PAIR_ID", Parameter("ArchiveSigningPublicKey")))
+        }
     }
     variables
 }
@@ -150,6 +155,10 @@ pub fn resource_arn(resource: Resource) -> String {
         Resource::EmailIdentity => "Fn::Sub: \"arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${EmailSenderIdentity}\"".into(),
         Resource::Objects { bucket, prefix } => format!(
             "Fn::Sub: \"arn:${{AWS::Partition}}:s3:::${{{}}}/{prefix}*\"",
+            bucket_resource(bucket)
+        ),
+        Resource::Bucket(bucket) => format!(
+            "Fn::Sub: \"arn:${{AWS::Partition}}:s3:::${{{}}}\"",
             bucket_resource(bucket)
         ),
         Resource::Parameter(secret) => format!(

@@ -393,6 +393,7 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
             "confirm-email-verification",
             "confirm-password-reset",
             "create-checkout",
+            "get-voice",
             "link-identity",
             "list-auth-providers",
             "login",

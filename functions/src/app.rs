@@ -124,7 +124,7 @@ impl App {
             .transpose()?;
         let archive = match archive_sdk {
             Some(s3) if const { D::CLIENTS.s3 } => {
-                Some(Archive::connect(s3, settings.archive.clone()))
+                Some(Archive::connect(s3, settings.archive.clone())?)
             }
             _ => None,
         };

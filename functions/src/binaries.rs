@@ -103,7 +103,7 @@ impl Clients {
                 let mut p = 0;
                 while p < spec.permissions.len() {
                     match spec.permissions[p].resource {
-                        Resource::Objects { .. } => clients.s3 = true,
+                        Resource::Objects { .. } | Resource::Bucket(_) => clients.s3 = true,
                         Resource::EmailIdentity => clients.ses = true,
                         Resource::Connections => clients.connections = true,
                         Resource::Parameter(secret) => {
@@ -185,6 +185,8 @@ mod tests {
             Binary::Voice.clients(),
             Clients {
                 s3: true,
+                // the voice route signs CDN URLs with a key from SSM
+                ssm: true,
                 ..Clients::default()
             }
         );

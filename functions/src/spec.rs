@@ -90,7 +90,8 @@ pub use crate::stream_filter::{SortKey, StreamEvent, StreamFilter, stream_prefix
 pub enum Bucket {
     /// Uploads before they are published; expire after a day.
     Staging,
-    /// Published recordings; never overwritten or deleted.
+    /// Published recordings; never overwritten, deleted only by the break-glass function
+    /// (`destroy-recording`).
     Archive,
     /// Profile photos, re-encoded; deleted with their replacement, removal or erasure.
     Photos,
@@ -110,6 +111,8 @@ pub enum Resource {
         bucket: Bucket,
         prefix: &'static str,
     },
+    /// A bucket itself (listing it, or its object versions).
+    Bucket(Bucket),
     /// The SSM SecureString parameter that holds a secret (its name is a template
     /// parameter; the function's environment names it in `<SECRET>_PARAMETER`).
     Parameter(Secret),
@@ -200,6 +203,15 @@ pub const fn objects(
     Permission {
         actions,
         resource: Resource::Objects { bucket, prefix },
+        leading_keys: &[],
+    }
+}
+
+/// Bucket-level `actions` on `bucket` (its listings).
+pub const fn bucket(bucket: Bucket, actions: &'static [&'static str]) -> Permission {
+    Permission {
+        actions,
+        resource: Resource::Bucket(bucket),
         leading_keys: &[],
     }
 }
@@ -350,7 +362,7 @@ impl FunctionSpec {
     pub fn uses_s3(&self) -> bool {
         self.permissions
             .iter()
-            .any(|p| matches!(p.resource, Resource::Objects { .. }))
+            .any(|p| matches!(p.resource, Resource::Objects { .. } | Resource::Bucket(_)))
     }
 
     /// The secrets this function reads at cold start.

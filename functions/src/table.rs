@@ -20,8 +20,8 @@ use natives_shared::store::keys::{
 };
 
 use crate::spec::{
-    Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, connections, dynamodb, email, index,
-    objects, secret, stream,
+    Bucket, GSI1, SortKey, StreamEvent, StreamFilter, Trigger, bucket, connections, dynamodb,
+    email, index, objects, secret, stream,
 };
 
 /// DynamoDB actions, by the names IAM uses. A transaction is authorised per item
@@ -50,6 +50,14 @@ const SES_SEND: &str = "ses:SendEmail";
 const S3_GET: &str = "s3:GetObject";
 const S3_PUT: &str = "s3:PutObject";
 const S3_DELETE: &str = "s3:DeleteObject";
+/// Setting an object's legal hold (ON when archiving; the archive's bucket policy lets
+/// only the break-glass function's role set it OFF).
+const S3_LEGAL_HOLD: &str = "s3:PutObjectLegalHold";
+/// The break-glass path's alone: deleting a version past its governance retention, and
+/// finding the versions.
+const S3_DELETE_VERSION: &str = "s3:DeleteObjectVersion";
+const S3_BYPASS_GOVERNANCE: &str = "s3:BypassGovernanceRetention";
+const S3_LIST_VERSIONS: &str = "s3:ListBucketVersions";
 const UPLOADS: &str = "uploads/";
 const VOICE: &str = "voice/";
 const PHOTOS: &str = "photos/";
@@ -413,7 +421,7 @@ crate::spec::function_table! {
             permissions: &[
                 dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, THREADS, UPLOAD_CLAIMS, IDEMPOTENCY]),
                 objects(Bucket::Staging, UPLOADS, &[S3_GET]),
-                objects(Bucket::Archive, VOICE, &[S3_GET, S3_PUT]),
+                objects(Bucket::Archive, VOICE, &[S3_GET, S3_PUT, S3_LEGAL_HOLD]),
             ],
         },
         GetThread {
@@ -441,7 +449,7 @@ crate::spec::function_table! {
             permissions: &[
                 dynamodb(&[GET, PUT, UPDATE, CHECK]).on(&[ACCOUNTS, THREADS, UPLOAD_CLAIMS, IDEMPOTENCY]),
                 objects(Bucket::Staging, UPLOADS, &[S3_GET]),
-                objects(Bucket::Archive, VOICE, &[S3_GET, S3_PUT]),
+                objects(Bucket::Archive, VOICE, &[S3_GET, S3_PUT, S3_LEGAL_HOLD]),
             ],
         },
         CreateVoiceUpload {
@@ -517,6 +525,7 @@ crate::spec::function_table! {
             permissions: &[
                 dynamodb(&[GET, BATCH_GET]).on(&[THREADS, ACCOUNTS]),
                 objects(Bucket::Archive, VOICE, &[S3_GET]),
+                secret(Secret::CdnSigningKey),
             ],
         },
         FileComplaint {
@@ -566,6 +575,18 @@ crate::spec::function_table! {
             handler: crate::moderation::act_on_correction::handle,
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, UPDATE, PUT, DELETE, CHECK]).on(&[ACCOUNTS, THREADS, AUDIT, COMPLAINTS, QUEUE_ENTRIES, OUTBOX])],
+        },
+        DestroyRecording {
+            name: "destroy-recording",
+            binary: Voice,
+            route: ("POST", "/v1/admin/messages/{message_id}/recording-destruction"),
+            handler: crate::moderation::destroy_recording::handle,
+            dynamodb_requests: 2,
+            permissions: &[
+                dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, THREADS, AUDIT]),
+                objects(Bucket::Archive, VOICE, &[S3_GET, S3_LEGAL_HOLD, S3_DELETE_VERSION, S3_BYPASS_GOVERNANCE]),
+                bucket(Bucket::Archive, &[S3_LIST_VERSIONS]),
+            ],
         },
         BlockAccount {
             name: "block-account",

@@ -372,3 +372,64 @@ fn handlers_know_no_key_layout() {
          build what they build): {breaks:?}"
     );
 }
+
+/// The archive keeps every recording: deleting one, past its retention or its legal hold,
+/// is the break-glass function's alone, and so is lifting a hold (others may only set one,
+/// which the bucket policy holds them to).
+#[test]
+fn only_the_break_glass_function_may_delete_from_the_archive() {
+    use natives_functions::spec::Bucket;
+    const BREAK_GLASS: &[&str] = &[
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+        "s3:BypassGovernanceRetention",
+        "s3:PutObjectRetention",
+        "s3:PutLifecycleConfiguration",
+    ];
+    let mut deleters = BTreeSet::new();
+    let mut hold_setters = BTreeSet::new();
+    for spec in FUNCTIONS {
+        for permission in spec.permissions {
+            let on_archive = matches!(
+                permission.resource,
+                Resource::Objects {
+                    bucket: Bucket::Archive,
+                    ..
+                } | Resource::Bucket(Bucket::Archive)
+            );
+            if !on_archive {
+                continue;
+            }
+            if permission
+                .actions
+                .iter()
+                .any(|action| BREAK_GLASS.contains(action) || action.ends_with('*'))
+            {
+                deleters.insert(spec.name);
+            }
+            if permission.actions.contains(&"s3:PutObjectLegalHold") {
+                hold_setters.insert(spec.name);
+            }
+        }
+    }
+    assert_eq!(deleters, BTreeSet::from(["destroy-recording"]));
+    // archiving sets the hold ON; the bucket policy lets only the break-glass role set OFF
+    assert_eq!(
+        hold_setters,
+        BTreeSet::from(["create-thread", "destroy-recording", "post-message"])
+    );
+    let template = std::fs::read_to_string(repo_file("infra/template.yaml")).unwrap();
+    for sid in [
+        "OnlyTheBreakGlassFunctionDeletes",
+        "OnlyTheBreakGlassFunctionLiftsHolds",
+    ] {
+        let at = template
+            .find(sid)
+            .unwrap_or_else(|| panic!("{sid} in the bucket policy"));
+        assert!(
+            template[at..at + 600].contains("DestroyRecordingFunctionRole"),
+            "{sid} excepts only the break-glass function's role"
+        );
+    }
+    assert!(template.contains("Mode: GOVERNANCE") && !template.contains("Mode: COMPLIANCE"));
+}

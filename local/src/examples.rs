@@ -19,6 +19,7 @@
 //! | `REPLACE_WITH_PHOTO_UPLOAD_ID` | a photo (JPEG) the caller uploaded to staging, not yet made their profile photo |
 //! | `REPLACE_WITH_VOICE_UPLOAD_ID` | a recording the caller uploaded to staging, not yet posted ([`as_voice_post`] puts it in a text post's place) |
 //! | `REPLACE_WITH_OTHERS_MESSAGE_ID` | a text message by another account (one a moderator may act on) |
+//! | `REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID` | a voice message by another account, removed by a moderator, its recording archived |
 //! | `REPLACE_WITH_OTHERS_CORRECTION_ID`, `REPLACE_WITH_OTHERS_CORRECTED_MESSAGE_ID` | a correction by another account, of a third account's message (one a reporter or a moderator acts on) |
 //! | `REPLACE_WITH_BLOCKED_ACCOUNT_ID` | another account, blocked by a moderator |
 //! | `REPLACE_WITH_TOMORROW` | this time tomorrow (RFC 3339) |
@@ -230,6 +231,25 @@ pub async fn fill_with(
         )
         .await?;
         text = text.replace("REPLACE_WITH_OTHERS_MESSAGE_ID", &message.to_string());
+    }
+    if text.contains("REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID") {
+        let other = new_account(app, keys, &[]).await?;
+        let message = voice_message(app, &other).await?;
+        let moderator = new_account(app, keys, &[Role::Moderator]).await?;
+        app.store
+            .act_on(
+                &gate_of(&moderator),
+                &natives_shared::domain::ComplaintTarget::Message(message.clone()),
+                natives_shared::domain::ModerationAction::Remove,
+                "Unlawful content.",
+                app.now(),
+            )
+            .await
+            .map_err(|failure| format!("the example removal was refused: {failure}"))?;
+        text = text.replace(
+            "REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID",
+            &message.to_string(),
+        );
     }
     if text.contains("REPLACE_WITH_OTHERS_CORRECTION_ID") {
         let other = new_account(app, keys, &[]).await?;

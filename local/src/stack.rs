@@ -19,6 +19,9 @@ use crate::services::{self, Services};
 use crate::stream::StreamPump;
 use crate::{ARCHIVE_BUCKET, BoxError, PHOTOS_BUCKET, STAGING_BUCKET, embedded, gateway, seed};
 
+/// How long the local voice route's presigned link to a recording stays valid.
+pub const LOCAL_VOICE_URL_SECONDS: u64 = 5;
+
 /// A change to the settings before the `App` is built.
 pub type SettingsHook = Box<dyn FnOnce(&mut Settings) + Send>;
 
@@ -256,6 +259,14 @@ pub async fn local_app(
     settings.archive.archive_bucket = ARCHIVE_BUCKET.into();
     settings.archive.photos_bucket = PHOTOS_BUCKET.into();
     settings.archive.force_path_style = true;
+    // s3s-fs keeps one version of an object and has no Object Lock or legal holds.
+    settings.archive.versioned = false;
+    // No CDN here: the voice route's presigned link lives a few seconds, so a link
+    // handed out before a message was hidden stops working almost at once (the route
+    // checks visibility on every request; S3 checks nothing but the signature).
+    if std::env::var_os("VOICE_URL_SECONDS").is_none() {
+        settings.conversations.voice_url_seconds = LOCAL_VOICE_URL_SECONDS;
+    }
     if let Some(settle) = index_settle {
         settings.index_settle = settle;
     }

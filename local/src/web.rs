@@ -117,7 +117,7 @@ fn live_origin<B>(request: &hyper::Request<B>) -> Option<String> {
 /// loopback port, which the stack chooses when it starts. Read off a presigned link
 /// (signing is local work: no request is sent).
 async fn archive_origin(app: &App) -> Option<String> {
-    let link = app
+    let (link, _) = app
         .archive()
         .ok()?
         .download_url("voice/origin", SystemTime::now(), Duration::from_secs(60))

@@ -1,20 +1,26 @@
 //! The voice archive on S3. Clients upload straight to a staging bucket with a
 //! presigned PUT whose content type, length and SHA-256 are signed in (S3 refuses other
-//! bytes); posting copies a verified upload into the archive bucket, which nothing ever
-//! overwrites or deletes (versioning and Object Lock in compliance mode in the deployed
+//! bytes); posting copies a verified upload into the archive bucket, which nothing
+//! overwrites, and which only the break-glass path ([`Archive::destroy`]) deletes from
+//! (versioning, Object Lock in governance mode and a legal hold per object in the deployed
 //! stack). Object keys come from `store::keys::objects`.
 
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
-use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumMode, MetadataDirective};
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumMode, MetadataDirective, ObjectLockLegalHold,
+    ObjectLockLegalHoldStatus,
+};
 
 use crate::config::ArchiveSettings;
 use crate::domain::{AccountId, UploadId};
 use crate::store::keys::objects;
 
+mod cdn;
 mod photos;
+pub use cdn::CdnSigner;
 pub use photos::{PhotoFiles, PhotoUrls};
 
 /// The longest an upload or download URL stays valid.
@@ -94,10 +100,16 @@ pub struct DeclaredObject<'a> {
 pub struct Archive {
     client: Client,
     settings: ArchiveSettings,
+    /// Set where the settings name a CDN and hold its signing key (the voice route).
+    cdn: Option<std::sync::Arc<CdnSigner>>,
 }
 
 impl Archive {
-    pub fn connect(sdk: &aws_config::SdkConfig, settings: ArchiveSettings) -> Self {
+    /// Refused when a CDN signing key is given but cannot sign.
+    pub fn connect(
+        sdk: &aws_config::SdkConfig,
+        settings: ArchiveSettings,
+    ) -> Result<Self, ArchiveError> {
         let config = aws_sdk_s3::config::Builder::from(sdk)
             .force_path_style(settings.force_path_style)
             // Only the checksum we declare (SHA-256): a default CRC32 added by the SDK
@@ -106,10 +118,21 @@ impl Archive {
                 aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
             )
             .build();
-        Self {
+        let cdn = match (
+            &settings.public_base_url,
+            &settings.cdn_key_pair_id,
+            &settings.cdn_signing_key,
+        ) {
+            (Some(base), Some(id), Some(key)) => Some(std::sync::Arc::new(
+                CdnSigner::new(base, id, key).map_err(ArchiveError::local)?,
+            )),
+            _ => None,
+        };
+        Ok(Self {
             client: Client::from_conf(config),
             settings,
-        }
+            cdn,
+        })
     }
 
     pub fn settings(&self) -> &ArchiveSettings {
@@ -219,10 +242,10 @@ impl Archive {
 
     /// Copies a verified upload into the archive bucket under a new key, with its
     /// SHA-256 (S3 recomputes it over the copied bytes), only while the staged object is
-    /// the version `etag` names (the one that was checked). The bucket's default Object
-    /// Lock retention (compliance mode) protects it from then on: no legal hold is sent,
-    /// because setting one needs `s3:PutObjectLegalHold`, which would also let a
-    /// function lift holds, and no function has it.
+    /// the version `etag` names (the one that was checked), under a legal hold: with the
+    /// bucket's default governance retention, nothing deletes it until the break-glass
+    /// path lifts the hold (the bucket policy lets every other role set a hold ON, never
+    /// OFF). The local S3 has no Object Lock and ignores the header.
     pub async fn archive(
         &self,
         owner: &AccountId,
@@ -239,24 +262,116 @@ impl Archive {
             .key(archive_key)
             .metadata_directive(MetadataDirective::Copy)
             .checksum_algorithm(ChecksumAlgorithm::Sha256)
+            .object_lock_legal_hold_status(ObjectLockLegalHoldStatus::On)
             .send()
             .await
             .map_err(ArchiveError::from_sdk)?;
         Ok(())
     }
 
-    /// Where a listener fetches an archived recording: the CDN when one is configured
-    /// (public, cacheable for ever: archive objects never change), else a presigned GET
-    /// valid for `lifetime`.
+    /// Destroys every version of the archived `key`: lifts each version's legal hold and
+    /// deletes it past its governance retention. Only the break-glass function's role may
+    /// do either. Idempotent: once nothing is left it deletes nothing. Answers how many
+    /// versions it deleted. An unversioned archive (the local S3, without Object Lock)
+    /// holds the object as its one version.
+    pub async fn destroy(&self, key: &str) -> Result<u32, ArchiveError> {
+        if !self.settings.versioned {
+            let exists = self.archived(key).await?.is_some();
+            if exists {
+                self.delete_version(key, None).await?;
+            }
+            return Ok(u32::from(exists));
+        }
+        let mut deleted = 0;
+        loop {
+            let versions = self.versions_of(key).await?;
+            if versions.is_empty() {
+                return Ok(deleted);
+            }
+            for (version, is_marker) in versions {
+                if !is_marker {
+                    self.client
+                        .put_object_legal_hold()
+                        .bucket(&self.settings.archive_bucket)
+                        .key(key)
+                        .version_id(&version)
+                        .legal_hold(
+                            ObjectLockLegalHold::builder()
+                                .status(ObjectLockLegalHoldStatus::Off)
+                                .build(),
+                        )
+                        .send()
+                        .await
+                        .map_err(ArchiveError::from_sdk)?;
+                }
+                self.delete_version(key, Some(&version)).await?;
+                deleted += 1;
+            }
+        }
+    }
+
+    /// The versions (and delete markers: `true`) of exactly `key`.
+    async fn versions_of(&self, key: &str) -> Result<Vec<(String, bool)>, ArchiveError> {
+        let listed = self
+            .client
+            .list_object_versions()
+            .bucket(&self.settings.archive_bucket)
+            .prefix(key)
+            .send()
+            .await
+            .map_err(ArchiveError::from_sdk)?;
+        let versions = listed
+            .versions()
+            .iter()
+            .filter(|v| v.key() == Some(key))
+            .filter_map(|v| v.version_id().map(|id| (id.to_owned(), false)));
+        let markers = listed
+            .delete_markers()
+            .iter()
+            .filter(|m| m.key() == Some(key))
+            .filter_map(|m| m.version_id().map(|id| (id.to_owned(), true)));
+        Ok(versions.chain(markers).collect())
+    }
+
+    async fn delete_version(&self, key: &str, version: Option<&str>) -> Result<(), ArchiveError> {
+        self.client
+            .delete_object()
+            .bucket(&self.settings.archive_bucket)
+            .key(key)
+            .set_version_id(version.map(str::to_owned))
+            .bypass_governance_retention(true)
+            .send()
+            .await
+            .map_err(ArchiveError::from_sdk)?;
+        Ok(())
+    }
+
+    /// Where a listener fetches an archived recording: a CDN URL signed to expire at the
+    /// end of the window after the current one (the CDN serves nothing unsigned), else a
+    /// presigned GET valid for `lifetime`. Answers the URL and how long it stays valid.
     pub async fn download_url(
         &self,
         archive_key: &str,
         issued_at: SystemTime,
         lifetime: Duration,
-    ) -> Result<String, ArchiveError> {
-        if let Some(base) = &self.settings.public_base_url {
-            return Ok(format!("{}/{archive_key}", base.trim_end_matches('/')));
+    ) -> Result<(String, Duration), ArchiveError> {
+        if self.settings.public_base_url.is_some() {
+            let signer = self.cdn.as_ref().ok_or_else(|| {
+                ArchiveError::local(
+                    "the CDN serves signed URLs only, and this function has no signing key".into(),
+                )
+            })?;
+            let expires = CdnSigner::expiry(issued_at, lifetime);
+            let url = signer
+                .sign(archive_key, expires)
+                .map_err(ArchiveError::local)?;
+            let now = issued_at
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_secs();
+            return Ok((url, Duration::from_secs(expires.saturating_sub(now))));
         }
+        let lifetime = lifetime.min(MAX_URL_LIFETIME);
         let presigned = self
             .client
             .get_object()
@@ -265,7 +380,7 @@ impl Archive {
             .presigned(presigning(issued_at, lifetime)?)
             .await
             .map_err(ArchiveError::from_sdk)?;
-        Ok(presigned.uri().to_owned())
+        Ok((presigned.uri().to_owned(), lifetime))
     }
 }
 

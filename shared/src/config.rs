@@ -130,7 +130,8 @@ pub struct ConversationSettings {
     pub upload_url_seconds: u64,
     /// Voice upload URLs one account is issued per hour (`UPLOADS_PER_HOUR`).
     pub uploads_per_hour: u32,
-    /// How long a presigned link to a recording stays valid.
+    /// How long a link to a recording stays valid: a presigned link's lifetime, or the
+    /// window a signed CDN URL's expiry is rounded to (it lasts one to two windows).
     pub voice_url_seconds: u64,
 }
 
@@ -207,10 +208,19 @@ pub struct ArchiveSettings {
     pub archive_bucket: String,
     /// Profile photos (personal data: deletable, outside the archive).
     pub photos_bucket: String,
-    /// The CDN in front of the archive bucket; unset: listeners get presigned GETs.
+    /// The CDN in front of the archive bucket, which serves only URLs signed with
+    /// `cdn_signing_key`; unset: listeners get presigned GETs.
     pub public_base_url: Option<String>,
+    /// The id CloudFront knows the signing key's public half by (`CDN_KEY_PAIR_ID`).
+    pub cdn_key_pair_id: Option<String>,
+    /// The RSA private key (PKCS#8) the voice route signs CDN URLs with: from SSM
+    /// (`CDN_SIGNING_KEY_PARAMETER`) at cold start, never a deployed variable.
+    pub cdn_signing_key: Option<String>,
     /// Path-style URLs (`host/bucket/key`): the local stack's S3 needs them.
     pub force_path_style: bool,
+    /// The archive keeps versions under Object Lock (`ARCHIVE_VERSIONED`, default true:
+    /// the deployed bucket); the local S3 keeps one version and has no Object Lock.
+    pub versioned: bool,
 }
 
 impl ArchiveSettings {
@@ -223,7 +233,10 @@ impl ArchiveSettings {
             photos_bucket: optional("PHOTOS_BUCKET")
                 .unwrap_or_else(|| "natives-profile-photos".into()),
             public_base_url: optional("ARCHIVE_PUBLIC_BASE_URL"),
+            cdn_key_pair_id: optional("CDN_KEY_PAIR_ID"),
+            cdn_signing_key: optional("CDN_SIGNING_KEY"),
             force_path_style: optional("S3_FORCE_PATH_STYLE").is_some_and(|v| v == "true"),
+            versioned: optional("ARCHIVE_VERSIONED").is_none_or(|v| v != "false"),
         }
     }
 }
@@ -274,10 +287,11 @@ pub enum Secret {
     GoogleClientSecret,
     FacebookClientSecret,
     VkClientSecret,
+    CdnSigningKey,
 }
 
 impl Secret {
-    pub const ALL: [Secret; 7] = [
+    pub const ALL: [Secret; 8] = [
         Secret::JwtPrivateKey,
         Secret::StripeSecretKey,
         Secret::StripeWebhookSecret,
@@ -285,6 +299,7 @@ impl Secret {
         Secret::GoogleClientSecret,
         Secret::FacebookClientSecret,
         Secret::VkClientSecret,
+        Secret::CdnSigningKey,
     ];
 
     /// The variable that holds the value itself.
@@ -297,6 +312,7 @@ impl Secret {
             Self::GoogleClientSecret => "GOOGLE_CLIENT_SECRET",
             Self::FacebookClientSecret => "FACEBOOK_CLIENT_SECRET",
             Self::VkClientSecret => "VK_CLIENT_SECRET",
+            Self::CdnSigningKey => "CDN_SIGNING_KEY",
         }
     }
 
@@ -310,6 +326,7 @@ impl Secret {
             Self::GoogleClientSecret => "GOOGLE_CLIENT_SECRET_PARAMETER",
             Self::FacebookClientSecret => "FACEBOOK_CLIENT_SECRET_PARAMETER",
             Self::VkClientSecret => "VK_CLIENT_SECRET_PARAMETER",
+            Self::CdnSigningKey => "CDN_SIGNING_KEY_PARAMETER",
         }
     }
 
@@ -322,6 +339,7 @@ impl Secret {
             Self::GoogleClientSecret => &mut settings.social.google_client_secret,
             Self::FacebookClientSecret => &mut settings.social.facebook_client_secret,
             Self::VkClientSecret => &mut settings.social.vk_client_secret,
+            Self::CdnSigningKey => &mut settings.archive.cdn_signing_key,
         }
     }
 }

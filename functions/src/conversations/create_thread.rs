@@ -70,7 +70,7 @@ pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult
             201,
             &CreatedThread {
                 thread: ThreadView::new(thread, &authors),
-                first_message: MessageView::new(app, message, &authors, None),
+                first_message: MessageView::new(message, &authors, None),
             },
         )
     };

@@ -37,6 +37,6 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
     )]);
     Ok(json(
         200,
-        &MessageView::new(app, &plan.edited, &authors, Some(&plan.viewer)),
+        &MessageView::new(&plan.edited, &authors, Some(&plan.viewer)),
     ))
 }

@@ -23,9 +23,6 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
     if !message.visible_to(seen_by.as_ref()) {
         return Err(ApiError::NotFound);
     }
-    let response = json(
-        200,
-        &MessageView::new(app, &message, &authors, seen_by.as_ref()),
-    );
+    let response = json(200, &MessageView::new(&message, &authors, seen_by.as_ref()));
     Ok(cached(&request, response, audience(&viewer)))
 }

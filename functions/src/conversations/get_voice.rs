@@ -1,5 +1,7 @@
 //! `GET /v1/messages/{message_id}/voice`: listening is free: a redirect to the archived
-//! recording (the CDN, or a short-lived presigned link).
+//! recording, only while the caller may see the message (a signed CDN URL deployed, a
+//! presigned link of a few seconds locally): message views link this route, so a
+//! recording stops being served soon after its message is hidden.
 
 use std::time::{Duration, SystemTime};
 
@@ -19,22 +21,22 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
     let message = message
         .filter(|m| m.visible_to(seen_by.as_ref()))
         .ok_or(ApiError::NotFound)?;
-    let voice = message.voice.ok_or(ApiError::NotFound)?;
-    let lifetime = app.settings.conversations.voice_url_seconds;
-    let url = app
+    let voice = message
+        .voice
+        .filter(|v| v.is_kept())
+        .ok_or(ApiError::NotFound)?;
+    let (url, valid_for) = app
         .archive()?
         .download_url(
             &voice.key,
             SystemTime::from(app.now()),
-            Duration::from_secs(lifetime),
+            Duration::from_secs(app.settings.conversations.voice_url_seconds),
         )
         .await?;
-    // A CDN URL never changes; a presigned one is good for its lifetime, less a margin.
-    let cache = if app.settings.archive.public_base_url.is_some() {
-        "public, max-age=86400".to_owned()
-    } else {
-        format!("public, max-age={}", lifetime / 2)
-    };
+    // Private: a hidden message's redirect must not be served from a shared cache, and
+    // the author's or a moderator's redirect is theirs. Cached for at most half the
+    // link's validity, so a cached redirect never points at an expired link.
+    let cache = format!("private, max-age={}", valid_for.as_secs() / 2);
     Ok(Response::builder()
         .status(302)
         .header("location", url)

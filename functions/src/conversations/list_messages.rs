@@ -37,7 +37,7 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
         .messages
         .iter()
         .filter(|m| m.visible_to(seen_by.as_ref()))
-        .map(|m| MessageView::new(app, m, &authors, seen_by.as_ref()))
+        .map(|m| MessageView::new(m, &authors, seen_by.as_ref()))
         .collect();
     let body = Page::new(items, page.next);
     Ok(cached(&request, json(200, &body), audience(&viewer)))

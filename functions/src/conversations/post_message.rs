@@ -46,7 +46,7 @@ pub async fn handle(app: &App, request: Request, caller: Payer) -> HandlerResult
         posting::caller_as_author(&caller),
     )]);
     let render = |message: &Message, _: Option<&Thread>| {
-        idempotency::answer(201, &MessageView::new(app, message, &authors, None))
+        idempotency::answer(201, &MessageView::new(message, &authors, None))
     };
     let remember = key.as_ref().map(|request| PostAnswer {
         request,

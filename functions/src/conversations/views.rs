@@ -3,12 +3,10 @@
 use std::collections::HashMap;
 
 use natives_shared::domain::{
-    AccountId, Author, Correction, CorrectionRevision, DiffSpan, Message, MessageKind,
+    AccountId, Author, Correction, CorrectionRevision, DiffSpan, Message, MessageId, MessageKind,
     MessageStatus, ModerationNote, Revision, Role, Thread, Timestamp, Viewer,
 };
 use serde::Serialize;
-
-use crate::App;
 
 /// The name shown for an author whose account cannot be read any more.
 const UNKNOWN_AUTHOR: &str = "Former member";
@@ -97,7 +95,6 @@ pub struct MessageView<'a> {
 
 impl<'a> MessageView<'a> {
     pub fn new(
-        app: &App,
         message: &'a Message,
         authors: &'a HashMap<AccountId, Author>,
         viewer: Option<&Viewer>,
@@ -112,13 +109,17 @@ impl<'a> MessageView<'a> {
             author: author_view(&message.author_id, authors),
             kind: message.kind,
             text: message.text.as_ref().map(AsRef::as_ref),
-            voice: message.voice.as_ref().map(|voice| VoiceView {
-                url: voice_url(app, message),
-                content_type: &voice.content_type,
-                size_bytes: voice.size_bytes,
-                sha256: &voice.sha256,
-                duration_seconds: voice.duration_seconds(),
-            }),
+            voice: message
+                .voice
+                .as_ref()
+                .filter(|v| v.is_kept())
+                .map(|voice| VoiceView {
+                    url: voice_url(&message.id),
+                    content_type: &voice.content_type,
+                    size_bytes: voice.size_bytes,
+                    sha256: &voice.sha256,
+                    duration_seconds: voice.duration_seconds(),
+                }),
             reply_to: message.reply_to.as_ref().map(ToString::to_string),
             created_at: message.created_at,
             edited_at: message.edited_at,
@@ -130,13 +131,12 @@ impl<'a> MessageView<'a> {
     }
 }
 
-/// Where a listener fetches a recording: the CDN when one is configured (the archive
-/// never changes an object), else this API's redirect to a short-lived link.
-fn voice_url(app: &App, message: &Message) -> String {
-    match (&app.settings.archive.public_base_url, &message.voice) {
-        (Some(base), Some(voice)) => format!("{}/{}", base.trim_end_matches('/'), voice.key),
-        _ => format!("/v1/messages/{}/voice", message.id),
-    }
+/// Where a listener fetches a recording: always this API's voice route, which checks
+/// that the caller may see the message on every request and only then redirects to a
+/// short-lived link (a signed CDN URL deployed): a link copied from a message never
+/// outlives the message's visibility by more than that link's lifetime.
+fn voice_url(message_id: &MessageId) -> String {
+    format!("/v1/messages/{message_id}/voice")
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@
 pub mod act_on_correction;
 pub mod act_on_message;
 pub mod block_account;
+pub mod destroy_recording;
 pub mod file_complaint;
 pub mod file_correction_complaint;
 pub mod list_audit;

@@ -37,7 +37,7 @@ pub async fn handle(app: &App, request: Request, moderator: Staff<Moderator>) ->
         .collect();
     let entries: Vec<ReviewEntryView> = items
         .iter()
-        .map(|item| ReviewEntryView::new(app, item, &authors, &viewer))
+        .map(|item| ReviewEntryView::new(item, &authors, &viewer))
         .collect();
     Ok(json(200, &Page::new(entries, next)))
 }

@@ -11,7 +11,6 @@ use natives_shared::domain::{
 use natives_shared::store::ReviewItem;
 use serde::Serialize;
 
-use crate::App;
 use crate::conversations::views::{CorrectionView, MessageView};
 pub use crate::views::Page;
 
@@ -123,7 +122,6 @@ struct AuthorRecord<'a> {
 
 impl<'a> ReviewEntryView<'a> {
     pub fn new(
-        app: &App,
         item: &'a ReviewItem,
         authors: &'a HashMap<AccountId, Author>,
         moderator: &Viewer,
@@ -140,7 +138,7 @@ impl<'a> ReviewEntryView<'a> {
                 .message
                 .as_ref()
                 .filter(|_| item.correction.is_none())
-                .map(|m| MessageView::new(app, m, authors, Some(moderator))),
+                .map(|m| MessageView::new(m, authors, Some(moderator))),
             correction: item
                 .correction
                 .as_ref()

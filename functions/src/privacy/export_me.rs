@@ -17,7 +17,9 @@ pub async fn handle(
     let now = app.now();
     let plan = app.store.caller_items(&caller, now).await?;
     let context = ExportContext {
-        voice_base_url: app.settings.archive.public_base_url.as_deref(),
+        // The CDN serves only signed URLs, which the voice route issues after checking
+        // the message is still visible: the export links the route.
+        voice_base_url: None,
         index_settle: app.store.index_settle(),
     };
     let document = export_document(&caller.account_id, plan.into_items(), &context, now)?;

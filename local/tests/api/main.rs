@@ -28,6 +28,7 @@ mod privacy_sessions;
 mod profiles;
 mod progress;
 mod readme;
+mod recording_destruction;
 mod security;
 mod sessions;
 mod soak;

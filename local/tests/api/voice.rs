@@ -30,7 +30,7 @@ fn ffprobe_seconds(name: &str) -> f64 {
 }
 
 /// Files the archive bucket holds.
-fn archived_files(app: &TestApp) -> usize {
+pub(crate) fn archived_files(app: &TestApp) -> usize {
     fn count(dir: &Path) -> usize {
         std::fs::read_dir(dir).map_or(0, |entries| {
             entries

@@ -44,9 +44,19 @@ pub struct Voice {
     /// recordings were measured).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<u64>,
+    /// When an admin destroyed the recording for a legal reason (the message was
+    /// removed): from then on nothing links or serves it, and the archive holds no
+    /// version of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destroyed_at: Option<Timestamp>,
 }
 
 impl Voice {
+    /// Whether the archive still holds it (it was not destroyed).
+    pub fn is_kept(&self) -> bool {
+        self.destroyed_at.is_none()
+    }
+
     /// The measured duration in seconds, to the millisecond (`voice.duration_seconds`).
     pub fn duration_seconds(&self) -> Option<f64> {
         self.duration_ms.map(|ms| ms as f64 / 1000.0)

@@ -363,16 +363,20 @@ impl<'a> MessageExport<'a> {
             thread_id: &message.thread_id,
             kind: message.kind,
             text: message.text.as_ref().map(AsRef::as_ref),
-            voice: message.voice.as_ref().map(|voice| VoiceExport {
-                url: match context.voice_base_url {
-                    Some(base) => format!("{}/{}", base.trim_end_matches('/'), voice.key),
-                    None => format!("/v1/messages/{}/voice", message.id),
-                },
-                content_type: &voice.content_type,
-                size_bytes: voice.size_bytes,
-                sha256: &voice.sha256,
-                duration_seconds: voice.duration_seconds(),
-            }),
+            voice: message
+                .voice
+                .as_ref()
+                .filter(|v| v.is_kept())
+                .map(|voice| VoiceExport {
+                    url: match context.voice_base_url {
+                        Some(base) => format!("{}/{}", base.trim_end_matches('/'), voice.key),
+                        None => format!("/v1/messages/{}/voice", message.id),
+                    },
+                    content_type: &voice.content_type,
+                    size_bytes: voice.size_bytes,
+                    sha256: &voice.sha256,
+                    duration_seconds: voice.duration_seconds(),
+                }),
             reply_to: message.reply_to.as_ref(),
             created_at: message.created_at,
             edited_at: message.edited_at,

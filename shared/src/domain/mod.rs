@@ -70,6 +70,7 @@ pub use language::{LanguageList, LanguageTag};
 pub use login_throttle::{
     FIRST_BACKOFF_SECONDS, FREE_FAILURES, MAX_BACKOFF_SECONDS, backoff_after,
 };
+pub use moderation::LegalBasis;
 pub use moderation::{
     Complaint, ComplaintOutcome, ComplaintReason, ComplaintTarget, MessageStatus, Moderated,
     ModerationAction, ModerationNote, ModerationRecord, ModerationState, QueueEntry, TargetKind,

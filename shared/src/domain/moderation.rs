@@ -65,6 +65,32 @@ impl ModerationAction {
     }
 }
 
+/// The legal reasons that can require a removed recording to be destroyed rather than
+/// kept in the archive: the break-glass path accepts only these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LegalBasis {
+    /// Unlawful content the law requires be deleted.
+    Illegal,
+    /// Content sexualising or endangering minors.
+    Minors,
+    /// Personal data whose erasure the data subject is owed.
+    PersonalData,
+    /// A court or authority ordered its deletion.
+    CourtOrder,
+}
+
+impl LegalBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Illegal => "illegal",
+            Self::Minors => "minors",
+            Self::PersonalData => "personal_data",
+            Self::CourtOrder => "court_order",
+        }
+    }
+}
+
 /// The last decision about a message: what its author (and moderators) see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModerationNote {

@@ -16,6 +16,7 @@ use crate::domain::decide::moderation::ActionRefusal;
 use crate::domain::decide::posting::{EditRefusal, MAX_REVISIONS, PostRefusal};
 use crate::domain::decide::privacy::{StepRefusal, TermsRefusal};
 use crate::domain::decide::recording::RecordingRefusal;
+use crate::domain::decide::recording_destruction::DestructionRefusal;
 use crate::domain::decide::sessions::LoginRefusal;
 use crate::domain::decide::social::SocialRefusal;
 use crate::domain::decide::staff::StaffRefusal;
@@ -421,6 +422,27 @@ impl From<ActionRefusal> for ApiError {
                     "It is {}: {} does not apply.",
                     serde_json::to_value(status).unwrap_or_default(),
                     action.as_str()
+                ),
+            },
+        }
+    }
+}
+
+impl From<DestructionRefusal> for ApiError {
+    fn from(refusal: DestructionRefusal) -> Self {
+        match refusal {
+            DestructionRefusal::Gate(refusal) => refusal.into(),
+            DestructionRefusal::NoSuchMessage => Self::NotFound,
+            DestructionRefusal::NotVoice => Self::Conflict {
+                code: "no_recording",
+                detail: "The message is a text: it has no recording to destroy.".into(),
+            },
+            DestructionRefusal::NotRemoved { status } => Self::Conflict {
+                code: "message_not_removed",
+                detail: format!(
+                    "It is {}: only a removed message's recording can be destroyed; \
+                     remove the message first.",
+                    serde_json::to_value(status).unwrap_or_default(),
                 ),
             },
         }

@@ -27,6 +27,7 @@ mod outbox;
 pub mod ownership;
 mod privacy;
 mod progress;
+mod recording_destruction;
 pub(crate) mod retry;
 mod schema;
 mod sessions;

@@ -3,9 +3,9 @@
 import { html, useState, useEffect } from '../html.js';
 import { api } from '../api.js';
 import { t, formatDateTime } from '../i18n.js';
-import { session } from '../session.js';
+import { session, hasRole } from '../session.js';
 import { ErrorMessage, useAction } from './status.js';
-import { TextArea } from './fields.js';
+import { TextArea, Field, Select } from './fields.js';
 import { ComplaintForm } from './complaint.js';
 import { CorrectionItem } from './correction.js';
 import { RevisionList } from './revisions.js';
@@ -20,11 +20,12 @@ export function MessageBody({ message }) {
         aria-label=${t('message.voiceOf', { author: message.author.display_name })}></audio>
       ${seconds != null && html`<span class="meta">${t('message.duration', { seconds: Math.round(seconds) })}</span>`}`;
   }
+  if (message.kind === 'voice') return html`<p class="meta">${t('message.recordingDestroyed')}</p>`;
   return html`<p class="text">${message.text}</p>`;
 }
 
 export function MessageItem({ message, onChanged }) {
-  const [mode, setMode] = useState(null); // 'edit' | 'revisions' | 'corrections' | 'complain'
+  const [mode, setMode] = useState(null); // 'edit' | 'revisions' | 'corrections' | 'complain' | 'destroy'
   const mine = session.me && session.me.id === message.author.id;
   const toggle = (next) => setMode(mode === next ? null : next);
   return html`
@@ -53,6 +54,10 @@ export function MessageItem({ message, onChanged }) {
           <button type="button" class="link" aria-expanded=${mode === 'complain'} onClick=${() => toggle('complain')}>
             ${t('message.complain')}
           </button>`}
+        ${hasRole('admin') && message.status === 'removed' && message.voice && html`
+          <button type="button" class="link" aria-expanded=${mode === 'destroy'} onClick=${() => toggle('destroy')}>
+            ${t('message.destroyRecording')}
+          </button>`}
       </div>
       ${mode === 'edit' && html`
         <${EditForm} message=${message} onDone=${(updated) => { setMode(null); onChanged(updated); }} />`}
@@ -60,7 +65,34 @@ export function MessageItem({ message, onChanged }) {
       ${mode === 'corrections' && html`
         <${Corrections} message=${message} canCorrect=${Boolean(session.me && !mine && message.kind === 'text')} />`}
       ${mode === 'complain' && html`<${ComplaintForm} path=${`/messages/${message.id}/complaints`} />`}
+      ${mode === 'destroy' && html`
+        <${DestroyRecordingForm} message=${message}
+          onDone=${() => { setMode(null); onChanged({ ...message, voice: undefined }); }} />`}
     </article>`;
+}
+
+// Admins: the break-glass path for a removed voice message's recording, with the legal
+// basis and a reason (both in the audit log).
+const LEGAL_BASES = ['illegal', 'minors', 'personal_data', 'court_order'];
+
+function DestroyRecordingForm({ message, onDone }) {
+  const [legalBasis, setLegalBasis] = useState('court_order');
+  const [reason, setReason] = useState('');
+  const { busy, error, run } = useAction();
+  const submit = (event) => {
+    event.preventDefault();
+    run(async () => onDone(await api('POST', `/admin/messages/${message.id}/recording-destruction`, {
+      body: { legal_basis: legalBasis, reason: reason.trim() },
+    })));
+  };
+  return html`
+    <form class="inline" onSubmit=${submit}>
+      <${Select} label=${t('message.destroy.legalBasis')} value=${legalBasis} onChange=${setLegalBasis}
+        options=${LEGAL_BASES.map((b) => ({ value: b, label: t(`message.destroy.basis.${b}`) }))} />
+      <${Field} label=${t('message.destroy.reason')} value=${reason} onInput=${setReason} required maxlength="500" />
+      <${ErrorMessage} error=${error} />
+      <button type="submit" disabled=${busy}>${t('message.destroy.submit')}</button>
+    </form>`;
 }
 
 function EditForm({ message, onDone }) {

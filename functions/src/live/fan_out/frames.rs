@@ -7,7 +7,6 @@ use natives_shared::domain::live::MessagePush;
 use natives_shared::domain::{AccountId, Author, Message, Notification, Thread};
 use serde::Serialize;
 
-use crate::App;
 use crate::conversations::views::{MessageView, ThreadView};
 use crate::privacy::views::NotificationView;
 
@@ -43,13 +42,12 @@ impl Frame<'_> {
 
 /// The frame of a message's change, for every connection of its thread.
 pub fn message(
-    app: &App,
     push: MessagePush,
     message: &Message,
     authors: &HashMap<AccountId, Author>,
 ) -> String {
     let thread_id = message.thread_id.as_str();
-    let view = || MessageView::new(app, message, authors, None);
+    let view = || MessageView::new(message, authors, None);
     match push {
         MessagePush::Posted => Frame::MessagePosted {
             thread_id,

@@ -60,14 +60,14 @@ pub async fn handle(app: &App, event: Event) -> Result<Report, lambda_http::Erro
                 continue;
             }
             Push::Message(MessagePush::Hidden, message) => {
-                frames::message(app, MessagePush::Hidden, &message, &Default::default())
+                frames::message(MessagePush::Hidden, &message, &Default::default())
             }
             Push::Message(push, message) => {
                 let (authors, _) = app
                     .store
                     .authors([&message.author_id], None, app.now())
                     .await?;
-                frames::message(app, push, &message, &authors)
+                frames::message(push, &message, &authors)
             }
             Push::ThreadCreated(thread) => {
                 let (authors, _) = app

@@ -21,6 +21,7 @@ pub mod posting;
 pub mod privacy;
 pub mod progress;
 pub mod recording;
+pub mod recording_destruction;
 pub mod sessions;
 pub mod social;
 pub mod staff;

@@ -216,6 +216,7 @@ fn message(
                 size_bytes: *size_bytes,
                 sha256: sha256.clone(),
                 duration_ms: Some(duration.as_millis() as u64),
+                destroyed_at: None,
             }),
         ),
     };

@@ -128,6 +128,7 @@ def test_a_new_user_registers_buys_credits_replies_and_speaks(pages, stack, worl
     assert items[2]["voice"]["content_type"] == "audio/webm"
     assert items[2]["voice"]["size_bytes"] > 1000
     world["text_message_id"] = items[1]["id"]
+    world["voice_message_id"] = items[2]["id"]
 
     phone = pages.new(viewport=PHONE)
     phone.goto(world["thread_url"])
@@ -524,3 +525,37 @@ def test_i_a_blocked_account_signs_in_to_its_privacy_rights_only(pages, stack):
     page.goto("/#/privacy-rights")
     expect(page.get_by_role("heading", name="My privacy rights", level=1)).to_be_visible()
 
+
+def test_an_admin_destroys_a_removed_voice_recording(pages, stack, world):
+    """Last: it destroys the thread's recording, which the journeys above play."""
+    register_by_api(stack, "olga@example.com", "Olga")
+    stack.operator("accounts", "set-roles", "olga@example.com", "user,moderator,admin")
+    status, tokens = stack.api("POST", "/v1/sessions", {"email": "olga@example.com", "password": PASSWORD})
+    assert status == 200
+    token = tokens["access_token"]
+    voice = world["voice_message_id"]
+    status, message = stack.api("GET", f"/v1/messages/{voice}", token=token)
+    assert status == 200 and "voice" in message, message
+    status, _ = stack.api(
+        "POST",
+        f"/v1/moderation/messages/{voice}/actions",
+        {"action": "remove", "reason": "It names a third person."},
+        token=token,
+    )
+    assert status == 200
+
+    page = pages.new()
+    log_in(page, "olga@example.com", world["thread_url"].split("#", 1)[1])
+    removed = page.locator("article.message").nth(2)
+    removed.get_by_role("button", name="Destroy recording").click()
+    removed.get_by_label("Legal basis").select_option("personal_data")
+    removed.get_by_label("Reason (recorded in the audit log)").fill("The named person asked for erasure.")
+    removed.get_by_role("button", name="Destroy the recording for good").click()
+    expect(removed.get_by_text("The recording was destroyed.")).to_be_visible()
+
+    status, _ = stack.api("GET", f"/v1/messages/{voice}/voice", token=token)
+    assert status == 404
+    status, message = stack.api("GET", f"/v1/messages/{voice}", token=token)
+    assert status == 200 and "voice" not in message, message
+    status, audit = stack.api("GET", "/v1/moderation/audit", token=token)
+    assert any(entry["action"] == "recording.destroy" for entry in audit["items"]), audit

@@ -20,6 +20,7 @@
 //! | `REPLACE_WITH_VOICE_UPLOAD_ID` | a recording the caller uploaded to staging, not yet posted ([`as_voice_post`] puts it in a text post's place) |
 //! | `REPLACE_WITH_OTHERS_MESSAGE_ID` | a text message by another account (one a moderator may act on) |
 //! | `REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID` | a voice message by another account, removed by a moderator, its recording archived |
+//! | `REPLACE_WITH_OTHERS_THREAD_ID` | a thread another account started (one a moderator may act on) |
 //! | `REPLACE_WITH_OTHERS_CORRECTION_ID`, `REPLACE_WITH_OTHERS_CORRECTED_MESSAGE_ID` | a correction by another account, of a third account's message (one a reporter or a moderator acts on) |
 //! | `REPLACE_WITH_BLOCKED_ACCOUNT_ID` | another account, blocked by a moderator |
 //! | `REPLACE_WITH_TOMORROW` | this time tomorrow (RFC 3339) |
@@ -250,6 +251,19 @@ pub async fn fill_with(
             "REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID",
             &message.to_string(),
         );
+    }
+    if text.contains("REPLACE_WITH_OTHERS_THREAD_ID") {
+        let other = new_account(app, keys, &[]).await?;
+        let message = post(
+            app,
+            &other,
+            PostContent::Text(
+                MessageText::parse("Cheap credits, ask me how", &ContentRules::default())
+                    .expect("sample text passes the content rules"),
+            ),
+        )
+        .await?;
+        text = text.replace("REPLACE_WITH_OTHERS_THREAD_ID", message.thread().as_str());
     }
     if text.contains("REPLACE_WITH_OTHERS_CORRECTION_ID") {
         let other = new_account(app, keys, &[]).await?;

@@ -35,5 +35,6 @@ mod soak;
 mod social;
 mod stack;
 mod stripe_stub;
+mod thread_moderation;
 mod voice;
 mod web_client;

@@ -526,8 +526,53 @@ def test_i_a_blocked_account_signs_in_to_its_privacy_rights_only(pages, stack):
     expect(page.get_by_role("heading", name="My privacy rights", level=1)).to_be_visible()
 
 
+def test_j_a_thread_title_is_reported_and_hidden(pages, stack, world):
+    register_by_api(stack, "dora@example.com", "Dora")
+    thread_id = world["thread_url"].rsplit("/", 1)[1]
+    status, thread = stack.api("GET", f"/v1/threads/{thread_id}")
+    assert status == 200, thread
+
+    # Dora reports the thread's title from its page.
+    reader = pages.new()
+    log_in(reader, "dora@example.com", world["thread_url"].split("#", 1)[1])
+    expect(reader.get_by_text("Signed in as Dora")).to_be_visible()
+    reader.get_by_role("button", name="Report the title").click()
+    reader.get_by_label("What is wrong with it?").select_option("spam")
+    reader.get_by_label("Comment (optional)").fill("The title advertises")
+    reader.get_by_role("button", name="Send the report").click()
+    expect(reader.get_by_text("the report reached the moderators")).to_be_visible()
+    pages.check(reader, "thread-title-report")
+
+    # The moderator finds the thread with its title in the queue, and hides it.
+    moderator = pages.new()
+    log_in(moderator, "mod@example.com", "/moderation")
+    item = moderator.locator("article.queue-item")
+    expect(item).to_have_count(1)
+    expect(item).to_have_class(re.compile("thread"))
+    expect(item.get_by_role("heading", level=2)).to_have_text(
+        re.compile(r"^A thread title by .+ \(open reports: 1\)$")
+    )
+    expect(item.locator(".thread-title")).to_have_text(thread["title"])
+    expect(item).to_contain_text("The title advertises")
+    pages.check(moderator, "moderation-thread")
+    item.get_by_label("Decision").select_option("hide")
+    item.get_by_label(re.compile("^Reason")).fill("Advertising is against the terms.")
+    item.get_by_role("button", name="Decide").click()
+    expect(moderator.get_by_text("Decided: the thread is hidden; reports settled: 1.")).to_be_visible()
+
+    # Gone for readers, with its messages, and from its language's list.
+    assert stack.api("GET", f"/v1/threads/{thread_id}")[0] == 404
+    assert stack.api("GET", f"/v1/threads/{thread_id}/messages")[0] == 404
+    status, listed = stack.api("GET", f"/v1/threads?language={thread['language']}")
+    assert status == 200 and all(t["id"] != thread_id for t in listed["items"]), listed
+    # The moderator still reads it, marked as hidden.
+    moderator.goto(world["thread_url"])
+    expect(moderator.get_by_role("heading", level=1)).to_have_text(thread["title"])
+    expect(moderator.get_by_text(re.compile("This thread is hidden"))).to_be_visible()
+
+
 def test_an_admin_destroys_a_removed_voice_recording(pages, stack, world):
-    """Last: it destroys the thread's recording, which the journeys above play."""
+    """Last: it destroys the shared thread's recording, which the journeys above play."""
     register_by_api(stack, "olga@example.com", "Olga")
     stack.operator("accounts", "set-roles", "olga@example.com", "user,moderator,admin")
     status, tokens = stack.api("POST", "/v1/sessions", {"email": "olga@example.com", "password": PASSWORD})

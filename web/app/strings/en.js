@@ -349,4 +349,12 @@ export default {
   'moderation.correctionAction.restore': 'Restore the correction',
   'moderation.correctionAction.dismiss': 'Dismiss the reports',
   'moderation.decidedCorrection': 'Decided: the correction is {status}; reports settled: {count}.',
+  'thread.complain': 'Report the title',
+  'thread.notPublic': 'This thread is {status}: only you and the moderators see it.',
+  'moderation.itemThread': 'A thread title by {author} (open reports: {count})',
+  'moderation.threadAction.hide': 'Hide the thread',
+  'moderation.threadAction.remove': 'Remove the thread',
+  'moderation.threadAction.restore': 'Restore the thread',
+  'moderation.threadAction.dismiss': 'Dismiss the reports',
+  'moderation.decidedThread': 'Decided: the thread is {status}; reports settled: {count}.',
 };

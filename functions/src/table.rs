@@ -11,8 +11,8 @@ use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
     INVITATION_OPT_OUTS, LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, PROGRESS_MARKS,
-    QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS, SOCIAL_IDENTITIES,
-    THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
+    PROMOTION_CODES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS,
+    SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
 use natives_shared::store::keys::{
@@ -338,7 +338,11 @@ crate::spec::function_table! {
             route: ("POST", "/v1/checkout"),
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT]).on(&[ACCOUNTS, CATALOG, CHECKOUTS, IDEMPOTENCY]), secret(Secret::StripeSecretKey)],
+            permissions: &[
+                dynamodb(&[GET, PUT]).on(&[ACCOUNTS, CATALOG, CHECKOUTS, IDEMPOTENCY]),
+                dynamodb(&[GET]).on(&[PROMOTION_CODES]),
+                secret(Secret::StripeSecretKey),
+            ],
         },
         StripeWebhook {
             name: "stripe-webhook",
@@ -348,6 +352,7 @@ crate::spec::function_table! {
             dynamodb_requests: 1,
             permissions: &[
                 dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS]),
+                dynamodb(&[UPDATE]).on(&[PROMOTION_CODES]),
                 secret(Secret::StripeWebhookSecret),
             ],
         },

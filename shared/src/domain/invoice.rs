@@ -50,10 +50,16 @@ impl InvoiceStatus {
 
     /// The statuses a recorded invoice may be in for this one to replace it.
     pub fn behind(self) -> Vec<Self> {
-        [Self::Draft, Self::Open, Self::Paid, Self::Void, Self::Uncollectible]
-            .into_iter()
-            .filter(|s| s.rank() < self.rank())
-            .collect()
+        [
+            Self::Draft,
+            Self::Open,
+            Self::Paid,
+            Self::Void,
+            Self::Uncollectible,
+        ]
+        .into_iter()
+        .filter(|s| s.rank() < self.rank())
+        .collect()
     }
 }
 

@@ -25,8 +25,8 @@ mod moderation;
 mod password;
 mod privacy;
 mod profile;
-mod promotion;
 pub mod progress;
+mod promotion;
 mod public_text;
 mod role;
 mod session;
@@ -85,10 +85,10 @@ pub use profile::{
     PublicAccount, PublicProfile, SkypeName, parse_photo_size, photo_limits, photo_urls_signed_at,
     public_profile,
 };
+pub use progress::{Day, LanguageProgress, ProgressCounters, ProgressSummary};
 pub use promotion::{
     AppliedPromotion, LocalPromotionCode, PromotionCodeText, StripePromotion, parse_percent_off,
 };
-pub use progress::{Day, LanguageProgress, ProgressCounters, ProgressSummary};
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
 pub use session::{RefreshRecord, SessionFamily};

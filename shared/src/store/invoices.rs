@@ -1,7 +1,9 @@
 //! Invoices of corporate clients (recorded from Stripe's invoice events or issued by the
 //! local checkout page) and the local stack's promotion codes.
 
-use super::{Store, StoreError, condition_failed, done_unless_failed, from_item, keys, to_item, value};
+use super::{
+    Store, StoreError, condition_failed, done_unless_failed, from_item, keys, to_item, value,
+};
 use crate::domain::{AccountId, Invoice, LocalPromotionCode, PromotionCodeText};
 
 /// A page of invoices, newest first; the cursor is the last one's place.
@@ -9,9 +11,10 @@ pub type InvoicePage = (Vec<Invoice>, Option<String>);
 
 /// Whether `raw` is an invoice cursor: the place (issue time and id) of an invoice.
 pub fn is_invoice_cursor(raw: &str) -> bool {
-    raw.len() <= 200 && raw.split_once('#').is_some_and(|(at, id)| {
-        crate::domain::Timestamp::parse(at).is_ok() && !id.is_empty()
-    })
+    raw.len() <= 200
+        && raw
+            .split_once('#')
+            .is_some_and(|(at, id)| crate::domain::Timestamp::parse(at).is_ok() && !id.is_empty())
 }
 
 impl Store {
@@ -72,7 +75,10 @@ impl Store {
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(code, keys::promotion_code(code.code.as_ref()))))
+            .set_item(Some(to_item(
+                code,
+                keys::promotion_code(code.code.as_ref()),
+            )))
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;

@@ -115,6 +115,12 @@ impl StaffRole for Admin {
     const ROLE: Role = Role::Admin;
 }
 
+/// The partner manager role (corporate clients' company details).
+pub struct PartnerManager;
+impl StaffRole for PartnerManager {
+    const ROLE: Role = Role::PartnerManager;
+}
+
 /// An HTTP handler that takes `C` from the gate.
 pub trait Handler<C> {}
 

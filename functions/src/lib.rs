@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod addresses;
 pub mod app;
 pub mod binaries;
+pub mod company;
 pub mod conversations;
 pub mod credits;
 pub mod idempotency;

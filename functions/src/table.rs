@@ -9,10 +9,10 @@
 
 use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
-    ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPLAINTS, EMAIL_CLAIMS, IDEMPOTENCY,
-    INVITATION_OPT_OUTS, LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES, PROGRESS_MARKS,
-    PROMOTION_CODES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS,
-    SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
+    ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPANIES, COMPLAINTS, EMAIL_CLAIMS,
+    IDEMPOTENCY, INVITATION_OPT_OUTS, LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES,
+    PROGRESS_MARKS, PROMOTION_CODES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE,
+    SOCIAL_AUTHORIZATIONS, SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
 use natives_shared::store::keys::{
@@ -270,6 +270,35 @@ crate::spec::function_table! {
             handler: crate::me::update::handle,
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS])],
+        },
+        GetCompany {
+            name: "get-company",
+            binary: Core,
+            route: ("GET", "/v1/me/company"),
+            handler: crate::company::get::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[GET]).on(&[ACCOUNTS])],
+        },
+        SetCompany {
+            name: "set-company",
+            binary: Core,
+            route: ("PUT", "/v1/me/company"),
+            handler: crate::company::set::handle,
+            dynamodb_requests: 1,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS])],
+        },
+        // The reader's account, the page, one query of purchases per company on it (the
+        // example lists one), and the audit of every company read.
+        ListCompanies {
+            name: "list-companies",
+            binary: Core,
+            route: ("GET", "/v1/admin/companies"),
+            handler: crate::company::list::handle,
+            dynamodb_requests: 4,
+            permissions: &[
+                dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT]),
+                index(GSI1, &[QUERY]).on(&[COMPANIES, ACCOUNTS]),
+            ],
         },
         GetProfile {
             name: "get-profile",

@@ -36,6 +36,7 @@ pub struct AccountView<'a> {
     status: AccountStatus,
     blocked_until: Option<Timestamp>,
     balance_credits: i64,
+    corporate: bool,
     created_at: Timestamp,
     updated_at: Timestamp,
 }
@@ -64,6 +65,7 @@ impl<'a> From<&'a Account> for AccountView<'a> {
             status: a.status,
             blocked_until: a.blocked_until,
             balance_credits: a.balance_credits,
+            corporate: a.corporate,
             created_at: a.created_at,
             updated_at: a.updated_at,
         }

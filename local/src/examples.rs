@@ -102,6 +102,7 @@ impl Who {
             Access::Role(Role::Moderator) => Who::Account(&[Role::Moderator]),
             Access::Role(Role::Mentor) => Who::Account(&[Role::Mentor]),
             Access::Role(Role::Consultant) => Who::Account(&[Role::Consultant]),
+            Access::Role(Role::PartnerManager) => Who::Account(&[Role::PartnerManager]),
             _ => Who::Account(&[]),
         }
     }
@@ -184,6 +185,21 @@ pub async fn fill_with(
         }
     };
     text = text.replace("REPLACE_WITH_TERMS_VERSION", &app.settings.terms_version);
+    // Reading a company needs one: the caller's own, or (for the partner managers' list)
+    // another account's.
+    if text.contains("\"GET /v1/me/company\"")
+        && let Some(account) = caller.as_ref().filter(|_| matches!(who, Who::Account(_)))
+    {
+        app.store
+            .set_company(&gate_of(account), sample_company(app.now()), app.now())
+            .await?;
+    }
+    if text.contains("\"GET /v1/admin/companies\"") {
+        let other = new_account(app, keys, &[]).await?;
+        app.store
+            .set_company(&gate_of(&other), sample_company(app.now()), app.now())
+            .await?;
+    }
     if text.contains("REPLACE_WITH_NEW_EMAIL") {
         text = text.replace("REPLACE_WITH_NEW_EMAIL", &unique_email());
     }
@@ -840,4 +856,34 @@ pub async fn social_callback(
         .map(|id| DeviceId::parse(&id))
         .transpose()?;
     Ok((authorization.state, code, device_id))
+}
+
+/// A company with every field given, as a corporate client sets it.
+pub fn sample_company(now: time::OffsetDateTime) -> natives_shared::domain::Company {
+    use natives_shared::domain::company::{
+        Address, AddressLine, LegalName, PhoneNumber, Position, PostalCode, RegisteredOn,
+        RegistrationNumber, Representative,
+    };
+    use natives_shared::domain::{City, Company, CountryCode, PersonName, TaxId, TaxIdKind};
+    let address = Address {
+        line1: AddressLine::parse("Unter den Linden 1").expect("a sample"),
+        line2: None,
+        city: City::parse("Berlin").expect("a sample"),
+        postal_code: PostalCode::parse("10117").expect("a sample"),
+        country: CountryCode::parse("DE").expect("a sample"),
+    };
+    Company {
+        legal_name: LegalName::parse("Sprachschule Berlin GmbH").expect("a sample"),
+        registration_number: RegistrationNumber::parse("HRB 12345").expect("a sample"),
+        registered_on: RegisteredOn::parse("2001-02-03", now.date()).expect("a sample"),
+        legal_address: address.clone(),
+        postal_address: address,
+        tax_id: Some(TaxId::parse(TaxIdKind::EuVat, "DE123456789").expect("a sample")),
+        contact_phone: Some(PhoneNumber::parse("+49 30 1234567").expect("a sample")),
+        representative: Some(Representative {
+            name: PersonName::parse("Ada Lovelace").expect("a sample"),
+            position: Position::parse("Director").expect("a sample"),
+        }),
+        updated_at: natives_shared::domain::Timestamp::at(now),
+    }
 }

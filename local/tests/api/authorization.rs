@@ -18,6 +18,7 @@ const CALLERS: &[(&str, Who)] = &[
     ("mentor", Who::Account(&[Role::Mentor])),
     ("moderator", Who::Account(&[Role::Moderator])),
     ("admin", Who::Account(&[Role::Admin])),
+    ("partner manager", Who::Account(&[Role::PartnerManager])),
     ("blocked", Who::Blocked),
 ];
 

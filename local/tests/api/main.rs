@@ -7,6 +7,7 @@ mod authorization;
 mod browser_sessions;
 mod budget;
 mod cli;
+mod companies;
 mod content_rules;
 mod conversations;
 mod correction_moderation;

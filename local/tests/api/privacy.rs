@@ -302,6 +302,10 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
     assert_eq!(invited.status(), StatusCode::CREATED, "an invitation");
 
     // the progress counters of those posts, kept from the table's stream
+    let company = app
+        .set_company(&user, &crate::companies::company("Ada Ltd"))
+        .await;
+    assert_eq!(company.status(), StatusCode::OK);
     app.stack.process_stream().await.unwrap();
 
     let export = app.export(&user).await;

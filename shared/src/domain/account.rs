@@ -85,6 +85,9 @@ pub struct Account {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub block_reason: Option<String>,
     pub balance_credits: i64,
+    /// A corporate client: it set its company (`PUT /v1/me/company`).
+    #[serde(default)]
+    pub corporate: bool,
     /// The id of the newest ledger entry counted in `balance_credits`. Every balance
     /// change sets it, on condition that it grows, so entries commit in id order and a
     /// reader knows exactly which entries the balance it read includes.

@@ -136,6 +136,8 @@ pub struct AccountUpdate {
     pub identities:
         Option<std::collections::BTreeMap<super::social::Provider, super::social::Subject>>,
     pub updated_at: Option<Timestamp>,
+    /// The account becomes a corporate client (it set its company).
+    pub corporate: bool,
 }
 
 /// The counters of an account's moderation record ([`super::ModerationRecord`]).

@@ -31,6 +31,7 @@ impl AuditEntry {
         }
         match self.action.split_once('.').map_or("", |(area, _)| area) {
             "message" => "moderator",
+            "company" => "partner_manager",
             "account" if matches!(self.action.as_str(), "account.block" | "account.unblock") => {
                 "moderator"
             }

@@ -68,6 +68,7 @@ impl ItemKind {
             ItemKind::Invitation => "invitations",
             ItemKind::InvitedAddress => "invited_addresses",
             ItemKind::Invoice => "invoices",
+            ItemKind::Company => "company",
             ItemKind::SocialAuthorization
             | ItemKind::Tariff
             | ItemKind::FirstAdminClaim
@@ -189,6 +190,15 @@ fn export_record(
             record.insert(
                 "retention".into(),
                 Value::String(super::INVOICE_RETENTION_NOTE.into()),
+            );
+            Value::Object(record)
+        }
+        // The company, and how long its legal identity is kept.
+        ItemKind::Company => {
+            let mut record = record;
+            record.insert(
+                "retention".into(),
+                Value::String(super::company::COMPANY_RETENTION.into()),
             );
             Value::Object(record)
         }

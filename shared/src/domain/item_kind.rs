@@ -43,11 +43,12 @@ pub enum ItemKind {
     InvitationOptOut,
     Invoice,
     PromotionCode,
+    Company,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 39] = [
+    pub const ALL: [Self; 40] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -87,5 +88,6 @@ impl ItemKind {
         Self::InvitationOptOut,
         Self::Invoice,
         Self::PromotionCode,
+        Self::Company,
     ];
 }

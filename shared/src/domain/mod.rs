@@ -3,6 +3,7 @@
 mod account;
 mod account_update;
 mod audit;
+pub mod company;
 mod content_rules;
 mod conversation;
 mod correction;
@@ -42,6 +43,7 @@ pub use account_update::{
     AccountCondition, AccountUpdate, AccountWrite, PersonalData, ProfileChanges, RecordCount,
 };
 pub use audit::{Actor, AuditEntry};
+pub use company::{Company, TaxId, TaxIdKind};
 pub use content_rules::{ContentRules, ContentViolation};
 pub use conversation::{
     Author, MAX_VOICE_BYTES, MAX_VOICE_DURATION, Message, MessageKind, Revision, Sha256Base64,

@@ -8,6 +8,8 @@ pub enum Role {
     Mentor,
     Moderator,
     Admin,
+    /// Reads corporate clients' company details (and nobody else does).
+    PartnerManager,
 }
 
 impl Role {
@@ -18,6 +20,7 @@ impl Role {
             Self::Mentor => "mentor",
             Self::Moderator => "moderator",
             Self::Admin => "admin",
+            Self::PartnerManager => "partner_manager",
         }
     }
 
@@ -28,8 +31,9 @@ impl Role {
             "mentor" => Ok(Self::Mentor),
             "moderator" => Ok(Self::Moderator),
             "admin" => Ok(Self::Admin),
+            "partner_manager" => Ok(Self::PartnerManager),
             other => Err(format!(
-                "unknown role {other:?}: expected user, consultant, mentor, moderator or admin"
+                "unknown role {other:?}: expected user, consultant, mentor, moderator, admin or partner_manager"
             )),
         }
     }

@@ -287,6 +287,14 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
     if let Some(at) = &update.updated_at {
         placeholders = set(&mut sets, placeholders, "updated_at", s(at));
     }
+    if update.corporate {
+        placeholders = set(
+            &mut sets,
+            placeholders,
+            "corporate",
+            AttributeValue::Bool(true),
+        );
+    }
     let mut clauses = Vec::new();
     if !sets.is_empty() {
         clauses.push(format!("SET {}", sets.join(", ")));

@@ -715,6 +715,23 @@ pub fn invitation_opt_out(address_digest: &str) -> Key {
     key(format!("OPT_OUT#{address_digest}"), "OPT_OUT")
 }
 
+pub const COMPANY_SK: &str = "COMPANY";
+
+/// The account's company, in its partition (one per account).
+pub fn company(account_id: &AccountId) -> Key {
+    key(account_partition(account_id), COMPANY_SK)
+}
+
+/// The partner managers' list of companies, in `gsi1`, by account.
+pub const COMPANIES: &str = "COMPANIES";
+
+pub fn company_index(account_id: &AccountId) -> IndexKey {
+    IndexKey {
+        gsi1pk: COMPANIES.to_owned(),
+        gsi1sk: account_id.to_string(),
+    }
+}
+
 /// The key of a stored item, as its attributes carry it.
 pub fn key_of(item: &super::Item) -> Option<Key> {
     use aws_sdk_dynamodb::types::AttributeValue;
@@ -741,6 +758,7 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         (ACCOUNT_SK, sk) if sk.starts_with(INVITATION_PREFIX) => ItemKind::Invitation,
         (ACCOUNT_SK, sk) if sk.starts_with(INVITED_PREFIX) => ItemKind::InvitedAddress,
         (ACCOUNT_SK, sk) if sk.starts_with(INVOICE_PREFIX) => ItemKind::Invoice,
+        (ACCOUNT_SK, COMPANY_SK) => ItemKind::Company,
         ("COUNTED", "COUNTED") => ItemKind::ProgressMark,
         ("BREACH", "BREACH") => ItemKind::BreachNotice,
         ("OUTBOX", "OUTBOX") => ItemKind::OutboxEmail,
@@ -848,6 +866,8 @@ pub mod leading {
     pub const INVITATION_OPT_OUTS: &str = "OPT_OUT#*";
     /// The local stack's promotion codes.
     pub const PROMOTION_CODES: &str = "PROMO#*";
+    /// The index's list of companies.
+    pub const COMPANIES: &str = super::COMPANIES;
 }
 
 /// S3 object keys.

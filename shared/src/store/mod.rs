@@ -6,6 +6,7 @@ mod account_writes;
 mod accounts;
 pub(crate) mod admission;
 mod audit;
+mod company;
 mod conversation_reads;
 mod conversations;
 mod corrections;
@@ -37,6 +38,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, Get, KeysAndAttributes, TransactGe
 use std::collections::{BTreeSet, HashMap};
 
 pub use accounts::FirstAdminOutcome;
+pub use company::{ListedCompany, is_company_cursor};
 pub use conversation_reads::{MessagePage, ThreadPage};
 pub use conversations::{PostAnswer, UploadClaim};
 pub use corrections::CorrectionAnswer;

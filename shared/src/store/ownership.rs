@@ -192,6 +192,11 @@ pub const ITEM_KINDS: &[KindSpec] = &[
         ToAccount(AccountPartition(keys::INVOICE_PREFIX)),
     ),
     spec(ItemKind::PromotionCode, ToPlatform),
+    // A corporate client's company: the account's, its legal identity kept for invoices.
+    spec(
+        ItemKind::Company,
+        ToAccount(AccountPartition(keys::COMPANY_SK)),
+    ),
 ];
 
 impl ItemKind {
@@ -396,6 +401,7 @@ mod tests {
             (keys::invited_address(&id, "ab12"), ItemKind::InvitedAddress),
             (keys::invitation_opt_out("ab12"), ItemKind::InvitationOptOut),
             (keys::promotion_code("WELCOME10"), ItemKind::PromotionCode),
+            (keys::company(&id), ItemKind::Company),
         ];
         for (key, kind) in &cases {
             assert_eq!(classify(&key.pk, &key.sk), Some(*kind), "{key:?}");

@@ -229,6 +229,15 @@ pub fn find_contact_detail(text: &str) -> Option<ContentViolation> {
     })
 }
 
+/// `raw` as an E.164 number (`+` and the digits), when it is a whole phone number as the
+/// content rules read one (digits of any script, the separators people write numbers
+/// with) written with its `+` and a calling code whose national numbers have its length;
+/// what a field that asks for a phone number accepts.
+pub fn e164_phone_number(raw: &str) -> Option<String> {
+    let folded = fold::fold(raw.trim());
+    phones::e164(&folded)
+}
+
 impl Default for ContentRules {
     /// Rules with the default blocklist.
     fn default() -> Self {

@@ -36,6 +36,32 @@ fn digit_look_alike(c: char) -> Option<char> {
     }
 }
 
+/// The (folded) text as an E.164 number: a `+`, then only digits and separators, the
+/// whole text read as a phone number, a calling code of the table and a national number
+/// of one of its lengths.
+pub(super) fn e164(text: &str) -> Option<String> {
+    let rest = text.strip_prefix('+')?;
+    if !rest
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '.' | '(' | ')'))
+    {
+        return None;
+    }
+    let digits: String = rest.chars().filter(char::is_ascii_digit).collect();
+    let known = (1..=3).any(|code_length| {
+        digits.len() > code_length
+            && !digits.starts_with('0')
+            && digits[..code_length]
+                .parse::<u16>()
+                .ok()
+                .and_then(national_lengths)
+                .is_some_and(|lengths| {
+                    lengths.contains(&u8::try_from(digits.len() - code_length).unwrap_or(0))
+                })
+    });
+    (known && find_phone_number(text).is_some()).then(|| format!("+{digits}"))
+}
+
 /// The first phone number of the (folded) text.
 pub(super) fn find_phone_number(text: &str) -> Option<&str> {
     let mut from = 0;

@@ -126,6 +126,7 @@ pub fn register(new: NewAccount, password_hash: String, now: OffsetDateTime) -> 
         blocked_until: None,
         block_reason: None,
         balance_credits: 0,
+        corporate: false,
         ledger_head: None,
         token_generation: 0,
         ended_sessions: Default::default(),

@@ -70,6 +70,9 @@ pub fn rule(kind: ItemKind) -> Rule {
         // A published message stays, but the moderator's note on it is staff text.
         ItemKind::Message => Rule::Redact(&["moderation.reason"]),
         ItemKind::PrivacyRequest => Rule::Remove(&["details", "response", "extension_reason"]),
+        // The contact goes; the legal identity stays with the invoices that name it, for
+        // the legal retention period.
+        ItemKind::Company => Rule::Remove(crate::domain::company::COMPANY_CONTACT_ATTRIBUTES),
         // Published content stays public (attributed to the erased account, whose name
         // is read when shown), and records without personal data stay as they are.
         ItemKind::Thread

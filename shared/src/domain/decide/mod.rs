@@ -6,6 +6,7 @@
 //! the values the decision read, and decides again when one of them no longer holds.
 
 pub mod accounts;
+pub mod company;
 pub mod complaints;
 pub mod corrections;
 pub mod credits;

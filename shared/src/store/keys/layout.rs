@@ -244,6 +244,10 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
             vec![],
         ),
         ItemKind::PromotionCode => (super::promotion_code("<CODE>"), vec![]),
+        ItemKind::Company => (
+            super::company(&account),
+            vec![super::company_index(&account)],
+        ),
     };
     ItemKeys {
         kind,

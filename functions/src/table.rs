@@ -368,8 +368,14 @@ crate::spec::function_table! {
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
             permissions: &[
-                dynamodb(&[GET, PUT]).on(&[ACCOUNTS, CATALOG, CHECKOUTS, IDEMPOTENCY]),
-                dynamodb(&[GET]).on(&[PROMOTION_CODES]),
+                // One statement per table (IAM checks a transaction's keys against one).
+                dynamodb(&[GET, PUT]).on(&[
+                    ACCOUNTS,
+                    CATALOG,
+                    CHECKOUTS,
+                    IDEMPOTENCY,
+                    PROMOTION_CODES,
+                ]),
                 secret(Secret::StripeSecretKey),
             ],
         },
@@ -380,8 +386,7 @@ crate::spec::function_table! {
             handler: crate::credits::stripe_webhook::handle,
             dynamodb_requests: 1,
             permissions: &[
-                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS]),
-                dynamodb(&[UPDATE]).on(&[PROMOTION_CODES]),
+                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS, PROMOTION_CODES]),
                 secret(Secret::StripeWebhookSecret),
             ],
         },

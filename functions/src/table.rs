@@ -11,8 +11,8 @@ use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPANIES, COMPLAINTS, EMAIL_CLAIMS,
     IDEMPOTENCY, INVITATION_OPT_OUTS, LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES,
-    PROGRESS_MARKS, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS,
-    SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
+    PROGRESS_MARKS, PROMOTION_CODES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE,
+    SOCIAL_AUTHORIZATIONS, SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
 use natives_shared::store::keys::{
@@ -367,7 +367,17 @@ crate::spec::function_table! {
             route: ("POST", "/v1/checkout"),
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT]).on(&[ACCOUNTS, CATALOG, CHECKOUTS, IDEMPOTENCY]), secret(Secret::StripeSecretKey)],
+            permissions: &[
+                // One statement per table (IAM checks a transaction's keys against one).
+                dynamodb(&[GET, PUT]).on(&[
+                    ACCOUNTS,
+                    CATALOG,
+                    CHECKOUTS,
+                    IDEMPOTENCY,
+                    PROMOTION_CODES,
+                ]),
+                secret(Secret::StripeSecretKey),
+            ],
         },
         StripeWebhook {
             name: "stripe-webhook",
@@ -376,7 +386,7 @@ crate::spec::function_table! {
             handler: crate::credits::stripe_webhook::handle,
             dynamodb_requests: 1,
             permissions: &[
-                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS]),
+                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS, PROMOTION_CODES]),
                 secret(Secret::StripeWebhookSecret),
             ],
         },

@@ -26,6 +26,7 @@ mod moderation;
 mod privacy;
 mod profiles;
 mod progress;
+mod promotions;
 mod readme;
 mod security;
 mod sessions;

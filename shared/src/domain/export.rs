@@ -67,6 +67,7 @@ impl ItemKind {
             ItemKind::SocialIdentity => "linked_identities",
             ItemKind::Invitation => "invitations",
             ItemKind::InvitedAddress => "invited_addresses",
+            ItemKind::Invoice => "invoices",
             ItemKind::Company => "company",
             ItemKind::SocialAuthorization
             | ItemKind::Tariff
@@ -75,7 +76,8 @@ impl ItemKind {
             | ItemKind::ComplaintOutcome
             | ItemKind::QueueEntry
             | ItemKind::ProgressMark
-            | ItemKind::InvitationOptOut => return None,
+            | ItemKind::InvitationOptOut
+            | ItemKind::PromotionCode => return None,
         })
     }
 }
@@ -182,6 +184,15 @@ fn export_record(
             record.remove("address_digest");
             Value::Object(record)
         }
+        // Said to be kept after erasure, and for how long.
+        ItemKind::Invoice => {
+            let mut record = record;
+            record.insert(
+                "retention".into(),
+                Value::String(super::INVOICE_RETENTION_NOTE.into()),
+            );
+            Value::Object(record)
+        }
         // The company, and how long its legal identity is kept.
         ItemKind::Company => {
             let mut record = record;
@@ -198,7 +209,8 @@ fn export_record(
         | ItemKind::ComplaintOutcome
         | ItemKind::QueueEntry
         | ItemKind::ProgressMark
-        | ItemKind::InvitationOptOut => return Ok(None),
+        | ItemKind::InvitationOptOut
+        | ItemKind::PromotionCode => return Ok(None),
     };
     Ok(Some(value))
 }

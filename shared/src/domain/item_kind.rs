@@ -41,12 +41,14 @@ pub enum ItemKind {
     Invitation,
     InvitedAddress,
     InvitationOptOut,
+    Invoice,
+    PromotionCode,
     Company,
 }
 
 impl ItemKind {
     /// Every kind.
-    pub const ALL: [Self; 38] = [
+    pub const ALL: [Self; 40] = [
         Self::Account,
         Self::EmailClaim,
         Self::EmailCode,
@@ -84,6 +86,8 @@ impl ItemKind {
         Self::Invitation,
         Self::InvitedAddress,
         Self::InvitationOptOut,
+        Self::Invoice,
+        Self::PromotionCode,
         Self::Company,
     ];
 }

@@ -17,6 +17,7 @@ pub mod export;
 pub mod idempotency;
 mod ids;
 pub mod invitation;
+mod invoice;
 mod item_kind;
 mod language;
 pub mod live;
@@ -26,6 +27,7 @@ mod password;
 mod privacy;
 mod profile;
 pub mod progress;
+mod promotion;
 mod public_text;
 mod role;
 mod session;
@@ -60,6 +62,9 @@ pub use ids::{
     AccountId, AuditEntryId, CorrectionId, InvitationId, MessageId, ParseId, SessionId, ThreadId,
     UploadId,
 };
+pub use invoice::{
+    BilledTo, INVOICE_RETENTION_NOTE, INVOICE_RETENTION_YEARS, Invoice, InvoiceStatus,
+};
 pub use item_kind::ItemKind;
 pub use language::{LanguageList, LanguageTag};
 pub use login_throttle::{
@@ -83,6 +88,9 @@ pub use profile::{
     public_profile,
 };
 pub use progress::{Day, LanguageProgress, ProgressCounters, ProgressSummary};
+pub use promotion::{
+    AppliedPromotion, LocalPromotionCode, PromotionCodeText, StripePromotion, parse_percent_off,
+};
 pub use public_text::{TextKind, TextLimits};
 pub use role::Role;
 pub use session::{RefreshRecord, SessionFamily};

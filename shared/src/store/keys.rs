@@ -144,6 +144,25 @@ pub fn purchase_index(account_id: &AccountId, created_at: Timestamp) -> IndexKey
     }
 }
 
+/// An account's invoices, in its partition, oldest issued first.
+pub const INVOICE_PREFIX: &str = "INVOICE#";
+
+/// An invoice, by when it was issued and its id (both fixed when it is issued, so every
+/// event about it names the same item).
+pub fn invoice(account_id: &AccountId, issued_at: Timestamp, invoice_id: &str) -> Key {
+    key(
+        account_partition(account_id),
+        format!("{INVOICE_PREFIX}{issued_at}#{invoice_id}"),
+    )
+}
+
+const PROMOTION_CODE_PREFIX: &str = "PROMO#";
+
+/// A local promotion code, by its (upper-case) code.
+pub fn promotion_code(code: &str) -> Key {
+    key(format!("{PROMOTION_CODE_PREFIX}{code}"), "PROMO")
+}
+
 /// Ledger entries of an account sort by their (time-ordered) id.
 pub const LEDGER_PREFIX: &str = "LEDGER#";
 
@@ -738,6 +757,7 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         (ACCOUNT_SK, sk) if sk.starts_with(PROGRESS_PREFIX) => ItemKind::Progress,
         (ACCOUNT_SK, sk) if sk.starts_with(INVITATION_PREFIX) => ItemKind::Invitation,
         (ACCOUNT_SK, sk) if sk.starts_with(INVITED_PREFIX) => ItemKind::InvitedAddress,
+        (ACCOUNT_SK, sk) if sk.starts_with(INVOICE_PREFIX) => ItemKind::Invoice,
         (ACCOUNT_SK, COMPANY_SK) => ItemKind::Company,
         ("COUNTED", "COUNTED") => ItemKind::ProgressMark,
         ("BREACH", "BREACH") => ItemKind::BreachNotice,
@@ -765,6 +785,7 @@ pub fn classify(pk: &str, sk: &str) -> Option<ItemKind> {
         ("OAUTH_STATE", "OAUTH_STATE") => ItemKind::SocialAuthorization,
         ("IDENTITY", "IDENTITY") => ItemKind::SocialIdentity,
         ("OPT_OUT", "OPT_OUT") => ItemKind::InvitationOptOut,
+        ("PROMO", "PROMO") => ItemKind::PromotionCode,
         _ => return None,
     };
     Some(kind)
@@ -843,6 +864,8 @@ pub mod leading {
     pub const SOCIAL_IDENTITIES: &str = "IDENTITY#*";
     /// Addresses that opted out of invitations, by keyed hash.
     pub const INVITATION_OPT_OUTS: &str = "OPT_OUT#*";
+    /// The local stack's promotion codes.
+    pub const PROMOTION_CODES: &str = "PROMO#*";
     /// The index's list of companies.
     pub const COMPANIES: &str = super::COMPANIES;
 }

@@ -186,6 +186,12 @@ pub const ITEM_KINDS: &[KindSpec] = &[
     // An address's wish never to be invited: a keyed hash that protects the friend, no
     // account's data, kept when any account is erased.
     spec(ItemKind::InvitationOptOut, ToPlatform),
+    // Accounting records: kept for the legal retention period after erasure.
+    spec(
+        ItemKind::Invoice,
+        ToAccount(AccountPartition(keys::INVOICE_PREFIX)),
+    ),
+    spec(ItemKind::PromotionCode, ToPlatform),
     // A corporate client's company: the account's, its legal identity kept for invoices.
     spec(
         ItemKind::Company,
@@ -394,6 +400,7 @@ mod tests {
             ),
             (keys::invited_address(&id, "ab12"), ItemKind::InvitedAddress),
             (keys::invitation_opt_out("ab12"), ItemKind::InvitationOptOut),
+            (keys::promotion_code("WELCOME10"), ItemKind::PromotionCode),
             (keys::company(&id), ItemKind::Company),
         ];
         for (key, kind) in &cases {

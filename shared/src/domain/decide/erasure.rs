@@ -92,7 +92,11 @@ pub fn rule(kind: ItemKind) -> Rule {
         | ItemKind::ProgressMark
         | ItemKind::SocialAuthorization
         // A friend's wish not to be invited: nobody's account's data (a keyed hash).
-        | ItemKind::InvitationOptOut => Rule::Keep,
+        | ItemKind::InvitationOptOut
+        // Invoices are accounting records, kept for the legal retention period with the
+        // company details they were issued to; promotion codes are the platform's.
+        | ItemKind::Invoice
+        | ItemKind::PromotionCode => Rule::Keep,
     }
 }
 

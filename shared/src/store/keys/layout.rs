@@ -239,6 +239,11 @@ fn keys_of(kind: ItemKind) -> ItemKeys {
         ),
         ItemKind::InvitedAddress => (super::invited_address(&account, "<address_hmac>"), vec![]),
         ItemKind::InvitationOptOut => (super::invitation_opt_out("<address_hmac>"), vec![]),
+        ItemKind::Invoice => (
+            super::invoice(&account, at(CREATED_AT), "<invoice_id>"),
+            vec![],
+        ),
+        ItemKind::PromotionCode => (super::promotion_code("<CODE>"), vec![]),
         ItemKind::Company => (
             super::company(&account),
             vec![super::company_index(&account)],

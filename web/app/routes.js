@@ -18,6 +18,7 @@ import { ProgressPage } from './pages/progress.js';
 import { ProviderCallbackPage } from './pages/provider-callback.js';
 import { JoinPage } from './pages/join.js';
 import { InvitationOptOutPage } from './pages/invitation-opt-out.js';
+import { CompaniesPage } from './pages/companies.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -36,6 +37,7 @@ export const ROUTES = [
   // An invitation e-mail's links (their path form is moved into the hash at start: main.js).
   { path: '/join', page: JoinPage },
   { path: '/invitations/opt-out', page: InvitationOptOutPage },
+  { path: '/companies', page: CompaniesPage, needs: 'partner_manager' },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */
@@ -43,6 +45,7 @@ export const NAV = [
   { label: 'nav.languages', path: '/' },
   { label: 'nav.credits', path: '/credits', needs: 'user' },
   { label: 'nav.moderation', path: '/moderation', needs: 'moderator' },
+  { label: 'nav.companies', path: '/companies', needs: 'partner_manager' },
   { label: 'nav.progress', path: '/progress', needs: 'user' },
   { label: 'nav.account', path: '/account', needs: 'user' },
   { label: 'nav.login', path: '/login', needs: 'visitor' },

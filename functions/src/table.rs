@@ -287,16 +287,17 @@ crate::spec::function_table! {
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS])],
         },
-        // The reader's account, the page, one query of purchases per company on it (the
-        // example lists one), and the audit of every company read.
+        // The reader's account, the page, one query of purchases and one of invoices per
+        // company on it (the example lists one), and the audit of every company read.
         ListCompanies {
             name: "list-companies",
             binary: Core,
             route: ("GET", "/v1/admin/companies"),
             handler: crate::company::list::handle,
-            dynamodb_requests: 4,
+            dynamodb_requests: 5,
             permissions: &[
                 dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT]),
+                dynamodb(&[QUERY]).on(&[ACCOUNTS]),
                 index(GSI1, &[QUERY]).on(&[COMPANIES, ACCOUNTS]),
             ],
         },

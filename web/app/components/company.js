@@ -14,10 +14,8 @@ const EMPTY_ADDRESS = { line1: '', line2: '', city: '', postal_code: '', country
 
 /** The account page's section: the saved company, and the form to set or replace it. */
 export function CompanyDetails() {
-  const loaded = useLoad(() => api('GET', '/me/company').catch((error) => {
-    if (error.status === 404) return null;
-    throw error;
-  }), []);
+  // Only a corporate client has a company to read (asking otherwise is a 404).
+  const loaded = useLoad(() => (session.me.corporate ? api('GET', '/me/company') : Promise.resolve(null)), []);
   const [saved, setSaved] = useState(null);
   if (loaded.loading) return html`<${Loading} />`;
   if (loaded.error) return html`<${ErrorMessage} error=${loaded.error} />`;

@@ -296,8 +296,7 @@ crate::spec::function_table! {
             handler: crate::company::list::handle,
             dynamodb_requests: 5,
             permissions: &[
-                dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT]),
-                dynamodb(&[QUERY]).on(&[ACCOUNTS]),
+                dynamodb(&[GET, UPDATE, PUT, CHECK, QUERY]).on(&[ACCOUNTS, AUDIT]),
                 index(GSI1, &[QUERY]).on(&[COMPANIES, ACCOUNTS]),
             ],
         },

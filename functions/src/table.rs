@@ -11,8 +11,8 @@ use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPANIES, COMPLAINTS, EMAIL_CLAIMS,
     IDEMPOTENCY, INVITATION_OPT_OUTS, LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES,
-    PROGRESS_MARKS, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS,
-    SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
+    PROGRESS_MARKS, PROMOTION_CODES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE,
+    SOCIAL_AUTHORIZATIONS, SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
 use natives_shared::store::keys::{
@@ -295,16 +295,16 @@ crate::spec::function_table! {
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS])],
         },
-        // The reader's account, the page, one query of purchases per company on it (the
-        // example lists one), and the audit of every company read.
+        // The reader's account, the page, one query of purchases and one of invoices per
+        // company on it (the example lists one), and the audit of every company read.
         ListCompanies {
             name: "list-companies",
             binary: Core,
             route: ("GET", "/v1/admin/companies"),
             handler: crate::company::list::handle,
-            dynamodb_requests: 4,
+            dynamodb_requests: 5,
             permissions: &[
-                dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT]),
+                dynamodb(&[GET, UPDATE, PUT, CHECK, QUERY]).on(&[ACCOUNTS, AUDIT]),
                 index(GSI1, &[QUERY]).on(&[COMPANIES, ACCOUNTS]),
             ],
         },
@@ -375,7 +375,17 @@ crate::spec::function_table! {
             route: ("POST", "/v1/checkout"),
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT]).on(&[ACCOUNTS, CATALOG, CHECKOUTS, IDEMPOTENCY]), secret(Secret::StripeSecretKey)],
+            permissions: &[
+                // One statement per table (IAM checks a transaction's keys against one).
+                dynamodb(&[GET, PUT]).on(&[
+                    ACCOUNTS,
+                    CATALOG,
+                    CHECKOUTS,
+                    IDEMPOTENCY,
+                    PROMOTION_CODES,
+                ]),
+                secret(Secret::StripeSecretKey),
+            ],
         },
         StripeWebhook {
             name: "stripe-webhook",
@@ -384,7 +394,7 @@ crate::spec::function_table! {
             handler: crate::credits::stripe_webhook::handle,
             dynamodb_requests: 1,
             permissions: &[
-                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS]),
+                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS, PROMOTION_CODES]),
                 secret(Secret::StripeWebhookSecret),
             ],
         },

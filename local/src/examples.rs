@@ -599,7 +599,9 @@ pub async fn new_account(
         account_id: id.clone(),
         credits: 100,
         amount_minor: 990,
+        amount_discount: 0,
         currency: "EUR".into(),
+        local_promotion_code: None,
     };
     app.store.credit_checkout(&payment, now).await?;
     let session_id = SessionId::new();
@@ -699,6 +701,10 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
                 status: PurchaseStatus::Pending,
                 created_at: Timestamp::at(now),
                 settled_at: None,
+                purchase_id: None,
+                promotion: None,
+                amount_total: None,
+                amount_discount: None,
             },
             None,
             now,

@@ -526,6 +526,70 @@ def test_i_a_blocked_account_signs_in_to_its_privacy_rights_only(pages, stack):
     expect(page.get_by_role("heading", name="My privacy rights", level=1)).to_be_visible()
 
 
+def fill_address(form, legend, line1, postal_code, city):
+    address = form.get_by_role("group", name=legend)
+    address.get_by_label("Street and number").fill(line1)
+    address.get_by_label("Postal code").fill(postal_code)
+    address.get_by_label("City").fill(city)
+    address.get_by_label("Country").select_option("DE")
+
+
+def test_i_a_corporate_client_sets_its_company_and_a_partner_manager_lists_it(pages, stack):
+    register_by_api(stack, "lena@example.com", "Lena")
+    page = pages.new()
+    log_in(page, "lena@example.com", "/account")
+    section = page.get_by_role("region", name="Company details")
+    expect(section.get_by_text("Buying for a company?", exact=False)).to_be_visible()
+    section.get_by_label("Legal name").fill("Sprachschule Berlin GmbH")
+    section.get_by_label("Registration number").fill("HRB 12345")
+    section.get_by_label("Registration date").fill("2001-02-03")
+    fill_address(section, "Legal address", "Unter den Linden 1", "10117", "Berlin")
+    fill_address(section, "Postal address", "Postfach 1234", "10001", "Berlin")
+    section.get_by_label("Tax ID type").select_option("eu_vat")
+    section.get_by_label("Tax ID number").fill("DE12")
+    section.get_by_label("Contact phone (with country code)").fill("+49 30 1234567")
+    section.get_by_label("Representative’s name").fill("Ada Lovelace")
+    section.get_by_label("Representative’s position").fill("Director")
+    section.get_by_role("button", name="Save the company details").click()
+
+    # The refused field's message stands beside it, and nothing was saved.
+    expect(section.locator("[data-error-for='tax_id']")).to_be_visible()
+    expect(section.locator("[data-error-for]")).to_have_count(1)
+    expect(section.get_by_label("Tax ID number")).to_have_attribute("aria-invalid", "true")
+    # Chromium logs every refused request; this refusal is the expected one.
+    refused = [e for e in pages.errors if "status of 422 (Unprocessable Entity)" in e]
+    assert len(refused) == 1, pages.errors
+    pages.errors.remove(refused[0])
+    pages.check(page, "account-company-refused")
+
+    section.get_by_label("Tax ID number").fill("DE123456789")
+    section.get_by_role("button", name="Save the company details").click()
+    expect(section.get_by_text("The company details are saved.")).to_be_visible()
+    expect(section.get_by_text("Your account is a corporate client")).to_be_visible()
+    expect(section.locator("[data-error-for]")).to_have_count(0)
+    expect(section.locator("dl.company")).to_contain_text("DE123456789")
+    expect(section.locator("dl.company")).to_contain_text("+49301234567")
+    # Saved, not just shown: a reload reads it back.
+    page.reload()
+    section = page.get_by_role("region", name="Company details")
+    expect(section.locator("dl.company")).to_contain_text("Sprachschule Berlin GmbH")
+    expect(page.get_by_role("link", name="Corporate clients")).to_have_count(0)
+    pages.check(page, "account-company")
+
+    # A partner manager finds the company in the list; the menu shows the page only to the role.
+    register_by_api(stack, "petra@example.com", "Petra")
+    stack.operator("accounts", "set-roles", "petra@example.com", "user,partner_manager")
+    manager = pages.new()
+    log_in(manager, "petra@example.com", "/")
+    manager.get_by_role("link", name="Corporate clients").click()
+    expect(manager.get_by_role("heading", name="Corporate clients", level=1)).to_be_visible()
+    listed = manager.get_by_role("region", name="Sprachschule Berlin GmbH")
+    expect(listed.locator("dl.company")).to_contain_text("HRB 12345")
+    expect(listed.locator("dl.company")).to_contain_text("Ada Lovelace, Director")
+    expect(listed.get_by_text("No purchases yet.")).to_be_visible()
+    pages.check(manager, "companies")
+
+
 def test_j_a_thread_title_is_reported_and_hidden(pages, stack, world):
     register_by_api(stack, "dora@example.com", "Dora")
     thread_id = world["thread_url"].rsplit("/", 1)[1]

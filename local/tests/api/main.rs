@@ -27,6 +27,7 @@ mod privacy;
 mod privacy_sessions;
 mod profiles;
 mod progress;
+mod promotions;
 mod readme;
 mod recording_destruction;
 mod security;

@@ -401,6 +401,14 @@ mod tests {
             (keys::invited_address(&id, "ab12"), ItemKind::InvitedAddress),
             (keys::invitation_opt_out("ab12"), ItemKind::InvitationOptOut),
             (keys::promotion_code("WELCOME10"), ItemKind::PromotionCode),
+            (
+                keys::invoice(
+                    &id,
+                    crate::domain::Timestamp::parse("2026-11-28T00:00:00.000Z").unwrap(),
+                    "in_1",
+                ),
+                ItemKind::Invoice,
+            ),
             (keys::company(&id), ItemKind::Company),
         ];
         for (key, kind) in &cases {

@@ -392,7 +392,7 @@ crate::spec::function_table! {
             binary: Payments,
             route: ("POST", "/v1/webhooks/stripe"),
             handler: crate::credits::stripe_webhook::handle,
-            dynamodb_requests: 1,
+            dynamodb_requests: 2,
             permissions: &[
                 dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS, PROMOTION_CODES]),
                 secret(Secret::StripeWebhookSecret),
@@ -403,6 +403,15 @@ crate::spec::function_table! {
             binary: Core,
             route: ("GET", "/v1/me/balance"),
             handler: crate::credits::get_balance::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, QUERY]).on(&[ACCOUNTS])],
+        },
+        // The caller's account (the gate), then one query of its invoices.
+        ListInvoices {
+            name: "list-invoices",
+            binary: Core,
+            route: ("GET", "/v1/me/invoices"),
+            handler: crate::credits::list_invoices::handle,
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, QUERY]).on(&[ACCOUNTS])],
         },

@@ -220,7 +220,7 @@ async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<
     }
 }
 
-fn page(status: u16, title: &str, body: &str) -> hyper::Response<Full<Bytes>> {
+pub(crate) fn page(status: u16, title: &str, body: &str) -> hyper::Response<Full<Bytes>> {
     let html = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"/favicon.svg\"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
     );
@@ -231,7 +231,7 @@ fn page(status: u16, title: &str, body: &str) -> hyper::Response<Full<Bytes>> {
         .expect("a page")
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -603,7 +603,7 @@ pub async fn new_account(
         currency: "EUR".into(),
         local_promotion_code: None,
     };
-    app.store.credit_checkout(&payment, now).await?;
+    app.store.credit_checkout(&payment, None, now).await?;
     let session_id = SessionId::new();
     let access_token = signer(app, keys)?.issue(
         &AuthUser {

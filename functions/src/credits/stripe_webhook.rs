@@ -17,6 +17,7 @@ struct Received {
     received: bool,
 }
 
+use crate::app::CheckoutProvider;
 use crate::{App, HandlerResult, Visitor};
 
 /// Stripe events are small; this bounds what is hashed before it is trusted.
@@ -84,7 +85,17 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
                 local_promotion_code,
             };
             let session = &payment.checkout_session_id;
-            match app.store.credit_checkout(&payment, now).await? {
+            // The local stack issues corporate clients' invoices itself; Stripe issues
+            // its own.
+            let invoice_page_base = match &app.checkout {
+                CheckoutProvider::Local { base_url } => Some(base_url.as_str()),
+                _ => None,
+            };
+            match app
+                .store
+                .credit_checkout(&payment, invoice_page_base, now)
+                .await?
+            {
                 CheckoutSettlement::Credited(entry) => {
                     tracing::info!(checkout_session_id = %session, credits, ledger_entry = %entry.id, "purchase credited");
                 }

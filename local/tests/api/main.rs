@@ -19,6 +19,7 @@ mod helpers;
 mod idempotency;
 mod index_lag;
 mod invitations;
+mod invoices;
 mod lifecycle;
 mod live;
 mod me;

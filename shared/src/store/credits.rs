@@ -4,6 +4,7 @@
 //! [`crate::domain::decide::credits`].
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use time::OffsetDateTime;
 
 use super::account_writes::account_part;
@@ -24,7 +25,9 @@ use crate::domain::idempotency::{IdempotentRequest, StoredAnswer};
 use crate::domain::{
     Account, AccountId, AppliedPromotion, LedgerLine, PromotionCodeText, Purchase, Tariff,
 };
+use crate::domain::{InvoicedPayment, issue_local};
 use crate::gate::{Gate, Refusal};
+use crate::random::random_bytes;
 
 /// How a grant under an idempotency key renders the answer to remember.
 pub type GrantAnswer<'a> = Remembered<'a, dyn Fn(&LedgerLine) -> StoredAnswer + Sync + 'a>;
@@ -50,6 +53,7 @@ enum Settlement {
     Purchase,
     Balance,
     Redemption,
+    Invoice,
 }
 
 /// Why a payment was not credited, as the transaction's refused part tells.
@@ -253,13 +257,40 @@ impl Store {
     /// condition that it is unpaid and that the payment is for its account, credits,
     /// amount and currency. A refused purchase is explained by reading it
     /// ([`credits::unsettled`]).
+    ///
+    /// With `invoice_page_base` (the local stack, which issues its own invoices), a
+    /// corporate client's company is read first and the purchase's invoice
+    /// ([`issue_local`]) is put in the same transaction: a repeated delivery finds the
+    /// purchase paid, so its transaction, invoice included, is refused.
     pub async fn credit_checkout(
         &self,
         payment: &CheckoutPayment,
+        invoice_page_base: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<CheckoutSettlement, StoreError> {
         let change = &payment.credit();
         let credited = retrying(move |attempt| async move {
+            let invoice = match invoice_page_base {
+                None => None,
+                Some(base) => {
+                    let company = self.company(&payment.account_id).await?;
+                    let invoiced = InvoicedPayment {
+                        account_id: &payment.account_id,
+                        purchase_id: payment.purchase_id(),
+                        amount_minor: payment.amount_minor,
+                        amount_discount: payment.amount_discount,
+                        currency: &payment.currency,
+                    };
+                    issue_local(
+                        &invoiced,
+                        company.as_ref(),
+                        &ulid::Ulid::new().to_string(),
+                        &URL_SAFE_NO_PAD.encode(random_bytes::<16>()),
+                        base,
+                        now,
+                    )
+                }
+            };
             let seen = match attempt {
                 0 => Seen::Unread,
                 _ => Seen::Read(self.get_account(&payment.account_id).await?),
@@ -273,6 +304,13 @@ impl Store {
                 .part(Settlement::Balance, entry);
             if let Some(code) = &payment.local_promotion_code {
                 transaction = transaction.part(Settlement::Redemption, self.redeem(code));
+            }
+            if let Some(invoice) = &invoice {
+                let key = keys::invoice(&invoice.account_id, invoice.issued_at, &invoice.id);
+                transaction = transaction.part(
+                    Settlement::Invoice,
+                    put_new(&self.table, to_item(invoice, key)),
+                );
             }
             let result = transaction.commit(self).await;
             match result {

@@ -308,6 +308,14 @@ pub struct CheckoutPayment {
 }
 
 impl CheckoutPayment {
+    /// The purchase's id: a local Checkout Session's id is `cs_local_` and the purchase's
+    /// id; a Stripe session is named by its own id.
+    pub fn purchase_id(&self) -> &str {
+        self.checkout_session_id
+            .strip_prefix("cs_local_")
+            .unwrap_or(&self.checkout_session_id)
+    }
+
     /// The price the payment was for: what was paid plus what the promotion took off.
     pub fn price_paid_for(&self) -> i64 {
         self.amount_minor + self.amount_discount

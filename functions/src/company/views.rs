@@ -3,11 +3,11 @@
 use natives_shared::domain::company::{
     Address, LegalName, PhoneNumber, RegisteredOn, RegistrationNumber, Representative,
 };
-use natives_shared::domain::{
-    AccountId, Company, Invoice, InvoiceStatus, Money, Purchase, TaxId, Timestamp,
-};
+use natives_shared::domain::{AccountId, Company, Purchase, TaxId, Timestamp};
 use natives_shared::store::ListedCompany;
 use serde::Serialize;
+
+use crate::views::InvoiceView;
 
 /// A company as its account and partner managers see it (`contact_phone` and
 /// `representative` are `null` once the account was erased).
@@ -47,37 +47,6 @@ pub struct ListedCompanyView<'a> {
     company: CompanyView<'a>,
     purchases: &'a [Purchase],
     invoices: Vec<InvoiceView<'a>>,
-}
-
-/// An invoice as its client and partner managers see it (whom it was billed to stays in
-/// the store, the company is shown beside it).
-#[derive(Serialize)]
-pub struct InvoiceView<'a> {
-    id: &'a str,
-    number: &'a str,
-    purchase_id: &'a str,
-    amount: &'a Money,
-    discount: Option<&'a Money>,
-    status: InvoiceStatus,
-    hosted_invoice_url: &'a str,
-    pdf_url: &'a str,
-    issued_at: Timestamp,
-}
-
-impl<'a> From<&'a Invoice> for InvoiceView<'a> {
-    fn from(i: &'a Invoice) -> Self {
-        Self {
-            id: &i.id,
-            number: &i.number,
-            purchase_id: &i.purchase_id,
-            amount: &i.amount,
-            discount: i.discount.as_ref(),
-            status: i.status,
-            hosted_invoice_url: &i.hosted_invoice_url,
-            pdf_url: &i.pdf_url,
-            issued_at: i.issued_at,
-        }
-    }
 }
 
 impl<'a> From<&'a ListedCompany> for ListedCompanyView<'a> {

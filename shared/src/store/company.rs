@@ -147,29 +147,22 @@ impl Store {
         limit: u16,
         after: Option<&AccountId>,
     ) -> Result<(Vec<(AccountId, Company)>, Option<AccountId>), StoreError> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .limit(i32::from(limit))
-            .expression_attribute_values(":pk", s(keys::COMPANIES));
-        query = match after {
-            None => query.key_condition_expression("gsi1pk = :pk"),
-            Some(after) => query
-                .key_condition_expression("gsi1pk = :pk AND gsi1sk > :after")
-                .expression_attribute_values(":after", s(after.to_string())),
-        };
-        let page = query.send().await.map_err(StoreError::backend)?;
+        let after = after.map(AccountId::to_string);
+        let page = self
+            .index_page(keys::COMPANIES, after.as_deref(), limit)
+            .await?;
         let mut companies = Vec::new();
-        for item in page.items.unwrap_or_default() {
+        for (_, item) in page.items {
             companies.push((owner_of(&item)?, from_item(item)?));
         }
-        let next = page.last_evaluated_key.and_then(|_| {
-            companies
-                .last()
-                .map(|(id, _): &(AccountId, Company)| id.clone())
-        });
+        let next = page
+            .more
+            .then(|| {
+                companies
+                    .last()
+                    .map(|(id, _): &(AccountId, Company)| id.clone())
+            })
+            .flatten();
         Ok((companies, next))
     }
 

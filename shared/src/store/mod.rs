@@ -25,6 +25,7 @@ mod metering;
 mod moderation;
 mod outbox;
 pub mod ownership;
+mod paging;
 mod privacy;
 mod progress;
 mod recording_destruction;

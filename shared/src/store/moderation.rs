@@ -366,32 +366,16 @@ impl Store {
         after: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<(Vec<ReviewItem>, Option<String>), Failure<Refusal>> {
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .limit(i32::from(limit))
-            .expression_attribute_values(":queue", s(keys::REVIEW_QUEUE));
-        query = match after {
-            None => query.key_condition_expression("gsi1pk = :queue"),
-            Some(place) => query
-                .key_condition_expression("gsi1pk = :queue AND gsi1sk > :after")
-                .expression_attribute_values(":after", s(place)),
-        };
-        let page = query.send().await.map_err(StoreError::backend)?;
-        let mut entries: Vec<(String, QueueEntry)> = Vec::new();
-        for item in page.items.unwrap_or_default() {
-            let place = match item.get("gsi1sk") {
-                Some(AttributeValue::S(place)) => place.clone(),
-                _ => continue,
-            };
-            entries.push((place, from_item(item)?));
+        let page = self.index_page(keys::REVIEW_QUEUE, after, limit).await?;
+        let next = page.next().map(str::to_owned);
+        let mut entries: Vec<QueueEntry> = Vec::new();
+        for (_, item) in page.items {
+            entries.push(from_item(item)?);
         }
         // Queued content may share an author, or be the moderator's own: the batch read
         // asks for each account once. A correction comes with the message it corrects.
         let mut wanted = vec![keys::account(&moderator.account_id)];
-        for (_, entry) in &entries {
+        for entry in &entries {
             if let Some(message) = entry.target.message_id() {
                 wanted.push(keys::message(message));
             }
@@ -417,12 +401,9 @@ impl Store {
         moderator
             .admit(accounts.iter().find(|a| a.id == moderator.account_id), now)
             .map_err(Failure::Refused)?;
-        let next = page
-            .last_evaluated_key
-            .and(entries.last().map(|(place, _)| place.clone()));
         let items = entries
             .into_iter()
-            .map(|(_, entry)| ReviewItem {
+            .map(|entry| ReviewItem {
                 message: messages
                     .iter()
                     .find(|m| Some(&m.id) == entry.target.message_id())

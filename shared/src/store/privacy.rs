@@ -3,7 +3,7 @@
 //! in [`crate::domain::decide::privacy`] and committed as one transaction that carries
 //! the gate (the caller's, or the admin's) in its condition.
 
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use time::OffsetDateTime;
@@ -188,32 +188,19 @@ impl Store {
     ) -> Result<(Vec<PrivacyRequest>, Option<String>), Failure<Refusal>> {
         self.caller_account(admin, now).await?;
         let after = cursor.and_then(queue_position);
-        let mut query = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .index_name("gsi1")
-            .limit(i32::from(limit))
-            .expression_attribute_values(":pk", s(keys::privacy_request_queue_partition(open)));
-        query = match &after {
-            None => query.key_condition_expression("gsi1pk = :pk"),
-            Some(after) => query
-                .key_condition_expression("gsi1pk = :pk AND gsi1sk > :after")
-                .expression_attribute_values(":after", s(after)),
-        };
-        let page = query.send().await.map_err(StoreError::backend)?;
-        let mut requests = Vec::new();
-        let mut last_position = None;
-        for item in page.items.unwrap_or_default() {
-            if let Some(AttributeValue::S(position)) = item.get("gsi1sk") {
-                last_position = Some(position.clone());
-            }
-            requests.push(from_item(item)?);
-        }
-        let next = page
-            .last_evaluated_key
-            .and(last_position)
-            .map(|p| URL_SAFE_NO_PAD.encode(p));
+        let page = self
+            .index_page(
+                &keys::privacy_request_queue_partition(open),
+                after.as_deref(),
+                limit,
+            )
+            .await?;
+        let next = page.next().map(|position| URL_SAFE_NO_PAD.encode(position));
+        let requests = page
+            .items
+            .into_iter()
+            .map(|(_, item)| from_item(item))
+            .collect::<Result<Vec<PrivacyRequest>, _>>()?;
         Ok((requests, next))
     }
 

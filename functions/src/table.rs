@@ -58,6 +58,8 @@ const S3_LEGAL_HOLD: &str = "s3:PutObjectLegalHold";
 const S3_DELETE_VERSION: &str = "s3:DeleteObjectVersion";
 const S3_BYPASS_GOVERNANCE: &str = "s3:BypassGovernanceRetention";
 const S3_LIST_VERSIONS: &str = "s3:ListBucketVersions";
+/// Listing an account's photo files, so a sweep finds what an earlier failed delete left.
+const S3_LIST: &str = "s3:ListBucket";
 const UPLOADS: &str = "uploads/";
 const VOICE: &str = "voice/";
 const PHOTOS: &str = "photos/";
@@ -334,6 +336,7 @@ crate::spec::function_table! {
                 dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]),
                 objects(Bucket::Staging, UPLOADS, &[S3_GET]),
                 objects(Bucket::Photos, PHOTOS, &[S3_GET, S3_PUT, S3_DELETE]),
+                bucket(Bucket::Photos, &[S3_LIST]),
             ],
             deploy: crate::spec::Deploy::PHOTO_PROCESSING,
         },
@@ -343,7 +346,11 @@ crate::spec::function_table! {
             route: ("DELETE", "/v1/me/photo"),
             handler: crate::photos::delete_photo::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]), objects(Bucket::Photos, PHOTOS, &[S3_DELETE])],
+            permissions: &[
+                dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]),
+                objects(Bucket::Photos, PHOTOS, &[S3_DELETE]),
+                bucket(Bucket::Photos, &[S3_LIST]),
+            ],
         },
         BlockMe {
             name: "block-me",
@@ -716,6 +723,7 @@ crate::spec::function_table! {
                 dynamodb(&[GET, QUERY, BATCH_GET, UPDATE, DELETE]).on(&[ACCOUNTS, EMAIL_CLAIMS, REFRESH_TOKENS, CHECKOUTS, THREADS, UPLOAD_CLAIMS, COMPLAINTS, IDEMPOTENCY, OUTBOX, AUDIT, QUEUE_ENTRIES, LIVE_CONNECTIONS, LISTENERS, SOCIAL_IDENTITIES]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
                 objects(Bucket::Photos, PHOTOS, &[S3_DELETE]),
+                bucket(Bucket::Photos, &[S3_LIST]),
             ],
             deploy: crate::spec::Deploy::PASSWORD_HASHING,
         },

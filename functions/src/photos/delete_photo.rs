@@ -4,6 +4,7 @@
 //! 204 all the same.
 
 use lambda_http::Request;
+use natives_shared::domain::decide::photos::PhotoSweep;
 use natives_shared::gate::Caller;
 use natives_shared::http::no_content;
 
@@ -13,11 +14,13 @@ pub async fn handle(app: &App, _request: Request, caller: Caller) -> HandlerResu
     let now = app.now();
     let account = app.store.caller_account(&caller, now).await?;
     let photo = account.photo.as_ref().map(|p| &p.id);
-    if let Some(photo) = photo {
-        app.archive()?
-            .delete_photo(&caller.account_id, photo)
-            .await?;
-    }
+    let sweep = PhotoSweep::Leftovers {
+        keep: None,
+        gone: photo,
+    };
+    app.archive()?
+        .sweep_photos(&caller.account_id, sweep, now)
+        .await?;
     app.store
         .remove_photo(&caller, &account, photo, now)
         .await?;

@@ -3,11 +3,11 @@
 //! then decoded under limits set before decoding and re-encoded without any metadata,
 //! `decide::photos::verify_photo`), the two JPEGs written to the photos bucket, the
 //! account pointed at them on condition that its photo is the one read, and the replaced
-//! photo's files deleted.
+//! photo's files deleted (with any an earlier failed delete left).
 
 use lambda_http::Request;
 use natives_shared::archive::PhotoFiles;
-use natives_shared::domain::decide::photos::{StagedPhoto, verify_photo};
+use natives_shared::domain::decide::photos::{PhotoSweep, StagedPhoto, verify_photo};
 use natives_shared::domain::{MAX_PHOTO_BYTES, ProfilePhoto, Timestamp, UploadId};
 use natives_shared::gate::Caller;
 use natives_shared::http::{ApiError, json, json_body};
@@ -69,8 +69,14 @@ pub async fn handle(app: &App, request: Request, caller: Caller) -> HandlerResul
         .store
         .set_photo(&caller, &account, &upload_id, size, now)
         .await?;
-    if let Some(old) = replaced {
-        archive.delete_photo(&caller.account_id, &old.id).await?;
+    // The photo is set: a failed clean-up does not undo that, and the next sweep of this
+    // account's photos (a change, a removal, erasure) deletes what this one left.
+    let sweep = PhotoSweep::Leftovers {
+        keep: Some(&upload_id),
+        gone: replaced.as_ref().map(|old| &old.id),
+    };
+    if let Err(error) = archive.sweep_photos(&caller.account_id, sweep, now).await {
+        tracing::warn!(%error, account = %caller.account_id, "replaced photo files left for the next sweep");
     }
     let photo = ProfilePhoto {
         id: upload_id,

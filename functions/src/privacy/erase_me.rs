@@ -5,6 +5,7 @@
 
 use natives_shared::auth::verify_password;
 use natives_shared::domain::decide::erasure::ErasureRefusal;
+use natives_shared::domain::decide::photos::PhotoSweep;
 use natives_shared::domain::decide::sessions::may_try_password;
 use natives_shared::domain::{AccountId, AccountStatus, FieldError, Timestamp};
 use natives_shared::gate::Refusal;
@@ -52,12 +53,11 @@ pub async fn handle(
             .await?;
         return Err(ErasureRefusal::WrongPassword.into());
     }
-    // The photo's files first: once the account is erased nothing names them.
-    if let Some(photo) = &found.account.photo {
-        app.archive()?
-            .delete_photo(&caller.account_id, &photo.id)
-            .await?;
-    }
+    // Every photo file first (the current one and any a failed delete left): once the
+    // account is erased nothing names them.
+    app.archive()?
+        .sweep_photos(&caller.account_id, PhotoSweep::Everything, now)
+        .await?;
     match app.store.erase(found, now).await? {
         ErasureOutcome::Erased { erased_at } | ErasureOutcome::AlreadyErased { erased_at } => {
             Ok(json(

@@ -396,3 +396,100 @@ async fn a_replaced_deleted_or_erased_photos_urls_stop_working() {
     assert_eq!(response.status(), StatusCode::OK);
     app.assert_photo_gone(&third, "the erased photo").await;
 }
+
+impl TestApp {
+    /// A client of the stack's own S3, as an operator would reach the photos bucket.
+    async fn photos_s3(&self) -> aws_sdk_s3::Client {
+        let sdk = natives_local::embedded::sdk_config(&self.stack.endpoints.s3).await;
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&sdk)
+                .force_path_style(true)
+                .build(),
+        )
+    }
+
+    /// Every key of `user`'s photo files in the photos bucket.
+    async fn photo_keys(&self, user: &TestUser) -> Vec<String> {
+        let listed = self
+            .photos_s3()
+            .await
+            .list_objects_v2()
+            .bucket(natives_local::PHOTOS_BUCKET)
+            .prefix(format!("photos/{}/", user.id))
+            .send()
+            .await
+            .unwrap();
+        let mut keys: Vec<String> = listed
+            .contents()
+            .iter()
+            .filter_map(|o| o.key().map(str::to_owned))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// A file of a photo the account no longer names, as a delete that failed leaves it.
+    async fn leave_stray_photo_file(&self, user: &TestUser) -> String {
+        let key = format!(
+            "photos/{}/{}/photo.jpg",
+            user.id,
+            natives_shared::domain::UploadId::new()
+        );
+        self.photos_s3()
+            .await
+            .put_object()
+            .bucket(natives_local::PHOTOS_BUCKET)
+            .key(&key)
+            .body(PHOTO_JPEG.to_vec().into())
+            .send()
+            .await
+            .unwrap();
+        key
+    }
+}
+
+/// The two files of the photo made from `upload_id`.
+fn files_of(user: &TestUser, upload_id: &str) -> Vec<String> {
+    ["photo.jpg", "thumbnail.jpg"]
+        .map(|file| format!("photos/{}/{upload_id}/{file}", user.id))
+        .to_vec()
+}
+
+#[tokio::test]
+async fn files_a_failed_delete_left_are_swept_by_the_next_change_and_by_erasure() {
+    let app = spawn_app().await;
+    let user = app.registered_user("stray@example.com").await;
+    let first = app.upload_photo(&user, "image/jpeg", PHOTO_JPEG).await;
+    assert_eq!(app.set_photo(&user, &first).await.status(), StatusCode::OK);
+    let stray = app.leave_stray_photo_file(&user).await;
+
+    // A new photo: the replaced one's files go; the stray file is younger than a photo
+    // can take to be set (it may be another request's, being set), so it stays.
+    let second = app.upload_photo(&user, "image/png", PHOTO_PNG).await;
+    assert_eq!(app.set_photo(&user, &second).await.status(), StatusCode::OK);
+    let mut expected = files_of(&user, &second);
+    expected.push(stray.clone());
+    expected.sort();
+    assert_eq!(app.photo_keys(&user).await, expected);
+
+    // Past that window, the next change deletes it with the replaced photo's files. (The
+    // upload comes first: its URL is signed at the stack's time, which S3 must accept.)
+    let third = app.upload_photo(&user, "image/jpeg", PHOTO_JPEG).await;
+    app.clock.advance(time::Duration::minutes(16));
+    let session = app.logged_in(&user.email, &user.password).await;
+    let first_token = user.access_token.clone();
+    let user = TestUser {
+        access_token: session["access_token"].as_str().unwrap().to_owned(),
+        ..user
+    };
+    assert_eq!(app.set_photo(&user, &third).await.status(), StatusCode::OK);
+    assert_eq!(app.photo_keys(&user).await, files_of(&user, &third));
+
+    // Erasure deletes every file, the current photo's and a fresh stray one alike (back
+    // at the first session's time, where both are younger than the window).
+    app.clock.advance(time::Duration::minutes(-16));
+    app.leave_stray_photo_file(&user).await;
+    let response = app.erase(&first_token, &user.password).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(app.photo_keys(&user).await, Vec::<String>::new());
+}

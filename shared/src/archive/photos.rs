@@ -7,7 +7,10 @@ use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::primitives::ByteStream;
 
+use time::OffsetDateTime;
+
 use super::{Archive, ArchiveError, presigning};
+use crate::domain::decide::photos::{PhotoSweep, StoredPhotoFile, photo_files_to_delete};
 use crate::domain::{AccountId, UploadId};
 use crate::store::keys::objects;
 
@@ -49,16 +52,18 @@ impl Archive {
         Ok(())
     }
 
-    /// Deletes a photo's files; deleting what is already gone succeeds.
-    pub async fn delete_photo(
+    /// Deletes the files of `owner`'s photos that `sweep` names
+    /// ([`photo_files_to_delete`]), among all of them listed; deleting what is already gone
+    /// succeeds. Listing rather than naming the files is what lets a later sweep delete
+    /// what an earlier one failed to.
+    pub async fn sweep_photos(
         &self,
         owner: &AccountId,
-        photo: &UploadId,
+        sweep: PhotoSweep<'_>,
+        now: OffsetDateTime,
     ) -> Result<(), ArchiveError> {
-        for key in [
-            objects::profile_photo(owner, photo),
-            objects::profile_thumbnail(owner, photo),
-        ] {
+        let files = self.photo_files(owner).await?;
+        for key in photo_files_to_delete(&files, sweep, now) {
             self.client
                 .delete_object()
                 .bucket(&self.settings.photos_bucket)
@@ -68,6 +73,37 @@ impl Archive {
                 .map_err(ArchiveError::from_sdk)?;
         }
         Ok(())
+    }
+
+    /// Every file of `owner`'s photos, page after page.
+    async fn photo_files(&self, owner: &AccountId) -> Result<Vec<StoredPhotoFile>, ArchiveError> {
+        let mut files = Vec::new();
+        let mut pages = self
+            .client
+            .list_objects_v2()
+            .bucket(&self.settings.photos_bucket)
+            .prefix(objects::photos_of(owner))
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(ArchiveError::from_sdk)?;
+            for object in page.contents() {
+                let Some(key) = object.key() else { continue };
+                let (Some(photo), Some(written)) =
+                    (objects::photo_of_file(owner, key), object.last_modified())
+                else {
+                    continue;
+                };
+                let written_at = OffsetDateTime::from_unix_timestamp(written.secs())
+                    .map_err(|e| ArchiveError::local(format!("a photo file's date: {e}")))?;
+                files.push(StoredPhotoFile {
+                    key: key.to_owned(),
+                    photo,
+                    written_at,
+                });
+            }
+        }
+        Ok(files)
     }
 
     /// Presigned GETs of a photo's files, signed as of `issued_at` for `lifetime`.

@@ -1280,6 +1280,18 @@ pub mod objects {
     }
 
     pub const PHOTOS_PREFIX: &str = "photos/";
+
+    /// The prefix of every file of `account_id`'s photos.
+    pub fn photos_of(account_id: &AccountId) -> String {
+        format!("photos/{account_id}/")
+    }
+
+    /// The photo a file listed under [`photos_of`] belongs to.
+    pub fn photo_of_file(account_id: &AccountId, key: &str) -> Option<UploadId> {
+        let rest = key.strip_prefix(&photos_of(account_id))?;
+        let (photo, _file) = rest.split_once('/')?;
+        UploadId::parse(photo).ok()
+    }
 }
 
 /// The layout above as data, for the generated tables of `docs/data-model.md`.

@@ -110,6 +110,53 @@ pub fn remove_photo(
     Ok((current == removed).then(|| photo_write(gate, account, None, now)))
 }
 
+/// How long a photo's files may exist before the account names them: longer than a
+/// photo can take to be set (the function's timeout), so a sweep never deletes the files
+/// of a photo another request is setting.
+pub const PHOTO_SETTING_WINDOW: time::Duration = time::Duration::minutes(15);
+
+/// One file of an account's photos, as the photos bucket lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredPhotoFile {
+    pub key: String,
+    /// The photo (the upload it was made from) the file belongs to.
+    pub photo: UploadId,
+    pub written_at: OffsetDateTime,
+}
+
+/// Which of an account's photo files are to go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PhotoSweep<'a> {
+    /// The account is being erased: every file.
+    Everything,
+    /// The account shows `keep` (if any) and `gone` was just replaced or is being
+    /// removed: `gone`'s files, and every file of any other photo written before the
+    /// setting window (what a delete that failed earlier left behind).
+    Leftovers {
+        keep: Option<&'a UploadId>,
+        gone: Option<&'a UploadId>,
+    },
+}
+
+/// The keys of the files `sweep` deletes among `files`.
+pub fn photo_files_to_delete<'f>(
+    files: &'f [StoredPhotoFile],
+    sweep: PhotoSweep<'_>,
+    now: OffsetDateTime,
+) -> Vec<&'f str> {
+    files
+        .iter()
+        .filter(|file| match sweep {
+            PhotoSweep::Everything => true,
+            PhotoSweep::Leftovers { keep, gone } => {
+                Some(&file.photo) != keep
+                    && (Some(&file.photo) == gone || file.written_at + PHOTO_SETTING_WINDOW <= now)
+            }
+        })
+        .map(|file| file.key.as_str())
+        .collect()
+}
+
 fn photo_write(
     gate: &Gate,
     account: &Account,
@@ -259,5 +306,57 @@ mod tests {
         let gate = gate_of(&ada);
         ada.status = crate::domain::AccountStatus::Blocked;
         assert!(set_photo(&gate, Some(&ada), &UploadId::new(), (1, 1), NOW).is_err());
+    }
+
+    #[test]
+    fn a_sweep_deletes_the_gone_photo_and_old_leftovers_never_the_kept_one_or_one_being_set() {
+        let (kept, gone, leftover, being_set) = (
+            UploadId::new(),
+            UploadId::new(),
+            UploadId::new(),
+            UploadId::new(),
+        );
+        let file = |photo: &UploadId, age_minutes: i64| StoredPhotoFile {
+            key: format!("photos/a/{photo}/photo.jpg"),
+            photo: photo.clone(),
+            written_at: NOW - time::Duration::minutes(age_minutes),
+        };
+        let files = [
+            file(&kept, 600),
+            file(&gone, 1),
+            file(&leftover, 16),
+            file(&being_set, 14),
+        ];
+        let key = |photo: &UploadId| format!("photos/a/{photo}/photo.jpg");
+        let leftovers = photo_files_to_delete(
+            &files,
+            PhotoSweep::Leftovers {
+                keep: Some(&kept),
+                gone: Some(&gone),
+            },
+            NOW,
+        );
+        assert_eq!(leftovers, [key(&gone), key(&leftover)]);
+        // Removing the photo: nothing is kept, what may be being set still stays.
+        let removal = photo_files_to_delete(
+            &files,
+            PhotoSweep::Leftovers {
+                keep: None,
+                gone: Some(&kept),
+            },
+            NOW,
+        );
+        assert_eq!(removal, [key(&kept), key(&leftover)]);
+        assert_eq!(
+            photo_files_to_delete(&files, PhotoSweep::Everything, NOW).len(),
+            files.len()
+        );
+        // The window's edge: a file exactly as old as the window is a leftover.
+        let at_edge = [file(&leftover, 15)];
+        let sweep = PhotoSweep::Leftovers {
+            keep: None,
+            gone: None,
+        };
+        assert_eq!(photo_files_to_delete(&at_edge, sweep, NOW).len(), 1);
     }
 }

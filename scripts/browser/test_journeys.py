@@ -678,6 +678,13 @@ def test_i_a_company_buys_with_a_promotion_code_and_opens_its_invoices(pages, st
     expect(page.get_by_text("Amount paid: 8.91 EUR")).to_be_visible()
     expect(page.get_by_text("Discount: 0.99 EUR")).to_be_visible()
 
+    # From the account page's company details, the invoices are a link away.
+    page.goto("/#/account")
+    page.get_by_role("region", name="Company details").get_by_role(
+        "link", name="Your invoices, with your purchases on the credits page").click()
+    expect(page.get_by_role("heading", name="Credits", level=1)).to_be_visible()
+    expect(page.get_by_role("table", name="Invoices").locator("tbody tr")).to_have_count(20)
+
 
 def test_j_a_thread_title_is_reported_and_hidden(pages, stack, world):
     register_by_api(stack, "dora@example.com", "Dora")

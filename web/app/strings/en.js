@@ -362,6 +362,7 @@ export default {
   'account.company': 'Company details',
   'company.hint': 'Buying for a company? Enter its details: your purchases then come with invoices made out to it.',
   'company.corporate': 'Your account is a corporate client (corporate).',
+  'company.invoicesLink': 'Your invoices, with your purchases on the credits page',
   'company.saved': 'The company details are saved.',
   'company.legalName': 'Legal name',
   'company.registrationNumber': 'Registration number',

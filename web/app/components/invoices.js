@@ -25,14 +25,12 @@ export function MyInvoices() {
         <tbody>
           ${items.map((invoice) => html`
             <tr key=${invoice.id}>
-              <td><a href=${invoice.hosted_invoice_url} rel="noopener noreferrer"
-                aria-label=${t('invoices.open', { number: invoice.number })}>${invoice.number}</a></td>
+              <td>${linkOr(invoice.hosted_invoice_url, t('invoices.open', { number: invoice.number }), invoice.number)}</td>
               <td>${formatDate(invoice.issued_at)}</td>
               <td class="number">${formatMoney(invoice.amount)}${invoice.discount && html`
                 <br /><span class="meta">${t('invoices.discount', { discount: formatMoney(invoice.discount) })}</span>`}</td>
               <td>${t(`invoices.status.${invoice.status}`)}</td>
-              <td><a href=${invoice.pdf_url} rel="noopener noreferrer"
-                aria-label=${t('invoices.pdfOf', { number: invoice.number })}>${t('invoices.pdf')}</a></td>
+              <td>${linkOr(invoice.pdf_url, t('invoices.pdfOf', { number: invoice.number }), t('invoices.pdf'), '—')}</td>
             </tr>`)}
         </tbody>
       </table>`}
@@ -40,4 +38,10 @@ export function MyInvoices() {
       <button type="button" disabled=${busy} onClick=${more}>
         ${busy ? t('common.loading') : t('invoices.more')}
       </button>`}`;
+}
+
+/** A link to an invoice's page or PDF; an invoice Stripe has not finalised has neither yet. */
+function linkOr(url, label, text, without = text) {
+  if (!url) return without;
+  return html`<a href=${url} rel="noopener noreferrer" aria-label=${label}>${text}</a>`;
 }

@@ -9,7 +9,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from conftest import LOCAL_BIN, PHONE, ROOT
+from conftest import DESKTOP, LOCAL_BIN, PHONE, ROOT
 
 PASSWORD = "correct horse battery"
 
@@ -661,6 +661,11 @@ def test_i_a_company_buys_with_a_promotion_code_and_opens_its_invoices(pages, st
     expect(rows.nth(1)).to_contain_text("€9.90")
     expect(rows.nth(1)).not_to_contain_text("off")
     pages.check(page, "credits-invoices")
+    # On a phone the list fits the screen: long invoice numbers wrap.
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    pages.check(page, "credits-invoices-phone")
+    page.set_viewport_size(DESKTOP)
     page.get_by_role("button", name="Show older invoices").click()
     expect(rows).to_have_count(21)
     expect(page.get_by_role("button", name="Show older invoices")).to_have_count(0)

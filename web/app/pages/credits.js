@@ -93,7 +93,7 @@ function PromotionCode({ value, onInput, refused }) {
   const errorId = useId();
   return html`
     <div class="promotion-code">
-      <${Field} label=${t('credits.promotionCode')} value=${value} onInput=${onInput} maxlength="100"
+      <${Field} label=${t('credits.promotionCode')} value=${value} onInput=${onInput} maxlength="40"
         autocomplete="off" spellcheck="false" aria-invalid=${refused ? 'true' : undefined}
         aria-describedby=${refused ? errorId : undefined} />
       ${refused && html`<p class="field-error" id=${errorId} role="alert" data-error-for="promotion_code">${refused.message}</p>`}

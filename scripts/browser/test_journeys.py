@@ -5,10 +5,11 @@ message for the others."""
 import json
 import re
 import subprocess
+import urllib.request
 
 from playwright.sync_api import expect
 
-from conftest import LOCAL_BIN, PHONE, ROOT
+from conftest import DESKTOP, LOCAL_BIN, PHONE, ROOT
 
 PASSWORD = "correct horse battery"
 
@@ -588,6 +589,106 @@ def test_i_a_corporate_client_sets_its_company_and_a_partner_manager_lists_it(pa
     expect(listed.locator("dl.company")).to_contain_text("Ada Lovelace, Director")
     expect(listed.get_by_text("No purchases yet.")).to_be_visible()
     pages.check(manager, "companies")
+
+
+def pay_on_local_checkout(checkout_url):
+    """Press Pay on the local checkout page, as the buyer's browser does (its form posts)."""
+    with urllib.request.urlopen(urllib.request.Request(checkout_url + "/pay", data=b"", method="POST")) as paid:
+        assert paid.status == 200
+
+
+def test_i_a_company_buys_with_a_promotion_code_and_opens_its_invoices(pages, stack):
+    register_by_api(stack, "mila@example.com", "Mila")
+    page = pages.new()
+    log_in(page, "mila@example.com", "/credits")
+    # Not a company yet: no invoices, and where to become one.
+    expect(page.get_by_text("Invoices are made out to companies", exact=False)).to_be_visible()
+    expect(page.get_by_role("link", name="Company details on your account page")).to_be_visible()
+
+    status, tokens = stack.api("POST", "/v1/sessions", {"email": "mila@example.com", "password": PASSWORD})
+    assert status == 200, tokens
+    token = tokens["access_token"]
+    company = json.loads(json.loads((ROOT / "events/set-company.json").read_text())["body"])
+    company["legal_name"] = "Lernwerk Hamburg GmbH"
+    status, _ = stack.api("PUT", "/v1/me/company", company, token=token)
+    assert status == 200
+    page.reload()
+    expect(page.get_by_text("No invoices yet", exact=False)).to_be_visible()
+    expect(page.get_by_role("table", name="Invoices")).to_have_count(0)
+
+    # A code nobody made: refused beside the field, the code kept, the page not left.
+    code = page.get_by_label("Promotion code (optional)")
+    code.fill("NOSUCHCODE")
+    page.get_by_role("button", name="Buy Starter").click()
+    refusal = page.locator("[data-error-for='promotion_code']")
+    expect(refusal).to_have_text("This promotion code is unknown, expired or used up.")
+    expect(code).to_have_attribute("aria-invalid", "true")
+    expect(code).to_have_value("NOSUCHCODE")
+    expect(page).to_have_url(re.compile("#/credits"))
+    expect(page.locator(".error[role='alert']")).to_have_count(0)
+    refused = [e for e in pages.errors if "status of 422 (Unprocessable Entity)" in e]
+    assert len(refused) == 1, pages.errors
+    pages.errors.remove(refused[0])
+    pages.check(page, "credits-promotion-code-refused")
+
+    # Twenty purchases paid earlier: their invoices fill the first page of the list.
+    for _ in range(20):
+        status, checkout = stack.api("POST", "/v1/checkout", {"tariff_id": "starter"}, token=token)
+        assert status == 201, checkout
+        pay_on_local_checkout(checkout["checkout_url"])
+
+    # The operator's code: 10 % off, the tariff's full credits.
+    stack.operator("promotion-codes", "add", "WELCOME10", "--percent-off", "10")
+    code.fill("welcome10")
+    expect(refusal).to_have_count(0)
+    page.get_by_role("button", name="Buy Starter").click()
+    expect(page).to_have_url(re.compile("/local/checkout/"))
+    expect(page.get_by_text("100 credits for 8.91 EUR", exact=False)).to_be_visible()
+    expect(page.get_by_text("0.99 EUR off 9.90 EUR", exact=False)).to_be_visible()
+    page.get_by_role("button", name=re.compile("^Pay")).click()
+    expect(page.get_by_text("credits were added")).to_be_visible()
+    page.get_by_role("link", name="Back to Natives.Chat").click()
+    expect(page.get_by_text("Your balance: 2100 credits")).to_be_visible()
+
+    # The newest invoice is the discounted one; "more" brings the oldest.
+    table = page.get_by_role("table", name="Invoices")
+    rows = table.locator("tbody tr")
+    expect(rows).to_have_count(20)
+    newest = rows.first
+    expect(newest).to_contain_text("€8.91")
+    expect(newest).to_contain_text("€0.99 off")
+    expect(newest).to_contain_text("Paid")
+    expect(rows.nth(1)).to_contain_text("€9.90")
+    expect(rows.nth(1)).not_to_contain_text("off")
+    pages.check(page, "credits-invoices")
+    # On a phone the list fits the screen: long invoice numbers wrap.
+    page.set_viewport_size(PHONE)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    pages.check(page, "credits-invoices-phone")
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="Show older invoices").click()
+    expect(rows).to_have_count(21)
+    expect(page.get_by_role("button", name="Show older invoices")).to_have_count(0)
+    numbers = rows.locator("td:first-child").all_inner_texts()
+    assert len(set(numbers)) == 21, numbers
+
+    # Its page: the company's invoice for what was paid.
+    number = numbers[0]
+    expect(newest.get_by_role("link", name=f"PDF of invoice {number}")).to_have_attribute(
+        "href", re.compile(r"/local/invoices/.+\?print=1$"))
+    newest.get_by_role("link", name=f"Invoice {number}", exact=True).click()
+    expect(page).to_have_url(re.compile("/local/invoices/"))
+    expect(page.get_by_role("heading", name=f"Invoice {number}")).to_be_visible()
+    expect(page.get_by_text("Lernwerk Hamburg GmbH")).to_be_visible()
+    expect(page.get_by_text("Amount paid: 8.91 EUR")).to_be_visible()
+    expect(page.get_by_text("Discount: 0.99 EUR")).to_be_visible()
+
+    # From the account page's company details, the invoices are a link away.
+    page.goto("/#/account")
+    page.get_by_role("region", name="Company details").get_by_role(
+        "link", name="Your invoices, with your purchases on the credits page").click()
+    expect(page.get_by_role("heading", name="Credits", level=1)).to_be_visible()
+    expect(page.get_by_role("table", name="Invoices").locator("tbody tr")).to_have_count(20)
 
 
 def test_j_a_thread_title_is_reported_and_hidden(pages, stack, world):

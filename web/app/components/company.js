@@ -22,7 +22,8 @@ export function CompanyDetails() {
   const company = saved || loaded.data;
   return html`
     ${session.me.corporate
-      ? html`<p class="corporate">${t('company.corporate')}</p>`
+      ? html`<p class="corporate">${t('company.corporate')}</p>
+        <p><a href="#/credits">${t('company.invoicesLink')}</a></p>`
       : html`<p>${t('company.hint')}</p>`}
     ${saved && html`<${Notice}>${t('company.saved')}</${Notice}>`}
     ${company && html`<${CompanyCard} company=${company} />`}

@@ -2,6 +2,7 @@
 // screen readers everywhere.
 import { html, useState, useEffect, useCallback } from '../html.js';
 import { t } from '../i18n.js';
+import { api } from '../api.js';
 
 export function Loading({ label }) {
   return html`<p class="loading" role="status">${label || t('common.loading')}</p>`;
@@ -64,4 +65,24 @@ export function useAction() {
     }
   }, []);
   return { busy, error, run, setError };
+}
+
+/**
+ * A list the API answers a page at a time (`{items, next_cursor}`): `{items, loaded, more,
+ * busy, error}`. The first page loads at once; `more()` appends the next one (there is
+ * one while `more` is not null).
+ */
+export function usePages(path) {
+  const [items, setItems] = useState([]);
+  const [cursor, setCursor] = useState(null);
+  const [loaded, setLoaded] = useState(false);
+  const { busy, error, run } = useAction();
+  const load = (from) => run(async () => {
+    const page = await api('GET', path, { query: { cursor: from } });
+    setItems((previous) => (from ? [...previous, ...page.items] : page.items));
+    setCursor(page.next_cursor);
+    setLoaded(true);
+  });
+  useEffect(() => { load(null); }, [path]);
+  return { items, loaded, busy, error, more: cursor && (() => load(cursor)) };
 }

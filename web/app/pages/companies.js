@@ -1,23 +1,12 @@
 // Partner managers' list: every corporate client's company with its purchases and
 // invoices, a page at a time (GET /v1/admin/companies).
-import { html, useState, useEffect } from '../html.js';
-import { api } from '../api.js';
+import { html } from '../html.js';
 import { t, formatDateTime, formatMoney } from '../i18n.js';
-import { Loading, ErrorMessage, useAction } from '../components/status.js';
+import { Loading, ErrorMessage, usePages } from '../components/status.js';
 import { CompanyCard } from '../components/company.js';
 
 export function CompaniesPage() {
-  const [companies, setCompanies] = useState([]);
-  const [cursor, setCursor] = useState(null);
-  const [loaded, setLoaded] = useState(false);
-  const { busy, error, run } = useAction();
-  const load = (from) => run(async () => {
-    const page = await api('GET', '/admin/companies', { query: { cursor: from } });
-    setCompanies((previous) => (from ? [...previous, ...page.items] : page.items));
-    setCursor(page.next_cursor);
-    setLoaded(true);
-  });
-  useEffect(() => { load(null); }, []);
+  const { items: companies, loaded, busy, error, more } = usePages('/admin/companies');
 
   return html`
     <h1>${t('companies.title')}</h1>
@@ -48,8 +37,8 @@ export function CompaniesPage() {
                 </li>`)}
             </ul>`}`}
       </section>`)}
-    ${cursor && html`
-      <button type="button" disabled=${busy} onClick=${() => load(cursor)}>
+    ${more && html`
+      <button type="button" disabled=${busy} onClick=${more}>
         ${busy ? t('common.loading') : t('common.more')}
       </button>`}`;
 }

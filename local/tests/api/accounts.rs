@@ -116,7 +116,12 @@ async fn minors_register_only_with_a_consenting_guardian() {
     let account: Value = response.json().await.unwrap();
     assert_eq!(
         account["guardian"],
-        json!({ "name": "Pat", "email": "pat@example.com", "consent": true })
+        json!({
+            "name": "Pat",
+            "email": "pat@example.com",
+            "consent": true,
+            "consent_requested_at": account["created_at"],
+        })
     );
 
     let mut adult_today = registration("adult@example.com");
@@ -126,6 +131,140 @@ async fn minors_register_only_with_a_consenting_guardian() {
         201,
         "18 today needs no guardian"
     );
+}
+
+/// A minor's self-declared guardian is e-mailed a consent link; until the guardian
+/// follows it, the account reads and manages itself but neither posts nor pays.
+#[tokio::test]
+async fn a_minors_account_posts_and_pays_only_once_the_guardian_confirms() {
+    let app = &spawn_app().await;
+    let mut body = registration("teen@example.com");
+    body["date_of_birth"] = json!(date_years_ago(15, 0));
+    body["guardian"] = json!({ "name": "Pat", "email": "pat@example.com", "consent": true });
+    assert_eq!(app.register(&body).await.status(), 201);
+    let tokens = app
+        .logged_in("teen@example.com", "correct horse battery")
+        .await;
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    let account_id = me["id"].as_str().unwrap().to_owned();
+    assert!(me["guardian"]["consent_requested_at"].is_string());
+    assert!(me["guardian"].get("confirmed_at").is_none(), "pending");
+
+    let to_guardian: Vec<_> = app
+        .stack
+        .app
+        .store
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.to.as_ref().map(|to| to.to_string()) == Some("pat@example.com".into()))
+        .collect();
+    assert_eq!(to_guardian.len(), 1, "one e-mail to the guardian");
+    let link_start = format!("https://natives.chat/guardian-consent?account={account_id}&token=");
+    let line = to_guardian[0]
+        .body
+        .lines()
+        .find(|line| line.starts_with(&link_start))
+        .expect("the e-mail carries the consent link");
+    let link_token = line[link_start.len()..].to_owned();
+
+    let user = crate::helpers::TestUser {
+        id: account_id.clone(),
+        email: "teen@example.com".into(),
+        password: "correct horse battery".into(),
+        access_token: token.clone(),
+        refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
+    };
+    app.fund(&user, 100).await;
+    let open = json!({ "language": "de", "title": "Feierabend", "text": "Hallo zusammen" });
+    let post = || async {
+        app.send(
+            reqwest::Method::POST,
+            "/v1/threads",
+            Some(&token),
+            Some(&open),
+        )
+        .await
+    };
+    let checkout = json!({ "tariff_id": "starter" });
+    assert_problem(post().await, 403, "guardian_consent_pending").await;
+    assert_problem(
+        app.send(
+            reqwest::Method::POST,
+            "/v1/checkout",
+            Some(&token),
+            Some(&checkout),
+        )
+        .await,
+        403,
+        "guardian_consent_pending",
+    )
+    .await;
+    // It still manages itself.
+    assert_eq!(
+        app.patch_me(&token, &json!({ "city": "Leeds" }))
+            .await
+            .status(),
+        200
+    );
+
+    let confirm = |account: &str, token: &str| {
+        let body = json!({ "account_id": account, "token": token });
+        async move { app.post_json("/v1/guardian-consents", &body).await }
+    };
+    let wrong = "0".repeat(link_token.len());
+    assert_problem(
+        confirm(&account_id, &wrong).await,
+        422,
+        "invalid_consent_link",
+    )
+    .await;
+    let nobody = natives_shared::domain::AccountId::new().to_string();
+    assert_problem(
+        confirm(&nobody, &link_token).await,
+        422,
+        "invalid_consent_link",
+    )
+    .await;
+    assert_problem(
+        confirm("not an id", &link_token).await,
+        422,
+        "invalid_consent_link",
+    )
+    .await;
+    assert_problem(post().await, 403, "guardian_consent_pending").await;
+
+    let first = confirm(&account_id, &link_token).await;
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().await.unwrap();
+    let again = confirm(&account_id, &link_token).await;
+    assert_eq!(again.status(), 200, "confirming twice is harmless");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["confirmed_at"], first["confirmed_at"]);
+
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    assert_eq!(me["guardian"]["confirmed_at"], first["confirmed_at"]);
+    assert_eq!(post().await.status(), 201, "posting works once confirmed");
+
+    // An adult, and a minor's guardian link used for an adult account, change nothing.
+    let adult = app.registered_user("adult@example.com").await;
+    let adult_post = app
+        .send(
+            reqwest::Method::POST,
+            "/v1/threads",
+            Some(&adult.access_token),
+            Some(&open),
+        )
+        .await;
+    assert_ne!(adult_post.status(), 403, "an adult is not held back");
+    assert_problem(
+        confirm(&adult.id, &link_token).await,
+        422,
+        "invalid_consent_link",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -83,6 +83,38 @@ impl CodeKey {
             .map(|b| format!("{b:02x}"))
             .collect()
     }
+
+    /// The token a guardian's consent link carries: a keyed hash of the account and the
+    /// guardian's address (hex), so nothing is stored and the link dies if the address
+    /// changes. Labelled apart from the other hashes under the same key.
+    pub fn guardian_consent_token(
+        &self,
+        account_id: &AccountId,
+        guardian: &crate::domain::Email,
+    ) -> String {
+        let message = format!("guardian-consent\n{account_id}\n{guardian}");
+        hmac::sign(&self.0, message.as_bytes())
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether `token` is the consent token for this account and address (compared in
+    /// constant time).
+    pub fn proves_guardian_consent(
+        &self,
+        account_id: &AccountId,
+        guardian: &crate::domain::Email,
+        token: &str,
+    ) -> bool {
+        let expected = self.guardian_consent_token(account_id, guardian);
+        aws_lc_rs::constant_time::verify_slices_are_equal(
+            expected.as_bytes(),
+            token.trim().as_bytes(),
+        )
+        .is_ok()
+    }
 }
 
 impl fmt::Debug for CodeKey {
@@ -94,6 +126,32 @@ impl fmt::Debug for CodeKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_consent_token_proves_only_its_account_and_guardian_address() {
+        let key = CodeKey::new(&"k".repeat(32)).unwrap();
+        let other_key = CodeKey::new(&"j".repeat(32)).unwrap();
+        let (ada, bob) = (AccountId::new(), AccountId::new());
+        let pat = crate::domain::Email::parse("pat@example.com").unwrap();
+        let sam = crate::domain::Email::parse("sam@example.com").unwrap();
+        let token = key.guardian_consent_token(&ada, &pat);
+        assert_eq!(token.len(), 64);
+        assert!(key.proves_guardian_consent(&ada, &pat, &token));
+        assert!(
+            !key.proves_guardian_consent(&bob, &pat, &token),
+            "another account"
+        );
+        assert!(
+            !key.proves_guardian_consent(&ada, &sam, &token),
+            "address changed"
+        );
+        assert!(
+            !other_key.proves_guardian_consent(&ada, &pat, &token),
+            "keyed"
+        );
+        assert!(!key.proves_guardian_consent(&ada, &pat, &token[..63]));
+        assert!(!key.proves_guardian_consent(&ada, &pat, ""));
+    }
 
     #[test]
     fn an_address_hash_is_keyed_and_depends_on_the_address_as_parsed() {

@@ -341,6 +341,11 @@ impl From<Refusal> for ApiError {
                 ),
                 blocked_until: None,
             },
+            Refusal::GuardianConsentPending => Self::Forbidden {
+                code: "guardian_consent_pending",
+                detail: "A parent or guardian must confirm consent through the link e-mailed to them before this account pays or posts; it can read and manage itself meanwhile.".into(),
+                blocked_until: None,
+            },
             Refusal::PrivacyScopeOnly => Self::Forbidden {
                 code: "account_blocked",
                 detail: "This session reaches only the account's privacy rights (GET /v1/me, the export, consents, privacy requests and erasure); anything else needs an ordinary login, which a blocked account cannot open.".into(),
@@ -445,6 +450,21 @@ impl From<DestructionRefusal> for ApiError {
                     serde_json::to_value(status).unwrap_or_default(),
                 ),
             },
+        }
+    }
+}
+
+impl From<crate::domain::decide::accounts::GuardianConsentRefusal> for ApiError {
+    fn from(refusal: crate::domain::decide::accounts::GuardianConsentRefusal) -> Self {
+        match refusal {
+            crate::domain::decide::accounts::GuardianConsentRefusal::InvalidLink => {
+                Self::Unprocessable {
+                    code: "invalid_consent_link",
+                    detail:
+                        "This consent link is not valid: use the link from the e-mail as it is."
+                            .into(),
+                }
+            }
         }
     }
 }

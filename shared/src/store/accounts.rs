@@ -44,6 +44,7 @@ enum Registration {
     Terms,
     Consents,
     Verification,
+    GuardianEmail,
     Identity,
     Invitation,
 }
@@ -116,6 +117,12 @@ impl Store {
                     ),
                 ]
             }))
+            .parts(
+                registration
+                    .guardian_email
+                    .as_ref()
+                    .map(|email| (Registration::GuardianEmail, self.outbox_put(email))),
+            )
             .parts(identity.map(|identity| {
                 (
                     Registration::Identity,
@@ -141,6 +148,31 @@ impl Store {
             }
             Err(other) => Err(StoreError::from(other).into()),
         }
+    }
+
+    /// A guardian's consent link followed ([`decide::accounts::confirm_guardian_consent`]):
+    /// the account read, then one conditional write of the guardian's `confirmed_at`.
+    /// Returns when consent was confirmed (the first time, if it was before).
+    pub async fn confirm_guardian_consent(
+        &self,
+        account_id: &AccountId,
+        proves: impl Fn(&Email) -> bool + Copy,
+        now: OffsetDateTime,
+    ) -> Result<Timestamp, Failure<decide::accounts::GuardianConsentRefusal>> {
+        retrying(move |_| async move {
+            let account = self.get_account(account_id).await?;
+            match decide::accounts::confirm_guardian_consent(account.as_ref(), proves, now)
+                .map_err(Attempt::Refused)?
+            {
+                decide::accounts::GuardianConsent::AlreadyConfirmed(at) => Ok(at),
+                decide::accounts::GuardianConsent::Confirm(plan) => self
+                    .write_account(&plan.write, now)
+                    .await?
+                    .map(|_| plan.confirmed_at)
+                    .ok_or(Attempt::Raced),
+            }
+        })
+        .await
     }
 
     /// What anyone may see of an account: only its public attributes are read.

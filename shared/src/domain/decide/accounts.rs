@@ -9,7 +9,7 @@ use super::Seen;
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountStatus, AccountUpdate, AccountWrite, BirthDate,
     City, ConsentChange, ConsentSource, Consents, CountryCode, DisplayName, Email, FullName,
-    Gender, Guardian, LanguageList, ProfileChanges, Role, TermsAcceptance, Timestamp,
+    Gender, Guardian, LanguageList, OutboxEmail, ProfileChanges, Role, TermsAcceptance, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::ids::new_id;
@@ -79,6 +79,8 @@ pub struct Registration {
     pub account: Account,
     pub terms: TermsAcceptance,
     pub consents: ConsentChange,
+    /// A minor's guardian's e-mail with the consent link ([`ask_guardian_consent`]).
+    pub guardian_email: Option<OutboxEmail>,
 }
 
 /// The account `new` opens (an active user, no credits, its first token generation),
@@ -150,7 +152,118 @@ pub fn register(new: NewAccount, password_hash: String, now: OffsetDateTime) -> 
         account,
         terms,
         consents,
+        guardian_email: None,
     }
+}
+
+/// A minor's registration asks the guardian it names to confirm: the guardian is marked
+/// as asked (so the account neither pays nor posts until they confirm) and one e-mail
+/// to the guardian's address carries the consent link. `token` is the link's proof for
+/// the account and that address; `web_origin` where the page is. An adult's
+/// registration is left as it is.
+pub fn ask_guardian_consent(
+    registration: &mut Registration,
+    token: impl FnOnce(&AccountId, &Email) -> String,
+    web_origin: &str,
+    now: OffsetDateTime,
+) {
+    let account = &mut registration.account;
+    let minor = account
+        .date_of_birth
+        .is_some_and(|born| born.age_on(now.date()) < MAJORITY_AGE);
+    let Some(guardian) = account.guardian.as_mut().filter(|_| minor) else {
+        return;
+    };
+    let at = Timestamp::at(now);
+    guardian.consent_requested_at = Some(at);
+    let token = token(&account.id, &guardian.email);
+    let link = format!(
+        "{web_origin}/guardian-consent?account={}&token={token}",
+        account.id
+    );
+    let subject = "Please confirm your consent for a Natives.Chat account".to_owned();
+    let body = format!(
+        "Hello {name},\n\n\
+         {display} registered on Natives.Chat, a site where people learn languages by \
+         talking with native speakers, and named you as their parent or guardian. Under 18, \
+         they need your consent. Until you confirm, their account can be read but cannot \
+         pay or post.\n\n\
+         To confirm your consent, open:\n{link}\n\n\
+         If you do not know this registration, ignore this e-mail: nothing changes.",
+        name = guardian.name,
+        display = account.display_name,
+    );
+    registration.guardian_email = Some(OutboxEmail {
+        to: Some(guardian.email.clone()),
+        ..OutboxEmail::queued(
+            &account.id,
+            format!("guardian-consent-{}", account.id),
+            crate::domain::EmailKind::Security,
+            subject,
+            body,
+            at,
+        )
+    });
+}
+
+/// Why a guardian's consent was not confirmed: the link does not prove a pending
+/// guardian of an account (unknown account, no guardian asked, another address, a wrong
+/// token, a closed account all look the same, so the answer tells no more than the
+/// token proves).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GuardianConsentRefusal {
+    #[error("the consent link is not valid")]
+    InvalidLink,
+}
+
+/// What confirming writes: the guardian's `confirmed_at`, on condition that the account
+/// still names this guardian's address (the token proved it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GuardianConsentPlan {
+    pub write: AccountWrite,
+    pub confirmed_at: Timestamp,
+}
+
+/// What following a valid consent link does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuardianConsent {
+    /// Confirmed before, at this time: nothing to write.
+    AlreadyConfirmed(Timestamp),
+    Confirm(GuardianConsentPlan),
+}
+
+/// A guardian follows the consent link for `account` (as read): `proves` says whether
+/// the link's token is the one for an address. Confirmed already: nothing to write
+/// (with the first confirmation's time), so following the link twice is harmless.
+pub fn confirm_guardian_consent(
+    account: Option<&Account>,
+    proves: impl Fn(&Email) -> bool,
+    now: OffsetDateTime,
+) -> Result<GuardianConsent, GuardianConsentRefusal> {
+    let guardian = account
+        .filter(|a| a.status != AccountStatus::Closed)
+        .and_then(|a| a.guardian.as_ref())
+        .filter(|g| g.consent_requested_at.is_some() && proves(&g.email))
+        .ok_or(GuardianConsentRefusal::InvalidLink)?;
+    if let Some(at) = guardian.confirmed_at {
+        return Ok(GuardianConsent::AlreadyConfirmed(at));
+    }
+    let account = account.expect("a guardian was found on it");
+    let at = Timestamp::at(now);
+    Ok(GuardianConsent::Confirm(GuardianConsentPlan {
+        write: AccountWrite {
+            account_id: account.id.clone(),
+            update: AccountUpdate {
+                guardian_confirmed_at: Some(at),
+                ..Default::default()
+            },
+            requires: vec![
+                AccountCondition::NotClosed,
+                AccountCondition::GuardianAsRead(guardian.email.clone()),
+            ],
+        },
+        confirmed_at: at,
+    }))
 }
 
 /// What a block at the owner's own request records as its reason.
@@ -245,6 +358,8 @@ mod tests {
                 name: PersonName::parse("Anne").unwrap(),
                 email: Email::parse("anne@example.com").unwrap(),
                 consent,
+                consent_requested_at: None,
+                confirmed_at: None,
             }),
             consents: Consents::default(),
             accepted_terms_version: "2026-11-01".into(),

@@ -229,7 +229,7 @@ pub struct GuardianConsentPlan {
 pub enum GuardianConsent {
     /// Confirmed before, at this time: nothing to write.
     AlreadyConfirmed(Timestamp),
-    Confirm(GuardianConsentPlan),
+    Confirm(Box<GuardianConsentPlan>),
 }
 
 /// A guardian follows the consent link for `account` (as read): `proves` says whether
@@ -250,7 +250,7 @@ pub fn confirm_guardian_consent(
     }
     let account = account.expect("a guardian was found on it");
     let at = Timestamp::at(now);
-    Ok(GuardianConsent::Confirm(GuardianConsentPlan {
+    Ok(GuardianConsent::Confirm(Box::new(GuardianConsentPlan {
         write: AccountWrite {
             account_id: account.id.clone(),
             update: AccountUpdate {
@@ -263,7 +263,7 @@ pub fn confirm_guardian_consent(
             ],
         },
         confirmed_at: at,
-    }))
+    })))
 }
 
 /// What a block at the owner's own request records as its reason.

@@ -11,8 +11,8 @@ use natives_shared::config::Secret;
 use natives_shared::store::keys::leading::{
     ACCOUNTS, AUDIT, BREACH_NOTICES, CATALOG, CHECKOUTS, COMPANIES, COMPLAINTS, EMAIL_CLAIMS,
     IDEMPOTENCY, INVITATION_OPT_OUTS, LISTENERS, LIVE_CONNECTIONS, OUTBOX, PRIVACY_QUEUES,
-    PROGRESS_MARKS, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE, SOCIAL_AUTHORIZATIONS,
-    SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
+    PROGRESS_MARKS, PROMOTION_CODES, QUEUE_ENTRIES, REFRESH_TOKENS, REVIEW_QUEUE,
+    SOCIAL_AUTHORIZATIONS, SOCIAL_IDENTITIES, THREAD_LISTS, THREADS, UPLOAD_CLAIMS,
 };
 
 use natives_shared::store::keys::{
@@ -295,16 +295,16 @@ crate::spec::function_table! {
             dynamodb_requests: 1,
             permissions: &[dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS])],
         },
-        // The reader's account, the page, one query of purchases per company on it (the
-        // example lists one), and the audit of every company read.
+        // The reader's account, the page, one query of purchases and one of invoices per
+        // company on it (the example lists one), and the audit of every company read.
         ListCompanies {
             name: "list-companies",
             binary: Core,
             route: ("GET", "/v1/admin/companies"),
             handler: crate::company::list::handle,
-            dynamodb_requests: 4,
+            dynamodb_requests: 5,
             permissions: &[
-                dynamodb(&[GET, UPDATE, PUT, CHECK]).on(&[ACCOUNTS, AUDIT]),
+                dynamodb(&[GET, UPDATE, PUT, CHECK, QUERY]).on(&[ACCOUNTS, AUDIT]),
                 index(GSI1, &[QUERY]).on(&[COMPANIES, ACCOUNTS]),
             ],
         },
@@ -375,16 +375,26 @@ crate::spec::function_table! {
             route: ("POST", "/v1/checkout"),
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, PUT]).on(&[ACCOUNTS, CATALOG, CHECKOUTS, IDEMPOTENCY]), secret(Secret::StripeSecretKey)],
+            permissions: &[
+                // One statement per table (IAM checks a transaction's keys against one).
+                dynamodb(&[GET, PUT]).on(&[
+                    ACCOUNTS,
+                    CATALOG,
+                    CHECKOUTS,
+                    IDEMPOTENCY,
+                    PROMOTION_CODES,
+                ]),
+                secret(Secret::StripeSecretKey),
+            ],
         },
         StripeWebhook {
             name: "stripe-webhook",
             binary: Payments,
             route: ("POST", "/v1/webhooks/stripe"),
             handler: crate::credits::stripe_webhook::handle,
-            dynamodb_requests: 1,
+            dynamodb_requests: 2,
             permissions: &[
-                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS]),
+                dynamodb(&[GET, UPDATE, PUT]).on(&[ACCOUNTS, CHECKOUTS, PROMOTION_CODES]),
                 secret(Secret::StripeWebhookSecret),
             ],
         },
@@ -393,6 +403,15 @@ crate::spec::function_table! {
             binary: Core,
             route: ("GET", "/v1/me/balance"),
             handler: crate::credits::get_balance::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, QUERY]).on(&[ACCOUNTS])],
+        },
+        // The caller's account (the gate), then one query of its invoices.
+        ListInvoices {
+            name: "list-invoices",
+            binary: Core,
+            route: ("GET", "/v1/me/invoices"),
+            handler: crate::credits::list_invoices::handle,
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, QUERY]).on(&[ACCOUNTS])],
         },
@@ -438,7 +457,7 @@ crate::spec::function_table! {
             route: ("GET", "/v1/threads/{thread_id}/messages"),
             handler: crate::conversations::list_messages::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[QUERY, BATCH_GET]).on(&[THREADS, ACCOUNTS])],
+            permissions: &[dynamodb(&[QUERY, GET, BATCH_GET]).on(&[THREADS, ACCOUNTS])],
         },
         PostMessage {
             name: "post-message",
@@ -565,6 +584,22 @@ crate::spec::function_table! {
             binary: Core,
             route: ("POST", "/v1/moderation/messages/{message_id}/actions"),
             handler: crate::moderation::act_on_message::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, UPDATE, PUT, DELETE, CHECK]).on(&[ACCOUNTS, THREADS, AUDIT, COMPLAINTS, QUEUE_ENTRIES, OUTBOX])],
+        },
+        FileThreadComplaint {
+            name: "file-thread-complaint",
+            binary: Core,
+            route: ("POST", "/v1/threads/{thread_id}/complaints"),
+            handler: crate::moderation::file_thread_complaint::handle,
+            dynamodb_requests: 2,
+            permissions: &[dynamodb(&[GET, PUT, UPDATE]).on(&[ACCOUNTS, THREADS, COMPLAINTS, QUEUE_ENTRIES])],
+        },
+        ActOnThread {
+            name: "act-on-thread",
+            binary: Core,
+            route: ("POST", "/v1/moderation/threads/{thread_id}/actions"),
+            handler: crate::moderation::act_on_thread::handle,
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, UPDATE, PUT, DELETE, CHECK]).on(&[ACCOUNTS, THREADS, AUDIT, COMPLAINTS, QUEUE_ENTRIES, OUTBOX])],
         },

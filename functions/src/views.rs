@@ -5,7 +5,9 @@ use natives_shared::domain::{
     FullName, Gender, Guardian, LanguageList, LearningLevels, LedgerKind, LedgerLine, Money, Role,
     SkypeName, Tariff, Timestamp,
 };
-use natives_shared::domain::{PHOTO_URL_LIFETIME_SECONDS, ProfilePhoto, photo_urls_signed_at};
+use natives_shared::domain::{
+    Invoice, InvoiceStatus, PHOTO_URL_LIFETIME_SECONDS, ProfilePhoto, photo_urls_signed_at,
+};
 use natives_shared::http::ApiError;
 use serde::Serialize;
 use std::time::{Duration, SystemTime};
@@ -168,6 +170,38 @@ impl<'a> From<&'a LedgerLine> for LedgerEntryView<'a> {
             created_at: e.created_at,
             reference: &e.reference,
             reason: e.reason.as_deref(),
+        }
+    }
+}
+
+/// An invoice as its client and partner managers see it (whom it was billed to stays in
+/// the store; the company is shown beside it where it matters).
+#[derive(Serialize)]
+pub struct InvoiceView<'a> {
+    id: &'a str,
+    number: &'a str,
+    purchase_id: &'a str,
+    amount: &'a Money,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    discount: Option<&'a Money>,
+    status: InvoiceStatus,
+    hosted_invoice_url: &'a str,
+    pdf_url: &'a str,
+    issued_at: Timestamp,
+}
+
+impl<'a> From<&'a Invoice> for InvoiceView<'a> {
+    fn from(invoice: &'a Invoice) -> Self {
+        Self {
+            id: &invoice.id,
+            number: &invoice.number,
+            purchase_id: &invoice.purchase_id,
+            amount: &invoice.amount,
+            discount: invoice.discount.as_ref(),
+            status: invoice.status,
+            hosted_invoice_url: &invoice.hosted_invoice_url,
+            pdf_url: &invoice.pdf_url,
+            issued_at: invoice.issued_at,
         }
     }
 }

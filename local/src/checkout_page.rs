@@ -8,8 +8,8 @@ use hyper::body::Bytes;
 use lambda_http::Body;
 use natives_functions::App;
 use natives_functions::Function;
-use natives_shared::domain::{Purchase, PurchaseStatus};
-use natives_shared::payments::sign_payload;
+use natives_shared::domain::{Money, Purchase, PurchaseStatus};
+use natives_shared::payments::{LOCAL_PROMOTION_CODE, sign_payload};
 use serde_json::{Value, json};
 
 pub const PREFIX: &str = "/local/checkout/";
@@ -22,9 +22,38 @@ pub struct SessionFacts<'a> {
     pub checkout_session_id: &'a str,
     pub account_id: &'a str,
     pub credits: i64,
+    /// What is paid, after the discount.
     pub amount_minor: i64,
+    pub amount_discount: i64,
     pub currency: &'a str,
     pub paid: bool,
+    pub local_promotion_code: Option<&'a str>,
+}
+
+impl<'a> SessionFacts<'a> {
+    /// A local purchase, paid (or not) at its discounted price.
+    pub fn of(purchase: &'a Purchase, paid: bool) -> Self {
+        let discount = local_discount(purchase);
+        Self {
+            checkout_session_id: &purchase.checkout_session_id,
+            account_id: purchase.account_id.as_str(),
+            credits: purchase.credits,
+            amount_minor: purchase.price.amount_minor - discount,
+            amount_discount: discount,
+            currency: &purchase.price.currency,
+            paid,
+            local_promotion_code: purchase.promotion.as_ref().map(|p| p.code.as_ref()),
+        }
+    }
+}
+
+/// What a local promotion code takes off the purchase's price.
+fn local_discount(purchase: &Purchase) -> i64 {
+    purchase
+        .promotion
+        .as_ref()
+        .and_then(|p| p.expected_discount_minor)
+        .unwrap_or(0)
 }
 
 /// A Stripe event of `event_type` whose object is a complete Checkout Session, shaped
@@ -35,12 +64,17 @@ pub fn stripe_event(event_type: &str, facts: &SessionFacts<'_>, created: i64) ->
             .expect("fixture");
     session["id"] = json!(facts.checkout_session_id);
     session["client_reference_id"] = json!(facts.account_id);
-    session["metadata"] = json!({
+    let mut metadata = json!({
         "account_id": facts.account_id,
         "credits": facts.credits.to_string(),
     });
+    if let Some(code) = facts.local_promotion_code {
+        metadata[LOCAL_PROMOTION_CODE] = json!(code);
+    }
+    session["metadata"] = metadata;
     session["amount_total"] = json!(facts.amount_minor);
-    session["amount_subtotal"] = json!(facts.amount_minor);
+    session["amount_subtotal"] = json!(facts.amount_minor + facts.amount_discount);
+    session["total_details"]["amount_discount"] = json!(facts.amount_discount);
     session["currency"] = json!(facts.currency.to_ascii_lowercase());
     session["payment_status"] = json!(if facts.paid { "paid" } else { "unpaid" });
     session["status"] = json!(if event_type == "checkout.session.expired" {
@@ -101,7 +135,25 @@ pub async fn handle(app: &App, method: &http::Method, path: &str) -> hyper::Resp
 }
 
 fn show(purchase: &Purchase) -> hyper::Response<Full<Bytes>> {
-    let price = purchase.price.display();
+    let discount = local_discount(purchase);
+    let price = Money {
+        amount_minor: purchase.price.amount_minor - discount,
+        ..purchase.price.clone()
+    }
+    .display();
+    let promotion = match &purchase.promotion {
+        Some(promotion) if discount > 0 => format!(
+            "<p>Promotion code <b>{}</b>: {} off {}.</p>",
+            escape(promotion.code.as_ref()),
+            Money {
+                amount_minor: discount,
+                ..purchase.price.clone()
+            }
+            .display(),
+            purchase.price.display()
+        ),
+        _ => String::new(),
+    };
     let action = match purchase.status {
         PurchaseStatus::Pending => format!(
             r#"<form method="post" action="{PREFIX}{id}/pay"><button type="submit">Pay {price}</button></form>"#,
@@ -114,7 +166,7 @@ fn show(purchase: &Purchase) -> hyper::Response<Full<Bytes>> {
         200,
         "Local checkout",
         &format!(
-            "<p>Tariff <b>{}</b>: {} credits for {price}.</p>{action}{BACK}<p><small>Local stack: no money moves; paying sends a signed checkout.session.completed webhook to this stack.</small></p>",
+            "<p>Tariff <b>{}</b>: {} credits for {price}.</p>{promotion}{action}{BACK}<p><small>Local stack: no money moves; paying sends a signed checkout.session.completed webhook to this stack.</small></p>",
             escape(purchase.tariff_id.as_ref()),
             purchase.credits
         ),
@@ -128,14 +180,7 @@ async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<
     let now = app.now().unix_timestamp();
     let event = stripe_event(
         "checkout.session.completed",
-        &SessionFacts {
-            checkout_session_id: &purchase.checkout_session_id,
-            account_id: purchase.account_id.as_str(),
-            credits: purchase.credits,
-            amount_minor: purchase.price.amount_minor,
-            currency: &purchase.price.currency,
-            paid: true,
-        },
+        &SessionFacts::of(purchase, true),
         now,
     );
     let request = http::Request::builder()
@@ -158,6 +203,14 @@ async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<
                 purchase.credits
             ),
         )
+    } else if response.status() == 422 && purchase.promotion.is_some() {
+        page(
+            409,
+            "Promotion code used up",
+            &format!(
+                "<p>The promotion code was used up before this payment: nothing was charged.</p>{BACK}"
+            ),
+        )
     } else {
         page(
             502,
@@ -167,7 +220,7 @@ async fn pay_and_notify(app: &App, purchase: &Purchase) -> hyper::Response<Full<
     }
 }
 
-fn page(status: u16, title: &str, body: &str) -> hyper::Response<Full<Bytes>> {
+pub(crate) fn page(status: u16, title: &str, body: &str) -> hyper::Response<Full<Bytes>> {
     let html = format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"/favicon.svg\"><title>{title}</title></head><body><h1>{title}</h1>{body}</body></html>"
     );
@@ -178,7 +231,7 @@ fn page(status: u16, title: &str, body: &str) -> hyper::Response<Full<Bytes>> {
         .expect("a page")
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

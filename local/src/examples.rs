@@ -20,6 +20,7 @@
 //! | `REPLACE_WITH_VOICE_UPLOAD_ID` | a recording the caller uploaded to staging, not yet posted ([`as_voice_post`] puts it in a text post's place) |
 //! | `REPLACE_WITH_OTHERS_MESSAGE_ID` | a text message by another account (one a moderator may act on) |
 //! | `REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID` | a voice message by another account, removed by a moderator, its recording archived |
+//! | `REPLACE_WITH_OTHERS_THREAD_ID` | a thread another account started (one a moderator may act on) |
 //! | `REPLACE_WITH_OTHERS_CORRECTION_ID`, `REPLACE_WITH_OTHERS_CORRECTED_MESSAGE_ID` | a correction by another account, of a third account's message (one a reporter or a moderator acts on) |
 //! | `REPLACE_WITH_BLOCKED_ACCOUNT_ID` | another account, blocked by a moderator |
 //! | `REPLACE_WITH_TOMORROW` | this time tomorrow (RFC 3339) |
@@ -250,6 +251,19 @@ pub async fn fill_with(
             "REPLACE_WITH_REMOVED_VOICE_MESSAGE_ID",
             &message.to_string(),
         );
+    }
+    if text.contains("REPLACE_WITH_OTHERS_THREAD_ID") {
+        let other = new_account(app, keys, &[]).await?;
+        let message = post(
+            app,
+            &other,
+            PostContent::Text(
+                MessageText::parse("Cheap credits, ask me how", &ContentRules::default())
+                    .expect("sample text passes the content rules"),
+            ),
+        )
+        .await?;
+        text = text.replace("REPLACE_WITH_OTHERS_THREAD_ID", message.thread().as_str());
     }
     if text.contains("REPLACE_WITH_OTHERS_CORRECTION_ID") {
         let other = new_account(app, keys, &[]).await?;
@@ -585,9 +599,11 @@ pub async fn new_account(
         account_id: id.clone(),
         credits: 100,
         amount_minor: 990,
+        amount_discount: 0,
         currency: "EUR".into(),
+        local_promotion_code: None,
     };
-    app.store.credit_checkout(&payment, now).await?;
+    app.store.credit_checkout(&payment, None, now).await?;
     let session_id = SessionId::new();
     let access_token = signer(app, keys)?.issue(
         &AuthUser {
@@ -685,6 +701,10 @@ async fn pending_purchase(app: &App, account_id: &AccountId) -> Result<String, B
                 status: PurchaseStatus::Pending,
                 created_at: Timestamp::at(now),
                 settled_at: None,
+                purchase_id: None,
+                promotion: None,
+                amount_total: None,
+                amount_discount: None,
             },
             None,
             now,

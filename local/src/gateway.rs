@@ -89,6 +89,13 @@ async fn handle(
     if request.uri().path().starts_with(checkout_page::PREFIX) {
         return checkout_page::handle(app, request.method(), request.uri().path()).await;
     }
+    if request
+        .uri()
+        .path()
+        .starts_with(crate::invoice_page::PREFIX)
+    {
+        return crate::invoice_page::handle(app, request.method(), request.uri().path()).await;
+    }
     if request.uri().path().starts_with(crate::local_idp::PREFIX) {
         return crate::local_idp::handle(app, request).await;
     }

@@ -8,6 +8,7 @@ pub mod embedded;
 pub mod examples;
 pub mod faults;
 pub mod gateway;
+pub mod invoice_page;
 pub mod invoke;
 pub mod live;
 pub mod local_idp;

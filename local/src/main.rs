@@ -14,7 +14,9 @@ use natives_local::services::{Services, endpoint_argument};
 use natives_local::stack::{Stack, StackOptions, StartError, attach};
 use natives_local::{BoxError, TABLE_NAME, examples, invoke};
 use natives_shared::clock::SystemClock;
-use natives_shared::domain::{Email, Role};
+use natives_shared::domain::{
+    Email, LocalPromotionCode, PromotionCodeText, Role, Timestamp, parse_percent_off,
+};
 use natives_shared::store::Failure;
 
 #[derive(Parser)]
@@ -85,6 +87,28 @@ enum Command {
     Outbox {
         #[command(subcommand)]
         command: OutboxCommand,
+    },
+    /// The local stack's promotion codes (with a Stripe key, Stripe's own are used).
+    PromotionCodes {
+        #[command(subcommand)]
+        command: PromotionCodesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PromotionCodesCommand {
+    /// Add a code customers type at checkout, e.g. `add SPRING10 --percent-off 10`.
+    Add {
+        code: String,
+        /// The discount, 1 to 100 percent of the tariff's price.
+        #[arg(long)]
+        percent_off: i64,
+        /// When it stops being accepted (RFC 3339, e.g. 2026-12-31T23:59:59Z).
+        #[arg(long)]
+        expires: Option<String>,
+        /// How many paid purchases may use it.
+        #[arg(long)]
+        max_redemptions: Option<i64>,
     },
 }
 
@@ -276,6 +300,25 @@ async fn run(cli: Cli) -> CliResult {
         Command::Outbox {
             command: OutboxCommand::List { json },
         } => list_outbox(&data, &services, json).await,
+        Command::PromotionCodes {
+            command:
+                PromotionCodesCommand::Add {
+                    code,
+                    percent_off,
+                    expires,
+                    max_redemptions,
+                },
+        } => {
+            add_promotion_code(
+                &data,
+                &services,
+                &code,
+                percent_off,
+                expires.as_deref(),
+                max_redemptions,
+            )
+            .await
+        }
         Command::Accounts {
             command:
                 AccountsCommand::FirstAdmin {
@@ -570,6 +613,50 @@ async fn set_roles(data: &Path, services: &Services, email: &str, roles: &str) -
         role_names(&after.roles),
         before.map_or_else(|| "none".to_owned(), |account| role_names(&account.roles)),
     );
+    Ok(())
+}
+
+async fn add_promotion_code(
+    data: &Path,
+    services: &Services,
+    code: &str,
+    percent_off: i64,
+    expires: Option<&str>,
+    max_redemptions: Option<i64>,
+) -> CliResult {
+    let usage = |what: &str, error: String| CliError::Usage(format!("{what} {error}"));
+    let code = PromotionCodeText::parse(code).map_err(|e| usage("the code", e))?;
+    let percent_off = parse_percent_off(percent_off).map_err(|e| usage("--percent-off", e))?;
+    let expires_at = expires
+        .map(Timestamp::parse)
+        .transpose()
+        .map_err(|e| usage("--expires", e))?;
+    if max_redemptions.is_some_and(|max| max < 1) {
+        return Err(usage("--max-redemptions", "must be at least 1".into()));
+    }
+    let (app, _attached) = attach(
+        &local_data(data, services)?,
+        "promotion-codes add",
+        services,
+    )
+    .await?;
+    let added = app
+        .store
+        .add_promotion_code(&LocalPromotionCode {
+            code: code.clone(),
+            percent_off,
+            expires_at,
+            max_redemptions,
+            times_redeemed: 0,
+            created_at: Timestamp::at(app.now()),
+        })
+        .await?;
+    if !added {
+        return Err(CliError::Usage(format!(
+            "the promotion code {code} exists already: choose another"
+        )));
+    }
+    println!("Added promotion code {code}: {percent_off}% off.");
     Ok(())
 }
 

@@ -30,6 +30,7 @@ pub fn serves(method: &Method, path: &str) -> bool {
         && path != "/v1"
         && !path.starts_with("/v1/")
         && !path.starts_with(checkout_page::PREFIX)
+        && !path.starts_with(crate::invoice_page::PREFIX)
         && !path.starts_with(crate::local_idp::PREFIX)
 }
 

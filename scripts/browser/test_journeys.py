@@ -128,6 +128,7 @@ def test_a_new_user_registers_buys_credits_replies_and_speaks(pages, stack, worl
     assert items[2]["voice"]["content_type"] == "audio/webm"
     assert items[2]["voice"]["size_bytes"] > 1000
     world["text_message_id"] = items[1]["id"]
+    world["voice_message_id"] = items[2]["id"]
 
     phone = pages.new(viewport=PHONE)
     phone.goto(world["thread_url"])
@@ -524,3 +525,146 @@ def test_i_a_blocked_account_signs_in_to_its_privacy_rights_only(pages, stack):
     page.goto("/#/privacy-rights")
     expect(page.get_by_role("heading", name="My privacy rights", level=1)).to_be_visible()
 
+
+def fill_address(form, legend, line1, postal_code, city):
+    address = form.get_by_role("group", name=legend)
+    address.get_by_label("Street and number").fill(line1)
+    address.get_by_label("Postal code").fill(postal_code)
+    address.get_by_label("City").fill(city)
+    address.get_by_label("Country").select_option("DE")
+
+
+def test_i_a_corporate_client_sets_its_company_and_a_partner_manager_lists_it(pages, stack):
+    register_by_api(stack, "lena@example.com", "Lena")
+    page = pages.new()
+    log_in(page, "lena@example.com", "/account")
+    section = page.get_by_role("region", name="Company details")
+    expect(section.get_by_text("Buying for a company?", exact=False)).to_be_visible()
+    section.get_by_label("Legal name").fill("Sprachschule Berlin GmbH")
+    section.get_by_label("Registration number").fill("HRB 12345")
+    section.get_by_label("Registration date").fill("2001-02-03")
+    fill_address(section, "Legal address", "Unter den Linden 1", "10117", "Berlin")
+    fill_address(section, "Postal address", "Postfach 1234", "10001", "Berlin")
+    section.get_by_label("Tax ID type").select_option("eu_vat")
+    section.get_by_label("Tax ID number").fill("DE12")
+    section.get_by_label("Contact phone (with country code)").fill("+49 30 1234567")
+    section.get_by_label("Representative’s name").fill("Ada Lovelace")
+    section.get_by_label("Representative’s position").fill("Director")
+    section.get_by_role("button", name="Save the company details").click()
+
+    # The refused field's message stands beside it, and nothing was saved.
+    expect(section.locator("[data-error-for='tax_id']")).to_be_visible()
+    expect(section.locator("[data-error-for]")).to_have_count(1)
+    expect(section.get_by_label("Tax ID number")).to_have_attribute("aria-invalid", "true")
+    # Chromium logs every refused request; this refusal is the expected one.
+    refused = [e for e in pages.errors if "status of 422 (Unprocessable Entity)" in e]
+    assert len(refused) == 1, pages.errors
+    pages.errors.remove(refused[0])
+    pages.check(page, "account-company-refused")
+
+    section.get_by_label("Tax ID number").fill("DE123456789")
+    section.get_by_role("button", name="Save the company details").click()
+    expect(section.get_by_text("The company details are saved.")).to_be_visible()
+    expect(section.get_by_text("Your account is a corporate client")).to_be_visible()
+    expect(section.locator("[data-error-for]")).to_have_count(0)
+    expect(section.locator("dl.company")).to_contain_text("DE123456789")
+    expect(section.locator("dl.company")).to_contain_text("+49301234567")
+    # Saved, not just shown: a reload reads it back.
+    page.reload()
+    section = page.get_by_role("region", name="Company details")
+    expect(section.locator("dl.company")).to_contain_text("Sprachschule Berlin GmbH")
+    expect(page.get_by_role("link", name="Corporate clients")).to_have_count(0)
+    pages.check(page, "account-company")
+
+    # A partner manager finds the company in the list; the menu shows the page only to the role.
+    register_by_api(stack, "petra@example.com", "Petra")
+    stack.operator("accounts", "set-roles", "petra@example.com", "user,partner_manager")
+    manager = pages.new()
+    log_in(manager, "petra@example.com", "/")
+    manager.get_by_role("link", name="Corporate clients").click()
+    expect(manager.get_by_role("heading", name="Corporate clients", level=1)).to_be_visible()
+    listed = manager.get_by_role("region", name="Sprachschule Berlin GmbH")
+    expect(listed.locator("dl.company")).to_contain_text("HRB 12345")
+    expect(listed.locator("dl.company")).to_contain_text("Ada Lovelace, Director")
+    expect(listed.get_by_text("No purchases yet.")).to_be_visible()
+    pages.check(manager, "companies")
+
+
+def test_j_a_thread_title_is_reported_and_hidden(pages, stack, world):
+    register_by_api(stack, "dora@example.com", "Dora")
+    thread_id = world["thread_url"].rsplit("/", 1)[1]
+    status, thread = stack.api("GET", f"/v1/threads/{thread_id}")
+    assert status == 200, thread
+
+    # Dora reports the thread's title from its page.
+    reader = pages.new()
+    log_in(reader, "dora@example.com", world["thread_url"].split("#", 1)[1])
+    expect(reader.get_by_text("Signed in as Dora")).to_be_visible()
+    reader.get_by_role("button", name="Report the title").click()
+    reader.get_by_label("What is wrong with it?").select_option("spam")
+    reader.get_by_label("Comment (optional)").fill("The title advertises")
+    reader.get_by_role("button", name="Send the report").click()
+    expect(reader.get_by_text("the report reached the moderators")).to_be_visible()
+    pages.check(reader, "thread-title-report")
+
+    # The moderator finds the thread with its title in the queue, and hides it.
+    moderator = pages.new()
+    log_in(moderator, "mod@example.com", "/moderation")
+    item = moderator.locator("article.queue-item")
+    expect(item).to_have_count(1)
+    expect(item).to_have_class(re.compile("thread"))
+    expect(item.get_by_role("heading", level=2)).to_have_text(
+        re.compile(r"^A thread title by .+ \(open reports: 1\)$")
+    )
+    expect(item.locator(".thread-title")).to_have_text(thread["title"])
+    expect(item).to_contain_text("The title advertises")
+    pages.check(moderator, "moderation-thread")
+    item.get_by_label("Decision").select_option("hide")
+    item.get_by_label(re.compile("^Reason")).fill("Advertising is against the terms.")
+    item.get_by_role("button", name="Decide").click()
+    expect(moderator.get_by_text("Decided: the thread is hidden; reports settled: 1.")).to_be_visible()
+
+    # Gone for readers, with its messages, and from its language's list.
+    assert stack.api("GET", f"/v1/threads/{thread_id}")[0] == 404
+    assert stack.api("GET", f"/v1/threads/{thread_id}/messages")[0] == 404
+    status, listed = stack.api("GET", f"/v1/threads?language={thread['language']}")
+    assert status == 200 and all(t["id"] != thread_id for t in listed["items"]), listed
+    # The moderator still reads it, marked as hidden.
+    moderator.goto(world["thread_url"])
+    expect(moderator.get_by_role("heading", level=1)).to_have_text(thread["title"])
+    expect(moderator.get_by_text(re.compile("This thread is hidden"))).to_be_visible()
+
+
+def test_an_admin_destroys_a_removed_voice_recording(pages, stack, world):
+    """Last: it destroys the shared thread's recording, which the journeys above play."""
+    register_by_api(stack, "olga@example.com", "Olga")
+    stack.operator("accounts", "set-roles", "olga@example.com", "user,moderator,admin")
+    status, tokens = stack.api("POST", "/v1/sessions", {"email": "olga@example.com", "password": PASSWORD})
+    assert status == 200
+    token = tokens["access_token"]
+    voice = world["voice_message_id"]
+    status, message = stack.api("GET", f"/v1/messages/{voice}", token=token)
+    assert status == 200 and "voice" in message, message
+    status, _ = stack.api(
+        "POST",
+        f"/v1/moderation/messages/{voice}/actions",
+        {"action": "remove", "reason": "It names a third person."},
+        token=token,
+    )
+    assert status == 200
+
+    page = pages.new()
+    log_in(page, "olga@example.com", world["thread_url"].split("#", 1)[1])
+    removed = page.locator("article.message").nth(2)
+    removed.get_by_role("button", name="Destroy recording").click()
+    removed.get_by_label("Legal basis").select_option("personal_data")
+    removed.get_by_label("Reason (recorded in the audit log)").fill("The named person asked for erasure.")
+    removed.get_by_role("button", name="Destroy the recording for good").click()
+    expect(removed.get_by_text("The recording was destroyed.")).to_be_visible()
+
+    status, _ = stack.api("GET", f"/v1/messages/{voice}/voice", token=token)
+    assert status == 404
+    status, message = stack.api("GET", f"/v1/messages/{voice}", token=token)
+    assert status == 200 and "voice" not in message, message
+    status, audit = stack.api("GET", "/v1/moderation/audit", token=token)
+    assert any(entry["action"] == "recording.destroy" for entry in audit["items"]), audit

@@ -19,6 +19,7 @@ import { ProviderCallbackPage } from './pages/provider-callback.js';
 import { JoinPage } from './pages/join.js';
 import { InvitationOptOutPage } from './pages/invitation-opt-out.js';
 import { PrivacyRightsPage } from './pages/privacy-rights.js';
+import { CompaniesPage } from './pages/companies.js';
 
 export const ROUTES = [
   { path: '/', page: HomePage },
@@ -39,6 +40,7 @@ export const ROUTES = [
   { path: '/invitations/opt-out', page: InvitationOptOutPage },
   // Any session, a privacy session (a blocked account's) included: `needs: 'subject'`.
   { path: '/privacy-rights', page: PrivacyRightsPage, needs: 'subject' },
+  { path: '/companies', page: CompaniesPage, needs: 'partner_manager' },
 ];
 
 /** The menu: label key, route, and who sees it ('visitor' = only when signed out). */
@@ -46,6 +48,7 @@ export const NAV = [
   { label: 'nav.languages', path: '/' },
   { label: 'nav.credits', path: '/credits', needs: 'user' },
   { label: 'nav.moderation', path: '/moderation', needs: 'moderator' },
+  { label: 'nav.companies', path: '/companies', needs: 'partner_manager' },
   { label: 'nav.progress', path: '/progress', needs: 'user' },
   { label: 'nav.account', path: '/account', needs: 'user' },
   { label: 'nav.login', path: '/login', needs: 'visitor' },

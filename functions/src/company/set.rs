@@ -63,9 +63,7 @@ impl AddressRequest {
         let line1 = v.check(&at("line1"), AddressLine::parse(&self.line1));
         let line2 = v.check_optional(
             &at("line2"),
-            self.line2
-                .filter(|line| !line.trim().is_empty())
-                .map(|line| AddressLine::parse(&line)),
+            self.line2.map(|line| AddressLine::parse(&line)),
         );
         let city = v.check(&at("city"), City::parse(&self.city));
         let postal_code = v.check(&at("postal_code"), PostalCode::parse(&self.postal_code));

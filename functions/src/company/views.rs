@@ -7,6 +7,8 @@ use natives_shared::domain::{AccountId, Company, Purchase, TaxId, Timestamp};
 use natives_shared::store::ListedCompany;
 use serde::Serialize;
 
+use crate::views::InvoiceView;
+
 /// A company as its account and partner managers see it (`contact_phone` and
 /// `representative` are `null` once the account was erased).
 #[derive(Serialize)]
@@ -44,6 +46,7 @@ pub struct ListedCompanyView<'a> {
     account_id: &'a AccountId,
     company: CompanyView<'a>,
     purchases: &'a [Purchase],
+    invoices: Vec<InvoiceView<'a>>,
 }
 
 impl<'a> From<&'a ListedCompany> for ListedCompanyView<'a> {
@@ -52,6 +55,7 @@ impl<'a> From<&'a ListedCompany> for ListedCompanyView<'a> {
             account_id: &listed.account_id,
             company: CompanyView::from(&listed.company),
             purchases: &listed.purchases,
+            invoices: listed.invoices.iter().map(InvoiceView::from).collect(),
         }
     }
 }

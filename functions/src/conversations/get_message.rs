@@ -11,16 +11,16 @@ use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> HandlerResult {
     let message_id: MessageId = path_id(&request, "message_id")?;
-    let message = app
-        .store
-        .message(&message_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let (message, thread) = app.store.message_in_thread(&message_id).await?;
+    let (Some(message), Some(thread)) = (message, thread) else {
+        return Err(ApiError::NotFound);
+    };
     let (authors, seen_by) = app
         .store
         .authors([&message.author_id], viewer.as_deref(), app.now())
         .await?;
-    if !message.visible_to(seen_by.as_ref()) {
+    // A message of a hidden or removed thread is gone with it.
+    if !message.visible_to(seen_by.as_ref()) || !thread.visible_to(seen_by.as_ref()) {
         return Err(ApiError::NotFound);
     }
     let response = json(200, &MessageView::new(&message, &authors, seen_by.as_ref()));

@@ -20,9 +20,17 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
         .store
         .messages_page(&thread_id, page.limit, after.as_deref())
         .await?;
-    if after.is_none() && page.thread.is_none() {
-        return Err(ApiError::NotFound);
-    }
+    // A later page reads its thread too: a hidden or removed thread's messages are
+    // gone with it, on every page.
+    let thread = match page.thread {
+        Some(thread) => thread,
+        None if after.is_some() => app
+            .store
+            .thread(&thread_id)
+            .await?
+            .ok_or(ApiError::NotFound)?,
+        None => return Err(ApiError::NotFound),
+    };
     let (authors, seen_by) = app
         .store
         .authors(
@@ -31,6 +39,9 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
             app.now(),
         )
         .await?;
+    if !thread.visible_to(seen_by.as_ref()) {
+        return Err(ApiError::NotFound);
+    }
     // Hidden and removed messages are not there for anyone but their author and
     // moderators.
     let items: Vec<MessageView> = page

@@ -42,6 +42,12 @@ pub struct ThreadView<'a> {
     created_at: Timestamp,
     last_activity_at: Timestamp,
     message_count: u64,
+    /// Only on a hidden or removed thread, which only its author and moderators see:
+    /// where it stands, and the decision that took it out of public view.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<MessageStatus>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation: Option<&'a ModerationNote>,
 }
 
 impl<'a> ThreadView<'a> {
@@ -54,6 +60,11 @@ impl<'a> ThreadView<'a> {
             created_at: thread.created_at,
             last_activity_at: thread.last_activity_at,
             message_count: thread.message_count,
+            status: (thread.status != MessageStatus::Visible).then_some(thread.status),
+            moderation: thread
+                .moderation
+                .as_ref()
+                .filter(|_| thread.status != MessageStatus::Visible),
         }
     }
 }

@@ -1,12 +1,12 @@
 //! `POST /v1/checkout`: open a Stripe Checkout Session for a tariff at its current
 //! price, and record the purchase as pending with that price.
 
-use natives_shared::domain::TariffId;
 use natives_shared::domain::decide::credits::{self, CheckoutRefusal};
+use natives_shared::domain::{PromotionCodeText, TariffId};
 use natives_shared::http::{ApiError, json_body};
 use natives_shared::ids::new_id;
-use natives_shared::payments::{CheckoutOrder, CheckoutSession};
-use natives_shared::store::CheckoutRecorded;
+use natives_shared::payments::{CheckoutOrder, CheckoutSession, PaymentError};
+use natives_shared::store::{CheckoutOf, CheckoutRecorded};
 use serde::{Deserialize, Serialize};
 
 use crate::access::Payer;
@@ -17,6 +17,9 @@ use crate::{App, HandlerResult, idempotency};
 #[serde(deny_unknown_fields)]
 struct CheckoutRequest {
     tariff_id: String,
+    /// A promotion code the customer typed.
+    #[serde(default)]
+    promotion_code: Option<String>,
 }
 
 /// Where the buyer pays.
@@ -30,14 +33,47 @@ fn unknown_tariff() -> ApiError {
     CheckoutRefusal::UnknownTariff.into()
 }
 
+fn provider_error(error: PaymentError) -> ApiError {
+    ApiError::BadGateway {
+        code: "payment_provider_error",
+        detail: "The payment provider did not open a checkout; try again.".into(),
+        cause: error.to_string(),
+    }
+}
+
 pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> HandlerResult {
     let body: CheckoutRequest = json_body(&request)?;
     let tariff_id = TariffId::parse(&body.tariff_id).map_err(|_| unknown_tariff())?;
+    let code = body
+        .promotion_code
+        .as_deref()
+        .map(PromotionCodeText::parse)
+        .transpose()
+        .map_err(|_| ApiError::from(CheckoutRefusal::InvalidPromotionCode))?;
     let now = app.now();
-    let (account, tariff) = app
+    // A local code is read with the account and tariff; Stripe's is looked up there.
+    let local_code = match &app.checkout {
+        CheckoutProvider::Stripe(_) => None,
+        _ => code.as_ref(),
+    };
+    let CheckoutOf {
+        account,
+        tariff,
+        promotion,
+    } = app
         .store
-        .checkout_of(&caller, tariff_id.as_ref(), now)
+        .checkout_of(&caller, tariff_id.as_ref(), local_code, now)
         .await?;
+    let promotion = match (&app.checkout, &code) {
+        (CheckoutProvider::Stripe(stripe), Some(code)) => {
+            let found = stripe
+                .find_promotion_code(code.as_ref())
+                .await
+                .map_err(provider_error)?;
+            Some(credits::stripe_promotion(code, found, now)?)
+        }
+        _ => promotion,
+    };
 
     let key = idempotency::request_under_key(&request, &caller)?;
     let purchase_id = new_id();
@@ -54,15 +90,13 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
                 account_id: account.id.as_str(),
                 customer_email: account.email.as_ref(),
                 tariff: &tariff,
+                purchase_id: &purchase_id,
+                promotion_code: promotion.as_ref().and_then(|p| p.stripe_id.as_deref()),
                 success_url: &app.settings.payments.success_url,
                 cancel_url: &app.settings.payments.cancel_url,
             })
             .await
-            .map_err(|error| ApiError::BadGateway {
-                code: "payment_provider_error",
-                detail: "The payment provider did not open a checkout; try again.".into(),
-                cause: error.to_string(),
-            })?,
+            .map_err(provider_error)?,
         CheckoutProvider::Local { base_url } => {
             let id = format!("cs_local_{purchase_id}");
             CheckoutSession {
@@ -83,7 +117,14 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
             checkout_url: &session.url,
         },
     );
-    let purchase = credits::purchase(&account.id, &tariff, &session.id, now);
+    let purchase = credits::purchase(
+        &purchase_id,
+        &account.id,
+        &tariff,
+        promotion,
+        &session.id,
+        now,
+    );
     let remember = key.as_ref().map(|request| (request, answer.clone()));
     match app.store.record_checkout(&purchase, remember, now).await? {
         CheckoutRecorded::Recorded => Ok(idempotency::respond(&answer, false)),

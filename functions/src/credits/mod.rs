@@ -3,6 +3,7 @@
 pub mod create_checkout;
 pub mod get_balance;
 pub mod grant_credits;
+pub mod list_invoices;
 pub mod list_tariffs;
 pub mod put_tariff;
 pub mod stripe_webhook;

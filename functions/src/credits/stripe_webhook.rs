@@ -3,8 +3,10 @@
 //! credits are added exactly once per session, whatever the order and number of
 //! deliveries.
 
-use natives_shared::domain::AccountId;
-use natives_shared::domain::decide::credits::{CheckoutPayment, CheckoutSettlement};
+use natives_shared::domain::decide::credits::{
+    CheckoutPayment, CheckoutRefusal, CheckoutSettlement,
+};
+use natives_shared::domain::{AccountId, PromotionCodeText};
 use natives_shared::http::{ApiError, json};
 use natives_shared::payments::{PaymentEvent, parse_event, verify_signature};
 use serde::Serialize;
@@ -15,6 +17,7 @@ struct Received {
     received: bool,
 }
 
+use crate::app::CheckoutProvider;
 use crate::{App, HandlerResult, Visitor};
 
 /// Stripe events are small; this bounds what is hashed before it is trusted.
@@ -53,6 +56,8 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
             account_id,
             credits,
             amount_minor,
+            amount_discount,
+            local_promotion_code,
             currency,
         } => {
             let Ok(account_id) = AccountId::parse(&account_id) else {
@@ -62,15 +67,35 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
             let (Some(amount_minor), Some(currency)) = (amount_minor, currency) else {
                 return Err(mismatch(&checkout_session_id, &["amount", "currency"]));
             };
+            let local_promotion_code = match local_promotion_code
+                .as_deref()
+                .map(PromotionCodeText::parse)
+            {
+                None => None,
+                Some(Ok(code)) => Some(code),
+                Some(Err(_)) => return Err(mismatch(&checkout_session_id, &["promotion_code"])),
+            };
             let payment = CheckoutPayment {
                 checkout_session_id,
                 account_id,
                 credits,
                 amount_minor,
+                amount_discount,
                 currency,
+                local_promotion_code,
             };
             let session = &payment.checkout_session_id;
-            match app.store.credit_checkout(&payment, now).await? {
+            // The local stack issues corporate clients' invoices itself; Stripe issues
+            // its own.
+            let invoice_page_base = match &app.checkout {
+                CheckoutProvider::Local { base_url } => Some(base_url.as_str()),
+                _ => None,
+            };
+            match app
+                .store
+                .credit_checkout(&payment, invoice_page_base, now)
+                .await?
+            {
                 CheckoutSettlement::Credited(entry) => {
                     tracing::info!(checkout_session_id = %session, credits, ledger_entry = %entry.id, "purchase credited");
                 }
@@ -81,6 +106,10 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
                     tracing::warn!(checkout_session_id = %session, "paid session that matches no purchase of ours");
                 }
                 CheckoutSettlement::Mismatch(fields) => return Err(mismatch(session, &fields)),
+                CheckoutSettlement::PromotionUsedUp => {
+                    tracing::warn!(checkout_session_id = %session, "local promotion code used up before this payment: not credited");
+                    return Err(CheckoutRefusal::InvalidPromotionCode.into());
+                }
             }
         }
         PaymentEvent::Failed {

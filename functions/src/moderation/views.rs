@@ -15,11 +15,12 @@ use crate::conversations::views::{CorrectionView, MessageView};
 pub use crate::views::Page;
 
 /// What a complaint or a decision is about: its kind, the message, and the correction
-/// for a correction.
+/// for a correction (a thread's title is named by the record's `thread_id` alone).
 #[derive(Serialize)]
 pub struct TargetView<'a> {
     kind: TargetKind,
-    message_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     correction_id: Option<&'a str>,
 }
@@ -28,7 +29,7 @@ impl<'a> From<&'a ComplaintTarget> for TargetView<'a> {
     fn from(target: &'a ComplaintTarget) -> Self {
         Self {
             kind: target.kind(),
-            message_id: target.message_id().to_string(),
+            message_id: target.message_id().map(ToString::to_string),
             correction_id: target.correction_id().map(|c| c.as_str()),
         }
     }
@@ -40,6 +41,7 @@ pub struct ComplaintView<'a> {
     id: &'a str,
     #[serde(flatten)]
     target: TargetView<'a>,
+    thread_id: &'a str,
     reason: ComplaintReason,
     #[serde(skip_serializing_if = "Option::is_none")]
     comment: Option<&'a str>,
@@ -57,6 +59,7 @@ impl<'a> ComplaintView<'a> {
         Self {
             id: &complaint.id,
             target: TargetView::from(&complaint.target),
+            thread_id: complaint.target.thread_id().as_str(),
             reason: complaint.reason,
             comment: complaint.comment.as_deref(),
             revision: complaint.revision,
@@ -107,6 +110,9 @@ pub struct ReviewEntryView<'a> {
     message: Option<MessageView<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     correction: Option<CorrectionView<'a>>,
+    /// A reported thread as it is now: its title and where it stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thread: Option<ThreadReviewView<'a>>,
     complaints: Vec<ReportView<'a>>,
     author: Option<AuthorRecord<'a>>,
 }
@@ -143,6 +149,12 @@ impl<'a> ReviewEntryView<'a> {
                 .correction
                 .as_ref()
                 .map(|c| CorrectionView::new(c, authors, Some(moderator))),
+            thread: item.thread.as_ref().map(|t| ThreadReviewView {
+                title: t.title.as_ref(),
+                language: t.language.as_ref(),
+                status: t.status,
+                moderation: t.moderation.as_ref(),
+            }),
             complaints: entry.complaints.iter().map(ReportView::from).collect(),
             author: item.author.as_ref().map(|a| AuthorRecord {
                 id: a.id.as_str(),
@@ -154,11 +166,22 @@ impl<'a> ReviewEntryView<'a> {
     }
 }
 
+/// A reported thread as a moderator reviews it.
+#[derive(Serialize)]
+struct ThreadReviewView<'a> {
+    title: &'a str,
+    language: &'a str,
+    status: MessageStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    moderation: Option<&'a ModerationNote>,
+}
+
 /// A moderator's decision as it was taken.
 #[derive(Serialize)]
 pub struct DecisionView<'a> {
     #[serde(flatten)]
     target: TargetView<'a>,
+    thread_id: &'a str,
     status: MessageStatus,
     moderation: Option<&'a ModerationNote>,
     settled_complaints: u32,
@@ -168,6 +191,7 @@ impl<'a> From<&'a ActionPlan> for DecisionView<'a> {
     fn from(plan: &'a ActionPlan) -> Self {
         Self {
             target: TargetView::from(&plan.decided.target),
+            thread_id: plan.decided.target.thread_id().as_str(),
             status: plan.decided.state.status,
             moderation: plan.decided.state.moderation.as_ref(),
             settled_complaints: plan.settled,

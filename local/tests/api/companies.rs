@@ -1,8 +1,8 @@
 //! Corporate clients: a company set and read back, each refused field named, partner
-//! managers (and nobody else, not even admins) listing companies page by page with every
-//! read audited, and erasure keeping the legal identity while dropping the contact.
+//! managers (and nobody else, not even admins) listing companies page by page with their
+//! purchases and invoices and every read audited, and erasure keeping the legal identity while dropping the contact.
 
-use natives_shared::domain::Role;
+use natives_shared::domain::{AccountId, Invoice, InvoiceStatus, Money, Role, Timestamp};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -193,8 +193,23 @@ async fn only_partner_managers_list_companies_page_by_page_and_every_read_is_aud
         assert_eq!(response.status(), StatusCode::OK);
         owners.push(owner);
     }
-    // One of them bought credits: the purchase is listed with its company.
+    // One of them bought credits: the purchase is listed with its company, and so is the
+    // invoice Stripe's events recorded for it.
     app.open_checkout(&owners[1], "starter").await;
+    let invoice = Invoice {
+        id: "in_company_list".into(),
+        account_id: AccountId::parse(&owners[1].id).unwrap(),
+        number: "NC-0001".into(),
+        purchase_id: "purchase-of-owner-1".into(),
+        amount: Money::parse(900, "EUR").unwrap(),
+        discount: Some(Money::parse(100, "EUR").unwrap()),
+        status: InvoiceStatus::Paid,
+        hosted_invoice_url: "https://invoice.stripe.com/i/in_company_list".into(),
+        pdf_url: "https://invoice.stripe.com/i/in_company_list/pdf".into(),
+        issued_at: Timestamp::parse("2026-01-02T03:04:05Z").unwrap(),
+        billed_to: None,
+    };
+    app.stack.app.store.record_invoice(&invoice).await.unwrap();
 
     let user = app.registered_user("user@example.com").await;
     let admin = app.admin_user("admin@example.com").await;
@@ -251,11 +266,27 @@ async fn only_partner_managers_list_companies_page_by_page_and_every_read_is_aud
     for entry in &listed {
         let owner = entry["account_id"].as_str().unwrap();
         let purchases = entry["purchases"].as_array().unwrap();
+        let invoices = entry["invoices"].as_array().unwrap();
         if owner == owners[1].id {
             assert_eq!(purchases.len(), 1);
             assert_eq!(purchases[0]["tariff_id"], "starter");
+            assert_eq!(
+                invoices,
+                &[json!({
+                    "id": "in_company_list",
+                    "number": "NC-0001",
+                    "purchase_id": "purchase-of-owner-1",
+                    "amount": {"amount_minor": 900, "currency": "EUR"},
+                    "discount": {"amount_minor": 100, "currency": "EUR"},
+                    "status": "paid",
+                    "hosted_invoice_url": "https://invoice.stripe.com/i/in_company_list",
+                    "pdf_url": "https://invoice.stripe.com/i/in_company_list/pdf",
+                    "issued_at": "2026-01-02T03:04:05.000Z",
+                })]
+            );
         } else {
             assert!(purchases.is_empty());
+            assert!(invoices.is_empty());
         }
         assert_eq!(entry["company"]["contact_phone"], "+49301234567");
     }

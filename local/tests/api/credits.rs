@@ -38,8 +38,10 @@ fn event(event_type: &str, session_id: &str, user: &TestUser, paid: bool) -> Str
         account_id: &user.id,
         credits: 100,
         amount_minor: 990,
+        amount_discount: 0,
         currency: "EUR",
         paid,
+        local_promotion_code: None,
     };
     stripe_event(
         event_type,
@@ -237,6 +239,11 @@ async fn checkout_asks_stripe_for_exactly_one_paid_session_at_the_current_price(
     assert!(idempotency.starts_with("checkout-"), "{idempotency}");
     let mut form = sent.form.clone();
     form.sort();
+    let purchase_id = form
+        .iter()
+        .find(|(k, _)| k == "metadata[purchase_id]")
+        .map(|(_, v)| v.clone())
+        .expect("the purchase's id");
     let mut expected: Vec<(String, String)> = [
         ("cancel_url", "https://natives.chat/checkout/cancel"),
         ("client_reference_id", user.id.as_str()),
@@ -250,6 +257,7 @@ async fn checkout_asks_stripe_for_exactly_one_paid_session_at_the_current_price(
         ("line_items[0][quantity]", "1"),
         ("metadata[account_id]", user.id.as_str()),
         ("metadata[credits]", "100"),
+        ("metadata[purchase_id]", purchase_id.as_str()),
         ("metadata[tariff_id]", "starter"),
         ("mode", "payment"),
         ("success_url", "https://natives.chat/checkout/success"),

@@ -306,6 +306,8 @@ async fn the_export_holds_every_kind_of_item_the_caller_owns_and_no_secret() {
         .set_company(&user, &crate::companies::company("Ada Ltd"))
         .await;
     assert_eq!(company.status(), StatusCode::OK);
+    // an invoice: a corporate client's purchase paid on the local checkout page
+    app.bought_on_the_local_page(&user, "starter", 1).await;
     app.stack.process_stream().await.unwrap();
 
     let export = app.export(&user).await;

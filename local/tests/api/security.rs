@@ -260,6 +260,8 @@ async fn a_signed_payment_that_does_not_match_its_purchase_is_refused_and_logged
             amount_minor,
             currency,
             paid: true,
+            amount_discount: 0,
+            local_promotion_code: None,
         }
     }
     let secret = webhook_secret(&app);

@@ -111,6 +111,8 @@ async fn deliver(app: &TestApp, tally: &Tally, session: &str, account_id: &str) 
             amount_minor: 990,
             currency: "EUR",
             paid: true,
+            amount_discount: 0,
+            local_promotion_code: None,
         },
         now,
     );
@@ -448,6 +450,8 @@ async fn a_fault_that_outlasts_the_retries_is_a_503_with_retry_after_in_bounded_
             amount_minor: 990,
             currency: "EUR",
             paid: true,
+            amount_discount: 0,
+            local_promotion_code: None,
         },
         now,
     );

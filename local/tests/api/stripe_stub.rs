@@ -15,7 +15,12 @@ pub struct Recorded {
     pub path: String,
     pub headers: http::HeaderMap,
     pub form: Vec<(String, String)>,
+    pub query: Vec<(String, String)>,
 }
+
+/// The one promotion code the stub's Stripe account has (active, 10% off).
+pub const STUB_PROMOTION_CODE: &str = "SPRING10";
+pub const STUB_PROMOTION_ID: &str = "promo_1StubSpring10";
 
 pub struct StripeStub {
     pub url: String,
@@ -44,16 +49,23 @@ impl StripeStub {
                                 let bytes = body.collect().await.unwrap().to_bytes();
                                 let form: Vec<(String, String)> =
                                     form_urlencoded::parse(&bytes).into_owned().collect();
+                                let query: Vec<(String, String)> = form_urlencoded::parse(
+                                    parts.uri.query().unwrap_or_default().as_bytes(),
+                                )
+                                .into_owned()
+                                .collect();
                                 recorded.lock().unwrap().push(Recorded {
                                     method: parts.method.to_string(),
                                     path: parts.uri.path().to_owned(),
                                     headers: parts.headers.clone(),
                                     form: form.clone(),
+                                    query: query.clone(),
                                 });
-                                let body = if status == 200 {
-                                    session_for(&form)
-                                } else {
-                                    stripe_error()
+                                let body = match (status, parts.uri.path()) {
+                                    (200, "/v1/promotion_codes") => promotion_codes_for(&query),
+                                    (200, "/v1/customers") => customer_for(&form),
+                                    (200, _) => session_for(&form),
+                                    _ => stripe_error(),
                                 };
                                 Ok::<_, std::convert::Infallible>(
                                     hyper::Response::builder()
@@ -99,6 +111,35 @@ fn session_for(form: &[(String, String)]) -> Value {
         "credits": field("metadata[credits]"),
     });
     session
+}
+
+/// Stripe's list of active promotion codes with the code asked for (case-insensitive).
+fn promotion_codes_for(query: &[(String, String)]) -> Value {
+    let code = query
+        .iter()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.as_str());
+    let data = match code {
+        Some(code) if code.eq_ignore_ascii_case(STUB_PROMOTION_CODE) => vec![json!({
+            "id": STUB_PROMOTION_ID, "object": "promotion_code", "active": true,
+            "code": STUB_PROMOTION_CODE, "created": 1_764_000_000, "customer": null,
+            "expires_at": null, "livemode": false, "max_redemptions": null, "metadata": {},
+            "coupon": { "id": "SPRING", "object": "coupon", "percent_off": 10.0, "valid": true },
+            "restrictions": { "first_time_transaction": false },
+            "times_redeemed": 3
+        })],
+        _ => vec![],
+    };
+    json!({ "object": "list", "url": "/v1/promotion_codes", "has_more": false, "data": data })
+}
+
+/// A Customer echoing what was asked for.
+fn customer_for(form: &[(String, String)]) -> Value {
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    json!({
+        "id": "cus_StubCompany0001", "object": "customer", "name": field("name"),
+        "email": field("email"), "created": 1_764_000_000, "livemode": false
+    })
 }
 
 fn stripe_error() -> Value {

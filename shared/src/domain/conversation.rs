@@ -21,6 +21,38 @@ pub struct Thread {
     /// it grows, so messages commit in id order and a reader paging forward never
     /// skips one that commits later.
     pub last_message_id: MessageId,
+    /// Whether the public sees the thread (its title, its messages, its place in the
+    /// language list), and where it stands with complaints about its title: the same
+    /// moderation fields a message has.
+    #[serde(default)]
+    pub status: super::MessageStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moderation: Option<super::ModerationNote>,
+    #[serde(default)]
+    pub complaint_round: u32,
+    #[serde(default)]
+    pub open_complaints: u32,
+    #[serde(default)]
+    pub counted_complaints: u32,
+}
+
+impl Thread {
+    pub fn moderation_state(&self) -> super::ModerationState {
+        super::ModerationState {
+            status: self.status,
+            moderation: self.moderation.clone(),
+            complaint_round: self.complaint_round,
+            open_complaints: self.open_complaints,
+            counted_complaints: self.counted_complaints,
+        }
+    }
+
+    /// Everyone sees a visible thread; its author and moderators see it whatever its
+    /// status (its author sees why it is not public).
+    pub fn visible_to(&self, viewer: Option<&super::Viewer>) -> bool {
+        self.status == super::MessageStatus::Visible
+            || viewer.is_some_and(|v| v.moderator || v.account_id == self.author_id)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

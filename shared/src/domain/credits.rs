@@ -217,6 +217,9 @@ pub enum PurchaseStatus {
 /// A Checkout Session we opened, with the price it was made at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Purchase {
+    /// Ours, also in the Checkout Session's (and its invoice's) metadata.
+    #[serde(default)]
+    pub purchase_id: Option<String>,
     pub checkout_session_id: String,
     pub account_id: AccountId,
     pub tariff_id: TariffId,
@@ -226,6 +229,14 @@ pub struct Purchase {
     pub created_at: Timestamp,
     #[serde(default)]
     pub settled_at: Option<Timestamp>,
+    /// The promotion code it was opened with.
+    #[serde(default)]
+    pub promotion: Option<super::AppliedPromotion>,
+    /// What was paid, and what the promotion took off (set when it is paid).
+    #[serde(default)]
+    pub amount_total: Option<i64>,
+    #[serde(default)]
+    pub amount_discount: Option<i64>,
 }
 
 #[cfg(test)]

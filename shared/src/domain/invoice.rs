@@ -4,8 +4,10 @@
 //! when the account is erased.
 
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 
-use super::{AccountId, Money, Timestamp};
+use super::company::Address;
+use super::{AccountId, Company, Money, Timestamp};
 
 /// How long invoices are kept (accounting law: ten years in the strictest member states),
 /// stated in the export and in the data model.
@@ -97,9 +99,141 @@ pub struct Invoice {
     pub billed_to: Option<BilledTo>,
 }
 
+impl BilledTo {
+    /// The company's legal identity as an invoice prints it.
+    pub fn of(company: &Company) -> Self {
+        Self {
+            legal_name: company.legal_name.as_ref().to_owned(),
+            legal_address: address_lines(&company.legal_address),
+            postal_address: address_lines(&company.postal_address),
+            tax_id: company
+                .tax_id
+                .as_ref()
+                .map(|t| format!("{} {}", t.kind.as_str(), t.value)),
+        }
+    }
+}
+
+fn address_lines(address: &Address) -> Vec<String> {
+    let mut lines = vec![address.line1.as_ref().to_owned()];
+    lines.extend(address.line2.as_ref().map(|l| l.as_ref().to_owned()));
+    lines.push(format!(
+        "{} {}",
+        address.postal_code.as_ref(),
+        address.city.as_ref()
+    ));
+    lines.push(address.country.as_ref().to_owned());
+    lines
+}
+
+/// The local stack's invoice ids begin so (Stripe's are `in_…`).
+pub const LOCAL_INVOICE_PREFIX: &str = "in_local_";
+
+/// Where the local stack serves its invoice pages: `/local/invoices/{account_id}/{id}`.
+pub const LOCAL_INVOICE_PATH: &str = "/local/invoices/";
+
+/// What a paid purchase is invoiced for, as its payment says.
+pub struct InvoicedPayment<'a> {
+    pub account_id: &'a AccountId,
+    pub purchase_id: &'a str,
+    pub amount_minor: i64,
+    pub amount_discount: i64,
+    pub currency: &'a str,
+}
+
+/// The invoice the local stack issues for a paid purchase: only a corporate client (an
+/// account with a company) is invoiced. `id` is drawn by the caller (a ULID followed by a
+/// random token: the invoice page is reached by its link alone, so the link must be
+/// unguessable); the number is the id's ULID, unique and in issue order.
+pub fn issue_local(
+    payment: &InvoicedPayment<'_>,
+    company: Option<&Company>,
+    ulid: &str,
+    token: &str,
+    page_base: &str,
+    now: OffsetDateTime,
+) -> Option<Invoice> {
+    let company = company?;
+    let id = format!("{LOCAL_INVOICE_PREFIX}{ulid}{token}");
+    let page = format!("{page_base}{LOCAL_INVOICE_PATH}{}/{id}", payment.account_id);
+    Some(Invoice {
+        account_id: payment.account_id.clone(),
+        number: format!("NC-{ulid}"),
+        purchase_id: payment.purchase_id.to_owned(),
+        amount: Money {
+            amount_minor: payment.amount_minor,
+            currency: payment.currency.to_owned(),
+        },
+        discount: (payment.amount_discount > 0).then(|| Money {
+            amount_minor: payment.amount_discount,
+            currency: payment.currency.to_owned(),
+        }),
+        status: InvoiceStatus::Paid,
+        pdf_url: format!("{page}?print=1"),
+        hosted_invoice_url: page,
+        issued_at: Timestamp::at(now),
+        billed_to: Some(BilledTo::of(company)),
+        id,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::InvoiceStatus::*;
+    use super::*;
+    use crate::domain::company::tests::sample_company;
+
+    fn payment(account_id: &AccountId) -> InvoicedPayment<'_> {
+        InvoicedPayment {
+            account_id,
+            purchase_id: "01PURCHASE",
+            amount_minor: 900,
+            amount_discount: 100,
+            currency: "EUR",
+        }
+    }
+
+    #[test]
+    fn a_personal_purchase_is_not_invoiced() {
+        let account = AccountId::new();
+        let now = OffsetDateTime::now_utc();
+        assert_eq!(
+            issue_local(&payment(&account), None, "01U", "tok", "http://x", now),
+            None
+        );
+    }
+
+    #[test]
+    fn a_corporate_purchase_is_invoiced_paid_to_the_company_at_its_unguessable_page() {
+        let account = AccountId::new();
+        let company = sample_company();
+        let now = OffsetDateTime::now_utc();
+        let invoice = issue_local(
+            &payment(&account),
+            Some(&company),
+            "01U",
+            "tok",
+            "http://x",
+            now,
+        )
+        .expect("invoiced");
+        assert_eq!(invoice.id, "in_local_01Utok");
+        assert_eq!(invoice.number, "NC-01U");
+        assert_eq!(invoice.status, Paid);
+        assert_eq!(invoice.amount.amount_minor, 900);
+        assert_eq!(invoice.discount.map(|d| d.amount_minor), Some(100));
+        assert_eq!(
+            invoice.hosted_invoice_url,
+            format!("http://x/local/invoices/{account}/in_local_01Utok")
+        );
+        let billed = invoice.billed_to.expect("billed to the company");
+        assert_eq!(billed.legal_name, company.legal_name.as_ref());
+        assert_eq!(
+            billed.legal_address.first().map(String::as_str),
+            Some(company.legal_address.line1.as_ref())
+        );
+        assert!(billed.tax_id.is_some_and(|t| t.starts_with("eu_vat ")));
+    }
 
     #[test]
     fn a_late_event_never_takes_an_invoice_back() {

@@ -64,6 +64,7 @@ pub use ids::{
 };
 pub use invoice::{
     BilledTo, INVOICE_RETENTION_NOTE, INVOICE_RETENTION_YEARS, Invoice, InvoiceStatus,
+    InvoicedPayment, LOCAL_INVOICE_PATH, LOCAL_INVOICE_PREFIX, issue_local,
 };
 pub use item_kind::{ItemKind, KindRules};
 pub use language::{LanguageList, LanguageTag};

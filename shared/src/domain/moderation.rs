@@ -101,43 +101,50 @@ pub struct ModerationNote {
 }
 
 /// What a complaint or a moderator's decision is about: one piece of public content.
-/// Stored as the ids that name it (`message_id`, and `correction_id` for a correction),
-/// next to the record's other fields.
+/// Stored as the ids that name it (`message_id`, and `correction_id` for a correction;
+/// `target_thread_id` alone for a thread's title), next to the record's other fields.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(from = "TargetIds", into = "TargetIds")]
+#[serde(try_from = "TargetIds", into = "TargetIds")]
 pub enum ComplaintTarget {
     Message(MessageId),
     /// A correction of the message.
     Correction(MessageId, CorrectionId),
+    /// A thread, for its title.
+    Thread(ThreadId),
 }
 
 #[derive(Serialize, Deserialize)]
 struct TargetIds {
-    message_id: MessageId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    message_id: Option<MessageId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     correction_id: Option<CorrectionId>,
+    /// Named apart from the `thread_id` records carry beside their target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    target_thread_id: Option<ThreadId>,
 }
 
-impl From<TargetIds> for ComplaintTarget {
-    fn from(ids: TargetIds) -> Self {
-        match ids.correction_id {
-            None => Self::Message(ids.message_id),
-            Some(correction) => Self::Correction(ids.message_id, correction),
-        }
+impl TryFrom<TargetIds> for ComplaintTarget {
+    type Error = String;
+    fn try_from(ids: TargetIds) -> Result<Self, String> {
+        Self::from_ids(ids.message_id, ids.correction_id, ids.target_thread_id)
+            .ok_or_else(|| "a complaint target names a message, a correction or a thread".into())
     }
 }
 
 impl From<ComplaintTarget> for TargetIds {
     fn from(target: ComplaintTarget) -> Self {
-        match target {
-            ComplaintTarget::Message(message_id) => Self {
-                message_id,
-                correction_id: None,
-            },
-            ComplaintTarget::Correction(message_id, correction) => Self {
-                message_id,
-                correction_id: Some(correction),
-            },
+        let (message_id, correction_id, target_thread_id) = match target {
+            ComplaintTarget::Message(message_id) => (Some(message_id), None, None),
+            ComplaintTarget::Correction(message_id, correction) => {
+                (Some(message_id), Some(correction), None)
+            }
+            ComplaintTarget::Thread(thread_id) => (None, None, Some(thread_id)),
+        };
+        Self {
+            message_id,
+            correction_id,
+            target_thread_id,
         }
     }
 }
@@ -148,6 +155,7 @@ impl From<ComplaintTarget> for TargetIds {
 pub enum TargetKind {
     Message,
     Correction,
+    Thread,
 }
 
 impl TargetKind {
@@ -155,56 +163,69 @@ impl TargetKind {
         match self {
             Self::Message => "message",
             Self::Correction => "correction",
+            Self::Thread => "thread",
         }
     }
 }
 
 impl ComplaintTarget {
     /// The target named by ids as a record stores them (`message_id`, and
-    /// `correction_id` for a correction).
-    pub fn from_ids(message_id: MessageId, correction_id: Option<CorrectionId>) -> Self {
-        TargetIds {
-            message_id,
-            correction_id,
+    /// `correction_id` for a correction; `target_thread_id` alone for a thread), if
+    /// they name one.
+    pub fn from_ids(
+        message_id: Option<MessageId>,
+        correction_id: Option<CorrectionId>,
+        thread_id: Option<ThreadId>,
+    ) -> Option<Self> {
+        match (message_id, correction_id, thread_id) {
+            (Some(message), None, None) => Some(Self::Message(message)),
+            (Some(message), Some(correction), None) => Some(Self::Correction(message, correction)),
+            (None, None, Some(thread)) => Some(Self::Thread(thread)),
+            _ => None,
         }
-        .into()
     }
 
     pub fn kind(&self) -> TargetKind {
         match self {
             Self::Message(_) => TargetKind::Message,
             Self::Correction(..) => TargetKind::Correction,
+            Self::Thread(_) => TargetKind::Thread,
         }
     }
 
-    /// The thread the content is in.
+    /// The thread the content is in (a thread's own id, for a thread).
     pub fn thread_id(&self) -> &ThreadId {
         match self {
             Self::Message(message) | Self::Correction(message, _) => message.thread(),
+            Self::Thread(thread) => thread,
         }
     }
 
-    /// The message, for a message; the message corrected, for a correction.
-    pub fn message_id(&self) -> &MessageId {
+    /// The message, for a message; the message corrected, for a correction; none for
+    /// a thread.
+    pub fn message_id(&self) -> Option<&MessageId> {
         match self {
-            Self::Message(message) | Self::Correction(message, _) => message,
+            Self::Message(message) | Self::Correction(message, _) => Some(message),
+            Self::Thread(_) => None,
         }
     }
 
     pub fn correction_id(&self) -> Option<&CorrectionId> {
         match self {
-            Self::Message(_) => None,
             Self::Correction(_, correction) => Some(correction),
+            Self::Message(_) | Self::Thread(_) => None,
         }
     }
 }
 
-/// The target's ids joined: a message's id, or `<message id>#<correction id>`.
+/// The target's ids joined: a message's id, `<message id>#<correction id>`, or a
+/// thread's id (shorter than any message's, so the two never meet).
 impl std::fmt::Display for ComplaintTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Message(message) => write!(f, "{message}"),
             Self::Correction(message, correction) => write!(f, "{message}#{correction}"),
+            Self::Thread(thread) => write!(f, "{thread}"),
         }
     }
 }
@@ -285,6 +306,18 @@ impl Moderated {
             },
             state: correction.moderation_state(),
             within: message.map(|m| Box::new(Self::of_message(m))),
+        }
+    }
+
+    /// A thread, for its title: what a reporter sees of it.
+    pub fn of_thread(thread: &super::Thread) -> Self {
+        Self {
+            target: ComplaintTarget::Thread(thread.id.clone()),
+            author_id: thread.author_id.clone(),
+            revision: 0,
+            reported_text: thread.title.to_string(),
+            state: thread.moderation_state(),
+            within: None,
         }
     }
 

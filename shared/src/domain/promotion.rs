@@ -51,9 +51,10 @@ pub fn parse_percent_off(raw: i64) -> Result<u8, String> {
 pub struct LocalPromotionCode {
     pub code: PromotionCodeText,
     pub percent_off: u8,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
-    #[serde(default)]
+    /// Absent when unlimited (the redemption's condition tests for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_redemptions: Option<i64>,
     /// Paid purchases that used it (counted in the transaction that credits them).
     #[serde(default)]
@@ -75,11 +76,11 @@ pub struct StripePromotion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliedPromotion {
     pub code: PromotionCodeText,
-    /// Stripe's `promo_…`; `None` for a local code.
-    #[serde(default)]
+    /// Stripe's `promo_…`; absent for a local code (the payment's condition tests for it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stripe_id: Option<String>,
     /// The discount known when the checkout opened (a local code's; Stripe computes its
     /// own and the webhook reports it).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expected_discount_minor: Option<i64>,
 }

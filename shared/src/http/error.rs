@@ -537,6 +537,10 @@ impl From<CheckoutRefusal> for ApiError {
                 code: "unknown_tariff",
                 detail: "There is no active tariff with this id.".into(),
             },
+            CheckoutRefusal::InvalidPromotionCode => Self::Unprocessable {
+                code: "invalid_promotion_code",
+                detail: "This promotion code is unknown, expired or used up.".into(),
+            },
         }
     }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use stripe::{Client, ClientBuilder, IdempotencyKey, RequestStrategy};
 use stripe_client_core::{RequestBuilder, StripeMethod};
 
-use crate::domain::Tariff;
+use crate::domain::{StripePromotion, Tariff};
 
 /// The fields of Stripe's answer (a whole Checkout Session) that we use. Decoding the full
 /// `stripe_shared::CheckoutSession` links the decoders of every object it can embed
@@ -34,6 +34,10 @@ pub struct CheckoutOrder<'a> {
     pub account_id: &'a str,
     pub customer_email: &'a str,
     pub tariff: &'a Tariff,
+    /// Ours, carried in the session's metadata.
+    pub purchase_id: &'a str,
+    /// Stripe's `promo_…` to apply.
+    pub promotion_code: Option<&'a str>,
     pub success_url: &'a str,
     pub cancel_url: &'a str,
 }
@@ -53,8 +57,15 @@ struct SessionParams<'a> {
     client_reference_id: &'a str,
     customer_email: &'a str,
     metadata: Metadata<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    discounts: Option<[SessionDiscount<'a>; 1]>,
     success_url: &'a str,
     cancel_url: &'a str,
+}
+
+#[derive(Serialize)]
+struct SessionDiscount<'a> {
+    promotion_code: &'a str,
 }
 
 #[derive(Serialize)]
@@ -82,6 +93,7 @@ struct Metadata<'a> {
     account_id: &'a str,
     tariff_id: &'a str,
     credits: String,
+    purchase_id: &'a str,
 }
 
 impl<'a> SessionParams<'a> {
@@ -105,11 +117,38 @@ impl<'a> SessionParams<'a> {
                 account_id: order.account_id,
                 tariff_id: tariff.id.as_ref(),
                 credits: tariff.credits.to_string(),
+                purchase_id: order.purchase_id,
             },
+            discounts: order
+                .promotion_code
+                .map(|promotion_code| [SessionDiscount { promotion_code }]),
             success_url: order.success_url,
             cancel_url: order.cancel_url,
         }
     }
+}
+
+/// `GET /v1/promotion_codes`'s query: the active code a customer typed.
+#[derive(Serialize)]
+struct PromotionCodeQuery<'a> {
+    code: &'a str,
+    active: bool,
+    limit: u8,
+}
+
+/// The fields of a listed promotion code that decide whether it may be redeemed.
+#[derive(miniserde::Deserialize)]
+struct ListedPromotionCode {
+    id: String,
+    active: bool,
+    expires_at: Option<i64>,
+    max_redemptions: Option<i64>,
+    times_redeemed: i64,
+}
+
+#[derive(miniserde::Deserialize)]
+struct PromotionCodeList {
+    data: Vec<ListedPromotionCode>,
 }
 
 pub struct StripeCheckout {
@@ -146,6 +185,30 @@ impl StripeCheckout {
             id: session.id,
             url,
         })
+    }
+
+    /// The active promotion code a customer typed (Stripe compares codes without case).
+    pub async fn find_promotion_code(
+        &self,
+        code: &str,
+    ) -> Result<Option<StripePromotion>, PaymentError> {
+        let list = RequestBuilder::new(StripeMethod::Get, "/promotion_codes")
+            .query(&PromotionCodeQuery {
+                code,
+                active: true,
+                limit: 1,
+            })
+            .customize::<PromotionCodeList>()
+            .send(&self.client)
+            .await
+            .map_err(|e| PaymentError::Provider(e.to_string()))?;
+        Ok(list.data.into_iter().next().map(|p| StripePromotion {
+            id: p.id,
+            active: p.active,
+            expires_at: p.expires_at,
+            max_redemptions: p.max_redemptions,
+            times_redeemed: p.times_redeemed,
+        }))
     }
 }
 

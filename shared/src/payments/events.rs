@@ -14,6 +14,10 @@ pub enum PaymentEvent {
         credits: i64,
         /// `amount_total`: what the buyer paid, in the currency's minor unit.
         amount_minor: Option<i64>,
+        /// `total_details.amount_discount`: what a promotion took off.
+        amount_discount: i64,
+        /// The local stack's promotion code (its checkout page's sessions only).
+        local_promotion_code: Option<String>,
         /// Upper case, as purchases store it (Stripe sends lower case).
         currency: Option<String>,
     },
@@ -53,6 +57,14 @@ struct CheckoutSession {
     amount_total: Option<i64>,
     #[serde(default)]
     currency: Option<String>,
+    #[serde(default)]
+    total_details: Option<TotalDetails>,
+}
+
+#[derive(Deserialize)]
+struct TotalDetails {
+    #[serde(default)]
+    amount_discount: i64,
 }
 
 /// A Checkout Session's `payment_status`. Our own three words: async-stripe-shared's enum
@@ -67,6 +79,10 @@ enum PaymentStatus {
     #[serde(other)]
     Other,
 }
+
+/// The Checkout Session metadata key under which the local checkout page names the
+/// local promotion code of a purchase (sessions opened at Stripe never carry it).
+pub const LOCAL_PROMOTION_CODE: &str = "local_promotion_code";
 
 /// Interprets the raw body of a delivery whose signature was verified.
 pub fn parse_event(raw: &str) -> Result<PaymentEvent, String> {
@@ -111,6 +127,11 @@ fn paid(session: &CheckoutSession) -> PaymentEvent {
             account_id,
             credits,
             amount_minor: session.amount_total,
+            amount_discount: session
+                .total_details
+                .as_ref()
+                .map_or(0, |t| t.amount_discount),
+            local_promotion_code: metadata.and_then(|m| m.get(LOCAL_PROMOTION_CODE)).cloned(),
             currency: session.currency.as_deref().map(str::to_ascii_uppercase),
         },
         _ => PaymentEvent::Ignored,
@@ -142,6 +163,8 @@ mod tests {
             account_id: "01JEXAMPLEACCOUNT000000000".into(),
             credits: 100,
             amount_minor: Some(990),
+            amount_discount: 0,
+            local_promotion_code: None,
             currency: Some("EUR".into()),
         };
         let completed_paid = event("checkout.session.completed", "paid");

@@ -6,5 +6,5 @@ mod events;
 mod signature;
 
 pub use checkout::{CheckoutOrder, CheckoutSession, PaymentError, StripeCheckout};
-pub use events::{PaymentEvent, parse_event};
+pub use events::{LOCAL_PROMOTION_CODE, PaymentEvent, parse_event};
 pub use signature::{SIGNATURE_TOLERANCE_SECONDS, SignatureError, sign_payload, verify_signature};

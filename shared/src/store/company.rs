@@ -10,7 +10,7 @@ use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, put_if};
 use super::{Failure, Item, Store, StoreError, from_item, indexed, keys, s, to_item};
 use crate::domain::decide::company;
-use crate::domain::{AccountId, AccountWrite, Company, Purchase};
+use crate::domain::{AccountId, AccountWrite, Company, Invoice, Purchase};
 use crate::gate::{Gate, Refusal};
 
 /// A company as partner managers list it: whose it is, and what the account bought.
@@ -20,6 +20,8 @@ pub struct ListedCompany {
     pub company: Company,
     /// Newest first.
     pub purchases: Vec<Purchase>,
+    /// Newest first.
+    pub invoices: Vec<Invoice>,
 }
 
 /// Whether `cursor` can be one the list of companies gives out (an account's id).
@@ -108,10 +110,12 @@ impl Store {
             let mut listed = Vec::with_capacity(companies.len());
             for (account_id, company) in companies {
                 let purchases = self.purchases_of(&account_id).await?;
+                let (invoices, _) = self.invoices_of(&account_id, None, None).await?;
                 listed.push(ListedCompany {
                     account_id,
                     company,
                     purchases,
+                    invoices,
                 });
             }
             let read: Vec<AccountId> = listed.iter().map(|c| c.account_id.clone()).collect();

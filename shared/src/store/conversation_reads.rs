@@ -39,6 +39,21 @@ impl Store {
         self.get_as(keys::message(message_id)).await
     }
 
+    /// A message and its thread, in one read: a message is public only while its
+    /// thread is.
+    pub async fn message_in_thread(
+        &self,
+        message_id: &MessageId,
+    ) -> Result<(Option<Message>, Option<Thread>), StoreError> {
+        let (message, thread) = self
+            .get_two(keys::message(message_id), keys::thread(message_id.thread()))
+            .await?;
+        Ok((
+            message.map(from_item).transpose()?,
+            thread.map(from_item).transpose()?,
+        ))
+    }
+
     /// Messages of a thread, oldest first: after `after` (a message's own id), or from
     /// the start, in which case the thread item comes with them (it sorts first) and
     /// `None` there means there is no such thread. One consistent query: messages
@@ -111,6 +126,11 @@ impl Store {
                 .index_name("gsi1")
                 .scan_index_forward(false)
                 .limit(i32::from(limit))
+                // A hidden or removed thread is out of every list (an item written
+                // before threads had a status is visible).
+                .filter_expression("attribute_not_exists(#status) OR #status = :visible")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":visible", s("visible"))
                 .expression_attribute_values(
                     ":pk",
                     s(keys::thread_list_partition(language, shard)),

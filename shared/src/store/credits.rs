@@ -4,6 +4,7 @@
 //! [`crate::domain::decide::credits`].
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use time::OffsetDateTime;
 
 use super::account_writes::account_part;
@@ -17,15 +18,27 @@ use super::{
 };
 use crate::domain::decide::Seen;
 use crate::domain::decide::credits::{
-    self, BalanceRefusal, CheckoutPayment, CheckoutRefusal, CheckoutSettlement, GrantPlan,
-    GrantRefusal, GrantState, Knowing, PurchaseStep, TariffInput, TariffPlan,
+    self, CheckoutPayment, CheckoutRefusal, CheckoutSettlement, GrantPlan, GrantRefusal,
+    GrantState, Knowing, PurchaseStep, TariffInput, TariffPlan,
 };
 use crate::domain::idempotency::{IdempotentRequest, StoredAnswer};
-use crate::domain::{Account, AccountId, LedgerLine, Purchase, Tariff};
+use crate::domain::{
+    Account, AccountId, AppliedPromotion, LedgerLine, PromotionCodeText, Purchase, Tariff,
+};
+use crate::domain::{InvoicedPayment, issue_local};
 use crate::gate::{Gate, Refusal};
+use crate::random::random_bytes;
 
 /// How a grant under an idempotency key renders the answer to remember.
 pub type GrantAnswer<'a> = Remembered<'a, dyn Fn(&LedgerLine) -> StoredAnswer + Sync + 'a>;
+
+/// What a checkout is opened for: the caller's account, the tariff, and the local
+/// promotion code's promotion.
+pub struct CheckoutOf {
+    pub account: Account,
+    pub tariff: Tariff,
+    pub promotion: Option<AppliedPromotion>,
+}
 
 /// What recording a checkout came to.
 #[derive(Debug, PartialEq, Eq)]
@@ -39,6 +52,16 @@ pub enum CheckoutRecorded {
 enum Settlement {
     Purchase,
     Balance,
+    Redemption,
+    Invoice,
+}
+
+/// Why a payment was not credited, as the transaction's refused part tells.
+enum Unsettled {
+    /// The purchase is not an unpaid one of this payment, or its account is gone.
+    Purchase,
+    /// The local promotion code reached its maximum of redemptions first.
+    PromotionUsedUp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -118,22 +141,46 @@ impl Store {
         Ok(())
     }
 
-    /// The caller's account and a tariff, in one consistent read, and whether the caller
-    /// may check it out ([`credits::may_check_out`]).
+    /// The caller's account, a tariff and (when given) a local promotion code, in one
+    /// consistent read, and whether the caller may check it out
+    /// ([`credits::may_check_out`], [`credits::local_promotion`]).
     pub async fn checkout_of(
         &self,
         caller: &Gate,
         tariff_id: &str,
+        local_code: Option<&PromotionCodeText>,
         now: OffsetDateTime,
-    ) -> Result<(Account, Tariff), Failure<CheckoutRefusal>> {
-        let (account, tariff) = self
-            .get_two(keys::account(&caller.account_id), keys::tariff(tariff_id))
-            .await?;
+    ) -> Result<CheckoutOf, Failure<CheckoutRefusal>> {
+        let account_key = keys::account(&caller.account_id);
+        let tariff_key = keys::tariff(tariff_id);
+        let (account, tariff, code) = match local_code {
+            None => {
+                let (account, tariff) = self.get_two(account_key, tariff_key).await?;
+                (account, tariff, None)
+            }
+            Some(code) => {
+                let [account, tariff, code] = self
+                    .get_together([account_key, tariff_key, keys::promotion_code(code.as_ref())])
+                    .await?;
+                (account, tariff, Some(code))
+            }
+        };
         let account: Option<Account> = account.map(from_item).transpose()?;
         let tariff = tariff.map(from_item).transpose()?;
         let tariff = credits::may_check_out(caller, account.as_ref(), tariff, now)
             .map_err(Failure::Refused)?;
-        Ok((account.expect("admitted"), tariff))
+        let promotion = match code {
+            None => None,
+            Some(code) => Some(
+                credits::local_promotion(code.map(from_item).transpose()?, &tariff.price, now)
+                    .map_err(Failure::Refused)?,
+            ),
+        };
+        Ok(CheckoutOf {
+            account: account.expect("admitted"),
+            tariff,
+            promotion,
+        })
     }
 
     /// Records a pending purchase at the price it was made at (and, under an
@@ -210,30 +257,69 @@ impl Store {
     /// condition that it is unpaid and that the payment is for its account, credits,
     /// amount and currency. A refused purchase is explained by reading it
     /// ([`credits::unsettled`]).
+    ///
+    /// With `invoice_page_base` (the local stack, which issues its own invoices), a
+    /// corporate client's company is read first and the purchase's invoice
+    /// ([`issue_local`]) is put in the same transaction: a repeated delivery finds the
+    /// purchase paid, so its transaction, invoice included, is refused.
     pub async fn credit_checkout(
         &self,
         payment: &CheckoutPayment,
+        invoice_page_base: Option<&str>,
         now: OffsetDateTime,
     ) -> Result<CheckoutSettlement, StoreError> {
         let change = &payment.credit();
         let credited = retrying(move |attempt| async move {
+            let invoice = match invoice_page_base {
+                None => None,
+                Some(base) => {
+                    let company = self.company(&payment.account_id).await?;
+                    let invoiced = InvoicedPayment {
+                        account_id: &payment.account_id,
+                        purchase_id: payment.purchase_id(),
+                        amount_minor: payment.amount_minor,
+                        amount_discount: payment.amount_discount,
+                        currency: &payment.currency,
+                    };
+                    issue_local(
+                        &invoiced,
+                        company.as_ref(),
+                        &ulid::Ulid::new().to_string(),
+                        &URL_SAFE_NO_PAD.encode(random_bytes::<16>()),
+                        base,
+                        now,
+                    )
+                }
+            };
             let seen = match attempt {
                 0 => Seen::Unread,
                 _ => Seen::Read(self.get_account(&payment.account_id).await?),
             };
             let plan = credits::change_balance(change, seen, None, Knowing::Blind, now)
-                .map_err(Attempt::Refused)?;
+                .map_err(|_| Attempt::Refused(Unsettled::Purchase))?;
             let [balance, entry] = self.ledger_parts(&plan, now);
-            let result = Transaction::new()
+            let mut transaction = Transaction::new()
                 .part(Settlement::Purchase, self.mark_paid(payment, now))
                 .part(Settlement::Balance, balance)
-                .part(Settlement::Balance, entry)
-                .commit(self)
-                .await;
+                .part(Settlement::Balance, entry);
+            if let Some(code) = &payment.local_promotion_code {
+                transaction = transaction.part(Settlement::Redemption, self.redeem(code));
+            }
+            if let Some(invoice) = &invoice {
+                let key = keys::invoice(&invoice.account_id, invoice.issued_at, &invoice.id);
+                transaction = transaction.part(
+                    Settlement::Invoice,
+                    put_new(&self.table, to_item(invoice, key)),
+                );
+            }
+            let result = transaction.commit(self).await;
             match result {
                 Ok(()) => Ok(plan.entry),
                 Err(error) if error.refused(Settlement::Purchase) => {
-                    Err(Attempt::Refused(BalanceRefusal::NoAccount))
+                    Err(Attempt::Refused(Unsettled::Purchase))
+                }
+                Err(error) if error.refused(Settlement::Redemption) => {
+                    Err(Attempt::Refused(Unsettled::PromotionUsedUp))
                 }
                 Err(error) => Err(error.into()),
             }
@@ -241,13 +327,29 @@ impl Store {
         .await;
         match credited {
             Ok(entry) => Ok(CheckoutSettlement::Credited(entry)),
+            Err(Failure::Refused(Unsettled::PromotionUsedUp)) => {
+                Ok(CheckoutSettlement::PromotionUsedUp)
+            }
             // The purchase is not an unpaid one of this payment, or its account is gone.
-            Err(Failure::Refused(_)) => {
+            Err(Failure::Refused(Unsettled::Purchase)) => {
                 let purchase = self.get_checkout(&payment.checkout_session_id).await?;
                 Ok(credits::unsettled(payment, purchase.as_ref()))
             }
             Err(Failure::Store(error)) => Err(error),
         }
+    }
+
+    /// One more redemption of a local promotion code, on condition that it stays within
+    /// its maximum.
+    fn redeem(&self, code: &PromotionCodeText) -> aws_sdk_dynamodb::types::TransactWriteItem {
+        update(
+            &self.table,
+            key_item(&keys::promotion_code(code.as_ref())),
+            "ADD times_redeemed :one",
+            Condition::new("attribute_exists(pk)")
+                .and("attribute_not_exists(max_redemptions) OR times_redeemed < max_redemptions")
+                .value(":one", n(1)),
+        )
     }
 
     /// The purchase turns paid ([`credits::settle_checkout`]), on condition that it is
@@ -261,8 +363,10 @@ impl Store {
         update(
             &self.table,
             key_item(&keys::checkout(&payment.checkout_session_id)),
-            "SET #status = :to, settled_at = :at",
-            purchase_step_condition(&step, Some(payment)),
+            "SET #status = :to, settled_at = :at, amount_total = :paid, amount_discount = :discount",
+            purchase_step_condition(&step, Some(payment))
+                .value(":paid", n(payment.amount_minor))
+                .value(":discount", n(payment.amount_discount)),
         )
     }
 
@@ -349,14 +453,29 @@ fn purchase_step_condition(step: &PurchaseStep, paid_by: Option<&CheckoutPayment
     condition = condition.and(alternatives.join(" OR "));
     match paid_by {
         None => condition,
-        Some(payment) => condition
-            .and("account_id = :account")
-            .and("credits = :credits")
-            .and("price.amount_minor = :amount")
-            .and("price.currency = :currency")
-            .value(":account", s(payment.account_id.as_str()))
-            .value(":credits", n(payment.credits))
-            .value(":amount", n(payment.amount_minor))
-            .value(":currency", s(&payment.currency)),
+        Some(payment) => {
+            let condition = condition
+                .and("account_id = :account")
+                .and("credits = :credits")
+                .and("price.amount_minor = :amount")
+                .and("price.currency = :currency")
+                .value(":account", s(payment.account_id.as_str()))
+                .value(":credits", n(payment.credits))
+                .value(":amount", n(payment.price_paid_for()))
+                .value(":currency", s(&payment.currency));
+            // A discount only on a purchase opened with a promotion (a local one: this
+            // code, for this discount); without one, nothing off.
+            match (&payment.local_promotion_code, payment.amount_discount) {
+                (Some(code), discount) => condition
+                    // `code` is one of DynamoDB's reserved words.
+                    .and("promotion.#code = :code")
+                    .name("#code", "code")
+                    .and("promotion.expected_discount_minor = :discount_expected")
+                    .value(":code", s(code.as_ref()))
+                    .value(":discount_expected", n(discount)),
+                (None, 0) => condition,
+                (None, _) => condition.and("attribute_exists(promotion.stripe_id)"),
+            }
+        }
     }
 }

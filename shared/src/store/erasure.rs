@@ -32,7 +32,7 @@ use super::transaction::{Transaction, TransactionError};
 use super::{Failure, Item, Store, StoreError, from_item, key_item, keys, s};
 use crate::domain::decide::erasure::{self, Erasure, ErasurePlan, ItemScrub, ItemText};
 use crate::domain::{
-    Account, AccountId, ComplaintTarget, CorrectionId, ItemKind, MessageId, Timestamp,
+    Account, AccountId, ComplaintTarget, CorrectionId, ItemKind, MessageId, ThreadId, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -325,11 +325,23 @@ impl Store {
         record: &Item,
         attributes: &[&str],
     ) -> Result<bool, StoreError> {
-        let (Some(message_id), Some(id)) = (record.text("message_id"), record.text("id")) else {
+        let Some(id) = record.text("id") else {
             return Ok(false);
         };
-        let message_id = MessageId::parse(message_id)
-            .map_err(|e| StoreError::Corrupt(format!("a complaint's message id: {e}")))?;
+        let message_id = record
+            .text("message_id")
+            .map(|raw| {
+                MessageId::parse(raw)
+                    .map_err(|e| StoreError::Corrupt(format!("a complaint's message id: {e}")))
+            })
+            .transpose()?;
+        let thread_id = record
+            .text("target_thread_id")
+            .map(|raw| {
+                ThreadId::parse(raw)
+                    .map_err(|e| StoreError::Corrupt(format!("a complaint's thread id: {e}")))
+            })
+            .transpose()?;
         let correction_id = record
             .text("correction_id")
             .map(|raw| {
@@ -337,7 +349,10 @@ impl Store {
                     .map_err(|e| StoreError::Corrupt(format!("a complaint's correction id: {e}")))
             })
             .transpose()?;
-        let key = keys::queue_entry(&ComplaintTarget::from_ids(message_id, correction_id));
+        let Some(target) = ComplaintTarget::from_ids(message_id, correction_id, thread_id) else {
+            return Ok(false);
+        };
+        let key = keys::queue_entry(&target);
         for _ in 0..5 {
             let Some(entry) = self.get(key.clone()).await? else {
                 return Ok(false);

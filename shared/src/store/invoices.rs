@@ -39,6 +39,28 @@ impl Store {
         Ok((invoices, next))
     }
 
+    /// One of an account's invoices, by its id (an account has few: its pages are read
+    /// until it is found).
+    pub async fn invoice(
+        &self,
+        account_id: &AccountId,
+        invoice_id: &str,
+    ) -> Result<Option<Invoice>, StoreError> {
+        let mut cursor = None;
+        loop {
+            let (invoices, next) = self
+                .invoices_of(account_id, Some(100), cursor.as_deref())
+                .await?;
+            if let Some(invoice) = invoices.into_iter().find(|i| i.id == invoice_id) {
+                return Ok(Some(invoice));
+            }
+            match next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(None),
+            }
+        }
+    }
+
     /// Records an invoice, or moves a recorded one forward (finalized, then paid): one
     /// conditional put, so a repeated or late event changes nothing.
     pub async fn record_invoice(&self, invoice: &Invoice) -> Result<(), StoreError> {

@@ -404,13 +404,15 @@ fn complaints_partition(target: &ComplaintTarget) -> String {
     format!("{COMPLAINTS_PREFIX}{target}")
 }
 
-/// The item a complaint or a decision is about: the message, or the correction.
+/// The item a complaint or a decision is about: the message, the correction, or the
+/// thread.
 pub fn complaint_target(target: &ComplaintTarget) -> Key {
     match target {
         ComplaintTarget::Message(message_id) => message(message_id),
         ComplaintTarget::Correction(message_id, correction_id) => {
             correction(message_id, correction_id)
         }
+        ComplaintTarget::Thread(thread_id) => thread(thread_id),
     }
 }
 

@@ -79,7 +79,7 @@ impl Store {
     }
 
     /// Counts a frame on its connection and makes the subscription change it asks for,
-    /// in one read (the connection, and the thread a subscription names) and one
+    /// in one read (the connection, and the thread a subscription names, if visible) and one
     /// transaction conditioned on the connection as read.
     pub async fn take_live_frame(
         &self,
@@ -101,7 +101,9 @@ impl Store {
                     if keys::key_of(&item).as_ref() == Some(&connection_key) {
                         stored = Some(from_item(item)?);
                     } else {
-                        thread_exists = true;
+                        // A hidden or removed thread is not there to listen to.
+                        let thread: crate::domain::Thread = from_item(item)?;
+                        thread_exists = thread.status == crate::domain::MessageStatus::Visible;
                     }
                 }
                 let state = stored.as_ref().map(LiveConnection::state);

@@ -43,7 +43,7 @@ pub use company::{ListedCompany, is_company_cursor};
 pub use conversation_reads::{MessagePage, ThreadPage};
 pub use conversations::{PostAnswer, UploadClaim};
 pub use corrections::CorrectionAnswer;
-pub use credits::{CheckoutRecorded, GrantAnswer};
+pub use credits::{CheckoutOf, CheckoutRecorded, GrantAnswer};
 pub use erasure::{AccountItems, ErasureOutcome};
 pub use export::export_document;
 pub use idempotency::Remembered;

@@ -24,17 +24,19 @@ use crate::domain::decide::moderation::{ActionPlan, ActionRefusal, ActionState, 
 use crate::domain::decide::staff::{self, AccountPlan, LOCAL_OPERATOR, StaffRefusal, StaffState};
 use crate::domain::{
     Account, AccountId, AuditEntry, Complaint, ComplaintOutcome, ComplaintTarget, Correction,
-    Message, MessageStatus, Moderated, ModerationAction, QueueEntry, Role, Timestamp,
+    Message, MessageStatus, Moderated, ModerationAction, QueueEntry, Role, Thread, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::store::ownership::ItemKind;
 
 /// A page of the review queue, each entry with its content (the message; for a
-/// correction, the correction and the message it corrects) and its author.
+/// correction, the correction and the message it corrects; the thread, for a thread's
+/// title) and its author.
 pub struct ReviewItem {
     pub entry: QueueEntry,
     pub message: Option<Message>,
     pub correction: Option<Correction>,
+    pub thread: Option<Thread>,
     pub author: Option<Account>,
 }
 
@@ -97,12 +99,12 @@ impl Store {
                     put_new(&self.table, complaint_item(&plan.complaint)),
                 )
                 .part(Filing::Target, self.count_complaint(&plan))
-                .parts(plan.hides.then(|| {
-                    (
-                        Filing::Count,
-                        self.count_visible(&plan.complaint.target, -1),
-                    )
-                }))
+                .parts(
+                    plan.hides
+                        .then(|| self.count_visible(&plan.complaint.target, -1))
+                        .flatten()
+                        .map(|count| (Filing::Count, count)),
+                )
                 .part(Filing::Queue, self.enqueue(&plan))
                 .part(
                     Filing::Reporter,
@@ -147,9 +149,11 @@ impl Store {
     /// The count of visible content `target` is part of moved by `change` (content
     /// hidden, removed or restored: only visible content counts): its thread's
     /// `message_count` for a message, its message's `corrections_count` for a
-    /// correction.
-    fn count_visible(&self, target: &ComplaintTarget, change: i64) -> TransactWriteItem {
+    /// correction; none for a thread (its status alone takes it out of its language's
+    /// list).
+    fn count_visible(&self, target: &ComplaintTarget, change: i64) -> Option<TransactWriteItem> {
         let (key, set) = match target {
+            ComplaintTarget::Thread(_) => return None,
             ComplaintTarget::Message(message_id) => (
                 keys::thread(message_id.thread()),
                 "SET message_count = message_count + :change",
@@ -163,7 +167,7 @@ impl Store {
         if matches!(target, ComplaintTarget::Correction(..)) {
             condition = condition.value(":zero", n(0));
         }
-        update(&self.table, key_item(&key), set, condition)
+        Some(update(&self.table, key_item(&key), set, condition))
     }
 
     /// The content's queue entry with one more complaint, at its new place in the queue.
@@ -172,18 +176,22 @@ impl Store {
         let target = &complaint.target;
         let place = keys::review_queue_index(plan.queued_complaints, complaint.created_at, target);
         // The entry names its target as the complaint does (its ids, flattened).
-        let (names, mut condition) = match target.correction_id() {
-            None => (
-                "message_id = :message",
-                Condition::new("attribute_not_exists(pk) OR open_complaints = :seen_open"),
-            ),
-            Some(correction) => (
-                "message_id = :message, correction_id = :correction",
-                Condition::new("attribute_not_exists(pk) OR open_complaints = :seen_open")
-                    .value(":correction", s(correction.as_str())),
-            ),
-        };
-        condition = condition.value(":message", s(target.message_id().to_string()));
+        let mut condition =
+            Condition::new("attribute_not_exists(pk) OR open_complaints = :seen_open");
+        let mut names = Vec::new();
+        if let Some(message) = target.message_id() {
+            names.push("message_id = :message");
+            condition = condition.value(":message", s(message.to_string()));
+        }
+        if let Some(correction) = target.correction_id() {
+            names.push("correction_id = :correction");
+            condition = condition.value(":correction", s(correction.as_str()));
+        }
+        if let ComplaintTarget::Thread(thread) = target {
+            names.push("target_thread_id = :target_thread");
+            condition = condition.value(":target_thread", s(thread.as_str()));
+        }
+        let names = names.join(", ");
         update(
             &self.table,
             key_item(&keys::queue_entry(target)),
@@ -228,12 +236,12 @@ impl Store {
             let plan = act_on(moderator, state, action, reason, now).map_err(Attempt::Refused)?;
             let mut transaction = Transaction::new()
                 .part(Deciding::Target, self.decide_target(&plan))
-                .parts((plan.count_change != 0).then(|| {
-                    (
-                        Deciding::Count,
-                        self.count_visible(&plan.seen.target, plan.count_change),
-                    )
-                }))
+                .parts(
+                    (plan.count_change != 0)
+                        .then(|| self.count_visible(&plan.seen.target, plan.count_change))
+                        .flatten()
+                        .map(|count| (Deciding::Count, count)),
+                )
                 .part(Deciding::Audit, audit_put(&self.table, &plan.audit))
                 .part(
                     Deciding::Author,
@@ -384,19 +392,25 @@ impl Store {
         // asks for each account once. A correction comes with the message it corrects.
         let mut wanted = vec![keys::account(&moderator.account_id)];
         for (_, entry) in &entries {
-            wanted.push(keys::message(entry.target.message_id()));
-            if entry.target.correction_id().is_some() {
+            if let Some(message) = entry.target.message_id() {
+                wanted.push(keys::message(message));
+            }
+            if entry.target.correction_id().is_some()
+                || matches!(entry.target, ComplaintTarget::Thread(_))
+            {
                 wanted.push(keys::complaint_target(&entry.target));
             }
             wanted.push(keys::account(&entry.author_id));
         }
         let mut messages: Vec<Message> = Vec::new();
         let mut corrections: Vec<Correction> = Vec::new();
+        let mut threads: Vec<Thread> = Vec::new();
         let mut accounts: Vec<Account> = Vec::new();
         for item in self.batch_get(wanted, None, true).await? {
             match keys::kind_of(&item) {
                 Some(ItemKind::Account) => accounts.push(from_item(item)?),
                 Some(ItemKind::Correction) => corrections.push(from_item(item)?),
+                Some(ItemKind::Thread) => threads.push(from_item(item)?),
                 _ => messages.push(from_item(item)?),
             }
         }
@@ -411,8 +425,12 @@ impl Store {
             .map(|(_, entry)| ReviewItem {
                 message: messages
                     .iter()
-                    .find(|m| m.id == *entry.target.message_id())
+                    .find(|m| Some(&m.id) == entry.target.message_id())
                     .cloned(),
+                thread: match &entry.target {
+                    ComplaintTarget::Thread(id) => threads.iter().find(|t| t.id == *id).cloned(),
+                    _ => None,
+                },
                 correction: entry
                     .target
                     .correction_id()
@@ -571,12 +589,12 @@ impl Store {
                     message_condition,
                 ),
             )
-            .parts((plan.count_change != 0).then(|| {
-                (
-                    Dismissing::Count,
-                    self.count_visible(target, plan.count_change),
-                )
-            }))
+            .parts(
+                (plan.count_change != 0)
+                    .then(|| self.count_visible(target, plan.count_change))
+                    .flatten()
+                    .map(|count| (Dismissing::Count, count)),
+            )
             .parts(queue.map(|queue| (Dismissing::Queue, queue)))
             .commit(self)
             .await?;
@@ -739,6 +757,13 @@ impl Store {
                 let (message, account) = self.message_and_account(message_id, account_id).await?;
                 Ok((message.as_ref().map(Moderated::of_message), account))
             }
+            ComplaintTarget::Thread(thread_id) => {
+                let (thread, account) = self.get_two(keys::thread(thread_id), account_key).await?;
+                Ok((
+                    moderated(target, thread, None)?,
+                    account.map(from_item).transpose()?,
+                ))
+            }
             ComplaintTarget::Correction(message_id, _) => {
                 let [correction, message, account] = self
                     .get_together([
@@ -784,6 +809,7 @@ fn moderated(
     Ok(Some(match target {
         ComplaintTarget::Message(_) => Moderated::of_message(&from_item(item)?),
         ComplaintTarget::Correction(..) => Moderated::of_correction(&from_item(item)?, within),
+        ComplaintTarget::Thread(_) => Moderated::of_thread(&from_item(item)?),
     }))
 }
 

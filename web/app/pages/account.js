@@ -12,6 +12,7 @@ import { Field, TextArea, Select, Checkbox, CheckboxGroup } from '../components/
 import { uploadFile } from '../voice.js';
 import { Identities } from '../components/identities.js';
 import { Invitations } from '../components/invitations.js';
+import { CompanyDetails } from '../components/company.js';
 
 const SECTIONS = [
   ['profile', Profile],
@@ -28,6 +29,7 @@ const SECTIONS = [
   ['sessions', Sessions],
   ['erasure', Erasure],
   ['invitations', Invitations],
+  ['company', CompanyDetails],
 ];
 
 export function AccountPage() {

@@ -10,6 +10,7 @@ import { loadTariffs } from '../costs.js';
 import { Loading, ErrorMessage, useLoad, useAction } from '../components/status.js';
 import { TextArea } from '../components/fields.js';
 import { MessageItem } from '../components/message.js';
+import { ComplaintForm } from '../components/complaint.js';
 import { VoiceRecorder } from '../components/recorder.js';
 import { watchThread } from '../live.js';
 
@@ -76,6 +77,8 @@ export function ThreadPage({ threadId }) {
         ${' · '}${t('thread.started', { author: data.author.display_name })}
         ${live && html`${' · '}<span class="live" data-live="on">${t('thread.live')}</span>`}
       </p>`}
+    ${data && data.status && html`<p class="notice">${t('thread.notPublic', { status: t(`message.status.${data.status}`) })}${data.moderation ? ` ${data.moderation.reason}` : ''}</p>`}
+    ${data && session.me && session.me.id !== data.author.id && html`<${ReportThread} threadId=${threadId} />`}
     <${ErrorMessage} error=${thread.error || error} />
     ${!loaded && busy && html`<${Loading} />`}
     <section aria-label=${t('thread.messages')} class="messages">
@@ -86,6 +89,16 @@ export function ThreadPage({ threadId }) {
     ${data && (session.me
       ? html`<${Reply} threadId=${threadId} onPosted=${added} />`
       : html`<p class="notice"><a href=${href('/login', {}, { next: `/threads/${threadId}` })}>${t('thread.loginToReply')}</a></p>`)}`;
+}
+
+// A reader reports the thread's title (a message is reported on the message itself).
+function ReportThread({ threadId }) {
+  const [open, setOpen] = useState(false);
+  return html`
+    <div class="actions">
+      <button type="button" class="link" aria-expanded=${open} onClick=${() => setOpen(!open)}>${t('thread.complain')}</button>
+    </div>
+    ${open && html`<${ComplaintForm} path=${`/threads/${threadId}/complaints`} />`}`;
 }
 
 function Reply({ threadId, onPosted }) {

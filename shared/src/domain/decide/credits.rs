@@ -6,9 +6,10 @@ use time::OffsetDateTime;
 
 use super::Seen;
 use crate::domain::{
-    Account, AccountCondition, AccountId, AccountStatus, AccountUpdate, AccountWrite, AuditEntry,
-    AuditEntryId, LedgerEntry, LedgerKind, Money, Purchase, PurchaseStatus, Tariff, TariffId,
-    TariffName, Timestamp,
+    Account, AccountCondition, AccountId, AccountStatus, AccountUpdate, AccountWrite,
+    AppliedPromotion, AuditEntry, AuditEntryId, Currency, LedgerEntry, LedgerKind,
+    LocalPromotionCode, Money, PromotionCodeText, Purchase, PurchaseStatus, StripePromotion,
+    Tariff, TariffId, TariffName, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 use crate::ids::new_id_after;
@@ -191,6 +192,63 @@ pub enum CheckoutRefusal {
     Gate(Refusal),
     /// No such tariff, or it is not sold any more.
     UnknownTariff,
+    /// The promotion code is unknown, expired or used up.
+    InvalidPromotionCode,
+}
+
+/// A local promotion code as read, for the price of the tariff checked out: the
+/// promotion (with the discount it gives) if the code may still be redeemed now.
+/// Redemptions are counted when a purchase is paid, on condition that the maximum is not
+/// reached then, so a code checked here may still be refused at payment.
+pub fn local_promotion(
+    found: Option<LocalPromotionCode>,
+    price: &Money,
+    now: OffsetDateTime,
+) -> Result<AppliedPromotion, CheckoutRefusal> {
+    let code = found.ok_or(CheckoutRefusal::InvalidPromotionCode)?;
+    let expired = code.expires_at.is_some_and(|at| at.time() <= now);
+    let used_up = code
+        .max_redemptions
+        .is_some_and(|max| code.times_redeemed >= max);
+    if expired || used_up {
+        return Err(CheckoutRefusal::InvalidPromotionCode);
+    }
+    Ok(AppliedPromotion {
+        expected_discount_minor: Some(discount_of(price, code.percent_off)),
+        code: code.code,
+        stripe_id: None,
+    })
+}
+
+/// Stripe's answer to a look-up of `code` (the first active promotion code it lists): the
+/// promotion, if it may be redeemed now (Stripe lists a code as active until it is
+/// deactivated; its expiry and redemption count are checked here too).
+pub fn stripe_promotion(
+    code: &PromotionCodeText,
+    found: Option<StripePromotion>,
+    now: OffsetDateTime,
+) -> Result<AppliedPromotion, CheckoutRefusal> {
+    let promotion = found
+        .filter(|p| p.active)
+        .filter(|p| p.expires_at.is_none_or(|at| at > now.unix_timestamp()))
+        .filter(|p| p.max_redemptions.is_none_or(|max| p.times_redeemed < max))
+        .ok_or(CheckoutRefusal::InvalidPromotionCode)?;
+    Ok(AppliedPromotion {
+        code: code.clone(),
+        stripe_id: Some(promotion.id),
+        expected_discount_minor: None,
+    })
+}
+
+/// `percent_off` of `price`, rounded half up to the currency's smallest amount (Stripe
+/// rounds a percentage discount to the nearest minor unit).
+pub fn discount_of(price: &Money, percent_off: u8) -> i64 {
+    let step = Currency::parse(&price.currency)
+        .map(|c| c.amount_step())
+        .unwrap_or(1);
+    let exact = price.amount_minor * i64::from(percent_off);
+    let minor = (exact + 50) / 100;
+    (minor + step / 2) / step * step
 }
 
 /// Whether the caller may open a checkout of the tariff read (with their account, read
@@ -207,14 +265,21 @@ pub fn may_check_out(
         .ok_or(CheckoutRefusal::UnknownTariff)
 }
 
-/// The pending purchase a checkout opened, at the tariff's price now.
+/// The pending purchase a checkout opened, at the tariff's price now, with the promotion
+/// it was opened with.
 pub fn purchase(
+    purchase_id: &str,
     account_id: &AccountId,
     tariff: &Tariff,
+    promotion: Option<AppliedPromotion>,
     checkout_session_id: &str,
     now: OffsetDateTime,
 ) -> Purchase {
     Purchase {
+        purchase_id: Some(purchase_id.to_owned()),
+        promotion,
+        amount_total: None,
+        amount_discount: None,
         checkout_session_id: checkout_session_id.to_owned(),
         account_id: account_id.clone(),
         tariff_id: tariff.id.clone(),
@@ -233,18 +298,52 @@ pub struct CheckoutPayment {
     pub account_id: AccountId,
     pub credits: i64,
     pub amount_minor: i64,
+    /// What a promotion took off the price.
+    pub amount_discount: i64,
     /// Upper case, as purchases store it.
     pub currency: String,
+    /// The local stack's promotion code the purchase was opened with (counted as
+    /// redeemed in the transaction that credits it); Stripe counts its own.
+    pub local_promotion_code: Option<PromotionCodeText>,
 }
 
 impl CheckoutPayment {
-    /// The fields in which this payment differs from `purchase`.
+    /// The purchase's id: a local Checkout Session's id is `cs_local_` and the purchase's
+    /// id; a Stripe session is named by its own id.
+    pub fn purchase_id(&self) -> &str {
+        self.checkout_session_id
+            .strip_prefix("cs_local_")
+            .unwrap_or(&self.checkout_session_id)
+    }
+
+    /// The price the payment was for: what was paid plus what the promotion took off.
+    pub fn price_paid_for(&self) -> i64 {
+        self.amount_minor + self.amount_discount
+    }
+
+    /// The fields in which this payment differs from `purchase`. A discount is only
+    /// accepted on a purchase opened with a promotion (and a local one, of its size).
     pub fn differences(&self, purchase: &Purchase) -> Vec<&'static str> {
+        let promotion = purchase.promotion.as_ref();
+        let discount_allowed = match promotion.and_then(|p| p.expected_discount_minor) {
+            Some(expected) => self.amount_discount == expected,
+            None => promotion.is_some() || self.amount_discount == 0,
+        };
+        let local_code = promotion.filter(|p| p.stripe_id.is_none()).map(|p| &p.code);
         [
             ("account_id", purchase.account_id == self.account_id),
             ("credits", purchase.credits == self.credits),
-            ("amount", purchase.price.amount_minor == self.amount_minor),
+            (
+                "amount",
+                purchase.price.amount_minor == self.price_paid_for()
+                    && self.amount_discount >= 0
+                    && discount_allowed,
+            ),
             ("currency", purchase.price.currency == self.currency),
+            (
+                "promotion_code",
+                local_code == self.local_promotion_code.as_ref(),
+            ),
         ]
         .into_iter()
         .filter(|(_, same)| !same)
@@ -274,6 +373,9 @@ pub enum CheckoutSettlement {
     /// The payment names a purchase of ours but not what it recorded: these fields
     /// differ. Nothing was written.
     Mismatch(Vec<&'static str>),
+    /// The local promotion code it was opened with reached its maximum of redemptions
+    /// before this payment. Nothing was written.
+    PromotionUsedUp,
 }
 
 /// Why a paid session's credit was refused, from the purchase read after the refusal:
@@ -580,13 +682,15 @@ mod tests {
             active: true,
             updated_at: Timestamp::at(NOW),
         };
-        let pending = purchase(&ada.id, &tariff, "cs_1", NOW);
+        let pending = purchase("p1", &ada.id, &tariff, None, "cs_1", NOW);
         let payment = CheckoutPayment {
             checkout_session_id: "cs_1".into(),
             account_id: ada.id.clone(),
             credits: 100,
             amount_minor: 990,
+            amount_discount: 0,
             currency: "EUR".into(),
+            local_promotion_code: None,
         };
         assert_eq!(
             unsettled(&payment, None),
@@ -615,6 +719,37 @@ mod tests {
             CheckoutSettlement::Mismatch(vec!["credits", "amount"])
         );
         assert_eq!(payment.credit().delta, 100);
+        let discounted = CheckoutPayment {
+            amount_minor: 891,
+            amount_discount: 99,
+            ..payment.clone()
+        };
+        assert_eq!(
+            unsettled(&discounted, Some(&paid)),
+            CheckoutSettlement::Mismatch(vec!["amount"]),
+            "a discount on a purchase opened without a promotion"
+        );
+        let code = PromotionCodeText::parse("spring10").unwrap();
+        let promoted = Purchase {
+            promotion: Some(AppliedPromotion {
+                code: code.clone(),
+                stripe_id: None,
+                expected_discount_minor: Some(99),
+            }),
+            ..paid.clone()
+        };
+        let with_code = CheckoutPayment {
+            local_promotion_code: Some(code),
+            ..discounted.clone()
+        };
+        assert_eq!(
+            unsettled(&with_code, Some(&promoted)),
+            CheckoutSettlement::AlreadySettled
+        );
+        assert_eq!(
+            unsettled(&discounted, Some(&promoted)),
+            CheckoutSettlement::Mismatch(vec!["promotion_code"])
+        );
         let inactive = Tariff {
             active: false,
             ..tariff.clone()
@@ -637,5 +772,80 @@ mod tests {
             !settle_checkout(NOW).from.contains(&PurchaseStatus::Paid),
             "once"
         );
+    }
+
+    #[test]
+    fn a_promotion_code_is_refused_when_unknown_expired_or_used_up() {
+        let price = Money::parse(990, "EUR").unwrap();
+        let code = LocalPromotionCode {
+            code: PromotionCodeText::parse("SPRING10").unwrap(),
+            percent_off: 10,
+            expires_at: Some(Timestamp::at(NOW + time::Duration::days(1))),
+            max_redemptions: Some(2),
+            times_redeemed: 1,
+            created_at: Timestamp::at(NOW),
+        };
+        let applied = local_promotion(Some(code.clone()), &price, NOW).unwrap();
+        assert_eq!(applied.expected_discount_minor, Some(99));
+        let refused = Err(CheckoutRefusal::InvalidPromotionCode);
+        assert_eq!(local_promotion(None, &price, NOW), refused);
+        let expired = LocalPromotionCode {
+            expires_at: Some(Timestamp::at(NOW)),
+            ..code.clone()
+        };
+        assert_eq!(local_promotion(Some(expired), &price, NOW), refused);
+        let used_up = LocalPromotionCode {
+            times_redeemed: 2,
+            ..code.clone()
+        };
+        assert_eq!(local_promotion(Some(used_up), &price, NOW), refused);
+
+        let text = PromotionCodeText::parse("SPRING10").unwrap();
+        let stripe = StripePromotion {
+            id: "promo_1".into(),
+            active: true,
+            expires_at: None,
+            max_redemptions: Some(5),
+            times_redeemed: 4,
+        };
+        assert_eq!(
+            stripe_promotion(&text, Some(stripe.clone()), NOW)
+                .unwrap()
+                .stripe_id
+                .as_deref(),
+            Some("promo_1")
+        );
+        for bad in [
+            None,
+            Some(StripePromotion {
+                active: false,
+                ..stripe.clone()
+            }),
+            Some(StripePromotion {
+                times_redeemed: 5,
+                ..stripe.clone()
+            }),
+            Some(StripePromotion {
+                expires_at: Some(NOW.unix_timestamp()),
+                ..stripe.clone()
+            }),
+        ] {
+            assert_eq!(stripe_promotion(&text, bad, NOW), refused);
+        }
+    }
+
+    #[test]
+    fn discounts_round_to_the_currencys_smallest_amount() {
+        let price = |amount, currency| Money::parse(amount, currency).unwrap();
+        assert_eq!(discount_of(&price(990, "EUR"), 10), 99);
+        assert_eq!(discount_of(&price(995, "EUR"), 10), 100, "99.5 rounds up");
+        assert_eq!(discount_of(&price(990, "EUR"), 100), 990);
+        assert_eq!(discount_of(&price(1500, "JPY"), 15), 225);
+        assert_eq!(
+            discount_of(&price(500, "ISK"), 10),
+            100,
+            "ISK in whole krónur"
+        );
+        assert_eq!(discount_of(&price(500, "ISK"), 5), 0);
     }
 }

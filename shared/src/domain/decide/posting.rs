@@ -119,6 +119,11 @@ pub fn start_thread(
         last_activity_at: message.created_at,
         message_count: 1,
         last_message_id: message.id.clone(),
+        status: Default::default(),
+        moderation: None,
+        complaint_round: 0,
+        open_complaints: 0,
+        counted_complaints: 0,
     };
     let ledger = pay(gate, seen, &message, cost, now)?;
     Ok(PostPlan {
@@ -425,6 +430,11 @@ mod tests {
             last_activity_at: first.created_at,
             message_count: 1,
             last_message_id: first.id.clone(),
+            status: Default::default(),
+            moderation: None,
+            complaint_round: 0,
+            open_complaints: 0,
+            counted_complaints: 0,
         };
         let post = |reply_to| NewPost {
             content: text("Ja"),

@@ -1,0 +1,275 @@
+//! Thread titles under moderation, from outside: complaints about a thread follow the
+//! rules of complaints about messages (one open each, trusted reporters hide it), the
+//! review queue names the thread and its title, moderators hide, restore, remove or
+//! dismiss, every decision is audited, and a hidden or removed thread is 404 with its
+//! messages to everyone but its author and moderators, and out of the language list.
+
+use natives_shared::domain::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, TestUser, assert_problem, spawn_app};
+
+/// A trusted reporter: a verified address and credits had.
+async fn trusted(app: &TestApp, email: &str) -> TestUser {
+    let user = app.registered_user(email).await;
+    app.verify(&user).await;
+    app.fund(&user, 1).await;
+    user
+}
+
+/// Ada's thread: `(ada, thread_id, first_message_id)`.
+async fn a_thread(app: &TestApp) -> (TestUser, String, String) {
+    let ada = app.registered_user("ada@example.com").await;
+    app.fund(&ada, 5).await;
+    let thread = app.thread(&ada, "Wie sagt man das?").await;
+    (
+        ada,
+        thread["id"].as_str().unwrap().to_owned(),
+        thread["first_message"]["id"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn complain(app: &TestApp, user: &TestUser, thread_id: &str) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        &format!("/v1/threads/{thread_id}/complaints"),
+        Some(&user.access_token),
+        Some(&json!({ "reason": "spam", "comment": "The title advertises." })),
+    )
+    .await
+}
+
+async fn act(app: &TestApp, user: &TestUser, thread_id: &str, action: &str) -> reqwest::Response {
+    app.send(
+        Method::POST,
+        &format!("/v1/moderation/threads/{thread_id}/actions"),
+        Some(&user.access_token),
+        Some(&json!({ "action": action, "reason": "The title advertises." })),
+    )
+    .await
+}
+
+/// The statuses of the thread, its messages' first page and its first message, as
+/// `token` (none: a visitor) reads them.
+async fn reads(app: &TestApp, thread: &str, message: &str, token: Option<&str>) -> [u16; 3] {
+    let mut statuses = [0; 3];
+    for (status, path) in statuses.iter_mut().zip([
+        format!("/v1/threads/{thread}"),
+        format!("/v1/threads/{thread}/messages"),
+        format!("/v1/messages/{message}"),
+    ]) {
+        *status = app
+            .send(Method::GET, &path, token, None)
+            .await
+            .status()
+            .as_u16();
+    }
+    statuses
+}
+
+async fn listed(app: &TestApp, thread: &str) -> bool {
+    let list: Value = app
+        .get("/v1/threads?language=de")
+        .await
+        .json()
+        .await
+        .unwrap();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["id"] == thread)
+}
+
+#[tokio::test]
+async fn trusted_reporters_hide_a_thread_and_moderators_decide_about_it() {
+    let app = spawn_app().await;
+    let (ada, thread, message) = a_thread(&app).await;
+    let reporters = [
+        trusted(&app, "r1@example.com").await,
+        trusted(&app, "r2@example.com").await,
+        trusted(&app, "r3@example.com").await,
+    ];
+    for reporter in &reporters[..2] {
+        let filed = complain(&app, reporter, &thread).await;
+        assert_eq!(filed.status(), StatusCode::CREATED);
+        let filed: Value = filed.json().await.unwrap();
+        assert_eq!(filed["kind"], "thread");
+        assert_eq!(filed["thread_id"], thread.as_str());
+        assert!(filed.get("message_id").is_none(), "{filed}");
+    }
+    assert_problem(
+        complain(&app, &reporters[0], &thread).await,
+        409,
+        "complaint_exists",
+    )
+    .await;
+    assert_eq!(
+        reads(&app, &thread, &message, None).await,
+        [200; 3],
+        "two: still public"
+    );
+    assert!(listed(&app, &thread).await);
+
+    // the third trusted reporter hides it: gone, with its messages, from everyone else
+    assert_eq!(
+        complain(&app, &reporters[2], &thread).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(reads(&app, &thread, &message, None).await, [404; 3]);
+    assert_eq!(
+        reads(&app, &thread, &message, Some(&reporters[0].access_token)).await,
+        [404; 3]
+    );
+    assert!(!listed(&app, &thread).await, "out of the language list");
+    // its author sees it, and why
+    assert_eq!(
+        reads(&app, &thread, &message, Some(&ada.access_token)).await,
+        [200; 3]
+    );
+    let own: Value = app
+        .send(
+            Method::GET,
+            &format!("/v1/threads/{thread}"),
+            Some(&ada.access_token),
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(own["status"], "hidden");
+    assert_eq!(own["moderation"]["action"], "auto_hide");
+    // a complaint about a thread one cannot see: 404
+    let late = trusted(&app, "r4@example.com").await;
+    assert_problem(complain(&app, &late, &thread).await, 404, "not_found").await;
+
+    // a plain user is refused before anything else, whatever the id or the body
+    assert_problem(act(&app, &late, &thread, "restore").await, 403, "forbidden").await;
+    let nonsense = app
+        .send(
+            Method::POST,
+            "/v1/moderation/threads/not-an-id/actions",
+            Some(&late.access_token),
+            Some(&json!({ "bogus": true })),
+        )
+        .await;
+    assert_problem(nonsense, 403, "forbidden").await;
+
+    // moderators see it; the queue names it and its title
+    let moderator = app.staff("mod@example.com", &[Role::Moderator]).await;
+    assert_eq!(
+        reads(&app, &thread, &message, Some(&moderator.access_token)).await,
+        [200; 3]
+    );
+    let queue = app
+        .list_items("/v1/moderation/queue", &moderator.access_token)
+        .await;
+    assert_eq!(queue.len(), 1);
+    let entry = &queue[0];
+    assert_eq!(entry["kind"], "thread");
+    assert_eq!(entry["thread_id"], thread.as_str());
+    assert_eq!(entry["thread"]["title"], "Feierabend");
+    assert_eq!(entry["thread"]["status"], "hidden");
+    assert_eq!(entry["open_complaints"], 3);
+    assert_eq!(entry["author"]["id"], ada.id.as_str());
+    assert_eq!(entry["complaints"][0]["reported_text"], "Feierabend");
+
+    // restore: public and listed again; reporters learn the outcome
+    let restored = act(&app, &moderator, &thread, "restore").await;
+    assert_eq!(restored.status(), StatusCode::OK);
+    let restored: Value = restored.json().await.unwrap();
+    assert_eq!(
+        (
+            restored["kind"].as_str(),
+            restored["thread_id"].as_str(),
+            restored["status"].as_str(),
+            restored["settled_complaints"].as_i64()
+        ),
+        (
+            Some("thread"),
+            Some(thread.as_str()),
+            Some("visible"),
+            Some(3)
+        )
+    );
+    assert_eq!(reads(&app, &thread, &message, None).await, [200; 3]);
+    assert!(listed(&app, &thread).await);
+    for reporter in &reporters {
+        let mine = app
+            .list_items("/v1/me/complaints", &reporter.access_token)
+            .await;
+        assert_eq!(mine[0]["kind"], "thread");
+        assert_eq!(mine[0]["outcome"], "restored");
+    }
+    assert!(
+        app.list_items("/v1/moderation/queue", &moderator.access_token)
+            .await
+            .is_empty()
+    );
+
+    // a new round: dismissed leaves it public; hidden by a moderator; remove is final
+    assert_eq!(
+        complain(&app, &reporters[0], &thread).await.status(),
+        StatusCode::CREATED
+    );
+    let dismissed = act(&app, &moderator, &thread, "dismiss").await;
+    assert_eq!(dismissed.status(), StatusCode::OK);
+    assert_eq!(reads(&app, &thread, &message, None).await, [200; 3]);
+    assert_eq!(
+        act(&app, &moderator, &thread, "hide").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(reads(&app, &thread, &message, None).await, [404; 3]);
+    assert!(!listed(&app, &thread).await);
+    assert_eq!(
+        act(&app, &moderator, &thread, "remove").await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(reads(&app, &thread, &message, None).await, [404; 3]);
+    assert_eq!(
+        reads(&app, &thread, &message, Some(&ada.access_token)).await,
+        [200; 3]
+    );
+    assert!(!listed(&app, &thread).await);
+    assert_problem(
+        act(&app, &moderator, &thread, "restore").await,
+        409,
+        "action_not_applicable",
+    )
+    .await;
+
+    // the audit log names the kind and the thread, for every decision
+    let audit = app
+        .list_items(
+            &format!("/v1/moderation/audit?account_id={}", ada.id),
+            &moderator.access_token,
+        )
+        .await;
+    let decisions: Vec<(&str, &str)> = audit
+        .iter()
+        .filter(|e| e["action"].as_str().unwrap().starts_with("thread."))
+        .map(|e| (e["action"].as_str().unwrap(), e["target"].as_str().unwrap()))
+        .collect();
+    let target = format!("thread:{thread}");
+    assert_eq!(
+        decisions,
+        [
+            ("thread.remove", target.as_str()),
+            ("thread.hide", target.as_str()),
+            ("thread.dismiss", target.as_str()),
+            ("thread.restore", target.as_str())
+        ]
+    );
+
+    // a moderator's own thread is not theirs to decide
+    app.fund(&moderator, 5).await;
+    let own = app.thread(&moderator, "Meine Frage").await;
+    assert_problem(
+        act(&app, &moderator, own["id"].as_str().unwrap(), "hide").await,
+        403,
+        "forbidden",
+    )
+    .await;
+}

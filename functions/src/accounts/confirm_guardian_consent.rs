@@ -1,9 +1,10 @@
 //! `POST /v1/guardian-consents`: a minor's guardian follows the link their e-mail
 //! carries and confirms consent; until then the minor's account neither pays nor posts.
-//! The token is a keyed hash of the account and the guardian's address, so only that
-//! e-mail holds it. A link that proves nothing is one answer (422
+//! The token is a keyed hash of the account and the guardian as asked (address, time),
+//! so only that e-mail holds it. A link that proves nothing is one answer (422
 //! `invalid_consent_link`) whatever the reason, so it tells no more than the token
-//! proves; a link followed twice is 200 again.
+//! proves; a proven link confirms once (409 `consent_already_confirmed` after) and
+//! within its lifetime (422 `consent_link_expired` after).
 
 use natives_shared::domain::AccountId;
 use natives_shared::domain::Timestamp;

@@ -7,7 +7,7 @@ use std::fmt;
 
 use aws_lc_rs::hmac;
 
-use crate::domain::{AccountId, CodePurpose};
+use crate::domain::{AccountId, CodePurpose, Guardian};
 use crate::random::random_bytes;
 
 /// A code as the user types it: exactly six ASCII digits.
@@ -84,15 +84,19 @@ impl CodeKey {
             .collect()
     }
 
-    /// The token a guardian's consent link carries: a keyed hash of the account and the
-    /// guardian's address (hex), so nothing is stored and the link dies if the address
-    /// changes. Labelled apart from the other hashes under the same key.
-    pub fn guardian_consent_token(
-        &self,
-        account_id: &AccountId,
-        guardian: &crate::domain::Email,
-    ) -> String {
-        let message = format!("guardian-consent\n{account_id}\n{guardian}");
+    /// The token a guardian's consent link carries: a keyed hash of the account, the
+    /// guardian's address and when they were asked (hex), so nothing is stored and the
+    /// link dies if the address changes or the guardian is asked again. Labelled apart
+    /// from the other hashes under the same key.
+    pub fn guardian_consent_token(&self, account_id: &AccountId, guardian: &Guardian) -> String {
+        let asked = guardian
+            .consent_requested_at
+            .map(|at| at.to_string())
+            .unwrap_or_default();
+        let message = format!(
+            "guardian-consent\n{account_id}\n{}\n{asked}",
+            guardian.email
+        );
         hmac::sign(&self.0, message.as_bytes())
             .as_ref()
             .iter()
@@ -100,12 +104,12 @@ impl CodeKey {
             .collect()
     }
 
-    /// Whether `token` is the consent token for this account and address (compared in
-    /// constant time).
+    /// Whether `token` is the consent token for this account and guardian as asked
+    /// (compared in constant time).
     pub fn proves_guardian_consent(
         &self,
         account_id: &AccountId,
-        guardian: &crate::domain::Email,
+        guardian: &Guardian,
         token: &str,
     ) -> bool {
         let expected = self.guardian_consent_token(account_id, guardian);
@@ -128,29 +132,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_consent_token_proves_only_its_account_and_guardian_address() {
+    fn a_consent_token_proves_only_its_account_and_guardian_as_asked() {
         let key = CodeKey::new(&"k".repeat(32)).unwrap();
         let other_key = CodeKey::new(&"j".repeat(32)).unwrap();
         let (ada, bob) = (AccountId::new(), AccountId::new());
-        let pat = crate::domain::Email::parse("pat@example.com").unwrap();
-        let sam = crate::domain::Email::parse("sam@example.com").unwrap();
+        let guardian = |email: &str, asked: &str| Guardian {
+            name: crate::domain::PersonName::parse("Pat").unwrap(),
+            email: crate::domain::Email::parse(email).unwrap(),
+            consent: true,
+            consent_requested_at: Some(crate::domain::Timestamp::parse(asked).unwrap()),
+            confirmed_at: None,
+        };
+        let pat = guardian("pat@example.com", "2027-01-01T00:00:00Z");
         let token = key.guardian_consent_token(&ada, &pat);
         assert_eq!(token.len(), 64);
-        assert!(key.proves_guardian_consent(&ada, &pat, &token));
-        assert!(
-            !key.proves_guardian_consent(&bob, &pat, &token),
-            "another account"
-        );
-        assert!(
-            !key.proves_guardian_consent(&ada, &sam, &token),
-            "address changed"
-        );
-        assert!(
-            !other_key.proves_guardian_consent(&ada, &pat, &token),
-            "keyed"
-        );
-        assert!(!key.proves_guardian_consent(&ada, &pat, &token[..63]));
-        assert!(!key.proves_guardian_consent(&ada, &pat, ""));
+        let cases: [(&str, &CodeKey, &AccountId, Guardian, &str, bool); 7] = [
+            ("the link as sent", &key, &ada, pat.clone(), &token, true),
+            ("another account", &key, &bob, pat.clone(), &token, false),
+            (
+                "address changed",
+                &key,
+                &ada,
+                guardian("sam@example.com", "2027-01-01T00:00:00Z"),
+                &token,
+                false,
+            ),
+            (
+                "asked again",
+                &key,
+                &ada,
+                guardian("pat@example.com", "2027-01-02T00:00:00Z"),
+                &token,
+                false,
+            ),
+            ("another key", &other_key, &ada, pat.clone(), &token, false),
+            ("cut short", &key, &ada, pat.clone(), &token[..63], false),
+            ("empty", &key, &ada, pat.clone(), "", false),
+        ];
+        for (name, key, account, guardian, token, proves) in cases {
+            assert_eq!(
+                key.proves_guardian_consent(account, &guardian, token),
+                proves,
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub enum AccountCondition {
     EmailAsRead(Email),
     /// It names a guardian with this address.
     GuardianAsRead(Email),
+    /// Its guardian has not confirmed consent yet.
+    GuardianNotConfirmed,
     /// Its profile photo is still the one made from this upload (`None`: none).
     PhotoAsRead(Option<super::UploadId>),
     /// Its linked identities are still these.

@@ -456,15 +456,25 @@ impl From<DestructionRefusal> for ApiError {
 
 impl From<crate::domain::decide::accounts::GuardianConsentRefusal> for ApiError {
     fn from(refusal: crate::domain::decide::accounts::GuardianConsentRefusal) -> Self {
+        use crate::domain::decide::accounts::GuardianConsentRefusal;
         match refusal {
-            crate::domain::decide::accounts::GuardianConsentRefusal::InvalidLink => {
-                Self::Unprocessable {
-                    code: "invalid_consent_link",
-                    detail:
-                        "This consent link is not valid: use the link from the e-mail as it is."
-                            .into(),
-                }
-            }
+            GuardianConsentRefusal::InvalidLink => Self::Unprocessable {
+                code: "invalid_consent_link",
+                detail: "This consent link is not valid: use the link from the e-mail as it is."
+                    .into(),
+            },
+            GuardianConsentRefusal::Expired { expired_at } => Self::Unprocessable {
+                code: "consent_link_expired",
+                detail: format!(
+                    "This consent link expired at {expired_at}; the account holder can ask for a new one to be e-mailed."
+                ),
+            },
+            GuardianConsentRefusal::AlreadyConfirmed { confirmed_at } => Self::Conflict {
+                code: "consent_already_confirmed",
+                detail: format!(
+                    "Consent for this account was confirmed already, at {confirmed_at}; a link confirms once and nothing changed."
+                ),
+            },
         }
     }
 }

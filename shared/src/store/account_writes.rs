@@ -95,6 +95,10 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
                 .name("#guardian", "guardian")
                 .name("#guardian_email", "email")
                 .value(":seen_guardian_email", value(email)),
+            AccountCondition::GuardianNotConfirmed => condition
+                .and("attribute_not_exists(#guardian.#guardian_confirmed_at)")
+                .name("#guardian", "guardian")
+                .name("#guardian_confirmed_at", "confirmed_at"),
             AccountCondition::EmailAsRead(email) => condition
                 .and("#email = :seen_email")
                 .name("#email", "email")

@@ -797,7 +797,8 @@ crate::spec::function_table! {
         },
         ConfirmGuardianConsent {
             name: "confirm-guardian-consent",
-            binary: Core,
+            // The code key comes from SSM, as for the other e-mailed codes' checks.
+            binary: Sessions,
             route: ("POST", "/v1/guardian-consents"),
             handler: crate::accounts::confirm_guardian_consent::handle,
             dynamodb_requests: 2,

@@ -51,7 +51,9 @@ use natives_shared::auth::{
 };
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::CodePurpose;
-use natives_shared::domain::decide::accounts::{NewAccount, ask_guardian_consent, register};
+use natives_shared::domain::decide::accounts::{
+    NewAccount, Registration, ask_guardian_consent, register,
+};
 use natives_shared::domain::decide::corrections::NewCorrection;
 use natives_shared::domain::decide::credits::CheckoutPayment;
 use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
@@ -566,39 +568,12 @@ pub async fn new_account(
 ) -> Result<ExampleAccount, BoxError> {
     let now = app.now();
     let email = unique_email();
-    let today = now.date();
-    let new = NewAccount {
-        email: Email::parse(&email)?,
-        display_name: DisplayName::parse("Ada", &ContentRules::default())
-            .expect("sample text passes the content rules"),
-        full_name: None,
-        gender: None,
-        date_of_birth: BirthDate::parse("1990-12-10", today)?,
-        country: CountryCode::parse("GB")?,
-        city: None,
-        native_languages: LanguageList::parse(&["en-GB".to_owned()], 1)?,
-        learning_languages: LanguageList::parse(&["de".to_owned()], 0)?,
-        guardian: None,
-        consents: Consents::default(),
-        accepted_terms_version: app.settings.terms_version.clone(),
-    };
+    let new = sample_registration(app, &email, "Ada", "1990-12-10", None)?;
     let mut registration = register(new, shared_password_hash().to_owned(), now);
     // Staff roles straight away: examples stand for accounts an admin appointed.
     registration.account.roles.extend_from_slice(roles);
     let id = registration.account.id.clone();
-    let code = Code::generate();
-    let fresh = FreshCode {
-        digits: code.expose(),
-        digest: app
-            .code_key()?
-            .digest(&id, CodePurpose::EmailVerification, &code),
-    };
-    let verification = verification_for(&registration.account, None, &fresh, now)
-        .map_err(|refusal| format!("no example verification code: {refusal:?}"))?;
-    app.store
-        .create_account(&registration, &verification)
-        .await
-        .map_err(|e| format!("creating an example account: {e}"))?;
+    let code = store_registration(app, &registration).await?;
     // Every example account has bought the starter tariff: paid routes can be paid
     // for, and its ledger is not empty.
     let purchase = pending_purchase(app, &id).await?;
@@ -892,27 +867,20 @@ async fn minor_awaiting_guardian(app: &App) -> Result<(AccountId, String), BoxEr
     let now = app.now();
     let today = now.date();
     let born = today.replace_year(today.year() - 15)?;
-    let new = NewAccount {
+    let guardian = Guardian {
+        name: PersonName::parse("Pat")?,
         email: Email::parse(&unique_email())?,
-        display_name: DisplayName::parse("Kim", &ContentRules::default())
-            .expect("sample text passes the content rules"),
-        full_name: None,
-        gender: None,
-        date_of_birth: BirthDate::parse(&born.to_string(), today)?,
-        country: CountryCode::parse("GB")?,
-        city: None,
-        native_languages: LanguageList::parse(&["en-GB".to_owned()], 1)?,
-        learning_languages: LanguageList::parse(&["de".to_owned()], 0)?,
-        guardian: Some(Guardian {
-            name: PersonName::parse("Pat")?,
-            email: Email::parse(&unique_email())?,
-            consent: true,
-            consent_requested_at: None,
-            confirmed_at: None,
-        }),
-        consents: Consents::default(),
-        accepted_terms_version: app.settings.terms_version.clone(),
+        consent: true,
+        consent_requested_at: None,
+        confirmed_at: None,
     };
+    let new = sample_registration(
+        app,
+        &unique_email(),
+        "Kim",
+        &born.to_string(),
+        Some(guardian),
+    )?;
     let mut registration = register(new, shared_password_hash().to_owned(), now);
     let key = app.code_key()?;
     let mut token = String::new();
@@ -925,19 +893,54 @@ async fn minor_awaiting_guardian(app: &App) -> Result<(AccountId, String), BoxEr
         &app.settings.invitations.web_origin,
         now,
     );
-    let id = registration.account.id.clone();
+    store_registration(app, &registration).await?;
+    Ok((registration.account.id, token))
+}
+
+/// An example registration in Britain, speaking English and learning German.
+fn sample_registration(
+    app: &App,
+    email: &str,
+    display_name: &str,
+    born: &str,
+    guardian: Option<Guardian>,
+) -> Result<NewAccount, BoxError> {
+    Ok(NewAccount {
+        email: Email::parse(email)?,
+        display_name: DisplayName::parse(display_name, &ContentRules::default())
+            .expect("sample text passes the content rules"),
+        full_name: None,
+        gender: None,
+        date_of_birth: BirthDate::parse(born, app.now().date())?,
+        country: CountryCode::parse("GB")?,
+        city: None,
+        native_languages: LanguageList::parse(&["en-GB".to_owned()], 1)?,
+        learning_languages: LanguageList::parse(&["de".to_owned()], 0)?,
+        guardian,
+        consents: Consents::default(),
+        accepted_terms_version: app.settings.terms_version.clone(),
+    })
+}
+
+/// Writes `registration` as registering does, with its verification code (returned).
+async fn store_registration(app: &App, registration: &Registration) -> Result<Code, BoxError> {
+    let now = app.now();
     let code = Code::generate();
     let fresh = FreshCode {
         digits: code.expose(),
-        digest: key.digest(&id, CodePurpose::EmailVerification, &code),
+        digest: app.code_key()?.digest(
+            &registration.account.id,
+            CodePurpose::EmailVerification,
+            &code,
+        ),
     };
     let verification = verification_for(&registration.account, None, &fresh, now)
         .map_err(|refusal| format!("no example verification code: {refusal:?}"))?;
     app.store
-        .create_account(&registration, &verification)
+        .create_account(registration, &verification)
         .await
-        .map_err(|e| format!("creating an example minor's account: {e}"))?;
-    Ok((id, token))
+        .map_err(|e| format!("creating an example account: {e}"))?;
+    Ok(code)
 }
 
 fn unique_email() -> String {

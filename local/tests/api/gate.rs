@@ -14,6 +14,35 @@ use time::Duration;
 
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
+/// The gate's read form (`admit` on the account as read) and its write form (a profile
+/// update conditioned on it) both give `expected`.
+async fn both_forms_say(
+    store: &natives_shared::store::Store,
+    caller: &Gate,
+    account: &natives_shared::domain::Account,
+    now: time::OffsetDateTime,
+    expected: &Result<(), Refusal>,
+    name: &str,
+) {
+    assert_eq!(
+        caller.admit(Some(account), now),
+        *expected,
+        "read form: {name}"
+    );
+    let changes = ProfileChanges {
+        display_name: Some(DisplayName::parse("Renamed", &ContentRules::default()).unwrap()),
+        ..Default::default()
+    };
+    let written = store.update_profile(caller, &changes, now).await;
+    assert_eq!(
+        written
+            .map(drop)
+            .map_err(|f| f.refusal().expect("a refusal")),
+        *expected,
+        "write form: {name}"
+    );
+}
+
 /// Account states × callers: the read form (`admit`) and the write form (a write
 /// conditioned on the gate) give the same verdict in every case.
 #[tokio::test]
@@ -162,23 +191,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             required_terms: None,
             scope,
         };
-        assert_eq!(
-            caller.admit(Some(&account), now),
-            *expected,
-            "read form: {name}"
-        );
-        let changes = ProfileChanges {
-            display_name: Some(DisplayName::parse("Renamed", &ContentRules::default()).unwrap()),
-            ..Default::default()
-        };
-        let written = store.update_profile(&caller, &changes, now).await;
-        assert_eq!(
-            written
-                .map(drop)
-                .map_err(|f| f.refusal().expect("a refusal")),
-            *expected,
-            "write form: {name}"
-        );
+        both_forms_say(store, &caller, &account, now, expected, name).await;
     }
     // On a paid route (the current terms required) a guardian asked to consent must have
     // confirmed; a guardian never asked (accounts from before) holds nothing back.
@@ -227,23 +240,7 @@ async fn the_gates_read_form_and_write_form_agree() {
             required_terms: Some(account.accepted_terms_version.clone()),
             scope: SessionScope::Full,
         };
-        assert_eq!(
-            caller.admit(Some(&account), now),
-            *expected,
-            "read form: {name}"
-        );
-        let changes = ProfileChanges {
-            display_name: Some(DisplayName::parse("Renamed", &ContentRules::default()).unwrap()),
-            ..Default::default()
-        };
-        let written = store.update_profile(&caller, &changes, now).await;
-        assert_eq!(
-            written
-                .map(drop)
-                .map_err(|f| f.refusal().expect("a refusal")),
-            *expected,
-            "write form: {name}"
-        );
+        both_forms_say(store, &caller, &account, now, expected, name).await;
     }
     let nobody = Gate {
         account_id: natives_shared::domain::AccountId::new(),

@@ -466,7 +466,9 @@ impl From<crate::domain::decide::accounts::GuardianConsentRefusal> for ApiError 
             GuardianConsentRefusal::Expired { expired_at } => Self::Unprocessable {
                 code: "consent_link_expired",
                 detail: format!(
-                    "This consent link expired at {expired_at}; the account holder can ask for a new one to be e-mailed."
+                    "This consent link expired at {expired_at}: a link is valid for {days} days after its e-mail.",
+                    days = crate::domain::decide::accounts::GUARDIAN_CONSENT_LINK_LIFETIME
+                        .whole_days()
                 ),
             },
             GuardianConsentRefusal::AlreadyConfirmed { confirmed_at } => Self::Conflict {

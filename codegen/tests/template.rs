@@ -391,6 +391,7 @@ fn secrets_reach_only_their_functions_and_only_by_parameter_name() {
         BTreeSet::from([
             "confirm-email-change",
             "confirm-email-verification",
+            "confirm-guardian-consent",
             "confirm-password-reset",
             "create-checkout",
             "get-voice",

@@ -803,6 +803,18 @@ crate::spec::function_table! {
             dynamodb_requests: 2,
             permissions: &[dynamodb(&[GET, PUT]).on(&[ACCOUNTS, INVITATION_OPT_OUTS])],
         },
+        ConfirmGuardianConsent {
+            name: "confirm-guardian-consent",
+            // The code key comes from SSM, as for the other e-mailed codes' checks.
+            binary: Sessions,
+            route: ("POST", "/v1/guardian-consents"),
+            handler: crate::accounts::confirm_guardian_consent::handle,
+            dynamodb_requests: 2,
+            permissions: &[
+                dynamodb(&[GET, UPDATE]).on(&[ACCOUNTS]),
+                secret(Secret::EmailCodeKey),
+            ],
+        },
         // API Gateway's catch-all: every request no route above matches gets the same
         // problem answer deployed as locally (404, or 405 with `Allow`).
         UnmatchedRoute {

@@ -32,6 +32,7 @@
 //! | `REPLACE_WITH_RESET_CODE` | a password-reset code sent to the caller's address |
 //! | `REPLACE_WITH_EMAIL_CHANGE_CODE` | a code sent to a new address the caller asked to move to |
 //! | `REPLACE_WITH_INVITATION_CODE` | the code of an invitation the caller sent to a new address |
+//! | `REPLACE_WITH_MINOR_ACCOUNT_ID`, `REPLACE_WITH_GUARDIAN_CONSENT_TOKEN` | a minor's account whose guardian was asked to consent and has not yet, and the token of the link e-mailed to that guardian |
 //!
 //! Events of functions that are not routes (the table's stream) have no headers; their
 //! placeholders are filled the same way.
@@ -50,7 +51,9 @@ use natives_shared::auth::{
 };
 use natives_shared::clock::rfc3339;
 use natives_shared::domain::CodePurpose;
-use natives_shared::domain::decide::accounts::{NewAccount, register};
+use natives_shared::domain::decide::accounts::{
+    NewAccount, Registration, ask_guardian_consent, register,
+};
 use natives_shared::domain::decide::corrections::NewCorrection;
 use natives_shared::domain::decide::credits::CheckoutPayment;
 use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
@@ -62,8 +65,9 @@ use natives_shared::domain::live::ConnectionId;
 use natives_shared::domain::social::{DeviceId, Provider};
 use natives_shared::domain::{
     AccountId, BirthDate, Consents, ContentRules, CountryCode, DisplayName, Email, EmailKind,
-    LanguageList, LanguageTag, MAX_VOICE_BYTES, MessageId, MessageText, PrivacyRequestKind,
-    Purchase, PurchaseStatus, Role, SessionId, SessionScope, ThreadTitle, Timestamp, UploadId,
+    Guardian, LanguageList, LanguageTag, MAX_VOICE_BYTES, MessageId, MessageText, PersonName,
+    PrivacyRequestKind, Purchase, PurchaseStatus, Role, SessionId, SessionScope, ThreadTitle,
+    Timestamp, UploadId,
 };
 use natives_shared::gate::Gate;
 use natives_shared::payments::sign_payload;
@@ -215,6 +219,12 @@ pub async fn fill_with(
     }
     if text.contains("REPLACE_WITH_NEW_EMAIL") {
         text = text.replace("REPLACE_WITH_NEW_EMAIL", &unique_email());
+    }
+    if text.contains("REPLACE_WITH_MINOR_ACCOUNT_ID") {
+        let (minor, token) = minor_awaiting_guardian(app).await?;
+        text = text
+            .replace("REPLACE_WITH_MINOR_ACCOUNT_ID", minor.as_str())
+            .replace("REPLACE_WITH_GUARDIAN_CONSENT_TOKEN", &token);
     }
     if text.contains("REPLACE_WITH_ACCOUNT_ID") {
         let other = new_account(app, keys, &[]).await?;
@@ -558,39 +568,12 @@ pub async fn new_account(
 ) -> Result<ExampleAccount, BoxError> {
     let now = app.now();
     let email = unique_email();
-    let today = now.date();
-    let new = NewAccount {
-        email: Email::parse(&email)?,
-        display_name: DisplayName::parse("Ada", &ContentRules::default())
-            .expect("sample text passes the content rules"),
-        full_name: None,
-        gender: None,
-        date_of_birth: BirthDate::parse("1990-12-10", today)?,
-        country: CountryCode::parse("GB")?,
-        city: None,
-        native_languages: LanguageList::parse(&["en-GB".to_owned()], 1)?,
-        learning_languages: LanguageList::parse(&["de".to_owned()], 0)?,
-        guardian: None,
-        consents: Consents::default(),
-        accepted_terms_version: app.settings.terms_version.clone(),
-    };
+    let new = sample_registration(app, &email, "Ada", "1990-12-10", None)?;
     let mut registration = register(new, shared_password_hash().to_owned(), now);
     // Staff roles straight away: examples stand for accounts an admin appointed.
     registration.account.roles.extend_from_slice(roles);
     let id = registration.account.id.clone();
-    let code = Code::generate();
-    let fresh = FreshCode {
-        digits: code.expose(),
-        digest: app
-            .code_key()?
-            .digest(&id, CodePurpose::EmailVerification, &code),
-    };
-    let verification = verification_for(&registration.account, None, &fresh, now)
-        .map_err(|refusal| format!("no example verification code: {refusal:?}"))?;
-    app.store
-        .create_account(&registration, &verification)
-        .await
-        .map_err(|e| format!("creating an example account: {e}"))?;
+    let code = store_registration(app, &registration).await?;
     // Every example account has bought the starter tariff: paid routes can be paid
     // for, and its ledger is not empty.
     let purchase = pending_purchase(app, &id).await?;
@@ -876,6 +859,88 @@ async fn invitation_sent(app: &App, account: &ExampleAccount) -> Result<String, 
         .await
         .map_err(|failure| format!("no example invitation: {failure:?}"))?;
     Ok(code.expose())
+}
+
+/// A minor's account (fifteen) whose guardian was e-mailed a consent link and has not
+/// followed it, and that link's token.
+async fn minor_awaiting_guardian(app: &App) -> Result<(AccountId, String), BoxError> {
+    let now = app.now();
+    let today = now.date();
+    let born = today.replace_year(today.year() - 15)?;
+    let guardian = Guardian {
+        name: PersonName::parse("Pat")?,
+        email: Email::parse(&unique_email())?,
+        consent: true,
+        consent_requested_at: None,
+        confirmed_at: None,
+    };
+    let new = sample_registration(
+        app,
+        &unique_email(),
+        "Kim",
+        &born.to_string(),
+        Some(guardian),
+    )?;
+    let mut registration = register(new, shared_password_hash().to_owned(), now);
+    let key = app.code_key()?;
+    let mut token = String::new();
+    ask_guardian_consent(
+        &mut registration,
+        |account, guardian| {
+            token = key.guardian_consent_token(account, guardian);
+            token.clone()
+        },
+        &app.settings.invitations.web_origin,
+        now,
+    );
+    store_registration(app, &registration).await?;
+    Ok((registration.account.id, token))
+}
+
+/// An example registration in Britain, speaking English and learning German.
+fn sample_registration(
+    app: &App,
+    email: &str,
+    display_name: &str,
+    born: &str,
+    guardian: Option<Guardian>,
+) -> Result<NewAccount, BoxError> {
+    Ok(NewAccount {
+        email: Email::parse(email)?,
+        display_name: DisplayName::parse(display_name, &ContentRules::default())
+            .expect("sample text passes the content rules"),
+        full_name: None,
+        gender: None,
+        date_of_birth: BirthDate::parse(born, app.now().date())?,
+        country: CountryCode::parse("GB")?,
+        city: None,
+        native_languages: LanguageList::parse(&["en-GB".to_owned()], 1)?,
+        learning_languages: LanguageList::parse(&["de".to_owned()], 0)?,
+        guardian,
+        consents: Consents::default(),
+        accepted_terms_version: app.settings.terms_version.clone(),
+    })
+}
+
+/// Writes `registration` as registering does, with its verification code (returned).
+async fn store_registration(app: &App, registration: &Registration) -> Result<Code, BoxError> {
+    let now = app.now();
+    let code = Code::generate();
+    let fresh = FreshCode {
+        digits: code.expose(),
+        digest: app.code_key()?.digest(
+            &registration.account.id,
+            CodePurpose::EmailVerification,
+            &code,
+        ),
+    };
+    let verification = verification_for(&registration.account, None, &fresh, now)
+        .map_err(|refusal| format!("no example verification code: {refusal:?}"))?;
+    app.store
+        .create_account(registration, &verification)
+        .await
+        .map_err(|e| format!("creating an example account: {e}"))?;
+    Ok(code)
 }
 
 fn unique_email() -> String {

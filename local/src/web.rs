@@ -37,9 +37,9 @@ pub fn serves(method: &Method, path: &str) -> bool {
 /// The file the request names, with the headers the deployed distribution sends with it.
 pub async fn handle<B>(app: &App, request: &hyper::Request<B>) -> hyper::Response<Full<Bytes>> {
     let name = match request.uri().path().trim_start_matches('/') {
-        // The page, and the paths an invitation e-mail links (the client moves them into
-        // its hash route).
-        "" | "join" | "invitations/opt-out" => "index.html",
+        // The page, and the paths an invitation e-mail and a guardian's consent e-mail
+        // link (the client moves them into its hash route).
+        "" | "join" | "invitations/opt-out" | "guardian-consent" => "index.html",
         name => name,
     };
     // rust-embed's folder lookups in debug builds join the name to the folder: no way out.

@@ -5,6 +5,7 @@ message for the others."""
 import json
 import re
 import subprocess
+import time
 import urllib.request
 
 from playwright.sync_api import expect
@@ -769,3 +770,59 @@ def test_an_admin_destroys_a_removed_voice_recording(pages, stack, world):
     assert status == 200 and "voice" not in message, message
     status, audit = stack.api("GET", "/v1/moderation/audit", token=token)
     assert any(entry["action"] == "recording.destroy" for entry in audit["items"]), audit
+
+
+def test_k_a_minors_guardian_confirms_consent_from_the_e_mailed_link(pages, stack):
+    # Kim is 15 and names a guardian: the account waits for the guardian's own say-so.
+    terms = stack.api("GET", "/v1/terms")[1]
+    status, account = stack.api("POST", "/v1/accounts", {
+        "email": "kim15@example.com", "password": PASSWORD, "display_name": "Kim",
+        "date_of_birth": f"{time.gmtime().tm_year - 15}-01-01", "country": "GB",
+        "native_languages": ["en"], "learning_languages": ["de"],
+        "accepted_terms_version": terms["version"],
+        "guardian": {"name": "Pat", "email": "pat.guardian@example.com", "consent": True},
+    })
+    assert status == 201, account
+    minor = pages.new()
+    log_in(minor, "kim15@example.com", "/account")
+    awaited = minor.get_by_role("status").filter(has_text="Guardian consent awaited")
+    expect(awaited).to_be_visible()
+    expect(awaited).to_contain_text("pat.guardian@example.com")
+    pages.check(minor, "account-guardian-consent-awaited")
+
+    # The guardian follows the e-mail's link (a path, as mail clients keep it).
+    listed = subprocess.run(
+        [str(LOCAL_BIN), "--data-dir", str(stack.data_dir), "outbox", "list", "--json"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    emails = [json.loads(line) for line in listed.splitlines() if line.strip()]
+    text = [e["text"] for e in emails if e["to"] == "pat.guardian@example.com"][-1]
+    link = re.search(r"/guardian-consent\?account=[0-9A-Za-z]+&token=[0-9a-f]+", text).group(0)
+
+    # A forged token is refused, clearly, and changes nothing.
+    forged = pages.new()
+    forged.goto(re.sub(r"token=[0-9a-f]+", "token=" + "0" * 64, link))
+    forged.get_by_role("button", name="I am their parent or guardian, and I consent").click()
+    expect(forged.get_by_role("alert")).to_contain_text("not valid")
+
+    guardian = pages.new()
+    guardian.goto(link)
+    expect(guardian.get_by_role("heading", name="Consent for a minor's account", level=1)).to_be_visible()
+    pages.check(guardian, "guardian-consent")
+    guardian.get_by_role("button", name="I am their parent or guardian, and I consent").click()
+    expect(guardian.get_by_text("consent was confirmed on", exact=False)).to_be_visible()
+
+    # The same link again: it confirmed once, and says so.
+    again = pages.new()
+    again.goto(link)
+    again.get_by_role("button", name="I am their parent or guardian, and I consent").click()
+    expect(again.get_by_role("alert")).to_contain_text("confirmed already")
+    # Chromium logs each refused request as a console error: these two refusals are the
+    # answers this journey asked for (the page shows them), nothing else is let through.
+    expected = re.compile(r"#/guardian-consent\?.*status of (422 \(Unprocessable Entity\)|409 \(Conflict\))")
+    assert sum(bool(expected.search(e)) for e in pages.errors) == 2, pages.errors
+    pages.errors[:] = [e for e in pages.errors if not expected.search(e)]
+
+    minor.reload()
+    expect(minor.get_by_role("heading", name="My account", level=1)).to_be_visible()
+    expect(minor.get_by_text("Guardian consent awaited")).to_have_count(0)

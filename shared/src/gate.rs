@@ -13,7 +13,11 @@
 //! - the account holds the role the route needs — else 403 `forbidden`;
 //! - on a paid route, the account has accepted the current terms version — else 403
 //!   `terms_not_accepted` (a terms change takes effect at the next paid action, at no
-//!   extra request: the version is part of the same read or condition).
+//!   extra request: the version is part of the same read or condition);
+//! - on a paid route (paying and posting), a minor's guardian has confirmed consent
+//!   through the e-mailed link, if one was asked — else 403 `guardian_consent_pending`
+//!   (a self-declared guardian proves nothing; until then the account only reads and
+//!   manages itself).
 //!
 //! A blocked account never reaches the second step with a full token: blocking ends
 //! every session, so its tokens are 401, and logging in answers 403 `account_blocked`.
@@ -78,6 +82,9 @@ pub enum Refusal {
     /// A live account that has not accepted the current terms version (paid routes).
     #[error("the account has not accepted the terms version {version}")]
     TermsNotAccepted { version: String },
+    /// A minor's account whose guardian has not confirmed consent yet (paid routes).
+    #[error("the account's guardian has not confirmed consent")]
+    GuardianConsentPending,
     /// A privacy session's token on a route that is not one of the privacy rights.
     #[error("a privacy session's token reaches only the privacy routes")]
     PrivacyScopeOnly,
@@ -106,6 +113,11 @@ pub trait GatedAccount {
     }
     fn has_role(&self, role: Role) -> bool;
     fn accepted_terms_version(&self) -> Option<&str>;
+    /// Whether a guardian was asked to consent and has not confirmed. What reads only
+    /// part of the item may not know: then it is judged as not.
+    fn guardian_consent_pending(&self) -> bool {
+        false
+    }
     /// Whether the account is closed for good (erased). What reads only part of the
     /// item may not know: then the refusal is the generic one.
     fn closed(&self) -> bool {
@@ -134,6 +146,9 @@ impl GatedAccount for Account {
     }
     fn accepted_terms_version(&self) -> Option<&str> {
         Some(&self.accepted_terms_version)
+    }
+    fn guardian_consent_pending(&self) -> bool {
+        self.guardian.as_ref().is_some_and(|g| g.consent_pending())
     }
     fn closed(&self) -> bool {
         self.status == AccountStatus::Closed
@@ -169,6 +184,7 @@ impl Gate {
                     version: version.clone(),
                 })
             }
+            Some(_) if account.guardian_consent_pending() => Err(Refusal::GuardianConsentPending),
             _ => Ok(()),
         }
     }

@@ -9,7 +9,7 @@ import { Layout, visibleTo } from './components/layout.js';
 import { takeProviderCallback } from './social.js';
 
 /** Paths the server answers with this page (local/src/web.rs; deployed, the distribution). */
-const LINKED_PATHS = ['/join', '/invitations/opt-out'];
+const LINKED_PATHS = ['/join', '/invitations/opt-out', '/guardian-consent'];
 
 function useSessionVersion() {
   const [version, setVersion] = useState(0);
@@ -60,8 +60,9 @@ function App() {
 }
 
 takeProviderCallback();
-// An invitation e-mail links `/join?…` and `/invitations/opt-out?…` (paths a mail client
-// keeps): the same page under the hash route.
+// An invitation e-mail links `/join?…` and `/invitations/opt-out?…`, a guardian's consent
+// e-mail `/guardian-consent?…` (paths a mail client keeps): the same page under the hash
+// route.
 if (LINKED_PATHS.includes(location.pathname)) {
   history.replaceState(null, '', `/#${location.pathname}${location.search}`);
 }

@@ -18,6 +18,7 @@ import { ProgressPage } from './pages/progress.js';
 import { ProviderCallbackPage } from './pages/provider-callback.js';
 import { JoinPage } from './pages/join.js';
 import { InvitationOptOutPage } from './pages/invitation-opt-out.js';
+import { GuardianConsentPage } from './pages/guardian-consent.js';
 import { PrivacyRightsPage } from './pages/privacy-rights.js';
 import { CompaniesPage } from './pages/companies.js';
 
@@ -38,6 +39,8 @@ export const ROUTES = [
   // An invitation e-mail's links (their path form is moved into the hash at start: main.js).
   { path: '/join', page: JoinPage },
   { path: '/invitations/opt-out', page: InvitationOptOutPage },
+  // A guardian's consent e-mail's link (its path form too).
+  { path: '/guardian-consent', page: GuardianConsentPage },
   // Any session, a privacy session (a blocked account's) included: `needs: 'subject'`.
   { path: '/privacy-rights', page: PrivacyRightsPage, needs: 'subject' },
   { path: '/companies', page: CompaniesPage, needs: 'partner_manager' },

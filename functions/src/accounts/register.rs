@@ -4,7 +4,7 @@ use lambda_http::{Body, Request, Response};
 use natives_shared::auth::{Code, InvitationCode, hash_password};
 use natives_shared::domain::CodePurpose;
 use natives_shared::domain::decide::accounts::{
-    NewAccount, RegisterRefusal, may_register, register,
+    NewAccount, RegisterRefusal, ask_guardian_consent, may_register, register,
 };
 use natives_shared::domain::decide::email_codes::{FreshCode, verification_for};
 use natives_shared::domain::decide::invitations::{join, joinable};
@@ -176,6 +176,8 @@ fn parse(
                     name: name.expect("checked"),
                     email: email.expect("checked"),
                     consent,
+                    consent_requested_at: None,
+                    confirmed_at: None,
                 }),
                 consents: request
                     .consents
@@ -245,6 +247,13 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
             .insert(identity.provider, identity.subject.clone());
         identity
     });
+    let code_key = app.code_key()?;
+    ask_guardian_consent(
+        &mut registration,
+        |account, guardian| code_key.guardian_consent_token(account, guardian),
+        &app.settings.invitations.web_origin,
+        now,
+    );
     let account = &registration.account;
     let joined = invitation.map(|invitation| join(&invitation, &account.id, now));
     let verification = if account.email_verified_at.is_some() {
@@ -254,7 +263,7 @@ pub async fn handle(app: &App, request: Request, _: Visitor) -> HandlerResult {
         let purpose = CodePurpose::EmailVerification;
         let fresh = FreshCode {
             digits: code.expose(),
-            digest: app.code_key()?.digest(&account.id, purpose, &code),
+            digest: code_key.digest(&account.id, purpose, &code),
         };
         Some(verification_for(account, None, &fresh, now).expect("a new account has sent no code"))
     };

@@ -116,7 +116,12 @@ async fn minors_register_only_with_a_consenting_guardian() {
     let account: Value = response.json().await.unwrap();
     assert_eq!(
         account["guardian"],
-        json!({ "name": "Pat", "email": "pat@example.com", "consent": true })
+        json!({
+            "name": "Pat",
+            "email": "pat@example.com",
+            "consent": true,
+            "consent_requested_at": account["created_at"],
+        })
     );
 
     let mut adult_today = registration("adult@example.com");
@@ -126,6 +131,239 @@ async fn minors_register_only_with_a_consenting_guardian() {
         201,
         "18 today needs no guardian"
     );
+}
+
+/// The token of the one consent link e-mailed to `guardian` for `account_id` (the
+/// outbox is where the local stack's e-mail goes).
+async fn consent_link_token(
+    app: &crate::helpers::TestApp,
+    guardian: &str,
+    account_id: &str,
+) -> String {
+    let to_guardian: Vec<_> = app
+        .stack
+        .app
+        .store
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.to.as_ref().map(|to| to.to_string()).as_deref() == Some(guardian))
+        .collect();
+    assert_eq!(to_guardian.len(), 1, "one e-mail to the guardian");
+    let link_start = format!("https://natives.chat/guardian-consent?account={account_id}&token=");
+    let line = to_guardian[0]
+        .body
+        .lines()
+        .find(|line| line.starts_with(&link_start))
+        .expect("the e-mail carries the consent link");
+    line[link_start.len()..].to_owned()
+}
+
+/// A minor registered naming `guardian`: its id and access token.
+async fn minor_registered(
+    app: &crate::helpers::TestApp,
+    email: &str,
+    guardian: &str,
+) -> (String, String) {
+    let mut body = registration(email);
+    body["date_of_birth"] = json!(date_years_ago(15, 0));
+    body["guardian"] = json!({ "name": "Pat", "email": guardian, "consent": true });
+    assert_eq!(app.register(&body).await.status(), 201);
+    let tokens = app.logged_in(email, "correct horse battery").await;
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    (me["id"].as_str().unwrap().to_owned(), token)
+}
+
+/// A consent link proves one account and guardian, and only for its lifetime: a token
+/// forged, cut, or made for another minor is refused alike, an old one is told it
+/// expired, and none of them lets the account post.
+#[tokio::test]
+async fn a_consent_link_is_refused_when_forged_borrowed_or_expired() {
+    let app = &spawn_app().await;
+    let (teen, _) = minor_registered(app, "teen@example.com", "pat@example.com").await;
+    let (kid, _) = minor_registered(app, "kid@example.com", "sam@example.com").await;
+    let teens_link = consent_link_token(app, "pat@example.com", &teen).await;
+    let kids_link = consent_link_token(app, "sam@example.com", &kid).await;
+    let confirm = |account: &str, token: &str| {
+        let body = json!({ "account_id": account, "token": token });
+        async move { app.post_json("/v1/guardian-consents", &body).await }
+    };
+    let mut flipped = teens_link.clone();
+    let last = if flipped.ends_with('0') { "1" } else { "0" };
+    flipped.replace_range(63.., last);
+    for (why, account, token) in [
+        ("one digit changed", teen.as_str(), flipped.as_str()),
+        ("cut short", &teen, &teens_link[..32]),
+        ("another minor's link", &teen, &kids_link),
+        ("empty", &teen, ""),
+    ] {
+        let problem =
+            assert_problem(confirm(account, token).await, 422, "invalid_consent_link").await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains("not valid"),
+            "{why}"
+        );
+    }
+
+    app.clock.advance(Duration::days(30) + Duration::seconds(1));
+    let expired = assert_problem(
+        confirm(&teen, &teens_link).await,
+        422,
+        "consent_link_expired",
+    )
+    .await;
+    assert!(
+        expired["detail"].as_str().unwrap().contains("expired"),
+        "{expired}"
+    );
+    // A forged token says nothing about the real link's age.
+    assert_problem(confirm(&teen, &flipped).await, 422, "invalid_consent_link").await;
+    let open = json!({ "language": "de", "title": "Feierabend", "text": "Hallo zusammen" });
+    let me = app
+        .logged_in("teen@example.com", "correct horse battery")
+        .await;
+    let fresh = me["access_token"].as_str().unwrap();
+    assert_problem(
+        app.send(
+            reqwest::Method::POST,
+            "/v1/threads",
+            Some(fresh),
+            Some(&open),
+        )
+        .await,
+        403,
+        "guardian_consent_pending",
+    )
+    .await;
+}
+
+/// A minor's self-declared guardian is e-mailed a consent link; until the guardian
+/// follows it, the account reads and manages itself but neither posts nor pays.
+#[tokio::test]
+async fn a_minors_account_posts_and_pays_only_once_the_guardian_confirms() {
+    let app = &spawn_app().await;
+    let mut body = registration("teen@example.com");
+    body["date_of_birth"] = json!(date_years_ago(15, 0));
+    body["guardian"] = json!({ "name": "Pat", "email": "pat@example.com", "consent": true });
+    assert_eq!(app.register(&body).await.status(), 201);
+    let tokens = app
+        .logged_in("teen@example.com", "correct horse battery")
+        .await;
+    let token = tokens["access_token"].as_str().unwrap().to_owned();
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    let account_id = me["id"].as_str().unwrap().to_owned();
+    assert!(me["guardian"]["consent_requested_at"].is_string());
+    assert!(me["guardian"].get("confirmed_at").is_none(), "pending");
+
+    let link_token = consent_link_token(app, "pat@example.com", &account_id).await;
+
+    let user = crate::helpers::TestUser {
+        id: account_id.clone(),
+        email: "teen@example.com".into(),
+        password: "correct horse battery".into(),
+        access_token: token.clone(),
+        refresh_token: tokens["refresh_token"].as_str().unwrap().to_owned(),
+    };
+    app.fund(&user, 100).await;
+    let open = json!({ "language": "de", "title": "Feierabend", "text": "Hallo zusammen" });
+    let post = || async {
+        app.send(
+            reqwest::Method::POST,
+            "/v1/threads",
+            Some(&token),
+            Some(&open),
+        )
+        .await
+    };
+    let checkout = json!({ "tariff_id": "starter" });
+    assert_problem(post().await, 403, "guardian_consent_pending").await;
+    assert_problem(
+        app.send(
+            reqwest::Method::POST,
+            "/v1/checkout",
+            Some(&token),
+            Some(&checkout),
+        )
+        .await,
+        403,
+        "guardian_consent_pending",
+    )
+    .await;
+    // It still manages itself.
+    assert_eq!(
+        app.patch_me(&token, &json!({ "city": "Leeds" }))
+            .await
+            .status(),
+        200
+    );
+
+    let confirm = |account: &str, token: &str| {
+        let body = json!({ "account_id": account, "token": token });
+        async move { app.post_json("/v1/guardian-consents", &body).await }
+    };
+    let wrong = "0".repeat(link_token.len());
+    assert_problem(
+        confirm(&account_id, &wrong).await,
+        422,
+        "invalid_consent_link",
+    )
+    .await;
+    let nobody = natives_shared::domain::AccountId::new().to_string();
+    assert_problem(
+        confirm(&nobody, &link_token).await,
+        422,
+        "invalid_consent_link",
+    )
+    .await;
+    assert_problem(
+        confirm("not an id", &link_token).await,
+        422,
+        "invalid_consent_link",
+    )
+    .await;
+    assert_problem(post().await, 403, "guardian_consent_pending").await;
+
+    let first = confirm(&account_id, &link_token).await;
+    assert_eq!(first.status(), 200);
+    let first: Value = first.json().await.unwrap();
+    // A link confirms once: followed again it changes nothing and says so.
+    let again = assert_problem(
+        confirm(&account_id, &link_token).await,
+        409,
+        "consent_already_confirmed",
+    )
+    .await;
+    assert!(
+        again["detail"]
+            .as_str()
+            .unwrap()
+            .contains(first["confirmed_at"].as_str().unwrap()),
+        "{again}"
+    );
+
+    let me: Value = app.get_me(&token).await.json().await.unwrap();
+    assert_eq!(me["guardian"]["confirmed_at"], first["confirmed_at"]);
+    assert_eq!(post().await.status(), 201, "posting works once confirmed");
+
+    // An adult, and a minor's guardian link used for an adult account, change nothing.
+    let adult = app.registered_user("adult@example.com").await;
+    let adult_post = app
+        .send(
+            reqwest::Method::POST,
+            "/v1/threads",
+            Some(&adult.access_token),
+            Some(&open),
+        )
+        .await;
+    assert_ne!(adult_post.status(), 403, "an adult is not held back");
+    assert_problem(
+        confirm(&adult.id, &link_token).await,
+        422,
+        "invalid_consent_link",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -14,6 +14,35 @@ use time::Duration;
 
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
+/// The gate's read form (`admit` on the account as read) and its write form (a profile
+/// update conditioned on it) both give `expected`.
+async fn both_forms_say(
+    store: &natives_shared::store::Store,
+    caller: &Gate,
+    account: &natives_shared::domain::Account,
+    now: time::OffsetDateTime,
+    expected: &Result<(), Refusal>,
+    name: &str,
+) {
+    assert_eq!(
+        caller.admit(Some(account), now),
+        *expected,
+        "read form: {name}"
+    );
+    let changes = ProfileChanges {
+        display_name: Some(DisplayName::parse("Renamed", &ContentRules::default()).unwrap()),
+        ..Default::default()
+    };
+    let written = store.update_profile(caller, &changes, now).await;
+    assert_eq!(
+        written
+            .map(drop)
+            .map_err(|f| f.refusal().expect("a refusal")),
+        *expected,
+        "write form: {name}"
+    );
+}
+
 /// Account states × callers: the read form (`admit`) and the write form (a write
 /// conditioned on the gate) give the same verdict in every case.
 #[tokio::test]
@@ -162,23 +191,56 @@ async fn the_gates_read_form_and_write_form_agree() {
             required_terms: None,
             scope,
         };
-        assert_eq!(
-            caller.admit(Some(&account), now),
-            *expected,
-            "read form: {name}"
-        );
-        let changes = ProfileChanges {
-            display_name: Some(DisplayName::parse("Renamed", &ContentRules::default()).unwrap()),
-            ..Default::default()
+        both_forms_say(store, &caller, &account, now, expected, name).await;
+    }
+    // On a paid route (the current terms required) a guardian asked to consent must have
+    // confirmed; a guardian never asked (accounts from before) holds nothing back.
+    type PaidCase = (
+        &'static str,
+        fn(&mut natives_shared::domain::Account),
+        Result<(), Refusal>,
+    );
+    fn guardian_of(asked: bool, confirmed: bool) -> natives_shared::domain::Guardian {
+        natives_shared::domain::Guardian {
+            name: natives_shared::domain::PersonName::parse("Pat").unwrap(),
+            email: natives_shared::domain::Email::parse("pat@example.com").unwrap(),
+            consent: true,
+            consent_requested_at: asked.then(|| Timestamp::parse("2026-01-01T00:00:00Z").unwrap()),
+            confirmed_at: confirmed.then(|| Timestamp::parse("2026-01-02T00:00:00Z").unwrap()),
+        }
+    }
+    let paid_cases: &[PaidCase] = &[
+        ("paid: no guardian", |_| {}, Ok(())),
+        (
+            "paid: guardian never asked",
+            |a| a.guardian = Some(guardian_of(false, false)),
+            Ok(()),
+        ),
+        (
+            "paid: guardian asked, pending",
+            |a| a.guardian = Some(guardian_of(true, false)),
+            Err(Refusal::GuardianConsentPending),
+        ),
+        (
+            "paid: guardian confirmed",
+            |a| a.guardian = Some(guardian_of(true, true)),
+            Ok(()),
+        ),
+    ];
+    for (name, change, expected) in paid_cases {
+        let example = new_account(&app.stack.app, &keys, &[]).await.unwrap();
+        let mut account = store.get_account(&example.id).await.unwrap().unwrap();
+        change(&mut account);
+        overwrite_account(&app, &account).await;
+        let caller = Gate {
+            account_id: example.id.clone(),
+            session_id: example.session_id.clone(),
+            generation: 0,
+            required_role: None,
+            required_terms: Some(account.accepted_terms_version.clone()),
+            scope: SessionScope::Full,
         };
-        let written = store.update_profile(&caller, &changes, now).await;
-        assert_eq!(
-            written
-                .map(drop)
-                .map_err(|f| f.refusal().expect("a refusal")),
-            *expected,
-            "write form: {name}"
-        );
+        both_forms_say(store, &caller, &account, now, expected, name).await;
     }
     let nobody = Gate {
         account_id: natives_shared::domain::AccountId::new(),

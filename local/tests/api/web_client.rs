@@ -132,13 +132,18 @@ async fn the_embedded_s3_lets_the_clients_origin_upload_and_no_other() {
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
 
-/// An invitation e-mail's links are paths (a mail client keeps them as written): the
-/// server answers them with the client's page, which shows them under its hash route.
+/// An invitation e-mail's links and a guardian's consent link are paths (a mail client
+/// keeps them as written): the server answers them with the client's page, which shows
+/// them under its hash route.
 #[tokio::test]
 async fn the_paths_an_invitation_e_mail_links_are_the_clients_page() {
     let app = spawn_app().await;
     let index = app.get("/").await.text().await.unwrap();
-    for path in ["/join?invitation_code=abc", "/invitations/opt-out?code=abc"] {
+    for path in [
+        "/join?invitation_code=abc",
+        "/invitations/opt-out?code=abc",
+        "/guardian-consent?account=abc&token=def",
+    ] {
         let page = app.get(path).await;
         assert_eq!(page.status(), StatusCode::OK, "{path}");
         assert_eq!(header(&page, "content-type"), "text/html", "{path}");

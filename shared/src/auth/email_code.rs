@@ -7,7 +7,7 @@ use std::fmt;
 
 use aws_lc_rs::hmac;
 
-use crate::domain::{AccountId, CodePurpose};
+use crate::domain::{AccountId, CodePurpose, Guardian};
 use crate::random::random_bytes;
 
 /// A code as the user types it: exactly six ASCII digits.
@@ -83,6 +83,42 @@ impl CodeKey {
             .map(|b| format!("{b:02x}"))
             .collect()
     }
+
+    /// The token a guardian's consent link carries: a keyed hash of the account, the
+    /// guardian's address and when they were asked (hex), so nothing is stored and the
+    /// link dies if the address changes or the guardian is asked again. Labelled apart
+    /// from the other hashes under the same key.
+    pub fn guardian_consent_token(&self, account_id: &AccountId, guardian: &Guardian) -> String {
+        let asked = guardian
+            .consent_requested_at
+            .map(|at| at.to_string())
+            .unwrap_or_default();
+        let message = format!(
+            "guardian-consent\n{account_id}\n{}\n{asked}",
+            guardian.email
+        );
+        hmac::sign(&self.0, message.as_bytes())
+            .as_ref()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// Whether `token` is the consent token for this account and guardian as asked
+    /// (compared in constant time).
+    pub fn proves_guardian_consent(
+        &self,
+        account_id: &AccountId,
+        guardian: &Guardian,
+        token: &str,
+    ) -> bool {
+        let expected = self.guardian_consent_token(account_id, guardian);
+        aws_lc_rs::constant_time::verify_slices_are_equal(
+            expected.as_bytes(),
+            token.trim().as_bytes(),
+        )
+        .is_ok()
+    }
 }
 
 impl fmt::Debug for CodeKey {
@@ -94,6 +130,53 @@ impl fmt::Debug for CodeKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_consent_token_proves_only_its_account_and_guardian_as_asked() {
+        let key = CodeKey::new(&"k".repeat(32)).unwrap();
+        let other_key = CodeKey::new(&"j".repeat(32)).unwrap();
+        let (ada, bob) = (AccountId::new(), AccountId::new());
+        let guardian = |email: &str, asked: &str| Guardian {
+            name: crate::domain::PersonName::parse("Pat").unwrap(),
+            email: crate::domain::Email::parse(email).unwrap(),
+            consent: true,
+            consent_requested_at: Some(crate::domain::Timestamp::parse(asked).unwrap()),
+            confirmed_at: None,
+        };
+        let pat = guardian("pat@example.com", "2027-01-01T00:00:00Z");
+        let token = key.guardian_consent_token(&ada, &pat);
+        assert_eq!(token.len(), 64);
+        let cases: [(&str, &CodeKey, &AccountId, Guardian, &str, bool); 7] = [
+            ("the link as sent", &key, &ada, pat.clone(), &token, true),
+            ("another account", &key, &bob, pat.clone(), &token, false),
+            (
+                "address changed",
+                &key,
+                &ada,
+                guardian("sam@example.com", "2027-01-01T00:00:00Z"),
+                &token,
+                false,
+            ),
+            (
+                "asked again",
+                &key,
+                &ada,
+                guardian("pat@example.com", "2027-01-02T00:00:00Z"),
+                &token,
+                false,
+            ),
+            ("another key", &other_key, &ada, pat.clone(), &token, false),
+            ("cut short", &key, &ada, pat.clone(), &token[..63], false),
+            ("empty", &key, &ada, pat.clone(), "", false),
+        ];
+        for (name, key, account, guardian, token, proves) in cases {
+            assert_eq!(
+                key.proves_guardian_consent(account, &guardian, token),
+                proves,
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn an_address_hash_is_keyed_and_depends_on_the_address_as_parsed() {

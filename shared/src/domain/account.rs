@@ -27,7 +27,23 @@ pub enum AccountStatus {
 pub struct Guardian {
     pub name: PersonName,
     pub email: Email,
+    /// What the minor declared at registration (anyone may type any address).
     pub consent: bool,
+    /// When the guardian was e-mailed a consent link; absent: never asked (accounts
+    /// opened before guardians confirmed), which leaves the account as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consent_requested_at: Option<Timestamp>,
+    /// When the guardian confirmed through that link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confirmed_at: Option<Timestamp>,
+}
+
+impl Guardian {
+    /// The guardian was asked and has not confirmed yet: the account reads and manages
+    /// itself but neither pays nor posts.
+    pub fn consent_pending(&self) -> bool {
+        self.consent_requested_at.is_some() && self.confirmed_at.is_none()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

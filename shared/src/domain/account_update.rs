@@ -71,6 +71,10 @@ pub enum AccountCondition {
     PasswordHashAsRead(String),
     /// Its address is still this one.
     EmailAsRead(Email),
+    /// It names a guardian with this address.
+    GuardianAsRead(Email),
+    /// Its guardian has not confirmed consent yet.
+    GuardianNotConfirmed,
     /// Its profile photo is still the one made from this upload (`None`: none).
     PhotoAsRead(Option<super::UploadId>),
     /// Its linked identities are still these.
@@ -139,6 +143,8 @@ pub struct AccountUpdate {
     pub updated_at: Option<Timestamp>,
     /// The account becomes a corporate client (it set its company).
     pub corporate: bool,
+    /// Its guardian confirmed consent at this time.
+    pub guardian_confirmed_at: Option<Timestamp>,
 }
 
 /// The counters of an account's moderation record ([`super::ModerationRecord`]).

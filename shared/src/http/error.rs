@@ -341,6 +341,11 @@ impl From<Refusal> for ApiError {
                 ),
                 blocked_until: None,
             },
+            Refusal::GuardianConsentPending => Self::Forbidden {
+                code: "guardian_consent_pending",
+                detail: "A parent or guardian must confirm consent through the link e-mailed to them before this account pays or posts; it can read and manage itself meanwhile.".into(),
+                blocked_until: None,
+            },
             Refusal::PrivacyScopeOnly => Self::Forbidden {
                 code: "account_blocked",
                 detail: "This session reaches only the account's privacy rights (GET /v1/me, the export, consents, privacy requests and erasure); anything else needs an ordinary login, which a blocked account cannot open.".into(),
@@ -443,6 +448,33 @@ impl From<DestructionRefusal> for ApiError {
                     "It is {}: only a removed message's recording can be destroyed; \
                      remove the message first.",
                     serde_json::to_value(status).unwrap_or_default(),
+                ),
+            },
+        }
+    }
+}
+
+impl From<crate::domain::decide::accounts::GuardianConsentRefusal> for ApiError {
+    fn from(refusal: crate::domain::decide::accounts::GuardianConsentRefusal) -> Self {
+        use crate::domain::decide::accounts::GuardianConsentRefusal;
+        match refusal {
+            GuardianConsentRefusal::InvalidLink => Self::Unprocessable {
+                code: "invalid_consent_link",
+                detail: "This consent link is not valid: use the link from the e-mail as it is."
+                    .into(),
+            },
+            GuardianConsentRefusal::Expired { expired_at } => Self::Unprocessable {
+                code: "consent_link_expired",
+                detail: format!(
+                    "This consent link expired at {expired_at}: a link is valid for {days} days after its e-mail.",
+                    days = crate::domain::decide::accounts::GUARDIAN_CONSENT_LINK_LIFETIME
+                        .whole_days()
+                ),
+            },
+            GuardianConsentRefusal::AlreadyConfirmed { confirmed_at } => Self::Conflict {
+                code: "consent_already_confirmed",
+                detail: format!(
+                    "Consent for this account was confirmed already, at {confirmed_at}; a link confirms once and nothing changed."
                 ),
             },
         }

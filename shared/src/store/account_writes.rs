@@ -90,6 +90,15 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
             AccountCondition::PhotoAsRead(Some(id)) => condition
                 .and("photo.id = :seen_photo")
                 .value(":seen_photo", s(id.as_str())),
+            AccountCondition::GuardianAsRead(email) => condition
+                .and("#guardian.#guardian_email = :seen_guardian_email")
+                .name("#guardian", "guardian")
+                .name("#guardian_email", "email")
+                .value(":seen_guardian_email", value(email)),
+            AccountCondition::GuardianNotConfirmed => condition
+                .and("attribute_not_exists(#guardian.#guardian_confirmed_at)")
+                .name("#guardian", "guardian")
+                .name("#guardian_confirmed_at", "confirmed_at"),
             AccountCondition::EmailAsRead(email) => condition
                 .and("#email = :seen_email")
                 .name("#email", "email")
@@ -251,6 +260,13 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
         ] {
             placeholders = set(&mut sets, placeholders, attribute, v);
         }
+    }
+    if let Some(at) = update.guardian_confirmed_at {
+        sets.push("#guardian.#guardian_confirmed_at = :guardian_confirmed_at".into());
+        placeholders = placeholders
+            .name("#guardian", "guardian")
+            .name("#guardian_confirmed_at", "confirmed_at")
+            .value(":guardian_confirmed_at", s(at));
     }
     if let Some(at) = update.erased_at {
         placeholders = set(&mut sets, placeholders, "erased_at", s(at));

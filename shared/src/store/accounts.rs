@@ -13,8 +13,8 @@ use crate::domain::decide::email_codes::SendPlan;
 use crate::domain::decide::photos::PhotoSet;
 use crate::domain::decide::{self, Seen};
 use crate::domain::{
-    Account, AccountId, AccountWrite, AuditEntryId, Email, ProfileChanges, ProfilePhoto, Timestamp,
-    UploadId,
+    Account, AccountId, AccountWrite, AuditEntryId, Email, Guardian, ProfileChanges, ProfilePhoto,
+    Timestamp, UploadId,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -44,6 +44,7 @@ enum Registration {
     Terms,
     Consents,
     Verification,
+    GuardianEmail,
     Identity,
     Invitation,
 }
@@ -116,6 +117,12 @@ impl Store {
                     ),
                 ]
             }))
+            .parts(
+                registration
+                    .guardian_email
+                    .as_ref()
+                    .map(|email| (Registration::GuardianEmail, self.outbox_put(email))),
+            )
             .parts(identity.map(|identity| {
                 (
                     Registration::Identity,
@@ -141,6 +148,27 @@ impl Store {
             }
             Err(other) => Err(StoreError::from(other).into()),
         }
+    }
+
+    /// A guardian's consent link followed ([`decide::accounts::confirm_guardian_consent`]):
+    /// the account read, then one conditional write of the guardian's `confirmed_at`.
+    /// Returns when consent was confirmed.
+    pub async fn confirm_guardian_consent(
+        &self,
+        account_id: &AccountId,
+        proves: impl Fn(&Guardian) -> bool + Copy,
+        now: OffsetDateTime,
+    ) -> Result<Timestamp, Failure<decide::accounts::GuardianConsentRefusal>> {
+        retrying(move |_| async move {
+            let account = self.get_account(account_id).await?;
+            let plan = decide::accounts::confirm_guardian_consent(account.as_ref(), proves, now)
+                .map_err(Attempt::Refused)?;
+            self.write_account(&plan.write, now)
+                .await?
+                .map(|_| plan.confirmed_at)
+                .ok_or(Attempt::Raced)
+        })
+        .await
     }
 
     /// What anyone may see of an account: only its public attributes are read.

@@ -27,9 +27,14 @@ pub(crate) fn condition(gate: &Gate, now: OffsetDateTime) -> Condition {
     };
     match &gate.required_terms {
         None => condition,
+        // A guardian asked to consent (and the item has one) has confirmed.
         Some(version) => condition
             .and("accepted_terms_version = :gate_terms")
-            .value(":gate_terms", s(version)),
+            .value(":gate_terms", s(version))
+            .and("attribute_not_exists(#gate_guardian.#gate_asked) OR attribute_exists(#gate_guardian.#gate_confirmed)")
+            .name("#gate_guardian", "guardian")
+            .name("#gate_asked", "consent_requested_at")
+            .name("#gate_confirmed", "confirmed_at"),
     }
 }
 

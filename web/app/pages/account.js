@@ -13,6 +13,7 @@ import { uploadFile } from '../voice.js';
 import { Identities } from '../components/identities.js';
 import { Invitations } from '../components/invitations.js';
 import { CompanyDetails } from '../components/company.js';
+import { GuardianConsentAwaited } from '../components/guardian-consent.js';
 
 const SECTIONS = [
   ['profile', Profile],
@@ -35,6 +36,7 @@ const SECTIONS = [
 export function AccountPage() {
   return html`
     <h1>${t('account.title')}</h1>
+    <${GuardianConsentAwaited} me=${session.me} />
     <nav aria-label=${t('account.sections')} class="toc">
       <ul>${SECTIONS.map(([id]) => html`<li key=${id}><a href=${`#/account`} onClick=${(e) => jump(e, id)}>${t(`account.${id}`)}</a></li>`)}</ul>
     </nav>

@@ -316,6 +316,8 @@ mod tests {
             name: PersonName::parse("Yolanda Q").unwrap(),
             email: Email::parse("yo@example.com").unwrap(),
             consent: true,
+            consent_requested_at: None,
+            confirmed_at: None,
         });
         let personal = personal_strings(&zeb);
         for reason in [
@@ -415,6 +417,8 @@ mod tests {
             name: PersonName::parse("Anne").unwrap(),
             email: Email::parse("anne@example.com").unwrap(),
             consent: true,
+            consent_requested_at: None,
+            confirmed_at: None,
         });
         let Erasure::Erase(plan) = erase(&ada, NOW) else {
             panic!("not erased before");

@@ -898,7 +898,8 @@ async fn minor_awaiting_guardian(app: &App) -> Result<(AccountId, String), BoxEr
 }
 
 /// An example registration in Britain, speaking English and learning German.
-fn sample_registration(
+/// A valid registration of `email` (what the examples and the tests register).
+pub fn sample_registration(
     app: &App,
     email: &str,
     display_name: &str,
@@ -923,7 +924,7 @@ fn sample_registration(
 }
 
 /// Writes `registration` as registering does, with its verification code (returned).
-async fn store_registration(app: &App, registration: &Registration) -> Result<Code, BoxError> {
+pub async fn store_registration(app: &App, registration: &Registration) -> Result<Code, BoxError> {
     let now = app.now();
     let code = Code::generate();
     let fresh = FreshCode {

@@ -715,3 +715,38 @@ async fn the_first_admin_is_appointed_once_and_audited() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_registration_applied_twice_is_one_registration_and_anothers_on_its_address_is_refused() {
+    use natives_local::examples::{sample_registration, store_registration};
+    use natives_shared::domain::decide::accounts::register;
+
+    let app = spawn_app().await;
+    let stack = &app.stack.app;
+    let registration = |email| {
+        let new = sample_registration(stack, email, "Ada", "1990-12-10", None).unwrap();
+        register(new, "not a hash".into(), stack.now())
+    };
+    let first = registration("twice@example.com");
+    // The same registration again, as a retry whose first attempt landed sends it.
+    store_registration(stack, &first).await.unwrap();
+    store_registration(stack, &first).await.unwrap();
+    let holder = stack
+        .store
+        .account_id_for_email(&first.account.email)
+        .await
+        .unwrap();
+    assert_eq!(holder, Some(first.account.id.clone()));
+    // Someone else's registration of that address is refused, and nothing of it is kept.
+    let other = registration("twice@example.com");
+    let refused = store_registration(stack, &other).await.unwrap_err();
+    assert!(refused.to_string().ends_with("EmailTaken"), "{refused}");
+    assert!(
+        stack
+            .store
+            .get_account(&other.account.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -138,7 +138,13 @@ impl Store {
         match result {
             Ok(()) => Ok(()),
             Err(refusal) if refusal.refused(Registration::EmailClaim) => {
-                Err(Failure::Refused(RegisterRefusal::EmailTaken))
+                // A claim of this very account: an earlier attempt of this request was
+                // applied and its answer lost (DynamoDB's request token hides that; an
+                // emulator without it does not), so the registration is done.
+                match self.account_id_for_email(&account.email).await? {
+                    Some(holder) if holder == account.id => Ok(()),
+                    _ => Err(Failure::Refused(RegisterRefusal::EmailTaken)),
+                }
             }
             Err(refusal) if refusal.refused(Registration::Identity) => {
                 Err(Failure::Refused(RegisterRefusal::IdentityTaken))

@@ -10,7 +10,7 @@ use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, put_if};
 use super::{Failure, Item, Store, StoreError, from_item, indexed, keys, s, to_item};
 use crate::domain::decide::company;
-use crate::domain::{AccountId, AccountWrite, Company, Invoice, Purchase};
+use crate::domain::{Account, AccountId, AccountWrite, Company, Invoice, Purchase, StripeCustomer};
 use crate::gate::{Gate, Refusal};
 
 /// A company as partner managers list it: whose it is, and what the account bought.
@@ -80,6 +80,34 @@ impl Store {
             )
             .await?;
         Ok(plan.company)
+    }
+
+    /// Keeps `customer` as the caller's company's Stripe customer
+    /// ([`company::link_stripe_customer`]), in one conditional update: decided first on
+    /// the account as the checkout read it, then, after a lost race, as read again.
+    pub async fn link_stripe_customer(
+        &self,
+        caller: &Gate,
+        read: &Account,
+        customer: &StripeCustomer,
+        now: OffsetDateTime,
+    ) -> Result<(), Failure<Refusal>> {
+        retrying(move |attempt| async move {
+            let account = match attempt {
+                0 => Some(read.clone()),
+                _ => self.get_account(&caller.account_id).await?,
+            };
+            let write = company::link_stripe_customer(caller, account.as_ref(), customer, now)
+                .map_err(Attempt::Refused)?;
+            match write {
+                None => Ok(()),
+                Some(write) => match self.write_account(&write, now).await? {
+                    Some(_) => Ok(()),
+                    None => Err(Attempt::Raced),
+                },
+            }
+        })
+        .await
     }
 
     fn company_item(&self, account_id: &AccountId, company: &Company) -> super::Item {

@@ -384,6 +384,8 @@ crate::spec::function_table! {
                     IDEMPOTENCY,
                     PROMOTION_CODES,
                 ]),
+                // A corporate client's account keeps its company's Stripe customer.
+                dynamodb(&[UPDATE]).on(&[ACCOUNTS]),
                 secret(Secret::StripeSecretKey),
             ],
         },

@@ -63,7 +63,9 @@ impl StripeStub {
                                 });
                                 let body = match (status, parts.uri.path()) {
                                     (200, "/v1/promotion_codes") => promotion_codes_for(&query),
-                                    (200, "/v1/customers") => customer_for(&form),
+                                    (200, path) if path.starts_with("/v1/customers") => {
+                                        customer_for(&form)
+                                    }
                                     (200, _) => session_for(&form),
                                     _ => stripe_error(),
                                 };
@@ -133,7 +135,7 @@ fn promotion_codes_for(query: &[(String, String)]) -> Value {
     json!({ "object": "list", "url": "/v1/promotion_codes", "has_more": false, "data": data })
 }
 
-/// A Customer echoing what was asked for.
+/// A Customer (the stub's one: created or updated) echoing what was asked for.
 fn customer_for(form: &[(String, String)]) -> Value {
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     json!({

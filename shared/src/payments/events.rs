@@ -253,6 +253,58 @@ mod tests {
         ));
     }
 
+    fn invoice_event(kind: &str) -> String {
+        let invoice: Value =
+            serde_json::from_str(include_str!("../../fixtures/invoice.json")).unwrap();
+        json!({
+            "id": "evt_2", "object": "event", "type": kind, "created": 1_764_000_000,
+            "livemode": false, "pending_webhooks": 1, "data": { "object": invoice }
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn the_invoice_fixture_is_a_stripe_invoice() {
+        let text = include_str!("../../fixtures/invoice.json");
+        let invoice: stripe_shared::Invoice = serde_json::from_str(text).expect("an Invoice");
+        assert_eq!(invoice.number.as_deref(), Some("6F1A2B3C-0001"));
+    }
+
+    #[test]
+    fn invoice_events_hold_what_the_accounts_record_of_the_invoice_needs() {
+        let expected = StripeInvoice {
+            id: "in_1NativesInvoice0001".into(),
+            number: Some("6F1A2B3C-0001".into()),
+            status: Some("paid".into()),
+            hosted_invoice_url: Some(
+                "https://invoice.stripe.com/i/acct_1Natives/test_YWNjdF8xTmF0aXZlcw".into(),
+            ),
+            invoice_pdf: Some(
+                "https://pay.stripe.com/invoice/acct_1Natives/test_YWNjdF8xTmF0aXZlcw/pdf?s=ap"
+                    .into(),
+            ),
+            total: 891,
+            discount: 99,
+            currency: "eur".into(),
+            created: 1_764_000_000,
+            account_id: Some("01JEXAMPLEACCOUNT000000000".into()),
+            purchase_id: Some("01JEXAMPLEPURCHASE00000000".into()),
+        };
+        for kind in ["invoice.finalized", "invoice.paid"] {
+            assert_eq!(
+                parse_event(&invoice_event(kind)),
+                Ok(PaymentEvent::Invoiced(expected.clone())),
+                "{kind}"
+            );
+        }
+        assert_eq!(
+            parse_event(&invoice_event("invoice.created")),
+            Ok(PaymentEvent::Ignored)
+        );
+        let broken = json!({ "type": "invoice.paid", "data": { "object": { "id": "in_1" } } });
+        assert!(parse_event(&broken.to_string()).is_err());
+    }
+
     #[test]
     fn other_types_are_ignored_and_broken_checkout_events_refused() {
         let other = json!({ "type": "invoice.created", "data": { "object": { "id": "in_1" } } });

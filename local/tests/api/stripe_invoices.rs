@@ -177,26 +177,53 @@ async fn a_corporate_checkout_makes_the_company_a_stripe_customer_once_and_asks_
             .any(|(k, _)| k.starts_with("discounts"))
     );
 
-    // The company set again: the customer is sent its new name and address first.
-    let mut moved = company("Ada Holding Ltd");
-    moved["legal_address"] = json!({"line1": "Friedrichstr. 2", "line2": "3. OG", "city": "Berlin", "postal_code": "10117", "country": "DE"});
+    // The company set again (moved to Austria): the customer is sent its new name,
+    // address and tax ID first.
+    let mut moved = company("Ada Holding GmbH");
+    moved["legal_address"] = json!({"line1": "Ringstr. 2", "line2": "3. Stock", "city": "Wien", "postal_code": "1010", "country": "AT"});
+    moved["tax_id"] = json!({"type": "eu_vat", "value": "ATU12345678"});
     let response = app.set_company(&ada, &moved).await;
     assert_eq!(response.status(), StatusCode::OK);
     let set: Value = response.json().await.unwrap();
+    let before = stub.recorded().len();
     checkout(&app, &ada, None).await;
     let path = format!("/v1/customers/{STUB_CUSTOMER}");
+    let steps: Vec<(String, String)> = stub.recorded()[before..]
+        .iter()
+        .map(|r| (r.method.clone(), r.path.clone()))
+        .collect();
+    let step = |method: &str, path: String| (method.to_owned(), path);
+    assert_eq!(
+        steps,
+        [
+            step("POST", path.clone()),
+            step("GET", format!("{path}/tax_ids")),
+            step("POST", format!("{path}/tax_ids")),
+            step("DELETE", format!("{path}/tax_ids/txi_1")),
+            step("POST", "/v1/checkout/sessions".into()),
+        ],
+        "the new tax ID added before the old one is removed, then the session"
+    );
+    assert_eq!(
+        sent_to(&stub, &format!("{path}/tax_ids"))
+            .into_iter()
+            .find(|r| r.method == "POST")
+            .unwrap()
+            .form,
+        sorted(&[("type", "eu_vat"), ("value", "ATU12345678")])
+    );
     let updates = sent_to(&stub, &path);
     assert_eq!(updates.len(), 1, "one update");
     assert_eq!(updates[0].method, "POST");
     assert_eq!(
         updates[0].form,
         sorted(&[
-            ("name", "Ada Holding Ltd"),
-            ("address[line1]", "Friedrichstr. 2"),
-            ("address[line2]", "3. OG"),
-            ("address[city]", "Berlin"),
-            ("address[postal_code]", "10117"),
-            ("address[country]", "DE"),
+            ("name", "Ada Holding GmbH"),
+            ("address[line1]", "Ringstr. 2"),
+            ("address[line2]", "3. Stock"),
+            ("address[city]", "Wien"),
+            ("address[postal_code]", "1010"),
+            ("address[country]", "AT"),
         ])
     );
     assert_eq!(

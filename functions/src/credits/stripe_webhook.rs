@@ -130,10 +130,13 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
             }
             StripeInvoiceReading::Incomplete(fields) => {
                 tracing::error!(invoice = %invoice.id, fields = %fields.join(","), "invoice event lacks what a finalized invoice has: refused");
-                return Err(ApiError::Malformed(format!(
-                    "the invoice has no {}",
-                    fields.join(", ")
-                )));
+                return Err(ApiError::Unprocessable {
+                    code: "incomplete_invoice",
+                    detail: format!(
+                        "The invoice of one of our purchases has no {}.",
+                        fields.join(", ")
+                    ),
+                });
             }
         },
         PaymentEvent::AwaitingPayment { .. } | PaymentEvent::Ignored => {}

@@ -395,8 +395,8 @@ async fn stripes_invoice_events_record_one_invoice_listed_with_its_links_and_cre
     incomplete["data"]["object"]["hosted_invoice_url"] = Value::Null;
     assert_problem(
         app.deliver_signed(&incomplete.to_string()).await,
-        400,
-        "malformed_json",
+        422,
+        "incomplete_invoice",
     )
     .await;
     assert_eq!(app.invoices(&ada).await.len(), 1, "only the one invoice");

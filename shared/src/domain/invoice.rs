@@ -205,7 +205,7 @@ pub struct StripeInvoice {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StripeInvoiceReading {
     /// One of our purchases' invoices, to record.
-    Ours(Invoice),
+    Ours(Box<Invoice>),
     /// Not made by one of our checkouts (no account and purchase in its metadata).
     NotOurs,
     /// Ours, but without these fields a finalized invoice has.
@@ -238,7 +238,7 @@ impl StripeInvoice {
             currency,
         ) {
             (Some(number), Some(hosted), Some(pdf), Some(status), Some(at), Some(currency)) => {
-                StripeInvoiceReading::Ours(Invoice {
+                StripeInvoiceReading::Ours(Box::new(Invoice {
                     id: self.id.clone(),
                     account_id,
                     number,
@@ -247,7 +247,7 @@ impl StripeInvoice {
                         amount_minor: self.total,
                         currency: currency.clone(),
                     },
-                    discount: (self.discount > 0).then(|| Money {
+                    discount: (self.discount > 0).then_some(Money {
                         amount_minor: self.discount,
                         currency,
                     }),
@@ -256,7 +256,7 @@ impl StripeInvoice {
                     pdf_url: pdf,
                     issued_at: Timestamp::at(at),
                     billed_to: None,
-                })
+                }))
             }
             (number, hosted, pdf, status, at, currency) => {
                 let mut missing = Vec::new();
@@ -412,7 +412,7 @@ mod tests {
         };
         assert!(matches!(
             no_discount.reading(),
-            StripeInvoiceReading::Ours(Invoice { discount: None, .. })
+            StripeInvoiceReading::Ours(invoice) if invoice.discount.is_none()
         ));
     }
 

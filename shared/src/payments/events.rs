@@ -206,15 +206,20 @@ mod tests {
 
     const SESSION_ID: &str = "cs_test_a1Natives0000000000000000000000000000000000000000000000";
 
+    /// A Stripe event of `kind` about `object`.
+    fn event_of(kind: &str, object: Value) -> String {
+        json!({
+            "id": "evt_1", "object": "event", "type": kind, "created": 1_764_000_000,
+            "livemode": false, "pending_webhooks": 1, "data": { "object": object }
+        })
+        .to_string()
+    }
+
     fn event(kind: &str, payment_status: &str) -> String {
         let mut session: Value =
             serde_json::from_str(include_str!("../../fixtures/checkout_session.json")).unwrap();
         session["payment_status"] = json!(payment_status);
-        json!({
-            "id": "evt_1", "object": "event", "type": kind, "created": 1_764_000_000,
-            "livemode": false, "pending_webhooks": 1, "data": { "object": session }
-        })
-        .to_string()
+        event_of(kind, session)
     }
 
     #[test]
@@ -254,13 +259,10 @@ mod tests {
     }
 
     fn invoice_event(kind: &str) -> String {
-        let invoice: Value =
-            serde_json::from_str(include_str!("../../fixtures/invoice.json")).unwrap();
-        json!({
-            "id": "evt_2", "object": "event", "type": kind, "created": 1_764_000_000,
-            "livemode": false, "pending_webhooks": 1, "data": { "object": invoice }
-        })
-        .to_string()
+        event_of(
+            kind,
+            serde_json::from_str(include_str!("../../fixtures/invoice.json")).unwrap(),
+        )
     }
 
     #[test]

@@ -92,20 +92,8 @@ impl Store {
         customer: &StripeCustomer,
         now: OffsetDateTime,
     ) -> Result<(), Failure<Refusal>> {
-        retrying(move |attempt| async move {
-            let account = match attempt {
-                0 => Some(read.clone()),
-                _ => self.get_account(&caller.account_id).await?,
-            };
-            let write = company::link_stripe_customer(caller, account.as_ref(), customer, now)
-                .map_err(Attempt::Refused)?;
-            match write {
-                None => Ok(()),
-                Some(write) => match self.write_account(&write, now).await? {
-                    Some(_) => Ok(()),
-                    None => Err(Attempt::Raced),
-                },
-            }
+        self.write_account_as_read(caller, read, now, |account| {
+            company::link_stripe_customer(caller, account, customer, now)
         })
         .await
     }

@@ -383,8 +383,9 @@ crate::spec::function_table! {
             handler: crate::credits::create_checkout::handle,
             dynamodb_requests: 2,
             permissions: &[
-                // One statement per table (IAM checks a transaction's keys against one).
-                dynamodb(&[GET, PUT]).on(&[
+                // One statement per table (IAM checks a transaction's keys against one);
+                // UpdateItem: a corporate client's account keeps its Stripe customer.
+                dynamodb(&[GET, PUT, UPDATE]).on(&[
                     ACCOUNTS,
                     CATALOG,
                     CHECKOUTS,

@@ -1,11 +1,13 @@
 //! `POST /v1/checkout`: open a Stripe Checkout Session for a tariff at its current
 //! price, and record the purchase as pending with that price.
 
+use natives_shared::domain::decide::company::{CustomerStep, customer_step};
 use natives_shared::domain::decide::credits::{self, CheckoutRefusal};
-use natives_shared::domain::{PromotionCodeText, TariffId};
+use natives_shared::domain::{Account, Company, PromotionCodeText, StripeCustomer, TariffId};
+use natives_shared::gate::Gate;
 use natives_shared::http::{ApiError, json_body};
 use natives_shared::ids::new_id;
-use natives_shared::payments::{CheckoutOrder, CheckoutSession, PaymentError};
+use natives_shared::payments::{CheckoutOrder, CheckoutSession, PaymentError, StripeCheckout};
 use natives_shared::store::{CheckoutOf, CheckoutRecorded};
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +60,7 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
     };
     let CheckoutOf {
         account,
+        company,
         tariff,
         promotion,
     } = app
@@ -84,19 +87,28 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
         None => format!("checkout-{purchase_id}"),
     };
     let session = match &app.checkout {
-        CheckoutProvider::Stripe(stripe) => stripe
-            .create_session(&CheckoutOrder {
-                idempotency_key: &stripe_key,
-                account_id: account.id.as_str(),
-                customer_email: account.email.as_ref(),
-                tariff: &tariff,
-                purchase_id: &purchase_id,
-                promotion_code: promotion.as_ref().and_then(|p| p.stripe_id.as_deref()),
-                success_url: &app.settings.payments.success_url,
-                cancel_url: &app.settings.payments.cancel_url,
-            })
-            .await
-            .map_err(provider_error)?,
+        CheckoutProvider::Stripe(stripe) => {
+            let customer = match &company {
+                Some(company) => {
+                    Some(stripe_customer(app, stripe, &caller, &account, company, now).await?)
+                }
+                None => None,
+            };
+            stripe
+                .create_session(&CheckoutOrder {
+                    idempotency_key: &stripe_key,
+                    account_id: account.id.as_str(),
+                    customer_email: account.email.as_ref(),
+                    customer: customer.as_deref(),
+                    tariff: &tariff,
+                    purchase_id: &purchase_id,
+                    promotion_code: promotion.as_ref().and_then(|p| p.stripe_id.as_deref()),
+                    success_url: &app.settings.payments.success_url,
+                    cancel_url: &app.settings.payments.cancel_url,
+                })
+                .await
+                .map_err(provider_error)?
+        }
         CheckoutProvider::Local { base_url } => {
             let id = format!("cs_local_{purchase_id}");
             CheckoutSession {
@@ -132,4 +144,43 @@ pub async fn handle(app: &App, request: lambda_http::Request, caller: Payer) -> 
             idempotency::replay(app, &caller, key.as_ref().expect("a key was used")).await
         }
     }
+}
+
+/// The Stripe customer a corporate client's checkout is for: created at its first
+/// checkout, reused after, sent the company again when it was set again since; the
+/// account keeps it. The creation's idempotency key is the account's and the company
+/// version's, so checkouts racing to create it get one customer from Stripe.
+async fn stripe_customer(
+    app: &App,
+    stripe: &StripeCheckout,
+    caller: &Gate,
+    account: &Account,
+    company: &Company,
+    now: time::OffsetDateTime,
+) -> Result<String, ApiError> {
+    let id = match customer_step(account, company) {
+        CustomerStep::Reuse(id) => return Ok(id),
+        CustomerStep::Create => {
+            let key = format!("customer-{}-{}", account.id, company.updated_at);
+            stripe
+                .create_customer(&key, account.id.as_str(), company)
+                .await
+                .map_err(provider_error)?
+        }
+        CustomerStep::Update(id) => {
+            stripe
+                .update_customer(&id, company)
+                .await
+                .map_err(provider_error)?;
+            id
+        }
+    };
+    let customer = StripeCustomer {
+        id,
+        company_updated_at: company.updated_at,
+    };
+    app.store
+        .link_stripe_customer(caller, account, &customer, now)
+        .await?;
+    Ok(customer.id)
 }

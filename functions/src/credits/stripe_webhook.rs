@@ -1,12 +1,13 @@
 //! `POST /v1/webhooks/stripe`: Stripe tells us a Checkout Session was paid, failed or
-//! expired. Nothing is believed before the signature over the raw body is verified;
-//! credits are added exactly once per session, whatever the order and number of
-//! deliveries.
+//! expired, or that it issued or settled a corporate client's invoice. Nothing is
+//! believed before the signature over the raw body is verified; credits are added
+//! exactly once per session and an invoice recorded once, whatever the order and number
+//! of deliveries.
 
 use natives_shared::domain::decide::credits::{
     CheckoutPayment, CheckoutRefusal, CheckoutSettlement,
 };
-use natives_shared::domain::{AccountId, PromotionCodeText};
+use natives_shared::domain::{AccountId, PromotionCodeText, StripeInvoiceReading};
 use natives_shared::http::{ApiError, json};
 use natives_shared::payments::{PaymentEvent, parse_event, verify_signature};
 use serde::Serialize;
@@ -117,6 +118,27 @@ pub async fn handle(app: &App, request: lambda_http::Request, _: Visitor) -> Han
         } => {
             app.store.fail_checkout(&checkout_session_id, now).await?;
         }
+        PaymentEvent::Invoiced(invoice) => match invoice.reading() {
+            // One conditional put: a repeated event, or `invoice.finalized` arriving
+            // after `invoice.paid`, leaves the one record as it is.
+            StripeInvoiceReading::Ours(record) => {
+                app.store.record_invoice(&record).await?;
+                tracing::info!(invoice = %record.id, purchase_id = %record.purchase_id, status = ?record.status, "invoice recorded");
+            }
+            StripeInvoiceReading::NotOurs => {
+                tracing::warn!(invoice = %invoice.id, "invoice made by none of our checkouts: ignored");
+            }
+            StripeInvoiceReading::Incomplete(fields) => {
+                tracing::error!(invoice = %invoice.id, fields = %fields.join(","), "invoice event lacks what a finalized invoice has: refused");
+                return Err(ApiError::Unprocessable {
+                    code: "incomplete_invoice",
+                    detail: format!(
+                        "The invoice of one of our purchases has no {}.",
+                        fields.join(", ")
+                    ),
+                });
+            }
+        },
         PaymentEvent::AwaitingPayment { .. } | PaymentEvent::Ignored => {}
     }
     Ok(received())

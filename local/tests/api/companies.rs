@@ -33,7 +33,7 @@ impl TestApp {
     }
 
     /// A user who holds `roles`, logged in again so that the token carries them.
-    async fn staff_logged_in(&self, email: &str, roles: &[Role]) -> TestUser {
+    pub(crate) async fn staff_logged_in(&self, email: &str, roles: &[Role]) -> TestUser {
         let user = self.staff(email, roles).await;
         let tokens = self.logged_in(email, &user.password).await;
         TestUser {

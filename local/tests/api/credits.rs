@@ -51,11 +51,11 @@ fn event(event_type: &str, session_id: &str, user: &TestUser, paid: bool) -> Str
 }
 
 impl TestApp {
-    fn webhook_secret(&self) -> String {
+    pub(crate) fn webhook_secret(&self) -> String {
         webhook_secret(self.data_dir.path()).unwrap()
     }
 
-    async fn deliver(&self, body: &str, signature: Option<&str>) -> reqwest::Response {
+    pub(crate) async fn deliver(&self, body: &str, signature: Option<&str>) -> reqwest::Response {
         let mut request = self
             .client
             .post(self.url("/v1/webhooks/stripe"))
@@ -67,7 +67,7 @@ impl TestApp {
         request.send().await.unwrap()
     }
 
-    async fn deliver_signed(&self, body: &str) -> reqwest::Response {
+    pub(crate) async fn deliver_signed(&self, body: &str) -> reqwest::Response {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         self.deliver(
             body,

@@ -36,6 +36,7 @@ mod sessions;
 mod soak;
 mod social;
 mod stack;
+mod stripe_invoices;
 mod stripe_stub;
 mod thread_moderation;
 mod voice;

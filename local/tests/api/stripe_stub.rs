@@ -27,6 +27,10 @@ pub struct StripeStub {
     pub requests: Arc<Mutex<Vec<Recorded>>>,
 }
 
+/// The tax IDs (`txi_…`, type, value) the stub's one customer has, as created, added and
+/// deleted.
+type TaxIds = Arc<Mutex<Vec<(String, String, String)>>>;
+
 impl StripeStub {
     /// Answers every request with `status`; 200 answers a Checkout Session.
     pub async fn start(status: u16) -> Self {
@@ -34,16 +38,19 @@ impl StripeStub {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let requests: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let recorded = requests.clone();
+        let tax_ids = TaxIds::default();
         tokio::spawn(async move {
             loop {
                 let Ok((socket, _)) = listener.accept().await else {
                     continue;
                 };
                 let recorded = recorded.clone();
+                let tax_ids = tax_ids.clone();
                 tokio::spawn(async move {
                     let service =
                         service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
                             let recorded = recorded.clone();
+                            let tax_ids = tax_ids.clone();
                             async move {
                                 let (parts, body) = request.into_parts();
                                 let bytes = body.collect().await.unwrap().to_bytes();
@@ -61,9 +68,18 @@ impl StripeStub {
                                     form: form.clone(),
                                     query: query.clone(),
                                 });
-                                let body = match (status, parts.uri.path()) {
+                                let path = parts.uri.path();
+                                let body = match (status, path) {
                                     (200, "/v1/promotion_codes") => promotion_codes_for(&query),
-                                    (200, "/v1/customers") => customer_for(&form),
+                                    (200, path) if path.contains("/tax_ids") => {
+                                        tax_ids_answer(&tax_ids, &parts.method, path, &form)
+                                    }
+                                    (200, path) if path.starts_with("/v1/customers") => {
+                                        if path == "/v1/customers" {
+                                            created_tax_id(&tax_ids, &form);
+                                        }
+                                        customer_for(&form)
+                                    }
                                     (200, _) => session_for(&form),
                                     _ => stripe_error(),
                                 };
@@ -133,13 +149,65 @@ fn promotion_codes_for(query: &[(String, String)]) -> Value {
     json!({ "object": "list", "url": "/v1/promotion_codes", "has_more": false, "data": data })
 }
 
-/// A Customer echoing what was asked for.
+/// A Customer (the stub's one: created or updated) echoing what was asked for.
 fn customer_for(form: &[(String, String)]) -> Value {
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     json!({
         "id": "cus_StubCompany0001", "object": "customer", "name": field("name"),
         "email": field("email"), "created": 1_764_000_000, "livemode": false
     })
+}
+
+/// A new customer's `tax_id_data[0]`, kept as its tax ID.
+fn created_tax_id(tax_ids: &TaxIds, form: &[(String, String)]) {
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    if let (Some(kind), Some(value)) = (
+        field("tax_id_data[0][type]"),
+        field("tax_id_data[0][value]"),
+    ) {
+        *tax_ids.lock().unwrap() = vec![("txi_1".into(), kind, value)];
+    }
+}
+
+/// The customer's tax IDs: listed (GET), one added (POST), one deleted (DELETE).
+fn tax_ids_answer(
+    tax_ids: &TaxIds,
+    method: &http::Method,
+    path: &str,
+    form: &[(String, String)],
+) -> Value {
+    let mut held = tax_ids.lock().unwrap();
+    let object = |(id, kind, value): &(String, String, String)| {
+        json!({ "id": id, "object": "tax_id", "type": kind, "value": value,
+                "customer": "cus_StubCompany0001", "country": null, "created": 1_764_000_000,
+                "livemode": false, "verification": null })
+    };
+    match *method {
+        http::Method::GET => json!({
+            "object": "list", "url": path, "has_more": false,
+            "data": held.iter().map(object).collect::<Vec<_>>()
+        }),
+        http::Method::POST => {
+            let field = |name: &str| {
+                form.iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default()
+            };
+            let added = (
+                format!("txi_{}", held.len() + 2),
+                field("type"),
+                field("value"),
+            );
+            held.push(added.clone());
+            object(&added)
+        }
+        _ => {
+            let id = path.rsplit('/').next().unwrap_or_default().to_owned();
+            held.retain(|(held_id, _, _)| *held_id != id);
+            json!({ "id": id, "object": "tax_id", "deleted": true })
+        }
+    }
 }
 
 fn stripe_error() -> Value {

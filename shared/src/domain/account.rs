@@ -104,6 +104,10 @@ pub struct Account {
     /// A corporate client: it set its company (`PUT /v1/me/company`).
     #[serde(default)]
     pub corporate: bool,
+    /// The Stripe customer of its company (created at its first checkout as a corporate
+    /// client, then reused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stripe_customer: Option<super::company::StripeCustomer>,
     /// The id of the newest ledger entry counted in `balance_credits`. Every balance
     /// change sets it, on condition that it grows, so entries commit in id order and a
     /// reader knows exactly which entries the balance it read includes.

@@ -79,6 +79,8 @@ pub enum AccountCondition {
     PhotoAsRead(Option<super::UploadId>),
     /// Its linked identities are still these.
     IdentitiesAsRead(std::collections::BTreeMap<super::social::Provider, super::social::Subject>),
+    /// Its company's Stripe customer is still this one (`None`: it has none).
+    StripeCustomerAsRead(Option<super::StripeCustomer>),
 }
 
 /// Attributes of the account item that change; `None`: unchanged.
@@ -145,6 +147,8 @@ pub struct AccountUpdate {
     pub corporate: bool,
     /// Its guardian confirmed consent at this time.
     pub guardian_confirmed_at: Option<Timestamp>,
+    /// Its company's Stripe customer, as Stripe last got the company.
+    pub stripe_customer: Option<super::StripeCustomer>,
 }
 
 /// The counters of an account's moderation record ([`super::ModerationRecord`]).

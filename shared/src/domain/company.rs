@@ -331,6 +331,16 @@ pub struct Company {
     pub updated_at: Timestamp,
 }
 
+/// The Stripe customer that stands for an account's company at Stripe (its invoices are
+/// made out to it), and the version of the company (its `updated_at`) Stripe last got:
+/// a company set again since is sent to the customer before the next checkout.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StripeCustomer {
+    /// Stripe's `cus_…`.
+    pub id: String,
+    pub company_updated_at: Timestamp,
+}
+
 /// The attributes of a stored company that erasure removes (the contact); the rest is
 /// the legal identity invoices need.
 pub const COMPANY_CONTACT_ATTRIBUTES: &[&str] = &["contact_phone", "representative"];

@@ -177,6 +177,107 @@ pub fn issue_local(
     })
 }
 
+/// What a signed Stripe invoice event (`invoice.finalized`, `invoice.paid`) says of the
+/// invoice, as Stripe wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripeInvoice {
+    /// `in_…`.
+    pub id: String,
+    pub number: Option<String>,
+    pub status: Option<String>,
+    pub hosted_invoice_url: Option<String>,
+    pub invoice_pdf: Option<String>,
+    /// `total`: what the invoice charges, discounts taken off, in the minor unit.
+    pub total: i64,
+    /// The sum of `total_discount_amounts`.
+    pub discount: i64,
+    /// Lower case, as Stripe writes it.
+    pub currency: String,
+    /// `created`, Unix time: fixed for the invoice, so every event about it names the
+    /// same stored item.
+    pub created: i64,
+    /// The metadata the checkout gave the invoice (`invoice_creation[invoice_data]`).
+    pub account_id: Option<String>,
+    pub purchase_id: Option<String>,
+}
+
+/// What a Stripe invoice event comes to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StripeInvoiceReading {
+    /// One of our purchases' invoices, to record.
+    Ours(Box<Invoice>),
+    /// Not made by one of our checkouts (no account and purchase in its metadata).
+    NotOurs,
+    /// Ours, but without these fields a finalized invoice has.
+    Incomplete(Vec<&'static str>),
+}
+
+impl StripeInvoice {
+    /// The invoice to record: the account and purchase its checkout named, the number
+    /// and links Stripe gave it, what it charges, its status and when it was created.
+    pub fn reading(&self) -> StripeInvoiceReading {
+        let (Some(account_id), Some(purchase_id)) = (
+            self.account_id
+                .as_deref()
+                .and_then(|a| AccountId::parse(a).ok()),
+            self.purchase_id.as_deref().filter(|p| !p.is_empty()),
+        ) else {
+            return StripeInvoiceReading::NotOurs;
+        };
+        let status = self.status.as_deref().and_then(InvoiceStatus::parse);
+        let issued_at = OffsetDateTime::from_unix_timestamp(self.created).ok();
+        let present =
+            |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).map(str::to_owned);
+        let currency = Some(self.currency.to_ascii_uppercase()).filter(|c| c.len() == 3);
+        match (
+            present(&self.number),
+            present(&self.hosted_invoice_url),
+            present(&self.invoice_pdf),
+            status,
+            issued_at,
+            currency,
+        ) {
+            (Some(number), Some(hosted), Some(pdf), Some(status), Some(at), Some(currency)) => {
+                StripeInvoiceReading::Ours(Box::new(Invoice {
+                    id: self.id.clone(),
+                    account_id,
+                    number,
+                    purchase_id: purchase_id.to_owned(),
+                    amount: Money {
+                        amount_minor: self.total,
+                        currency: currency.clone(),
+                    },
+                    discount: (self.discount > 0).then_some(Money {
+                        amount_minor: self.discount,
+                        currency,
+                    }),
+                    status,
+                    hosted_invoice_url: hosted,
+                    pdf_url: pdf,
+                    issued_at: Timestamp::at(at),
+                    billed_to: None,
+                }))
+            }
+            (number, hosted, pdf, status, at, currency) => {
+                let mut missing = Vec::new();
+                for (field, absent) in [
+                    ("number", number.is_none()),
+                    ("hosted_invoice_url", hosted.is_none()),
+                    ("invoice_pdf", pdf.is_none()),
+                    ("status", status.is_none()),
+                    ("created", at.is_none()),
+                    ("currency", currency.is_none()),
+                ] {
+                    if absent {
+                        missing.push(field);
+                    }
+                }
+                StripeInvoiceReading::Incomplete(missing)
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::InvoiceStatus::*;
@@ -233,6 +334,86 @@ mod tests {
             Some(company.legal_address.line1.as_ref())
         );
         assert!(billed.tax_id.is_some_and(|t| t.starts_with("eu_vat ")));
+    }
+
+    fn stripe_invoice(account_id: &AccountId) -> StripeInvoice {
+        StripeInvoice {
+            id: "in_1".into(),
+            number: Some("ABCD-0001".into()),
+            status: Some("paid".into()),
+            hosted_invoice_url: Some("https://invoice.stripe.com/i/1".into()),
+            invoice_pdf: Some("https://pay.stripe.com/invoice/1/pdf".into()),
+            total: 891,
+            discount: 99,
+            currency: "eur".into(),
+            created: 1_764_000_000,
+            account_id: Some(account_id.to_string()),
+            purchase_id: Some("01PURCHASE".into()),
+        }
+    }
+
+    #[test]
+    fn a_stripe_invoice_of_our_checkout_is_read_with_stripes_links_and_amounts() {
+        let account = AccountId::new();
+        let StripeInvoiceReading::Ours(invoice) = stripe_invoice(&account).reading() else {
+            panic!("ours");
+        };
+        assert_eq!(invoice.id, "in_1");
+        assert_eq!(invoice.account_id, account);
+        assert_eq!(invoice.purchase_id, "01PURCHASE");
+        assert_eq!(invoice.number, "ABCD-0001");
+        assert_eq!(invoice.status, Paid);
+        assert_eq!(invoice.hosted_invoice_url, "https://invoice.stripe.com/i/1");
+        assert_eq!(invoice.pdf_url, "https://pay.stripe.com/invoice/1/pdf");
+        assert_eq!(
+            (
+                invoice.amount.amount_minor,
+                invoice.amount.currency.as_str()
+            ),
+            (891, "EUR")
+        );
+        assert_eq!(invoice.discount.map(|d| d.amount_minor), Some(99));
+        assert_eq!(invoice.issued_at.to_string(), "2025-11-24T16:00:00.000Z");
+        assert_eq!(
+            invoice.billed_to, None,
+            "Stripe's invoice carries its own copy"
+        );
+    }
+
+    #[test]
+    fn an_invoice_without_our_metadata_is_not_ours_and_one_without_its_links_is_incomplete() {
+        let account = AccountId::new();
+        for (account_id, purchase_id) in [
+            (None, Some("01PURCHASE")),
+            (Some("not-an-account"), Some("01PURCHASE")),
+            (Some(account.as_str()), None),
+        ] {
+            let invoice = StripeInvoice {
+                account_id: account_id.map(str::to_owned),
+                purchase_id: purchase_id.map(str::to_owned),
+                ..stripe_invoice(&account)
+            };
+            assert_eq!(invoice.reading(), StripeInvoiceReading::NotOurs);
+        }
+        let draft = StripeInvoice {
+            number: None,
+            status: Some("draft".into()),
+            hosted_invoice_url: None,
+            invoice_pdf: Some(String::new()),
+            ..stripe_invoice(&account)
+        };
+        assert_eq!(
+            draft.reading(),
+            StripeInvoiceReading::Incomplete(vec!["number", "hosted_invoice_url", "invoice_pdf"])
+        );
+        let no_discount = StripeInvoice {
+            discount: 0,
+            ..stripe_invoice(&account)
+        };
+        assert!(matches!(
+            no_discount.reading(),
+            StripeInvoiceReading::Ours(invoice) if invoice.discount.is_none()
+        ));
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub use account_update::{
     AccountCondition, AccountUpdate, AccountWrite, PersonalData, ProfileChanges, RecordCount,
 };
 pub use audit::{Actor, AuditEntry};
-pub use company::{Company, TaxId, TaxIdKind};
+pub use company::{Company, StripeCustomer, TaxId, TaxIdKind};
 pub use content_rules::{ContentRules, ContentViolation};
 pub use conversation::{
     Author, MAX_VOICE_BYTES, MAX_VOICE_DURATION, Message, MessageKind, Revision, Sha256Base64,
@@ -64,7 +64,8 @@ pub use ids::{
 };
 pub use invoice::{
     BilledTo, INVOICE_RETENTION_NOTE, INVOICE_RETENTION_YEARS, Invoice, InvoiceStatus,
-    InvoicedPayment, LOCAL_INVOICE_PATH, LOCAL_INVOICE_PREFIX, issue_local,
+    InvoicedPayment, LOCAL_INVOICE_PATH, LOCAL_INVOICE_PREFIX, StripeInvoice, StripeInvoiceReading,
+    issue_local,
 };
 pub use item_kind::{ItemKind, KindRules};
 pub use language::{LanguageList, LanguageTag};

@@ -33,6 +33,9 @@ pub struct CheckoutOrder<'a> {
     pub idempotency_key: &'a str,
     pub account_id: &'a str,
     pub customer_email: &'a str,
+    /// A corporate client's Stripe customer (`cus_…`): the session is theirs, and Stripe
+    /// issues an invoice to it for the payment.
+    pub customer: Option<&'a str>,
     pub tariff: &'a Tariff,
     /// Ours, carried in the session's metadata.
     pub purchase_id: &'a str,
@@ -55,12 +58,37 @@ struct SessionParams<'a> {
     mode: &'static str,
     line_items: [LineItem; 1],
     client_reference_id: &'a str,
-    customer_email: &'a str,
+    /// Stripe takes one of `customer` and `customer_email`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_email: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invoice_creation: Option<InvoiceCreation<'a>>,
     metadata: Metadata<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     discounts: Option<[SessionDiscount<'a>; 1]>,
     success_url: &'a str,
     cancel_url: &'a str,
+}
+
+/// Stripe issues an invoice for the payment, carrying what the webhook needs to record it
+/// as the account's invoice for the purchase.
+#[derive(Serialize)]
+struct InvoiceCreation<'a> {
+    enabled: bool,
+    invoice_data: InvoiceData<'a>,
+}
+
+#[derive(Serialize)]
+struct InvoiceData<'a> {
+    metadata: InvoiceMetadata<'a>,
+}
+
+#[derive(Serialize)]
+struct InvoiceMetadata<'a> {
+    account_id: &'a str,
+    purchase_id: &'a str,
 }
 
 #[derive(Serialize)]
@@ -112,7 +140,17 @@ impl<'a> SessionParams<'a> {
                 quantity: 1,
             }],
             client_reference_id: order.account_id,
-            customer_email: order.customer_email,
+            customer: order.customer,
+            customer_email: order.customer.is_none().then_some(order.customer_email),
+            invoice_creation: order.customer.map(|_| InvoiceCreation {
+                enabled: true,
+                invoice_data: InvoiceData {
+                    metadata: InvoiceMetadata {
+                        account_id: order.account_id,
+                        purchase_id: order.purchase_id,
+                    },
+                },
+            }),
             metadata: Metadata {
                 account_id: order.account_id,
                 tariff_id: tariff.id.as_ref(),
@@ -152,7 +190,7 @@ struct PromotionCodeList {
 }
 
 pub struct StripeCheckout {
-    client: Client,
+    pub(super) client: Client,
 }
 
 impl StripeCheckout {

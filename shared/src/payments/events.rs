@@ -4,6 +4,8 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
+use crate::domain::StripeInvoice;
+
 #[derive(Debug, PartialEq, Eq)]
 pub enum PaymentEvent {
     /// Money arrived: credit the session's purchase (once), if what was paid is what
@@ -25,13 +27,17 @@ pub enum PaymentEvent {
     AwaitingPayment { checkout_session_id: String },
     /// Expired or the delayed payment failed.
     Failed { checkout_session_id: String },
+    /// Stripe issued (`invoice.finalized`) or settled (`invoice.paid`) a corporate
+    /// client's invoice for a purchase: record it (it credits nothing).
+    Invoiced(StripeInvoice),
     /// Not an event about our purchases.
     Ignored,
 }
 
-/// The part of an event every type shares: its type (Stripe's dotted name; we act on four,
+/// The part of an event every type shares: its type (Stripe's dotted name; we act on six,
 /// async-stripe-webhook's `EventType` enum of every type was a build's longest crate for
-/// those four) and `data.object`, untyped until the type says it is a Checkout Session. Deserialising `stripe_webhook::Event` (a union of every
+/// a few) and `data.object`, untyped until the type says it is a Checkout Session or an
+/// Invoice. Deserialising `stripe_webhook::Event` (a union of every
 /// Stripe object) or even a whole `stripe_shared::CheckoutSession` (with every object it
 /// can embed) links megabytes of decoders: the function's zip was 9.7 MiB, then 7.7 MiB.
 #[derive(Deserialize)]
@@ -67,6 +73,56 @@ struct TotalDetails {
     amount_discount: i64,
 }
 
+/// The fields of an Invoice that the account's record of it keeps.
+#[derive(Deserialize)]
+struct Invoice {
+    id: String,
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    hosted_invoice_url: Option<String>,
+    #[serde(default)]
+    invoice_pdf: Option<String>,
+    total: i64,
+    currency: String,
+    created: i64,
+    #[serde(default)]
+    metadata: Option<HashMap<String, String>>,
+    #[serde(default)]
+    total_discount_amounts: Option<Vec<DiscountAmount>>,
+}
+
+#[derive(Deserialize)]
+struct DiscountAmount {
+    amount: i64,
+}
+
+impl Invoice {
+    fn into_stripe_invoice(self) -> StripeInvoice {
+        let meta = |key: &str| self.metadata.as_ref().and_then(|m| m.get(key)).cloned();
+        StripeInvoice {
+            account_id: meta("account_id"),
+            purchase_id: meta("purchase_id"),
+            discount: self
+                .total_discount_amounts
+                .iter()
+                .flatten()
+                .map(|d| d.amount)
+                .sum(),
+            id: self.id,
+            number: self.number,
+            status: self.status,
+            hosted_invoice_url: self.hosted_invoice_url,
+            invoice_pdf: self.invoice_pdf,
+            total: self.total,
+            currency: self.currency,
+            created: self.created,
+        }
+    }
+}
+
 /// A Checkout Session's `payment_status`. Our own three words: async-stripe-shared's enum
 /// needs its `deserialize` feature, serde decoders for every shared Stripe type, a long
 /// compile of the release build (docs/performance.md, "Release build").
@@ -88,13 +144,13 @@ pub const LOCAL_PROMOTION_CODE: &str = "local_promotion_code";
 pub fn parse_event(raw: &str) -> Result<PaymentEvent, String> {
     let Envelope { kind, data } =
         serde_json::from_str(raw).map_err(|e| format!("not a Stripe event: {e}"))?;
-    let session = || {
-        serde_json::from_value::<CheckoutSession>(data.object)
+    let session = |object| {
+        serde_json::from_value::<CheckoutSession>(object)
             .map_err(|e| format!("{kind} does not hold a Checkout Session: {e}"))
     };
     Ok(match kind.as_str() {
         "checkout.session.completed" => {
-            let session = session()?;
+            let session = session(data.object)?;
             if session.payment_status == PaymentStatus::Paid {
                 paid(&session)
             } else {
@@ -103,12 +159,17 @@ pub fn parse_event(raw: &str) -> Result<PaymentEvent, String> {
                 }
             }
         }
-        "checkout.session.async_payment_succeeded" => paid(&session()?),
+        "checkout.session.async_payment_succeeded" => paid(&session(data.object)?),
         "checkout.session.async_payment_failed" | "checkout.session.expired" => {
             PaymentEvent::Failed {
-                checkout_session_id: session()?.id,
+                checkout_session_id: session(data.object)?.id,
             }
         }
+        "invoice.finalized" | "invoice.paid" => PaymentEvent::Invoiced(
+            serde_json::from_value::<Invoice>(data.object)
+                .map_err(|e| format!("{kind} does not hold an Invoice: {e}"))?
+                .into_stripe_invoice(),
+        ),
         _ => PaymentEvent::Ignored,
     })
 }
@@ -145,15 +206,20 @@ mod tests {
 
     const SESSION_ID: &str = "cs_test_a1Natives0000000000000000000000000000000000000000000000";
 
+    /// A Stripe event of `kind` about `object`.
+    fn event_of(kind: &str, object: Value) -> String {
+        json!({
+            "id": "evt_1", "object": "event", "type": kind, "created": 1_764_000_000,
+            "livemode": false, "pending_webhooks": 1, "data": { "object": object }
+        })
+        .to_string()
+    }
+
     fn event(kind: &str, payment_status: &str) -> String {
         let mut session: Value =
             serde_json::from_str(include_str!("../../fixtures/checkout_session.json")).unwrap();
         session["payment_status"] = json!(payment_status);
-        json!({
-            "id": "evt_1", "object": "event", "type": kind, "created": 1_764_000_000,
-            "livemode": false, "pending_webhooks": 1, "data": { "object": session }
-        })
-        .to_string()
+        event_of(kind, session)
     }
 
     #[test]
@@ -192,9 +258,58 @@ mod tests {
         ));
     }
 
+    fn invoice_event(kind: &str) -> String {
+        event_of(
+            kind,
+            serde_json::from_str(include_str!("../../fixtures/invoice.json")).unwrap(),
+        )
+    }
+
+    #[test]
+    fn the_invoice_fixture_is_a_stripe_invoice() {
+        let text = include_str!("../../fixtures/invoice.json");
+        let invoice: stripe_shared::Invoice = serde_json::from_str(text).expect("an Invoice");
+        assert_eq!(invoice.number.as_deref(), Some("6F1A2B3C-0001"));
+    }
+
+    #[test]
+    fn invoice_events_hold_what_the_accounts_record_of_the_invoice_needs() {
+        let expected = StripeInvoice {
+            id: "in_1NativesInvoice0001".into(),
+            number: Some("6F1A2B3C-0001".into()),
+            status: Some("paid".into()),
+            hosted_invoice_url: Some(
+                "https://invoice.stripe.com/i/acct_1Natives/test_YWNjdF8xTmF0aXZlcw".into(),
+            ),
+            invoice_pdf: Some(
+                "https://pay.stripe.com/invoice/acct_1Natives/test_YWNjdF8xTmF0aXZlcw/pdf?s=ap"
+                    .into(),
+            ),
+            total: 891,
+            discount: 99,
+            currency: "eur".into(),
+            created: 1_764_000_000,
+            account_id: Some("01JEXAMPLEACCOUNT000000000".into()),
+            purchase_id: Some("01JEXAMPLEPURCHASE00000000".into()),
+        };
+        for kind in ["invoice.finalized", "invoice.paid"] {
+            assert_eq!(
+                parse_event(&invoice_event(kind)),
+                Ok(PaymentEvent::Invoiced(expected.clone())),
+                "{kind}"
+            );
+        }
+        assert_eq!(
+            parse_event(&invoice_event("invoice.created")),
+            Ok(PaymentEvent::Ignored)
+        );
+        let broken = json!({ "type": "invoice.paid", "data": { "object": { "id": "in_1" } } });
+        assert!(parse_event(&broken.to_string()).is_err());
+    }
+
     #[test]
     fn other_types_are_ignored_and_broken_checkout_events_refused() {
-        let other = json!({ "type": "invoice.paid", "data": { "object": { "id": "in_1" } } });
+        let other = json!({ "type": "invoice.created", "data": { "object": { "id": "in_1" } } });
         assert_eq!(parse_event(&other.to_string()), Ok(PaymentEvent::Ignored));
         let broken = json!({ "type": "checkout.session.completed", "data": { "object": {} } });
         assert!(parse_event(&broken.to_string()).is_err());

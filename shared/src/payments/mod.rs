@@ -2,6 +2,7 @@
 //! when its signature proves Stripe sent it.
 
 mod checkout;
+mod customers;
 mod events;
 mod signature;
 

@@ -120,6 +120,12 @@ fn conditions(write: &AccountWrite, now: OffsetDateTime) -> Condition {
             AccountCondition::InvitationsInWindowAsRead(count) => condition
                 .and("attribute_not_exists(invitations_in_window) OR invitations_in_window = :seen_invitations")
                 .value(":seen_invitations", n(count)),
+            AccountCondition::StripeCustomerAsRead(None) => {
+                condition.and("attribute_not_exists(stripe_customer)")
+            }
+            AccountCondition::StripeCustomerAsRead(Some(customer)) => condition
+                .and("stripe_customer = :seen_customer")
+                .value(":seen_customer", value(customer)),
         };
     }
     condition
@@ -310,6 +316,9 @@ fn expression(update: &AccountUpdate) -> Option<(String, Condition)> {
             "corporate",
             AttributeValue::Bool(true),
         );
+    }
+    if let Some(customer) = &update.stripe_customer {
+        placeholders = set(&mut sets, placeholders, "stripe_customer", value(customer));
     }
     let mut clauses = Vec::new();
     if !sets.is_empty() {

@@ -340,14 +340,29 @@ impl Store {
         removed: Option<&UploadId>,
         now: OffsetDateTime,
     ) -> Result<(), Failure<Refusal>> {
+        self.write_account_as_read(caller, read, now, |account| {
+            decide::photos::remove_photo(caller, account, removed, now)
+        })
+        .await
+    }
+
+    /// At most one write of the caller's account, as `decide` decides it: first on
+    /// `read` (the account the caller read for the request), then, after a lost race,
+    /// on the account read again. `None` from `decide`: nothing to write.
+    pub(crate) async fn write_account_as_read<R>(
+        &self,
+        caller: &Gate,
+        read: &Account,
+        now: OffsetDateTime,
+        decide: impl Fn(Option<&Account>) -> Result<Option<AccountWrite>, R>,
+    ) -> Result<(), Failure<R>> {
+        let decide = &decide;
         retrying(move |attempt| async move {
             let account = match attempt {
                 0 => Some(read.clone()),
                 _ => self.get_account(&caller.account_id).await?,
             };
-            match decide::photos::remove_photo(caller, account.as_ref(), removed, now)
-                .map_err(Attempt::Refused)?
-            {
+            match decide(account.as_ref()).map_err(Attempt::Refused)? {
                 None => Ok(()),
                 Some(write) => self
                     .write_account(&write, now)

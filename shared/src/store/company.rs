@@ -10,7 +10,7 @@ use super::retry::{Attempt, retrying};
 use super::transaction::{Transaction, put_if};
 use super::{Failure, Item, Store, StoreError, from_item, indexed, keys, s, to_item};
 use crate::domain::decide::company;
-use crate::domain::{AccountId, AccountWrite, Company, Invoice, Purchase};
+use crate::domain::{Account, AccountId, AccountWrite, Company, Invoice, Purchase, StripeCustomer};
 use crate::gate::{Gate, Refusal};
 
 /// A company as partner managers list it: whose it is, and what the account bought.
@@ -80,6 +80,22 @@ impl Store {
             )
             .await?;
         Ok(plan.company)
+    }
+
+    /// Keeps `customer` as the caller's company's Stripe customer
+    /// ([`company::link_stripe_customer`]), in one conditional update: decided first on
+    /// the account as the checkout read it, then, after a lost race, as read again.
+    pub async fn link_stripe_customer(
+        &self,
+        caller: &Gate,
+        read: &Account,
+        customer: &StripeCustomer,
+        now: OffsetDateTime,
+    ) -> Result<(), Failure<Refusal>> {
+        self.write_account_as_read(caller, read, now, |account| {
+            company::link_stripe_customer(caller, account, customer, now)
+        })
+        .await
     }
 
     fn company_item(&self, account_id: &AccountId, company: &Company) -> super::Item {

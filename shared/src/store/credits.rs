@@ -23,7 +23,7 @@ use crate::domain::decide::credits::{
 };
 use crate::domain::idempotency::{IdempotentRequest, StoredAnswer};
 use crate::domain::{
-    Account, AccountId, AppliedPromotion, LedgerLine, PromotionCodeText, Purchase, Tariff,
+    Account, AccountId, AppliedPromotion, Company, LedgerLine, PromotionCodeText, Purchase, Tariff,
 };
 use crate::domain::{InvoicedPayment, issue_local};
 use crate::gate::{Gate, Refusal};
@@ -32,10 +32,12 @@ use crate::random::random_bytes;
 /// How a grant under an idempotency key renders the answer to remember.
 pub type GrantAnswer<'a> = Remembered<'a, dyn Fn(&LedgerLine) -> StoredAnswer + Sync + 'a>;
 
-/// What a checkout is opened for: the caller's account, the tariff, and the local
-/// promotion code's promotion.
+/// What a checkout is opened for: the caller's account and company, the tariff, and the
+/// local promotion code's promotion.
 pub struct CheckoutOf {
     pub account: Account,
+    /// Its company, when the account is a corporate client.
+    pub company: Option<Company>,
     pub tariff: Tariff,
     pub promotion: Option<AppliedPromotion>,
 }
@@ -141,8 +143,8 @@ impl Store {
         Ok(())
     }
 
-    /// The caller's account, a tariff and (when given) a local promotion code, in one
-    /// consistent read, and whether the caller may check it out
+    /// The caller's account, its company, a tariff and (when given) a local promotion
+    /// code, in one consistent read, and whether the caller may check it out
     /// ([`credits::may_check_out`], [`credits::local_promotion`]).
     pub async fn checkout_of(
         &self,
@@ -152,17 +154,25 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<CheckoutOf, Failure<CheckoutRefusal>> {
         let account_key = keys::account(&caller.account_id);
+        let company_key = keys::company(&caller.account_id);
         let tariff_key = keys::tariff(tariff_id);
-        let (account, tariff, code) = match local_code {
+        let (account, company, tariff, code) = match local_code {
             None => {
-                let (account, tariff) = self.get_two(account_key, tariff_key).await?;
-                (account, tariff, None)
+                let [account, company, tariff] = self
+                    .get_together([account_key, company_key, tariff_key])
+                    .await?;
+                (account, company, tariff, None)
             }
             Some(code) => {
-                let [account, tariff, code] = self
-                    .get_together([account_key, tariff_key, keys::promotion_code(code.as_ref())])
+                let [account, company, tariff, code] = self
+                    .get_together([
+                        account_key,
+                        company_key,
+                        tariff_key,
+                        keys::promotion_code(code.as_ref()),
+                    ])
                     .await?;
-                (account, tariff, Some(code))
+                (account, company, tariff, Some(code))
             }
         };
         let account: Option<Account> = account.map(from_item).transpose()?;
@@ -178,6 +188,7 @@ impl Store {
         };
         Ok(CheckoutOf {
             account: account.expect("admitted"),
+            company: company.map(from_item).transpose()?,
             tariff,
             promotion,
         })

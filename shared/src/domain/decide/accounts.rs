@@ -129,6 +129,7 @@ pub fn register(new: NewAccount, password_hash: String, now: OffsetDateTime) -> 
         block_reason: None,
         balance_credits: 0,
         corporate: false,
+        stripe_customer: None,
         ledger_head: None,
         token_generation: 0,
         ended_sessions: Default::default(),

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::domain::decide::Seen;
 use crate::domain::{
     Account, AccountCondition, AccountId, AccountUpdate, AccountWrite, AuditEntry, AuditEntryId,
-    Company, Timestamp,
+    Company, StripeCustomer, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -44,6 +44,57 @@ pub fn set_company(
             requires: vec![AccountCondition::Gate(gate.clone())],
         },
     })
+}
+
+/// What a corporate client's checkout at Stripe does first about the Stripe customer
+/// its invoice is made out to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CustomerStep {
+    /// The account has none yet: create one with the company's details.
+    Create,
+    /// Stripe has the company as it is now.
+    Reuse(String),
+    /// The company was set again since Stripe got it: send Stripe the company as it is.
+    Update(String),
+}
+
+/// Whether the account's Stripe customer (if any) has `company` as it is now.
+pub fn customer_step(account: &Account, company: &Company) -> CustomerStep {
+    match &account.stripe_customer {
+        None => CustomerStep::Create,
+        Some(linked) if linked.company_updated_at == company.updated_at => {
+            CustomerStep::Reuse(linked.id.clone())
+        }
+        Some(linked) => CustomerStep::Update(linked.id.clone()),
+    }
+}
+
+/// The account keeps `customer` as its company's Stripe customer, on condition that the
+/// gate admits the caller and that its link is still the one `account` shows. `None`:
+/// nothing to write (it is linked to this customer already, or to one made from a newer
+/// version of the company by a checkout that ran at the same time).
+pub fn link_stripe_customer(
+    gate: &Gate,
+    account: Option<&Account>,
+    customer: &StripeCustomer,
+    now: OffsetDateTime,
+) -> Result<Option<AccountWrite>, Refusal> {
+    gate.admit(account, now)?;
+    let linked = account.and_then(|a| a.stripe_customer.as_ref());
+    if linked.is_some_and(|l| l == customer || l.company_updated_at > customer.company_updated_at) {
+        return Ok(None);
+    }
+    Ok(Some(AccountWrite {
+        account_id: gate.account_id.clone(),
+        update: AccountUpdate {
+            stripe_customer: Some(customer.clone()),
+            ..Default::default()
+        },
+        requires: vec![
+            AccountCondition::Gate(gate.clone()),
+            AccountCondition::StripeCustomerAsRead(linked.cloned()),
+        ],
+    }))
 }
 
 /// Why a partner manager read a company: what its audit entry says.
@@ -119,6 +170,78 @@ mod tests {
         let gone = gate_of(&account(&[]));
         assert_eq!(
             set_company(&gone, Seen::Read(None), sample_company(), now),
+            Err(Refusal::Unauthenticated)
+        );
+    }
+
+    #[test]
+    fn a_stripe_customer_is_created_once_reused_and_updated_when_the_company_changes() {
+        let mut ada = account(&[]);
+        let company = sample_company();
+        assert_eq!(customer_step(&ada, &company), CustomerStep::Create);
+        ada.stripe_customer = Some(StripeCustomer {
+            id: "cus_1".into(),
+            company_updated_at: company.updated_at,
+        });
+        assert_eq!(
+            customer_step(&ada, &company),
+            CustomerStep::Reuse("cus_1".into())
+        );
+        let changed = Company {
+            updated_at: Timestamp::parse("2027-01-01T00:00:00.000Z").unwrap(),
+            ..company
+        };
+        assert_eq!(
+            customer_step(&ada, &changed),
+            CustomerStep::Update("cus_1".into())
+        );
+    }
+
+    #[test]
+    fn a_customer_is_linked_on_the_link_as_read_and_never_over_a_newer_one() {
+        let now = datetime!(2027-01-02 03:04:05 UTC);
+        let older = Timestamp::parse("2026-12-01T00:00:00.000Z").unwrap();
+        let newer = Timestamp::parse("2026-12-02T00:00:00.000Z").unwrap();
+        let customer = |id: &str, at| StripeCustomer {
+            id: id.into(),
+            company_updated_at: at,
+        };
+        let mut ada = account(&[]);
+        let gate = gate_of(&ada);
+        let write = link_stripe_customer(&gate, Some(&ada), &customer("cus_1", older), now)
+            .unwrap()
+            .expect("a first link is written");
+        assert_eq!(write.update.stripe_customer, Some(customer("cus_1", older)));
+        assert!(
+            write
+                .requires
+                .contains(&AccountCondition::StripeCustomerAsRead(None))
+        );
+
+        ada.stripe_customer = Some(customer("cus_1", older));
+        assert_eq!(
+            link_stripe_customer(&gate, Some(&ada), &customer("cus_1", older), now),
+            Ok(None),
+            "linked already"
+        );
+        let update = link_stripe_customer(&gate, Some(&ada), &customer("cus_1", newer), now)
+            .unwrap()
+            .expect("a newer version is recorded");
+        assert!(
+            update
+                .requires
+                .contains(&AccountCondition::StripeCustomerAsRead(Some(customer(
+                    "cus_1", older
+                ))))
+        );
+        ada.stripe_customer = Some(customer("cus_2", newer));
+        assert_eq!(
+            link_stripe_customer(&gate, Some(&ada), &customer("cus_1", older), now),
+            Ok(None),
+            "a customer of an older company never replaces a newer one"
+        );
+        assert_eq!(
+            link_stripe_customer(&gate, None, &customer("cus_1", older), now),
             Err(Refusal::Unauthenticated)
         );
     }

@@ -509,7 +509,7 @@ crate::spec::function_table! {
             route: ("POST", "/v1/messages/{message_id}/corrections"),
             handler: crate::conversations::post_correction::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, BATCH_GET, PUT, UPDATE]).on(&[THREADS, ACCOUNTS, IDEMPOTENCY])],
+            permissions: &[dynamodb(&[GET, BATCH_GET, PUT, UPDATE, CHECK]).on(&[THREADS, ACCOUNTS, IDEMPOTENCY])],
         },
         EditCorrection {
             name: "edit-correction",

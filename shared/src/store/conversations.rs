@@ -151,9 +151,14 @@ impl Store {
                 now,
             )
             .map_err(Attempt::Refused)?;
-            let mut transaction = self
-                .remembered(remember, &plan, now)
-                .part(PostPart::Other, self.thread_activity(&plan.message));
+            let mut transaction = self.remembered(remember, &plan, now).part(
+                PostPart::Other,
+                self.thread_activity(
+                    &plan.message,
+                    plan.thread_seen
+                        .expect("a reply is decided on its thread's status"),
+                ),
+            );
             if let Some(target) = &post.reply_to {
                 transaction = transaction.part(
                     PostPart::ReplyTarget,
@@ -255,14 +260,16 @@ impl Store {
     }
 
     /// The thread's activity moves to the new message, on condition that the message
-    /// sorts after the thread's newest one (messages commit in id order).
-    fn thread_activity(&self, message: &Message) -> TransactWriteItem {
+    /// sorts after the thread's newest one (messages commit in id order) and that the
+    /// thread's status is still the one the reply was decided on (`seen`).
+    fn thread_activity(&self, message: &Message, seen: MessageStatus) -> TransactWriteItem {
         update(
             &self.table,
             key_item(&keys::thread(&message.thread_id)),
             "SET last_activity_at = :at, last_message_id = :id, gsi1sk = :position, message_count = message_count + :one",
             Condition::new("attribute_exists(pk)")
                 .and("last_message_id < :id")
+                .and_all(status_as_read(seen))
                 .value(":at", s(message.created_at))
                 .value(":id", s(message.id.to_string()))
                 .value(
@@ -370,4 +377,17 @@ impl Store {
     ) -> Result<Option<UploadClaim>, StoreError> {
         self.get_as(keys::upload_claim(upload_id)).await
     }
+}
+
+/// The condition that an item's moderation `status` is still `seen`: an item written
+/// before it carried one reads as visible, so for visible its absence is as read too.
+pub(super) fn status_as_read(seen: MessageStatus) -> Condition {
+    let clause = if seen == MessageStatus::default() {
+        "#status = :seen_status OR attribute_not_exists(#status)"
+    } else {
+        "#status = :seen_status"
+    };
+    Condition::new(clause)
+        .name("#status", "status")
+        .value(":seen_status", value(&seen))
 }

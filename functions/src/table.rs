@@ -858,8 +858,9 @@ crate::spec::function_table! {
             ],
         },
         // What clients may see change, pushed to the connections that listen: messages
-        // posted, edited, hidden or removed; threads opened; notifications; and an
-        // account's connections closed when it is blocked or closed.
+        // posted, edited, hidden or removed; threads opened, hidden, removed or shown
+        // again; notifications; and an account's connections closed when it is blocked
+        // or closed.
         LiveFanOut {
             name: "live-fan-out",
             binary: Live,
@@ -901,7 +902,11 @@ const COUNTED_POSTS: &[StreamFilter] = &[
 const LIVE_CHANGES: &[StreamFilter] = &[
     StreamFilter::changes(&[StreamEvent::Insert, StreamEvent::Modify], THREADS)
         .sorted(SortKey::StartsWith(MESSAGE_PREFIX)),
-    StreamFilter::inserted(THREADS).sorted(SortKey::Exactly(THREAD_SK)),
+    // A thread opened, and changed: hidden, removed or shown again is told from its
+    // images (a restore's new status is the one every reply writes, so no status
+    // filter can tell it; a reply's own change is in the same batch as its message).
+    StreamFilter::changes(&[StreamEvent::Insert, StreamEvent::Modify], THREADS)
+        .sorted(SortKey::Exactly(THREAD_SK)),
     StreamFilter::inserted(ACCOUNTS).sorted(SortKey::StartsWith(NOTIFICATION_PREFIX)),
     StreamFilter::changes(&[StreamEvent::Modify], ACCOUNTS)
         .sorted(SortKey::Exactly("ACCOUNT"))

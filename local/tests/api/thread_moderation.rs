@@ -395,6 +395,19 @@ async fn a_hidden_thread_takes_no_post_and_serves_nothing_hanging_off_its_messag
     }
     assert_problem(correct(&app, &moderator, &text).await, 409, "thread_hidden").await;
     assert_problem(correct(&app, &ada, &text).await, 409, "thread_hidden").await;
+    // nor is anything in it edited (an edit would be pushed to its old listeners)
+    let edit = async |who: &TestUser, message: &str| {
+        let body = json!({ "text": "Jetzt sauber." });
+        app.send(
+            Method::PATCH,
+            &format!("/v1/messages/{message}"),
+            Some(&who.access_token),
+            Some(&body),
+        )
+        .await
+    };
+    assert_problem(edit(&ada, &first).await, 409, "thread_hidden").await;
+    assert_problem(edit(&bob, &text).await, 404, "not_found").await;
     // nothing written, nothing paid
     assert_eq!(app.balance(&bob.access_token).await.0, bob_credits);
     let count_after: Value = app

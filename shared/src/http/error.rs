@@ -565,8 +565,8 @@ impl From<PostRefusal> for ApiError {
     }
 }
 
-/// A post or a correction into a hidden or removed thread, refused to the thread's author
-/// and moderators (who see it; everyone else finds no thread: 404).
+/// A post, an edit or a correction in a hidden or removed thread, refused to the thread's
+/// author and moderators (who see it; everyone else finds no thread: 404).
 fn thread_hidden() -> ApiError {
     ApiError::Conflict {
         code: "thread_hidden",
@@ -717,6 +717,7 @@ impl From<EditRefusal> for ApiError {
                 code: "message_removed",
                 detail: "A removed message is not edited.".into(),
             },
+            EditRefusal::ThreadHidden => thread_hidden(),
             EditRefusal::Moderated(_) => Self::Conflict {
                 code: "message_under_review",
                 detail: "The message is hidden until a moderator decides; it cannot be edited until then."

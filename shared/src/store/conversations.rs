@@ -284,9 +284,9 @@ impl Store {
     }
 
     /// The author replaces the text of their message by `text`, keeping the text it
-    /// replaces as a revision ([`posting::edit_message`]): the message and the account
-    /// read together, then one transaction conditioned on the message's revision being
-    /// the one read and on the gate. An edit that raced another one is refused, not
+    /// replaces as a revision ([`posting::edit_message`]): the message, its thread and
+    /// the account read together, then one transaction conditioned on the message's
+    /// revision being the one read, on its thread's status as read and on the gate. An edit that raced another one is refused, not
     /// redone on the other's text.
     pub async fn edit_message(
         &self,
@@ -298,23 +298,29 @@ impl Store {
         let first_seen_revision = &std::sync::OnceLock::new();
         retrying(move |_| async move {
             let message_key = keys::message(message_id);
+            let thread_key = keys::thread(message_id.thread());
             let mut state = EditState {
                 message: None,
+                thread: None,
                 account: None,
                 first_seen_revision: first_seen_revision.get().copied(),
             };
             for item in self
                 .batch_get(
-                    [message_key.clone(), keys::account(&caller.account_id)],
+                    [
+                        message_key.clone(),
+                        thread_key.clone(),
+                        keys::account(&caller.account_id),
+                    ],
                     None,
                     true,
                 )
                 .await?
             {
-                if keys::key_of(&item).as_ref() == Some(&message_key) {
-                    state.message = Some(from_item(item)?);
-                } else {
-                    state.account = Some(from_item(item)?);
+                match keys::key_of(&item) {
+                    Some(key) if key == message_key => state.message = Some(from_item(item)?),
+                    Some(key) if key == thread_key => state.thread = Some(from_item(item)?),
+                    _ => state.account = Some(from_item(item)?),
                 }
             }
             let plan = posting::edit_message(caller, state, text, now).map_err(Attempt::Refused)?;
@@ -350,6 +356,15 @@ impl Store {
                     ),
                 )
                 .part(EditPart::Other, put_new(&self.table, revision_item))
+                .part(
+                    EditPart::Other,
+                    check(
+                        &self.table,
+                        key_item(&thread_key),
+                        Condition::new("attribute_exists(pk)")
+                            .and_all(status_as_read(plan.thread_seen)),
+                    ),
+                )
                 .part(
                     EditPart::Other,
                     account_part(

@@ -305,13 +305,18 @@ pub enum EditRefusal {
     /// Hidden (under review) or removed: its text stays as the moderator read it, so
     /// an edit cannot clean it up for a restore and put the offence back afterwards.
     Moderated(MessageStatus),
+    /// Its thread is hidden or removed (and the caller, its author or a moderator, sees
+    /// it): its messages stay as the moderator read them, and nothing of it is pushed.
+    ThreadHidden,
 }
 
-/// What an edit is decided on: the message and the caller's account, read together,
-/// and the revision the edit was first decided on (a later attempt must find the same).
+/// What an edit is decided on: the message, its thread and the caller's account, read
+/// together, and the revision the edit was first decided on (a later attempt must find
+/// the same).
 #[derive(Debug, Clone)]
 pub struct EditState {
     pub message: Option<Message>,
+    pub thread: Option<Thread>,
     pub account: Option<Account>,
     pub first_seen_revision: Option<u32>,
 }
@@ -325,6 +330,9 @@ pub struct EditPlan {
     pub edited: Message,
     pub revision: Revision,
     pub viewer: Viewer,
+    /// The thread's status the edit was decided on (always visible): the commit's
+    /// condition, so a hide of the thread in between refuses the edit.
+    pub thread_seen: MessageStatus,
 }
 
 /// The author replaces the text of their message (visible to them) by `text`, keeping
@@ -338,11 +346,15 @@ pub fn edit_message(
     gate.admit(state.account.as_ref(), now)
         .map_err(EditRefusal::Gate)?;
     let account = state.account.expect("admitted");
-    let viewer = Viewer::new(account.id, &account.roles);
+    let viewer = Viewer::new(account.id.clone(), &account.roles);
     let message = state
         .message
         .filter(|m| m.visible_to(Some(&viewer)))
         .ok_or(EditRefusal::NoSuchMessage)?;
+    open_thread(state.thread.as_ref(), Some(&account)).map_err(|closed| match closed {
+        ClosedThread::NotFound => EditRefusal::NoSuchMessage,
+        ClosedThread::Hidden => EditRefusal::ThreadHidden,
+    })?;
     if message.author_id != gate.account_id {
         return Err(EditRefusal::NotAuthor);
     }
@@ -384,6 +396,7 @@ pub fn edit_message(
         edited,
         revision,
         viewer,
+        thread_seen: MessageStatus::Visible,
     })
 }
 
@@ -584,6 +597,7 @@ mod tests {
         let new_text =
             MessageText::parse("Fixed", &crate::domain::ContentRules::default()).unwrap();
         let state = |message: Message, first: Option<u32>| EditState {
+            thread: Some(thread_of(&ada, &message)),
             message: Some(message),
             account: Some(ada.clone()),
             first_seen_revision: first,
@@ -641,5 +655,29 @@ mod tests {
                 Some(EditRefusal::Moderated(status))
             );
         }
+        // nor in a hidden or removed thread: not found by whoever does not see the
+        // thread, refused to its author (who sees it)
+        for status in [MessageStatus::Hidden, MessageStatus::Removed] {
+            let in_thread_by = |thread_author: &Account| EditState {
+                thread: Some(Thread {
+                    status,
+                    ..thread_of(thread_author, &message)
+                }),
+                ..state(message.clone(), None)
+            };
+            assert_eq!(
+                edit_message(&gate, in_thread_by(&ada), &new_text, NOW).err(),
+                Some(EditRefusal::ThreadHidden)
+            );
+            assert_eq!(
+                edit_message(&gate, in_thread_by(&account(&[])), &new_text, NOW).err(),
+                Some(EditRefusal::NoSuchMessage)
+            );
+        }
+        assert_eq!(
+            plan.thread_seen,
+            MessageStatus::Visible,
+            "the commit's condition"
+        );
     }
 }

@@ -68,6 +68,20 @@ async fn reads(app: &TestApp, thread: &str, message: &str, token: Option<&str>) 
     statuses
 }
 
+/// The thread as `reader` reads it.
+async fn thread_as(app: &TestApp, thread: &str, reader: &TestUser) -> Value {
+    let response = app
+        .send(
+            Method::GET,
+            &format!("/v1/threads/{thread}"),
+            Some(&reader.access_token),
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
 async fn listed(app: &TestApp, thread: &str) -> bool {
     let list: Value = app
         .get("/v1/threads?language=de")
@@ -128,17 +142,7 @@ async fn trusted_reporters_hide_a_thread_and_moderators_decide_about_it() {
         reads(&app, &thread, &message, Some(&ada.access_token)).await,
         [200; 3]
     );
-    let own: Value = app
-        .send(
-            Method::GET,
-            &format!("/v1/threads/{thread}"),
-            Some(&ada.access_token),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let own = thread_as(&app, &thread, &ada).await;
     assert_eq!(own["status"], "hidden");
     assert_eq!(own["moderation"]["action"], "auto_hide");
     // a complaint about a thread one cannot see: 404
@@ -351,17 +355,7 @@ async fn a_hidden_thread_takes_no_post_and_serves_nothing_hanging_off_its_messag
         StatusCode::OK
     );
     let (bob_credits, _) = app.balance(&bob.access_token).await;
-    let count_before: Value = app
-        .send(
-            Method::GET,
-            &format!("/v1/threads/{thread}"),
-            Some(&ada.access_token),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let count_before = thread_as(&app, &thread, &ada).await;
 
     // Whoever does not see the thread finds none to post in: text, voice, a reply to one
     // of its messages, a correction. A reply's first attempt is decided without reading
@@ -410,17 +404,7 @@ async fn a_hidden_thread_takes_no_post_and_serves_nothing_hanging_off_its_messag
     assert_problem(edit(&bob, &text).await, 404, "not_found").await;
     // nothing written, nothing paid
     assert_eq!(app.balance(&bob.access_token).await.0, bob_credits);
-    let count_after: Value = app
-        .send(
-            Method::GET,
-            &format!("/v1/threads/{thread}"),
-            Some(&ada.access_token),
-            None,
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
+    let count_after = thread_as(&app, &thread, &ada).await;
     assert_eq!(count_after["message_count"], count_before["message_count"]);
 
     // The recording, the revisions and the corrections of its messages are gone with

@@ -479,21 +479,7 @@ mod tests {
         let gate = gate_of(&ada);
         let first = message_by(&ada);
         let thread_id = first.thread_id.clone();
-        let thread = Thread {
-            id: thread_id.clone(),
-            language: LanguageTag::parse("de").unwrap(),
-            title: ThreadTitle::parse("T", &crate::domain::ContentRules::default()).unwrap(),
-            author_id: ada.id.clone(),
-            created_at: first.created_at,
-            last_activity_at: first.created_at,
-            message_count: 1,
-            last_message_id: first.id.clone(),
-            status: Default::default(),
-            moderation: None,
-            complaint_round: 0,
-            open_complaints: 0,
-            counted_complaints: 0,
-        };
+        let thread = thread_of(&ada, &first);
         let post = |reply_to| NewPost {
             content: text("Ja"),
             reply_to,

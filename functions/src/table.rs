@@ -517,7 +517,7 @@ crate::spec::function_table! {
             route: ("POST", "/v1/messages/{message_id}/corrections"),
             handler: crate::conversations::post_correction::handle,
             dynamodb_requests: 2,
-            permissions: &[dynamodb(&[GET, BATCH_GET, PUT, UPDATE]).on(&[THREADS, ACCOUNTS, IDEMPOTENCY])],
+            permissions: &[dynamodb(&[GET, BATCH_GET, PUT, UPDATE, CHECK]).on(&[THREADS, ACCOUNTS, IDEMPOTENCY])],
         },
         EditCorrection {
             name: "edit-correction",
@@ -879,8 +879,9 @@ crate::spec::function_table! {
             ],
         },
         // What clients may see change, pushed to the connections that listen: messages
-        // posted, edited, hidden or removed; threads opened; notifications; and an
-        // account's connections closed when it is blocked or closed.
+        // posted, edited, hidden or removed; threads opened, hidden, removed or shown
+        // again; notifications; and an account's connections closed when it is blocked
+        // or closed.
         LiveFanOut {
             name: "live-fan-out",
             binary: Live,
@@ -922,7 +923,11 @@ const COUNTED_POSTS: &[StreamFilter] = &[
 const LIVE_CHANGES: &[StreamFilter] = &[
     StreamFilter::changes(&[StreamEvent::Insert, StreamEvent::Modify], THREADS)
         .sorted(SortKey::StartsWith(MESSAGE_PREFIX)),
-    StreamFilter::inserted(THREADS).sorted(SortKey::Exactly(THREAD_SK)),
+    // A thread opened, and changed: hidden, removed or shown again is told from its
+    // images (a restore's new status is the one every reply writes, so no status
+    // filter can tell it; a reply's own change is in the same batch as its message).
+    StreamFilter::changes(&[StreamEvent::Insert, StreamEvent::Modify], THREADS)
+        .sorted(SortKey::Exactly(THREAD_SK)),
     StreamFilter::inserted(ACCOUNTS).sorted(SortKey::StartsWith(NOTIFICATION_PREFIX)),
     StreamFilter::changes(&[StreamEvent::Modify], ACCOUNTS)
         .sorted(SortKey::Exactly("ACCOUNT"))

@@ -20,7 +20,7 @@ pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> Hand
         .authors([&message.author_id], viewer.as_deref(), app.now())
         .await?;
     // A message of a hidden or removed thread is gone with it.
-    if !message.visible_to(seen_by.as_ref()) || !thread.visible_to(seen_by.as_ref()) {
+    if !thread.shows(&message, seen_by.as_ref()) {
         return Err(ApiError::NotFound);
     }
     let response = json(200, &MessageView::new(&message, &authors, seen_by.as_ref()));

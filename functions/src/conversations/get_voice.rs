@@ -1,5 +1,5 @@
 //! `GET /v1/messages/{message_id}/voice`: listening is free: a redirect to the archived
-//! recording, only while the caller may see the message (a signed CDN URL deployed, a
+//! recording, only while the caller may see the message and its thread (a signed CDN URL deployed, a
 //! presigned link of a few seconds locally): message views link this route, so a
 //! recording stops being served soon after its message is hidden.
 
@@ -14,12 +14,13 @@ use crate::{App, HandlerResult};
 
 pub async fn handle(app: &App, request: Request, viewer: Option<Caller>) -> HandlerResult {
     let message_id: MessageId = path_id(&request, "message_id")?;
-    let (message, seen_by) = app
+    let (message, thread, seen_by) = app
         .store
         .message_for(&message_id, viewer.as_deref(), app.now())
         .await?;
+    // A recording of a hidden or removed thread is gone with it, as its message is.
     let message = message
-        .filter(|m| m.visible_to(seen_by.as_ref()))
+        .filter(|m| thread.is_some_and(|t| t.shows(m, seen_by.as_ref())))
         .ok_or(ApiError::NotFound)?;
     let voice = message
         .voice

@@ -34,18 +34,20 @@ fn audience(viewer: &Option<Caller>) -> Audience {
 }
 
 /// What hangs off a message (its revisions, its corrections) is read only when the viewer
-/// sees the message: 404 otherwise, as for the message itself. Who is reading, as the
-/// gate admitted them (none for a visitor).
+/// sees the message and its thread: 404 otherwise, as for the message itself. Who is
+/// reading, as the gate admitted them (none for a visitor).
 async fn require_visible(
     app: &App,
     message_id: &MessageId,
     viewer: &Option<Caller>,
 ) -> Result<Option<Viewer>, ApiError> {
-    let (message, seen_by) = app
+    let (message, thread, seen_by) = app
         .store
         .message_for(message_id, viewer.as_deref(), app.now())
         .await?;
-    if message.is_some_and(|m| m.visible_to(seen_by.as_ref())) {
+    if let (Some(message), Some(thread)) = (message, thread)
+        && thread.shows(&message, seen_by.as_ref())
+    {
         Ok(seen_by)
     } else {
         Err(ApiError::NotFound)

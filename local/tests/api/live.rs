@@ -625,3 +625,54 @@ async fn a_frame_on_a_connection_the_table_no_longer_holds_closes_it() {
     live.send(&json!({"action": "ping"})).await;
     assert_eq!(live.closed_with().await, Some(1000), "closed");
 }
+
+#[tokio::test]
+async fn a_thread_hidden_and_restored_is_pushed_to_its_listeners() {
+    let app = spawn_serving_app().await;
+    let (ada, thread_id, _) = app.author_with_thread("ada@example.com").await;
+    let moderator = app.staff("mod@example.com", &[Role::Moderator]).await;
+    let mut visitor = app.live(None).await;
+    visitor.listen_to_thread(&thread_id).await;
+    let act = async |action: &str| {
+        let body = json!({ "action": action, "reason": "The title advertises." });
+        app.send(
+            Method::POST,
+            &format!("/v1/moderation/threads/{thread_id}/actions"),
+            Some(&moderator.access_token),
+            Some(&body),
+        )
+        .await
+    };
+
+    assert_eq!(act("hide").await.status(), StatusCode::OK);
+    assert_eq!(
+        visitor.next().await,
+        json!({"type": "thread_hidden", "thread_id": thread_id}),
+        "its id alone, never its title"
+    );
+    // nothing gets into it now, so nothing more is pushed; nobody new may listen
+    let refused = app
+        .reply(&ada, &thread_id, &json!({ "text": "Hallo?" }))
+        .await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    visitor.assert_silent(QUIET).await;
+    let mut late = app.live(None).await;
+    assert_eq!(
+        late.ask(&json!({"action": "subscribe", "thread_id": thread_id}))
+            .await,
+        json!({"type": "error", "code": "not_found", "thread_id": thread_id})
+    );
+
+    assert_eq!(act("restore").await.status(), StatusCode::OK);
+    let restored = visitor.next().await;
+    assert_eq!(restored["type"], "thread_restored", "{restored}");
+    assert_eq!(restored["thread_id"], thread_id.as_str());
+    assert_eq!(restored["thread"]["id"], thread_id.as_str());
+    assert_eq!(restored["thread"]["title"], "Feierabend");
+    // a reply moves the thread too, and pushes only itself
+    let reply = app.posted_reply(&ada, &thread_id, "Wieder da!").await;
+    let frame = visitor.next().await;
+    assert_eq!(frame["type"], "message_posted", "{frame}");
+    assert_eq!(frame["message"]["id"], reply["id"]);
+    visitor.assert_silent(QUIET).await;
+}

@@ -53,6 +53,12 @@ impl Thread {
         self.status == super::MessageStatus::Visible
             || viewer.is_some_and(|v| v.moderator || v.account_id == self.author_id)
     }
+
+    /// Whether `viewer` sees `message`, one of this thread's: a message is gone with its
+    /// thread, and what hangs off it (its recording, revisions, corrections) with it.
+    pub fn shows(&self, message: &Message, viewer: Option<&super::Viewer>) -> bool {
+        message.thread_id == self.id && self.visible_to(viewer) && message.visible_to(viewer)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -329,6 +329,16 @@ pub enum MessagePush {
     Hidden,
 }
 
+/// What a thread's moderation pushes to the connections that listen to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadPush {
+    /// `thread_hidden`, with the thread's id only: hidden or removed, its title and
+    /// messages are out of public view (clients drop what they show of it).
+    Hidden,
+    /// `thread_restored`, with the thread: shown again by a moderator.
+    Restored,
+}
+
 /// A change of the table that someone with a connection may see, as the stream
 /// delivers it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -340,6 +350,12 @@ pub enum LiveChange {
     },
     /// A thread opened.
     ThreadOpened(Box<Thread>),
+    /// A thread changed (a reply moved its activity, a complaint was counted, a
+    /// moderator hid, removed or restored it).
+    Thread {
+        before: Box<Thread>,
+        after: Box<Thread>,
+    },
     /// A notification to an account.
     Notification(Box<Notification>),
     /// An account blocked or closed: its connections are closed.

@@ -583,6 +583,7 @@ impl From<PostRefusal> for ApiError {
                 available,
             },
             PostRefusal::NoSuchThread => Self::NotFound,
+            PostRefusal::ThreadHidden => thread_hidden(),
             PostRefusal::NoSuchReplyTarget => Self::Unprocessable {
                 code: "reply_target_not_found",
                 detail: "`reply_to` names no message of this thread.".into(),
@@ -596,11 +597,21 @@ impl From<PostRefusal> for ApiError {
     }
 }
 
+/// A post, an edit or a correction in a hidden or removed thread, refused to the thread's
+/// author and moderators (who see it; everyone else finds no thread: 404).
+fn thread_hidden() -> ApiError {
+    ApiError::Conflict {
+        code: "thread_hidden",
+        detail: "The thread is hidden or removed by moderation: nothing can be added to it.".into(),
+    }
+}
+
 impl From<CorrectionRefusal> for ApiError {
     fn from(refusal: CorrectionRefusal) -> Self {
         match refusal {
             CorrectionRefusal::Gate(refusal) => refusal.into(),
             CorrectionRefusal::NoSuchMessage => Self::NotFound,
+            CorrectionRefusal::ThreadHidden => thread_hidden(),
             CorrectionRefusal::OwnMessage => {
                 Self::forbidden("Your own messages are edited, not corrected.")
             }
@@ -738,6 +749,7 @@ impl From<EditRefusal> for ApiError {
                 code: "message_removed",
                 detail: "A removed message is not edited.".into(),
             },
+            EditRefusal::ThreadHidden => thread_hidden(),
             EditRefusal::Moderated(_) => Self::Conflict {
                 code: "message_under_review",
                 detail: "The message is hidden until a moderator decides; it cannot be edited until then."

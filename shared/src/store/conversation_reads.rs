@@ -236,38 +236,44 @@ impl Store {
         Ok((authors, seen_by))
     }
 
-    /// A message, and the viewer judged by the gate, in one read.
+    /// A message, its thread, and the viewer judged by the gate, in one read: what is
+    /// needed to tell whether the viewer sees the message ([`Thread::shows`]).
     pub async fn message_for(
         &self,
         message_id: &MessageId,
         viewer: Option<&Gate>,
         now: OffsetDateTime,
-    ) -> Result<(Option<Message>, Option<Viewer>), Failure<Refusal>> {
-        let Some(viewer) = viewer else {
-            return Ok((self.message(message_id).await?, None));
-        };
+    ) -> Result<(Option<Message>, Option<Thread>, Option<Viewer>), Failure<Refusal>> {
         let message_key = keys::message(message_id);
+        let thread_key = keys::thread(message_id.thread());
+        let account_key = viewer.map(|v| keys::account(&v.account_id));
         let items = self
             .batch_get(
-                [message_key.clone(), keys::account(&viewer.account_id)],
+                [message_key.clone(), thread_key.clone()]
+                    .into_iter()
+                    .chain(account_key),
                 None,
                 true,
             )
             .await?;
         let mut message = None;
+        let mut thread = None;
         let mut account: Option<crate::domain::Account> = None;
         for item in items {
-            if keys::key_of(&item).as_ref() == Some(&message_key) {
-                message = Some(from_item(item)?);
-            } else {
-                account = Some(from_item(item)?);
+            match keys::key_of(&item) {
+                Some(key) if key == message_key => message = Some(from_item(item)?),
+                Some(key) if key == thread_key => thread = Some(from_item(item)?),
+                _ => account = Some(from_item(item)?),
             }
         }
+        let Some(viewer) = viewer else {
+            return Ok((message, thread, None));
+        };
         viewer
             .admit(account.as_ref(), now)
             .map_err(Failure::Refused)?;
         let seen_by = account.map(|a| Viewer::new(a.id, &a.roles));
-        Ok((message, seen_by))
+        Ok((message, thread, seen_by))
     }
 }
 

@@ -151,9 +151,14 @@ impl Store {
                 now,
             )
             .map_err(Attempt::Refused)?;
-            let mut transaction = self
-                .remembered(remember, &plan, now)
-                .part(PostPart::Other, self.thread_activity(&plan.message));
+            let mut transaction = self.remembered(remember, &plan, now).part(
+                PostPart::Other,
+                self.thread_activity(
+                    &plan.message,
+                    plan.thread_seen
+                        .expect("a reply is decided on its thread's status"),
+                ),
+            );
             if let Some(target) = &post.reply_to {
                 transaction = transaction.part(
                     PostPart::ReplyTarget,
@@ -255,14 +260,16 @@ impl Store {
     }
 
     /// The thread's activity moves to the new message, on condition that the message
-    /// sorts after the thread's newest one (messages commit in id order).
-    fn thread_activity(&self, message: &Message) -> TransactWriteItem {
+    /// sorts after the thread's newest one (messages commit in id order) and that the
+    /// thread's status is still the one the reply was decided on (`seen`).
+    fn thread_activity(&self, message: &Message, seen: MessageStatus) -> TransactWriteItem {
         update(
             &self.table,
             key_item(&keys::thread(&message.thread_id)),
             "SET last_activity_at = :at, last_message_id = :id, gsi1sk = :position, message_count = message_count + :one",
             Condition::new("attribute_exists(pk)")
                 .and("last_message_id < :id")
+                .and_all(status_as_read(seen))
                 .value(":at", s(message.created_at))
                 .value(":id", s(message.id.to_string()))
                 .value(
@@ -277,9 +284,9 @@ impl Store {
     }
 
     /// The author replaces the text of their message by `text`, keeping the text it
-    /// replaces as a revision ([`posting::edit_message`]): the message and the account
-    /// read together, then one transaction conditioned on the message's revision being
-    /// the one read and on the gate. An edit that raced another one is refused, not
+    /// replaces as a revision ([`posting::edit_message`]): the message, its thread and
+    /// the account read together, then one transaction conditioned on the message's
+    /// revision being the one read, on its thread's status as read and on the gate. An edit that raced another one is refused, not
     /// redone on the other's text.
     pub async fn edit_message(
         &self,
@@ -291,23 +298,29 @@ impl Store {
         let first_seen_revision = &std::sync::OnceLock::new();
         retrying(move |_| async move {
             let message_key = keys::message(message_id);
+            let thread_key = keys::thread(message_id.thread());
             let mut state = EditState {
                 message: None,
+                thread: None,
                 account: None,
                 first_seen_revision: first_seen_revision.get().copied(),
             };
             for item in self
                 .batch_get(
-                    [message_key.clone(), keys::account(&caller.account_id)],
+                    [
+                        message_key.clone(),
+                        thread_key.clone(),
+                        keys::account(&caller.account_id),
+                    ],
                     None,
                     true,
                 )
                 .await?
             {
-                if keys::key_of(&item).as_ref() == Some(&message_key) {
-                    state.message = Some(from_item(item)?);
-                } else {
-                    state.account = Some(from_item(item)?);
+                match keys::key_of(&item) {
+                    Some(key) if key == message_key => state.message = Some(from_item(item)?),
+                    Some(key) if key == thread_key => state.thread = Some(from_item(item)?),
+                    _ => state.account = Some(from_item(item)?),
                 }
             }
             let plan = posting::edit_message(caller, state, text, now).map_err(Attempt::Refused)?;
@@ -345,6 +358,15 @@ impl Store {
                 .part(EditPart::Other, put_new(&self.table, revision_item))
                 .part(
                     EditPart::Other,
+                    check(
+                        &self.table,
+                        key_item(&thread_key),
+                        Condition::new("attribute_exists(pk)")
+                            .and_all(status_as_read(plan.thread_seen)),
+                    ),
+                )
+                .part(
+                    EditPart::Other,
                     account_part(
                         &self.table,
                         &crate::domain::AccountWrite::gate_check(caller),
@@ -370,4 +392,17 @@ impl Store {
     ) -> Result<Option<UploadClaim>, StoreError> {
         self.get_as(keys::upload_claim(upload_id)).await
     }
+}
+
+/// The condition that an item's moderation `status` is still `seen`: an item written
+/// before it carried one reads as visible, so for visible its absence is as read too.
+pub(super) fn status_as_read(seen: MessageStatus) -> Condition {
+    let clause = if seen == MessageStatus::default() {
+        "#status = :seen_status OR attribute_not_exists(#status)"
+    } else {
+        "#status = :seen_status"
+    };
+    Condition::new(clause)
+        .name("#status", "status")
+        .value(":seen_status", value(&seen))
 }

@@ -4,9 +4,10 @@
 use time::OffsetDateTime;
 
 use super::account_writes::account_part;
+use super::conversations::status_as_read;
 use super::expr::Condition;
 use super::retry::{Attempt, retrying};
-use super::transaction::{Transaction, put_new, update};
+use super::transaction::{Transaction, check, put_new, update};
 use super::{
     Failure, Remembered, Store, StoreError, from_item, indexed, key_item, keys, n, s, to_item,
     value,
@@ -30,10 +31,11 @@ enum CorrectionPart {
 }
 
 impl Store {
-    /// The caller corrects a text of someone's message and pays `cost`: the message and
-    /// the account read together (and the earlier text when an earlier revision is
-    /// named), then one transaction: the correction, the message's count (on condition
-    /// that it is still visible), the debit and its ledger entry.
+    /// The caller corrects a text of someone's message and pays `cost`: the message, its
+    /// thread and the account read together (and the earlier text when an earlier
+    /// revision is named), then one transaction: the correction, the message's count (on
+    /// condition that it is still visible), a check that the thread's status is as read,
+    /// the debit and its ledger entry.
     pub async fn correct_message(
         &self,
         caller: &Gate,
@@ -78,6 +80,15 @@ impl Store {
                             .value(":one", n(1)),
                     ),
                 )
+                .part(
+                    CorrectionPart::Other,
+                    check(
+                        &self.table,
+                        key_item(&keys::thread(correction.message_id.thread())),
+                        Condition::new("attribute_exists(pk)")
+                            .and_all(status_as_read(plan.thread_seen)),
+                    ),
+                )
                 .part(CorrectionPart::Other, balance)
                 .part(CorrectionPart::Other, entry)
                 .commit(self)
@@ -87,8 +98,8 @@ impl Store {
                 Err(error) if error.refused(CorrectionPart::Idempotency) => {
                     Err(Attempt::Refused(CorrectionRefusal::KeyUsed))
                 }
-                // The message was hidden meanwhile, the account may no longer act or
-                // another payment went first: read and decide again.
+                // The message or its thread was hidden meanwhile, the account may no
+                // longer act or another payment went first: read and decide again.
                 Err(error) => Err(error.into()),
             }
         })
@@ -100,12 +111,17 @@ impl Store {
         caller: &Gate,
         new: &NewCorrection,
     ) -> Result<CorrectionState, StoreError> {
-        let (message, account) = self
-            .message_and_account(&new.message_id, &caller.account_id)
+        let [message, thread, account] = self
+            .get_together([
+                keys::message(&new.message_id),
+                keys::thread(new.message_id.thread()),
+                keys::account(&caller.account_id),
+            ])
             .await?;
         let mut state = CorrectionState {
-            message,
-            account,
+            message: message.map(from_item).transpose()?,
+            thread: thread.map(from_item).transpose()?,
+            account: account.map(from_item).transpose()?,
             revision: None,
         };
         let earlier = state

@@ -310,6 +310,14 @@ pub fn live_change(
             let thread: Thread = serde_dynamo::from_item(new_image).ok()?;
             Some(LiveChange::ThreadOpened(Box::new(thread)))
         }
+        ItemKind::Thread if event_name == "MODIFY" => {
+            let after: Thread = serde_dynamo::from_item(new_image).ok()?;
+            let before: Thread = serde_dynamo::from_item(before?).ok()?;
+            Some(LiveChange::Thread {
+                before: Box::new(before),
+                after: Box::new(after),
+            })
+        }
         ItemKind::Notification if inserted => {
             let notification: Notification = serde_dynamo::from_item(new_image).ok()?;
             Some(LiveChange::Notification(Box::new(notification)))

@@ -58,7 +58,12 @@ export function ThreadPage({ threadId }) {
     setLive(false);
     return watchThread(threadId, (frame) => {
       if (frame.type === 'subscribed') setLive(true);
-      else setMessages((all) => applyFrame(all, frame, complete.current));
+      // Moderation hid, removed or restored the thread: read it again (gone for readers,
+      // with its notice for its author and moderators).
+      else if (frame.type === 'thread_hidden' || frame.type === 'thread_restored') {
+        thread.reload();
+        load(null);
+      } else setMessages((all) => applyFrame(all, frame, complete.current));
     });
   }, [threadId]);
 
@@ -87,7 +92,9 @@ export function ThreadPage({ threadId }) {
     ${cursor && html`
       <button type="button" disabled=${busy} onClick=${() => load(cursor)}>${t('common.more')}</button>`}
     ${data && (session.me
-      ? html`<${Reply} threadId=${threadId} onPosted=${added} />`
+      ? !data.status
+        ? html`<${Reply} threadId=${threadId} onPosted=${added} />`
+        : null
       : html`<p class="notice"><a href=${href('/login', {}, { next: `/threads/${threadId}` })}>${t('thread.loginToReply')}</a></p>`)}`;
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use natives_shared::domain::live::MessagePush;
+use natives_shared::domain::live::{MessagePush, ThreadPush};
 use natives_shared::domain::{AccountId, Author, Message, Notification, Thread};
 use serde::Serialize;
 
@@ -27,6 +27,13 @@ enum Frame<'a> {
     },
     ThreadCreated {
         language: &'a str,
+        thread: ThreadView<'a>,
+    },
+    ThreadHidden {
+        thread_id: &'a str,
+    },
+    ThreadRestored {
+        thread_id: &'a str,
         thread: ThreadView<'a>,
     },
     Notification {
@@ -80,6 +87,20 @@ pub fn thread_created(thread: &Thread, authors: &HashMap<AccountId, Author>) -> 
     .text()
 }
 
+/// The frame of a thread's moderation, for the connections of the thread: out of public
+/// view, its id alone (its title is never pushed again); shown again, the thread.
+pub fn thread(push: ThreadPush, thread: &Thread, authors: &HashMap<AccountId, Author>) -> String {
+    let thread_id = thread.id.as_str();
+    match push {
+        ThreadPush::Hidden => Frame::ThreadHidden { thread_id },
+        ThreadPush::Restored => Frame::ThreadRestored {
+            thread_id,
+            thread: ThreadView::new(thread, authors),
+        },
+    }
+    .text()
+}
+
 /// The frame of a notification, for its account's connections.
 pub fn notification(notification: &Notification) -> String {
     Frame::Notification {
@@ -128,5 +149,48 @@ mod tests {
                 "message_id": id.to_string(),
             })
         );
+    }
+
+    #[test]
+    fn a_hidden_thread_is_pushed_as_its_id_alone_and_a_restored_one_whole() {
+        use natives_shared::domain::{LanguageTag, ThreadTitle};
+        let id = ThreadId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZZ").unwrap();
+        let author = AccountId::parse("01JB8ZZZZZZZZZZZZZZZZZZZZX").unwrap();
+        let at = Timestamp::parse("2026-12-10T12:00:00.000Z").unwrap();
+        let thread = Thread {
+            id: id.clone(),
+            language: LanguageTag::parse("de").unwrap(),
+            title: ThreadTitle::parse("Ein Geheimnis", &Default::default()).unwrap(),
+            author_id: author.clone(),
+            created_at: at,
+            last_activity_at: at,
+            message_count: 1,
+            last_message_id: MessageId::new_in(&id, None),
+            status: MessageStatus::Hidden,
+            moderation: None,
+            complaint_round: 1,
+            open_complaints: 0,
+            counted_complaints: 0,
+        };
+        let hidden: Value =
+            serde_json::from_str(&super::thread(ThreadPush::Hidden, &thread, &HashMap::new()))
+                .unwrap();
+        assert_eq!(
+            hidden,
+            json!({ "type": "thread_hidden", "thread_id": id.as_str() })
+        );
+        let restored: Value = serde_json::from_str(&super::thread(
+            ThreadPush::Restored,
+            &Thread {
+                status: MessageStatus::Visible,
+                ..thread
+            },
+            &HashMap::new(),
+        ))
+        .unwrap();
+        assert_eq!(restored["type"], "thread_restored");
+        assert_eq!(restored["thread_id"], id.as_str());
+        assert_eq!(restored["thread"]["id"], id.as_str());
+        assert_eq!(restored["thread"]["title"], "Ein Geheimnis");
     }
 }

@@ -15,7 +15,7 @@ pub mod frames;
 
 use aws_lambda_events::event::dynamodb::Event;
 use natives_shared::domain::decide::live::{Audience, Push, push_of};
-use natives_shared::domain::live::{ConnectionId, MessagePush};
+use natives_shared::domain::live::{ConnectionId, MessagePush, ThreadPush};
 use natives_shared::store::live_change;
 use serde::Serialize;
 
@@ -75,6 +75,16 @@ pub async fn handle(app: &App, event: Event) -> Result<Report, lambda_http::Erro
                     .authors([&thread.author_id], None, app.now())
                     .await?;
                 frames::thread_created(&thread, &authors)
+            }
+            Push::Thread(ThreadPush::Hidden, thread) => {
+                frames::thread(ThreadPush::Hidden, &thread, &Default::default())
+            }
+            Push::Thread(push, thread) => {
+                let (authors, _) = app
+                    .store
+                    .authors([&thread.author_id], None, app.now())
+                    .await?;
+                frames::thread(push, &thread, &authors)
             }
             Push::Notification(notification) => frames::notification(&notification),
         };

@@ -5,10 +5,10 @@ use time::OffsetDateTime;
 
 use super::Seen;
 use super::credits::{BalanceChange, BalanceRefusal, Knowing, LedgerPlan, change_balance};
-use super::posting::MAX_REVISIONS;
+use super::posting::{ClosedThread, MAX_REVISIONS, open_thread};
 use crate::domain::{
     Account, Correction, CorrectionId, CorrectionNote, CorrectionRevision, LedgerKind, Message,
-    MessageId, MessageKind, MessageStatus, MessageText, Revision, Timestamp,
+    MessageId, MessageKind, MessageStatus, MessageText, Revision, Thread, Timestamp,
 };
 use crate::gate::{Gate, Refusal};
 
@@ -25,8 +25,12 @@ pub struct NewCorrection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CorrectionRefusal {
     Gate(Refusal),
-    /// No such message, or one the public does not see.
+    /// No such message, or one the public does not see (in a thread the caller does
+    /// not see included).
     NoSuchMessage,
+    /// The message's thread is hidden or removed, and the caller (its author or a
+    /// moderator) sees it: nothing is added to it.
+    ThreadHidden,
     /// One's own messages are not corrected.
     OwnMessage,
     /// A recording has no text to correct.
@@ -45,21 +49,26 @@ pub enum CorrectionRefusal {
     KeyUsed,
 }
 
-/// What a correction is decided on: the message and the caller's account, read
-/// together, and the earlier text of the message when the revision named is not its
-/// current one (`None` when there is none such).
+/// What a correction is decided on: the message, its thread and the caller's account,
+/// read together, and the earlier text of the message when the revision named is not
+/// its current one (`None` when there is none such).
 #[derive(Debug, Clone)]
 pub struct CorrectionState {
     pub message: Option<Message>,
+    pub thread: Option<Thread>,
     pub account: Option<Account>,
     pub revision: Option<Revision>,
 }
 
-/// A correction and its payment, committed together with the message's count.
+/// A correction and its payment, committed together with the message's count, on
+/// condition that the message's thread is still as it was read (`thread_seen`: always
+/// visible, the decision refuses any other), so a hide of the thread that commits
+/// between the read and the write refuses the correction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CorrectionPlan {
     pub correction: Correction,
     pub ledger: LedgerPlan,
+    pub thread_seen: MessageStatus,
 }
 
 /// The caller corrects revision `new.revision` of a message of someone else's, paying
@@ -78,6 +87,11 @@ pub fn correct(
         .message
         .filter(|m| m.status == MessageStatus::Visible)
         .ok_or(CorrectionRefusal::NoSuchMessage)?;
+    // ...and only in a thread the public sees.
+    open_thread(state.thread.as_ref(), state.account.as_ref()).map_err(|closed| match closed {
+        ClosedThread::NotFound => CorrectionRefusal::NoSuchMessage,
+        ClosedThread::Hidden => CorrectionRefusal::ThreadHidden,
+    })?;
     if message.author_id == gate.account_id {
         return Err(CorrectionRefusal::OwnMessage);
     }
@@ -138,7 +152,11 @@ pub fn correct(
             available,
         },
     })?;
-    Ok(CorrectionPlan { correction, ledger })
+    Ok(CorrectionPlan {
+        correction,
+        ledger,
+        thread_seen: MessageStatus::Visible,
+    })
 }
 
 /// What an edit of a correction says: the new corrected text, and its note kept,
@@ -243,7 +261,7 @@ pub fn edit_correction(
 mod tests {
     use super::*;
     use crate::domain::ContentRules;
-    use crate::domain::decide::tests::{account, gate_of};
+    use crate::domain::decide::tests::{account, gate_of, thread_of};
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2027-01-10 12:00 UTC);
@@ -289,6 +307,7 @@ mod tests {
         ] {
             let state = CorrectionState {
                 message: Some(message.clone()),
+                thread: Some(thread_of(&author, &message)),
                 account: Some(corrector.clone()),
                 revision: stored,
             };
@@ -384,6 +403,7 @@ mod tests {
         ];
         for (why, message, account, input, expected) in cases {
             let state = CorrectionState {
+                thread: message.as_ref().map(|m| thread_of(&author, m)),
                 message,
                 account: Some(account),
                 revision: None,
@@ -397,6 +417,65 @@ mod tests {
     }
 
     #[test]
+    fn nothing_is_corrected_in_a_hidden_or_removed_thread() {
+        let mut corrector = account(&[]);
+        corrector.balance_credits = 5;
+        let author = account(&[]);
+        let mut moderator = account(&[crate::domain::Role::Moderator]);
+        moderator.balance_credits = 5;
+        let message = message_by(&author, "Ich habe gegangen.");
+        let input = new(&message, 0, "Ich bin gegangen.");
+        let decide = |account: &Account, status: MessageStatus, thread_author: &Account| {
+            let state = CorrectionState {
+                message: Some(message.clone()),
+                thread: Some(Thread {
+                    status,
+                    ..thread_of(thread_author, &message)
+                }),
+                account: Some(account.clone()),
+                revision: None,
+            };
+            correct(&gate_of(account), state, &input, 1, NOW)
+        };
+        let plan = decide(&corrector, MessageStatus::Visible, &author).unwrap();
+        assert_eq!(
+            plan.thread_seen,
+            MessageStatus::Visible,
+            "the commit's condition"
+        );
+        for status in [MessageStatus::Hidden, MessageStatus::Removed] {
+            // whoever does not see the thread finds no message to correct
+            assert_eq!(
+                decide(&corrector, status, &author).err(),
+                Some(CorrectionRefusal::NoSuchMessage),
+                "{status:?}"
+            );
+            // the thread's author and moderators see it, and are told why
+            assert_eq!(
+                decide(&corrector, status, &corrector).err(),
+                Some(CorrectionRefusal::ThreadHidden),
+                "{status:?}, the thread's author"
+            );
+            assert_eq!(
+                decide(&moderator, status, &author).err(),
+                Some(CorrectionRefusal::ThreadHidden),
+                "{status:?}, a moderator"
+            );
+        }
+        let state = CorrectionState {
+            message: Some(message.clone()),
+            thread: None,
+            account: Some(corrector.clone()),
+            revision: None,
+        };
+        assert_eq!(
+            correct(&gate_of(&corrector), state, &input, 1, NOW).err(),
+            Some(CorrectionRefusal::NoSuchMessage),
+            "no thread read"
+        );
+    }
+
+    #[test]
     fn its_author_edits_a_correction_keeping_what_it_replaces_and_the_text_it_corrects() {
         let corrector = account(&[]);
         let author = account(&[]);
@@ -406,6 +485,7 @@ mod tests {
             rich.balance_credits = 5;
             let state = CorrectionState {
                 message: Some(message.clone()),
+                thread: Some(thread_of(&author, &message)),
                 account: Some(rich.clone()),
                 revision: None,
             };

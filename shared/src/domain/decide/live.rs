@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::domain::live::{
     Answer, BadFrame, CONNECTION_LIFETIME_SECONDS, ClientFrame, ConnectionId, ConnectionState,
     FrameError, FramePlan, FrameWindow, LiveChange, LiveConnection, MAX_FRAMES_PER_SECOND,
-    MAX_SUBSCRIPTIONS, MessagePush, SubscriptionChange, Topic,
+    MAX_SUBSCRIPTIONS, MessagePush, SubscriptionChange, ThreadPush, Topic,
 };
 use crate::domain::{AccountId, Message, MessageStatus, Notification, Thread, Timestamp};
 
@@ -143,6 +143,18 @@ pub fn message_push(before: Option<&Message>, after: &Message) -> Option<Message
     }
 }
 
+/// What a thread's change from `before` to `after` pushes to its listeners, if anything:
+/// out of public view (hidden or removed) its id only, once; shown again, the thread.
+/// Its activity and its complaints push nothing here (its messages push themselves).
+pub fn thread_push(before: &Thread, after: &Thread) -> Option<ThreadPush> {
+    let visible = |thread: &Thread| thread.status == MessageStatus::Visible;
+    match (visible(before), visible(after)) {
+        (true, false) => Some(ThreadPush::Hidden),
+        (false, true) => Some(ThreadPush::Restored),
+        _ => None,
+    }
+}
+
 /// Who a push goes to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {
@@ -157,14 +169,16 @@ pub enum Audience {
 pub enum Push {
     Message(MessagePush, Box<Message>),
     ThreadCreated(Box<Thread>),
+    Thread(ThreadPush, Box<Thread>),
     Notification(Box<Notification>),
     /// Closed: the account was blocked or closed.
     Close,
 }
 
 /// What a change of the table pushes, and to whom: a message's change to its thread's
-/// listeners ([`message_push`]), a new thread to its language's, a notification to its
-/// account's connections; an account shut has its connections closed.
+/// listeners ([`message_push`]), a new thread to its language's, a thread's moderation
+/// to its listeners ([`thread_push`]), a notification to its account's connections; an
+/// account shut has its connections closed.
 pub fn push_of(change: LiveChange) -> Option<(Audience, Push)> {
     match change {
         LiveChange::Message { before, after } => {
@@ -178,6 +192,13 @@ pub fn push_of(change: LiveChange) -> Option<(Audience, Push)> {
             Audience::Topic(Topic::language(&thread.language)),
             Push::ThreadCreated(thread),
         )),
+        LiveChange::Thread { before, after } => {
+            let push = thread_push(&before, &after)?;
+            Some((
+                Audience::Topic(Topic::Thread(after.id.clone())),
+                Push::Thread(push, after),
+            ))
+        }
         LiveChange::Notification(notification) => Some((
             Audience::Account(notification.account_id.clone()),
             Push::Notification(notification),
@@ -419,6 +440,53 @@ mod tests {
             push_of(LiveChange::AccountShut(author.id.clone())),
             Some((Audience::Account(author.id.clone()), Push::Close))
         );
+    }
+
+    #[test]
+    fn a_thread_pushes_its_moderation_to_its_listeners_and_nothing_else() {
+        use crate::domain::decide::tests::{account, message_by, thread_of};
+        use MessageStatus::{Hidden, Removed, Visible};
+        let author = account(&[]);
+        let visible = thread_of(&author, &message_by(&author));
+        let with = |status: MessageStatus| Thread {
+            status,
+            ..visible.clone()
+        };
+        let replied = Thread {
+            message_count: 2,
+            ..visible.clone()
+        };
+        let complained = Thread {
+            open_complaints: 1,
+            ..with(Hidden)
+        };
+        for (before, after, push, why) in [
+            (&visible, with(Hidden), Some(ThreadPush::Hidden), "hidden"),
+            (&visible, with(Removed), Some(ThreadPush::Hidden), "removed"),
+            (&with(Hidden), with(Removed), None, "out of view already"),
+            (&with(Hidden), complained, None, "a complaint counted"),
+            (
+                &with(Hidden),
+                with(Visible),
+                Some(ThreadPush::Restored),
+                "restored",
+            ),
+            (&visible, replied, None, "a reply (it pushes itself)"),
+        ] {
+            assert_eq!(thread_push(before, &after), push, "{why}");
+            let pushed = push_of(LiveChange::Thread {
+                before: Box::new(before.clone()),
+                after: Box::new(after.clone()),
+            });
+            assert_eq!(
+                pushed,
+                push.map(|push| (
+                    Audience::Topic(Topic::Thread(visible.id.clone())),
+                    Push::Thread(push, Box::new(after))
+                )),
+                "{why}: to the thread's listeners"
+            );
+        }
     }
 
     #[test]

@@ -56,7 +56,11 @@ pub enum PostRefusal {
         required: i64,
         available: i64,
     },
+    /// No such thread, or a hidden or removed one the caller does not see.
     NoSuchThread,
+    /// The thread is hidden or removed: its author and moderators see it, nobody posts
+    /// in it (a post would lean on, and be listed under, a title nobody else may read).
+    ThreadHidden,
     NoSuchReplyTarget,
     /// The upload is attached to a message already.
     UploadAlreadyAttached,
@@ -79,6 +83,35 @@ pub struct PostPlan {
     pub thread: Option<Thread>,
     pub message: Message,
     pub ledger: LedgerPlan,
+    /// For a reply, the status of its thread the reply was decided on (always visible:
+    /// the decision refuses any other): the commit's condition, so a hide that commits
+    /// between the read and the write refuses the post.
+    pub thread_seen: Option<MessageStatus>,
+}
+
+/// Why a thread takes no post (or correction) of the caller's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClosedThread {
+    /// No such thread, or hidden from the caller: as if there were none.
+    NotFound,
+    /// Hidden or removed, and the caller (its author or a moderator) sees it.
+    Hidden,
+}
+
+/// Whether a post may go into `thread` as read, by the holder of `account`: only a
+/// visible thread takes posts; one hidden or removed is not found by whoever may not see
+/// it, and refused as hidden to its author and moderators.
+pub fn open_thread(thread: Option<&Thread>, account: Option<&Account>) -> Result<(), ClosedThread> {
+    let thread = thread.ok_or(ClosedThread::NotFound)?;
+    if thread.status == MessageStatus::Visible {
+        return Ok(());
+    }
+    let viewer = account.map(|a| Viewer::new(a.id.clone(), &a.roles));
+    if thread.visible_to(viewer.as_ref()) {
+        Err(ClosedThread::Hidden)
+    } else {
+        Err(ClosedThread::NotFound)
+    }
 }
 
 /// What a reply is decided on after a refused attempt: the author's account and the
@@ -130,12 +163,15 @@ pub fn start_thread(
         thread: Some(thread),
         message,
         ledger,
+        thread_seen: None,
     })
 }
 
-/// The caller replies in a thread and pays `cost` for it: blind first; after a refusal,
-/// on the account and the thread as read (the new message's id follows the thread's
-/// newest, so messages commit in id order). A reply names a message of the same thread.
+/// The caller replies in a thread and pays `cost` for it: blind first (on the thread
+/// being visible, which the commit checks); after a refusal, on the account and the
+/// thread as read (the new message's id follows the thread's newest, so messages commit
+/// in id order). A reply names a message of the same thread, and goes only into a
+/// visible thread ([`open_thread`]).
 pub fn reply(
     gate: &Gate,
     seen: Seen<ReplyState>,
@@ -156,7 +192,15 @@ pub fn reply(
         Seen::Unread => (Seen::Unread, None),
         Seen::Read(state) => {
             let state = state.expect("a reply reads its account and thread together");
-            let thread = state.thread.ok_or(PostRefusal::NoSuchThread)?;
+            gate.admit(state.account.as_ref(), now)
+                .map_err(PostRefusal::Gate)?;
+            open_thread(state.thread.as_ref(), state.account.as_ref()).map_err(|closed| {
+                match closed {
+                    ClosedThread::NotFound => PostRefusal::NoSuchThread,
+                    ClosedThread::Hidden => PostRefusal::ThreadHidden,
+                }
+            })?;
+            let thread = state.thread.expect("an open thread");
             (Seen::Read(state.account), Some(thread.last_message_id))
         }
     };
@@ -167,6 +211,7 @@ pub fn reply(
         thread: None,
         message,
         ledger,
+        thread_seen: Some(MessageStatus::Visible),
     })
 }
 
@@ -260,13 +305,18 @@ pub enum EditRefusal {
     /// Hidden (under review) or removed: its text stays as the moderator read it, so
     /// an edit cannot clean it up for a restore and put the offence back afterwards.
     Moderated(MessageStatus),
+    /// Its thread is hidden or removed (and the caller, its author or a moderator, sees
+    /// it): its messages stay as the moderator read them, and nothing of it is pushed.
+    ThreadHidden,
 }
 
-/// What an edit is decided on: the message and the caller's account, read together,
-/// and the revision the edit was first decided on (a later attempt must find the same).
+/// What an edit is decided on: the message, its thread and the caller's account, read
+/// together, and the revision the edit was first decided on (a later attempt must find
+/// the same).
 #[derive(Debug, Clone)]
 pub struct EditState {
     pub message: Option<Message>,
+    pub thread: Option<Thread>,
     pub account: Option<Account>,
     pub first_seen_revision: Option<u32>,
 }
@@ -280,6 +330,9 @@ pub struct EditPlan {
     pub edited: Message,
     pub revision: Revision,
     pub viewer: Viewer,
+    /// The thread's status the edit was decided on (always visible): the commit's
+    /// condition, so a hide of the thread in between refuses the edit.
+    pub thread_seen: MessageStatus,
 }
 
 /// The author replaces the text of their message (visible to them) by `text`, keeping
@@ -293,11 +346,15 @@ pub fn edit_message(
     gate.admit(state.account.as_ref(), now)
         .map_err(EditRefusal::Gate)?;
     let account = state.account.expect("admitted");
-    let viewer = Viewer::new(account.id, &account.roles);
+    let viewer = Viewer::new(account.id.clone(), &account.roles);
     let message = state
         .message
         .filter(|m| m.visible_to(Some(&viewer)))
         .ok_or(EditRefusal::NoSuchMessage)?;
+    open_thread(state.thread.as_ref(), Some(&account)).map_err(|closed| match closed {
+        ClosedThread::NotFound => EditRefusal::NoSuchMessage,
+        ClosedThread::Hidden => EditRefusal::ThreadHidden,
+    })?;
     if message.author_id != gate.account_id {
         return Err(EditRefusal::NotAuthor);
     }
@@ -339,6 +396,7 @@ pub fn edit_message(
         edited,
         revision,
         viewer,
+        thread_seen: MessageStatus::Visible,
     })
 }
 
@@ -346,7 +404,7 @@ pub fn edit_message(
 mod tests {
     use super::*;
     use crate::domain::AccountCondition;
-    use crate::domain::decide::tests::{account, gate_of, message_by};
+    use crate::domain::decide::tests::{account, gate_of, message_by, thread_of};
     use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2027-03-01 10:15:30 UTC);
@@ -421,21 +479,7 @@ mod tests {
         let gate = gate_of(&ada);
         let first = message_by(&ada);
         let thread_id = first.thread_id.clone();
-        let thread = Thread {
-            id: thread_id.clone(),
-            language: LanguageTag::parse("de").unwrap(),
-            title: ThreadTitle::parse("T", &crate::domain::ContentRules::default()).unwrap(),
-            author_id: ada.id.clone(),
-            created_at: first.created_at,
-            last_activity_at: first.created_at,
-            message_count: 1,
-            last_message_id: first.id.clone(),
-            status: Default::default(),
-            moderation: None,
-            complaint_round: 0,
-            open_complaints: 0,
-            counted_complaints: 0,
-        };
+        let thread = thread_of(&ada, &first);
         let post = |reply_to| NewPost {
             content: text("Ja"),
             reply_to,
@@ -479,12 +523,67 @@ mod tests {
     }
 
     #[test]
+    fn nobody_replies_in_a_hidden_or_removed_thread_and_a_reply_is_conditioned_on_it() {
+        let mut ada = account(&[]);
+        ada.balance_credits = 10;
+        let mut bob = account(&[]);
+        bob.balance_credits = 10;
+        let mut moderator = account(&[crate::domain::Role::Moderator]);
+        moderator.balance_credits = 10;
+        let first = message_by(&ada);
+        let thread_id = first.thread_id.clone();
+        let post = NewPost {
+            content: text("Ja"),
+            reply_to: None,
+        };
+        let decide = |who: &Account, status: MessageStatus| {
+            let seen = Seen::Read(Some(ReplyState {
+                account: Some(who.clone()),
+                thread: Some(Thread {
+                    status,
+                    ..thread_of(&ada, &first)
+                }),
+            }));
+            reply(&gate_of(who), seen, &thread_id, &post, 1, key, NOW)
+        };
+        // decided blind or on a visible thread: the commit requires it still visible
+        let blind = reply(&gate_of(&bob), Seen::Unread, &thread_id, &post, 1, key, NOW);
+        assert_eq!(blind.unwrap().thread_seen, Some(MessageStatus::Visible));
+        assert_eq!(
+            decide(&bob, MessageStatus::Visible).unwrap().thread_seen,
+            Some(MessageStatus::Visible)
+        );
+        for status in [MessageStatus::Hidden, MessageStatus::Removed] {
+            assert_eq!(
+                decide(&bob, status).err(),
+                Some(PostRefusal::NoSuchThread),
+                "{status:?}: as if there were none, to whoever does not see it"
+            );
+            for (who, sees) in [(&ada, "its author"), (&moderator, "a moderator")] {
+                assert_eq!(
+                    decide(who, status).err(),
+                    Some(PostRefusal::ThreadHidden),
+                    "{status:?}, {sees}"
+                );
+            }
+        }
+        // the gate comes first: a blocked caller learns nothing about the thread
+        let mut blocked = bob.clone();
+        blocked.status = crate::domain::AccountStatus::Blocked;
+        assert!(matches!(
+            decide(&blocked, MessageStatus::Hidden),
+            Err(PostRefusal::Gate(_))
+        ));
+    }
+
+    #[test]
     fn authors_edit_their_visible_text_messages_and_keep_every_earlier_text() {
         let ada = account(&[]);
         let gate = gate_of(&ada);
         let new_text =
             MessageText::parse("Fixed", &crate::domain::ContentRules::default()).unwrap();
         let state = |message: Message, first: Option<u32>| EditState {
+            thread: Some(thread_of(&ada, &message)),
             message: Some(message),
             account: Some(ada.clone()),
             first_seen_revision: first,
@@ -542,5 +641,29 @@ mod tests {
                 Some(EditRefusal::Moderated(status))
             );
         }
+        // nor in a hidden or removed thread: not found by whoever does not see the
+        // thread, refused to its author (who sees it)
+        for status in [MessageStatus::Hidden, MessageStatus::Removed] {
+            let in_thread_by = |thread_author: &Account| EditState {
+                thread: Some(Thread {
+                    status,
+                    ..thread_of(thread_author, &message)
+                }),
+                ..state(message.clone(), None)
+            };
+            assert_eq!(
+                edit_message(&gate, in_thread_by(&ada), &new_text, NOW).err(),
+                Some(EditRefusal::ThreadHidden)
+            );
+            assert_eq!(
+                edit_message(&gate, in_thread_by(&account(&[])), &new_text, NOW).err(),
+                Some(EditRefusal::NoSuchMessage)
+            );
+        }
+        assert_eq!(
+            plan.thread_seen,
+            MessageStatus::Visible,
+            "the commit's condition"
+        );
     }
 }

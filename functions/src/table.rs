@@ -890,7 +890,7 @@ crate::spec::function_table! {
             dynamodb_requests: 1,
             permissions: &[
                 stream(STREAM_READ),
-                dynamodb(&[QUERY, BATCH_GET, GET, DELETE]).on(&[LISTENERS, ACCOUNTS, LIVE_CONNECTIONS]),
+                dynamodb(&[QUERY, BATCH_GET, GET, DELETE]).on(&[LISTENERS, ACCOUNTS, LIVE_CONNECTIONS, THREADS]),
                 index(GSI1, &[QUERY]).on(&[ACCOUNTS]),
                 connections(),
             ],

@@ -629,7 +629,7 @@ async fn a_frame_on_a_connection_the_table_no_longer_holds_closes_it() {
 #[tokio::test]
 async fn a_thread_hidden_and_restored_is_pushed_to_its_listeners() {
     let app = spawn_serving_app().await;
-    let (ada, thread_id, _) = app.author_with_thread("ada@example.com").await;
+    let (ada, thread_id, first) = app.author_with_thread("ada@example.com").await;
     let moderator = app.staff("mod@example.com", &[Role::Moderator]).await;
     let mut visitor = app.live(None).await;
     visitor.listen_to_thread(&thread_id).await;
@@ -655,6 +655,18 @@ async fn a_thread_hidden_and_restored_is_pushed_to_its_listeners() {
         .reply(&ada, &thread_id, &json!({ "text": "Hallo?" }))
         .await;
     assert_eq!(refused.status(), StatusCode::CONFLICT);
+    // a moderator hiding and restoring a message inside it shows its listeners nothing
+    for action in ["hide", "restore"] {
+        let acted = app
+            .send(
+                Method::POST,
+                &format!("/v1/moderation/messages/{first}/actions"),
+                Some(&moderator.access_token),
+                Some(&json!({ "action": action, "reason": "Checking it." })),
+            )
+            .await;
+        assert!(acted.status().is_success(), "{action}: {}", acted.status());
+    }
     visitor.assert_silent(QUIET).await;
     let mut late = app.live(None).await;
     assert_eq!(

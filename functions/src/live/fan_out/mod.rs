@@ -14,7 +14,9 @@ pub mod delivery;
 pub mod frames;
 
 use aws_lambda_events::event::dynamodb::Event;
-use natives_shared::domain::decide::live::{Audience, Push, push_of};
+use natives_shared::domain::decide::live::{
+    Audience, Push, message_push_needs_thread, push_of, thread_shows_message_pushes,
+};
 use natives_shared::domain::live::{ConnectionId, MessagePush, ThreadPush};
 use natives_shared::store::live_change;
 use serde::Serialize;
@@ -46,6 +48,14 @@ pub async fn handle(app: &App, event: Event) -> Result<Report, lambda_http::Erro
         let Some((audience, push)) = push_of(change) else {
             continue;
         };
+        if let Push::Message(message_push, message) = &push
+            && message_push_needs_thread(*message_push)
+        {
+            let thread = app.store.thread(&message.thread_id).await?;
+            if !thread_shows_message_pushes(thread.as_ref()) {
+                continue;
+            }
+        }
         let targets = match &audience {
             Audience::Topic(topic) => app.store.live_listeners(topic).await?,
             Audience::Account(account) => app.store.live_connections_of(account).await?,

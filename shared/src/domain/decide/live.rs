@@ -143,6 +143,21 @@ pub fn message_push(before: Option<&Message>, after: &Message) -> Option<Message
     }
 }
 
+/// Whether a message's push waits on its thread being read: a new message does not (it
+/// is posted only into a thread in view, and the stream delivers a thread's changes in
+/// order, so a hide reaches listeners after it); any other change may happen while the
+/// thread is out of view (a moderator acting on a message inside it).
+pub fn message_push_needs_thread(push: MessagePush) -> bool {
+    push != MessagePush::Posted
+}
+
+/// Whether a thread as read lets its messages' changes through to its listeners: not
+/// while it is out of public view (they were told `thread_hidden`; a message restored
+/// inside it stays unseen until the thread is shown again).
+pub fn thread_shows_message_pushes(thread: Option<&Thread>) -> bool {
+    thread.is_some_and(|thread| thread.status == MessageStatus::Visible)
+}
+
 /// What a thread's change from `before` to `after` pushes to its listeners, if anything:
 /// out of public view (hidden or removed) its id only, once; shown again, the thread.
 /// Its activity and its complaints push nothing here (its messages push themselves).
@@ -496,5 +511,27 @@ mod tests {
         assert_eq!(opened.expires_at_epoch, 1_000_000 + 7_200);
         assert_eq!(opened.topics, Vec::<Topic>::new());
         assert_eq!(opened.window, None);
+    }
+
+    #[test]
+    fn a_thread_out_of_view_lets_none_of_its_messages_changes_through() {
+        use crate::domain::decide::tests::{account, message_by, thread_of};
+        let author = account(&[]);
+        let visible = thread_of(&author, &message_by(&author));
+        let with = |status| Thread {
+            status,
+            ..visible.clone()
+        };
+        assert!(thread_shows_message_pushes(Some(&visible)));
+        for status in [MessageStatus::Hidden, MessageStatus::Removed] {
+            assert!(
+                !thread_shows_message_pushes(Some(&with(status))),
+                "{status:?}"
+            );
+        }
+        assert!(!thread_shows_message_pushes(None), "a thread there is not");
+        assert!(!message_push_needs_thread(MessagePush::Posted));
+        assert!(message_push_needs_thread(MessagePush::Edited));
+        assert!(message_push_needs_thread(MessagePush::Hidden));
     }
 }

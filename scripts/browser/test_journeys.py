@@ -726,6 +726,19 @@ def test_j_a_thread_title_is_reported_and_hidden(pages, stack, world):
     item.get_by_role("button", name="Decide").click()
     expect(moderator.get_by_text("Decided: the thread is hidden; reports settled: 1.")).to_be_visible()
 
+    # Dora's page, still open, hears of it live: the title and the messages leave it.
+    expect(reader.locator("section.messages > *")).to_have_count(0)
+    expect(reader.get_by_role("heading", level=1)).not_to_have_text(thread["title"])
+    # (the page's two reads, the thread and its messages, were refused: 404 in the console)
+    for _ in range(50):
+        gone = [e for e in pages.errors if "status of 404 (Not Found)" in e]
+        if len(gone) == 2:
+            break
+        reader.wait_for_timeout(100)
+    assert len(gone) == 2, pages.errors
+    for error in gone:
+        pages.errors.remove(error)
+
     # Gone for readers, with its messages, and from its language's list.
     assert stack.api("GET", f"/v1/threads/{thread_id}")[0] == 404
     assert stack.api("GET", f"/v1/threads/{thread_id}/messages")[0] == 404

@@ -61,6 +61,7 @@ export function ThreadPage({ threadId }) {
       // Moderation hid, removed or restored the thread: read it again (gone for readers,
       // with its notice for its author and moderators).
       else if (frame.type === 'thread_hidden' || frame.type === 'thread_restored') {
+        setMessages([]);
         thread.reload();
         load(null);
       } else setMessages((all) => applyFrame(all, frame, complete.current));

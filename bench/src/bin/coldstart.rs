@@ -116,14 +116,18 @@ async fn main() -> Result<()> {
         webhook_secret,
         // create-checkout opens the local checkout page (no Stripe call), send-outbox
         // writes its e-mails to its log as the local stack does (no SES here; `--env-for
-        // send-outbox EMAIL_DELIVERY=ses` with an SES endpoint restores the template's), and
-        // the live functions reach the local Management API.
+        // send-outbox EMAIL_DELIVERY=ses` with an SES endpoint restores the template's),
+        // destroy-recording finds the local archive unversioned, and the live functions
+        // reach the local Management API.
         extra: [
             (
                 "LOCAL_CHECKOUT_BASE_URL".to_owned(),
                 format!("http://{api}"),
             ),
             ("EMAIL_DELIVERY".to_owned(), "log".to_owned()),
+            // The local S3 keeps no versions (no Object Lock): the archive is told so, as
+            // the local stack tells it.
+            ("ARCHIVE_VERSIONED".to_owned(), "false".to_owned()),
             // The live functions push to the local stack's Management API (its own port).
             (
                 "AWS_ENDPOINT_URL_APIGATEWAYMANAGEMENTAPI".to_owned(),

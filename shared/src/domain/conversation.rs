@@ -37,6 +37,31 @@ pub struct Thread {
 }
 
 impl Thread {
+    /// A thread as it is opened: in view, its first message its only one, nothing
+    /// complained about.
+    pub fn opened(
+        language: super::LanguageTag,
+        title: super::ThreadTitle,
+        author_id: super::AccountId,
+        first: &Message,
+    ) -> Self {
+        Self {
+            id: first.thread_id.clone(),
+            language,
+            title,
+            author_id,
+            created_at: first.created_at,
+            last_activity_at: first.created_at,
+            message_count: 1,
+            last_message_id: first.id.clone(),
+            status: Default::default(),
+            moderation: None,
+            complaint_round: 0,
+            open_complaints: 0,
+            counted_complaints: 0,
+        }
+    }
+
     pub fn moderation_state(&self) -> super::ModerationState {
         super::ModerationState {
             status: self.status,

@@ -126,25 +126,16 @@ pub(crate) mod tests {
 
     /// The visible thread `message` is in, started by `author` with it.
     pub fn thread_of(author: &Account, message: &Message) -> crate::domain::Thread {
-        crate::domain::Thread {
-            id: message.thread_id.clone(),
-            language: crate::domain::LanguageTag::parse("de").unwrap(),
-            title: crate::domain::ThreadTitle::parse(
+        crate::domain::Thread::opened(
+            crate::domain::LanguageTag::parse("de").unwrap(),
+            crate::domain::ThreadTitle::parse(
                 "Feierabend",
                 &crate::domain::ContentRules::default(),
             )
             .unwrap(),
-            author_id: author.id.clone(),
-            created_at: message.created_at,
-            last_activity_at: message.created_at,
-            message_count: 1,
-            last_message_id: message.id.clone(),
-            status: Default::default(),
-            moderation: None,
-            complaint_round: 0,
-            open_complaints: 0,
-            counted_complaints: 0,
-        }
+            author.id.clone(),
+            message,
+        )
     }
 
     /// A visible correction by `author` of `message`'s text as posted.

@@ -143,21 +143,12 @@ pub fn start_thread(
         archive_key,
         now,
     );
-    let thread = Thread {
-        id: thread_id,
-        language: new.language.clone(),
-        title: new.title.clone(),
-        author_id: gate.account_id.clone(),
-        created_at: message.created_at,
-        last_activity_at: message.created_at,
-        message_count: 1,
-        last_message_id: message.id.clone(),
-        status: Default::default(),
-        moderation: None,
-        complaint_round: 0,
-        open_complaints: 0,
-        counted_complaints: 0,
-    };
+    let thread = Thread::opened(
+        new.language.clone(),
+        new.title.clone(),
+        gate.account_id.clone(),
+        &message,
+    );
     let ledger = pay(gate, seen, &message, cost, now)?;
     Ok(PostPlan {
         thread: Some(thread),
